@@ -1,0 +1,18 @@
+/*
+ * vm.h — large arrays reserved in virtual memory, paid for only when touched.
+ *
+ * Owns: sz_vm_reserve / sz_vm_release. State arrays (accounts, transfer
+ * slots) reserve their maximum size once (MAP_NORESERVE): they never move,
+ * never need a copying grow, and resident memory is proportional to what is
+ * used. That keeps memory per item at its true size, not up to twice it.
+ */
+#ifndef SZ_CORE_VM_H
+#define SZ_CORE_VM_H
+
+#include <stddef.h>
+
+/* Returns zeroed memory of size bytes, or NULL. */
+void *sz_vm_reserve(size_t size);
+void sz_vm_release(void *p, size_t size);
+
+#endif

@@ -1,0 +1,677 @@
+/*
+ * engine.c — group commit, the log writer thread, apply, recovery, snapshots.
+ *
+ * Three batch buffers rotate: one open (collecting commands), and up to two
+ * in flight (one being written and synced by the writer thread, one durable
+ * and waiting to be applied). The open batch is closed whenever the writer
+ * is idle, so commands that arrive during an fdatasync share the next one.
+ * Batches are applied strictly in sequence order, and only once durable.
+ */
+#include "engine/engine.h"
+#include "core/assert.h"
+#include "core/errors.h"
+#include "core/hash.h"
+#include "core/limits.h"
+#include "log/snapshot.h"
+#include "log/wal.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define BATCH_BUFFER_COUNT (SZ_PIPELINE_DEPTH + 1u)
+#define SNAPSHOT_KEEP_COUNT 2
+#define SNAPSHOT_LIST_MAX 64
+#define PATH_SIZE_MAX 4096
+
+enum batch_status { BATCH_FREE, BATCH_OPEN, BATCH_QUEUED, BATCH_DURABLE, BATCH_FAILED };
+
+struct batch_callback {
+	sz_engine_done_fn done;
+	void *ctx;
+	uint32_t first;
+	uint32_t count;
+};
+
+struct batch {
+	uint8_t *data; /* wal_batch_header + body */
+	uint32_t body_size;
+	uint32_t count;
+	struct batch_callback *callbacks;
+	uint32_t callback_count;
+	uint32_t segment;
+	uint64_t offset;
+	enum batch_status status; /* guarded by engine.lock once handed over */
+};
+
+struct sz_engine {
+	struct sz_engine_config config;
+	char data_dir[PATH_SIZE_MAX];
+	struct sz_state state;
+	struct wal_writer *writer;
+
+	struct batch batches[BATCH_BUFFER_COUNT];
+	uint32_t open;              /* index of the open batch or UINT32_MAX */
+	uint32_t fifo[BATCH_BUFFER_COUNT]; /* in flight, oldest first */
+	uint32_t fifo_count;
+
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	bool stop;
+	int event_fd;
+	uint8_t writer_head[32];    /* writer thread only: hash of last written batch */
+
+	uint64_t next_sequence;
+	uint64_t next_time_ns_min;
+	uint32_t segment;           /* next write position */
+	uint64_t offset;
+
+	pid_t snapshot_pid;
+	uint64_t snapshot_sequence;
+	bool fatal;
+	uint32_t *results;
+	struct sz_engine_stats stats;
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t monotonic_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* ---- writer thread ---------------------------------------------------------- */
+
+static struct batch *oldest_queued(struct sz_engine *e)
+{
+	for (uint32_t i = 0; i < e->fifo_count; i++)
+		if (e->batches[e->fifo[i]].status == BATCH_QUEUED)
+			return &e->batches[e->fifo[i]];
+	return NULL;
+}
+
+static void *writer_main(void *arg)
+{
+	struct sz_engine *e = arg;
+	pthread_mutex_lock(&e->lock);
+	for (;;) {
+		struct batch *b;
+		while (!e->stop && (b = oldest_queued(e)) == NULL)
+			pthread_cond_wait(&e->wake, &e->lock);
+		if (e->stop)
+			break;
+		pthread_mutex_unlock(&e->lock);
+
+		struct wal_batch_header *h = (struct wal_batch_header *)b->data;
+		memcpy(h->prev_hash, e->writer_head, 32);
+		uint64_t t0 = monotonic_ns();
+		int rc = wal_append(e->writer, b->segment, b->offset, b->data, WAL_BATCH_HEADER_SIZE + b->body_size);
+		uint64_t sync_ns = monotonic_ns() - t0;
+		if (rc == 0)
+			memcpy(e->writer_head, h->header_hash, 32);
+
+		pthread_mutex_lock(&e->lock);
+		b->status = rc == 0 ? BATCH_DURABLE : BATCH_FAILED;
+		e->stats.fsync_count++;
+		e->stats.fsync_ns_total += sync_ns;
+		e->stats.fsync_ns_last = sync_ns;
+		uint64_t one = 1;
+		ssize_t n = write(e->event_fd, &one, sizeof one);
+		SZ_ASSERT(n == sizeof one);
+		if (rc != 0)
+			break; /* never write after a failure: the engine is fatal */
+	}
+	pthread_mutex_unlock(&e->lock);
+	return NULL;
+}
+
+/* ---- batches ------------------------------------------------------------------ */
+
+static int batch_alloc(struct batch *b)
+{
+	b->data = malloc(WAL_BATCH_HEADER_SIZE + SZ_BATCH_BODY_SIZE_MAX);
+	b->callbacks = malloc(SZ_BATCH_COMMAND_COUNT_MAX * sizeof b->callbacks[0]);
+	return b->data && b->callbacks ? 0 : SZ_ENOMEM;
+}
+
+static void batch_reset(struct batch *b)
+{
+	b->body_size = 0;
+	b->count = 0;
+	b->callback_count = 0;
+	b->status = BATCH_FREE;
+}
+
+static bool writer_busy(struct sz_engine *e)
+{
+	pthread_mutex_lock(&e->lock);
+	bool busy = oldest_queued(e) != NULL;
+	pthread_mutex_unlock(&e->lock);
+	return busy;
+}
+
+/* Stamp time and position, hand the open batch to the writer. */
+static void batch_close(struct sz_engine *e)
+{
+	SZ_ASSERT(e->open != UINT32_MAX);
+	struct batch *b = &e->batches[e->open];
+	SZ_ASSERT(b->count > 0 && e->fifo_count < BATCH_BUFFER_COUNT);
+	uint64_t t = now_ns();
+	if (t < e->next_time_ns_min)
+		t = e->next_time_ns_min;
+	uint32_t size = WAL_BATCH_HEADER_SIZE + b->body_size;
+	if (e->offset + size > e->config.segment_size) {
+		e->segment++;
+		e->offset = WAL_SEGMENT_HEADER_SIZE;
+	}
+	SZ_ASSERT(e->segment < SZ_SEGMENT_COUNT_MAX);
+	struct wal_batch_header *h = (struct wal_batch_header *)b->data;
+	memset(h, 0, sizeof *h);
+	h->sequence = e->next_sequence++;
+	h->batch_time_ns = t;
+	h->command_count = b->count;
+	h->body_size = b->body_size;
+	uint8_t *p = b->data + WAL_BATCH_HEADER_SIZE;
+	for (uint32_t i = 0; i < b->count; i++) {
+		sz_command_header *c = (sz_command_header *)p;
+		if (c->kind == SZ_CMD_CREATE_TRANSFER)
+			((sz_transfer *)(c + 1))->timestamp = t + i;
+		else if (c->kind == SZ_CMD_CREATE_ACCOUNT)
+			((sz_account *)(c + 1))->timestamp = t + i;
+		p += c->size;
+	}
+	b->segment = e->segment;
+	b->offset = e->offset;
+	e->offset += size;
+	e->next_time_ns_min = t + b->count;
+
+	pthread_mutex_lock(&e->lock);
+	b->status = BATCH_QUEUED;
+	e->fifo[e->fifo_count++] = e->open;
+	pthread_cond_signal(&e->wake);
+	pthread_mutex_unlock(&e->lock);
+	e->open = UINT32_MAX;
+}
+
+static int batch_open(struct sz_engine *e)
+{
+	if (e->open != UINT32_MAX)
+		return 0;
+	for (uint32_t i = 0; i < BATCH_BUFFER_COUNT; i++) {
+		if (e->batches[i].status == BATCH_FREE) {
+			batch_reset(&e->batches[i]);
+			e->batches[i].status = BATCH_OPEN;
+			e->open = i;
+			return 0;
+		}
+	}
+	return SZ_EBUSY;
+}
+
+/* Check the envelope of every command; engine-set fields must be zero. */
+static int validate_commands(const uint8_t *p, uint32_t size, uint32_t count)
+{
+	uint32_t offset = 0;
+	for (uint32_t i = 0; i < count; i++) {
+		if (offset + sizeof(sz_command_header) > size)
+			return SZ_EINVAL;
+		sz_command_header c;
+		memcpy(&c, p + offset, sizeof c);
+		if (c.size < sizeof c || c.size % 8 != 0 || c.size > SZ_COMMAND_SIZE_MAX || c.size > size - offset ||
+		    c.reserved != 0)
+			return SZ_EINVAL;
+		if (c.kind == SZ_CMD_CREATE_TRANSFER && c.size == sizeof c + sizeof(sz_transfer) &&
+		    ((const sz_transfer *)(p + offset + sizeof c))->timestamp != 0)
+			return SZ_EINVAL;
+		if (c.kind == SZ_CMD_CREATE_ACCOUNT && c.size == sizeof c + sizeof(sz_account) &&
+		    ((const sz_account *)(p + offset + sizeof c))->timestamp != 0)
+			return SZ_EINVAL;
+		offset += c.size;
+	}
+	return offset == size ? 0 : SZ_EINVAL;
+}
+
+int sz_engine_submit(struct sz_engine *e, const void *commands, uint32_t size, uint32_t count,
+		     sz_engine_done_fn done, void *ctx)
+{
+	if (e->fatal)
+		return SZ_EFATAL;
+	if (count == 0 || count > SZ_BATCH_COMMAND_COUNT_MAX || size > SZ_BATCH_BODY_SIZE_MAX)
+		return count == 0 ? SZ_EINVAL : SZ_ELIMIT;
+	int rc = validate_commands(commands, size, count);
+	if (rc != 0)
+		return rc;
+	if ((rc = batch_open(e)) != 0)
+		return rc;
+	struct batch *b = &e->batches[e->open];
+	if (b->count + count > SZ_BATCH_COMMAND_COUNT_MAX || b->body_size + size > SZ_BATCH_BODY_SIZE_MAX) {
+		batch_close(e);
+		if ((rc = batch_open(e)) != 0)
+			return rc;
+		b = &e->batches[e->open];
+	}
+	memcpy(b->data + WAL_BATCH_HEADER_SIZE + b->body_size, commands, size);
+	b->callbacks[b->callback_count++] = (struct batch_callback){ done, ctx, b->count, count };
+	b->body_size += size;
+	b->count += count;
+	return 0;
+}
+
+int sz_engine_flush(struct sz_engine *e)
+{
+	if (e->fatal)
+		return SZ_EFATAL;
+	if (e->open != UINT32_MAX && e->batches[e->open].count > 0 && e->fifo_count < BATCH_BUFFER_COUNT)
+		batch_close(e);
+	return 0;
+}
+
+/* ---- apply ---------------------------------------------------------------------- */
+
+static void snapshot_reap(struct sz_engine *e, bool wait);
+
+static void check_invariants(struct sz_engine *e)
+{
+	char why[256];
+	if (sz_state_check_invariants(&e->state, why, sizeof why) != 0) {
+		fprintf(stderr, "szfin: invariant violated after batch %llu: %s\n",
+			(unsigned long long)e->state.sequence, why);
+		SZ_ASSERT(!"invariant violated");
+	}
+}
+
+static void snapshot_start(struct sz_engine *e, const struct batch *b)
+{
+	const struct wal_batch_header *h = (const struct wal_batch_header *)b->data;
+	struct sz_snapshot_info info = {
+		.sequence = e->state.sequence,
+		.batch_time_ns = e->state.batch_time_ns,
+		.next_log_pos = ((uint64_t)b->segment << 40) | (b->offset + WAL_BATCH_HEADER_SIZE + b->body_size),
+	};
+	memcpy(info.head_hash, h->header_hash, 32);
+	pid_t pid = fork();
+	if (pid == 0) { /* child: a copy-on-write view of the state at this batch */
+		sz_state_digest(&e->state, info.state_digest);
+		_exit(sz_snapshot_write(e->data_dir, &e->state, &info) == 0 ? 0 : 1);
+	}
+	if (pid > 0) {
+		e->snapshot_pid = pid;
+		e->snapshot_sequence = info.sequence;
+	}
+}
+
+static void apply_batch(struct sz_engine *e, struct batch *b)
+{
+	const struct wal_batch_header *h = (const struct wal_batch_header *)b->data;
+	uint64_t body_pos = ((uint64_t)b->segment << 40) | (b->offset + WAL_BATCH_HEADER_SIZE);
+	sz_state_apply_batch(&e->state, h->sequence, h->batch_time_ns, b->data + WAL_BATCH_HEADER_SIZE,
+			     b->body_size, b->count, body_pos, e->results);
+	if (e->config.check_invariants)
+		check_invariants(e);
+	for (uint32_t i = 0; i < b->callback_count; i++) {
+		struct batch_callback *c = &b->callbacks[i];
+		if (c->done)
+			c->done(c->ctx, e->results + c->first, c->count);
+	}
+	e->stats.batches_applied++;
+	e->stats.commands_applied += b->count;
+	memcpy(e->stats.head_hash, h->header_hash, 32);
+	uint32_t every = e->config.snapshot_every_batches;
+	if (every && h->sequence % every == 0 && e->snapshot_pid == 0)
+		snapshot_start(e, b);
+}
+
+static int wait_event(struct sz_engine *e, int timeout_ms)
+{
+	struct pollfd p = { .fd = e->event_fd, .events = POLLIN };
+	int n = poll(&p, 1, timeout_ms);
+	if (n > 0) {
+		uint64_t value;
+		ssize_t r = read(e->event_fd, &value, sizeof value);
+		(void)r;
+	}
+	return n;
+}
+
+int sz_engine_poll(struct sz_engine *e, int timeout_ms)
+{
+	if (e->fatal)
+		return SZ_EFATAL;
+	if (e->open != UINT32_MAX && e->batches[e->open].count > 0 && !writer_busy(e))
+		sz_engine_flush(e);
+	if (e->fifo_count == 0)
+		return 0;
+	int applied = 0;
+	for (;;) {
+		pthread_mutex_lock(&e->lock);
+		enum batch_status status = e->batches[e->fifo[0]].status;
+		pthread_mutex_unlock(&e->lock);
+		if (status == BATCH_FAILED) {
+			e->fatal = true;
+			e->stats.fatal = true;
+			fprintf(stderr, "szfin: log write or fsync failed; engine stopped, nothing more is acknowledged\n");
+			return SZ_EFATAL;
+		}
+		if (status == BATCH_DURABLE) {
+			struct batch *b = &e->batches[e->fifo[0]];
+			apply_batch(e, b);
+			batch_reset(b);
+			memmove(e->fifo, e->fifo + 1, --e->fifo_count * sizeof e->fifo[0]);
+			applied++;
+			if (e->open != UINT32_MAX && e->batches[e->open].count > 0 && !writer_busy(e))
+				sz_engine_flush(e);
+			if (e->fifo_count == 0)
+				break;
+			continue;
+		}
+		if (applied > 0 || wait_event(e, timeout_ms) <= 0)
+			break;
+	}
+	snapshot_reap(e, false);
+	return applied;
+}
+
+int sz_engine_wakeup_fd(const struct sz_engine *e)
+{
+	return e->event_fd;
+}
+
+struct execute_wait {
+	uint32_t *results;
+	bool done;
+};
+
+static void execute_done(void *ctx, const uint32_t *results, uint32_t count)
+{
+	struct execute_wait *w = ctx;
+	memcpy(w->results, results, count * sizeof results[0]);
+	w->done = true;
+}
+
+int sz_engine_execute(struct sz_engine *e, const void *commands, uint32_t size, uint32_t count, uint32_t *results)
+{
+	struct execute_wait w = { .results = results };
+	int rc;
+	while ((rc = sz_engine_submit(e, commands, size, count, execute_done, &w)) == SZ_EBUSY)
+		if ((rc = sz_engine_poll(e, -1)) < 0)
+			return rc;
+	if (rc != 0)
+		return rc;
+	sz_engine_flush(e);
+	while (!w.done)
+		if ((rc = sz_engine_poll(e, -1)) < 0)
+			return rc;
+	return 0;
+}
+
+const struct sz_state *sz_engine_state(const struct sz_engine *e)
+{
+	return &e->state;
+}
+
+int sz_engine_read_transfer(const struct sz_engine *e, uint64_t log_pos, sz_transfer *out)
+{
+	return wal_read_at(e->data_dir, log_pos, out, sizeof *out);
+}
+
+void sz_engine_stats(const struct sz_engine *e, struct sz_engine_stats *out)
+{
+	*out = e->stats;
+	out->sequence = e->state.sequence;
+	out->batch_time_ns = e->state.batch_time_ns;
+	out->fatal = e->fatal;
+}
+
+/* ---- snapshots -------------------------------------------------------------------- */
+
+/* Keep the newest SNAPSHOT_KEEP_COUNT snapshots; archive log segments that
+ * only the removed ones needed. */
+static void snapshot_prune(struct sz_engine *e)
+{
+	uint64_t seqs[SNAPSHOT_LIST_MAX];
+	int n = sz_snapshot_list(e->data_dir, seqs, SNAPSHOT_LIST_MAX);
+	for (int i = SNAPSHOT_KEEP_COUNT; i < n; i++) {
+		char path[PATH_SIZE_MAX];
+		snprintf(path, sizeof path, "%s/snapshots/%020llu.szs", e->data_dir, (unsigned long long)seqs[i]);
+		unlink(path);
+	}
+	struct sz_snapshot_info oldest;
+	if (n >= SNAPSHOT_KEEP_COUNT && sz_snapshot_read_info(e->data_dir, seqs[SNAPSHOT_KEEP_COUNT - 1], &oldest) == 0)
+		wal_archive_before(e->data_dir, (uint32_t)(oldest.next_log_pos >> 40));
+}
+
+static void snapshot_reap(struct sz_engine *e, bool wait)
+{
+	if (e->snapshot_pid == 0)
+		return;
+	int status;
+	pid_t r = waitpid(e->snapshot_pid, &status, wait ? 0 : WNOHANG);
+	if (r == 0)
+		return;
+	e->snapshot_pid = 0;
+	if (r > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		snapshot_prune(e);
+	else
+		fprintf(stderr, "szfin: snapshot at batch %llu failed; the log still holds everything\n",
+			(unsigned long long)e->snapshot_sequence);
+}
+
+int sz_engine_snapshot(struct sz_engine *e)
+{
+	if (e->fatal)
+		return SZ_EFATAL;
+	if (e->state.sequence == 0)
+		return 0;
+	snapshot_reap(e, true);
+	struct sz_snapshot_info info = {
+		.sequence = e->state.sequence,
+		.batch_time_ns = e->state.batch_time_ns,
+		.next_log_pos = ((uint64_t)e->segment << 40) | e->offset,
+	};
+	SZ_ASSERT(e->fifo_count == 0); /* only between batches, after draining */
+	memcpy(info.head_hash, e->stats.head_hash, 32);
+	sz_state_digest(&e->state, info.state_digest);
+	int rc = sz_snapshot_write(e->data_dir, &e->state, &info);
+	if (rc == 0)
+		snapshot_prune(e);
+	return rc;
+}
+
+/* ---- open, recover, close ---------------------------------------------------------- */
+
+struct replay {
+	struct sz_engine *e;
+	uint64_t check_sequences[SNAPSHOT_LIST_MAX]; /* verify_replay: digests to compare */
+	int check_count;
+	char *why;
+	size_t why_size;
+};
+
+static int replay_batch(void *ctx, const struct wal_batch_header *h, const uint8_t *body, uint64_t body_pos)
+{
+	struct replay *r = ctx;
+	struct sz_engine *e = r->e;
+	if (h->sequence <= e->state.sequence)
+		return 0;
+	sz_state_apply_batch(&e->state, h->sequence, h->batch_time_ns, body, h->body_size, h->command_count,
+			     body_pos, e->results);
+	if (e->config.check_invariants)
+		check_invariants(e);
+	for (int i = 0; i < r->check_count; i++) {
+		if (r->check_sequences[i] != h->sequence)
+			continue;
+		struct sz_snapshot_info info;
+		uint8_t digest[32];
+		sz_state_digest(&e->state, digest);
+		if (sz_snapshot_read_info(e->data_dir, h->sequence, &info) == 0 && memcmp(digest, info.state_digest, 32) != 0) {
+			snprintf(r->why, r->why_size, "replay diverged: state digest after batch %llu differs from its snapshot",
+				 (unsigned long long)h->sequence);
+			return SZ_ECORRUPT;
+		}
+	}
+	e->stats.replayed_batches++;
+	return 0;
+}
+
+static int make_dirs(const char *dir)
+{
+	static const char *subs[] = { "", "/log", "/snapshots" };
+	for (int i = 0; i < 3; i++) {
+		char path[PATH_SIZE_MAX];
+		snprintf(path, sizeof path, "%s%s", dir, subs[i]);
+		if (mkdir(path, 0755) != 0 && errno != EEXIST)
+			return SZ_EIO;
+	}
+	return 0;
+}
+
+/* Load the newest snapshot that verifies; older ones are fallbacks. */
+static void load_snapshot(struct sz_engine *e, struct wal_scan_start *start)
+{
+	uint64_t seqs[SNAPSHOT_LIST_MAX];
+	int n = sz_snapshot_list(e->data_dir, seqs, SNAPSHOT_LIST_MAX);
+	for (int i = 0; i < n; i++) {
+		struct sz_snapshot_info info;
+		char why[512];
+		if (sz_snapshot_load(e->data_dir, seqs[i], &e->state, &info, why, sizeof why) == 0) {
+			start->sequence = info.sequence + 1;
+			memcpy(start->prev_hash, info.head_hash, 32);
+			start->segment = (uint32_t)(info.next_log_pos >> 40);
+			start->offset = info.next_log_pos & ((1ull << 40) - 1);
+			memcpy(e->stats.head_hash, info.head_hash, 32);
+			return;
+		}
+		fprintf(stderr, "szfin: skipping snapshot: %s\n", why);
+		sz_state_release(&e->state);
+		sz_state_init(&e->state);
+		sz_state_register_domains(&e->state);
+	}
+}
+
+static int recover(struct sz_engine *e, char *why, size_t why_size)
+{
+	struct wal_scan_start start = { .sequence = 1 };
+	struct replay r = { .e = e, .why = why, .why_size = why_size };
+	if (e->config.verify_replay)
+		r.check_count = sz_snapshot_list(e->data_dir, r.check_sequences, SNAPSHOT_LIST_MAX);
+	else
+		load_snapshot(e, &start);
+	struct wal_scan_result result;
+	uint64_t t0 = monotonic_ns();
+	int rc = wal_scan(e->data_dir, &start, true, replay_batch, &r, &result);
+	e->stats.replay_ns = monotonic_ns() - t0;
+	if (rc == SZ_ECORRUPT && why[0] == 0)
+		snprintf(why, why_size, "%s", result.why);
+	if (rc != 0)
+		return rc;
+	if (result.torn_tail)
+		fprintf(stderr, "szfin: repaired a torn last batch in segment %u at offset %llu (never acknowledged)\n",
+			result.torn_segment, (unsigned long long)result.torn_offset);
+	SZ_ASSERT(e->state.sequence == result.last_sequence);
+	if (result.batch_count > 0)
+		memcpy(e->stats.head_hash, result.head_hash, 32);
+	memcpy(e->writer_head, e->stats.head_hash, 32);
+	e->next_sequence = e->state.sequence + 1;
+	e->next_time_ns_min = e->state.batch_time_ns + 1;
+	e->segment = result.end_segment ? result.end_segment : 1;
+	e->offset = result.end_offset ? result.end_offset : WAL_SEGMENT_HEADER_SIZE;
+	return 0;
+}
+
+int sz_engine_open(struct sz_engine **out, const struct sz_engine_config *cfg, char *why, size_t why_size)
+{
+	why[0] = 0;
+	if (sz_hash_init() != 0)
+		return SZ_EIO;
+	struct sz_engine *e = calloc(1, sizeof *e);
+	if (e == NULL)
+		return SZ_ENOMEM;
+	e->config = *cfg;
+	if (e->config.segment_size == 0)
+		e->config.segment_size = SZ_SEGMENT_SIZE_DEFAULT;
+	snprintf(e->data_dir, sizeof e->data_dir, "%s", cfg->data_dir);
+	e->open = UINT32_MAX;
+	e->event_fd = -1;
+	int rc = make_dirs(e->data_dir);
+	for (uint32_t i = 0; i < BATCH_BUFFER_COUNT && rc == 0; i++)
+		rc = batch_alloc(&e->batches[i]);
+	e->results = malloc(SZ_BATCH_COMMAND_COUNT_MAX * sizeof e->results[0]);
+	if (rc == 0 && e->results == NULL)
+		rc = SZ_ENOMEM;
+	if (rc == 0)
+		rc = sz_state_init(&e->state);
+	if (rc == 0)
+		rc = sz_state_register_domains(&e->state);
+	if (rc == 0)
+		rc = recover(e, why, why_size);
+	if (rc == 0)
+		rc = wal_writer_open(&e->writer, e->data_dir, e->config.segment_size);
+	if (rc == 0) {
+		wal_writer_inject(e->writer, cfg->fail_write_at, cfg->fail_fsync_at);
+		e->event_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		pthread_mutex_init(&e->lock, NULL);
+		pthread_cond_init(&e->wake, NULL);
+		if (e->event_fd < 0 || pthread_create(&e->thread, NULL, writer_main, e) != 0)
+			rc = SZ_EIO;
+	}
+	if (rc != 0) {
+		if (why[0] == 0)
+			snprintf(why, why_size, "%s: %s", e->data_dir, sz_strerror(rc));
+		sz_state_release(&e->state);
+		wal_writer_close(e->writer);
+		for (uint32_t i = 0; i < BATCH_BUFFER_COUNT; i++) {
+			free(e->batches[i].data);
+			free(e->batches[i].callbacks);
+		}
+		free(e->results);
+		free(e);
+		return rc;
+	}
+	*out = e;
+	return 0;
+}
+
+int sz_engine_close(struct sz_engine *e)
+{
+	int rc = 0;
+	while (!e->fatal && (e->fifo_count > 0 || (e->open != UINT32_MAX && e->batches[e->open].count > 0)))
+		if (sz_engine_poll(e, -1) < 0)
+			rc = SZ_EFATAL;
+	snapshot_reap(e, true);
+	if (!e->fatal && e->state.sequence > 0)
+		rc = sz_engine_snapshot(e);
+	if (e->fatal)
+		rc = SZ_EFATAL;
+	pthread_mutex_lock(&e->lock);
+	e->stop = true;
+	pthread_cond_signal(&e->wake);
+	pthread_mutex_unlock(&e->lock);
+	pthread_join(e->thread, NULL);
+	wal_writer_close(e->writer);
+	close(e->event_fd);
+	sz_state_release(&e->state);
+	for (uint32_t i = 0; i < BATCH_BUFFER_COUNT; i++) {
+		free(e->batches[i].data);
+		free(e->batches[i].callbacks);
+	}
+	free(e->results);
+	free(e);
+	return rc;
+}

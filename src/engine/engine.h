@@ -1,0 +1,104 @@
+/*
+ * engine.h — the single-threaded, deterministic state machine and its log.
+ *
+ * Owns: batching of commands (group commit), stamping batch time, handing
+ * closed batches to the log writer thread, applying durable batches to the
+ * state in order, replying, recovery (snapshot + replay), snapshots.
+ *
+ * Threads: every function here is called from one thread, the engine thread
+ * (the server's event loop). The only other thread is the log writer inside
+ * the engine, which writes and fdatasyncs; it never touches state.
+ *
+ * Order of effects for every batch: write -> fdatasync -> apply -> done
+ * callbacks. A done callback therefore never runs before its batch is on
+ * disk. A failed write or fsync makes the engine fatal: it stops applying and
+ * acknowledging, and every later call returns SZ_EFATAL.
+ */
+#ifndef SZ_ENGINE_H
+#define SZ_ENGINE_H
+
+#include "engine/state.h"
+#include "szfin/szfin.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct sz_engine;
+
+struct sz_engine_config {
+	const char *data_dir;            /* created if missing */
+	uint64_t segment_size;           /* 0 = SZ_SEGMENT_SIZE_DEFAULT */
+	uint32_t snapshot_every_batches; /* 0 = only on request and at close */
+	bool verify_replay;              /* recover from the log start and compare
+	                                    digests at every recorded snapshot */
+	bool check_invariants;           /* assert invariants after every batch (tests) */
+	/* Fault injection for tests: fail the Nth write or fsync (1-based, 0 = never). */
+	uint32_t fail_write_at;
+	uint32_t fail_fsync_at;
+};
+
+/* Called on the engine thread once the commands are durable and applied.
+ * results[i] is the enum sz_result (or domain result) of command i. */
+typedef void (*sz_engine_done_fn)(void *ctx, const uint32_t *results, uint32_t count);
+
+/* Open (and recover) the data directory. On corruption, returns SZ_ECORRUPT
+ * and writes a message naming file and offset to why. */
+int sz_engine_open(struct sz_engine **out, const struct sz_engine_config *cfg,
+		   char *why, size_t why_size);
+
+/* Drain everything in flight, write a snapshot, stop the writer, free. */
+int sz_engine_close(struct sz_engine *e);
+
+/*
+ * Submit count commands (size bytes, each an sz_command_header + body) to be
+ * committed together in one batch: a linked chain must be submitted in one
+ * call. The bytes are copied. Returns 0, SZ_EINVAL (malformed envelope, a
+ * non-zero engine-set field), SZ_ELIMIT (the group can never fit a batch),
+ * SZ_EBUSY (all batch buffers in flight: call sz_engine_poll and retry), or
+ * SZ_EFATAL.
+ */
+int sz_engine_submit(struct sz_engine *e, const void *commands, uint32_t size,
+		     uint32_t count, sz_engine_done_fn done, void *ctx);
+
+/* Close the open batch and hand it to the writer if the pipeline has room.
+ * Without a flush, a batch closes when it is full. */
+int sz_engine_flush(struct sz_engine *e);
+
+/* Apply batches that became durable and run their callbacks. Waits up to
+ * timeout_ms (-1 = until at least one batch completes, 0 = no wait). Returns
+ * the number of batches applied, or SZ_EFATAL. Also flushes the open batch
+ * whenever the writer is idle, so callers need not call flush. */
+int sz_engine_poll(struct sz_engine *e, int timeout_ms);
+
+/* Readable whenever a batch became durable (eventfd), for the event loop. */
+int sz_engine_wakeup_fd(const struct sz_engine *e);
+
+/* Submit, then poll until these commands complete. results has count entries. */
+int sz_engine_execute(struct sz_engine *e, const void *commands, uint32_t size,
+		      uint32_t count, uint32_t *results);
+
+/* The state, read-only between polls (queries run on the engine thread). */
+const struct sz_state *sz_engine_state(const struct sz_engine *e);
+
+/* Write a snapshot now (in a forked child; the engine continues). */
+int sz_engine_snapshot(struct sz_engine *e);
+
+/* Read the stored record of a transfer (by slot's log position). */
+int sz_engine_read_transfer(const struct sz_engine *e, uint64_t log_pos, sz_transfer *out);
+
+struct sz_engine_stats {
+	uint64_t sequence;            /* last applied batch */
+	uint64_t batch_time_ns;       /* of the last applied batch */
+	uint64_t batches_applied;
+	uint64_t commands_applied;
+	uint64_t fsync_count;
+	uint64_t fsync_ns_total;
+	uint64_t fsync_ns_last;
+	uint64_t replayed_batches;    /* at open */
+	uint64_t replay_ns;           /* at open */
+	bool fatal;
+	uint8_t head_hash[32];
+};
+void sz_engine_stats(const struct sz_engine *e, struct sz_engine_stats *out);
+
+#endif

@@ -1,0 +1,82 @@
+/*
+ * state.h — the whole replicated state and the dispatch of commands to domains.
+ *
+ * Owns: struct sz_state (the ledger plus one state per registered domain),
+ * applying one batch deterministically, the state digest, invariants and
+ * the snapshot sections. A domain registers a struct sz_domain at startup:
+ * a range of 256 command kinds and its callbacks.
+ *
+ * Rules for domain apply functions: deterministic (time only from ctx), no
+ * I/O; validate everything before mutating anything; move money only through
+ * the ledger (ledger_create_transfer ...) — the engine wraps each domain
+ * command in a ledger chain and rolls the ledger back if the command fails,
+ * so a domain must mutate its own state only after its ledger calls succeed.
+ */
+#ifndef SZ_ENGINE_STATE_H
+#define SZ_ENGINE_STATE_H
+
+#include "ledger/ledger.h"
+#include "szfin/szfin.h"
+
+#include <stdint.h>
+#include <stddef.h>
+
+struct sz_snap;
+
+#define SZ_DOMAIN_COUNT_MAX 16u
+
+struct sz_apply_ctx {
+	uint64_t batch_time_ns;
+	uint64_t timestamp_ns;   /* this command's timestamp: batch time + index */
+	uint64_t log_pos;        /* where this command's body sits in the log */
+	uint64_t sequence;       /* batch sequence */
+};
+
+struct sz_state;
+
+struct sz_domain {
+	const char *name;
+	uint16_t kind_base;      /* owns kinds [kind_base, kind_base + 0xff] */
+	void *state;             /* the domain's own state */
+	/* Apply one command of this domain; return a result code. */
+	uint32_t (*apply)(struct sz_state *s, void *domain_state, const struct sz_apply_ctx *ctx,
+			  const sz_command_header *cmd);
+	/* Optional: before the first command of each batch (timeouts, expiry). */
+	void (*batch_begin)(struct sz_state *s, void *domain_state, const struct sz_apply_ctx *ctx);
+	int (*snapshot_write)(const void *domain_state, struct sz_snap *f);
+	int (*snapshot_read)(void *domain_state, struct sz_snap *f);
+	/* Feed the domain's state into the digest (deterministic order). */
+	void (*digest)(const void *domain_state, void *blake2b_state);
+	/* Optional: 0 or SZ_ECORRUPT with a message. */
+	int (*check_invariants)(const struct sz_state *s, const void *domain_state, char *why, size_t why_size);
+	void (*release)(void *domain_state);
+};
+
+struct sz_state {
+	struct ledger ledger;
+	struct sz_domain domains[SZ_DOMAIN_COUNT_MAX];
+	uint32_t domain_count;
+	uint64_t sequence;          /* last applied batch */
+	uint64_t batch_time_ns;     /* of the last applied batch */
+};
+
+int sz_state_init(struct sz_state *s);
+void sz_state_release(struct sz_state *s);
+int sz_state_register(struct sz_state *s, const struct sz_domain *d);
+
+/* Apply one batch body (count commands). results gets one code per command.
+ * body_log_pos is the log position of the body's first byte. */
+void sz_state_apply_batch(struct sz_state *s, uint64_t sequence, uint64_t batch_time_ns,
+			  const uint8_t *body, uint32_t body_size, uint32_t count,
+			  uint64_t body_log_pos, uint32_t *results);
+
+void sz_state_digest(const struct sz_state *s, uint8_t out[32]);
+int sz_state_check_invariants(const struct sz_state *s, char *why, size_t why_size);
+int sz_state_snapshot_write(const struct sz_state *s, struct sz_snap *f);
+int sz_state_snapshot_read(struct sz_state *s, struct sz_snap *f);
+
+/* Register every built-in domain (called by sz_engine_open). Defined in
+ * engine/domains.c, the one place that lists the domains. */
+int sz_state_register_domains(struct sz_state *s);
+
+#endif

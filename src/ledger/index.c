@@ -1,0 +1,128 @@
+/* index.c — linear-probing id index over a caller-owned array (see index.h). */
+#include "ledger/index.h"
+#include "ledger/ledger.h"
+#include "core/assert.h"
+#include "core/errors.h"
+#include "core/hash.h"
+
+#include <stdlib.h>
+
+#define INDEX_CAPACITY_MIN 1024u
+
+static inline uint32_t bucket_of(const struct ledger_index *x, sz_id id)
+{
+	return (uint32_t)sz_mix64(id.lo, id.hi) & (x->capacity - 1);
+}
+
+int ledger_index_init(struct ledger_index *x, uint32_t capacity)
+{
+	if (capacity < INDEX_CAPACITY_MIN)
+		capacity = INDEX_CAPACITY_MIN;
+	SZ_ASSERT((capacity & (capacity - 1)) == 0);
+	x->buckets = calloc(capacity, sizeof x->buckets[0]);
+	if (x->buckets == NULL)
+		return SZ_ENOMEM;
+	x->capacity = capacity;
+	x->count = 0;
+	return 0;
+}
+
+void ledger_index_release(struct ledger_index *x)
+{
+	free(x->buckets);
+	x->buckets = NULL;
+	x->capacity = 0;
+	x->count = 0;
+}
+
+int64_t ledger_index_find(const struct ledger_index *x, const void *base, ledger_index_key_fn key, sz_id id)
+{
+	uint32_t mask = x->capacity - 1;
+	for (uint32_t b = bucket_of(x, id), probes = 0; probes < x->capacity; b = (b + 1) & mask, probes++) {
+		uint32_t v = x->buckets[b];
+		if (v == 0)
+			return -1;
+		if (sz_id_eq(key(base, v - 1), id))
+			return v - 1;
+	}
+	SZ_UNREACHABLE(); /* load <= 1/2 guarantees an empty bucket */
+}
+
+static void place(struct ledger_index *x, sz_id id, uint32_t position)
+{
+	uint32_t mask = x->capacity - 1;
+	uint32_t b = bucket_of(x, id);
+	while (x->buckets[b] != 0)
+		b = (b + 1) & mask;
+	x->buckets[b] = position + 1;
+	x->count++;
+}
+
+static int grow(struct ledger_index *x, const void *base, ledger_index_key_fn key)
+{
+	struct ledger_index bigger;
+	SZ_ASSERT(x->capacity <= (1u << 31));
+	int rc = ledger_index_init(&bigger, x->capacity * 2);
+	if (rc != 0)
+		return rc;
+	for (uint32_t b = 0; b < x->capacity; b++) {
+		uint32_t v = x->buckets[b];
+		if (v != 0)
+			place(&bigger, key(base, v - 1), v - 1);
+	}
+	SZ_ASSERT(bigger.count == x->count);
+	free(x->buckets);
+	*x = bigger;
+	return 0;
+}
+
+int ledger_index_insert(struct ledger_index *x, const void *base, ledger_index_key_fn key, sz_id id, uint32_t position)
+{
+	SZ_ASSERT(position < UINT32_MAX);
+	if ((uint64_t)(x->count + 1) * 2 > x->capacity) {
+		int rc = grow(x, base, key);
+		if (rc != 0)
+			return rc;
+	}
+	place(x, id, position);
+	return 0;
+}
+
+static uint32_t bucket_holding(const struct ledger_index *x, sz_id id, uint32_t position)
+{
+	uint32_t mask = x->capacity - 1;
+	uint32_t b = bucket_of(x, id);
+	for (uint32_t probes = 0; probes < x->capacity; probes++, b = (b + 1) & mask) {
+		SZ_ASSERT(x->buckets[b] != 0);
+		if (x->buckets[b] == position + 1)
+			return b;
+	}
+	SZ_UNREACHABLE();
+}
+
+void ledger_index_move(struct ledger_index *x, sz_id id, uint32_t position_old, uint32_t position_new)
+{
+	x->buckets[bucket_holding(x, id, position_old)] = position_new + 1;
+}
+
+/* Backward-shift deletion keeps every probe chain unbroken without
+ * tombstones: later members of the cluster move back into the hole when
+ * their home bucket allows it. */
+void ledger_index_remove(struct ledger_index *x, const void *base, ledger_index_key_fn key, sz_id id, uint32_t position)
+{
+	uint32_t mask = x->capacity - 1;
+	uint32_t hole = bucket_holding(x, id, position);
+	x->buckets[hole] = 0;
+	x->count--;
+	for (uint32_t j = (hole + 1) & mask; x->buckets[j] != 0; j = (j + 1) & mask) {
+		uint32_t v = x->buckets[j];
+		uint32_t home = bucket_of(x, key(base, v - 1));
+		/* v may fill the hole unless its home lies cyclically in (hole, j]. */
+		bool home_after_hole = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
+		if (home_after_hole)
+			continue;
+		x->buckets[hole] = v;
+		x->buckets[j] = 0;
+		hole = j;
+	}
+}

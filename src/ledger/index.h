@@ -1,0 +1,32 @@
+/*
+ * index.h — open-addressing hash index from a key to a u32 position.
+ *
+ * Owns: the bucket table only. The keys live in the caller's array: the
+ * index stores position + 1 and compares keys through a key function, so an
+ * account or transfer costs 4 bytes / load factor here. Linear probing,
+ * power-of-two capacity, load kept at or below 1/2, backward-shift delete.
+ */
+#ifndef SZ_LEDGER_INDEX_H
+#define SZ_LEDGER_INDEX_H
+
+#include "szfin/szfin.h"
+
+#include <stdint.h>
+
+struct ledger_index;
+
+/* Key of the item at position. */
+typedef sz_id (*ledger_index_key_fn)(const void *base, uint32_t position);
+
+int ledger_index_init(struct ledger_index *x, uint32_t capacity);
+void ledger_index_release(struct ledger_index *x);
+/* -1 if absent. */
+int64_t ledger_index_find(const struct ledger_index *x, const void *base, ledger_index_key_fn key, sz_id id);
+/* The key must be absent. Returns 0 or SZ_ENOMEM. */
+int ledger_index_insert(struct ledger_index *x, const void *base, ledger_index_key_fn key, sz_id id, uint32_t position);
+/* Remove the entry of id that holds position; it must be present. */
+void ledger_index_remove(struct ledger_index *x, const void *base, ledger_index_key_fn key, sz_id id, uint32_t position);
+/* Replace the position stored for id (after the item moved in its array). */
+void ledger_index_move(struct ledger_index *x, sz_id id, uint32_t position_old, uint32_t position_new);
+
+#endif

@@ -1,0 +1,737 @@
+/*
+ * ledger.c — applying account and transfer commands to the in-memory ledger.
+ *
+ * Every apply function validates completely before it mutates anything, so a
+ * rejected command leaves no trace. Inside a linked chain every mutation is
+ * also journalled (struct ledger_undo) so that a later failure in the chain
+ * can revert the earlier members exactly. Rules are listed in szfin.h as
+ * result codes; the order of checks below is the order of precedence.
+ */
+#include "ledger/ledger.h"
+#include "ledger/index.h"
+#include "core/assert.h"
+#include "core/errors.h"
+#include "core/hash.h"
+#include "core/limits.h"
+#include "core/vm.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define STATUS_SHIFT 60
+#define POS_MASK ((1ull << STATUS_SHIFT) - 1)
+
+enum undo_kind {
+	UNDO_ACCOUNT_CREATED,
+	UNDO_ACCOUNT_CHANGED,
+	UNDO_SLOT_CREATED,
+	UNDO_SLOT_STATUS,
+	UNDO_PENDING_ADDED,
+	UNDO_PENDING_REMOVED,
+};
+
+struct undo_entry {
+	enum undo_kind kind;
+	uint32_t index;          /* account, slot; for pending entries the slot */
+	uint32_t debit_index;    /* UNDO_SLOT_CREATED */
+	uint32_t credit_index;
+	uint64_t log_pos;        /* UNDO_SLOT_STATUS: old value */
+	sz_account account;      /* UNDO_ACCOUNT_CHANGED: old value */
+	struct ledger_pending pending; /* UNDO_PENDING_REMOVED: old value */
+};
+
+struct ledger_undo {
+	struct undo_entry *entries;
+	uint32_t count;
+	uint32_t capacity;
+	bool active;
+};
+
+/* ---- keys for the indexes ------------------------------------------------ */
+
+static sz_id account_key(const void *base, uint32_t position)
+{
+	return ((const sz_account *)base)[position].id;
+}
+
+static sz_id slot_key(const void *base, uint32_t position)
+{
+	return ((const struct ledger_slot *)base)[position].id;
+}
+
+static sz_id pending_key(const void *base, uint32_t position)
+{
+	return sz_id_make(0, ((const struct ledger_pending *)base)[position].slot);
+}
+
+/* ---- life cycle ---------------------------------------------------------- */
+
+int ledger_init(struct ledger *l)
+{
+	memset(l, 0, sizeof *l);
+	l->accounts = sz_vm_reserve((size_t)SZ_ACCOUNT_COUNT_MAX * sizeof(sz_account));
+	l->account_history = sz_vm_reserve((size_t)SZ_ACCOUNT_COUNT_MAX * sizeof(uint32_t));
+	l->slots = sz_vm_reserve((size_t)SZ_TRANSFER_COUNT_MAX * sizeof(struct ledger_slot));
+	l->undo = calloc(1, sizeof *l->undo);
+	if (!l->accounts || !l->account_history || !l->slots || !l->undo)
+		goto fail;
+	if (ledger_index_init(&l->account_index, 0) || ledger_index_init(&l->slot_index, 0) ||
+	    ledger_index_init(&l->pending_index, 0))
+		goto fail;
+	return 0;
+fail:
+	ledger_release(l);
+	return SZ_ENOMEM;
+}
+
+void ledger_release(struct ledger *l)
+{
+	sz_vm_release(l->accounts, (size_t)SZ_ACCOUNT_COUNT_MAX * sizeof(sz_account));
+	sz_vm_release(l->account_history, (size_t)SZ_ACCOUNT_COUNT_MAX * sizeof(uint32_t));
+	sz_vm_release(l->slots, (size_t)SZ_TRANSFER_COUNT_MAX * sizeof(struct ledger_slot));
+	ledger_index_release(&l->account_index);
+	ledger_index_release(&l->slot_index);
+	ledger_index_release(&l->pending_index);
+	free(l->pending);
+	free(l->expiry_heap);
+	if (l->undo)
+		free(l->undo->entries);
+	free(l->undo);
+	memset(l, 0, sizeof *l);
+}
+
+/* ---- undo journal -------------------------------------------------------- */
+
+static struct undo_entry *undo_push(struct ledger *l, enum undo_kind kind, uint32_t index)
+{
+	struct ledger_undo *u = l->undo;
+	if (!u->active)
+		return NULL;
+	if (u->count == u->capacity) {
+		uint32_t capacity = u->capacity ? u->capacity * 2 : 64;
+		SZ_ASSERT(capacity <= 8 * SZ_CHAIN_COMMAND_COUNT_MAX);
+		struct undo_entry *e = realloc(u->entries, capacity * sizeof *e);
+		SZ_ASSERT(e != NULL); /* bounded by the chain limit; out of memory here is fatal */
+		u->entries = e;
+		u->capacity = capacity;
+	}
+	struct undo_entry *e = &u->entries[u->count++];
+	e->kind = kind;
+	e->index = index;
+	return e;
+}
+
+static void journal_account(struct ledger *l, uint32_t index)
+{
+	struct undo_entry *e = undo_push(l, UNDO_ACCOUNT_CHANGED, index);
+	if (e)
+		e->account = l->accounts[index];
+}
+
+void ledger_chain_begin(struct ledger *l)
+{
+	SZ_ASSERT(!l->undo->active);
+	SZ_ASSERT(l->undo->count == 0);
+	l->undo->active = true;
+}
+
+void ledger_chain_commit(struct ledger *l)
+{
+	SZ_ASSERT(l->undo->active);
+	l->undo->active = false;
+	l->undo->count = 0;
+}
+
+/* ---- pending transfers and the expiry heap ------------------------------- */
+
+static bool heap_less(const struct ledger *l, uint32_t a, uint32_t b)
+{
+	const struct ledger_pending *pa = &l->pending[l->expiry_heap[a]];
+	const struct ledger_pending *pb = &l->pending[l->expiry_heap[b]];
+	if (pa->expires_at_ns != pb->expires_at_ns)
+		return pa->expires_at_ns < pb->expires_at_ns;
+	return pa->slot < pb->slot;
+}
+
+static void heap_swap(struct ledger *l, uint32_t a, uint32_t b)
+{
+	uint32_t t = l->expiry_heap[a];
+	l->expiry_heap[a] = l->expiry_heap[b];
+	l->expiry_heap[b] = t;
+	l->pending[l->expiry_heap[a]].heap_index = a;
+	l->pending[l->expiry_heap[b]].heap_index = b;
+}
+
+static void heap_fix(struct ledger *l, uint32_t i)
+{
+	while (i > 0 && heap_less(l, i, (i - 1) / 2)) {
+		heap_swap(l, i, (i - 1) / 2);
+		i = (i - 1) / 2;
+	}
+	for (;;) {
+		uint32_t smallest = i, left = 2 * i + 1, right = 2 * i + 2;
+		if (left < l->expiry_count && heap_less(l, left, smallest))
+			smallest = left;
+		if (right < l->expiry_count && heap_less(l, right, smallest))
+			smallest = right;
+		if (smallest == i)
+			return;
+		heap_swap(l, i, smallest);
+		i = smallest;
+	}
+}
+
+static void heap_remove(struct ledger *l, uint32_t heap_index)
+{
+	SZ_ASSERT(heap_index < l->expiry_count);
+	uint32_t last = --l->expiry_count;
+	if (heap_index != last) {
+		heap_swap(l, heap_index, last);
+		heap_fix(l, heap_index);
+	}
+}
+
+static int pending_reserve(struct ledger *l)
+{
+	if (l->pending_count < l->pending_capacity)
+		return 0;
+	if (l->pending_capacity >= SZ_PENDING_COUNT_MAX)
+		return SZ_ELIMIT;
+	uint32_t capacity = l->pending_capacity ? l->pending_capacity * 2 : 1024;
+	struct ledger_pending *p = realloc(l->pending, capacity * sizeof *p);
+	if (p == NULL)
+		return SZ_ENOMEM;
+	l->pending = p;
+	uint32_t *h = realloc(l->expiry_heap, capacity * sizeof *h);
+	if (h == NULL)
+		return SZ_ENOMEM;
+	l->expiry_heap = h;
+	l->pending_capacity = capacity;
+	return 0;
+}
+
+int ledger_pending_reserve_for_load(struct ledger *l)
+{
+	SZ_ASSERT(l->pending_count == l->pending_capacity || l->pending_count == 0);
+	uint32_t count = l->pending_count;
+	l->pending_count = l->pending_capacity; /* force one growth step */
+	int rc = pending_reserve(l);
+	l->pending_count = count;
+	return rc;
+}
+
+/* Capacity must have been reserved (pending_reserve) during validation. */
+static void pending_add(struct ledger *l, const struct ledger_pending *p)
+{
+	SZ_ASSERT(l->pending_count < l->pending_capacity);
+	uint32_t index = l->pending_count++;
+	l->pending[index] = *p;
+	l->pending[index].heap_index = UINT32_MAX;
+	int rc = ledger_index_insert(&l->pending_index, l->pending, pending_key, sz_id_make(0, p->slot), index);
+	SZ_ASSERT(rc == 0);
+	if (p->expires_at_ns != 0) {
+		uint32_t h = l->expiry_count++;
+		l->expiry_heap[h] = index;
+		l->pending[index].heap_index = h;
+		heap_fix(l, h);
+	}
+	undo_push(l, UNDO_PENDING_ADDED, p->slot);
+}
+
+static void pending_remove(struct ledger *l, uint32_t index)
+{
+	SZ_ASSERT(index < l->pending_count);
+	struct ledger_pending *p = &l->pending[index];
+	struct undo_entry *e = undo_push(l, UNDO_PENDING_REMOVED, index);
+	if (e)
+		e->pending = *p;
+	if (p->heap_index != UINT32_MAX)
+		heap_remove(l, p->heap_index);
+	ledger_index_remove(&l->pending_index, l->pending, pending_key, sz_id_make(0, p->slot), index);
+	uint32_t last = --l->pending_count;
+	if (index != last) {
+		l->pending[index] = l->pending[last];
+		ledger_index_move(&l->pending_index, sz_id_make(0, l->pending[index].slot), last, index);
+		if (l->pending[index].heap_index != UINT32_MAX)
+			l->expiry_heap[l->pending[index].heap_index] = index;
+	}
+}
+
+static int64_t pending_find(const struct ledger *l, uint32_t slot)
+{
+	return ledger_index_find(&l->pending_index, l->pending, pending_key, sz_id_make(0, slot));
+}
+
+/* ---- slots ---------------------------------------------------------------- */
+
+static uint8_t slot_status(const struct ledger_slot *s)
+{
+	return (uint8_t)(s->log_pos >> STATUS_SHIFT);
+}
+
+static void slot_set_status(struct ledger *l, uint32_t slot, uint8_t status)
+{
+	struct undo_entry *e = undo_push(l, UNDO_SLOT_STATUS, slot);
+	if (e)
+		e->log_pos = l->slots[slot].log_pos;
+	l->slots[slot].log_pos = (l->slots[slot].log_pos & POS_MASK) | (uint64_t)status << STATUS_SHIFT;
+}
+
+static uint32_t history_link(uint32_t slot, uint32_t side)
+{
+	SZ_ASSERT(slot < SZ_TRANSFER_COUNT_MAX);
+	return ((slot + 1) << 1) | side;
+}
+
+static void slot_insert(struct ledger *l, const sz_transfer *t, uint64_t fingerprint, uint64_t log_pos,
+			uint8_t status, uint32_t debit_index, uint32_t credit_index)
+{
+	SZ_ASSERT(l->slot_count < SZ_TRANSFER_COUNT_MAX);
+	SZ_ASSERT((log_pos & ~POS_MASK) == 0);
+	uint32_t slot = l->slot_count++;
+	struct ledger_slot *s = &l->slots[slot];
+	s->id = t->id;
+	s->fingerprint = fingerprint;
+	s->log_pos = log_pos | (uint64_t)status << STATUS_SHIFT;
+	s->prev_debit = l->account_history[debit_index];
+	s->prev_credit = l->account_history[credit_index];
+	l->account_history[debit_index] = history_link(slot, 0);
+	l->account_history[credit_index] = history_link(slot, 1);
+	int rc = ledger_index_insert(&l->slot_index, l->slots, slot_key, t->id, slot);
+	SZ_ASSERT(rc == 0); /* index growth failure is fatal: cannot keep state consistent */
+	struct undo_entry *e = undo_push(l, UNDO_SLOT_CREATED, slot);
+	if (e) {
+		e->debit_index = debit_index;
+		e->credit_index = credit_index;
+	}
+}
+
+/* ---- rollback ------------------------------------------------------------ */
+
+static void undo_one(struct ledger *l, const struct undo_entry *e)
+{
+	switch (e->kind) {
+	case UNDO_ACCOUNT_CREATED:
+		SZ_ASSERT(e->index == l->account_count - 1);
+		ledger_index_remove(&l->account_index, l->accounts, account_key, l->accounts[e->index].id, e->index);
+		memset(&l->accounts[e->index], 0, sizeof(sz_account));
+		l->account_history[e->index] = 0;
+		l->account_count--;
+		break;
+	case UNDO_ACCOUNT_CHANGED:
+		l->accounts[e->index] = e->account;
+		break;
+	case UNDO_SLOT_CREATED: {
+		SZ_ASSERT(e->index == l->slot_count - 1);
+		struct ledger_slot *s = &l->slots[e->index];
+		ledger_index_remove(&l->slot_index, l->slots, slot_key, s->id, e->index);
+		l->account_history[e->credit_index] = s->prev_credit;
+		l->account_history[e->debit_index] = s->prev_debit;
+		memset(s, 0, sizeof *s);
+		l->slot_count--;
+		break;
+	}
+	case UNDO_SLOT_STATUS:
+		l->slots[e->index].log_pos = e->log_pos;
+		break;
+	case UNDO_PENDING_ADDED: { /* index is the slot: positions move */
+		int64_t index = pending_find(l, e->index);
+		SZ_ASSERT(index >= 0);
+		pending_remove(l, (uint32_t)index);
+		break;
+	}
+	case UNDO_PENDING_REMOVED: {
+		int rc = pending_reserve(l);
+		SZ_ASSERT(rc == 0);
+		pending_add(l, &e->pending);
+		break;
+	}
+	}
+}
+
+void ledger_chain_rollback(struct ledger *l)
+{
+	struct ledger_undo *u = l->undo;
+	SZ_ASSERT(u->active);
+	u->active = false; /* undo steps must not journal themselves */
+	for (uint32_t i = u->count; i > 0; i--)
+		undo_one(l, &u->entries[i - 1]);
+	u->count = 0;
+}
+
+/* ---- validation helpers ---------------------------------------------------- */
+
+static bool currency_valid(uint32_t c)
+{
+	for (int i = 0; i < 3; i++) {
+		uint8_t ch = (uint8_t)(c >> (8 * i));
+		if (ch < 'A' || ch > 'Z')
+			return false;
+	}
+	return (c >> 24) == 0;
+}
+
+static bool bytes_zero(const uint8_t *p, size_t size)
+{
+	for (size_t i = 0; i < size; i++)
+		if (p[i] != 0)
+			return false;
+	return true;
+}
+
+/* Fingerprint of a transfer's client fields (timestamp excluded). */
+static uint64_t transfer_fingerprint(const sz_transfer *t)
+{
+	sz_transfer copy = *t;
+	copy.timestamp = 0;
+	return sz_fingerprint64(&copy, sizeof copy);
+}
+
+/* ---- accounts ------------------------------------------------------------- */
+
+static uint32_t account_exists(const sz_account *stored, const sz_account *a)
+{
+	uint16_t creation_flags = SZ_ACCOUNT_DEBITS_MUST_NOT_EXCEED_CREDITS | SZ_ACCOUNT_CREDITS_MUST_NOT_EXCEED_DEBITS;
+	bool same = sz_id_eq(stored->owner_id, a->owner_id) && stored->user_data == a->user_data &&
+		    stored->tenant_id == a->tenant_id && stored->currency == a->currency &&
+		    stored->kind == a->kind && (stored->flags & creation_flags) == (a->flags & creation_flags);
+	return same ? SZ_R_EXISTS : SZ_R_EXISTS_WITH_DIFFERENT_FIELDS;
+}
+
+uint32_t ledger_create_account(struct ledger *l, const sz_account *a, const struct ledger_ctx *ctx)
+{
+	SZ_ASSERT(a->timestamp == 0 || a->timestamp == ctx->timestamp_ns);
+	if (sz_id_is_zero(a->id))
+		return SZ_R_ID_ZERO;
+	if (!bytes_zero(a->reserved, sizeof a->reserved))
+		return SZ_R_RESERVED_NONZERO;
+	if ((a->flags & ~SZ_ACCOUNT_FLAGS_ALL) || (a->flags & SZ_ACCOUNT_CLOSED) ||
+	    ((a->flags & SZ_ACCOUNT_DEBITS_MUST_NOT_EXCEED_CREDITS) && (a->flags & SZ_ACCOUNT_CREDITS_MUST_NOT_EXCEED_DEBITS)))
+		return SZ_R_FLAGS_INVALID;
+	if (a->debits_pending || a->debits_posted || a->credits_pending || a->credits_posted)
+		return SZ_R_BALANCES_NONZERO;
+	if (!currency_valid(a->currency))
+		return SZ_R_CURRENCY_INVALID;
+	int64_t existing = ledger_account_find(l, a->id);
+	if (existing >= 0)
+		return account_exists(&l->accounts[existing], a);
+	if (l->account_count >= SZ_ACCOUNT_COUNT_MAX)
+		return SZ_R_LIMIT_REACHED;
+
+	uint32_t index = l->account_count++;
+	sz_account *stored = &l->accounts[index];
+	*stored = *a;
+	stored->flags = a->flags & (uint16_t)~SZ_ACCOUNT_LINKED;
+	stored->timestamp = ctx->timestamp_ns;
+	l->account_history[index] = 0;
+	int rc = ledger_index_insert(&l->account_index, l->accounts, account_key, a->id, index);
+	SZ_ASSERT(rc == 0);
+	undo_push(l, UNDO_ACCOUNT_CREATED, index);
+	return SZ_R_OK;
+}
+
+uint32_t ledger_account_flags(struct ledger *l, const sz_account_flags_cmd *c, const struct ledger_ctx *ctx)
+{
+	(void)ctx;
+	const uint16_t settable = SZ_ACCOUNT_FROZEN | SZ_ACCOUNT_CLOSED;
+	if (sz_id_is_zero(c->account_id))
+		return SZ_R_ID_ZERO;
+	if (!bytes_zero(c->reserved, sizeof c->reserved))
+		return SZ_R_RESERVED_NONZERO;
+	if ((c->set & ~settable) || (c->clear & ~SZ_ACCOUNT_FROZEN) || (c->set & c->clear) || (c->set | c->clear) == 0)
+		return SZ_R_FLAGS_INVALID;
+	int64_t index = ledger_account_find(l, c->account_id);
+	if (index < 0)
+		return SZ_R_ACCOUNT_NOT_FOUND;
+	sz_account *a = &l->accounts[index];
+	if (a->flags & SZ_ACCOUNT_CLOSED)
+		return SZ_R_ACCOUNT_CLOSED;
+	if ((c->set & SZ_ACCOUNT_CLOSED) &&
+	    (a->debits_pending || a->credits_pending || a->debits_posted != a->credits_posted))
+		return SZ_R_ACCOUNT_HAS_BALANCE;
+	journal_account(l, (uint32_t)index);
+	a->flags = (uint16_t)((a->flags | c->set) & ~c->clear);
+	return SZ_R_OK;
+}
+
+/* ---- transfers ------------------------------------------------------------ */
+
+/* Resolved accounts of a transfer after the shared checks. */
+struct transfer_accounts {
+	uint32_t debit_index;
+	uint32_t credit_index;
+	sz_account *dr;
+	sz_account *cr;
+};
+
+static uint32_t resolve_accounts(struct ledger *l, const sz_transfer *t, struct transfer_accounts *out)
+{
+	if (sz_id_eq(t->debit_account_id, t->credit_account_id))
+		return SZ_R_ACCOUNTS_SAME;
+	if (!currency_valid(t->currency))
+		return SZ_R_CURRENCY_INVALID;
+	int64_t d = ledger_account_find(l, t->debit_account_id);
+	if (d < 0)
+		return SZ_R_DEBIT_ACCOUNT_NOT_FOUND;
+	int64_t c = ledger_account_find(l, t->credit_account_id);
+	if (c < 0)
+		return SZ_R_CREDIT_ACCOUNT_NOT_FOUND;
+	out->debit_index = (uint32_t)d;
+	out->credit_index = (uint32_t)c;
+	out->dr = &l->accounts[d];
+	out->cr = &l->accounts[c];
+	if (out->dr->currency != t->currency || out->cr->currency != t->currency)
+		return SZ_R_CURRENCY_MISMATCH;
+	if (out->dr->flags & SZ_ACCOUNT_CLOSED)
+		return SZ_R_DEBIT_ACCOUNT_CLOSED;
+	if (out->cr->flags & SZ_ACCOUNT_CLOSED)
+		return SZ_R_CREDIT_ACCOUNT_CLOSED;
+	if (out->dr->flags & SZ_ACCOUNT_FROZEN)
+		return SZ_R_DEBIT_ACCOUNT_FROZEN;
+	if (out->cr->flags & SZ_ACCOUNT_FROZEN)
+		return SZ_R_CREDIT_ACCOUNT_FROZEN;
+	return SZ_R_OK;
+}
+
+/* Balance checks for adding amount to the debit side of dr and the credit
+ * side of cr (pending or posted alike: reservations count). */
+static uint32_t check_balances(const sz_account *dr, const sz_account *cr, uint64_t amount)
+{
+	uint64_t dr_debits, cr_credits, sum;
+	if (__builtin_add_overflow(dr->debits_pending, dr->debits_posted, &sum) ||
+	    __builtin_add_overflow(sum, amount, &dr_debits))
+		return SZ_R_OVERFLOW;
+	if (__builtin_add_overflow(cr->credits_pending, cr->credits_posted, &sum) ||
+	    __builtin_add_overflow(sum, amount, &cr_credits))
+		return SZ_R_OVERFLOW;
+	/* Both sides of either account must stay summable (invariant checks, digests). */
+	if (__builtin_add_overflow(dr->credits_pending, dr->credits_posted, &sum) ||
+	    __builtin_add_overflow(cr->debits_pending, cr->debits_posted, &sum))
+		return SZ_R_OVERFLOW;
+	if ((dr->flags & SZ_ACCOUNT_DEBITS_MUST_NOT_EXCEED_CREDITS) && dr_debits > dr->credits_posted)
+		return SZ_R_EXCEEDS_CREDITS;
+	if ((cr->flags & SZ_ACCOUNT_CREDITS_MUST_NOT_EXCEED_DEBITS) && cr_credits > cr->debits_posted)
+		return SZ_R_EXCEEDS_DEBITS;
+	return SZ_R_OK;
+}
+
+static uint32_t transfer_common_checks(const sz_transfer *t)
+{
+	if (sz_id_is_zero(t->id))
+		return SZ_R_ID_ZERO;
+	if (!bytes_zero(t->reserved, sizeof t->reserved))
+		return SZ_R_RESERVED_NONZERO;
+	uint16_t phase = t->flags & (SZ_TRANSFER_PENDING | SZ_TRANSFER_POST_PENDING | SZ_TRANSFER_VOID_PENDING);
+	if ((t->flags & ~SZ_TRANSFER_FLAGS_ALL) || (phase & (phase - 1)))
+		return SZ_R_FLAGS_INVALID;
+	return SZ_R_OK;
+}
+
+static uint32_t transfer_single(struct ledger *l, const sz_transfer *t, uint64_t fingerprint,
+				const struct ledger_ctx *ctx)
+{
+	bool pending = t->flags & SZ_TRANSFER_PENDING;
+	if (!sz_id_is_zero(t->pending_id))
+		return SZ_R_PENDING_ID_MUST_BE_ZERO;
+	if (t->timeout_s != 0 && !pending)
+		return SZ_R_TIMEOUT_RESERVED_FOR_PENDING;
+	if (t->timeout_s > SZ_PENDING_TIMEOUT_S_MAX)
+		return SZ_R_TIMEOUT_TOO_LARGE;
+	if (t->amount == 0)
+		return SZ_R_AMOUNT_ZERO;
+	struct transfer_accounts acc;
+	uint32_t r = resolve_accounts(l, t, &acc);
+	if (r != SZ_R_OK)
+		return r;
+	if ((r = check_balances(acc.dr, acc.cr, t->amount)) != SZ_R_OK)
+		return r;
+	if (l->slot_count >= SZ_TRANSFER_COUNT_MAX)
+		return SZ_R_LIMIT_REACHED;
+	if (pending && pending_reserve(l) != 0)
+		return SZ_R_LIMIT_REACHED;
+
+	journal_account(l, acc.debit_index);
+	journal_account(l, acc.credit_index);
+	if (pending) {
+		acc.dr->debits_pending += t->amount;
+		acc.cr->credits_pending += t->amount;
+	} else {
+		acc.dr->debits_posted += t->amount;
+		acc.cr->credits_posted += t->amount;
+	}
+	uint32_t slot = l->slot_count;
+	slot_insert(l, t, fingerprint, ctx->log_pos, pending ? SZ_STATUS_PENDING : SZ_STATUS_POSTED,
+		    acc.debit_index, acc.credit_index);
+	if (pending) {
+		struct ledger_pending p = {
+			.slot = slot,
+			.debit_index = acc.debit_index,
+			.credit_index = acc.credit_index,
+			.amount = t->amount,
+			.expires_at_ns = t->timeout_s ? ctx->timestamp_ns + (uint64_t)t->timeout_s * 1000000000ull : 0,
+		};
+		pending_add(l, &p);
+	}
+	l->transfers_posted_count++;
+	return SZ_R_OK;
+}
+
+static uint32_t pending_status_result(uint8_t status)
+{
+	switch (status) {
+	case SZ_STATUS_PENDING: return SZ_R_OK;
+	case SZ_STATUS_PENDING_POSTED: return SZ_R_PENDING_ALREADY_POSTED;
+	case SZ_STATUS_PENDING_VOIDED: return SZ_R_PENDING_ALREADY_VOIDED;
+	case SZ_STATUS_PENDING_EXPIRED: return SZ_R_PENDING_EXPIRED;
+	default: return SZ_R_PENDING_NOT_PENDING;
+	}
+}
+
+static uint32_t transfer_post_void(struct ledger *l, const sz_transfer *t, uint64_t fingerprint,
+				   const struct ledger_ctx *ctx)
+{
+	bool post = t->flags & SZ_TRANSFER_POST_PENDING;
+	if (sz_id_is_zero(t->pending_id))
+		return SZ_R_PENDING_ID_ZERO;
+	if (t->timeout_s != 0)
+		return SZ_R_TIMEOUT_RESERVED_FOR_PENDING;
+	int64_t pslot = ledger_slot_find(l, t->pending_id);
+	if (pslot < 0)
+		return SZ_R_PENDING_NOT_FOUND;
+	uint32_t r = pending_status_result(slot_status(&l->slots[pslot]));
+	if (r != SZ_R_OK)
+		return r;
+	int64_t pi = pending_find(l, (uint32_t)pslot);
+	SZ_ASSERT(pi >= 0);
+	struct ledger_pending *p = &l->pending[pi];
+	if (p->expires_at_ns != 0 && p->expires_at_ns <= ctx->timestamp_ns)
+		return SZ_R_PENDING_EXPIRED;
+	sz_account *dr = &l->accounts[p->debit_index];
+	sz_account *cr = &l->accounts[p->credit_index];
+	if ((!sz_id_is_zero(t->debit_account_id) && !sz_id_eq(t->debit_account_id, dr->id)) ||
+	    (!sz_id_is_zero(t->credit_account_id) && !sz_id_eq(t->credit_account_id, cr->id)) ||
+	    (t->currency != 0 && t->currency != dr->currency))
+		return SZ_R_PENDING_FIELDS_MISMATCH;
+	uint64_t amount = t->amount == 0 ? p->amount : t->amount;
+	if (amount > p->amount || (!post && amount != p->amount))
+		return SZ_R_EXCEEDS_PENDING_AMOUNT;
+	if (post && (dr->flags & SZ_ACCOUNT_FROZEN))
+		return SZ_R_DEBIT_ACCOUNT_FROZEN;
+	if (post && (cr->flags & SZ_ACCOUNT_FROZEN))
+		return SZ_R_CREDIT_ACCOUNT_FROZEN;
+	uint64_t sum;
+	if (post && (__builtin_add_overflow(dr->debits_posted, amount, &sum) ||
+		     __builtin_add_overflow(cr->credits_posted, amount, &sum)))
+		return SZ_R_OVERFLOW;
+	if (l->slot_count >= SZ_TRANSFER_COUNT_MAX)
+		return SZ_R_LIMIT_REACHED;
+
+	SZ_ASSERT(dr->debits_pending >= p->amount);
+	SZ_ASSERT(cr->credits_pending >= p->amount);
+	uint32_t debit_index = p->debit_index, credit_index = p->credit_index;
+	journal_account(l, debit_index);
+	journal_account(l, credit_index);
+	dr->debits_pending -= p->amount;
+	cr->credits_pending -= p->amount;
+	if (post) {
+		dr->debits_posted += amount;
+		cr->credits_posted += amount;
+	}
+	slot_set_status(l, (uint32_t)pslot, post ? SZ_STATUS_PENDING_POSTED : SZ_STATUS_PENDING_VOIDED);
+	pending_remove(l, (uint32_t)pi);
+	slot_insert(l, t, fingerprint, ctx->log_pos, post ? SZ_STATUS_POSTED : SZ_STATUS_VOID,
+		    debit_index, credit_index);
+	l->transfers_posted_count++;
+	return SZ_R_OK;
+}
+
+uint32_t ledger_create_transfer(struct ledger *l, const sz_transfer *t, const struct ledger_ctx *ctx)
+{
+	SZ_ASSERT(t->timestamp == 0 || t->timestamp == ctx->timestamp_ns);
+	uint32_t r = transfer_common_checks(t);
+	if (r != SZ_R_OK)
+		goto rejected;
+	uint64_t fingerprint = transfer_fingerprint(t);
+	int64_t existing = ledger_slot_find(l, t->id);
+	if (existing >= 0) {
+		r = l->slots[existing].fingerprint == fingerprint ? SZ_R_EXISTS : SZ_R_EXISTS_WITH_DIFFERENT_FIELDS;
+		goto rejected;
+	}
+	if (t->flags & (SZ_TRANSFER_POST_PENDING | SZ_TRANSFER_VOID_PENDING))
+		r = transfer_post_void(l, t, fingerprint, ctx);
+	else
+		r = transfer_single(l, t, fingerprint, ctx);
+	if (r == SZ_R_OK)
+		return r;
+rejected:
+	if (r != SZ_R_EXISTS)
+		l->transfers_rejected_count++;
+	return r;
+}
+
+uint32_t ledger_expire(struct ledger *l, uint64_t now_ns)
+{
+	uint32_t expired = 0;
+	while (l->expiry_count > 0) {
+		uint32_t index = l->expiry_heap[0];
+		struct ledger_pending *p = &l->pending[index];
+		if (p->expires_at_ns > now_ns)
+			break;
+		sz_account *dr = &l->accounts[p->debit_index];
+		sz_account *cr = &l->accounts[p->credit_index];
+		SZ_ASSERT(dr->debits_pending >= p->amount);
+		SZ_ASSERT(cr->credits_pending >= p->amount);
+		dr->debits_pending -= p->amount;
+		cr->credits_pending -= p->amount;
+		slot_set_status(l, p->slot, SZ_STATUS_PENDING_EXPIRED);
+		pending_remove(l, index);
+		expired++;
+	}
+	return expired;
+}
+
+/* ---- queries -------------------------------------------------------------- */
+
+int64_t ledger_account_find(const struct ledger *l, sz_id id)
+{
+	return ledger_index_find(&l->account_index, l->accounts, account_key, id);
+}
+
+const sz_account *ledger_account_get(const struct ledger *l, sz_id id)
+{
+	int64_t index = ledger_account_find(l, id);
+	return index < 0 ? NULL : &l->accounts[index];
+}
+
+int64_t ledger_slot_find(const struct ledger *l, sz_id id)
+{
+	return ledger_index_find(&l->slot_index, l->slots, slot_key, id);
+}
+
+uint8_t ledger_slot_status(const struct ledger *l, uint32_t slot)
+{
+	SZ_ASSERT(slot < l->slot_count);
+	return slot_status(&l->slots[slot]);
+}
+
+uint64_t ledger_slot_log_pos(const struct ledger *l, uint32_t slot)
+{
+	SZ_ASSERT(slot < l->slot_count);
+	return l->slots[slot].log_pos & POS_MASK;
+}
+
+uint32_t ledger_history_head(const struct ledger *l, uint32_t account_index)
+{
+	SZ_ASSERT(account_index < l->account_count);
+	return l->account_history[account_index];
+}
+
+int64_t ledger_history_next(const struct ledger *l, uint32_t *link)
+{
+	if (*link == 0)
+		return -1;
+	uint32_t slot = (*link >> 1) - 1;
+	SZ_ASSERT(slot < l->slot_count);
+	*link = (*link & 1) ? l->slots[slot].prev_credit : l->slots[slot].prev_debit;
+	return slot;
+}

@@ -1,0 +1,195 @@
+/*
+ * ledger_state.c — the ledger as a whole: invariants, digest, snapshot
+ * section and memory accounting. Separate from ledger.c, which applies
+ * commands; nothing here mutates state except ledger_snapshot_read.
+ */
+#include "ledger/ledger.h"
+#include "core/assert.h"
+#include "core/errors.h"
+#include "core/limits.h"
+#include "log/snapshot.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CURRENCY_COUNT_MAX 256u /* distinct currencies checked per invariant pass */
+
+struct currency_sums {
+	uint32_t currency;
+	unsigned __int128 debits_posted, credits_posted, debits_pending, credits_pending;
+};
+
+static struct currency_sums *sums_for(struct currency_sums *sums, uint32_t *count, uint32_t currency)
+{
+	for (uint32_t i = 0; i < *count; i++)
+		if (sums[i].currency == currency)
+			return &sums[i];
+	SZ_ASSERT(*count < CURRENCY_COUNT_MAX);
+	memset(&sums[*count], 0, sizeof sums[0]);
+	sums[*count].currency = currency;
+	return &sums[(*count)++];
+}
+
+static int check_account(const sz_account *a, char *why, size_t why_size)
+{
+	if ((a->flags & SZ_ACCOUNT_DEBITS_MUST_NOT_EXCEED_CREDITS) &&
+	    (unsigned __int128)a->debits_pending + a->debits_posted > a->credits_posted) {
+		snprintf(why, why_size, "account %016llx%016llx: debits exceed credits",
+			 (unsigned long long)a->id.hi, (unsigned long long)a->id.lo);
+		return SZ_ECORRUPT;
+	}
+	if ((a->flags & SZ_ACCOUNT_CREDITS_MUST_NOT_EXCEED_DEBITS) &&
+	    (unsigned __int128)a->credits_pending + a->credits_posted > a->debits_posted) {
+		snprintf(why, why_size, "account %016llx%016llx: credits exceed debits",
+			 (unsigned long long)a->id.hi, (unsigned long long)a->id.lo);
+		return SZ_ECORRUPT;
+	}
+	return 0;
+}
+
+/* Every account's pending balances equal the sum of its open pending transfers. */
+static int check_pending(const struct ledger *l, char *why, size_t why_size)
+{
+	uint64_t *debits = calloc(l->account_count + 1u, sizeof *debits);
+	uint64_t *credits = calloc(l->account_count + 1u, sizeof *credits);
+	int rc = 0;
+	SZ_ASSERT(debits != NULL && credits != NULL);
+	for (uint32_t i = 0; i < l->pending_count; i++) {
+		debits[l->pending[i].debit_index] += l->pending[i].amount;
+		credits[l->pending[i].credit_index] += l->pending[i].amount;
+		SZ_ASSERT(ledger_slot_status(l, l->pending[i].slot) == SZ_STATUS_PENDING);
+	}
+	for (uint32_t i = 0; i < l->account_count && rc == 0; i++) {
+		if (debits[i] != l->accounts[i].debits_pending || credits[i] != l->accounts[i].credits_pending) {
+			snprintf(why, why_size, "account #%u: pending balances differ from open pending transfers", i);
+			rc = SZ_ECORRUPT;
+		}
+	}
+	free(debits);
+	free(credits);
+	return rc;
+}
+
+int ledger_check_invariants(const struct ledger *l, char *why, size_t why_size)
+{
+	struct currency_sums sums[CURRENCY_COUNT_MAX];
+	uint32_t count = 0;
+	for (uint32_t i = 0; i < l->account_count; i++) {
+		const sz_account *a = &l->accounts[i];
+		struct currency_sums *c = sums_for(sums, &count, a->currency);
+		c->debits_posted += a->debits_posted;
+		c->credits_posted += a->credits_posted;
+		c->debits_pending += a->debits_pending;
+		c->credits_pending += a->credits_pending;
+		int rc = check_account(a, why, why_size);
+		if (rc != 0)
+			return rc;
+	}
+	for (uint32_t i = 0; i < count; i++) {
+		if (sums[i].debits_posted != sums[i].credits_posted || sums[i].debits_pending != sums[i].credits_pending) {
+			snprintf(why, why_size, "currency %.3s: total debits differ from total credits",
+				 (const char *)&sums[i].currency);
+			return SZ_ECORRUPT;
+		}
+	}
+	SZ_ASSERT(l->expiry_count <= l->pending_count);
+	SZ_ASSERT(l->pending_index.count == l->pending_count);
+	return check_pending(l, why, why_size);
+}
+
+void ledger_digest(const struct ledger *l, void *blake2b_state)
+{
+	crypto_generichash_state *h = blake2b_state;
+	uint64_t counts[3] = { l->account_count, l->slot_count, l->pending_count };
+	crypto_generichash_update(h, (const uint8_t *)counts, sizeof counts);
+	crypto_generichash_update(h, (const uint8_t *)l->accounts, (size_t)l->account_count * sizeof(sz_account));
+	crypto_generichash_update(h, (const uint8_t *)l->account_history, (size_t)l->account_count * sizeof(uint32_t));
+	crypto_generichash_update(h, (const uint8_t *)l->slots, (size_t)l->slot_count * sizeof(struct ledger_slot));
+	for (uint32_t i = 0; i < l->pending_count; i++) {
+		const struct ledger_pending *p = &l->pending[i];
+		uint64_t fields[3] = { (uint64_t)p->slot << 32 | p->debit_index, (uint64_t)p->credit_index << 32, p->amount ^ p->expires_at_ns };
+		crypto_generichash_update(h, (const uint8_t *)fields, sizeof fields);
+	}
+}
+
+/* ---- snapshot section ------------------------------------------------------
+ * u64 account_count, slot_count, pending_count, expiry_count,
+ *     account_index.capacity, slot_index.capacity, pending_index.capacity
+ * accounts[account_count], account_history[account_count], slots[slot_count],
+ * pending[pending_count], expiry_heap[expiry_count], then the three bucket
+ * tables (u32 each, raw: they are deterministic given the same history). */
+
+static int write_index(struct sz_snap *f, const struct ledger_index *x)
+{
+	return sz_snap_write(f, x->buckets, (size_t)x->capacity * sizeof(uint32_t));
+}
+
+int ledger_snapshot_write(const struct ledger *l, struct sz_snap *f)
+{
+	uint64_t header[7] = { l->account_count, l->slot_count, l->pending_count, l->expiry_count,
+			       l->account_index.capacity, l->slot_index.capacity, l->pending_index.capacity };
+	sz_snap_write(f, header, sizeof header);
+	sz_snap_write(f, l->accounts, (size_t)l->account_count * sizeof(sz_account));
+	sz_snap_write(f, l->account_history, (size_t)l->account_count * sizeof(uint32_t));
+	sz_snap_write(f, l->slots, (size_t)l->slot_count * sizeof(struct ledger_slot));
+	sz_snap_write(f, l->pending, (size_t)l->pending_count * sizeof(struct ledger_pending));
+	sz_snap_write(f, l->expiry_heap, (size_t)l->expiry_count * sizeof(uint32_t));
+	write_index(f, &l->account_index);
+	write_index(f, &l->slot_index);
+	return write_index(f, &l->pending_index);
+}
+
+static int read_index(struct sz_snap *f, struct ledger_index *x, uint64_t capacity, uint64_t count)
+{
+	if (capacity == 0 || (capacity & (capacity - 1)) || capacity > (1ull << 32) || count * 2 > capacity)
+		return SZ_ECORRUPT;
+	ledger_index_release(x);
+	x->buckets = malloc(capacity * sizeof(uint32_t));
+	if (x->buckets == NULL)
+		return SZ_ENOMEM;
+	x->capacity = (uint32_t)capacity;
+	x->count = (uint32_t)count;
+	return sz_snap_read(f, x->buckets, capacity * sizeof(uint32_t));
+}
+
+int ledger_snapshot_read(struct ledger *l, struct sz_snap *f)
+{
+	uint64_t h[7];
+	int rc = sz_snap_read(f, h, sizeof h);
+	if (rc != 0)
+		return rc;
+	SZ_ASSERT(l->account_count == 0 && l->slot_count == 0);
+	if (h[0] > SZ_ACCOUNT_COUNT_MAX || h[1] > SZ_TRANSFER_COUNT_MAX || h[2] > SZ_PENDING_COUNT_MAX || h[3] > h[2])
+		return SZ_ECORRUPT;
+	l->account_count = (uint32_t)h[0];
+	l->slot_count = (uint32_t)h[1];
+	l->pending_count = 0;
+	while (l->pending_capacity < h[2])
+		if ((rc = ledger_pending_reserve_for_load(l)) != 0)
+			return rc;
+	l->pending_count = (uint32_t)h[2];
+	l->expiry_count = (uint32_t)h[3];
+	sz_snap_read(f, l->accounts, (size_t)h[0] * sizeof(sz_account));
+	sz_snap_read(f, l->account_history, (size_t)h[0] * sizeof(uint32_t));
+	sz_snap_read(f, l->slots, (size_t)h[1] * sizeof(struct ledger_slot));
+	sz_snap_read(f, l->pending, (size_t)h[2] * sizeof(struct ledger_pending));
+	rc = sz_snap_read(f, l->expiry_heap, (size_t)h[3] * sizeof(uint32_t));
+	if (rc == 0)
+		rc = read_index(f, &l->account_index, h[4], h[0]);
+	if (rc == 0)
+		rc = read_index(f, &l->slot_index, h[5], h[1]);
+	if (rc == 0)
+		rc = read_index(f, &l->pending_index, h[6], h[2]);
+	return rc;
+}
+
+void ledger_memory(const struct ledger *l, struct ledger_memory *m)
+{
+	m->accounts_bytes = (uint64_t)l->account_count * (sizeof(sz_account) + sizeof(uint32_t)) +
+			    (uint64_t)l->account_index.capacity * sizeof(uint32_t);
+	m->transfers_bytes = (uint64_t)l->slot_count * sizeof(struct ledger_slot) +
+			     (uint64_t)l->slot_index.capacity * sizeof(uint32_t);
+	m->pending_bytes = (uint64_t)l->pending_capacity * (sizeof(struct ledger_pending) + sizeof(uint32_t)) +
+			   (uint64_t)l->pending_index.capacity * sizeof(uint32_t);
+}

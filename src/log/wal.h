@@ -1,0 +1,107 @@
+/*
+ * wal.h — the write-ahead log: segment files of checksummed, hash-chained batches.
+ *
+ * Owns: the on-disk log format (documented at the top of wal.c), appending a
+ * batch durably (pwrite + fdatasync), scanning and validating the log for
+ * recovery and `szfin verify`, repairing only a torn tail, and reading one
+ * record back by position.
+ * Never: acknowledge anything itself (the engine does, after wal_append
+ * returns 0), or skip over a damaged batch that is not the last one.
+ */
+#ifndef SZ_LOG_WAL_H
+#define SZ_LOG_WAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stddef.h>
+
+#define WAL_SEGMENT_HEADER_SIZE 128u
+#define WAL_BATCH_HEADER_SIZE 128u
+#define WAL_FORMAT_VERSION 1u
+
+/* On-disk batch header, 128 bytes, little-endian. */
+struct wal_batch_header {
+	uint64_t magic;            /* WAL_BATCH_MAGIC */
+	uint64_t sequence;         /* 1, 2, 3, ... without gaps */
+	uint64_t batch_time_ns;    /* stamped by the leader; strictly increasing */
+	uint32_t command_count;
+	uint32_t body_size;        /* bytes of commands after this header; multiple of 8 */
+	uint8_t prev_hash[32];     /* header_hash of batch sequence - 1 (zeros for 1) */
+	uint8_t body_hash[32];     /* BLAKE2b-256 of the body */
+	uint8_t header_hash[32];   /* SHA-256 of bytes [0, 96) of this header */
+};
+_Static_assert(sizeof(struct wal_batch_header) == WAL_BATCH_HEADER_SIZE, "batch header is 128 bytes");
+
+/* On-disk segment header, 128 bytes at offset 0 of every segment file. */
+struct wal_segment_header {
+	uint64_t magic;            /* WAL_SEGMENT_MAGIC */
+	uint32_t version;
+	uint32_t segment;          /* number, from 1; the file is log/NNNNNNNN.szl */
+	uint64_t segment_size;     /* bytes preallocated */
+	uint64_t first_sequence;   /* sequence of the first batch in this segment */
+	uint8_t prev_hash[32];     /* head hash before the first batch */
+	uint8_t reserved[32];
+	uint8_t header_hash[32];   /* SHA-256 of bytes [0, 96) */
+};
+_Static_assert(sizeof(struct wal_segment_header) == WAL_SEGMENT_HEADER_SIZE, "segment header is 128 bytes");
+
+#define WAL_BATCH_MAGIC 0x3148435441425a53ull   /* "SZBATCH1" */
+#define WAL_SEGMENT_MAGIC 0x474553474f4c5a53ull /* "SZLOGSEG" */
+
+/* ---- writing (one writer; all calls from the log writer thread) ---------- */
+
+struct wal_writer;
+
+int wal_writer_open(struct wal_writer **out, const char *data_dir, uint64_t segment_size);
+void wal_writer_close(struct wal_writer *w);
+
+/* Fill header hashes (prev_hash must be set by the caller), write header +
+ * body at (segment, offset) — creating and preallocating the segment when
+ * offset == WAL_SEGMENT_HEADER_SIZE — and fdatasync. Returns 0 or SZ_EIO. */
+int wal_append(struct wal_writer *w, uint32_t segment, uint64_t offset, uint8_t *batch, uint32_t batch_size);
+
+/* Fault injection: fail the nth write or fsync (1-based; 0 = never). */
+void wal_writer_inject(struct wal_writer *w, uint32_t fail_write_at, uint32_t fail_fsync_at);
+
+/* ---- scanning (recovery and verify) --------------------------------------- */
+
+/* Called for every valid batch in order. Return 0 to go on. body is valid
+ * only during the call; body_pos is the log position of the body. */
+typedef int (*wal_batch_fn)(void *ctx, const struct wal_batch_header *h, const uint8_t *body, uint64_t body_pos);
+
+struct wal_scan_result {
+	uint64_t batch_count;        /* valid batches visited */
+	uint64_t last_sequence;
+	uint64_t last_batch_time_ns;
+	uint8_t head_hash[32];       /* header hash of the last valid batch */
+	uint32_t end_segment;        /* where the next batch goes */
+	uint64_t end_offset;
+	bool torn_tail;              /* a torn last batch was found (and repaired if asked) */
+	uint32_t torn_segment;
+	uint64_t torn_offset;
+	char why[256];               /* on SZ_ECORRUPT: file, offset and reason */
+};
+
+struct wal_scan_start {
+	uint64_t sequence;           /* first sequence expected (1 for the log start) */
+	uint8_t prev_hash[32];       /* head before it (zeros for the log start) */
+	uint32_t segment;            /* where it starts; 0 = from the first segment */
+	uint64_t offset;
+};
+
+/* Validate the log from start, calling fn for each batch. repair: zero a torn
+ * last batch so appends can continue. Returns 0, SZ_ECORRUPT (why is set),
+ * SZ_EIO, or fn's non-zero return. */
+int wal_scan(const char *data_dir, const struct wal_scan_start *start, bool repair, wal_batch_fn fn,
+	     void *ctx, struct wal_scan_result *result);
+
+/* Read size bytes at a log position (segment << 40 | offset). */
+int wal_read_at(const char *data_dir, uint64_t log_pos, void *out, size_t size);
+
+/* Move segments numbered below `segment` from log/ to archive/. */
+int wal_archive_before(const char *data_dir, uint32_t segment);
+
+/* Path of segment n (in log/ or archive/, wherever it is); 0 if found. */
+int wal_segment_path(const char *data_dir, uint32_t segment, char *out, size_t out_size);
+
+#endif
