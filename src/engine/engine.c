@@ -112,7 +112,7 @@ static void *writer_main(void *arg)
 	struct sz_engine *e = arg;
 	pthread_mutex_lock(&e->lock);
 	for (;;) {
-		struct batch *b;
+		struct batch *b = NULL;
 		while (!e->stop && (b = oldest_queued(e)) == NULL)
 			pthread_cond_wait(&e->wake, &e->lock);
 		if (e->stop)
@@ -655,7 +655,7 @@ int sz_engine_close(struct sz_engine *e)
 		if (sz_engine_poll(e, -1) < 0)
 			rc = SZ_EFATAL;
 	snapshot_reap(e, true);
-	if (!e->fatal && e->state.sequence > 0)
+	if (!e->fatal && e->state.sequence > 0 && !e->config.verify_replay)
 		rc = sz_engine_snapshot(e);
 	if (e->fatal)
 		rc = SZ_EFATAL;

@@ -30,7 +30,8 @@ struct sz_engine_config {
 	uint64_t segment_size;           /* 0 = SZ_SEGMENT_SIZE_DEFAULT */
 	uint32_t snapshot_every_batches; /* 0 = only on request and at close */
 	bool verify_replay;              /* recover from the log start and compare
-	                                    digests at every recorded snapshot */
+	                                    digests at every recorded snapshot;
+	                                    close then writes no snapshot */
 	bool check_invariants;           /* assert invariants after every batch (tests) */
 	/* Fault injection for tests: fail the Nth write or fsync (1-based, 0 = never). */
 	uint32_t fail_write_at;

@@ -1,0 +1,422 @@
+/*
+ * test_engine.c — the engine with a real data directory: group commit,
+ * restart, snapshots and replay determinism, segment roll-over, linked
+ * chains across the batch API, fault injection (write/fsync failure), a
+ * torn last batch, a flipped byte mid-log, and offline verification.
+ */
+#include "testutil.h"
+
+#include "core/errors.h"
+#include "core/limits.h"
+#include "engine/engine.h"
+#include "log/wal.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
+
+static char dir[64];
+
+static int setup(void **state)
+{
+	(void)state;
+	tu_tmpdir(dir, sizeof dir);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	tu_rmdir(dir);
+	return 0;
+}
+
+static struct sz_engine *open_engine(struct sz_engine_config cfg)
+{
+	struct sz_engine *e = NULL;
+	char why[512];
+	cfg.data_dir = dir;
+	cfg.check_invariants = true;
+	int rc = sz_engine_open(&e, &cfg, why, sizeof why);
+	if (rc != 0)
+		fail_msg("open: %s", why);
+	return e;
+}
+
+static uint32_t run1(struct sz_engine *e, uint16_t kind, const void *body, uint32_t size)
+{
+	uint8_t buf[512];
+	uint32_t n = 0, result = 999;
+	tu_append(buf, &n, kind, body, size);
+	assert_int_equal(sz_engine_execute(e, buf, n, 1, &result), 0);
+	return result;
+}
+
+static uint32_t account(struct sz_engine *e, uint64_t id, uint16_t flags)
+{
+	sz_account a = tu_account(id, CNY, flags);
+	return run1(e, SZ_CMD_CREATE_ACCOUNT, &a, sizeof a);
+}
+
+static uint32_t transfer(struct sz_engine *e, sz_transfer t)
+{
+	return run1(e, SZ_CMD_CREATE_TRANSFER, &t, sizeof t);
+}
+
+static void digest_of(struct sz_engine *e, uint8_t out[32])
+{
+	sz_state_digest(sz_engine_state(e), out);
+}
+
+static const sz_account *get(struct sz_engine *e, uint64_t id)
+{
+	return ledger_account_get(&sz_engine_state(e)->ledger, sz_id_make(0, id));
+}
+
+static void populate(struct sz_engine *e, uint64_t transfers)
+{
+	assert_int_equal(account(e, 1, 0), SZ_R_OK);
+	assert_int_equal(account(e, 2, SZ_ACCOUNT_DEBITS_MUST_NOT_EXCEED_CREDITS), SZ_R_OK);
+	for (uint64_t i = 1; i <= transfers; i++)
+		assert_int_equal(transfer(e, tu_transfer(i, 1, 2, i, 0)), SZ_R_OK);
+}
+
+static void test_restart_keeps_state(void **state)
+{
+	(void)state;
+	struct sz_engine_config cfg = { 0 };
+	struct sz_engine *e = open_engine(cfg);
+	populate(e, 50);
+	uint8_t before[32], after[32];
+	digest_of(e, before);
+	assert_int_equal(sz_engine_close(e), 0);
+	e = open_engine(cfg);
+	digest_of(e, after);
+	assert_memory_equal(before, after, 32);
+	assert_int_equal(get(e, 2)->credits_posted, 50 * 51 / 2);
+	assert_int_equal(transfer(e, tu_transfer(7, 1, 2, 7, 0)), SZ_R_EXISTS);
+	assert_int_equal(sz_engine_close(e), 0);
+}
+
+/* Restart without the final snapshot (as after a crash): pure log replay. */
+static void test_replay_without_snapshot(void **state)
+{
+	(void)state;
+	struct sz_engine_config cfg = { 0 };
+	struct sz_engine *e = open_engine(cfg);
+	populate(e, 30);
+	uint8_t before[32], after[32];
+	digest_of(e, before);
+	assert_int_equal(sz_engine_close(e), 0);
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "rm -f %s/snapshots/*", dir);
+	assert_int_equal(system(cmd), 0);
+	e = open_engine(cfg);
+	digest_of(e, after);
+	assert_memory_equal(before, after, 32);
+	struct sz_engine_stats st;
+	sz_engine_stats(e, &st);
+	assert_int_equal(st.replayed_batches, 32);
+	assert_int_equal(sz_engine_close(e), 0);
+}
+
+static void wait_snapshot_files(int want)
+{
+	for (int i = 0; i < 500; i++) {
+		char cmd[256];
+		snprintf(cmd, sizeof cmd, "test $(ls %s/snapshots/*.szs 2>/dev/null | wc -l) -ge %d", dir, want);
+		if (system(cmd) == 0)
+			return;
+		usleep(10000);
+	}
+	fail_msg("snapshots did not appear");
+}
+
+static void test_snapshots_and_verified_replay(void **state)
+{
+	(void)state;
+	struct sz_engine_config cfg = { .snapshot_every_batches = 10 };
+	struct sz_engine *e = open_engine(cfg);
+	populate(e, 25); /* 27 batches: snapshots at 10 and 20 */
+	wait_snapshot_files(2);
+	uint8_t before[32], after[32];
+	digest_of(e, before);
+	assert_int_equal(sz_engine_close(e), 0);
+	/* Replay from the log start; digests must match snapshots 20 and 27. */
+	cfg.verify_replay = true;
+	e = open_engine(cfg);
+	digest_of(e, after);
+	assert_memory_equal(before, after, 32);
+	assert_int_equal(sz_engine_close(e), 0);
+	/* Normal restart from the newest snapshot. */
+	cfg.verify_replay = false;
+	e = open_engine(cfg);
+	digest_of(e, after);
+	assert_memory_equal(before, after, 32);
+	assert_int_equal(sz_engine_close(e), 0);
+}
+
+static void test_segment_rollover(void **state)
+{
+	(void)state;
+	struct sz_engine_config cfg = { .segment_size = SZ_SEGMENT_SIZE_MIN };
+	struct sz_engine *e = open_engine(cfg);
+	assert_int_equal(account(e, 1, 0), SZ_R_OK);
+	assert_int_equal(account(e, 2, 0), SZ_R_OK);
+	static uint8_t buf[SZ_BATCH_BODY_SIZE_MAX];
+	static uint32_t results[SZ_BATCH_COMMAND_COUNT_MAX];
+	uint64_t id = 1;
+	for (int b = 0; b < 6; b++) { /* 6 x 1.1 MB > 4 MiB segments */
+		uint32_t n = 0;
+		for (uint32_t i = 0; i < SZ_BATCH_COMMAND_COUNT_MAX; i++) {
+			sz_transfer t = tu_transfer(id++, 1, 2, 1, 0);
+			tu_append(buf, &n, SZ_CMD_CREATE_TRANSFER, &t, sizeof t);
+		}
+		assert_int_equal(sz_engine_execute(e, buf, n, SZ_BATCH_COMMAND_COUNT_MAX, results), 0);
+		for (uint32_t i = 0; i < SZ_BATCH_COMMAND_COUNT_MAX; i++)
+			assert_int_equal(results[i], SZ_R_OK);
+	}
+	char path[256];
+	assert_int_equal(wal_segment_path(dir, 2, path, sizeof path), 0);
+	/* Read a transfer back from the log by its position. */
+	const struct ledger *l = &sz_engine_state(e)->ledger;
+	int64_t slot = ledger_slot_find(l, sz_id_make(0, id - 1));
+	assert_true(slot >= 0);
+	sz_transfer t;
+	assert_int_equal(sz_engine_read_transfer(e, ledger_slot_log_pos(l, (uint32_t)slot), &t), 0);
+	assert_int_equal(t.id.lo, id - 1);
+	assert_true(t.timestamp > 0);
+	assert_int_equal(sz_engine_close(e), 0);
+	snprintf(path, sizeof path, "rm -f %s/snapshots/*", dir);
+	assert_int_equal(system(path), 0);
+	e = open_engine(cfg);
+	assert_int_equal(get(e, 2)->credits_posted, 6 * SZ_BATCH_COMMAND_COUNT_MAX);
+	assert_int_equal(sz_engine_close(e), 0);
+}
+
+static void test_linked_chain_in_batch(void **state)
+{
+	(void)state;
+	struct sz_engine *e = open_engine((struct sz_engine_config){ 0 });
+	populate(e, 0);
+	uint8_t buf[1024];
+	uint32_t n = 0, results[4];
+	sz_transfer a = tu_transfer(10, 1, 2, 100, SZ_TRANSFER_LINKED);
+	sz_transfer b = tu_transfer(11, 2, 1, 100, SZ_TRANSFER_LINKED);
+	sz_transfer c = tu_transfer(12, 2, 1, 1, 0); /* exceeds credits: the chain fails */
+	tu_append(buf, &n, SZ_CMD_CREATE_TRANSFER, &a, sizeof a);
+	tu_append(buf, &n, SZ_CMD_CREATE_TRANSFER, &b, sizeof b);
+	tu_append(buf, &n, SZ_CMD_CREATE_TRANSFER, &c, sizeof c);
+	assert_int_equal(sz_engine_execute(e, buf, n, 3, results), 0);
+	assert_int_equal(results[0], SZ_R_LINKED_EVENT_FAILED);
+	assert_int_equal(results[1], SZ_R_LINKED_EVENT_FAILED);
+	assert_int_equal(results[2], SZ_R_EXCEEDS_CREDITS);
+	assert_int_equal(get(e, 2)->credits_posted, 0);
+	/* A chain left open at the end of the submission fails as a whole. */
+	n = 0;
+	tu_append(buf, &n, SZ_CMD_CREATE_TRANSFER, &a, sizeof a);
+	assert_int_equal(sz_engine_execute(e, buf, n, 1, results), 0);
+	assert_int_equal(results[0], SZ_R_LINKED_CHAIN_OPEN);
+	/* Without the failing member the chain commits. */
+	n = 0;
+	b.flags = 0;
+	tu_append(buf, &n, SZ_CMD_CREATE_TRANSFER, &a, sizeof a);
+	tu_append(buf, &n, SZ_CMD_CREATE_TRANSFER, &b, sizeof b);
+	assert_int_equal(sz_engine_execute(e, buf, n, 2, results), 0);
+	assert_int_equal(results[0], SZ_R_OK);
+	assert_int_equal(results[1], SZ_R_OK);
+	assert_int_equal(get(e, 2)->credits_posted, 100);
+	assert_int_equal(get(e, 2)->debits_posted, 100);
+	assert_int_equal(sz_engine_close(e), 0);
+}
+
+static void test_bad_envelopes(void **state)
+{
+	(void)state;
+	struct sz_engine *e = open_engine((struct sz_engine_config){ 0 });
+	uint8_t buf[512];
+	uint32_t n = 0, result;
+	sz_transfer t = tu_transfer(1, 1, 2, 1, 0);
+	t.timestamp = 5;
+	tu_append(buf, &n, SZ_CMD_CREATE_TRANSFER, &t, sizeof t);
+	assert_int_equal(sz_engine_execute(e, buf, n, 1, &result), SZ_EINVAL);
+	n = 0;
+	tu_append(buf, &n, SZ_CMD_CREATE_TRANSFER, &t, 20); /* size not a multiple of 8 */
+	assert_int_equal(sz_engine_execute(e, buf, n, 1, &result), SZ_EINVAL);
+	n = 0;
+	tu_append(buf, &n, 0x7777, &t, 16); /* unknown kind: logged, rejected by apply */
+	assert_int_equal(sz_engine_execute(e, buf, n, 1, &result), 0);
+	assert_int_equal(result, SZ_R_COMMAND_INVALID);
+	assert_int_equal(sz_engine_execute(e, buf, n, 0, &result), SZ_EINVAL);
+	assert_int_equal(sz_engine_execute(e, buf, n, SZ_BATCH_COMMAND_COUNT_MAX + 1, &result), SZ_ELIMIT);
+	assert_int_equal(sz_engine_close(e), 0);
+}
+
+static void test_pending_expires_by_batch_time(void **state)
+{
+	(void)state;
+	struct sz_engine *e = open_engine((struct sz_engine_config){ 0 });
+	populate(e, 1);
+	sz_transfer p = tu_transfer(50, 2, 1, 1, SZ_TRANSFER_PENDING);
+	p.timeout_s = 1;
+	assert_int_equal(transfer(e, p), SZ_R_OK);
+	assert_int_equal(get(e, 2)->debits_pending, 1);
+	struct timespec ts = { 1, 100000000 };
+	nanosleep(&ts, NULL);
+	assert_int_equal(account(e, 3, 0), SZ_R_OK); /* any batch moves time on */
+	assert_int_equal(get(e, 2)->debits_pending, 0);
+	sz_transfer post = tu_transfer(51, 0, 0, 0, SZ_TRANSFER_POST_PENDING);
+	post.currency = 0;
+	post.pending_id = sz_id_make(0, 50);
+	assert_int_equal(transfer(e, post), SZ_R_PENDING_EXPIRED);
+	assert_int_equal(sz_engine_close(e), 0);
+}
+
+/* ---- faults ----------------------------------------------------------------------- */
+
+static void last_segment_path(char *out, size_t size)
+{
+	snprintf(out, size, "%s/log/00000001.szl", dir);
+}
+
+static void flip_byte(uint64_t offset)
+{
+	char path[256];
+	last_segment_path(path, sizeof path);
+	int fd = open(path, O_RDWR);
+	assert_true(fd >= 0);
+	uint8_t b;
+	assert_int_equal(pread(fd, &b, 1, (off_t)offset), 1);
+	b ^= 0x20;
+	assert_int_equal(pwrite(fd, &b, 1, (off_t)offset), 1);
+	close(fd);
+}
+
+static void drop_snapshots(void)
+{
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "rm -f %s/snapshots/*", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void test_torn_tail_is_repaired(void **state)
+{
+	(void)state;
+	struct sz_engine_config cfg = { 0 };
+	struct sz_engine *e = open_engine(cfg);
+	populate(e, 10);
+	assert_int_equal(sz_engine_close(e), 0);
+	drop_snapshots();
+	/* Each batch: 128 header + 136 body. 12 batches from offset 128. */
+	uint64_t end = 128 + 12 * 264;
+	flip_byte(end - 50); /* damage inside the last batch's body */
+	char why[512];
+	struct sz_engine *e2 = NULL;
+	cfg.data_dir = dir;
+	assert_int_equal(sz_engine_open(&e2, &cfg, why, sizeof why), 0);
+	assert_int_equal(sz_engine_state(e2)->sequence, 11);
+	assert_int_equal(get(e2, 2)->credits_posted, 9 * 10 / 2);
+	/* Appends continue after the repaired tail, and the chain verifies. */
+	assert_int_equal(transfer(e2, tu_transfer(10, 1, 2, 10, 0)), SZ_R_OK);
+	assert_int_equal(sz_engine_close(e2), 0);
+	drop_snapshots();
+	e = open_engine(cfg);
+	assert_int_equal(get(e, 2)->credits_posted, 55);
+	assert_int_equal(sz_engine_close(e), 0);
+}
+
+static void test_flipped_byte_mid_log_refuses(void **state)
+{
+	(void)state;
+	struct sz_engine_config cfg = { 0 };
+	struct sz_engine *e = open_engine(cfg);
+	populate(e, 10);
+	assert_int_equal(sz_engine_close(e), 0);
+	drop_snapshots();
+	flip_byte(128 + 3 * 264 + 128 + 40); /* a body byte of batch 4 */
+	char why[512];
+	cfg.data_dir = dir;
+	assert_int_equal(sz_engine_open(&e, &cfg, why, sizeof why), SZ_ECORRUPT);
+	assert_non_null(strstr(why, "00000001.szl: offset 920"));
+	assert_non_null(strstr(why, "checksum"));
+	/* A flipped header byte is named too. */
+	flip_byte(128 + 3 * 264 + 128 + 40);
+	flip_byte(128 + 5 * 264 + 8);
+	assert_int_equal(sz_engine_open(&e, &cfg, why, sizeof why), SZ_ECORRUPT);
+	assert_non_null(strstr(why, "offset 1448"));
+}
+
+static void test_fsync_failure_stops_and_acknowledges_nothing(void **state)
+{
+	(void)state;
+	/* fsyncs: 1 = segment creation, 2 = batch 1, 3 = batch 2 (fails). */
+	struct sz_engine_config cfg = { .fail_fsync_at = 3 };
+	struct sz_engine *e = open_engine(cfg);
+	assert_int_equal(account(e, 1, 0), SZ_R_OK);
+	sz_account a = tu_account(2, CNY, 0);
+	uint8_t buf[256];
+	uint32_t n = 0, result = 12345;
+	tu_append(buf, &n, SZ_CMD_CREATE_ACCOUNT, &a, sizeof a);
+	assert_int_equal(sz_engine_execute(e, buf, n, 1, &result), SZ_EFATAL);
+	assert_int_equal(result, 12345); /* never acknowledged */
+	assert_int_equal(sz_engine_submit(e, buf, n, 1, NULL, NULL), SZ_EFATAL);
+	assert_int_equal(sz_engine_close(e), SZ_EFATAL);
+	e = open_engine((struct sz_engine_config){ 0 });
+	assert_non_null(get(e, 1));
+	assert_int_equal(sz_engine_close(e), 0);
+}
+
+static void test_write_failure_stops(void **state)
+{
+	(void)state;
+	/* writes: 1 = segment header, 2 = batch 1, 3 = batch 2 (fails). */
+	struct sz_engine_config cfg = { .fail_write_at = 3 };
+	struct sz_engine *e = open_engine(cfg);
+	assert_int_equal(account(e, 1, 0), SZ_R_OK);
+	sz_account a = tu_account(2, CNY, 0);
+	uint8_t buf[256];
+	uint32_t n = 0, result = 12345;
+	tu_append(buf, &n, SZ_CMD_CREATE_ACCOUNT, &a, sizeof a);
+	assert_int_equal(sz_engine_execute(e, buf, n, 1, &result), SZ_EFATAL);
+	assert_int_equal(result, 12345);
+	assert_int_equal(sz_engine_close(e), SZ_EFATAL);
+	e = open_engine((struct sz_engine_config){ 0 });
+	assert_non_null(get(e, 1));
+	assert_null(get(e, 2)); /* the failed write never reached the file */
+	assert_int_equal(sz_engine_close(e), 0);
+}
+
+static void test_verify_command(void **state)
+{
+	(void)state;
+	struct sz_engine *e = open_engine((struct sz_engine_config){ 0 });
+	populate(e, 5);
+	assert_int_equal(sz_engine_close(e), 0);
+	struct wal_scan_start start = { .sequence = 1 };
+	struct wal_scan_result r;
+	assert_int_equal(wal_scan(dir, &start, false, NULL, NULL, &r), 0);
+	assert_int_equal(r.batch_count, 7);
+	assert_int_equal(r.last_sequence, 7);
+	flip_byte(128 + 2 * 264 + 100);
+	assert_int_equal(wal_scan(dir, &start, false, NULL, NULL, &r), SZ_ECORRUPT);
+	assert_non_null(strstr(r.why, "offset 656"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_restart_keeps_state, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_replay_without_snapshot, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_snapshots_and_verified_replay, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_segment_rollover, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_linked_chain_in_batch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_envelopes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pending_expires_by_batch_time, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_torn_tail_is_repaired, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flipped_byte_mid_log_refuses, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fsync_failure_stops_and_acknowledges_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_failure_stops, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_verify_command, setup, teardown),
+	};
+	return cmocka_run_group_tests_name("engine", tests, NULL, NULL);
+}
