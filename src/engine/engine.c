@@ -16,6 +16,7 @@
 #include "log/wal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -76,6 +77,8 @@ struct sz_engine {
 	uint32_t segment;           /* next write position */
 	uint64_t offset;
 
+	int read_fd;                /* cached segment for sz_engine_read_transfer */
+	uint32_t read_segment;
 	pid_t snapshot_pid;
 	uint64_t snapshot_sequence;
 	bool fatal;
@@ -426,9 +429,24 @@ const struct sz_state *sz_engine_state(const struct sz_engine *e)
 	return &e->state;
 }
 
-int sz_engine_read_transfer(const struct sz_engine *e, uint64_t log_pos, sz_transfer *out)
+int sz_engine_read_transfer(const struct sz_engine *engine, uint64_t log_pos, sz_transfer *out)
 {
-	return wal_read_at(e->data_dir, log_pos, out, sizeof *out);
+	struct sz_engine *e = (struct sz_engine *)engine; /* only the read cache changes */
+	uint32_t segment = (uint32_t)(log_pos >> 40) & 0xfffffu;
+	if (e->read_fd < 0 || e->read_segment != segment) {
+		char path[PATH_SIZE_MAX];
+		if (wal_segment_path(e->data_dir, segment, path, sizeof path) != 0)
+			return SZ_ENOTFOUND;
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return SZ_EIO;
+		if (e->read_fd >= 0)
+			close(e->read_fd);
+		e->read_fd = fd;
+		e->read_segment = segment;
+	}
+	off_t offset = (off_t)(log_pos & ((1ull << 40) - 1));
+	return pread(e->read_fd, out, sizeof *out, offset) == (ssize_t)sizeof *out ? 0 : SZ_EIO;
 }
 
 void sz_engine_stats(const struct sz_engine *e, struct sz_engine_stats *out)
@@ -609,6 +627,7 @@ int sz_engine_open(struct sz_engine **out, const struct sz_engine_config *cfg, c
 	snprintf(e->data_dir, sizeof e->data_dir, "%s", cfg->data_dir);
 	e->open = UINT32_MAX;
 	e->event_fd = -1;
+	e->read_fd = -1;
 	int rc = make_dirs(e->data_dir);
 	for (uint32_t i = 0; i < BATCH_BUFFER_COUNT && rc == 0; i++)
 		rc = batch_alloc(&e->batches[i]);
@@ -666,6 +685,8 @@ int sz_engine_close(struct sz_engine *e)
 	pthread_join(e->thread, NULL);
 	wal_writer_close(e->writer);
 	close(e->event_fd);
+	if (e->read_fd >= 0)
+		close(e->read_fd);
 	sz_state_release(&e->state);
 	for (uint32_t i = 0; i < BATCH_BUFFER_COUNT; i++) {
 		free(e->batches[i].data);

@@ -84,7 +84,8 @@ const struct sz_state *sz_engine_state(const struct sz_engine *e);
 /* Write a snapshot now (in a forked child; the engine continues). */
 int sz_engine_snapshot(struct sz_engine *e);
 
-/* Read the stored record of a transfer (by slot's log position). */
+/* Read the stored record of a transfer (by slot's log position; status
+ * bits above the position are ignored). Keeps one segment open as a cache. */
 int sz_engine_read_transfer(const struct sz_engine *e, uint64_t log_pos, sz_transfer *out);
 
 struct sz_engine_stats {

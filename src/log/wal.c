@@ -325,7 +325,20 @@ static int scan_segment(struct scan *s, uint32_t segment, uint64_t offset)
 		rc = fail_at(s, path, 0, "segment header unreadable");
 	uint8_t hash[32];
 	header_hash(hash, &sh);
-	if (rc == 0 && (sh.magic != WAL_SEGMENT_MAGIC || memcmp(hash, sh.header_hash, 32) != 0 || sh.segment != segment))
+	bool header_ok = sh.magic == WAL_SEGMENT_MAGIC && memcmp(hash, sh.header_hash, 32) == 0 && sh.segment == segment;
+	if (rc == 0 && !header_ok && segment == s->last_segment && offset == WAL_SEGMENT_HEADER_SIZE &&
+	    !later_header_follows(fd, 0, file_size, s->expected_sequence - 1)) {
+		/* A crash while the segment was being created, before any batch:
+		 * the writer creates it again at this position. */
+		s->r->torn_tail = true;
+		s->r->torn_segment = segment;
+		s->r->torn_offset = 0;
+		s->r->end_segment = segment;
+		s->r->end_offset = offset;
+		close(fd);
+		return 0;
+	}
+	if (rc == 0 && !header_ok)
 		rc = fail_at(s, path, 0, "segment header invalid");
 	if (rc == 0 && sh.version != WAL_FORMAT_VERSION)
 		rc = SZ_EVERSION;
