@@ -114,6 +114,68 @@
 
 /* ---- currency and contract (src/currency, src/contract) ------------------ */
 
+/* Operators (banks and payment institutions) of all currencies. A national
+ * rollout has a few dozen; 1024 keeps the per-batch invariant scan trivial. */
+#define CURRENCY_OPERATOR_COUNT_MAX 1024u
+
+/* Currencies the central bank issues digitally (one supply row each). */
+#define CURRENCY_SUPPLY_COUNT_MAX 16u
+
+/* Wallets (sub-wallets and merchant wallets included): 2^25 (33 million) at
+ * 128 bytes is 4 GiB, a city pilot's population several times over. The
+ * array is reserved in virtual memory (core/vm.h) so it never moves. */
+#define CURRENCY_WALLET_COUNT_MAX (1u << 25)
+
+/* Remembered action commands (payments, top-ups, loads ...) for idempotent
+ * retries and refunds: 64 bytes each, 2^27 is 8 GiB reserved, paid per use. */
+#define CURRENCY_OP_COUNT_MAX (1u << 27)
+
+/* Registered hard-wallet devices (cards, wearables). */
+#define CURRENCY_DEVICE_COUNT_MAX (1u << 22)
+
+/* Versions of the limits configuration kept: one per change, a few a year. */
+#define CURRENCY_LIMITS_VERSION_COUNT_MAX 64u
+
+/* Offline messages in one sync command: 24 x 136 bytes + header fits in
+ * SZ_COMMAND_SIZE_MAX (4096) with room to spare. */
+#define CURRENCY_SYNC_MESSAGE_COUNT_MAX 24u
+
+/* Sync outcomes remembered (per-message results are queryable afterwards). */
+#define CURRENCY_SYNC_COUNT_MAX (1u << 22)
+
+/* Bytes of a limits configuration file (share/currency/limits.ini): the
+ * shipped file is under 2 KiB. */
+#define CURRENCY_LIMITS_FILE_SIZE_MAX (64u * 1024u)
+
+/* Registered contract templates: a city registers a few dozen programmes. */
+#define CONTRACT_TEMPLATE_COUNT_MAX 4096u
+
+/* Contracts (escrows, subsidies, conditional payments) alive or ended. */
+#define CONTRACT_COUNT_MAX (1u << 24)
+
+/* Events of all contracts (the contract's life, queryable): 64 bytes each. */
+#define CONTRACT_EVENT_COUNT_MAX (1u << 26)
+
+/* Sessions of one prepaid escrow: a year of daily classes. */
+#define CONTRACT_ESCROW_SESSION_COUNT_MAX 366u
+
+/* Merchant categories allowed by one subsidy template. */
+#define CONTRACT_MCC_COUNT_MAX 8u
+
+/* Grants of one subsidy: expiry returns every grant in one batch_begin, so
+ * this bounds the work of that step. */
+#define CONTRACT_SUBSIDY_GRANT_COUNT_MAX 65536u
+
+/* Grants of all subsidies. */
+#define CONTRACT_GRANT_COUNT_MAX (1u << 24)
+
+/* Timed releases due in one batch that are processed before its commands;
+ * the rest wait for the next batch (keeps one batch's work bounded). */
+#define CONTRACT_TIMER_BATCH_COUNT_MAX 4096u
+
+/* Longest contract: ten years of sessions, subsidy or deadline. */
+#define CONTRACT_DURATION_S_MAX (3660u * 24u * 3600u)
+
 /* ---- credit (src/credit) ----------------------------------------------- */
 
 /* Bytes in one CSV file read by the credit trainer and validator. The table is
@@ -177,7 +239,7 @@
 
 /* Rows in one factor set: 7 grid regions + 31 provinces, 4 series, a decade
  * of years is ~1,500 grid rows at most; fuels, IPCC and GWP rows are ~100.
- * 2048 rows keep a set (~600 KiB) loadable as one fixed-size struct. */
+ * 2048 rows of 336 bytes keep a set (~690 KiB) one fixed-size struct. */
 #define GREEN_FACTOR_ROW_COUNT_MAX 2048u
 
 /* Digits after the decimal point of a published factor or activity value.
@@ -204,9 +266,10 @@
  * keeps every exact intermediate product inside 128 bits. */
 #define GREEN_ACTIVITY_MICRO_MAX 1000000000000000ll
 
-/* Certificate serials in the claim registry, fixed at init: China issued
- * ~5 * 10^9 green certificates by 2025, but one registry holds the claims
- * of the enterprises of one platform; 2^24 lines at 72 bytes is 1.2 GiB. */
+/* Certificate serials in the claim registry, fixed at init: one registry
+ * holds the claims of the enterprises of one platform, not every certificate
+ * issued nationally; 2^24 claims in 2^25 slots of 64 bytes is 2 GiB, the
+ * most a pilot's machine should spend on it. */
 #define GREEN_CERT_CLAIM_COUNT_MAX (1u << 24)
 
 /* Carbon account results held by one account store (enterprise x period). */

@@ -5,6 +5,7 @@
 #include "core/errors.h"
 #include "core/hash.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 
 #define INDEX_CAPACITY_MIN 1024u
@@ -33,6 +34,18 @@ void ledger_index_release(struct ledger_index *x)
 	x->buckets = NULL;
 	x->capacity = 0;
 	x->count = 0;
+}
+
+void ledger_index_prefetch_bucket(const struct ledger_index *x, sz_id id)
+{
+	__builtin_prefetch(&x->buckets[bucket_of(x, id)]);
+}
+
+void ledger_index_prefetch_item(const struct ledger_index *x, const void *base, size_t item_size, sz_id id)
+{
+	uint32_t v = x->buckets[bucket_of(x, id)];
+	if (v != 0)
+		__builtin_prefetch((const uint8_t *)base + (size_t)(v - 1) * item_size);
 }
 
 int64_t ledger_index_find(const struct ledger_index *x, const void *base, ledger_index_key_fn key, sz_id id)

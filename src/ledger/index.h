@@ -20,6 +20,10 @@ typedef sz_id (*ledger_index_key_fn)(const void *base, uint32_t position);
 
 int ledger_index_init(struct ledger_index *x, uint32_t capacity);
 void ledger_index_release(struct ledger_index *x);
+/* Cache hints, two stages: first the bucket where id's probe starts, later
+ * (once that line has arrived) the item the bucket points to. */
+void ledger_index_prefetch_bucket(const struct ledger_index *x, sz_id id);
+void ledger_index_prefetch_item(const struct ledger_index *x, const void *base, size_t item_size, sz_id id);
 /* -1 if absent. */
 int64_t ledger_index_find(const struct ledger_index *x, const void *base, ledger_index_key_fn key, sz_id id);
 /* The key must be absent. Returns 0 or SZ_ENOMEM. */

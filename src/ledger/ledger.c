@@ -669,6 +669,19 @@ rejected:
 	return r;
 }
 
+void ledger_prefetch_transfer(const struct ledger *l, const sz_transfer *t, int stage)
+{
+	if (stage == 1) {
+		ledger_index_prefetch_bucket(&l->slot_index, t->id);
+		ledger_index_prefetch_bucket(&l->account_index, t->debit_account_id);
+		ledger_index_prefetch_bucket(&l->account_index, t->credit_account_id);
+		return;
+	}
+	ledger_index_prefetch_item(&l->slot_index, l->slots, sizeof l->slots[0], t->id);
+	ledger_index_prefetch_item(&l->account_index, l->accounts, sizeof l->accounts[0], t->debit_account_id);
+	ledger_index_prefetch_item(&l->account_index, l->accounts, sizeof l->accounts[0], t->credit_account_id);
+}
+
 uint32_t ledger_expire(struct ledger *l, uint64_t now_ns)
 {
 	uint32_t expired = 0;

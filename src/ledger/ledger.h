@@ -102,6 +102,10 @@ void ledger_chain_begin(struct ledger *l);
 void ledger_chain_commit(struct ledger *l);
 void ledger_chain_rollback(struct ledger *l);
 
+/* Cache hints for a transfer about to be applied (batch apply calls stage 1
+ * some commands ahead of stage 2, and stage 2 some commands ahead of apply). */
+void ledger_prefetch_transfer(const struct ledger *l, const sz_transfer *t, int stage);
+
 /* Expire every pending transfer with expires_at_ns <= now_ns (batch time).
  * Returns the number expired. Deterministic: ordered by (expiry, slot). */
 uint32_t ledger_expire(struct ledger *l, uint64_t now_ns);

