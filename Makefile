@@ -23,7 +23,7 @@ endif
 
 CC ?= cc
 BUILD := build/$(MODE)
-CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wvla -Wno-format-truncation -g $(OPT) -Iinclude -Isrc -MMD -MP
+CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wvla -Wno-format-truncation -g $(OPT) -Iinclude -Isrc -I/usr/include/postgresql -MMD -MP
 LDLIBS := -lmicrohttpd -ljansson -lsodium -lcurl -linih -lsqlite3 -lpq -lpthread -lm
 LDFLAGS := $(OPT)
 
