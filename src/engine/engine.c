@@ -593,7 +593,7 @@ static int recover(struct sz_engine *e, char *why, size_t why_size)
 		load_snapshot(e, &start);
 	struct wal_scan_result result;
 	uint64_t t0 = monotonic_ns();
-	int rc = wal_scan(e->data_dir, &start, true, replay_batch, &r, &result);
+	int rc = wal_scan_pipelined(e->data_dir, &start, replay_batch, &r, &result);
 	e->stats.replay_ns = monotonic_ns() - t0;
 	if (rc == SZ_ECORRUPT && why[0] == 0)
 		snprintf(why, why_size, "%s", result.why);

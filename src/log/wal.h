@@ -95,6 +95,11 @@ struct wal_scan_start {
 int wal_scan(const char *data_dir, const struct wal_scan_start *start, bool repair, wal_batch_fn fn,
 	     void *ctx, struct wal_scan_result *result);
 
+/* wal_scan (with repair) whose reading and checksumming run on a second
+ * thread while fn runs on the caller's: same calls, same order, same result. */
+int wal_scan_pipelined(const char *data_dir, const struct wal_scan_start *start, wal_batch_fn fn, void *ctx,
+		       struct wal_scan_result *result);
+
 /* Read size bytes at a log position (segment << 40 | offset). */
 int wal_read_at(const char *data_dir, uint64_t log_pos, void *out, size_t size);
 

@@ -137,8 +137,9 @@ static void test_snapshots_and_verified_replay(void **state)
 	(void)state;
 	struct sz_engine_config cfg = { .snapshot_every_batches = 10 };
 	struct sz_engine *e = open_engine(cfg);
-	populate(e, 25); /* 27 batches: snapshots at 10 and 20 */
-	wait_snapshot_files(2);
+	populate(e, 25); /* 27 batches: snapshots due at 10 and 20 (20 is skipped
+	                    if the child writing 10 is still running) */
+	wait_snapshot_files(1);
 	uint8_t before[32], after[32];
 	digest_of(e, before);
 	assert_int_equal(sz_engine_close(e), 0);
