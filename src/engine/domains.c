@@ -6,14 +6,9 @@
  * only for the digest and snapshots: append new domains at the end.
  */
 #include "engine/state.h"
-#include "api/auth.h"
 
 int sz_state_register_domains(struct sz_state *s)
 {
-	int rc = 0;
 	(void)s;
-	/* domains register here, e.g.: if ((rc = auth_domain_register(s))) return rc; */
-	if ((rc = auth_domain_register(s)))
-		return rc;
-	return rc;
+	return 0;
 }
