@@ -573,6 +573,7 @@ static void load_snapshot(struct sz_engine *e, struct wal_scan_start *start)
 			memcpy(start->prev_hash, info.head_hash, 32);
 			start->segment = (uint32_t)(info.next_log_pos >> 40);
 			start->offset = info.next_log_pos & ((1ull << 40) - 1);
+			start->batch_time_ns_min = info.batch_time_ns + 1;
 			memcpy(e->stats.head_hash, info.head_hash, 32);
 			return;
 		}

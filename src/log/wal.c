@@ -33,8 +33,10 @@
 #include "core/errors.h"
 #include "core/hash.h"
 #include "core/limits.h"
+#include "szfin/szfin.h"
 
 #include <dirent.h>
+#include <stddef.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -221,6 +223,7 @@ struct scan {
 	uint8_t head[32];
 	uint8_t *buf;             /* header + largest body */
 	uint32_t last_segment;
+	uint64_t batch_time_ns_min; /* the next batch's time must be at least this */
 };
 
 static bool header_valid(const struct wal_batch_header *h)
@@ -303,10 +306,43 @@ static const char *batch_problem(const struct scan *s, const struct wal_batch_he
 	if (memcmp(h->prev_hash, s->head, 32) != 0)
 		return "hash chain broken: prev_hash differs from the previous batch's hash";
 	if (h->body_size > SZ_BATCH_BODY_SIZE_MAX || h->body_size % 8 != 0 ||
-	    h->command_count > SZ_BATCH_COMMAND_COUNT_MAX ||
+	    h->command_count == 0 || h->command_count > SZ_BATCH_COMMAND_COUNT_MAX ||
 	    offset + WAL_BATCH_HEADER_SIZE + h->body_size > file_size)
 		return "batch size out of range";
+	if (h->batch_time_ns < s->batch_time_ns_min || h->batch_time_ns > UINT64_MAX - SZ_BATCH_COMMAND_COUNT_MAX)
+		return "batch time goes backwards";
 	return NULL;
+}
+
+/* The engine stamps account and transfer records with their timestamp:
+ * batch time + index. A body that disagrees was not written by the engine. */
+static bool record_timestamp_valid(const sz_command_header *c, const uint8_t *record, uint64_t timestamp_ns)
+{
+	uint64_t stamped;
+	if (c->kind == SZ_CMD_CREATE_TRANSFER && c->size == sizeof *c + sizeof(sz_transfer))
+		memcpy(&stamped, record + offsetof(sz_transfer, timestamp), sizeof stamped);
+	else if (c->kind == SZ_CMD_CREATE_ACCOUNT && c->size == sizeof *c + sizeof(sz_account))
+		memcpy(&stamped, record + offsetof(sz_account, timestamp), sizeof stamped);
+	else
+		return true;
+	return stamped == timestamp_ns;
+}
+
+bool wal_body_valid(const uint8_t *body, uint32_t body_size, uint32_t command_count, uint64_t batch_time_ns)
+{
+	uint32_t offset = 0;
+	for (uint32_t i = 0; i < command_count; i++) {
+		sz_command_header c;
+		if (body_size - offset < sizeof c)
+			return false;
+		memcpy(&c, body + offset, sizeof c);
+		if (c.size < sizeof c || c.size % 8 != 0 || c.size > SZ_COMMAND_SIZE_MAX || c.size > body_size - offset)
+			return false;
+		if (!record_timestamp_valid(&c, body + offset + sizeof c, batch_time_ns + i))
+			return false;
+		offset += c.size;
+	}
+	return offset == body_size;
 }
 
 static int scan_segment(struct scan *s, uint32_t segment, uint64_t offset)
@@ -361,6 +397,8 @@ static int scan_segment(struct scan *s, uint32_t segment, uint64_t offset)
 			sz_blake2b(body_hash, body, h->body_size);
 			if (memcmp(body_hash, h->body_hash, 32) != 0)
 				problem = "batch body checksum mismatch";
+			else if (!wal_body_valid(body, h->body_size, h->command_count, h->batch_time_ns))
+				problem = "batch body holds malformed commands";
 		}
 		if (problem != NULL) {
 			bool tail = segment == s->last_segment &&
@@ -381,6 +419,7 @@ static int scan_segment(struct scan *s, uint32_t segment, uint64_t offset)
 			break;
 		memcpy(s->head, h->header_hash, 32);
 		s->expected_sequence++;
+		s->batch_time_ns_min = h->batch_time_ns + h->command_count;
 		s->r->batch_count++;
 		s->r->last_sequence = h->sequence;
 		s->r->last_batch_time_ns = h->batch_time_ns;
@@ -423,6 +462,7 @@ int wal_scan(const char *data_dir, const struct wal_scan_start *start, bool repa
 	memset(result, 0, sizeof *result);
 	struct scan s = { .dir = data_dir, .repair = repair, .fn = fn, .ctx = ctx, .r = result };
 	s.expected_sequence = start->sequence;
+	s.batch_time_ns_min = start->batch_time_ns_min;
 	memcpy(s.head, start->prev_hash, 32);
 	memcpy(result->head_hash, start->prev_hash, 32);
 	result->last_sequence = start->sequence - 1;

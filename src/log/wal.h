@@ -87,7 +87,13 @@ struct wal_scan_start {
 	uint8_t prev_hash[32];       /* head before it (zeros for the log start) */
 	uint32_t segment;            /* where it starts; 0 = from the first segment */
 	uint64_t offset;
+	uint64_t batch_time_ns_min;  /* the first batch's time must be at least this */
 };
+
+/* Do count command envelopes exactly fill the body (sizes multiple of 8,
+ * at least a header, at most SZ_COMMAND_SIZE_MAX), and does every account
+ * and transfer record carry the timestamp the engine stamps (batch time + index)? */
+bool wal_body_valid(const uint8_t *body, uint32_t body_size, uint32_t command_count, uint64_t batch_time_ns);
 
 /* Validate the log from start, calling fn for each batch. repair: zero a torn
  * last batch so appends can continue. Returns 0, SZ_ECORRUPT (why is set),
