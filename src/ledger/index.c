@@ -48,18 +48,6 @@ void ledger_index_prefetch_item(const struct ledger_index *x, const void *base, 
 		__builtin_prefetch((const uint8_t *)base + (size_t)(v - 1) * item_size);
 }
 
-int64_t ledger_index_find(const struct ledger_index *x, const void *base, ledger_index_key_fn key, sz_id id)
-{
-	uint32_t mask = x->capacity - 1;
-	for (uint32_t b = bucket_of(x, id), probes = 0; probes < x->capacity; b = (b + 1) & mask, probes++) {
-		uint32_t v = x->buckets[b];
-		if (v == 0)
-			return -1;
-		if (sz_id_eq(key(base, v - 1), id))
-			return v - 1;
-	}
-	SZ_UNREACHABLE(); /* load <= 1/2 guarantees an empty bucket */
-}
 
 static void place(struct ledger_index *x, sz_id id, uint32_t position)
 {

@@ -10,10 +10,16 @@
 #define SZ_LEDGER_INDEX_H
 
 #include "szfin/szfin.h"
+#include "core/hash.h"
 
 #include <stdint.h>
 
-struct ledger_index;
+/* Open-addressing id → position table (u32 values, power-of-two capacity). */
+struct ledger_index {
+	uint32_t *buckets;       /* position + 1; 0 = empty */
+	uint32_t capacity;       /* power of two */
+	uint32_t count;
+};
 
 /* Key of the item at position. */
 typedef sz_id (*ledger_index_key_fn)(const void *base, uint32_t position);
@@ -24,8 +30,19 @@ void ledger_index_release(struct ledger_index *x);
  * (once that line has arrived) the item the bucket points to. */
 void ledger_index_prefetch_bucket(const struct ledger_index *x, sz_id id);
 void ledger_index_prefetch_item(const struct ledger_index *x, const void *base, size_t item_size, sz_id id);
-/* -1 if absent. */
-int64_t ledger_index_find(const struct ledger_index *x, const void *base, ledger_index_key_fn key, sz_id id);
+/* -1 if absent. Inline so that the key function inlines at each call site. */
+static inline int64_t ledger_index_find(const struct ledger_index *x, const void *base, ledger_index_key_fn key,
+					sz_id id)
+{
+	uint32_t mask = x->capacity - 1;
+	for (uint32_t b = (uint32_t)sz_mix64(id.lo, id.hi) & mask;; b = (b + 1) & mask) {
+		uint32_t v = x->buckets[b];
+		if (v == 0)
+			return -1; /* load <= 1/2 guarantees an empty bucket ends every probe */
+		if (sz_id_eq(key(base, v - 1), id))
+			return v - 1;
+	}
+}
 /* The key must be absent. Returns 0 or SZ_ENOMEM. */
 int ledger_index_insert(struct ledger_index *x, const void *base, ledger_index_key_fn key, sz_id id, uint32_t position);
 /* Remove the entry of id that holds position; it must be present. */

@@ -49,12 +49,6 @@ struct ledger_pending {
 	uint64_t expires_at_ns;  /* 0 = never */
 };
 
-/* Open-addressing id → index table (u32 values, power-of-two capacity). */
-struct ledger_index {
-	uint32_t *buckets;       /* value + 1; 0 = empty */
-	uint32_t capacity;       /* power of two */
-	uint32_t count;
-};
 
 struct ledger_undo; /* linked-chain rollback journal, ledger.c */
 
