@@ -465,10 +465,27 @@ static void test_many_accounts_and_rollback(void **state)
 	assert_invariants();
 }
 
+/* Every result code has a unique snake_case name and a text. */
+static void test_result_names(void **state)
+{
+	(void)state;
+	for (uint32_t a = 0; a < SZ_R_LEDGER_END_; a++) {
+		const char *name = sz_result_name(a);
+		assert_string_not_equal(name, "unknown");
+		assert_true(strlen(sz_result_text(a)) > 5);
+		for (const char *p = name; *p; p++)
+			assert_true((*p >= 'a' && *p <= 'z') || *p == '_');
+		for (uint32_t b = a + 1; b < SZ_R_LEDGER_END_; b++)
+			assert_string_not_equal(name, sz_result_name(b));
+	}
+	assert_string_equal(sz_result_name(SZ_R_LEDGER_END_ + 1000), "unknown");
+}
+
 int main(void)
 {
 	sz_hash_init();
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_result_names),
 		cmocka_unit_test_setup_teardown(test_account_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_transfer_basic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_transfer_rejections, setup, teardown),
