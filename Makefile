@@ -71,28 +71,37 @@ $(BUILD)/bench/%: bench/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
-# Fuzz harnesses: libFuzzer with clang; the library is compiled again with
-# the fuzzer's coverage instrumentation.
-FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Iinclude -Isrc -fsanitize=fuzzer,address,undefined
-build/fuzz/%: fuzz/%.c $(LIB_SRC)
+# Fuzz harnesses: libFuzzer with clang. The library is compiled once more
+# with the fuzzer's coverage instrumentation and the sanitizers.
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Iinclude -Isrc -I/usr/include/postgresql -fsanitize=fuzzer-no-link,address,undefined
+FUZZ_OBJ := $(LIB_SRC:%.c=build/fuzz/obj/%.o)
+build/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(LDLIBS)
+	clang $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+build/fuzz/libszfin.a: $(FUZZ_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+build/fuzz/%: fuzz/%.c build/fuzz/libszfin.a
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< build/fuzz/libszfin.a $(LDLIBS)
 
 run: deps
-	@$(MAKE) --no-print-directory $(BIN)
+	@$(MAKE) $(JOBS) --no-print-directory $(BIN)
 	@bash scripts/run.sh $(BIN)
 
+JOBS := -j$(shell nproc)
+
 test: deps
-	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory SANITIZE=1 unit-bins
-	@$(MAKE) --no-print-directory fuzz-bins
+	@$(MAKE) $(JOBS) --no-print-directory all
+	@$(MAKE) $(JOBS) --no-print-directory SANITIZE=1 unit-bins
+	@$(MAKE) $(JOBS) --no-print-directory fuzz-bins
 	@bash tests/run.sh
 
 unit-bins: $(UNIT_BIN) $(BIN)
 fuzz-bins: $(FUZZ_BIN)
 
 bench: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) $(JOBS) --no-print-directory all
 	@bash bench/run.sh $(BUILD)
 
 FUZZ_SECONDS ?= 60
@@ -111,4 +120,4 @@ coverage: deps
 clean:
 	rm -rf build
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d)
