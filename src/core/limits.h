@@ -173,6 +173,11 @@
  * the rest wait for the next batch (keeps one batch's work bounded). */
 #define CONTRACT_TIMER_BATCH_COUNT_MAX 4096u
 
+/* Active escrows ended by one merchant-insolvency command: each takes up to
+ * two ledger transfers in one undo journal (SZ_CHAIN_COMMAND_COUNT_MAX
+ * bounds it); a larger book is wound down in several commands. */
+#define CONTRACT_INSOLVENCY_ESCROW_COUNT_MAX 4096u
+
 /* Longest contract: ten years of sessions, subsidy or deadline. */
 #define CONTRACT_DURATION_S_MAX (3660u * 24u * 3600u)
 

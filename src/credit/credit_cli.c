@@ -1,0 +1,522 @@
+/*
+ * credit_cli.c — `szfin credit train|validate|cv|score|uscc`.
+ *
+ * Thin glue: parses options, loads CSV files and models, calls the
+ * scorecard modules and prints what they return. Output is plain text for
+ * people; the model file is the machine-readable product. All numbers it
+ * prints come from the library, none are computed here except formatting.
+ */
+#include "credit/credit_cli.h"
+
+#include "core/assert.h"
+#include "core/errors.h"
+#include "credit/csv.h"
+#include "credit/scorecard.h"
+#include "credit/uscc.h"
+#include "credit/validate.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CLI_USAGE_ERROR 2
+#define CLI_FAILURE 1
+/* Default seed of `credit cv`: any fixed value makes runs repeatable. */
+#define CLI_SEED_DEFAULT 20240601u
+
+static const char cli_usage[] =
+	"usage:\n"
+	"  szfin credit train FILE.csv --target COLUMN [--good VALUE] [--out MODEL] [OPTIONS]\n"
+	"  szfin credit validate MODEL FILE.csv [--target COLUMN] [--good VALUE]\n"
+	"  szfin credit cv FILE.csv --target COLUMN [--good VALUE] [--folds N] [--seed N] [OPTIONS]\n"
+	"  szfin credit score MODEL FILE.csv [--rows N]\n"
+	"  szfin credit uscc CODE...\n"
+	"training OPTIONS:\n"
+	"  --lambda X              L2 penalty of the logistic fit (default 10; 0 = maximum likelihood)\n"
+	"  --iv-min X              leave out characteristics with IV below X (default 0.02)\n"
+	"  --fine-bins N           quantile bins before merging (default 30)\n"
+	"  --min-bin-share X       smallest numeric bin, share of rows (default 0.03)\n"
+	"  --min-category-share X  smaller categories are merged (default 0.01)\n"
+	"  --woe-prior X           prior count shrinking small bins' WoE (default 1)\n"
+	"  --split-chi2 X          merge adjacent bins whose chi-square is below X (default 0: off)\n"
+	"  --drop-negative 0|1     refit without negative coefficients (default 0)\n"
+	"  --base-points X --base-odds X --pdo X   scaling (default 600 at 50:1, 20 to double)\n"
+	"  --design-out FILE       train: write the WoE design matrix (y, WoE columns) as CSV\n"
+	"--good defaults to \"good\"; validate defaults to the model's target and good value.\n";
+
+struct cli_args {
+	const char *positional[2];
+	uint32_t positional_count;
+	const char *target;
+	const char *good;
+	const char *out;
+	const char *design_out;
+	uint32_t folds;
+	uint64_t seed;
+	uint32_t rows;
+	scorecard_options options;
+};
+
+static int usage_error(const char *message, const char *detail)
+{
+	fprintf(stderr, "szfin credit: %s%s%s\n\n%s", message, detail != NULL ? " " : "",
+		detail != NULL ? detail : "", cli_usage);
+	return CLI_USAGE_ERROR;
+}
+
+static int parse_double(const char *text, double *out)
+{
+	return credit_csv_number_parse(text, strlen(text), out);
+}
+
+static int parse_u64(const char *text, uint64_t max, uint64_t *out)
+{
+	if (text[0] < '0' || text[0] > '9')
+		return SZ_EINVAL;
+	char *end = NULL;
+	errno = 0;
+	unsigned long long value = strtoull(text, &end, 10);
+	if (errno != 0 || *end != '\0' || value > max)
+		return SZ_EINVAL;
+	*out = value;
+	return SZ_OK;
+}
+
+/* Parses argv[first..] into args; returns 0 or a usage error exit code. */
+static int args_parse(int argc, char **argv, int first, struct cli_args *args)
+{
+	memset(args, 0, sizeof(*args));
+	args->good = NULL;
+	args->folds = 5;
+	args->seed = CLI_SEED_DEFAULT;
+	args->rows = UINT32_MAX;
+	scorecard_options_default(&args->options);
+	scorecard_options *o = &args->options;
+	for (int i = first; i < argc; i++) {
+		const char *arg = argv[i];
+		if (strncmp(arg, "--", 2) != 0) {
+			if (args->positional_count == 2)
+				return usage_error("unexpected argument", arg);
+			args->positional[args->positional_count++] = arg;
+			continue;
+		}
+		if (i + 1 >= argc)
+			return usage_error("option needs a value:", arg);
+		const char *value = argv[++i];
+		double number = 0.0;
+		uint64_t count = 0;
+		bool is_number = parse_double(value, &number) == SZ_OK;
+		bool is_count = parse_u64(value, UINT32_MAX, &count) == SZ_OK;
+		if (strcmp(arg, "--target") == 0) {
+			args->target = value;
+		} else if (strcmp(arg, "--good") == 0) {
+			args->good = value;
+		} else if (strcmp(arg, "--out") == 0) {
+			args->out = value;
+		} else if (strcmp(arg, "--design-out") == 0) {
+			args->design_out = value;
+		} else if (strcmp(arg, "--seed") == 0) {
+			if (parse_u64(value, UINT64_MAX, &args->seed) != SZ_OK)
+				return usage_error("--seed needs an unsigned integer, not", value);
+		} else if (strcmp(arg, "--folds") == 0 || strcmp(arg, "--rows") == 0 ||
+			   strcmp(arg, "--fine-bins") == 0) {
+			if (!is_count)
+				return usage_error("option needs a count:", arg);
+			if (strcmp(arg, "--folds") == 0)
+				args->folds = (uint32_t)count;
+			else if (strcmp(arg, "--rows") == 0)
+				args->rows = (uint32_t)count;
+			else
+				o->fine_bin_count = (uint32_t)count;
+		} else if (!is_number) {
+			return usage_error("unknown option or value not a number:", arg);
+		} else if (strcmp(arg, "--lambda") == 0) {
+			o->lambda = number;
+		} else if (strcmp(arg, "--iv-min") == 0) {
+			o->iv_min = number;
+		} else if (strcmp(arg, "--min-bin-share") == 0) {
+			o->bin_share_min = number;
+		} else if (strcmp(arg, "--min-category-share") == 0) {
+			o->category_share_min = number;
+		} else if (strcmp(arg, "--split-chi2") == 0) {
+			o->split_chi2_min = number;
+		} else if (strcmp(arg, "--drop-negative") == 0) {
+			if (number != 0.0 && number != 1.0)
+				return usage_error("--drop-negative takes 0 or 1, not", value);
+			o->drop_negative = number == 1.0;
+		} else if (strcmp(arg, "--woe-prior") == 0) {
+			o->woe_prior_count = number;
+		} else if (strcmp(arg, "--base-points") == 0) {
+			o->scaling.base_points = number;
+		} else if (strcmp(arg, "--base-odds") == 0) {
+			o->scaling.base_odds = number;
+		} else if (strcmp(arg, "--pdo") == 0) {
+			o->scaling.pdo_points = number;
+		} else {
+			return usage_error("unknown option", arg);
+		}
+	}
+	scorecard_error error;
+	if (scorecard_options_check(o, &error) != SZ_OK)
+		return usage_error(error.message, NULL);
+	return SZ_OK;
+}
+
+/* Loads a CSV and encodes its target; prints errors. */
+static int load_table(const char *path, const char *target, const char *good,
+		      credit_csv_table *table, uint8_t **is_good)
+{
+	credit_csv_error csv_error;
+	*is_good = NULL;
+	int rc = credit_csv_load(table, path, &csv_error);
+	if (rc != SZ_OK) {
+		fprintf(stderr, "szfin credit: %s: %s\n", path, csv_error.message);
+		return CLI_FAILURE;
+	}
+	*is_good = malloc(table->row_count > 0 ? table->row_count : 1u);
+	if (*is_good == NULL) {
+		credit_csv_release(table);
+		return CLI_FAILURE;
+	}
+	scorecard_error error;
+	if (scorecard_target_encode(table, target, good, *is_good, &error) != SZ_OK) {
+		fprintf(stderr, "szfin credit: %s: %s\n", path, error.message);
+		credit_csv_release(table);
+		free(*is_good);
+		*is_good = NULL;
+		return CLI_FAILURE;
+	}
+	return SZ_OK;
+}
+
+/* "<= 3", "(3, 7]", "> 7", or the labels of a categorical bin. */
+static void bin_describe(const scorecard_characteristic *c, uint32_t b, char *out, size_t size)
+{
+	const scorecard_bin *bin = &c->bins[b];
+	switch (bin->kind) {
+	case SCORECARD_BIN_RANGE:
+		if (b + 2 == c->bin_count && b == 0)
+			snprintf(out, size, "any value");
+		else if (b == 0)
+			snprintf(out, size, "<= %.6g", bin->upper);
+		else if (b + 2 == c->bin_count)
+			snprintf(out, size, "> %.6g", c->bins[b - 1].upper);
+		else
+			snprintf(out, size, "(%.6g, %.6g]", c->bins[b - 1].upper, bin->upper);
+		return;
+	case SCORECARD_BIN_OTHER:
+		snprintf(out, size, "(other labels)");
+		return;
+	case SCORECARD_BIN_MISSING:
+		snprintf(out, size, "(missing)");
+		return;
+	case SCORECARD_BIN_LEVELS:
+		break;
+	}
+	size_t used = 0;
+	out[0] = '\0';
+	for (uint32_t l = 0; l < c->level_count; l++) {
+		if (c->level_bins[l] != b)
+			continue;
+		int n = snprintf(out + used, size - used, "%s%s", used > 0 ? ", " : "",
+				 c->level_names[l]);
+		if (n < 0 || (size_t)n >= size - used) {
+			if (size > 4)
+				memcpy(out + size - 4, "...", 4);
+			return;
+		}
+		used += (size_t)n;
+	}
+}
+
+static void print_model(const scorecard_model *m)
+{
+	const scorecard_scaling *s = &m->options.scaling;
+	printf("characteristics (IV; selected when IV >= %g):\n", m->options.iv_min);
+	printf("  %-28s %-12s %8s  %-8s %12s\n", "name", "kind", "IV", "selected", "coefficient");
+	for (uint32_t i = 0; i < m->characteristic_count; i++) {
+		const scorecard_characteristic *c = &m->characteristics[i];
+		printf("  %-28.28s %-12s %8.4f  %-8s %12.6f\n", c->name,
+		       c->kind == CREDIT_CSV_NUMERIC ? "numeric" : "categorical", c->iv,
+		       c->selected ? "yes" : "no", c->coefficient);
+	}
+	printf("\npoints table (%g points at odds %g:1, %g points to double the odds):\n",
+	       s->base_points, s->base_odds, s->pdo_points);
+	for (uint32_t i = 0; i < m->characteristic_count; i++) {
+		const scorecard_characteristic *c = &m->characteristics[i];
+		if (!c->selected)
+			continue;
+		printf("  %s (IV %.4f, coefficient %.6f, max %.1f points)\n", c->name, c->iv,
+		       c->coefficient, c->points_max);
+		printf("    %-44s %7s %7s %9s %9s\n", "bin", "good", "bad", "WoE", "points");
+		for (uint32_t b = 0; b < c->bin_count; b++) {
+			char label[45];
+			bin_describe(c, b, label, sizeof(label));
+			const scorecard_bin *bin = &c->bins[b];
+			printf("    %-44s %7u %7u %9.4f %9.1f\n", label, bin->good_count,
+			       bin->bad_count, bin->woe, bin->points);
+		}
+	}
+	printf("\ncoefficients (ln odds good:bad = intercept + sum coefficient x WoE):\n");
+	printf("  %-28s %20.12f\n", "(intercept)", m->intercept);
+	for (uint32_t i = 0; i < m->characteristic_count; i++) {
+		const scorecard_characteristic *c = &m->characteristics[i];
+		if (c->selected)
+			printf("  %-28.28s %20.12f\n", c->name, c->coefficient);
+	}
+}
+
+static int cmd_train(int argc, char **argv)
+{
+	struct cli_args a;
+	int rc = args_parse(argc, argv, 2, &a);
+	if (rc != SZ_OK)
+		return rc;
+	if (a.positional_count != 1 || a.target == NULL)
+		return usage_error("train needs FILE.csv and --target COLUMN", NULL);
+	const char *good = a.good != NULL ? a.good : "good";
+	credit_csv_table table;
+	uint8_t *is_good;
+	if (load_table(a.positional[0], a.target, good, &table, &is_good) != SZ_OK)
+		return CLI_FAILURE;
+	scorecard_model model = { 0 };
+	scorecard_binding binding = { 0 };
+	scorecard_error error;
+	int status = CLI_FAILURE;
+	if (scorecard_train(&model, &table, a.target, good, is_good, NULL, table.row_count,
+			    &a.options, &error) != SZ_OK) {
+		fprintf(stderr, "szfin credit: train: %s\n", error.message);
+		goto done;
+	}
+	printf("trained on %u rows of %s (%u good, %u bad); target '%s', good = '%s'\n\n",
+	       table.row_count, a.positional[0], model.good_count, model.bad_count, a.target, good);
+	print_model(&model);
+	if (a.design_out != NULL) {
+		if (scorecard_binding_init(&binding, &model, &table, &error) != SZ_OK ||
+		    scorecard_design_write(&model, &binding, &table, is_good, NULL, table.row_count,
+					   a.design_out) != SZ_OK) {
+			fprintf(stderr, "szfin credit: cannot write %s\n", a.design_out);
+			goto done;
+		}
+		printf("\ndesign matrix written to %s\n", a.design_out);
+	}
+	if (a.out != NULL) {
+		if (scorecard_model_write_file(&model, a.out, &error) != SZ_OK) {
+			fprintf(stderr, "szfin credit: %s\n", error.message);
+			goto done;
+		}
+		printf("\nmodel written to %s\n", a.out);
+	}
+	status = 0;
+done:
+	scorecard_binding_release(&binding);
+	scorecard_model_release(&model);
+	credit_csv_release(&table);
+	free(is_good);
+	return status;
+}
+
+static int cmd_cv(int argc, char **argv)
+{
+	struct cli_args a;
+	int rc = args_parse(argc, argv, 2, &a);
+	if (rc != SZ_OK)
+		return rc;
+	if (a.positional_count != 1 || a.target == NULL)
+		return usage_error("cv needs FILE.csv and --target COLUMN", NULL);
+	const char *good = a.good != NULL ? a.good : "good";
+	credit_csv_table table;
+	uint8_t *is_good;
+	if (load_table(a.positional[0], a.target, good, &table, &is_good) != SZ_OK)
+		return CLI_FAILURE;
+	scorecard_cv_result cv;
+	scorecard_error error;
+	int status = CLI_FAILURE;
+	if (scorecard_cross_validate(&table, a.target, good, is_good, &a.options, a.folds, a.seed,
+				     &cv, &error) != SZ_OK) {
+		fprintf(stderr, "szfin credit: cv: %s\n", error.message);
+		goto done;
+	}
+	printf("%u-fold stratified cross-validation of %s (%u rows, seed %llu)\n", cv.fold_count,
+	       a.positional[0], table.row_count, (unsigned long long)a.seed);
+	printf("  %-6s %8s %8s %10s\n", "fold", "AUC", "KS", "selected");
+	for (uint32_t f = 0; f < cv.fold_count; f++)
+		printf("  %-6u %8.4f %8.4f %10u\n", f + 1, cv.fold_auc[f], cv.fold_ks[f],
+		       cv.fold_selected_count[f]);
+	printf("AUC mean %.4f (sd %.4f), Gini %.4f, KS mean %.4f, pooled out-of-fold AUC %.4f\n",
+	       cv.auc_mean, cv.auc_sd, 2.0 * cv.auc_mean - 1.0, cv.ks_mean, cv.auc_pooled);
+	status = 0;
+done:
+	credit_csv_release(&table);
+	free(is_good);
+	return status;
+}
+
+static int cmd_validate(int argc, char **argv)
+{
+	struct cli_args a;
+	int rc = args_parse(argc, argv, 2, &a);
+	if (rc != SZ_OK)
+		return rc;
+	if (a.positional_count != 2)
+		return usage_error("validate needs MODEL and FILE.csv", NULL);
+	scorecard_model model;
+	scorecard_error error;
+	if (scorecard_model_read_file(&model, a.positional[0], &error) != SZ_OK) {
+		fprintf(stderr, "szfin credit: %s: %s\n", a.positional[0], error.message);
+		return CLI_FAILURE;
+	}
+	const char *target = a.target != NULL ? a.target : model.target_name;
+	const char *good = a.good != NULL ? a.good : model.good_label;
+	credit_csv_table table = { 0 };
+	uint8_t *is_good = NULL;
+	scorecard_binding binding = { 0 };
+	double *scores = NULL;
+	double *bad = NULL;
+	double *csi = NULL;
+	int status = CLI_FAILURE;
+	if (load_table(a.positional[1], target, good, &table, &is_good) != SZ_OK)
+		goto done;
+	if (scorecard_binding_init(&binding, &model, &table, &error) != SZ_OK) {
+		fprintf(stderr, "szfin credit: %s\n", error.message);
+		goto done;
+	}
+	scores = malloc((table.row_count + 1u) * sizeof(double));
+	bad = malloc((table.row_count + 1u) * sizeof(double));
+	csi = malloc((model.characteristic_count + 1u) * sizeof(double));
+	if (scores == NULL || bad == NULL || csi == NULL)
+		goto done;
+	for (uint32_t r = 0; r < table.row_count; r++) {
+		scorecard_result result;
+		scorecard_score_row(&model, &binding, &table, r, &result);
+		scores[r] = result.score_points;
+		bad[r] = result.bad_probability;
+	}
+	scorecard_metrics m;
+	double psi = 0.0;
+	if (scorecard_metrics_compute(scores, bad, is_good, table.row_count, &m) != SZ_OK ||
+	    scorecard_shift_compute(&model, &binding, &table, &psi, csi) != SZ_OK) {
+		fprintf(stderr, "szfin credit: validate needs good and bad rows\n");
+		goto done;
+	}
+	printf("validation of %s on %s (%u rows: %u good, %u bad)\n", a.positional[0],
+	       a.positional[1], m.count, m.good_count, m.bad_count);
+	printf("  AUC %.4f  Gini %.4f  KS %.4f (at score %.1f)  Brier %.4f\n", m.auc, m.gini, m.ks,
+	       m.ks_score, m.brier);
+	printf("calibration by decile of score (worst first):\n");
+	printf("  %-6s %7s %19s %12s %12s\n", "decile", "rows", "score range", "predicted",
+	       "observed");
+	for (uint32_t k = 0; k < m.calibration_count; k++) {
+		const scorecard_calibration *c = &m.calibration[k];
+		printf("  %-6u %7u %9.1f-%-9.1f %11.2f%% %11.2f%%\n", k + 1, c->count, c->score_min,
+		       c->score_max, 100.0 * c->predicted_bad_rate, 100.0 * c->observed_bad_rate);
+	}
+	printf("stability against the training population (< 0.1 stable, > 0.25 shifted):\n");
+	printf("  score PSI %.4f\n", psi);
+	for (uint32_t i = 0; i < model.characteristic_count; i++) {
+		if (model.characteristics[i].selected)
+			printf("  CSI %-28.28s %.4f\n", model.characteristics[i].name, csi[i]);
+	}
+	status = 0;
+done:
+	free(scores);
+	free(bad);
+	free(csi);
+	scorecard_binding_release(&binding);
+	credit_csv_release(&table);
+	free(is_good);
+	scorecard_model_release(&model);
+	return status;
+}
+
+static int cmd_score(int argc, char **argv)
+{
+	struct cli_args a;
+	int rc = args_parse(argc, argv, 2, &a);
+	if (rc != SZ_OK)
+		return rc;
+	if (a.positional_count != 2)
+		return usage_error("score needs MODEL and FILE.csv", NULL);
+	scorecard_model model;
+	scorecard_error error;
+	if (scorecard_model_read_file(&model, a.positional[0], &error) != SZ_OK) {
+		fprintf(stderr, "szfin credit: %s: %s\n", a.positional[0], error.message);
+		return CLI_FAILURE;
+	}
+	credit_csv_table table;
+	credit_csv_error csv_error;
+	int status = CLI_FAILURE;
+	if (credit_csv_load(&table, a.positional[1], &csv_error) != SZ_OK) {
+		fprintf(stderr, "szfin credit: %s: %s\n", a.positional[1], csv_error.message);
+		scorecard_model_release(&model);
+		return CLI_FAILURE;
+	}
+	scorecard_binding binding;
+	if (scorecard_binding_init(&binding, &model, &table, &error) != SZ_OK) {
+		fprintf(stderr, "szfin credit: %s\n", error.message);
+		goto done;
+	}
+	printf("row,score,bad_probability,grade,reasons\n");
+	for (uint32_t r = 0; r < table.row_count && r < a.rows; r++) {
+		scorecard_result result;
+		scorecard_score_row(&model, &binding, &table, r, &result);
+		printf("%u,%.2f,%.6f,%s,", r + 1, result.score_points, result.bad_probability,
+		       scorecard_grade_name(result.grade));
+		for (uint32_t k = 0; k < result.reason_count; k++)
+			printf("%s%s(-%.1f)", k > 0 ? ";" : "",
+			       model.characteristics[result.reasons[k].characteristic].name,
+			       result.reasons[k].points_lost);
+		printf("\n");
+	}
+	scorecard_binding_release(&binding);
+	status = 0;
+done:
+	credit_csv_release(&table);
+	scorecard_model_release(&model);
+	return status;
+}
+
+static int cmd_uscc(int argc, char **argv)
+{
+	if (argc < 3)
+		return usage_error("uscc needs at least one code", NULL);
+	int status = 0;
+	for (int i = 2; i < argc; i++) {
+		credit_uscc_detail detail;
+		enum credit_uscc_result r = credit_uscc_validate(argv[i], strlen(argv[i]), &detail);
+		if (r == CREDIT_USCC_OK) {
+			printf("%s ok\n", argv[i]);
+			continue;
+		}
+		status = CLI_FAILURE;
+		printf("%s %s: %s", argv[i], credit_uscc_result_name(r), credit_uscc_result_text(r));
+		if (r == CREDIT_USCC_BAD_CHARACTER)
+			printf(" (position %u)", detail.position);
+		if (r == CREDIT_USCC_BAD_CHECK)
+			printf(" (expected '%c')", detail.expected);
+		printf("\n");
+	}
+	return status;
+}
+
+int credit_cli_main(int argc, char **argv)
+{
+	SZ_ASSERT(argc >= 1 && argv != NULL);
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		fputs(cli_usage, argc < 2 ? stderr : stdout);
+		return argc < 2 ? CLI_USAGE_ERROR : 0;
+	}
+	if (strcmp(argv[1], "train") == 0)
+		return cmd_train(argc, argv);
+	if (strcmp(argv[1], "validate") == 0)
+		return cmd_validate(argc, argv);
+	if (strcmp(argv[1], "cv") == 0)
+		return cmd_cv(argc, argv);
+	if (strcmp(argv[1], "score") == 0)
+		return cmd_score(argc, argv);
+	if (strcmp(argv[1], "uscc") == 0)
+		return cmd_uscc(argc, argv);
+	return usage_error("unknown credit command", argv[1]);
+}

@@ -1,0 +1,14 @@
+/*
+ * credit_cli.h — the `szfin credit` subcommand.
+ *
+ * Owns: the command line of the credit scorecard tools (train, validate, cv,
+ * score, uscc); argv[0] is "credit" as in src/cli/main.c's table. Returns 0
+ * on success, 1 on a failure (bad data, unreadable file), 2 on a usage error.
+ * Never: change any state other than the model file it is told to write.
+ */
+#ifndef SZ_CREDIT_CLI_H
+#define SZ_CREDIT_CLI_H
+
+int credit_cli_main(int argc, char **argv);
+
+#endif

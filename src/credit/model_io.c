@@ -1,0 +1,706 @@
+/*
+ * model_io.c — the scorecard model artifact: versioned, checksummed text.
+ *
+ * Layout (one record per line, fields separated by one space, every line
+ * ends in LF; strings are percent-escaped: bytes outside 0x21-0x7e and '%'
+ * become %XX, so a string is one non-empty token; doubles are printed with
+ * %.17g, which reads back to the identical double, "inf" for +infinity):
+ *
+ *   szfin-scorecard 1
+ *   target NAME GOOD_LABEL
+ *   options FINE_BINS BIN_SHARE_MIN CATEGORY_SHARE_MIN WOE_PRIOR SPLIT_CHI2_MIN
+ *           DROP_NEGATIVE(0|1) IV_MIN LAMBDA
+ *   scaling BASE_POINTS BASE_ODDS PDO_POINTS
+ *   training GOOD_COUNT BAD_COUNT
+ *   intercept B0
+ *   characteristics COUNT SELECTED_COUNT
+ *   then per characteristic:
+ *     characteristic NAME numeric|categorical SELECTED(0|1) IV COEFFICIENT POINTS_MAX BIN_COUNT LEVEL_COUNT
+ *     bin range|levels|other|missing UPPER(- unless range) GOOD BAD WOE IV POINTS   (BIN_COUNT lines)
+ *     level BIN LABEL                                                             (LEVEL_COUNT lines)
+ *   score_bands COUNT
+ *   band UPPER SHARE                                                              (COUNT lines)
+ *   end
+ *   sha256 HEX(64)     <- SHA-256 of every byte before this line
+ *
+ * A reader checks, in order: size <= SZ_SCORECARD_MODEL_SIZE_MAX, the magic
+ * word, the version (SZ_EVERSION if not 1), the checksum, then every line's
+ * shape and the model's invariants (bin order and kinds, counts adding up to
+ * the training totals, selected count, band order). It stops at the first
+ * problem and names the line. The file writer writes NAME.tmp, fsyncs it and
+ * renames it over NAME, so a crash leaves the old or the new model, whole.
+ */
+#include "credit/scorecard.h"
+
+#include "core/assert.h"
+#include "core/errors.h"
+#include "core/hash.h"
+#include "core/limits.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MODEL_MAGIC "szfin-scorecard"
+#define MODEL_VERSION 1u
+/* Fields on one line: the characteristic line has 9. */
+#define MODEL_LINE_FIELD_COUNT_MAX 12u
+
+/* ---- writing ------------------------------------------------------------ */
+
+struct out {
+	char *data;
+	size_t size;
+	size_t capacity;
+	int status;
+};
+
+static void out_append(struct out *o, const char *text, size_t size)
+{
+	SZ_ASSERT(text != NULL);
+	SZ_ASSERT(o->size <= o->capacity);
+	if (o->status != SZ_OK)
+		return;
+	if (o->size + size + 1 > SZ_SCORECARD_MODEL_SIZE_MAX) {
+		o->status = SZ_ELIMIT;
+		return;
+	}
+	if (o->size + size + 1 > o->capacity) {
+		size_t capacity = o->capacity > 0 ? o->capacity : 4096;
+		while (capacity < o->size + size + 1)
+			capacity *= 2;
+		char *data = realloc(o->data, capacity);
+		if (data == NULL) {
+			o->status = SZ_ENOMEM;
+			return;
+		}
+		o->data = data;
+		o->capacity = capacity;
+	}
+	memcpy(o->data + o->size, text, size);
+	o->size += size;
+	o->data[o->size] = '\0';
+}
+
+static void out_printf(struct out *o, const char *format, ...) __attribute__((format(printf, 2, 3)));
+
+static void out_printf(struct out *o, const char *format, ...)
+{
+	char line[512];
+	va_list args;
+	va_start(args, format);
+	int n = vsnprintf(line, sizeof(line), format, args);
+	va_end(args);
+	SZ_ASSERT(n >= 0 && (size_t)n < sizeof(line));
+	out_append(o, line, (size_t)n);
+}
+
+/* " " then the escaped string. */
+static void out_string(struct out *o, const char *s)
+{
+	SZ_ASSERT(s != NULL && s[0] != '\0');
+	out_append(o, " ", 1);
+	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p >= 0x21 && *p <= 0x7e && *p != '%') {
+			out_append(o, (const char *)p, 1);
+		} else {
+			char hex[4];
+			snprintf(hex, sizeof(hex), "%%%02X", *p);
+			out_append(o, hex, 3);
+		}
+	}
+}
+
+static const char *bin_kind_name(enum scorecard_bin_kind kind)
+{
+	switch (kind) {
+	case SCORECARD_BIN_RANGE: return "range";
+	case SCORECARD_BIN_LEVELS: return "levels";
+	case SCORECARD_BIN_OTHER: return "other";
+	case SCORECARD_BIN_MISSING: return "missing";
+	}
+	SZ_UNREACHABLE();
+}
+
+int scorecard_model_save(const scorecard_model *model, char **text, size_t *size)
+{
+	SZ_ASSERT(model != NULL && text != NULL && size != NULL);
+	SZ_ASSERT(model->characteristics != NULL && model->selected_count > 0);
+	struct out o = { NULL, 0, 0, SZ_OK };
+	const scorecard_options *opt = &model->options;
+	out_printf(&o, "%s %u\ntarget", MODEL_MAGIC, MODEL_VERSION);
+	out_string(&o, model->target_name);
+	out_string(&o, model->good_label);
+	out_printf(&o, "\noptions %u %.17g %.17g %.17g %.17g %u %.17g %.17g\n",
+		   opt->fine_bin_count, opt->bin_share_min, opt->category_share_min,
+		   opt->woe_prior_count, opt->split_chi2_min, opt->drop_negative ? 1u : 0u,
+		   opt->iv_min, opt->lambda);
+	out_printf(&o, "scaling %.17g %.17g %.17g\n", opt->scaling.base_points,
+		   opt->scaling.base_odds, opt->scaling.pdo_points);
+	out_printf(&o, "training %u %u\nintercept %.17g\ncharacteristics %u %u\n",
+		   model->good_count, model->bad_count, model->intercept,
+		   model->characteristic_count, model->selected_count);
+	for (uint32_t i = 0; i < model->characteristic_count; i++) {
+		const scorecard_characteristic *c = &model->characteristics[i];
+		out_printf(&o, "characteristic");
+		out_string(&o, c->name);
+		out_printf(&o, " %s %u %.17g %.17g %.17g %u %u\n",
+			   c->kind == CREDIT_CSV_NUMERIC ? "numeric" : "categorical",
+			   c->selected ? 1u : 0u, c->iv, c->coefficient, c->points_max, c->bin_count,
+			   c->level_count);
+		for (uint32_t b = 0; b < c->bin_count; b++) {
+			const scorecard_bin *bin = &c->bins[b];
+			out_printf(&o, "bin %s ", bin_kind_name(bin->kind));
+			if (bin->kind == SCORECARD_BIN_RANGE)
+				out_printf(&o, "%.17g", bin->upper);
+			else
+				out_printf(&o, "-");
+			out_printf(&o, " %u %u %.17g %.17g %.17g\n", bin->good_count, bin->bad_count,
+				   bin->woe, bin->iv, bin->points);
+		}
+		for (uint32_t l = 0; l < c->level_count; l++) {
+			out_printf(&o, "level %u", c->level_bins[l]);
+			out_string(&o, c->level_names[l]);
+			out_append(&o, "\n", 1);
+		}
+	}
+	out_printf(&o, "score_bands %u\n", model->score_bin_count);
+	for (uint32_t k = 0; k < model->score_bin_count; k++)
+		out_printf(&o, "band %.17g %.17g\n", model->score_uppers[k], model->score_shares[k]);
+	out_printf(&o, "end\n");
+	if (o.status == SZ_OK) {
+		uint8_t hash[SZ_HASH_SIZE];
+		char hex[2 * SZ_HASH_SIZE + 1];
+		if (sz_hash_init() != 0) {
+			o.status = SZ_EIO;
+		} else {
+			sz_sha256(hash, o.data, o.size);
+			sz_hash_hex(hex, hash);
+			out_printf(&o, "sha256 %s\n", hex);
+		}
+	}
+	if (o.status != SZ_OK) {
+		free(o.data);
+		return o.status;
+	}
+	*text = o.data;
+	*size = o.size;
+	return SZ_OK;
+}
+
+int scorecard_model_write_file(const scorecard_model *model, const char *path,
+			       scorecard_error *error)
+{
+	SZ_ASSERT(model != NULL && path != NULL);
+	char *text = NULL;
+	size_t size = 0;
+	int rc = scorecard_model_save(model, &text, &size);
+	if (rc != SZ_OK) {
+		if (error != NULL)
+			snprintf(error->message, sizeof(error->message), "cannot serialize: %s",
+				 sz_strerror(rc));
+		return rc;
+	}
+	char tmp[4096];
+	rc = SZ_EIO;
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
+		goto fail;
+	FILE *file = fopen(tmp, "wb");
+	if (file == NULL)
+		goto fail;
+	bool ok = fwrite(text, 1, size, file) == size && fflush(file) == 0 &&
+		  fsync(fileno(file)) == 0;
+	ok = fclose(file) == 0 && ok;
+	if (!ok || rename(tmp, path) != 0) {
+		unlink(tmp);
+		goto fail;
+	}
+	rc = SZ_OK;
+fail:
+	if (rc != SZ_OK && error != NULL)
+		snprintf(error->message, sizeof(error->message), "cannot write %.200s: %s", path,
+			 strerror(errno));
+	free(text);
+	return rc;
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+struct in {
+	const char *data;
+	size_t size;
+	size_t pos;
+	uint32_t line;
+	char *fields[MODEL_LINE_FIELD_COUNT_MAX];
+	uint32_t field_count;
+	char buffer[2 * SZ_CREDIT_CSV_FIELD_SIZE_MAX * 3 + 256]; /* escaped labels are <= 3x */
+	scorecard_error *error;
+};
+
+static int in_fail(struct in *in, const char *format, ...) __attribute__((format(printf, 2, 3)));
+
+static int in_fail(struct in *in, const char *format, ...)
+{
+	if (in->error != NULL) {
+		char reason[192];
+		va_list args;
+		va_start(args, format);
+		vsnprintf(reason, sizeof(reason), format, args);
+		va_end(args);
+		snprintf(in->error->message, sizeof(in->error->message), "model line %u: %s",
+			 in->line, reason);
+	}
+	return SZ_ECORRUPT;
+}
+
+/* Reads the next line, splits it into fields; the first must be keyword. */
+static int in_line(struct in *in, const char *keyword, uint32_t field_count)
+{
+	SZ_ASSERT(field_count >= 1 && field_count <= MODEL_LINE_FIELD_COUNT_MAX);
+	SZ_ASSERT(in->pos <= in->size);
+	in->line++;
+	const char *start = in->data + in->pos;
+	const char *end = memchr(start, '\n', in->size - in->pos);
+	if (end == NULL)
+		return in_fail(in, "unexpected end of model, expected '%s'", keyword);
+	size_t length = (size_t)(end - start);
+	if (length >= sizeof(in->buffer))
+		return in_fail(in, "line too long");
+	memcpy(in->buffer, start, length);
+	in->buffer[length] = '\0';
+	in->pos += length + 1;
+	in->field_count = 0;
+	char *p = in->buffer;
+	for (;;) {
+		if (in->field_count == MODEL_LINE_FIELD_COUNT_MAX)
+			return in_fail(in, "too many fields");
+		char *space = strchr(p, ' ');
+		if (space != NULL)
+			*space = '\0';
+		if (*p == '\0')
+			return in_fail(in, "empty field");
+		in->fields[in->field_count++] = p;
+		if (space == NULL)
+			break;
+		p = space + 1;
+	}
+	if (strcmp(in->fields[0], keyword) != 0)
+		return in_fail(in, "expected '%s'", keyword);
+	if (in->field_count != field_count)
+		return in_fail(in, "'%s' needs %u fields", keyword, field_count - 1u);
+	return SZ_OK;
+}
+
+static int in_u32(struct in *in, uint32_t index, uint32_t max, uint32_t *out)
+{
+	SZ_ASSERT(index < in->field_count);
+	const char *s = in->fields[index];
+	uint64_t value = 0;
+	for (const char *p = s; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9' || value > UINT32_MAX || p - s > 10)
+			return in_fail(in, "field %u is not a count", index);
+		value = value * 10u + (uint64_t)(*p - '0');
+	}
+	if (value > max)
+		return in_fail(in, "field %u exceeds %u", index, max);
+	*out = (uint32_t)value;
+	return SZ_OK;
+}
+
+/* A double; "inf" only when infinite_ok. */
+static int in_double(struct in *in, uint32_t index, bool infinite_ok, double *out)
+{
+	SZ_ASSERT(index < in->field_count);
+	const char *s = in->fields[index];
+	if (infinite_ok && strcmp(s, "inf") == 0) {
+		*out = INFINITY;
+		return SZ_OK;
+	}
+	double value;
+	if (credit_csv_number_parse(s, strlen(s), &value) != SZ_OK)
+		return in_fail(in, "field %u is not a finite number", index);
+	*out = value;
+	return SZ_OK;
+}
+
+static int hex_value(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/* Unescapes field index into a new string. */
+static int in_string(struct in *in, uint32_t index, char **out)
+{
+	SZ_ASSERT(index < in->field_count);
+	SZ_ASSERT(out != NULL && *out == NULL); /* never leak a string read before */
+	const char *s = in->fields[index];
+	size_t length = strlen(s);
+	char *text = malloc(length + 1);
+	if (text == NULL)
+		return SZ_ENOMEM;
+	size_t n = 0;
+	for (size_t i = 0; i < length; i++) {
+		char ch = s[i];
+		if (ch == '%') {
+			int hi = i + 2 < length ? hex_value(s[i + 1]) : -1;
+			int lo = hi >= 0 ? hex_value(s[i + 2]) : -1;
+			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
+				free(text);
+				return in_fail(in, "bad escape in field %u", index);
+			}
+			ch = (char)(hi * 16 + lo);
+			i += 2;
+		} else if ((unsigned char)ch < 0x21 || (unsigned char)ch > 0x7e) {
+			free(text);
+			return in_fail(in, "unescaped byte in field %u", index);
+		}
+		text[n++] = ch;
+	}
+	text[n] = '\0';
+	if (n > SZ_CREDIT_CSV_FIELD_SIZE_MAX) {
+		free(text);
+		return in_fail(in, "string in field %u too long", index);
+	}
+	*out = text;
+	return SZ_OK;
+}
+
+static int parse_bin(struct in *in, scorecard_characteristic *c, uint32_t b)
+{
+	int rc = in_line(in, "bin", 8);
+	if (rc != SZ_OK)
+		return rc;
+	scorecard_bin *bin = &c->bins[b];
+	const char *kind = in->fields[1];
+	if (strcmp(kind, "range") == 0)
+		bin->kind = SCORECARD_BIN_RANGE;
+	else if (strcmp(kind, "levels") == 0)
+		bin->kind = SCORECARD_BIN_LEVELS;
+	else if (strcmp(kind, "other") == 0)
+		bin->kind = SCORECARD_BIN_OTHER;
+	else if (strcmp(kind, "missing") == 0)
+		bin->kind = SCORECARD_BIN_MISSING;
+	else
+		return in_fail(in, "unknown bin kind");
+	bin->upper = NAN;
+	if (bin->kind == SCORECARD_BIN_RANGE) {
+		if ((rc = in_double(in, 2, true, &bin->upper)) != SZ_OK)
+			return rc;
+	} else if (strcmp(in->fields[2], "-") != 0) {
+		return in_fail(in, "only a range bin has an upper bound");
+	}
+	if ((rc = in_u32(in, 3, SZ_CREDIT_CSV_ROW_COUNT_MAX, &bin->good_count)) != SZ_OK ||
+	    (rc = in_u32(in, 4, SZ_CREDIT_CSV_ROW_COUNT_MAX, &bin->bad_count)) != SZ_OK ||
+	    (rc = in_double(in, 5, false, &bin->woe)) != SZ_OK ||
+	    (rc = in_double(in, 6, false, &bin->iv)) != SZ_OK ||
+	    (rc = in_double(in, 7, false, &bin->points)) != SZ_OK)
+		return rc;
+	/* Shape: numeric = ranges (increasing, last inf) then missing;
+	 * categorical = levels, then other, then missing. */
+	bool last = b + 1 == c->bin_count;
+	enum scorecard_bin_kind want;
+	if (last)
+		want = SCORECARD_BIN_MISSING;
+	else if (c->kind == CREDIT_CSV_NUMERIC)
+		want = SCORECARD_BIN_RANGE;
+	else
+		want = b + 2 == c->bin_count ? SCORECARD_BIN_OTHER : SCORECARD_BIN_LEVELS;
+	if (bin->kind != want)
+		return in_fail(in, "bin %u must be a %s bin", b, bin_kind_name(want));
+	if (bin->kind == SCORECARD_BIN_RANGE) {
+		bool last_range = b + 2 == c->bin_count;
+		if (b > 0 && !(bin->upper > c->bins[b - 1].upper))
+			return in_fail(in, "range bounds must increase");
+		if (last_range != isinf(bin->upper) || (isinf(bin->upper) && bin->upper < 0))
+			return in_fail(in, "only the last range bin reaches infinity");
+	}
+	return SZ_OK;
+}
+
+static int parse_characteristic(struct in *in, scorecard_model *model, uint32_t i)
+{
+	scorecard_characteristic *c = &model->characteristics[i];
+	int rc = in_line(in, "characteristic", 9);
+	if (rc != SZ_OK)
+		return rc;
+	if ((rc = in_string(in, 1, &c->name)) != SZ_OK)
+		return rc;
+	if (strcmp(in->fields[2], "numeric") == 0)
+		c->kind = CREDIT_CSV_NUMERIC;
+	else if (strcmp(in->fields[2], "categorical") == 0)
+		c->kind = CREDIT_CSV_CATEGORICAL;
+	else
+		return in_fail(in, "kind must be numeric or categorical");
+	uint32_t selected;
+	if ((rc = in_u32(in, 3, 1, &selected)) != SZ_OK ||
+	    (rc = in_double(in, 4, false, &c->iv)) != SZ_OK ||
+	    (rc = in_double(in, 5, false, &c->coefficient)) != SZ_OK ||
+	    (rc = in_double(in, 6, false, &c->points_max)) != SZ_OK ||
+	    (rc = in_u32(in, 7, SZ_SCORECARD_BIN_COUNT_MAX, &c->bin_count)) != SZ_OK ||
+	    (rc = in_u32(in, 8, SZ_CREDIT_CSV_LEVEL_COUNT_MAX, &c->level_count)) != SZ_OK)
+		return rc;
+	c->selected = selected == 1;
+	if (!c->selected && c->coefficient != 0.0)
+		return in_fail(in, "a characteristic not selected has no coefficient");
+	if (c->bin_count < 2u || (c->kind == CREDIT_CSV_NUMERIC && c->level_count != 0))
+		return in_fail(in, "bin or level count does not fit the kind");
+	c->missing_bin = c->bin_count - 1u;
+	c->other_bin = c->kind == CREDIT_CSV_NUMERIC ? SCORECARD_NO_BIN : c->bin_count - 2u;
+	c->bins = calloc(c->bin_count, sizeof(*c->bins));
+	c->level_names = calloc(c->level_count + 1u, sizeof(char *));
+	c->level_bins = calloc(c->level_count + 1u, sizeof(uint32_t));
+	if (c->bins == NULL || c->level_names == NULL || c->level_bins == NULL)
+		return SZ_ENOMEM;
+	uint64_t goods = 0;
+	uint64_t bads = 0;
+	for (uint32_t b = 0; b < c->bin_count; b++) {
+		if ((rc = parse_bin(in, c, b)) != SZ_OK)
+			return rc;
+		goods += c->bins[b].good_count;
+		bads += c->bins[b].bad_count;
+	}
+	if (goods != model->good_count || bads != model->bad_count)
+		return in_fail(in, "bin counts of '%.40s' do not add up to the training rows",
+			       c->name);
+	uint32_t level_count = c->level_count;
+	c->level_count = 0; /* counts names owned so far, for release on error */
+	for (uint32_t l = 0; l < level_count; l++) {
+		if ((rc = in_line(in, "level", 3)) != SZ_OK ||
+		    (rc = in_u32(in, 1, c->bin_count, &c->level_bins[l])) != SZ_OK)
+			return rc;
+		if (c->level_bins[l] + 2u >= c->bin_count)
+			return in_fail(in, "a label must map to a levels bin");
+		if ((rc = in_string(in, 2, &c->level_names[l])) != SZ_OK)
+			return rc;
+		c->level_count++;
+	}
+	return SZ_OK;
+}
+
+/* Every label is unique: each name is found at its own index. */
+static int check_labels(struct in *in, const scorecard_model *model)
+{
+	for (uint32_t i = 0; i < model->characteristic_count; i++) {
+		const scorecard_characteristic *c = &model->characteristics[i];
+		for (uint32_t l = 0; l < c->level_count; l++) {
+			if (credit_csv_is_missing(c->level_names[l], strlen(c->level_names[l])))
+				return in_fail(in, "label '%.40s' of '%.40s' means missing",
+					       c->level_names[l], c->name);
+			uint32_t mask = c->label_slot_count - 1u;
+			uint32_t h = 2166136261u;
+			for (const char *p = c->level_names[l]; *p != '\0'; p++) {
+				h ^= (uint8_t)*p;
+				h *= 16777619u;
+			}
+			uint32_t slot = h & mask;
+			while (strcmp(c->level_names[c->label_slots[slot]], c->level_names[l]) != 0)
+				slot = (slot + 1u) & mask;
+			if ((uint32_t)c->label_slots[slot] != l)
+				return in_fail(in, "label '%.40s' of '%.40s' appears twice",
+					       c->level_names[l], c->name);
+		}
+	}
+	return SZ_OK;
+}
+
+static int parse_body(struct in *in, scorecard_model *model)
+{
+	int rc;
+	if ((rc = in_line(in, "target", 3)) != SZ_OK ||
+	    (rc = in_string(in, 1, &model->target_name)) != SZ_OK ||
+	    (rc = in_string(in, 2, &model->good_label)) != SZ_OK)
+		return rc;
+	scorecard_options *o = &model->options;
+	uint32_t drop_negative;
+	if ((rc = in_line(in, "options", 9)) != SZ_OK ||
+	    (rc = in_u32(in, 1, SZ_SCORECARD_FINE_BIN_COUNT_MAX, &o->fine_bin_count)) != SZ_OK ||
+	    (rc = in_double(in, 2, false, &o->bin_share_min)) != SZ_OK ||
+	    (rc = in_double(in, 3, false, &o->category_share_min)) != SZ_OK ||
+	    (rc = in_double(in, 4, false, &o->woe_prior_count)) != SZ_OK ||
+	    (rc = in_double(in, 5, false, &o->split_chi2_min)) != SZ_OK ||
+	    (rc = in_u32(in, 6, 1, &drop_negative)) != SZ_OK ||
+	    (rc = in_double(in, 7, false, &o->iv_min)) != SZ_OK ||
+	    (rc = in_double(in, 8, false, &o->lambda)) != SZ_OK)
+		return rc;
+	o->drop_negative = drop_negative == 1;
+	if ((rc = in_line(in, "scaling", 4)) != SZ_OK ||
+	    (rc = in_double(in, 1, false, &o->scaling.base_points)) != SZ_OK ||
+	    (rc = in_double(in, 2, false, &o->scaling.base_odds)) != SZ_OK ||
+	    (rc = in_double(in, 3, false, &o->scaling.pdo_points)) != SZ_OK)
+		return rc;
+	scorecard_error ignored;
+	if (scorecard_options_check(o, &ignored) != SZ_OK)
+		return in_fail(in, "options out of range: %s", ignored.message);
+	if ((rc = in_line(in, "training", 3)) != SZ_OK ||
+	    (rc = in_u32(in, 1, SZ_CREDIT_CSV_ROW_COUNT_MAX, &model->good_count)) != SZ_OK ||
+	    (rc = in_u32(in, 2, SZ_CREDIT_CSV_ROW_COUNT_MAX, &model->bad_count)) != SZ_OK)
+		return rc;
+	if (model->good_count == 0 || model->bad_count == 0)
+		return in_fail(in, "training needs good and bad rows");
+	if ((rc = in_line(in, "intercept", 2)) != SZ_OK ||
+	    (rc = in_double(in, 1, false, &model->intercept)) != SZ_OK)
+		return rc;
+	uint32_t count;
+	uint32_t selected;
+	if ((rc = in_line(in, "characteristics", 3)) != SZ_OK ||
+	    (rc = in_u32(in, 1, SZ_CREDIT_CSV_COLUMN_COUNT_MAX - 1u, &count)) != SZ_OK ||
+	    (rc = in_u32(in, 2, count, &selected)) != SZ_OK)
+		return rc;
+	if (selected == 0)
+		return in_fail(in, "no characteristic is selected");
+	model->characteristics = calloc(count + 1u, sizeof(*model->characteristics));
+	if (model->characteristics == NULL)
+		return SZ_ENOMEM;
+	for (uint32_t i = 0; i < count; i++) {
+		model->characteristic_count = i + 1; /* owned so far, for release */
+		if ((rc = parse_characteristic(in, model, i)) != SZ_OK)
+			return rc;
+		model->selected_count += model->characteristics[i].selected;
+	}
+	if (model->selected_count != selected)
+		return in_fail(in, "selected count differs from the characteristics");
+	if ((rc = in_line(in, "score_bands", 2)) != SZ_OK ||
+	    (rc = in_u32(in, 1, SCORECARD_SCORE_BIN_COUNT, &model->score_bin_count)) != SZ_OK)
+		return rc;
+	if (model->score_bin_count == 0)
+		return in_fail(in, "at least one score band");
+	double share_sum = 0.0;
+	for (uint32_t k = 0; k < model->score_bin_count; k++) {
+		if ((rc = in_line(in, "band", 3)) != SZ_OK ||
+		    (rc = in_double(in, 1, true, &model->score_uppers[k])) != SZ_OK ||
+		    (rc = in_double(in, 2, false, &model->score_shares[k])) != SZ_OK)
+			return rc;
+		bool last = k + 1 == model->score_bin_count;
+		if ((k > 0 && !(model->score_uppers[k] > model->score_uppers[k - 1])) ||
+		    last != isinf(model->score_uppers[k]))
+			return in_fail(in, "band bounds must increase, the last to infinity");
+		if (!(model->score_shares[k] >= 0.0 && model->score_shares[k] <= 1.0))
+			return in_fail(in, "band share must be 0..1");
+		share_sum += model->score_shares[k];
+	}
+	if (fabs(share_sum - 1.0) > 1e-9)
+		return in_fail(in, "band shares must add up to 1");
+	if ((rc = in_line(in, "end", 1)) != SZ_OK)
+		return rc;
+	if ((rc = scorecard_model_index(model)) != SZ_OK)
+		return rc;
+	return check_labels(in, model);
+}
+
+int scorecard_model_parse(scorecard_model *model, const char *text, size_t size,
+			  scorecard_error *error)
+{
+	SZ_ASSERT(model != NULL);
+	SZ_ASSERT(text != NULL || size == 0);
+	memset(model, 0, sizeof(*model));
+	struct in *in = calloc(1, sizeof(*in));
+	if (in == NULL)
+		return SZ_ENOMEM;
+	in->data = text;
+	in->size = size;
+	in->error = error;
+	int rc;
+	if (size > SZ_SCORECARD_MODEL_SIZE_MAX) {
+		if (error != NULL)
+			snprintf(error->message, sizeof(error->message),
+				 "model larger than %u bytes", SZ_SCORECARD_MODEL_SIZE_MAX);
+		rc = SZ_ELIMIT;
+		goto done;
+	}
+	/* Magic and version first: a newer format gets SZ_EVERSION, not "corrupt". */
+	char head[64];
+	size_t head_size = size < sizeof(head) - 1 ? size : sizeof(head) - 1;
+	memcpy(head, text, head_size);
+	head[head_size] = '\0';
+	unsigned version = 0;
+	char tail = 0;
+	if (sscanf(head, MODEL_MAGIC " %u%c", &version, &tail) != 2 || tail != '\n' ||
+	    strncmp(head, MODEL_MAGIC " ", sizeof(MODEL_MAGIC)) != 0) {
+		in->line = 1;
+		rc = in_fail(in, "not a szfin scorecard model");
+		goto done;
+	}
+	if (version != MODEL_VERSION) {
+		if (error != NULL)
+			snprintf(error->message, sizeof(error->message),
+				 "model format version %u; this build reads version %u", version,
+				 MODEL_VERSION);
+		rc = SZ_EVERSION;
+		goto done;
+	}
+	/* Checksum: the last line is "sha256 HEX\n" over everything before it. */
+	static const size_t check_size = 7 + 2 * SZ_HASH_SIZE + 1;
+	if (size < check_size || text[size - 1] != '\n' ||
+	    memcmp(text + size - check_size, "sha256 ", 7) != 0 ||
+	    (size > check_size && text[size - check_size - 1] != '\n')) {
+		rc = in_fail(in, "missing checksum line");
+		goto done;
+	}
+	uint8_t hash[SZ_HASH_SIZE];
+	char hex[2 * SZ_HASH_SIZE + 1];
+	if (sz_hash_init() != 0) {
+		rc = SZ_EIO;
+		goto done;
+	}
+	sz_sha256(hash, text, size - check_size);
+	sz_hash_hex(hex, hash);
+	if (memcmp(hex, text + size - check_size + 7, 2 * SZ_HASH_SIZE) != 0) {
+		if (error != NULL)
+			snprintf(error->message, sizeof(error->message),
+				 "model checksum mismatch: the file was changed or damaged");
+		rc = SZ_ECORRUPT;
+		goto done;
+	}
+	in->size = size - check_size;
+	in->pos = (size_t)((const char *)memchr(text, '\n', size) - text) + 1; /* after magic */
+	in->line = 1;
+	rc = parse_body(in, model);
+	if (rc == SZ_OK && in->pos != in->size)
+		rc = in_fail(in, "data after 'end'");
+	if (rc == SZ_ENOMEM && error != NULL)
+		snprintf(error->message, sizeof(error->message), "out of memory");
+done:
+	if (rc != SZ_OK)
+		scorecard_model_release(model);
+	free(in);
+	return rc;
+}
+
+int scorecard_model_read_file(scorecard_model *model, const char *path, scorecard_error *error)
+{
+	SZ_ASSERT(model != NULL && path != NULL);
+	memset(model, 0, sizeof(*model));
+	int rc = SZ_EIO;
+	char *text = NULL;
+	FILE *file = fopen(path, "rb");
+	if (file == NULL)
+		goto fail;
+	text = malloc((size_t)SZ_SCORECARD_MODEL_SIZE_MAX + 1u);
+	if (text == NULL) {
+		rc = SZ_ENOMEM;
+		goto fail;
+	}
+	size_t size = fread(text, 1, (size_t)SZ_SCORECARD_MODEL_SIZE_MAX + 1u, file);
+	if (ferror(file))
+		goto fail;
+	rc = scorecard_model_parse(model, text, size, error);
+	free(text);
+	fclose(file);
+	return rc;
+fail:
+	if (error != NULL)
+		snprintf(error->message, sizeof(error->message), "cannot read %.200s: %s", path,
+			 rc == SZ_ENOMEM ? "out of memory" : strerror(errno));
+	free(text);
+	if (file != NULL)
+		fclose(file);
+	return rc;
+}

@@ -1,0 +1,482 @@
+/*
+ * scorecard.c — training a scorecard: options, target, bins, fit, points.
+ *
+ * Training is: bin every characteristic on the training rows (binning.c),
+ * keep those whose IV reaches iv_min, encode the rows as WoE through the
+ * same lookup used for scoring (score.c), fit the logistic regression
+ * (logit.c), optionally refit without negative coefficients, turn
+ * coefficients into points, and record the training score distribution for
+ * later PSI.
+ */
+#include "credit/scorecard.h"
+
+#include "core/assert.h"
+#include "core/errors.h"
+#include "core/limits.h"
+#include "credit/binning.h"
+#include "credit/logit.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void error_set(scorecard_error *error, const char *format, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void error_set(scorecard_error *error, const char *format, ...)
+{
+	if (error == NULL)
+		return;
+	va_list args;
+	va_start(args, format);
+	vsnprintf(error->message, sizeof(error->message), format, args);
+	va_end(args);
+}
+
+void scorecard_options_default(scorecard_options *options)
+{
+	SZ_ASSERT(options != NULL);
+	memset(options, 0, sizeof(*options));
+	/* Chosen by 5-fold cross-validation (8 seeds) on the two public data
+	 * sets of bench/credit_bench.c; see the README of tests/data/credit. */
+	options->fine_bin_count = 30;
+	options->bin_share_min = 0.03;
+	options->category_share_min = 0.01;
+	options->woe_prior_count = 1.0;
+	options->split_chi2_min = 0.0;
+	options->drop_negative = false;
+	options->iv_min = 0.02;
+	options->lambda = 10.0;
+	options->scaling.base_points = 600.0;
+	options->scaling.base_odds = 50.0;
+	options->scaling.pdo_points = 20.0;
+}
+
+int scorecard_options_check(const scorecard_options *o, scorecard_error *error)
+{
+	SZ_ASSERT(o != NULL);
+	/* A share below this could make more bins than SZ_SCORECARD_BIN_COUNT_MAX. */
+	double share_min = 1.0 / (double)(SZ_SCORECARD_BIN_COUNT_MAX - 2u);
+	if (o->fine_bin_count < 2 || o->fine_bin_count > SZ_SCORECARD_FINE_BIN_COUNT_MAX) {
+		error_set(error, "fine bin count must be 2..%u", SZ_SCORECARD_FINE_BIN_COUNT_MAX);
+		return SZ_EINVAL;
+	}
+	if (!(o->bin_share_min >= share_min && o->bin_share_min <= 0.5)) {
+		error_set(error, "minimum bin share must be %.4f..0.5", share_min);
+		return SZ_EINVAL;
+	}
+	if (!(o->category_share_min >= share_min && o->category_share_min <= 0.5)) {
+		error_set(error, "minimum category share must be %.4f..0.5", share_min);
+		return SZ_EINVAL;
+	}
+	if (!(o->woe_prior_count >= 0.0 && o->woe_prior_count <= 1e6)) {
+		error_set(error, "WoE prior count must be 0..1e6");
+		return SZ_EINVAL;
+	}
+	if (!(o->split_chi2_min >= 0.0 && o->split_chi2_min <= 1e6)) {
+		error_set(error, "split chi-square must be 0..1e6");
+		return SZ_EINVAL;
+	}
+	if (!(o->iv_min >= 0.0 && o->iv_min <= 100.0)) {
+		error_set(error, "minimum IV must be 0..100");
+		return SZ_EINVAL;
+	}
+	if (!(o->lambda >= 0.0 && o->lambda <= 1e9)) {
+		error_set(error, "lambda must be 0..1e9");
+		return SZ_EINVAL;
+	}
+	const scorecard_scaling *s = &o->scaling;
+	if (!(isfinite(s->base_points) && fabs(s->base_points) <= 1e6 && s->base_odds > 0.0 &&
+	      s->base_odds <= 1e9 && s->pdo_points > 0.0 && s->pdo_points <= 1e6)) {
+		error_set(error, "scaling needs finite base points, odds > 0 and points to double > 0");
+		return SZ_EINVAL;
+	}
+	return SZ_OK;
+}
+
+double scorecard_scaling_factor(const scorecard_scaling *scaling)
+{
+	SZ_ASSERT(scaling->pdo_points > 0.0);
+	return scaling->pdo_points / log(2.0);
+}
+
+double scorecard_scaling_offset(const scorecard_scaling *scaling)
+{
+	SZ_ASSERT(scaling->base_odds > 0.0);
+	return scaling->base_points - scorecard_scaling_factor(scaling) * log(scaling->base_odds);
+}
+
+int scorecard_target_encode(const credit_csv_table *table, const char *target_name,
+			    const char *good_label, uint8_t *is_good, scorecard_error *error)
+{
+	SZ_ASSERT(table != NULL && target_name != NULL && good_label != NULL);
+	SZ_ASSERT(is_good != NULL || table->row_count == 0);
+	int32_t index = credit_csv_column_find(table, target_name);
+	if (index < 0) {
+		error_set(error, "no column named '%.64s'", target_name);
+		return SZ_ENOTFOUND;
+	}
+	const credit_csv_column *col = &table->columns[index];
+	if (col->missing_count > 0) {
+		error_set(error, "target column '%.64s' has %u missing values", target_name,
+			  col->missing_count);
+		return SZ_EINVAL;
+	}
+	if (col->kind == CREDIT_CSV_CATEGORICAL) {
+		if (col->level_count > 2) {
+			error_set(error, "target column '%.64s' has %u distinct values; it needs two",
+				  target_name, col->level_count);
+			return SZ_EINVAL;
+		}
+		int32_t good = credit_csv_level_find(col, good_label);
+		if (good < 0) {
+			error_set(error, "good value '%.64s' never appears in '%.64s'", good_label,
+				  target_name);
+			return SZ_EINVAL;
+		}
+		for (uint32_t r = 0; r < table->row_count; r++)
+			is_good[r] = col->levels[r] == good;
+		return SZ_OK;
+	}
+	SZ_ASSERT(col->kind == CREDIT_CSV_NUMERIC);
+	double good_value;
+	if (credit_csv_number_parse(good_label, strlen(good_label), &good_value) != SZ_OK) {
+		error_set(error, "target column '%.64s' is numeric; good value '%.64s' is not a number",
+			  target_name, good_label);
+		return SZ_EINVAL;
+	}
+	double first = NAN;
+	double second = NAN;
+	bool good_seen = false;
+	for (uint32_t r = 0; r < table->row_count; r++) {
+		double v = col->numbers[r];
+		if (isnan(first))
+			first = v;
+		else if (v != first && isnan(second))
+			second = v;
+		else if (v != first && v != second) {
+			error_set(error, "target column '%.64s' has more than two distinct values",
+				  target_name);
+			return SZ_EINVAL;
+		}
+		is_good[r] = v == good_value;
+		good_seen = good_seen || is_good[r];
+	}
+	if (!good_seen) {
+		error_set(error, "good value '%.64s' never appears in '%.64s'", good_label, target_name);
+		return SZ_EINVAL;
+	}
+	return SZ_OK;
+}
+
+void scorecard_model_release(scorecard_model *model)
+{
+	SZ_ASSERT(model != NULL);
+	if (model->characteristics != NULL) {
+		for (uint32_t i = 0; i < model->characteristic_count; i++) {
+			scorecard_characteristic *c = &model->characteristics[i];
+			free(c->name);
+			free(c->bins);
+			if (c->level_names != NULL) {
+				for (uint32_t l = 0; l < c->level_count; l++)
+					free(c->level_names[l]);
+			}
+			free(c->level_names);
+			free(c->level_bins);
+			free(c->label_slots);
+		}
+	}
+	free(model->characteristics);
+	free(model->target_name);
+	free(model->good_label);
+	memset(model, 0, sizeof(*model));
+}
+
+/* Points per bin from coefficients, WoE and scaling; points_max per card. */
+static void points_apply(scorecard_model *model)
+{
+	SZ_ASSERT(model->selected_count > 0);
+	double factor = scorecard_scaling_factor(&model->options.scaling);
+	double offset = scorecard_scaling_offset(&model->options.scaling);
+	double share = (offset + factor * model->intercept) / (double)model->selected_count;
+	for (uint32_t i = 0; i < model->characteristic_count; i++) {
+		scorecard_characteristic *c = &model->characteristics[i];
+		double best = -INFINITY;
+		double best_any = -INFINITY;
+		for (uint32_t b = 0; b < c->bin_count; b++) {
+			scorecard_bin *bin = &c->bins[b];
+			bin->points = c->selected ? factor * c->coefficient * bin->woe + share : 0.0;
+			if (bin->good_count + bin->bad_count > 0 && bin->points > best)
+				best = bin->points;
+			if (bin->points > best_any)
+				best_any = bin->points;
+		}
+		c->points_max = isfinite(best) ? best : best_any;
+		SZ_ASSERT(isfinite(c->points_max));
+	}
+}
+
+static int double_compare(const void *a, const void *b)
+{
+	double x = *(const double *)a;
+	double y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* Training score deciles (ties never split) for the PSI. */
+static int score_distribution_set(scorecard_model *model, const scorecard_binding *binding,
+				  const credit_csv_table *table, const uint32_t *rows,
+				  uint32_t row_count)
+{
+	SZ_ASSERT(row_count > 0);
+	double *scores = malloc((size_t)row_count * sizeof(double));
+	if (scores == NULL)
+		return SZ_ENOMEM;
+	for (uint32_t i = 0; i < row_count; i++) {
+		scorecard_result r;
+		scorecard_score_row(model, binding, table, rows[i], &r);
+		scores[i] = r.score_points;
+	}
+	qsort(scores, row_count, sizeof(double), double_compare);
+	uint32_t n = 0;
+	uint32_t pos = 0;
+	for (uint32_t k = 1; k <= SCORECARD_SCORE_BIN_COUNT && pos < row_count; k++) {
+		uint32_t end = (uint32_t)(((uint64_t)k * row_count) / SCORECARD_SCORE_BIN_COUNT);
+		if (end <= pos)
+			continue;
+		while (end < row_count && scores[end] == scores[end - 1])
+			end++;
+		model->score_uppers[n] = end == row_count ? INFINITY : scores[end - 1];
+		model->score_shares[n] = (double)(end - pos) / (double)row_count;
+		n++;
+		pos = end;
+	}
+	SZ_ASSERT(n >= 1 && pos == row_count);
+	model->score_bin_count = n;
+	free(scores);
+	return SZ_OK;
+}
+
+int scorecard_design_write(const scorecard_model *model, const scorecard_binding *binding,
+			   const credit_csv_table *table, const uint8_t *is_good,
+			   const uint32_t *rows, uint32_t row_count, const char *path)
+{
+	SZ_ASSERT(model != NULL && binding != NULL && path != NULL);
+	FILE *file = fopen(path, "w");
+	if (file == NULL)
+		return SZ_EIO;
+	fprintf(file, "y");
+	for (uint32_t i = 0; i < model->characteristic_count; i++) {
+		if (model->characteristics[i].selected)
+			fprintf(file, ",%s", model->characteristics[i].name);
+	}
+	fprintf(file, "\n");
+	for (uint32_t k = 0; k < row_count; k++) {
+		uint32_t row = rows != NULL ? rows[k] : k;
+		fprintf(file, "%u", (unsigned)is_good[row]);
+		for (uint32_t i = 0; i < model->characteristic_count; i++) {
+			const scorecard_characteristic *c = &model->characteristics[i];
+			if (!c->selected)
+				continue;
+			uint32_t bin = scorecard_bin_of_row(model, binding, table, i, row);
+			fprintf(file, ",%.17g", c->bins[bin].woe);
+		}
+		fprintf(file, "\n");
+	}
+	int failed = ferror(file);
+	if (fclose(file) != 0 || failed)
+		return SZ_EIO;
+	return SZ_OK;
+}
+
+/* Bins every characteristic and applies the IV filter. */
+static int train_bin(scorecard_model *model, const credit_csv_table *table, int32_t target,
+		     const uint8_t *is_good, const uint32_t *rows, uint32_t row_count,
+		     const scorecard_totals *totals)
+{
+	uint32_t n = 0;
+	for (uint32_t col = 0; col < table->column_count; col++) {
+		if ((int32_t)col == target)
+			continue;
+		scorecard_characteristic *c = &model->characteristics[n++];
+		const credit_csv_column *column = &table->columns[col];
+		c->name = strdup(column->name);
+		if (c->name == NULL)
+			return SZ_ENOMEM;
+		int rc = column->kind == CREDIT_CSV_NUMERIC
+			? scorecard_bin_numeric(c, column->numbers, is_good, rows, row_count,
+						&model->options, totals)
+			: scorecard_bin_categorical(c, column, is_good, rows, row_count,
+						    &model->options, totals);
+		if (rc != SZ_OK)
+			return rc;
+		c->selected = c->iv >= model->options.iv_min && c->iv > 0.0;
+		model->selected_count += c->selected;
+	}
+	SZ_ASSERT(n == model->characteristic_count);
+	return SZ_OK;
+}
+
+/* Fits the logistic regression on the WoE of the selected characteristics.
+ * design holds row_count x selected_count doubles, beta selected_count + 1. */
+static int train_fit(const scorecard_model *model, const scorecard_binding *binding,
+		     const credit_csv_table *table, const uint8_t *is_good, const uint32_t *rows,
+		     uint32_t row_count, double *design, uint8_t *y, double *beta)
+{
+	uint32_t k = model->selected_count;
+	SZ_ASSERT(k >= 1);
+	for (uint32_t r = 0; r < row_count; r++) {
+		y[r] = is_good[rows[r]];
+		uint32_t j = 0;
+		for (uint32_t i = 0; i < model->characteristic_count; i++) {
+			const scorecard_characteristic *c = &model->characteristics[i];
+			if (!c->selected)
+				continue;
+			uint32_t bin = scorecard_bin_of_row(model, binding, table, i, rows[r]);
+			design[(size_t)r * k + j++] = c->bins[bin].woe;
+		}
+		SZ_ASSERT(j == k);
+	}
+	return scorecard_logit_fit(design, y, row_count, k, model->options.lambda, beta, NULL);
+}
+
+int scorecard_train(scorecard_model *model, const credit_csv_table *table,
+		    const char *target_name, const char *good_label, const uint8_t *is_good,
+		    const uint32_t *rows, uint32_t row_count, const scorecard_options *options,
+		    scorecard_error *error)
+{
+	SZ_ASSERT(model != NULL && table != NULL && is_good != NULL && options != NULL);
+	SZ_ASSERT(model->characteristics == NULL);
+	int rc = scorecard_options_check(options, error);
+	if (rc != SZ_OK)
+		return rc;
+	int32_t target = credit_csv_column_find(table, target_name);
+	if (target < 0) {
+		error_set(error, "no column named '%.64s'", target_name);
+		return SZ_ENOTFOUND;
+	}
+	uint32_t *all_rows = NULL;
+	double *design = NULL;
+	uint8_t *y = NULL;
+	double *beta = NULL;
+	scorecard_binding binding = { 0 };
+	if (rows == NULL) {
+		row_count = table->row_count;
+		all_rows = malloc((row_count > 0 ? row_count : 1u) * sizeof(uint32_t));
+		if (all_rows == NULL)
+			goto nomem;
+		for (uint32_t i = 0; i < row_count; i++)
+			all_rows[i] = i;
+		rows = all_rows;
+	}
+	scorecard_totals totals = { 0, 0 };
+	for (uint32_t i = 0; i < row_count; i++) {
+		SZ_ASSERT(rows[i] < table->row_count);
+		totals.good_count += is_good[rows[i]];
+	}
+	totals.bad_count = row_count - totals.good_count;
+	if (totals.good_count == 0 || totals.bad_count == 0) {
+		error_set(error, "training rows need both outcomes (%u good, %u bad)",
+			  totals.good_count, totals.bad_count);
+		rc = SZ_EINVAL;
+		goto fail;
+	}
+	model->options = *options;
+	model->good_count = totals.good_count;
+	model->bad_count = totals.bad_count;
+	model->target_name = strdup(target_name);
+	model->good_label = strdup(good_label);
+	model->characteristic_count = table->column_count - 1u;
+	model->characteristics = calloc(model->characteristic_count + 1u,
+					sizeof(*model->characteristics));
+	if (model->target_name == NULL || model->good_label == NULL ||
+	    model->characteristics == NULL)
+		goto nomem;
+	rc = train_bin(model, table, target, is_good, rows, row_count, &totals);
+	if (rc != SZ_OK)
+		goto fail;
+	if (model->selected_count == 0) {
+		error_set(error, "no characteristic reaches the minimum IV %g", options->iv_min);
+		rc = SZ_EINVAL;
+		goto fail;
+	}
+	rc = scorecard_model_index(model);
+	if (rc == SZ_OK)
+		rc = scorecard_binding_init(&binding, model, table, error);
+	if (rc != SZ_OK)
+		goto fail;
+
+	/* WoE design matrix through the scoring lookup, then the fit; with
+	 * drop_negative, refit without the most negative coefficient until none
+	 * is negative. */
+	uint32_t k = model->selected_count;
+	design = malloc((size_t)row_count * k * sizeof(double));
+	y = malloc(row_count);
+	beta = malloc((k + 1u) * sizeof(double));
+	if (design == NULL || y == NULL || beta == NULL)
+		goto nomem;
+	for (;;) {
+		rc = train_fit(model, &binding, table, is_good, rows, row_count, design, y, beta);
+		if (rc != SZ_OK || !options->drop_negative)
+			break;
+		uint32_t worst = SCORECARD_NO_BIN;
+		double worst_coefficient = 0.0;
+		uint32_t j = 1;
+		for (uint32_t i = 0; i < model->characteristic_count; i++) {
+			if (!model->characteristics[i].selected)
+				continue;
+			if (beta[j] < worst_coefficient) {
+				worst_coefficient = beta[j];
+				worst = i;
+			}
+			j++;
+		}
+		if (worst == SCORECARD_NO_BIN)
+			break;
+		if (model->selected_count == 1) {
+			error_set(error, "no characteristic keeps a positive coefficient");
+			rc = SZ_EINVAL;
+			goto fail;
+		}
+		model->characteristics[worst].selected = false;
+		model->selected_count--;
+	}
+	if (rc == SZ_EINVAL) {
+		error_set(error, "the logistic fit is singular: characteristics are collinear "
+				 "(try --lambda > 0 or a higher --iv-min)");
+		goto fail;
+	}
+	if (rc == SZ_ELIMIT) {
+		error_set(error, "the logistic fit did not converge in %u iterations (separation?)",
+			  SZ_SCORECARD_NEWTON_ITERATION_COUNT_MAX);
+		goto fail;
+	}
+	if (rc != SZ_OK)
+		goto nomem;
+	model->intercept = beta[0];
+	uint32_t j = 1;
+	for (uint32_t i = 0; i < model->characteristic_count; i++) {
+		scorecard_characteristic *c = &model->characteristics[i];
+		c->coefficient = c->selected ? beta[j++] : 0.0;
+	}
+	points_apply(model);
+	rc = score_distribution_set(model, &binding, table, rows, row_count);
+	if (rc != SZ_OK)
+		goto nomem;
+	rc = SZ_OK;
+	goto done;
+nomem:
+	error_set(error, "out of memory");
+	rc = SZ_ENOMEM;
+fail:
+	scorecard_model_release(model);
+done:
+	scorecard_binding_release(&binding);
+	free(all_rows);
+	free(design);
+	free(y);
+	free(beta);
+	return rc;
+}

@@ -1,0 +1,361 @@
+/*
+ * validate.c — AUC, KS, Brier, calibration, PSI/CSI and k-fold CV.
+ *
+ * Rank statistics sort (score, row) pairs once and walk groups of equal
+ * scores, so ties are handled exactly and the result does not depend on the
+ * sort's stability. Cross-validation trains a fresh model per fold through
+ * scorecard_train, on the training folds' rows only.
+ */
+#include "credit/validate.h"
+
+#include "core/assert.h"
+#include "core/errors.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct scored {
+	double score;
+	double bad_probability;
+	uint32_t index;
+	uint8_t good;
+};
+
+static int scored_compare(const void *a, const void *b)
+{
+	const struct scored *x = a;
+	const struct scored *y = b;
+	if (x->score != y->score)
+		return x->score < y->score ? -1 : 1;
+	return (x->index > y->index) - (x->index < y->index);
+}
+
+static struct scored *scored_sort(const double *scores, const double *bad_probabilities,
+				  const uint8_t *is_good, uint32_t count, uint32_t *good_count)
+{
+	struct scored *s = malloc((count > 0 ? count : 1u) * sizeof(*s));
+	if (s == NULL)
+		return NULL;
+	uint32_t goods = 0;
+	for (uint32_t i = 0; i < count; i++) {
+		SZ_ASSERT(is_good[i] <= 1);
+		SZ_ASSERT(!isnan(scores[i]));
+		s[i].score = scores[i];
+		s[i].bad_probability = bad_probabilities != NULL ? bad_probabilities[i] : NAN;
+		s[i].index = i;
+		s[i].good = is_good[i];
+		goods += is_good[i];
+	}
+	qsort(s, count, sizeof(*s), scored_compare);
+	*good_count = goods;
+	return s;
+}
+
+/* AUC and KS over sorted rows. */
+static void rank_statistics(const struct scored *s, uint32_t count, uint32_t goods,
+			    scorecard_metrics *out)
+{
+	uint32_t bads = count - goods;
+	SZ_ASSERT(goods > 0 && bads > 0);
+	double wins = 0.0;        /* good above bad, ties half */
+	uint32_t bads_below = 0;
+	uint32_t goods_below = 0;
+	uint64_t ks_numerator = 0; /* |F_bad - F_good| * goods * bads, exact */
+	double ks_score = s[0].score;
+	uint32_t i = 0;
+	while (i < count) {
+		uint32_t g = 0;
+		uint32_t b = 0;
+		uint32_t j = i;
+		while (j < count && s[j].score == s[i].score) {
+			g += s[j].good;
+			b += 1u - s[j].good;
+			j++;
+		}
+		wins += (double)g * (double)bads_below + 0.5 * (double)g * (double)b;
+		bads_below += b;
+		goods_below += g;
+		uint64_t x = (uint64_t)bads_below * goods;
+		uint64_t y = (uint64_t)goods_below * bads;
+		uint64_t gap = x > y ? x - y : y - x;
+		if (gap > ks_numerator) {
+			ks_numerator = gap;
+			ks_score = s[i].score;
+		}
+		i = j;
+	}
+	SZ_ASSERT(bads_below == bads && goods_below == goods);
+	out->auc = wins / ((double)goods * (double)bads);
+	out->gini = 2.0 * out->auc - 1.0;
+	out->ks = (double)ks_numerator / ((double)goods * (double)bads);
+	out->ks_score = ks_score;
+}
+
+int scorecard_auc(const double *scores, const uint8_t *is_good, uint32_t count, double *auc)
+{
+	SZ_ASSERT(auc != NULL);
+	scorecard_metrics m;
+	int rc = scorecard_metrics_compute(scores, NULL, is_good, count, &m);
+	if (rc == SZ_OK)
+		*auc = m.auc;
+	return rc;
+}
+
+int scorecard_metrics_compute(const double *scores, const double *bad_probabilities,
+			      const uint8_t *is_good, uint32_t count, scorecard_metrics *out)
+{
+	SZ_ASSERT(out != NULL);
+	SZ_ASSERT(scores != NULL || count == 0);
+	memset(out, 0, sizeof(*out));
+	uint32_t goods = 0;
+	struct scored *s = scored_sort(scores, bad_probabilities, is_good, count, &goods);
+	if (s == NULL)
+		return SZ_ENOMEM;
+	if (goods == 0 || goods == count) {
+		free(s);
+		return SZ_EINVAL;
+	}
+	out->count = count;
+	out->good_count = goods;
+	out->bad_count = count - goods;
+	rank_statistics(s, count, goods, out);
+
+	double brier = 0.0;
+	for (uint32_t i = 0; i < count; i++) {
+		double miss = s[i].bad_probability - (double)(1u - s[i].good);
+		brier += miss * miss;
+	}
+	out->brier = brier / count;
+	uint32_t groups = count < SCORECARD_CALIBRATION_COUNT ? count : SCORECARD_CALIBRATION_COUNT;
+	for (uint32_t k = 0; k < groups; k++) {
+		uint32_t begin = (uint32_t)(((uint64_t)k * count) / groups);
+		uint32_t end = (uint32_t)(((uint64_t)(k + 1) * count) / groups);
+		SZ_ASSERT(end > begin);
+		scorecard_calibration *cal = &out->calibration[k];
+		double predicted = 0.0;
+		uint32_t observed = 0;
+		for (uint32_t i = begin; i < end; i++) {
+			predicted += s[i].bad_probability;
+			observed += 1u - s[i].good;
+		}
+		cal->count = end - begin;
+		cal->score_min = s[begin].score;
+		cal->score_max = s[end - 1].score;
+		cal->predicted_bad_rate = predicted / cal->count;
+		cal->observed_bad_rate = (double)observed / cal->count;
+	}
+	out->calibration_count = groups;
+	free(s);
+	return SZ_OK;
+}
+
+double scorecard_psi(const double *expected_shares, const double *actual_shares,
+		     uint32_t band_count)
+{
+	SZ_ASSERT(expected_shares != NULL && actual_shares != NULL);
+	SZ_ASSERT(band_count >= 1);
+	double psi = 0.0;
+	for (uint32_t i = 0; i < band_count; i++) {
+		double e = fmax(expected_shares[i], SCORECARD_PSI_SHARE_FLOOR);
+		double a = fmax(actual_shares[i], SCORECARD_PSI_SHARE_FLOOR);
+		psi += (a - e) * log(a / e);
+	}
+	SZ_ASSERT(psi >= 0.0);
+	return psi;
+}
+
+int scorecard_shift_compute(const scorecard_model *model, const scorecard_binding *binding,
+			    const credit_csv_table *table, double *psi, double *csi)
+{
+	SZ_ASSERT(model != NULL && binding != NULL && table != NULL);
+	SZ_ASSERT(psi != NULL && csi != NULL);
+	SZ_ASSERT(model->score_bin_count >= 1 &&
+		  model->score_bin_count <= SCORECARD_SCORE_BIN_COUNT);
+	if (table->row_count == 0)
+		return SZ_EINVAL;
+	double score_counts[SCORECARD_SCORE_BIN_COUNT] = { 0 };
+	double *expected = malloc(SZ_SCORECARD_BIN_COUNT_MAX * sizeof(double));
+	double *actual = malloc(SZ_SCORECARD_BIN_COUNT_MAX * sizeof(double));
+	if (expected == NULL || actual == NULL) {
+		free(expected);
+		free(actual);
+		return SZ_ENOMEM;
+	}
+	double rows = table->row_count;
+	for (uint32_t r = 0; r < table->row_count; r++) {
+		scorecard_result result;
+		scorecard_score_row(model, binding, table, r, &result);
+		uint32_t band = 0;
+		while (band + 1 < model->score_bin_count &&
+		       result.score_points > model->score_uppers[band])
+			band++;
+		score_counts[band] += 1.0;
+	}
+	for (uint32_t band = 0; band < model->score_bin_count; band++)
+		score_counts[band] /= rows;
+	*psi = scorecard_psi(model->score_shares, score_counts, model->score_bin_count);
+
+	double trained = (double)model->good_count + (double)model->bad_count;
+	for (uint32_t i = 0; i < model->characteristic_count; i++) {
+		const scorecard_characteristic *c = &model->characteristics[i];
+		csi[i] = NAN;
+		if (!c->selected)
+			continue;
+		SZ_ASSERT(c->bin_count <= SZ_SCORECARD_BIN_COUNT_MAX);
+		for (uint32_t b = 0; b < c->bin_count; b++) {
+			expected[b] = (c->bins[b].good_count + c->bins[b].bad_count) / trained;
+			actual[b] = 0.0;
+		}
+		for (uint32_t r = 0; r < table->row_count; r++)
+			actual[scorecard_bin_of_row(model, binding, table, i, r)] += 1.0;
+		for (uint32_t b = 0; b < c->bin_count; b++)
+			actual[b] /= rows;
+		csi[i] = scorecard_psi(expected, actual, c->bin_count);
+	}
+	free(expected);
+	free(actual);
+	return SZ_OK;
+}
+
+uint64_t scorecard_splitmix64(uint64_t *state)
+{
+	SZ_ASSERT(state != NULL);
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* Uniform integer in [0, bound) by rejection (no modulo bias). */
+static uint32_t uniform_below(uint64_t *state, uint32_t bound)
+{
+	SZ_ASSERT(bound >= 1);
+	uint64_t limit = UINT64_MAX - UINT64_MAX % bound;
+	uint64_t x;
+	do {
+		x = scorecard_splitmix64(state);
+	} while (x >= limit);
+	return (uint32_t)(x % bound);
+}
+
+int scorecard_folds_assign(const uint8_t *is_good, uint32_t count, uint32_t fold_count,
+			   uint64_t seed, uint32_t *fold_of_row)
+{
+	SZ_ASSERT(is_good != NULL && fold_of_row != NULL);
+	if (fold_count < 2 || fold_count > SZ_SCORECARD_FOLD_COUNT_MAX || fold_count > count)
+		return SZ_EINVAL;
+	uint32_t *order = malloc(count * sizeof(uint32_t));
+	if (order == NULL)
+		return SZ_ENOMEM;
+	uint64_t state = seed;
+	uint32_t next_fold = 0;
+	for (uint8_t outcome = 0; outcome <= 1; outcome++) {
+		uint32_t n = 0;
+		for (uint32_t i = 0; i < count; i++) {
+			if (is_good[i] == outcome)
+				order[n++] = i;
+		}
+		for (uint32_t i = n; i > 1; i--) { /* Fisher-Yates */
+			uint32_t j = uniform_below(&state, i);
+			uint32_t t = order[i - 1];
+			order[i - 1] = order[j];
+			order[j] = t;
+		}
+		for (uint32_t i = 0; i < n; i++) {
+			fold_of_row[order[i]] = next_fold;
+			next_fold = next_fold + 1 == fold_count ? 0 : next_fold + 1;
+		}
+	}
+	free(order);
+	return SZ_OK;
+}
+
+static double fold_auc_sd(const double *values, uint32_t count, double mean)
+{
+	if (count < 2)
+		return 0.0;
+	double sum = 0.0;
+	for (uint32_t i = 0; i < count; i++)
+		sum += (values[i] - mean) * (values[i] - mean);
+	return sqrt(sum / (count - 1));
+}
+
+int scorecard_cross_validate(const credit_csv_table *table, const char *target_name,
+			     const char *good_label, const uint8_t *is_good,
+			     const scorecard_options *options, uint32_t fold_count, uint64_t seed,
+			     scorecard_cv_result *result, scorecard_error *error)
+{
+	SZ_ASSERT(table != NULL && is_good != NULL && result != NULL);
+	memset(result, 0, sizeof(*result));
+	uint32_t n = table->row_count;
+	uint32_t *folds = malloc((n > 0 ? n : 1u) * sizeof(uint32_t));
+	uint32_t *train_rows = malloc((n > 0 ? n : 1u) * sizeof(uint32_t));
+	double *oof_scores = malloc((n > 0 ? n : 1u) * sizeof(double));
+	double *test_scores = malloc((n > 0 ? n : 1u) * sizeof(double));
+	uint8_t *test_good = malloc(n > 0 ? n : 1u);
+	int rc = SZ_ENOMEM;
+	if (folds == NULL || train_rows == NULL || oof_scores == NULL || test_scores == NULL ||
+	    test_good == NULL)
+		goto fail;
+	rc = scorecard_folds_assign(is_good, n, fold_count, seed, folds);
+	if (rc != SZ_OK) {
+		if (error != NULL && rc == SZ_EINVAL)
+			snprintf(error->message, sizeof(error->message),
+				 "folds must be 2..%u and at most the row count",
+				 SZ_SCORECARD_FOLD_COUNT_MAX);
+		goto fail;
+	}
+	result->fold_count = fold_count;
+	for (uint32_t f = 0; f < fold_count; f++) {
+		uint32_t train_count = 0;
+		for (uint32_t r = 0; r < n; r++) {
+			if (folds[r] != f)
+				train_rows[train_count++] = r;
+		}
+		scorecard_model model = { 0 };
+		rc = scorecard_train(&model, table, target_name, good_label, is_good, train_rows,
+				     train_count, options, error);
+		if (rc != SZ_OK)
+			goto fail;
+		scorecard_binding binding;
+		rc = scorecard_binding_init(&binding, &model, table, error);
+		if (rc != SZ_OK) {
+			scorecard_model_release(&model);
+			goto fail;
+		}
+		uint32_t test_count = 0;
+		for (uint32_t r = 0; r < n; r++) {
+			if (folds[r] != f)
+				continue;
+			scorecard_result score;
+			scorecard_score_row(&model, &binding, table, r, &score);
+			test_scores[test_count] = score.score_points;
+			test_good[test_count] = is_good[r];
+			oof_scores[r] = score.score_points;
+			test_count++;
+		}
+		result->fold_selected_count[f] = model.selected_count;
+		scorecard_binding_release(&binding);
+		scorecard_model_release(&model);
+		scorecard_metrics metrics;
+		rc = scorecard_metrics_compute(test_scores, NULL, test_good, test_count, &metrics);
+		if (rc != SZ_OK)
+			goto fail;
+		result->fold_auc[f] = metrics.auc;
+		result->fold_ks[f] = metrics.ks;
+		result->auc_mean += metrics.auc / fold_count;
+		result->ks_mean += metrics.ks / fold_count;
+	}
+	result->auc_sd = fold_auc_sd(result->fold_auc, fold_count, result->auc_mean);
+	rc = scorecard_auc(oof_scores, is_good, n, &result->auc_pooled);
+fail:
+	free(folds);
+	free(train_rows);
+	free(oof_scores);
+	free(test_scores);
+	free(test_good);
+	return rc;
+}

@@ -1,0 +1,100 @@
+/*
+ * validate.h — how good and how stable a scorecard is.
+ *
+ * Owns: discrimination (AUC, Gini, KS), accuracy (Brier score, calibration
+ * by decile), population stability (PSI of the score, CSI of each
+ * characteristic between the training population and another one), and
+ * stratified k-fold cross-validation with a seeded splitmix64 generator.
+ *
+ * Conventions: a higher score means a better (good) applicant. AUC is the
+ * probability that a random good outranks a random bad, ties counting one
+ * half (Mann-Whitney). KS is the largest gap between the cumulative score
+ * distributions of bads and goods, evaluated only between distinct scores.
+ * Brier is the mean of (bad probability - is_bad)^2. Calibration groups are
+ * tenths of the rows ordered by score (worst first; ties by row order).
+ * PSI = sum (actual - expected) ln(actual / expected) over bands, with each
+ * share floored at 1e-4 so that an empty band gives a large, finite value.
+ * Rules of thumb: PSI < 0.1 stable, 0.1-0.25 watch, > 0.25 shifted.
+ *
+ * Never: use a random source other than the given seed, or let a test fold's
+ * rows reach its training (bins and WoE are fit on the training folds only).
+ */
+#ifndef SZ_CREDIT_VALIDATE_H
+#define SZ_CREDIT_VALIDATE_H
+
+#include "core/limits.h"
+#include "credit/scorecard.h"
+
+#define SCORECARD_CALIBRATION_COUNT 10u
+
+/* Share floor of the PSI formula (see above). */
+#define SCORECARD_PSI_SHARE_FLOOR 1e-4
+
+typedef struct scorecard_calibration {
+	uint32_t count;
+	double score_min;
+	double score_max;
+	double predicted_bad_rate;   /* mean bad probability */
+	double observed_bad_rate;
+} scorecard_calibration;
+
+typedef struct scorecard_metrics {
+	uint32_t count;
+	uint32_t good_count;
+	uint32_t bad_count;
+	double auc;
+	double gini;           /* 2 AUC - 1 */
+	double ks;
+	double ks_score;       /* score at which the KS gap is largest (bands <= it) */
+	double brier;
+	uint32_t calibration_count;
+	scorecard_calibration calibration[SCORECARD_CALIBRATION_COUNT];
+} scorecard_metrics;
+
+/* AUC of scores against outcomes. SZ_EINVAL without a good and a bad row. */
+int scorecard_auc(const double *scores, const uint8_t *is_good, uint32_t count, double *auc);
+
+/* All metrics above. bad_probabilities may be NULL (Brier and calibration
+ * rates are then NAN). SZ_EINVAL without a good and a bad row, SZ_ENOMEM. */
+int scorecard_metrics_compute(const double *scores, const double *bad_probabilities,
+			      const uint8_t *is_good, uint32_t count, scorecard_metrics *out);
+
+/* PSI of two distributions over the same bands (shares sum to 1 each). */
+double scorecard_psi(const double *expected_shares, const double *actual_shares,
+		     uint32_t band_count);
+
+/* Score PSI of the bound table's rows against the model's training
+ * population, and the CSI of each characteristic (csi has
+ * characteristic_count entries; NAN for characteristics not selected). */
+int scorecard_shift_compute(const scorecard_model *model, const scorecard_binding *binding,
+			    const credit_csv_table *table, double *psi, double *csi);
+
+/* splitmix64 (Steele, Lea, Flood 2014): the next value of the stream. */
+uint64_t scorecard_splitmix64(uint64_t *state);
+
+/* Assigns each of count rows a fold in [0, fold_count): rows of each outcome
+ * are shuffled with the seed, then dealt round-robin, so every fold gets
+ * the same number of goods and of bads, give or take one. SZ_EINVAL if
+ * fold_count is outside 2..SZ_SCORECARD_FOLD_COUNT_MAX or above count. */
+int scorecard_folds_assign(const uint8_t *is_good, uint32_t count, uint32_t fold_count,
+			   uint64_t seed, uint32_t *fold_of_row);
+
+typedef struct scorecard_cv_result {
+	uint32_t fold_count;
+	double fold_auc[SZ_SCORECARD_FOLD_COUNT_MAX];
+	double fold_ks[SZ_SCORECARD_FOLD_COUNT_MAX];
+	uint32_t fold_selected_count[SZ_SCORECARD_FOLD_COUNT_MAX];
+	double auc_mean;
+	double auc_sd;         /* sample standard deviation across folds */
+	double ks_mean;
+	double auc_pooled;     /* AUC of all out-of-fold scores together */
+} scorecard_cv_result;
+
+/* Stratified k-fold cross-validation of scorecard_train with options on all
+ * rows of table. Errors as scorecard_train and scorecard_folds_assign. */
+int scorecard_cross_validate(const credit_csv_table *table, const char *target_name,
+			     const char *good_label, const uint8_t *is_good,
+			     const scorecard_options *options, uint32_t fold_count, uint64_t seed,
+			     scorecard_cv_result *result, scorecard_error *error);
+
+#endif
