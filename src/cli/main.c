@@ -5,6 +5,7 @@
  * the signature int name_main(int argc, char **argv) with argv[0] = name.
  */
 #include "cli/cli.h"
+#include "credit/credit_cli.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +17,16 @@ struct subcommand {
 };
 
 static const struct subcommand subcommands[] = {
+	{ "serve", serve_main, "run the server (HTTP API, engine, log); --help for options" },
+	{ "account", account_main_cli, "create, get, list, history, freeze, unfreeze, close accounts" },
+	{ "transfer", transfer_main_cli, "create (single, pending), batch, get, post, void transfers" },
+	{ "token", token_main_cli, "create, list, revoke tokens and change their roles (admin)" },
+	{ "whoami", whoami_main, "the role and scope of the current token" },
+	{ "status", status_main, "live figures: accounts, transfers, commands" },
+	{ "health", health_main, "is the server alive" },
+	{ "metrics", metrics_main, "the server's Prometheus metrics" },
+	{ "load", load_main, "generate HTTP load and print throughput and latency percentiles" },
+	{ "credit", credit_cli_main, "enterprise credit: registry, data feeds, scorecards (see szfin credit --help)" },
 	{ "verify", verify_main, "check a data directory's checksums and hash chain offline" },
 };
 

@@ -6,9 +6,12 @@
  * only for the digest and snapshots: append new domains at the end.
  */
 #include "engine/state.h"
+#include "api/auth.h"
 
 int sz_state_register_domains(struct sz_state *s)
 {
-	(void)s;
+	int rc;
+	if ((rc = auth_domain_register(s)))
+		return rc;
 	return 0;
 }

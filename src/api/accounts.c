@@ -1,0 +1,274 @@
+/*
+ * accounts.c — account routes: create, get, list by owner, history, freeze,
+ * unfreeze, close.
+ *
+ * Reads run on the engine thread between polls, so they see a consistent
+ * state. Accounts outside the caller's scope answer 404 exactly like absent
+ * ones, so tenants cannot probe each other's ids.
+ */
+#include "api/api.h"
+#include "api/codec.h"
+#include "api/metrics.h"
+#include "core/assert.h"
+#include "core/errors.h"
+#include "core/hash.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct ledger *ledger_of(const struct api_request *r)
+{
+	return &sz_engine_state(r->server->engine)->ledger;
+}
+
+/* The account named by path parameter 0, in the caller's read scope; NULL
+ * after answering 400/404. */
+static const sz_account *path_account(struct api_request *r)
+{
+	sz_id id;
+	const char *text = api_param(r, 0);
+	if (sz_id_parse(text, strlen(text), &id, 0)) {
+		api_problem(r, "id_invalid", "'%s' is not a 128-bit id", text);
+		return NULL;
+	}
+	const sz_account *a = ledger_account_get(ledger_of(r), id);
+	if (a == NULL || !api_scope_can_read(&r->principal, a)) {
+		api_problem(r, "account_not_found", "no account %s", text);
+		return NULL;
+	}
+	return a;
+}
+
+static void account_done(struct api_request *r, const uint32_t *results, uint32_t count)
+{
+	SZ_ASSERT(count == 1);
+	if (results[0] != SZ_R_OK && results[0] != SZ_R_EXISTS) {
+		api_problem_result(r, results[0], NULL);
+		return;
+	}
+	const sz_account *a = ledger_account_get(ledger_of(r), r->u.account.id);
+	SZ_ASSERT(a != NULL);
+	char id[SZ_ID_TEXT_SIZE];
+	sz_id_format(a->id, id);
+	snprintf(r->location, sizeof r->location, "/v1/accounts/%s", id);
+	api_reply_json(r, api_result_status(results[0]), api_json_from_account(a));
+}
+
+void api_handle_account_create(struct api_request *r)
+{
+	json_t *doc = api_body_json(r);
+	if (doc == NULL)
+		return;
+	const char *code = NULL;
+	char detail[256];
+	int rc = api_json_account(doc, &r->u.account, &code, detail, sizeof detail);
+	json_decref(doc);
+	if (rc) {
+		api_problem(r, code, "%s", detail);
+		return;
+	}
+	sz_account *a = &r->u.account;
+	if (r->principal.role == API_ROLE_OPERATOR && a->tenant_id == 0)
+		a->tenant_id = r->principal.tenant_id; /* an operator's accounts are its own */
+	if (!api_scope_can_create(&r->principal, a)) {
+		api_problem(r, "out_of_scope", "an operator creates accounts only in its tenant %llu",
+			    (unsigned long long)r->principal.tenant_id);
+		return;
+	}
+	struct { sz_command_header h; sz_account a; } cmd = {
+		{ sizeof cmd, SZ_CMD_CREATE_ACCOUNT, 0 }, *a,
+	};
+	_Static_assert(sizeof cmd == 8 + sizeof(sz_account), "no padding in the command");
+	api_submit(r, &cmd, sizeof cmd, 1, account_done);
+}
+
+void api_handle_account_get(struct api_request *r)
+{
+	const sz_account *a = path_account(r);
+	if (a != NULL)
+		api_reply_json(r, 200, api_json_from_account(a));
+}
+
+/* ?limit= within [1, SZ_PAGE_ROW_COUNT_MAX]; answers 400 and returns 0 if bad. */
+static uint32_t page_limit(struct api_request *r)
+{
+	const char *text = api_query(r, "limit");
+	if (text == NULL)
+		return SZ_API_PAGE_ROW_COUNT_DEFAULT;
+	uint64_t v;
+	if (sz_u64_parse(text, strlen(text), &v) || v == 0 || v > SZ_PAGE_ROW_COUNT_MAX) {
+		api_problem(r, "limit_invalid", "limit must be from 1 to %u", SZ_PAGE_ROW_COUNT_MAX);
+		return 0;
+	}
+	return (uint32_t)v;
+}
+
+void api_handle_account_list(struct api_request *r)
+{
+	const char *owner_text = api_query(r, "owner_id");
+	sz_id owner;
+	if (owner_text == NULL || sz_id_parse(owner_text, strlen(owner_text), &owner, 0)) {
+		api_problem(r, "query_invalid", "owner_id=<id> is required");
+		return;
+	}
+	uint32_t limit = page_limit(r);
+	if (limit == 0)
+		return;
+	const char *cursor_text = api_query(r, "cursor");
+	uint64_t cursor = 0; /* account index + 1 to continue from (exclusive) */
+	const struct ledger *l = ledger_of(r);
+	if (cursor_text && (sz_u64_parse(cursor_text, strlen(cursor_text), &cursor) || cursor == 0 ||
+			    cursor > l->account_count)) {
+		api_problem(r, "cursor_invalid", "use next_cursor from the previous page");
+		return;
+	}
+	struct api_server *s = r->server;
+	api_owner_index_update(s);
+	if (cursor > s->owner_indexed_count) {
+		api_problem(r, "cursor_invalid", "use next_cursor from the previous page");
+		return;
+	}
+	uint32_t link = cursor ? s->owner_next[cursor - 1]
+			       : s->owner_head[sz_mix64(owner.lo, owner.hi) & (s->owner_bucket_count - 1)];
+	json_t *rows = json_array();
+	uint32_t scanned = 0, last = 0;
+	for (; link != 0 && json_array_size(rows) < limit && scanned < SZ_API_LIST_SCAN_COUNT_MAX; scanned++) {
+		const sz_account *a = &l->accounts[link - 1];
+		last = link;
+		link = s->owner_next[link - 1];
+		if (sz_id_eq(a->owner_id, owner) && api_scope_can_read(&r->principal, a))
+			json_array_append_new(rows, api_json_from_account(a));
+	}
+	json_t *doc = json_object();
+	json_object_set_new(doc, "accounts", rows);
+	json_object_set_new(doc, "next_cursor", link != 0 && last != 0 ? api_json_string_u64(last) : json_null());
+	api_reply_json(r, 200, doc);
+}
+
+void api_handle_account_history(struct api_request *r)
+{
+	const sz_account *a = path_account(r);
+	if (a == NULL)
+		return;
+	uint32_t limit = page_limit(r);
+	if (limit == 0)
+		return;
+	const struct ledger *l = ledger_of(r);
+	int64_t index = ledger_account_find(l, a->id);
+	SZ_ASSERT(index >= 0);
+	uint32_t link = ledger_history_head(l, (uint32_t)index);
+	const char *cursor_text = api_query(r, "cursor");
+	uint64_t cursor = 0;
+	if (cursor_text) {
+		if (sz_u64_parse(cursor_text, strlen(cursor_text), &cursor) || cursor == 0 || cursor > UINT32_MAX ||
+		    (cursor >> 1) > l->slot_count) {
+			api_problem(r, "cursor_invalid", "use next_cursor from the previous page");
+			return;
+		}
+		link = (uint32_t)cursor;
+	}
+	json_t *rows = json_array();
+	bool first = true;
+	while (link != 0 && json_array_size(rows) < limit) {
+		uint32_t side = link & 1u;
+		int64_t slot = ledger_history_next(l, &link);
+		if (slot < 0)
+			break;
+		sz_transfer t;
+		if (sz_engine_read_transfer(r->server->engine, l->slots[slot].log_pos, &t)) {
+			json_decref(rows);
+			api_problem(r, "internal", "cannot read transfer record from the log");
+			return;
+		}
+		/* A cursor must lead into this account's chain. */
+		if (first && cursor_text && !sz_id_eq(side ? t.credit_account_id : t.debit_account_id, a->id)) {
+			json_decref(rows);
+			api_problem(r, "cursor_invalid", "the cursor belongs to another list");
+			return;
+		}
+		first = false;
+		api_transfer_complete(r->server->engine, &t);
+		json_array_append_new(rows, api_json_from_transfer(&t, ledger_slot_status(l, (uint32_t)slot)));
+	}
+	json_t *doc = json_object();
+	json_object_set_new(doc, "transfers", rows);
+	json_object_set_new(doc, "next_cursor", link != 0 ? api_json_string_u64(link) : json_null());
+	api_reply_json(r, 200, doc);
+}
+
+static void flags_done(struct api_request *r, const uint32_t *results, uint32_t count)
+{
+	SZ_ASSERT(count == 1);
+	if (results[0] != SZ_R_OK && results[0] != SZ_R_EXISTS) {
+		api_problem_result(r, results[0], NULL);
+		return;
+	}
+	const sz_account *a = ledger_account_get(ledger_of(r), r->u.flags.account_id);
+	SZ_ASSERT(a != NULL);
+	api_reply_json(r, 200, api_json_from_account(a));
+}
+
+static void account_flags(struct api_request *r, uint16_t set, uint16_t clear)
+{
+	const sz_account *a = path_account(r);
+	if (a == NULL)
+		return;
+	if (!api_scope_can_debit(&r->principal, a)) {
+		api_problem(r, "out_of_scope", "the account belongs to another tenant");
+		return;
+	}
+	struct { sz_command_header h; sz_account_flags_cmd c; } cmd = {
+		{ sizeof cmd, SZ_CMD_ACCOUNT_FLAGS, 0 }, { a->id, set, clear, { 0 } },
+	};
+	_Static_assert(sizeof cmd == 40, "no padding in the command");
+	r->u.flags = cmd.c;
+	api_submit(r, &cmd, sizeof cmd, 1, flags_done);
+}
+
+void api_handle_account_freeze(struct api_request *r) { account_flags(r, SZ_ACCOUNT_FROZEN, 0); }
+void api_handle_account_unfreeze(struct api_request *r) { account_flags(r, 0, SZ_ACCOUNT_FROZEN); }
+void api_handle_account_close(struct api_request *r) { account_flags(r, SZ_ACCOUNT_CLOSED, 0); }
+
+/* ---- owner index ------------------------------------------------------- */
+
+int api_owner_index_init(struct api_server *s)
+{
+	s->owner_bucket_count = 1u << 20;
+	s->owner_head = calloc(s->owner_bucket_count, sizeof *s->owner_head);
+	s->owner_capacity = 1u << 16;
+	s->owner_next = calloc(s->owner_capacity, sizeof *s->owner_next);
+	s->owner_indexed_count = 0;
+	return s->owner_head && s->owner_next ? 0 : SZ_ENOMEM;
+}
+
+void api_owner_index_release(struct api_server *s)
+{
+	free(s->owner_head);
+	free(s->owner_next);
+	s->owner_head = s->owner_next = NULL;
+}
+
+/* Accounts are appended and never removed, so indexing the new tail before
+ * each query keeps the index exact without hooks in the engine. Each
+ * owner's chain runs newest first. */
+void api_owner_index_update(struct api_server *s)
+{
+	const struct ledger *l = &sz_engine_state(s->engine)->ledger;
+	if (l->account_count > s->owner_capacity) {
+		uint32_t capacity = s->owner_capacity;
+		while (capacity < l->account_count)
+			capacity *= 2;
+		uint32_t *next = realloc(s->owner_next, (size_t)capacity * sizeof *next);
+		SZ_ASSERT(next != NULL);
+		s->owner_next = next;
+		s->owner_capacity = capacity;
+	}
+	for (uint32_t i = s->owner_indexed_count; i < l->account_count; i++) {
+		sz_id owner = l->accounts[i].owner_id;
+		uint32_t bucket = (uint32_t)sz_mix64(owner.lo, owner.hi) & (s->owner_bucket_count - 1);
+		s->owner_next[i] = s->owner_head[bucket];
+		s->owner_head[bucket] = i + 1;
+	}
+	s->owner_indexed_count = l->account_count;
+}

@@ -1,0 +1,251 @@
+/*
+ * api.h — the HTTP/JSON API: server, requests, the route table and helpers.
+ *
+ * Owns: struct api_server (the MHD daemon, the engine, the secret, metrics),
+ * struct api_request (one HTTP request from first byte to completion), the
+ * one route table (method, path pattern, roles, handler) and the helpers
+ * handlers use to answer: JSON, problem+json, binary, or a submission to the
+ * engine whose reply is sent from the engine's done callback.
+ *
+ * Threads: everything runs on the server's one thread (the engine thread).
+ * Lifecycle of a request: routed and authenticated on its first callback;
+ * body collected (bounded by the route's limit); the handler either answers
+ * at once or submits commands and the connection is suspended until the
+ * batch is durable and applied; then the answer is queued.
+ * Never: reply to a write before its batch is durable; apply business rules
+ * that belong to the engine (the API checks shape, authority and scope).
+ */
+#ifndef SZ_API_H
+#define SZ_API_H
+
+#include "api/auth.h"
+#include "api/config.h"
+#include "core/limits.h"
+#include "engine/engine.h"
+#include "szfin/szfin.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct MHD_Connection;
+struct MHD_Daemon;
+struct api_request;
+struct api_metrics;
+
+/* Who is calling: from the bearer token (role API_ROLE_COUNT = anonymous). */
+struct api_principal {
+	uint32_t role;
+	uint64_t tenant_id;
+	sz_id owner_id;
+	sz_id token_id;
+};
+
+typedef void (*api_handler_fn)(struct api_request *r);
+typedef void (*api_done_fn)(struct api_request *r, const uint32_t *results, uint32_t count);
+
+enum api_body { API_BODY_NONE = 0, API_BODY_JSON = 1, API_BODY_BINARY = 2 };
+
+struct api_route {
+	const char *method;
+	const char *path;      /* "/v1/accounts/{id}"; {name} matches one segment */
+	uint32_t roles;        /* API_ROLE_BIT mask; 0 = public */
+	enum api_body body;
+	api_handler_fn handler;
+	const char *summary;
+};
+
+/* The one route table (router.c) and its size. */
+extern const struct api_route api_routes[];
+extern const uint32_t api_route_count;
+
+struct api_server {
+	struct api_config config;
+	struct sz_engine *engine;
+	struct MHD_Daemon *daemon;
+	uint8_t secret[32];
+	uint16_t port;
+	bool draining;
+	bool ready;
+	uint32_t waiting_count;       /* requests suspended on the engine */
+	uint64_t start_ns;
+	struct api_metrics *metrics;
+	/* Secondary index: owner id -> accounts (lazily extended, see query.c). */
+	uint32_t *owner_next;         /* per account: next account of the same owner, +1 */
+	uint32_t *owner_head;         /* owner hash bucket -> newest account, +1 */
+	uint32_t owner_bucket_count;
+	uint32_t owner_indexed_count;
+	uint32_t owner_capacity;
+	uint8_t *scratch;             /* command buffer for one submission */
+	uint32_t scratch_size;
+};
+
+enum api_request_state { API_REQ_NEW, API_REQ_BODY, API_REQ_WAITING, API_REQ_READY };
+
+struct api_request {
+	struct api_server *server;
+	struct MHD_Connection *conn;
+	const struct api_route *route;
+	uint32_t route_index;
+	const char *url;
+	char params[SZ_API_PATH_PARAM_COUNT_MAX][SZ_API_PARAM_SIZE_MAX];
+	uint32_t param_count;
+	struct api_principal principal;
+	enum api_request_state state;
+	uint64_t start_ns;
+	/* body */
+	uint8_t *body;
+	size_t body_size;
+	size_t body_size_max;
+	size_t body_capacity;         /* bytes allocated (Content-Length or the max) */
+	bool body_too_large;
+	/* answer */
+	unsigned status;
+	char *answer;
+	size_t answer_size;
+	const char *content_type;
+	char location[128];
+	bool auth_challenge;          /* 401: add WWW-Authenticate */
+	/* what a done callback needs to build the answer */
+	api_done_fn on_done;
+	uint32_t submitted_count;
+	union {
+		sz_transfer transfer;
+		sz_account account;
+		struct auth_token_cmd token;
+		struct auth_revoke_cmd revoke;
+		struct auth_role_cmd role;
+		sz_account_flags_cmd flags;
+	} u;
+	void *extra;                  /* handler-owned, freed with the request */
+	char token_text[AUTH_TOKEN_TEXT_SIZE];
+};
+
+/* ---- answering (response.c / problem.c) -------------------------------- */
+
+/* Answer with a JSON document (takes ownership of doc). */
+void api_reply_json(struct api_request *r, unsigned status, json_t *doc);
+/* Answer with bytes (copied). */
+void api_reply_bytes(struct api_request *r, unsigned status, const char *content_type,
+		     const void *data, size_t size);
+/* RFC 9457 problem+json with a stable code; detail is printf-style. */
+void api_problem(struct api_request *r, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Problem with a domain's own stable code (not in problem.c's table), e.g.
+ * a domain command result named by the domain. */
+void api_problem_custom(struct api_request *r, unsigned status, const char *code, const char *title,
+			const char *detail);
+/* Problem for a command result (ledger or auth) with its HTTP status. */
+void api_problem_result(struct api_request *r, uint32_t result, const char *detail);
+/* HTTP status of a command result (201 ok, 200 exists, 4xx otherwise). */
+unsigned api_result_status(uint32_t result);
+/* HTTP status of a problem code; 0 if the code is unknown. */
+unsigned api_problem_status(const char *code);
+/* Every problem code (NULL-terminated list) for docs and tests. */
+extern const char *const api_problem_codes[];
+
+/* Submit count commands (size bytes); on_done runs after they are durable
+ * and applied. Answers 503 itself if the engine refuses. */
+void api_submit(struct api_request *r, const void *commands, uint32_t size, uint32_t count,
+		api_done_fn on_done);
+
+/* ---- request helpers (http.c) ------------------------------------------ */
+
+/* Query parameter or NULL. */
+const char *api_query(struct api_request *r, const char *name);
+/* Parse the body as a JSON object under the depth limit; on failure answers
+ * with a problem and returns NULL. The caller owns the result. */
+json_t *api_body_json(struct api_request *r);
+const char *api_param(const struct api_request *r, uint32_t index);
+
+/* ---- scope (scope.c) --------------------------------------------------- */
+
+bool api_scope_can_read(const struct api_principal *p, const sz_account *a);
+bool api_scope_can_debit(const struct api_principal *p, const sz_account *a);
+/* May p create an account with this tenant and owner? */
+bool api_scope_can_create(const struct api_principal *p, const sz_account *a);
+
+/* ---- JSON codec (json.c) ----------------------------------------------- */
+
+/* Depth of the deepest array/object in text (strings skipped). */
+uint32_t api_json_depth(const char *text, size_t size);
+/* Decode a request object into a record; on error fill code and detail and
+ * return SZ_EINVAL. Unknown fields are errors. */
+int api_json_account(json_t *o, sz_account *out, const char **code, char *detail, size_t detail_size);
+int api_json_transfer(json_t *o, sz_transfer *out, const char **code, char *detail, size_t detail_size);
+/* Decode an id field (string) of o; absent and optional -> zero. */
+int api_json_id(json_t *o, const char *key, bool required, sz_id *out, const char **code,
+		char *detail, size_t detail_size);
+/* Decode "amount" of o for a currency (exact, see codec.h). */
+int api_json_amount(json_t *o, uint32_t currency, bool required, uint64_t *out,
+		    const char **code, char *detail, size_t detail_size);
+json_t *api_json_from_account(const sz_account *a);
+json_t *api_json_from_transfer(const sz_transfer *t, int status);
+json_t *api_json_string_id(sz_id id);
+json_t *api_json_string_u64(uint64_t v);
+const char *api_transfer_status_name(int status);
+
+/* A post or void record stores zero accounts and currency (taken from its
+ * pending transfer): fill them in from the pending record for display. */
+void api_transfer_complete(const struct sz_engine *e, sz_transfer *t);
+
+/* ---- handlers ---------------------------------------------------------- */
+
+void api_handle_account_create(struct api_request *r);
+void api_handle_account_get(struct api_request *r);
+void api_handle_account_list(struct api_request *r);
+void api_handle_account_history(struct api_request *r);
+void api_handle_account_freeze(struct api_request *r);
+void api_handle_account_unfreeze(struct api_request *r);
+void api_handle_account_close(struct api_request *r);
+void api_handle_transfer_create(struct api_request *r);
+void api_handle_transfer_batch(struct api_request *r);
+void api_handle_transfer_get(struct api_request *r);
+void api_handle_transfer_post(struct api_request *r);
+void api_handle_transfer_void(struct api_request *r);
+void api_handle_binary_transfers(struct api_request *r);
+void api_handle_binary_accounts(struct api_request *r);
+void api_handle_token_create(struct api_request *r);
+void api_handle_token_list(struct api_request *r);
+void api_handle_token_revoke(struct api_request *r);
+void api_handle_token_role(struct api_request *r);
+void api_handle_whoami(struct api_request *r);
+void api_handle_healthz(struct api_request *r);
+void api_handle_readyz(struct api_request *r);
+void api_handle_metrics(struct api_request *r);
+void api_handle_status(struct api_request *r);
+void api_handle_static(struct api_request *r);
+void api_handle_openapi(struct api_request *r);
+
+/* ---- router (router.c) ------------------------------------------------- */
+
+/* Find the route for method and path; fills params. Returns the route index,
+ * -1 if no path matches (404) or -2 if the path matches another method (405). */
+int api_route_match(const char *method, const char *path, char params[][SZ_API_PARAM_SIZE_MAX],
+		    uint32_t *param_count);
+
+/* ---- server (http.c, serve.c) ------------------------------------------ */
+
+/* Block SIGTERM/SIGINT in every thread; call before any thread starts. */
+void api_signals_block(void);
+int api_server_start(struct api_server *s, char *why, size_t why_size);
+/* Run until SIGTERM/SIGINT, then drain; returns the process exit code. */
+int api_server_run(struct api_server *s);
+void api_server_stop(struct api_server *s);
+/* szfin serve: load configuration, open the engine, bootstrap, run. */
+int api_serve_main(int argc, char **argv);
+
+/* Owner index (query.c). */
+int api_owner_index_init(struct api_server *s);
+void api_owner_index_release(struct api_server *s);
+void api_owner_index_update(struct api_server *s);
+
+/* Monotonic time in ns. */
+uint64_t api_now_ns(void);
+
+/* Structured log line (logfmt) at a level; fields is "key=value ..." */
+void api_log(int level, const char *event, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void api_log_set_level(int level);
+
+#endif

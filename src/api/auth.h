@@ -1,0 +1,117 @@
+/*
+ * auth.h — the auth domain: API tokens, their roles and tenants.
+ *
+ * Owns: the token table in the replicated state (commands SZ_CMD_AUTH_BASE +
+ * 1..3 in the log: create, revoke, change role), the roles and what each may
+ * see (tenant scoping), the keyed hash of tokens and the server secret.
+ *
+ * Tokens are never stored: the log and the state hold only
+ * BLAKE2b-256(token, key = server secret), where the 32-byte secret lives in
+ * <data_dir>/server.key (0600) and never enters the log. A token is
+ * "szfin_" followed by 64 hex digits (32 random bytes).
+ * Never: decide anything from the wall clock in apply (deterministic), or log
+ * a token.
+ */
+#ifndef SZ_API_AUTH_H
+#define SZ_API_AUTH_H
+
+#include "engine/state.h"
+#include "szfin/szfin.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum api_role {
+	API_ROLE_CENTRAL_BANK = 0,
+	API_ROLE_OPERATOR = 1,   /* bank or payment institution: one tenant */
+	API_ROLE_MERCHANT = 2,   /* merchant or enterprise: its own accounts in a tenant */
+	API_ROLE_REGULATOR = 3,  /* reads everything, moves nothing */
+	API_ROLE_AUDITOR = 4,    /* reads everything, moves nothing */
+	API_ROLE_ADMIN = 5,      /* manages tokens; reads everything */
+	API_ROLE_COUNT = 6,
+};
+#define API_ROLE_BIT(role) (1u << (role))
+#define API_ROLES_ALL ((1u << API_ROLE_COUNT) - 1u)
+
+const char *api_role_name(uint32_t role);
+/* -1 if the name is not a role. */
+int api_role_parse(const char *name);
+
+enum auth_command_kind {
+	SZ_CMD_AUTH_TOKEN_CREATE = SZ_CMD_AUTH_BASE + 1, /* body: struct auth_token_cmd */
+	SZ_CMD_AUTH_TOKEN_REVOKE = SZ_CMD_AUTH_BASE + 2, /* body: struct auth_revoke_cmd */
+	SZ_CMD_AUTH_TOKEN_ROLE = SZ_CMD_AUTH_BASE + 3,   /* body: struct auth_role_cmd */
+};
+
+/* Results of auth commands (domain results start at 100). */
+enum auth_result {
+	AUTH_R_TOKEN_HASH_TAKEN = 100,
+	AUTH_R_TOKEN_NOT_FOUND = 101,
+	AUTH_R_ROLE_INVALID = 102,
+	AUTH_R_TOKEN_REVOKED = 103,
+	AUTH_R_TENANT_REQUIRED = 104,
+};
+/* Stable name of a ledger or auth result code. */
+const char *auth_result_name(uint32_t result);
+
+#define AUTH_NAME_SIZE 32u
+#define AUTH_TOKEN_TEXT_SIZE 71u /* "szfin_" + 64 hex + NUL */
+
+/* 112 bytes. A principal: token id, hash, role, tenant (operators, merchants)
+ * and owner (merchants). name is a label for people, NUL-padded. */
+struct auth_token_cmd {
+	sz_id token_id;
+	uint8_t hash[32];
+	sz_id owner_id;
+	uint64_t tenant_id;
+	uint16_t role;
+	uint16_t reserved16;
+	uint32_t reserved32;
+	char name[AUTH_NAME_SIZE];
+};
+_Static_assert(sizeof(struct auth_token_cmd) == 112, "token command is 112 bytes");
+
+struct auth_revoke_cmd {
+	sz_id token_id;
+};
+_Static_assert(sizeof(struct auth_revoke_cmd) == 16, "revoke command is 16 bytes");
+
+struct auth_role_cmd {
+	sz_id token_id;
+	sz_id owner_id;
+	uint64_t tenant_id;
+	uint16_t role;
+	uint8_t reserved[6];
+};
+_Static_assert(sizeof(struct auth_role_cmd) == 48, "role command is 48 bytes");
+
+/* One token as held in the state. */
+struct auth_token {
+	struct auth_token_cmd cmd;   /* current role/tenant/owner */
+	uint64_t created_ns;
+	uint64_t revoked_ns;         /* 0 = active */
+};
+
+struct auth_state;
+
+/* Register the auth domain (called from engine/domains.c). */
+int auth_domain_register(struct sz_state *s);
+
+/* The auth state inside s, or NULL if the domain is not registered. */
+const struct auth_state *auth_state_get(const struct sz_state *s);
+uint32_t auth_token_count(const struct auth_state *a);
+/* Active token with this hash, or NULL. */
+const struct auth_token *auth_token_by_hash(const struct auth_state *a, const uint8_t hash[32]);
+const struct auth_token *auth_token_by_id(const struct auth_state *a, sz_id token_id);
+/* The index-th token (0 <= index < count), for listing. */
+const struct auth_token *auth_token_at(const struct auth_state *a, uint32_t index);
+
+/* Server secret: read <dir>/server.key, creating it (0600) if missing. */
+int auth_secret_load(const char *data_dir, uint8_t secret[32], char *why, size_t why_size);
+/* Keyed hash of a token text. */
+void auth_token_hash(const uint8_t secret[32], const char *token, size_t size, uint8_t out[32]);
+/* A fresh random token text. */
+void auth_token_generate(char out[AUTH_TOKEN_TEXT_SIZE]);
+
+#endif

@@ -1,0 +1,312 @@
+/*
+ * json.c — the JSON codec of the API: strict decoding of request objects into
+ * ledger records and encoding of records into response objects.
+ *
+ * Owns: the field names and their text forms (ids and amounts as strings,
+ * kinds and flags as names), the nesting-depth pre-scan (jansson has no
+ * configurable depth), and rejection of unknown fields. Bodies are parsed
+ * with JSON_REJECT_DUPLICATES by the caller (http.c).
+ * Never: accept a number where the API promises a string (amounts, ids), or
+ * round anything.
+ */
+#include "api/api.h"
+#include "api/codec.h"
+#include "core/assert.h"
+#include "core/errors.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const kind_names[] = {
+	"general", "reserve", "bank_deposit", "wallet", "merchant", "escrow", "loan", "suspense",
+};
+#define KIND_COUNT (sizeof kind_names / sizeof kind_names[0])
+
+static const char *const account_flag_names[] = {
+	"debits_must_not_exceed_credits", "credits_must_not_exceed_debits", "frozen", "closed",
+};
+static const char *const transfer_flag_names[] = { "linked", "pending", "post_pending", "void_pending" };
+
+static const char *const status_names[] = {
+	"posted", "pending", "pending_posted", "pending_voided", "pending_expired", "void",
+};
+
+const char *api_transfer_status_name(int status)
+{
+	if (status < 0 || (size_t)status >= sizeof status_names / sizeof status_names[0])
+		return "unknown";
+	return status_names[status];
+}
+
+uint32_t api_json_depth(const char *text, size_t size)
+{
+	uint32_t depth = 0, depth_max = 0;
+	bool in_string = false;
+	for (size_t i = 0; i < size; i++) {
+		char c = text[i];
+		if (in_string) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_string = false;
+		} else if (c == '"') {
+			in_string = true;
+		} else if (c == '[' || c == '{') {
+			depth++;
+			if (depth > depth_max)
+				depth_max = depth;
+		} else if ((c == ']' || c == '}') && depth > 0) {
+			depth--;
+		}
+	}
+	return depth_max;
+}
+
+/* ---- decoding helpers -------------------------------------------------- */
+
+#define FAIL(c, ...) do { *code = (c); snprintf(detail, detail_size, __VA_ARGS__); return SZ_EINVAL; } while (0)
+
+static int check_keys(json_t *o, const char *const *allowed, size_t allowed_count,
+		      const char **code, char *detail, size_t detail_size)
+{
+	const char *key;
+	json_t *value;
+	json_object_foreach(o, key, value) {
+		(void)value;
+		bool known = false;
+		for (size_t i = 0; i < allowed_count && !known; i++)
+			known = strcmp(key, allowed[i]) == 0;
+		if (!known)
+			FAIL("field_unknown", "unknown field '%s'", key);
+	}
+	return 0;
+}
+
+int api_json_id(json_t *o, const char *key, bool required, sz_id *out, const char **code,
+		char *detail, size_t detail_size)
+{
+	json_t *v = json_object_get(o, key);
+	memset(out, 0, sizeof *out);
+	if (v == NULL) {
+		if (required)
+			FAIL("field_missing", "'%s' is required", key);
+		return 0;
+	}
+	if (!json_is_string(v))
+		FAIL("id_invalid", "'%s' must be a string (decimal or 0x-hex 128-bit id)", key);
+	if (sz_id_parse(json_string_value(v), json_string_length(v), out, 0))
+		FAIL("id_invalid", "'%s' is not a non-zero 128-bit id (decimal or 0x + hex)", key);
+	return 0;
+}
+
+static int get_u64_string(json_t *o, const char *key, uint64_t *out, const char **code,
+			  char *detail, size_t detail_size)
+{
+	json_t *v = json_object_get(o, key);
+	*out = 0;
+	if (v == NULL)
+		return 0;
+	if (!json_is_string(v) || sz_u64_parse(json_string_value(v), json_string_length(v), out))
+		FAIL("field_invalid", "'%s' must be a decimal string of a 64-bit number", key);
+	return 0;
+}
+
+static int get_uint(json_t *o, const char *key, uint64_t max, uint64_t *out, const char **code,
+		    char *detail, size_t detail_size)
+{
+	json_t *v = json_object_get(o, key);
+	*out = 0;
+	if (v == NULL)
+		return 0;
+	if (!json_is_integer(v) || json_integer_value(v) < 0 || (uint64_t)json_integer_value(v) > max)
+		FAIL("field_invalid", "'%s' must be an integer from 0 to %llu", key, (unsigned long long)max);
+	*out = (uint64_t)json_integer_value(v);
+	return 0;
+}
+
+static int get_currency(json_t *o, uint32_t *out, const char **code, char *detail, size_t detail_size)
+{
+	json_t *v = json_object_get(o, "currency");
+	if (v == NULL)
+		FAIL("field_missing", "'currency' is required");
+	if (!json_is_string(v) || sz_currency_parse(json_string_value(v), out))
+		FAIL("field_invalid", "'currency' must be three letters A-Z, e.g. \"CNY\"");
+	return 0;
+}
+
+static int get_flags(json_t *o, const char *const *names, size_t name_count, uint16_t *out,
+		     const char **code, char *detail, size_t detail_size)
+{
+	json_t *v = json_object_get(o, "flags");
+	*out = 0;
+	if (v == NULL)
+		return 0;
+	if (!json_is_array(v))
+		FAIL("field_invalid", "'flags' must be an array of names");
+	size_t i;
+	json_t *item;
+	json_array_foreach(v, i, item) {
+		size_t bit = name_count;
+		for (size_t n = 0; n < name_count && json_is_string(item); n++)
+			if (strcmp(json_string_value(item), names[n]) == 0)
+				bit = n;
+		if (bit == name_count)
+			FAIL("field_invalid", "flags[%zu] is not a known flag name", i);
+		*out |= (uint16_t)(1u << bit);
+	}
+	return 0;
+}
+
+/* Amount needs the currency's exponent: decode currency first. */
+int api_json_amount(json_t *o, uint32_t currency, bool required, uint64_t *out,
+		    const char **code, char *detail, size_t detail_size)
+{
+	json_t *v = json_object_get(o, "amount");
+	*out = 0;
+	if (v == NULL) {
+		if (required)
+			FAIL("field_missing", "'amount' is required");
+		return 0;
+	}
+	uint32_t exponent = sz_currency_exponent(currency);
+	if (!json_is_string(v) || sz_amount_parse(json_string_value(v), json_string_length(v), exponent, out))
+		FAIL("amount_invalid", "'amount' must be a decimal string with at most %u digits after the point, e.g. \"12.34\"",
+		     exponent);
+	return 0;
+}
+
+/* ---- records ----------------------------------------------------------- */
+
+int api_json_account(json_t *o, sz_account *out, const char **code, char *detail, size_t detail_size)
+{
+	static const char *const keys[] = { "id", "owner_id", "tenant_id", "currency", "kind", "flags", "user_data" };
+	memset(out, 0, sizeof *out);
+	if (!json_is_object(o))
+		FAIL("field_invalid", "an account must be a JSON object");
+	uint64_t v;
+	int rc;
+	if ((rc = check_keys(o, keys, sizeof keys / sizeof keys[0], code, detail, detail_size)) ||
+	    (rc = api_json_id(o, "id", true, &out->id, code, detail, detail_size)) ||
+	    (rc = api_json_id(o, "owner_id", false, &out->owner_id, code, detail, detail_size)) ||
+	    (rc = get_u64_string(o, "tenant_id", &out->tenant_id, code, detail, detail_size)) ||
+	    (rc = get_u64_string(o, "user_data", &out->user_data, code, detail, detail_size)) ||
+	    (rc = get_currency(o, &out->currency, code, detail, detail_size)) ||
+	    (rc = get_flags(o, account_flag_names, 3, &out->flags, code, detail, detail_size)))
+		return rc;
+	json_t *kind = json_object_get(o, "kind");
+	v = KIND_COUNT;
+	for (size_t i = 0; i < KIND_COUNT && json_is_string(kind); i++)
+		if (strcmp(json_string_value(kind), kind_names[i]) == 0)
+			v = i;
+	if (kind != NULL && v == KIND_COUNT)
+		FAIL("field_invalid", "'kind' must be one of general, reserve, bank_deposit, wallet, merchant, escrow, loan, suspense");
+	out->kind = kind == NULL ? SZ_KIND_GENERAL : (uint16_t)v;
+	return 0;
+}
+
+int api_json_transfer(json_t *o, sz_transfer *out, const char **code, char *detail, size_t detail_size)
+{
+	static const char *const keys[] = { "id", "debit_account_id", "credit_account_id", "amount", "currency",
+					    "code", "user_ref", "pending", "timeout_s" };
+	memset(out, 0, sizeof *out);
+	if (!json_is_object(o))
+		FAIL("field_invalid", "a transfer must be a JSON object");
+	uint64_t v;
+	int rc;
+	if ((rc = check_keys(o, keys, sizeof keys / sizeof keys[0], code, detail, detail_size)) ||
+	    (rc = api_json_id(o, "id", true, &out->id, code, detail, detail_size)) ||
+	    (rc = api_json_id(o, "debit_account_id", true, &out->debit_account_id, code, detail, detail_size)) ||
+	    (rc = api_json_id(o, "credit_account_id", true, &out->credit_account_id, code, detail, detail_size)) ||
+	    (rc = api_json_id(o, "user_ref", false, &out->user_ref, code, detail, detail_size)) ||
+	    (rc = get_currency(o, &out->currency, code, detail, detail_size)) ||
+	    (rc = api_json_amount(o, out->currency, true, &out->amount, code, detail, detail_size)) ||
+	    (rc = get_uint(o, "code", UINT16_MAX, &v, code, detail, detail_size)))
+		return rc;
+	out->code = (uint16_t)v;
+	if ((rc = get_uint(o, "timeout_s", UINT32_MAX, &v, code, detail, detail_size)))
+		return rc;
+	out->timeout_s = (uint32_t)v;
+	json_t *pending = json_object_get(o, "pending");
+	if (pending != NULL && !json_is_boolean(pending))
+		FAIL("field_invalid", "'pending' must be true or false");
+	if (json_is_true(pending))
+		out->flags |= SZ_TRANSFER_PENDING;
+	return 0;
+}
+
+/* ---- encoding ---------------------------------------------------------- */
+
+json_t *api_json_string_id(sz_id id)
+{
+	char text[SZ_ID_TEXT_SIZE];
+	sz_id_format(id, text);
+	return json_string(text);
+}
+
+json_t *api_json_string_u64(uint64_t v)
+{
+	char text[24];
+	snprintf(text, sizeof text, "%llu", (unsigned long long)v);
+	return json_string(text);
+}
+
+static json_t *amount_string(uint64_t minor, uint32_t currency)
+{
+	char text[SZ_AMOUNT_TEXT_SIZE];
+	sz_amount_format(minor, sz_currency_exponent(currency), text);
+	return json_string(text);
+}
+
+static json_t *flag_names(uint16_t flags, const char *const *names, size_t count)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < count; i++)
+		if (flags & (1u << i))
+			json_array_append_new(a, json_string(names[i]));
+	return a;
+}
+
+json_t *api_json_from_account(const sz_account *a)
+{
+	char currency[4];
+	sz_currency_format(a->currency, currency);
+	json_t *o = json_object();
+	json_object_set_new(o, "id", api_json_string_id(a->id));
+	json_object_set_new(o, "owner_id", api_json_string_id(a->owner_id));
+	json_object_set_new(o, "tenant_id", api_json_string_u64(a->tenant_id));
+	json_object_set_new(o, "currency", json_string(currency));
+	json_object_set_new(o, "kind", json_string(a->kind < KIND_COUNT ? kind_names[a->kind] : "unknown"));
+	json_object_set_new(o, "flags", flag_names(a->flags, account_flag_names, 4));
+	json_object_set_new(o, "debits_pending", amount_string(a->debits_pending, a->currency));
+	json_object_set_new(o, "debits_posted", amount_string(a->debits_posted, a->currency));
+	json_object_set_new(o, "credits_pending", amount_string(a->credits_pending, a->currency));
+	json_object_set_new(o, "credits_posted", amount_string(a->credits_posted, a->currency));
+	json_object_set_new(o, "user_data", api_json_string_u64(a->user_data));
+	json_object_set_new(o, "timestamp_ns", api_json_string_u64(a->timestamp));
+	return o;
+}
+
+json_t *api_json_from_transfer(const sz_transfer *t, int status)
+{
+	char currency[4];
+	sz_currency_format(t->currency, currency);
+	json_t *o = json_object();
+	json_object_set_new(o, "id", api_json_string_id(t->id));
+	json_object_set_new(o, "debit_account_id", api_json_string_id(t->debit_account_id));
+	json_object_set_new(o, "credit_account_id", api_json_string_id(t->credit_account_id));
+	json_object_set_new(o, "amount", amount_string(t->amount, t->currency));
+	json_object_set_new(o, "currency", json_string(currency));
+	json_object_set_new(o, "code", json_integer(t->code));
+	if (!sz_id_is_zero(t->user_ref))
+		json_object_set_new(o, "user_ref", api_json_string_id(t->user_ref));
+	if (!sz_id_is_zero(t->pending_id))
+		json_object_set_new(o, "pending_id", api_json_string_id(t->pending_id));
+	if (t->timeout_s)
+		json_object_set_new(o, "timeout_s", json_integer(t->timeout_s));
+	json_object_set_new(o, "flags", flag_names(t->flags, transfer_flag_names, 4));
+	if (status >= 0)
+		json_object_set_new(o, "status", json_string(api_transfer_status_name(status)));
+	if (t->timestamp)
+		json_object_set_new(o, "timestamp_ns", api_json_string_u64(t->timestamp));
+	return o;
+}

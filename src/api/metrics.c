@@ -1,0 +1,202 @@
+/*
+ * metrics.c — counters and histograms of the API, Prometheus text format.
+ * See metrics.h. Latency buckets span 50 µs to 2.5 s: group commit puts a
+ * durable request at one to two fsyncs (~0.1-5 ms on SSDs).
+ */
+#include "api/metrics.h"
+#include "api/api.h"
+#include "core/assert.h"
+#include "core/errors.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const unsigned statuses[] = { 200, 201, 204, 304, 400, 401, 403, 404, 405, 409, 413, 415, 422, 500, 503, 507, 0 };
+#define STATUS_COUNT (sizeof statuses / sizeof statuses[0]) /* last = other */
+
+static const double latency_bounds_s[] = { 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
+					   0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5 };
+#define LATENCY_BUCKET_COUNT (sizeof latency_bounds_s / sizeof latency_bounds_s[0])
+
+static const uint32_t batch_bounds[] = { 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8190 };
+#define BATCH_BUCKET_COUNT (sizeof batch_bounds / sizeof batch_bounds[0])
+
+struct route_metrics {
+	uint64_t by_status[STATUS_COUNT];
+	uint64_t latency[LATENCY_BUCKET_COUNT + 1]; /* last = +Inf */
+	uint64_t latency_ns_sum;
+	uint64_t count;
+};
+
+struct api_metrics {
+	uint32_t route_count;            /* + 1 slot for unmatched */
+	struct route_metrics *routes;
+	uint64_t batch[BATCH_BUCKET_COUNT + 1];
+	uint64_t batch_records_sum;
+	uint64_t batch_count;
+	uint64_t requests_total;
+};
+
+int api_metrics_init(struct api_metrics **out, uint32_t route_count)
+{
+	struct api_metrics *m = calloc(1, sizeof *m);
+	if (m == NULL)
+		return SZ_ENOMEM;
+	m->route_count = route_count + 1;
+	m->routes = calloc(m->route_count, sizeof *m->routes);
+	if (m->routes == NULL) {
+		free(m);
+		return SZ_ENOMEM;
+	}
+	*out = m;
+	return 0;
+}
+
+void api_metrics_free(struct api_metrics *m)
+{
+	if (m == NULL)
+		return;
+	free(m->routes);
+	free(m);
+}
+
+void api_metrics_request(struct api_metrics *m, int route_index, unsigned status, uint64_t duration_ns)
+{
+	SZ_ASSERT(route_index >= -1);
+	uint32_t index = route_index < 0 ? m->route_count - 1 : (uint32_t)route_index;
+	SZ_ASSERT(index < m->route_count);
+	struct route_metrics *r = &m->routes[index];
+	size_t s = 0;
+	while (s + 1 < STATUS_COUNT && statuses[s] != status)
+		s++;
+	r->by_status[s]++;
+	size_t b = 0;
+	double seconds = (double)duration_ns / 1e9;
+	while (b < LATENCY_BUCKET_COUNT && seconds > latency_bounds_s[b])
+		b++;
+	r->latency[b]++;
+	r->latency_ns_sum += duration_ns;
+	r->count++;
+	m->requests_total++;
+}
+
+void api_metrics_batch(struct api_metrics *m, uint32_t record_count)
+{
+	size_t b = 0;
+	while (b < BATCH_BUCKET_COUNT && record_count > batch_bounds[b])
+		b++;
+	m->batch[b]++;
+	m->batch_records_sum += record_count;
+	m->batch_count++;
+}
+
+uint64_t api_metrics_requests_total(const struct api_metrics *m) { return m->requests_total; }
+
+static const char *route_label(uint32_t index)
+{
+	return index < api_route_count ? api_routes[index].path : "unmatched";
+}
+
+static const char *route_method(uint32_t index)
+{
+	return index < api_route_count ? api_routes[index].method : "";
+}
+
+static void render_requests(FILE *f, const struct api_metrics *m)
+{
+	fprintf(f, "# HELP szfin_http_requests_total HTTP requests by route and status.\n"
+		   "# TYPE szfin_http_requests_total counter\n");
+	for (uint32_t i = 0; i < m->route_count; i++)
+		for (size_t s = 0; s < STATUS_COUNT; s++)
+			if (m->routes[i].by_status[s])
+				fprintf(f, "szfin_http_requests_total{method=\"%s\",route=\"%s\",status=\"%s%u\"} %llu\n",
+					route_method(i), route_label(i), statuses[s] ? "" : "other", statuses[s] ? statuses[s] : 0,
+					(unsigned long long)m->routes[i].by_status[s]);
+	fprintf(f, "# HELP szfin_http_request_duration_seconds Time from first byte to answer queued.\n"
+		   "# TYPE szfin_http_request_duration_seconds histogram\n");
+	for (uint32_t i = 0; i < m->route_count; i++) {
+		const struct route_metrics *r = &m->routes[i];
+		if (r->count == 0)
+			continue;
+		uint64_t cumulative = 0;
+		for (size_t b = 0; b <= LATENCY_BUCKET_COUNT; b++) {
+			cumulative += r->latency[b];
+			char le[32];
+			if (b < LATENCY_BUCKET_COUNT)
+				snprintf(le, sizeof le, "%g", latency_bounds_s[b]);
+			else
+				snprintf(le, sizeof le, "+Inf");
+			fprintf(f, "szfin_http_request_duration_seconds_bucket{method=\"%s\",route=\"%s\",le=\"%s\"} %llu\n",
+				route_method(i), route_label(i), le, (unsigned long long)cumulative);
+		}
+		fprintf(f, "szfin_http_request_duration_seconds_sum{method=\"%s\",route=\"%s\"} %.9f\n",
+			route_method(i), route_label(i), (double)r->latency_ns_sum / 1e9);
+		fprintf(f, "szfin_http_request_duration_seconds_count{method=\"%s\",route=\"%s\"} %llu\n",
+			route_method(i), route_label(i), (unsigned long long)r->count);
+	}
+}
+
+static void render_batches(FILE *f, const struct api_metrics *m)
+{
+	fprintf(f, "# HELP szfin_batch_request_records Records per batch request (JSON and binary).\n"
+		   "# TYPE szfin_batch_request_records histogram\n");
+	uint64_t cumulative = 0;
+	for (size_t b = 0; b <= BATCH_BUCKET_COUNT; b++) {
+		cumulative += m->batch[b];
+		if (b < BATCH_BUCKET_COUNT)
+			fprintf(f, "szfin_batch_request_records_bucket{le=\"%u\"} %llu\n", batch_bounds[b],
+				(unsigned long long)cumulative);
+		else
+			fprintf(f, "szfin_batch_request_records_bucket{le=\"+Inf\"} %llu\n", (unsigned long long)cumulative);
+	}
+	fprintf(f, "szfin_batch_request_records_sum %llu\nszfin_batch_request_records_count %llu\n",
+		(unsigned long long)m->batch_records_sum, (unsigned long long)m->batch_count);
+}
+
+static void render_engine(FILE *f, const struct api_server *s)
+{
+	struct sz_engine_stats st;
+	sz_engine_stats(s->engine, &st);
+	const struct ledger *l = &sz_engine_state(s->engine)->ledger;
+	fprintf(f, "# HELP szfin_fsync_seconds Log fdatasync latency.\n# TYPE szfin_fsync_seconds summary\n"
+		   "szfin_fsync_seconds_sum %.9f\nszfin_fsync_seconds_count %llu\n"
+		   "# HELP szfin_fsync_last_seconds Latency of the last fdatasync.\n# TYPE szfin_fsync_last_seconds gauge\n"
+		   "szfin_fsync_last_seconds %.9f\n",
+		(double)st.fsync_ns_total / 1e9, (unsigned long long)st.fsync_count, (double)st.fsync_ns_last / 1e9);
+	fprintf(f, "# HELP szfin_engine_batches_total Batches applied (group commits).\n# TYPE szfin_engine_batches_total counter\n"
+		   "szfin_engine_batches_total %llu\n"
+		   "# HELP szfin_engine_commands_total Commands applied.\n# TYPE szfin_engine_commands_total counter\n"
+		   "szfin_engine_commands_total %llu\n"
+		   "# HELP szfin_engine_sequence Last applied batch sequence.\n# TYPE szfin_engine_sequence gauge\n"
+		   "szfin_engine_sequence %llu\n",
+		(unsigned long long)st.batches_applied, (unsigned long long)st.commands_applied,
+		(unsigned long long)st.sequence);
+	fprintf(f, "# HELP szfin_accounts Accounts in the ledger.\n# TYPE szfin_accounts gauge\nszfin_accounts %u\n"
+		   "# HELP szfin_transfers Transfers retained in the ledger.\n# TYPE szfin_transfers gauge\nszfin_transfers %u\n"
+		   "# HELP szfin_transfers_posted_total Transfers applied.\n# TYPE szfin_transfers_posted_total counter\n"
+		   "szfin_transfers_posted_total %llu\n"
+		   "# HELP szfin_pending_transfers Open pending transfers.\n# TYPE szfin_pending_transfers gauge\n"
+		   "szfin_pending_transfers %u\n",
+		l->account_count, l->slot_count, (unsigned long long)l->transfers_posted_count, l->pending_count);
+	fprintf(f, "# HELP szfin_http_suspended_requests Requests waiting for their batch to be durable.\n"
+		   "# TYPE szfin_http_suspended_requests gauge\nszfin_http_suspended_requests %u\n"
+		   "# HELP szfin_up_seconds Seconds since start.\n# TYPE szfin_up_seconds gauge\nszfin_up_seconds %.3f\n",
+		s->waiting_count, (double)(api_now_ns() - s->start_ns) / 1e9);
+}
+
+char *api_metrics_render(const struct api_server *s, size_t *size)
+{
+	char *text = NULL;
+	FILE *f = open_memstream(&text, size);
+	if (f == NULL)
+		return NULL;
+	render_requests(f, s->metrics);
+	render_batches(f, s->metrics);
+	render_engine(f, s);
+	if (fclose(f) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}

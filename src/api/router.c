@@ -1,0 +1,108 @@
+/*
+ * router.c — the one route table: every route's method, path, required roles,
+ * body kind and handler, and the matcher.
+ *
+ * The table is the single source of truth for authorisation: http.c checks a
+ * caller's role against `roles` before any handler runs, and the e2e test
+ * walks every route with every role. docs/openapi.yaml must list exactly
+ * these routes (tests/e2e/test_api_openapi.py checks both directions).
+ * Handlers then apply tenant scope (scope.c) to the records they touch.
+ */
+#include "api/api.h"
+#include "core/assert.h"
+
+#include <string.h>
+
+#define CB API_ROLE_BIT(API_ROLE_CENTRAL_BANK)
+#define OP API_ROLE_BIT(API_ROLE_OPERATOR)
+#define ME API_ROLE_BIT(API_ROLE_MERCHANT)
+#define RG API_ROLE_BIT(API_ROLE_REGULATOR)
+#define AU API_ROLE_BIT(API_ROLE_AUDITOR)
+#define AD API_ROLE_BIT(API_ROLE_ADMIN)
+#define READERS (CB | OP | ME | RG | AU | AD)
+#define PUBLIC 0u
+
+const struct api_route api_routes[] = {
+	/* accounts */
+	{ "POST", "/v1/accounts", CB | OP, API_BODY_JSON, api_handle_account_create, "create an account" },
+	{ "GET", "/v1/accounts", READERS, API_BODY_NONE, api_handle_account_list, "list accounts of an owner" },
+	{ "GET", "/v1/accounts/{id}", READERS, API_BODY_NONE, api_handle_account_get, "get an account" },
+	{ "GET", "/v1/accounts/{id}/transfers", READERS, API_BODY_NONE, api_handle_account_history,
+	  "an account's transfers, newest first, with a cursor" },
+	{ "POST", "/v1/accounts/{id}/freeze", CB | OP, API_BODY_NONE, api_handle_account_freeze, "freeze an account" },
+	{ "POST", "/v1/accounts/{id}/unfreeze", CB | OP, API_BODY_NONE, api_handle_account_unfreeze, "unfreeze an account" },
+	{ "POST", "/v1/accounts/{id}/close", CB | OP, API_BODY_NONE, api_handle_account_close, "close an account with zero balances" },
+	/* transfers */
+	{ "POST", "/v1/transfers", CB | OP | ME, API_BODY_JSON, api_handle_transfer_create, "create a transfer (single or pending)" },
+	{ "POST", "/v1/transfers/batch", CB | OP | ME, API_BODY_JSON, api_handle_transfer_batch,
+	  "create transfers together, optionally linked (all or nothing)" },
+	{ "GET", "/v1/transfers/{id}", READERS, API_BODY_NONE, api_handle_transfer_get, "get a transfer" },
+	{ "POST", "/v1/transfers/{id}/post", CB | OP | ME, API_BODY_JSON, api_handle_transfer_post, "post a pending transfer" },
+	{ "POST", "/v1/transfers/{id}/void", CB | OP | ME, API_BODY_JSON, api_handle_transfer_void, "void a pending transfer" },
+	/* binary batches */
+	{ "POST", "/v1/binary/transfers", CB | OP, API_BODY_BINARY, api_handle_binary_transfers,
+	  "create up to 8190 transfers from 128-byte records" },
+	{ "POST", "/v1/binary/accounts", CB | OP, API_BODY_BINARY, api_handle_binary_accounts,
+	  "create up to 8190 accounts from 128-byte records" },
+	/* tokens */
+	{ "POST", "/v1/tokens", AD, API_BODY_JSON, api_handle_token_create, "create a token" },
+	{ "GET", "/v1/tokens", AD, API_BODY_NONE, api_handle_token_list, "list tokens" },
+	{ "DELETE", "/v1/tokens/{id}", AD, API_BODY_NONE, api_handle_token_revoke, "revoke a token" },
+	{ "PUT", "/v1/tokens/{id}/role", AD, API_BODY_JSON, api_handle_token_role, "change a token's role and scope" },
+	{ "GET", "/v1/whoami", READERS, API_BODY_NONE, api_handle_whoami, "the caller's role and scope" },
+	/* operations */
+	{ "GET", "/v1/status", PUBLIC, API_BODY_NONE, api_handle_status, "live figures for the front page" },
+	{ "GET", "/healthz", PUBLIC, API_BODY_NONE, api_handle_healthz, "liveness" },
+	{ "GET", "/readyz", PUBLIC, API_BODY_NONE, api_handle_readyz, "readiness" },
+	{ "GET", "/metrics", PUBLIC, API_BODY_NONE, api_handle_metrics, "Prometheus metrics" },
+	{ "GET", "/openapi.yaml", PUBLIC, API_BODY_NONE, api_handle_openapi, "the OpenAPI description" },
+	{ "GET", "/", PUBLIC, API_BODY_NONE, api_handle_static, "front page" },
+	{ "GET", "/docs", PUBLIC, API_BODY_NONE, api_handle_static, "rendered API reference" },
+	{ "GET", "/web/{file}", PUBLIC, API_BODY_NONE, api_handle_static, "static files of the web page" },
+};
+const uint32_t api_route_count = sizeof api_routes / sizeof api_routes[0];
+
+/* Match one pattern against path; fills params on success. */
+static bool path_match(const char *pattern, const char *path, char params[][SZ_API_PARAM_SIZE_MAX],
+		       uint32_t *param_count)
+{
+	uint32_t count = 0;
+	while (*pattern && *path) {
+		if (*pattern == '{') {
+			const char *close = strchr(pattern, '}');
+			SZ_ASSERT(close != NULL);
+			size_t n = strcspn(path, "/");
+			if (n == 0 || n >= SZ_API_PARAM_SIZE_MAX || count == SZ_API_PATH_PARAM_COUNT_MAX)
+				return false;
+			memcpy(params[count], path, n);
+			params[count][n] = '\0';
+			count++;
+			pattern = close + 1;
+			path += n;
+			continue;
+		}
+		if (*pattern != *path)
+			return false;
+		pattern++;
+		path++;
+	}
+	if (*pattern != '\0' || *path != '\0')
+		return false;
+	*param_count = count;
+	return true;
+}
+
+int api_route_match(const char *method, const char *path, char params[][SZ_API_PARAM_SIZE_MAX],
+		    uint32_t *param_count)
+{
+	bool path_seen = false;
+	for (uint32_t i = 0; i < api_route_count; i++) {
+		if (!path_match(api_routes[i].path, path, params, param_count))
+			continue;
+		if (strcmp(api_routes[i].method, method) == 0 ||
+		    (strcmp(method, "HEAD") == 0 && strcmp(api_routes[i].method, "GET") == 0))
+			return (int)i;
+		path_seen = true;
+	}
+	return path_seen ? -2 : -1;
+}

@@ -1,0 +1,38 @@
+/*
+ * client.h — the HTTP client shared by the szfin client subcommands and load.
+ *
+ * Owns: where the server is (--url, SZFIN_URL, default http://127.0.0.1:8080),
+ * where the token comes from (SZFIN_TOKEN, else the file named by
+ * --token-file or SZFIN_TOKEN_FILE, else ./data/admin.token if readable;
+ * never a token on the command line), one request over libcurl, and
+ * printing answers for people or as JSON.
+ */
+#ifndef SZ_CLI_CLIENT_H
+#define SZ_CLI_CLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct client {
+	char url[256];
+	char token[128];
+	bool json;       /* --json: print the server's JSON as is */
+};
+
+struct client_answer {
+	long status;
+	char *body;      /* NUL-terminated, caller frees */
+	size_t size;
+	char content_type[96];
+};
+
+/* Take the common options (--url, --token-file, --json) out of argv,
+ * compacting it; returns the new argc or -1 after printing an error. */
+int client_init(struct client *c, int argc, char **argv);
+/* One request; body may be NULL. 0, or -1 on a transport failure. */
+int client_request(const struct client *c, const char *method, const char *path, const char *content_type,
+		   const void *body, size_t size, struct client_answer *out);
+/* Print an answer (human or JSON); returns the exit code (0 for 2xx, 1 otherwise). */
+int client_print(const struct client *c, const struct client_answer *a);
+
+#endif

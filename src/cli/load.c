@@ -1,0 +1,391 @@
+/*
+ * load.c — `szfin load`: HTTP load against a running server, then
+ * throughput and latency percentiles.
+ *
+ * Modes: single durable JSON transfers at a given concurrency (one
+ * keep-alive connection per concurrent client, one request in flight on
+ * each), or binary batches of up to 8190 transfers. It first creates its
+ * own accounts (binary endpoint) under a random id prefix, so runs never
+ * collide; an admin token is swapped for a fresh central_bank token.
+ * The client is a small epoll loop over raw sockets with preformatted
+ * requests, so that it costs the server's CPU as little as possible.
+ */
+#include "cli/cli.h"
+#include "cli/client.h"
+#include "szfin/szfin.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <jansson.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define LOAD_CONCURRENCY_MAX 1024
+#define LOAD_BATCH_MAX 8190u
+#define LOAD_RESPONSE_SIZE_MAX 65536u
+
+struct load_opts {
+	uint32_t concurrency;
+	uint32_t seconds;
+	uint32_t accounts;
+	uint32_t batch;        /* 0 = JSON single transfers */
+	bool quiet;
+};
+
+struct conn {
+	int fd;
+	char *request;
+	size_t request_size, sent;
+	char response[LOAD_RESPONSE_SIZE_MAX];
+	size_t received;
+	uint64_t start_ns;
+};
+
+struct run {
+	struct load_opts o;
+	struct client c;
+	struct sockaddr_in addr;
+	uint64_t prefix;          /* id hi word of this run */
+	uint64_t next_transfer;
+	uint64_t *latencies_ns;
+	size_t latency_count, latency_capacity;
+	uint64_t ok, failed, transfers;
+	uint8_t *batch_body;
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static sz_id account_id(const struct run *r, uint32_t index) { return sz_id_make(r->prefix, 1000000000ull + index); }
+
+static int parse_url(struct run *r)
+{
+	char host[128];
+	unsigned port = 80;
+	if (sscanf(r->c.url, "http://%127[^:/]:%u", host, &port) < 1) {
+		fprintf(stderr, "szfin load: only http://host:port URLs (%s)\n", r->c.url);
+		return -1;
+	}
+	if (strcmp(host, "localhost") == 0)
+		snprintf(host, sizeof host, "127.0.0.1");
+	r->addr.sin_family = AF_INET;
+	r->addr.sin_port = htons((uint16_t)port);
+	return inet_pton(AF_INET, host, &r->addr.sin_addr) == 1 ? 0 : -1;
+}
+
+/* Swap an admin token for a central bank token, made for this run. */
+static int ensure_mover_token(struct run *r)
+{
+	struct client_answer a;
+	if (client_request(&r->c, "GET", "/v1/whoami", NULL, NULL, 0, &a) || a.status != 200) {
+		fprintf(stderr, "szfin load: whoami failed (%ld): set SZFIN_TOKEN or SZFIN_TOKEN_FILE\n", a.status);
+		free(a.body);
+		return -1;
+	}
+	json_t *me = json_loads(a.body, 0, NULL);
+	free(a.body);
+	const char *role = json_string_value(json_object_get(me, "role"));
+	bool admin = role && strcmp(role, "admin") == 0;
+	json_decref(me);
+	if (!admin)
+		return 0;
+	const char *body = "{\"role\":\"central_bank\",\"name\":\"szfin load\"}";
+	if (client_request(&r->c, "POST", "/v1/tokens", "application/json", body, strlen(body), &a) || a.status != 201) {
+		fprintf(stderr, "szfin load: cannot create a load token (%ld)\n", a.status);
+		free(a.body);
+		return -1;
+	}
+	json_t *t = json_loads(a.body, 0, NULL);
+	free(a.body);
+	snprintf(r->c.token, sizeof r->c.token, "%s", json_string_value(json_object_get(t, "token")));
+	json_decref(t);
+	return 0;
+}
+
+static int create_accounts(struct run *r)
+{
+	for (uint32_t first = 0; first < r->o.accounts; first += LOAD_BATCH_MAX) {
+		uint32_t count = r->o.accounts - first < LOAD_BATCH_MAX ? r->o.accounts - first : LOAD_BATCH_MAX;
+		sz_account *accounts = calloc(count, sizeof *accounts);
+		for (uint32_t i = 0; i < count; i++) {
+			accounts[i].id = account_id(r, first + i);
+			accounts[i].owner_id = sz_id_make(r->prefix, 7);
+			accounts[i].currency = sz_currency_code("CNY");
+			accounts[i].kind = SZ_KIND_WALLET;
+		}
+		struct client_answer a;
+		int rc = client_request(&r->c, "POST", "/v1/binary/accounts", "application/octet-stream", accounts,
+					count * sizeof *accounts, &a);
+		free(accounts);
+		bool ok = rc == 0 && a.status == 200 && a.size == count * 4u;
+		for (uint32_t i = 0; ok && i < count; i++)
+			ok = ((const uint32_t *)(const void *)a.body)[i] == 0;
+		if (!ok) {
+			fprintf(stderr, "szfin load: creating accounts failed (%ld): %.200s\n", a.status, a.body);
+			free(a.body);
+			return -1;
+		}
+		free(a.body);
+	}
+	return 0;
+}
+
+static sz_transfer next_transfer(struct run *r)
+{
+	sz_transfer t;
+	memset(&t, 0, sizeof t);
+	uint64_t n = r->next_transfer++;
+	uint32_t debit = (uint32_t)(n % r->o.accounts);
+	uint32_t credit = (uint32_t)((n * 7 + 1 + n / r->o.accounts) % r->o.accounts);
+	if (credit == debit)
+		credit = (credit + 1) % r->o.accounts;
+	t.id = sz_id_make(r->prefix, 1 + n);
+	t.debit_account_id = account_id(r, debit);
+	t.credit_account_id = account_id(r, credit);
+	t.amount = 1;
+	t.currency = sz_currency_code("CNY");
+	t.code = 1;
+	return t;
+}
+
+static void id_text(sz_id id, char *out, size_t size)
+{
+	snprintf(out, size, "0x%016llx%016llx", (unsigned long long)id.hi, (unsigned long long)id.lo);
+}
+
+/* Fill c->request with the next request. */
+static void request_prepare(struct run *r, struct conn *c)
+{
+	char head[512];
+	if (r->o.batch == 0) {
+		sz_transfer t = next_transfer(r);
+		char id[40], from[40], to[40], body[400];
+		id_text(t.id, id, sizeof id);
+		id_text(t.debit_account_id, from, sizeof from);
+		id_text(t.credit_account_id, to, sizeof to);
+		int n = snprintf(body, sizeof body,
+				 "{\"id\":\"%s\",\"debit_account_id\":\"%s\",\"credit_account_id\":\"%s\","
+				 "\"amount\":\"0.01\",\"currency\":\"CNY\",\"code\":1}", id, from, to);
+		int h = snprintf(head, sizeof head,
+				 "POST /v1/transfers HTTP/1.1\r\nHost: szfin\r\nAuthorization: Bearer %s\r\n"
+				 "Content-Type: application/json\r\nContent-Length: %d\r\n\r\n", r->c.token, n);
+		c->request_size = (size_t)h + (size_t)n;
+		memcpy(c->request, head, (size_t)h);
+		memcpy(c->request + h, body, (size_t)n);
+	} else {
+		for (uint32_t i = 0; i < r->o.batch; i++) {
+			sz_transfer t = next_transfer(r);
+			memcpy(r->batch_body + (size_t)i * sizeof t, &t, sizeof t);
+		}
+		size_t size = (size_t)r->o.batch * sizeof(sz_transfer);
+		int h = snprintf(head, sizeof head,
+				 "POST /v1/binary/transfers HTTP/1.1\r\nHost: szfin\r\nAuthorization: Bearer %s\r\n"
+				 "Content-Type: application/octet-stream\r\nContent-Length: %zu\r\n\r\n", r->c.token, size);
+		memcpy(c->request, head, (size_t)h);
+		memcpy(c->request + h, r->batch_body, size);
+		c->request_size = (size_t)h + size;
+	}
+	c->sent = 0;
+	c->received = 0;
+	c->start_ns = now_ns();
+}
+
+/* 1 if a whole response is in c->response (status into *status). */
+static int response_complete(struct conn *c, int *status)
+{
+	c->response[c->received < LOAD_RESPONSE_SIZE_MAX ? c->received : LOAD_RESPONSE_SIZE_MAX - 1] = '\0';
+	char *end = strstr(c->response, "\r\n\r\n");
+	if (end == NULL)
+		return 0;
+	char *cl = strcasestr(c->response, "content-length:");
+	size_t length = cl && cl < end ? strtoul(cl + 15, NULL, 10) : 0;
+	if (c->received < (size_t)(end + 4 - c->response) + length)
+		return 0;
+	*status = atoi(c->response + 9);
+	return 1;
+}
+
+static void record(struct run *r, uint64_t latency_ns)
+{
+	if (r->latency_count == r->latency_capacity) {
+		r->latency_capacity = r->latency_capacity ? r->latency_capacity * 2 : 1 << 16;
+		r->latencies_ns = realloc(r->latencies_ns, r->latency_capacity * sizeof *r->latencies_ns);
+	}
+	r->latencies_ns[r->latency_count++] = latency_ns;
+}
+
+static int conn_open(struct run *r, struct conn *c, int epfd)
+{
+	c->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int one = 1;
+	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	if (connect(c->fd, (struct sockaddr *)&r->addr, sizeof r->addr) != 0) {
+		fprintf(stderr, "szfin load: connect: %s\n", strerror(errno));
+		return -1;
+	}
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = c };
+	return epoll_ctl(epfd, EPOLL_CTL_ADD, c->fd, &ev);
+}
+
+static int conn_send(struct conn *c)
+{
+	while (c->sent < c->request_size) {
+		ssize_t n = send(c->fd, c->request + c->sent, c->request_size - c->sent, MSG_NOSIGNAL);
+		if (n <= 0)
+			return -1;
+		c->sent += (size_t)n;
+	}
+	return 0;
+}
+
+static int drive(struct run *r)
+{
+	int epfd = epoll_create1(EPOLL_CLOEXEC);
+	size_t request_max = 1024 + (size_t)(r->o.batch ? r->o.batch : 1) * sizeof(sz_transfer);
+	struct conn *conns = calloc(r->o.concurrency, sizeof *conns);
+	for (uint32_t i = 0; i < r->o.concurrency; i++) {
+		conns[i].request = malloc(request_max);
+		if (conn_open(r, &conns[i], epfd))
+			return -1;
+		request_prepare(r, &conns[i]);
+		if (conn_send(&conns[i]))
+			return -1;
+	}
+	uint64_t end_ns = now_ns() + (uint64_t)r->o.seconds * 1000000000ull;
+	struct epoll_event events[256];
+	while (now_ns() < end_ns) {
+		int n = epoll_wait(epfd, events, 256, 100);
+		for (int i = 0; i < n; i++) {
+			struct conn *c = events[i].data.ptr;
+			ssize_t got = recv(c->fd, c->response + c->received, LOAD_RESPONSE_SIZE_MAX - 1 - c->received, 0);
+			if (got <= 0) {
+				fprintf(stderr, "szfin load: connection closed by the server\n");
+				return -1;
+			}
+			c->received += (size_t)got;
+			int status = 0;
+			if (!response_complete(c, &status))
+				continue;
+			record(r, now_ns() - c->start_ns);
+			if (status == 200 || status == 201) {
+				r->ok++;
+				r->transfers += r->o.batch ? r->o.batch : 1;
+			} else {
+				r->failed++;
+			}
+			request_prepare(r, c);
+			if (conn_send(c))
+				return -1;
+		}
+	}
+	for (uint32_t i = 0; i < r->o.concurrency; i++) {
+		close(conns[i].fd);
+		free(conns[i].request);
+	}
+	free(conns);
+	close(epfd);
+	return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static double percentile_ms(const struct run *r, double p)
+{
+	if (r->latency_count == 0)
+		return 0;
+	size_t index = (size_t)(p * (double)(r->latency_count - 1));
+	return (double)r->latencies_ns[index] / 1e6;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: szfin load [--url URL] [--concurrency N] [--seconds S] [--accounts N] [--batch N] [--json]\n"
+			"  single JSON transfers at concurrency N (default 16) for S seconds (default 10);\n"
+			"  --batch N sends binary batches of N transfers (1..8190) instead.\n"
+			"  The token comes from SZFIN_TOKEN / SZFIN_TOKEN_FILE / data/admin.token.\n");
+}
+
+static int parse_opts(struct load_opts *o, int argc, char **argv)
+{
+	*o = (struct load_opts){ .concurrency = 16, .seconds = 10, .accounts = 10000, .batch = 0 };
+	for (int i = 1; i < argc; i++) {
+		if (i + 1 >= argc) {
+			usage();
+			return -1;
+		}
+		unsigned long v = strtoul(argv[i + 1], NULL, 10);
+		if (strcmp(argv[i], "--concurrency") == 0 && v >= 1 && v <= LOAD_CONCURRENCY_MAX)
+			o->concurrency = (uint32_t)v;
+		else if (strcmp(argv[i], "--seconds") == 0 && v >= 1)
+			o->seconds = (uint32_t)v;
+		else if (strcmp(argv[i], "--accounts") == 0 && v >= 2)
+			o->accounts = (uint32_t)v;
+		else if (strcmp(argv[i], "--batch") == 0 && v >= 1 && v <= LOAD_BATCH_MAX)
+			o->batch = (uint32_t)v;
+		else {
+			usage();
+			return -1;
+		}
+		i++;
+	}
+	return 0;
+}
+
+int load_main(int argc, char **argv)
+{
+	static struct run run;
+	struct run *r = &run;
+	argc = client_init(&r->c, argc, argv);
+	if (argc < 0 || (argc > 1 && strcmp(argv[1], "--help") == 0)) {
+		usage();
+		return argc < 0 ? 2 : 0;
+	}
+	if (parse_opts(&r->o, argc, argv) || parse_url(r))
+		return 2;
+	if (sodium_init() < 0)
+		return 1;
+	randombytes_buf(&r->prefix, sizeof r->prefix);
+	r->prefix = (r->prefix | 1) & 0x7fffffffffffffffull;
+	r->batch_body = malloc((size_t)LOAD_BATCH_MAX * sizeof(sz_transfer));
+	if (ensure_mover_token(r) || create_accounts(r))
+		return 1;
+	uint64_t t0 = now_ns();
+	if (drive(r))
+		return 1;
+	double seconds = (double)(now_ns() - t0) / 1e9;
+	qsort(r->latencies_ns, r->latency_count, sizeof *r->latencies_ns, cmp_u64);
+	const char *mode = r->o.batch ? "binary" : "json";
+	if (r->c.json)
+		printf("{\"mode\":\"%s\",\"concurrency\":%u,\"batch\":%u,\"seconds\":%.3f,\"requests\":%llu,"
+		       "\"failed\":%llu,\"requests_per_s\":%.1f,\"transfers_per_s\":%.1f,\"p50_ms\":%.3f,"
+		       "\"p99_ms\":%.3f,\"p999_ms\":%.3f}\n",
+		       mode, r->o.concurrency, r->o.batch, seconds, (unsigned long long)r->ok, (unsigned long long)r->failed,
+		       (double)r->ok / seconds, (double)r->transfers / seconds, percentile_ms(r, 0.5),
+		       percentile_ms(r, 0.99), percentile_ms(r, 0.999));
+	else
+		printf("mode %s  concurrency %u  batch %u  %.1f s\n"
+		       "requests %llu ok, %llu failed  %.0f requests/s  %.0f transfers/s\n"
+		       "latency p50 %.3f ms  p99 %.3f ms  p99.9 %.3f ms  max %.3f ms\n",
+		       mode, r->o.concurrency, r->o.batch, seconds, (unsigned long long)r->ok, (unsigned long long)r->failed,
+		       (double)r->ok / seconds, (double)r->transfers / seconds, percentile_ms(r, 0.5),
+		       percentile_ms(r, 0.99), percentile_ms(r, 0.999), percentile_ms(r, 1.0));
+	free(r->latencies_ns);
+	free(r->batch_body);
+	return r->failed ? 1 : 0;
+}

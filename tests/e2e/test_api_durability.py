@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""test_api_durability.py — what the server acknowledges survives: restart
+keeps accounts, transfers, balances and tokens; SIGTERM under load answers
+every request it accepted and exits 0; SIGKILL under HTTP load loses no
+acknowledged transfer (each acknowledged id is found after restart, and
+balances equal the sum of what was acknowledged)."""
+import http.client
+import os
+import shutil
+import signal
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+from api_harness import Server, Tap  # noqa: E402
+
+t = Tap()
+s = Server().start()
+data_dir = s.data_dir
+
+
+def setup(server):
+    cb = server.token("central_bank", name="durability")
+    for i in range(1, 9):
+        server.post("/v1/accounts", {"id": str(i), "currency": "CNY"}, cb)
+    return cb
+
+
+def load(server, token, base, worker, stop, acked, errors):
+    """Post transfers until stop is set; record ids answered 201."""
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    n = 0
+    while not stop.is_set():
+        n += 1
+        tid = str(base + (worker + 1) * 10_000_000 + n)
+        body = ('{"id":"%s","debit_account_id":"%d","credit_account_id":"%d","amount":"0.01","currency":"CNY"}'
+                % (tid, 1 + worker % 4, 5 + worker % 4))
+        try:
+            conn.request("POST", "/v1/transfers", body=body,
+                         headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+            resp = conn.getresponse()
+            resp.read()
+            if resp.status == 201:
+                acked.append(tid)
+            elif resp.status != 503:
+                errors.append(resp.status)
+        except (OSError, http.client.HTTPException):
+            return
+
+
+def run_load(server, token, seconds, kill_sig, base):
+    stop = threading.Event()
+    acked, errors = [], []
+    threads = [threading.Thread(target=load, args=(server, token, base, w, stop, acked, errors)) for w in range(16)]
+    for th in threads:
+        th.start()
+    time.sleep(seconds)
+    rc = server.stop(kill_sig)
+    stop.set()
+    for th in threads:
+        th.join()
+    return rc, acked, errors
+
+
+try:
+    cb = setup(s)
+    st, doc = s.post("/v1/transfers", {"id": "1", "debit_account_id": "1", "credit_account_id": "5",
+                                       "amount": "100.00", "currency": "CNY"}, cb)
+    t.eq(st, 201, "a transfer before restart")
+    rc = s.stop()
+    t.eq(rc, 0, "SIGTERM with nothing in flight exits 0")
+    s = Server(data_dir=data_dir).start()
+    st, doc = s.get("/v1/transfers/1", cb)
+    t.eq((st, doc and doc["amount"]), (200, "100.00"), "restart keeps the transfer")
+    st, doc = s.get("/v1/accounts/5", cb)
+    t.eq(doc and doc["credits_posted"], "100.00", "restart keeps balances")
+    st, doc = s.get("/v1/whoami", cb)
+    t.eq(st, 200, "restart keeps tokens (token commands are in the log)")
+    t.eq(s.read_admin_token(), s.admin, "the admin token file is not rewritten on restart")
+
+    # SIGTERM under load: every accepted request is answered; exit 0
+    rc, acked, errors = run_load(s, cb, 1.5, signal.SIGTERM, 1_000_000_000)
+    t.eq(rc, 0, "SIGTERM under load drains and exits 0")
+    t.ok(len(acked) > 50 and not errors, f"load before SIGTERM was acknowledged ({len(acked)} transfers)", errors[:5])
+    s = Server(data_dir=data_dir).start()
+    missing = [x for x in acked if s.get(f"/v1/transfers/{x}", cb)[0] != 200]
+    t.eq(missing, [], "every transfer acknowledged before SIGTERM exists after restart")
+    acked_before = len(acked) + 1
+
+    # SIGKILL under load: no acknowledged transfer lost
+    rc, acked, errors = run_load(s, cb, 2.0, signal.SIGKILL, 2_000_000_000)
+    t.eq(rc, -signal.SIGKILL, "server killed with SIGKILL under load")
+    t.ok(len(acked) > 50, f"transfers acknowledged before SIGKILL: {len(acked)}")
+    s = Server(data_dir=data_dir).start()
+    missing = [x for x in acked if s.get(f"/v1/transfers/{x}", cb)[0] != 200]
+    t.eq(missing, [], "every acknowledged transfer exists after SIGKILL and restart")
+    total = 0
+    for i in range(5, 9):
+        st, doc = s.get(f"/v1/accounts/{i}", cb)
+        total += round(float(doc["credits_posted"]) * 100)
+    t.ok(total >= 10000 + acked_before - 1 + len(acked),
+         "credited balances cover every acknowledged transfer", f"{total} < {10000 + acked_before - 1 + len(acked)}")
+    st, doc = s.get("/healthz")
+    t.eq(st, 200, "healthy after recovery")
+finally:
+    s.stop()
+    s.cleanup()
+    shutil.rmtree(data_dir, ignore_errors=True)
+t.done()
