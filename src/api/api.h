@@ -217,6 +217,26 @@ void api_handle_metrics(struct api_request *r);
 void api_handle_status(struct api_request *r);
 void api_handle_static(struct api_request *r);
 void api_handle_openapi(struct api_request *r);
+/* green domain (src/green/routes.c) */
+void green_handle_factors_list(struct api_request *r);
+void green_handle_factor_set_get(struct api_request *r);
+void green_handle_factor_activate(struct api_request *r);
+void green_handle_account_submit(struct api_request *r);
+void green_handle_account_get(struct api_request *r);
+void green_handle_account_restatements(struct api_request *r);
+void green_handle_account_restate(struct api_request *r);
+void green_handle_account_esg(struct api_request *r);
+void green_handle_cert_get(struct api_request *r);
+void green_handle_policy_set(struct api_request *r);
+void green_handle_policy_get(struct api_request *r);
+void green_handle_loan_price(struct api_request *r);
+void green_handle_loan_get(struct api_request *r);
+void green_handle_loan_cerf(struct api_request *r);
+void green_handle_position_add(struct api_request *r);
+void green_handle_book_get(struct api_request *r);
+void green_handle_tag(struct api_request *r);
+void green_handle_tag_get(struct api_request *r);
+void green_handle_taxonomy(struct api_request *r);
 
 /* ---- router (router.c) ------------------------------------------------- */
 

@@ -59,6 +59,26 @@ const struct api_route api_routes[] = {
 	{ "GET", "/", PUBLIC, API_BODY_NONE, api_handle_static, "front page" },
 	{ "GET", "/docs", PUBLIC, API_BODY_NONE, api_handle_static, "rendered API reference" },
 	{ "GET", "/web/{file}", PUBLIC, API_BODY_NONE, api_handle_static, "static files of the web page" },
+	/* green domain (src/green/routes.c) */
+	{ "GET", "/v1/green/factors", READERS, API_BODY_NONE, green_handle_factors_list, "loaded and active emission-factor sets" },
+	{ "GET", "/v1/green/factors/{version}", READERS, API_BODY_NONE, green_handle_factor_set_get, "a factor set's values with provenance" },
+	{ "POST", "/v1/green/factors/{version}/activate", CB | AD, API_BODY_JSON, green_handle_factor_activate, "activate a loaded factor set, pinned by digest" },
+	{ "POST", "/v1/green/accounts", ME, API_BODY_JSON, green_handle_account_submit, "submit an enterprise's carbon account for a period" },
+	{ "GET", "/v1/green/accounts/{enterprise}/{period}", READERS, API_BODY_NONE, green_handle_account_get, "a carbon account's result, grade, data quality and ESG" },
+	{ "GET", "/v1/green/accounts/{enterprise}/{period}/restatements", READERS, API_BODY_NONE, green_handle_account_restatements, "an account's restatements, before and after" },
+	{ "POST", "/v1/green/accounts/{enterprise}/{period}/restate", ME | AD, API_BODY_JSON, green_handle_account_restate, "restate an account under a newer factor set" },
+	{ "POST", "/v1/green/accounts/{enterprise}/{period}/esg", OP, API_BODY_JSON, green_handle_account_esg, "score an account's ESG against its peers" },
+	{ "GET", "/v1/green/certificates/{serial}", READERS, API_BODY_NONE, green_handle_cert_get, "who claimed a green-power certificate" },
+	{ "POST", "/v1/green/pricing/policies", OP, API_BODY_JSON, green_handle_policy_set, "set the bank's carbon-linked pricing policy" },
+	{ "GET", "/v1/green/pricing/policies/{bank}", OP | CB | RG | AU | AD, API_BODY_NONE, green_handle_policy_get, "a bank's pricing policy" },
+	{ "POST", "/v1/green/loans/{id}/price", OP, API_BODY_JSON, green_handle_loan_price, "price a carbon-reduction loan with pinned terms" },
+	{ "GET", "/v1/green/loans/{id}", OP | CB | RG | AU | AD, API_BODY_NONE, green_handle_loan_get, "a loan's pinned terms, tag, CERF and position" },
+	{ "POST", "/v1/green/loans/{id}/cerf", OP, API_BODY_JSON, green_handle_loan_cerf, "assess a loan under the PBoC carbon-emission-reduction facility" },
+	{ "POST", "/v1/green/positions", OP, API_BODY_JSON, green_handle_position_add, "register a loan position for PCAF" },
+	{ "GET", "/v1/green/books/{bank}/financed-emissions", OP | CB | RG | AU | AD, API_BODY_NONE, green_handle_book_get, "PCAF financed emissions of a bank's book" },
+	{ "POST", "/v1/green/tags", OP, API_BODY_JSON, green_handle_tag, "tag a loan or bond with a green taxonomy category" },
+	{ "GET", "/v1/green/tags/{id}", READERS, API_BODY_NONE, green_handle_tag_get, "an instrument's taxonomy tag" },
+	{ "GET", "/v1/green/taxonomy", READERS, API_BODY_NONE, green_handle_taxonomy, "the 2025 catalogue and the 2021 mapping" },
 };
 const uint32_t api_route_count = sizeof api_routes / sizeof api_routes[0];
 

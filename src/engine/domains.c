@@ -7,11 +7,14 @@
  */
 #include "engine/state.h"
 #include "api/auth.h"
+#include "green/domain.h"
 
 int sz_state_register_domains(struct sz_state *s)
 {
 	int rc;
 	if ((rc = auth_domain_register(s)))
+		return rc;
+	if ((rc = green_domain_register(s)))
 		return rc;
 	return 0;
 }
