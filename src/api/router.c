@@ -10,6 +10,7 @@
  */
 #include "api/api.h"
 #include "core/assert.h"
+#include "currency/routes.h"
 
 #include <string.h>
 
@@ -79,6 +80,37 @@ const struct api_route api_routes[] = {
 	{ "POST", "/v1/green/tags", OP, API_BODY_JSON, green_handle_tag, "tag a loan or bond with a green taxonomy category" },
 	{ "GET", "/v1/green/tags/{id}", READERS, API_BODY_NONE, green_handle_tag_get, "an instrument's taxonomy tag" },
 	{ "GET", "/v1/green/taxonomy", READERS, API_BODY_NONE, green_handle_taxonomy, "the 2025 catalogue and the 2021 mapping" },
+	/* currency domain (src/currency/routes.c) */
+	{ "POST", "/v1/operators", CB, API_BODY_JSON, currency_handle_operator_create, "register an operator (bank or payment institution)" },
+	{ "GET", "/v1/operators/{tenant}", READERS, API_BODY_NONE, currency_handle_operator_get, "an operator's reserve, vault, issuance and customer holdings" },
+	{ "POST", "/v1/operators/{tenant}/reserve", CB, API_BODY_JSON, currency_handle_operator_reserve, "deposit or withdraw an operator's reserve" },
+	{ "POST", "/v1/operators/{tenant}/issue", CB, API_BODY_JSON, currency_handle_operator_issue, "issue digital currency to an operator against its reserve" },
+	{ "POST", "/v1/operators/{tenant}/redeem", CB, API_BODY_JSON, currency_handle_operator_redeem, "redeem digital currency from an operator's vault" },
+	{ "GET", "/v1/currency/limits", READERS, API_BODY_NONE, currency_handle_limits_get, "every version of the wallet limits configuration" },
+	{ "POST", "/v1/currency/limits", CB, API_BODY_JSON, currency_handle_limits_set, "add a limits version, effective from a future time" },
+	{ "POST", "/v1/wallets", OP, API_BODY_JSON, currency_handle_wallet_create, "open a wallet or sub-wallet" },
+	{ "GET", "/v1/wallets/{id}", READERS, API_BODY_NONE, currency_handle_wallet_get, "a wallet: class, balance, limits, outflow" },
+	{ "POST", "/v1/wallets/{id}/update", OP, API_BODY_JSON, currency_handle_wallet_update, "change a wallet's class, auto top-up and own limits" },
+	{ "POST", "/v1/wallets/{id}/close", OP, API_BODY_JSON, currency_handle_wallet_close, "close a wallet (balance back to parent or bank)" },
+	{ "POST", "/v1/wallets/{id}/topup", OP, API_BODY_JSON, currency_handle_wallet_topup, "top up from the linked bank account" },
+	{ "POST", "/v1/wallets/{id}/withdraw", OP, API_BODY_JSON, currency_handle_wallet_withdraw, "redeem to the linked bank account" },
+	{ "POST", "/v1/wallets/{id}/sub-fund", OP, API_BODY_JSON, currency_handle_wallet_sub_fund, "move money between a sub-wallet and its parent" },
+	{ "POST", "/v1/wallets/{id}/payments", OP | ME, API_BODY_JSON, currency_handle_payment_create, "pay from a wallet, with limit checks" },
+	{ "GET", "/v1/payments/{id}", READERS, API_BODY_NONE, currency_handle_payment_get, "a payment: amount, auto top-up part, refunds" },
+	{ "POST", "/v1/payments/{id}/refunds", OP | ME, API_BODY_JSON, currency_handle_payment_refund, "refund a payment to where its money came from" },
+	{ "POST", "/v1/devices", OP, API_BODY_JSON, currency_handle_device_create, "register a hard wallet device with its Ed25519 key" },
+	{ "GET", "/v1/devices/{id}", READERS, API_BODY_NONE, currency_handle_device_get, "a device: value, loads, offline spending, state" },
+	{ "POST", "/v1/devices/{id}/load", OP, API_BODY_JSON, currency_handle_device_load, "load value from the wallet into the device" },
+	{ "POST", "/v1/devices/{id}/suspend", OP, API_BODY_JSON, currency_handle_device_suspend, "suspend a lost device and refund its value" },
+	{ "POST", "/v1/devices/{id}/sync", OP | ME, API_BODY_JSON, currency_handle_device_sync, "sync signed offline payments; one outcome per message" },
+	/* contract domain (src/contract/routes.c) */
+	{ "POST", "/v1/contract-templates", CB | OP, API_BODY_JSON, contract_handle_template_create, "register a programmable-payment template" },
+	{ "POST", "/v1/contracts", OP | ME, API_BODY_JSON, contract_handle_create, "create an escrow, subsidy or conditional payment from a template" },
+	{ "GET", "/v1/contracts/{id}", READERS, API_BODY_NONE, contract_handle_get, "a contract: terms, state, events and money moved" },
+	{ "POST", "/v1/contracts/{id}/events", OP | ME, API_BODY_JSON, contract_handle_event, "deliver, confirm, cancel or post a condition" },
+	{ "POST", "/v1/contracts/{id}/grants", OP, API_BODY_JSON, contract_handle_grant, "grant subsidy money to a wallet" },
+	{ "POST", "/v1/contracts/{id}/spend", OP | ME, API_BODY_JSON, contract_handle_spend, "spend granted subsidy money at a merchant" },
+	{ "POST", "/v1/merchants/{id}/insolvency", CB | OP, API_BODY_JSON, contract_handle_insolvency, "refund every active escrow of an insolvent merchant" },
 };
 const uint32_t api_route_count = sizeof api_routes / sizeof api_routes[0];
 

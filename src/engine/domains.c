@@ -3,10 +3,12 @@
  *
  * Each domain provides `int <domain>_domain_register(struct sz_state *s)`,
  * which fills a struct sz_domain and calls sz_state_register. Order matters
- * only for the digest and snapshots: append new domains at the end.
+ * for the digest and snapshots: append new domains at the end.
  */
 #include "engine/state.h"
 #include "api/auth.h"
+#include "contract/contract.h"
+#include "currency/currency.h"
 #include "green/domain.h"
 
 int sz_state_register_domains(struct sz_state *s)
@@ -15,6 +17,10 @@ int sz_state_register_domains(struct sz_state *s)
 	if ((rc = auth_domain_register(s)))
 		return rc;
 	if ((rc = green_domain_register(s)))
+		return rc;
+	if ((rc = currency_domain_register(s)))
+		return rc;
+	if ((rc = contract_domain_register(s)))
 		return rc;
 	return 0;
 }

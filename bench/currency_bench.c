@@ -1,0 +1,259 @@
+/*
+ * currency_bench.c — durable wallet payments per second with limit checks,
+ * beside the raw ledger transfer figure measured the same way in the same
+ * run.
+ *
+ * One engine in a temporary data directory. 10,000 wallets (half class 2,
+ * half class 4, so every payment checks per-payment, daily and annual
+ * outflow and the payee's balance cap against the limits version in force)
+ * and 10,000 plain ledger accounts. Then, in batches of 8190 with at most
+ * two batches in flight (as bench/ledger_bench.c): N raw transfers between
+ * uniformly chosen accounts, and N wallet payments between uniformly chosen
+ * wallets. A command counts only once its batch is fsynced and applied and
+ * its result is ok. Commands are generated before timing starts.
+ * Prints "currency_pay_tps=<n>", "currency_raw_tps=<n>" and the ratio
+ * (target: payments >= 70% of raw).
+ *
+ * usage: currency_bench [--quick] [--dir DIR]
+ */
+#include "core/assert.h"
+#include "core/errors.h"
+#include "core/hash.h"
+#include "core/limits.h"
+#include "currency/currency.h"
+#include "engine/engine.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define WALLET_COUNT 10000u
+#define TENANT 1u
+#define BATCH SZ_BATCH_COMMAND_COUNT_MAX
+#define PAY_SIZE (sizeof(sz_command_header) + sizeof(struct currency_pay_cmd))
+#define RAW_SIZE (sizeof(sz_command_header) + sizeof(sz_transfer))
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t rng = 0x9e3779b97f4a7c15ull;
+static uint64_t rnd64(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+static void append(uint8_t *buf, uint32_t *size, uint16_t kind, const void *body, uint32_t body_size)
+{
+	sz_command_header h = { .size = (uint32_t)sizeof h + body_size, .kind = kind };
+	memcpy(buf + *size, &h, sizeof h);
+	memcpy(buf + *size + sizeof h, body, body_size);
+	*size += h.size;
+}
+
+/* Execute a buffer of count commands in groups of at most BATCH; all must succeed. */
+static void setup_exec(struct sz_engine *e, const uint8_t *buf, uint32_t size, uint32_t count)
+{
+	static uint32_t results[BATCH];
+	uint32_t offset = 0;
+	while (count > 0) {
+		uint32_t n = 0, bytes = 0;
+		while (n < count && n < BATCH) {
+			const sz_command_header *h = (const sz_command_header *)(buf + offset + bytes);
+			bytes += h->size;
+			n++;
+		}
+		SZ_ASSERT(sz_engine_execute(e, buf + offset, bytes, n, results) == 0);
+		for (uint32_t i = 0; i < n; i++)
+			if (results[i] != SZ_R_OK) {
+				fprintf(stderr, "setup command failed: %u\n", results[i]);
+				exit(1);
+			}
+		offset += bytes;
+		count -= n;
+	}
+	SZ_ASSERT(offset == size);
+}
+
+struct inflight {
+	uint64_t *done_count;
+	uint64_t *ok_count;
+};
+
+static void on_done(void *ctx, const uint32_t *results, uint32_t count)
+{
+	struct inflight *f = ctx;
+	(*f->done_count)++;
+	for (uint32_t i = 0; i < count; i++)
+		*f->ok_count += results[i] == SZ_R_OK;
+}
+
+/* Commit the commands in batches of BATCH, two in flight; ok commands per second. */
+static double run(struct sz_engine *e, const uint8_t *cmds, size_t cmd_size, uint64_t batches, uint64_t *ok_out)
+{
+	uint64_t done = 0, ok = 0;
+	struct inflight f = { &done, &ok };
+	uint64_t t0 = now_ns();
+	for (uint64_t b = 0; b < batches; b++) {
+		int rc;
+		while ((rc = sz_engine_submit(e, cmds + b * BATCH * cmd_size, BATCH * (uint32_t)cmd_size, BATCH, on_done,
+					      &f)) == SZ_EBUSY)
+			SZ_ASSERT(sz_engine_poll(e, -1) >= 0);
+		SZ_ASSERT(rc == 0);
+		sz_engine_flush(e);
+		while (done + 2 <= b)
+			SZ_ASSERT(sz_engine_poll(e, -1) >= 0);
+		sz_engine_poll(e, 0);
+	}
+	while (done < batches)
+		SZ_ASSERT(sz_engine_poll(e, -1) >= 0);
+	uint64_t elapsed = now_ns() - t0;
+	*ok_out = ok;
+	return (double)ok * 1e9 / (double)elapsed;
+}
+
+int main(int argc, char **argv)
+{
+	const char *base = "/tmp";
+	bool quick = false;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--quick") == 0)
+			quick = true;
+		else if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc)
+			base = argv[++i];
+		else {
+			fprintf(stderr, "usage: currency_bench [--quick] [--dir DIR]\n");
+			return 2;
+		}
+	}
+	SZ_ASSERT(sz_hash_init() == 0);
+	char dir[512];
+	snprintf(dir, sizeof dir, "%s/szfin-currency-bench-XXXXXX", base);
+	if (mkdtemp(dir) == NULL) {
+		perror("mkdtemp");
+		return 1;
+	}
+	struct sz_engine *e = NULL;
+	char why[512];
+	struct sz_engine_config cfg = { .data_dir = dir };
+	if (sz_engine_open(&e, &cfg, why, sizeof why) != 0) {
+		fprintf(stderr, "open: %s\n", why);
+		return 1;
+	}
+	uint64_t batches = quick ? 20 : 100;
+
+	/* ---- setup: operator, issuance, bank account, wallets, raw accounts ---- */
+	size_t setup_size = (size_t)WALLET_COUNT * 3 * 200 + 4096;
+	uint8_t *buf = malloc(setup_size);
+	SZ_ASSERT(buf != NULL);
+	uint32_t size = 0, count = 0;
+	struct currency_operator_cmd op;
+	memset(&op, 0, sizeof op);
+	op.id = sz_id_make(1, 1);
+	op.tenant_id = TENANT;
+	op.currency = sz_currency_code("CNY");
+	op.type = CURRENCY_OPERATOR_BANK;
+	append(buf, &size, CURRENCY_CMD_OPERATOR_REGISTER, &op, sizeof op), count++;
+	struct currency_reserve_cmd rc = { sz_id_make(1, 2), TENANT, 10000000000ull, 0, { 0 } };
+	append(buf, &size, CURRENCY_CMD_RESERVE, &rc, sizeof rc), count++;
+	struct currency_issue_cmd ic = { sz_id_make(1, 3), TENANT, 10000000000ull };
+	append(buf, &size, CURRENCY_CMD_ISSUE, &ic, sizeof ic), count++;
+	sz_account funding, bank;
+	memset(&funding, 0, sizeof funding);
+	funding.id = sz_id_make(2, 1);
+	funding.tenant_id = TENANT;
+	funding.currency = op.currency;
+	bank = funding;
+	bank.id = sz_id_make(2, 2);
+	bank.kind = SZ_KIND_BANK_DEPOSIT;
+	append(buf, &size, SZ_CMD_CREATE_ACCOUNT, &funding, sizeof funding), count++;
+	append(buf, &size, SZ_CMD_CREATE_ACCOUNT, &bank, sizeof bank), count++;
+	sz_transfer t;
+	memset(&t, 0, sizeof t);
+	t.id = sz_id_make(2, 3);
+	t.debit_account_id = funding.id;
+	t.credit_account_id = bank.id;
+	t.amount = 10000000000ull;
+	t.currency = op.currency;
+	append(buf, &size, SZ_CMD_CREATE_TRANSFER, &t, sizeof t), count++;
+	for (uint32_t i = 0; i < WALLET_COUNT; i++) {
+		struct currency_wallet_open_cmd w;
+		memset(&w, 0, sizeof w);
+		w.id = sz_id_make(3, i + 1);
+		w.owner_id = sz_id_make(4, i + 1);
+		w.tenant_id = TENANT;
+		w.bank_account_id = bank.id;
+		w.class_level = i % 2 ? 4 : 2;
+		w.type = CURRENCY_WALLET_PERSONAL;
+		append(buf, &size, CURRENCY_CMD_WALLET_OPEN, &w, sizeof w), count++;
+		struct currency_amount_cmd top = { sz_id_make(5, i + 1), w.id, 500000, 0 }; /* 5,000 yuan */
+		append(buf, &size, CURRENCY_CMD_TOPUP, &top, sizeof top), count++;
+		sz_account a;
+		memset(&a, 0, sizeof a);
+		a.id = sz_id_make(6, i + 1);
+		a.currency = op.currency;
+		append(buf, &size, SZ_CMD_CREATE_ACCOUNT, &a, sizeof a), count++;
+	}
+	SZ_ASSERT(size <= setup_size);
+	setup_exec(e, buf, size, count);
+	free(buf);
+
+	/* ---- commands, generated before timing ---- */
+	uint64_t n = batches * BATCH;
+	uint8_t *raw = malloc(n * RAW_SIZE), *pay = malloc(n * PAY_SIZE);
+	SZ_ASSERT(raw != NULL && pay != NULL);
+	for (uint64_t i = 0; i < n; i++) {
+		uint32_t a = (uint32_t)(rnd64() % WALLET_COUNT), b = (uint32_t)(rnd64() % (WALLET_COUNT - 1));
+		if (b >= a)
+			b++;
+		uint64_t amount = 1 + rnd64() % 100; /* up to 1 yuan: limits are checked, rarely hit */
+		sz_command_header h = { .size = (uint32_t)RAW_SIZE, .kind = SZ_CMD_CREATE_TRANSFER };
+		memset(&t, 0, sizeof t);
+		t.id = sz_id_make(7, i + 1);
+		t.debit_account_id = sz_id_make(6, a + 1);
+		t.credit_account_id = sz_id_make(6, b + 1);
+		t.amount = amount;
+		t.currency = op.currency;
+		memcpy(raw + i * RAW_SIZE, &h, sizeof h);
+		memcpy(raw + i * RAW_SIZE + sizeof h, &t, sizeof t);
+		struct currency_pay_cmd p;
+		memset(&p, 0, sizeof p);
+		p.id = sz_id_make(8, i + 1);
+		p.payer_id = sz_id_make(3, a + 1);
+		p.payee_id = sz_id_make(3, b + 1);
+		p.amount = amount;
+		h = (sz_command_header){ .size = (uint32_t)PAY_SIZE, .kind = CURRENCY_CMD_PAY };
+		memcpy(pay + i * PAY_SIZE, &h, sizeof h);
+		memcpy(pay + i * PAY_SIZE + sizeof h, &p, sizeof p);
+	}
+
+	/* ---- timed runs: raw, payments, raw again (report the better raw figure) ---- */
+	uint64_t raw_ok = 0, pay_ok = 0, raw2_ok = 0;
+	uint64_t half = batches / 2;
+	double raw_tps = run(e, raw, RAW_SIZE, half, &raw_ok);
+	double pay_tps = run(e, pay, PAY_SIZE, batches, &pay_ok);
+	double raw2_tps = run(e, raw + half * BATCH * RAW_SIZE, RAW_SIZE, batches - half, &raw2_ok);
+	double raw_best = raw_tps > raw2_tps ? raw_tps : raw2_tps;
+	printf("raw ledger transfers:  %10.0f /s durable (%llu ok, batches of %u)\n", raw_best,
+	       (unsigned long long)(raw_ok + raw2_ok), BATCH);
+	printf("wallet payments:       %10.0f /s durable (%llu ok of %llu; class 2 and 4 mixed, limit checks)\n", pay_tps,
+	       (unsigned long long)pay_ok, (unsigned long long)n);
+	printf("ratio payments / raw:  %10.0f%% (target >= 70%%)\n", 100.0 * pay_tps / raw_best);
+	printf("currency_pay_tps=%.0f\ncurrency_raw_tps=%.0f\n", pay_tps, raw_best);
+	free(raw);
+	free(pay);
+	sz_engine_close(e);
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
+	return 0;
+}

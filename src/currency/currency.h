@@ -1,0 +1,416 @@
+/*
+ * currency.h — the currency domain: a two-tier digital currency (e-CNY style)
+ * on the ledger.
+ *
+ * Owns: operators (banks and payment institutions) and their reserve, vault
+ * and clearing accounts; the central bank's issuance, pledge and settlement
+ * accounts per currency; wallets (personal, corporate, merchant, sub-wallets)
+ * with classes 1-4 and their outflow counters; hard-wallet devices and offline
+ * payment sync; the versioned limits configuration; the remembered action
+ * commands (idempotency, refunds); the two-tier invariant.
+ * Commands SZ_CMD_CURRENCY_BASE + 1 .. + 17 (bodies below: fixed
+ * little-endian structs, no padding; device sync is a fixed header followed
+ * by offline messages). Results 200-299.
+ *
+ * Money model (all amounts in minor units, fen for CNY):
+ *   central bank per currency: settlement (source of reserves), pledged
+ *     (reserves backing issued currency), issuance (debit balance = supply).
+ *   operator: reserve (deposit at the central bank; payment institutions may
+ *     not overdraw it: 100% reserve), vault (issued e-currency not yet with a
+ *     customer), clearing (the fiat side of top-ups and redemptions).
+ *   customer side, attributed to one operator (ledger tenant_id): wallets,
+ *     sub-wallets, devices, contract accounts (src/contract). Their sum per
+ *     operator is the operator's liability counter; liabilities plus vaults
+ *     over all operators equal the supply (checked by check_invariants).
+ *
+ * Never: move money except through ledger_create_transfer (currency_move);
+ * read the clock; mutate its state before the ledger calls of a command
+ * succeeded without journalling it (currency_txn_*), because the engine rolls
+ * the ledger back when a command fails.
+ */
+#ifndef SZ_CURRENCY_H
+#define SZ_CURRENCY_H
+
+#include "core/limits.h"
+#include "engine/state.h"
+#include "szfin/szfin.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum currency_command_kind {
+	CURRENCY_CMD_OPERATOR_REGISTER = SZ_CMD_CURRENCY_BASE + 1, /* currency_operator_cmd */
+	CURRENCY_CMD_RESERVE = SZ_CMD_CURRENCY_BASE + 2,           /* currency_reserve_cmd */
+	CURRENCY_CMD_ISSUE = SZ_CMD_CURRENCY_BASE + 3,             /* currency_issue_cmd */
+	CURRENCY_CMD_REDEEM = SZ_CMD_CURRENCY_BASE + 4,            /* currency_issue_cmd */
+	CURRENCY_CMD_WALLET_OPEN = SZ_CMD_CURRENCY_BASE + 5,       /* currency_wallet_open_cmd */
+	CURRENCY_CMD_WALLET_UPDATE = SZ_CMD_CURRENCY_BASE + 6,     /* currency_wallet_update_cmd */
+	CURRENCY_CMD_WALLET_CLOSE = SZ_CMD_CURRENCY_BASE + 7,      /* currency_ref_cmd */
+	CURRENCY_CMD_TOPUP = SZ_CMD_CURRENCY_BASE + 8,             /* currency_amount_cmd */
+	CURRENCY_CMD_WITHDRAW = SZ_CMD_CURRENCY_BASE + 9,          /* currency_amount_cmd */
+	CURRENCY_CMD_PAY = SZ_CMD_CURRENCY_BASE + 10,              /* currency_pay_cmd */
+	CURRENCY_CMD_REFUND = SZ_CMD_CURRENCY_BASE + 11,           /* currency_amount_cmd */
+	CURRENCY_CMD_SUB_FUND = SZ_CMD_CURRENCY_BASE + 12,         /* currency_amount_cmd */
+	CURRENCY_CMD_SET_LIMITS = SZ_CMD_CURRENCY_BASE + 13,       /* currency_limits_cmd */
+	CURRENCY_CMD_DEVICE_REGISTER = SZ_CMD_CURRENCY_BASE + 14,  /* currency_device_cmd */
+	CURRENCY_CMD_DEVICE_LOAD = SZ_CMD_CURRENCY_BASE + 15,      /* currency_amount_cmd */
+	CURRENCY_CMD_DEVICE_SYNC = SZ_CMD_CURRENCY_BASE + 16,      /* currency_sync_cmd + messages */
+	CURRENCY_CMD_DEVICE_SUSPEND = SZ_CMD_CURRENCY_BASE + 17,   /* currency_ref_cmd */
+};
+
+#define CURRENCY_RESULT_LIST(X) \
+	X(200, OPERATOR_NOT_FOUND, "operator_not_found", "no operator has this tenant id") \
+	X(201, OPERATOR_INVALID, "operator_invalid", "operator tenant id must be non-zero and its type bank (1) or payment institution (2)") \
+	X(202, RESERVE_INSUFFICIENT, "reserve_insufficient", "a payment institution must hold 100% reserve: issuance or withdrawal beyond its reserve") \
+	X(203, VAULT_INSUFFICIENT, "vault_insufficient", "the operator's vault holds less issued currency than asked") \
+	X(204, WALLET_NOT_FOUND, "wallet_not_found", "the wallet does not exist") \
+	X(205, WALLET_CLOSED, "wallet_closed", "the wallet is closed") \
+	X(206, CLASS_INVALID, "class_invalid", "wallet class must be 1 to 4") \
+	X(207, WALLET_TYPE_INVALID, "wallet_type_invalid", "wallet type must be personal, corporate or merchant, and fit the operation") \
+	X(208, PARENT_INVALID, "parent_invalid", "a sub-wallet's parent must be an open main wallet of the same operator") \
+	X(209, BANK_ACCOUNT_INVALID, "bank_account_invalid", "the bank account must be a bank-deposit account of the same operator and currency") \
+	X(210, BANK_ACCOUNT_MISSING, "bank_account_missing", "the wallet has no linked bank account") \
+	X(211, INSUFFICIENT_FUNDS, "insufficient_funds", "the wallet's balance is too low") \
+	X(212, BANK_INSUFFICIENT_FUNDS, "bank_insufficient_funds", "the linked bank account's balance is too low") \
+	X(213, PER_PAYMENT_LIMIT_EXCEEDED, "per_payment_limit_exceeded", "the amount exceeds the wallet's per-payment limit") \
+	X(214, DAILY_OUTFLOW_LIMIT_EXCEEDED, "daily_outflow_limit_exceeded", "the wallet's outflow today (China time) would exceed its daily limit") \
+	X(215, ANNUAL_OUTFLOW_LIMIT_EXCEEDED, "annual_outflow_limit_exceeded", "the wallet's outflow this year (China time) would exceed its annual limit") \
+	X(216, BALANCE_CAP_EXCEEDED, "balance_cap_exceeded", "the receiving wallet's balance would exceed its cap") \
+	X(217, SUB_WALLET_PER_PAYMENT_LIMIT_EXCEEDED, "sub_wallet_per_payment_limit_exceeded", "the amount exceeds the sub-wallet's own per-payment limit") \
+	X(218, SUB_WALLET_DAILY_LIMIT_EXCEEDED, "sub_wallet_daily_limit_exceeded", "the sub-wallet's outflow today would exceed its own daily limit") \
+	X(219, SUB_WALLET_BALANCE_CAP_EXCEEDED, "sub_wallet_balance_cap_exceeded", "the sub-wallet's balance would exceed its own cap") \
+	X(220, PAYMENT_NOT_FOUND, "payment_not_found", "no payment has this id") \
+	X(221, REFUND_EXCEEDS_PAYMENT, "refund_exceeds_payment", "refunds would exceed the payment's amount") \
+	X(222, MCC_INVALID, "mcc_invalid", "the merchant category code is missing, out of range or not the merchant's") \
+	X(223, LIMITS_VERSION_INVALID, "limits_version_invalid", "a limits version must be greater than the newest one") \
+	X(224, LIMITS_EFFECTIVE_IN_PAST, "limits_effective_in_past", "a limits version must take effect after the current batch time, and after the previous version") \
+	X(225, LIMITS_INVALID, "limits_invalid", "limits must be consistent: per payment <= daily <= annual where set, offline caps non-zero") \
+	X(226, DEVICE_NOT_FOUND, "device_not_found", "the device is not registered") \
+	X(227, DEVICE_SUSPENDED, "device_suspended", "the device is suspended") \
+	X(228, DEVICE_KEY_INVALID, "device_key_invalid", "the public key is not a valid Ed25519 key") \
+	X(229, SYNC_INVALID, "sync_invalid", "a sync carries 1 to 24 messages and matches its size") \
+	X(230, WALLET_HAS_BALANCE, "wallet_has_balance", "the wallet holds money and has no linked bank account to return it to") \
+	X(231, WALLET_HAS_SUB_WALLETS, "wallet_has_sub_wallets", "close the wallet's sub-wallets first") \
+	X(232, SAME_WALLET, "same_wallet", "payer and payee must differ") \
+	X(233, DEVICE_COUNTER_INVALID, "device_counter_invalid", "a load's device counter must not be below the last accepted offline counter") \
+	X(234, NOT_SUB_WALLET, "not_sub_wallet", "the operation needs a sub-wallet") \
+	X(235, CURRENCY_NOT_ISSUED, "currency_not_issued", "the currency has no operator") \
+	X(250, OFFLINE_MALFORMED, "offline_malformed", "offline message: wrong magic, version, or non-zero reserved bytes") \
+	X(251, OFFLINE_BAD_SIGNATURE, "offline_bad_signature", "offline message: the device's signature does not verify") \
+	X(252, OFFLINE_COUNTER_REPLAYED, "offline_counter_replayed", "offline message: counter already used") \
+	X(253, OFFLINE_COUNTER_SKIPPED, "offline_counter_skipped", "offline message: an earlier counter is missing") \
+	X(254, OFFLINE_AMOUNT_OVER_CAP, "offline_amount_over_cap", "offline message: amount over the per-payment offline cap") \
+	X(255, OFFLINE_EXCEEDS_LOADED_VALUE, "offline_exceeds_loaded_value", "offline message: more than the device's loaded value") \
+	X(256, OFFLINE_DEVICE_SUSPENDED, "offline_device_suspended", "offline message: the device was suspended") \
+	X(257, OFFLINE_COUNT_EXCEEDED, "offline_count_exceeded", "offline message: more payments than allowed before the device syncs") \
+	X(258, OFFLINE_DEVICE_UNKNOWN, "offline_device_unknown", "offline message: the device is not registered") \
+	X(259, OFFLINE_PAYEE_INVALID, "offline_payee_invalid", "offline message: the payee is not an open wallet of the currency")
+
+enum currency_result {
+#define CURRENCY_RESULT_ENUM(n, name, code, text) CURRENCY_R_##name = n,
+	CURRENCY_RESULT_LIST(CURRENCY_RESULT_ENUM)
+#undef CURRENCY_RESULT_ENUM
+};
+
+enum currency_operator_type { CURRENCY_OPERATOR_BANK = 1, CURRENCY_OPERATOR_PAYMENT_INSTITUTION = 2 };
+enum currency_wallet_type {
+	CURRENCY_WALLET_PERSONAL = 1,
+	CURRENCY_WALLET_CORPORATE = 2,
+	CURRENCY_WALLET_MERCHANT = 3, /* corporate wallet that receives payments with its MCC */
+	CURRENCY_WALLET_SUB = 4,      /* set by the engine for wallets opened with a parent */
+};
+enum currency_wallet_flags {
+	CURRENCY_WALLET_AUTO_TOPUP = 1u << 0, /* pull a shortfall from the linked bank account */
+	CURRENCY_WALLET_CLOSED = 1u << 7,     /* state only */
+};
+#define CURRENCY_WALLET_FLAGS_CLIENT 0x01u
+
+/* Account roles, stored in sz_account.user_data as CURRENCY_TAG | role, so
+ * the invariant and queries can tell what an account is for. Roles below
+ * CURRENCY_ROLE_CUSTOMER_END hold customers' money (an operator liability). */
+#define CURRENCY_TAG 0x535a435500000000ull /* "SZCU" */
+enum currency_role {
+	CURRENCY_ROLE_WALLET = 1,
+	CURRENCY_ROLE_DEVICE = 2,
+	CURRENCY_ROLE_CONTRACT = 3,   /* escrow, subsidy pool or grant (src/contract) */
+	CURRENCY_ROLE_CUSTOMER_END = 16,
+	CURRENCY_ROLE_VAULT = 16,
+	CURRENCY_ROLE_RESERVE = 17,
+	CURRENCY_ROLE_CLEARING = 18,
+	CURRENCY_ROLE_CB_ISSUANCE = 32,
+	CURRENCY_ROLE_CB_PLEDGED = 33,
+	CURRENCY_ROLE_CB_SETTLEMENT = 34,
+};
+
+/* ---- command bodies (little-endian, no padding) ------------------------- */
+
+/* Register an operator; tenant_id is its key (as in API tokens). */
+struct currency_operator_cmd {
+	sz_id id;             /* command id */
+	uint64_t tenant_id;
+	uint32_t currency;
+	uint16_t type;        /* enum currency_operator_type */
+	uint16_t reserved;
+	char name[32];        /* NUL-padded label */
+};
+_Static_assert(sizeof(struct currency_operator_cmd) == 64, "operator command is 64 bytes");
+
+/* Move reserve: direction 0 = deposit (central bank settlement -> operator
+ * reserve), 1 = withdraw (back). */
+struct currency_reserve_cmd {
+	sz_id id;
+	uint64_t tenant_id;
+	uint64_t amount;
+	uint16_t direction;
+	uint8_t reserved[6];
+};
+_Static_assert(sizeof(struct currency_reserve_cmd) == 40, "reserve command is 40 bytes");
+
+/* Issue to / redeem from an operator's vault against its reserve. */
+struct currency_issue_cmd {
+	sz_id id;
+	uint64_t tenant_id;
+	uint64_t amount;
+};
+_Static_assert(sizeof(struct currency_issue_cmd) == 32, "issue command is 32 bytes");
+
+/* Open a wallet (id = wallet id = its ledger account id). A non-zero parent
+ * opens a sub-wallet (class and operator from the parent; limits here are
+ * its own). Own limits (0 = none) apply besides the class limits; for class
+ * 1 they are the operator-set caps. */
+struct currency_wallet_open_cmd {
+	sz_id id;
+	sz_id owner_id;
+	sz_id parent_id;
+	sz_id bank_account_id;   /* 0 = none (sub-wallets: must be 0) */
+	uint64_t tenant_id;
+	uint64_t limit_balance_fen;
+	uint64_t limit_payment_fen;
+	uint64_t limit_daily_fen;
+	uint64_t limit_annual_fen;
+	uint16_t type;           /* enum currency_wallet_type (not SUB) */
+	uint8_t class_level;     /* 1..4; 0 for sub-wallets */
+	uint8_t flags;           /* CURRENCY_WALLET_AUTO_TOPUP */
+	uint16_t mcc;            /* merchant category (merchant wallets only), 1..9999 */
+	uint8_t reserved[10];
+};
+_Static_assert(sizeof(struct currency_wallet_open_cmd) == 120, "wallet open command is 120 bytes");
+
+/* Change a wallet's class, flags and own limits (id and balance kept). */
+struct currency_wallet_update_cmd {
+	sz_id id;                /* command id */
+	sz_id wallet_id;
+	uint64_t limit_balance_fen;
+	uint64_t limit_payment_fen;
+	uint64_t limit_daily_fen;
+	uint64_t limit_annual_fen;
+	uint8_t class_level;     /* 1..4 (sub-wallets: 0) */
+	uint8_t flags;
+	uint8_t reserved[6];
+};
+_Static_assert(sizeof(struct currency_wallet_update_cmd) == 72, "wallet update command is 72 bytes");
+
+/* A command naming one object (wallet close, device suspend). */
+struct currency_ref_cmd {
+	sz_id id;
+	sz_id target_id;
+};
+_Static_assert(sizeof(struct currency_ref_cmd) == 32, "ref command is 32 bytes");
+
+/* Top-up / withdraw (target = wallet), refund (target = payment id), sub-wallet
+ * funding (target = sub-wallet; direction 0 parent -> sub, 1 sub -> parent),
+ * device load (target = device; aux = the device's counter now). */
+struct currency_amount_cmd {
+	sz_id id;
+	sz_id target_id;
+	uint64_t amount;
+	uint64_t aux;
+};
+_Static_assert(sizeof(struct currency_amount_cmd) == 48, "amount command is 48 bytes");
+
+/* A wallet payment. mcc: the merchant's category when the payee is a
+ * merchant (0 = take the merchant's), else 0. */
+struct currency_pay_cmd {
+	sz_id id;
+	sz_id payer_id;
+	sz_id payee_id;
+	uint64_t amount;
+	uint16_t mcc;
+	uint16_t flags;          /* none yet: zero */
+	uint32_t reserved;
+};
+_Static_assert(sizeof(struct currency_pay_cmd) == 64, "pay command is 64 bytes");
+
+/* Limits of one wallet class; 0 = no limit. */
+struct currency_class_limits {
+	uint64_t balance_fen;
+	uint64_t payment_fen;
+	uint64_t daily_fen;
+	uint64_t annual_fen;
+};
+_Static_assert(sizeof(struct currency_class_limits) == 32, "class limits are 32 bytes");
+
+/* A version of the limits configuration. classes[0] is class 1. */
+struct currency_limits_cmd {
+	sz_id id;
+	uint64_t version;
+	uint64_t effective_from_ns;
+	struct currency_class_limits classes[4];
+	uint64_t offline_payment_max_fen;
+	uint32_t offline_count_max;     /* offline payments before the device must sync */
+	uint32_t reserved;
+};
+_Static_assert(sizeof(struct currency_limits_cmd) == 176, "limits command is 176 bytes");
+
+/* Register a hard wallet device (id = device id = its ledger account id). */
+struct currency_device_cmd {
+	sz_id id;
+	sz_id wallet_id;
+	uint8_t public_key[32];  /* Ed25519 */
+};
+_Static_assert(sizeof(struct currency_device_cmd) == 64, "device command is 64 bytes");
+
+/* Device sync: this header, then count offline messages (offline.h). */
+struct currency_sync_cmd {
+	sz_id id;
+	uint32_t count;
+	uint32_t reserved;
+};
+_Static_assert(sizeof(struct currency_sync_cmd) == 24, "sync command header is 24 bytes");
+
+/* ---- state as seen by queries and by src/contract ------------------------ */
+
+struct currency_operator {
+	struct currency_operator_cmd cmd;
+	sz_id reserve_id, vault_id, clearing_id;
+	uint64_t liability_fen;   /* customers' money held (wallets, devices, contracts) */
+	uint64_t issued_fen;      /* cumulative */
+	uint64_t redeemed_fen;    /* cumulative */
+	uint64_t created_ns;
+};
+
+struct currency_wallet {
+	sz_id id;
+	sz_id owner_id;
+	sz_id bank_account_id;
+	uint64_t tenant_id;
+	struct currency_class_limits own;   /* 0 = none */
+	uint64_t day_out_fen;     /* outflow on day `day` (China time) */
+	uint64_t year_out_fen;    /* outflow in year `year` */
+	uint64_t created_ns;
+	uint32_t day;             /* days since 1970-01-01, UTC+8 */
+	int32_t year;
+	uint32_t parent;          /* wallet index + 1 of the parent; 0 = main wallet */
+	uint32_t account_index;   /* ledger account */
+	uint32_t currency;
+	uint32_t sub_count;       /* open sub-wallets */
+	uint16_t type;
+	uint16_t mcc;
+	uint8_t class_level;
+	uint8_t flags;
+	uint8_t reserved[2];
+};
+_Static_assert(sizeof(struct currency_wallet) == 144, "wallet record is 144 bytes");
+
+struct currency_state;
+
+int currency_domain_register(struct sz_state *s);
+struct currency_state *currency_state_get(const struct sz_state *s);
+
+const struct currency_operator *currency_operator_find(const struct currency_state *c, uint64_t tenant_id);
+const struct currency_wallet *currency_wallet_find(const struct currency_state *c, sz_id id);
+/* The class a wallet is held to (a sub-wallet: its parent's). */
+uint8_t currency_wallet_class(const struct currency_state *c, const struct currency_wallet *w);
+/* Spendable balance of a ledger account (credits - debits - pending debits). */
+uint64_t currency_account_balance(const sz_account *a);
+/* The limits version in force at batch time t. */
+const struct currency_limits_cmd *currency_limits_at(const struct currency_state *c, uint64_t t_ns);
+uint32_t currency_limits_count(const struct currency_state *c);
+const struct currency_limits_cmd *currency_limits_version(const struct currency_state *c, uint32_t index);
+/* The default version 1 (the issue's CNY figures). */
+void currency_limits_default(struct currency_limits_cmd *out);
+/* Supply outstanding of a currency (issued - redeemed). */
+uint64_t currency_supply(const struct currency_state *c, uint32_t currency);
+
+/* A remembered action command (payment, refund, top-up ...). */
+struct currency_op {
+	sz_id id;
+	uint64_t fingerprint;
+	uint64_t amount;
+	uint64_t topup_fen;       /* payments: pulled from the bank by auto top-up */
+	uint64_t refunded_fen;    /* payments: refunded so far */
+	uint64_t timestamp_ns;
+	uint32_t payer;           /* wallet index + 1 (payments) */
+	uint32_t payee;
+	uint16_t kind;
+	uint16_t mcc;
+	uint32_t aux;             /* syncs: index of the sync record + 1 */
+};
+_Static_assert(sizeof(struct currency_op) == 72, "op record is 72 bytes");
+const struct currency_op *currency_op_find(const struct currency_state *c, sz_id id);
+
+struct currency_device {
+	sz_id id;
+	sz_id wallet_id;
+	uint8_t public_key[32];
+	uint64_t loaded_fen;      /* cumulative loads */
+	uint64_t spent_fen;       /* cumulative accepted offline payments */
+	uint64_t refunded_fen;
+	uint64_t last_counter;    /* last accepted offline counter */
+	uint64_t window_base;     /* counter at the last load (device online) */
+	uint64_t created_ns;
+	uint64_t suspended_ns;    /* 0 = active */
+	uint32_t account_index;
+	uint32_t wallet;          /* wallet index */
+};
+_Static_assert(sizeof(struct currency_device) == 128, "device record is 128 bytes");
+const struct currency_device *currency_device_find(const struct currency_state *c, sz_id id);
+
+/* Per-message outcomes of one sync (0 = accepted, else a 25x result). */
+struct currency_sync_record {
+	sz_id id;
+	uint32_t count;
+	uint32_t accepted;
+	uint16_t results[CURRENCY_SYNC_MESSAGE_COUNT_MAX];
+	uint64_t counters[CURRENCY_SYNC_MESSAGE_COUNT_MAX];  /* counter of message i (input order) */
+};
+const struct currency_sync_record *currency_sync_find(const struct currency_state *c, sz_id id);
+
+/* ---- services for src/contract ------------------------------------------
+ * A contract command brackets its work with currency_txn_begin / _end: every
+ * counter change made by currency_move / currency_spend_commit in between is
+ * journalled and undone by currency_txn_end(c, false) (the engine rolls the
+ * ledger back at the same time). */
+void currency_txn_begin(struct currency_state *c);
+void currency_txn_end(struct currency_state *c, bool commit);
+
+/* Move amount between two ledger accounts with a transfer id derived from
+ * (base, step); keeps the operators' liability counters. Returns a result. */
+uint32_t currency_move(struct sz_state *s, struct currency_state *c, sz_id base, uint32_t step,
+		       sz_id debit_id, sz_id credit_id, uint64_t amount, uint16_t code, uint64_t now_ns);
+/* Check that wallet w may send amount now (class and own limits, balance);
+ * commit counts it in the outflow counters (journalled). */
+uint32_t currency_spend_check(const struct currency_state *c, const struct sz_state *s,
+			      const struct currency_wallet *w, uint64_t amount, uint64_t batch_time_ns);
+void currency_spend_commit(struct currency_state *c, const struct currency_wallet *w, uint64_t amount,
+			   uint64_t batch_time_ns);
+/* Check that wallet w may receive amount (balance caps). */
+uint32_t currency_receive_check(const struct currency_state *c, const struct sz_state *s,
+				const struct currency_wallet *w, uint64_t amount, uint64_t batch_time_ns);
+/* Create a customer-side ledger account (role CONTRACT) for an operator. */
+uint32_t currency_contract_account_open(struct sz_state *s, sz_id id, sz_id owner_id, uint64_t tenant_id,
+					uint32_t currency, uint64_t now_ns);
+
+/* Deterministic ids: 128-bit mix of (base, tag, step). Never zero. */
+sz_id currency_derive_id(sz_id base, uint32_t tag, uint64_t step);
+
+/* China-time calendar (UTC+8): day number and civil year of a timestamp. */
+uint32_t currency_china_day(uint64_t t_ns);
+int32_t currency_china_year(uint64_t t_ns);
+
+/* Load a limits configuration file (INI, share/currency/limits.ini) into a
+ * command; version and effective time come from the file. */
+int currency_limits_load_file(const char *path, struct currency_limits_cmd *out, char *why, size_t why_size);
+
+#endif

@@ -1,0 +1,103 @@
+/*
+ * internal.h — the currency domain's state and the helpers shared by its
+ * source files (currency.c: state, journal, money movement, snapshot,
+ * invariants; wallet.c: operators, wallets, payments; device.c: hard
+ * wallets; config.c: limits versions). Not for other modules: they use
+ * currency.h.
+ */
+#ifndef SZ_CURRENCY_INTERNAL_H
+#define SZ_CURRENCY_INTERNAL_H
+
+#include "currency/currency.h"
+#include "ledger/ledger.h"
+
+/* Undo entries of one command: every counter a command may change before
+ * it is known to succeed. The largest is a merchant insolvency (src/contract):
+ * up to two transfers per escrow, each touching up to two liabilities. */
+#define CURRENCY_JOURNAL_COUNT_MAX (4u * CONTRACT_INSOLVENCY_ESCROW_COUNT_MAX + 64u)
+
+struct currency_supply_row {
+	uint32_t currency;
+	uint32_t reserved;
+	sz_id issuance_id, pledged_id, settlement_id;
+	uint64_t supply_fen;
+};
+
+struct currency_journal_entry {
+	void *addr;
+	uint64_t old;
+	uint32_t size;
+};
+
+struct currency_state {
+	struct currency_operator *operators;
+	uint32_t operator_count;
+	struct ledger_index operator_index;   /* key {tenant_id, 0} */
+	struct currency_supply_row supply[CURRENCY_SUPPLY_COUNT_MAX];
+	uint32_t supply_count;
+	struct currency_wallet *wallets;      /* vm-reserved: never moves */
+	uint32_t wallet_count;
+	struct ledger_index wallet_index;
+	struct currency_op *ops;              /* vm-reserved */
+	uint32_t op_count;
+	struct ledger_index op_index;
+	struct currency_device *devices;      /* vm-reserved */
+	uint32_t device_count;
+	struct ledger_index device_index;
+	struct currency_sync_record *syncs;   /* vm-reserved */
+	uint32_t sync_count;
+	struct currency_limits_cmd limits[CURRENCY_LIMITS_VERSION_COUNT_MAX];
+	uint32_t limits_count;
+	/* not part of the state proper */
+	struct currency_journal_entry journal[CURRENCY_JOURNAL_COUNT_MAX];
+	uint32_t journal_count;
+	bool journal_active;
+};
+
+/* Journal the current value of a counter (1, 2, 4 or 8 bytes) before changing it. */
+void currency_journal(struct currency_state *c, void *addr, uint32_t size);
+
+struct currency_supply_row *currency_supply_row(struct currency_state *c, uint32_t currency);
+struct currency_operator *currency_operator_mut(struct currency_state *c, uint64_t tenant_id);
+int64_t currency_wallet_index(const struct currency_state *c, sz_id id);
+int64_t currency_device_index(const struct currency_state *c, sz_id id);
+/* Append records (capacity checked by the caller) and index them. */
+void currency_operator_append(struct currency_state *c, const struct currency_operator *op);
+struct currency_wallet *currency_wallet_append(struct currency_state *c, const struct currency_wallet *w);
+struct currency_device *currency_device_append(struct currency_state *c, const struct currency_device *d);
+
+/* Idempotency of action commands: 0 = new (then call currency_op_add after
+ * success), else SZ_R_EXISTS or SZ_R_EXISTS_WITH_DIFFERENT_FIELDS. */
+uint32_t currency_op_check(const struct currency_state *c, sz_id id, uint64_t fingerprint);
+struct currency_op *currency_op_add(struct currency_state *c, sz_id id, uint64_t fingerprint, uint16_t kind,
+				    uint64_t amount, uint64_t now_ns);
+int64_t currency_op_index(const struct currency_state *c, sz_id id);
+
+/* currency_move with both ledger accounts already at hand (the hot path). */
+#define CURRENCY_TRANSFER_TAG 0x54524e53u /* "TRNS" */
+uint32_t currency_move_accounts(struct sz_state *s, struct currency_state *c, sz_id base, uint32_t step,
+				const sz_account *dr, const sz_account *cr, uint64_t amount, uint16_t code, uint64_t now_ns);
+
+/* Create a ledger account with a role tag. */
+uint32_t currency_account_create(struct sz_state *s, sz_id id, sz_id owner_id, uint64_t tenant_id, uint32_t currency,
+				 uint16_t kind, uint16_t flags, uint32_t role, uint64_t now_ns);
+
+/* Limits of a wallet's class in force at time t. */
+const struct currency_class_limits *currency_class_limits_at(const struct currency_state *c,
+							     const struct currency_wallet *w, uint64_t t_ns);
+uint32_t currency_limits_apply(struct currency_state *c, const struct currency_limits_cmd *cmd, uint64_t batch_time_ns);
+
+/* Map a ledger result of a wallet debit to a domain result. */
+uint32_t currency_map_debit_result(uint32_t r);
+
+/* apply entry points by file */
+uint32_t currency_apply_operator(struct sz_state *s, struct currency_state *c, const struct sz_apply_ctx *ctx,
+				 const sz_command_header *cmd);
+uint32_t currency_apply_wallet(struct sz_state *s, struct currency_state *c, const struct sz_apply_ctx *ctx,
+			       const sz_command_header *cmd);
+uint32_t currency_apply_device(struct sz_state *s, struct currency_state *c, const struct sz_apply_ctx *ctx,
+			       const sz_command_header *cmd);
+
+bool currency_bytes_zero(const void *p, size_t size);
+
+#endif
