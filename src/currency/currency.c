@@ -647,6 +647,12 @@ static void currency_release(void *domain_state)
 	free(c);
 }
 
+static void currency_prefetch(const struct sz_state *s, const void *state, const sz_command_header *h, int stage)
+{
+	if (h->kind == CURRENCY_CMD_PAY)
+		currency_prefetch_payment(s, state, h, stage);
+}
+
 int currency_domain_register(struct sz_state *s)
 {
 	sz_result_register(currency_results, sizeof currency_results / sizeof currency_results[0]);
@@ -671,6 +677,7 @@ int currency_domain_register(struct sz_state *s)
 		.kind_base = SZ_CMD_CURRENCY_BASE,
 		.state = c,
 		.apply = currency_apply,
+		.prefetch = currency_prefetch,
 		.snapshot_write = currency_snapshot_write,
 		.snapshot_read = currency_snapshot_read,
 		.digest = currency_digest,

@@ -60,6 +60,9 @@ void currency_journal(struct currency_state *c, void *addr, uint32_t size);
 struct currency_supply_row *currency_supply_row(struct currency_state *c, uint32_t currency);
 struct currency_operator *currency_operator_mut(struct currency_state *c, uint64_t tenant_id);
 int64_t currency_wallet_index(const struct currency_state *c, sz_id id);
+/* Cache hints for a payment command ahead in the batch (see sz_domain.prefetch). */
+void currency_prefetch_payment(const struct sz_state *s, const struct currency_state *c,
+			       const sz_command_header *h, int stage);
 int64_t currency_device_index(const struct currency_state *c, sz_id id);
 /* Append records (capacity checked by the caller) and index them. */
 void currency_operator_append(struct currency_state *c, const struct currency_operator *op);

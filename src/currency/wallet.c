@@ -507,16 +507,27 @@ static void pay_prefetch_items(const struct sz_state *s, const struct currency_s
 				   currency_derive_id(cmd->id, CURRENCY_TRANSFER_TAG, STEP_MAIN));
 }
 
+void currency_prefetch_payment(const struct sz_state *s, const struct currency_state *c,
+			       const sz_command_header *h, int stage)
+{
+	if (h->size != sizeof *h + sizeof(struct currency_pay_cmd))
+		return;
+	const struct currency_pay_cmd *cmd = (const struct currency_pay_cmd *)(h + 1);
+	if (stage == 1) {
+		pay_prefetch_buckets(s, c, cmd);
+		return;
+	}
+	ledger_index_prefetch_item(&c->op_index, c->ops, sizeof *c->ops, cmd->id);
+	pay_prefetch_items(s, c, cmd);
+}
+
 static uint32_t pay(struct sz_state *s, struct currency_state *c, const struct sz_apply_ctx *ctx,
 		    const sz_command_header *h, const struct currency_pay_cmd *cmd)
 {
 	uint64_t fp;
-	pay_prefetch_buckets(s, c, cmd);
-	ledger_index_prefetch_item(&c->op_index, c->ops, sizeof *c->ops, cmd->id);
 	uint32_t r = check_new_op(c, cmd->id, h, &fp);
 	if (r != SZ_R_OK)
 		return r;
-	pay_prefetch_items(s, c, cmd);
 	if (cmd->flags != 0 || cmd->reserved != 0)
 		return cmd->flags != 0 ? SZ_R_FLAGS_INVALID : SZ_R_RESERVED_NONZERO;
 	if (cmd->amount == 0)

@@ -131,11 +131,19 @@ static void apply_chain(struct sz_state *s, const sz_command_header **cmds, cons
 #define PREFETCH_BUCKET_DISTANCE 32u
 #define PREFETCH_ITEM_DISTANCE 16u
 
-static void prefetch(const struct sz_state *s, const sz_command_header *const *cmds, uint32_t count,
-		     uint32_t index, int stage)
+static void prefetch(struct sz_state *s, const sz_command_header *const *cmds, uint32_t count, uint32_t index,
+		     int stage)
 {
-	if (index < count && cmds[index]->kind == SZ_CMD_CREATE_TRANSFER && body_size_is(cmds[index], sizeof(sz_transfer)))
-		ledger_prefetch_transfer(&s->ledger, (const sz_transfer *)(cmds[index] + 1), stage);
+	if (index >= count)
+		return;
+	const sz_command_header *c = cmds[index];
+	if (c->kind == SZ_CMD_CREATE_TRANSFER && body_size_is(c, sizeof(sz_transfer))) {
+		ledger_prefetch_transfer(&s->ledger, (const sz_transfer *)(c + 1), stage);
+		return;
+	}
+	const struct sz_domain *d = c->kind >= SZ_CMD_AUTH_BASE ? domain_for(s, c->kind) : NULL;
+	if (d != NULL && d->prefetch != NULL)
+		d->prefetch(s, d->state, c, stage);
 }
 
 void sz_state_apply_batch(struct sz_state *s, uint64_t sequence, uint64_t batch_time_ns, const uint8_t *body,

@@ -41,6 +41,10 @@ struct sz_domain {
 	/* Apply one command of this domain; return a result code. */
 	uint32_t (*apply)(struct sz_state *s, void *domain_state, const struct sz_apply_ctx *ctx,
 			  const sz_command_header *cmd);
+	/* Optional cache hints for a command some places ahead in the batch:
+	 * stage 1 touches index buckets, stage 2 (later) the records they name.
+	 * Must not change anything. */
+	void (*prefetch)(const struct sz_state *s, const void *domain_state, const sz_command_header *cmd, int stage);
 	/* Optional: before the first command of each batch (timeouts, expiry). */
 	void (*batch_begin)(struct sz_state *s, void *domain_state, const struct sz_apply_ctx *ctx);
 	int (*snapshot_write)(const void *domain_state, struct sz_snap *f);
