@@ -408,7 +408,10 @@ int api_server_start(struct api_server *s, char *why, size_t why_size)
 
 void api_server_stop(struct api_server *s)
 {
-	if (s->daemon != NULL)
+	/* After a fatal engine error requests may still be suspended: they are
+	 * never answered, and MHD refuses to stop with suspended connections,
+	 * so the process exits with the daemon running. */
+	if (s->daemon != NULL && s->waiting_count == 0)
 		MHD_stop_daemon(s->daemon);
 	s->daemon = NULL;
 }
@@ -491,8 +494,10 @@ int api_server_run(struct api_server *s)
 				quiet_since_ns = 0;
 			else if (quiet_since_ns == 0)
 				quiet_since_ns = now;
-			/* answers are queued; give MHD a moment to write them out */
-			if ((quiet_since_ns && now - quiet_since_ns > 200000000ull) || now > drain_deadline_ns)
+			/* Requests in the engine are always answered: the engine either
+			 * makes their batch durable or turns fatal (handled above). Once
+			 * none wait, give MHD a moment (bounded) to write answers out. */
+			if (quiet_since_ns && (now - quiet_since_ns > 200000000ull || now > drain_deadline_ns))
 				break;
 		}
 	}

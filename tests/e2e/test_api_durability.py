@@ -49,13 +49,18 @@ def load(server, token, base, worker, stop, acked, errors):
             return
 
 
-def run_load(server, token, seconds, kill_sig, base):
+def run_load(server, token, seconds, kill_sig, base, acked_min=50, wait_max_s=60):
+    """Load for `seconds`, and at least until acked_min transfers were
+    acknowledged (bounded by wait_max_s), then signal the server."""
     stop = threading.Event()
     acked, errors = [], []
     threads = [threading.Thread(target=load, args=(server, token, base, w, stop, acked, errors)) for w in range(16)]
     for th in threads:
         th.start()
     time.sleep(seconds)
+    deadline = time.time() + wait_max_s
+    while len(acked) < acked_min and time.time() < deadline and not errors:
+        time.sleep(0.05)
     rc = server.stop(kill_sig)
     stop.set()
     for th in threads:
