@@ -5,6 +5,7 @@
 #   make bench      benchmarks with the PostgreSQL baseline
 #   make fuzz       run each fuzz harness for FUZZ_SECONDS
 #   SANITIZE=1      build with AddressSanitizer and UndefinedBehaviorSanitizer
+#   SANITIZE=thread build with ThreadSanitizer (the engine's two threads)
 .DEFAULT_GOAL := all
 .PHONY: all deps run test unit bench fuzz lint coverage clean
 
@@ -12,6 +13,9 @@ SANITIZE ?= 0
 ifeq ($(SANITIZE),1)
 MODE := asan
 OPT := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+else ifeq ($(SANITIZE),thread)
+MODE := tsan
+OPT := -O1 -fsanitize=thread -fno-omit-frame-pointer
 else
 MODE := release
 OPT := -O2
@@ -94,6 +98,7 @@ JOBS := -j$(shell nproc)
 test: deps
 	@$(MAKE) $(JOBS) --no-print-directory all
 	@$(MAKE) $(JOBS) --no-print-directory SANITIZE=1 unit-bins
+	@$(MAKE) $(JOBS) --no-print-directory SANITIZE=thread build/tsan/tests/test_engine
 	@$(MAKE) $(JOBS) --no-print-directory fuzz-bins
 	@bash tests/run.sh
 

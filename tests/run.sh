@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # run.sh — runs every szfin test suite and ends with one line "N passed, N failed".
-# Suites: unit tests (release build), unit tests (ASan+UBSan build), end-to-end
+# Suites: unit tests (release build), unit tests (ASan+UBSan build), the engine
+# tests under ThreadSanitizer, end-to-end
 # programs (C and Python, real binary on loopback), fuzz corpus replay.
 # Each test program prints TAP lines ("ok ..." / "not ok ..."); a program that
 # exits non-zero without a "not ok" line counts as one failure.
@@ -43,6 +44,9 @@ if [ "$mode" = release ]; then
 		[ -x "$t" ] || continue
 		run_one "asan/$(basename "$t")" env ASAN_OPTIONS=detect_leaks=1 "$t"
 	done
+fi
+if [ "$mode" = release ] && [ -x build/tsan/tests/test_engine ]; then
+	run_one "tsan/test_engine" env TSAN_OPTIONS="halt_on_error=1 exitcode=66" build/tsan/tests/test_engine
 fi
 for t in build/$mode/tests/*_test; do
 	[ -x "$t" ] || continue

@@ -51,7 +51,7 @@ struct batch {
 	uint32_t callback_count;
 	uint32_t segment;
 	uint64_t offset;
-	enum batch_status status; /* guarded by engine.lock once handed over */
+	enum batch_status status; /* guarded by engine.lock while in the fifo */
 };
 
 struct sz_engine {
@@ -62,7 +62,7 @@ struct sz_engine {
 
 	struct batch batches[BATCH_BUFFER_COUNT];
 	uint32_t open;              /* index of the open batch or UINT32_MAX */
-	uint32_t fifo[BATCH_BUFFER_COUNT]; /* in flight, oldest first */
+	uint32_t fifo[BATCH_BUFFER_COUNT]; /* in flight, oldest first; guarded by lock */
 	uint32_t fifo_count;
 
 	pthread_t thread;
@@ -375,8 +375,12 @@ int sz_engine_poll(struct sz_engine *e, int timeout_ms)
 		if (status == BATCH_DURABLE) {
 			struct batch *b = &e->batches[e->fifo[0]];
 			apply_batch(e, b);
+			/* The writer scans the fifo under the lock: change it only under it. */
+			pthread_mutex_lock(&e->lock);
 			batch_reset(b);
-			memmove(e->fifo, e->fifo + 1, --e->fifo_count * sizeof e->fifo[0]);
+			memmove(e->fifo, e->fifo + 1, (e->fifo_count - 1) * sizeof e->fifo[0]);
+			e->fifo_count--;
+			pthread_mutex_unlock(&e->lock);
 			applied++;
 			if (e->open != UINT32_MAX && e->batches[e->open].count > 0 && !writer_busy(e))
 				sz_engine_flush(e);
