@@ -159,8 +159,18 @@ static void render_engine(FILE *f, const struct api_server *s)
 	struct sz_engine_stats st;
 	sz_engine_stats(s->engine, &st);
 	const struct ledger *l = &sz_engine_state(s->engine)->ledger;
-	fprintf(f, "# HELP szfin_fsync_seconds Log fdatasync latency.\n# TYPE szfin_fsync_seconds summary\n"
-		   "szfin_fsync_seconds_sum %.9f\nszfin_fsync_seconds_count %llu\n"
+	static const uint64_t bounds_us[] = SZ_FSYNC_BUCKET_BOUNDS_US;
+	fprintf(f, "# HELP szfin_fsync_seconds Log write + fdatasync latency per batch.\n# TYPE szfin_fsync_seconds histogram\n");
+	uint64_t cumulative = 0;
+	for (uint32_t b = 0; b < SZ_FSYNC_BUCKET_COUNT; b++) {
+		cumulative += st.fsync_buckets[b];
+		if (b + 1 < SZ_FSYNC_BUCKET_COUNT)
+			fprintf(f, "szfin_fsync_seconds_bucket{le=\"%g\"} %llu\n", (double)bounds_us[b] / 1e6,
+				(unsigned long long)cumulative);
+		else
+			fprintf(f, "szfin_fsync_seconds_bucket{le=\"+Inf\"} %llu\n", (unsigned long long)cumulative);
+	}
+	fprintf(f, "szfin_fsync_seconds_sum %.9f\nszfin_fsync_seconds_count %llu\n"
 		   "# HELP szfin_fsync_last_seconds Latency of the last fdatasync.\n# TYPE szfin_fsync_last_seconds gauge\n"
 		   "szfin_fsync_last_seconds %.9f\n",
 		(double)st.fsync_ns_total / 1e9, (unsigned long long)st.fsync_count, (double)st.fsync_ns_last / 1e9);

@@ -110,6 +110,16 @@ static struct batch *oldest_queued(struct sz_engine *e)
 	return NULL;
 }
 
+static uint32_t fsync_bucket(uint64_t ns)
+{
+	static const uint64_t bounds_us[] = SZ_FSYNC_BUCKET_BOUNDS_US;
+	_Static_assert(sizeof bounds_us / sizeof bounds_us[0] + 1 == SZ_FSYNC_BUCKET_COUNT, "bucket count");
+	uint32_t b = 0;
+	while (b < SZ_FSYNC_BUCKET_COUNT - 1 && ns > bounds_us[b] * 1000)
+		b++;
+	return b;
+}
+
 static void *writer_main(void *arg)
 {
 	struct sz_engine *e = arg;
@@ -135,6 +145,7 @@ static void *writer_main(void *arg)
 		e->stats.fsync_count++;
 		e->stats.fsync_ns_total += sync_ns;
 		e->stats.fsync_ns_last = sync_ns;
+		e->stats.fsync_buckets[fsync_bucket(sync_ns)]++;
 		uint64_t one = 1;
 		ssize_t n = write(e->event_fd, &one, sizeof one);
 		SZ_ASSERT(n == sizeof one);
@@ -453,9 +464,12 @@ int sz_engine_read_transfer(const struct sz_engine *engine, uint64_t log_pos, sz
 	return pread(e->read_fd, out, sizeof *out, offset) == (ssize_t)sizeof *out ? 0 : SZ_EIO;
 }
 
-void sz_engine_stats(const struct sz_engine *e, struct sz_engine_stats *out)
+void sz_engine_stats(const struct sz_engine *engine, struct sz_engine_stats *out)
 {
+	struct sz_engine *e = (struct sz_engine *)engine; /* the writer updates fsync figures under the lock */
+	pthread_mutex_lock(&e->lock);
 	*out = e->stats;
+	pthread_mutex_unlock(&e->lock);
 	out->sequence = e->state.sequence;
 	out->batch_time_ns = e->state.batch_time_ns;
 	out->fatal = e->fatal;

@@ -88,6 +88,11 @@ int sz_engine_snapshot(struct sz_engine *e);
  * bits above the position are ignored). Keeps one segment open as a cache. */
 int sz_engine_read_transfer(const struct sz_engine *e, uint64_t log_pos, sz_transfer *out);
 
+/* Upper bounds (µs) of the fdatasync latency histogram; one more bucket
+ * counts everything slower. */
+#define SZ_FSYNC_BUCKET_BOUNDS_US { 100, 250, 500, 1000, 2500, 5000, 10000, 25000, 100000, 1000000 }
+#define SZ_FSYNC_BUCKET_COUNT 11u
+
 struct sz_engine_stats {
 	uint64_t sequence;            /* last applied batch */
 	uint64_t batch_time_ns;       /* of the last applied batch */
@@ -96,6 +101,7 @@ struct sz_engine_stats {
 	uint64_t fsync_count;
 	uint64_t fsync_ns_total;
 	uint64_t fsync_ns_last;
+	uint64_t fsync_buckets[SZ_FSYNC_BUCKET_COUNT]; /* non-cumulative counts */
 	uint64_t replayed_batches;    /* at open */
 	uint64_t replay_ns;           /* at open */
 	bool fatal;
