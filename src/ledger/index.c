@@ -66,11 +66,10 @@ static int grow(struct ledger_index *x, const void *base, ledger_index_key_fn ke
 	int rc = ledger_index_init(&bigger, x->capacity * 2);
 	if (rc != 0)
 		return rc;
-	for (uint32_t b = 0; b < x->capacity; b++) {
-		uint32_t v = x->buckets[b];
-		if (v != 0)
-			place(&bigger, key(base, v - 1), v - 1);
-	}
+	/* Positions are dense (see index.h): walking them in order reads the
+	 * keys sequentially instead of jumping around the caller's array. */
+	for (uint32_t position = 0; position < x->count; position++)
+		place(&bigger, key(base, position), position);
 	SZ_ASSERT(bigger.count == x->count);
 	free(x->buckets);
 	*x = bigger;

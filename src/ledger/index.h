@@ -5,6 +5,8 @@
  * index stores position + 1 and compares keys through a key function, so an
  * account or transfer costs 4 bytes / load factor here. Linear probing,
  * power-of-two capacity, load kept at or below 1/2, backward-shift delete.
+ * The positions held are always exactly 0 .. count-1: every caller keeps a
+ * dense array (append, pop the last, or move the last into a hole).
  */
 #ifndef SZ_LEDGER_INDEX_H
 #define SZ_LEDGER_INDEX_H
