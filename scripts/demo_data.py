@@ -9,7 +9,16 @@ Creates, with the admin token from DATA_DIR/admin.token:
           (11, 12, 13), 300 wallets (100000-100299, bank = 1 + i % 3),
           9 merchant accounts (200001-200009, three per bank);
   history issuance to the banks, wallet top-ups, payments to merchants,
-          person-to-person payments, and pending holds posted or voided.
+          person-to-person payments, and pending holds posted or voided;
+  currency the two-tier digital currency (make_currency): two banks and a
+          payment institution registered and issued against reserves,
+          wallets of classes 1-4 (800001-800004) on bank accounts, a
+          sub-wallet (800012), merchant wallets (810001 grocer, 810002 gym,
+          owned by the merchant-200001 / merchant-200004 tokens), payments,
+          a hard wallet (830001) with three offline payments synced (signed
+          by `szfin currency sign-offline`, skipped if the binary is not
+          found), an escrow with a delivered and confirmed session (841001)
+          and a grocery subsidy with a grant and a spend (842001).
 Everything goes through the public API with the roles a real deployment
 would use: the central bank issues, each operator moves only its customers'
 money. Ids are fixed, so running it twice changes nothing (idempotent).
@@ -18,6 +27,7 @@ import http.client
 import json
 import os
 import random
+import subprocess
 import sys
 import urllib.parse
 
@@ -141,6 +151,76 @@ def make_history(url, tokens):
             ops[t].call("POST", f"/v1/transfers/{pending}/void", {"id": tid()})
 
 
+DEVICE_SEED = "5a" * 32  # demo only: a real device never shows its seed
+
+
+def make_currency(url, tokens):
+    cb = Api(url, tokens["central-bank"])
+    op = Api(url, tokens["operator-1"])
+    for t, kind in ((1, "bank"), (2, "bank"), (3, "payment_institution")):
+        cb.call("POST", "/v1/operators", {"id": str(880000 + t), "tenant_id": str(t), "type": kind, "name": BANKS[t]})
+        cb.call("POST", f"/v1/operators/{t}/reserve", {"id": str(880010 + t), "amount": "5000000.00"})
+        cb.call("POST", f"/v1/operators/{t}/issue", {"id": str(880020 + t), "amount": "2000000.00"})
+    # the customers' bank accounts (plain ledger accounts of operator 1), funded from its reserve account 11
+    for k in range(1, 5):
+        op.call("POST", "/v1/accounts", {"id": str(870000 + k), "currency": "CNY", "kind": "bank_deposit",
+                                         "owner_id": str(700000 + k), "flags": ["debits_must_not_exceed_credits"]})
+        op.call("POST", "/v1/transfers", {"id": str(880100 + k), "debit_account_id": "11",
+                                          "credit_account_id": str(870000 + k), "amount": "50000.00",
+                                          "currency": "CNY", "code": 5})
+    wallets = [("800001", 1, "corporate", {"limits": {"balance": "2000000.00", "payment": "200000.00"}}),
+               ("800002", 2, "personal", {"auto_topup": True}), ("800003", 3, "personal", {}),
+               ("800004", 4, "personal", {})]
+    for k, (wid, cls, kind, extra) in enumerate(wallets):
+        body = {"id": wid, "owner_id": str(700001 + k), "type": kind, "class": cls,
+                "bank_account_id": str(870001 + k)}
+        body.update(extra)
+        op.call("POST", "/v1/wallets", body)
+        op.call("POST", f"/v1/wallets/{wid}/topup", {"id": str(880200 + k), "amount": ("40000.00", "8000.00",
+                                                                                       "5000.00", "3000.00")[k]})
+    op.call("POST", "/v1/wallets", {"id": "810001", "owner_id": "600001", "type": "merchant", "class": 2, "mcc": 5411})
+    op.call("POST", "/v1/wallets", {"id": "810002", "owner_id": "600004", "type": "merchant", "class": 2, "mcc": 7997})
+    op.call("POST", "/v1/wallets", {"id": "800012", "parent_id": "800002",
+                                    "limits": {"balance": "500.00", "payment": "100.00", "daily": "200.00"}})
+    op.call("POST", "/v1/wallets/800012/sub-fund", {"id": "880300", "amount": "300.00"})
+    for k, (payer, payee, amount) in enumerate((("800004", "810001", "88.50"), ("800003", "810001", "120.00"),
+                                                ("800002", "800004", "500.00"), ("800012", "810001", "45.00"),
+                                                ("800001", "810002", "1999.00"), ("800002", "810001", "8000.00"))):
+        op.call("POST", f"/v1/wallets/{payer}/payments", {"id": str(880400 + k), "payee_id": payee, "amount": amount})
+    # hard wallet: registered, loaded, three offline payments at the grocer
+    szfin = os.environ.get("SZFIN_BIN") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "build",
+                                                        "release", "szfin")
+    if os.access(szfin, os.X_OK):
+        key = json.loads(subprocess.run([szfin, "currency", "keygen", "--seed", DEVICE_SEED], capture_output=True,
+                                        text=True, check=True).stdout)
+        op.call("POST", "/v1/devices", {"id": "830001", "wallet_id": "800003", "public_key": key["public_key"]})
+        op.call("POST", "/v1/devices/830001/load", {"id": "880500", "amount": "600.00", "device_counter": 0})
+        msgs = [subprocess.run([szfin, "currency", "sign-offline", "--seed", DEVICE_SEED, "--device", "830001",
+                                "--payee", "810001", "--amount", amount, "--counter", str(n + 1)],
+                               capture_output=True, text=True, check=True).stdout.strip()
+                for n, amount in enumerate(("12.00", "35.50", "8.80"))]
+        Api(url, tokens["merchant-200001"]).call("POST", "/v1/devices/830001/sync", {"id": "880501", "messages": msgs})
+    # prepaid escrow at the gym: 10 sessions, one delivered and confirmed
+    op.call("POST", "/v1/contract-templates", {"id": "840001", "kind": "prepaid_escrow", "name": "gym sessions",
+                                               "max_sessions": 50, "auto_confirm_s": 86400,
+                                               "max_duration_s": 31622400})
+    op.call("POST", "/v1/contracts", {"kind": "prepaid_escrow", "id": "841001", "template_id": "840001",
+                                      "consumer_wallet_id": "800003", "merchant_wallet_id": "810002",
+                                      "session_amount": "80.00", "sessions": 10})
+    Api(url, tokens["merchant-200004"]).call("POST", "/v1/contracts/841001/events",
+                                             {"id": "880600", "type": "deliver", "party_id": "810002"})
+    op.call("POST", "/v1/contracts/841001/events", {"id": "880601", "type": "confirm", "party_id": "800003"})
+    # grocery subsidy from the corporate wallet until 2030-01-01 (China time): a grant and a spend
+    cb.call("POST", "/v1/contract-templates", {"id": "840002", "kind": "subsidy", "name": "grocery coupons",
+                                               "mcc": [5411], "max_duration_s": 316224000})
+    op.call("POST", "/v1/contracts", {"kind": "subsidy", "id": "842001", "template_id": "840002",
+                                      "issuer_wallet_id": "800001", "budget": "10000.00",
+                                      "expires_at_ns": str(1893427200 * 10**9)})
+    op.call("POST", "/v1/contracts/842001/grants", {"id": "880700", "wallet_id": "800004", "amount": "200.00"})
+    op.call("POST", "/v1/contracts/842001/spend", {"id": "880701", "wallet_id": "800004", "payee_id": "810001",
+                                                   "amount": "50.00"})
+
+
 def main():
     url, data_dir = sys.argv[1], sys.argv[2]
     with open(os.path.join(data_dir, "admin.token")) as f:
@@ -148,6 +228,7 @@ def main():
     tokens = make_tokens(admin, data_dir)
     make_accounts(url, tokens)
     make_history(url, tokens)
+    make_currency(url, tokens)
 
 
 if __name__ == "__main__":

@@ -37,7 +37,7 @@ done
 
 if [ "$new" = 1 ]; then
 	echo "run: new data directory $data: loading demo data through the API..."
-	python3 scripts/demo_data.py "$url" "$data"
+	SZFIN_BIN="$bin" python3 scripts/demo_data.py "$url" "$data"
 fi
 
 cat <<MSG

@@ -4,7 +4,9 @@
  *
  * Reads run on the engine thread between polls, so they see a consistent
  * state. Accounts outside the caller's scope answer 404 exactly like absent
- * ones, so tenants cannot probe each other's ids.
+ * ones, so tenants cannot probe each other's ids. Accounts of the currency
+ * and contract domains (user_data tagged, currency.h) cannot be created,
+ * frozen, unfrozen or closed here: domain_account.
  */
 #include "api/api.h"
 #include "api/codec.h"
@@ -12,6 +14,7 @@
 #include "core/assert.h"
 #include "core/errors.h"
 #include "core/hash.h"
+#include "currency/currency.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,6 +77,10 @@ void api_handle_account_create(struct api_request *r)
 	if (!api_scope_can_create(&r->principal, a)) {
 		api_problem(r, "out_of_scope", "an operator creates accounts only in its tenant %llu",
 			    (unsigned long long)r->principal.tenant_id);
+		return;
+	}
+	if (currency_user_data_is_domain(a->user_data)) {
+		api_problem(r, "domain_account", "user_data carries the currency domain's tag; open wallets with POST /v1/wallets");
 		return;
 	}
 	struct { sz_command_header h; sz_account a; } cmd = {
@@ -216,6 +223,11 @@ static void account_flags(struct api_request *r, uint16_t set, uint16_t clear)
 		return;
 	if (!api_scope_can_debit(&r->principal, a)) {
 		api_problem(r, "out_of_scope", "the account belongs to another tenant");
+		return;
+	}
+	if (currency_user_data_is_domain(a->user_data)) {
+		api_problem(r, "domain_account", "the currency domain holds this account: close wallets with "
+			    "/v1/wallets/{id}/close, suspend devices with /v1/devices/{id}/suspend");
 		return;
 	}
 	struct { sz_command_header h; sz_account_flags_cmd c; } cmd = {

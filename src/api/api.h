@@ -237,6 +237,30 @@ void green_handle_book_get(struct api_request *r);
 void green_handle_tag(struct api_request *r);
 void green_handle_tag_get(struct api_request *r);
 void green_handle_taxonomy(struct api_request *r);
+/* credit domain (src/credit/routes.c) */
+void credit_handle_enterprise_register(struct api_request *r);
+void credit_handle_enterprise_get(struct api_request *r);
+void credit_handle_enterprise_update(struct api_request *r);
+void credit_handle_enterprise_personal(struct api_request *r);
+void credit_handle_feed(struct api_request *r);
+void credit_handle_cashflow(struct api_request *r);
+void credit_handle_authorization_create(struct api_request *r);
+void credit_handle_authorization_list(struct api_request *r);
+void credit_handle_authorization_revoke(struct api_request *r);
+void credit_handle_report(struct api_request *r);
+void credit_handle_score(struct api_request *r);
+void credit_handle_query_list(struct api_request *r);
+void credit_handle_decision_get(struct api_request *r);
+void credit_handle_objection_create(struct api_request *r);
+void credit_handle_objection_list(struct api_request *r);
+void credit_handle_objection_get(struct api_request *r);
+void credit_handle_objection_resolve(struct api_request *r);
+void credit_handle_model_chunk(struct api_request *r);
+void credit_handle_model_activate(struct api_request *r);
+void credit_handle_model_list(struct api_request *r);
+void credit_handle_watch(struct api_request *r);
+void credit_handle_warning_list(struct api_request *r);
+void credit_handle_purge_list(struct api_request *r);
 
 /* ---- router (router.c) ------------------------------------------------- */
 

@@ -3,13 +3,16 @@
  *
  * Owns the table of API-level problem codes (each with its HTTP status and
  * title) and the mapping of command results (ledger and domain codes, named
- * by auth_result_name / sz_result_name) to HTTP statuses. Codes are part of
- * the API: never rename one; add new ones at the end.
+ * by auth_result_name / sz_result_name) to HTTP statuses: ledger and auth
+ * results by the switch below, domain results by the class each domain
+ * registers for them (sz_result_class: not found 404, conflict 409, else
+ * 422). Codes are part of the API: never rename one; add new ones at the end.
  * A problem document: {"type": "/docs#problem-<code>", "title", "status",
  * "code", "detail", "instance"} with content type application/problem+json.
  */
 #include "api/api.h"
 #include "core/assert.h"
+#include "core/results.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -48,6 +51,7 @@ static const struct problem problems[] = {
 	{ "not_ready", 503, "The server is starting or draining" },
 	{ "engine_failed", 503, "The engine stopped after a durability failure" },
 	{ "internal", 500, "Internal error" },
+	{ "domain_account", 403, "The account belongs to the currency or contract domain: only their routes move it" },
 };
 #define PROBLEM_COUNT (sizeof problems / sizeof problems[0])
 
@@ -57,7 +61,7 @@ const char *const api_problem_codes[] = {
 	"batch_too_large", "record_size_invalid", "unsupported_media_type", "cursor_invalid",
 	"limit_invalid", "query_invalid", "unauthorized", "forbidden", "out_of_scope", "not_found",
 	"account_not_found", "transfer_not_found", "method_not_allowed", "not_ready",
-	"engine_failed", "internal", NULL,
+	"engine_failed", "internal", "domain_account", NULL,
 };
 
 static const struct problem *problem_find(const char *code)
@@ -88,6 +92,12 @@ unsigned api_result_status(uint32_t result)
 	case SZ_R_DENIED: return 403;
 	case AUTH_R_TOKEN_NOT_FOUND: return 404;
 	case SZ_R_LIMIT_REACHED: return 507;
+	}
+	/* Domain results: each domain classes its own codes (core/results.h). */
+	switch (sz_result_class(result)) {
+	case SZ_RESULT_CLASS_NOT_FOUND: return 404;
+	case SZ_RESULT_CLASS_CONFLICT: return 409;
+	case SZ_RESULT_CLASS_REJECTED: break;
 	}
 	return 422;
 }
@@ -140,6 +150,9 @@ void api_problem(struct api_request *r, const char *code, const char *fmt, ...)
 void api_problem_result(struct api_request *r, uint32_t result, const char *detail)
 {
 	SZ_ASSERT(result != SZ_R_OK);
-	const char *text = result < SZ_R_LEDGER_END_ ? sz_result_text(result) : "The command was rejected";
+	/* Ledger and domain results carry their own text; auth results do not. */
+	const char *text = sz_result_text(result);
+	if (result >= SZ_R_LEDGER_END_ && strcmp(text, "unknown result") == 0)
+		text = "The command was rejected";
 	problem_send(r, api_result_status(result), auth_result_name(result), text, detail);
 }

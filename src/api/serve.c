@@ -131,6 +131,7 @@ static int open_engine(struct api_server *s)
 	struct sz_engine_config ec = {
 		.data_dir = s->config.data_dir,
 		.snapshot_every_batches = s->config.snapshot_every_batches,
+		.check_invariants = s->config.check_invariants != 0,
 	};
 	uint64_t t0 = api_now_ns();
 	int rc = sz_engine_open(&s->engine, &ec, why, sizeof why);

@@ -7,6 +7,9 @@
  * operator or merchant naming a debit account that does not exist gets the
  * ledger's debit_account_not_found at once, so the check cannot be raced by
  * an account created later in the same batch.
+ * Accounts of the currency and contract domains (user_data tagged, see
+ * currency.h) are refused on either side with domain_account: only those
+ * domains' commands may move their money.
  *
  * Binary wire format (docs/openapi.yaml, "Binary batches"): the request body
  * is N records of 128 bytes, each an sz_transfer (or sz_account) exactly as
@@ -19,6 +22,7 @@
 #include "api/metrics.h"
 #include "core/assert.h"
 #include "core/errors.h"
+#include "currency/currency.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +54,24 @@ static uint32_t debit_scope(const struct api_request *r, sz_id debit_account_id)
 	if (a == NULL)
 		return SZ_R_DEBIT_ACCOUNT_NOT_FOUND;
 	return api_scope_can_debit(&r->principal, a) ? SZ_R_OK : SZ_R_DENIED;
+}
+
+/* Refuse (answering domain_account) a transfer that names an account of the
+ * currency or contract domains on either side; false if it names none. */
+static bool refuse_domain_accounts(struct api_request *r, sz_id debit_id, sz_id credit_id, const char *where)
+{
+	const sz_id ids[2] = { debit_id, credit_id };
+	for (int i = 0; i < 2; i++) {
+		const sz_account *a = ledger_account_get(ledger_of(r), ids[i]);
+		if (a == NULL || !currency_user_data_is_domain(a->user_data))
+			continue;
+		char text[SZ_ID_TEXT_SIZE];
+		sz_id_format(ids[i], text);
+		api_problem(r, "domain_account", "%saccount %s is held by the currency domain: use its wallet, device "
+			    "or contract routes", where, text);
+		return true;
+	}
+	return false;
 }
 
 static void answer_scope(struct api_request *r, uint32_t result, const char *where)
@@ -90,6 +112,8 @@ static void submit_transfer(struct api_request *r)
 		answer_scope(r, scope, "");
 		return;
 	}
+	if (refuse_domain_accounts(r, r->u.transfer.debit_account_id, r->u.transfer.credit_account_id, ""))
+		return;
 	struct transfer_cmd cmd = { { sizeof cmd, SZ_CMD_CREATE_TRANSFER, 0 }, r->u.transfer };
 	api_submit(r, &cmd, sizeof cmd, 1, transfer_done);
 }
@@ -237,6 +261,8 @@ static void second_phase(struct api_request *r, uint16_t flag)
 		answer_scope(r, scope, "");
 		return;
 	}
+	if (refuse_domain_accounts(r, pending.debit_account_id, pending.credit_account_id, ""))
+		return;
 	struct transfer_cmd cmd = { { sizeof cmd, SZ_CMD_CREATE_TRANSFER, 0 }, *t };
 	api_submit(r, &cmd, sizeof cmd, 1, second_phase_done);
 }
@@ -307,6 +333,8 @@ static uint32_t batch_decode(struct api_request *r, json_t *doc, struct transfer
 			answer_scope(r, scope, where);
 			return 0;
 		}
+		if (refuse_domain_accounts(r, cmds[i].t.debit_account_id, cmds[i].t.credit_account_id, where))
+			return 0;
 		if (json_is_true(linked) && i + 1 < count)
 			cmds[i].t.flags |= SZ_TRANSFER_LINKED;
 	}
@@ -369,12 +397,14 @@ void api_handle_binary_transfers(struct api_request *r)
 		cmds[i].h = (sz_command_header){ sizeof cmds[i], SZ_CMD_CREATE_TRANSFER, 0 };
 		memcpy(&cmds[i].t, r->body + (size_t)i * 128, 128);
 		uint32_t scope = debit_scope(r, cmds[i].t.debit_account_id);
+		char where[32];
+		snprintf(where, sizeof where, "record %u: ", i);
 		if (scope != SZ_R_OK) {
-			char where[32];
-			snprintf(where, sizeof where, "record %u: ", i);
 			answer_scope(r, scope, where);
 			return;
 		}
+		if (refuse_domain_accounts(r, cmds[i].t.debit_account_id, cmds[i].t.credit_account_id, where))
+			return;
 	}
 	api_metrics_batch(r->server->metrics, count);
 	api_submit(r, cmds, count * (uint32_t)sizeof *cmds, count, binary_done);
@@ -394,6 +424,10 @@ void api_handle_binary_accounts(struct api_request *r)
 			cmds[i].a.tenant_id = r->principal.tenant_id;
 		if (!api_scope_can_create(&r->principal, &cmds[i].a)) {
 			api_problem(r, "out_of_scope", "record %u: an operator creates accounts only in its tenant", i);
+			return;
+		}
+		if (currency_user_data_is_domain(cmds[i].a.user_data)) {
+			api_problem(r, "domain_account", "record %u: user_data carries the currency domain's tag", i);
 			return;
 		}
 	}

@@ -15,5 +15,6 @@ int status_main(int argc, char **argv);
 int health_main(int argc, char **argv);
 int metrics_main(int argc, char **argv);
 int load_main(int argc, char **argv);
+int currency_main_cli(int argc, char **argv); /* currency.c */
 
 #endif

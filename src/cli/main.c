@@ -26,6 +26,7 @@ static const struct subcommand subcommands[] = {
 	{ "health", health_main, "is the server alive" },
 	{ "metrics", metrics_main, "the server's Prometheus metrics" },
 	{ "load", load_main, "generate HTTP load and print throughput and latency percentiles" },
+	{ "currency", currency_main_cli, "digital currency and contracts: wallets, devices, offline signing (see szfin currency)" },
 	{ "credit", credit_cli_main, "enterprise credit: registry, data feeds, scorecards (see szfin credit --help)" },
 	{ "verify", verify_main, "check a data directory's checksums and hash chain offline" },
 };

@@ -32,6 +32,17 @@ static const struct sz_result_info contract_results[] = {
 #undef CONTRACT_RESULT_INFO
 };
 
+/* Results that are not plain rejections (the API answers 404 / 409). */
+static const struct sz_result_class_info contract_result_classes[] = {
+	{ CONTRACT_R_TEMPLATE_NOT_FOUND, SZ_RESULT_CLASS_NOT_FOUND },
+	{ CONTRACT_R_CONTRACT_NOT_FOUND, SZ_RESULT_CLASS_NOT_FOUND },
+	{ CONTRACT_R_GRANT_NOT_FOUND, SZ_RESULT_CLASS_NOT_FOUND },
+	{ CONTRACT_R_CONTRACT_NOT_ACTIVE, SZ_RESULT_CLASS_CONFLICT },
+	{ CONTRACT_R_NO_SESSION_TO_CONFIRM, SZ_RESULT_CLASS_CONFLICT },
+	{ CONTRACT_R_ALL_SESSIONS_DELIVERED, SZ_RESULT_CLASS_CONFLICT },
+	{ CONTRACT_R_SUBSIDY_EXPIRED, SZ_RESULT_CLASS_CONFLICT },
+};
+
 struct contract_op {
 	sz_id id;
 	uint64_t fingerprint;
@@ -498,8 +509,20 @@ static uint32_t escrow_event(struct sz_state *s, struct contract_state *k, struc
 		if (c->released == c->delivered)
 			return CONTRACT_R_NO_SESSION_TO_CONFIRM;
 		return escrow_release(s, k, cur, c, c->released + 1, cmd->id, CONTRACT_EV_CONFIRMED, cmd->party_id, now);
-	case CONTRACT_CMD_CANCEL:
-		return escrow_end(s, k, cur, c, cmd->id, CONTRACT_CANCELLED, cmd->party_id, now);
+	case CONTRACT_CMD_CANCEL: {
+		/* escrow_end pays delivered sessions (changing the record) before
+		 * the refund, which may still fail (say the consumer's wallet was
+		 * closed): the engine then rolls the ledger back, so the record
+		 * and its events must go back too. */
+		struct contract saved = *c;
+		uint32_t events = k->event_count;
+		uint32_t r = escrow_end(s, k, cur, c, cmd->id, CONTRACT_CANCELLED, cmd->party_id, now);
+		if (r != SZ_R_OK) {
+			*c = saved;
+			k->event_count = events;
+		}
+		return r;
+	}
 	}
 	SZ_UNREACHABLE();
 }
@@ -1026,6 +1049,8 @@ int contract_domain_register(struct sz_state *s)
 	if (currency_state_get(s) == NULL)
 		return SZ_ESTATE; /* contracts run on the currency domain's wallets */
 	sz_result_register(contract_results, sizeof contract_results / sizeof contract_results[0]);
+	sz_result_classes_register(contract_result_classes,
+				   sizeof contract_result_classes / sizeof contract_result_classes[0]);
 	struct contract_state *k = calloc(1, sizeof *k);
 	if (k == NULL)
 		return SZ_ENOMEM;

@@ -7,8 +7,16 @@
  * Like src/currency/routes.c: JSON -> one command -> engine -> the record
  * as applied, or a problem with the command's stable result name. Who may
  * post which event is decided in the engine by party ids; the route table
- * decides which roles may call. Tenant scoping of contracts is not applied
- * here yet (see docs/currency.md, "Open points").
+ * decides which roles may call.
+ * Scope (as for wallets, src/currency/routes.c): operators act on wallets of
+ * their tenant, merchants on wallets they own. A contract is seen by whoever
+ * sees its payer or payee wallet (or is its condition party); creating one
+ * needs the paying wallet in scope, an event its party's wallet (a
+ * conditional's party that is not a wallet: a merchant whose owner id it
+ * is, or an operator that sees the contract), a grant the issuer's wallet,
+ * a spend the grant holder's wallet, an insolvency the merchant's wallet.
+ * Out of scope: a contract answers 404 as if absent; a wallet named in a
+ * body answers out_of_scope.
  */
 #include "currency/routes.h"
 #include "api/api.h"
@@ -26,6 +34,49 @@
 static const struct contract_state *k_of(const struct api_request *r)
 {
 	return contract_state_get(sz_engine_state(r->server->engine));
+}
+
+static const struct currency_state *cur_of(const struct api_request *r)
+{
+	return currency_state_get(sz_engine_state(r->server->engine));
+}
+
+/* May the caller act on wallet id? Unknown wallets pass (the engine answers
+ * wallet_not_found). */
+static bool wallet_ok(const struct api_request *r, sz_id id)
+{
+	const struct currency_wallet *w = currency_wallet_find(cur_of(r), id);
+	if (w == NULL)
+		return true;
+	switch (r->principal.role) {
+	case API_ROLE_OPERATOR: return r->principal.tenant_id == w->tenant_id;
+	case API_ROLE_MERCHANT:
+		return r->principal.tenant_id == w->tenant_id && sz_id_eq(r->principal.owner_id, w->owner_id);
+	}
+	return true;
+}
+
+static bool wallet_in_scope(const struct api_request *r, sz_id id)
+{
+	return currency_wallet_find(cur_of(r), id) != NULL && wallet_ok(r, id);
+}
+
+static bool contract_visible(const struct api_request *r, const struct contract *c)
+{
+	if (r->principal.role != API_ROLE_OPERATOR && r->principal.role != API_ROLE_MERCHANT)
+		return true;
+	if (wallet_in_scope(r, c->payer_id) || (!sz_id_is_zero(c->payee_id) && wallet_in_scope(r, c->payee_id)))
+		return true;
+	return r->principal.role == API_ROLE_MERCHANT && !sz_id_is_zero(c->party_id) &&
+	       sz_id_eq(c->party_id, r->principal.owner_id);
+}
+
+static bool wallet_scope_answer(struct api_request *r, sz_id id, const char *field)
+{
+	if (wallet_ok(r, id))
+		return true;
+	api_problem(r, "out_of_scope", "'%s' names a wallet the caller may not act on", field);
+	return false;
 }
 
 static bool keys_known(struct api_request *r, json_t *o, const char *const *keys, size_t count)
@@ -292,7 +343,7 @@ void contract_handle_create(struct api_request *r)
 		c.id = id;
 		c.template_id = tmpl;
 		c.sessions = (uint32_t)n;
-		if (ok)
+		if (ok && wallet_scope_answer(r, c.consumer_wallet_id, "consumer_wallet_id"))
 			submit(r, CONTRACT_CMD_ESCROW_CREATE, &c, sizeof c, id, contract_done);
 	} else if (ok && kind == CONTRACT_KIND_SUBSIDY) {
 		struct contract_subsidy_cmd c;
@@ -302,7 +353,7 @@ void contract_handle_create(struct api_request *r)
 		     get_u64(r, doc, "expires_at_ns", UINT64_MAX, &c.expires_at_ns);
 		c.id = id;
 		c.template_id = tmpl;
-		if (ok)
+		if (ok && wallet_scope_answer(r, c.issuer_wallet_id, "issuer_wallet_id"))
 			submit(r, CONTRACT_CMD_SUBSIDY_CREATE, &c, sizeof c, id, contract_done);
 	} else if (ok) {
 		struct contract_conditional_cmd c;
@@ -316,7 +367,7 @@ void contract_handle_create(struct api_request *r)
 		c.id = id;
 		c.template_id = tmpl;
 		c.condition_code = (uint32_t)t;
-		if (ok)
+		if (ok && wallet_scope_answer(r, c.payer_wallet_id, "payer_wallet_id"))
 			submit(r, CONTRACT_CMD_CONDITIONAL_CREATE, &c, sizeof c, id, contract_done);
 	}
 	json_decref(doc);
@@ -332,13 +383,28 @@ static bool path_contract(struct api_request *r, sz_id *out)
 	return true;
 }
 
+/* The contract of the path if the caller sees it; NULL (and not answered)
+ * if there is none, so the engine answers contract_not_found; NULL and
+ * answered 404 if it is out of scope. */
+static const struct contract *path_contract_scoped(struct api_request *r, sz_id id, bool *answered)
+{
+	const struct contract *c = contract_find(k_of(r), id);
+	*answered = false;
+	if (c != NULL && !contract_visible(r, c)) {
+		api_problem(r, "not_found", "no contract %s", api_param(r, 0));
+		*answered = true;
+		return NULL;
+	}
+	return c;
+}
+
 void contract_handle_get(struct api_request *r)
 {
 	sz_id id;
 	if (!path_contract(r, &id))
 		return;
 	const struct contract *c = contract_find(k_of(r), id);
-	if (c == NULL) {
+	if (c == NULL || !contract_visible(r, c)) {
 		api_problem(r, "not_found", "no contract %s", api_param(r, 0));
 		return;
 	}
@@ -376,8 +442,23 @@ void contract_handle_event(struct api_request *r)
 	c.contract_id = contract;
 	c.code = (uint32_t)code;
 	json_decref(doc);
-	if (ok)
-		submit(r, kind, &c, sizeof c, contract, contract_done);
+	if (!ok)
+		return;
+	bool answered;
+	const struct contract *k = path_contract_scoped(r, contract, &answered);
+	if (answered)
+		return;
+	/* The party acts: its wallet must be the caller's to act on. A party
+	 * that is no wallet (a conditional's party): its own merchant token, or
+	 * an operator that sees the contract. */
+	bool party_wallet = currency_wallet_find(cur_of(r), c.party_id) != NULL;
+	if (party_wallet ? !wallet_ok(r, c.party_id)
+			 : (r->principal.role == API_ROLE_MERCHANT && !sz_id_eq(r->principal.owner_id, c.party_id)) ||
+				   (k != NULL && !contract_visible(r, k) && r->principal.role == API_ROLE_OPERATOR)) {
+		api_problem(r, "out_of_scope", "the caller may not act for party %s", "party_id");
+		return;
+	}
+	submit(r, kind, &c, sizeof c, contract, contract_done);
 }
 
 /* POST /v1/contracts/{id}/grants {"id","wallet_id","amount"} */
@@ -396,8 +477,17 @@ void contract_handle_grant(struct api_request *r)
 		  get_id(r, doc, "wallet_id", true, &c.wallet_id) && get_amount_key(r, doc, "amount", true, &c.amount);
 	c.contract_id = contract;
 	json_decref(doc);
-	if (ok)
-		submit(r, CONTRACT_CMD_SUBSIDY_GRANT, &c, sizeof c, contract, contract_done);
+	if (!ok)
+		return;
+	bool answered;
+	const struct contract *k = path_contract_scoped(r, contract, &answered);
+	if (answered)
+		return;
+	if (k != NULL && !wallet_ok(r, k->payer_id)) { /* the issuer grants */
+		api_problem(r, "not_found", "no contract %s", api_param(r, 0));
+		return;
+	}
+	submit(r, CONTRACT_CMD_SUBSIDY_GRANT, &c, sizeof c, contract, contract_done);
 }
 
 /* POST /v1/contracts/{id}/spend {"id","wallet_id","payee_id","amount"[,"mcc","to_bank"]} */
@@ -420,7 +510,7 @@ void contract_handle_spend(struct api_request *r)
 	c.mcc = (uint16_t)mcc;
 	c.flags = json_is_true(json_object_get(doc, "to_bank")) ? CONTRACT_SPEND_TO_BANK : 0;
 	json_decref(doc);
-	if (ok)
+	if (ok && wallet_scope_answer(r, c.wallet_id, "wallet_id")) /* the grant holder spends */
 		submit(r, CONTRACT_CMD_SUBSIDY_SPEND, &c, sizeof c, contract, contract_done);
 }
 
@@ -440,6 +530,6 @@ void contract_handle_insolvency(struct api_request *r)
 	bool ok = keys_known(r, doc, keys, 1) && get_id(r, doc, "id", true, &c.id);
 	c.party_id = merchant;
 	json_decref(doc);
-	if (ok)
+	if (ok && wallet_scope_answer(r, merchant, "merchant"))
 		submit(r, CONTRACT_CMD_MERCHANT_INSOLVENT, &c, sizeof c, sz_id_make(0, 0), contract_done);
 }

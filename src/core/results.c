@@ -50,3 +50,31 @@ const char *sz_result_text(uint32_t result)
 	const struct sz_result_info *r = find(result);
 	return r ? r->text : "unknown result";
 }
+
+static struct {
+	const struct sz_result_class_info *rows;
+	size_t count;
+} class_tables[RESULT_TABLE_COUNT_MAX];
+static size_t class_table_count;
+
+void sz_result_classes_register(const struct sz_result_class_info *rows, size_t count)
+{
+	for (size_t i = 0; i < class_table_count; i++)
+		if (class_tables[i].rows == rows)
+			return;
+	SZ_ASSERT(class_table_count < RESULT_TABLE_COUNT_MAX);
+	for (size_t i = 0; i < count; i++)
+		SZ_ASSERT(rows[i].result_class <= SZ_RESULT_CLASS_CONFLICT);
+	class_tables[class_table_count].rows = rows;
+	class_tables[class_table_count].count = count;
+	class_table_count++;
+}
+
+enum sz_result_class sz_result_class(uint32_t result)
+{
+	for (size_t t = 0; t < class_table_count; t++)
+		for (size_t i = 0; i < class_tables[t].count; i++)
+			if (class_tables[t].rows[i].result == result)
+				return (enum sz_result_class)class_tables[t].rows[i].result_class;
+	return SZ_RESULT_CLASS_REJECTED;
+}

@@ -33,6 +33,8 @@ static const char cli_usage[] =
 	"  szfin credit cv FILE.csv --target COLUMN [--good VALUE] [--folds N] [--seed N] [OPTIONS]\n"
 	"  szfin credit score MODEL FILE.csv [--rows N]\n"
 	"  szfin credit uscc CODE...\n"
+	"  szfin credit enterprise|report|decide|queries|warnings|objections|models|model ...\n"
+	"                          client commands over HTTP (run one without arguments for its usage)\n"
 	"training OPTIONS:\n"
 	"  --lambda X              L2 penalty of the logistic fit (default 10; 0 = maximum likelihood)\n"
 	"  --iv-min X              leave out characteristics with IV below X (default 0.02)\n"
@@ -518,5 +520,8 @@ int credit_cli_main(int argc, char **argv)
 		return cmd_score(argc, argv);
 	if (strcmp(argv[1], "uscc") == 0)
 		return cmd_uscc(argc, argv);
+	int client_rc = credit_client_main(argc, argv);
+	if (client_rc >= 0)
+		return client_rc;
 	return usage_error("unknown credit command", argv[1]);
 }

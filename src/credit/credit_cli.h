@@ -11,4 +11,9 @@
 
 int credit_cli_main(int argc, char **argv);
 
+/* The HTTP client subcommands (credit_client.c: enterprise, report, decide,
+ * queries, warnings, objections, models, model). Returns -1 when argv[1]
+ * is not one of them, else the exit code. */
+int credit_client_main(int argc, char **argv);
+
 #endif

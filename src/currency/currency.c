@@ -28,6 +28,19 @@ static const struct sz_result_info currency_results[] = {
 #undef CURRENCY_RESULT_INFO
 };
 
+/* Results that are not plain rejections (the API answers 404 / 409). */
+static const struct sz_result_class_info currency_result_classes[] = {
+	{ CURRENCY_R_OPERATOR_NOT_FOUND, SZ_RESULT_CLASS_NOT_FOUND },
+	{ CURRENCY_R_WALLET_NOT_FOUND, SZ_RESULT_CLASS_NOT_FOUND },
+	{ CURRENCY_R_PAYMENT_NOT_FOUND, SZ_RESULT_CLASS_NOT_FOUND },
+	{ CURRENCY_R_DEVICE_NOT_FOUND, SZ_RESULT_CLASS_NOT_FOUND },
+	{ CURRENCY_R_WALLET_CLOSED, SZ_RESULT_CLASS_CONFLICT },
+	{ CURRENCY_R_DEVICE_SUSPENDED, SZ_RESULT_CLASS_CONFLICT },
+	{ CURRENCY_R_WALLET_HAS_BALANCE, SZ_RESULT_CLASS_CONFLICT },
+	{ CURRENCY_R_WALLET_HAS_SUB_WALLETS, SZ_RESULT_CLASS_CONFLICT },
+	{ CURRENCY_R_LIMITS_VERSION_INVALID, SZ_RESULT_CLASS_CONFLICT },
+};
+
 /* ---- small helpers --------------------------------------------------------- */
 
 bool currency_bytes_zero(const void *p, size_t size)
@@ -145,6 +158,18 @@ const struct currency_wallet *currency_wallet_find(const struct currency_state *
 {
 	int64_t i = currency_wallet_index(c, id);
 	return i < 0 ? NULL : &c->wallets[i];
+}
+
+const struct currency_wallet *currency_wallet_parent(const struct currency_state *c, const struct currency_wallet *w)
+{
+	SZ_ASSERT(w->parent <= c->wallet_count);
+	return w->parent ? &c->wallets[w->parent - 1] : NULL;
+}
+
+const struct currency_wallet *currency_op_wallet(const struct currency_state *c, uint32_t ref)
+{
+	SZ_ASSERT(ref <= c->wallet_count);
+	return ref ? &c->wallets[ref - 1] : NULL;
 }
 
 uint8_t currency_wallet_class(const struct currency_state *c, const struct currency_wallet *w)
@@ -656,6 +681,8 @@ static void currency_prefetch(const struct sz_state *s, const void *state, const
 int currency_domain_register(struct sz_state *s)
 {
 	sz_result_register(currency_results, sizeof currency_results / sizeof currency_results[0]);
+	sz_result_classes_register(currency_result_classes,
+				   sizeof currency_result_classes / sizeof currency_result_classes[0]);
 	struct currency_state *c = calloc(1, sizeof *c);
 	if (c == NULL)
 		return SZ_ENOMEM;

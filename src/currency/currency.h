@@ -143,6 +143,15 @@ enum currency_role {
 	CURRENCY_ROLE_CB_SETTLEMENT = 34,
 };
 
+/* Does user_data mark an account of the currency or contract domains? Such
+ * accounts move only through those domains' commands: a raw ledger transfer,
+ * freeze or close on one would break the two-tier invariant, so the raw
+ * ledger routes refuse them (src/api/transfers.c, accounts.c). */
+static inline bool currency_user_data_is_domain(uint64_t user_data)
+{
+	return (user_data & 0xffffffff00000000ull) == CURRENCY_TAG;
+}
+
 /* ---- command bodies (little-endian, no padding) ------------------------- */
 
 /* Register an operator; tenant_id is its key (as in API tokens). */
@@ -320,6 +329,11 @@ struct currency_state *currency_state_get(const struct sz_state *s);
 
 const struct currency_operator *currency_operator_find(const struct currency_state *c, uint64_t tenant_id);
 const struct currency_wallet *currency_wallet_find(const struct currency_state *c, sz_id id);
+/* A sub-wallet's parent, or NULL for a main wallet. */
+const struct currency_wallet *currency_wallet_parent(const struct currency_state *c, const struct currency_wallet *w);
+/* The wallet a remembered command names by reference (currency_op.payer /
+ * .payee: wallet index + 1), or NULL for 0. */
+const struct currency_wallet *currency_op_wallet(const struct currency_state *c, uint32_t ref);
 /* The class a wallet is held to (a sub-wallet: its parent's). */
 uint8_t currency_wallet_class(const struct currency_state *c, const struct currency_wallet *w);
 /* Spendable balance of a ledger account (credits - debits - pending debits). */

@@ -9,8 +9,13 @@
  * the done callback with the record as applied (201 new, 200 idempotent
  * retry) or a problem whose code is the command's stable result name.
  * Scope: an operator acts only on its own tenant's operator, wallets and
- * devices; others answer 404 as if absent. Amounts travel as decimal
- * strings in yuan ("12.34"), ids as strings.
+ * devices, a merchant only on wallets (and devices of wallets) it owns;
+ * others answer 404 as if absent. A payment is seen by whoever sees its
+ * payer or payee and refunded by whoever may move the payee's money. A
+ * device sync may be uploaded by anyone allowed to call the route (the
+ * payee's bank, say): each message is signed by its device, which is what
+ * authorises the payment. Amounts travel as decimal strings in yuan
+ * ("12.34"), ids as strings.
  */
 #include "currency/routes.h"
 #include "api/api.h"
@@ -129,6 +134,20 @@ static json_t *amount_json(uint64_t fen)
 
 static json_t *id_json(sz_id id) { return api_json_string_id(id); }
 
+/* Net balance (credits - debits, pending debits included) with a sign. */
+static json_t *signed_amount_json(const sz_account *a)
+{
+	if (a == NULL)
+		return amount_json(0);
+	uint64_t out = a->debits_posted + a->debits_pending;
+	if (a->credits_posted >= out)
+		return amount_json(a->credits_posted - out);
+	char text[SZ_AMOUNT_TEXT_SIZE + 1];
+	text[0] = '-';
+	sz_amount_format(out - a->credits_posted, 2, text + 1);
+	return json_string(text);
+}
+
 static bool path_id(struct api_request *r, sz_id *out)
 {
 	const char *text = api_param(r, 0);
@@ -143,6 +162,15 @@ static bool path_id(struct api_request *r, sz_id *out)
 static bool in_scope(const struct api_request *r, uint64_t tenant_id)
 {
 	return r->principal.role != API_ROLE_OPERATOR || r->principal.tenant_id == tenant_id;
+}
+
+/* May the caller see (and, on write routes, act on) wallet w? Operators:
+ * their tenant's wallets; merchants: wallets they own in their tenant. */
+static bool wallet_in_scope(const struct api_request *r, const struct currency_wallet *w)
+{
+	if (r->principal.role == API_ROLE_MERCHANT)
+		return r->principal.tenant_id == w->tenant_id && sz_id_eq(r->principal.owner_id, w->owner_id);
+	return in_scope(r, w->tenant_id);
 }
 
 static void submit(struct api_request *r, uint16_t kind, const void *body, uint32_t size, sz_id id, sz_id subject,
@@ -205,9 +233,21 @@ static json_t *wallet_json(const struct api_request *r, const struct currency_wa
 		json_object_set_new(o, "mcc", json_integer(w->mcc));
 	if (!sz_id_is_zero(w->bank_account_id))
 		json_object_set_new(o, "bank_account_id", id_json(w->bank_account_id));
+	const struct currency_wallet *parent = currency_wallet_parent(c, w);
+	if (parent != NULL)
+		json_object_set_new(o, "parent_id", id_json(parent->id));
+	else
+		json_object_set_new(o, "sub_wallets", json_integer(w->sub_count));
+	/* The class limits in force now (the last applied batch's time). */
+	const struct currency_limits_cmd *lim = currency_limits_at(c, sz_engine_state(r->server->engine)->batch_time_ns);
+	json_object_set_new(o, "limits_version", api_json_string_u64(lim->version));
+	json_object_set_new(o, "class_limits", limits_json(&lim->classes[cls - 1]));
 	json_object_set_new(o, "own_limits", limits_json(&w->own));
-	json_object_set_new(o, "outflow_today", amount_json(w->day_out_fen));
-	json_object_set_new(o, "outflow_this_year", amount_json(w->year_out_fen));
+	/* Outflow counters count on their own day / year only (China time). */
+	uint64_t t = sz_engine_state(r->server->engine)->batch_time_ns;
+	json_object_set_new(o, "outflow_today", amount_json(w->day == currency_china_day(t) ? w->day_out_fen : 0));
+	json_object_set_new(o, "outflow_this_year",
+			    amount_json(w->year == currency_china_year(t) ? w->year_out_fen : 0));
 	return o;
 }
 
@@ -220,7 +260,8 @@ static json_t *operator_json(const struct api_request *r, const struct currency_
 	json_object_set_new(o, "name", json_stringn(op->cmd.name, strnlen(op->cmd.name, sizeof op->cmd.name)));
 	const sz_account *reserve = ledger_account_get(l, op->reserve_id);
 	const sz_account *vault = ledger_account_get(l, op->vault_id);
-	json_object_set_new(o, "reserve", amount_json(reserve ? currency_account_balance(reserve) : 0));
+	/* A bank's reserve may be overdrawn (central bank credit): show the sign. */
+	json_object_set_new(o, "reserve", signed_amount_json(reserve));
 	json_object_set_new(o, "vault", amount_json(vault ? currency_account_balance(vault) : 0));
 	json_object_set_new(o, "held_for_customers", amount_json(op->liability_fen));
 	json_object_set_new(o, "issued", amount_json(op->issued_fen));
@@ -229,11 +270,18 @@ static json_t *operator_json(const struct api_request *r, const struct currency_
 	return o;
 }
 
-static json_t *op_json(const struct currency_op *op)
+static json_t *op_json(const struct currency_state *c, const struct currency_op *op)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "id", id_json(op->id));
 	json_object_set_new(o, "amount", amount_json(op->amount));
+	const struct currency_wallet *payer = currency_op_wallet(c, op->payer), *payee = currency_op_wallet(c, op->payee);
+	if (payer != NULL)
+		json_object_set_new(o, "payer_id", id_json(payer->id));
+	if (payee != NULL)
+		json_object_set_new(o, "payee_id", id_json(payee->id));
+	if (op->kind == CURRENCY_CMD_REFUND)
+		json_object_set_new(o, "to_bank", amount_json(op->topup_fen));
 	if (op->kind == CURRENCY_CMD_PAY) {
 		json_object_set_new(o, "auto_topup", amount_json(op->topup_fen));
 		json_object_set_new(o, "refunded", amount_json(op->refunded_fen));
@@ -274,7 +322,7 @@ static void op_done(struct api_request *r, const uint32_t *results, uint32_t cou
 	const struct pending *p = r->extra;
 	const struct currency_op *op = currency_op_find(cur_of(r), p->id);
 	SZ_ASSERT(op != NULL);
-	api_reply_json(r, api_result_status(results[0]), op_json(op));
+	api_reply_json(r, api_result_status(results[0]), op_json(cur_of(r), op));
 }
 
 static void operator_done(struct api_request *r, const uint32_t *results, uint32_t count)
@@ -458,8 +506,7 @@ static const struct currency_wallet *path_wallet(struct api_request *r)
 	if (!path_id(r, &id))
 		return NULL;
 	const struct currency_wallet *w = currency_wallet_find(cur_of(r), id);
-	if (w == NULL || !in_scope(r, w->tenant_id) ||
-	    (r->principal.role == API_ROLE_MERCHANT && !sz_id_eq(r->principal.owner_id, w->owner_id))) {
+	if (w == NULL || !wallet_in_scope(r, w)) {
 		api_problem(r, "not_found", "no wallet %s", api_param(r, 0));
 		return NULL;
 	}
@@ -486,11 +533,21 @@ void currency_handle_wallet_update(struct api_request *r)
 	memset(&c, 0, sizeof c);
 	uint64_t cls = 0;
 	struct currency_class_limits l;
+	/* Fields left out keep their current values (an upgrade of the class
+	 * does not silently drop auto top-up or the own limits). */
+	json_t *auto_topup = json_object_get(doc, "auto_topup");
 	bool ok = keys_known(r, doc, keys, 4) && get_id(r, doc, "id", true, &c.id) &&
 		  get_u64(r, doc, "class", 4, w->class_level, &cls) && get_limits(r, doc, &l);
+	if (ok && auto_topup != NULL && !json_is_boolean(auto_topup)) {
+		api_problem(r, "field_invalid", "'auto_topup' must be true or false");
+		ok = false;
+	}
+	if (json_object_get(doc, "limits") == NULL)
+		l = w->own;
 	c.wallet_id = w->id;
 	c.class_level = (uint8_t)cls;
-	c.flags = json_is_true(json_object_get(doc, "auto_topup")) ? CURRENCY_WALLET_AUTO_TOPUP : 0;
+	c.flags = auto_topup == NULL ? (uint8_t)(w->flags & CURRENCY_WALLET_FLAGS_CLIENT)
+		  : json_is_true(auto_topup) ? CURRENCY_WALLET_AUTO_TOPUP : 0;
 	c.limit_balance_fen = l.balance_fen;
 	c.limit_payment_fen = l.payment_fen;
 	c.limit_daily_fen = l.daily_fen;
@@ -564,6 +621,14 @@ void currency_handle_payment_refund(struct api_request *r)
 	json_t *doc = api_body_json(r);
 	if (doc == NULL)
 		return;
+	/* The refund moves the payee's money: the caller must be allowed to. */
+	const struct currency_op *op = currency_op_find(cur_of(r), payment);
+	const struct currency_wallet *payee = op && op->kind == CURRENCY_CMD_PAY ? currency_op_wallet(cur_of(r), op->payee) : NULL;
+	if (payee == NULL || !wallet_in_scope(r, payee)) {
+		json_decref(doc);
+		api_problem(r, "not_found", "no payment %s", api_param(r, 0));
+		return;
+	}
 	static const char *const keys[] = { "id", "amount" };
 	struct currency_amount_cmd c = { sz_id_make(0, 0), payment, 0, 0 };
 	bool ok = keys_known(r, doc, keys, 2) && get_id(r, doc, "id", true, &c.id) && get_amount(r, doc, true, &c.amount);
@@ -578,11 +643,13 @@ void currency_handle_payment_get(struct api_request *r)
 	if (!path_id(r, &id))
 		return;
 	const struct currency_op *op = currency_op_find(cur_of(r), id);
-	if (op == NULL || op->kind != CURRENCY_CMD_PAY) {
+	if (op == NULL || op->kind != CURRENCY_CMD_PAY ||
+	    (!wallet_in_scope(r, currency_op_wallet(cur_of(r), op->payer)) &&
+	     !wallet_in_scope(r, currency_op_wallet(cur_of(r), op->payee)))) {
 		api_problem(r, "not_found", "no payment %s", api_param(r, 0));
 		return;
 	}
-	api_reply_json(r, 200, op_json(op));
+	api_reply_json(r, 200, op_json(cur_of(r), op));
 }
 
 /* ---- limits --------------------------------------------------------------------------------- */
@@ -602,7 +669,7 @@ static json_t *limits_version_json(const struct currency_limits_cmd *l)
 	return o;
 }
 
-void currency_handle_limits_get(struct api_request *r)
+static void limits_reply(struct api_request *r, unsigned status)
 {
 	const struct currency_state *c = cur_of(r);
 	json_t *list = json_array();
@@ -610,14 +677,16 @@ void currency_handle_limits_get(struct api_request *r)
 		json_array_append_new(list, limits_version_json(currency_limits_version(c, i)));
 	json_t *doc = json_object();
 	json_object_set_new(doc, "versions", list);
-	api_reply_json(r, 200, doc);
+	api_reply_json(r, status, doc);
 }
+
+void currency_handle_limits_get(struct api_request *r) { limits_reply(r, 200); }
 
 static void limits_done(struct api_request *r, const uint32_t *results, uint32_t count)
 {
 	if (!result_ok(r, results, count))
 		return;
-	currency_handle_limits_get(r);
+	limits_reply(r, api_result_status(results[0]));
 }
 
 /* POST /v1/currency/limits: the fields of share/currency/limits.ini as JSON:
@@ -675,19 +744,23 @@ static json_t *device_json(const struct api_request *r, const struct currency_de
 	return o;
 }
 
-static const struct currency_device *path_device(struct api_request *r)
+/* The device named by path parameter 0, in the caller's scope (that of its
+ * wallet; any_caller: every caller of the route, for syncs), or NULL. */
+static const struct currency_device *path_device_scoped(struct api_request *r, bool any_caller)
 {
 	sz_id id;
 	if (!path_id(r, &id))
 		return NULL;
 	const struct currency_device *d = currency_device_find(cur_of(r), id);
 	const struct currency_wallet *w = d ? currency_wallet_find(cur_of(r), d->wallet_id) : NULL;
-	if (d == NULL || w == NULL || !in_scope(r, w->tenant_id)) {
+	if (d == NULL || w == NULL || (!any_caller && !wallet_in_scope(r, w))) {
 		api_problem(r, "not_found", "no device %s", api_param(r, 0));
 		return NULL;
 	}
 	return d;
 }
+
+static const struct currency_device *path_device(struct api_request *r) { return path_device_scoped(r, false); }
 
 static void device_done(struct api_request *r, const uint32_t *results, uint32_t count)
 {
@@ -728,7 +801,7 @@ void currency_handle_device_create(struct api_request *r)
 	if (!ok)
 		return;
 	const struct currency_wallet *w = currency_wallet_find(cur_of(r), c.wallet_id);
-	if (w != NULL && !in_scope(r, w->tenant_id)) {
+	if (w != NULL && !wallet_in_scope(r, w)) {
 		api_problem(r, "out_of_scope", "the wallet belongs to another operator");
 		return;
 	}
@@ -795,7 +868,7 @@ static void sync_done(struct api_request *r, const uint32_t *results, uint32_t c
  * path's device is informational: each message names its own device. */
 void currency_handle_device_sync(struct api_request *r)
 {
-	const struct currency_device *d = path_device(r);
+	const struct currency_device *d = path_device_scoped(r, true);
 	if (d == NULL)
 		return;
 	json_t *doc = api_body_json(r);

@@ -1,6 +1,6 @@
 /*
  * routes.h — HTTP handlers of the currency domain (routes.c), listed in the
- * one route table in src/api/router.c. See docs/openapi-currency.yaml.
+ * one route table in src/api/router.c. See docs/openapi.yaml (tags currency, contract).
  */
 #ifndef SZ_CURRENCY_ROUTES_H
 #define SZ_CURRENCY_ROUTES_H

@@ -10,6 +10,7 @@
 #include "contract/contract.h"
 #include "currency/currency.h"
 #include "green/domain.h"
+#include "credit/domain.h"
 
 int sz_state_register_domains(struct sz_state *s)
 {
@@ -21,6 +22,8 @@ int sz_state_register_domains(struct sz_state *s)
 	if ((rc = currency_domain_register(s)))
 		return rc;
 	if ((rc = contract_domain_register(s)))
+		return rc;
+	if ((rc = credit_domain_register(s)))
 		return rc;
 	return 0;
 }

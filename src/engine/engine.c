@@ -228,15 +228,18 @@ static int batch_open(struct sz_engine *e)
 {
 	if (e->open != UINT32_MAX)
 		return 0;
-	for (uint32_t i = 0; i < BATCH_BUFFER_COUNT; i++) {
+	int rc = SZ_EBUSY;
+	pthread_mutex_lock(&e->lock); /* statuses of buffers in flight change on the writer thread */
+	for (uint32_t i = 0; i < BATCH_BUFFER_COUNT && rc != 0; i++) {
 		if (e->batches[i].status == BATCH_FREE) {
 			batch_reset(&e->batches[i]);
 			e->batches[i].status = BATCH_OPEN;
 			e->open = i;
-			return 0;
+			rc = 0;
 		}
 	}
-	return SZ_EBUSY;
+	pthread_mutex_unlock(&e->lock);
+	return rc;
 }
 
 /* Check the envelope of every command; engine-set fields must be zero. */

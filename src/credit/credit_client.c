@@ -1,0 +1,212 @@
+/*
+ * credit_client.c — the HTTP client subcommands of `szfin credit`: the
+ * registry, reports and scores, the query log, warnings, objections and
+ * model registration, over the server's /v1/credit routes with the shared
+ * client (src/cli/client.h: --url, SZFIN_TOKEN / --token-file, --json).
+ *
+ * Command ids: --id ID when given, else a fresh random id (a retry with the
+ * same --id is idempotent). Model chunks get ids derived from the version,
+ * the artifact's SHA-256 and the chunk index, so re-running `model register`
+ * after a failure resumes where the server stopped (the same chunk answers
+ * 200). Only linked into the szfin binary (the caller is credit_cli.c).
+ */
+#include "credit/credit_cli.h"
+
+#include "api/codec.h"
+#include "cli/client.h"
+#include "credit/domain.h"
+
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char client_usage[] =
+	"client commands (server at --url or SZFIN_URL; token from SZFIN_TOKEN or --token-file):\n"
+	"  szfin credit enterprise get CODE\n"
+	"  szfin credit report CODE --purpose PURPOSE [--id ID]\n"
+	"  szfin credit decide CODE --purpose PURPOSE [--product scorecard|tech] [--model VERSION] [--id ID]\n"
+	"  szfin credit queries CODE\n"
+	"  szfin credit warnings [--enterprise CODE]\n"
+	"  szfin credit objections [--state open|overdue|all]\n"
+	"  szfin credit models\n"
+	"  szfin credit model register VERSION MODEL_FILE\n"
+	"  szfin credit model activate VERSION MODEL_FILE\n"
+	"PURPOSE: loan_approval, post_loan, guarantee, supply_chain\n";
+
+static const char *option(int argc, char **argv, const char *name)
+{
+	for (int i = 0; i + 1 < argc; i++)
+		if (strcmp(argv[i], name) == 0)
+			return argv[i + 1];
+	return NULL;
+}
+
+static void id_text(const char *given, char out[SZ_ID_TEXT_SIZE])
+{
+	if (given != NULL) {
+		snprintf(out, SZ_ID_TEXT_SIZE, "%s", given);
+		return;
+	}
+	sz_id id;
+	randombytes_buf(&id, sizeof id);
+	id.hi &= 0x00ffffffffffffffull;
+	id.lo |= 1;
+	sz_id_format(id, out);
+}
+
+static int send(const struct client *c, const char *method, const char *path, json_t *body)
+{
+	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	json_decref(body);
+	struct client_answer answer;
+	int rc = client_request(c, method, path, text ? "application/json" : NULL, text, text ? strlen(text) : 0, &answer);
+	free(text);
+	if (rc != 0) {
+		free(answer.body);
+		return 1;
+	}
+	rc = client_print(c, &answer);
+	free(answer.body);
+	return rc;
+}
+
+static int read_file(const char *path, uint8_t **data, size_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	if (f == NULL) {
+		fprintf(stderr, "szfin credit: cannot open %s\n", path);
+		return 1;
+	}
+	*data = malloc(CREDIT_MODEL_SIZE_MAX + 1);
+	*size = *data ? fread(*data, 1, CREDIT_MODEL_SIZE_MAX + 1, f) : 0;
+	fclose(f);
+	if (*data == NULL || *size == 0 || *size > CREDIT_MODEL_SIZE_MAX) {
+		fprintf(stderr, "szfin credit: %s must hold 1 to %u bytes\n", path, CREDIT_MODEL_SIZE_MAX);
+		free(*data);
+		return 1;
+	}
+	return 0;
+}
+
+static int model_command(const struct client *c, const char *verb, const char *version, const char *file)
+{
+	uint8_t *data = NULL;
+	size_t size = 0;
+	if (read_file(file, &data, &size))
+		return 1;
+	uint8_t sha[32];
+	char sha_hex[65], path[160];
+	crypto_hash_sha256(sha, data, size);
+	sodium_bin2hex(sha_hex, sizeof sha_hex, sha, sizeof sha);
+	int rc = 0;
+	if (strcmp(verb, "activate") == 0) {
+		char id[SZ_ID_TEXT_SIZE];
+		id_text(NULL, id);
+		snprintf(path, sizeof path, "/v1/credit/models/%s/activate", version);
+		rc = send(c, "POST", path, json_pack("{s:s, s:s}", "id", id, "sha256", sha_hex));
+		free(data);
+		return rc;
+	}
+	uint32_t count = (uint32_t)((size + CREDIT_MODEL_CHUNK_SIZE - 1) / CREDIT_MODEL_CHUNK_SIZE);
+	snprintf(path, sizeof path, "/v1/credit/models/%s/chunks", version);
+	for (uint32_t i = 0; i < count && rc == 0; i++) {
+		size_t n = i + 1 < count ? CREDIT_MODEL_CHUNK_SIZE : size - (size_t)i * CREDIT_MODEL_CHUNK_SIZE;
+		char b64[sodium_base64_ENCODED_LEN(CREDIT_MODEL_CHUNK_SIZE, sodium_base64_VARIANT_ORIGINAL)];
+		sodium_bin2base64(b64, sizeof b64, data + (size_t)i * CREDIT_MODEL_CHUNK_SIZE, n,
+				  sodium_base64_VARIANT_ORIGINAL);
+		uint8_t seed[64];
+		crypto_generichash_state h;
+		crypto_generichash_init(&h, NULL, 0, 16);
+		crypto_generichash_update(&h, (const uint8_t *)version, strlen(version));
+		crypto_generichash_update(&h, sha, sizeof sha);
+		crypto_generichash_update(&h, (const uint8_t *)&i, sizeof i);
+		crypto_generichash_final(&h, seed, 16);
+		sz_id cid;
+		memcpy(&cid, seed, sizeof cid);
+		cid.hi &= 0x00ffffffffffffffull;
+		cid.lo |= 1;
+		char id[SZ_ID_TEXT_SIZE];
+		sz_id_format(cid, id);
+		json_t *body = json_pack("{s:s, s:i, s:i, s:i, s:s, s:s}", "id", id, "index", (int)i, "count", (int)count,
+					 "total_size", (int)size, "sha256", sha_hex, "data", b64);
+		struct client quiet = *c;
+		if (i + 1 < count) { /* print only the last answer */
+			char *text = json_dumps(body, JSON_COMPACT);
+			json_decref(body);
+			struct client_answer answer;
+			rc = client_request(&quiet, "POST", path, "application/json", text, strlen(text), &answer);
+			free(text);
+			if (rc == 0 && (answer.status < 200 || answer.status > 299))
+				rc = client_print(c, &answer);
+			free(answer.body);
+		} else {
+			rc = send(c, "POST", path, body);
+		}
+	}
+	free(data);
+	return rc;
+}
+
+int credit_client_main(int argc, char **argv)
+{
+	static const char *const commands[] = { "enterprise", "report", "decide", "queries", "warnings",
+						"objections", "models", "model", NULL };
+	bool ours = false;
+	for (const char *const *k = commands; *k && argc >= 2; k++)
+		ours |= strcmp(argv[1], *k) == 0;
+	if (!ours)
+		return -1;
+	struct client c;
+	argc = client_init(&c, argc, argv);
+	if (argc < 0)
+		return 2;
+	const char *cmd = argv[1];
+	char path[256], id[SZ_ID_TEXT_SIZE];
+	if (strcmp(cmd, "enterprise") == 0 && argc == 4 && strcmp(argv[2], "get") == 0) {
+		snprintf(path, sizeof path, "/v1/credit/enterprises/%s", argv[3]);
+		return send(&c, "GET", path, NULL);
+	}
+	if ((strcmp(cmd, "report") == 0 || strcmp(cmd, "decide") == 0) && argc >= 3 && argv[2][0] != '-') {
+		const char *purpose = option(argc, argv, "--purpose");
+		if (purpose == NULL) {
+			fprintf(stderr, "szfin credit %s: --purpose is required\n\n%s", cmd, client_usage);
+			return 2;
+		}
+		id_text(option(argc, argv, "--id"), id);
+		json_t *body = json_pack("{s:s, s:s}", "id", id, "purpose", purpose);
+		bool decide = strcmp(cmd, "decide") == 0;
+		if (decide) {
+			const char *product = option(argc, argv, "--product");
+			const char *model = option(argc, argv, "--model");
+			if (product)
+				json_object_set_new(body, "product", json_string(product));
+			if (model)
+				json_object_set_new(body, "model_version", json_string(model));
+		}
+		snprintf(path, sizeof path, "/v1/credit/enterprises/%s/%s", argv[2], decide ? "score" : "report");
+		return send(&c, "POST", path, body);
+	}
+	if (strcmp(cmd, "queries") == 0 && argc == 3) {
+		snprintf(path, sizeof path, "/v1/credit/enterprises/%s/queries", argv[2]);
+		return send(&c, "GET", path, NULL);
+	}
+	if (strcmp(cmd, "warnings") == 0) {
+		const char *e = option(argc, argv, "--enterprise");
+		snprintf(path, sizeof path, "/v1/credit/warnings%s%s", e ? "?enterprise=" : "", e ? e : "");
+		return send(&c, "GET", path, NULL);
+	}
+	if (strcmp(cmd, "objections") == 0) {
+		const char *state = option(argc, argv, "--state");
+		snprintf(path, sizeof path, "/v1/credit/objections?state=%s", state ? state : "open");
+		return send(&c, "GET", path, NULL);
+	}
+	if (strcmp(cmd, "models") == 0)
+		return send(&c, "GET", "/v1/credit/models", NULL);
+	if (strcmp(cmd, "model") == 0 && argc == 5 &&
+	    (strcmp(argv[2], "register") == 0 || strcmp(argv[2], "activate") == 0))
+		return model_command(&c, argv[2], argv[3], argv[4]);
+	fprintf(stderr, "szfin credit: bad arguments for '%s'\n\n%s", cmd, client_usage);
+	return 2;
+}

@@ -1,0 +1,58 @@
+/*
+ * domain_internal.h — the credit domain's state struct and the functions
+ * shared by domain.c (state, snapshot, queries) and apply.c (commands).
+ * Not for routes.c: it reads the state through domain.h only.
+ */
+#ifndef SZ_CREDIT_DOMAIN_INTERNAL_H
+#define SZ_CREDIT_DOMAIN_INTERNAL_H
+
+#include "credit/domain.h"
+#include "credit/uscc.h"
+#include "ledger/index.h"
+
+struct credit_domain_state {
+	struct credit_enterprise *enterprises;   /* arrays reserved at their maximum (core/vm.h) */
+	uint32_t enterprise_count;
+	struct ledger_index enterprise_index;    /* key: credit_uscc_key */
+	struct credit_ip *ips;
+	uint32_t ip_count;
+	struct ledger_index ip_index;            /* key: hash of the IP number */
+	struct credit_negative *negatives;
+	uint32_t negative_count;
+	struct credit_authorization *authorizations;
+	uint32_t authorization_count;
+	struct credit_query *queries;
+	uint32_t query_count;
+	struct credit_decision *decisions;
+	uint32_t decision_count;
+	struct credit_objection *objections;
+	uint32_t objection_count;
+	struct credit_warning *warnings;
+	uint32_t warning_count;
+	struct credit_purge *purges;
+	uint32_t purge_count;
+	struct credit_watch *watches;
+	uint32_t watch_count;
+	struct credit_op *ops;
+	uint32_t op_count;
+	struct ledger_index op_index;            /* key: command id */
+	struct credit_model models[CREDIT_MODEL_COUNT_MAX];
+	uint32_t model_count;
+	uint64_t next_purge_ns;                  /* earliest purge_at of a live record; UINT64_MAX = none */
+	uint64_t next_due_ns;                    /* earliest due of an open, not yet overdue objection */
+};
+
+sz_id credit_key_enterprise(const void *base, uint32_t i);
+sz_id credit_key_ip(const void *base, uint32_t i);
+sz_id credit_key_op(const void *base, uint32_t i);
+
+/* Apply one credit command (apply.c). */
+uint32_t credit_apply(struct sz_state *s, void *domain_state, const struct sz_apply_ctx *ctx,
+		      const sz_command_header *cmd);
+
+/* Parse a complete model's text and bind its characteristics to features.
+ * SZ_R_OK or CREDIT_R_MODEL_INVALID (nothing kept on failure). */
+uint32_t credit_model_prepare(struct credit_model *m);
+void credit_model_release(struct credit_model *m);
+
+#endif
