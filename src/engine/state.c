@@ -128,8 +128,8 @@ static void apply_chain(struct sz_state *s, const sz_command_header **cmds, cons
 
 /* Transfers touch three random places of large tables (the transfer index,
  * two accounts); hinting them a few commands ahead overlaps the misses. */
-#define PREFETCH_BUCKET_DISTANCE 32u
-#define PREFETCH_ITEM_DISTANCE 16u
+#define PREFETCH_BUCKET_DISTANCE 64u
+#define PREFETCH_ITEM_DISTANCE 32u
 
 static void prefetch(struct sz_state *s, const sz_command_header *const *cmds, uint32_t count, uint32_t index,
 		     int stage)

@@ -4,6 +4,7 @@
 #include "core/assert.h"
 #include "core/errors.h"
 #include "core/hash.h"
+#include "core/vm.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -20,7 +21,7 @@ int ledger_index_init(struct ledger_index *x, uint32_t capacity)
 	if (capacity < INDEX_CAPACITY_MIN)
 		capacity = INDEX_CAPACITY_MIN;
 	SZ_ASSERT((capacity & (capacity - 1)) == 0);
-	x->buckets = calloc(capacity, sizeof x->buckets[0]);
+	x->buckets = sz_vm_reserve((size_t)capacity * sizeof x->buckets[0]);
 	if (x->buckets == NULL)
 		return SZ_ENOMEM;
 	x->capacity = capacity;
@@ -30,7 +31,8 @@ int ledger_index_init(struct ledger_index *x, uint32_t capacity)
 
 void ledger_index_release(struct ledger_index *x)
 {
-	free(x->buckets);
+	if (x->buckets != NULL)
+		sz_vm_release(x->buckets, (size_t)x->capacity * sizeof x->buckets[0]);
 	x->buckets = NULL;
 	x->capacity = 0;
 	x->count = 0;
@@ -71,7 +73,7 @@ static int grow(struct ledger_index *x, const void *base, ledger_index_key_fn ke
 	for (uint32_t position = 0; position < x->count; position++)
 		place(&bigger, key(base, position), position);
 	SZ_ASSERT(bigger.count == x->count);
-	free(x->buckets);
+	ledger_index_release(x);
 	*x = bigger;
 	return 0;
 }

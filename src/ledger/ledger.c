@@ -680,6 +680,8 @@ void ledger_prefetch_transfer(const struct ledger *l, const sz_transfer *t, int 
 	ledger_index_prefetch_item(&l->slot_index, l->slots, sizeof l->slots[0], t->id);
 	ledger_index_prefetch_item(&l->account_index, l->accounts, sizeof l->accounts[0], t->debit_account_id);
 	ledger_index_prefetch_item(&l->account_index, l->accounts, sizeof l->accounts[0], t->credit_account_id);
+	ledger_index_prefetch_item(&l->account_index, l->account_history, sizeof l->account_history[0], t->debit_account_id);
+	ledger_index_prefetch_item(&l->account_index, l->account_history, sizeof l->account_history[0], t->credit_account_id);
 }
 
 uint32_t ledger_expire(struct ledger *l, uint64_t now_ns)

@@ -7,6 +7,7 @@
 #include "core/assert.h"
 #include "core/errors.h"
 #include "core/limits.h"
+#include "core/vm.h"
 #include "log/snapshot.h"
 
 #include <sodium.h>
@@ -145,7 +146,7 @@ static int read_index(struct sz_snap *f, struct ledger_index *x, uint64_t capaci
 	if (capacity == 0 || (capacity & (capacity - 1)) || capacity > (1ull << 32) || count * 2 > capacity)
 		return SZ_ECORRUPT;
 	ledger_index_release(x);
-	x->buckets = malloc(capacity * sizeof(uint32_t));
+	x->buckets = sz_vm_reserve(capacity * sizeof(uint32_t));
 	if (x->buckets == NULL)
 		return SZ_ENOMEM;
 	x->capacity = (uint32_t)capacity;
