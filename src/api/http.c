@@ -144,6 +144,8 @@ void api_submit(struct api_request *r, const void *commands, uint32_t size, uint
 		api_problem(r, "batch_too_large", "the commands cannot fit one engine batch");
 	else if (rc == SZ_EINVAL)
 		api_problem(r, "field_invalid", "the engine rejected the command envelope");
+	else if (rc == SZ_ELINKED)
+		api_problem_result(r, SZ_R_LINKED_CHAIN_OPEN, "the last record of a request may not carry the linked flag");
 	else
 		api_problem(r, "not_ready", "the engine is busy (%s); retry", sz_strerror(rc));
 }

@@ -18,6 +18,7 @@ const char *sz_strerror(int status)
 	case SZ_EVERSION: return "unsupported format version";
 	case SZ_EFATAL: return "engine stopped after a durability failure";
 	case SZ_EBUSY: return "busy: batch pipeline full";
+	case SZ_ELINKED: return "the last command of a submission may not be linked";
 	}
 	return "unknown error";
 }

@@ -24,6 +24,7 @@ enum sz_error {
 	SZ_EVERSION = -10,  /* unsupported format version */
 	SZ_EFATAL = -11,    /* engine stopped after an I/O failure */
 	SZ_EBUSY = -12,     /* all buffers in flight: poll, then retry */
+	SZ_ELINKED = -13,   /* a submission's last command links beyond it */
 };
 
 const char *sz_strerror(int status);

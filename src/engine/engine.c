@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -79,6 +80,8 @@ struct sz_engine {
 
 	int read_fd;                /* cached segment for sz_engine_read_transfer */
 	uint32_t read_segment;
+	uint64_t results_sequence;  /* last applied batch, and the hash of its */
+	uint8_t results_hash[32];   /* result codes: recorded in the next header */
 	pid_t snapshot_pid;
 	uint64_t snapshot_sequence;
 	bool fatal;
@@ -200,6 +203,8 @@ static void batch_close(struct sz_engine *e)
 	memset(h, 0, sizeof *h);
 	h->sequence = e->next_sequence++;
 	h->batch_time_ns = t;
+	h->results_sequence = e->results_sequence;
+	memcpy(h->results_hash, e->results_hash, 32);
 	h->command_count = b->count;
 	h->body_size = b->body_size;
 	uint8_t *p = b->data + WAL_BATCH_HEADER_SIZE;
@@ -242,10 +247,28 @@ static int batch_open(struct sz_engine *e)
 	return rc;
 }
 
-/* Check the envelope of every command; engine-set fields must be zero. */
+/* Does this command carry the flag that links it to the next one? */
+static bool links_onward(const sz_command_header *c, const uint8_t *body)
+{
+	uint16_t flags;
+	if (c->kind == SZ_CMD_CREATE_TRANSFER && c->size == sizeof *c + sizeof(sz_transfer)) {
+		memcpy(&flags, body + offsetof(sz_transfer, flags), sizeof flags);
+		return flags & SZ_TRANSFER_LINKED;
+	}
+	if (c->kind == SZ_CMD_CREATE_ACCOUNT && c->size == sizeof *c + sizeof(sz_account)) {
+		memcpy(&flags, body + offsetof(sz_account, flags), sizeof flags);
+		return flags & SZ_ACCOUNT_LINKED;
+	}
+	return false;
+}
+
+/* Check the envelope of every command; engine-set fields must be zero; a
+ * linked chain must end inside the submission (else it would swallow the
+ * next submitter's commands in the same batch). */
 static int validate_commands(const uint8_t *p, uint32_t size, uint32_t count)
 {
 	uint32_t offset = 0;
+	bool linked = false;
 	for (uint32_t i = 0; i < count; i++) {
 		if (offset + sizeof(sz_command_header) > size)
 			return SZ_EINVAL;
@@ -260,9 +283,12 @@ static int validate_commands(const uint8_t *p, uint32_t size, uint32_t count)
 		if (c.kind == SZ_CMD_CREATE_ACCOUNT && c.size == sizeof c + sizeof(sz_account) &&
 		    ((const sz_account *)(p + offset + sizeof c))->timestamp != 0)
 			return SZ_EINVAL;
+		linked = links_onward(&c, p + offset + sizeof c);
 		offset += c.size;
 	}
-	return offset == size ? 0 : SZ_EINVAL;
+	if (offset != size)
+		return SZ_EINVAL;
+	return linked ? SZ_ELINKED : 0;
 }
 
 int sz_engine_submit(struct sz_engine *e, const void *commands, uint32_t size, uint32_t count,
@@ -340,6 +366,8 @@ static void apply_batch(struct sz_engine *e, struct batch *b)
 	uint64_t body_pos = ((uint64_t)b->segment << 40) | (b->offset + WAL_BATCH_HEADER_SIZE);
 	sz_state_apply_batch(&e->state, h->sequence, h->batch_time_ns, b->data + WAL_BATCH_HEADER_SIZE,
 			     b->body_size, b->count, body_pos, e->results);
+	e->results_sequence = h->sequence;
+	sz_blake2b(e->results_hash, e->results, b->count * sizeof e->results[0]);
 	if (e->config.check_invariants)
 		check_invariants(e);
 	for (uint32_t i = 0; i < b->callback_count; i++) {
@@ -535,8 +563,15 @@ int sz_engine_snapshot(struct sz_engine *e)
 
 /* ---- open, recover, close ---------------------------------------------------------- */
 
+/* Outcomes of the last few replayed batches: a header records the outcome
+ * of a batch at most BATCH_BUFFER_COUNT before it. */
+#define REPLAY_OUTCOME_COUNT 8u
+_Static_assert(REPLAY_OUTCOME_COUNT > BATCH_BUFFER_COUNT, "outcome ring covers the pipeline");
+
 struct replay {
 	struct sz_engine *e;
+	uint64_t outcome_sequence[REPLAY_OUTCOME_COUNT];
+	uint8_t outcome_hash[REPLAY_OUTCOME_COUNT][32];
 	uint64_t check_sequences[SNAPSHOT_LIST_MAX]; /* verify_replay: digests to compare */
 	int check_count;
 	char *why;
@@ -551,6 +586,20 @@ static int replay_batch(void *ctx, const struct wal_batch_header *h, const uint8
 		return 0;
 	sz_state_apply_batch(&e->state, h->sequence, h->batch_time_ns, body, h->body_size, h->command_count,
 			     body_pos, e->results);
+	uint32_t slot = (uint32_t)(h->sequence % REPLAY_OUTCOME_COUNT);
+	r->outcome_sequence[slot] = h->sequence;
+	sz_blake2b(r->outcome_hash[slot], e->results, h->command_count * sizeof e->results[0]);
+	e->results_sequence = h->sequence;
+	memcpy(e->results_hash, r->outcome_hash[slot], 32);
+	/* This header records the outcome of an earlier batch when it was first
+	 * applied; if that batch was replayed here, the outcomes must agree. */
+	uint32_t earlier = (uint32_t)(h->results_sequence % REPLAY_OUTCOME_COUNT);
+	if (h->results_sequence != 0 && r->outcome_sequence[earlier] == h->results_sequence &&
+	    memcmp(r->outcome_hash[earlier], h->results_hash, 32) != 0) {
+		snprintf(r->why, r->why_size, "replay diverged: the results of batch %llu differ from those recorded "
+			 "when it was first applied (other code or data files?)", (unsigned long long)h->results_sequence);
+		return SZ_ECORRUPT;
+	}
 	if (e->config.check_invariants)
 		check_invariants(e);
 	for (int i = 0; i < r->check_count; i++) {
@@ -581,41 +630,50 @@ static int make_dirs(const char *dir)
 	return 0;
 }
 
-/* Load the newest snapshot that verifies; older ones are fallbacks. */
-static void load_snapshot(struct sz_engine *e, struct wal_scan_start *start)
+/* Load the newest snapshot that verifies. A damaged snapshot (checksum,
+ * digest) falls back to an older one or to the log start. A snapshot that is
+ * intact but that a domain refuses (SZ_ESTATE: the server lacks data it was
+ * built with, e.g. different factor files) stops the start: replaying the log
+ * instead would silently compute a different state. */
+static int load_snapshot(struct sz_engine *e, struct wal_scan_start *start, char *why, size_t why_size)
 {
 	uint64_t seqs[SNAPSHOT_LIST_MAX];
 	int n = sz_snapshot_list(e->data_dir, seqs, SNAPSHOT_LIST_MAX);
 	for (int i = 0; i < n; i++) {
 		struct sz_snapshot_info info;
-		char why[512];
-		if (sz_snapshot_load(e->data_dir, seqs[i], &e->state, &info, why, sizeof why) == 0) {
+		int rc = sz_snapshot_load(e->data_dir, seqs[i], &e->state, &info, why, why_size);
+		if (rc == 0) {
 			start->sequence = info.sequence + 1;
 			memcpy(start->prev_hash, info.head_hash, 32);
 			start->segment = (uint32_t)(info.next_log_pos >> 40);
 			start->offset = info.next_log_pos & ((1ull << 40) - 1);
 			start->batch_time_ns_min = info.batch_time_ns + 1;
 			memcpy(e->stats.head_hash, info.head_hash, 32);
-			return;
+			return 0;
 		}
+		if (rc == SZ_ESTATE)
+			return rc;
 		fprintf(stderr, "szfin: skipping snapshot: %s\n", why);
+		why[0] = 0;
 		sz_state_release(&e->state);
 		sz_state_init(&e->state);
 		sz_state_register_domains(&e->state);
 	}
+	return 0;
 }
 
 static int recover(struct sz_engine *e, char *why, size_t why_size)
 {
 	struct wal_scan_start start = { .sequence = 1 };
 	struct replay r = { .e = e, .why = why, .why_size = why_size };
+	int rc = 0;
 	if (e->config.verify_replay)
 		r.check_count = sz_snapshot_list(e->data_dir, r.check_sequences, SNAPSHOT_LIST_MAX);
-	else
-		load_snapshot(e, &start);
+	else if ((rc = load_snapshot(e, &start, why, why_size)) != 0)
+		return rc;
 	struct wal_scan_result result;
 	uint64_t t0 = monotonic_ns();
-	int rc = wal_scan_pipelined(e->data_dir, &start, replay_batch, &r, &result);
+	rc = wal_scan_pipelined(e->data_dir, &start, replay_batch, &r, &result);
 	e->stats.replay_ns = monotonic_ns() - t0;
 	if (rc == SZ_ECORRUPT && why[0] == 0)
 		snprintf(why, why_size, "%s", result.why);

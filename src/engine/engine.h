@@ -54,7 +54,8 @@ int sz_engine_close(struct sz_engine *e);
  * Submit count commands (size bytes, each an sz_command_header + body) to be
  * committed together in one batch: a linked chain must be submitted in one
  * call. The bytes are copied. Returns 0, SZ_EINVAL (malformed envelope, a
- * non-zero engine-set field), SZ_ELIMIT (the group can never fit a batch),
+ * non-zero engine-set field), SZ_ELINKED (the last command is linked: a
+ * chain must end within its submission), SZ_ELIMIT (the group can never fit a batch),
  * SZ_EBUSY (all batch buffers in flight: call sz_engine_poll and retry), or
  * SZ_EFATAL.
  */

@@ -108,10 +108,16 @@ static void apply_chain(struct sz_state *s, const sz_command_header **cmds, cons
 		results[0] = apply_one(s, cmds[0], &ctxs[0]);
 		return;
 	}
-	ledger_chain_begin(&s->ledger);
 	uint32_t failed = UINT32_MAX;
+	for (uint32_t i = 0; i < n && failed == UINT32_MAX; i++)
+		if (cmds[i]->kind >= SZ_CMD_AUTH_BASE) { /* only ledger commands link */
+			results[i] = SZ_R_COMMAND_INVALID;
+			failed = i;
+		}
+	if (failed != UINT32_MAX)
+		goto fail;
+	ledger_chain_begin(&s->ledger);
 	for (uint32_t i = 0; i < n && failed == UINT32_MAX; i++) {
-		SZ_ASSERT(cmds[i]->kind < SZ_CMD_AUTH_BASE); /* only ledger commands link */
 		results[i] = apply_one(s, cmds[i], &ctxs[i]);
 		if (!result_ok(results[i]))
 			failed = i;
@@ -121,6 +127,7 @@ static void apply_chain(struct sz_state *s, const sz_command_header **cmds, cons
 		return;
 	}
 	ledger_chain_rollback(&s->ledger);
+fail:
 	for (uint32_t i = 0; i < n; i++)
 		if (i != failed)
 			results[i] = SZ_R_LINKED_EVENT_FAILED;

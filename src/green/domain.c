@@ -786,7 +786,7 @@ static int green_snapshot_read(void *domain_state, struct sz_snap *f)
 			fprintf(stderr, "green: the snapshot's active factor set %.31s (digest %016llx) is %s\n",
 				g->active[i].version, (unsigned long long)g->active[i].digest,
 				set ? "loaded with another digest" : "not loaded from share/green/factors");
-			return SZ_ECORRUPT;
+			return SZ_ESTATE; /* the files differ from those the state was built with */
 		}
 	}
 	for (uint64_t i = 0; i < n.accounts && rc == 0; i++) {

@@ -9,9 +9,15 @@
  * bytes of commands (each an 8-byte sz_command_header + body, multiple of 8).
  * The rest of the file is zero. A batch never spans two segments.
  *
- * CHAIN. header_hash = SHA-256(header bytes [0, 96)); each header carries the
- * previous header_hash (prev_hash) and the BLAKE2b-256 of its body. The head
- * hash (last header_hash) thus commits to the whole log.
+ * CHAIN. A batch's header_hash = SHA-256(header bytes [0, 160)); each header
+ * carries the previous header_hash (prev_hash) and the BLAKE2b-256 of its
+ * body. The head hash (last header_hash) thus commits to the whole log. A
+ * segment header's header_hash covers its bytes [0, 96).
+ *
+ * OUTCOMES. A header also records the hash of the result codes of an earlier
+ * batch (the last one applied when this one was closed): replay recomputes
+ * them and stops if they differ, so a replay that would silently compute a
+ * different state (other code, other data files) is caught at once.
  *
  * WRITE ORDER. A new segment: create, fallocate, write its header, fdatasync
  * the file, fsync the directory — before any batch goes in. A batch: one
@@ -75,9 +81,14 @@ int wal_segment_path(const char *data_dir, uint32_t segment, char *out, size_t o
 	return stat(out, &st) == 0 ? 0 : SZ_ENOTFOUND;
 }
 
-static void header_hash(uint8_t out[32], const void *header)
+static void segment_header_hash(uint8_t out[32], const struct wal_segment_header *h)
 {
-	sz_sha256(out, header, 96);
+	sz_sha256(out, h, 96);
+}
+
+static void batch_header_hash(uint8_t out[32], const struct wal_batch_header *h)
+{
+	sz_sha256(out, h, WAL_BATCH_HASHED_SIZE);
 }
 
 /* ---- writer ----------------------------------------------------------------- */
@@ -160,7 +171,7 @@ static int segment_create(struct wal_writer *w, uint32_t segment, const struct w
 	h.segment_size = w->segment_size;
 	h.first_sequence = first->sequence;
 	memcpy(h.prev_hash, first->prev_hash, 32);
-	header_hash(h.header_hash, &h);
+	segment_header_hash(h.header_hash, &h);
 	if (rc == 0)
 		rc = write_all(w, fd, &h, sizeof h, 0);
 	if (rc == 0)
@@ -200,7 +211,7 @@ int wal_append(struct wal_writer *w, uint32_t segment, uint64_t offset, uint8_t 
 	SZ_ASSERT(offset >= WAL_SEGMENT_HEADER_SIZE && offset % 8 == 0);
 	h->magic = WAL_BATCH_MAGIC;
 	sz_blake2b(h->body_hash, batch + WAL_BATCH_HEADER_SIZE, h->body_size);
-	header_hash(h->header_hash, h);
+	batch_header_hash(h->header_hash, h);
 	int rc = 0;
 	if (segment != w->segment || w->fd < 0)
 		rc = offset == WAL_SEGMENT_HEADER_SIZE ? segment_create(w, segment, h) : segment_open(w, segment);
@@ -231,7 +242,7 @@ static bool header_valid(const struct wal_batch_header *h)
 	uint8_t hash[32];
 	if (h->magic != WAL_BATCH_MAGIC)
 		return false;
-	header_hash(hash, h);
+	batch_header_hash(hash, h);
 	return memcmp(hash, h->header_hash, 32) == 0;
 }
 
@@ -311,6 +322,8 @@ static const char *batch_problem(const struct scan *s, const struct wal_batch_he
 		return "batch size out of range";
 	if (h->batch_time_ns < s->batch_time_ns_min || h->batch_time_ns > UINT64_MAX - SZ_BATCH_COMMAND_COUNT_MAX)
 		return "batch time goes backwards";
+	if (h->results_sequence >= h->sequence)
+		return "batch records the outcome of a later batch";
 	return NULL;
 }
 
@@ -360,7 +373,7 @@ static int scan_segment(struct scan *s, uint32_t segment, uint64_t offset)
 	if (rc == 0 && read_exact(fd, &sh, sizeof sh, 0) != 0)
 		rc = fail_at(s, path, 0, "segment header unreadable");
 	uint8_t hash[32];
-	header_hash(hash, &sh);
+	segment_header_hash(hash, &sh);
 	bool header_ok = sh.magic == WAL_SEGMENT_MAGIC && memcmp(hash, sh.header_hash, 32) == 0 && sh.segment == segment;
 	if (rc == 0 && !header_ok && segment == s->last_segment && offset == WAL_SEGMENT_HEADER_SIZE &&
 	    !later_header_follows(fd, 0, file_size, s->expected_sequence - 1)) {

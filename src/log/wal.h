@@ -16,10 +16,11 @@
 #include <stddef.h>
 
 #define WAL_SEGMENT_HEADER_SIZE 128u
-#define WAL_BATCH_HEADER_SIZE 128u
-#define WAL_FORMAT_VERSION 1u
+#define WAL_BATCH_HEADER_SIZE 192u
+#define WAL_BATCH_HASHED_SIZE 160u /* header bytes covered by header_hash */
+#define WAL_FORMAT_VERSION 2u
 
-/* On-disk batch header, 128 bytes, little-endian. */
+/* On-disk batch header, 192 bytes, little-endian. */
 struct wal_batch_header {
 	uint64_t magic;            /* WAL_BATCH_MAGIC */
 	uint64_t sequence;         /* 1, 2, 3, ... without gaps */
@@ -28,9 +29,14 @@ struct wal_batch_header {
 	uint32_t body_size;        /* bytes of commands after this header; multiple of 8 */
 	uint8_t prev_hash[32];     /* header_hash of batch sequence - 1 (zeros for 1) */
 	uint8_t body_hash[32];     /* BLAKE2b-256 of the body */
-	uint8_t header_hash[32];   /* SHA-256 of bytes [0, 96) of this header */
+	uint64_t results_sequence; /* an earlier batch whose outcome this header records; 0 = none */
+	uint64_t reserved0;
+	uint8_t results_hash[32];  /* BLAKE2b-256 of that batch's result codes (u32 each) */
+	uint8_t reserved[16];
+	uint8_t header_hash[32];   /* SHA-256 of bytes [0, 160) of this header */
 };
-_Static_assert(sizeof(struct wal_batch_header) == WAL_BATCH_HEADER_SIZE, "batch header is 128 bytes");
+_Static_assert(sizeof(struct wal_batch_header) == WAL_BATCH_HEADER_SIZE, "batch header is 192 bytes");
+_Static_assert(offsetof(struct wal_batch_header, header_hash) == WAL_BATCH_HASHED_SIZE, "hash covers the rest");
 
 /* On-disk segment header, 128 bytes at offset 0 of every segment file. */
 struct wal_segment_header {

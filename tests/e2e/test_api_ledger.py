@@ -198,6 +198,15 @@ try:
     st, _, payload, _ = s.request("POST", "/v1/binary/transfers", raw=body[:100], token=op1,
                                   content_type="application/octet-stream")
     t.eq(st, 400, "binary body not a multiple of 128 bytes")
+    # a chain left open at the end of a request would link into another client's
+    # commands of the same batch: refused whole, nothing applied
+    open_chain = bytearray(rec_transfer(540, 11, 12, 1))
+    struct.pack_into("<H", open_chain, 106, 1)  # flags = linked
+    st, doc, _, _ = s.request("POST", "/v1/binary/transfers", raw=bytes(open_chain), token=op1,
+                              content_type="application/octet-stream")
+    t.eq((st, doc and doc["code"]), (422, "linked_chain_open"), "binary batch may not end inside a linked chain")
+    st, _ = s.get("/v1/transfers/540", op1)
+    t.eq(st, 404, "the refused open chain left no trace")
     st, doc, _, _ = s.request("POST", "/v1/binary/transfers", raw=rec_transfer(530, 11, 21, 1), token=op2,
                               content_type="application/octet-stream")
     t.eq((st, doc and doc["code"]), (403, "out_of_scope"), "binary batch is tenant scoped")
