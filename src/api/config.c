@@ -51,7 +51,7 @@ static const struct option options[] = {
 	U32("idle_timeout_s", "SZFIN_IDLE_TIMEOUT_S", idle_timeout_s, 1, 3600, SZ_API_IDLE_TIMEOUT_S,
 	    "seconds before an idle connection is closed"),
 	U32("snapshot_every_batches", "SZFIN_SNAPSHOT_EVERY_BATCHES", snapshot_every_batches, 0, 100000000,
-	    0, "write a snapshot every N batches (0 = at shutdown only)"),
+	    SZ_API_SNAPSHOT_EVERY_BATCHES, "write a snapshot every N batches (0 = at shutdown only)"),
 	U32("check_invariants", "SZFIN_CHECK_INVARIANTS", check_invariants, 0, 1, 0,
 	    "1 = check every domain's invariants after each batch and stop on a violation (tests; slow)"),
 };

@@ -80,6 +80,12 @@
  * 4096 covers a load generator at concurrency 1024 with headroom. */
 #define SZ_API_CONNECTION_COUNT_MAX 4096u
 
+/* Default snapshot interval of the server, in batches. A snapshot bounds
+ * the replay at restart; written by a forked child, it costs the engine a
+ * fork. Under load a batch holds many commands, so 20,000 batches is minutes
+ * of traffic and millions of transfers; when idle it is never reached. */
+#define SZ_API_SNAPSHOT_EVERY_BATCHES 20000u
+
 /* Seconds an idle connection is kept before it is closed (slow clients). */
 #define SZ_API_IDLE_TIMEOUT_S 30u
 
