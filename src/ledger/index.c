@@ -46,10 +46,13 @@ void ledger_index_prefetch_bucket(const struct ledger_index *x, sz_id id)
 void ledger_index_prefetch_item(const struct ledger_index *x, const void *base, size_t item_size, sz_id id)
 {
 	uint32_t v = x->buckets[bucket_of(x, id)];
-	if (v != 0)
-		__builtin_prefetch((const uint8_t *)base + (size_t)(v - 1) * item_size);
+	if (v == 0)
+		return;
+	const uint8_t *item = (const uint8_t *)base + (size_t)(v - 1) * item_size;
+	__builtin_prefetch(item);
+	if (item_size > 64) /* an account spans two cache lines */
+		__builtin_prefetch(item + item_size - 1);
 }
-
 
 static void place(struct ledger_index *x, sz_id id, uint32_t position)
 {
