@@ -16,5 +16,6 @@ int health_main(int argc, char **argv);
 int metrics_main(int argc, char **argv);
 int load_main(int argc, char **argv);
 int currency_main_cli(int argc, char **argv); /* currency.c */
+int green_main_cli(int argc, char **argv); /* green.c */
 
 #endif

@@ -28,6 +28,7 @@ static const struct subcommand subcommands[] = {
 	{ "load", load_main, "generate HTTP load and print throughput and latency percentiles" },
 	{ "currency", currency_main_cli, "digital currency and contracts: wallets, devices, offline signing (see szfin currency)" },
 	{ "credit", credit_cli_main, "enterprise credit: registry, data feeds, scorecards (see szfin credit --help)" },
+	{ "green", green_main_cli, "green finance: carbon accounts, factor sets, pricing, PCAF, taxonomy (see szfin green --help)" },
 	{ "verify", verify_main, "check a data directory's checksums and hash chain offline" },
 };
 
