@@ -475,18 +475,24 @@ static uint32_t apply_innovation(struct credit_domain_state *c, const struct sz_
 	return SZ_R_OK;
 }
 
-/* Midnight (UTC+8) of the day CREDIT_NEGATIVE_RETENTION_YEARS after day;
- * 29 February becomes 1 March in a common year. */
-static uint64_t purge_time(int32_t day)
+/* The day CREDIT_NEGATIVE_RETENTION_YEARS after day (a valid day from 1900
+ * on); 29 February becomes 1 March in a common year. The result may be
+ * before 1970 (negative): credit_day_from_civil's -1 is then a real day,
+ * so a missing 29 February is found from the calendar, not from -1. */
+static int32_t purge_day(int32_t day)
 {
 	int32_t y;
 	uint32_t m, d;
 	credit_civil_from_day(day, &y, &m, &d);
-	int32_t later = credit_day_from_civil(y + CREDIT_NEGATIVE_RETENTION_YEARS, m, d);
-	if (later < 0)
-		later = credit_day_from_civil(y + CREDIT_NEGATIVE_RETENTION_YEARS, 3, 1);
-	SZ_ASSERT(later > 0);
-	return credit_ns_of_day(later);
+	int32_t later_year = y + CREDIT_NEGATIVE_RETENTION_YEARS;
+	bool later_leap = (later_year % 4 == 0 && later_year % 100 != 0) || later_year % 400 == 0;
+	if (m == 2 && d == 29 && !later_leap) {
+		m = 3;
+		d = 1;
+	}
+	int32_t later = credit_day_from_civil(later_year, m, d);
+	SZ_ASSERT(later > day);
+	return later;
 }
 
 static uint32_t apply_negative(struct credit_domain_state *c, const struct sz_apply_ctx *ctx,
@@ -501,9 +507,13 @@ static uint32_t apply_negative(struct credit_domain_state *c, const struct sz_ap
 	    cmd->amount_fen > MONEY_FEN_MAX || !text_ok(cmd->reference, sizeof cmd->reference, true) ||
 	    !text_ok(cmd->summary, sizeof cmd->summary, false))
 		return CREDIT_R_RECORD_INVALID;
-	uint64_t purge_at = purge_time(cmd->conduct_ended_day);
-	if (purge_at <= ctx->timestamp_ns)
+	/* Midnight (UTC+8) of the purge day has passed iff that day is today or
+	 * earlier: compared as days, so a purge day before 1970 needs no ns. */
+	int32_t purge = purge_day(cmd->conduct_ended_day);
+	if (purge <= credit_day_of_ns(ctx->timestamp_ns))
 		return CREDIT_R_RECORD_EXPIRED;
+	uint64_t purge_at = credit_ns_of_day(purge);
+	SZ_ASSERT(purge_at > ctx->timestamp_ns);
 	if (c->negative_count == CREDIT_NEGATIVE_COUNT_MAX)
 		return SZ_R_LIMIT_REACHED;
 	struct credit_enterprise *e = &c->enterprises[index];

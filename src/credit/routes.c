@@ -33,6 +33,7 @@
 #include "core/hash.h"
 #include "core/results.h"
 #include "credit/domain.h"
+#include "credit/routes.h"
 #include "credit/uscc.h"
 
 #include <math.h>
@@ -104,12 +105,7 @@ static bool done_ok(struct api_request *r, const uint32_t *results, uint32_t cou
 
 /* ---- decoding -------------------------------------------------------------- */
 
-struct dec {
-	const char *code;
-	char detail[256];
-};
-
-static bool dec_fail(struct dec *d, const char *code, const char *fmt, const char *key)
+static bool dec_fail(struct credit_dec *d, const char *code, const char *fmt, const char *key)
 {
 	if (d->code == NULL) {
 		d->code = code;
@@ -118,15 +114,18 @@ static bool dec_fail(struct dec *d, const char *code, const char *fmt, const cha
 	return false;
 }
 
-static bool dec_answer(struct api_request *r, struct dec *d)
+static bool dec_answer(struct api_request *r, struct credit_dec *d)
 {
 	if (d->code == NULL)
 		return true;
-	api_problem(r, d->code, "%s", d->detail);
+	if (d->uscc_invalid)
+		api_problem_custom(r, 400, d->code, "The unified social credit code is invalid", d->detail);
+	else
+		api_problem(r, d->code, "%s", d->detail);
 	return false;
 }
 
-static bool dec_known(struct dec *d, json_t *o, const char *const *allowed)
+static bool dec_known(struct credit_dec *d, json_t *o, const char *const *allowed)
 {
 	const char *key;
 	json_t *v;
@@ -141,7 +140,7 @@ static bool dec_known(struct dec *d, json_t *o, const char *const *allowed)
 	return true;
 }
 
-static bool dec_id(struct dec *d, json_t *o, const char *key, bool required, sz_id *out)
+static bool dec_id(struct credit_dec *d, json_t *o, const char *key, bool required, sz_id *out)
 {
 	const char *code = NULL;
 	char detail[256];
@@ -154,7 +153,7 @@ static bool dec_id(struct dec *d, json_t *o, const char *key, bool required, sz_
 	return false;
 }
 
-static bool dec_text(struct dec *d, json_t *o, const char *key, bool required, char *buf, size_t size)
+static bool dec_text(struct credit_dec *d, json_t *o, const char *key, bool required, char *buf, size_t size)
 {
 	json_t *v = json_object_get(o, key);
 	memset(buf, 0, size);
@@ -167,7 +166,7 @@ static bool dec_text(struct dec *d, json_t *o, const char *key, bool required, c
 	return true;
 }
 
-static bool dec_int(struct dec *d, json_t *o, const char *key, bool required, int64_t min, int64_t max, int64_t *out)
+static bool dec_int(struct credit_dec *d, json_t *o, const char *key, bool required, int64_t min, int64_t max, int64_t *out)
 {
 	json_t *v = json_object_get(o, key);
 	if (v == NULL)
@@ -178,7 +177,7 @@ static bool dec_int(struct dec *d, json_t *o, const char *key, bool required, in
 	return true;
 }
 
-static bool dec_amount(struct dec *d, json_t *o, const char *key, bool required, int64_t *out)
+static bool dec_amount(struct credit_dec *d, json_t *o, const char *key, bool required, int64_t *out)
 {
 	json_t *v = json_object_get(o, key);
 	if (v == NULL)
@@ -209,7 +208,7 @@ static int32_t parse_month(const char *text)
 	return y * 12 + m - 1;
 }
 
-static bool dec_day(struct dec *d, json_t *o, const char *key, bool required, int32_t *out)
+static bool dec_day(struct credit_dec *d, json_t *o, const char *key, bool required, int32_t *out)
 {
 	json_t *v = json_object_get(o, key);
 	if (v == NULL)
@@ -219,7 +218,7 @@ static bool dec_day(struct dec *d, json_t *o, const char *key, bool required, in
 	return true;
 }
 
-static bool dec_month(struct dec *d, json_t *o, const char *key, int32_t *out)
+static bool dec_month(struct credit_dec *d, json_t *o, const char *key, int32_t *out)
 {
 	json_t *v = json_object_get(o, key);
 	if (v == NULL)
@@ -229,7 +228,7 @@ static bool dec_month(struct dec *d, json_t *o, const char *key, int32_t *out)
 	return true;
 }
 
-static bool dec_name(struct dec *d, json_t *o, const char *key, bool required, const char *(*name_of)(uint32_t),
+static bool dec_name(struct credit_dec *d, json_t *o, const char *key, bool required, const char *(*name_of)(uint32_t),
 		     uint32_t max, uint16_t *out)
 {
 	json_t *v = json_object_get(o, key);
@@ -629,11 +628,11 @@ static void derive_key(const uint8_t secret[32], const char *context, uint8_t ou
 	crypto_generichash(out, 32, (const uint8_t *)context, strlen(context), secret, 32);
 }
 
-static void seal(const struct api_request *r, sz_id id, uint8_t field, const char *plain, struct credit_sealed *out)
+static void seal(const uint8_t secret[32], sz_id id, uint8_t field, const char *plain, struct credit_sealed *out)
 {
 	uint8_t key[32], nonce_key[32], padded[CREDIT_SEALED_PLAIN_SIZE] = { 0 };
-	derive_key(r->server->secret, "szfin credit personal data v1", key);
-	derive_key(r->server->secret, "szfin credit nonce v1", nonce_key);
+	derive_key(secret, "szfin credit personal data v1", key);
+	derive_key(secret, "szfin credit nonce v1", nonce_key);
 	size_t n = strlen(plain);
 	SZ_ASSERT(n < sizeof padded);
 	memcpy(padded, plain, n);
@@ -696,13 +695,12 @@ static void enterprise_done(struct api_request *r, const uint32_t *results, uint
 	api_reply_json(r, api_result_status(results[0]), j_enterprise(credit_enterprise_at(credit_of(r), (uint32_t)i)));
 }
 
-/* Decodes a register/update body; uscc from the body or (update) the path. */
-static bool enterprise_decode(struct api_request *r, json_t *doc, const char *path_uscc,
+bool credit_decode_enterprise(struct credit_dec *dp, json_t *doc, const char *path_uscc, const uint8_t secret[32],
 			      struct credit_enterprise_cmd *c)
 {
 	static const char *const known[] = { "id", "uscc", "name", "industry", "district", "registered_capital",
 					     "founded", "tags", "owner_id", "legal_representative", NULL };
-	struct dec d = { 0 };
+	struct credit_dec d = { 0 };
 	memset(c, 0, sizeof *c);
 	dec_known(&d, doc, known);
 	dec_id(&d, doc, "id", true, &c->id);
@@ -756,32 +754,45 @@ static bool enterprise_decode(struct api_request *r, json_t *doc, const char *pa
 					 "legal_representative.phone");
 		}
 	}
-	if (!dec_answer(r, &d))
-		return false;
 	credit_uscc_detail detail;
-	enum credit_uscc_result v = credit_uscc_validate(uscc, strlen(uscc), &detail);
-	if (v != CREDIT_USCC_OK) {
-		char text[256];
+	enum credit_uscc_result v = d.code == NULL ? credit_uscc_validate(uscc, strlen(uscc), &detail) : CREDIT_USCC_OK;
+	if (d.code == NULL && v != CREDIT_USCC_OK) {
+		d.code = credit_uscc_result_name(v);
+		d.uscc_invalid = true;
 		if (v == CREDIT_USCC_BAD_CHECK)
-			snprintf(text, sizeof text, "%s: the check character should be '%c'", credit_uscc_result_text(v),
-				 detail.expected);
+			snprintf(d.detail, sizeof d.detail, "%s: the check character should be '%c'",
+				 credit_uscc_result_text(v), detail.expected);
 		else
-			snprintf(text, sizeof text, "%s", credit_uscc_result_text(v));
-		api_problem_custom(r, 400, credit_uscc_result_name(v), "The unified social credit code is invalid", text);
+			snprintf(d.detail, sizeof d.detail, "%s", credit_uscc_result_text(v));
+	}
+	if (d.code != NULL) {
+		sodium_memzero(id_number, sizeof id_number);
+		sodium_memzero(phone, sizeof phone);
+		*dp = d;
 		return false;
 	}
 	copy_uscc(c->uscc, uscc);
 	if (id_number[0]) {
-		seal(r, c->id, 1, id_number, &c->rep_id);
+		seal(secret, c->id, 1, id_number, &c->rep_id);
 		snprintf(c->rep_id_masked, sizeof c->rep_id_masked, "%.3s***********%.4s", id_number, id_number + 14);
 	}
 	if (phone[0]) {
-		seal(r, c->id, 2, phone, &c->rep_phone);
+		seal(secret, c->id, 2, phone, &c->rep_phone);
 		snprintf(c->rep_phone_masked, sizeof c->rep_phone_masked, "%.3s****%.4s", phone, phone + 7);
 	}
 	sodium_memzero(id_number, sizeof id_number);
 	sodium_memzero(phone, sizeof phone);
 	return true;
+}
+
+/* Decodes a register/update body; uscc from the body or (update) the path. */
+static bool enterprise_decode(struct api_request *r, json_t *doc, const char *path_uscc,
+			      struct credit_enterprise_cmd *c)
+{
+	struct credit_dec d = { 0 };
+	if (credit_decode_enterprise(&d, doc, path_uscc, r->server->secret, c))
+		return true;
+	return dec_answer(r, &d);
 }
 
 void credit_handle_enterprise_register(struct api_request *r)
@@ -853,7 +864,7 @@ static void feed_done(struct api_request *r, const uint32_t *results, uint32_t c
 	api_reply_json(r, api_result_status(results[0]), doc);
 }
 
-static void feed_head_decode(struct dec *d, json_t *doc, const char *uscc, struct credit_feed_head *h)
+static void feed_head_decode(struct credit_dec *d, json_t *doc, const char *uscc, struct credit_feed_head *h)
 {
 	dec_id(d, doc, "id", true, &h->id);
 	copy_uscc(h->uscc, uscc);
@@ -862,7 +873,7 @@ static void feed_head_decode(struct dec *d, json_t *doc, const char *uscc, struc
 }
 
 /* A "months" array of up to 12 rows; each row decoded by row_fn. */
-static json_t *months_of(struct dec *d, json_t *doc, uint32_t *count)
+static json_t *months_of(struct credit_dec *d, json_t *doc, uint32_t *count)
 {
 	json_t *months = json_object_get(doc, "months");
 	if (months == NULL || !json_is_array(months) || json_array_size(months) == 0 ||
@@ -874,29 +885,28 @@ static json_t *months_of(struct dec *d, json_t *doc, uint32_t *count)
 	return months;
 }
 
-static bool feed_decode(struct api_request *r, const char *kind, json_t *doc, const char *uscc, uint16_t *cmd_kind,
+bool credit_decode_feed(struct credit_dec *d, const char *kind, json_t *doc, const char *uscc, uint16_t *cmd_kind,
 			void *body, uint32_t *size)
 {
-	struct dec d = { 0 };
 	size_t i;
 	json_t *row;
 	if (strcmp(kind, "tax") == 0) {
 		static const char *const known[] = { "id", "source", "as_of", "grade", "grade_year", "months", NULL };
 		struct credit_tax_cmd *c = body;
 		memset(c, 0, sizeof *c);
-		dec_known(&d, doc, known);
-		feed_head_decode(&d, doc, uscc, &c->head);
-		dec_text(&d, doc, "grade", false, c->grade, sizeof c->grade);
+		dec_known(d, doc, known);
+		feed_head_decode(d, doc, uscc, &c->head);
+		dec_text(d, doc, "grade", false, c->grade, sizeof c->grade);
 		int64_t year = 0;
-		dec_int(&d, doc, "grade_year", c->grade[0] != '\0', 2000, 2200, &year);
+		dec_int(d, doc, "grade_year", c->grade[0] != '\0', 2000, 2200, &year);
 		c->grade_year = (int32_t)year;
-		json_t *months = months_of(&d, doc, &c->head.count);
+		json_t *months = months_of(d, doc, &c->head.count);
 		static const char *const row_known[] = { "month", "tax_paid", NULL };
 		if (months)
 			json_array_foreach(months, i, row) {
-				dec_known(&d, row, row_known);
-				dec_month(&d, row, "month", &c->months[i].month);
-				dec_amount(&d, row, "tax_paid", true, &c->months[i].value);
+				dec_known(d, row, row_known);
+				dec_month(d, row, "month", &c->months[i].month);
+				dec_amount(d, row, "tax_paid", true, &c->months[i].value);
 			}
 		*cmd_kind = CREDIT_CMD_FEED_TAX;
 		*size = sizeof *c;
@@ -904,15 +914,15 @@ static bool feed_decode(struct api_request *r, const char *kind, json_t *doc, co
 		static const char *const known[] = { "id", "source", "as_of", "months", NULL };
 		struct credit_headcount_cmd *c = body;
 		memset(c, 0, sizeof *c);
-		dec_known(&d, doc, known);
-		feed_head_decode(&d, doc, uscc, &c->head);
-		json_t *months = months_of(&d, doc, &c->head.count);
+		dec_known(d, doc, known);
+		feed_head_decode(d, doc, uscc, &c->head);
+		json_t *months = months_of(d, doc, &c->head.count);
 		static const char *const row_known[] = { "month", "headcount", NULL };
 		if (months)
 			json_array_foreach(months, i, row) {
-				dec_known(&d, row, row_known);
-				dec_month(&d, row, "month", &c->months[i].month);
-				dec_int(&d, row, "headcount", true, 0, 10000000, &c->months[i].value);
+				dec_known(d, row, row_known);
+				dec_month(d, row, "month", &c->months[i].month);
+				dec_int(d, row, "headcount", true, 0, 10000000, &c->months[i].value);
 			}
 		*cmd_kind = CREDIT_CMD_FEED_HEADCOUNT;
 		*size = sizeof *c;
@@ -920,16 +930,16 @@ static bool feed_decode(struct api_request *r, const char *kind, json_t *doc, co
 		static const char *const known[] = { "id", "source", "as_of", "months", NULL };
 		struct credit_cashflow_cmd *c = body;
 		memset(c, 0, sizeof *c);
-		dec_known(&d, doc, known);
-		feed_head_decode(&d, doc, uscc, &c->head);
-		json_t *months = months_of(&d, doc, &c->head.count);
+		dec_known(d, doc, known);
+		feed_head_decode(d, doc, uscc, &c->head);
+		json_t *months = months_of(d, doc, &c->head.count);
 		static const char *const row_known[] = { "month", "inflow", "outflow", NULL };
 		if (months)
 			json_array_foreach(months, i, row) {
-				dec_known(&d, row, row_known);
-				dec_month(&d, row, "month", &c->months[i].month);
-				dec_amount(&d, row, "inflow", true, &c->months[i].inflow_fen);
-				dec_amount(&d, row, "outflow", true, &c->months[i].outflow_fen);
+				dec_known(d, row, row_known);
+				dec_month(d, row, "month", &c->months[i].month);
+				dec_amount(d, row, "inflow", true, &c->months[i].inflow_fen);
+				dec_amount(d, row, "outflow", true, &c->months[i].outflow_fen);
 			}
 		*cmd_kind = CREDIT_CMD_FEED_CASHFLOW;
 		*size = sizeof *c;
@@ -937,24 +947,24 @@ static bool feed_decode(struct api_request *r, const char *kind, json_t *doc, co
 		static const char *const known[] = { "id", "source", "as_of", "items", NULL };
 		struct credit_ip_cmd *c = body;
 		memset(c, 0, sizeof *c);
-		dec_known(&d, doc, known);
-		feed_head_decode(&d, doc, uscc, &c->head);
+		dec_known(d, doc, known);
+		feed_head_decode(d, doc, uscc, &c->head);
 		json_t *items = json_object_get(doc, "items");
 		if (items == NULL || !json_is_array(items) || json_array_size(items) == 0 ||
 		    json_array_size(items) > CREDIT_FEED_IP_COUNT_MAX) {
-			dec_fail(&d, "field_invalid", "'%s' must be an array of 1 to 8 items", "items");
+			dec_fail(d, "field_invalid", "'%s' must be an array of 1 to 8 items", "items");
 		} else {
 			c->head.count = (uint32_t)json_array_size(items);
 			static const char *const row_known[] = { "number", "kind", "granted", "pledged", NULL };
 			json_array_foreach(items, i, row) {
 				struct credit_ip_item *it = &c->items[i];
-				dec_known(&d, row, row_known);
-				dec_text(&d, row, "number", true, it->number, sizeof it->number);
-				dec_name(&d, row, "kind", true, credit_ip_kind_name, CREDIT_IP_KIND_MAX, &it->kind);
-				dec_day(&d, row, "granted", true, &it->granted_day);
+				dec_known(d, row, row_known);
+				dec_text(d, row, "number", true, it->number, sizeof it->number);
+				dec_name(d, row, "kind", true, credit_ip_kind_name, CREDIT_IP_KIND_MAX, &it->kind);
+				dec_day(d, row, "granted", true, &it->granted_day);
 				json_t *p = json_object_get(row, "pledged");
 				if (p != NULL && !json_is_boolean(p))
-					dec_fail(&d, "field_invalid", "'%s' must be true or false", "pledged");
+					dec_fail(d, "field_invalid", "'%s' must be true or false", "pledged");
 				it->pledged = p != NULL && json_is_true(p);
 			}
 		}
@@ -964,9 +974,9 @@ static bool feed_decode(struct api_request *r, const char *kind, json_t *doc, co
 		static const char *const known[] = { "id", "source", "as_of", "points", NULL };
 		struct credit_innovation_cmd *c = body;
 		memset(c, 0, sizeof *c);
-		dec_known(&d, doc, known);
-		feed_head_decode(&d, doc, uscc, &c->head);
-		dec_int(&d, doc, "points", true, 0, 1000, &c->points);
+		dec_known(d, doc, known);
+		feed_head_decode(d, doc, uscc, &c->head);
+		dec_int(d, doc, "points", true, 0, 1000, &c->points);
 		*cmd_kind = CREDIT_CMD_FEED_INNOVATION;
 		*size = sizeof *c;
 	} else if (strcmp(kind, "negative") == 0) {
@@ -974,20 +984,22 @@ static bool feed_decode(struct api_request *r, const char *kind, json_t *doc, co
 						     "conduct_ended", "summary", NULL };
 		struct credit_negative_cmd *c = body;
 		memset(c, 0, sizeof *c);
-		dec_known(&d, doc, known);
-		feed_head_decode(&d, doc, uscc, &c->head);
-		dec_name(&d, doc, "kind", true, credit_negative_kind_name, CREDIT_NEG_KIND_MAX, &c->kind);
-		dec_text(&d, doc, "reference", true, c->reference, sizeof c->reference);
-		dec_text(&d, doc, "summary", false, c->summary, sizeof c->summary);
-		dec_amount(&d, doc, "amount", false, &c->amount_fen);
-		dec_day(&d, doc, "conduct_ended", true, &c->conduct_ended_day);
+		dec_known(d, doc, known);
+		feed_head_decode(d, doc, uscc, &c->head);
+		dec_name(d, doc, "kind", true, credit_negative_kind_name, CREDIT_NEG_KIND_MAX, &c->kind);
+		dec_text(d, doc, "reference", true, c->reference, sizeof c->reference);
+		dec_text(d, doc, "summary", false, c->summary, sizeof c->summary);
+		dec_amount(d, doc, "amount", false, &c->amount_fen);
+		dec_day(d, doc, "conduct_ended", true, &c->conduct_ended_day);
 		*cmd_kind = CREDIT_CMD_FEED_NEGATIVE;
 		*size = sizeof *c;
 	} else {
-		api_problem(r, "not_found", "no feed kind '%s' (tax, headcount, cashflow, ip, innovation, negative)", kind);
+		d->code = "not_found";
+		snprintf(d->detail, sizeof d->detail, "no feed kind '%s' (tax, headcount, cashflow, ip, innovation, negative)",
+			 kind);
 		return false;
 	}
-	return dec_answer(r, &d);
+	return d->code == NULL;
 }
 
 void credit_handle_feed(struct api_request *r)
@@ -1007,10 +1019,13 @@ void credit_handle_feed(struct api_request *r)
 	} body;
 	uint16_t kind = 0;
 	uint32_t size = 0;
-	bool ok = feed_decode(r, api_param(r, 1), doc, api_param(r, 0), &kind, &body, &size);
+	struct credit_dec d = { 0 };
+	bool ok = credit_decode_feed(&d, api_param(r, 1), doc, api_param(r, 0), &kind, &body, &size);
 	json_decref(doc);
 	if (ok)
 		submit_one(r, kind, &body, size, feed_done);
+	else
+		dec_answer(r, &d);
 }
 
 /* ---- cash flow from the ledger ------------------------------------------------------- */
@@ -1074,6 +1089,27 @@ static int cashflow_compute(struct api_request *r, sz_id owner, uint32_t currenc
 	return 0;
 }
 
+bool credit_decode_cashflow_request(struct credit_dec *d, json_t *doc, sz_id *id, int32_t *from, int32_t *to,
+				    uint32_t *currency)
+{
+	static const char *const known[] = { "id", "from", "to", "currency", NULL };
+	char currency_text[8];
+	*from = *to = 0;
+	dec_known(d, doc, known);
+	dec_id(d, doc, "id", true, id);
+	dec_month(d, doc, "from", from);
+	dec_month(d, doc, "to", to);
+	dec_text(d, doc, "currency", false, currency_text, sizeof currency_text);
+	if (d->code != NULL)
+		return false;
+	*currency = sz_currency_code("CNY");
+	if (currency_text[0] && sz_currency_parse(currency_text, currency))
+		return dec_fail(d, "field_invalid", "'%s' must be three letters", "currency");
+	if (*to < *from || *to - *from >= (int32_t)CREDIT_FEED_MONTH_COUNT_MAX)
+		return dec_fail(d, "field_invalid", "%s must be 1 to 12 months in order", "'from'..'to'");
+	return true;
+}
+
 void credit_handle_cashflow(struct api_request *r)
 {
 	int64_t index = path_enterprise(r);
@@ -1082,27 +1118,15 @@ void credit_handle_cashflow(struct api_request *r)
 	json_t *doc = api_body_json(r);
 	if (doc == NULL)
 		return;
-	static const char *const known[] = { "id", "from", "to", "currency", NULL };
-	struct dec d = { 0 };
+	struct credit_dec d = { 0 };
 	struct credit_cashflow_cmd c;
 	memset(&c, 0, sizeof c);
 	int32_t from = 0, to = 0;
-	char currency_text[8];
-	dec_known(&d, doc, known);
-	dec_id(&d, doc, "id", true, &c.head.id);
-	dec_month(&d, doc, "from", &from);
-	dec_month(&d, doc, "to", &to);
-	dec_text(&d, doc, "currency", false, currency_text, sizeof currency_text);
+	uint32_t currency = 0;
+	bool ok = credit_decode_cashflow_request(&d, doc, &c.head.id, &from, &to, &currency);
 	json_decref(doc);
-	if (!dec_answer(r, &d))
-		return;
-	uint32_t currency = sz_currency_code("CNY");
-	if (currency_text[0] && sz_currency_parse(currency_text, &currency)) {
-		api_problem(r, "field_invalid", "'currency' must be three letters");
-		return;
-	}
-	if (to < from || to - from >= (int32_t)CREDIT_FEED_MONTH_COUNT_MAX) {
-		api_problem(r, "field_invalid", "'from'..'to' must be 1 to 12 months in order");
+	if (!ok) {
+		dec_answer(r, &d);
 		return;
 	}
 	const struct credit_enterprise *e = credit_enterprise_at(credit_of(r), (uint32_t)index);
@@ -1133,6 +1157,29 @@ static void authorization_done(struct api_request *r, const uint32_t *results, u
 	api_reply_json(r, api_result_status(results[0]), j_authorization(credit_of(r), a, wall_ns()));
 }
 
+bool credit_decode_authorize(struct credit_dec *d, json_t *doc, const char *uscc, sz_id token_id,
+			     struct credit_authorize_cmd *c)
+{
+	static const char *const known[] = { "id", "institution", "purpose", "expires", NULL };
+	memset(c, 0, sizeof *c);
+	dec_known(d, doc, known);
+	dec_id(d, doc, "id", true, &c->id);
+	dec_name(d, doc, "purpose", true, credit_purpose_name, CREDIT_PURPOSE_MAX, &c->purpose);
+	json_t *inst = json_object_get(doc, "institution");
+	if (inst == NULL || !json_is_string(inst) ||
+	    sz_u64_parse(json_string_value(inst), json_string_length(inst), &c->tenant_id) || c->tenant_id == 0)
+		dec_fail(d, "field_invalid", "'%s' must be the institution's tenant id (decimal string)", "institution");
+	int32_t expires_day = 0;
+	dec_day(d, doc, "expires", true, &expires_day);
+	if (d->code != NULL)
+		return false;
+	copy_uscc(c->uscc, uscc);
+	c->token_id = token_id;
+	/* valid through the named day: until midnight (UTC+8) after it */
+	c->expires_ns = credit_ns_of_day(expires_day + 1);
+	return true;
+}
+
 void credit_handle_authorization_create(struct api_request *r)
 {
 	int64_t index = path_enterprise(r);
@@ -1141,26 +1188,15 @@ void credit_handle_authorization_create(struct api_request *r)
 	json_t *doc = api_body_json(r);
 	if (doc == NULL)
 		return;
-	static const char *const known[] = { "id", "institution", "purpose", "expires", NULL };
-	struct dec d = { 0 };
+	struct credit_dec d = { 0 };
 	struct credit_authorize_cmd c;
-	memset(&c, 0, sizeof c);
-	dec_known(&d, doc, known);
-	dec_id(&d, doc, "id", true, &c.id);
-	dec_name(&d, doc, "purpose", true, credit_purpose_name, CREDIT_PURPOSE_MAX, &c.purpose);
-	json_t *inst = json_object_get(doc, "institution");
-	if (inst == NULL || !json_is_string(inst) ||
-	    sz_u64_parse(json_string_value(inst), json_string_length(inst), &c.tenant_id) || c.tenant_id == 0)
-		dec_fail(&d, "field_invalid", "'%s' must be the institution's tenant id (decimal string)", "institution");
-	int32_t expires_day = 0;
-	dec_day(&d, doc, "expires", true, &expires_day);
+	bool ok = credit_decode_authorize(&d, doc, credit_enterprise_at(credit_of(r), (uint32_t)index)->info.uscc,
+					  r->principal.token_id, &c);
 	json_decref(doc);
-	if (!dec_answer(r, &d))
+	if (!ok) {
+		dec_answer(r, &d);
 		return;
-	copy_uscc(c.uscc, credit_enterprise_at(credit_of(r), (uint32_t)index)->info.uscc);
-	c.token_id = r->principal.token_id;
-	/* valid through the named day: until midnight (UTC+8) after it */
-	c.expires_ns = credit_ns_of_day(expires_day + 1);
+	}
 	submit_one(r, CREDIT_CMD_AUTHORIZE, &c, sizeof c, authorization_done);
 }
 
@@ -1184,6 +1220,15 @@ void credit_handle_authorization_list(struct api_request *r)
 	api_reply_json(r, 200, json_pack("{s:o}", "authorizations", rows));
 }
 
+bool credit_decode_revoke(struct credit_dec *d, json_t *doc, struct credit_revoke_cmd *c)
+{
+	static const char *const known[] = { "id", NULL };
+	memset(c, 0, sizeof *c);
+	dec_known(d, doc, known);
+	dec_id(d, doc, "id", true, &c->id);
+	return d->code == NULL;
+}
+
 void credit_handle_authorization_revoke(struct api_request *r)
 {
 	sz_id auth_id;
@@ -1195,15 +1240,14 @@ void credit_handle_authorization_revoke(struct api_request *r)
 	json_t *doc = api_body_json(r);
 	if (doc == NULL)
 		return;
-	static const char *const known[] = { "id", NULL };
-	struct dec d = { 0 };
+	struct credit_dec d = { 0 };
 	struct credit_revoke_cmd c;
-	memset(&c, 0, sizeof c);
-	dec_known(&d, doc, known);
-	dec_id(&d, doc, "id", true, &c.id);
+	bool ok = credit_decode_revoke(&d, doc, &c);
 	json_decref(doc);
-	if (!dec_answer(r, &d))
+	if (!ok) {
+		dec_answer(r, &d);
 		return;
+	}
 	const struct credit_domain_state *cs = credit_of(r);
 	const struct credit_op *op = credit_op_find(cs, auth_id);
 	const struct credit_authorization *a =
@@ -1244,6 +1288,29 @@ static void query_done(struct api_request *r, const uint32_t *results, uint32_t 
 	api_reply_json(r, api_result_status(results[0]), doc);
 }
 
+bool credit_decode_query(struct credit_dec *d, json_t *doc, bool score, struct credit_query_cmd *c)
+{
+	static const char *const known_report[] = { "id", "purpose", NULL };
+	static const char *const known_score[] = { "id", "purpose", "product", "model_version", NULL };
+	memset(c, 0, sizeof *c);
+	dec_known(d, doc, score ? known_score : known_report);
+	dec_id(d, doc, "id", true, &c->id);
+	dec_name(d, doc, "purpose", true, credit_purpose_name, CREDIT_PURPOSE_MAX, &c->purpose);
+	c->kind = CREDIT_QUERY_REPORT;
+	if (score) {
+		char product[16];
+		dec_text(d, doc, "product", false, product, sizeof product);
+		dec_text(d, doc, "model_version", false, c->model_version, sizeof c->model_version);
+		if (product[0] == '\0' || strcmp(product, "scorecard") == 0)
+			c->kind = CREDIT_QUERY_SCORE;
+		else if (strcmp(product, "tech") == 0)
+			c->kind = CREDIT_QUERY_TECH_SCORE;
+		else
+			dec_fail(d, "field_invalid", "'%s' must be scorecard or tech", "product");
+	}
+	return d->code == NULL;
+}
+
 static void query_submit(struct api_request *r, bool score)
 {
 	int64_t index = path_enterprise(r);
@@ -1252,29 +1319,14 @@ static void query_submit(struct api_request *r, bool score)
 	json_t *doc = api_body_json(r);
 	if (doc == NULL)
 		return;
-	static const char *const known_report[] = { "id", "purpose", NULL };
-	static const char *const known_score[] = { "id", "purpose", "product", "model_version", NULL };
-	struct dec d = { 0 };
+	struct credit_dec d = { 0 };
 	struct credit_query_cmd c;
-	memset(&c, 0, sizeof c);
-	dec_known(&d, doc, score ? known_score : known_report);
-	dec_id(&d, doc, "id", true, &c.id);
-	dec_name(&d, doc, "purpose", true, credit_purpose_name, CREDIT_PURPOSE_MAX, &c.purpose);
-	c.kind = CREDIT_QUERY_REPORT;
-	if (score) {
-		char product[16];
-		dec_text(&d, doc, "product", false, product, sizeof product);
-		dec_text(&d, doc, "model_version", false, c.model_version, sizeof c.model_version);
-		if (product[0] == '\0' || strcmp(product, "scorecard") == 0)
-			c.kind = CREDIT_QUERY_SCORE;
-		else if (strcmp(product, "tech") == 0)
-			c.kind = CREDIT_QUERY_TECH_SCORE;
-		else
-			dec_fail(&d, "field_invalid", "'%s' must be scorecard or tech", "product");
-	}
+	bool ok = credit_decode_query(&d, doc, score, &c);
 	json_decref(doc);
-	if (!dec_answer(r, &d))
+	if (!ok) {
+		dec_answer(r, &d);
 		return;
+	}
 	copy_uscc(c.uscc, credit_enterprise_at(credit_of(r), (uint32_t)index)->info.uscc);
 	c.tenant_id = r->principal.tenant_id;
 	c.user_token_id = r->principal.token_id;
@@ -1351,6 +1403,17 @@ static void objection_done(struct api_request *r, const uint32_t *results, uint3
 	api_reply_json(r, api_result_status(results[0]), j_objection(c, credit_objection_at(c, target), wall_ns()));
 }
 
+bool credit_decode_objection(struct credit_dec *d, json_t *doc, struct credit_objection_cmd *c)
+{
+	static const char *const known[] = { "id", "record_id", "reason", NULL };
+	memset(c, 0, sizeof *c);
+	dec_known(d, doc, known);
+	dec_id(d, doc, "id", true, &c->id);
+	dec_id(d, doc, "record_id", true, &c->record_id);
+	dec_text(d, doc, "reason", true, c->reason, sizeof c->reason);
+	return d->code == NULL;
+}
+
 void credit_handle_objection_create(struct api_request *r)
 {
 	int64_t index = path_enterprise(r);
@@ -1359,17 +1422,14 @@ void credit_handle_objection_create(struct api_request *r)
 	json_t *doc = api_body_json(r);
 	if (doc == NULL)
 		return;
-	static const char *const known[] = { "id", "record_id", "reason", NULL };
-	struct dec d = { 0 };
+	struct credit_dec d = { 0 };
 	struct credit_objection_cmd c;
-	memset(&c, 0, sizeof c);
-	dec_known(&d, doc, known);
-	dec_id(&d, doc, "id", true, &c.id);
-	dec_id(&d, doc, "record_id", true, &c.record_id);
-	dec_text(&d, doc, "reason", true, c.reason, sizeof c.reason);
+	bool ok = credit_decode_objection(&d, doc, &c);
 	json_decref(doc);
-	if (!dec_answer(r, &d))
+	if (!ok) {
+		dec_answer(r, &d);
 		return;
+	}
 	copy_uscc(c.uscc, credit_enterprise_at(credit_of(r), (uint32_t)index)->info.uscc);
 	submit_one(r, CREDIT_CMD_OBJECTION_FILE, &c, sizeof c, objection_done);
 }
@@ -1401,6 +1461,26 @@ void credit_handle_objection_get(struct api_request *r)
 		api_reply_json(r, 200, j_objection(credit_of(r), o, wall_ns()));
 }
 
+bool credit_decode_resolve(struct credit_dec *d, json_t *doc, struct credit_resolve_cmd *c)
+{
+	static const char *const known[] = { "id", "outcome", "reply", NULL };
+	memset(c, 0, sizeof *c);
+	dec_known(d, doc, known);
+	dec_id(d, doc, "id", true, &c->id);
+	dec_text(d, doc, "reply", true, c->reply, sizeof c->reply);
+	char outcome[16];
+	dec_text(d, doc, "outcome", true, outcome, sizeof outcome);
+	if (d->code == NULL) {
+		if (strcmp(outcome, "corrected") == 0)
+			c->outcome = CREDIT_OUTCOME_CORRECTED;
+		else if (strcmp(outcome, "confirmed") == 0)
+			c->outcome = CREDIT_OUTCOME_CONFIRMED;
+		else
+			dec_fail(d, "field_invalid", "'%s' must be corrected or confirmed", "outcome");
+	}
+	return d->code == NULL;
+}
+
 void credit_handle_objection_resolve(struct api_request *r)
 {
 	const struct credit_objection *o = path_objection(r);
@@ -1409,26 +1489,14 @@ void credit_handle_objection_resolve(struct api_request *r)
 	json_t *doc = api_body_json(r);
 	if (doc == NULL)
 		return;
-	static const char *const known[] = { "id", "outcome", "reply", NULL };
-	struct dec d = { 0 };
+	struct credit_dec d = { 0 };
 	struct credit_resolve_cmd c;
-	memset(&c, 0, sizeof c);
-	dec_known(&d, doc, known);
-	dec_id(&d, doc, "id", true, &c.id);
-	dec_text(&d, doc, "reply", true, c.reply, sizeof c.reply);
-	char outcome[16];
-	dec_text(&d, doc, "outcome", true, outcome, sizeof outcome);
+	bool ok = credit_decode_resolve(&d, doc, &c);
 	json_decref(doc);
-	if (d.code == NULL) {
-		if (strcmp(outcome, "corrected") == 0)
-			c.outcome = CREDIT_OUTCOME_CORRECTED;
-		else if (strcmp(outcome, "confirmed") == 0)
-			c.outcome = CREDIT_OUTCOME_CONFIRMED;
-		else
-			dec_fail(&d, "field_invalid", "'%s' must be corrected or confirmed", "outcome");
-	}
-	if (!dec_answer(r, &d))
+	if (!ok) {
+		dec_answer(r, &d);
 		return;
+	}
 	c.objection_id = o->id;
 	c.resolver_token_id = r->principal.token_id;
 	submit_one(r, CREDIT_CMD_OBJECTION_RESOLVE, &c, sizeof c, objection_done);
@@ -1497,7 +1565,7 @@ static bool version_param(struct api_request *r, char out[CREDIT_VERSION_SIZE])
 	return true;
 }
 
-static bool dec_sha(struct dec *d, json_t *o, uint8_t out[32])
+static bool dec_sha(struct credit_dec *d, json_t *o, uint8_t out[32])
 {
 	char hex[65];
 	size_t n = 0;
@@ -1505,6 +1573,31 @@ static bool dec_sha(struct dec *d, json_t *o, uint8_t out[32])
 		return false;
 	if (sodium_hex2bin(out, 32, hex, strlen(hex), NULL, &n, NULL) != 0 || n != 32 || strlen(hex) != 64)
 		return dec_fail(d, "field_invalid", "'%s' must be 64 hex digits", "sha256");
+	return true;
+}
+
+bool credit_decode_model_chunk(struct credit_dec *d, json_t *doc, struct credit_model_chunk_cmd *c)
+{
+	static const char *const known[] = { "id", "index", "count", "total_size", "sha256", "data", NULL };
+	int64_t index = 0, count = 0, total = 0;
+	dec_known(d, doc, known);
+	dec_id(d, doc, "id", true, &c->id);
+	dec_int(d, doc, "index", true, 0, 65535, &index);
+	dec_int(d, doc, "count", true, 1, 65535, &count);
+	dec_int(d, doc, "total_size", true, 1, UINT32_MAX, &total);
+	dec_sha(d, doc, c->sha256);
+	json_t *data = json_object_get(doc, "data");
+	size_t n = 0;
+	if (data == NULL || !json_is_string(data) ||
+	    sodium_base642bin(c->data, sizeof c->data, json_string_value(data), json_string_length(data), NULL, &n, NULL,
+			      sodium_base64_VARIANT_ORIGINAL) != 0)
+		dec_fail(d, "field_invalid", "'%s' must be base64 of at most 3968 bytes", "data");
+	if (d->code != NULL)
+		return false;
+	c->index = (uint16_t)index;
+	c->count = (uint16_t)count;
+	c->total_size = (uint32_t)total;
+	c->size = (uint32_t)n;
 	return true;
 }
 
@@ -1517,29 +1610,23 @@ void credit_handle_model_chunk(struct api_request *r)
 	json_t *doc = api_body_json(r);
 	if (doc == NULL)
 		return;
-	static const char *const known[] = { "id", "index", "count", "total_size", "sha256", "data", NULL };
-	struct dec d = { 0 };
-	int64_t index = 0, count = 0, total = 0;
-	dec_known(&d, doc, known);
-	dec_id(&d, doc, "id", true, &c.id);
-	dec_int(&d, doc, "index", true, 0, 65535, &index);
-	dec_int(&d, doc, "count", true, 1, 65535, &count);
-	dec_int(&d, doc, "total_size", true, 1, UINT32_MAX, &total);
-	dec_sha(&d, doc, c.sha256);
-	json_t *data = json_object_get(doc, "data");
-	size_t n = 0;
-	if (data == NULL || !json_is_string(data) ||
-	    sodium_base642bin(c.data, sizeof c.data, json_string_value(data), json_string_length(data), NULL, &n, NULL,
-			      sodium_base64_VARIANT_ORIGINAL) != 0)
-		dec_fail(&d, "field_invalid", "'%s' must be base64 of at most 3968 bytes", "data");
+	struct credit_dec d = { 0 };
+	bool ok = credit_decode_model_chunk(&d, doc, &c);
 	json_decref(doc);
-	if (!dec_answer(r, &d))
+	if (!ok) {
+		dec_answer(r, &d);
 		return;
-	c.index = (uint16_t)index;
-	c.count = (uint16_t)count;
-	c.total_size = (uint32_t)total;
-	c.size = (uint32_t)n;
+	}
 	submit_one(r, CREDIT_CMD_MODEL_CHUNK, &c, sizeof c, model_done);
+}
+
+bool credit_decode_model_activate(struct credit_dec *d, json_t *doc, struct credit_model_activate_cmd *c)
+{
+	static const char *const known[] = { "id", "sha256", NULL };
+	dec_known(d, doc, known);
+	dec_id(d, doc, "id", true, &c->id);
+	dec_sha(d, doc, c->sha256);
+	return d->code == NULL;
 }
 
 void credit_handle_model_activate(struct api_request *r)
@@ -1551,13 +1638,10 @@ void credit_handle_model_activate(struct api_request *r)
 	json_t *doc = api_body_json(r);
 	if (doc == NULL)
 		return;
-	static const char *const known[] = { "id", "sha256", NULL };
-	struct dec d = { 0 };
-	dec_known(&d, doc, known);
-	dec_id(&d, doc, "id", true, &c.id);
-	dec_sha(&d, doc, c.sha256);
+	struct credit_dec d = { 0 };
+	bool ok = credit_decode_model_activate(&d, doc, &c);
 	json_decref(doc);
-	if (dec_answer(r, &d))
+	if (dec_answer(r, &d) && ok)
 		submit_one(r, CREDIT_CMD_MODEL_ACTIVATE, &c, sizeof c, model_done);
 }
 
@@ -1585,6 +1669,15 @@ static void watch_done(struct api_request *r, const uint32_t *results, uint32_t 
 				 api_json_string_u64(w->tenant_id), "watching", 1));
 }
 
+bool credit_decode_watch(struct credit_dec *d, json_t *doc, struct credit_watch_cmd *c)
+{
+	static const char *const known[] = { "id", NULL };
+	memset(c, 0, sizeof *c);
+	dec_known(d, doc, known);
+	dec_id(d, doc, "id", true, &c->id);
+	return d->code == NULL;
+}
+
 void credit_handle_watch(struct api_request *r)
 {
 	int64_t index = path_enterprise(r);
@@ -1593,15 +1686,14 @@ void credit_handle_watch(struct api_request *r)
 	json_t *doc = api_body_json(r);
 	if (doc == NULL)
 		return;
-	static const char *const known[] = { "id", NULL };
-	struct dec d = { 0 };
+	struct credit_dec d = { 0 };
 	struct credit_watch_cmd c;
-	memset(&c, 0, sizeof c);
-	dec_known(&d, doc, known);
-	dec_id(&d, doc, "id", true, &c.id);
+	bool ok = credit_decode_watch(&d, doc, &c);
 	json_decref(doc);
-	if (!dec_answer(r, &d))
+	if (!ok) {
+		dec_answer(r, &d);
 		return;
+	}
 	copy_uscc(c.uscc, credit_enterprise_at(credit_of(r), (uint32_t)index)->info.uscc);
 	c.tenant_id = r->principal.tenant_id;
 	submit_one(r, CREDIT_CMD_WATCH, &c, sizeof c, watch_done);

@@ -386,6 +386,24 @@ static void test_negative_purge_after_five_years(void **unused)
 
 /* ---- consent and the query log --------------------------------------------------------- */
 
+/* Found by fuzz/fuzz_credit_apply: conduct that ended before 1965 (its
+ * purge day is before 1970, a negative day) stopped the server on an
+ * assertion instead of being refused as expired; 1964-02-29 (purge day
+ * 1969-03-01) and 1964-12-31 (purge day -1, the value that used to mean
+ * "no such date") included. */
+static void test_negative_before_1965_expired(void **unused)
+{
+	(void)unused;
+	assert_int_equal(register_enterprise(1), SZ_R_OK);
+	static const int32_t ended[][3] = { { 1900, 1, 1 }, { 1964, 2, 29 }, { 1964, 12, 31 }, { 1965, 1, 1 } };
+	for (size_t i = 0; i < sizeof ended / sizeof ended[0]; i++) {
+		struct credit_negative_cmd n = negative(1, ended[i][0], (uint32_t)ended[i][1], (uint32_t)ended[i][2]);
+		assert_true(n.conduct_ended_day != -1 || ended[i][0] == 1969);
+		assert_int_equal(apply(CREDIT_CMD_FEED_NEGATIVE, &n, sizeof n), CREDIT_R_RECORD_EXPIRED);
+	}
+	assert_int_equal(credit_enterprise_at(C(), 0)->negative_count, 0);
+}
+
 static void test_authorization_and_query_log(void **unused)
 {
 	(void)unused;
@@ -928,6 +946,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_register_and_idempotency, state_setup, state_teardown),
 		cmocka_unit_test_setup_teardown(test_feeds_and_features, state_setup, state_teardown),
 		cmocka_unit_test_setup_teardown(test_negative_purge_after_five_years, state_setup, state_teardown),
+		cmocka_unit_test_setup_teardown(test_negative_before_1965_expired, state_setup, state_teardown),
 		cmocka_unit_test_setup_teardown(test_authorization_and_query_log, state_setup, state_teardown),
 		cmocka_unit_test_setup_teardown(test_objection_deadline_and_correction, state_setup, state_teardown),
 		cmocka_unit_test_setup_teardown(test_model_and_decisions, state_setup, state_teardown),
