@@ -30,14 +30,26 @@ enum undo_kind {
 	UNDO_PENDING_REMOVED,
 };
 
+/* What an account's change can alter: its balances and flags (the rest of a
+ * record never changes after creation). */
+struct undo_balances {
+	uint64_t debits_pending;
+	uint64_t debits_posted;
+	uint64_t credits_pending;
+	uint64_t credits_posted;
+	uint16_t flags;
+};
+
 struct undo_entry {
 	enum undo_kind kind;
 	uint32_t index;          /* account, slot; for pending entries the slot */
 	uint32_t debit_index;    /* UNDO_SLOT_CREATED */
 	uint32_t credit_index;
-	uint64_t log_pos;        /* UNDO_SLOT_STATUS: old value */
-	sz_account account;      /* UNDO_ACCOUNT_CHANGED: old value */
-	struct ledger_pending pending; /* UNDO_PENDING_REMOVED: old value */
+	union {
+		uint64_t log_pos;                 /* UNDO_SLOT_STATUS: old value */
+		struct undo_balances account;     /* UNDO_ACCOUNT_CHANGED: old values */
+		struct ledger_pending pending;    /* UNDO_PENDING_REMOVED: old value */
+	} old;
 };
 
 struct ledger_undo {
@@ -124,8 +136,11 @@ static struct undo_entry *undo_push(struct ledger *l, enum undo_kind kind, uint3
 static void journal_account(struct ledger *l, uint32_t index)
 {
 	struct undo_entry *e = undo_push(l, UNDO_ACCOUNT_CHANGED, index);
-	if (e)
-		e->account = l->accounts[index];
+	if (e) {
+		const sz_account *a = &l->accounts[index];
+		e->old.account = (struct undo_balances){ a->debits_pending, a->debits_posted, a->credits_pending,
+							 a->credits_posted, a->flags };
+	}
 }
 
 void ledger_chain_begin(struct ledger *l)
@@ -244,7 +259,7 @@ static void pending_remove(struct ledger *l, uint32_t index)
 	struct ledger_pending *p = &l->pending[index];
 	struct undo_entry *e = undo_push(l, UNDO_PENDING_REMOVED, index);
 	if (e)
-		e->pending = *p;
+		e->old.pending = *p;
 	if (p->heap_index != UINT32_MAX)
 		heap_remove(l, p->heap_index);
 	ledger_index_remove(&l->pending_index, l->pending, pending_key, sz_id_make(0, p->slot), index);
@@ -273,7 +288,7 @@ static void slot_set_status(struct ledger *l, uint32_t slot, uint8_t status)
 {
 	struct undo_entry *e = undo_push(l, UNDO_SLOT_STATUS, slot);
 	if (e)
-		e->log_pos = l->slots[slot].log_pos;
+		e->old.log_pos = l->slots[slot].log_pos;
 	l->slots[slot].log_pos = (l->slots[slot].log_pos & POS_MASK) | (uint64_t)status << STATUS_SHIFT;
 }
 
@@ -319,7 +334,11 @@ static void undo_one(struct ledger *l, const struct undo_entry *e)
 		l->account_count--;
 		break;
 	case UNDO_ACCOUNT_CHANGED:
-		l->accounts[e->index] = e->account;
+		l->accounts[e->index].debits_pending = e->old.account.debits_pending;
+		l->accounts[e->index].debits_posted = e->old.account.debits_posted;
+		l->accounts[e->index].credits_pending = e->old.account.credits_pending;
+		l->accounts[e->index].credits_posted = e->old.account.credits_posted;
+		l->accounts[e->index].flags = e->old.account.flags;
 		break;
 	case UNDO_SLOT_CREATED: {
 		SZ_ASSERT(e->index == l->slot_count - 1);
@@ -332,7 +351,7 @@ static void undo_one(struct ledger *l, const struct undo_entry *e)
 		break;
 	}
 	case UNDO_SLOT_STATUS:
-		l->slots[e->index].log_pos = e->log_pos;
+		l->slots[e->index].log_pos = e->old.log_pos;
 		break;
 	case UNDO_PENDING_ADDED: { /* index is the slot: positions move */
 		int64_t index = pending_find(l, e->index);
@@ -343,7 +362,7 @@ static void undo_one(struct ledger *l, const struct undo_entry *e)
 	case UNDO_PENDING_REMOVED: {
 		int rc = pending_reserve(l);
 		SZ_ASSERT(rc == 0);
-		pending_add(l, &e->pending);
+		pending_add(l, &e->old.pending);
 		break;
 	}
 	}
