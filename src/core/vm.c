@@ -2,6 +2,7 @@
 #include "core/vm.h"
 #include "core/assert.h"
 
+#include <stdint.h>
 #include <sys/mman.h>
 
 void *sz_vm_reserve(size_t size)
@@ -23,4 +24,16 @@ void sz_vm_release(void *p, size_t size)
 		return;
 	int rc = munmap(p, size);
 	SZ_ASSERT(rc == 0);
+}
+
+void sz_vm_populate(void *p, size_t size)
+{
+#ifdef MADV_POPULATE_WRITE
+	uintptr_t page = 4096, start = (uintptr_t)p & ~(page - 1), end = ((uintptr_t)p + size + page - 1) & ~(page - 1);
+	if (end > start)
+		(void)madvise((void *)start, end - start, MADV_POPULATE_WRITE);
+#else
+	(void)p;
+	(void)size;
+#endif
 }

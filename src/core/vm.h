@@ -17,4 +17,9 @@
 void *sz_vm_reserve(size_t size);
 void sz_vm_release(void *p, size_t size);
 
+/* Fault in [p, p + size) writable (zeroed) now, so that the thread that later
+ * writes there does not pay for the kernel's zeroing. Any thread may call it
+ * for pages no other thread is writing yet. Advice only: errors are ignored. */
+void sz_vm_populate(void *p, size_t size);
+
 #endif

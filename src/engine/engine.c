@@ -12,10 +12,12 @@
 #include "core/errors.h"
 #include "core/hash.h"
 #include "core/limits.h"
+#include "core/vm.h"
 #include "log/snapshot.h"
 #include "log/wal.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stddef.h>
@@ -80,6 +82,14 @@ struct sz_engine {
 
 	int read_fd;                /* cached segment for sz_engine_read_transfer */
 	uint32_t read_segment;
+	/* Pages ahead of the growing state arrays are faulted in by the second
+	 * thread (writer, or the replay reader), so the engine thread does not
+	 * pay for the kernel zeroing them: the engine publishes its counts, the
+	 * other thread keeps the populated marks. */
+	_Atomic uint32_t hint_slot_count;
+	_Atomic uint32_t hint_account_count;
+	uint32_t populated_slot_count;
+	uint32_t populated_account_count;
 	uint64_t results_sequence;  /* last applied batch, and the hash of its */
 	uint8_t results_hash[32];   /* result codes: recorded in the next header */
 	pid_t snapshot_pid;
@@ -123,6 +133,44 @@ static uint32_t fsync_bucket(uint64_t ns)
 	return b;
 }
 
+/* How far ahead of the state's counts to keep pages faulted in. */
+#define POPULATE_AHEAD_SLOT_COUNT (1u << 18)     /* 10 MiB of transfer slots */
+#define POPULATE_AHEAD_ACCOUNT_COUNT (1u << 16)  /* 8 MiB of accounts */
+
+static void publish_counts(struct sz_engine *e)
+{
+	atomic_store_explicit(&e->hint_slot_count, e->state.ledger.slot_count, memory_order_relaxed);
+	atomic_store_explicit(&e->hint_account_count, e->state.ledger.account_count, memory_order_relaxed);
+}
+
+/* Runs on the second thread. The arrays never move (reserved at init) and
+ * the pages populated lie beyond what the engine thread has written. */
+static void populate_ahead(void *ctx)
+{
+	struct sz_engine *e = ctx;
+	const struct ledger *l = &e->state.ledger;
+	uint32_t slots = atomic_load_explicit(&e->hint_slot_count, memory_order_relaxed);
+	uint32_t accounts = atomic_load_explicit(&e->hint_account_count, memory_order_relaxed);
+	uint64_t slot_target = (uint64_t)slots + POPULATE_AHEAD_SLOT_COUNT;
+	if (slot_target > SZ_TRANSFER_COUNT_MAX)
+		slot_target = SZ_TRANSFER_COUNT_MAX;
+	if (e->populated_slot_count < slots + POPULATE_AHEAD_SLOT_COUNT / 2 && slot_target > e->populated_slot_count) {
+		uint32_t from = e->populated_slot_count > slots ? e->populated_slot_count : slots + 1;
+		sz_vm_populate(l->slots + from, (slot_target - from) * sizeof l->slots[0]);
+		e->populated_slot_count = (uint32_t)slot_target;
+	}
+	uint64_t account_target = (uint64_t)accounts + POPULATE_AHEAD_ACCOUNT_COUNT;
+	if (account_target > SZ_ACCOUNT_COUNT_MAX)
+		account_target = SZ_ACCOUNT_COUNT_MAX;
+	if (e->populated_account_count < accounts + POPULATE_AHEAD_ACCOUNT_COUNT / 2 &&
+	    account_target > e->populated_account_count) {
+		uint32_t from = e->populated_account_count > accounts ? e->populated_account_count : accounts + 1;
+		sz_vm_populate(l->accounts + from, (account_target - from) * sizeof l->accounts[0]);
+		sz_vm_populate(l->account_history + from, (account_target - from) * sizeof l->account_history[0]);
+		e->populated_account_count = (uint32_t)account_target;
+	}
+}
+
 static void *writer_main(void *arg)
 {
 	struct sz_engine *e = arg;
@@ -143,6 +191,8 @@ static void *writer_main(void *arg)
 		if (rc == 0)
 			memcpy(e->writer_head, h->header_hash, 32);
 
+		if (rc == 0)
+			populate_ahead(e); /* while the engine applies the previous batch */
 		pthread_mutex_lock(&e->lock);
 		b->status = rc == 0 ? BATCH_DURABLE : BATCH_FAILED;
 		e->stats.fsync_count++;
@@ -368,6 +418,7 @@ static void apply_batch(struct sz_engine *e, struct batch *b)
 			     b->body_size, b->count, body_pos, e->results);
 	e->results_sequence = h->sequence;
 	sz_blake2b(e->results_hash, e->results, b->count * sizeof e->results[0]);
+	publish_counts(e);
 	if (e->config.check_invariants)
 		check_invariants(e);
 	for (uint32_t i = 0; i < b->callback_count; i++) {
@@ -586,6 +637,7 @@ static int replay_batch(void *ctx, const struct wal_batch_header *h, const uint8
 		return 0;
 	sz_state_apply_batch(&e->state, h->sequence, h->batch_time_ns, body, h->body_size, h->command_count,
 			     body_pos, e->results);
+	publish_counts(e);
 	uint32_t slot = (uint32_t)(h->sequence % REPLAY_OUTCOME_COUNT);
 	r->outcome_sequence[slot] = h->sequence;
 	sz_blake2b(r->outcome_hash[slot], e->results, h->command_count * sizeof e->results[0]);
@@ -673,7 +725,7 @@ static int recover(struct sz_engine *e, char *why, size_t why_size)
 		return rc;
 	struct wal_scan_result result;
 	uint64_t t0 = monotonic_ns();
-	rc = wal_scan_pipelined(e->data_dir, &start, replay_batch, &r, &result);
+	rc = wal_scan_pipelined(e->data_dir, &start, replay_batch, &r, &result, populate_ahead, e);
 	e->stats.replay_ns = monotonic_ns() - t0;
 	if (rc == SZ_ECORRUPT && why[0] == 0)
 		snprintf(why, why_size, "%s", result.why);

@@ -271,6 +271,8 @@ static bool later_header_follows(int fd, uint64_t from, uint64_t file_size, uint
 	uint64_t end = from + 2ull * (WAL_BATCH_HEADER_SIZE + SZ_BATCH_BODY_SIZE_MAX);
 	if (end > file_size)
 		end = file_size;
+	if (end <= from + WAL_BATCH_HEADER_SIZE)
+		return false;
 	size_t window = (size_t)(end - from);
 	uint8_t *buf = malloc(window);
 	SZ_ASSERT(buf != NULL);
@@ -370,11 +372,12 @@ static int scan_segment(struct scan *s, uint32_t segment, uint64_t offset)
 	int rc = fstat(fd, &st) == 0 ? 0 : SZ_EIO;
 	uint64_t file_size = (uint64_t)st.st_size;
 	struct wal_segment_header sh;
-	if (rc == 0 && read_exact(fd, &sh, sizeof sh, 0) != 0)
-		rc = fail_at(s, path, 0, "segment header unreadable");
+	memset(&sh, 0, sizeof sh);
+	bool readable = rc == 0 && read_exact(fd, &sh, sizeof sh, 0) == 0; /* a short file is unreadable */
 	uint8_t hash[32];
 	segment_header_hash(hash, &sh);
-	bool header_ok = sh.magic == WAL_SEGMENT_MAGIC && memcmp(hash, sh.header_hash, 32) == 0 && sh.segment == segment;
+	bool header_ok = readable && sh.magic == WAL_SEGMENT_MAGIC && memcmp(hash, sh.header_hash, 32) == 0 &&
+			 sh.segment == segment;
 	if (rc == 0 && !header_ok && segment == s->last_segment && offset == WAL_SEGMENT_HEADER_SIZE &&
 	    !later_header_follows(fd, 0, file_size, s->expected_sequence - 1)) {
 		/* A crash while the segment was being created, before any batch:
@@ -388,7 +391,7 @@ static int scan_segment(struct scan *s, uint32_t segment, uint64_t offset)
 		return 0;
 	}
 	if (rc == 0 && !header_ok)
-		rc = fail_at(s, path, 0, "segment header invalid");
+		rc = fail_at(s, path, 0, readable ? "segment header invalid" : "segment header unreadable");
 	if (rc == 0 && sh.version != WAL_FORMAT_VERSION)
 		rc = SZ_EVERSION;
 	if (rc == 0 && offset == WAL_SEGMENT_HEADER_SIZE &&

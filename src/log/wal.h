@@ -108,9 +108,11 @@ int wal_scan(const char *data_dir, const struct wal_scan_start *start, bool repa
 	     void *ctx, struct wal_scan_result *result);
 
 /* wal_scan (with repair) whose reading and checksumming run on a second
- * thread while fn runs on the caller's: same calls, same order, same result. */
+ * thread while fn runs on the caller's: same calls, same order, same result.
+ * reader_idle (optional) runs on the reader thread after each batch it hands
+ * over: spare work for the second core (it must not touch fn's data). */
 int wal_scan_pipelined(const char *data_dir, const struct wal_scan_start *start, wal_batch_fn fn, void *ctx,
-		       struct wal_scan_result *result);
+		       struct wal_scan_result *result, void (*reader_idle)(void *idle_ctx), void *idle_ctx);
 
 /* Read size bytes at a log position (segment << 40 | offset). */
 int wal_read_at(const char *data_dir, uint64_t log_pos, void *out, size_t size);

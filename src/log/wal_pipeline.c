@@ -25,6 +25,8 @@ struct slot {
 };
 
 struct pipeline {
+	void (*reader_idle)(void *idle_ctx);
+	void *idle_ctx;
 	const char *dir;
 	const struct wal_scan_start *start;
 	struct wal_scan_result *result;
@@ -56,6 +58,8 @@ static int produce(void *ctx, const struct wal_batch_header *h, const uint8_t *b
 	p->produced++;
 	pthread_cond_signal(&p->changed);
 	pthread_mutex_unlock(&p->lock);
+	if (p->reader_idle)
+		p->reader_idle(p->idle_ctx);
 	return 0;
 }
 
@@ -72,9 +76,10 @@ static void *reader_main(void *arg)
 }
 
 int wal_scan_pipelined(const char *data_dir, const struct wal_scan_start *start, wal_batch_fn fn, void *ctx,
-		       struct wal_scan_result *result)
+		       struct wal_scan_result *result, void (*reader_idle)(void *idle_ctx), void *idle_ctx)
 {
-	struct pipeline p = { .dir = data_dir, .start = start, .result = result };
+	struct pipeline p = { .reader_idle = reader_idle, .idle_ctx = idle_ctx, .dir = data_dir, .start = start,
+			      .result = result };
 	int rc = 0;
 	for (uint32_t i = 0; i < WAL_PIPELINE_SLOT_COUNT; i++)
 		if ((p.slots[i].body = malloc(SZ_BATCH_BODY_SIZE_MAX)) == NULL)

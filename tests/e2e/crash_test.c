@@ -171,6 +171,11 @@ static void test_kill9_under_load(void **state)
 		}
 		close(fds[1]);
 		read_acks(fds[0], monotonic_ms() + 50 + rnd(400));
+		/* The last round surely kills under load: it waits (bounded) for
+		 * acknowledgements before the signal, whatever the machine's speed. */
+		for (uint64_t wait_end = monotonic_ms() + 60000; round == ROUNDS && acked_count - before < 1000 &&
+								monotonic_ms() < wait_end;)
+			read_acks(fds[0], monotonic_ms() + 10);
 		kill(pid, SIGKILL);
 		read_acks(fds[0], 0);
 		close(fds[0]);
@@ -197,7 +202,7 @@ static void test_kill9_under_load(void **state)
 		/* Closing writes a snapshot; the next child starts from it plus the log. */
 		assert_int_equal(sz_engine_close(e), 0);
 	}
-	assert_true(acked_count > 1000);
+	assert_true(acked_count >= 1000);
 	/* Full replay from the log start agrees with every snapshot's digest. */
 	struct sz_engine *e;
 	char why[512];

@@ -334,6 +334,31 @@ static void test_torn_tail_is_repaired(void **state)
 	assert_int_equal(sz_engine_close(e), 0);
 }
 
+/* A crash while a new segment was being created leaves it empty, or
+ * preallocated without its header: recovery creates it again and goes on.
+ * (Found by the kill -9 test: an empty segment was once refused.) */
+static void test_crash_during_segment_creation(void **state)
+{
+	(void)state;
+	struct sz_engine_config cfg = { 0 };
+	struct sz_engine *e = open_engine(cfg);
+	populate(e, 3);
+	assert_int_equal(sz_engine_close(e), 0);
+	for (int segment = 2; segment <= 3; segment++) { /* empty; then preallocated, no header */
+		drop_snapshots();
+		char cmd[256];
+		snprintf(cmd, sizeof cmd, "truncate -s %s %s/log/%08d.szl", segment == 2 ? "0" : "8M", dir, segment);
+		assert_int_equal(system(cmd), 0);
+		e = open_engine(cfg);
+		assert_int_equal(transfer(e, tu_transfer(100 + (uint64_t)segment, 1, 2, 1, 0)), SZ_R_OK);
+		assert_int_equal(sz_engine_close(e), 0);
+	}
+	drop_snapshots();
+	e = open_engine(cfg);
+	assert_int_equal(get(e, 2)->credits_posted, 1 + 2 + 3 + 1 + 1);
+	assert_int_equal(sz_engine_close(e), 0);
+}
+
 static void test_flipped_byte_mid_log_refuses(void **state)
 {
 	(void)state;
@@ -462,6 +487,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_envelopes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pending_expires_by_batch_time, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_torn_tail_is_repaired, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_crash_during_segment_creation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flipped_byte_mid_log_refuses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fsync_failure_stops_and_acknowledges_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_failure_stops, setup, teardown),
