@@ -174,6 +174,15 @@ uint32_t api_json_depth(const char *text, size_t size);
  * return SZ_EINVAL. Unknown fields are errors. */
 int api_json_account(json_t *o, sz_account *out, const char **code, char *detail, size_t detail_size);
 int api_json_transfer(json_t *o, sz_transfer *out, const char **code, char *detail, size_t detail_size);
+/* Field decoders that keep the first failure: each returns true on success;
+ * on failure it sets *code and detail only if no field failed before, and
+ * returns false. fmt has one %s, the field's name. */
+bool api_dec_fail(const char **code, char *detail, size_t detail_size, const char *new_code, const char *fmt,
+		  const char *key);
+/* Every key of o must be in allowed (NULL-terminated). */
+bool api_dec_known(const char **code, char *detail, size_t detail_size, json_t *o, const char *const *allowed);
+bool api_dec_id(const char **code, char *detail, size_t detail_size, json_t *o, const char *key, bool required,
+		sz_id *out);
 /* Decode an id field (string) of o; absent and optional -> zero. */
 int api_json_id(json_t *o, const char *key, bool required, sz_id *out, const char **code,
 		char *detail, size_t detail_size);

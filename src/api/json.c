@@ -310,3 +310,39 @@ json_t *api_json_from_transfer(const sz_transfer *t, int status)
 		json_object_set_new(o, "timestamp_ns", api_json_string_u64(t->timestamp));
 	return o;
 }
+
+bool api_dec_fail(const char **code, char *detail, size_t detail_size, const char *new_code, const char *fmt,
+		  const char *key)
+{
+	SZ_ASSERT(new_code != NULL);
+	if (*code == NULL) {
+		*code = new_code;
+		snprintf(detail, detail_size, fmt, key);
+	}
+	return false;
+}
+
+bool api_dec_known(const char **code, char *detail, size_t detail_size, json_t *o, const char *const *allowed)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach(o, key, v) {
+		(void)v;
+		bool found = false;
+		for (const char *const *a = allowed; *a && !found; a++)
+			found = strcmp(*a, key) == 0;
+		if (!found)
+			return api_dec_fail(code, detail, detail_size, "field_unknown", "unknown field '%s'", key);
+	}
+	return true;
+}
+
+bool api_dec_id(const char **code, char *detail, size_t detail_size, json_t *o, const char *key, bool required,
+		sz_id *out)
+{
+	const char *id_code = NULL;
+	char id_detail[256];
+	if (api_json_id(o, key, required, out, &id_code, id_detail, sizeof id_detail) == 0)
+		return true;
+	return api_dec_fail(code, detail, detail_size, id_code, "%s", id_detail);
+}

@@ -40,40 +40,17 @@ struct dec {
 
 static bool dec_fail(struct dec *d, const char *code, const char *fmt, const char *key)
 {
-	if (d->code == NULL) {
-		d->code = code;
-		snprintf(d->detail, sizeof d->detail, fmt, key);
-	}
-	return false;
+	return api_dec_fail(&d->code, d->detail, sizeof d->detail, code, fmt, key);
 }
 
-/* Every key of o must be in allowed (NULL-terminated). */
 static bool dec_known(struct dec *d, json_t *o, const char *const *allowed)
 {
-	const char *key;
-	json_t *v;
-	json_object_foreach(o, key, v) {
-		(void)v;
-		bool found = false;
-		for (const char *const *a = allowed; *a && !found; a++)
-			found = strcmp(*a, key) == 0;
-		if (!found)
-			return dec_fail(d, "field_unknown", "unknown field '%s'", key);
-	}
-	return true;
+	return api_dec_known(&d->code, d->detail, sizeof d->detail, o, allowed);
 }
 
 static bool dec_id(struct dec *d, json_t *o, const char *key, bool required, sz_id *out)
 {
-	const char *code = NULL;
-	char detail[256];
-	if (api_json_id(o, key, required, out, &code, detail, sizeof detail) == 0)
-		return true;
-	if (d->code == NULL) {
-		d->code = code;
-		snprintf(d->detail, sizeof d->detail, "%s", detail);
-	}
-	return false;
+	return api_dec_id(&d->code, d->detail, sizeof d->detail, o, key, required, out);
 }
 
 /* A string field into buf (size with the terminator); absent -> "" unless required. */
