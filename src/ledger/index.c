@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #define INDEX_CAPACITY_MIN 1024u
+#define GROW_PREFETCH_DISTANCE 16u
 
 static inline uint32_t bucket_of(const struct ledger_index *x, sz_id id)
 {
@@ -72,9 +73,13 @@ static int grow(struct ledger_index *x, const void *base, ledger_index_key_fn ke
 	if (rc != 0)
 		return rc;
 	/* Positions are dense (see index.h): walking them in order reads the
-	 * keys sequentially instead of jumping around the caller's array. */
-	for (uint32_t position = 0; position < x->count; position++)
+	 * keys sequentially; the random writes into the new table are hinted
+	 * GROW_PREFETCH_DISTANCE positions ahead so their misses overlap. */
+	for (uint32_t position = 0; position < x->count; position++) {
+		if (position + GROW_PREFETCH_DISTANCE < x->count)
+			__builtin_prefetch(&bigger.buckets[bucket_of(&bigger, key(base, position + GROW_PREFETCH_DISTANCE))], 1);
 		place(&bigger, key(base, position), position);
+	}
 	SZ_ASSERT(bigger.count == x->count);
 	ledger_index_release(x);
 	*x = bigger;
