@@ -183,6 +183,9 @@ bool api_dec_fail(const char **code, char *detail, size_t detail_size, const cha
 bool api_dec_known(const char **code, char *detail, size_t detail_size, json_t *o, const char *const *allowed);
 bool api_dec_id(const char **code, char *detail, size_t detail_size, json_t *o, const char *key, bool required,
 		sz_id *out);
+/* The same, answering the request with the problem on failure. */
+bool api_keys_known(struct api_request *r, json_t *o, const char *const *keys, size_t count);
+bool api_get_id(struct api_request *r, json_t *o, const char *key, bool required, sz_id *out);
 /* Decode an id field (string) of o; absent and optional -> zero. */
 int api_json_id(json_t *o, const char *key, bool required, sz_id *out, const char **code,
 		char *detail, size_t detail_size);

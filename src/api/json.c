@@ -346,3 +346,29 @@ bool api_dec_id(const char **code, char *detail, size_t detail_size, json_t *o, 
 		return true;
 	return api_dec_fail(code, detail, detail_size, id_code, "%s", id_detail);
 }
+
+bool api_keys_known(struct api_request *r, json_t *o, const char *const *keys, size_t count)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach(o, key, v) {
+		bool known = false;
+		for (size_t i = 0; i < count && !known; i++)
+			known = strcmp(key, keys[i]) == 0;
+		if (!known) {
+			api_problem(r, "field_unknown", "'%s' is not a field of this route", key);
+			return false;
+		}
+	}
+	return true;
+}
+
+bool api_get_id(struct api_request *r, json_t *o, const char *key, bool required, sz_id *out)
+{
+	const char *code = NULL;
+	char detail[256];
+	if (api_dec_id(&code, detail, sizeof detail, o, key, required, out))
+		return true;
+	api_problem(r, code, "%s", detail);
+	return false;
+}

@@ -79,33 +79,6 @@ static bool wallet_scope_answer(struct api_request *r, sz_id id, const char *fie
 	return false;
 }
 
-static bool keys_known(struct api_request *r, json_t *o, const char *const *keys, size_t count)
-{
-	const char *key;
-	json_t *v;
-	json_object_foreach(o, key, v) {
-		bool known = false;
-		for (size_t i = 0; i < count && !known; i++)
-			known = strcmp(key, keys[i]) == 0;
-		if (!known) {
-			api_problem(r, "field_unknown", "'%s' is not a field of this route", key);
-			return false;
-		}
-	}
-	return true;
-}
-
-static bool get_id(struct api_request *r, json_t *o, const char *key, bool required, sz_id *out)
-{
-	const char *code = NULL;
-	char detail[256];
-	if (api_json_id(o, key, required, out, &code, detail, sizeof detail) != 0) {
-		api_problem(r, code, "%s", detail);
-		return false;
-	}
-	return true;
-}
-
 static bool get_amount_key(struct api_request *r, json_t *o, const char *key, bool required, uint64_t *out)
 {
 	json_t *v = json_object_get(o, key);
@@ -281,7 +254,7 @@ void contract_handle_template_create(struct api_request *r)
 	int kind = kind_parse(json_string_value(json_object_get(doc, "kind")));
 	json_t *mcc = json_object_get(doc, "mcc");
 	const char *name = json_string_value(json_object_get(doc, "name"));
-	bool ok = keys_known(r, doc, keys, 8) && get_id(r, doc, "id", true, &c.id) &&
+	bool ok = api_keys_known(r, doc, keys, 8) && api_get_id(r, doc, "id", true, &c.id) &&
 		  get_u64(r, doc, "auto_confirm_s", UINT32_MAX, &v[0]) && get_u64(r, doc, "max_sessions", UINT32_MAX, &v[1]) &&
 		  get_u64(r, doc, "max_duration_s", UINT32_MAX, &v[2]) && get_u64(r, doc, "condition_code", UINT32_MAX, &v[3]);
 	if (ok && kind < 0) {
@@ -327,7 +300,7 @@ void contract_handle_create(struct api_request *r)
 					    "deadline_ns", "condition_code" };
 	int kind = kind_parse(json_string_value(json_object_get(doc, "kind")));
 	sz_id id, tmpl;
-	bool ok = keys_known(r, doc, keys, 16) && get_id(r, doc, "id", true, &id) && get_id(r, doc, "template_id", true, &tmpl);
+	bool ok = api_keys_known(r, doc, keys, 16) && api_get_id(r, doc, "id", true, &id) && api_get_id(r, doc, "template_id", true, &tmpl);
 	if (ok && kind < 0) {
 		api_problem(r, "field_invalid", "'kind' must be prepaid_escrow, subsidy or conditional");
 		ok = false;
@@ -336,8 +309,8 @@ void contract_handle_create(struct api_request *r)
 	if (ok && kind == CONTRACT_KIND_ESCROW) {
 		struct contract_escrow_cmd c;
 		memset(&c, 0, sizeof c);
-		ok = get_id(r, doc, "consumer_wallet_id", true, &c.consumer_wallet_id) &&
-		     get_id(r, doc, "merchant_wallet_id", true, &c.merchant_wallet_id) &&
+		ok = api_get_id(r, doc, "consumer_wallet_id", true, &c.consumer_wallet_id) &&
+		     api_get_id(r, doc, "merchant_wallet_id", true, &c.merchant_wallet_id) &&
 		     get_amount_key(r, doc, "session_amount", true, &c.session_fen) &&
 		     get_u64(r, doc, "sessions", UINT32_MAX, &n);
 		c.id = id;
@@ -348,7 +321,7 @@ void contract_handle_create(struct api_request *r)
 	} else if (ok && kind == CONTRACT_KIND_SUBSIDY) {
 		struct contract_subsidy_cmd c;
 		memset(&c, 0, sizeof c);
-		ok = get_id(r, doc, "issuer_wallet_id", true, &c.issuer_wallet_id) &&
+		ok = api_get_id(r, doc, "issuer_wallet_id", true, &c.issuer_wallet_id) &&
 		     get_amount_key(r, doc, "budget", true, &c.budget_fen) &&
 		     get_u64(r, doc, "expires_at_ns", UINT64_MAX, &c.expires_at_ns);
 		c.id = id;
@@ -358,9 +331,9 @@ void contract_handle_create(struct api_request *r)
 	} else if (ok) {
 		struct contract_conditional_cmd c;
 		memset(&c, 0, sizeof c);
-		ok = get_id(r, doc, "payer_wallet_id", true, &c.payer_wallet_id) &&
-		     get_id(r, doc, "payee_wallet_id", true, &c.payee_wallet_id) &&
-		     get_id(r, doc, "condition_party_id", true, &c.condition_party_id) &&
+		ok = api_get_id(r, doc, "payer_wallet_id", true, &c.payer_wallet_id) &&
+		     api_get_id(r, doc, "payee_wallet_id", true, &c.payee_wallet_id) &&
+		     api_get_id(r, doc, "condition_party_id", true, &c.condition_party_id) &&
 		     get_amount_key(r, doc, "amount", true, &c.amount) &&
 		     get_u64(r, doc, "deadline_ns", UINT64_MAX, &c.deadline_ns) &&
 		     get_u64(r, doc, "condition_code", UINT32_MAX, &t);
@@ -433,8 +406,8 @@ void contract_handle_event(struct api_request *r)
 	for (size_t i = 0; type != NULL && i < 4; i++)
 		if (strcmp(type, types[i].name) == 0)
 			kind = types[i].kind;
-	bool ok = keys_known(r, doc, keys, 4) && get_id(r, doc, "id", true, &c.id) &&
-		  get_id(r, doc, "party_id", true, &c.party_id) && get_u64(r, doc, "code", UINT32_MAX, &code);
+	bool ok = api_keys_known(r, doc, keys, 4) && api_get_id(r, doc, "id", true, &c.id) &&
+		  api_get_id(r, doc, "party_id", true, &c.party_id) && get_u64(r, doc, "code", UINT32_MAX, &code);
 	if (ok && kind == 0) {
 		api_problem(r, "field_invalid", "'type' must be deliver, confirm, cancel or condition");
 		ok = false;
@@ -473,8 +446,8 @@ void contract_handle_grant(struct api_request *r)
 	static const char *const keys[] = { "id", "wallet_id", "amount" };
 	struct contract_grant_cmd c;
 	memset(&c, 0, sizeof c);
-	bool ok = keys_known(r, doc, keys, 3) && get_id(r, doc, "id", true, &c.id) &&
-		  get_id(r, doc, "wallet_id", true, &c.wallet_id) && get_amount_key(r, doc, "amount", true, &c.amount);
+	bool ok = api_keys_known(r, doc, keys, 3) && api_get_id(r, doc, "id", true, &c.id) &&
+		  api_get_id(r, doc, "wallet_id", true, &c.wallet_id) && get_amount_key(r, doc, "amount", true, &c.amount);
 	c.contract_id = contract;
 	json_decref(doc);
 	if (!ok)
@@ -503,8 +476,8 @@ void contract_handle_spend(struct api_request *r)
 	struct contract_spend_cmd c;
 	memset(&c, 0, sizeof c);
 	uint64_t mcc = 0;
-	bool ok = keys_known(r, doc, keys, 6) && get_id(r, doc, "id", true, &c.id) &&
-		  get_id(r, doc, "wallet_id", true, &c.wallet_id) && get_id(r, doc, "payee_id", false, &c.payee_id) &&
+	bool ok = api_keys_known(r, doc, keys, 6) && api_get_id(r, doc, "id", true, &c.id) &&
+		  api_get_id(r, doc, "wallet_id", true, &c.wallet_id) && api_get_id(r, doc, "payee_id", false, &c.payee_id) &&
 		  get_amount_key(r, doc, "amount", true, &c.amount) && get_u64(r, doc, "mcc", 9999, &mcc);
 	c.contract_id = contract;
 	c.mcc = (uint16_t)mcc;
@@ -527,7 +500,7 @@ void contract_handle_insolvency(struct api_request *r)
 	static const char *const keys[] = { "id" };
 	struct contract_event_cmd c;
 	memset(&c, 0, sizeof c);
-	bool ok = keys_known(r, doc, keys, 1) && get_id(r, doc, "id", true, &c.id);
+	bool ok = api_keys_known(r, doc, keys, 1) && api_get_id(r, doc, "id", true, &c.id);
 	c.party_id = merchant;
 	json_decref(doc);
 	if (ok && wallet_scope_answer(r, merchant, "merchant"))

@@ -51,33 +51,6 @@ static const struct ledger *ledger_of(const struct api_request *r)
 
 /* ---- JSON helpers ----------------------------------------------------------------- */
 
-static bool keys_known(struct api_request *r, json_t *o, const char *const *keys, size_t count)
-{
-	const char *key;
-	json_t *v;
-	json_object_foreach(o, key, v) {
-		bool known = false;
-		for (size_t i = 0; i < count && !known; i++)
-			known = strcmp(key, keys[i]) == 0;
-		if (!known) {
-			api_problem(r, "field_unknown", "'%s' is not a field of this route", key);
-			return false;
-		}
-	}
-	return true;
-}
-
-static bool get_id(struct api_request *r, json_t *o, const char *key, bool required, sz_id *out)
-{
-	const char *code = NULL;
-	char detail[256];
-	if (api_json_id(o, key, required, out, &code, detail, sizeof detail) != 0) {
-		api_problem(r, code, "%s", detail);
-		return false;
-	}
-	return true;
-}
-
 static bool get_amount(struct api_request *r, json_t *o, bool required, uint64_t *out)
 {
 	const char *code = NULL;
@@ -350,7 +323,7 @@ void currency_handle_operator_create(struct api_request *r)
 	uint64_t tenant = 0;
 	const char *type = json_string_value(json_object_get(doc, "type"));
 	const char *name = json_string_value(json_object_get(doc, "name"));
-	bool ok = keys_known(r, doc, keys, 5) && get_id(r, doc, "id", true, &c.id) &&
+	bool ok = api_keys_known(r, doc, keys, 5) && api_get_id(r, doc, "id", true, &c.id) &&
 		  get_u64(r, doc, "tenant_id", UINT64_MAX, 0, &tenant);
 	if (ok && (type == NULL || (strcmp(type, "bank") && strcmp(type, "payment_institution")))) {
 		api_problem(r, "field_invalid", "'type' must be \"bank\" or \"payment_institution\"");
@@ -401,7 +374,7 @@ static void operator_money(struct api_request *r, uint16_t kind)
 	sz_id id;
 	uint64_t amount = 0, direction = 0;
 	const char *dir = json_string_value(json_object_get(doc, "direction"));
-	bool ok = keys_known(r, doc, keys, 3) && get_id(r, doc, "id", true, &id) && get_amount(r, doc, true, &amount);
+	bool ok = api_keys_known(r, doc, keys, 3) && api_get_id(r, doc, "id", true, &id) && get_amount(r, doc, true, &amount);
 	if (ok && dir != NULL && strcmp(dir, "deposit") && strcmp(dir, "withdraw")) {
 		api_problem(r, "field_invalid", "'direction' must be \"deposit\" or \"withdraw\"");
 		ok = false;
@@ -437,7 +410,7 @@ static bool get_limits(struct api_request *r, json_t *doc, struct currency_class
 		api_problem(r, "field_invalid", "'limits' must be an object");
 		return false;
 	}
-	return keys_known(r, o, keys, 4) && get_yuan(r, o, "balance", &l->balance_fen) &&
+	return api_keys_known(r, o, keys, 4) && get_yuan(r, o, "balance", &l->balance_fen) &&
 	       get_yuan(r, o, "payment", &l->payment_fen) && get_yuan(r, o, "daily", &l->daily_fen) &&
 	       get_yuan(r, o, "annual", &l->annual_fen);
 }
@@ -462,9 +435,9 @@ void currency_handle_wallet_create(struct api_request *r)
 	memset(&c, 0, sizeof c);
 	uint64_t tenant = 0, cls = 0, mcc = 0;
 	struct currency_class_limits l;
-	bool ok = keys_known(r, doc, keys, 10) && get_id(r, doc, "id", true, &c.id) &&
-		  get_id(r, doc, "owner_id", false, &c.owner_id) && get_id(r, doc, "parent_id", false, &c.parent_id) &&
-		  get_id(r, doc, "bank_account_id", false, &c.bank_account_id) &&
+	bool ok = api_keys_known(r, doc, keys, 10) && api_get_id(r, doc, "id", true, &c.id) &&
+		  api_get_id(r, doc, "owner_id", false, &c.owner_id) && api_get_id(r, doc, "parent_id", false, &c.parent_id) &&
+		  api_get_id(r, doc, "bank_account_id", false, &c.bank_account_id) &&
 		  get_u64(r, doc, "tenant_id", UINT64_MAX, 0, &tenant) && get_u64(r, doc, "class", 4, 0, &cls) &&
 		  get_u64(r, doc, "mcc", 9999, 0, &mcc) && get_limits(r, doc, &l);
 	json_t *type = json_object_get(doc, "type");
@@ -536,7 +509,7 @@ void currency_handle_wallet_update(struct api_request *r)
 	/* Fields left out keep their current values (an upgrade of the class
 	 * does not silently drop auto top-up or the own limits). */
 	json_t *auto_topup = json_object_get(doc, "auto_topup");
-	bool ok = keys_known(r, doc, keys, 4) && get_id(r, doc, "id", true, &c.id) &&
+	bool ok = api_keys_known(r, doc, keys, 4) && api_get_id(r, doc, "id", true, &c.id) &&
 		  get_u64(r, doc, "class", 4, w->class_level, &cls) && get_limits(r, doc, &l);
 	if (ok && auto_topup != NULL && !json_is_boolean(auto_topup)) {
 		api_problem(r, "field_invalid", "'auto_topup' must be true or false");
@@ -569,7 +542,7 @@ static void wallet_amount(struct api_request *r, uint16_t kind)
 	static const char *const keys[] = { "id", "amount", "direction" };
 	struct currency_amount_cmd c = { sz_id_make(0, 0), w->id, 0, 0 };
 	const char *dir = json_string_value(json_object_get(doc, "direction"));
-	bool ok = keys_known(r, doc, keys, 3) && get_id(r, doc, "id", true, &c.id) &&
+	bool ok = api_keys_known(r, doc, keys, 3) && api_get_id(r, doc, "id", true, &c.id) &&
 		  get_amount(r, doc, kind != CURRENCY_CMD_WALLET_CLOSE, &c.amount);
 	if (dir != NULL && strcmp(dir, "to_parent") == 0)
 		c.aux = 1;
@@ -602,8 +575,8 @@ void currency_handle_payment_create(struct api_request *r)
 	struct currency_pay_cmd c;
 	memset(&c, 0, sizeof c);
 	uint64_t mcc = 0;
-	bool ok = keys_known(r, doc, keys, 4) && get_id(r, doc, "id", true, &c.id) &&
-		  get_id(r, doc, "payee_id", true, &c.payee_id) && get_amount(r, doc, true, &c.amount) &&
+	bool ok = api_keys_known(r, doc, keys, 4) && api_get_id(r, doc, "id", true, &c.id) &&
+		  api_get_id(r, doc, "payee_id", true, &c.payee_id) && get_amount(r, doc, true, &c.amount) &&
 		  get_u64(r, doc, "mcc", 9999, 0, &mcc);
 	c.payer_id = w->id;
 	c.mcc = (uint16_t)mcc;
@@ -631,7 +604,7 @@ void currency_handle_payment_refund(struct api_request *r)
 	}
 	static const char *const keys[] = { "id", "amount" };
 	struct currency_amount_cmd c = { sz_id_make(0, 0), payment, 0, 0 };
-	bool ok = keys_known(r, doc, keys, 2) && get_id(r, doc, "id", true, &c.id) && get_amount(r, doc, true, &c.amount);
+	bool ok = api_keys_known(r, doc, keys, 2) && api_get_id(r, doc, "id", true, &c.id) && get_amount(r, doc, true, &c.amount);
 	json_decref(doc);
 	if (ok)
 		submit(r, CURRENCY_CMD_REFUND, &c, sizeof c, c.id, payment, op_done);
@@ -702,7 +675,7 @@ void currency_handle_limits_set(struct api_request *r)
 	struct currency_limits_cmd c;
 	memset(&c, 0, sizeof c);
 	uint64_t count = 0;
-	bool ok = keys_known(r, doc, keys, 8) && get_u64(r, doc, "version", UINT64_MAX, 0, &c.version) &&
+	bool ok = api_keys_known(r, doc, keys, 8) && get_u64(r, doc, "version", UINT64_MAX, 0, &c.version) &&
 		  get_u64(r, doc, "effective_from_ns", UINT64_MAX, 0, &c.effective_from_ns) &&
 		  get_yuan(r, doc, "offline_payment_max", &c.offline_payment_max_fen) &&
 		  get_u64(r, doc, "offline_count_max", UINT32_MAX, 0, &count);
@@ -790,8 +763,8 @@ void currency_handle_device_create(struct api_request *r)
 	memset(&c, 0, sizeof c);
 	const char *pk = json_string_value(json_object_get(doc, "public_key"));
 	size_t bin_len = 0;
-	bool ok = keys_known(r, doc, keys, 3) && get_id(r, doc, "id", true, &c.id) &&
-		  get_id(r, doc, "wallet_id", true, &c.wallet_id);
+	bool ok = api_keys_known(r, doc, keys, 3) && api_get_id(r, doc, "id", true, &c.id) &&
+		  api_get_id(r, doc, "wallet_id", true, &c.wallet_id);
 	if (ok && (pk == NULL || strlen(pk) != 64 ||
 		   sodium_hex2bin(c.public_key, 32, pk, 64, NULL, &bin_len, NULL) != 0 || bin_len != 32)) {
 		api_problem(r, "field_invalid", "'public_key' must be 64 hex digits (Ed25519)");
@@ -819,7 +792,7 @@ void currency_handle_device_load(struct api_request *r)
 		return;
 	static const char *const keys[] = { "id", "amount", "device_counter" };
 	struct currency_amount_cmd c = { sz_id_make(0, 0), d->id, 0, 0 };
-	bool ok = keys_known(r, doc, keys, 3) && get_id(r, doc, "id", true, &c.id) &&
+	bool ok = api_keys_known(r, doc, keys, 3) && api_get_id(r, doc, "id", true, &c.id) &&
 		  get_amount(r, doc, true, &c.amount) && get_u64(r, doc, "device_counter", UINT64_MAX, 0, &c.aux);
 	json_decref(doc);
 	if (ok)
@@ -837,7 +810,7 @@ void currency_handle_device_suspend(struct api_request *r)
 		return;
 	static const char *const keys[] = { "id" };
 	struct currency_ref_cmd c = { sz_id_make(0, 0), d->id };
-	bool ok = keys_known(r, doc, keys, 1) && get_id(r, doc, "id", true, &c.id);
+	bool ok = api_keys_known(r, doc, keys, 1) && api_get_id(r, doc, "id", true, &c.id);
 	json_decref(doc);
 	if (ok)
 		submit(r, CURRENCY_CMD_DEVICE_SUSPEND, &c, sizeof c, c.id, d->id, device_done);
@@ -879,7 +852,7 @@ void currency_handle_device_sync(struct api_request *r)
 	struct currency_sync_cmd h;
 	memset(&h, 0, sizeof h);
 	json_t *msgs = json_object_get(doc, "messages");
-	bool ok = keys_known(r, doc, keys, 2) && get_id(r, doc, "id", true, &h.id);
+	bool ok = api_keys_known(r, doc, keys, 2) && api_get_id(r, doc, "id", true, &h.id);
 	if (ok && (!json_is_array(msgs) || json_array_size(msgs) == 0 ||
 		   json_array_size(msgs) > CURRENCY_SYNC_MESSAGE_COUNT_MAX)) {
 		api_problem(r, "field_invalid", "'messages' must hold 1 to %u hex strings", CURRENCY_SYNC_MESSAGE_COUNT_MAX);
