@@ -150,6 +150,11 @@ extern const char *const api_problem_codes[];
 void api_submit(struct api_request *r, const void *commands, uint32_t size, uint32_t count,
 		api_done_fn on_done);
 
+/* Submit one command (kind + body copied into r->extra, which the request
+ * owns); api_submitted_body gives the body back in the done callback. */
+void api_submit_one(struct api_request *r, uint16_t kind, const void *body, uint32_t size, api_done_fn on_done);
+const void *api_submitted_body(const struct api_request *r);
+
 /* ---- request helpers (http.c) ------------------------------------------ */
 
 /* Query parameter or NULL. */

@@ -506,3 +506,25 @@ int api_server_run(struct api_server *s)
 	close(signal_fd);
 	return exit_code;
 }
+
+void api_submit_one(struct api_request *r, uint16_t kind, const void *body, uint32_t size, api_done_fn on_done)
+{
+	SZ_ASSERT(size <= SZ_COMMAND_SIZE_MAX - sizeof(sz_command_header));
+	uint8_t *buf = malloc(sizeof(sz_command_header) + size);
+	if (buf == NULL) {
+		api_problem(r, "internal", "out of memory");
+		return;
+	}
+	sz_command_header h = { .size = (uint32_t)sizeof h + size, .kind = kind };
+	memcpy(buf, &h, sizeof h);
+	memcpy(buf + sizeof h, body, size);
+	free(r->extra);
+	r->extra = buf;
+	api_submit(r, buf, h.size, 1, on_done);
+}
+
+const void *api_submitted_body(const struct api_request *r)
+{
+	SZ_ASSERT(r->extra != NULL);
+	return (const uint8_t *)r->extra + sizeof(sz_command_header);
+}

@@ -308,26 +308,6 @@ static void copy_uscc(char out[CREDIT_USCC_FIELD_SIZE], const char *uscc)
 
 /* ---- submission ------------------------------------------------------------------ */
 
-static void submit_one(struct api_request *r, uint16_t kind, const void *body, uint32_t size, api_done_fn done)
-{
-	uint8_t *buf = malloc(sizeof(sz_command_header) + size);
-	if (buf == NULL) {
-		api_problem(r, "internal", "out of memory");
-		return;
-	}
-	sz_command_header h = { .size = (uint32_t)sizeof h + size, .kind = kind };
-	memcpy(buf, &h, sizeof h);
-	memcpy(buf + sizeof h, body, size);
-	free(r->extra);
-	r->extra = buf;
-	api_submit(r, buf, h.size, 1, done);
-}
-
-static const void *submitted_body(const struct api_request *r)
-{
-	return (const uint8_t *)r->extra + sizeof(sz_command_header);
-}
-
 /* ---- rendering ---------------------------------------------------------------- */
 
 static json_t *j_tags(uint32_t tags)
@@ -666,7 +646,7 @@ static void enterprise_done(struct api_request *r, const uint32_t *results, uint
 {
 	if (!done_ok(r, results, count))
 		return;
-	const struct credit_enterprise_cmd *c = submitted_body(r);
+	const struct credit_enterprise_cmd *c = api_submitted_body(r);
 	int64_t i = credit_enterprise_find(credit_of(r), c->uscc);
 	SZ_ASSERT(i >= 0);
 	snprintf(r->location, sizeof r->location, "/v1/credit/enterprises/%s", c->uscc);
@@ -782,7 +762,7 @@ void credit_handle_enterprise_register(struct api_request *r)
 	bool ok = enterprise_decode(r, doc, NULL, &c);
 	json_decref(doc);
 	if (ok)
-		submit_one(r, CREDIT_CMD_ENTERPRISE_REGISTER, &c, sizeof c, enterprise_done);
+		api_submit_one(r, CREDIT_CMD_ENTERPRISE_REGISTER, &c, sizeof c, enterprise_done);
 }
 
 void credit_handle_enterprise_update(struct api_request *r)
@@ -796,7 +776,7 @@ void credit_handle_enterprise_update(struct api_request *r)
 	bool ok = enterprise_decode(r, doc, api_param(r, 0), &c);
 	json_decref(doc);
 	if (ok)
-		submit_one(r, CREDIT_CMD_ENTERPRISE_UPDATE, &c, sizeof c, enterprise_done);
+		api_submit_one(r, CREDIT_CMD_ENTERPRISE_UPDATE, &c, sizeof c, enterprise_done);
 }
 
 void credit_handle_enterprise_get(struct api_request *r)
@@ -833,7 +813,7 @@ static void feed_done(struct api_request *r, const uint32_t *results, uint32_t c
 {
 	if (!done_ok(r, results, count))
 		return;
-	const struct credit_feed_head *h = submitted_body(r);
+	const struct credit_feed_head *h = api_submitted_body(r);
 	const struct credit_op *op = credit_op_find(credit_of(r), h->id);
 	SZ_ASSERT(op != NULL);
 	json_t *doc = json_pack("{s:o, s:s, s:s, s:s, s:o}", "record_id", j_id(h->id), "enterprise", h->uscc, "kind",
@@ -1001,7 +981,7 @@ void credit_handle_feed(struct api_request *r)
 	bool ok = credit_decode_feed(&d, api_param(r, 1), doc, api_param(r, 0), &kind, &body, &size);
 	json_decref(doc);
 	if (ok)
-		submit_one(r, kind, &body, size, feed_done);
+		api_submit_one(r, kind, &body, size, feed_done);
 	else
 		dec_answer(r, &d);
 }
@@ -1113,7 +1093,7 @@ void credit_handle_cashflow(struct api_request *r)
 	c.head.as_of_day = credit_day_of_ns(wall_ns());
 	if (cashflow_compute(r, e->info.owner_id, currency, from, to, &c) != 0)
 		return;
-	submit_one(r, CREDIT_CMD_FEED_CASHFLOW, &c, sizeof c, feed_done);
+	api_submit_one(r, CREDIT_CMD_FEED_CASHFLOW, &c, sizeof c, feed_done);
 }
 
 /* ---- consent ----------------------------------------------------------------------- */
@@ -1122,14 +1102,14 @@ static void authorization_done(struct api_request *r, const uint32_t *results, u
 {
 	if (!done_ok(r, results, count))
 		return;
-	const sz_id *id = submitted_body(r);
+	const sz_id *id = api_submitted_body(r);
 	const struct credit_op *op = credit_op_find(credit_of(r), *id);
 	SZ_ASSERT(op != NULL);
 	const struct credit_authorization *a = NULL;
 	if (op->kind == CREDIT_CMD_AUTHORIZE) {
 		a = credit_authorization_at(credit_of(r), op->target);
 	} else {
-		const struct credit_revoke_cmd *rv = submitted_body(r);
+		const struct credit_revoke_cmd *rv = api_submitted_body(r);
 		a = credit_authorization_at(credit_of(r), credit_op_find(credit_of(r), rv->authorization_id)->target);
 	}
 	api_reply_json(r, api_result_status(results[0]), j_authorization(credit_of(r), a, wall_ns()));
@@ -1175,7 +1155,7 @@ void credit_handle_authorization_create(struct api_request *r)
 		dec_answer(r, &d);
 		return;
 	}
-	submit_one(r, CREDIT_CMD_AUTHORIZE, &c, sizeof c, authorization_done);
+	api_submit_one(r, CREDIT_CMD_AUTHORIZE, &c, sizeof c, authorization_done);
 }
 
 void credit_handle_authorization_list(struct api_request *r)
@@ -1236,7 +1216,7 @@ void credit_handle_authorization_revoke(struct api_request *r)
 	}
 	c.authorization_id = auth_id;
 	copy_uscc(c.uscc, credit_enterprise_at(cs, a->enterprise)->info.uscc);
-	submit_one(r, CREDIT_CMD_AUTHORIZATION_REVOKE, &c, sizeof c, authorization_done);
+	api_submit_one(r, CREDIT_CMD_AUTHORIZATION_REVOKE, &c, sizeof c, authorization_done);
 }
 
 /* ---- reports, scores and the query log -------------------------------------------------- */
@@ -1245,7 +1225,7 @@ static void query_done(struct api_request *r, const uint32_t *results, uint32_t 
 {
 	if (!done_ok(r, results, count))
 		return;
-	const struct credit_query_cmd *cmd = submitted_body(r);
+	const struct credit_query_cmd *cmd = api_submitted_body(r);
 	const struct credit_domain_state *c = credit_of(r);
 	const struct credit_op *op = credit_op_find(c, cmd->id);
 	SZ_ASSERT(op != NULL && op->kind == CREDIT_CMD_QUERY);
@@ -1308,7 +1288,7 @@ static void query_submit(struct api_request *r, bool score)
 	copy_uscc(c.uscc, credit_enterprise_at(credit_of(r), (uint32_t)index)->info.uscc);
 	c.tenant_id = r->principal.tenant_id;
 	c.user_token_id = r->principal.token_id;
-	submit_one(r, CREDIT_CMD_QUERY, &c, sizeof c, query_done);
+	api_submit_one(r, CREDIT_CMD_QUERY, &c, sizeof c, query_done);
 }
 
 void credit_handle_report(struct api_request *r) { query_submit(r, false); }
@@ -1370,12 +1350,12 @@ static void objection_done(struct api_request *r, const uint32_t *results, uint3
 	if (!done_ok(r, results, count))
 		return;
 	const struct credit_domain_state *c = credit_of(r);
-	const sz_id *id = submitted_body(r);
+	const sz_id *id = api_submitted_body(r);
 	const struct credit_op *op = credit_op_find(c, *id);
 	SZ_ASSERT(op != NULL);
 	uint32_t target = op->target;
 	if (op->kind == CREDIT_CMD_OBJECTION_RESOLVE) {
-		const struct credit_resolve_cmd *res = submitted_body(r);
+		const struct credit_resolve_cmd *res = api_submitted_body(r);
 		target = credit_op_find(c, res->objection_id)->target;
 	}
 	api_reply_json(r, api_result_status(results[0]), j_objection(c, credit_objection_at(c, target), wall_ns()));
@@ -1409,7 +1389,7 @@ void credit_handle_objection_create(struct api_request *r)
 		return;
 	}
 	copy_uscc(c.uscc, credit_enterprise_at(credit_of(r), (uint32_t)index)->info.uscc);
-	submit_one(r, CREDIT_CMD_OBJECTION_FILE, &c, sizeof c, objection_done);
+	api_submit_one(r, CREDIT_CMD_OBJECTION_FILE, &c, sizeof c, objection_done);
 }
 
 static const struct credit_objection *path_objection(struct api_request *r)
@@ -1477,7 +1457,7 @@ void credit_handle_objection_resolve(struct api_request *r)
 	}
 	c.objection_id = o->id;
 	c.resolver_token_id = r->principal.token_id;
-	submit_one(r, CREDIT_CMD_OBJECTION_RESOLVE, &c, sizeof c, objection_done);
+	api_submit_one(r, CREDIT_CMD_OBJECTION_RESOLVE, &c, sizeof c, objection_done);
 }
 
 /* ?state=open (default) | overdue | all, ?enterprise=USCC, paged by index. */
@@ -1522,7 +1502,7 @@ static void model_done(struct api_request *r, const uint32_t *results, uint32_t 
 {
 	if (!done_ok(r, results, count))
 		return;
-	const struct credit_model_activate_cmd *c = submitted_body(r); /* version at the same offset in both */
+	const struct credit_model_activate_cmd *c = api_submitted_body(r); /* version at the same offset in both */
 	_Static_assert(offsetof(struct credit_model_activate_cmd, version) ==
 			       offsetof(struct credit_model_chunk_cmd, version),
 		       "both model commands carry the version at one offset");
@@ -1595,7 +1575,7 @@ void credit_handle_model_chunk(struct api_request *r)
 		dec_answer(r, &d);
 		return;
 	}
-	submit_one(r, CREDIT_CMD_MODEL_CHUNK, &c, sizeof c, model_done);
+	api_submit_one(r, CREDIT_CMD_MODEL_CHUNK, &c, sizeof c, model_done);
 }
 
 bool credit_decode_model_activate(struct credit_dec *d, json_t *doc, struct credit_model_activate_cmd *c)
@@ -1620,7 +1600,7 @@ void credit_handle_model_activate(struct api_request *r)
 	bool ok = credit_decode_model_activate(&d, doc, &c);
 	json_decref(doc);
 	if (dec_answer(r, &d) && ok)
-		submit_one(r, CREDIT_CMD_MODEL_ACTIVATE, &c, sizeof c, model_done);
+		api_submit_one(r, CREDIT_CMD_MODEL_ACTIVATE, &c, sizeof c, model_done);
 }
 
 void credit_handle_model_list(struct api_request *r)
@@ -1641,7 +1621,7 @@ static void watch_done(struct api_request *r, const uint32_t *results, uint32_t 
 {
 	if (!done_ok(r, results, count))
 		return;
-	const struct credit_watch_cmd *w = submitted_body(r);
+	const struct credit_watch_cmd *w = api_submitted_body(r);
 	api_reply_json(r, api_result_status(results[0]),
 		       json_pack("{s:o, s:s, s:o, s:b}", "id", j_id(w->id), "enterprise", w->uscc, "institution",
 				 api_json_string_u64(w->tenant_id), "watching", 1));
@@ -1674,7 +1654,7 @@ void credit_handle_watch(struct api_request *r)
 	}
 	copy_uscc(c.uscc, credit_enterprise_at(credit_of(r), (uint32_t)index)->info.uscc);
 	c.tenant_id = r->principal.tenant_id;
-	submit_one(r, CREDIT_CMD_WATCH, &c, sizeof c, watch_done);
+	api_submit_one(r, CREDIT_CMD_WATCH, &c, sizeof c, watch_done);
 }
 
 /* Warnings, newest last; a bank sees those of enterprises it holds an

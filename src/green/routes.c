@@ -465,28 +465,6 @@ static json_t *j_position(const struct green_position_record *p)
 
 /* ---- submission ------------------------------------------------------------------ */
 
-/* Copies the command (header + body) into r->extra and submits it; done
- * renders from the state. */
-static void submit_one(struct api_request *r, uint16_t kind, const void *body, uint32_t size, api_done_fn done)
-{
-	uint8_t *buf = malloc(sizeof(sz_command_header) + size);
-	if (buf == NULL) {
-		api_problem(r, "internal", "out of memory");
-		return;
-	}
-	sz_command_header h = { .size = (uint32_t)sizeof h + size, .kind = kind };
-	memcpy(buf, &h, sizeof h);
-	memcpy(buf + sizeof h, body, size);
-	free(r->extra);
-	r->extra = buf;
-	api_submit(r, buf, h.size, 1, done);
-}
-
-static const void *submitted_body(const struct api_request *r)
-{
-	return (const uint8_t *)r->extra + sizeof(sz_command_header);
-}
-
 /* True if the result is ok or exists; otherwise answers the problem. */
 static bool done_ok(struct api_request *r, const uint32_t *results, uint32_t count)
 {
@@ -553,7 +531,7 @@ static void activate_done(struct api_request *r, const uint32_t *results, uint32
 {
 	if (!done_ok(r, results, count))
 		return;
-	const struct green_activate_cmd *c = submitted_body(r);
+	const struct green_activate_cmd *c = api_submitted_body(r);
 	const struct green_active_set *a = green_active_find(green_of(r), c->version);
 	SZ_ASSERT(a != NULL);
 	api_reply_json(r, api_result_status(results[0]),
@@ -586,7 +564,7 @@ void green_handle_factor_activate(struct api_request *r)
 		const green_factor_set *set = green_loaded_set_find(green_of(r), c.version);
 		c.digest = set ? set->digest : 0;
 	}
-	submit_one(r, GREEN_CMD_FACTOR_ACTIVATE, &c, sizeof c, activate_done);
+	api_submit_one(r, GREEN_CMD_FACTOR_ACTIVATE, &c, sizeof c, activate_done);
 }
 
 /* ---- accounts -------------------------------------------------------------------- */
@@ -611,7 +589,7 @@ static void account_done(struct api_request *r, const uint32_t *results, uint32_
 {
 	if (!done_ok(r, results, count))
 		return;
-	const struct green_account_cmd *c = submitted_body(r);
+	const struct green_account_cmd *c = api_submitted_body(r);
 	account_reply(r, api_result_status(results[0]), c->account.enterprise_id, c->account.period_year);
 }
 
@@ -716,7 +694,7 @@ void green_handle_account_submit(struct api_request *r)
 		api_problem(r, "out_of_scope", "an enterprise submits only its own carbon accounts");
 		return;
 	}
-	submit_one(r, GREEN_CMD_ACCOUNT_SUBMIT, &c, sizeof c, account_done);
+	api_submit_one(r, GREEN_CMD_ACCOUNT_SUBMIT, &c, sizeof c, account_done);
 }
 
 /* Enterprise and period from the path, with the caller's read scope. */
@@ -765,7 +743,7 @@ static void restate_done(struct api_request *r, const uint32_t *results, uint32_
 {
 	if (!done_ok(r, results, count))
 		return;
-	const struct green_restate_cmd *c = submitted_body(r);
+	const struct green_restate_cmd *c = api_submitted_body(r);
 	const struct green_domain_state *g = green_of(r);
 	/* the restatement of this command: the newest one under its set */
 	const green_restatement *rs, *last = NULL;
@@ -802,14 +780,14 @@ void green_handle_account_restate(struct api_request *r)
 	json_decref(doc);
 	if (!dec_answer(r, &d))
 		return;
-	submit_one(r, GREEN_CMD_RESTATE, &c, sizeof c, restate_done);
+	api_submit_one(r, GREEN_CMD_RESTATE, &c, sizeof c, restate_done);
 }
 
 static void esg_done(struct api_request *r, const uint32_t *results, uint32_t count)
 {
 	if (!done_ok(r, results, count))
 		return;
-	const struct green_esg_cmd *c = submitted_body(r);
+	const struct green_esg_cmd *c = api_submitted_body(r);
 	account_reply(r, api_result_status(results[0]), c->enterprise_id, c->period_year);
 }
 
@@ -866,7 +844,7 @@ void green_handle_account_esg(struct api_request *r)
 	if (!dec_answer(r, &d))
 		return;
 	c.subject = (uint32_t)subject;
-	submit_one(r, GREEN_CMD_ESG, &c, sizeof c, esg_done);
+	api_submit_one(r, GREEN_CMD_ESG, &c, sizeof c, esg_done);
 }
 
 void green_handle_cert_get(struct api_request *r)
@@ -898,7 +876,7 @@ static void policy_done(struct api_request *r, const uint32_t *results, uint32_t
 {
 	if (!done_ok(r, results, count))
 		return;
-	const struct green_policy_cmd *c = submitted_body(r);
+	const struct green_policy_cmd *c = api_submitted_body(r);
 	policy_reply(r, api_result_status(results[0]), c->bank_tenant_id);
 }
 
@@ -930,7 +908,7 @@ void green_handle_policy_set(struct api_request *r)
 	c.policy.base_score = (int32_t)base;
 	c.policy.partial_share_bp = (uint32_t)share;
 	c.bank_tenant_id = r->principal.tenant_id;
-	submit_one(r, GREEN_CMD_PRICING_POLICY, &c, sizeof c, policy_done);
+	api_submit_one(r, GREEN_CMD_PRICING_POLICY, &c, sizeof c, policy_done);
 }
 
 void green_handle_policy_get(struct api_request *r)
@@ -974,7 +952,7 @@ static void price_done(struct api_request *r, const uint32_t *results, uint32_t 
 {
 	if (!done_ok(r, results, count))
 		return;
-	const struct green_price_cmd *c = submitted_body(r);
+	const struct green_price_cmd *c = api_submitted_body(r);
 	loan_reply(r, api_result_status(results[0]), c->loan_id);
 }
 
@@ -1013,7 +991,7 @@ void green_handle_loan_price(struct api_request *r)
 	c.flags = source == 1 ? GREEN_PRICE_SCORE_FROM_ESG : 0;
 	c.data_quality = (uint32_t)dq;
 	c.bank_tenant_id = r->principal.tenant_id;
-	submit_one(r, GREEN_CMD_LOAN_PRICE, &c, sizeof c, price_done);
+	api_submit_one(r, GREEN_CMD_LOAN_PRICE, &c, sizeof c, price_done);
 }
 
 void green_handle_loan_get(struct api_request *r)
@@ -1028,7 +1006,7 @@ static void cerf_done(struct api_request *r, const uint32_t *results, uint32_t c
 {
 	if (!done_ok(r, results, count))
 		return;
-	const struct green_cerf_cmd *c = submitted_body(r);
+	const struct green_cerf_cmd *c = api_submitted_body(r);
 	const struct green_cerf_record *rec = green_cerf_find(green_of(r), c->loan.loan_id);
 	SZ_ASSERT(rec != NULL);
 	api_reply_json(r, api_result_status(results[0]), j_cerf(rec));
@@ -1082,7 +1060,7 @@ void green_handle_loan_cerf(struct api_request *r)
 		c.policy.day_basis = (uint32_t)basis;
 	}
 	c.bank_tenant_id = r->principal.tenant_id;
-	submit_one(r, GREEN_CMD_CERF, &c, sizeof c, cerf_done);
+	api_submit_one(r, GREEN_CMD_CERF, &c, sizeof c, cerf_done);
 }
 
 /* ---- PCAF ---------------------------------------------------------------------------- */
@@ -1091,7 +1069,7 @@ static void position_done(struct api_request *r, const uint32_t *results, uint32
 {
 	if (!done_ok(r, results, count))
 		return;
-	const struct green_position_cmd *c = submitted_body(r);
+	const struct green_position_cmd *c = api_submitted_body(r);
 	const struct green_position_record *p = green_position_find(green_of(r), c->position.loan_id);
 	SZ_ASSERT(p != NULL);
 	api_reply_json(r, api_result_status(results[0]), j_position(p));
@@ -1128,7 +1106,7 @@ void green_handle_position_add(struct api_request *r)
 	c.period_year = (int32_t)period;
 	c.position.data_quality = (uint32_t)dq;
 	c.bank_tenant_id = r->principal.tenant_id;
-	submit_one(r, GREEN_CMD_POSITION, &c, sizeof c, position_done);
+	api_submit_one(r, GREEN_CMD_POSITION, &c, sizeof c, position_done);
 }
 
 void green_handle_book_get(struct api_request *r)
@@ -1174,7 +1152,7 @@ static void tag_done(struct api_request *r, const uint32_t *results, uint32_t co
 {
 	if (!done_ok(r, results, count))
 		return;
-	const struct green_tag_cmd *c = submitted_body(r);
+	const struct green_tag_cmd *c = api_submitted_body(r);
 	const struct green_tag_record *t = green_tag_find(green_of(r), c->instrument_id);
 	SZ_ASSERT(t != NULL);
 	api_reply_json(r, api_result_status(results[0]), j_tag(green_of(r), t));
@@ -1203,7 +1181,7 @@ void green_handle_tag(struct api_request *r)
 		return;
 	c.edition = (uint32_t)edition;
 	c.bank_tenant_id = r->principal.tenant_id;
-	submit_one(r, GREEN_CMD_TAG, &c, sizeof c, tag_done);
+	api_submit_one(r, GREEN_CMD_TAG, &c, sizeof c, tag_done);
 }
 
 void green_handle_tag_get(struct api_request *r)
