@@ -297,21 +297,6 @@ static int batch_open(struct sz_engine *e)
 	return rc;
 }
 
-/* Does this command carry the flag that links it to the next one? */
-static bool links_onward(const sz_command_header *c, const uint8_t *body)
-{
-	uint16_t flags;
-	if (c->kind == SZ_CMD_CREATE_TRANSFER && c->size == sizeof *c + sizeof(sz_transfer)) {
-		memcpy(&flags, body + offsetof(sz_transfer, flags), sizeof flags);
-		return flags & SZ_TRANSFER_LINKED;
-	}
-	if (c->kind == SZ_CMD_CREATE_ACCOUNT && c->size == sizeof *c + sizeof(sz_account)) {
-		memcpy(&flags, body + offsetof(sz_account, flags), sizeof flags);
-		return flags & SZ_ACCOUNT_LINKED;
-	}
-	return false;
-}
-
 /* Check the envelope of every command; engine-set fields must be zero; a
  * linked chain must end inside the submission (else it would swallow the
  * next submitter's commands in the same batch). */
@@ -333,7 +318,7 @@ static int validate_commands(const uint8_t *p, uint32_t size, uint32_t count)
 		if (c.kind == SZ_CMD_CREATE_ACCOUNT && c.size == sizeof c + sizeof(sz_account) &&
 		    ((const sz_account *)(p + offset + sizeof c))->timestamp != 0)
 			return SZ_EINVAL;
-		linked = links_onward(&c, p + offset + sizeof c);
+		linked = sz_command_links_onward((const sz_command_header *)(p + offset));
 		offset += c.size;
 	}
 	if (offset != size)

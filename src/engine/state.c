@@ -9,6 +9,7 @@
 #include "log/snapshot.h"
 
 #include <sodium.h>
+#include <stddef.h>
 #include <string.h>
 
 int sz_state_init(struct sz_state *s)
@@ -51,14 +52,18 @@ static bool body_size_is(const sz_command_header *c, size_t size)
 	return c->size == sizeof(sz_command_header) + size;
 }
 
-/* Does this command link to the next one? */
-static bool command_linked(const sz_command_header *c)
+bool sz_command_links_onward(const sz_command_header *c)
 {
-	const void *body = c + 1;
-	if (c->kind == SZ_CMD_CREATE_TRANSFER && body_size_is(c, sizeof(sz_transfer)))
-		return ((const sz_transfer *)body)->flags & SZ_TRANSFER_LINKED;
-	if (c->kind == SZ_CMD_CREATE_ACCOUNT && body_size_is(c, sizeof(sz_account)))
-		return ((const sz_account *)body)->flags & SZ_ACCOUNT_LINKED;
+	const uint8_t *body = (const uint8_t *)(c + 1);
+	uint16_t flags;
+	if (c->kind == SZ_CMD_CREATE_TRANSFER && body_size_is(c, sizeof(sz_transfer))) {
+		memcpy(&flags, body + offsetof(sz_transfer, flags), sizeof flags);
+		return flags & SZ_TRANSFER_LINKED;
+	}
+	if (c->kind == SZ_CMD_CREATE_ACCOUNT && body_size_is(c, sizeof(sz_account))) {
+		memcpy(&flags, body + offsetof(sz_account, flags), sizeof flags);
+		return flags & SZ_ACCOUNT_LINKED;
+	}
 	return false;
 }
 
@@ -185,9 +190,9 @@ void sz_state_apply_batch(struct sz_state *s, uint64_t sequence, uint64_t batch_
 		prefetch(s, cmds, count, i + PREFETCH_BUCKET_DISTANCE, 1);
 		prefetch(s, cmds, count, i + PREFETCH_ITEM_DISTANCE, 2);
 		uint32_t n = 1;
-		while (i + n - 1 < count && command_linked(cmds[i + n - 1]) && i + n < count)
+		while (i + n - 1 < count && sz_command_links_onward(cmds[i + n - 1]) && i + n < count)
 			n++;
-		bool open = command_linked(cmds[i + n - 1]);
+		bool open = sz_command_links_onward(cmds[i + n - 1]);
 		apply_chain(s, &cmds[i], &ctxs[i], n, open, &results[i]);
 		i += n;
 	}

@@ -18,6 +18,7 @@
 #include "ledger/ledger.h"
 #include "szfin/szfin.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
 
@@ -63,6 +64,11 @@ struct sz_state {
 	uint64_t sequence;          /* last applied batch */
 	uint64_t batch_time_ns;     /* of the last applied batch */
 };
+
+/* Does this command carry the flag that links it to the next one (ledger
+ * account and transfer commands only)? The header must be followed by its
+ * body; no alignment is assumed. */
+bool sz_command_links_onward(const sz_command_header *c);
 
 int sz_state_init(struct sz_state *s);
 void sz_state_release(struct sz_state *s);
