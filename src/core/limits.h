@@ -47,6 +47,11 @@
  * at <= 64 bytes is the sizing target. */
 #define SZ_TRANSFER_COUNT_MAX ((1u << 31) - 1u)
 
+/* Transfers made by domains inside their commands (a wallet payment's
+ * ledger leg): their records are derived at apply time, so they are kept in
+ * memory (128 bytes each) rather than read back from the log. */
+#define SZ_DERIVED_TRANSFER_COUNT_MAX (1u << 27)
+
 /* Pending (two-phase) transfers open at once. Each holds balances reserved;
  * the bound keeps expiry processing per batch predictable. */
 #define SZ_PENDING_COUNT_MAX (1u << 24)

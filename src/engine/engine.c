@@ -515,6 +515,13 @@ int sz_engine_read_transfer(const struct sz_engine *engine, uint64_t log_pos, sz
 {
 	struct sz_engine *e = (struct sz_engine *)engine; /* only the read cache changes */
 	uint32_t segment = (uint32_t)(log_pos >> 40) & 0xfffffu;
+	if (segment == 0) { /* made by a domain: the ledger keeps the record */
+		const sz_transfer *t = ledger_derived(&e->state.ledger, log_pos & ((1ull << 60) - 1));
+		if (t == NULL)
+			return SZ_ENOTFOUND;
+		*out = *t;
+		return 0;
+	}
 	if (e->read_fd < 0 || e->read_segment != segment) {
 		char path[PATH_SIZE_MAX];
 		if (wal_segment_path(e->data_dir, segment, path, sizeof path) != 0)

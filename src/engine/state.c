@@ -175,7 +175,7 @@ void sz_state_apply_batch(struct sz_state *s, uint64_t sequence, uint64_t batch_
 		ctxs[i] = (struct sz_apply_ctx){
 			.batch_time_ns = batch_time_ns,
 			.timestamp_ns = batch_time_ns + i,
-			.log_pos = body_log_pos + offset + sizeof(sz_command_header),
+			.log_pos = body_log_pos ? body_log_pos + offset + sizeof(sz_command_header) : 0,
 			.sequence = sequence,
 		};
 		offset += cmds[i]->size;

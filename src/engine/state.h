@@ -75,7 +75,8 @@ void sz_state_release(struct sz_state *s);
 int sz_state_register(struct sz_state *s, const struct sz_domain *d);
 
 /* Apply one batch body (count commands). results gets one code per command.
- * body_log_pos is the log position of the body's first byte. */
+ * body_log_pos is the log position of the body's first byte, or 0 for a body
+ * that is not in a log (tests, fuzzing): the ledger then keeps the records. */
 void sz_state_apply_batch(struct sz_state *s, uint64_t sequence, uint64_t batch_time_ns,
 			  const uint8_t *body, uint32_t body_size, uint32_t count,
 			  uint64_t body_log_pos, uint32_t *results);

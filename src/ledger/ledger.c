@@ -84,8 +84,9 @@ int ledger_init(struct ledger *l)
 	l->accounts = sz_vm_reserve((size_t)SZ_ACCOUNT_COUNT_MAX * sizeof(sz_account));
 	l->account_history = sz_vm_reserve((size_t)SZ_ACCOUNT_COUNT_MAX * sizeof(uint32_t));
 	l->slots = sz_vm_reserve((size_t)SZ_TRANSFER_COUNT_MAX * sizeof(struct ledger_slot));
+	l->derived = sz_vm_reserve((size_t)SZ_DERIVED_TRANSFER_COUNT_MAX * sizeof(sz_transfer));
 	l->undo = calloc(1, sizeof *l->undo);
-	if (!l->accounts || !l->account_history || !l->slots || !l->undo)
+	if (!l->accounts || !l->account_history || !l->slots || !l->derived || !l->undo)
 		goto fail;
 	if (ledger_index_init(&l->account_index, 0) || ledger_index_init(&l->slot_index, 0) ||
 	    ledger_index_init(&l->pending_index, 0))
@@ -101,6 +102,7 @@ void ledger_release(struct ledger *l)
 	sz_vm_release(l->accounts, (size_t)SZ_ACCOUNT_COUNT_MAX * sizeof(sz_account));
 	sz_vm_release(l->account_history, (size_t)SZ_ACCOUNT_COUNT_MAX * sizeof(uint32_t));
 	sz_vm_release(l->slots, (size_t)SZ_TRANSFER_COUNT_MAX * sizeof(struct ledger_slot));
+	sz_vm_release(l->derived, (size_t)SZ_DERIVED_TRANSFER_COUNT_MAX * sizeof(sz_transfer));
 	ledger_index_release(&l->account_index);
 	ledger_index_release(&l->slot_index);
 	ledger_index_release(&l->pending_index);
@@ -346,6 +348,10 @@ static void undo_one(struct ledger *l, const struct undo_entry *e)
 		ledger_index_remove(&l->slot_index, l->slots, slot_key, s->id, e->index);
 		l->account_history[e->credit_index] = s->prev_credit;
 		l->account_history[e->debit_index] = s->prev_debit;
+		if (SZ_LOG_POS_SEGMENT(s->log_pos & POS_MASK) == 0) { /* its derived record was the last added */
+			SZ_ASSERT(SZ_LOG_POS_OFFSET(s->log_pos & POS_MASK) == l->derived_count);
+			memset(&l->derived[--l->derived_count], 0, sizeof(sz_transfer));
+		}
 		memset(s, 0, sizeof *s);
 		l->slot_count--;
 		break;
@@ -546,6 +552,35 @@ static uint32_t transfer_common_checks(const sz_transfer *t)
 	return SZ_R_OK;
 }
 
+/* Where the transfer's record can be read back: the command in the log, or,
+ * for a transfer a domain made (ctx->log_pos 0), a copy the ledger keeps.
+ * Capacity must have been checked (derived_room). */
+static uint64_t record_position(struct ledger *l, const sz_transfer *t, const struct ledger_ctx *ctx)
+{
+	if (ctx->log_pos != 0) {
+		SZ_ASSERT(SZ_LOG_POS_SEGMENT(ctx->log_pos) != 0); /* segments count from 1 */
+		return ctx->log_pos;
+	}
+	SZ_ASSERT(l->derived_count < SZ_DERIVED_TRANSFER_COUNT_MAX);
+	sz_transfer *copy = &l->derived[l->derived_count++];
+	*copy = *t;
+	copy->timestamp = ctx->timestamp_ns;
+	return SZ_LOG_POS_MAKE(0, l->derived_count);
+}
+
+static bool derived_room(const struct ledger *l, const struct ledger_ctx *ctx)
+{
+	return ctx->log_pos != 0 || l->derived_count < SZ_DERIVED_TRANSFER_COUNT_MAX;
+}
+
+const sz_transfer *ledger_derived(const struct ledger *l, uint64_t log_pos)
+{
+	uint64_t n = SZ_LOG_POS_OFFSET(log_pos);
+	if (SZ_LOG_POS_SEGMENT(log_pos) != 0 || n == 0 || n > l->derived_count)
+		return NULL;
+	return &l->derived[n - 1];
+}
+
 static uint32_t transfer_single(struct ledger *l, const sz_transfer *t, uint64_t fingerprint,
 				const struct ledger_ctx *ctx)
 {
@@ -564,7 +599,7 @@ static uint32_t transfer_single(struct ledger *l, const sz_transfer *t, uint64_t
 		return r;
 	if ((r = check_balances(acc.dr, acc.cr, t->amount)) != SZ_R_OK)
 		return r;
-	if (l->slot_count >= SZ_TRANSFER_COUNT_MAX)
+	if (l->slot_count >= SZ_TRANSFER_COUNT_MAX || !derived_room(l, ctx))
 		return SZ_R_LIMIT_REACHED;
 	if (pending && pending_reserve(l) != 0)
 		return SZ_R_LIMIT_REACHED;
@@ -579,7 +614,7 @@ static uint32_t transfer_single(struct ledger *l, const sz_transfer *t, uint64_t
 		acc.cr->credits_posted += t->amount;
 	}
 	uint32_t slot = l->slot_count;
-	slot_insert(l, t, fingerprint, ctx->log_pos, pending ? SZ_STATUS_PENDING : SZ_STATUS_POSTED,
+	slot_insert(l, t, fingerprint, record_position(l, t, ctx), pending ? SZ_STATUS_PENDING : SZ_STATUS_POSTED,
 		    acc.debit_index, acc.credit_index);
 	if (pending) {
 		struct ledger_pending p = {
@@ -642,7 +677,7 @@ static uint32_t transfer_post_void(struct ledger *l, const sz_transfer *t, uint6
 	if (post && (__builtin_add_overflow(dr->debits_posted, amount, &sum) ||
 		     __builtin_add_overflow(cr->credits_posted, amount, &sum)))
 		return SZ_R_OVERFLOW;
-	if (l->slot_count >= SZ_TRANSFER_COUNT_MAX)
+	if (l->slot_count >= SZ_TRANSFER_COUNT_MAX || !derived_room(l, ctx))
 		return SZ_R_LIMIT_REACHED;
 
 	SZ_ASSERT(dr->debits_pending >= p->amount);
@@ -658,7 +693,7 @@ static uint32_t transfer_post_void(struct ledger *l, const sz_transfer *t, uint6
 	}
 	slot_set_status(l, (uint32_t)pslot, post ? SZ_STATUS_PENDING_POSTED : SZ_STATUS_PENDING_VOIDED);
 	pending_remove(l, (uint32_t)pi);
-	slot_insert(l, t, fingerprint, ctx->log_pos, post ? SZ_STATUS_POSTED : SZ_STATUS_VOID,
+	slot_insert(l, t, fingerprint, record_position(l, t, ctx), post ? SZ_STATUS_POSTED : SZ_STATUS_VOID,
 		    debit_index, credit_index);
 	l->transfers_posted_count++;
 	return SZ_R_OK;

@@ -62,6 +62,11 @@ struct ledger {
 	uint32_t slot_count;
 	struct ledger_index slot_index;
 
+	/* Records of transfers made by domain commands (context log_pos 0): a
+	 * slot's log position with segment 0 and offset n names derived[n - 1]. */
+	sz_transfer *derived;
+	uint32_t derived_count;
+
 	struct ledger_pending *pending;   /* dense; order irrelevant */
 	uint32_t pending_count;
 	uint32_t pending_capacity;
@@ -75,7 +80,8 @@ struct ledger {
 };
 
 /* Context of one command application. log_pos is where the command's record
- * sits in the log (for later lookups). */
+ * sits in the log (for later lookups); 0 for a transfer a domain makes inside
+ * its own command: the ledger then keeps the record itself (ledger_derived). */
 struct ledger_ctx {
 	uint64_t timestamp_ns;
 	uint64_t log_pos;
@@ -110,6 +116,8 @@ int64_t ledger_account_find(const struct ledger *l, sz_id id); /* index or -1 */
 int64_t ledger_slot_find(const struct ledger *l, sz_id id);    /* slot or -1 */
 uint8_t ledger_slot_status(const struct ledger *l, uint32_t slot);
 uint64_t ledger_slot_log_pos(const struct ledger *l, uint32_t slot);
+/* The record of a derived transfer (log position with segment 0), or NULL. */
+const sz_transfer *ledger_derived(const struct ledger *l, uint64_t log_pos);
 
 /* History: walk an account's transfers newest first. Start with
  * link = ledger_history_head(l, account_index); each call returns the slot
@@ -136,6 +144,7 @@ struct ledger_memory {
 	uint64_t accounts_bytes;
 	uint64_t transfers_bytes;
 	uint64_t pending_bytes;
+	uint64_t derived_bytes;  /* records of domain-made transfers */
 };
 void ledger_memory(const struct ledger *l, struct ledger_memory *m);
 

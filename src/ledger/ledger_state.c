@@ -107,6 +107,9 @@ void ledger_digest(const struct ledger *l, void *blake2b_state)
 	crypto_generichash_update(h, (const uint8_t *)l->accounts, (size_t)l->account_count * sizeof(sz_account));
 	crypto_generichash_update(h, (const uint8_t *)l->account_history, (size_t)l->account_count * sizeof(uint32_t));
 	crypto_generichash_update(h, (const uint8_t *)l->slots, (size_t)l->slot_count * sizeof(struct ledger_slot));
+	uint64_t derived_count = l->derived_count;
+	crypto_generichash_update(h, (const uint8_t *)&derived_count, sizeof derived_count);
+	crypto_generichash_update(h, (const uint8_t *)l->derived, (size_t)l->derived_count * sizeof(sz_transfer));
 	for (uint32_t i = 0; i < l->pending_count; i++) {
 		const struct ledger_pending *p = &l->pending[i];
 		uint64_t fields[3] = { (uint64_t)p->slot << 32 | p->debit_index, (uint64_t)p->credit_index << 32, p->amount ^ p->expires_at_ns };
@@ -118,7 +121,8 @@ void ledger_digest(const struct ledger *l, void *blake2b_state)
  * u64 account_count, slot_count, pending_count, expiry_count,
  *     account_index.capacity, slot_index.capacity, pending_index.capacity
  * accounts[account_count], account_history[account_count], slots[slot_count],
- * pending[pending_count], expiry_heap[expiry_count], then the three bucket
+ * pending[pending_count], expiry_heap[expiry_count], u64 derived_count,
+ * derived[derived_count] (records of domain-made transfers), then the three bucket
  * tables (u32 each, raw: they are deterministic given the same history). */
 
 static int write_index(struct sz_snap *f, const struct ledger_index *x)
@@ -136,6 +140,8 @@ int ledger_snapshot_write(const struct ledger *l, struct sz_snap *f)
 	sz_snap_write(f, l->slots, (size_t)l->slot_count * sizeof(struct ledger_slot));
 	sz_snap_write(f, l->pending, (size_t)l->pending_count * sizeof(struct ledger_pending));
 	sz_snap_write(f, l->expiry_heap, (size_t)l->expiry_count * sizeof(uint32_t));
+	sz_snap_write_u64(f, l->derived_count);
+	sz_snap_write(f, l->derived, (size_t)l->derived_count * sizeof(sz_transfer));
 	write_index(f, &l->account_index);
 	write_index(f, &l->slot_index);
 	return write_index(f, &l->pending_index);
@@ -176,6 +182,13 @@ int ledger_snapshot_read(struct ledger *l, struct sz_snap *f)
 	sz_snap_read(f, l->slots, (size_t)h[1] * sizeof(struct ledger_slot));
 	sz_snap_read(f, l->pending, (size_t)h[2] * sizeof(struct ledger_pending));
 	rc = sz_snap_read(f, l->expiry_heap, (size_t)h[3] * sizeof(uint32_t));
+	uint64_t derived_count = 0;
+	if (rc == 0 && (rc = sz_snap_read_u64(f, &derived_count)) == 0 && derived_count > SZ_DERIVED_TRANSFER_COUNT_MAX)
+		rc = SZ_ECORRUPT;
+	if (rc == 0) {
+		l->derived_count = (uint32_t)derived_count;
+		rc = sz_snap_read(f, l->derived, (size_t)derived_count * sizeof(sz_transfer));
+	}
 	if (rc == 0)
 		rc = read_index(f, &l->account_index, h[4], h[0]);
 	if (rc == 0)
@@ -191,6 +204,7 @@ void ledger_memory(const struct ledger *l, struct ledger_memory *m)
 			    (uint64_t)l->account_index.capacity * sizeof(uint32_t);
 	m->transfers_bytes = (uint64_t)l->slot_count * sizeof(struct ledger_slot) +
 			     (uint64_t)l->slot_index.capacity * sizeof(uint32_t);
+	m->derived_bytes = (uint64_t)l->derived_count * sizeof(sz_transfer);
 	m->pending_bytes = (uint64_t)l->pending_capacity * (sizeof(struct ledger_pending) + sizeof(uint32_t)) +
 			   (uint64_t)l->pending_index.capacity * sizeof(uint32_t);
 }

@@ -252,6 +252,11 @@ try:
     t.eq(st, 201, "the wallet with its own annual limit pays 2,000")
     st, doc = pay("10005", "4013", "20001", "1500.00")
     problem(st, doc, 422, "annual_outflow_limit_exceeded", "its own annual limit of 3,000 is enforced")
+    # the ledger legs of payments read back in the wallet account's history
+    st, doc = s.get("/v1/accounts/10005/transfers?limit=5", reg)
+    legs = doc.get("transfers", []) if st == 200 else []
+    t.ok(st == 200 and any(x.get("amount") == "2000.00" and x.get("credit_account_id") == "20001" for x in legs),
+         "a wallet's history shows its payments' ledger transfers", (st, doc))
 
     # upgrade 10004 from class 4 to class 3
     st, doc = s.post("/v1/wallets/10004/update", {"id": "4101", "class": 3}, bank)

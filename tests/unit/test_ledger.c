@@ -28,7 +28,7 @@ static int teardown(void **state)
 
 static struct ledger_ctx ctx(void)
 {
-	struct ledger_ctx c = { .timestamp_ns = ++now_ns, .log_pos = now_ns };
+	struct ledger_ctx c = { .timestamp_ns = ++now_ns, .log_pos = SZ_LOG_POS_MAKE(1, now_ns) };
 	return c;
 }
 
