@@ -88,6 +88,8 @@ struct sz_engine {
 	 * other thread keeps the populated marks. */
 	_Atomic uint32_t hint_slot_count;
 	_Atomic uint32_t hint_account_count;
+	_Atomic uint32_t hint_derived_count;
+	uint32_t populated_derived_count;
 	uint32_t populated_slot_count;
 	uint32_t populated_account_count;
 	uint64_t results_sequence;  /* last applied batch, and the hash of its */
@@ -136,11 +138,13 @@ static uint32_t fsync_bucket(uint64_t ns)
 /* How far ahead of the state's counts to keep pages faulted in. */
 #define POPULATE_AHEAD_SLOT_COUNT (1u << 18)     /* 10 MiB of transfer slots */
 #define POPULATE_AHEAD_ACCOUNT_COUNT (1u << 16)  /* 8 MiB of accounts */
+#define POPULATE_AHEAD_DERIVED_COUNT (1u << 16)  /* 8 MiB of domain-made transfer records */
 
 static void publish_counts(struct sz_engine *e)
 {
 	atomic_store_explicit(&e->hint_slot_count, e->state.ledger.slot_count, memory_order_relaxed);
 	atomic_store_explicit(&e->hint_account_count, e->state.ledger.account_count, memory_order_relaxed);
+	atomic_store_explicit(&e->hint_derived_count, e->state.ledger.derived_count, memory_order_relaxed);
 }
 
 /* Runs on the second thread. The arrays never move (reserved at init) and
@@ -158,6 +162,16 @@ static void populate_ahead(void *ctx)
 		uint32_t from = e->populated_slot_count > slots ? e->populated_slot_count : slots + 1;
 		sz_vm_populate(l->slots + from, (slot_target - from) * sizeof l->slots[0]);
 		e->populated_slot_count = (uint32_t)slot_target;
+	}
+	uint32_t derived = atomic_load_explicit(&e->hint_derived_count, memory_order_relaxed);
+	uint64_t derived_target = (uint64_t)derived + POPULATE_AHEAD_DERIVED_COUNT;
+	if (derived_target > SZ_DERIVED_TRANSFER_COUNT_MAX)
+		derived_target = SZ_DERIVED_TRANSFER_COUNT_MAX;
+	if (derived > 0 && e->populated_derived_count < derived + POPULATE_AHEAD_DERIVED_COUNT / 2 &&
+	    derived_target > e->populated_derived_count) {
+		uint32_t from = e->populated_derived_count > derived ? e->populated_derived_count : derived + 1;
+		sz_vm_populate(l->derived + from, (derived_target - from) * sizeof l->derived[0]);
+		e->populated_derived_count = (uint32_t)derived_target;
 	}
 	uint64_t account_target = (uint64_t)accounts + POPULATE_AHEAD_ACCOUNT_COUNT;
 	if (account_target > SZ_ACCOUNT_COUNT_MAX)
