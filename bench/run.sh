@@ -29,8 +29,17 @@ start_postgres() {
 	mkdir -p "$tmp/pg"
 	[ "$(id -u)" -eq 0 ] && chown -R postgres "$tmp"
 	as_pg "$pgbin/initdb" -D "$tmp/pg" -A trust -U postgres >/dev/null || return 1
-	as_pg "$pgbin/pg_ctl" -D "$tmp/pg" -l "$tmp/pg.log" -w \
-		-o "-p $pg_port -k $tmp -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null || return 1
+	# a port that is free now (a server from an earlier run may still hold one)
+	for pg_port in $(seq 55432 55452); do
+		python3 -c "import socket,sys; s=socket.socket(); s.bind(('127.0.0.1', int(sys.argv[1])))" "$pg_port" \
+			2>/dev/null && break
+	done
+	if ! as_pg "$pgbin/pg_ctl" -D "$tmp/pg" -l "$tmp/pg.log" -w \
+		-o "-p $pg_port -k $tmp -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null; then
+		echo "PostgreSQL did not start; its log:"
+		tail -n 5 "$tmp/pg.log"
+		return 1
+	fi
 }
 
 figure() { # name, file: the value of "name=<n>" in file
