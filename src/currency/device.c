@@ -214,6 +214,7 @@ static uint32_t device_sync(struct sz_state *s, struct currency_state *c, const 
 		return SZ_R_LIMIT_REACHED;
 	const uint8_t *msgs = (const uint8_t *)(h + 1) + sizeof cmd;
 	struct sync_item items[CURRENCY_SYNC_MESSAGE_COUNT_MAX];
+	memset(items, 0, sizeof items);
 	for (uint32_t i = 0; i < cmd.count; i++) {
 		items[i].index = i;
 		items[i].decoded = currency_offline_decode(msgs + (size_t)i * OFFLINE_MESSAGE_SIZE, &items[i].p);

@@ -918,7 +918,7 @@ static int load_factor_sets(struct green_domain_state *g, const char *dir)
 	DIR *d = opendir(path);
 	if (d == NULL)
 		return 0;
-	char *names[GREEN_DOMAIN_FACTOR_SET_COUNT_MAX + 1];
+	char *names[GREEN_DOMAIN_FACTOR_SET_COUNT_MAX + 1] = { 0 };
 	uint32_t count = 0;
 	int rc = 0;
 	struct dirent *e;

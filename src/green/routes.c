@@ -751,7 +751,10 @@ static void restate_done(struct api_request *r, const uint32_t *results, uint32_
 	while ((rs = green_restatement_next(g, c->enterprise_id, c->period_year, &cursor)) != NULL)
 		if (strcmp(rs->after.factor_version, c->factor_version) == 0)
 			last = rs;
-	SZ_ASSERT(last != NULL);
+	if (last == NULL) { /* applied with OK, so its restatement exists: never here */
+		api_problem(r, "internal", "the restatement just applied is missing");
+		return;
+	}
 	json_t *doc = j_restatement(last);
 	json_object_set_new(doc, "enterprise_id", j_id(c->enterprise_id));
 	json_object_set_new(doc, "period", json_integer(c->period_year));

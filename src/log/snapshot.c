@@ -209,6 +209,7 @@ int sz_snapshot_load(const char *dir, uint64_t sequence, struct sz_state *st, st
 	struct sz_snap s = { .f = f };
 	crypto_generichash_init(&s.hash, NULL, 0, 32);
 	struct snap_header h;
+	memset(&h, 0, sizeof h);
 	if (rc == 0)
 		rc = sz_snap_read(&s, &h, sizeof h);
 	if (rc == 0 && (h.magic != SNAP_MAGIC || h.sequence != sequence))
