@@ -126,7 +126,6 @@ enum sz_command_kind {
 	SZ_CMD_CREATE_ACCOUNT = 0x0001,   /* body: sz_account */
 	SZ_CMD_CREATE_TRANSFER = 0x0002,  /* body: sz_transfer */
 	SZ_CMD_ACCOUNT_FLAGS = 0x0003,    /* body: sz_account_flags_cmd */
-	SZ_CMD_CHECKPOINT = 0x0004,       /* body: sz_checkpoint_cmd */
 	SZ_CMD_AUTH_BASE = 0x0100,
 	SZ_CMD_CURRENCY_BASE = 0x0200,
 	SZ_CMD_CONTRACT_BASE = 0x0300,
