@@ -191,6 +191,9 @@ bool api_dec_id(const char **code, char *detail, size_t detail_size, json_t *o, 
 /* The same, answering the request with the problem on failure. */
 bool api_keys_known(struct api_request *r, json_t *o, const char *const *keys, size_t count);
 bool api_get_id(struct api_request *r, json_t *o, const char *key, bool required, sz_id *out);
+/* An unsigned integer field (JSON integer or decimal string) up to max;
+ * absent -> dflt. Answers field_invalid on failure. */
+bool api_get_u64(struct api_request *r, json_t *o, const char *key, uint64_t max, uint64_t dflt, uint64_t *out);
 /* Decode an id field (string) of o; absent and optional -> zero. */
 int api_json_id(json_t *o, const char *key, bool required, sz_id *out, const char **code,
 		char *detail, size_t detail_size);
@@ -201,6 +204,8 @@ json_t *api_json_from_account(const sz_account *a);
 json_t *api_json_from_transfer(const sz_transfer *t, int status);
 json_t *api_json_string_id(sz_id id);
 json_t *api_json_string_u64(uint64_t v);
+/* Minor units as the currency's decimal string ("1234.56"). */
+json_t *api_json_amount_string(uint64_t minor, uint32_t currency);
 const char *api_transfer_status_name(int status);
 
 /* A post or void record stores zero accounts and currency (taken from its

@@ -250,7 +250,7 @@ json_t *api_json_string_u64(uint64_t v)
 	return json_string(text);
 }
 
-static json_t *amount_string(uint64_t minor, uint32_t currency)
+json_t *api_json_amount_string(uint64_t minor, uint32_t currency)
 {
 	char text[SZ_AMOUNT_TEXT_SIZE];
 	sz_amount_format(minor, sz_currency_exponent(currency), text);
@@ -277,10 +277,10 @@ json_t *api_json_from_account(const sz_account *a)
 	json_object_set_new(o, "currency", json_string(currency));
 	json_object_set_new(o, "kind", json_string(a->kind < KIND_COUNT ? kind_names[a->kind] : "unknown"));
 	json_object_set_new(o, "flags", flag_names(a->flags, account_flag_names, 4));
-	json_object_set_new(o, "debits_pending", amount_string(a->debits_pending, a->currency));
-	json_object_set_new(o, "debits_posted", amount_string(a->debits_posted, a->currency));
-	json_object_set_new(o, "credits_pending", amount_string(a->credits_pending, a->currency));
-	json_object_set_new(o, "credits_posted", amount_string(a->credits_posted, a->currency));
+	json_object_set_new(o, "debits_pending", api_json_amount_string(a->debits_pending, a->currency));
+	json_object_set_new(o, "debits_posted", api_json_amount_string(a->debits_posted, a->currency));
+	json_object_set_new(o, "credits_pending", api_json_amount_string(a->credits_pending, a->currency));
+	json_object_set_new(o, "credits_posted", api_json_amount_string(a->credits_posted, a->currency));
 	json_object_set_new(o, "user_data", api_json_string_u64(a->user_data));
 	json_object_set_new(o, "timestamp_ns", api_json_string_u64(a->timestamp));
 	return o;
@@ -294,7 +294,7 @@ json_t *api_json_from_transfer(const sz_transfer *t, int status)
 	json_object_set_new(o, "id", api_json_string_id(t->id));
 	json_object_set_new(o, "debit_account_id", api_json_string_id(t->debit_account_id));
 	json_object_set_new(o, "credit_account_id", api_json_string_id(t->credit_account_id));
-	json_object_set_new(o, "amount", amount_string(t->amount, t->currency));
+	json_object_set_new(o, "amount", api_json_amount_string(t->amount, t->currency));
 	json_object_set_new(o, "currency", json_string(currency));
 	json_object_set_new(o, "code", json_integer(t->code));
 	if (!sz_id_is_zero(t->user_ref))
@@ -371,4 +371,25 @@ bool api_get_id(struct api_request *r, json_t *o, const char *key, bool required
 		return true;
 	api_problem(r, code, "%s", detail);
 	return false;
+}
+
+bool api_get_u64(struct api_request *r, json_t *o, const char *key, uint64_t max, uint64_t dflt, uint64_t *out)
+{
+	json_t *v = json_object_get(o, key);
+	*out = dflt;
+	if (v == NULL)
+		return true;
+	uint64_t x;
+	if (json_is_integer(v) && json_integer_value(v) >= 0)
+		x = (uint64_t)json_integer_value(v);
+	else if (!json_is_string(v) || sz_u64_parse(json_string_value(v), json_string_length(v), &x)) {
+		api_problem(r, "field_invalid", "'%s' must be a non-negative integer", key);
+		return false;
+	}
+	if (x > max) {
+		api_problem(r, "field_invalid", "'%s' must be at most %llu", key, (unsigned long long)max);
+		return false;
+	}
+	*out = x;
+	return true;
 }

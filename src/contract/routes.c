@@ -95,33 +95,7 @@ static bool get_amount_key(struct api_request *r, json_t *o, const char *key, bo
 	return true;
 }
 
-static bool get_u64(struct api_request *r, json_t *o, const char *key, uint64_t max, uint64_t *out)
-{
-	json_t *v = json_object_get(o, key);
-	*out = 0;
-	if (v == NULL)
-		return true;
-	uint64_t x;
-	if (json_is_integer(v) && json_integer_value(v) >= 0)
-		x = (uint64_t)json_integer_value(v);
-	else if (!json_is_string(v) || sz_u64_parse(json_string_value(v), json_string_length(v), &x)) {
-		api_problem(r, "field_invalid", "'%s' must be a non-negative integer", key);
-		return false;
-	}
-	if (x > max) {
-		api_problem(r, "field_invalid", "'%s' must be at most %llu", key, (unsigned long long)max);
-		return false;
-	}
-	*out = x;
-	return true;
-}
-
-static json_t *amount_json(uint64_t fen)
-{
-	char text[SZ_AMOUNT_TEXT_SIZE];
-	sz_amount_format(fen, 2, text);
-	return json_string(text);
-}
+static json_t *amount_json(uint64_t fen) { return api_json_amount_string(fen, CNY_CODE); }
 
 static json_t *contract_json(const struct api_request *r, const struct contract *c)
 {
@@ -255,8 +229,10 @@ void contract_handle_template_create(struct api_request *r)
 	json_t *mcc = json_object_get(doc, "mcc");
 	const char *name = json_string_value(json_object_get(doc, "name"));
 	bool ok = api_keys_known(r, doc, keys, 8) && api_get_id(r, doc, "id", true, &c.id) &&
-		  get_u64(r, doc, "auto_confirm_s", UINT32_MAX, &v[0]) && get_u64(r, doc, "max_sessions", UINT32_MAX, &v[1]) &&
-		  get_u64(r, doc, "max_duration_s", UINT32_MAX, &v[2]) && get_u64(r, doc, "condition_code", UINT32_MAX, &v[3]);
+		  api_get_u64(r, doc, "auto_confirm_s", UINT32_MAX, 0, &v[0]) &&
+		  api_get_u64(r, doc, "max_sessions", UINT32_MAX, 0, &v[1]) &&
+		  api_get_u64(r, doc, "max_duration_s", UINT32_MAX, 0, &v[2]) &&
+		  api_get_u64(r, doc, "condition_code", UINT32_MAX, 0, &v[3]);
 	if (ok && kind < 0) {
 		api_problem(r, "field_invalid", "'kind' must be prepaid_escrow, subsidy or conditional");
 		ok = false;
@@ -312,7 +288,7 @@ void contract_handle_create(struct api_request *r)
 		ok = api_get_id(r, doc, "consumer_wallet_id", true, &c.consumer_wallet_id) &&
 		     api_get_id(r, doc, "merchant_wallet_id", true, &c.merchant_wallet_id) &&
 		     get_amount_key(r, doc, "session_amount", true, &c.session_fen) &&
-		     get_u64(r, doc, "sessions", UINT32_MAX, &n);
+		     api_get_u64(r, doc, "sessions", UINT32_MAX, 0, &n);
 		c.id = id;
 		c.template_id = tmpl;
 		c.sessions = (uint32_t)n;
@@ -323,7 +299,7 @@ void contract_handle_create(struct api_request *r)
 		memset(&c, 0, sizeof c);
 		ok = api_get_id(r, doc, "issuer_wallet_id", true, &c.issuer_wallet_id) &&
 		     get_amount_key(r, doc, "budget", true, &c.budget_fen) &&
-		     get_u64(r, doc, "expires_at_ns", UINT64_MAX, &c.expires_at_ns);
+		     api_get_u64(r, doc, "expires_at_ns", UINT64_MAX, 0, &c.expires_at_ns);
 		c.id = id;
 		c.template_id = tmpl;
 		if (ok && wallet_scope_answer(r, c.issuer_wallet_id, "issuer_wallet_id"))
@@ -335,8 +311,8 @@ void contract_handle_create(struct api_request *r)
 		     api_get_id(r, doc, "payee_wallet_id", true, &c.payee_wallet_id) &&
 		     api_get_id(r, doc, "condition_party_id", true, &c.condition_party_id) &&
 		     get_amount_key(r, doc, "amount", true, &c.amount) &&
-		     get_u64(r, doc, "deadline_ns", UINT64_MAX, &c.deadline_ns) &&
-		     get_u64(r, doc, "condition_code", UINT32_MAX, &t);
+		     api_get_u64(r, doc, "deadline_ns", UINT64_MAX, 0, &c.deadline_ns) &&
+		     api_get_u64(r, doc, "condition_code", UINT32_MAX, 0, &t);
 		c.id = id;
 		c.template_id = tmpl;
 		c.condition_code = (uint32_t)t;
@@ -407,7 +383,7 @@ void contract_handle_event(struct api_request *r)
 		if (strcmp(type, types[i].name) == 0)
 			kind = types[i].kind;
 	bool ok = api_keys_known(r, doc, keys, 4) && api_get_id(r, doc, "id", true, &c.id) &&
-		  api_get_id(r, doc, "party_id", true, &c.party_id) && get_u64(r, doc, "code", UINT32_MAX, &code);
+		  api_get_id(r, doc, "party_id", true, &c.party_id) && api_get_u64(r, doc, "code", UINT32_MAX, 0, &code);
 	if (ok && kind == 0) {
 		api_problem(r, "field_invalid", "'type' must be deliver, confirm, cancel or condition");
 		ok = false;
@@ -478,7 +454,7 @@ void contract_handle_spend(struct api_request *r)
 	uint64_t mcc = 0;
 	bool ok = api_keys_known(r, doc, keys, 6) && api_get_id(r, doc, "id", true, &c.id) &&
 		  api_get_id(r, doc, "wallet_id", true, &c.wallet_id) && api_get_id(r, doc, "payee_id", false, &c.payee_id) &&
-		  get_amount_key(r, doc, "amount", true, &c.amount) && get_u64(r, doc, "mcc", 9999, &mcc);
+		  get_amount_key(r, doc, "amount", true, &c.amount) && api_get_u64(r, doc, "mcc", 9999, 0, &mcc);
 	c.contract_id = contract;
 	c.mcc = (uint16_t)mcc;
 	c.flags = json_is_true(json_object_get(doc, "to_bank")) ? CONTRACT_SPEND_TO_BANK : 0;

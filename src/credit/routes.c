@@ -245,9 +245,7 @@ static json_t *j_month(int32_t month)
 
 static json_t *j_fen(int64_t fen)
 {
-	char text[SZ_AMOUNT_TEXT_SIZE];
-	sz_amount_format(fen < 0 ? 0 : (uint64_t)fen, 2, text);
-	return json_string(text);
+	return api_json_amount_string(fen < 0 ? 0 : (uint64_t)fen, sz_currency_code("CNY"));
 }
 
 static json_t *j_id(sz_id id) { return api_json_string_id(id); }

@@ -62,28 +62,6 @@ static bool get_amount(struct api_request *r, json_t *o, bool required, uint64_t
 	return true;
 }
 
-/* An unsigned integer field (JSON integer or decimal string); absent -> dflt. */
-static bool get_u64(struct api_request *r, json_t *o, const char *key, uint64_t max, uint64_t dflt, uint64_t *out)
-{
-	json_t *v = json_object_get(o, key);
-	*out = dflt;
-	if (v == NULL)
-		return true;
-	uint64_t x;
-	if (json_is_integer(v) && json_integer_value(v) >= 0)
-		x = (uint64_t)json_integer_value(v);
-	else if (!json_is_string(v) || sz_u64_parse(json_string_value(v), json_string_length(v), &x)) {
-		api_problem(r, "field_invalid", "'%s' must be a non-negative integer", key);
-		return false;
-	}
-	if (x > max) {
-		api_problem(r, "field_invalid", "'%s' must be at most %llu", key, (unsigned long long)max);
-		return false;
-	}
-	*out = x;
-	return true;
-}
-
 /* A yuan amount field other than "amount" (limits); absent -> 0 = no limit. */
 static bool get_yuan(struct api_request *r, json_t *o, const char *key, uint64_t *out)
 {
@@ -98,12 +76,7 @@ static bool get_yuan(struct api_request *r, json_t *o, const char *key, uint64_t
 	return true;
 }
 
-static json_t *amount_json(uint64_t fen)
-{
-	char text[SZ_AMOUNT_TEXT_SIZE];
-	sz_amount_format(fen, 2, text);
-	return json_string(text);
-}
+static json_t *amount_json(uint64_t fen) { return api_json_amount_string(fen, CNY_CODE); }
 
 static json_t *id_json(sz_id id) { return api_json_string_id(id); }
 
@@ -324,7 +297,7 @@ void currency_handle_operator_create(struct api_request *r)
 	const char *type = json_string_value(json_object_get(doc, "type"));
 	const char *name = json_string_value(json_object_get(doc, "name"));
 	bool ok = api_keys_known(r, doc, keys, 5) && api_get_id(r, doc, "id", true, &c.id) &&
-		  get_u64(r, doc, "tenant_id", UINT64_MAX, 0, &tenant);
+		  api_get_u64(r, doc, "tenant_id", UINT64_MAX, 0, &tenant);
 	if (ok && (type == NULL || (strcmp(type, "bank") && strcmp(type, "payment_institution")))) {
 		api_problem(r, "field_invalid", "'type' must be \"bank\" or \"payment_institution\"");
 		ok = false;
@@ -438,8 +411,8 @@ void currency_handle_wallet_create(struct api_request *r)
 	bool ok = api_keys_known(r, doc, keys, 10) && api_get_id(r, doc, "id", true, &c.id) &&
 		  api_get_id(r, doc, "owner_id", false, &c.owner_id) && api_get_id(r, doc, "parent_id", false, &c.parent_id) &&
 		  api_get_id(r, doc, "bank_account_id", false, &c.bank_account_id) &&
-		  get_u64(r, doc, "tenant_id", UINT64_MAX, 0, &tenant) && get_u64(r, doc, "class", 4, 0, &cls) &&
-		  get_u64(r, doc, "mcc", 9999, 0, &mcc) && get_limits(r, doc, &l);
+		  api_get_u64(r, doc, "tenant_id", UINT64_MAX, 0, &tenant) && api_get_u64(r, doc, "class", 4, 0, &cls) &&
+		  api_get_u64(r, doc, "mcc", 9999, 0, &mcc) && get_limits(r, doc, &l);
 	json_t *type = json_object_get(doc, "type");
 	if (ok && sz_id_is_zero(c.parent_id) && wallet_type_parse(json_string_value(type)) < 0) {
 		api_problem(r, "field_invalid", "'type' must be personal, corporate or merchant");
@@ -510,7 +483,7 @@ void currency_handle_wallet_update(struct api_request *r)
 	 * does not silently drop auto top-up or the own limits). */
 	json_t *auto_topup = json_object_get(doc, "auto_topup");
 	bool ok = api_keys_known(r, doc, keys, 4) && api_get_id(r, doc, "id", true, &c.id) &&
-		  get_u64(r, doc, "class", 4, w->class_level, &cls) && get_limits(r, doc, &l);
+		  api_get_u64(r, doc, "class", 4, w->class_level, &cls) && get_limits(r, doc, &l);
 	if (ok && auto_topup != NULL && !json_is_boolean(auto_topup)) {
 		api_problem(r, "field_invalid", "'auto_topup' must be true or false");
 		ok = false;
@@ -577,7 +550,7 @@ void currency_handle_payment_create(struct api_request *r)
 	uint64_t mcc = 0;
 	bool ok = api_keys_known(r, doc, keys, 4) && api_get_id(r, doc, "id", true, &c.id) &&
 		  api_get_id(r, doc, "payee_id", true, &c.payee_id) && get_amount(r, doc, true, &c.amount) &&
-		  get_u64(r, doc, "mcc", 9999, 0, &mcc);
+		  api_get_u64(r, doc, "mcc", 9999, 0, &mcc);
 	c.payer_id = w->id;
 	c.mcc = (uint16_t)mcc;
 	json_decref(doc);
@@ -675,10 +648,10 @@ void currency_handle_limits_set(struct api_request *r)
 	struct currency_limits_cmd c;
 	memset(&c, 0, sizeof c);
 	uint64_t count = 0;
-	bool ok = api_keys_known(r, doc, keys, 8) && get_u64(r, doc, "version", UINT64_MAX, 0, &c.version) &&
-		  get_u64(r, doc, "effective_from_ns", UINT64_MAX, 0, &c.effective_from_ns) &&
+	bool ok = api_keys_known(r, doc, keys, 8) && api_get_u64(r, doc, "version", UINT64_MAX, 0, &c.version) &&
+		  api_get_u64(r, doc, "effective_from_ns", UINT64_MAX, 0, &c.effective_from_ns) &&
 		  get_yuan(r, doc, "offline_payment_max", &c.offline_payment_max_fen) &&
-		  get_u64(r, doc, "offline_count_max", UINT32_MAX, 0, &count);
+		  api_get_u64(r, doc, "offline_count_max", UINT32_MAX, 0, &count);
 	for (int k = 0; k < 4 && ok; k++) {
 		char key[8];
 		snprintf(key, sizeof key, "class%d", k + 1);
@@ -793,7 +766,7 @@ void currency_handle_device_load(struct api_request *r)
 	static const char *const keys[] = { "id", "amount", "device_counter" };
 	struct currency_amount_cmd c = { sz_id_make(0, 0), d->id, 0, 0 };
 	bool ok = api_keys_known(r, doc, keys, 3) && api_get_id(r, doc, "id", true, &c.id) &&
-		  get_amount(r, doc, true, &c.amount) && get_u64(r, doc, "device_counter", UINT64_MAX, 0, &c.aux);
+		  get_amount(r, doc, true, &c.amount) && api_get_u64(r, doc, "device_counter", UINT64_MAX, 0, &c.aux);
 	json_decref(doc);
 	if (ok)
 		submit(r, CURRENCY_CMD_DEVICE_LOAD, &c, sizeof c, c.id, d->id, device_done);

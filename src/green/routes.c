@@ -241,9 +241,7 @@ static json_t *j_id(sz_id id) { return api_json_string_id(id); }
 
 static json_t *j_amount(int64_t fen)
 {
-	char buf[SZ_AMOUNT_TEXT_SIZE];
-	sz_amount_format((uint64_t)(fen < 0 ? 0 : fen), 2, buf);
-	return json_string(buf);
+	return api_json_amount_string((uint64_t)(fen < 0 ? 0 : fen), sz_currency_code("CNY"));
 }
 
 static json_t *j_digest(uint64_t digest)
