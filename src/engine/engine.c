@@ -466,6 +466,15 @@ int sz_engine_poll(struct sz_engine *e, int timeout_ms)
 		}
 		if (status == BATCH_DURABLE) {
 			struct batch *b = &e->batches[e->fifo[0]];
+			/* Capacity for the batch's worst case, before applying it: no
+			 * result may depend on the host's memory, so failing to grow
+			 * stops the engine like a failed fsync. */
+			if (sz_state_reserve(&e->state, b->count) != 0) {
+				e->fatal = true;
+				e->stats.fatal = true;
+				fprintf(stderr, "szfin: cannot reserve memory for the next batch; engine stopped before applying it\n");
+				return SZ_EFATAL;
+			}
 			apply_batch(e, b);
 			/* The writer scans the fifo under the lock: change it only under it. */
 			pthread_mutex_lock(&e->lock);
@@ -641,6 +650,10 @@ static int replay_batch(void *ctx, const struct wal_batch_header *h, const uint8
 	struct sz_engine *e = r->e;
 	if (h->sequence <= e->state.sequence)
 		return 0;
+	if (sz_state_reserve(&e->state, h->command_count) != 0) {
+		snprintf(r->why, r->why_size, "cannot reserve memory to replay batch %llu", (unsigned long long)h->sequence);
+		return SZ_ENOMEM;
+	}
 	sz_state_apply_batch(&e->state, h->sequence, h->batch_time_ns, body, h->body_size, h->command_count,
 			     body_pos, e->results);
 	publish_counts(e);
