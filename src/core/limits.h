@@ -76,6 +76,11 @@
  * writes each fit. */
 #define SZ_BATCH_LEDGER_INSERT_COUNT_MAX (1u << 17)
 
+/* Shortest interval between two tick batches (engine.c): a domain whose
+ * deadline stays due (more due work than one batch's bound) is ticked at
+ * most ten times a second on an idle server, never in a busy loop. */
+#define SZ_TICK_INTERVAL_MS_MIN 100u
+
 /* Transfer hooks (src/engine/hooks.h): a check or observer per concern
  * (wallet limits, AML, statistics); each one costs every transfer. */
 #define SZ_HOOK_COUNT_MAX 16u

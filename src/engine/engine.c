@@ -92,6 +92,7 @@ struct sz_engine {
 	uint32_t populated_derived_count;
 	uint32_t populated_slot_count;
 	uint32_t populated_account_count;
+	uint64_t tick_last_ns;      /* when the last tick batch was submitted */
 	uint64_t results_sequence;  /* last applied batch, and the hash of its */
 	uint8_t results_hash[32];   /* result codes: recorded in the next header */
 	pid_t snapshot_pid;
@@ -445,10 +446,28 @@ static int wait_event(struct sz_engine *e, int timeout_ms)
 	return n;
 }
 
+/* Timed effects without traffic: when the earliest deadline of the state has
+ * passed on an idle engine, commit a batch holding one tick command, stamped
+ * with the engine's time like any other batch. */
+static void tick_if_due(struct sz_engine *e)
+{
+	if (e->fifo_count != 0 || (e->open != UINT32_MAX && e->batches[e->open].count > 0))
+		return;
+	uint64_t t = now_ns();
+	if (t < sz_state_next_deadline_ns(&e->state) || t < e->tick_last_ns + SZ_TICK_INTERVAL_MS_MIN * 1000000ull)
+		return;
+	const sz_command_header tick = { .size = sizeof tick, .kind = SZ_CMD_TICK };
+	if (sz_engine_submit(e, &tick, sizeof tick, 1, NULL, NULL) == 0) {
+		e->tick_last_ns = t;
+		sz_engine_flush(e);
+	}
+}
+
 int sz_engine_poll(struct sz_engine *e, int timeout_ms)
 {
 	if (e->fatal)
 		return SZ_EFATAL;
+	tick_if_due(e);
 	if (e->open != UINT32_MAX && e->batches[e->open].count > 0 && !writer_busy(e))
 		sz_engine_flush(e);
 	if (e->fifo_count == 0)

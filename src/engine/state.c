@@ -121,6 +121,8 @@ static uint32_t apply_one(struct sz_state *s, const sz_command_header *c, const 
 		return body_size_is(c, sizeof(sz_transfer)) ? ledger_create_transfer(&s->ledger, body, &lctx) : SZ_R_COMMAND_INVALID;
 	case SZ_CMD_ACCOUNT_FLAGS:
 		return body_size_is(c, sizeof(sz_account_flags_cmd)) ? ledger_account_flags(&s->ledger, body, &lctx) : SZ_R_COMMAND_INVALID;
+	case SZ_CMD_TICK:
+		return body_size_is(c, 0) ? SZ_R_OK : SZ_R_COMMAND_INVALID;
 	default:
 		break;
 	}
@@ -268,7 +270,7 @@ int sz_state_reserve(struct sz_state *s, uint32_t command_count)
 uint64_t sz_state_next_deadline_ns(const struct sz_state *s)
 {
 	SZ_ASSERT(s->domain_count <= SZ_DOMAIN_COUNT_MAX);
-	uint64_t earliest = UINT64_MAX;
+	uint64_t earliest = ledger_next_deadline_ns(&s->ledger);
 	for (uint32_t i = 0; i < s->domain_count; i++) {
 		if (s->domains[i].next_deadline_ns == NULL)
 			continue;

@@ -29,6 +29,13 @@ struct sz_snap;
 
 #define SZ_DOMAIN_COUNT_MAX 16u
 
+/* The engine's own command: no body, changes nothing. A batch holding only a
+ * tick lets batch_begin act (pending expiry, escrow release, subsidy expiry,
+ * conditional refunds) when a deadline is due on an idle server; it is
+ * stamped, logged and replayed like any other batch. Kind 0x00ff lies in
+ * the ledger's range, which never uses it. */
+#define SZ_CMD_TICK 0x00ffu
+
 struct sz_apply_ctx {
 	uint64_t batch_time_ns;
 	uint64_t timestamp_ns;   /* this command's timestamp: batch time + index */

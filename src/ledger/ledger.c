@@ -712,6 +712,16 @@ uint32_t ledger_expire(struct ledger *l, uint64_t now_ns)
 
 /* ---- queries -------------------------------------------------------------- */
 
+uint64_t ledger_next_deadline_ns(const struct ledger *l)
+{
+	SZ_ASSERT(l->expiry_count <= l->pending_count);
+	if (l->expiry_count == 0)
+		return UINT64_MAX;
+	const struct ledger_pending *p = &l->pending[l->expiry_heap[0]];
+	SZ_ASSERT(p->expires_at_ns != 0);
+	return p->expires_at_ns;
+}
+
 int64_t ledger_account_find(const struct ledger *l, sz_id id)
 {
 	return ledger_index_find(&l->account_index, l->accounts, account_key, id);

@@ -123,6 +123,10 @@ void ledger_prefetch_transfer(const struct ledger *l, const sz_transfer *t, int 
  * Returns the number expired. Deterministic: ordered by (expiry, slot). */
 uint32_t ledger_expire(struct ledger *l, uint64_t now_ns);
 
+/* Earliest expiry of an open pending transfer (batch time at which
+ * ledger_expire would act), or UINT64_MAX if none. */
+uint64_t ledger_next_deadline_ns(const struct ledger *l);
+
 /* Queries (read-only). Return NULL when not found. */
 const sz_account *ledger_account_get(const struct ledger *l, sz_id id);
 int64_t ledger_account_find(const struct ledger *l, sz_id id); /* index or -1 */

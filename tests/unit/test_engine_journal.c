@@ -17,6 +17,7 @@
 #include "ledger/ledger.h"
 
 #include <sodium.h>
+#include <unistd.h>
 
 #define TALLY_BASE 0x7f00u
 #define TALLY_CMD_MOVE (TALLY_BASE + 1)
@@ -259,6 +260,52 @@ static void test_reserve_failure_stops_before_apply(void **unused)
 	tu_rmdir(dir);
 }
 
+/* Ticks: a 1 s hold expires on an idle engine that is only polled. The
+ * engine reads the real clock (it has no injected one), so the test polls
+ * until the outcome, bounded generously; it never asserts on speed. */
+static void test_idle_engine_ticks_expiry(void **unused)
+{
+	(void)unused;
+	char dir[64];
+	tu_tmpdir(dir, sizeof dir);
+	struct sz_engine *e = NULL;
+	char why[512];
+	struct sz_engine_config cfg = { .data_dir = dir, .check_invariants = true };
+	assert_int_equal(sz_engine_open(&e, &cfg, why, sizeof why), 0);
+	uint8_t buf[512];
+	uint32_t n = 0, results[3];
+	sz_account a = tu_account(1, CNY, 0), b = tu_account(2, CNY, 0);
+	sz_transfer hold = tu_transfer(10, 1, 2, 700, SZ_TRANSFER_PENDING);
+	hold.timeout_s = 1;
+	tu_append(buf, &n, SZ_CMD_CREATE_ACCOUNT, &a, sizeof a);
+	tu_append(buf, &n, SZ_CMD_CREATE_ACCOUNT, &b, sizeof b);
+	tu_append(buf, &n, SZ_CMD_CREATE_TRANSFER, &hold, sizeof hold);
+	assert_int_equal(sz_engine_execute(e, buf, n, 3, results), 0);
+	assert_int_equal(results[2], SZ_R_OK);
+	const struct ledger *l = sz_ledger_const(sz_engine_state(e));
+	assert_int_equal(ledger_account_get(l, sz_id_make(0, 1))->debits_pending, 700);
+	uint64_t before = sz_engine_state(e)->sequence;
+	/* An idle poll returns at once: wait between polls like an event loop. */
+	for (int i = 0; i < 3000 && l->pending_count > 0; i++) {
+		assert_true(sz_engine_poll(e, 10) >= 0);
+		usleep(10000);
+	}
+	assert_int_equal(l->pending_count, 0);
+	assert_int_equal(ledger_account_get(l, sz_id_make(0, 1))->debits_pending, 0);
+	assert_int_equal(ledger_account_get(l, sz_id_make(0, 2))->credits_pending, 0);
+	assert_true(sz_engine_state(e)->sequence > before); /* a tick batch was committed */
+	assert_int_equal(ledger_next_deadline_ns(l), UINT64_MAX);
+	/* Idle with nothing due: no more ticks. */
+	uint64_t after = sz_engine_state(e)->sequence;
+	for (int i = 0; i < 3; i++) {
+		assert_true(sz_engine_poll(e, 10) >= 0);
+		usleep(20000);
+	}
+	assert_int_equal(sz_engine_state(e)->sequence, after);
+	assert_int_equal(sz_engine_close(e), 0);
+	tu_rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -266,6 +313,7 @@ int main(void)
 		cmocka_unit_test(test_failed_chain_rolls_everything_back),
 		cmocka_unit_test(test_nested_brackets),
 		cmocka_unit_test(test_reserve_failure_stops_before_apply),
+		cmocka_unit_test(test_idle_engine_ticks_expiry),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -287,6 +287,8 @@ static void test_pending_expiry(void **state)
 	p.timeout_s = 5;
 	assert_int_equal(xfer(p), SZ_R_OK);
 	assert_int_equal(get(2)->debits_pending, 500);
+	/* The earlier deadline is the 5 s hold's, created at now_ns (its own timestamp). */
+	assert_int_equal(ledger_next_deadline_ns(&L), now_ns + 5000000000ull);
 	assert_int_equal(ledger_expire(&L, now_ns + 4000000000ull), 0);
 	assert_int_equal(ledger_expire(&L, now_ns + 6000000000ull), 1);
 	assert_int_equal(get(2)->debits_pending, 300);
