@@ -68,8 +68,8 @@
  * result, so the bound is generous. */
 #define SZ_JOURNAL_SIZE_MAX (64u * 1024u * 1024u)
 
-/* Index entries (accounts, transfers, open pending transfers) the ledger
- * adds in one batch, including transfers that domains make and batch-begin
+/* Index entries (transfers, open pending transfers) the ledger adds in one
+ * batch, including transfers that domains make and batch-begin
  * work. The engine reserves index and array room for this many before each
  * batch, so apply never allocates; one more in the same batch answers
  * SZ_R_LIMIT_REACHED on every machine alike. 8190 commands of up to 16 ledger
@@ -80,6 +80,12 @@
  * deadline stays due (more due work than one batch's bound) is ticked at
  * most ten times a second on an idle server, never in a busy loop. */
 #define SZ_TICK_INTERVAL_MS_MIN 100u
+
+/* Accounts the ledger creates in one batch (client commands and accounts
+ * that domains open, up to two per command). The account index is reserved
+ * for this many before each batch; a smaller bound than the one above keeps
+ * the account index at its old size (4 bytes / load per account). */
+#define SZ_BATCH_ACCOUNT_CREATE_COUNT_MAX (2u * SZ_BATCH_COMMAND_COUNT_MAX)
 
 /* Transfer hooks (src/engine/hooks.h): a check or observer per concern
  * (wallet limits, AML, statistics); each one costs every transfer. */

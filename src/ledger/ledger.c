@@ -197,7 +197,7 @@ int ledger_reserve(struct ledger *l, uint32_t command_count)
 	/* Whatever the commands are, the batch adds at most this many entries
 	 * (each command is checked against the same bound in apply). */
 	const uint32_t room = SZ_BATCH_LEDGER_INSERT_COUNT_MAX;
-	int rc = ledger_index_reserve(&l->account_index, l->accounts, account_key, room);
+	int rc = ledger_index_reserve(&l->account_index, l->accounts, account_key, SZ_BATCH_ACCOUNT_CREATE_COUNT_MAX);
 	if (rc == 0)
 		rc = ledger_index_reserve(&l->slot_index, l->slots, slot_key, room);
 	if (rc == 0)
@@ -205,6 +205,7 @@ int ledger_reserve(struct ledger *l, uint32_t command_count)
 	if (rc == 0)
 		rc = pending_reserve(l, room);
 	l->batch_insert_count = 0;
+	l->batch_account_count = 0;
 	return rc;
 }
 
@@ -373,7 +374,7 @@ uint32_t ledger_create_account(struct ledger *l, const sz_account *a, const stru
 	int64_t existing = ledger_account_find(l, a->id);
 	if (existing >= 0)
 		return account_exists(&l->accounts[existing], a);
-	if (l->account_count >= SZ_ACCOUNT_COUNT_MAX || !batch_room(l, 1))
+	if (l->account_count >= SZ_ACCOUNT_COUNT_MAX || l->batch_account_count >= SZ_BATCH_ACCOUNT_CREATE_COUNT_MAX)
 		return SZ_R_LIMIT_REACHED;
 
 	SZ_JOURNAL_FIELD(l->account_count);
@@ -385,7 +386,8 @@ uint32_t ledger_create_account(struct ledger *l, const sz_account *a, const stru
 	stored->flags = a->flags & (uint16_t)~SZ_ACCOUNT_LINKED;
 	stored->timestamp = ctx->timestamp_ns;
 	l->account_history[index] = 0;
-	batch_insert_counted(l);
+	SZ_JOURNAL_FIELD(l->batch_account_count);
+	l->batch_account_count++;
 	int rc = ledger_index_insert(&l->account_index, l->accounts, account_key, a->id, index);
 	SZ_ASSERT(rc == 0); /* room reserved before the batch: never grows here */
 	SZ_ASSERT(l->account_index.count == l->account_count);

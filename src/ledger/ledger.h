@@ -76,7 +76,8 @@ struct ledger {
 	uint32_t *expiry_heap;            /* pending indices, min-heap by expires_at_ns */
 	uint32_t expiry_count;
 
-	uint32_t batch_insert_count;      /* index entries added in this batch */
+	uint32_t batch_insert_count;      /* transfer and pending entries added in this batch */
+	uint32_t batch_account_count;     /* accounts created in this batch */
 	const struct sz_hooks *hooks;     /* transfer hooks of the state (engine/hooks.h) */
 	uint64_t transfers_posted_count;  /* statistics for metrics */
 	uint64_t transfers_rejected_count;
