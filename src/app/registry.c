@@ -18,6 +18,9 @@
 #include "currency/currency.h"
 #include "engine/state.h"
 #include "green/domain.h"
+#include "stats/cli.h"
+#include "stats/http.h"
+#include "stats/stats.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -30,6 +33,7 @@ static const struct sz_result_info green_results[] = { GREEN_RESULT_LIST(RESULT_
 static const struct sz_result_info currency_results[] = { CURRENCY_RESULT_LIST(RESULT_ROW) };
 static const struct sz_result_info contract_results[] = { CONTRACT_RESULT_LIST(RESULT_ROW) };
 static const struct sz_result_info credit_results[] = { CREDIT_RESULT_LIST(RESULT_ROW) };
+static const struct sz_result_info stats_results[] = { STATS_RESULT_LIST(RESULT_ROW) };
 #undef RESULT_ROW
 #define RESULTS(t) t, sizeof t / sizeof t[0]
 
@@ -41,6 +45,7 @@ const struct app_domain app_domains[] = {
 	  RESULTS(currency_results) },
 	{ "contract", SZ_CMD_CONTRACT_BASE, contract_domain_register, &contract_route_table, NULL, RESULTS(contract_results) },
 	{ "credit", SZ_CMD_CREDIT_BASE, credit_domain_register, &credit_route_table, &credit_cli_table, RESULTS(credit_results) },
+	{ "stats", STATS_KIND_BASE, stats_domain_register, &stats_route_table, &stats_cli_table, RESULTS(stats_results) },
 };
 const uint32_t app_domain_count = sizeof app_domains / sizeof app_domains[0];
 
