@@ -87,9 +87,9 @@ int app_registry_check(const struct app_domain *domains, uint32_t count, char *w
 	for (uint32_t i = 0; i < count; i++) {
 		const struct app_domain *d = &domains[i];
 		if (d->name == NULL || d->engine_register == NULL || (d->kind_base & 0xff) != 0 ||
-		    d->kind_base < SZ_CMD_AUTH_BASE || (d->results == NULL && d->result_count != 0)) {
+		    (d->results == NULL && d->result_count != 0)) {
 			snprintf(why, why_size, "domain %u (%s): needs a name, a registration function and a kind base "
-				 "that is a multiple of 0x100 from 0x100", i, d->name ? d->name : "?");
+				 "that is a multiple of 0x100", i, d->name ? d->name : "?");
 			return SZ_EINVAL;
 		}
 		int rc = check_results(d, why, why_size);

@@ -33,7 +33,7 @@ struct cli_command_table;
 
 struct app_domain {
 	const char *name;
-	uint16_t kind_base;                       /* multiple of 0x100, >= 0x100 */
+	uint16_t kind_base;                       /* multiple of 0x100 (0 = the ledger) */
 	int (*engine_register)(struct sz_state *s); /* fills a struct sz_domain, calls sz_state_register */
 	const struct api_route_table *routes;     /* NULL: no HTTP routes */
 	const struct cli_command_table *cli;      /* NULL: no szfin subcommands */
