@@ -15,6 +15,7 @@
 #include "core/errors.h"
 #include "core/hash.h"
 #include "currency/currency.h"
+#include "ledger/ledger.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -23,6 +23,7 @@
 #include "core/assert.h"
 #include "core/errors.h"
 #include "currency/currency.h"
+#include "ledger/ledger.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -11,10 +11,13 @@
 #include "currency/currency.h"
 #include "green/domain.h"
 #include "credit/domain.h"
+#include "ledger/ledger.h"
 
 int sz_state_register_domains(struct sz_state *s)
 {
 	int rc;
+	if ((rc = ledger_domain_register(s))) /* first: kind base 0 */
+		return rc;
 	if ((rc = auth_domain_register(s)))
 		return rc;
 	if ((rc = green_domain_register(s)))

@@ -98,6 +98,7 @@ static void setup_state(struct sz_state *s)
 {
 	sequence = 0;
 	assert_int_equal(sz_state_init(s), 0);
+	assert_int_equal(ledger_domain_register(s), 0);
 	register_tally(s);
 	for (uint64_t id = 1; id <= 3; id++) {
 		sz_account a = tu_account(id, CNY, 0);
