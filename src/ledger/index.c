@@ -28,11 +28,25 @@ int ledger_index_init(struct ledger_index *x, uint32_t capacity)
 		return SZ_ENOMEM;
 	x->capacity = capacity;
 	x->count = 0;
+	x->spare_count = 0;
 	return 0;
+}
+
+/* Free the replaced tables that are not in use (outside any bracket). */
+static void settle(struct ledger_index *x)
+{
+	SZ_ASSERT(!sz_journal_open());
+	SZ_ASSERT(x->spare_count <= LEDGER_INDEX_SPARE_COUNT_MAX);
+	for (uint32_t i = 0; i < x->spare_count; i++)
+		if (x->spare_buckets[i] != x->buckets)
+			sz_vm_release(x->spare_buckets[i], (size_t)x->spare_capacity[i] * sizeof x->buckets[0]);
+	x->spare_count = 0;
 }
 
 void ledger_index_release(struct ledger_index *x)
 {
+	if (x->spare_count > 0)
+		settle(x);
 	if (x->buckets != NULL)
 		sz_vm_release(x->buckets, (size_t)x->capacity * sizeof x->buckets[0]);
 	x->buckets = NULL;
@@ -56,12 +70,27 @@ void ledger_index_prefetch_item(const struct ledger_index *x, const void *base, 
 		__builtin_prefetch(item + item_size - 1);
 }
 
-static void place(struct ledger_index *x, sz_id id, uint32_t position)
+static uint32_t free_bucket(const struct ledger_index *x, sz_id id)
 {
 	uint32_t mask = x->capacity - 1;
 	uint32_t b = bucket_of(x, id);
 	while (x->buckets[b] != 0)
 		b = (b + 1) & mask;
+	return b;
+}
+
+/* Into a table being built (growth): nothing to journal. */
+static void place_raw(struct ledger_index *x, sz_id id, uint32_t position)
+{
+	uint32_t b = free_bucket(x, id);
+	x->buckets[b] = position + 1;
+	x->count++;
+}
+
+static void place(struct ledger_index *x, sz_id id, uint32_t position)
+{
+	SZ_ASSERT((uint64_t)(x->count + 1) * 2 <= x->capacity);
+	uint32_t b = free_bucket(x, id);
 	SZ_JOURNAL_FIELD(x->buckets[b]);
 	SZ_JOURNAL_FIELD(x->count);
 	x->buckets[b] = position + 1;
@@ -81,20 +110,34 @@ static int grow(struct ledger_index *x, const void *base, ledger_index_key_fn ke
 	for (uint32_t position = 0; position < x->count; position++) {
 		if (position + GROW_PREFETCH_DISTANCE < x->count)
 			__builtin_prefetch(&bigger.buckets[bucket_of(&bigger, key(base, position + GROW_PREFETCH_DISTANCE))], 1);
-		place(&bigger, key(base, position), position);
+		place_raw(&bigger, key(base, position), position);
 	}
 	SZ_ASSERT(bigger.count == x->count);
-	ledger_index_release(x);
-	*x = bigger;
+	if (sz_journal_open()) {
+		/* Keep both tables until the bracket ends (see index.h). */
+		SZ_ASSERT(x->spare_count + 2 <= LEDGER_INDEX_SPARE_COUNT_MAX);
+		x->spare_buckets[x->spare_count] = x->buckets;
+		x->spare_capacity[x->spare_count++] = x->capacity;
+		x->spare_buckets[x->spare_count] = bigger.buckets;
+		x->spare_capacity[x->spare_count++] = bigger.capacity;
+		SZ_JOURNAL_FIELD(x->buckets);
+		SZ_JOURNAL_FIELD(x->capacity);
+	} else {
+		sz_vm_release(x->buckets, (size_t)x->capacity * sizeof x->buckets[0]);
+	}
+	x->buckets = bigger.buckets;
+	x->capacity = bigger.capacity;
 	return 0;
 }
 
 int ledger_index_insert(struct ledger_index *x, const void *base, ledger_index_key_fn key, sz_id id, uint32_t position)
 {
 	SZ_ASSERT(position < UINT32_MAX);
+	if (x->spare_count > 0 && !sz_journal_open())
+		settle(x);
 	if ((uint64_t)(x->count + 1) * 2 > x->capacity) {
-		/* Growth allocates: only outside apply (snapshot loading, reserve). */
-		SZ_ASSERT(!sz_journal_open());
+		/* Growth allocates: the ledger's tables never grow here (reserved
+		 * before each batch); a domain that does not reserve yet still may. */
 		int rc = grow(x, base, key);
 		if (rc != 0)
 			return rc;
@@ -105,7 +148,8 @@ int ledger_index_insert(struct ledger_index *x, const void *base, ledger_index_k
 
 int ledger_index_reserve(struct ledger_index *x, const void *base, ledger_index_key_fn key, uint32_t room)
 {
-	SZ_ASSERT(!sz_journal_open());
+	if (x->spare_count > 0)
+		settle(x);
 	SZ_ASSERT(x->count <= x->capacity / 2);
 	while ((uint64_t)x->count + room > x->capacity / 2) {
 		if (x->capacity > (1u << 30))
