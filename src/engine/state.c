@@ -71,6 +71,7 @@ int sz_state_register(struct sz_state *s, const struct sz_domain *d)
 
 static struct sz_domain *domain_for(struct sz_state *s, uint16_t kind)
 {
+	SZ_ASSERT(s != NULL);
 	SZ_ASSERT(s->domain_count <= SZ_DOMAIN_COUNT_MAX);
 	for (uint32_t i = 0; i < s->domain_count; i++)
 		if ((kind & 0xff00) == s->domains[i].kind_base)
@@ -80,11 +81,14 @@ static struct sz_domain *domain_for(struct sz_state *s, uint16_t kind)
 
 static bool body_size_is(const sz_command_header *c, size_t size)
 {
+	SZ_ASSERT(c->size >= sizeof(sz_command_header));
 	return c->size == sizeof(sz_command_header) + size;
 }
 
 bool sz_command_links_onward(const sz_command_header *c)
 {
+	SZ_ASSERT(c != NULL);
+	SZ_ASSERT(c->size >= sizeof(sz_command_header));
 	const uint8_t *body = (const uint8_t *)(c + 1);
 	uint16_t flags;
 	if (c->kind == SZ_CMD_CREATE_TRANSFER && body_size_is(c, sizeof(sz_transfer))) {
@@ -117,6 +121,7 @@ static inline struct sz_domain *domain_of(struct sz_state *s, uint16_t kind)
  * chain, the chain's bracket records); every other domain command gets one. */
 static uint32_t apply_one(struct sz_state *s, const sz_command_header *c, const struct sz_apply_ctx *ctx)
 {
+	SZ_ASSERT(ctx != NULL);
 	SZ_ASSERT(c->size >= sizeof *c);
 	s->hooks.ctx = ctx;
 	if (c->kind == SZ_CMD_TICK)
@@ -138,6 +143,7 @@ static uint32_t apply_one(struct sz_state *s, const sz_command_header *c, const 
 static void apply_chain(struct sz_state *s, const sz_command_header **cmds, const struct sz_apply_ctx *ctxs,
 			uint32_t n, bool open, uint32_t *results)
 {
+	SZ_ASSERT(n <= SZ_CHAIN_COMMAND_COUNT_MAX);
 	SZ_ASSERT(n >= 1);
 	if (open) {
 		for (uint32_t i = 0; i < n; i++)
@@ -179,6 +185,8 @@ fail:
 static void prefetch(struct sz_state *s, const sz_command_header *const *cmds, uint32_t count, uint32_t index,
 		     int stage)
 {
+	SZ_ASSERT(stage == 1 || stage == 2);
+	SZ_ASSERT(cmds != NULL);
 	if (index >= count)
 		return;
 	const sz_command_header *c = cmds[index];
@@ -239,6 +247,8 @@ void sz_state_apply_batch(struct sz_state *s, uint64_t sequence, uint64_t batch_
 	sz_journal_attach(NULL);
 	s->sequence = sequence;
 	s->batch_time_ns = batch_time_ns + (count ? count - 1 : 0);
+	SZ_ASSERT(s->sequence == s->reserved_sequence);
+	SZ_ASSERT(!sz_journal_open());
 }
 
 int sz_state_reserve(struct sz_state *s, uint32_t command_count)
@@ -304,6 +314,8 @@ const char *sz_state_account_owner(const struct sz_state *s, const sz_account *a
 
 void sz_state_digest(const struct sz_state *s, uint8_t out[32])
 {
+	SZ_ASSERT(s != NULL && out != NULL);
+	SZ_ASSERT(s->journal.depth == 0); /* only between commands */
 	crypto_generichash_state h;
 	crypto_generichash_init(&h, NULL, 0, 32);
 	uint64_t head[2] = { s->sequence, s->batch_time_ns };
@@ -316,6 +328,8 @@ void sz_state_digest(const struct sz_state *s, uint8_t out[32])
 
 int sz_state_check_invariants(const struct sz_state *s, char *why, size_t why_size)
 {
+	SZ_ASSERT(s != NULL);
+	SZ_ASSERT(why != NULL && why_size > 0);
 	int rc = 0;
 	for (uint32_t i = 0; i < s->domain_count && rc == 0; i++)
 		if (s->domains[i].check_invariants)
@@ -325,6 +339,8 @@ int sz_state_check_invariants(const struct sz_state *s, char *why, size_t why_si
 
 int sz_state_snapshot_write(const struct sz_state *s, struct sz_snap *f)
 {
+	SZ_ASSERT(s != NULL && f != NULL);
+	SZ_ASSERT(s->journal.depth == 0);
 	int rc = 0;
 	for (uint32_t i = 0; i < s->domain_count && rc == 0; i++)
 		if (s->domains[i].snapshot_write)
@@ -334,6 +350,8 @@ int sz_state_snapshot_write(const struct sz_state *s, struct sz_snap *f)
 
 int sz_state_snapshot_read(struct sz_state *s, struct sz_snap *f)
 {
+	SZ_ASSERT(s != NULL && f != NULL);
+	SZ_ASSERT(s->sequence == 0); /* into a fresh state only */
 	int rc = 0;
 	for (uint32_t i = 0; i < s->domain_count && rc == 0; i++)
 		if (s->domains[i].snapshot_read)

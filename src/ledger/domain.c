@@ -23,6 +23,8 @@
 
 static bool body_size_is(const sz_command_header *c, size_t size)
 {
+	SZ_ASSERT(size <= SZ_COMMAND_SIZE_MAX);
+	SZ_ASSERT(c->size >= sizeof(sz_command_header));
 	return c->size == sizeof(sz_command_header) + size;
 }
 
@@ -50,6 +52,7 @@ static uint32_t ledger_domain_apply(struct sz_state *s, void *domain_state, cons
 static void ledger_domain_prefetch(const struct sz_state *s, const void *domain_state, const sz_command_header *c,
 				   int stage)
 {
+	SZ_ASSERT(domain_state != NULL && c != NULL);
 	(void)s;
 	SZ_ASSERT(stage == 1 || stage == 2);
 	if (c->kind == SZ_CMD_CREATE_TRANSFER && body_size_is(c, sizeof(sz_transfer)))
@@ -58,6 +61,7 @@ static void ledger_domain_prefetch(const struct sz_state *s, const void *domain_
 
 static void ledger_domain_batch_begin(struct sz_state *s, void *domain_state, const struct sz_apply_ctx *ctx)
 {
+	SZ_ASSERT(s != NULL);
 	(void)s;
 	SZ_ASSERT(domain_state != NULL && ctx != NULL);
 	ledger_expire(domain_state, ctx->batch_time_ns);
@@ -65,34 +69,46 @@ static void ledger_domain_batch_begin(struct sz_state *s, void *domain_state, co
 
 static int ledger_domain_snapshot_write(const void *domain_state, struct sz_snap *f)
 {
+	SZ_ASSERT(!sz_journal_open());
+	SZ_ASSERT(domain_state != NULL && f != NULL);
 	return ledger_snapshot_write(domain_state, f);
 }
 
 static int ledger_domain_snapshot_read(void *domain_state, struct sz_snap *f)
 {
+	SZ_ASSERT(!sz_journal_open());
+	SZ_ASSERT(domain_state != NULL && f != NULL);
 	return ledger_snapshot_read(domain_state, f);
 }
 
 static void ledger_domain_digest(const void *domain_state, void *blake2b_state)
 {
+	SZ_ASSERT(!sz_journal_open());
+	SZ_ASSERT(domain_state != NULL && blake2b_state != NULL);
 	ledger_digest(domain_state, blake2b_state);
 }
 
 static int ledger_domain_check_invariants(const struct sz_state *s, const void *domain_state, char *why,
 					  size_t why_size)
 {
+	SZ_ASSERT(domain_state != NULL);
+	SZ_ASSERT(why != NULL && why_size > 0);
 	(void)s;
 	return ledger_check_invariants(domain_state, why, why_size);
 }
 
 static void ledger_domain_release(void *domain_state)
 {
+	SZ_ASSERT(!sz_journal_open());
+	SZ_ASSERT(domain_state != NULL);
 	ledger_release(domain_state);
 	free(domain_state);
 }
 
 static int ledger_domain_reserve(void *domain_state, uint32_t command_count)
 {
+	SZ_ASSERT(domain_state != NULL);
+	SZ_ASSERT(command_count <= SZ_BATCH_COMMAND_COUNT_MAX);
 	struct ledger *l = domain_state;
 	int rc = ledger_reserve(l, command_count);
 	/* Between batches, on the engine thread: tell the other thread how far
@@ -105,11 +121,14 @@ static int ledger_domain_reserve(void *domain_state, uint32_t command_count)
 
 static uint64_t ledger_domain_next_deadline_ns(const void *domain_state)
 {
+	SZ_ASSERT(((const struct ledger *)domain_state)->expiry_count <= ((const struct ledger *)domain_state)->pending_count);
+	SZ_ASSERT(domain_state != NULL);
 	return ledger_next_deadline_ns(domain_state);
 }
 
 static int ledger_domain_kept_record(const void *domain_state, uint64_t log_pos, void *out, size_t size)
 {
+	SZ_ASSERT(domain_state != NULL && out != NULL);
 	SZ_ASSERT(size == sizeof(sz_transfer));
 	const sz_transfer *t = ledger_derived(domain_state, log_pos);
 	if (t == NULL)
@@ -145,6 +164,8 @@ static uint32_t populate_one(void *base, size_t item_size, uint32_t count, uint3
  * engine thread has written; only this thread touches the populated marks. */
 static void ledger_domain_populate_ahead(const void *domain_state)
 {
+	SZ_ASSERT(((const struct ledger *)domain_state)->slots != NULL);
+	SZ_ASSERT(domain_state != NULL);
 	struct ledger *l = (struct ledger *)domain_state;
 	uint32_t slots = atomic_load_explicit(&l->hint_slot_count, memory_order_relaxed);
 	uint32_t accounts = atomic_load_explicit(&l->hint_account_count, memory_order_relaxed);

@@ -20,6 +20,7 @@ static inline uint32_t bucket_of(const struct ledger_index *x, sz_id id)
 
 int ledger_index_init(struct ledger_index *x, uint32_t capacity)
 {
+	SZ_ASSERT(x != NULL);
 	if (capacity < INDEX_CAPACITY_MIN)
 		capacity = INDEX_CAPACITY_MIN;
 	SZ_ASSERT((capacity & (capacity - 1)) == 0);
@@ -45,6 +46,8 @@ static void settle(struct ledger_index *x)
 
 void ledger_index_release(struct ledger_index *x)
 {
+	SZ_ASSERT(!sz_journal_open() || x->spare_count == 0);
+	SZ_ASSERT(x != NULL);
 	if (x->spare_count > 0)
 		settle(x);
 	if (x->buckets != NULL)
@@ -56,11 +59,15 @@ void ledger_index_release(struct ledger_index *x)
 
 void ledger_index_prefetch_bucket(const struct ledger_index *x, sz_id id)
 {
+	SZ_ASSERT(x->buckets != NULL);
+	SZ_ASSERT(x->capacity > 0);
 	__builtin_prefetch(&x->buckets[bucket_of(x, id)]);
 }
 
 void ledger_index_prefetch_item(const struct ledger_index *x, const void *base, size_t item_size, sz_id id)
 {
+	SZ_ASSERT(item_size > 0);
+	SZ_ASSERT(x->capacity > 0);
 	uint32_t v = x->buckets[bucket_of(x, id)];
 	if (v == 0)
 		return;
@@ -72,6 +79,8 @@ void ledger_index_prefetch_item(const struct ledger_index *x, const void *base, 
 
 static uint32_t free_bucket(const struct ledger_index *x, sz_id id)
 {
+	SZ_ASSERT((x->capacity & (x->capacity - 1)) == 0);
+	SZ_ASSERT(x->count < x->capacity); /* an empty bucket ends every probe */
 	uint32_t mask = x->capacity - 1;
 	uint32_t b = bucket_of(x, id);
 	while (x->buckets[b] != 0)
@@ -82,6 +91,8 @@ static uint32_t free_bucket(const struct ledger_index *x, sz_id id)
 /* Into a table being built (growth): nothing to journal. */
 static void place_raw(struct ledger_index *x, sz_id id, uint32_t position)
 {
+	SZ_ASSERT((uint64_t)(x->count + 1) * 2 <= x->capacity);
+	SZ_ASSERT(position < x->capacity);
 	uint32_t b = free_bucket(x, id);
 	x->buckets[b] = position + 1;
 	x->count++;
@@ -89,6 +100,7 @@ static void place_raw(struct ledger_index *x, sz_id id, uint32_t position)
 
 static void place(struct ledger_index *x, sz_id id, uint32_t position)
 {
+	SZ_ASSERT(position < UINT32_MAX);
 	SZ_ASSERT((uint64_t)(x->count + 1) * 2 <= x->capacity);
 	uint32_t b = free_bucket(x, id);
 	SZ_JOURNAL_FIELD(x->buckets[b]);
@@ -132,6 +144,7 @@ static int grow(struct ledger_index *x, const void *base, ledger_index_key_fn ke
 
 int ledger_index_insert(struct ledger_index *x, const void *base, ledger_index_key_fn key, sz_id id, uint32_t position)
 {
+	SZ_ASSERT(x->buckets != NULL && base != NULL);
 	SZ_ASSERT(position < UINT32_MAX);
 	if (x->spare_count > 0 && !sz_journal_open())
 		settle(x);
@@ -148,6 +161,7 @@ int ledger_index_insert(struct ledger_index *x, const void *base, ledger_index_k
 
 int ledger_index_reserve(struct ledger_index *x, const void *base, ledger_index_key_fn key, uint32_t room)
 {
+	SZ_ASSERT(x->buckets != NULL);
 	if (x->spare_count > 0)
 		settle(x);
 	SZ_ASSERT(x->count <= x->capacity / 2);
@@ -164,6 +178,7 @@ int ledger_index_reserve(struct ledger_index *x, const void *base, ledger_index_
 
 static uint32_t bucket_holding(const struct ledger_index *x, sz_id id, uint32_t position)
 {
+	SZ_ASSERT(x->count > 0);
 	uint32_t mask = x->capacity - 1;
 	uint32_t b = bucket_of(x, id);
 	for (uint32_t probes = 0; probes < x->capacity; probes++, b = (b + 1) & mask) {
@@ -176,6 +191,7 @@ static uint32_t bucket_holding(const struct ledger_index *x, sz_id id, uint32_t 
 
 void ledger_index_move(struct ledger_index *x, sz_id id, uint32_t position_old, uint32_t position_new)
 {
+	SZ_ASSERT(position_old != position_new);
 	SZ_ASSERT(position_new < x->count);
 	uint32_t b = bucket_holding(x, id, position_old);
 	SZ_JOURNAL_FIELD(x->buckets[b]);
@@ -187,6 +203,7 @@ void ledger_index_move(struct ledger_index *x, sz_id id, uint32_t position_old, 
  * their home bucket allows it. */
 void ledger_index_remove(struct ledger_index *x, const void *base, ledger_index_key_fn key, sz_id id, uint32_t position)
 {
+	SZ_ASSERT(base != NULL);
 	uint32_t mask = x->capacity - 1;
 	SZ_ASSERT(x->count > 0);
 	uint32_t hole = bucket_holding(x, id, position);
