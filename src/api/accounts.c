@@ -15,6 +15,7 @@
 #include "core/errors.h"
 #include "api/requests.h"
 #include "core/hash.h"
+#include "ledger/ledger.h"
 
 #include <stdio.h>
 #include <stdlib.h>

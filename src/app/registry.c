@@ -18,6 +18,7 @@
 #include "currency/currency.h"
 #include "engine/state.h"
 #include "green/domain.h"
+#include "ledger/ledger.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -26,6 +27,7 @@
  * registers its own names and texts when it registers; these views let the
  * registry check every code against its kind base's range at start). */
 #define RESULT_ROW(n, name, code, text) { n, code, text },
+static const struct sz_result_info ledger_results[] = { SZ_RESULT_LIST(RESULT_ROW) };
 static const struct sz_result_info green_results[] = { GREEN_RESULT_LIST(RESULT_ROW) };
 static const struct sz_result_info currency_results[] = { CURRENCY_RESULT_LIST(RESULT_ROW) };
 static const struct sz_result_info contract_results[] = { CONTRACT_RESULT_LIST(RESULT_ROW) };
@@ -35,6 +37,7 @@ static const struct sz_result_info credit_results[] = { CREDIT_RESULT_LIST(RESUL
 
 /* Append new domains at the end (the order is part of the digest). */
 const struct app_domain app_domains[] = {
+	{ "ledger", 0, ledger_domain_register, NULL, NULL, RESULTS(ledger_results) }, /* first: kind base 0 */
 	{ "auth", SZ_CMD_AUTH_BASE, auth_domain_register, NULL, NULL, auth_result_table, AUTH_RESULT_COUNT },
 	{ "green", SZ_CMD_GREEN_BASE, green_domain_register, &green_route_table, &green_cli_table, RESULTS(green_results) },
 	{ "currency", SZ_CMD_CURRENCY_BASE, currency_domain_register, &currency_route_table, &currency_cli_table,
@@ -113,8 +116,6 @@ int app_registry_register_engine(const struct app_domain *domains, uint32_t coun
 			rc = SZ_EINVAL;
 		}
 	}
-	if (rc == 0)
-		app_pending_currency_owns_account(s);
 	return rc;
 }
 

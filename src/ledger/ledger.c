@@ -2,10 +2,14 @@
  * ledger.c — applying account and transfer commands to the in-memory ledger.
  *
  * Every apply function validates completely before it mutates anything, so a
- * rejected command leaves no trace. Inside a linked chain every mutation is
- * also journalled (struct ledger_undo) so that a later failure in the chain
- * can revert the earlier members exactly. Rules are listed in szfin.h as
- * result codes; the order of checks below is the order of precedence.
+ * rejected command leaves no trace. Every mutation is also journalled
+ * (engine/journal.h: old bytes, counts included) so that the engine can undo
+ * a linked chain or a domain command that fails later, together with the
+ * domains' changes. Every transfer passes the transfer hooks (engine/hooks.h)
+ * after the ledger's own rules. Apply never allocates: ledger_reserve grows
+ * the indexes and pending arrays before each batch. Rules are listed in
+ * szfin.h as result codes; the order of checks below is the order of
+ * precedence.
  */
 #include "ledger/ledger.h"
 #include "ledger/index.h"
@@ -14,6 +18,8 @@
 #include "core/hash.h"
 #include "core/limits.h"
 #include "core/vm.h"
+#include "engine/hooks.h"
+#include "engine/journal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -21,58 +27,29 @@
 #define STATUS_SHIFT 60
 #define POS_MASK ((1ull << STATUS_SHIFT) - 1)
 
-enum undo_kind {
-	UNDO_ACCOUNT_CREATED,
-	UNDO_ACCOUNT_CHANGED,
-	UNDO_SLOT_CREATED,
-	UNDO_SLOT_STATUS,
-	UNDO_PENDING_ADDED,
-	UNDO_PENDING_REMOVED,
-};
-
-/* What an account's change can alter: its balances and flags (the rest of a
- * record never changes after creation). */
-struct undo_balances {
-	uint64_t debits_pending;
-	uint64_t debits_posted;
-	uint64_t credits_pending;
-	uint64_t credits_posted;
-	uint16_t flags;
-};
-
-struct undo_entry {
-	enum undo_kind kind;
-	uint32_t index;          /* account, slot; for pending entries the slot */
-	uint32_t debit_index;    /* UNDO_SLOT_CREATED */
-	uint32_t credit_index;
-	union {
-		uint64_t log_pos;                 /* UNDO_SLOT_STATUS: old value */
-		struct undo_balances account;     /* UNDO_ACCOUNT_CHANGED: old values */
-		struct ledger_pending pending;    /* UNDO_PENDING_REMOVED: old value */
-	} old;
-};
-
-struct ledger_undo {
-	struct undo_entry *entries;
-	uint32_t count;
-	uint32_t capacity;
-	bool active;
-};
+/* Hooks of a ledger that is not part of a state (unit tests): none. */
+static const struct sz_hooks no_hooks;
 
 /* ---- keys for the indexes ------------------------------------------------ */
 
 static sz_id account_key(const void *base, uint32_t position)
 {
+	SZ_ASSERT(base != NULL);
+	SZ_ASSERT(position < SZ_ACCOUNT_COUNT_MAX);
 	return ((const sz_account *)base)[position].id;
 }
 
 static sz_id slot_key(const void *base, uint32_t position)
 {
+	SZ_ASSERT(base != NULL);
+	SZ_ASSERT(position < SZ_TRANSFER_COUNT_MAX);
 	return ((const struct ledger_slot *)base)[position].id;
 }
 
 static sz_id pending_key(const void *base, uint32_t position)
 {
+	SZ_ASSERT(base != NULL);
+	SZ_ASSERT(position < SZ_PENDING_COUNT_MAX);
 	return sz_id_make(0, ((const struct ledger_pending *)base)[position].slot);
 }
 
@@ -80,13 +57,15 @@ static sz_id pending_key(const void *base, uint32_t position)
 
 int ledger_init(struct ledger *l)
 {
+	SZ_ASSERT(SZ_ACCOUNT_COUNT_MAX > 0 && SZ_TRANSFER_COUNT_MAX > 0);
+	SZ_ASSERT(l != NULL);
 	memset(l, 0, sizeof *l);
 	l->accounts = sz_vm_reserve((size_t)SZ_ACCOUNT_COUNT_MAX * sizeof(sz_account));
 	l->account_history = sz_vm_reserve((size_t)SZ_ACCOUNT_COUNT_MAX * sizeof(uint32_t));
 	l->slots = sz_vm_reserve((size_t)SZ_TRANSFER_COUNT_MAX * sizeof(struct ledger_slot));
 	l->derived = sz_vm_reserve((size_t)SZ_DERIVED_TRANSFER_COUNT_MAX * sizeof(sz_transfer));
-	l->undo = calloc(1, sizeof *l->undo);
-	if (!l->accounts || !l->account_history || !l->slots || !l->derived || !l->undo)
+	l->hooks = &no_hooks;
+	if (!l->accounts || !l->account_history || !l->slots || !l->derived)
 		goto fail;
 	if (ledger_index_init(&l->account_index, 0) || ledger_index_init(&l->slot_index, 0) ||
 	    ledger_index_init(&l->pending_index, 0))
@@ -99,6 +78,8 @@ fail:
 
 void ledger_release(struct ledger *l)
 {
+	SZ_ASSERT(l != NULL);
+	SZ_ASSERT(!sz_journal_open()); /* never inside apply */
 	sz_vm_release(l->accounts, (size_t)SZ_ACCOUNT_COUNT_MAX * sizeof(sz_account));
 	sz_vm_release(l->account_history, (size_t)SZ_ACCOUNT_COUNT_MAX * sizeof(uint32_t));
 	sz_vm_release(l->slots, (size_t)SZ_TRANSFER_COUNT_MAX * sizeof(struct ledger_slot));
@@ -108,61 +89,37 @@ void ledger_release(struct ledger *l)
 	ledger_index_release(&l->pending_index);
 	free(l->pending);
 	free(l->expiry_heap);
-	if (l->undo)
-		free(l->undo->entries);
-	free(l->undo);
 	memset(l, 0, sizeof *l);
 }
 
-/* ---- undo journal -------------------------------------------------------- */
+/* ---- journal ------------------------------------------------------------- */
 
-static struct undo_entry *undo_push(struct ledger *l, enum undo_kind kind, uint32_t index)
-{
-	struct ledger_undo *u = l->undo;
-	if (!u->active)
-		return NULL;
-	if (u->count == u->capacity) {
-		uint32_t capacity = u->capacity ? u->capacity * 2 : 64;
-		SZ_ASSERT(capacity <= 8 * SZ_CHAIN_COMMAND_COUNT_MAX);
-		struct undo_entry *e = realloc(u->entries, capacity * sizeof *e);
-		SZ_ASSERT(e != NULL); /* bounded by the chain limit; out of memory here is fatal */
-		u->entries = e;
-		u->capacity = capacity;
-	}
-	struct undo_entry *e = &u->entries[u->count++];
-	e->kind = kind;
-	e->index = index;
-	return e;
-}
-
+/* What an account's change can alter: its four balances (contiguous) and its
+ * flags; the rest of a record never changes after creation. */
 static void journal_account(struct ledger *l, uint32_t index)
 {
-	struct undo_entry *e = undo_push(l, UNDO_ACCOUNT_CHANGED, index);
-	if (e) {
-		const sz_account *a = &l->accounts[index];
-		e->old.account = (struct undo_balances){ a->debits_pending, a->debits_posted, a->credits_pending,
-							 a->credits_posted, a->flags };
-	}
+	SZ_ASSERT(l->accounts != NULL);
+	SZ_ASSERT(index < l->account_count);
+	sz_account *a = &l->accounts[index];
+	_Static_assert(offsetof(sz_account, credits_posted) == offsetof(sz_account, debits_pending) + 24,
+		       "balances are contiguous");
+	sz_journal(&a->debits_pending, 4 * sizeof(uint64_t));
+	SZ_JOURNAL_FIELD(a->flags);
 }
 
-void ledger_chain_begin(struct ledger *l)
+void ledger_hooks_set(struct ledger *l, const struct sz_hooks *hooks)
 {
-	SZ_ASSERT(!l->undo->active);
-	SZ_ASSERT(l->undo->count == 0);
-	l->undo->active = true;
-}
-
-void ledger_chain_commit(struct ledger *l)
-{
-	SZ_ASSERT(l->undo->active);
-	l->undo->active = false;
-	l->undo->count = 0;
+	SZ_ASSERT(l != NULL);
+	SZ_ASSERT(hooks != NULL);
+	l->hooks = hooks;
 }
 
 /* ---- pending transfers and the expiry heap ------------------------------- */
 
 static bool heap_less(const struct ledger *l, uint32_t a, uint32_t b)
 {
+	SZ_ASSERT(a < l->expiry_count && b < l->expiry_count);
+	SZ_ASSERT(l->expiry_heap[a] < l->pending_count && l->expiry_heap[b] < l->pending_count);
 	const struct ledger_pending *pa = &l->pending[l->expiry_heap[a]];
 	const struct ledger_pending *pb = &l->pending[l->expiry_heap[b]];
 	if (pa->expires_at_ns != pb->expires_at_ns)
@@ -172,6 +129,12 @@ static bool heap_less(const struct ledger *l, uint32_t a, uint32_t b)
 
 static void heap_swap(struct ledger *l, uint32_t a, uint32_t b)
 {
+	SZ_ASSERT(a <= l->expiry_count && b <= l->expiry_count);
+	SZ_ASSERT(l->expiry_count < l->pending_capacity);
+	SZ_JOURNAL_FIELD(l->expiry_heap[a]);
+	SZ_JOURNAL_FIELD(l->expiry_heap[b]);
+	SZ_JOURNAL_FIELD(l->pending[l->expiry_heap[a]].heap_index);
+	SZ_JOURNAL_FIELD(l->pending[l->expiry_heap[b]].heap_index);
 	uint32_t t = l->expiry_heap[a];
 	l->expiry_heap[a] = l->expiry_heap[b];
 	l->expiry_heap[b] = t;
@@ -181,6 +144,8 @@ static void heap_swap(struct ledger *l, uint32_t a, uint32_t b)
 
 static void heap_fix(struct ledger *l, uint32_t i)
 {
+	SZ_ASSERT(i < l->expiry_count);
+	SZ_ASSERT(l->expiry_count <= l->pending_count);
 	while (i > 0 && heap_less(l, i, (i - 1) / 2)) {
 		heap_swap(l, i, (i - 1) / 2);
 		i = (i - 1) / 2;
@@ -200,7 +165,9 @@ static void heap_fix(struct ledger *l, uint32_t i)
 
 static void heap_remove(struct ledger *l, uint32_t heap_index)
 {
+	SZ_ASSERT(l->expiry_count > 0);
 	SZ_ASSERT(heap_index < l->expiry_count);
+	SZ_JOURNAL_FIELD(l->expiry_count);
 	uint32_t last = --l->expiry_count;
 	if (heap_index != last) {
 		heap_swap(l, heap_index, last);
@@ -208,13 +175,19 @@ static void heap_remove(struct ledger *l, uint32_t heap_index)
 	}
 }
 
-static int pending_reserve(struct ledger *l)
+/* Grow the pending arrays (between batches only) to hold room more. */
+static int pending_reserve(struct ledger *l, uint32_t room)
 {
-	if (l->pending_count < l->pending_capacity)
+	SZ_ASSERT(!sz_journal_open());
+	SZ_ASSERT(l->pending_count <= l->pending_capacity);
+	uint64_t want = (uint64_t)l->pending_count + room;
+	if (want > SZ_PENDING_COUNT_MAX)
+		want = SZ_PENDING_COUNT_MAX;
+	if (want <= l->pending_capacity)
 		return 0;
-	if (l->pending_capacity >= SZ_PENDING_COUNT_MAX)
-		return SZ_ELIMIT;
-	uint32_t capacity = l->pending_capacity ? l->pending_capacity * 2 : 1024;
+	uint32_t capacity = l->pending_capacity ? l->pending_capacity : 1024;
+	while (capacity < want)
+		capacity *= 2;
 	struct ledger_pending *p = realloc(l->pending, capacity * sizeof *p);
 	if (p == NULL)
 		return SZ_ENOMEM;
@@ -229,53 +202,96 @@ static int pending_reserve(struct ledger *l)
 
 int ledger_pending_reserve_for_load(struct ledger *l)
 {
+	SZ_ASSERT(!sz_journal_open());
 	SZ_ASSERT(l->pending_count == l->pending_capacity || l->pending_count == 0);
-	uint32_t count = l->pending_count;
-	l->pending_count = l->pending_capacity; /* force one growth step */
-	int rc = pending_reserve(l);
-	l->pending_count = count;
+	return pending_reserve(l, l->pending_capacity ? l->pending_capacity : 1024);
+}
+
+int ledger_reserve(struct ledger *l, uint32_t command_count)
+{
+	SZ_ASSERT(command_count <= SZ_BATCH_COMMAND_COUNT_MAX);
+	SZ_ASSERT(!sz_journal_open());
+	/* Whatever the commands are, the batch adds at most this many entries
+	 * (each command is checked against the same bound in apply). */
+	const uint32_t room = SZ_BATCH_LEDGER_INSERT_COUNT_MAX;
+	int rc = ledger_index_reserve(&l->account_index, l->accounts, account_key, SZ_BATCH_ACCOUNT_CREATE_COUNT_MAX);
+	if (rc == 0)
+		rc = ledger_index_reserve(&l->slot_index, l->slots, slot_key, room);
+	if (rc == 0)
+		rc = ledger_index_reserve(&l->pending_index, l->pending, pending_key, room);
+	if (rc == 0)
+		rc = pending_reserve(l, room);
+	l->batch_insert_count = 0;
+	l->batch_account_count = 0;
 	return rc;
 }
 
-/* Capacity must have been reserved (pending_reserve) during validation. */
+/* Room for n more index entries in this batch (a configured bound, the same
+ * on every machine; ledger_reserve made the room). */
+static bool batch_room(const struct ledger *l, uint32_t n)
+{
+	SZ_ASSERT(l->batch_insert_count <= SZ_BATCH_LEDGER_INSERT_COUNT_MAX);
+	SZ_ASSERT(n <= 2);
+	return l->batch_insert_count + n <= SZ_BATCH_LEDGER_INSERT_COUNT_MAX;
+}
+
+static void batch_insert_counted(struct ledger *l)
+{
+	SZ_ASSERT(l != NULL);
+	SZ_ASSERT(l->batch_insert_count < SZ_BATCH_LEDGER_INSERT_COUNT_MAX);
+	SZ_JOURNAL_FIELD(l->batch_insert_count);
+	l->batch_insert_count++;
+}
+
+/* Capacity was reserved before the batch (ledger_reserve) and the batch's
+ * room checked during validation (batch_room). */
 static void pending_add(struct ledger *l, const struct ledger_pending *p)
 {
 	SZ_ASSERT(l->pending_count < l->pending_capacity);
+	SZ_ASSERT(l->pending_count < SZ_PENDING_COUNT_MAX);
+	SZ_JOURNAL_FIELD(l->pending_count);
 	uint32_t index = l->pending_count++;
+	SZ_JOURNAL_FIELD(l->pending[index]);
 	l->pending[index] = *p;
 	l->pending[index].heap_index = UINT32_MAX;
+	batch_insert_counted(l);
 	int rc = ledger_index_insert(&l->pending_index, l->pending, pending_key, sz_id_make(0, p->slot), index);
 	SZ_ASSERT(rc == 0);
 	if (p->expires_at_ns != 0) {
+		SZ_JOURNAL_FIELD(l->expiry_count);
 		uint32_t h = l->expiry_count++;
+		SZ_JOURNAL_FIELD(l->expiry_heap[h]);
 		l->expiry_heap[h] = index;
 		l->pending[index].heap_index = h;
 		heap_fix(l, h);
 	}
-	undo_push(l, UNDO_PENDING_ADDED, p->slot);
 }
 
 static void pending_remove(struct ledger *l, uint32_t index)
 {
 	SZ_ASSERT(index < l->pending_count);
 	struct ledger_pending *p = &l->pending[index];
-	struct undo_entry *e = undo_push(l, UNDO_PENDING_REMOVED, index);
-	if (e)
-		e->old.pending = *p;
 	if (p->heap_index != UINT32_MAX)
 		heap_remove(l, p->heap_index);
 	ledger_index_remove(&l->pending_index, l->pending, pending_key, sz_id_make(0, p->slot), index);
+	SZ_JOURNAL_FIELD(l->pending_count);
 	uint32_t last = --l->pending_count;
 	if (index != last) {
+		SZ_JOURNAL_FIELD(l->pending[index]);
 		l->pending[index] = l->pending[last];
 		ledger_index_move(&l->pending_index, sz_id_make(0, l->pending[index].slot), last, index);
-		if (l->pending[index].heap_index != UINT32_MAX)
+		if (l->pending[index].heap_index != UINT32_MAX) {
+			SZ_JOURNAL_FIELD(l->expiry_heap[l->pending[index].heap_index]);
 			l->expiry_heap[l->pending[index].heap_index] = index;
+		}
 	}
+	SZ_ASSERT(l->pending_index.count == l->pending_count);
 }
 
 static int64_t pending_find(const struct ledger *l, uint32_t slot)
 {
+	SZ_ASSERT(l->pending_index.count == l->pending_count);
+	SZ_ASSERT(slot < l->slot_count);
 	return ledger_index_find(&l->pending_index, l->pending, pending_key, sz_id_make(0, slot));
 }
 
@@ -283,19 +299,22 @@ static int64_t pending_find(const struct ledger *l, uint32_t slot)
 
 static uint8_t slot_status(const struct ledger_slot *s)
 {
+	SZ_ASSERT((s->log_pos >> STATUS_SHIFT) <= SZ_STATUS_VOID);
+	SZ_ASSERT(s != NULL);
 	return (uint8_t)(s->log_pos >> STATUS_SHIFT);
 }
 
 static void slot_set_status(struct ledger *l, uint32_t slot, uint8_t status)
 {
-	struct undo_entry *e = undo_push(l, UNDO_SLOT_STATUS, slot);
-	if (e)
-		e->old.log_pos = l->slots[slot].log_pos;
+	SZ_ASSERT(slot < l->slot_count);
+	SZ_ASSERT(status <= 0xf);
+	SZ_JOURNAL_FIELD(l->slots[slot].log_pos);
 	l->slots[slot].log_pos = (l->slots[slot].log_pos & POS_MASK) | (uint64_t)status << STATUS_SHIFT;
 }
 
 static uint32_t history_link(uint32_t slot, uint32_t side)
 {
+	SZ_ASSERT(side <= 1);
 	SZ_ASSERT(slot < SZ_TRANSFER_COUNT_MAX);
 	return ((slot + 1) << 1) | side;
 }
@@ -303,10 +322,15 @@ static uint32_t history_link(uint32_t slot, uint32_t side)
 static void slot_insert(struct ledger *l, const sz_transfer *t, uint64_t fingerprint, uint64_t log_pos,
 			uint8_t status, uint32_t debit_index, uint32_t credit_index)
 {
+	SZ_ASSERT(debit_index < l->account_count && credit_index < l->account_count);
 	SZ_ASSERT(l->slot_count < SZ_TRANSFER_COUNT_MAX);
 	SZ_ASSERT((log_pos & ~POS_MASK) == 0);
+	SZ_JOURNAL_FIELD(l->slot_count);
 	uint32_t slot = l->slot_count++;
 	struct ledger_slot *s = &l->slots[slot];
+	sz_journal(s, sizeof *s);
+	SZ_JOURNAL_FIELD(l->account_history[debit_index]);
+	SZ_JOURNAL_FIELD(l->account_history[credit_index]);
 	s->id = t->id;
 	s->fingerprint = fingerprint;
 	s->log_pos = log_pos | (uint64_t)status << STATUS_SHIFT;
@@ -314,74 +338,9 @@ static void slot_insert(struct ledger *l, const sz_transfer *t, uint64_t fingerp
 	s->prev_credit = l->account_history[credit_index];
 	l->account_history[debit_index] = history_link(slot, 0);
 	l->account_history[credit_index] = history_link(slot, 1);
+	batch_insert_counted(l);
 	int rc = ledger_index_insert(&l->slot_index, l->slots, slot_key, t->id, slot);
-	SZ_ASSERT(rc == 0); /* index growth failure is fatal: cannot keep state consistent */
-	struct undo_entry *e = undo_push(l, UNDO_SLOT_CREATED, slot);
-	if (e) {
-		e->debit_index = debit_index;
-		e->credit_index = credit_index;
-	}
-}
-
-/* ---- rollback ------------------------------------------------------------ */
-
-static void undo_one(struct ledger *l, const struct undo_entry *e)
-{
-	switch (e->kind) {
-	case UNDO_ACCOUNT_CREATED:
-		SZ_ASSERT(e->index == l->account_count - 1);
-		ledger_index_remove(&l->account_index, l->accounts, account_key, l->accounts[e->index].id, e->index);
-		memset(&l->accounts[e->index], 0, sizeof(sz_account));
-		l->account_history[e->index] = 0;
-		l->account_count--;
-		break;
-	case UNDO_ACCOUNT_CHANGED:
-		l->accounts[e->index].debits_pending = e->old.account.debits_pending;
-		l->accounts[e->index].debits_posted = e->old.account.debits_posted;
-		l->accounts[e->index].credits_pending = e->old.account.credits_pending;
-		l->accounts[e->index].credits_posted = e->old.account.credits_posted;
-		l->accounts[e->index].flags = e->old.account.flags;
-		break;
-	case UNDO_SLOT_CREATED: {
-		SZ_ASSERT(e->index == l->slot_count - 1);
-		struct ledger_slot *s = &l->slots[e->index];
-		ledger_index_remove(&l->slot_index, l->slots, slot_key, s->id, e->index);
-		l->account_history[e->credit_index] = s->prev_credit;
-		l->account_history[e->debit_index] = s->prev_debit;
-		if (SZ_LOG_POS_SEGMENT(s->log_pos & POS_MASK) == 0) { /* its derived record was the last added */
-			SZ_ASSERT(SZ_LOG_POS_OFFSET(s->log_pos & POS_MASK) == l->derived_count);
-			memset(&l->derived[--l->derived_count], 0, sizeof(sz_transfer));
-		}
-		memset(s, 0, sizeof *s);
-		l->slot_count--;
-		break;
-	}
-	case UNDO_SLOT_STATUS:
-		l->slots[e->index].log_pos = e->old.log_pos;
-		break;
-	case UNDO_PENDING_ADDED: { /* index is the slot: positions move */
-		int64_t index = pending_find(l, e->index);
-		SZ_ASSERT(index >= 0);
-		pending_remove(l, (uint32_t)index);
-		break;
-	}
-	case UNDO_PENDING_REMOVED: {
-		int rc = pending_reserve(l);
-		SZ_ASSERT(rc == 0);
-		pending_add(l, &e->old.pending);
-		break;
-	}
-	}
-}
-
-void ledger_chain_rollback(struct ledger *l)
-{
-	struct ledger_undo *u = l->undo;
-	SZ_ASSERT(u->active);
-	u->active = false; /* undo steps must not journal themselves */
-	for (uint32_t i = u->count; i > 0; i--)
-		undo_one(l, &u->entries[i - 1]);
-	u->count = 0;
+	SZ_ASSERT(rc == 0); /* room reserved before the batch: never grows here */
 }
 
 /* ---- validation helpers ---------------------------------------------------- */
@@ -398,6 +357,8 @@ static bool currency_valid(uint32_t c)
 
 static bool bytes_zero(const uint8_t *p, size_t size)
 {
+	SZ_ASSERT(p != NULL);
+	SZ_ASSERT(size > 0);
 	for (size_t i = 0; i < size; i++)
 		if (p[i] != 0)
 			return false;
@@ -407,6 +368,7 @@ static bool bytes_zero(const uint8_t *p, size_t size)
 /* Fingerprint of a transfer's client fields (timestamp excluded). */
 static uint64_t transfer_fingerprint(const sz_transfer *t)
 {
+	SZ_ASSERT(t != NULL);
 	sz_transfer copy = *t;
 	copy.timestamp = 0;
 	return sz_fingerprint64(&copy, sizeof copy);
@@ -416,6 +378,8 @@ static uint64_t transfer_fingerprint(const sz_transfer *t)
 
 static uint32_t account_exists(const sz_account *stored, const sz_account *a)
 {
+	SZ_ASSERT(sz_id_eq(stored->id, a->id));
+	SZ_ASSERT(!sz_id_is_zero(stored->id));
 	uint16_t creation_flags = SZ_ACCOUNT_DEBITS_MUST_NOT_EXCEED_CREDITS | SZ_ACCOUNT_CREDITS_MUST_NOT_EXCEED_DEBITS;
 	bool same = sz_id_eq(stored->owner_id, a->owner_id) && stored->user_data == a->user_data &&
 		    stored->tenant_id == a->tenant_id && stored->currency == a->currency &&
@@ -425,6 +389,7 @@ static uint32_t account_exists(const sz_account *stored, const sz_account *a)
 
 uint32_t ledger_create_account(struct ledger *l, const sz_account *a, const struct ledger_ctx *ctx)
 {
+	SZ_ASSERT(l != NULL && a != NULL);
 	SZ_ASSERT(a->timestamp == 0 || a->timestamp == ctx->timestamp_ns);
 	if (sz_id_is_zero(a->id))
 		return SZ_R_ID_ZERO;
@@ -440,23 +405,30 @@ uint32_t ledger_create_account(struct ledger *l, const sz_account *a, const stru
 	int64_t existing = ledger_account_find(l, a->id);
 	if (existing >= 0)
 		return account_exists(&l->accounts[existing], a);
-	if (l->account_count >= SZ_ACCOUNT_COUNT_MAX)
+	if (l->account_count >= SZ_ACCOUNT_COUNT_MAX || l->batch_account_count >= SZ_BATCH_ACCOUNT_CREATE_COUNT_MAX)
 		return SZ_R_LIMIT_REACHED;
 
+	SZ_JOURNAL_FIELD(l->account_count);
 	uint32_t index = l->account_count++;
 	sz_account *stored = &l->accounts[index];
+	sz_journal(stored, sizeof *stored);
+	SZ_JOURNAL_FIELD(l->account_history[index]);
 	*stored = *a;
 	stored->flags = a->flags & (uint16_t)~SZ_ACCOUNT_LINKED;
 	stored->timestamp = ctx->timestamp_ns;
 	l->account_history[index] = 0;
+	SZ_JOURNAL_FIELD(l->batch_account_count);
+	l->batch_account_count++;
 	int rc = ledger_index_insert(&l->account_index, l->accounts, account_key, a->id, index);
-	SZ_ASSERT(rc == 0);
-	undo_push(l, UNDO_ACCOUNT_CREATED, index);
+	SZ_ASSERT(rc == 0); /* room reserved before the batch: never grows here */
+	SZ_ASSERT(l->account_index.count == l->account_count);
 	return SZ_R_OK;
 }
 
 uint32_t ledger_account_flags(struct ledger *l, const sz_account_flags_cmd *c, const struct ledger_ctx *ctx)
 {
+	SZ_ASSERT(l != NULL && c != NULL);
+	SZ_ASSERT(l->account_count <= SZ_ACCOUNT_COUNT_MAX);
 	(void)ctx;
 	const uint16_t settable = SZ_ACCOUNT_FROZEN | SZ_ACCOUNT_CLOSED;
 	if (sz_id_is_zero(c->account_id))
@@ -491,6 +463,8 @@ struct transfer_accounts {
 
 static uint32_t resolve_accounts(struct ledger *l, const sz_transfer *t, struct transfer_accounts *out)
 {
+	SZ_ASSERT(!sz_id_is_zero(t->id));
+	SZ_ASSERT(l->account_index.count == l->account_count);
 	if (sz_id_eq(t->debit_account_id, t->credit_account_id))
 		return SZ_R_ACCOUNTS_SAME;
 	if (!currency_valid(t->currency))
@@ -522,6 +496,8 @@ static uint32_t resolve_accounts(struct ledger *l, const sz_transfer *t, struct 
  * side of cr (pending or posted alike: reservations count). */
 static uint32_t check_balances(const sz_account *dr, const sz_account *cr, uint64_t amount)
 {
+	SZ_ASSERT(dr != NULL && cr != NULL);
+	SZ_ASSERT(dr != cr);
 	uint64_t dr_debits, cr_credits, sum;
 	if (__builtin_add_overflow(dr->debits_pending, dr->debits_posted, &sum) ||
 	    __builtin_add_overflow(sum, amount, &dr_debits))
@@ -542,6 +518,7 @@ static uint32_t check_balances(const sz_account *dr, const sz_account *cr, uint6
 
 static uint32_t transfer_common_checks(const sz_transfer *t)
 {
+	SZ_ASSERT(t != NULL);
 	if (sz_id_is_zero(t->id))
 		return SZ_R_ID_ZERO;
 	if (!bytes_zero(t->reserved, sizeof t->reserved))
@@ -557,12 +534,15 @@ static uint32_t transfer_common_checks(const sz_transfer *t)
  * Capacity must have been checked (derived_room). */
 static uint64_t record_position(struct ledger *l, const sz_transfer *t, const struct ledger_ctx *ctx)
 {
+	SZ_ASSERT(t != NULL && ctx != NULL);
 	if (ctx->log_pos != 0) {
 		SZ_ASSERT(SZ_LOG_POS_SEGMENT(ctx->log_pos) != 0); /* segments count from 1 */
 		return ctx->log_pos;
 	}
 	SZ_ASSERT(l->derived_count < SZ_DERIVED_TRANSFER_COUNT_MAX);
+	SZ_JOURNAL_FIELD(l->derived_count);
 	sz_transfer *copy = &l->derived[l->derived_count++];
+	sz_journal(copy, sizeof *copy);
 	*copy = *t;
 	copy->timestamp = ctx->timestamp_ns;
 	return SZ_LOG_POS_MAKE(0, l->derived_count);
@@ -570,11 +550,15 @@ static uint64_t record_position(struct ledger *l, const sz_transfer *t, const st
 
 static bool derived_room(const struct ledger *l, const struct ledger_ctx *ctx)
 {
+	SZ_ASSERT(l->derived_count <= SZ_DERIVED_TRANSFER_COUNT_MAX);
+	SZ_ASSERT(ctx != NULL);
 	return ctx->log_pos != 0 || l->derived_count < SZ_DERIVED_TRANSFER_COUNT_MAX;
 }
 
 const sz_transfer *ledger_derived(const struct ledger *l, uint64_t log_pos)
 {
+	SZ_ASSERT(l != NULL);
+	SZ_ASSERT(l->derived_count <= SZ_DERIVED_TRANSFER_COUNT_MAX);
 	uint64_t n = SZ_LOG_POS_OFFSET(log_pos);
 	if (SZ_LOG_POS_SEGMENT(log_pos) != 0 || n == 0 || n > l->derived_count)
 		return NULL;
@@ -584,6 +568,8 @@ const sz_transfer *ledger_derived(const struct ledger *l, uint64_t log_pos)
 static uint32_t transfer_single(struct ledger *l, const sz_transfer *t, uint64_t fingerprint,
 				const struct ledger_ctx *ctx)
 {
+	SZ_ASSERT(!(t->flags & (SZ_TRANSFER_POST_PENDING | SZ_TRANSFER_VOID_PENDING)));
+	SZ_ASSERT(!sz_id_is_zero(t->id));
 	bool pending = t->flags & SZ_TRANSFER_PENDING;
 	if (!sz_id_is_zero(t->pending_id))
 		return SZ_R_PENDING_ID_MUST_BE_ZERO;
@@ -599,10 +585,12 @@ static uint32_t transfer_single(struct ledger *l, const sz_transfer *t, uint64_t
 		return r;
 	if ((r = check_balances(acc.dr, acc.cr, t->amount)) != SZ_R_OK)
 		return r;
-	if (l->slot_count >= SZ_TRANSFER_COUNT_MAX || !derived_room(l, ctx))
+	if (l->slot_count >= SZ_TRANSFER_COUNT_MAX || !derived_room(l, ctx) || !batch_room(l, pending ? 2 : 1))
 		return SZ_R_LIMIT_REACHED;
-	if (pending && pending_reserve(l) != 0)
+	if (pending && l->pending_count >= SZ_PENDING_COUNT_MAX)
 		return SZ_R_LIMIT_REACHED;
+	if ((r = sz_hooks_check(l->hooks, t, acc.dr, acc.cr)) != SZ_R_OK)
+		return r;
 
 	journal_account(l, acc.debit_index);
 	journal_account(l, acc.credit_index);
@@ -626,12 +614,15 @@ static uint32_t transfer_single(struct ledger *l, const sz_transfer *t, uint64_t
 		};
 		pending_add(l, &p);
 	}
+	SZ_JOURNAL_FIELD(l->transfers_posted_count);
 	l->transfers_posted_count++;
+	sz_hooks_observe(l->hooks, t, acc.dr, acc.cr);
 	return SZ_R_OK;
 }
 
 static uint32_t pending_status_result(uint8_t status)
 {
+	SZ_ASSERT(status <= SZ_STATUS_VOID);
 	switch (status) {
 	case SZ_STATUS_PENDING: return SZ_R_OK;
 	case SZ_STATUS_PENDING_POSTED: return SZ_R_PENDING_ALREADY_POSTED;
@@ -644,6 +635,7 @@ static uint32_t pending_status_result(uint8_t status)
 static uint32_t transfer_post_void(struct ledger *l, const sz_transfer *t, uint64_t fingerprint,
 				   const struct ledger_ctx *ctx)
 {
+	SZ_ASSERT(t->flags & (SZ_TRANSFER_POST_PENDING | SZ_TRANSFER_VOID_PENDING));
 	bool post = t->flags & SZ_TRANSFER_POST_PENDING;
 	if (sz_id_is_zero(t->pending_id))
 		return SZ_R_PENDING_ID_ZERO;
@@ -677,8 +669,10 @@ static uint32_t transfer_post_void(struct ledger *l, const sz_transfer *t, uint6
 	if (post && (__builtin_add_overflow(dr->debits_posted, amount, &sum) ||
 		     __builtin_add_overflow(cr->credits_posted, amount, &sum)))
 		return SZ_R_OVERFLOW;
-	if (l->slot_count >= SZ_TRANSFER_COUNT_MAX || !derived_room(l, ctx))
+	if (l->slot_count >= SZ_TRANSFER_COUNT_MAX || !derived_room(l, ctx) || !batch_room(l, 1))
 		return SZ_R_LIMIT_REACHED;
+	if ((r = sz_hooks_check(l->hooks, t, dr, cr)) != SZ_R_OK)
+		return r;
 
 	SZ_ASSERT(dr->debits_pending >= p->amount);
 	SZ_ASSERT(cr->credits_pending >= p->amount);
@@ -695,12 +689,16 @@ static uint32_t transfer_post_void(struct ledger *l, const sz_transfer *t, uint6
 	pending_remove(l, (uint32_t)pi);
 	slot_insert(l, t, fingerprint, record_position(l, t, ctx), post ? SZ_STATUS_POSTED : SZ_STATUS_VOID,
 		    debit_index, credit_index);
+	SZ_JOURNAL_FIELD(l->transfers_posted_count);
 	l->transfers_posted_count++;
+	SZ_ASSERT(l->slot_index.count == l->slot_count);
+	sz_hooks_observe(l->hooks, t, dr, cr);
 	return SZ_R_OK;
 }
 
 uint32_t ledger_create_transfer(struct ledger *l, const sz_transfer *t, const struct ledger_ctx *ctx)
 {
+	SZ_ASSERT(l != NULL && ctx != NULL);
 	SZ_ASSERT(t->timestamp == 0 || t->timestamp == ctx->timestamp_ns);
 	uint32_t r = transfer_common_checks(t);
 	if (r != SZ_R_OK)
@@ -718,13 +716,17 @@ uint32_t ledger_create_transfer(struct ledger *l, const sz_transfer *t, const st
 	if (r == SZ_R_OK)
 		return r;
 rejected:
-	if (r != SZ_R_EXISTS)
+	if (r != SZ_R_EXISTS) {
+		SZ_JOURNAL_FIELD(l->transfers_rejected_count);
 		l->transfers_rejected_count++;
+	}
 	return r;
 }
 
 void ledger_prefetch_transfer(const struct ledger *l, const sz_transfer *t, int stage)
 {
+	SZ_ASSERT(stage == 1 || stage == 2);
+	SZ_ASSERT(t != NULL);
 	if (stage == 1) {
 		ledger_index_prefetch_bucket(&l->slot_index, t->id);
 		ledger_index_prefetch_bucket(&l->account_index, t->debit_account_id);
@@ -740,6 +742,8 @@ void ledger_prefetch_transfer(const struct ledger *l, const sz_transfer *t, int 
 
 uint32_t ledger_expire(struct ledger *l, uint64_t now_ns)
 {
+	SZ_ASSERT(l->expiry_count <= l->pending_count);
+	SZ_ASSERT(l->pending_count <= l->pending_capacity);
 	uint32_t expired = 0;
 	while (l->expiry_count > 0) {
 		uint32_t index = l->expiry_heap[0];
@@ -750,53 +754,77 @@ uint32_t ledger_expire(struct ledger *l, uint64_t now_ns)
 		sz_account *cr = &l->accounts[p->credit_index];
 		SZ_ASSERT(dr->debits_pending >= p->amount);
 		SZ_ASSERT(cr->credits_pending >= p->amount);
+		journal_account(l, p->debit_index);
+		journal_account(l, p->credit_index);
 		dr->debits_pending -= p->amount;
 		cr->credits_pending -= p->amount;
 		slot_set_status(l, p->slot, SZ_STATUS_PENDING_EXPIRED);
 		pending_remove(l, index);
 		expired++;
 	}
+	SZ_ASSERT(l->expiry_count == 0 || l->pending[l->expiry_heap[0]].expires_at_ns > now_ns);
+	SZ_ASSERT(expired <= SZ_PENDING_COUNT_MAX);
 	return expired;
 }
 
 /* ---- queries -------------------------------------------------------------- */
 
+uint64_t ledger_next_deadline_ns(const struct ledger *l)
+{
+	SZ_ASSERT(l->expiry_count <= l->pending_count);
+	if (l->expiry_count == 0)
+		return UINT64_MAX;
+	const struct ledger_pending *p = &l->pending[l->expiry_heap[0]];
+	SZ_ASSERT(p->expires_at_ns != 0);
+	return p->expires_at_ns;
+}
+
 int64_t ledger_account_find(const struct ledger *l, sz_id id)
 {
+	SZ_ASSERT(l->account_index.count == l->account_count);
+	SZ_ASSERT(l->account_index.capacity > 0);
 	return ledger_index_find(&l->account_index, l->accounts, account_key, id);
 }
 
 const sz_account *ledger_account_get(const struct ledger *l, sz_id id)
 {
+	SZ_ASSERT(l->accounts != NULL);
+	SZ_ASSERT(l != NULL);
 	int64_t index = ledger_account_find(l, id);
 	return index < 0 ? NULL : &l->accounts[index];
 }
 
 int64_t ledger_slot_find(const struct ledger *l, sz_id id)
 {
+	SZ_ASSERT(l->slot_index.count == l->slot_count);
+	SZ_ASSERT(l->slot_index.capacity > 0);
 	return ledger_index_find(&l->slot_index, l->slots, slot_key, id);
 }
 
 uint8_t ledger_slot_status(const struct ledger *l, uint32_t slot)
 {
+	SZ_ASSERT(l != NULL);
 	SZ_ASSERT(slot < l->slot_count);
 	return slot_status(&l->slots[slot]);
 }
 
 uint64_t ledger_slot_log_pos(const struct ledger *l, uint32_t slot)
 {
+	SZ_ASSERT(l != NULL);
 	SZ_ASSERT(slot < l->slot_count);
 	return l->slots[slot].log_pos & POS_MASK;
 }
 
 uint32_t ledger_history_head(const struct ledger *l, uint32_t account_index)
 {
+	SZ_ASSERT(l != NULL);
 	SZ_ASSERT(account_index < l->account_count);
 	return l->account_history[account_index];
 }
 
 int64_t ledger_history_next(const struct ledger *l, uint32_t *link)
 {
+	SZ_ASSERT(link != NULL);
 	if (*link == 0)
 		return -1;
 	uint32_t slot = (*link >> 1) - 1;

@@ -8,20 +8,23 @@
  * what rules need (about 48 bytes per retained transfer).
  * Applies ledger commands deterministically: no clock, no I/O, no randomness;
  * time is the command's timestamp stamped by the engine.
- * Never: mutate state outside ledger_apply_* / ledger_expire, or let a failed
- * command (or a failed linked chain) leave any trace.
+ * Never: mutate state outside ledger_apply_* / ledger_expire, mutate without
+ * journalling the old bytes, allocate inside apply, or let a failed command
+ * (or a failed linked chain) leave any trace.
  */
 #ifndef SZ_LEDGER_H
 #define SZ_LEDGER_H
 
+#include "core/assert.h"
+#include "engine/state.h"
 #include "szfin/szfin.h"
 #include "ledger/index.h"
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stddef.h>
 
 struct sz_snap;
-struct sz_state;
 
 /* Where a transfer's record is: segment number and byte offset in it. */
 #define SZ_LOG_POS_OFFSET_BITS 40
@@ -51,7 +54,7 @@ struct ledger_pending {
 };
 
 
-struct ledger_undo; /* linked-chain rollback journal, ledger.c */
+struct sz_hooks;
 
 struct ledger {
 	sz_account *accounts;
@@ -75,9 +78,21 @@ struct ledger {
 	uint32_t *expiry_heap;            /* pending indices, min-heap by expires_at_ns */
 	uint32_t expiry_count;
 
-	struct ledger_undo *undo;
+	uint32_t batch_insert_count;      /* transfer and pending entries added in this batch */
+	uint32_t batch_account_count;     /* accounts created in this batch */
+	const struct sz_hooks *hooks;     /* transfer hooks of the state (engine/hooks.h) */
 	uint64_t transfers_posted_count;  /* statistics for metrics */
 	uint64_t transfers_rejected_count;
+
+	/* Page population ahead of the growing arrays (domain.c): the engine
+	 * thread publishes the counts before each batch, the second thread keeps
+	 * the populated marks. */
+	_Atomic uint32_t hint_slot_count;
+	_Atomic uint32_t hint_account_count;
+	_Atomic uint32_t hint_derived_count;
+	uint32_t populated_slot_count;
+	uint32_t populated_account_count;
+	uint32_t populated_derived_count;
 };
 
 /* Context of one command application. log_pos is where the command's record
@@ -88,10 +103,23 @@ struct ledger_ctx {
 	uint64_t log_pos;
 };
 
+/* Register the ledger on a state as its first domain (kind base 0). */
+int ledger_domain_register(struct sz_state *s);
+
 /* The ledger inside the replicated state: the only way domains, the api and
- * tests reach it (never through the state's fields). */
-struct ledger *sz_ledger(struct sz_state *s);
-const struct ledger *sz_ledger_const(const struct sz_state *s);
+ * tests reach it (never through the state's fields). It is the first
+ * registered domain. */
+static inline struct ledger *sz_ledger(struct sz_state *s)
+{
+	SZ_ASSERT(s->domain_count > 0 && s->domains[0].kind_base == 0);
+	return (struct ledger *)s->domains[0].state;
+}
+
+static inline const struct ledger *sz_ledger_const(const struct sz_state *s)
+{
+	SZ_ASSERT(s->domain_count > 0 && s->domains[0].kind_base == 0);
+	return (const struct ledger *)s->domains[0].state;
+}
 
 int ledger_init(struct ledger *l);
 void ledger_release(struct ledger *l);
@@ -102,11 +130,16 @@ uint32_t ledger_create_account(struct ledger *l, const sz_account *a, const stru
 uint32_t ledger_create_transfer(struct ledger *l, const sz_transfer *t, const struct ledger_ctx *ctx);
 uint32_t ledger_account_flags(struct ledger *l, const sz_account_flags_cmd *c, const struct ledger_ctx *ctx);
 
-/* Linked chains: begin journalling; commit drops the journal; rollback
- * reverts every change since begin. Chains do not nest. */
-void ledger_chain_begin(struct ledger *l);
-void ledger_chain_commit(struct ledger *l);
-void ledger_chain_rollback(struct ledger *l);
+/* Every change is journalled (engine/journal.h): a bracket the engine or a
+ * domain opened rolls the ledger back together with the domains. */
+
+/* Before each batch: grow indexes and pending arrays so that the batch can
+ * add SZ_BATCH_LEDGER_INSERT_COUNT_MAX entries without allocating, and start
+ * the batch's count of them. 0, SZ_ENOMEM or SZ_ELIMIT. */
+int ledger_reserve(struct ledger *l, uint32_t command_count);
+
+/* Transfers pass these hooks (the state's; none by default). */
+void ledger_hooks_set(struct ledger *l, const struct sz_hooks *hooks);
 
 /* Cache hints for a transfer about to be applied (batch apply calls stage 1
  * some commands ahead of stage 2, and stage 2 some commands ahead of apply). */
@@ -115,6 +148,10 @@ void ledger_prefetch_transfer(const struct ledger *l, const sz_transfer *t, int 
 /* Expire every pending transfer with expires_at_ns <= now_ns (batch time).
  * Returns the number expired. Deterministic: ordered by (expiry, slot). */
 uint32_t ledger_expire(struct ledger *l, uint64_t now_ns);
+
+/* Earliest expiry of an open pending transfer (batch time at which
+ * ledger_expire would act), or UINT64_MAX if none. */
+uint64_t ledger_next_deadline_ns(const struct ledger *l);
 
 /* Queries (read-only). Return NULL when not found. */
 const sz_account *ledger_account_get(const struct ledger *l, sz_id id);
