@@ -15,6 +15,7 @@
 #include "core/errors.h"
 #include "core/limits.h"
 #include "engine/engine.h"
+#include "ledger/ledger.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -328,6 +329,7 @@ static double apply_only_tps(const uint8_t *accounts_body, uint32_t account_batc
 	static uint32_t results[SZ_BATCH_COMMAND_COUNT_MAX];
 	uint64_t observed = 0;
 	SZ_ASSERT(sz_state_init(&s) == 0);
+	SZ_ASSERT(ledger_domain_register(&s) == 0);
 	if (hook)
 		SZ_ASSERT(sz_state_hook_add(&s, &(struct sz_hook){ "count", NULL, count_observe, &observed }) == 0);
 	uint64_t seq = 0;

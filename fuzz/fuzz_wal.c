@@ -11,6 +11,7 @@
  * commands are left unregistered here (rejected as unknown kinds): each
  * domain's decoder has its own harness.
  */
+#include "ledger/ledger.h"
 #include "core/assert.h"
 #include "core/errors.h"
 #include "core/hash.h"
@@ -92,6 +93,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	static struct sz_state s;
 	SZ_ASSERT(sz_state_init(&s) == 0); /* ledger only: domain decoders have their own harnesses */
+	SZ_ASSERT(ledger_domain_register(&s) == 0);
 	struct wal_scan_start start = { .sequence = 1 };
 	struct wal_scan_result r;
 	int rc = wal_scan(dir, &start, false, apply, &s, &r);

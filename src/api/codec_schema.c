@@ -560,7 +560,7 @@ void api_schema_release(const struct api_schema *schema, void *out)
 
 /* ---- checking a table ------------------------------------------------------- */
 
-static int check_field(const struct api_schema *s, uint32_t index, char *why, size_t why_size, uint32_t depth);
+static int check_schema(const struct api_schema *schema, char *why, size_t why_size, uint32_t depth);
 
 static int check_width(const struct api_field *f, char *why, size_t why_size)
 {
@@ -626,17 +626,21 @@ static int check_field(const struct api_schema *s, uint32_t index, char *why, si
 			return SZ_EINVAL;
 		}
 	}
-	if (f->type == API_T_LIST && f->items != NULL)
-		return depth < SCHEMA_DEPTH_MAX ? api_schema_check(f->items, why, why_size)
-						: (snprintf(why, why_size, "'%s' nests too deep", f->name), SZ_EINVAL);
+	if (f->type == API_T_LIST && f->items != NULL) {
+		if (depth >= SCHEMA_DEPTH_MAX) {
+			snprintf(why, why_size, "'%s' nests lists deeper than %u", f->name, SCHEMA_DEPTH_MAX);
+			return SZ_EINVAL;
+		}
+		return check_schema(f->items, why, why_size, depth + 1);
+	}
 	return 0;
 }
 
-int api_schema_check(const struct api_schema *schema, char *why, size_t why_size)
+static int check_schema(const struct api_schema *schema, char *why, size_t why_size, uint32_t depth)
 {
 	SZ_ASSERT(schema != NULL && why != NULL);
 	for (uint32_t i = 0; i < schema->field_count; i++) {
-		int rc = check_field(schema, i, why, why_size, 0);
+		int rc = check_field(schema, i, why, why_size, depth);
 		if (rc)
 			return rc;
 		for (uint32_t k = 0; k < i; k++)
@@ -646,4 +650,9 @@ int api_schema_check(const struct api_schema *schema, char *why, size_t why_size
 			}
 	}
 	return 0;
+}
+
+int api_schema_check(const struct api_schema *schema, char *why, size_t why_size)
+{
+	return check_schema(schema, why, why_size, 0);
 }

@@ -7,6 +7,7 @@
 #include "api/api.h"
 #include "core/assert.h"
 #include "core/errors.h"
+#include "ledger/ledger.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -10,6 +10,7 @@
 #include "api/metrics.h"
 #include "core/assert.h"
 #include "core/errors.h"
+#include "ledger/ledger.h"
 
 #include <stdio.h>
 #include <stdlib.h>

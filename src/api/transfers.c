@@ -23,6 +23,7 @@
 #include "core/assert.h"
 #include "api/requests.h"
 #include "core/errors.h"
+#include "ledger/ledger.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,16 +4,10 @@
  * domain defines `<domain>_route_table` in src/<domain>/http.c and
  * `<domain>_cli_table` in src/<domain>/cli.c (see pending_tables.h). The
  * entries are exactly those the one route table in src/api/router.c held.
- * Also lends the currency descriptor its owns_account answer (user_data tag).
  */
 #include "app/pending_tables.h"
-#include "core/assert.h"
 #include "credit/credit_cli.h"
-#include "currency/currency.h"
 #include "currency/routes.h"
-#include "engine/state.h"
-
-#include <string.h>
 
 #define CB API_ROLE_BIT(API_ROLE_CENTRAL_BANK)
 #define OP API_ROLE_BIT(API_ROLE_OPERATOR)
@@ -172,17 +166,3 @@ static const struct cli_command credit_commands[] = {
 	{ "credit", credit_cli_main, "enterprise credit: registry, data feeds, scorecards (see szfin credit --help)" },
 };
 const struct cli_command_table credit_cli_table = { "credit", credit_commands, 1 };
-
-static bool currency_owns_account(const void *domain_state, const sz_account *a)
-{
-	(void)domain_state;
-	SZ_ASSERT(a != NULL);
-	return currency_user_data_is_domain(a->user_data);
-}
-
-void app_pending_currency_owns_account(struct sz_state *s)
-{
-	for (uint32_t i = 0; i < s->domain_count; i++)
-		if (s->domains[i].kind_base == SZ_CMD_CURRENCY_BASE && s->domains[i].owns_account == NULL)
-			s->domains[i].owns_account = currency_owns_account;
-}

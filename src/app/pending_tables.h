@@ -22,9 +22,4 @@ extern const struct cli_command_table green_cli_table;
 extern const struct cli_command_table currency_cli_table;
 extern const struct cli_command_table credit_cli_table;
 
-/* Currency accounts are tagged in user_data (currency.h): until the currency
- * descriptor answers owns_account itself, the registry lends it this. */
-struct sz_state;
-void app_pending_currency_owns_account(struct sz_state *s);
-
 #endif

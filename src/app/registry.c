@@ -18,6 +18,7 @@
 #include "currency/currency.h"
 #include "engine/state.h"
 #include "green/domain.h"
+#include "ledger/ledger.h"
 #include "stats/cli.h"
 #include "stats/http.h"
 #include "stats/stats.h"
@@ -29,6 +30,7 @@
  * registers its own names and texts when it registers; these views let the
  * registry check every code against its kind base's range at start). */
 #define RESULT_ROW(n, name, code, text) { n, code, text },
+static const struct sz_result_info ledger_results[] = { SZ_RESULT_LIST(RESULT_ROW) };
 static const struct sz_result_info green_results[] = { GREEN_RESULT_LIST(RESULT_ROW) };
 static const struct sz_result_info currency_results[] = { CURRENCY_RESULT_LIST(RESULT_ROW) };
 static const struct sz_result_info contract_results[] = { CONTRACT_RESULT_LIST(RESULT_ROW) };
@@ -39,6 +41,7 @@ static const struct sz_result_info stats_results[] = { STATS_RESULT_LIST(RESULT_
 
 /* Append new domains at the end (the order is part of the digest). */
 const struct app_domain app_domains[] = {
+	{ "ledger", 0, ledger_domain_register, NULL, NULL, RESULTS(ledger_results) }, /* first: kind base 0 */
 	{ "auth", SZ_CMD_AUTH_BASE, auth_domain_register, NULL, NULL, auth_result_table, AUTH_RESULT_COUNT },
 	{ "green", SZ_CMD_GREEN_BASE, green_domain_register, &green_route_table, &green_cli_table, RESULTS(green_results) },
 	{ "currency", SZ_CMD_CURRENCY_BASE, currency_domain_register, &currency_route_table, &currency_cli_table,
@@ -92,9 +95,9 @@ int app_registry_check(const struct app_domain *domains, uint32_t count, char *w
 	for (uint32_t i = 0; i < count; i++) {
 		const struct app_domain *d = &domains[i];
 		if (d->name == NULL || d->engine_register == NULL || (d->kind_base & 0xff) != 0 ||
-		    d->kind_base < SZ_CMD_AUTH_BASE || (d->results == NULL && d->result_count != 0)) {
+		    (d->results == NULL && d->result_count != 0)) {
 			snprintf(why, why_size, "domain %u (%s): needs a name, a registration function and a kind base "
-				 "that is a multiple of 0x100 from 0x100", i, d->name ? d->name : "?");
+				 "that is a multiple of 0x100", i, d->name ? d->name : "?");
 			return SZ_EINVAL;
 		}
 		int rc = check_results(d, why, why_size);
@@ -118,8 +121,6 @@ int app_registry_register_engine(const struct app_domain *domains, uint32_t coun
 			rc = SZ_EINVAL;
 		}
 	}
-	if (rc == 0)
-		app_pending_currency_owns_account(s);
 	return rc;
 }
 

@@ -15,7 +15,8 @@
  * (0x02xx) 200-299, contract 300-399, credit 400-499, green 500-599; the
  * ledger (kind base 0) keeps 0-99. app_registry_check refuses, at start, two
  * domains with one kind base or one name, and a result code outside its
- * domain's range (hence any collision between two domains' codes).
+ * domain's range (hence any collision between two domains' codes). The
+ * ledger registers like a domain, first, with kind base 0.
  * Order: engine registration runs in list order and the order is part of
  * the digest and of snapshots: append new domains at the end.
  */
@@ -33,7 +34,7 @@ struct cli_command_table;
 
 struct app_domain {
 	const char *name;
-	uint16_t kind_base;                       /* multiple of 0x100, >= 0x100 */
+	uint16_t kind_base;                       /* multiple of 0x100 (0 = the ledger) */
 	int (*engine_register)(struct sz_state *s); /* fills a struct sz_domain, calls sz_state_register */
 	const struct api_route_table *routes;     /* NULL: no HTTP routes */
 	const struct cli_command_table *cli;      /* NULL: no szfin subcommands */

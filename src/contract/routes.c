@@ -24,6 +24,7 @@
 #include "contract/contract.h"
 #include "core/assert.h"
 #include "currency/currency.h"
+#include "ledger/ledger.h"
 
 #include <stdio.h>
 #include <stdlib.h>

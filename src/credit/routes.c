@@ -35,6 +35,7 @@
 #include "credit/domain.h"
 #include "credit/routes.h"
 #include "credit/uscc.h"
+#include "ledger/ledger.h"
 
 #include <math.h>
 #include <sodium.h>

@@ -650,6 +650,34 @@ static void currency_prefetch(const struct sz_state *s, const void *state, const
 		currency_prefetch_payment(s, state, h, stage);
 }
 
+/* Before each batch: a command adds at most one operator, wallet, device
+ * and operation record each, so room for command_count more (plus one) lets
+ * the batch apply without growing an index. */
+static int currency_reserve(void *domain_state, uint32_t command_count)
+{
+	struct currency_state *c = domain_state;
+	SZ_ASSERT(c != NULL);
+	SZ_ASSERT(command_count <= SZ_BATCH_COMMAND_COUNT_MAX);
+	uint32_t room = command_count + 1;
+	int rc = ledger_index_reserve(&c->operator_index, c->operators, operator_key, room);
+	if (rc == 0)
+		rc = ledger_index_reserve(&c->wallet_index, c->wallets, wallet_key, room);
+	if (rc == 0)
+		rc = ledger_index_reserve(&c->op_index, c->ops, op_key, room);
+	if (rc == 0)
+		rc = ledger_index_reserve(&c->device_index, c->devices, device_key, room);
+	return rc;
+}
+
+/* Accounts the currency domain (and contract, through it) holds carry its
+ * user_data tag; raw ledger routes refuse them. */
+static bool currency_owns_account(const void *domain_state, const sz_account *a)
+{
+	SZ_ASSERT(domain_state != NULL);
+	SZ_ASSERT(a != NULL);
+	return currency_user_data_is_domain(a->user_data);
+}
+
 int currency_domain_register(struct sz_state *s)
 {
 	sz_result_register(currency_results, sizeof currency_results / sizeof currency_results[0]);
@@ -682,6 +710,8 @@ int currency_domain_register(struct sz_state *s)
 		.digest = currency_digest,
 		.check_invariants = currency_check_invariants,
 		.release = currency_release,
+		.reserve = currency_reserve,
+		.owns_account = currency_owns_account,
 	};
 	int rc = sz_state_register(s, &d);
 	if (rc)

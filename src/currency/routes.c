@@ -23,6 +23,7 @@
 #include "core/assert.h"
 #include "currency/currency.h"
 #include "currency/offline.h"
+#include "ledger/ledger.h"
 
 #include <sodium.h>
 #include <stdio.h>

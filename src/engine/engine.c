@@ -82,16 +82,6 @@ struct sz_engine {
 
 	int read_fd;                /* cached segment for sz_engine_read_transfer */
 	uint32_t read_segment;
-	/* Pages ahead of the growing state arrays are faulted in by the second
-	 * thread (writer, or the replay reader), so the engine thread does not
-	 * pay for the kernel zeroing them: the engine publishes its counts, the
-	 * other thread keeps the populated marks. */
-	_Atomic uint32_t hint_slot_count;
-	_Atomic uint32_t hint_account_count;
-	_Atomic uint32_t hint_derived_count;
-	uint32_t populated_derived_count;
-	uint32_t populated_slot_count;
-	uint32_t populated_account_count;
 	uint64_t tick_last_ns;      /* when the last tick batch was submitted */
 	uint64_t results_sequence;  /* last applied batch, and the hash of its */
 	uint8_t results_hash[32];   /* result codes: recorded in the next header */
@@ -136,54 +126,13 @@ static uint32_t fsync_bucket(uint64_t ns)
 	return b;
 }
 
-/* How far ahead of the state's counts to keep pages faulted in. */
-#define POPULATE_AHEAD_SLOT_COUNT (1u << 18)     /* 10 MiB of transfer slots */
-#define POPULATE_AHEAD_ACCOUNT_COUNT (1u << 16)  /* 8 MiB of accounts */
-#define POPULATE_AHEAD_DERIVED_COUNT (1u << 16)  /* 8 MiB of domain-made transfer records */
-
-static void publish_counts(struct sz_engine *e)
-{
-	atomic_store_explicit(&e->hint_slot_count, e->state.ledger.slot_count, memory_order_relaxed);
-	atomic_store_explicit(&e->hint_account_count, e->state.ledger.account_count, memory_order_relaxed);
-	atomic_store_explicit(&e->hint_derived_count, e->state.ledger.derived_count, memory_order_relaxed);
-}
-
-/* Runs on the second thread. The arrays never move (reserved at init) and
- * the pages populated lie beyond what the engine thread has written. */
+/* Runs on the second thread (writer, or the replay reader): pages ahead of
+ * the growing state arrays are faulted in there, so the engine thread does
+ * not pay for the kernel zeroing them (each domain says what it grows). */
 static void populate_ahead(void *ctx)
 {
 	struct sz_engine *e = ctx;
-	const struct ledger *l = &e->state.ledger;
-	uint32_t slots = atomic_load_explicit(&e->hint_slot_count, memory_order_relaxed);
-	uint32_t accounts = atomic_load_explicit(&e->hint_account_count, memory_order_relaxed);
-	uint64_t slot_target = (uint64_t)slots + POPULATE_AHEAD_SLOT_COUNT;
-	if (slot_target > SZ_TRANSFER_COUNT_MAX)
-		slot_target = SZ_TRANSFER_COUNT_MAX;
-	if (e->populated_slot_count < slots + POPULATE_AHEAD_SLOT_COUNT / 2 && slot_target > e->populated_slot_count) {
-		uint32_t from = e->populated_slot_count > slots ? e->populated_slot_count : slots + 1;
-		sz_vm_populate(l->slots + from, (slot_target - from) * sizeof l->slots[0]);
-		e->populated_slot_count = (uint32_t)slot_target;
-	}
-	uint32_t derived = atomic_load_explicit(&e->hint_derived_count, memory_order_relaxed);
-	uint64_t derived_target = (uint64_t)derived + POPULATE_AHEAD_DERIVED_COUNT;
-	if (derived_target > SZ_DERIVED_TRANSFER_COUNT_MAX)
-		derived_target = SZ_DERIVED_TRANSFER_COUNT_MAX;
-	if (derived > 0 && e->populated_derived_count < derived + POPULATE_AHEAD_DERIVED_COUNT / 2 &&
-	    derived_target > e->populated_derived_count) {
-		uint32_t from = e->populated_derived_count > derived ? e->populated_derived_count : derived + 1;
-		sz_vm_populate(l->derived + from, (derived_target - from) * sizeof l->derived[0]);
-		e->populated_derived_count = (uint32_t)derived_target;
-	}
-	uint64_t account_target = (uint64_t)accounts + POPULATE_AHEAD_ACCOUNT_COUNT;
-	if (account_target > SZ_ACCOUNT_COUNT_MAX)
-		account_target = SZ_ACCOUNT_COUNT_MAX;
-	if (e->populated_account_count < accounts + POPULATE_AHEAD_ACCOUNT_COUNT / 2 &&
-	    account_target > e->populated_account_count) {
-		uint32_t from = e->populated_account_count > accounts ? e->populated_account_count : accounts + 1;
-		sz_vm_populate(l->accounts + from, (account_target - from) * sizeof l->accounts[0]);
-		sz_vm_populate(l->account_history + from, (account_target - from) * sizeof l->account_history[0]);
-		e->populated_account_count = (uint32_t)account_target;
-	}
+	sz_state_populate_ahead(&e->state);
 }
 
 static void *writer_main(void *arg)
@@ -418,7 +367,6 @@ static void apply_batch(struct sz_engine *e, struct batch *b)
 			     b->body_size, b->count, body_pos, e->results);
 	e->results_sequence = h->sequence;
 	sz_blake2b(e->results_hash, e->results, b->count * sizeof e->results[0]);
-	publish_counts(e);
 	if (e->config.check_invariants)
 		check_invariants(e);
 	for (uint32_t i = 0; i < b->callback_count; i++) {
@@ -557,13 +505,8 @@ int sz_engine_read_transfer(const struct sz_engine *engine, uint64_t log_pos, sz
 {
 	struct sz_engine *e = (struct sz_engine *)engine; /* only the read cache changes */
 	uint32_t segment = (uint32_t)(log_pos >> 40) & 0xfffffu;
-	if (segment == 0) { /* made by a domain: the ledger keeps the record */
-		const sz_transfer *t = ledger_derived(&e->state.ledger, log_pos & ((1ull << 60) - 1));
-		if (t == NULL)
-			return SZ_ENOTFOUND;
-		*out = *t;
-		return 0;
-	}
+	if (segment == 0) /* made by a domain: the ledger keeps the record */
+		return sz_state_kept_record(&e->state, log_pos & ((1ull << 60) - 1), out, sizeof *out);
 	if (e->read_fd < 0 || e->read_segment != segment) {
 		char path[PATH_SIZE_MAX];
 		if (wal_segment_path(e->data_dir, segment, path, sizeof path) != 0)
@@ -675,7 +618,6 @@ static int replay_batch(void *ctx, const struct wal_batch_header *h, const uint8
 	}
 	sz_state_apply_batch(&e->state, h->sequence, h->batch_time_ns, body, h->body_size, h->command_count,
 			     body_pos, e->results);
-	publish_counts(e);
 	uint32_t slot = (uint32_t)(h->sequence % REPLAY_OUTCOME_COUNT);
 	r->outcome_sequence[slot] = h->sequence;
 	sz_blake2b(r->outcome_hash[slot], e->results, h->command_count * sizeof e->results[0]);

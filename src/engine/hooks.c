@@ -22,6 +22,7 @@ uint32_t sz_hooks_check_slow(const struct sz_hooks *h, const sz_transfer *t, con
 {
 	SZ_ASSERT(h->count <= SZ_HOOK_COUNT_MAX);
 	SZ_ASSERT(t != NULL && debit != NULL && credit != NULL);
+	SZ_ASSERT(h->ctx != NULL);
 	for (uint32_t i = 0; i < h->count; i++) {
 		if (h->list[i].check == NULL)
 			continue;
@@ -37,6 +38,7 @@ void sz_hooks_observe_slow(const struct sz_hooks *h, const sz_transfer *t, const
 {
 	SZ_ASSERT(h->count <= SZ_HOOK_COUNT_MAX);
 	SZ_ASSERT(t != NULL && debit != NULL && credit != NULL);
+	SZ_ASSERT(h->ctx != NULL); /* set by the engine for every command and batch_begin */
 	for (uint32_t i = 0; i < h->count; i++)
 		if (h->list[i].observe != NULL)
 			h->list[i].observe(h->list[i].state, h->ctx, t, debit, credit);

@@ -18,12 +18,7 @@ int sz_state_init(struct sz_state *s)
 {
 	SZ_ASSERT(s != NULL);
 	memset(s, 0, sizeof *s);
-	int rc = sz_journal_init(&s->journal);
-	if (rc == 0)
-		rc = ledger_init(&s->ledger);
-	if (rc == 0)
-		ledger_hooks_set(&s->ledger, &s->hooks);
-	return rc;
+	return sz_journal_init(&s->journal);
 }
 
 void sz_state_release(struct sz_state *s)
@@ -33,7 +28,6 @@ void sz_state_release(struct sz_state *s)
 	for (uint32_t i = 0; i < s->domain_count; i++)
 		if (s->domains[i].release)
 			s->domains[i].release(s->domains[i].state);
-	ledger_release(&s->ledger);
 	if (s->journal.bytes != NULL)
 		sz_journal_release(&s->journal);
 	s->domain_count = 0;
@@ -62,7 +56,10 @@ uint32_t sz_state_journal_used(const struct sz_state *s)
 int sz_state_register(struct sz_state *s, const struct sz_domain *d)
 {
 	SZ_ASSERT(d->apply != NULL);
-	SZ_ASSERT((d->kind_base & 0xff) == 0 && d->kind_base >= SZ_CMD_AUTH_BASE);
+	SZ_ASSERT((d->kind_base & 0xff) == 0);
+	/* Kind base 0 is the ledger's, registered first (the digest, snapshots
+	 * and sz_ledger rely on its place). */
+	SZ_ASSERT((d->kind_base == 0) == (s->domain_count == 0));
 	SZ_ASSERT(d->name != NULL);
 	if (s->domain_count >= SZ_DOMAIN_COUNT_MAX)
 		return SZ_ELIMIT;
@@ -74,6 +71,7 @@ int sz_state_register(struct sz_state *s, const struct sz_domain *d)
 
 static struct sz_domain *domain_for(struct sz_state *s, uint16_t kind)
 {
+	SZ_ASSERT(s != NULL);
 	SZ_ASSERT(s->domain_count <= SZ_DOMAIN_COUNT_MAX);
 	for (uint32_t i = 0; i < s->domain_count; i++)
 		if ((kind & 0xff00) == s->domains[i].kind_base)
@@ -83,11 +81,14 @@ static struct sz_domain *domain_for(struct sz_state *s, uint16_t kind)
 
 static bool body_size_is(const sz_command_header *c, size_t size)
 {
+	SZ_ASSERT(c->size >= sizeof(sz_command_header));
 	return c->size == sizeof(sz_command_header) + size;
 }
 
 bool sz_command_links_onward(const sz_command_header *c)
 {
+	SZ_ASSERT(c != NULL);
+	SZ_ASSERT(c->size >= sizeof(sz_command_header));
 	const uint8_t *body = (const uint8_t *)(c + 1);
 	uint16_t flags;
 	if (c->kind == SZ_CMD_CREATE_TRANSFER && body_size_is(c, sizeof(sz_transfer))) {
@@ -106,29 +107,30 @@ static bool result_ok(uint32_t r)
 	return r == SZ_R_OK || r == SZ_R_EXISTS;
 }
 
-/* One command. A ledger command validates before it changes anything, so it
- * needs no bracket of its own (inside a chain, the chain's bracket records). */
+/* The domain of a command kind, or NULL. Kind base 0 (the ledger) is the
+ * first domain: its commands, the most frequent, are found without a scan. */
+static inline struct sz_domain *domain_of(struct sz_state *s, uint16_t kind)
+{
+	if ((kind & 0xff00) == 0)
+		return s->domain_count > 0 ? &s->domains[0] : NULL;
+	return domain_for(s, kind);
+}
+
+/* One command. The kind-base-0 domain (the ledger) validates before it
+ * changes anything, so its commands need no bracket of their own (inside a
+ * chain, the chain's bracket records); every other domain command gets one. */
 static uint32_t apply_one(struct sz_state *s, const sz_command_header *c, const struct sz_apply_ctx *ctx)
 {
+	SZ_ASSERT(ctx != NULL);
 	SZ_ASSERT(c->size >= sizeof *c);
 	s->hooks.ctx = ctx;
-	const void *body = c + 1;
-	struct ledger_ctx lctx = { .timestamp_ns = ctx->timestamp_ns, .log_pos = ctx->log_pos };
-	switch (c->kind) {
-	case SZ_CMD_CREATE_ACCOUNT:
-		return body_size_is(c, sizeof(sz_account)) ? ledger_create_account(&s->ledger, body, &lctx) : SZ_R_COMMAND_INVALID;
-	case SZ_CMD_CREATE_TRANSFER:
-		return body_size_is(c, sizeof(sz_transfer)) ? ledger_create_transfer(&s->ledger, body, &lctx) : SZ_R_COMMAND_INVALID;
-	case SZ_CMD_ACCOUNT_FLAGS:
-		return body_size_is(c, sizeof(sz_account_flags_cmd)) ? ledger_account_flags(&s->ledger, body, &lctx) : SZ_R_COMMAND_INVALID;
-	case SZ_CMD_TICK:
+	if (c->kind == SZ_CMD_TICK)
 		return body_size_is(c, 0) ? SZ_R_OK : SZ_R_COMMAND_INVALID;
-	default:
-		break;
-	}
-	struct sz_domain *d = domain_for(s, c->kind);
+	struct sz_domain *d = domain_of(s, c->kind);
 	if (d == NULL)
 		return SZ_R_COMMAND_INVALID;
+	if (d->kind_base == 0)
+		return d->apply(s, d->state, ctx, c);
 	/* A domain command is atomic on its own: the ledger and every domain roll
 	 * back together when it fails. */
 	sz_journal_mark mark = sz_journal_begin();
@@ -141,6 +143,7 @@ static uint32_t apply_one(struct sz_state *s, const sz_command_header *c, const 
 static void apply_chain(struct sz_state *s, const sz_command_header **cmds, const struct sz_apply_ctx *ctxs,
 			uint32_t n, bool open, uint32_t *results)
 {
+	SZ_ASSERT(n <= SZ_CHAIN_COMMAND_COUNT_MAX);
 	SZ_ASSERT(n >= 1);
 	if (open) {
 		for (uint32_t i = 0; i < n; i++)
@@ -182,14 +185,12 @@ fail:
 static void prefetch(struct sz_state *s, const sz_command_header *const *cmds, uint32_t count, uint32_t index,
 		     int stage)
 {
+	SZ_ASSERT(stage == 1 || stage == 2);
+	SZ_ASSERT(cmds != NULL);
 	if (index >= count)
 		return;
 	const sz_command_header *c = cmds[index];
-	if (c->kind == SZ_CMD_CREATE_TRANSFER && body_size_is(c, sizeof(sz_transfer))) {
-		ledger_prefetch_transfer(&s->ledger, (const sz_transfer *)(c + 1), stage);
-		return;
-	}
-	const struct sz_domain *d = c->kind >= SZ_CMD_AUTH_BASE ? domain_for(s, c->kind) : NULL;
+	const struct sz_domain *d = domain_of(s, c->kind);
 	if (d != NULL && d->prefetch != NULL)
 		d->prefetch(s, d->state, c, stage);
 }
@@ -228,7 +229,6 @@ void sz_state_apply_batch(struct sz_state *s, uint64_t sequence, uint64_t batch_
 		.batch_time_ns = batch_time_ns, .timestamp_ns = batch_time_ns, .sequence = sequence,
 	};
 	s->hooks.ctx = &begin;
-	ledger_expire(&s->ledger, batch_time_ns);
 	for (uint32_t d = 0; d < s->domain_count; d++)
 		if (s->domains[d].batch_begin)
 			s->domains[d].batch_begin(s, s->domains[d].state, &begin);
@@ -247,6 +247,8 @@ void sz_state_apply_batch(struct sz_state *s, uint64_t sequence, uint64_t batch_
 	sz_journal_attach(NULL);
 	s->sequence = sequence;
 	s->batch_time_ns = batch_time_ns + (count ? count - 1 : 0);
+	SZ_ASSERT(s->sequence == s->reserved_sequence);
+	SZ_ASSERT(!sz_journal_open());
 }
 
 int sz_state_reserve(struct sz_state *s, uint32_t command_count)
@@ -255,7 +257,7 @@ int sz_state_reserve(struct sz_state *s, uint32_t command_count)
 	SZ_ASSERT(s->domain_count <= SZ_DOMAIN_COUNT_MAX);
 	if (reserve_fail_countdown != 0 && --reserve_fail_countdown == 0)
 		return SZ_ENOMEM;
-	int rc = ledger_reserve(&s->ledger, command_count);
+	int rc = 0;
 	for (uint32_t i = 0; i < s->domain_count && rc == 0; i++)
 		if (s->domains[i].reserve)
 			rc = s->domains[i].reserve(s->domains[i].state, command_count);
@@ -270,7 +272,7 @@ int sz_state_reserve(struct sz_state *s, uint32_t command_count)
 uint64_t sz_state_next_deadline_ns(const struct sz_state *s)
 {
 	SZ_ASSERT(s->domain_count <= SZ_DOMAIN_COUNT_MAX);
-	uint64_t earliest = ledger_next_deadline_ns(&s->ledger);
+	uint64_t earliest = UINT64_MAX;
 	for (uint32_t i = 0; i < s->domain_count; i++) {
 		if (s->domains[i].next_deadline_ns == NULL)
 			continue;
@@ -279,6 +281,25 @@ uint64_t sz_state_next_deadline_ns(const struct sz_state *s)
 			earliest = t;
 	}
 	return earliest;
+}
+
+int sz_state_kept_record(const struct sz_state *s, uint64_t log_pos, void *out, size_t size)
+{
+	SZ_ASSERT(out != NULL && size > 0);
+	SZ_ASSERT(s->domain_count <= SZ_DOMAIN_COUNT_MAX);
+	for (uint32_t i = 0; i < s->domain_count; i++)
+		if (s->domains[i].kept_record && s->domains[i].kept_record(s->domains[i].state, log_pos, out, size) == 0)
+			return 0;
+	return SZ_ENOTFOUND;
+}
+
+void sz_state_populate_ahead(const struct sz_state *s)
+{
+	SZ_ASSERT(s != NULL);
+	SZ_ASSERT(s->domain_count <= SZ_DOMAIN_COUNT_MAX);
+	for (uint32_t i = 0; i < s->domain_count; i++)
+		if (s->domains[i].populate_ahead)
+			s->domains[i].populate_ahead(s->domains[i].state);
 }
 
 const char *sz_state_account_owner(const struct sz_state *s, const sz_account *a)
@@ -293,11 +314,12 @@ const char *sz_state_account_owner(const struct sz_state *s, const sz_account *a
 
 void sz_state_digest(const struct sz_state *s, uint8_t out[32])
 {
+	SZ_ASSERT(s != NULL && out != NULL);
+	SZ_ASSERT(s->journal.depth == 0); /* only between commands */
 	crypto_generichash_state h;
 	crypto_generichash_init(&h, NULL, 0, 32);
 	uint64_t head[2] = { s->sequence, s->batch_time_ns };
 	crypto_generichash_update(&h, (const uint8_t *)head, sizeof head);
-	ledger_digest(&s->ledger, &h);
 	for (uint32_t i = 0; i < s->domain_count; i++)
 		if (s->domains[i].digest)
 			s->domains[i].digest(s->domains[i].state, &h);
@@ -306,7 +328,9 @@ void sz_state_digest(const struct sz_state *s, uint8_t out[32])
 
 int sz_state_check_invariants(const struct sz_state *s, char *why, size_t why_size)
 {
-	int rc = ledger_check_invariants(&s->ledger, why, why_size);
+	SZ_ASSERT(s != NULL);
+	SZ_ASSERT(why != NULL && why_size > 0);
+	int rc = 0;
 	for (uint32_t i = 0; i < s->domain_count && rc == 0; i++)
 		if (s->domains[i].check_invariants)
 			rc = s->domains[i].check_invariants(s, s->domains[i].state, why, why_size);
@@ -315,7 +339,9 @@ int sz_state_check_invariants(const struct sz_state *s, char *why, size_t why_si
 
 int sz_state_snapshot_write(const struct sz_state *s, struct sz_snap *f)
 {
-	int rc = ledger_snapshot_write(&s->ledger, f);
+	SZ_ASSERT(s != NULL && f != NULL);
+	SZ_ASSERT(s->journal.depth == 0);
+	int rc = 0;
 	for (uint32_t i = 0; i < s->domain_count && rc == 0; i++)
 		if (s->domains[i].snapshot_write)
 			rc = s->domains[i].snapshot_write(s->domains[i].state, f);
@@ -324,7 +350,9 @@ int sz_state_snapshot_write(const struct sz_state *s, struct sz_snap *f)
 
 int sz_state_snapshot_read(struct sz_state *s, struct sz_snap *f)
 {
-	int rc = ledger_snapshot_read(&s->ledger, f);
+	SZ_ASSERT(s != NULL && f != NULL);
+	SZ_ASSERT(s->sequence == 0); /* into a fresh state only */
+	int rc = 0;
 	for (uint32_t i = 0; i < s->domain_count && rc == 0; i++)
 		if (s->domains[i].snapshot_read)
 			rc = s->domains[i].snapshot_read(s->domains[i].state, f);

@@ -1,7 +1,8 @@
 /*
  * state.h — the whole replicated state and the dispatch of commands to domains.
  *
- * Owns: struct sz_state (the ledger plus one state per registered domain),
+ * Owns: struct sz_state (one state per registered domain, the ledger first
+ * with kind base 0; the engine never names it),
  * applying one batch deterministically, the state digest, invariants and
  * the snapshot sections. A domain registers a struct sz_domain at startup:
  * a range of 256 command kinds and its callbacks.
@@ -18,7 +19,6 @@
 
 #include "engine/hooks.h"
 #include "engine/journal.h"
-#include "ledger/ledger.h"
 #include "szfin/szfin.h"
 
 #include <stdbool.h>
@@ -78,10 +78,16 @@ struct sz_domain {
 	/* Optional: does this domain own that ledger account (raw ledger
 	 * routes refuse such accounts)? */
 	bool (*owns_account)(const void *domain_state, const sz_account *a);
+	/* Optional: copy a record the domain keeps in memory (not in the log)
+	 * at log position log_pos (segment 0) into out; 0 or SZ_ENOTFOUND. */
+	int (*kept_record)(const void *domain_state, uint64_t log_pos, void *out, size_t size);
+	/* Optional: fault in pages ahead of growing arrays. Runs on the engine's
+	 * second thread while the engine thread applies: it may only touch
+	 * memory the engine thread does not (see the ledger's). */
+	void (*populate_ahead)(const void *domain_state);
 };
 
 struct sz_state {
-	struct ledger ledger;
 	struct sz_journal journal;  /* the one undo journal (journal.h) */
 	struct sz_hooks hooks;      /* transfer hooks (hooks.h) */
 	uint64_t reserved_sequence; /* batch that sz_state_reserve prepared for */
@@ -128,6 +134,12 @@ uint32_t sz_state_journal_used(const struct sz_state *s);
  * clock passes it, a tick batch lets batch_begin act on an idle server. */
 uint64_t sz_state_next_deadline_ns(const struct sz_state *s);
 
+/* A record kept in memory by a domain (log position with segment 0). */
+int sz_state_kept_record(const struct sz_state *s, uint64_t log_pos, void *out, size_t size);
+
+/* Run every domain's populate_ahead (the engine's second thread). */
+void sz_state_populate_ahead(const struct sz_state *s);
+
 /* Name of the domain that owns ledger account a, or NULL. */
 const char *sz_state_account_owner(const struct sz_state *s, const sz_account *a);
 
@@ -136,9 +148,10 @@ int sz_state_check_invariants(const struct sz_state *s, char *why, size_t why_si
 int sz_state_snapshot_write(const struct sz_state *s, struct sz_snap *f);
 int sz_state_snapshot_read(struct sz_state *s, struct sz_snap *f);
 
-/* Register every built-in domain (called by sz_engine_open unless its config
- * names another function). Defined by the composition root, src/app/registry.c,
- * the one place that lists the domains: the engine includes none of them. */
+/* Register every built-in domain, the ledger first (called by sz_engine_open
+ * unless its config names another function). Defined by the composition
+ * root, src/app/registry.c, the one place that lists the domains: the engine
+ * includes none of them. */
 int sz_state_register_domains(struct sz_state *s);
 
 #endif

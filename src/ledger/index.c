@@ -20,6 +20,7 @@ static inline uint32_t bucket_of(const struct ledger_index *x, sz_id id)
 
 int ledger_index_init(struct ledger_index *x, uint32_t capacity)
 {
+	SZ_ASSERT(x != NULL);
 	if (capacity < INDEX_CAPACITY_MIN)
 		capacity = INDEX_CAPACITY_MIN;
 	SZ_ASSERT((capacity & (capacity - 1)) == 0);
@@ -28,11 +29,27 @@ int ledger_index_init(struct ledger_index *x, uint32_t capacity)
 		return SZ_ENOMEM;
 	x->capacity = capacity;
 	x->count = 0;
+	x->spare_count = 0;
 	return 0;
+}
+
+/* Free the replaced tables that are not in use (outside any bracket). */
+static void settle(struct ledger_index *x)
+{
+	SZ_ASSERT(!sz_journal_open());
+	SZ_ASSERT(x->spare_count <= LEDGER_INDEX_SPARE_COUNT_MAX);
+	for (uint32_t i = 0; i < x->spare_count; i++)
+		if (x->spare_buckets[i] != x->buckets)
+			sz_vm_release(x->spare_buckets[i], (size_t)x->spare_capacity[i] * sizeof x->buckets[0]);
+	x->spare_count = 0;
 }
 
 void ledger_index_release(struct ledger_index *x)
 {
+	SZ_ASSERT(!sz_journal_open() || x->spare_count == 0);
+	SZ_ASSERT(x != NULL);
+	if (x->spare_count > 0)
+		settle(x);
 	if (x->buckets != NULL)
 		sz_vm_release(x->buckets, (size_t)x->capacity * sizeof x->buckets[0]);
 	x->buckets = NULL;
@@ -42,11 +59,15 @@ void ledger_index_release(struct ledger_index *x)
 
 void ledger_index_prefetch_bucket(const struct ledger_index *x, sz_id id)
 {
+	SZ_ASSERT(x->buckets != NULL);
+	SZ_ASSERT(x->capacity > 0);
 	__builtin_prefetch(&x->buckets[bucket_of(x, id)]);
 }
 
 void ledger_index_prefetch_item(const struct ledger_index *x, const void *base, size_t item_size, sz_id id)
 {
+	SZ_ASSERT(item_size > 0);
+	SZ_ASSERT(x->capacity > 0);
 	uint32_t v = x->buckets[bucket_of(x, id)];
 	if (v == 0)
 		return;
@@ -56,12 +77,32 @@ void ledger_index_prefetch_item(const struct ledger_index *x, const void *base, 
 		__builtin_prefetch(item + item_size - 1);
 }
 
-static void place(struct ledger_index *x, sz_id id, uint32_t position)
+static uint32_t free_bucket(const struct ledger_index *x, sz_id id)
 {
+	SZ_ASSERT((x->capacity & (x->capacity - 1)) == 0);
+	SZ_ASSERT(x->count < x->capacity); /* an empty bucket ends every probe */
 	uint32_t mask = x->capacity - 1;
 	uint32_t b = bucket_of(x, id);
 	while (x->buckets[b] != 0)
 		b = (b + 1) & mask;
+	return b;
+}
+
+/* Into a table being built (growth): nothing to journal. */
+static void place_raw(struct ledger_index *x, sz_id id, uint32_t position)
+{
+	SZ_ASSERT((uint64_t)(x->count + 1) * 2 <= x->capacity);
+	SZ_ASSERT(position < x->capacity);
+	uint32_t b = free_bucket(x, id);
+	x->buckets[b] = position + 1;
+	x->count++;
+}
+
+static void place(struct ledger_index *x, sz_id id, uint32_t position)
+{
+	SZ_ASSERT(position < UINT32_MAX);
+	SZ_ASSERT((uint64_t)(x->count + 1) * 2 <= x->capacity);
+	uint32_t b = free_bucket(x, id);
 	SZ_JOURNAL_FIELD(x->buckets[b]);
 	SZ_JOURNAL_FIELD(x->count);
 	x->buckets[b] = position + 1;
@@ -81,20 +122,35 @@ static int grow(struct ledger_index *x, const void *base, ledger_index_key_fn ke
 	for (uint32_t position = 0; position < x->count; position++) {
 		if (position + GROW_PREFETCH_DISTANCE < x->count)
 			__builtin_prefetch(&bigger.buckets[bucket_of(&bigger, key(base, position + GROW_PREFETCH_DISTANCE))], 1);
-		place(&bigger, key(base, position), position);
+		place_raw(&bigger, key(base, position), position);
 	}
 	SZ_ASSERT(bigger.count == x->count);
-	ledger_index_release(x);
-	*x = bigger;
+	if (sz_journal_open()) {
+		/* Keep both tables until the bracket ends (see index.h). */
+		SZ_ASSERT(x->spare_count + 2 <= LEDGER_INDEX_SPARE_COUNT_MAX);
+		x->spare_buckets[x->spare_count] = x->buckets;
+		x->spare_capacity[x->spare_count++] = x->capacity;
+		x->spare_buckets[x->spare_count] = bigger.buckets;
+		x->spare_capacity[x->spare_count++] = bigger.capacity;
+		SZ_JOURNAL_FIELD(x->buckets);
+		SZ_JOURNAL_FIELD(x->capacity);
+	} else {
+		sz_vm_release(x->buckets, (size_t)x->capacity * sizeof x->buckets[0]);
+	}
+	x->buckets = bigger.buckets;
+	x->capacity = bigger.capacity;
 	return 0;
 }
 
 int ledger_index_insert(struct ledger_index *x, const void *base, ledger_index_key_fn key, sz_id id, uint32_t position)
 {
+	SZ_ASSERT(x->buckets != NULL && base != NULL);
 	SZ_ASSERT(position < UINT32_MAX);
+	if (x->spare_count > 0 && !sz_journal_open())
+		settle(x);
 	if ((uint64_t)(x->count + 1) * 2 > x->capacity) {
-		/* Growth allocates: only outside apply (snapshot loading, reserve). */
-		SZ_ASSERT(!sz_journal_open());
+		/* Growth allocates: the ledger's tables never grow here (reserved
+		 * before each batch); a domain that does not reserve yet still may. */
 		int rc = grow(x, base, key);
 		if (rc != 0)
 			return rc;
@@ -105,7 +161,9 @@ int ledger_index_insert(struct ledger_index *x, const void *base, ledger_index_k
 
 int ledger_index_reserve(struct ledger_index *x, const void *base, ledger_index_key_fn key, uint32_t room)
 {
-	SZ_ASSERT(!sz_journal_open());
+	SZ_ASSERT(x->buckets != NULL);
+	if (x->spare_count > 0)
+		settle(x);
 	SZ_ASSERT(x->count <= x->capacity / 2);
 	while ((uint64_t)x->count + room > x->capacity / 2) {
 		if (x->capacity > (1u << 30))
@@ -120,6 +178,7 @@ int ledger_index_reserve(struct ledger_index *x, const void *base, ledger_index_
 
 static uint32_t bucket_holding(const struct ledger_index *x, sz_id id, uint32_t position)
 {
+	SZ_ASSERT(x->count > 0);
 	uint32_t mask = x->capacity - 1;
 	uint32_t b = bucket_of(x, id);
 	for (uint32_t probes = 0; probes < x->capacity; probes++, b = (b + 1) & mask) {
@@ -132,6 +191,7 @@ static uint32_t bucket_holding(const struct ledger_index *x, sz_id id, uint32_t 
 
 void ledger_index_move(struct ledger_index *x, sz_id id, uint32_t position_old, uint32_t position_new)
 {
+	SZ_ASSERT(position_old != position_new);
 	SZ_ASSERT(position_new < x->count);
 	uint32_t b = bucket_holding(x, id, position_old);
 	SZ_JOURNAL_FIELD(x->buckets[b]);
@@ -143,6 +203,7 @@ void ledger_index_move(struct ledger_index *x, sz_id id, uint32_t position_old, 
  * their home bucket allows it. */
 void ledger_index_remove(struct ledger_index *x, const void *base, ledger_index_key_fn key, sz_id id, uint32_t position)
 {
+	SZ_ASSERT(base != NULL);
 	uint32_t mask = x->capacity - 1;
 	SZ_ASSERT(x->count > 0);
 	uint32_t hole = bucket_holding(x, id, position);

@@ -8,8 +8,9 @@
  * The positions held are always exactly 0 .. count-1: every caller keeps a
  * dense array (append, pop the last, or move the last into a hole).
  * Every bucket write is journalled (engine/journal.h), so a rolled-back
- * bracket restores the table exactly; inside apply the table never grows
- * (the ledger reserves room before each batch).
+ * bracket restores the table exactly. The ledger reserves room before each
+ * batch, so its tables never grow inside apply; a domain table that does
+ * grow inside a bracket keeps the replaced table until the outcome is known.
  */
 #ifndef SZ_LEDGER_INDEX_H
 #define SZ_LEDGER_INDEX_H
@@ -20,10 +21,20 @@
 #include <stdint.h>
 
 /* Open-addressing id → position table (u32 values, power-of-two capacity). */
+#define LEDGER_INDEX_SPARE_COUNT_MAX 8u
+
 struct ledger_index {
 	uint32_t *buckets;       /* position + 1; 0 = empty */
 	uint32_t capacity;       /* power of two */
 	uint32_t count;
+	/* Tables replaced while a journal bracket was open (a domain that does
+	 * not reserve grew its index inside apply): both the old and the new
+	 * one stay allocated until the bracket's outcome is known, then the one
+	 * not in use is freed (at the next insert or reserve outside a bracket).
+	 * Not journalled: a rollback restores buckets/capacity to the old table. */
+	uint32_t *spare_buckets[LEDGER_INDEX_SPARE_COUNT_MAX];
+	uint32_t spare_capacity[LEDGER_INDEX_SPARE_COUNT_MAX];
+	uint32_t spare_count;
 };
 
 /* Key of the item at position. */

@@ -34,16 +34,22 @@ static const struct sz_hooks no_hooks;
 
 static sz_id account_key(const void *base, uint32_t position)
 {
+	SZ_ASSERT(base != NULL);
+	SZ_ASSERT(position < SZ_ACCOUNT_COUNT_MAX);
 	return ((const sz_account *)base)[position].id;
 }
 
 static sz_id slot_key(const void *base, uint32_t position)
 {
+	SZ_ASSERT(base != NULL);
+	SZ_ASSERT(position < SZ_TRANSFER_COUNT_MAX);
 	return ((const struct ledger_slot *)base)[position].id;
 }
 
 static sz_id pending_key(const void *base, uint32_t position)
 {
+	SZ_ASSERT(base != NULL);
+	SZ_ASSERT(position < SZ_PENDING_COUNT_MAX);
 	return sz_id_make(0, ((const struct ledger_pending *)base)[position].slot);
 }
 
@@ -51,6 +57,8 @@ static sz_id pending_key(const void *base, uint32_t position)
 
 int ledger_init(struct ledger *l)
 {
+	SZ_ASSERT(SZ_ACCOUNT_COUNT_MAX > 0 && SZ_TRANSFER_COUNT_MAX > 0);
+	SZ_ASSERT(l != NULL);
 	memset(l, 0, sizeof *l);
 	l->accounts = sz_vm_reserve((size_t)SZ_ACCOUNT_COUNT_MAX * sizeof(sz_account));
 	l->account_history = sz_vm_reserve((size_t)SZ_ACCOUNT_COUNT_MAX * sizeof(uint32_t));
@@ -70,6 +78,8 @@ fail:
 
 void ledger_release(struct ledger *l)
 {
+	SZ_ASSERT(l != NULL);
+	SZ_ASSERT(!sz_journal_open()); /* never inside apply */
 	sz_vm_release(l->accounts, (size_t)SZ_ACCOUNT_COUNT_MAX * sizeof(sz_account));
 	sz_vm_release(l->account_history, (size_t)SZ_ACCOUNT_COUNT_MAX * sizeof(uint32_t));
 	sz_vm_release(l->slots, (size_t)SZ_TRANSFER_COUNT_MAX * sizeof(struct ledger_slot));
@@ -88,6 +98,7 @@ void ledger_release(struct ledger *l)
  * flags; the rest of a record never changes after creation. */
 static void journal_account(struct ledger *l, uint32_t index)
 {
+	SZ_ASSERT(l->accounts != NULL);
 	SZ_ASSERT(index < l->account_count);
 	sz_account *a = &l->accounts[index];
 	_Static_assert(offsetof(sz_account, credits_posted) == offsetof(sz_account, debits_pending) + 24,
@@ -107,6 +118,8 @@ void ledger_hooks_set(struct ledger *l, const struct sz_hooks *hooks)
 
 static bool heap_less(const struct ledger *l, uint32_t a, uint32_t b)
 {
+	SZ_ASSERT(a < l->expiry_count && b < l->expiry_count);
+	SZ_ASSERT(l->expiry_heap[a] < l->pending_count && l->expiry_heap[b] < l->pending_count);
 	const struct ledger_pending *pa = &l->pending[l->expiry_heap[a]];
 	const struct ledger_pending *pb = &l->pending[l->expiry_heap[b]];
 	if (pa->expires_at_ns != pb->expires_at_ns)
@@ -131,6 +144,8 @@ static void heap_swap(struct ledger *l, uint32_t a, uint32_t b)
 
 static void heap_fix(struct ledger *l, uint32_t i)
 {
+	SZ_ASSERT(i < l->expiry_count);
+	SZ_ASSERT(l->expiry_count <= l->pending_count);
 	while (i > 0 && heap_less(l, i, (i - 1) / 2)) {
 		heap_swap(l, i, (i - 1) / 2);
 		i = (i - 1) / 2;
@@ -150,6 +165,7 @@ static void heap_fix(struct ledger *l, uint32_t i)
 
 static void heap_remove(struct ledger *l, uint32_t heap_index)
 {
+	SZ_ASSERT(l->expiry_count > 0);
 	SZ_ASSERT(heap_index < l->expiry_count);
 	SZ_JOURNAL_FIELD(l->expiry_count);
 	uint32_t last = --l->expiry_count;
@@ -186,6 +202,7 @@ static int pending_reserve(struct ledger *l, uint32_t room)
 
 int ledger_pending_reserve_for_load(struct ledger *l)
 {
+	SZ_ASSERT(!sz_journal_open());
 	SZ_ASSERT(l->pending_count == l->pending_capacity || l->pending_count == 0);
 	return pending_reserve(l, l->pending_capacity ? l->pending_capacity : 1024);
 }
@@ -213,12 +230,14 @@ int ledger_reserve(struct ledger *l, uint32_t command_count)
  * on every machine; ledger_reserve made the room). */
 static bool batch_room(const struct ledger *l, uint32_t n)
 {
+	SZ_ASSERT(l->batch_insert_count <= SZ_BATCH_LEDGER_INSERT_COUNT_MAX);
 	SZ_ASSERT(n <= 2);
 	return l->batch_insert_count + n <= SZ_BATCH_LEDGER_INSERT_COUNT_MAX;
 }
 
 static void batch_insert_counted(struct ledger *l)
 {
+	SZ_ASSERT(l != NULL);
 	SZ_ASSERT(l->batch_insert_count < SZ_BATCH_LEDGER_INSERT_COUNT_MAX);
 	SZ_JOURNAL_FIELD(l->batch_insert_count);
 	l->batch_insert_count++;
@@ -271,6 +290,8 @@ static void pending_remove(struct ledger *l, uint32_t index)
 
 static int64_t pending_find(const struct ledger *l, uint32_t slot)
 {
+	SZ_ASSERT(l->pending_index.count == l->pending_count);
+	SZ_ASSERT(slot < l->slot_count);
 	return ledger_index_find(&l->pending_index, l->pending, pending_key, sz_id_make(0, slot));
 }
 
@@ -278,6 +299,8 @@ static int64_t pending_find(const struct ledger *l, uint32_t slot)
 
 static uint8_t slot_status(const struct ledger_slot *s)
 {
+	SZ_ASSERT((s->log_pos >> STATUS_SHIFT) <= SZ_STATUS_VOID);
+	SZ_ASSERT(s != NULL);
 	return (uint8_t)(s->log_pos >> STATUS_SHIFT);
 }
 
@@ -291,6 +314,7 @@ static void slot_set_status(struct ledger *l, uint32_t slot, uint8_t status)
 
 static uint32_t history_link(uint32_t slot, uint32_t side)
 {
+	SZ_ASSERT(side <= 1);
 	SZ_ASSERT(slot < SZ_TRANSFER_COUNT_MAX);
 	return ((slot + 1) << 1) | side;
 }
@@ -298,6 +322,7 @@ static uint32_t history_link(uint32_t slot, uint32_t side)
 static void slot_insert(struct ledger *l, const sz_transfer *t, uint64_t fingerprint, uint64_t log_pos,
 			uint8_t status, uint32_t debit_index, uint32_t credit_index)
 {
+	SZ_ASSERT(debit_index < l->account_count && credit_index < l->account_count);
 	SZ_ASSERT(l->slot_count < SZ_TRANSFER_COUNT_MAX);
 	SZ_ASSERT((log_pos & ~POS_MASK) == 0);
 	SZ_JOURNAL_FIELD(l->slot_count);
@@ -332,6 +357,8 @@ static bool currency_valid(uint32_t c)
 
 static bool bytes_zero(const uint8_t *p, size_t size)
 {
+	SZ_ASSERT(p != NULL);
+	SZ_ASSERT(size > 0);
 	for (size_t i = 0; i < size; i++)
 		if (p[i] != 0)
 			return false;
@@ -341,6 +368,7 @@ static bool bytes_zero(const uint8_t *p, size_t size)
 /* Fingerprint of a transfer's client fields (timestamp excluded). */
 static uint64_t transfer_fingerprint(const sz_transfer *t)
 {
+	SZ_ASSERT(t != NULL);
 	sz_transfer copy = *t;
 	copy.timestamp = 0;
 	return sz_fingerprint64(&copy, sizeof copy);
@@ -350,6 +378,8 @@ static uint64_t transfer_fingerprint(const sz_transfer *t)
 
 static uint32_t account_exists(const sz_account *stored, const sz_account *a)
 {
+	SZ_ASSERT(sz_id_eq(stored->id, a->id));
+	SZ_ASSERT(!sz_id_is_zero(stored->id));
 	uint16_t creation_flags = SZ_ACCOUNT_DEBITS_MUST_NOT_EXCEED_CREDITS | SZ_ACCOUNT_CREDITS_MUST_NOT_EXCEED_DEBITS;
 	bool same = sz_id_eq(stored->owner_id, a->owner_id) && stored->user_data == a->user_data &&
 		    stored->tenant_id == a->tenant_id && stored->currency == a->currency &&
@@ -359,6 +389,7 @@ static uint32_t account_exists(const sz_account *stored, const sz_account *a)
 
 uint32_t ledger_create_account(struct ledger *l, const sz_account *a, const struct ledger_ctx *ctx)
 {
+	SZ_ASSERT(l != NULL && a != NULL);
 	SZ_ASSERT(a->timestamp == 0 || a->timestamp == ctx->timestamp_ns);
 	if (sz_id_is_zero(a->id))
 		return SZ_R_ID_ZERO;
@@ -396,6 +427,8 @@ uint32_t ledger_create_account(struct ledger *l, const sz_account *a, const stru
 
 uint32_t ledger_account_flags(struct ledger *l, const sz_account_flags_cmd *c, const struct ledger_ctx *ctx)
 {
+	SZ_ASSERT(l != NULL && c != NULL);
+	SZ_ASSERT(l->account_count <= SZ_ACCOUNT_COUNT_MAX);
 	(void)ctx;
 	const uint16_t settable = SZ_ACCOUNT_FROZEN | SZ_ACCOUNT_CLOSED;
 	if (sz_id_is_zero(c->account_id))
@@ -430,6 +463,8 @@ struct transfer_accounts {
 
 static uint32_t resolve_accounts(struct ledger *l, const sz_transfer *t, struct transfer_accounts *out)
 {
+	SZ_ASSERT(!sz_id_is_zero(t->id));
+	SZ_ASSERT(l->account_index.count == l->account_count);
 	if (sz_id_eq(t->debit_account_id, t->credit_account_id))
 		return SZ_R_ACCOUNTS_SAME;
 	if (!currency_valid(t->currency))
@@ -461,6 +496,8 @@ static uint32_t resolve_accounts(struct ledger *l, const sz_transfer *t, struct 
  * side of cr (pending or posted alike: reservations count). */
 static uint32_t check_balances(const sz_account *dr, const sz_account *cr, uint64_t amount)
 {
+	SZ_ASSERT(dr != NULL && cr != NULL);
+	SZ_ASSERT(dr != cr);
 	uint64_t dr_debits, cr_credits, sum;
 	if (__builtin_add_overflow(dr->debits_pending, dr->debits_posted, &sum) ||
 	    __builtin_add_overflow(sum, amount, &dr_debits))
@@ -481,6 +518,7 @@ static uint32_t check_balances(const sz_account *dr, const sz_account *cr, uint6
 
 static uint32_t transfer_common_checks(const sz_transfer *t)
 {
+	SZ_ASSERT(t != NULL);
 	if (sz_id_is_zero(t->id))
 		return SZ_R_ID_ZERO;
 	if (!bytes_zero(t->reserved, sizeof t->reserved))
@@ -496,6 +534,7 @@ static uint32_t transfer_common_checks(const sz_transfer *t)
  * Capacity must have been checked (derived_room). */
 static uint64_t record_position(struct ledger *l, const sz_transfer *t, const struct ledger_ctx *ctx)
 {
+	SZ_ASSERT(t != NULL && ctx != NULL);
 	if (ctx->log_pos != 0) {
 		SZ_ASSERT(SZ_LOG_POS_SEGMENT(ctx->log_pos) != 0); /* segments count from 1 */
 		return ctx->log_pos;
@@ -511,11 +550,15 @@ static uint64_t record_position(struct ledger *l, const sz_transfer *t, const st
 
 static bool derived_room(const struct ledger *l, const struct ledger_ctx *ctx)
 {
+	SZ_ASSERT(l->derived_count <= SZ_DERIVED_TRANSFER_COUNT_MAX);
+	SZ_ASSERT(ctx != NULL);
 	return ctx->log_pos != 0 || l->derived_count < SZ_DERIVED_TRANSFER_COUNT_MAX;
 }
 
 const sz_transfer *ledger_derived(const struct ledger *l, uint64_t log_pos)
 {
+	SZ_ASSERT(l != NULL);
+	SZ_ASSERT(l->derived_count <= SZ_DERIVED_TRANSFER_COUNT_MAX);
 	uint64_t n = SZ_LOG_POS_OFFSET(log_pos);
 	if (SZ_LOG_POS_SEGMENT(log_pos) != 0 || n == 0 || n > l->derived_count)
 		return NULL;
@@ -525,6 +568,8 @@ const sz_transfer *ledger_derived(const struct ledger *l, uint64_t log_pos)
 static uint32_t transfer_single(struct ledger *l, const sz_transfer *t, uint64_t fingerprint,
 				const struct ledger_ctx *ctx)
 {
+	SZ_ASSERT(!(t->flags & (SZ_TRANSFER_POST_PENDING | SZ_TRANSFER_VOID_PENDING)));
+	SZ_ASSERT(!sz_id_is_zero(t->id));
 	bool pending = t->flags & SZ_TRANSFER_PENDING;
 	if (!sz_id_is_zero(t->pending_id))
 		return SZ_R_PENDING_ID_MUST_BE_ZERO;
@@ -577,6 +622,7 @@ static uint32_t transfer_single(struct ledger *l, const sz_transfer *t, uint64_t
 
 static uint32_t pending_status_result(uint8_t status)
 {
+	SZ_ASSERT(status <= SZ_STATUS_VOID);
 	switch (status) {
 	case SZ_STATUS_PENDING: return SZ_R_OK;
 	case SZ_STATUS_PENDING_POSTED: return SZ_R_PENDING_ALREADY_POSTED;
@@ -589,6 +635,7 @@ static uint32_t pending_status_result(uint8_t status)
 static uint32_t transfer_post_void(struct ledger *l, const sz_transfer *t, uint64_t fingerprint,
 				   const struct ledger_ctx *ctx)
 {
+	SZ_ASSERT(t->flags & (SZ_TRANSFER_POST_PENDING | SZ_TRANSFER_VOID_PENDING));
 	bool post = t->flags & SZ_TRANSFER_POST_PENDING;
 	if (sz_id_is_zero(t->pending_id))
 		return SZ_R_PENDING_ID_ZERO;
@@ -644,12 +691,14 @@ static uint32_t transfer_post_void(struct ledger *l, const sz_transfer *t, uint6
 		    debit_index, credit_index);
 	SZ_JOURNAL_FIELD(l->transfers_posted_count);
 	l->transfers_posted_count++;
+	SZ_ASSERT(l->slot_index.count == l->slot_count);
 	sz_hooks_observe(l->hooks, t, dr, cr);
 	return SZ_R_OK;
 }
 
 uint32_t ledger_create_transfer(struct ledger *l, const sz_transfer *t, const struct ledger_ctx *ctx)
 {
+	SZ_ASSERT(l != NULL && ctx != NULL);
 	SZ_ASSERT(t->timestamp == 0 || t->timestamp == ctx->timestamp_ns);
 	uint32_t r = transfer_common_checks(t);
 	if (r != SZ_R_OK)
@@ -676,6 +725,8 @@ rejected:
 
 void ledger_prefetch_transfer(const struct ledger *l, const sz_transfer *t, int stage)
 {
+	SZ_ASSERT(stage == 1 || stage == 2);
+	SZ_ASSERT(t != NULL);
 	if (stage == 1) {
 		ledger_index_prefetch_bucket(&l->slot_index, t->id);
 		ledger_index_prefetch_bucket(&l->account_index, t->debit_account_id);
@@ -691,6 +742,8 @@ void ledger_prefetch_transfer(const struct ledger *l, const sz_transfer *t, int 
 
 uint32_t ledger_expire(struct ledger *l, uint64_t now_ns)
 {
+	SZ_ASSERT(l->expiry_count <= l->pending_count);
+	SZ_ASSERT(l->pending_count <= l->pending_capacity);
 	uint32_t expired = 0;
 	while (l->expiry_count > 0) {
 		uint32_t index = l->expiry_heap[0];
@@ -709,6 +762,8 @@ uint32_t ledger_expire(struct ledger *l, uint64_t now_ns)
 		pending_remove(l, index);
 		expired++;
 	}
+	SZ_ASSERT(l->expiry_count == 0 || l->pending[l->expiry_heap[0]].expires_at_ns > now_ns);
+	SZ_ASSERT(expired <= SZ_PENDING_COUNT_MAX);
 	return expired;
 }
 
@@ -726,40 +781,50 @@ uint64_t ledger_next_deadline_ns(const struct ledger *l)
 
 int64_t ledger_account_find(const struct ledger *l, sz_id id)
 {
+	SZ_ASSERT(l->account_index.count == l->account_count);
+	SZ_ASSERT(l->account_index.capacity > 0);
 	return ledger_index_find(&l->account_index, l->accounts, account_key, id);
 }
 
 const sz_account *ledger_account_get(const struct ledger *l, sz_id id)
 {
+	SZ_ASSERT(l->accounts != NULL);
+	SZ_ASSERT(l != NULL);
 	int64_t index = ledger_account_find(l, id);
 	return index < 0 ? NULL : &l->accounts[index];
 }
 
 int64_t ledger_slot_find(const struct ledger *l, sz_id id)
 {
+	SZ_ASSERT(l->slot_index.count == l->slot_count);
+	SZ_ASSERT(l->slot_index.capacity > 0);
 	return ledger_index_find(&l->slot_index, l->slots, slot_key, id);
 }
 
 uint8_t ledger_slot_status(const struct ledger *l, uint32_t slot)
 {
+	SZ_ASSERT(l != NULL);
 	SZ_ASSERT(slot < l->slot_count);
 	return slot_status(&l->slots[slot]);
 }
 
 uint64_t ledger_slot_log_pos(const struct ledger *l, uint32_t slot)
 {
+	SZ_ASSERT(l != NULL);
 	SZ_ASSERT(slot < l->slot_count);
 	return l->slots[slot].log_pos & POS_MASK;
 }
 
 uint32_t ledger_history_head(const struct ledger *l, uint32_t account_index)
 {
+	SZ_ASSERT(l != NULL);
 	SZ_ASSERT(account_index < l->account_count);
 	return l->account_history[account_index];
 }
 
 int64_t ledger_history_next(const struct ledger *l, uint32_t *link)
 {
+	SZ_ASSERT(link != NULL);
 	if (*link == 0)
 		return -1;
 	uint32_t slot = (*link >> 1) - 1;

@@ -15,14 +15,16 @@
 #ifndef SZ_LEDGER_H
 #define SZ_LEDGER_H
 
+#include "core/assert.h"
+#include "engine/state.h"
 #include "szfin/szfin.h"
 #include "ledger/index.h"
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stddef.h>
 
 struct sz_snap;
-struct sz_state;
 
 /* Where a transfer's record is: segment number and byte offset in it. */
 #define SZ_LOG_POS_OFFSET_BITS 40
@@ -81,6 +83,16 @@ struct ledger {
 	const struct sz_hooks *hooks;     /* transfer hooks of the state (engine/hooks.h) */
 	uint64_t transfers_posted_count;  /* statistics for metrics */
 	uint64_t transfers_rejected_count;
+
+	/* Page population ahead of the growing arrays (domain.c): the engine
+	 * thread publishes the counts before each batch, the second thread keeps
+	 * the populated marks. */
+	_Atomic uint32_t hint_slot_count;
+	_Atomic uint32_t hint_account_count;
+	_Atomic uint32_t hint_derived_count;
+	uint32_t populated_slot_count;
+	uint32_t populated_account_count;
+	uint32_t populated_derived_count;
 };
 
 /* Context of one command application. log_pos is where the command's record
@@ -91,10 +103,23 @@ struct ledger_ctx {
 	uint64_t log_pos;
 };
 
+/* Register the ledger on a state as its first domain (kind base 0). */
+int ledger_domain_register(struct sz_state *s);
+
 /* The ledger inside the replicated state: the only way domains, the api and
- * tests reach it (never through the state's fields). */
-struct ledger *sz_ledger(struct sz_state *s);
-const struct ledger *sz_ledger_const(const struct sz_state *s);
+ * tests reach it (never through the state's fields). It is the first
+ * registered domain. */
+static inline struct ledger *sz_ledger(struct sz_state *s)
+{
+	SZ_ASSERT(s->domain_count > 0 && s->domains[0].kind_base == 0);
+	return (struct ledger *)s->domains[0].state;
+}
+
+static inline const struct ledger *sz_ledger_const(const struct sz_state *s)
+{
+	SZ_ASSERT(s->domain_count > 0 && s->domains[0].kind_base == 0);
+	return (const struct ledger *)s->domains[0].state;
+}
 
 int ledger_init(struct ledger *l);
 void ledger_release(struct ledger *l);

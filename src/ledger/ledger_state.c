@@ -4,7 +4,6 @@
  * commands; nothing here mutates state except ledger_snapshot_read.
  */
 #include "ledger/ledger.h"
-#include "engine/state.h"
 #include "core/assert.h"
 #include "core/errors.h"
 #include "core/limits.h"
@@ -22,20 +21,9 @@ struct currency_sums {
 	unsigned __int128 debits_posted, credits_posted, debits_pending, credits_pending;
 };
 
-struct ledger *sz_ledger(struct sz_state *s)
-{
-	SZ_ASSERT(s != NULL);
-	return &s->ledger;
-}
-
-const struct ledger *sz_ledger_const(const struct sz_state *s)
-{
-	SZ_ASSERT(s != NULL);
-	return &s->ledger;
-}
-
 static struct currency_sums *sums_for(struct currency_sums *sums, uint32_t *count, uint32_t currency)
 {
+	SZ_ASSERT(sums != NULL && count != NULL);
 	for (uint32_t i = 0; i < *count; i++)
 		if (sums[i].currency == currency)
 			return &sums[i];
@@ -47,6 +35,8 @@ static struct currency_sums *sums_for(struct currency_sums *sums, uint32_t *coun
 
 static int check_account(const sz_account *a, char *why, size_t why_size)
 {
+	SZ_ASSERT(a != NULL);
+	SZ_ASSERT(why != NULL && why_size > 0);
 	if ((a->flags & SZ_ACCOUNT_DEBITS_MUST_NOT_EXCEED_CREDITS) &&
 	    (unsigned __int128)a->debits_pending + a->debits_posted > a->credits_posted) {
 		snprintf(why, why_size, "account %016llx%016llx: debits exceed credits",
@@ -87,6 +77,8 @@ static int check_pending(const struct ledger *l, char *why, size_t why_size)
 
 int ledger_check_invariants(const struct ledger *l, char *why, size_t why_size)
 {
+	SZ_ASSERT(l != NULL);
+	SZ_ASSERT(why != NULL && why_size > 0);
 	struct currency_sums sums[CURRENCY_COUNT_MAX];
 	uint32_t count = 0;
 	for (uint32_t i = 0; i < l->account_count; i++) {
@@ -114,6 +106,8 @@ int ledger_check_invariants(const struct ledger *l, char *why, size_t why_size)
 
 void ledger_digest(const struct ledger *l, void *blake2b_state)
 {
+	SZ_ASSERT(l != NULL && blake2b_state != NULL);
+	SZ_ASSERT(l->expiry_count <= l->pending_count);
 	crypto_generichash_state *h = blake2b_state;
 	uint64_t counts[3] = { l->account_count, l->slot_count, l->pending_count };
 	crypto_generichash_update(h, (const uint8_t *)counts, sizeof counts);
@@ -140,11 +134,15 @@ void ledger_digest(const struct ledger *l, void *blake2b_state)
 
 static int write_index(struct sz_snap *f, const struct ledger_index *x)
 {
+	SZ_ASSERT(x->buckets != NULL);
+	SZ_ASSERT((x->capacity & (x->capacity - 1)) == 0);
 	return sz_snap_write(f, x->buckets, (size_t)x->capacity * sizeof(uint32_t));
 }
 
 int ledger_snapshot_write(const struct ledger *l, struct sz_snap *f)
 {
+	SZ_ASSERT(l->account_index.count == l->account_count);
+	SZ_ASSERT(l->slot_index.count == l->slot_count && l->pending_index.count == l->pending_count);
 	uint64_t header[7] = { l->account_count, l->slot_count, l->pending_count, l->expiry_count,
 			       l->account_index.capacity, l->slot_index.capacity, l->pending_index.capacity };
 	sz_snap_write(f, header, sizeof header);
@@ -162,6 +160,8 @@ int ledger_snapshot_write(const struct ledger *l, struct sz_snap *f)
 
 static int read_index(struct sz_snap *f, struct ledger_index *x, uint64_t capacity, uint64_t count)
 {
+	SZ_ASSERT(x != NULL && f != NULL);
+	SZ_ASSERT(x->spare_count == 0);
 	if (capacity == 0 || (capacity & (capacity - 1)) || capacity > (1ull << 32) || count * 2 > capacity)
 		return SZ_ECORRUPT;
 	ledger_index_release(x);
@@ -175,6 +175,7 @@ static int read_index(struct sz_snap *f, struct ledger_index *x, uint64_t capaci
 
 int ledger_snapshot_read(struct ledger *l, struct sz_snap *f)
 {
+	SZ_ASSERT(l != NULL && f != NULL);
 	uint64_t h[7];
 	int rc = sz_snap_read(f, h, sizeof h);
 	if (rc != 0)
@@ -213,6 +214,8 @@ int ledger_snapshot_read(struct ledger *l, struct sz_snap *f)
 
 void ledger_memory(const struct ledger *l, struct ledger_memory *m)
 {
+	SZ_ASSERT(l != NULL && m != NULL);
+	SZ_ASSERT(l->pending_count <= l->pending_capacity);
 	m->accounts_bytes = (uint64_t)l->account_count * (sizeof(sz_account) + sizeof(uint32_t)) +
 			    (uint64_t)l->account_index.capacity * sizeof(uint32_t);
 	m->transfers_bytes = (uint64_t)l->slot_count * sizeof(struct ledger_slot) +

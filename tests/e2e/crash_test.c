@@ -16,6 +16,7 @@
 
 #include "core/errors.h"
 #include "engine/engine.h"
+#include "ledger/ledger.h"
 
 #include <poll.h>
 #include <signal.h>

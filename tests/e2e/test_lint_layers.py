@@ -2,7 +2,8 @@
 """test_lint_layers.py — the include-layering check (scripts/lint_layers.py)
 on a small made-up tree: every kind of edge it must refuse and every kind it
 must allow, each decided by the rule in the script's header; then the real
-tree, which must pass."""
+tree, which must pass. Also the function-length rule of src/api, src/cli
+and src/app (scripts/lint_functions.py) on both sides of 70 lines."""
 import os
 import subprocess
 import sys
@@ -62,6 +63,26 @@ with tempfile.TemporaryDirectory() as tree:
     t.eq(p.returncode, 0, "every breaking edge listed as pending: passes")
     t.ok("stale pending entry" in p.stdout and "src/core/nothing.c" in p.stdout, "a stale pending entry is reported")
 
+FUNCTIONS = os.path.join(ROOT, "scripts", "lint_functions.py")
+
+
+def body(n):
+    return "int f(void)\n{\n" + "\tx++;\n" * n + "}\n"
+
+
+for lines, reason, want, name in [(70, "", 0, "a 70-line function passes"),
+                                  (71, "", 1, "a 71-line function fails"),
+                                  (71, "/* One table walk: over 70 lines because it is one switch. */\n", 0,
+                                   "a 71-line function with its reason passes")]:
+    with tempfile.TemporaryDirectory() as tree:
+        os.makedirs(os.path.join(tree, "src", "api"))
+        with open(os.path.join(tree, "src", "api", "f.c"), "w") as f:
+            f.write(reason + body(lines))
+        p = subprocess.run([sys.executable, FUNCTIONS, tree], capture_output=True, text=True)
+        t.eq(p.returncode, want, name)
+
+p = subprocess.run([sys.executable, FUNCTIONS, ROOT], capture_output=True, text=True)
+t.ok(p.returncode == 0, "src/api, src/cli and src/app keep the function-length rule", p.stdout[-2000:])
 p = subprocess.run([sys.executable, SCRIPT, ROOT], capture_output=True, text=True)
 t.ok(p.returncode == 0, "the real tree passes the layering check", p.stdout[-2000:])
 t.done()

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ledger/ledger.h"
 #include "api/auth.h"
 #include "core/errors.h"
 #include "core/hash.h"
@@ -45,6 +46,7 @@ static void test_tokens(void **unused)
 	struct sz_state s;
 	uint8_t secret[32] = { 1, 2, 3 };
 	assert_int_equal(sz_state_init(&s), 0);
+	assert_int_equal(ledger_domain_register(&s), 0);
 	assert_int_equal(auth_domain_register(&s), 0);
 	const struct auth_state *a = auth_state_get(&s);
 	assert_non_null(a);
@@ -101,6 +103,7 @@ static void test_tokens(void **unused)
 	rewind(f);
 	struct sz_state s2;
 	assert_int_equal(sz_state_init(&s2), 0);
+	assert_int_equal(ledger_domain_register(&s2), 0);
 	assert_int_equal(auth_domain_register(&s2), 0);
 	struct sz_snap r = { .f = f };
 	crypto_generichash_init(&r.hash, NULL, 0, 32);

@@ -89,6 +89,16 @@ static const struct api_field fields[] = {
 };
 static const struct api_schema schema = API_SCHEMA("test", fields, struct in);
 
+/* A list of objects whose items are the same schema: nests without end. */
+struct loop {
+	struct api_list next;
+};
+static const struct api_schema loop_schema;
+static const struct api_field loop_fields[] = {
+	{ .name = "next", .type = API_T_LIST, .offset = 0, .size = sizeof(struct loop), .umax = 2, .items = &loop_schema },
+};
+static const struct api_schema loop_schema = API_SCHEMA("loop", loop_fields, struct loop);
+
 static struct in in;
 static struct api_decode_error err;
 
@@ -125,6 +135,9 @@ static void test_table_is_valid(void **unused)
 	static const struct api_field past[] = { { .name = "id", .type = API_T_ID, .offset = 8 } };
 	static const struct api_schema bad2 = { "past", past, 1, 16 };
 	assert_int_equal(api_schema_check(&bad2, why, sizeof why), SZ_EINVAL);
+	/* lists nested without end are refused, not recursed into forever */
+	assert_int_equal(api_schema_check(&loop_schema, why, sizeof why), SZ_EINVAL);
+	assert_non_null(strstr(why, "deeper"));
 }
 
 static void test_required_unknown_order(void **unused)

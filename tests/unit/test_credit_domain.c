@@ -6,6 +6,7 @@
  * tests go through sz_engine with a real data directory for restart,
  * replay without snapshots and verified replay (identical digests).
  */
+#include "ledger/ledger.h"
 #include "testutil.h"
 
 #include "core/errors.h"
@@ -49,6 +50,7 @@ static int state_setup(void **unused)
 {
 	(void)unused;
 	assert_int_equal(sz_state_init(&st), 0);
+	assert_int_equal(ledger_domain_register(&st), 0);
 	assert_int_equal(credit_domain_register(&st), 0);
 	seq = 0;
 	now_ns = at(2024, 6, 15, 10);

@@ -14,6 +14,7 @@
 #include "currency/currency.h"
 #include "currency/offline.h"
 #include "engine/state.h"
+#include "ledger/ledger.h"
 
 #define YUAN(y) ((uint64_t)(y) * 100u)
 #define NS_S 1000000000ull
@@ -69,7 +70,7 @@ static inline sz_id cu_id(struct cu *x) { return sz_id_make(0x7e57, x->next_id++
 
 static inline const sz_account *cu_account(struct cu *x, sz_id id)
 {
-	const sz_account *a = ledger_account_get(&x->s.ledger, id);
+	const sz_account *a = ledger_account_get(sz_ledger_const(&x->s), id);
 	assert_non_null(a);
 	return a;
 }
@@ -117,7 +118,7 @@ static inline void cu_setup_operator(struct cu *x, uint64_t tenant, uint16_t typ
 static inline sz_id cu_bank_account(struct cu *x, uint64_t tenant, uint64_t amount)
 {
 	sz_id funding = sz_id_make(0xf0, tenant);
-	if (ledger_account_get(&x->s.ledger, funding) == NULL) {
+	if (ledger_account_get(sz_ledger_const(&x->s), funding) == NULL) {
 		sz_account f = tu_account(0, CNY, 0);
 		f.id = funding;
 		f.tenant_id = tenant;

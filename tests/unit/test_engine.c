@@ -10,6 +10,7 @@
 #include "core/limits.h"
 #include "engine/engine.h"
 #include "log/wal.h"
+#include "ledger/ledger.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>

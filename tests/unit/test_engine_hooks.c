@@ -98,6 +98,7 @@ static void accounts(struct sz_state *s)
 {
 	sequence = 0;
 	assert_int_equal(sz_state_init(s), 0);
+	assert_int_equal(ledger_domain_register(s), 0);
 	for (uint64_t id = 1; id <= 3; id++) {
 		sz_account a = tu_account(id, CNY, 0);
 		assert_int_equal(apply1(s, SZ_CMD_CREATE_ACCOUNT, &a, sizeof a), SZ_R_OK);
@@ -187,6 +188,7 @@ static void test_hook_list_is_bounded(void **unused)
 	(void)unused;
 	struct sz_state s;
 	assert_int_equal(sz_state_init(&s), 0);
+	assert_int_equal(ledger_domain_register(&s), 0);
 	struct stats_hook stats = { 0 };
 	for (uint32_t i = 0; i < SZ_HOOK_COUNT_MAX; i++)
 		assert_int_equal(sz_state_hook_add(&s, &(struct sz_hook){ "stats", NULL, stats_observe, &stats }), 0);

@@ -14,6 +14,7 @@
 #include "core/limits.h"
 #include "engine/engine.h"
 #include "engine/journal.h"
+#include "ledger/index.h"
 #include "ledger/ledger.h"
 
 #include <sodium.h>
@@ -98,6 +99,7 @@ static void setup_state(struct sz_state *s)
 {
 	sequence = 0;
 	assert_int_equal(sz_state_init(s), 0);
+	assert_int_equal(ledger_domain_register(s), 0);
 	register_tally(s);
 	for (uint64_t id = 1; id <= 3; id++) {
 		sz_account a = tu_account(id, CNY, 0);
@@ -219,6 +221,50 @@ static void test_nested_brackets(void **unused)
 	sz_journal_release(&j);
 }
 
+/* An index that grows inside a bracket (a domain that does not reserve)
+ * keeps both tables until the outcome is known: a rollback returns to the
+ * old table exactly, a commit keeps the new one. */
+static sz_id key_of(const void *base, uint32_t position)
+{
+	return ((const sz_id *)base)[position];
+}
+
+static void test_index_growth_inside_bracket(void **unused)
+{
+	(void)unused;
+	static sz_id keys[4096];
+	for (uint32_t i = 0; i < 4096; i++)
+		keys[i] = sz_id_make(i + 1, 7);
+	struct sz_journal j;
+	assert_int_equal(sz_journal_init(&j), 0);
+	sz_journal_attach(&j);
+	for (int commit = 0; commit < 2; commit++) {
+		struct ledger_index x;
+		memset(&x, 0, sizeof x);
+		assert_int_equal(ledger_index_init(&x, 0), 0);
+		uint32_t capacity = x.capacity; /* 1024: 512 entries fit at load 1/2 */
+		for (uint32_t i = 0; i < capacity / 2; i++)
+			assert_int_equal(ledger_index_insert(&x, keys, key_of, keys[i], i), 0);
+		sz_journal_mark m = sz_journal_begin();
+		for (uint32_t i = capacity / 2; i < capacity / 2 + 10; i++)
+			assert_int_equal(ledger_index_insert(&x, keys, key_of, keys[i], i), 0);
+		assert_int_equal(x.capacity, 2 * capacity);
+		sz_journal_end(m, commit);
+		uint32_t expect = capacity / 2 + (commit ? 10 : 0);
+		assert_int_equal(x.count, expect);
+		assert_int_equal(x.capacity, commit ? 2 * capacity : capacity);
+		for (uint32_t i = 0; i < capacity / 2 + 10; i++)
+			assert_int_equal(ledger_index_find(&x, keys, key_of, keys[i]), i < expect ? (int64_t)i : -1);
+		/* The next insert outside a bracket frees the table not in use. */
+		assert_int_equal(ledger_index_insert(&x, keys, key_of, keys[expect], expect), 0);
+		assert_int_equal(x.spare_count, 0);
+		assert_int_equal(ledger_index_find(&x, keys, key_of, keys[expect]), expect);
+		ledger_index_release(&x);
+	}
+	sz_journal_attach(NULL);
+	sz_journal_release(&j);
+}
+
 /* A failed reserve stops the engine before it applies the batch; the batch
  * is durable, so a restart applies it. */
 static void test_reserve_failure_stops_before_apply(void **unused)
@@ -312,6 +358,7 @@ int main(void)
 		cmocka_unit_test(test_failed_domain_command_rolls_everything_back),
 		cmocka_unit_test(test_failed_chain_rolls_everything_back),
 		cmocka_unit_test(test_nested_brackets),
+		cmocka_unit_test(test_index_growth_inside_bracket),
 		cmocka_unit_test(test_reserve_failure_stops_before_apply),
 		cmocka_unit_test(test_idle_engine_ticks_expiry),
 	};
