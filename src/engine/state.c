@@ -249,6 +249,7 @@ void sz_state_apply_batch(struct sz_state *s, uint64_t sequence, uint64_t batch_
 	s->batch_time_ns = batch_time_ns + (count ? count - 1 : 0);
 	SZ_ASSERT(s->sequence == s->reserved_sequence);
 	SZ_ASSERT(!sz_journal_open());
+	s->reserved_sequence = 0; /* consumed: the next batch needs its own */
 }
 
 int sz_state_reserve(struct sz_state *s, uint32_t command_count)

@@ -90,7 +90,7 @@ struct sz_domain {
 struct sz_state {
 	struct sz_journal journal;  /* the one undo journal (journal.h) */
 	struct sz_hooks hooks;      /* transfer hooks (hooks.h) */
-	uint64_t reserved_sequence; /* batch that sz_state_reserve prepared for */
+	uint64_t reserved_sequence; /* batch that sz_state_reserve prepared for (0 once applied) */
 	uint32_t reserved_count;    /* and its command count */
 	struct sz_domain domains[SZ_DOMAIN_COUNT_MAX];
 	uint32_t domain_count;
