@@ -1,14 +1,14 @@
 /*
- * routes.c — HTTP routes of the contract domain: register templates, create
+ * http.c — the contract domain's HTTP adapter: register templates, create
  * contracts from them, post events (deliver, confirm, cancel, condition),
  * subsidy grants and spending, merchant insolvency, and the contract query
  * (terms, state, every event, the money it moved).
  *
- * Like src/currency/routes.c: JSON -> one command -> engine -> the record
+ * Like src/currency/http.c: JSON -> one command -> engine -> the record
  * as applied, or a problem with the command's stable result name. Who may
  * post which event is decided in the engine by party ids; the route table
  * decides which roles may call.
- * Scope (as for wallets, src/currency/routes.c): operators act on wallets of
+ * Scope (as for wallets, src/currency/http.c): operators act on wallets of
  * their tenant, merchants on wallets they own. A contract is seen by whoever
  * sees its payer or payee wallet (or is its condition party); creating one
  * needs the paying wallet in scope, an event its party's wallet (a
@@ -18,7 +18,7 @@
  * Out of scope: a contract answers 404 as if absent; a wallet named in a
  * body answers out_of_scope.
  */
-#include "currency/routes.h"
+#include "contract/http.h"
 #include "api/api.h"
 #include "api/codec.h"
 #include "contract/contract.h"

@@ -1,5 +1,5 @@
 /*
- * currency.c — `szfin currency`: client subcommands of the currency and
+ * cli.c — `szfin currency`, the currency domain's CLI adapter: client subcommands of the currency and
  * contract domains over HTTP, plus two offline helpers a hard-wallet device
  * (or its SDK, or a test) needs:
  *
