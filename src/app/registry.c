@@ -12,10 +12,13 @@
 #include "app/pending_tables.h"
 #include "cli/cli.h"
 #include "contract/contract.h"
+#include "contract/http.h"
 #include "core/assert.h"
 #include "core/errors.h"
 #include "credit/domain.h"
+#include "currency/cli.h"
 #include "currency/currency.h"
+#include "currency/http.h"
 #include "engine/state.h"
 #include "green/domain.h"
 

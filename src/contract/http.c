@@ -4,8 +4,10 @@
  * subsidy grants and spending, merchant insolvency, and the contract query
  * (terms, state, every event, the money it moved).
  *
- * Like src/currency/http.c: JSON -> one command -> engine -> the record
- * as applied, or a problem with the command's stable result name. Who may
+ * Like src/currency/http.c: the route's request schema has the codec
+ * (api/schema.h) decode the body into a struct; the handler adds what the
+ * path and the caller's scope say, submits one command and answers with
+ * the record as applied, or a problem with the command's stable result name. Who may
  * post which event is decided in the engine by party ids; the route table
  * decides which roles may call.
  * Scope (as for wallets, src/currency/http.c): operators act on wallets of
@@ -21,10 +23,12 @@
 #include "contract/http.h"
 #include "api/api.h"
 #include "api/codec.h"
+#include "api/schema.h"
 #include "contract/contract.h"
 #include "core/assert.h"
 #include "currency/currency.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,22 +81,6 @@ static bool wallet_scope_answer(struct api_request *r, sz_id id, const char *fie
 		return true;
 	api_problem(r, "out_of_scope", "'%s' names a wallet the caller may not act on", field);
 	return false;
-}
-
-static bool get_amount_key(struct api_request *r, json_t *o, const char *key, bool required, uint64_t *out)
-{
-	json_t *v = json_object_get(o, key);
-	*out = 0;
-	if (v == NULL) {
-		if (required)
-			api_problem(r, "field_missing", "'%s' is required", key);
-		return !required;
-	}
-	if (!json_is_string(v) || sz_amount_parse(json_string_value(v), json_string_length(v), 2, out)) {
-		api_problem(r, "amount_invalid", "'%s' must be a decimal string, e.g. \"12.34\"", key);
-		return false;
-	}
-	return true;
 }
 
 static json_t *amount_json(uint64_t fen) { return api_json_amount_string(fen, CNY_CODE); }
@@ -206,120 +194,179 @@ static void template_done(struct api_request *r, const uint32_t *results, uint32
 	api_reply_json(r, api_result_status(results[0]), doc);
 }
 
-static int kind_parse(const char *text)
+/* Schema field shorthands (api/schema.h); integers take a JSON integer or a
+ * decimal string, as these routes always have. */
+#define F_ID(name_, type_, member_, flags_) \
+	{ .name = (name_), .type = API_T_ID, .flags = (flags_), .offset = offsetof(type_, member_) }
+#define F_AMOUNT(name_, type_, member_, flags_)                                                          \
+	{ .name = (name_), .type = API_T_AMOUNT, .flags = (flags_), .offset = offsetof(type_, member_), \
+	  .currency = CNY_CODE }
+#define F_UINT(name_, type_, member_, flags_, max_)                                               \
+	{ .name = (name_), .type = API_T_UINT, .flags = (flags_) | API_F_TEXT | API_F_NUMBER,   \
+	  .offset = offsetof(type_, member_), .size = sizeof(((type_ *)0)->member_), .umax = (max_) }
+
+/* contract_kind_name() of CONTRACT_KIND_ESCROW, _SUBSIDY, _CONDITIONAL. */
+static const char *const kind_names[] = { "prepaid_escrow", "subsidy", "conditional", NULL };
+
+/* ---- templates ------------------------------------------------------------------------------ */
+
+/* POST /v1/contract-templates: the command, and its categories as a list. */
+struct template_in {
+	struct contract_template_cmd cmd;
+	struct api_list mcc; /* uint16_t */
+};
+
+static const struct api_field template_mcc_item = {
+	.name = "mcc", .type = API_T_UINT, .size = sizeof(uint16_t), .umin = 1, .umax = 9999,
+	.invalid = "'%s' codes are 1 to 9999",
+};
+static const struct api_field template_fields[] = {
+	F_ID("id", struct template_in, cmd.id, API_F_REQUIRED),
+	F_UINT("auto_confirm_s", struct template_in, cmd.auto_confirm_s, 0, 0),
+	F_UINT("max_sessions", struct template_in, cmd.max_sessions, 0, 0),
+	F_UINT("max_duration_s", struct template_in, cmd.max_duration_s, API_F_REQUIRED, 0),
+	F_UINT("condition_code", struct template_in, cmd.condition_code, 0, 0),
+	{ .name = "kind", .type = API_T_ENUM, .flags = API_F_REQUIRED, .offset = offsetof(struct template_in, cmd.kind),
+	  .size = sizeof(uint16_t), .base = CONTRACT_KIND_ESCROW, .names = kind_names },
+	{ .name = "mcc", .type = API_T_LIST, .offset = offsetof(struct template_in, mcc), .size = sizeof(uint16_t),
+	  .umax = CONTRACT_MCC_COUNT_MAX, .item = &template_mcc_item },
+	{ .name = "name", .type = API_T_STRING, .offset = offsetof(struct template_in, cmd.name),
+	  .size = sizeof(((struct contract_template_cmd *)0)->name) },
+};
+static const struct api_schema template_schema = API_SCHEMA("contract_template", template_fields, struct template_in);
+
+static void template_create(struct api_request *r)
 {
-	for (int k = CONTRACT_KIND_ESCROW; k <= CONTRACT_KIND_CONDITIONAL && text != NULL; k++)
-		if (strcmp(text, contract_kind_name((uint16_t)k)) == 0)
-			return k;
-	return -1;
+	struct template_in *in = r->in;
+	SZ_ASSERT(in != NULL);
+	SZ_ASSERT(in->mcc.count <= CONTRACT_MCC_COUNT_MAX);
+	struct contract_template_cmd *c = &in->cmd;
+	c->mcc_count = (uint16_t)in->mcc.count;
+	for (uint32_t i = 0; i < in->mcc.count; i++)
+		c->mcc[i] = ((const uint16_t *)in->mcc.items)[i];
+	submit(r, CONTRACT_CMD_TEMPLATE_REGISTER, c, sizeof *c, sz_id_make(0, 0), template_done);
 }
 
-/* POST /v1/contract-templates */
-void contract_handle_template_create(struct api_request *r)
+/* ---- contracts ------------------------------------------------------------------------------ */
+
+/* POST /v1/contracts {"kind","id","template_id", and the kind's terms}: one
+ * schema for the fields of every kind; which of them a kind takes (and
+ * requires) is the table create_terms, checked by the handler. */
+enum create_term {
+	T_CONSUMER, T_MERCHANT, T_SESSION_AMOUNT, T_SESSIONS, T_ISSUER, T_BUDGET, T_EXPIRES_AT,
+	T_PAYER, T_PAYEE, T_PARTY, T_AMOUNT, T_DEADLINE, T_CONDITION_CODE, T_COUNT
+};
+
+struct create_in {
+	sz_id id;
+	sz_id template_id;
+	uint16_t kind;
+	struct contract_escrow_cmd escrow;
+	struct contract_subsidy_cmd subsidy;
+	struct contract_conditional_cmd conditional;
+	bool given[T_COUNT];
+};
+
+/* Terms record that they were given; integers take a JSON integer or a decimal string. */
+#define GIVEN(t_) .flags = API_F_PRESENT, .present_offset = offsetof(struct create_in, given[t_])
+#define GIVEN_UINT(t_) .flags = API_F_PRESENT | API_F_TEXT | API_F_NUMBER, .present_offset = offsetof(struct create_in, given[t_])
+static const struct api_field create_fields[] = {
+	F_ID("id", struct create_in, id, API_F_REQUIRED),
+	F_ID("template_id", struct create_in, template_id, API_F_REQUIRED),
+	{ .name = "kind", .type = API_T_ENUM, .flags = API_F_REQUIRED, .offset = offsetof(struct create_in, kind),
+	  .size = sizeof(uint16_t), .base = CONTRACT_KIND_ESCROW, .names = kind_names },
+	{ .name = "consumer_wallet_id", .type = API_T_ID, .offset = offsetof(struct create_in, escrow.consumer_wallet_id), GIVEN(T_CONSUMER) },
+	{ .name = "merchant_wallet_id", .type = API_T_ID, .offset = offsetof(struct create_in, escrow.merchant_wallet_id), GIVEN(T_MERCHANT) },
+	{ .name = "session_amount", .type = API_T_AMOUNT, .offset = offsetof(struct create_in, escrow.session_fen),
+	  .currency = CNY_CODE, GIVEN(T_SESSION_AMOUNT) },
+	{ .name = "sessions", .type = API_T_UINT, .offset = offsetof(struct create_in, escrow.sessions), .size = sizeof(uint32_t),
+	  GIVEN_UINT(T_SESSIONS) },
+	{ .name = "issuer_wallet_id", .type = API_T_ID, .offset = offsetof(struct create_in, subsidy.issuer_wallet_id), GIVEN(T_ISSUER) },
+	{ .name = "budget", .type = API_T_AMOUNT, .offset = offsetof(struct create_in, subsidy.budget_fen), .currency = CNY_CODE,
+	  GIVEN(T_BUDGET) },
+	{ .name = "expires_at_ns", .type = API_T_UINT, .offset = offsetof(struct create_in, subsidy.expires_at_ns),
+	  .size = sizeof(uint64_t), GIVEN_UINT(T_EXPIRES_AT) },
+	{ .name = "payer_wallet_id", .type = API_T_ID, .offset = offsetof(struct create_in, conditional.payer_wallet_id), GIVEN(T_PAYER) },
+	{ .name = "payee_wallet_id", .type = API_T_ID, .offset = offsetof(struct create_in, conditional.payee_wallet_id), GIVEN(T_PAYEE) },
+	{ .name = "condition_party_id", .type = API_T_ID, .offset = offsetof(struct create_in, conditional.condition_party_id),
+	  GIVEN(T_PARTY) },
+	{ .name = "amount", .type = API_T_AMOUNT, .offset = offsetof(struct create_in, conditional.amount), .currency = CNY_CODE,
+	  GIVEN(T_AMOUNT) },
+	{ .name = "deadline_ns", .type = API_T_UINT, .offset = offsetof(struct create_in, conditional.deadline_ns),
+	  .size = sizeof(uint64_t), GIVEN_UINT(T_DEADLINE) },
+	{ .name = "condition_code", .type = API_T_UINT, .offset = offsetof(struct create_in, conditional.condition_code),
+	  .size = sizeof(uint32_t), GIVEN_UINT(T_CONDITION_CODE) },
+};
+static const struct api_schema create_schema = API_SCHEMA("contract_create", create_fields, struct create_in);
+
+/* Which kind takes each term, and whether it must be given (docs/openapi.yaml
+ * ContractCreate: one object per kind, no field of another kind). */
+static const struct {
+	const char *name;
+	uint16_t kind;
+	bool required;
+} create_terms[T_COUNT] = {
+	[T_CONSUMER] = { "consumer_wallet_id", CONTRACT_KIND_ESCROW, true },
+	[T_MERCHANT] = { "merchant_wallet_id", CONTRACT_KIND_ESCROW, true },
+	[T_SESSION_AMOUNT] = { "session_amount", CONTRACT_KIND_ESCROW, true },
+	[T_SESSIONS] = { "sessions", CONTRACT_KIND_ESCROW, true },
+	[T_ISSUER] = { "issuer_wallet_id", CONTRACT_KIND_SUBSIDY, true },
+	[T_BUDGET] = { "budget", CONTRACT_KIND_SUBSIDY, true },
+	[T_EXPIRES_AT] = { "expires_at_ns", CONTRACT_KIND_SUBSIDY, true },
+	[T_PAYER] = { "payer_wallet_id", CONTRACT_KIND_CONDITIONAL, true },
+	[T_PAYEE] = { "payee_wallet_id", CONTRACT_KIND_CONDITIONAL, true },
+	[T_PARTY] = { "condition_party_id", CONTRACT_KIND_CONDITIONAL, true },
+	[T_AMOUNT] = { "amount", CONTRACT_KIND_CONDITIONAL, true },
+	[T_DEADLINE] = { "deadline_ns", CONTRACT_KIND_CONDITIONAL, true },
+	[T_CONDITION_CODE] = { "condition_code", CONTRACT_KIND_CONDITIONAL, false },
+};
+
+/* The first term that the kind does not take but was given, or that it
+ * requires but is missing, in schema order; answers it. */
+static bool create_terms_ok(struct api_request *r, const struct create_in *in)
 {
-	json_t *doc = api_body_json(r);
-	if (doc == NULL)
-		return;
-	static const char *const keys[] = { "id", "kind", "name", "auto_confirm_s", "max_sessions", "max_duration_s",
-					    "condition_code", "mcc" };
-	struct contract_template_cmd c;
-	memset(&c, 0, sizeof c);
-	uint64_t v[4] = { 0 };
-	int kind = kind_parse(json_string_value(json_object_get(doc, "kind")));
-	json_t *mcc = json_object_get(doc, "mcc");
-	const char *name = json_string_value(json_object_get(doc, "name"));
-	bool ok = api_keys_known(r, doc, keys, 8) && api_get_id(r, doc, "id", true, &c.id) &&
-		  api_get_u64(r, doc, "auto_confirm_s", UINT32_MAX, 0, &v[0]) &&
-		  api_get_u64(r, doc, "max_sessions", UINT32_MAX, 0, &v[1]) &&
-		  api_get_u64(r, doc, "max_duration_s", UINT32_MAX, 0, &v[2]) &&
-		  api_get_u64(r, doc, "condition_code", UINT32_MAX, 0, &v[3]);
-	if (ok && kind < 0) {
-		api_problem(r, "field_invalid", "'kind' must be prepaid_escrow, subsidy or conditional");
-		ok = false;
+	for (uint32_t t = 0; t < T_COUNT; t++) {
+		bool own = create_terms[t].kind == in->kind;
+		if (in->given[t] && !own) {
+			api_problem(r, "field_unknown", "'%s' is not a field of a %s contract", create_terms[t].name,
+				    contract_kind_name(in->kind));
+			return false;
+		}
+		if (!in->given[t] && own && create_terms[t].required) {
+			api_problem(r, "field_missing", "'%s' is required for a %s contract", create_terms[t].name,
+				    contract_kind_name(in->kind));
+			return false;
+		}
 	}
-	if (ok && mcc != NULL && (!json_is_array(mcc) || json_array_size(mcc) > CONTRACT_MCC_COUNT_MAX)) {
-		api_problem(r, "field_invalid", "'mcc' must be an array of at most %u codes", CONTRACT_MCC_COUNT_MAX);
-		ok = false;
-	}
-	for (size_t i = 0; ok && mcc != NULL && i < json_array_size(mcc); i++) {
-		json_t *m = json_array_get(mcc, i);
-		if (!json_is_integer(m) || json_integer_value(m) < 1 || json_integer_value(m) > 9999) {
-			api_problem(r, "field_invalid", "'mcc' codes are 1 to 9999");
-			ok = false;
-		} else
-			c.mcc[i] = (uint16_t)json_integer_value(m);
-	}
-	if (ok) {
-		c.kind = (uint16_t)kind;
-		c.mcc_count = mcc ? (uint16_t)json_array_size(mcc) : 0;
-		c.auto_confirm_s = (uint32_t)v[0];
-		c.max_sessions = (uint32_t)v[1];
-		c.max_duration_s = (uint32_t)v[2];
-		c.condition_code = (uint32_t)v[3];
-		if (name)
-			strncpy(c.name, name, sizeof c.name - 1);
-	}
-	json_decref(doc);
-	if (ok)
-		submit(r, CONTRACT_CMD_TEMPLATE_REGISTER, &c, sizeof c, sz_id_make(0, 0), template_done);
+	return true;
 }
 
-/* POST /v1/contracts {"kind", "id", "template_id", ...} */
-void contract_handle_create(struct api_request *r)
+static void contract_create(struct api_request *r)
 {
-	json_t *doc = api_body_json(r);
-	if (doc == NULL)
+	struct create_in *in = r->in;
+	SZ_ASSERT(in != NULL);
+	SZ_ASSERT(in->kind >= CONTRACT_KIND_ESCROW && in->kind <= CONTRACT_KIND_CONDITIONAL);
+	if (!create_terms_ok(r, in))
 		return;
-	static const char *const keys[] = { "kind", "id", "template_id", "consumer_wallet_id", "merchant_wallet_id",
-					    "session_amount", "sessions", "issuer_wallet_id", "budget", "expires_at_ns",
-					    "payer_wallet_id", "payee_wallet_id", "condition_party_id", "amount",
-					    "deadline_ns", "condition_code" };
-	int kind = kind_parse(json_string_value(json_object_get(doc, "kind")));
-	sz_id id, tmpl;
-	bool ok = api_keys_known(r, doc, keys, 16) && api_get_id(r, doc, "id", true, &id) && api_get_id(r, doc, "template_id", true, &tmpl);
-	if (ok && kind < 0) {
-		api_problem(r, "field_invalid", "'kind' must be prepaid_escrow, subsidy or conditional");
-		ok = false;
+	if (in->kind == CONTRACT_KIND_ESCROW) {
+		struct contract_escrow_cmd *c = &in->escrow;
+		c->id = in->id;
+		c->template_id = in->template_id;
+		if (wallet_scope_answer(r, c->consumer_wallet_id, "consumer_wallet_id"))
+			submit(r, CONTRACT_CMD_ESCROW_CREATE, c, sizeof *c, c->id, contract_done);
+	} else if (in->kind == CONTRACT_KIND_SUBSIDY) {
+		struct contract_subsidy_cmd *c = &in->subsidy;
+		c->id = in->id;
+		c->template_id = in->template_id;
+		if (wallet_scope_answer(r, c->issuer_wallet_id, "issuer_wallet_id"))
+			submit(r, CONTRACT_CMD_SUBSIDY_CREATE, c, sizeof *c, c->id, contract_done);
+	} else {
+		struct contract_conditional_cmd *c = &in->conditional;
+		c->id = in->id;
+		c->template_id = in->template_id;
+		if (wallet_scope_answer(r, c->payer_wallet_id, "payer_wallet_id"))
+			submit(r, CONTRACT_CMD_CONDITIONAL_CREATE, c, sizeof *c, c->id, contract_done);
 	}
-	uint64_t n = 0, t = 0;
-	if (ok && kind == CONTRACT_KIND_ESCROW) {
-		struct contract_escrow_cmd c;
-		memset(&c, 0, sizeof c);
-		ok = api_get_id(r, doc, "consumer_wallet_id", true, &c.consumer_wallet_id) &&
-		     api_get_id(r, doc, "merchant_wallet_id", true, &c.merchant_wallet_id) &&
-		     get_amount_key(r, doc, "session_amount", true, &c.session_fen) &&
-		     api_get_u64(r, doc, "sessions", UINT32_MAX, 0, &n);
-		c.id = id;
-		c.template_id = tmpl;
-		c.sessions = (uint32_t)n;
-		if (ok && wallet_scope_answer(r, c.consumer_wallet_id, "consumer_wallet_id"))
-			submit(r, CONTRACT_CMD_ESCROW_CREATE, &c, sizeof c, id, contract_done);
-	} else if (ok && kind == CONTRACT_KIND_SUBSIDY) {
-		struct contract_subsidy_cmd c;
-		memset(&c, 0, sizeof c);
-		ok = api_get_id(r, doc, "issuer_wallet_id", true, &c.issuer_wallet_id) &&
-		     get_amount_key(r, doc, "budget", true, &c.budget_fen) &&
-		     api_get_u64(r, doc, "expires_at_ns", UINT64_MAX, 0, &c.expires_at_ns);
-		c.id = id;
-		c.template_id = tmpl;
-		if (ok && wallet_scope_answer(r, c.issuer_wallet_id, "issuer_wallet_id"))
-			submit(r, CONTRACT_CMD_SUBSIDY_CREATE, &c, sizeof c, id, contract_done);
-	} else if (ok) {
-		struct contract_conditional_cmd c;
-		memset(&c, 0, sizeof c);
-		ok = api_get_id(r, doc, "payer_wallet_id", true, &c.payer_wallet_id) &&
-		     api_get_id(r, doc, "payee_wallet_id", true, &c.payee_wallet_id) &&
-		     api_get_id(r, doc, "condition_party_id", true, &c.condition_party_id) &&
-		     get_amount_key(r, doc, "amount", true, &c.amount) &&
-		     api_get_u64(r, doc, "deadline_ns", UINT64_MAX, 0, &c.deadline_ns) &&
-		     api_get_u64(r, doc, "condition_code", UINT32_MAX, 0, &t);
-		c.id = id;
-		c.template_id = tmpl;
-		c.condition_code = (uint32_t)t;
-		if (ok && wallet_scope_answer(r, c.payer_wallet_id, "payer_wallet_id"))
-			submit(r, CONTRACT_CMD_CONDITIONAL_CREATE, &c, sizeof c, id, contract_done);
-	}
-	json_decref(doc);
 }
 
 static bool path_contract(struct api_request *r, sz_id *out)
@@ -347,7 +394,7 @@ static const struct contract *path_contract_scoped(struct api_request *r, sz_id 
 	return c;
 }
 
-void contract_handle_get(struct api_request *r)
+static void contract_get(struct api_request *r)
 {
 	sz_id id;
 	if (!path_contract(r, &id))
@@ -360,125 +407,145 @@ void contract_handle_get(struct api_request *r)
 	api_reply_json(r, 200, contract_json(r, c));
 }
 
-/* POST /v1/contracts/{id}/events {"id","type":"deliver|confirm|cancel|condition","party_id"[,"code"]} */
-void contract_handle_event(struct api_request *r)
+/* POST /v1/contracts/{id}/events {"id","type","party_id"[,"code"]}. */
+struct event_in {
+	struct contract_event_cmd cmd;
+	uint16_t type; /* index into event_kinds */
+};
+
+static const char *const event_type_names[] = { "deliver", "confirm", "cancel", "condition", NULL };
+static const uint16_t event_kinds[] = { CONTRACT_CMD_SESSION_DELIVER, CONTRACT_CMD_SESSION_CONFIRM, CONTRACT_CMD_CANCEL,
+					CONTRACT_CMD_CONDITION_POST };
+static const struct api_field event_fields[] = {
+	F_ID("id", struct event_in, cmd.id, API_F_REQUIRED),
+	F_ID("party_id", struct event_in, cmd.party_id, API_F_REQUIRED),
+	F_UINT("code", struct event_in, cmd.code, 0, 0),
+	{ .name = "type", .type = API_T_ENUM, .flags = API_F_REQUIRED, .offset = offsetof(struct event_in, type),
+	  .size = sizeof(uint16_t), .base = 0, .names = event_type_names },
+};
+static const struct api_schema event_schema = API_SCHEMA("contract_event", event_fields, struct event_in);
+
+static void contract_event(struct api_request *r)
 {
-	sz_id contract;
-	if (!path_contract(r, &contract))
-		return;
-	json_t *doc = api_body_json(r);
-	if (doc == NULL)
-		return;
-	static const char *const keys[] = { "id", "type", "party_id", "code" };
-	static const struct { const char *name; uint16_t kind; } types[] = {
-		{ "deliver", CONTRACT_CMD_SESSION_DELIVER }, { "confirm", CONTRACT_CMD_SESSION_CONFIRM },
-		{ "cancel", CONTRACT_CMD_CANCEL }, { "condition", CONTRACT_CMD_CONDITION_POST },
-	};
-	struct contract_event_cmd c;
-	memset(&c, 0, sizeof c);
-	uint64_t code = 0;
-	uint16_t kind = 0;
-	const char *type = json_string_value(json_object_get(doc, "type"));
-	for (size_t i = 0; type != NULL && i < 4; i++)
-		if (strcmp(type, types[i].name) == 0)
-			kind = types[i].kind;
-	bool ok = api_keys_known(r, doc, keys, 4) && api_get_id(r, doc, "id", true, &c.id) &&
-		  api_get_id(r, doc, "party_id", true, &c.party_id) && api_get_u64(r, doc, "code", UINT32_MAX, 0, &code);
-	if (ok && kind == 0) {
-		api_problem(r, "field_invalid", "'type' must be deliver, confirm, cancel or condition");
-		ok = false;
-	}
-	c.contract_id = contract;
-	c.code = (uint32_t)code;
-	json_decref(doc);
-	if (!ok)
+	struct event_in *in = r->in;
+	SZ_ASSERT(in != NULL);
+	SZ_ASSERT(in->type < sizeof event_kinds / sizeof event_kinds[0]);
+	struct contract_event_cmd *c = &in->cmd;
+	if (!path_contract(r, &c->contract_id))
 		return;
 	bool answered;
-	const struct contract *k = path_contract_scoped(r, contract, &answered);
+	const struct contract *k = path_contract_scoped(r, c->contract_id, &answered);
 	if (answered)
 		return;
 	/* The party acts: its wallet must be the caller's to act on. A party
 	 * that is no wallet (a conditional's party): its own merchant token, or
 	 * an operator that sees the contract. */
-	bool party_wallet = currency_wallet_find(cur_of(r), c.party_id) != NULL;
-	if (party_wallet ? !wallet_ok(r, c.party_id)
-			 : (r->principal.role == API_ROLE_MERCHANT && !sz_id_eq(r->principal.owner_id, c.party_id)) ||
+	bool party_wallet = currency_wallet_find(cur_of(r), c->party_id) != NULL;
+	if (party_wallet ? !wallet_ok(r, c->party_id)
+			 : (r->principal.role == API_ROLE_MERCHANT && !sz_id_eq(r->principal.owner_id, c->party_id)) ||
 				   (k != NULL && !contract_visible(r, k) && r->principal.role == API_ROLE_OPERATOR)) {
 		api_problem(r, "out_of_scope", "the caller may not act for party %s", "party_id");
 		return;
 	}
-	submit(r, kind, &c, sizeof c, contract, contract_done);
+	submit(r, event_kinds[in->type], c, sizeof *c, c->contract_id, contract_done);
 }
 
-/* POST /v1/contracts/{id}/grants {"id","wallet_id","amount"} */
-void contract_handle_grant(struct api_request *r)
+/* POST /v1/contracts/{id}/grants {"id","wallet_id","amount"}: into the command. */
+static const struct api_field grant_fields[] = {
+	F_ID("id", struct contract_grant_cmd, id, API_F_REQUIRED),
+	F_ID("wallet_id", struct contract_grant_cmd, wallet_id, API_F_REQUIRED),
+	F_AMOUNT("amount", struct contract_grant_cmd, amount, API_F_REQUIRED),
+};
+static const struct api_schema grant_schema = API_SCHEMA("contract_grant", grant_fields, struct contract_grant_cmd);
+
+static void contract_grant(struct api_request *r)
 {
-	sz_id contract;
-	if (!path_contract(r, &contract))
-		return;
-	json_t *doc = api_body_json(r);
-	if (doc == NULL)
-		return;
-	static const char *const keys[] = { "id", "wallet_id", "amount" };
-	struct contract_grant_cmd c;
-	memset(&c, 0, sizeof c);
-	bool ok = api_keys_known(r, doc, keys, 3) && api_get_id(r, doc, "id", true, &c.id) &&
-		  api_get_id(r, doc, "wallet_id", true, &c.wallet_id) && get_amount_key(r, doc, "amount", true, &c.amount);
-	c.contract_id = contract;
-	json_decref(doc);
-	if (!ok)
+	struct contract_grant_cmd *c = r->in;
+	SZ_ASSERT(c != NULL);
+	if (!path_contract(r, &c->contract_id))
 		return;
 	bool answered;
-	const struct contract *k = path_contract_scoped(r, contract, &answered);
+	const struct contract *k = path_contract_scoped(r, c->contract_id, &answered);
 	if (answered)
 		return;
 	if (k != NULL && !wallet_ok(r, k->payer_id)) { /* the issuer grants */
 		api_problem(r, "not_found", "no contract %s", api_param(r, 0));
 		return;
 	}
-	submit(r, CONTRACT_CMD_SUBSIDY_GRANT, &c, sizeof c, contract, contract_done);
+	submit(r, CONTRACT_CMD_SUBSIDY_GRANT, c, sizeof *c, c->contract_id, contract_done);
 }
 
-/* POST /v1/contracts/{id}/spend {"id","wallet_id","payee_id","amount"[,"mcc","to_bank"]} */
-void contract_handle_spend(struct api_request *r)
+/* POST /v1/contracts/{id}/spend {"id","wallet_id","amount"[,"payee_id","mcc","to_bank"]}. */
+struct spend_in {
+	struct contract_spend_cmd cmd;
+	bool to_bank;
+};
+
+static const struct api_field spend_fields[] = {
+	F_ID("id", struct spend_in, cmd.id, API_F_REQUIRED),
+	F_ID("wallet_id", struct spend_in, cmd.wallet_id, API_F_REQUIRED),
+	F_ID("payee_id", struct spend_in, cmd.payee_id, 0),
+	F_AMOUNT("amount", struct spend_in, cmd.amount, API_F_REQUIRED),
+	F_UINT("mcc", struct spend_in, cmd.mcc, 0, 9999),
+	{ .name = "to_bank", .type = API_T_BOOL, .offset = offsetof(struct spend_in, to_bank) },
+};
+static const struct api_schema spend_schema = API_SCHEMA("contract_spend", spend_fields, struct spend_in);
+
+static void contract_spend(struct api_request *r)
 {
-	sz_id contract;
-	if (!path_contract(r, &contract))
+	struct spend_in *in = r->in;
+	SZ_ASSERT(in != NULL);
+	struct contract_spend_cmd *c = &in->cmd;
+	if (!path_contract(r, &c->contract_id))
 		return;
-	json_t *doc = api_body_json(r);
-	if (doc == NULL)
-		return;
-	static const char *const keys[] = { "id", "wallet_id", "payee_id", "amount", "mcc", "to_bank" };
-	struct contract_spend_cmd c;
-	memset(&c, 0, sizeof c);
-	uint64_t mcc = 0;
-	bool ok = api_keys_known(r, doc, keys, 6) && api_get_id(r, doc, "id", true, &c.id) &&
-		  api_get_id(r, doc, "wallet_id", true, &c.wallet_id) && api_get_id(r, doc, "payee_id", false, &c.payee_id) &&
-		  get_amount_key(r, doc, "amount", true, &c.amount) && api_get_u64(r, doc, "mcc", 9999, 0, &mcc);
-	c.contract_id = contract;
-	c.mcc = (uint16_t)mcc;
-	c.flags = json_is_true(json_object_get(doc, "to_bank")) ? CONTRACT_SPEND_TO_BANK : 0;
-	json_decref(doc);
-	if (ok && wallet_scope_answer(r, c.wallet_id, "wallet_id")) /* the grant holder spends */
-		submit(r, CONTRACT_CMD_SUBSIDY_SPEND, &c, sizeof c, contract, contract_done);
+	c->flags = in->to_bank ? CONTRACT_SPEND_TO_BANK : 0;
+	if (wallet_scope_answer(r, c->wallet_id, "wallet_id")) /* the grant holder spends */
+		submit(r, CONTRACT_CMD_SUBSIDY_SPEND, c, sizeof *c, c->contract_id, contract_done);
 }
 
 /* POST /v1/merchants/{id}/insolvency {"id"}: every active escrow of the
  * merchant's wallet refunds its remainder. */
-void contract_handle_insolvency(struct api_request *r)
+static const struct api_field insolvency_fields[] = {
+	F_ID("id", struct contract_event_cmd, id, API_F_REQUIRED),
+};
+static const struct api_schema insolvency_schema =
+	API_SCHEMA("merchant_insolvency", insolvency_fields, struct contract_event_cmd);
+
+static void merchant_insolvency(struct api_request *r)
 {
-	sz_id merchant;
-	if (!path_contract(r, &merchant))
+	struct contract_event_cmd *c = r->in;
+	SZ_ASSERT(c != NULL);
+	if (!path_contract(r, &c->party_id))
 		return;
-	json_t *doc = api_body_json(r);
-	if (doc == NULL)
-		return;
-	static const char *const keys[] = { "id" };
-	struct contract_event_cmd c;
-	memset(&c, 0, sizeof c);
-	bool ok = api_keys_known(r, doc, keys, 1) && api_get_id(r, doc, "id", true, &c.id);
-	c.party_id = merchant;
-	json_decref(doc);
-	if (ok && wallet_scope_answer(r, merchant, "merchant"))
-		submit(r, CONTRACT_CMD_MERCHANT_INSOLVENT, &c, sizeof c, sz_id_make(0, 0), contract_done);
+	if (wallet_scope_answer(r, c->party_id, "merchant"))
+		submit(r, CONTRACT_CMD_MERCHANT_INSOLVENT, c, sizeof *c, sz_id_make(0, 0), contract_done);
 }
+
+/* ---- the route table ------------------------------------------------------------------------ */
+
+#define CB API_ROLE_BIT(API_ROLE_CENTRAL_BANK)
+#define OP API_ROLE_BIT(API_ROLE_OPERATOR)
+#define ME API_ROLE_BIT(API_ROLE_MERCHANT)
+#define READERS                                                                                              \
+	(API_ROLE_BIT(API_ROLE_CENTRAL_BANK) | API_ROLE_BIT(API_ROLE_OPERATOR) | API_ROLE_BIT(API_ROLE_MERCHANT) | \
+	 API_ROLE_BIT(API_ROLE_REGULATOR) | API_ROLE_BIT(API_ROLE_AUDITOR) | API_ROLE_BIT(API_ROLE_ADMIN))
+#define GET(path_, roles_, handler_, summary_)                                                              \
+	{ .method = "GET", .path = (path_), .roles = (roles_), .body = API_BODY_NONE, .handler = (handler_), \
+	  .summary = (summary_), .schema = NULL }
+#define POST(path_, roles_, handler_, schema_, summary_)                                                     \
+	{ .method = "POST", .path = (path_), .roles = (roles_), .body = API_BODY_JSON, .handler = (handler_), \
+	  .summary = (summary_), .schema = (schema_) }
+
+static const struct api_route routes[] = {
+	POST("/v1/contract-templates", CB | OP, template_create, &template_schema, "register a programmable-payment template"),
+	POST("/v1/contracts", OP | ME, contract_create, &create_schema,
+	     "create an escrow, subsidy or conditional payment from a template"),
+	GET("/v1/contracts/{id}", READERS, contract_get, "a contract: terms, state, events and money moved"),
+	POST("/v1/contracts/{id}/events", OP | ME, contract_event, &event_schema, "deliver, confirm, cancel or post a condition"),
+	POST("/v1/contracts/{id}/grants", OP, contract_grant, &grant_schema, "grant subsidy money to a wallet"),
+	POST("/v1/contracts/{id}/spend", OP | ME, contract_spend, &spend_schema, "spend granted subsidy money at a merchant"),
+	POST("/v1/merchants/{id}/insolvency", CB | OP, merchant_insolvency, &insolvency_schema,
+	     "refund every active escrow of an insolvent merchant"),
+};
+
+const struct api_route_table contract_route_table = { "contract", routes, (uint32_t)(sizeof routes / sizeof routes[0]) };

@@ -33,35 +33,10 @@ const struct currency_state *currency_http_state(const struct api_request *r)
 
 const struct ledger *currency_http_ledger(const struct api_request *r)
 {
-	return &sz_engine_state(r->server->engine)->ledger;
+	return sz_ledger_const(sz_engine_state(r->server->engine));
 }
 
-/* ---- JSON helpers ----------------------------------------------------------------- */
-
-bool currency_http_get_amount(struct api_request *r, json_t *o, bool required, uint64_t *out)
-{
-	const char *code = NULL;
-	char detail[256];
-	if (api_json_amount(o, CURRENCY_HTTP_CNY, required, out, &code, detail, sizeof detail) != 0) {
-		api_problem(r, code, "%s", detail);
-		return false;
-	}
-	return true;
-}
-
-/* A yuan amount field other than "amount" (limits); absent -> 0 = no limit. */
-static bool get_yuan(struct api_request *r, json_t *o, const char *key, uint64_t *out)
-{
-	json_t *v = json_object_get(o, key);
-	*out = 0;
-	if (v == NULL)
-		return true;
-	if (!json_is_string(v) || sz_amount_parse(json_string_value(v), json_string_length(v), 2, out)) {
-		api_problem(r, "amount_invalid", "'%s' must be a decimal string, e.g. \"2000.00\"", key);
-		return false;
-	}
-	return true;
-}
+/* ---- shared helpers ---------------------------------------------------------------- */
 
 json_t *currency_http_amount_json(uint64_t fen) { return api_json_amount_string(fen, CURRENCY_HTTP_CNY); }
 
@@ -173,37 +148,45 @@ static void operator_done(struct api_request *r, const uint32_t *results, uint32
 	api_reply_json(r, api_result_status(results[0]), operator_json(r, op));
 }
 
+/* ---- limits objects ------------------------------------------------------------------------ */
+
+static const struct api_field limits_fields[] = {
+	CURRENCY_HTTP_AMOUNT("balance", struct currency_class_limits, balance_fen, 0),
+	CURRENCY_HTTP_AMOUNT("payment", struct currency_class_limits, payment_fen, 0),
+	CURRENCY_HTTP_AMOUNT("daily", struct currency_class_limits, daily_fen, 0),
+	CURRENCY_HTTP_AMOUNT("annual", struct currency_class_limits, annual_fen, 0),
+};
+const struct api_schema currency_http_limits_schema = API_SCHEMA("wallet_limits", limits_fields, struct currency_class_limits);
+
 /* ---- operators ---------------------------------------------------------------------------- */
 
-void currency_handle_operator_create(struct api_request *r)
+static const char *const operator_type_names[] = { "bank", "payment_institution", NULL };
+static const char *const currency_names[] = { "CNY", NULL }; /* the one currency of this domain so far */
+
+/* POST /v1/operators: decoded straight into the command. */
+static const struct api_field operator_create_fields[] = {
+	CURRENCY_HTTP_ID("id", struct currency_operator_cmd, id, API_F_REQUIRED),
+	CURRENCY_HTTP_UINT("tenant_id", struct currency_operator_cmd, tenant_id, API_F_REQUIRED, 0),
+	{ .name = "type", .type = API_T_ENUM, .flags = API_F_REQUIRED, .offset = offsetof(struct currency_operator_cmd, type),
+	  .size = sizeof(uint16_t), .base = CURRENCY_OPERATOR_BANK, .names = operator_type_names },
+	{ .name = "name", .type = API_T_STRING, .offset = offsetof(struct currency_operator_cmd, name),
+	  .size = sizeof(((struct currency_operator_cmd *)0)->name) },
+	{ .name = "currency", .type = API_T_ENUM, .offset = offsetof(struct currency_operator_cmd, currency),
+	  .size = sizeof(uint32_t), .base = CURRENCY_HTTP_CNY, .dflt = CURRENCY_HTTP_CNY, .names = currency_names },
+};
+static const struct api_schema operator_create_schema =
+	API_SCHEMA("operator_create", operator_create_fields, struct currency_operator_cmd);
+
+static void operator_create(struct api_request *r)
 {
-	json_t *doc = api_body_json(r);
-	if (doc == NULL)
-		return;
-	static const char *const keys[] = { "id", "tenant_id", "type", "name", "currency" };
-	struct currency_operator_cmd c;
-	memset(&c, 0, sizeof c);
-	c.currency = CURRENCY_HTTP_CNY;
-	uint64_t tenant = 0;
-	const char *type = json_string_value(json_object_get(doc, "type"));
-	const char *name = json_string_value(json_object_get(doc, "name"));
-	bool ok = api_keys_known(r, doc, keys, 5) && api_get_id(r, doc, "id", true, &c.id) &&
-		  api_get_u64(r, doc, "tenant_id", UINT64_MAX, 0, &tenant);
-	if (ok && (type == NULL || (strcmp(type, "bank") && strcmp(type, "payment_institution")))) {
-		api_problem(r, "field_invalid", "'type' must be \"bank\" or \"payment_institution\"");
-		ok = false;
-	}
-	if (ok) {
-		c.tenant_id = tenant;
-		c.type = strcmp(type, "bank") == 0 ? CURRENCY_OPERATOR_BANK : CURRENCY_OPERATOR_PAYMENT_INSTITUTION;
-		if (name != NULL)
-			strncpy(c.name, name, sizeof c.name - 1);
-	}
-	json_decref(doc);
-	if (ok)
-		currency_http_submit(r, CURRENCY_CMD_OPERATOR_REGISTER, &c, sizeof c, c.id, sz_id_make(0, c.tenant_id), operator_done);
+	const struct currency_operator_cmd *c = r->in;
+	SZ_ASSERT(c != NULL);
+	currency_http_submit(r, CURRENCY_CMD_OPERATOR_REGISTER, c, sizeof *c, c->id, sz_id_make(0, c->tenant_id),
+			     operator_done);
 }
 
+/* The operator named by path parameter 0, in the caller's scope; answers
+ * id_invalid or not_found and returns false. */
 static bool path_tenant(struct api_request *r, uint64_t *out)
 {
 	const char *text = api_param(r, 0);
@@ -218,66 +201,54 @@ static bool path_tenant(struct api_request *r, uint64_t *out)
 	return true;
 }
 
-void currency_handle_operator_get(struct api_request *r)
+static void operator_get(struct api_request *r)
 {
 	uint64_t tenant = 0;
 	if (path_tenant(r, &tenant))
 		api_reply_json(r, 200, operator_json(r, currency_operator_find(currency_http_state(r), tenant)));
 }
 
-/* POST /v1/operators/{tenant}/{issue,redeem,reserve}: {"id","amount"[,"direction"]} */
-static void operator_money(struct api_request *r, uint16_t kind)
+/* POST /v1/operators/{tenant}/{issue,redeem}: {"id","amount"}. */
+static const struct api_field operator_issue_fields[] = {
+	CURRENCY_HTTP_ID("id", struct currency_issue_cmd, id, API_F_REQUIRED),
+	CURRENCY_HTTP_AMOUNT("amount", struct currency_issue_cmd, amount, API_F_REQUIRED),
+};
+static const struct api_schema operator_issue_schema =
+	API_SCHEMA("operator_issue", operator_issue_fields, struct currency_issue_cmd);
+
+static void operator_issue_redeem(struct api_request *r, uint16_t kind)
 {
-	uint64_t tenant = 0;
-	if (!path_tenant(r, &tenant))
+	struct currency_issue_cmd *c = r->in;
+	SZ_ASSERT(c != NULL);
+	if (!path_tenant(r, &c->tenant_id))
 		return;
-	json_t *doc = api_body_json(r);
-	if (doc == NULL)
-		return;
-	static const char *const keys[] = { "id", "amount", "direction" };
-	sz_id id;
-	uint64_t amount = 0, direction = 0;
-	const char *dir = json_string_value(json_object_get(doc, "direction"));
-	bool ok = api_keys_known(r, doc, keys, 3) && api_get_id(r, doc, "id", true, &id) && currency_http_get_amount(r, doc, true, &amount);
-	if (ok && dir != NULL && strcmp(dir, "deposit") && strcmp(dir, "withdraw")) {
-		api_problem(r, "field_invalid", "'direction' must be \"deposit\" or \"withdraw\"");
-		ok = false;
-	}
-	if (dir != NULL && strcmp(dir, "withdraw") == 0)
-		direction = 1;
-	json_decref(doc);
-	if (!ok)
-		return;
-	if (kind == CURRENCY_CMD_RESERVE) {
-		struct currency_reserve_cmd c = { id, tenant, amount, (uint16_t)direction, { 0 } };
-		currency_http_submit(r, kind, &c, sizeof c, id, sz_id_make(0, tenant), operator_done);
-	} else {
-		struct currency_issue_cmd c = { id, tenant, amount };
-		currency_http_submit(r, kind, &c, sizeof c, id, sz_id_make(0, tenant), operator_done);
-	}
+	currency_http_submit(r, kind, c, sizeof *c, c->id, sz_id_make(0, c->tenant_id), operator_done);
 }
 
-void currency_handle_operator_issue(struct api_request *r) { operator_money(r, CURRENCY_CMD_ISSUE); }
-void currency_handle_operator_redeem(struct api_request *r) { operator_money(r, CURRENCY_CMD_REDEEM); }
-void currency_handle_operator_reserve(struct api_request *r) { operator_money(r, CURRENCY_CMD_RESERVE); }
+static void operator_issue(struct api_request *r) { operator_issue_redeem(r, CURRENCY_CMD_ISSUE); }
+static void operator_redeem(struct api_request *r) { operator_issue_redeem(r, CURRENCY_CMD_REDEEM); }
+
+/* POST /v1/operators/{tenant}/reserve: {"id","amount"[,"direction"]}. */
+static const char *const reserve_direction_names[] = { "deposit", "withdraw", NULL };
+static const struct api_field operator_reserve_fields[] = {
+	CURRENCY_HTTP_ID("id", struct currency_reserve_cmd, id, API_F_REQUIRED),
+	CURRENCY_HTTP_AMOUNT("amount", struct currency_reserve_cmd, amount, API_F_REQUIRED),
+	{ .name = "direction", .type = API_T_ENUM, .offset = offsetof(struct currency_reserve_cmd, direction),
+	  .size = sizeof(uint16_t), .base = 0, .names = reserve_direction_names },
+};
+static const struct api_schema operator_reserve_schema =
+	API_SCHEMA("operator_reserve", operator_reserve_fields, struct currency_reserve_cmd);
+
+static void operator_reserve(struct api_request *r)
+{
+	struct currency_reserve_cmd *c = r->in;
+	SZ_ASSERT(c != NULL);
+	if (!path_tenant(r, &c->tenant_id))
+		return;
+	currency_http_submit(r, CURRENCY_CMD_RESERVE, c, sizeof *c, c->id, sz_id_make(0, c->tenant_id), operator_done);
+}
 
 /* ---- limits --------------------------------------------------------------------------------- */
-
-bool currency_http_get_limits(struct api_request *r, json_t *doc, struct currency_class_limits *l)
-{
-	json_t *o = json_object_get(doc, "limits");
-	memset(l, 0, sizeof *l);
-	if (o == NULL)
-		return true;
-	static const char *const keys[] = { "balance", "payment", "daily", "annual" };
-	if (!json_is_object(o)) {
-		api_problem(r, "field_invalid", "'limits' must be an object");
-		return false;
-	}
-	return api_keys_known(r, o, keys, 4) && get_yuan(r, o, "balance", &l->balance_fen) &&
-	       get_yuan(r, o, "payment", &l->payment_fen) && get_yuan(r, o, "daily", &l->daily_fen) &&
-	       get_yuan(r, o, "annual", &l->annual_fen);
-}
 
 static json_t *limits_version_json(const struct currency_limits_cmd *l)
 {
@@ -305,7 +276,7 @@ static void limits_reply(struct api_request *r, unsigned status)
 	api_reply_json(r, status, doc);
 }
 
-void currency_handle_limits_get(struct api_request *r) { limits_reply(r, 200); }
+static void limits_get(struct api_request *r) { limits_reply(r, 200); }
 
 static void limits_done(struct api_request *r, const uint32_t *results, uint32_t count)
 {
@@ -314,37 +285,90 @@ static void limits_done(struct api_request *r, const uint32_t *results, uint32_t
 	limits_reply(r, api_result_status(results[0]));
 }
 
-/* POST /v1/currency/limits: the fields of share/currency/limits.ini as JSON:
- * {"version", "effective_from_ns", "class1".."class4": {balance, payment,
- * daily, annual}, "offline_payment_max", "offline_count_max"}. */
-void currency_handle_limits_set(struct api_request *r)
+/* POST /v1/currency/limits: the fields of share/currency/limits.ini as JSON,
+ * decoded straight into the command (its id derives from the version). */
+#define LIMITS_CLASS(name_, k_)                                                                                    \
+	{ .name = (name_), .type = API_T_OBJECT, .offset = offsetof(struct currency_limits_cmd, classes[k_]),       \
+	  .size = sizeof(struct currency_class_limits), .items = &currency_http_limits_schema }
+static const struct api_field limits_set_fields[] = {
+	CURRENCY_HTTP_UINT("version", struct currency_limits_cmd, version, API_F_REQUIRED, 0),
+	CURRENCY_HTTP_UINT("effective_from_ns", struct currency_limits_cmd, effective_from_ns, API_F_REQUIRED, 0),
+	CURRENCY_HTTP_AMOUNT("offline_payment_max", struct currency_limits_cmd, offline_payment_max_fen, API_F_REQUIRED),
+	CURRENCY_HTTP_UINT("offline_count_max", struct currency_limits_cmd, offline_count_max, API_F_REQUIRED, 0),
+	LIMITS_CLASS("class1", 0),
+	LIMITS_CLASS("class2", 1),
+	LIMITS_CLASS("class3", 2),
+	LIMITS_CLASS("class4", 3),
+};
+static const struct api_schema limits_set_schema =
+	API_SCHEMA("limits_set", limits_set_fields, struct currency_limits_cmd);
+
+static void limits_set(struct api_request *r)
 {
-	json_t *doc = api_body_json(r);
-	if (doc == NULL)
-		return;
-	static const char *const keys[] = { "version", "effective_from_ns", "class1", "class2", "class3", "class4",
-					    "offline_payment_max", "offline_count_max" };
-	struct currency_limits_cmd c;
-	memset(&c, 0, sizeof c);
-	uint64_t count = 0;
-	bool ok = api_keys_known(r, doc, keys, 8) && api_get_u64(r, doc, "version", UINT64_MAX, 0, &c.version) &&
-		  api_get_u64(r, doc, "effective_from_ns", UINT64_MAX, 0, &c.effective_from_ns) &&
-		  get_yuan(r, doc, "offline_payment_max", &c.offline_payment_max_fen) &&
-		  api_get_u64(r, doc, "offline_count_max", UINT32_MAX, 0, &count);
-	for (int k = 0; k < 4 && ok; k++) {
-		char key[8];
-		snprintf(key, sizeof key, "class%d", k + 1);
-		json_t *o = json_object_get(doc, key);
-		json_t *wrap = json_object();
-		if (o != NULL)
-			json_object_set(wrap, "limits", o);
-		ok = currency_http_get_limits(r, wrap, &c.classes[k]);
-		json_decref(wrap);
-	}
-	json_decref(doc);
-	if (!ok)
-		return;
-	c.offline_count_max = (uint32_t)count;
-	c.id = currency_derive_id(sz_id_make(0, c.version), 0x4c494d54u /* as the file loader */, 0);
-	currency_http_submit(r, CURRENCY_CMD_SET_LIMITS, &c, sizeof c, c.id, c.id, limits_done);
+	struct currency_limits_cmd *c = r->in;
+	SZ_ASSERT(c != NULL);
+	c->id = currency_derive_id(sz_id_make(0, c->version), 0x4c494d54u /* as the file loader */, 0);
+	currency_http_submit(r, CURRENCY_CMD_SET_LIMITS, c, sizeof *c, c->id, c->id, limits_done);
 }
+
+/* ---- the route table ------------------------------------------------------------------------ */
+
+#define CB API_ROLE_BIT(API_ROLE_CENTRAL_BANK)
+#define OP API_ROLE_BIT(API_ROLE_OPERATOR)
+#define ME API_ROLE_BIT(API_ROLE_MERCHANT)
+#define READERS                                                                                              \
+	(API_ROLE_BIT(API_ROLE_CENTRAL_BANK) | API_ROLE_BIT(API_ROLE_OPERATOR) | API_ROLE_BIT(API_ROLE_MERCHANT) | \
+	 API_ROLE_BIT(API_ROLE_REGULATOR) | API_ROLE_BIT(API_ROLE_AUDITOR) | API_ROLE_BIT(API_ROLE_ADMIN))
+#define GET(path_, roles_, handler_, summary_)                                                              \
+	{ .method = "GET", .path = (path_), .roles = (roles_), .body = API_BODY_NONE, .handler = (handler_), \
+	  .summary = (summary_), .schema = NULL }
+#define POST(path_, roles_, handler_, schema_, summary_)                                                     \
+	{ .method = "POST", .path = (path_), .roles = (roles_), .body = API_BODY_JSON, .handler = (handler_), \
+	  .summary = (summary_), .schema = (schema_) }
+
+static const struct api_route routes[] = {
+	POST("/v1/operators", CB, operator_create, &operator_create_schema,
+	      "register an operator (bank or payment institution)"),
+	GET("/v1/operators/{tenant}", READERS, operator_get,
+	      "an operator's reserve, vault, issuance and customer holdings"),
+	POST("/v1/operators/{tenant}/reserve", CB, operator_reserve, &operator_reserve_schema,
+	      "deposit or withdraw an operator's reserve"),
+	POST("/v1/operators/{tenant}/issue", CB, operator_issue, &operator_issue_schema,
+	      "issue digital currency to an operator against its reserve"),
+	POST("/v1/operators/{tenant}/redeem", CB, operator_redeem, &operator_issue_schema,
+	      "redeem digital currency from an operator's vault"),
+	GET("/v1/currency/limits", READERS, limits_get, "every version of the wallet limits configuration"),
+	POST("/v1/currency/limits", CB, limits_set, &limits_set_schema,
+	      "add a limits version, effective from a future time"),
+	POST("/v1/wallets", OP, currency_handle_wallet_create, &currency_wallet_create_schema,
+	      "open a wallet or sub-wallet"),
+	GET("/v1/wallets/{id}", READERS, currency_handle_wallet_get, "a wallet: class, balance, limits, outflow"),
+	POST("/v1/wallets/{id}/update", OP, currency_handle_wallet_update, &currency_wallet_update_schema,
+	      "change a wallet's class, auto top-up and own limits"),
+	POST("/v1/wallets/{id}/close", OP, currency_handle_wallet_close, &currency_command_id_schema,
+	      "close a wallet (balance back to parent or bank)"),
+	POST("/v1/wallets/{id}/topup", OP, currency_handle_wallet_topup, &currency_amount_schema,
+	      "top up from the linked bank account"),
+	POST("/v1/wallets/{id}/withdraw", OP, currency_handle_wallet_withdraw, &currency_amount_schema,
+	      "redeem to the linked bank account"),
+	POST("/v1/wallets/{id}/sub-fund", OP, currency_handle_wallet_sub_fund, &currency_wallet_sub_fund_schema,
+	      "move money between a sub-wallet and its parent"),
+	POST("/v1/wallets/{id}/payments", OP | ME, currency_handle_payment_create, &currency_payment_create_schema,
+	      "pay from a wallet, with limit checks"),
+	GET("/v1/payments/{id}", READERS, currency_handle_payment_get,
+	      "a payment: amount, auto top-up part, refunds"),
+	POST("/v1/payments/{id}/refunds", OP | ME, currency_handle_payment_refund, &currency_amount_schema,
+	      "refund a payment to where its money came from"),
+	POST("/v1/devices", OP, currency_handle_device_create, &currency_device_create_schema,
+	      "register a hard wallet device with its Ed25519 key"),
+	GET("/v1/devices/{id}", READERS, currency_handle_device_get,
+	      "a device: value, loads, offline spending, state"),
+	POST("/v1/devices/{id}/load", OP, currency_handle_device_load, &currency_device_load_schema,
+	      "load value from the wallet into the device"),
+	POST("/v1/devices/{id}/suspend", OP, currency_handle_device_suspend, &currency_command_id_schema,
+	      "suspend a lost device and refund its value"),
+	POST("/v1/devices/{id}/sync", OP | ME, currency_handle_device_sync, &currency_device_sync_schema,
+	      "sync signed offline payments; one outcome per message"),
+};
+
+const struct api_route_table currency_route_table = { "currency", routes, (uint32_t)(sizeof routes / sizeof routes[0]) };

@@ -70,27 +70,40 @@ void currency_handle_device_get(struct api_request *r)
 		api_reply_json(r, 200, device_json(r, d));
 }
 
-/* POST /v1/devices {"id","wallet_id","public_key": 64 hex} */
+/* POST /v1/devices {"id","wallet_id","public_key": 64 hex}. */
+struct device_create_in {
+	sz_id id;
+	sz_id wallet_id;
+	char public_key[2 * 32 + 1];
+};
+
+static const struct api_field device_create_fields[] = {
+	CURRENCY_HTTP_ID("id", struct device_create_in, id, API_F_REQUIRED),
+	CURRENCY_HTTP_ID("wallet_id", struct device_create_in, wallet_id, API_F_REQUIRED),
+	{ .name = "public_key", .type = API_T_STRING, .flags = API_F_REQUIRED, .offset = offsetof(struct device_create_in, public_key),
+	  .size = sizeof(((struct device_create_in *)0)->public_key), .umin = 2 * 32,
+	  .invalid = "'%s' must be 64 hex digits (Ed25519)" },
+};
+const struct api_schema currency_device_create_schema =
+	API_SCHEMA("device_create", device_create_fields, struct device_create_in);
+
+/* Exactly size bytes from 2 * size hex digits (no separators); false otherwise. */
+static bool hex_decode(const char *hex, uint8_t *out, size_t size)
+{
+	size_t n = 0;
+	return strlen(hex) == 2 * size && sodium_hex2bin(out, size, hex, 2 * size, NULL, &n, NULL) == 0 && n == size;
+}
+
 void currency_handle_device_create(struct api_request *r)
 {
-	json_t *doc = api_body_json(r);
-	if (doc == NULL)
-		return;
-	static const char *const keys[] = { "id", "wallet_id", "public_key" };
-	struct currency_device_cmd c;
-	memset(&c, 0, sizeof c);
-	const char *pk = json_string_value(json_object_get(doc, "public_key"));
-	size_t bin_len = 0;
-	bool ok = api_keys_known(r, doc, keys, 3) && api_get_id(r, doc, "id", true, &c.id) &&
-		  api_get_id(r, doc, "wallet_id", true, &c.wallet_id);
-	if (ok && (pk == NULL || strlen(pk) != 64 ||
-		   sodium_hex2bin(c.public_key, 32, pk, 64, NULL, &bin_len, NULL) != 0 || bin_len != 32)) {
+	const struct device_create_in *in = r->in;
+	SZ_ASSERT(in != NULL);
+	struct currency_device_cmd c = { .id = in->id, .wallet_id = in->wallet_id };
+	/* Hex is a shape the codec has no type for. */
+	if (!hex_decode(in->public_key, c.public_key, sizeof c.public_key)) {
 		api_problem(r, "field_invalid", "'public_key' must be 64 hex digits (Ed25519)");
-		ok = false;
-	}
-	json_decref(doc);
-	if (!ok)
 		return;
+	}
 	const struct currency_wallet *w = currency_wallet_find(currency_http_state(r), c.wallet_id);
 	if (w != NULL && !currency_http_wallet_in_scope(r, w)) {
 		api_problem(r, "out_of_scope", "the wallet belongs to another operator");
@@ -99,39 +112,37 @@ void currency_handle_device_create(struct api_request *r)
 	currency_http_submit(r, CURRENCY_CMD_DEVICE_REGISTER, &c, sizeof c, c.id, c.id, device_done);
 }
 
-/* POST /v1/devices/{id}/load {"id","amount","device_counter"} */
+/* POST /v1/devices/{id}/load {"id","amount"[,"device_counter"]}: into the
+ * command (aux = the device's counter now). */
+static const struct api_field device_load_fields[] = {
+	CURRENCY_HTTP_ID("id", struct currency_amount_cmd, id, API_F_REQUIRED),
+	CURRENCY_HTTP_AMOUNT("amount", struct currency_amount_cmd, amount, API_F_REQUIRED),
+	CURRENCY_HTTP_UINT("device_counter", struct currency_amount_cmd, aux, 0, 0),
+};
+const struct api_schema currency_device_load_schema =
+	API_SCHEMA("device_load", device_load_fields, struct currency_amount_cmd);
+
 void currency_handle_device_load(struct api_request *r)
 {
+	struct currency_amount_cmd *c = r->in;
+	SZ_ASSERT(c != NULL);
 	const struct currency_device *d = path_device(r);
 	if (d == NULL)
 		return;
-	json_t *doc = api_body_json(r);
-	if (doc == NULL)
-		return;
-	static const char *const keys[] = { "id", "amount", "device_counter" };
-	struct currency_amount_cmd c = { sz_id_make(0, 0), d->id, 0, 0 };
-	bool ok = api_keys_known(r, doc, keys, 3) && api_get_id(r, doc, "id", true, &c.id) &&
-		  currency_http_get_amount(r, doc, true, &c.amount) && api_get_u64(r, doc, "device_counter", UINT64_MAX, 0, &c.aux);
-	json_decref(doc);
-	if (ok)
-		currency_http_submit(r, CURRENCY_CMD_DEVICE_LOAD, &c, sizeof c, c.id, d->id, device_done);
+	c->target_id = d->id;
+	currency_http_submit(r, CURRENCY_CMD_DEVICE_LOAD, c, sizeof *c, c->id, d->id, device_done);
 }
 
-/* POST /v1/devices/{id}/suspend {"id"} */
+/* POST /v1/devices/{id}/suspend {"id"} (currency_command_id_schema). */
 void currency_handle_device_suspend(struct api_request *r)
 {
+	struct currency_ref_cmd *c = r->in;
+	SZ_ASSERT(c != NULL);
 	const struct currency_device *d = path_device(r);
 	if (d == NULL)
 		return;
-	json_t *doc = api_body_json(r);
-	if (doc == NULL)
-		return;
-	static const char *const keys[] = { "id" };
-	struct currency_ref_cmd c = { sz_id_make(0, 0), d->id };
-	bool ok = api_keys_known(r, doc, keys, 1) && api_get_id(r, doc, "id", true, &c.id);
-	json_decref(doc);
-	if (ok)
-		currency_http_submit(r, CURRENCY_CMD_DEVICE_SUSPEND, &c, sizeof c, c.id, d->id, device_done);
+	c->target_id = d->id;
+	currency_http_submit(r, CURRENCY_CMD_DEVICE_SUSPEND, c, sizeof *c, c->id, d->id, device_done);
 }
 
 static void sync_done(struct api_request *r, const uint32_t *results, uint32_t count)
@@ -157,42 +168,50 @@ static void sync_done(struct api_request *r, const uint32_t *results, uint32_t c
 /* POST /v1/devices/{id}/sync {"id","messages":[272 hex digits each]}: the
  * payee (or the device's holder) uploads signed offline messages. The
  * path's device is informational: each message names its own device. */
+struct sync_message_in {
+	char hex[2 * OFFLINE_MESSAGE_SIZE + 1];
+};
+
+struct device_sync_in {
+	sz_id id;
+	struct api_list messages; /* struct sync_message_in */
+};
+
+static const struct api_field sync_message_field = {
+	.name = "message", .type = API_T_STRING, .offset = offsetof(struct sync_message_in, hex),
+	.size = sizeof(((struct sync_message_in *)0)->hex), .umin = 2 * OFFLINE_MESSAGE_SIZE,
+	.invalid = "a message must be 272 hex digits",
+};
+static const struct api_field device_sync_fields[] = {
+	CURRENCY_HTTP_ID("id", struct device_sync_in, id, API_F_REQUIRED),
+	{ .name = "messages", .type = API_T_LIST, .flags = API_F_REQUIRED, .offset = offsetof(struct device_sync_in, messages),
+	  .size = sizeof(struct sync_message_in), .umin = 1, .umax = CURRENCY_SYNC_MESSAGE_COUNT_MAX,
+	  .item = &sync_message_field },
+};
+const struct api_schema currency_device_sync_schema =
+	API_SCHEMA("device_sync", device_sync_fields, struct device_sync_in);
+
+_Static_assert(2 * OFFLINE_MESSAGE_SIZE == 272, "the message text the schema and its detail describe");
+
 void currency_handle_device_sync(struct api_request *r)
 {
+	const struct device_sync_in *in = r->in;
+	SZ_ASSERT(in != NULL);
+	SZ_ASSERT(in->messages.count >= 1 && in->messages.count <= CURRENCY_SYNC_MESSAGE_COUNT_MAX);
 	const struct currency_device *d = path_device_scoped(r, true);
 	if (d == NULL)
 		return;
-	json_t *doc = api_body_json(r);
-	if (doc == NULL)
-		return;
-	static const char *const keys[] = { "id", "messages" };
 	uint64_t body[SZ_COMMAND_SIZE_MAX / 8];
-	struct currency_sync_cmd h;
-	memset(&h, 0, sizeof h);
-	json_t *msgs = json_object_get(doc, "messages");
-	bool ok = api_keys_known(r, doc, keys, 2) && api_get_id(r, doc, "id", true, &h.id);
-	if (ok && (!json_is_array(msgs) || json_array_size(msgs) == 0 ||
-		   json_array_size(msgs) > CURRENCY_SYNC_MESSAGE_COUNT_MAX)) {
-		api_problem(r, "field_invalid", "'messages' must hold 1 to %u hex strings", CURRENCY_SYNC_MESSAGE_COUNT_MAX);
-		ok = false;
-	}
-	for (size_t i = 0; ok && i < json_array_size(msgs); i++) {
-		const char *hex = json_string_value(json_array_get(msgs, i));
-		size_t n = 0;
-		uint8_t *dst = (uint8_t *)body + sizeof h + i * OFFLINE_MESSAGE_SIZE;
-		if (hex == NULL || strlen(hex) != 2 * OFFLINE_MESSAGE_SIZE ||
-		    sodium_hex2bin(dst, OFFLINE_MESSAGE_SIZE, hex, strlen(hex), NULL, &n, NULL) != 0 ||
-		    n != OFFLINE_MESSAGE_SIZE) {
-			api_problem(r, "field_invalid", "message %zu must be %u hex digits", i, 2 * OFFLINE_MESSAGE_SIZE);
-			ok = false;
+	struct currency_sync_cmd h = { .id = in->id, .count = in->messages.count };
+	const struct sync_message_in *msgs = in->messages.items;
+	for (uint32_t i = 0; i < h.count; i++) {
+		uint8_t *dst = (uint8_t *)body + sizeof h + (size_t)i * OFFLINE_MESSAGE_SIZE;
+		if (!hex_decode(msgs[i].hex, dst, OFFLINE_MESSAGE_SIZE)) { /* hex: no codec type */
+			api_problem(r, "field_invalid", "messages[%u]: a message must be 272 hex digits", i);
+			return;
 		}
 	}
-	if (ok) {
-		h.count = (uint32_t)json_array_size(msgs);
-		memcpy(body, &h, sizeof h);
-	}
-	json_decref(doc);
-	if (ok)
-		currency_http_submit(r, CURRENCY_CMD_DEVICE_SYNC, body, (uint32_t)(sizeof h + h.count * OFFLINE_MESSAGE_SIZE), h.id, d->id,
-		       sync_done);
+	memcpy(body, &h, sizeof h);
+	currency_http_submit(r, CURRENCY_CMD_DEVICE_SYNC, body, (uint32_t)(sizeof h + h.count * OFFLINE_MESSAGE_SIZE), h.id,
+			     d->id, sync_done);
 }

@@ -110,61 +110,64 @@ static void op_done(struct api_request *r, const uint32_t *results, uint32_t cou
 
 /* ---- wallets ---------------------------------------------------------------------------------- */
 
-static int wallet_type_parse(const char *text)
-{
-	static const char *const names[] = { "personal", "corporate", "merchant" };
-	for (int i = 0; i < 3 && text != NULL; i++)
-		if (strcmp(text, names[i]) == 0)
-			return i + 1;
-	return -1;
-}
+/* POST /v1/wallets: the command's own fields, plus what the handler maps. */
+struct wallet_create_in {
+	struct currency_wallet_open_cmd cmd;
+	struct currency_class_limits limits;
+	bool auto_topup;
+	bool type_given;
+};
+
+static const char *const wallet_type_names[] = { "personal", "corporate", "merchant", NULL };
+static const struct api_field wallet_create_fields[] = {
+	CURRENCY_HTTP_ID("id", struct wallet_create_in, cmd.id, API_F_REQUIRED),
+	CURRENCY_HTTP_ID("owner_id", struct wallet_create_in, cmd.owner_id, 0),
+	CURRENCY_HTTP_ID("parent_id", struct wallet_create_in, cmd.parent_id, 0),
+	CURRENCY_HTTP_ID("bank_account_id", struct wallet_create_in, cmd.bank_account_id, 0),
+	CURRENCY_HTTP_UINT("tenant_id", struct wallet_create_in, cmd.tenant_id, 0, 0),
+	CURRENCY_HTTP_UINT("class", struct wallet_create_in, cmd.class_level, 0, 4),
+	CURRENCY_HTTP_UINT("mcc", struct wallet_create_in, cmd.mcc, 0, 9999),
+	{ .name = "limits", .type = API_T_OBJECT, .offset = offsetof(struct wallet_create_in, limits),
+	  .size = sizeof(struct currency_class_limits), .items = &currency_http_limits_schema },
+	{ .name = "type", .type = API_T_ENUM, .flags = API_F_PRESENT, .offset = offsetof(struct wallet_create_in, cmd.type),
+	  .size = sizeof(uint16_t), .base = CURRENCY_WALLET_PERSONAL, .names = wallet_type_names,
+	  .present_offset = offsetof(struct wallet_create_in, type_given) },
+	{ .name = "auto_topup", .type = API_T_BOOL, .offset = offsetof(struct wallet_create_in, auto_topup) },
+};
+const struct api_schema currency_wallet_create_schema =
+	API_SCHEMA("wallet_create", wallet_create_fields, struct wallet_create_in);
 
 void currency_handle_wallet_create(struct api_request *r)
 {
-	json_t *doc = api_body_json(r);
-	if (doc == NULL)
+	struct wallet_create_in *in = r->in;
+	SZ_ASSERT(in != NULL);
+	struct currency_wallet_open_cmd *c = &in->cmd;
+	bool sub = !sz_id_is_zero(c->parent_id);
+	/* A main wallet needs its type; a sub-wallet takes everything from its parent. */
+	if (!sub && !in->type_given) {
+		api_problem(r, "field_missing", "'type' is required for a wallet without 'parent_id'");
 		return;
-	static const char *const keys[] = { "id", "owner_id", "tenant_id", "parent_id", "bank_account_id", "class",
-					    "type", "auto_topup", "mcc", "limits" };
-	struct currency_wallet_open_cmd c;
-	memset(&c, 0, sizeof c);
-	uint64_t tenant = 0, cls = 0, mcc = 0;
-	struct currency_class_limits l;
-	bool ok = api_keys_known(r, doc, keys, 10) && api_get_id(r, doc, "id", true, &c.id) &&
-		  api_get_id(r, doc, "owner_id", false, &c.owner_id) && api_get_id(r, doc, "parent_id", false, &c.parent_id) &&
-		  api_get_id(r, doc, "bank_account_id", false, &c.bank_account_id) &&
-		  api_get_u64(r, doc, "tenant_id", UINT64_MAX, 0, &tenant) && api_get_u64(r, doc, "class", 4, 0, &cls) &&
-		  api_get_u64(r, doc, "mcc", 9999, 0, &mcc) && currency_http_get_limits(r, doc, &l);
-	json_t *type = json_object_get(doc, "type");
-	if (ok && sz_id_is_zero(c.parent_id) && wallet_type_parse(json_string_value(type)) < 0) {
-		api_problem(r, "field_invalid", "'type' must be personal, corporate or merchant");
-		ok = false;
 	}
-	if (ok) {
-		if (r->principal.role == API_ROLE_OPERATOR && tenant == 0 && sz_id_is_zero(c.parent_id))
-			tenant = r->principal.tenant_id;
-		c.tenant_id = tenant;
-		c.class_level = (uint8_t)cls;
-		c.type = sz_id_is_zero(c.parent_id) ? (uint16_t)wallet_type_parse(json_string_value(type)) : 0;
-		c.mcc = (uint16_t)mcc;
-		c.flags = json_is_true(json_object_get(doc, "auto_topup")) ? CURRENCY_WALLET_AUTO_TOPUP : 0;
-		c.limit_balance_fen = l.balance_fen;
-		c.limit_payment_fen = l.payment_fen;
-		c.limit_daily_fen = l.daily_fen;
-		c.limit_annual_fen = l.annual_fen;
-		if (!sz_id_is_zero(c.parent_id)) {
-			const struct currency_wallet *parent = currency_wallet_find(currency_http_state(r), c.parent_id);
-			if (parent != NULL)
-				tenant = parent->tenant_id;
-		}
-		if (!currency_http_in_scope(r, tenant)) {
-			api_problem(r, "out_of_scope", "an operator opens wallets only in its tenant");
-			ok = false;
-		}
+	if (sub)
+		c->type = 0;
+	if (r->principal.role == API_ROLE_OPERATOR && c->tenant_id == 0 && !sub)
+		c->tenant_id = r->principal.tenant_id;
+	c->flags = in->auto_topup ? CURRENCY_WALLET_AUTO_TOPUP : 0;
+	c->limit_balance_fen = in->limits.balance_fen;
+	c->limit_payment_fen = in->limits.payment_fen;
+	c->limit_daily_fen = in->limits.daily_fen;
+	c->limit_annual_fen = in->limits.annual_fen;
+	uint64_t tenant = c->tenant_id;
+	if (sub) {
+		const struct currency_wallet *parent = currency_wallet_find(currency_http_state(r), c->parent_id);
+		if (parent != NULL)
+			tenant = parent->tenant_id;
 	}
-	json_decref(doc);
-	if (ok)
-		currency_http_submit(r, CURRENCY_CMD_WALLET_OPEN, &c, sizeof c, c.id, c.id, wallet_done);
+	if (!currency_http_in_scope(r, tenant)) {
+		api_problem(r, "out_of_scope", "an operator opens wallets only in its tenant");
+		return;
+	}
+	currency_http_submit(r, CURRENCY_CMD_WALLET_OPEN, c, sizeof *c, c->id, c->id, wallet_done);
 }
 
 /* The wallet named by path parameter 0, in the caller's scope, or NULL (answered). */
@@ -188,134 +191,169 @@ void currency_handle_wallet_get(struct api_request *r)
 		api_reply_json(r, 200, wallet_json(r, w));
 }
 
+/* POST /v1/wallets/{id}/update: fields left out keep their current values
+ * (an upgrade of the class does not silently drop auto top-up or the own
+ * limits). */
+struct wallet_update_in {
+	sz_id id;
+	struct currency_class_limits limits;
+	uint8_t class_level;
+	bool class_given;
+	bool auto_topup;
+	bool auto_topup_given;
+	bool limits_given;
+};
+
+static const struct api_field wallet_update_fields[] = {
+	CURRENCY_HTTP_ID("id", struct wallet_update_in, id, API_F_REQUIRED),
+	{ .name = "class", .type = API_T_UINT, .flags = API_F_TEXT | API_F_NUMBER | API_F_PRESENT,
+	  .offset = offsetof(struct wallet_update_in, class_level), .size = sizeof(uint8_t), .umax = 4,
+	  .present_offset = offsetof(struct wallet_update_in, class_given) },
+	{ .name = "auto_topup", .type = API_T_BOOL, .flags = API_F_PRESENT, .offset = offsetof(struct wallet_update_in, auto_topup),
+	  .present_offset = offsetof(struct wallet_update_in, auto_topup_given) },
+	{ .name = "limits", .type = API_T_OBJECT, .flags = API_F_PRESENT, .offset = offsetof(struct wallet_update_in, limits),
+	  .size = sizeof(struct currency_class_limits), .items = &currency_http_limits_schema,
+	  .present_offset = offsetof(struct wallet_update_in, limits_given) },
+};
+const struct api_schema currency_wallet_update_schema =
+	API_SCHEMA("wallet_update", wallet_update_fields, struct wallet_update_in);
+
 void currency_handle_wallet_update(struct api_request *r)
 {
+	const struct wallet_update_in *in = r->in;
+	SZ_ASSERT(in != NULL);
 	const struct currency_wallet *w = path_wallet(r);
 	if (w == NULL)
 		return;
-	json_t *doc = api_body_json(r);
-	if (doc == NULL)
-		return;
-	static const char *const keys[] = { "id", "class", "auto_topup", "limits" };
-	struct currency_wallet_update_cmd c;
-	memset(&c, 0, sizeof c);
-	uint64_t cls = 0;
-	struct currency_class_limits l;
-	/* Fields left out keep their current values (an upgrade of the class
-	 * does not silently drop auto top-up or the own limits). */
-	json_t *auto_topup = json_object_get(doc, "auto_topup");
-	bool ok = api_keys_known(r, doc, keys, 4) && api_get_id(r, doc, "id", true, &c.id) &&
-		  api_get_u64(r, doc, "class", 4, w->class_level, &cls) && currency_http_get_limits(r, doc, &l);
-	if (ok && auto_topup != NULL && !json_is_boolean(auto_topup)) {
-		api_problem(r, "field_invalid", "'auto_topup' must be true or false");
-		ok = false;
-	}
-	if (json_object_get(doc, "limits") == NULL)
-		l = w->own;
-	c.wallet_id = w->id;
-	c.class_level = (uint8_t)cls;
-	c.flags = auto_topup == NULL ? (uint8_t)(w->flags & CURRENCY_WALLET_FLAGS_CLIENT)
-		  : json_is_true(auto_topup) ? CURRENCY_WALLET_AUTO_TOPUP : 0;
-	c.limit_balance_fen = l.balance_fen;
-	c.limit_payment_fen = l.payment_fen;
-	c.limit_daily_fen = l.daily_fen;
-	c.limit_annual_fen = l.annual_fen;
-	json_decref(doc);
-	if (ok)
-		currency_http_submit(r, CURRENCY_CMD_WALLET_UPDATE, &c, sizeof c, c.id, w->id, wallet_done);
+	const struct currency_class_limits *l = in->limits_given ? &in->limits : &w->own;
+	struct currency_wallet_update_cmd c = {
+		.id = in->id,
+		.wallet_id = w->id,
+		.limit_balance_fen = l->balance_fen,
+		.limit_payment_fen = l->payment_fen,
+		.limit_daily_fen = l->daily_fen,
+		.limit_annual_fen = l->annual_fen,
+		.class_level = in->class_given ? in->class_level : w->class_level,
+		.flags = !in->auto_topup_given ? (uint8_t)(w->flags & CURRENCY_WALLET_FLAGS_CLIENT)
+			 : in->auto_topup     ? CURRENCY_WALLET_AUTO_TOPUP
+					      : 0,
+	};
+	currency_http_submit(r, CURRENCY_CMD_WALLET_UPDATE, &c, sizeof c, c.id, w->id, wallet_done);
 }
 
-/* {"id","amount"} routes on a wallet: top-up, withdraw, sub-wallet funding, close. */
+/* {"id","amount"}: top-up, withdraw (target: the wallet) and refund (target:
+ * the payment), decoded straight into the command. */
+static const struct api_field amount_fields[] = {
+	CURRENCY_HTTP_ID("id", struct currency_amount_cmd, id, API_F_REQUIRED),
+	CURRENCY_HTTP_AMOUNT("amount", struct currency_amount_cmd, amount, API_F_REQUIRED),
+};
+const struct api_schema currency_amount_schema = API_SCHEMA("amount", amount_fields, struct currency_amount_cmd);
+
+/* {"id","amount"[,"direction"]}: sub-wallet funding; aux 0 = from the parent, 1 = to it. */
+static const char *const sub_fund_direction_names[] = { "from_parent", "to_parent", NULL };
+static const struct api_field sub_fund_fields[] = {
+	CURRENCY_HTTP_ID("id", struct currency_amount_cmd, id, API_F_REQUIRED),
+	CURRENCY_HTTP_AMOUNT("amount", struct currency_amount_cmd, amount, API_F_REQUIRED),
+	{ .name = "direction", .type = API_T_ENUM, .offset = offsetof(struct currency_amount_cmd, aux),
+	  .size = sizeof(uint64_t), .base = 0, .names = sub_fund_direction_names },
+};
+const struct api_schema currency_wallet_sub_fund_schema =
+	API_SCHEMA("wallet_sub_fund", sub_fund_fields, struct currency_amount_cmd);
+
+/* {"id"}: wallet close, device suspend (target from the path). */
+static const struct api_field command_id_fields[] = {
+	CURRENCY_HTTP_ID("id", struct currency_ref_cmd, id, API_F_REQUIRED),
+};
+const struct api_schema currency_command_id_schema = API_SCHEMA("command_id", command_id_fields, struct currency_ref_cmd);
+
+/* A money move on the path's wallet: top-up, withdraw, sub-wallet funding. */
 static void wallet_amount(struct api_request *r, uint16_t kind)
 {
+	struct currency_amount_cmd *c = r->in;
+	SZ_ASSERT(c != NULL);
 	const struct currency_wallet *w = path_wallet(r);
 	if (w == NULL)
 		return;
-	json_t *doc = api_body_json(r);
-	if (doc == NULL)
-		return;
-	static const char *const keys[] = { "id", "amount", "direction" };
-	struct currency_amount_cmd c = { sz_id_make(0, 0), w->id, 0, 0 };
-	const char *dir = json_string_value(json_object_get(doc, "direction"));
-	bool ok = api_keys_known(r, doc, keys, 3) && api_get_id(r, doc, "id", true, &c.id) &&
-		  currency_http_get_amount(r, doc, kind != CURRENCY_CMD_WALLET_CLOSE, &c.amount);
-	if (dir != NULL && strcmp(dir, "to_parent") == 0)
-		c.aux = 1;
-	json_decref(doc);
-	if (!ok)
-		return;
-	if (kind == CURRENCY_CMD_WALLET_CLOSE) {
-		struct currency_ref_cmd rc = { c.id, w->id };
-		currency_http_submit(r, kind, &rc, sizeof rc, c.id, w->id, wallet_done);
-		return;
-	}
-	currency_http_submit(r, kind, &c, sizeof c, c.id, w->id, wallet_done);
+	c->target_id = w->id;
+	currency_http_submit(r, kind, c, sizeof *c, c->id, w->id, wallet_done);
 }
 
 void currency_handle_wallet_topup(struct api_request *r) { wallet_amount(r, CURRENCY_CMD_TOPUP); }
 void currency_handle_wallet_withdraw(struct api_request *r) { wallet_amount(r, CURRENCY_CMD_WITHDRAW); }
 void currency_handle_wallet_sub_fund(struct api_request *r) { wallet_amount(r, CURRENCY_CMD_SUB_FUND); }
-void currency_handle_wallet_close(struct api_request *r) { wallet_amount(r, CURRENCY_CMD_WALLET_CLOSE); }
 
-/* POST /v1/wallets/{id}/payments {"id","payee_id","amount"[,"mcc"]} */
-void currency_handle_payment_create(struct api_request *r)
+void currency_handle_wallet_close(struct api_request *r)
 {
+	struct currency_ref_cmd *c = r->in;
+	SZ_ASSERT(c != NULL);
 	const struct currency_wallet *w = path_wallet(r);
 	if (w == NULL)
 		return;
-	json_t *doc = api_body_json(r);
-	if (doc == NULL)
-		return;
-	static const char *const keys[] = { "id", "payee_id", "amount", "mcc" };
-	struct currency_pay_cmd c;
-	memset(&c, 0, sizeof c);
-	uint64_t mcc = 0;
-	bool ok = api_keys_known(r, doc, keys, 4) && api_get_id(r, doc, "id", true, &c.id) &&
-		  api_get_id(r, doc, "payee_id", true, &c.payee_id) && currency_http_get_amount(r, doc, true, &c.amount) &&
-		  api_get_u64(r, doc, "mcc", 9999, 0, &mcc);
-	c.payer_id = w->id;
-	c.mcc = (uint16_t)mcc;
-	json_decref(doc);
-	if (ok)
-		currency_http_submit(r, CURRENCY_CMD_PAY, &c, sizeof c, c.id, w->id, op_done);
+	c->target_id = w->id;
+	currency_http_submit(r, CURRENCY_CMD_WALLET_CLOSE, c, sizeof *c, c->id, w->id, wallet_done);
 }
 
-/* POST /v1/payments/{id}/refunds {"id","amount"} */
+/* ---- payments ------------------------------------------------------------------------------- */
+
+/* POST /v1/wallets/{id}/payments {"id","payee_id","amount"[,"mcc"]}: into the command. */
+static const struct api_field payment_create_fields[] = {
+	CURRENCY_HTTP_ID("id", struct currency_pay_cmd, id, API_F_REQUIRED),
+	CURRENCY_HTTP_ID("payee_id", struct currency_pay_cmd, payee_id, API_F_REQUIRED),
+	CURRENCY_HTTP_AMOUNT("amount", struct currency_pay_cmd, amount, API_F_REQUIRED),
+	CURRENCY_HTTP_UINT("mcc", struct currency_pay_cmd, mcc, 0, 9999),
+};
+const struct api_schema currency_payment_create_schema =
+	API_SCHEMA("payment_create", payment_create_fields, struct currency_pay_cmd);
+
+void currency_handle_payment_create(struct api_request *r)
+{
+	struct currency_pay_cmd *c = r->in;
+	SZ_ASSERT(c != NULL);
+	const struct currency_wallet *w = path_wallet(r);
+	if (w == NULL)
+		return;
+	c->payer_id = w->id;
+	currency_http_submit(r, CURRENCY_CMD_PAY, c, sizeof *c, c->id, w->id, op_done);
+}
+
+/* The payment named by path parameter 0 if the caller may see it (payee's
+ * side only: may_move), or NULL (answered). */
+static const struct currency_op *path_payment(struct api_request *r, bool may_move)
+{
+	sz_id id;
+	if (!currency_http_path_id(r, &id))
+		return NULL;
+	const struct currency_state *c = currency_http_state(r);
+	const struct currency_op *op = currency_op_find(c, id);
+	bool seen = false;
+	if (op != NULL && op->kind == CURRENCY_CMD_PAY) {
+		const struct currency_wallet *payer = currency_op_wallet(c, op->payer), *payee = currency_op_wallet(c, op->payee);
+		seen = (payee != NULL && currency_http_wallet_in_scope(r, payee)) ||
+		       (!may_move && payer != NULL && currency_http_wallet_in_scope(r, payer));
+	}
+	if (!seen) {
+		api_problem(r, "not_found", "no payment %s", api_param(r, 0));
+		return NULL;
+	}
+	return op;
+}
+
+/* POST /v1/payments/{id}/refunds {"id","amount"}: the refund moves the
+ * payee's money, so the caller must be allowed to. */
 void currency_handle_payment_refund(struct api_request *r)
 {
-	sz_id payment;
-	if (!currency_http_path_id(r, &payment))
+	struct currency_amount_cmd *c = r->in;
+	SZ_ASSERT(c != NULL);
+	const struct currency_op *op = path_payment(r, true);
+	if (op == NULL)
 		return;
-	json_t *doc = api_body_json(r);
-	if (doc == NULL)
-		return;
-	/* The refund moves the payee's money: the caller must be allowed to. */
-	const struct currency_op *op = currency_op_find(currency_http_state(r), payment);
-	const struct currency_wallet *payee = op && op->kind == CURRENCY_CMD_PAY ? currency_op_wallet(currency_http_state(r), op->payee) : NULL;
-	if (payee == NULL || !currency_http_wallet_in_scope(r, payee)) {
-		json_decref(doc);
-		api_problem(r, "not_found", "no payment %s", api_param(r, 0));
-		return;
-	}
-	static const char *const keys[] = { "id", "amount" };
-	struct currency_amount_cmd c = { sz_id_make(0, 0), payment, 0, 0 };
-	bool ok = api_keys_known(r, doc, keys, 2) && api_get_id(r, doc, "id", true, &c.id) && currency_http_get_amount(r, doc, true, &c.amount);
-	json_decref(doc);
-	if (ok)
-		currency_http_submit(r, CURRENCY_CMD_REFUND, &c, sizeof c, c.id, payment, op_done);
+	c->target_id = op->id;
+	currency_http_submit(r, CURRENCY_CMD_REFUND, c, sizeof *c, c->id, op->id, op_done);
 }
 
 void currency_handle_payment_get(struct api_request *r)
 {
-	sz_id id;
-	if (!currency_http_path_id(r, &id))
-		return;
-	const struct currency_op *op = currency_op_find(currency_http_state(r), id);
-	if (op == NULL || op->kind != CURRENCY_CMD_PAY ||
-	    (!currency_http_wallet_in_scope(r, currency_op_wallet(currency_http_state(r), op->payer)) &&
-	     !currency_http_wallet_in_scope(r, currency_op_wallet(currency_http_state(r), op->payee)))) {
-		api_problem(r, "not_found", "no payment %s", api_param(r, 0));
-		return;
-	}
-	api_reply_json(r, 200, op_json(currency_http_state(r), op));
+	const struct currency_op *op = path_payment(r, false);
+	if (op != NULL)
+		api_reply_json(r, 200, op_json(currency_http_state(r), op));
 }
