@@ -27,7 +27,7 @@
 
 /* Append new domains at the end (the order is part of the digest). */
 const struct app_domain app_domains[] = {
-	{ "auth", SZ_CMD_AUTH_BASE, auth_domain_register, NULL, NULL, NULL, 0 },
+	{ "auth", SZ_CMD_AUTH_BASE, auth_domain_register, NULL, NULL, auth_result_table, AUTH_RESULT_COUNT },
 	{ "green", SZ_CMD_GREEN_BASE, green_domain_register, &green_route_table, &green_cli_table, NULL, 0 },
 	{ "currency", SZ_CMD_CURRENCY_BASE, currency_domain_register, &currency_route_table, &currency_cli_table, NULL, 0 },
 	{ "contract", SZ_CMD_CONTRACT_BASE, contract_domain_register, &contract_route_table, NULL, NULL, 0 },
