@@ -20,6 +20,7 @@
  * device seed anywhere but the keygen/sign-offline output the caller asked for.
  */
 #include "currency/cli.h"
+#include "cli/cli.h"
 #include "cli/client.h"
 #include "api/codec.h"
 #include "currency/currency.h"

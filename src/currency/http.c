@@ -18,6 +18,8 @@
  * ("12.34"), ids as strings.
  */
 #include "currency/http.h"
+#include "api/api.h"
+#include "api/schema.h"
 #include "api/codec.h"
 #include "core/assert.h"
 #include "currency/http_internal.h"

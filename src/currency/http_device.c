@@ -7,6 +7,8 @@
  * since each message is authorised by its device's signature.
  */
 #include "currency/http.h"
+#include "api/api.h"
+#include "api/schema.h"
 #include "api/codec.h"
 #include "core/assert.h"
 #include "currency/http_internal.h"

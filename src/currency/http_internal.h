@@ -12,15 +12,20 @@
 #ifndef SZ_CURRENCY_HTTP_INTERNAL_H
 #define SZ_CURRENCY_HTTP_INTERNAL_H
 
-#include "api/api.h"
-#include "api/schema.h"
 #include "currency/currency.h"
 
+#include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+/* api/api.h and api/schema.h, which only the adapter's .c files include. */
+struct api_request;
+struct api_schema;
 
 #define CURRENCY_HTTP_CNY 0x594e43u
 
-/* Schema field shorthands (schema.h). Integers take a JSON integer or a
+/* Schema field shorthands (api/schema.h). Integers take a JSON integer or a
  * decimal string, as every currency route always has. */
 #define CURRENCY_HTTP_ID(name_, type_, member_, flags_) \
 	{ .name = (name_), .type = API_T_ID, .flags = (flags_), .offset = offsetof(type_, member_) }
@@ -62,7 +67,7 @@ bool currency_http_wallet_in_scope(const struct api_request *r, const struct cur
 /* Submit one command of kind with body (size bytes); the done callback finds
  * id and subject in r->extra (struct currency_http_pending). */
 void currency_http_submit(struct api_request *r, uint16_t kind, const void *body, uint32_t size, sz_id id,
-			  sz_id subject, api_done_fn done);
+			  sz_id subject, void (*done)(struct api_request *r, const uint32_t *results, uint32_t count));
 /* True if the one result is ok or exists; otherwise answers its problem. */
 bool currency_http_result_ok(struct api_request *r, const uint32_t *results, uint32_t count);
 

@@ -5,6 +5,8 @@
  * refund a payment. Scope and submission as described in http.c.
  */
 #include "currency/http.h"
+#include "api/api.h"
+#include "api/schema.h"
 #include "api/codec.h"
 #include "core/assert.h"
 #include "currency/http_internal.h"
