@@ -4,10 +4,15 @@
  * limits configuration. Wallets and payments are in http_wallet.c, hard-
  * wallet devices and offline sync in http_device.c.
  *
- * Each write route decodes a JSON body into one currency command (shape and
- * scope only: business rules are the engine's), submits it and answers from
- * the done callback with the record as applied (201 new, 200 idempotent
- * retry) or a problem whose code is the command's stable result name.
+ * Each JSON route names its request schema in the table; the router has the
+ * one codec (api/schema.h) decode the body into the route's struct before
+ * the handler runs, so a handler only adds what the path and the caller's
+ * scope say (shape and scope only: business rules are the engine's), maps
+ * the struct to one currency command (often it is the command), submits it
+ * and answers from the done callback with the record as applied (201 new,
+ * 200 idempotent retry) or a problem whose code is the command's stable
+ * result name. Shapes the codec has no type for (hex keys and messages, a
+ * type required only without a parent) are checked by the handler.
  * Scope: an operator acts only on its own tenant's operator, wallets and
  * devices, a merchant only on wallets (and devices of wallets) it owns;
  * others answer 404 as if absent. A payment is seen by whoever sees its
