@@ -2,18 +2,23 @@
  * api.h — the HTTP/JSON API: server, requests, the route table and helpers.
  *
  * Owns: struct api_server (the MHD daemon, the engine, the secret, metrics),
- * struct api_request (one HTTP request from first byte to completion), the
- * one route table (method, path pattern, roles, handler) and the helpers
- * handlers use to answer: JSON, problem+json, binary, or a submission to the
- * engine whose reply is sent from the engine's done callback.
+ * struct api_request (one HTTP request from first byte to completion), route
+ * tables (method, path pattern, roles, body, handler, request schema: the
+ * platform's own in router.c, each domain's registered at start) and the
+ * helpers handlers use to answer: JSON, problem+json, binary, or a
+ * submission to the engine whose reply is sent from the engine's done
+ * callback. A route with a schema gets its body decoded by the one request
+ * codec (schema.h) into r->in before its handler runs.
  *
  * Threads: everything runs on the server's one thread (the engine thread).
  * Lifecycle of a request: routed and authenticated on its first callback;
- * body collected (bounded by the route's limit); the handler either answers
+ * body collected (bounded by the route's limit) and decoded by the route's
+ * schema; the handler either answers
  * at once or submits commands and the connection is suspended until the
  * batch is durable and applied; then the answer is queued.
  * Never: reply to a write before its batch is durable; apply business rules
- * that belong to the engine (the API checks shape, authority and scope).
+ * that belong to the engine (the API checks shape, authority and scope);
+ * name a domain (domains include this header from their http*.c adapters).
  */
 #ifndef SZ_API_H
 #define SZ_API_H

@@ -286,6 +286,7 @@ static void auth_release(void *domain_state)
 
 int auth_domain_register(struct sz_state *s)
 {
+	sz_result_register(auth_result_table, AUTH_RESULT_COUNT);
 	struct auth_state *a = calloc(1, sizeof *a);
 	if (a == NULL)
 		return SZ_ENOMEM;

@@ -102,7 +102,7 @@ struct auth_token {
 
 struct auth_state;
 
-/* Register the auth domain (called from engine/domains.c). */
+/* Register the auth domain (listed in the registry, src/app/registry.c). */
 int auth_domain_register(struct sz_state *s);
 
 /* The auth state inside s, or NULL if the domain is not registered. */

@@ -70,6 +70,14 @@ static void test_builtin_list(void **unused)
 	char why[256] = "";
 	assert_int_equal(app_registry_check(app_domains, app_domain_count, why, sizeof why), 0);
 	assert_true(app_domain_count >= 5);
+	for (uint32_t i = 0; i < app_domain_count; i++) { /* every domain lists its results, all in range */
+		assert_non_null(app_domains[i].results);
+		assert_true(app_domains[i].result_count > 0);
+		for (size_t k = 0; k < app_domains[i].result_count; k++) {
+			assert_true(app_domains[i].results[k].result >= app_result_first(app_domains[i].kind_base));
+			assert_true(app_domains[i].results[k].result <= app_result_last(app_domains[i].kind_base));
+		}
+	}
 	/* the rule: kind base 0xNN00 owns results NN*100 .. NN*100+99 */
 	assert_int_equal(app_result_first(0x0100), 100);
 	assert_int_equal(app_result_last(0x0100), 199);
