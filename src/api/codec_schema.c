@@ -454,6 +454,21 @@ static int dec_list(const struct api_field *f, json_t *v, void *p, struct api_de
 	return 0;
 }
 
+/* A nested object by f->items into the bytes at p; its failures are
+ * prefixed "name: ". */
+static int dec_object(const struct api_field *f, json_t *v, void *p, struct api_decode_error *err, uint32_t depth)
+{
+	SZ_ASSERT(f->items != NULL);
+	if (!json_is_object(v))
+		return invalid(err, f, "must be a JSON object");
+	if (decode_object(f->items, v, p, err, depth + 1) == 0)
+		return 0;
+	char inner[sizeof err->detail];
+	memcpy(inner, err->detail, sizeof inner);
+	snprintf(err->detail, sizeof err->detail, "%s: %s", f->name, inner);
+	return SZ_EINVAL;
+}
+
 static int dec_scalar(const struct api_schema *s, const struct api_field *f, json_t *v, void *out,
 		      struct api_decode_error *err, uint32_t depth)
 {
@@ -476,6 +491,7 @@ static int dec_scalar(const struct api_schema *s, const struct api_field *f, jso
 		return 0;
 	case API_T_STRING: return dec_string(f, v, p, err);
 	case API_T_LIST: return dec_list(f, v, p, err, depth);
+	case API_T_OBJECT: return dec_object(f, v, p, err, depth);
 	}
 	SZ_ASSERT(false && "unknown field type");
 	return SZ_EINVAL;
@@ -540,6 +556,10 @@ static void release_items(const struct api_schema *s, void *out, uint32_t depth)
 	SZ_ASSERT(depth <= SCHEMA_DEPTH_MAX);
 	for (uint32_t i = 0; i < s->field_count; i++) {
 		const struct api_field *f = &s->fields[i];
+		if (f->type == API_T_OBJECT) {
+			release_items(f->items, (uint8_t *)out + f->offset, depth + 1);
+			continue;
+		}
 		if (f->type != API_T_LIST)
 			continue;
 		struct api_list *list = (struct api_list *)((uint8_t *)out + f->offset);
@@ -577,6 +597,8 @@ static int check_width(const struct api_field *f, char *why, size_t why_size)
 		ok = f->size >= 2;
 	else if (f->type == API_T_LIST)
 		ok = f->size > 0 && f->umax > 0 && f->umax <= UINT32_MAX && (f->items != NULL) != (f->item != NULL);
+	else if (f->type == API_T_OBJECT)
+		ok = f->items != NULL && f->item == NULL && f->size == f->items->size;
 	else
 		ok = want != 0 && (f->size == 0 || f->size == want);
 	if (!ok)
@@ -595,7 +617,7 @@ static size_t field_bytes(const struct api_field *f)
 	case API_T_DATE: return sizeof(int32_t);
 	case API_T_BOOL: return sizeof(bool);
 	case API_T_LIST: return sizeof(struct api_list);
-	default: return f->size;
+	default: return f->size; /* OBJECT: its schema's struct */
 	}
 }
 
@@ -626,9 +648,9 @@ static int check_field(const struct api_schema *s, uint32_t index, char *why, si
 			return SZ_EINVAL;
 		}
 	}
-	if (f->type == API_T_LIST && f->items != NULL) {
+	if ((f->type == API_T_LIST || f->type == API_T_OBJECT) && f->items != NULL) {
 		if (depth >= SCHEMA_DEPTH_MAX) {
-			snprintf(why, why_size, "'%s' nests lists deeper than %u", f->name, SCHEMA_DEPTH_MAX);
+			snprintf(why, why_size, "'%s' nests lists or objects deeper than %u", f->name, SCHEMA_DEPTH_MAX);
 			return SZ_EINVAL;
 		}
 		return check_schema(f->items, why, why_size, depth + 1);

@@ -1,13 +1,12 @@
 /*
- * pending_tables.c — temporary home of the route tables of the green,
- * currency, contract and credit domains and of their CLI tables, until each
+ * pending_tables.c — temporary home of the route tables of the green and
+ * credit domains and of their CLI tables, until each
  * domain defines `<domain>_route_table` in src/<domain>/http.c and
  * `<domain>_cli_table` in src/<domain>/cli.c (see pending_tables.h). The
  * entries are exactly those the one route table in src/api/router.c held.
  */
 #include "app/pending_tables.h"
 #include "credit/credit_cli.h"
-#include "currency/routes.h"
 
 #define CB API_ROLE_BIT(API_ROLE_CENTRAL_BANK)
 #define OP API_ROLE_BIT(API_ROLE_OPERATOR)
@@ -88,43 +87,6 @@ static const struct api_route green_routes[] = {
 };
 TABLE(green_route_table, "green", green_routes);
 
-static const struct api_route currency_routes[] = {
-	{ "POST", "/v1/operators", CB, API_BODY_JSON, currency_handle_operator_create, "register an operator (bank or payment institution)", NULL },
-	{ "GET", "/v1/operators/{tenant}", READERS, API_BODY_NONE, currency_handle_operator_get, "an operator's reserve, vault, issuance and customer holdings", NULL },
-	{ "POST", "/v1/operators/{tenant}/reserve", CB, API_BODY_JSON, currency_handle_operator_reserve, "deposit or withdraw an operator's reserve", NULL },
-	{ "POST", "/v1/operators/{tenant}/issue", CB, API_BODY_JSON, currency_handle_operator_issue, "issue digital currency to an operator against its reserve", NULL },
-	{ "POST", "/v1/operators/{tenant}/redeem", CB, API_BODY_JSON, currency_handle_operator_redeem, "redeem digital currency from an operator's vault", NULL },
-	{ "GET", "/v1/currency/limits", READERS, API_BODY_NONE, currency_handle_limits_get, "every version of the wallet limits configuration", NULL },
-	{ "POST", "/v1/currency/limits", CB, API_BODY_JSON, currency_handle_limits_set, "add a limits version, effective from a future time", NULL },
-	{ "POST", "/v1/wallets", OP, API_BODY_JSON, currency_handle_wallet_create, "open a wallet or sub-wallet", NULL },
-	{ "GET", "/v1/wallets/{id}", READERS, API_BODY_NONE, currency_handle_wallet_get, "a wallet: class, balance, limits, outflow", NULL },
-	{ "POST", "/v1/wallets/{id}/update", OP, API_BODY_JSON, currency_handle_wallet_update, "change a wallet's class, auto top-up and own limits", NULL },
-	{ "POST", "/v1/wallets/{id}/close", OP, API_BODY_JSON, currency_handle_wallet_close, "close a wallet (balance back to parent or bank)", NULL },
-	{ "POST", "/v1/wallets/{id}/topup", OP, API_BODY_JSON, currency_handle_wallet_topup, "top up from the linked bank account", NULL },
-	{ "POST", "/v1/wallets/{id}/withdraw", OP, API_BODY_JSON, currency_handle_wallet_withdraw, "redeem to the linked bank account", NULL },
-	{ "POST", "/v1/wallets/{id}/sub-fund", OP, API_BODY_JSON, currency_handle_wallet_sub_fund, "move money between a sub-wallet and its parent", NULL },
-	{ "POST", "/v1/wallets/{id}/payments", OP | ME, API_BODY_JSON, currency_handle_payment_create, "pay from a wallet, with limit checks", NULL },
-	{ "GET", "/v1/payments/{id}", READERS, API_BODY_NONE, currency_handle_payment_get, "a payment: amount, auto top-up part, refunds", NULL },
-	{ "POST", "/v1/payments/{id}/refunds", OP | ME, API_BODY_JSON, currency_handle_payment_refund, "refund a payment to where its money came from", NULL },
-	{ "POST", "/v1/devices", OP, API_BODY_JSON, currency_handle_device_create, "register a hard wallet device with its Ed25519 key", NULL },
-	{ "GET", "/v1/devices/{id}", READERS, API_BODY_NONE, currency_handle_device_get, "a device: value, loads, offline spending, state", NULL },
-	{ "POST", "/v1/devices/{id}/load", OP, API_BODY_JSON, currency_handle_device_load, "load value from the wallet into the device", NULL },
-	{ "POST", "/v1/devices/{id}/suspend", OP, API_BODY_JSON, currency_handle_device_suspend, "suspend a lost device and refund its value", NULL },
-	{ "POST", "/v1/devices/{id}/sync", OP | ME, API_BODY_JSON, currency_handle_device_sync, "sync signed offline payments; one outcome per message", NULL },
-};
-TABLE(currency_route_table, "currency", currency_routes);
-
-static const struct api_route contract_routes[] = {
-	{ "POST", "/v1/contract-templates", CB | OP, API_BODY_JSON, contract_handle_template_create, "register a programmable-payment template", NULL },
-	{ "POST", "/v1/contracts", OP | ME, API_BODY_JSON, contract_handle_create, "create an escrow, subsidy or conditional payment from a template", NULL },
-	{ "GET", "/v1/contracts/{id}", READERS, API_BODY_NONE, contract_handle_get, "a contract: terms, state, events and money moved", NULL },
-	{ "POST", "/v1/contracts/{id}/events", OP | ME, API_BODY_JSON, contract_handle_event, "deliver, confirm, cancel or post a condition", NULL },
-	{ "POST", "/v1/contracts/{id}/grants", OP, API_BODY_JSON, contract_handle_grant, "grant subsidy money to a wallet", NULL },
-	{ "POST", "/v1/contracts/{id}/spend", OP | ME, API_BODY_JSON, contract_handle_spend, "spend granted subsidy money at a merchant", NULL },
-	{ "POST", "/v1/merchants/{id}/insolvency", CB | OP, API_BODY_JSON, contract_handle_insolvency, "refund every active escrow of an insolvent merchant", NULL },
-};
-TABLE(contract_route_table, "contract", contract_routes);
-
 static const struct api_route credit_routes[] = {
 	{ "POST", "/v1/credit/enterprises", CB | AD, API_BODY_JSON, credit_handle_enterprise_register, "register an enterprise by its unified social credit code", NULL },
 	{ "GET", "/v1/credit/enterprises/{uscc}", READERS, API_BODY_NONE, credit_handle_enterprise_get, "an enterprise's registry record, personal data masked", NULL },
@@ -156,11 +118,6 @@ static const struct cli_command green_commands[] = {
 	{ "green", green_main_cli, "green finance: carbon accounts, factor sets, pricing, PCAF, taxonomy (see szfin green --help)" },
 };
 const struct cli_command_table green_cli_table = { "green", green_commands, 1 };
-
-static const struct cli_command currency_commands[] = {
-	{ "currency", currency_main_cli, "digital currency and contracts: wallets, devices, offline signing (see szfin currency)" },
-};
-const struct cli_command_table currency_cli_table = { "currency", currency_commands, 1 };
 
 static const struct cli_command credit_commands[] = {
 	{ "credit", credit_cli_main, "enterprise credit: registry, data feeds, scorecards (see szfin credit --help)" },

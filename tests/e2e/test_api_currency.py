@@ -10,7 +10,8 @@ Ed25519 key, loaded, and syncs offline payments signed by `szfin currency
 sign-offline` with every rejection reason, then is suspended and refunded;
 escrow, subsidy and conditional contracts run to each end, timed steps
 included; roles and tenant scope; idempotent retries; the raw ledger routes
-refuse domain accounts; everything survives a restart. The server checks
+refuse domain accounts; every route refuses a body its schema does not
+admit; everything survives a restart. The server checks
 every domain invariant after each batch (SZFIN_CHECK_INVARIANTS=1)."""
 import os
 import struct
@@ -49,6 +50,34 @@ def cli_http(srv, token, *args):
 def sign(device, payee, amount, counter, seed=SEED):
     return cli("sign-offline", "--seed", seed, "--device", device, "--payee", payee, "--amount", amount,
                "--counter", str(counter), "--time", str(time.time_ns()))
+
+
+def open_flow_lines(path):
+    """Lines of a YAML file whose flow collection ({...} or [...]) does not close on the same
+    line, outside block scalars (|). The dashboard's reader (web/yaml.js) reads flow collections
+    one line at a time: one left open stops it (or, for a sequence, never returns)."""
+    bad, block_indent = [], None
+    for n, line in enumerate(open(path, encoding="utf-8"), 1):
+        indent = len(line) - len(line.lstrip())
+        if block_indent is not None and (not line.strip() or indent > block_indent):
+            continue
+        block_indent = None
+        if line.rstrip().endswith(": |"):
+            block_indent = indent
+            continue
+        depth, quote = 0, None
+        for i, ch in enumerate(line):
+            if quote:
+                quote = None if ch == quote else quote
+            elif ch in "'\"" and (i == 0 or line[i - 1] in " [{:,"):
+                quote = ch
+            elif ch in "[{":
+                depth += 1
+            elif ch in "]}":
+                depth -= 1
+        if depth != 0:
+            bad.append(n)
+    return bad
 
 
 def now_ns():
@@ -685,6 +714,78 @@ try:
     t.ok(st == 200 and doc["kind"] == "wallet", "wallet accounts stay readable on the ledger routes", doc)
     st, doc = s.post("/v1/transfers", dict(raw, debit_account_id="7000", credit_account_id="7001", id="9004"), bank)
     t.eq(st, 201, "raw transfers between plain accounts still work")
+
+    # The dashboard's API reference reads docs/openapi.yaml with web/yaml.js: the currency section
+    # once held two flow collections spread over several lines, which stopped it.
+    spec = os.path.join(os.path.dirname(__file__), "..", "..", "docs", "openapi.yaml")
+    t.eq(open_flow_lines(spec), [], "every flow collection in docs/openapi.yaml closes on its own line")
+
+    # ---- request shapes: one codec for every route (docs/openapi.yaml) -------------------------------
+    # Every body is decoded by its route's schema before the handler runs: unknown fields (also inside
+    # nested objects and fields of another contract kind) are refused, a required field that is absent
+    # is field_missing, an empty string is never a value, booleans are true or false, and enums are
+    # checked on every route. A refused body changes nothing.
+    wallet_before = s.get("/v1/wallets/10003", bank)
+    shapes = [
+        ("/v1/operators", {"id": "9101", "tenant_id": "9"}, cb, 400, "field_missing", "an operator needs its type"),
+        ("/v1/operators", {"id": "9101", "type": "bank"}, cb, 400, "field_missing", "an operator needs its tenant"),
+        ("/v1/operators", {"id": "9101", "tenant_id": "9", "type": "bank", "name": ""}, cb, 400, "field_invalid",
+         "an empty operator name is refused"),
+        ("/v1/operators", {"id": "9101", "tenant_id": "9", "type": "bank", "name": "x" * 32}, cb, 400, "field_invalid",
+         "an operator name over 31 bytes is refused, not cut"),
+        ("/v1/operators", {"id": "9101", "tenant_id": "9", "type": "bank", "currency": "USD"}, cb, 400, "field_invalid",
+         "an operator's currency can only be CNY"),
+        ("/v1/operators/1/issue", {"id": "9102", "amount": "1.00", "direction": "deposit"}, cb, 400, "field_unknown",
+         "issuance takes no direction"),
+        ("/v1/operators/1/reserve", {"id": "9102", "amount": "1.00", "direction": "sideways"}, cb, 400, "field_invalid",
+         "a reserve move is a deposit or a withdrawal"),
+        ("/v1/wallets", {"id": "9103", "class": 2}, bank, 400, "field_missing", "a main wallet needs its type"),
+        ("/v1/wallets", {"id": "9103", "parent_id": "10002", "type": "trust"}, bank, 400, "field_invalid",
+         "an unknown type is refused on a sub-wallet too"),
+        ("/v1/wallets", {"id": "9103", "class": 2, "type": "personal", "auto_topup": "yes"}, bank, 400, "field_invalid",
+         "auto_topup is true or false when opening a wallet, as when updating one"),
+        ("/v1/wallets", {"id": "9103", "class": 2, "type": "personal", "limits": {"weekly": "1.00"}}, bank, 400,
+         "field_unknown", "an unknown field inside limits is refused"),
+        ("/v1/wallets", {"id": "9103", "class": 2, "type": "personal", "limits": {"daily": "1.001"}}, bank, 400,
+         "amount_invalid", "a limit with three decimals is refused"),
+        ("/v1/wallets", {"id": "9103", "class": 2, "type": "personal", "owner_id": ""}, bank, 400, "id_invalid",
+         "an empty id is refused"),
+        ("/v1/wallets/10003/close", {"id": "9104", "amount": "1.00"}, bank, 400, "field_unknown",
+         "closing a wallet takes no amount"),
+        ("/v1/wallets/10003/topup", {"id": "9104", "amount": "1.00", "direction": "to_parent"}, bank, 400,
+         "field_unknown", "a top-up takes no direction"),
+        ("/v1/wallets/10012/sub-fund", {"id": "9104", "amount": "1.00", "direction": "upwards"}, bank, 400,
+         "field_invalid", "a sub-wallet is funded from_parent or to_parent, nothing else"),
+        ("/v1/wallets/10003/update", {"id": "9104", "limits": []}, bank, 400, "field_invalid",
+         "limits must be an object"),
+        ("/v1/currency/limits", {"effective_from_ns": "1", "offline_payment_max": "1", "offline_count_max": 1}, cb, 400,
+         "field_missing", "a limits version needs its version"),
+        ("/v1/currency/limits", dict(lim, version=9, class2={"monthly": "1"}), cb, 400, "field_unknown",
+         "an unknown field inside a class of a limits version is refused"),
+        ("/v1/devices", {"id": "9105", "wallet_id": "10003"}, bank, 400, "field_missing", "a device needs its key"),
+        ("/v1/devices/30001/sync", {"id": "9106"}, bank, 400, "field_missing", "a sync needs its messages"),
+        ("/v1/devices/30001/sync", {"id": "9106", "messages": []}, bank, 400, "field_invalid",
+         "a sync carries at least one message"),
+        ("/v1/devices/30001/sync", {"id": "9106", "messages": ["zz" * 136]}, bank, 400, "field_invalid",
+         "a message of 272 characters that are not hex digits is refused"),
+        ("/v1/contract-templates", {"id": "9107", "max_duration_s": 60}, bank, 400, "field_missing",
+         "a template needs its kind"),
+        ("/v1/contract-templates", {"id": "9107", "kind": "subsidy", "mcc": [5411]}, bank, 400, "field_missing",
+         "a template needs its longest duration"),
+        ("/v1/contracts", dict(escrow, id="9108", budget="1.00"), bank, 400, "field_unknown",
+         "an escrow refuses a subsidy's budget"),
+        ("/v1/contracts", {k: v for k, v in dict(escrow, id="9108").items() if k != "sessions"}, bank, 400,
+         "field_missing", "an escrow needs its number of sessions"),
+        ("/v1/contracts/41001/events", {"id": "9109", "party_id": "20004"}, bank, 400, "field_missing",
+         "an event needs its type"),
+        ("/v1/contracts/42001/spend", {"id": "9110", "wallet_id": "10002", "amount": "1.00", "to_bank": "no"}, bank,
+         400, "field_invalid", "to_bank is true or false"),
+    ]
+    for path, body, token, status, code, name in shapes:
+        st, doc = s.post(path, body, token)
+        problem(st, doc, status, code, name)
+    t.ok(s.get("/v1/wallets/10003", bank) == wallet_before, "the refused bodies changed nothing",
+         s.get("/v1/wallets/10003", bank))
 
     # ---- restart keeps everything ---------------------------------------------------------------------------
     paths = ["/v1/operators/1", "/v1/operators/2", "/v1/wallets/10001", "/v1/wallets/10002", "/v1/wallets/10003",

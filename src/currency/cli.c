@@ -1,5 +1,5 @@
 /*
- * currency.c — `szfin currency`: client subcommands of the currency and
+ * cli.c — `szfin currency`, the currency domain's CLI adapter: client subcommands of the currency and
  * contract domains over HTTP, plus two offline helpers a hard-wallet device
  * (or its SDK, or a test) needs:
  *
@@ -19,6 +19,7 @@
  * Never: take a token from the command line (client.h); read or print a
  * device seed anywhere but the keygen/sign-offline output the caller asked for.
  */
+#include "currency/cli.h"
 #include "cli/cli.h"
 #include "cli/client.h"
 #include "api/codec.h"
@@ -496,7 +497,7 @@ static void help(void)
 		"szfin currency GROUP shows a group's usage. Common options: --url URL, --token-file FILE, --json.\n");
 }
 
-int currency_main_cli(int argc, char **argv)
+static int currency_main(int argc, char **argv)
 {
 	if (sodium_init() < 0) {
 		fprintf(stderr, "szfin: libsodium failed to initialise\n");
@@ -532,3 +533,8 @@ int currency_main_cli(int argc, char **argv)
 	help();
 	return 2;
 }
+
+static const struct cli_command commands[] = {
+	{ "currency", currency_main, "digital currency and contracts: wallets, devices, offline signing (see szfin currency)" },
+};
+const struct cli_command_table currency_cli_table = { "currency", commands, 1 };
