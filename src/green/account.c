@@ -13,30 +13,33 @@
 #include "core/errors.h"
 #include "core/hash.h"
 
-/* 1 if the fixed-size text field holds a NUL within size and zeros after it. */
-static int green__text_field_valid(const char *text, size_t size, int allow_empty)
+bool green_bytes_zero(const void *data, size_t size)
+{
+	SZ_ASSERT(data != NULL || size == 0);
+	const unsigned char *bytes = data;
+	for (size_t i = 0; i < size; i++)
+		if (bytes[i] != 0)
+			return false;
+	return true;
+}
+
+bool green_text_field_ok(const char *text, size_t size)
 {
 	SZ_ASSERT(text != NULL);
 	SZ_ASSERT(size > 0);
 	size_t length = strnlen(text, size);
-	if (length == size) return 0;
-	if (length == 0 && !allow_empty) return 0;
-	for (size_t i = length; i < size; i++) {
-		if (text[i] != '\0') return 0;
-	}
-	for (size_t i = 0; i < length; i++) {
-		if (text[i] <= 0x20 || text[i] >= 0x7f) return 0;
-	}
-	return 1;
+	return length < size && green_bytes_zero(text + length, size - length);
 }
 
-static int green__all_zero(const void *data, size_t size)
+/* 1 if the text field is well formed (green_text_field_ok) and printable
+ * ASCII without spaces; empty only if allow_empty. */
+static int green__text_field_valid(const char *text, size_t size, int allow_empty)
 {
-	SZ_ASSERT(data != NULL);
-	SZ_ASSERT(size > 0);
-	const unsigned char *bytes = data;
-	for (size_t i = 0; i < size; i++) {
-		if (bytes[i] != 0) return 0;
+	if (!green_text_field_ok(text, size)) return 0;
+	size_t length = strlen(text);
+	if (length == 0 && !allow_empty) return 0;
+	for (size_t i = 0; i < length; i++) {
+		if (text[i] <= 0x20 || text[i] >= 0x7f) return 0;
 	}
 	return 1;
 }
@@ -76,7 +79,7 @@ int green_account_validate(const green_account *account)
 	for (uint32_t i = 0; i < GREEN_ACCOUNT_FUEL_LINE_COUNT_MAX; i++) {
 		const green_fuel_line *line = &account->fuels[i];
 		if (i >= account->fuel_count) {
-			if (!green__all_zero(line, sizeof *line)) return SZ_EINVAL;
+			if (!green_bytes_zero(line, sizeof *line)) return SZ_EINVAL;
 			continue;
 		}
 		if (!green__text_field_valid(line->fuel, sizeof line->fuel, 0)) return SZ_EINVAL;
@@ -87,7 +90,7 @@ int green_account_validate(const green_account *account)
 	for (uint32_t i = 0; i < GREEN_ACCOUNT_CERT_LINE_COUNT_MAX; i++) {
 		const green_cert_line *line = &account->certs[i];
 		if (i >= account->cert_count) {
-			if (!green__all_zero(line, sizeof *line)) return SZ_EINVAL;
+			if (!green_bytes_zero(line, sizeof *line)) return SZ_EINVAL;
 			continue;
 		}
 		if (!green__text_field_valid(line->serial, sizeof line->serial, 0)) return SZ_EINVAL;
