@@ -22,7 +22,7 @@
 
 static const struct ledger *ledger_of(const struct api_request *r)
 {
-	return &sz_engine_state(r->server->engine)->ledger;
+	return sz_ledger_const(sz_engine_state(r->server->engine));
 }
 
 /* The account named by path parameter 0, in the caller's read scope; NULL
@@ -266,7 +266,7 @@ void api_owner_index_release(struct api_server *s)
  * owner's chain runs newest first. */
 void api_owner_index_update(struct api_server *s)
 {
-	const struct ledger *l = &sz_engine_state(s->engine)->ledger;
+	const struct ledger *l = sz_ledger_const(sz_engine_state(s->engine));
 	if (l->account_count > s->owner_capacity) {
 		uint32_t capacity = s->owner_capacity;
 		while (capacity < l->account_count)

@@ -158,7 +158,7 @@ static void render_engine(FILE *f, const struct api_server *s)
 {
 	struct sz_engine_stats st;
 	sz_engine_stats(s->engine, &st);
-	const struct ledger *l = &sz_engine_state(s->engine)->ledger;
+	const struct ledger *l = sz_ledger_const(sz_engine_state(s->engine));
 	static const uint64_t bounds_us[] = SZ_FSYNC_BUCKET_BOUNDS_US;
 	fprintf(f, "# HELP szfin_fsync_seconds Log write + fdatasync latency per batch.\n# TYPE szfin_fsync_seconds histogram\n");
 	uint64_t cumulative = 0;

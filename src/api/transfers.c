@@ -42,7 +42,7 @@ _Static_assert(sizeof(struct account_cmd) == 8 + sizeof(sz_account), "account co
 
 static const struct ledger *ledger_of(const struct api_request *r)
 {
-	return &sz_engine_state(r->server->engine)->ledger;
+	return sz_ledger_const(sz_engine_state(r->server->engine));
 }
 
 /* SZ_R_OK if r's caller may debit id; otherwise the result to answer with. */
@@ -140,7 +140,7 @@ void api_transfer_complete(const struct sz_engine *e, sz_transfer *t)
 {
 	if (sz_id_is_zero(t->pending_id) || t->currency != 0)
 		return;
-	const struct ledger *l = &sz_engine_state(e)->ledger;
+	const struct ledger *l = sz_ledger_const(sz_engine_state(e));
 	int64_t slot = ledger_slot_find(l, t->pending_id);
 	sz_transfer pending;
 	if (slot < 0 || sz_engine_read_transfer(e, l->slots[slot].log_pos, &pending))

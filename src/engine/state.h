@@ -55,6 +55,19 @@ struct sz_domain {
 	/* Optional: 0 or SZ_ECORRUPT with a message. */
 	int (*check_invariants)(const struct sz_state *s, const void *domain_state, char *why, size_t why_size);
 	void (*release)(void *domain_state);
+	/* Optional: grow the domain's state so that the next batch of at most
+	 * command_count commands applies without allocating. Called by the
+	 * engine before each batch (sz_state_reserve); a failure stops the
+	 * engine before it applies, like a failed fsync. Apply itself never
+	 * allocates: running out of reserved room there is a bug (assert). */
+	int (*reserve)(void *domain_state, uint32_t command_count);
+	/* Optional: the earliest batch time at which batch_begin would change
+	 * something (expiry, release); UINT64_MAX if none. The engine submits
+	 * an empty tick batch when it is due on an idle server. */
+	uint64_t (*next_deadline_ns)(const void *domain_state);
+	/* Optional: does this domain own that ledger account (raw ledger
+	 * routes refuse such accounts)? */
+	bool (*owns_account)(const void *domain_state, const sz_account *a);
 };
 
 struct sz_state {
@@ -80,6 +93,18 @@ int sz_state_register(struct sz_state *s, const struct sz_domain *d);
 void sz_state_apply_batch(struct sz_state *s, uint64_t sequence, uint64_t batch_time_ns,
 			  const uint8_t *body, uint32_t body_size, uint32_t count,
 			  uint64_t body_log_pos, uint32_t *results);
+
+/* Before each batch: let the ledger and every domain grow for the worst case
+ * of command_count commands. 0 or the first failure (SZ_ENOMEM, SZ_ELIMIT):
+ * the engine then stops before applying. */
+int sz_state_reserve(struct sz_state *s, uint32_t command_count);
+
+/* Earliest deadline of any domain (UINT64_MAX if none): when the engine's
+ * clock passes it, a tick batch lets batch_begin act on an idle server. */
+uint64_t sz_state_next_deadline_ns(const struct sz_state *s);
+
+/* Name of the domain that owns ledger account a, or NULL. */
+const char *sz_state_account_owner(const struct sz_state *s, const sz_account *a);
 
 void sz_state_digest(const struct sz_state *s, uint8_t out[32]);
 int sz_state_check_invariants(const struct sz_state *s, char *why, size_t why_size);
