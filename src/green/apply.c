@@ -8,8 +8,9 @@
  * Capacity: every array is reserved at its maximum in virtual memory at
  * registration (domain.c), so a full array is a configured limit
  * (SZ_R_LIMIT_REACHED, the same on every machine). The five id indexes
- * (loans, tags, positions, cerfs, ops) still grow inside ledger_index_insert
- * when half full: the one place where green apply allocates.
+ * (loans, tags, positions, cerfs, ops) are grown between batches by
+ * green_domain_reserve for the worst case of the next batch, so an insert in
+ * apply never allocates and never fails (asserted).
  */
 #include "green/internal.h"
 
@@ -240,7 +241,7 @@ static uint32_t apply_price(struct green_domain_state *g, const struct sz_apply_
 	l->policy_version = bank ? bank->version : 0;
 	l->flags = c->flags;
 	l->command_id = c->id;
-	int rc = ledger_index_insert(&g->loan_index, g->loans, loan_key, c->loan_id, g->loan_count);
+	int rc = ledger_index_insert(&g->loan_index, g->loans, green_loan_key, c->loan_id, g->loan_count);
 	SZ_ASSERT(rc == 0);
 	g->loan_count++;
 	return SZ_R_OK;
@@ -267,7 +268,7 @@ static uint32_t apply_tag(struct green_domain_state *g, const struct sz_apply_ct
 	t->tag = tag;
 	t->bank_tenant_id = c->bank_tenant_id;
 	t->tagged_ns = ctx->timestamp_ns;
-	rc = ledger_index_insert(&g->tag_index, g->tags, tag_key, tag.instrument_id, g->tag_count);
+	rc = ledger_index_insert(&g->tag_index, g->tags, green_tag_key, tag.instrument_id, g->tag_count);
 	SZ_ASSERT(rc == 0);
 	g->tag_count++;
 	return SZ_R_OK;
@@ -316,7 +317,7 @@ static uint32_t apply_position(struct green_domain_state *g, const struct sz_app
 	r->registered_ns = ctx->timestamp_ns;
 	r->period_year = c->period_year;
 	r->flags = flags;
-	int rc = ledger_index_insert(&g->position_index, g->positions, position_key, p.loan_id, g->position_count);
+	int rc = ledger_index_insert(&g->position_index, g->positions, green_position_key, p.loan_id, g->position_count);
 	SZ_ASSERT(rc == 0);
 	g->position_count++;
 	return SZ_R_OK;
@@ -347,7 +348,7 @@ static uint32_t apply_cerf(struct green_domain_state *g, const struct sz_apply_c
 	r->result = result;
 	r->bank_tenant_id = c->bank_tenant_id;
 	r->assessed_ns = ctx->timestamp_ns;
-	int rc = ledger_index_insert(&g->cerf_index, g->cerfs, cerf_key, c->loan.loan_id, g->cerf_count);
+	int rc = ledger_index_insert(&g->cerf_index, g->cerfs, green_cerf_key, c->loan.loan_id, g->cerf_count);
 	SZ_ASSERT(rc == 0);
 	g->cerf_count++;
 	return SZ_R_OK;
@@ -380,6 +381,63 @@ static uint32_t apply_esg(struct green_domain_state *g, const struct sz_apply_ct
 	memcpy(m->esg_controversies, c->controversies, sizeof m->esg_controversies);
 	return SZ_R_OK;
 }
+
+/* ---- capacity ---------------------------------------------------------------------- */
+
+/* Index x over count records of base (at most count_max) can take more
+ * inserts without growing: index.h keeps the load at or below 1/2, so the
+ * bucket count must be at least twice the records. A smaller index is
+ * rebuilt at the next power of two from the records (positions 0..count-1). */
+static int index_reserve(struct ledger_index *x, const void *base, ledger_index_key_fn key, uint32_t count,
+			 uint32_t count_max, uint32_t more)
+{
+	SZ_ASSERT(count == x->count);
+	SZ_ASSERT(count <= count_max);
+	uint64_t records = (uint64_t)count + more;
+	if (records > count_max)
+		records = count_max; /* apply refuses beyond the bound before inserting */
+	if (records * 2 <= x->capacity)
+		return 0;
+	uint64_t capacity = x->capacity;
+	while (capacity < records * 2)
+		capacity *= 2;
+	SZ_ASSERT(capacity <= (1ull << 31));
+	struct ledger_index bigger;
+	int rc = ledger_index_init(&bigger, (uint32_t)capacity);
+	if (rc != 0)
+		return rc;
+	for (uint32_t i = 0; i < count; i++) {
+		rc = ledger_index_insert(&bigger, base, key, key(base, i), i);
+		SZ_ASSERT(rc == 0); /* sized above: no growth */
+	}
+	SZ_ASSERT(bigger.count == count);
+	ledger_index_release(x);
+	*x = bigger;
+	return 0;
+}
+
+int green_domain_reserve(void *domain_state, uint32_t command_count)
+{
+	struct green_domain_state *g = domain_state;
+	SZ_ASSERT(g != NULL);
+	int rc = index_reserve(&g->loan_index, g->loans, green_loan_key, g->loan_count, GREEN_DOMAIN_LOAN_COUNT_MAX,
+			       command_count);
+	if (rc == 0)
+		rc = index_reserve(&g->tag_index, g->tags, green_tag_key, g->tag_count, GREEN_DOMAIN_TAG_COUNT_MAX,
+				   command_count);
+	if (rc == 0)
+		rc = index_reserve(&g->position_index, g->positions, green_position_key, g->position_count,
+				   GREEN_DOMAIN_POSITION_COUNT_MAX, command_count);
+	if (rc == 0)
+		rc = index_reserve(&g->cerf_index, g->cerfs, green_cerf_key, g->cerf_count, GREEN_DOMAIN_CERF_COUNT_MAX,
+				   command_count);
+	if (rc == 0)
+		rc = index_reserve(&g->op_index, g->ops, green_op_key, g->op_count, GREEN_DOMAIN_OP_COUNT_MAX,
+				   command_count);
+	return rc;
+}
+
+/* ---- dispatch ---------------------------------------------------------------------- */
 
 /* The body size of each kind (0 = not a green kind). */
 static size_t body_size_of(uint16_t kind)
@@ -425,7 +483,7 @@ uint32_t green_domain_apply(struct sz_state *s, void *domain_state, const struct
 	if (sz_id_is_zero(body.id))
 		return SZ_R_ID_ZERO;
 	uint64_t fingerprint = sz_fingerprint64(&body, size);
-	int64_t seen = ledger_index_find(&g->op_index, g->ops, op_key, body.id);
+	int64_t seen = ledger_index_find(&g->op_index, g->ops, green_op_key, body.id);
 	if (seen >= 0) {
 		const struct green_op *op = &g->ops[seen];
 		return op->kind == cmd->kind && op->fingerprint == fingerprint ? SZ_R_EXISTS
@@ -450,7 +508,7 @@ uint32_t green_domain_apply(struct sz_state *s, void *domain_state, const struct
 		return r;
 	struct green_op *op = &g->ops[g->op_count];
 	*op = (struct green_op){ .id = body.id, .fingerprint = fingerprint, .kind = cmd->kind };
-	int rc = ledger_index_insert(&g->op_index, g->ops, op_key, body.id, g->op_count);
+	int rc = ledger_index_insert(&g->op_index, g->ops, green_op_key, body.id, g->op_count);
 	SZ_ASSERT(rc == 0);
 	g->op_count++;
 	return SZ_R_OK;

@@ -202,6 +202,7 @@ int green_domain_register(struct sz_state *s)
 		.digest = green_domain_digest,
 		.check_invariants = green_domain_check_invariants,
 		.release = green_release,
+		.reserve = green_domain_reserve,
 	};
 	if ((rc = sz_state_register(s, &d)))
 		goto fail;

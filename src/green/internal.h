@@ -71,14 +71,14 @@ struct green_domain_state {
 
 
 /* Index keys: the id of the record at position i of each array. */
-static inline sz_id loan_key(const void *base, uint32_t i) { return ((const struct green_loan *)base)[i].terms.loan_id; }
-static inline sz_id tag_key(const void *base, uint32_t i) { return ((const struct green_tag_record *)base)[i].tag.instrument_id; }
-static inline sz_id position_key(const void *base, uint32_t i)
+static inline sz_id green_loan_key(const void *base, uint32_t i) { return ((const struct green_loan *)base)[i].terms.loan_id; }
+static inline sz_id green_tag_key(const void *base, uint32_t i) { return ((const struct green_tag_record *)base)[i].tag.instrument_id; }
+static inline sz_id green_position_key(const void *base, uint32_t i)
 {
 	return ((const struct green_position_record *)base)[i].position.loan_id;
 }
-static inline sz_id cerf_key(const void *base, uint32_t i) { return ((const struct green_cerf_record *)base)[i].loan.loan_id; }
-static inline sz_id op_key(const void *base, uint32_t i) { return ((const struct green_op *)base)[i].id; }
+static inline sz_id green_cerf_key(const void *base, uint32_t i) { return ((const struct green_cerf_record *)base)[i].loan.loan_id; }
+static inline sz_id green_op_key(const void *base, uint32_t i) { return ((const struct green_op *)base)[i].id; }
 
 /* Bytes reserved in virtual memory for count records of type. */
 #define GREEN_VM_SIZE(type, count) ((size_t)(count) * sizeof(type))
@@ -89,6 +89,10 @@ uint32_t green_domain_apply(struct sz_state *s, void *domain_state, const struct
 int green_domain_snapshot_write(const void *domain_state, struct sz_snap *f);
 int green_domain_snapshot_read(void *domain_state, struct sz_snap *f);
 void green_domain_digest(const void *domain_state, void *blake2b_state);
+/* Grow the id indexes so that command_count more commands insert without
+ * allocating (each command adds at most one record and one op). 0 or
+ * SZ_ENOMEM. */
+int green_domain_reserve(void *domain_state, uint32_t command_count);
 int green_domain_check_invariants(const struct sz_state *s, const void *domain_state, char *why, size_t why_size);
 
 #endif

@@ -102,25 +102,25 @@ const struct green_bank_policy *green_policy_find(const struct green_domain_stat
 
 const struct green_loan *green_loan_find(const struct green_domain_state *g, sz_id loan_id)
 {
-	int64_t i = ledger_index_find(&g->loan_index, g->loans, loan_key, loan_id);
+	int64_t i = ledger_index_find(&g->loan_index, g->loans, green_loan_key, loan_id);
 	return i < 0 ? NULL : &g->loans[i];
 }
 
 const struct green_tag_record *green_tag_find(const struct green_domain_state *g, sz_id instrument_id)
 {
-	int64_t i = ledger_index_find(&g->tag_index, g->tags, tag_key, instrument_id);
+	int64_t i = ledger_index_find(&g->tag_index, g->tags, green_tag_key, instrument_id);
 	return i < 0 ? NULL : &g->tags[i];
 }
 
 const struct green_position_record *green_position_find(const struct green_domain_state *g, sz_id loan_id)
 {
-	int64_t i = ledger_index_find(&g->position_index, g->positions, position_key, loan_id);
+	int64_t i = ledger_index_find(&g->position_index, g->positions, green_position_key, loan_id);
 	return i < 0 ? NULL : &g->positions[i];
 }
 
 const struct green_cerf_record *green_cerf_find(const struct green_domain_state *g, sz_id loan_id)
 {
-	int64_t i = ledger_index_find(&g->cerf_index, g->cerfs, cerf_key, loan_id);
+	int64_t i = ledger_index_find(&g->cerf_index, g->cerfs, green_cerf_key, loan_id);
 	return i < 0 ? NULL : &g->cerfs[i];
 }
 

@@ -97,15 +97,15 @@ static int rebuild_indexes(struct green_domain_state *g)
 {
 	int rc = 0;
 	for (uint32_t i = 0; i < g->loan_count && rc == 0; i++)
-		rc = ledger_index_insert(&g->loan_index, g->loans, loan_key, loan_key(g->loans, i), i);
+		rc = ledger_index_insert(&g->loan_index, g->loans, green_loan_key, green_loan_key(g->loans, i), i);
 	for (uint32_t i = 0; i < g->tag_count && rc == 0; i++)
-		rc = ledger_index_insert(&g->tag_index, g->tags, tag_key, tag_key(g->tags, i), i);
+		rc = ledger_index_insert(&g->tag_index, g->tags, green_tag_key, green_tag_key(g->tags, i), i);
 	for (uint32_t i = 0; i < g->position_count && rc == 0; i++)
-		rc = ledger_index_insert(&g->position_index, g->positions, position_key, position_key(g->positions, i), i);
+		rc = ledger_index_insert(&g->position_index, g->positions, green_position_key, green_position_key(g->positions, i), i);
 	for (uint32_t i = 0; i < g->cerf_count && rc == 0; i++)
-		rc = ledger_index_insert(&g->cerf_index, g->cerfs, cerf_key, cerf_key(g->cerfs, i), i);
+		rc = ledger_index_insert(&g->cerf_index, g->cerfs, green_cerf_key, green_cerf_key(g->cerfs, i), i);
 	for (uint32_t i = 0; i < g->op_count && rc == 0; i++)
-		rc = ledger_index_insert(&g->op_index, g->ops, op_key, op_key(g->ops, i), i);
+		rc = ledger_index_insert(&g->op_index, g->ops, green_op_key, green_op_key(g->ops, i), i);
 	return rc;
 }
 

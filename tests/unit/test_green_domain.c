@@ -15,6 +15,7 @@
 #include "engine/engine.h"
 #include "green/domain.h"
 #include "green/fixed.h"
+#include "green/internal.h"
 
 static char dir[64];
 static uint64_t next_id = 1000;
@@ -749,6 +750,52 @@ static void test_other_factor_files_refuse_to_start(void **state)
 	unsetenv("SZFIN_GREEN_DIR");
 }
 
+/* The reserve callback grows every id index before a batch so that apply
+ * never allocates: after reserving room for 1,500 commands, 1,500 positions
+ * (1,500 position records and 1,500 ops) are applied and neither index's
+ * bucket table moved or grew. Without the reserve the first table (1,024
+ * buckets, load at most 1/2) would have grown at the 513th insert. */
+static void test_reserve_before_batch(void **state)
+{
+	(void)state;
+	struct sz_engine *e = open_engine((struct sz_engine_config){ 0 });
+	const struct sz_state *s = sz_engine_state(e);
+	const struct sz_domain *d = NULL;
+	for (uint32_t i = 0; i < s->domain_count; i++)
+		if (s->domains[i].kind_base == SZ_CMD_GREEN_BASE)
+			d = &s->domains[i];
+	assert_non_null(d);
+	assert_non_null(d->reserve);
+	const struct green_domain_state *g = G(e);
+	assert_int_equal(g->position_index.capacity, 1024);
+	assert_int_equal(d->reserve(d->state, 0), 0);
+	assert_int_equal(g->position_index.capacity, 1024); /* nothing to grow for */
+	assert_int_equal(d->reserve(d->state, 1500), 0);
+	assert_true(g->position_index.capacity >= 3000);
+	assert_true(g->op_index.capacity >= 3000);
+	const uint32_t *positions = g->position_index.buckets, *ops = g->op_index.buckets;
+	uint32_t position_capacity = g->position_index.capacity, op_capacity = g->op_index.capacity;
+	for (uint64_t k = 1; k <= 1500; k++) {
+		struct green_position_cmd c = position_cmd(k, 100, 100, 100);
+		c.position.emissions_g = 1000000;
+		c.position.data_quality = 3;
+		assert_int_equal(run1(e, GREEN_CMD_POSITION, &c, sizeof c), SZ_R_OK);
+	}
+	assert_int_equal(g->position_count, 1500);
+	assert_ptr_equal(g->position_index.buckets, positions);
+	assert_ptr_equal(g->op_index.buckets, ops);
+	assert_int_equal(g->position_index.capacity, position_capacity);
+	assert_int_equal(g->op_index.capacity, op_capacity);
+	/* a reserve with records present rebuilds the table larger; every
+	 * record is still found through it */
+	assert_int_equal(d->reserve(d->state, 5000), 0);
+	assert_true(g->position_index.capacity >= 2 * (1500 + 5000));
+	assert_int_equal(g->position_index.count, 1500);
+	for (uint64_t k = 1; k <= 1500; k++)
+		assert_non_null(green_position_find(g, sz_id_make(0, k)));
+	assert_int_equal(sz_engine_close(e), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -763,6 +810,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cerf_and_tags, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_restart_and_replay, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_other_factor_files_refuse_to_start, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reserve_before_batch, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
