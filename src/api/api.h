@@ -20,6 +20,7 @@
 
 #include "api/auth.h"
 #include "api/config.h"
+#include "api/schema.h"
 #include "core/limits.h"
 #include "engine/engine.h"
 #include "szfin/szfin.h"
@@ -54,6 +55,7 @@ struct api_route {
 	enum api_body body;
 	api_handler_fn handler;
 	const char *summary;
+	const struct api_schema *schema; /* JSON body decoded into r->in before the handler; NULL = none */
 };
 
 /* The one route table (router.c) and its size. */
@@ -119,6 +121,7 @@ struct api_request {
 		sz_account_flags_cmd flags;
 	} u;
 	void *extra;                  /* handler-owned, freed with the request */
+	void *in;                     /* the body decoded by route->schema (schema.h), freed with the request */
 	char token_text[AUTH_TOKEN_TEXT_SIZE];
 };
 
