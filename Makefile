@@ -31,8 +31,11 @@ CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wvla -Wno-forma
 LDLIBS := -lmicrohttpd -ljansson -lsodium -lcurl -linih -lsqlite3 -lpq -lpthread -lm
 LDFLAGS := $(OPT)
 
-LIB_SRC := $(sort $(filter-out src/cli/%,$(wildcard src/*/*.c)))
-CLI_SRC := $(sort $(wildcard src/cli/*.c))
+# Every module is in the library; the program is the composition root's
+# main (src/app/main.c), so tests link exactly what the program runs.
+MAIN_SRC := src/app/main.c
+LIB_SRC := $(sort $(filter-out $(MAIN_SRC),$(wildcard src/*/*.c)))
+CLI_SRC := $(MAIN_SRC)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 E2E_SRC := $(sort $(wildcard tests/e2e/*_test.c))
 BENCH_SRC := $(sort $(wildcard bench/*_bench.c))

@@ -236,7 +236,8 @@ static void request_begin(struct api_request *r, const char *method)
 		api_problem(r, "method_not_allowed", "%s is not allowed on %s", method, r->url);
 		return;
 	}
-	r->route = &api_routes[index];
+	r->route = api_route_at((uint32_t)index);
+	SZ_ASSERT(r->route != NULL);
 	r->route_index = (uint32_t)index;
 	r->body_size_max = r->route->body == API_BODY_BINARY ? s->config.binary_body_size_max
 			 : r->route->body == API_BODY_JSON ? s->config.body_size_max : 0;

@@ -95,12 +95,14 @@ uint64_t api_metrics_requests_total(const struct api_metrics *m) { return m->req
 
 static const char *route_label(uint32_t index)
 {
-	return index < api_route_count ? api_routes[index].path : "unmatched";
+	const struct api_route *r = api_route_at(index);
+	return r != NULL ? r->path : "unmatched";
 }
 
 static const char *route_method(uint32_t index)
 {
-	return index < api_route_count ? api_routes[index].method : "";
+	const struct api_route *r = api_route_at(index);
+	return r != NULL ? r->method : "";
 }
 
 static void render_requests(FILE *f, const struct api_metrics *m)

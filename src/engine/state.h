@@ -111,8 +111,9 @@ int sz_state_check_invariants(const struct sz_state *s, char *why, size_t why_si
 int sz_state_snapshot_write(const struct sz_state *s, struct sz_snap *f);
 int sz_state_snapshot_read(struct sz_state *s, struct sz_snap *f);
 
-/* Register every built-in domain (called by sz_engine_open). Defined in
- * engine/domains.c, the one place that lists the domains. */
+/* Register every built-in domain (called by sz_engine_open unless its config
+ * names another function). Defined by the composition root, src/app/registry.c,
+ * the one place that lists the domains: the engine includes none of them. */
 int sz_state_register_domains(struct sz_state *s);
 
 #endif
