@@ -454,6 +454,19 @@ static int dec_list(const struct api_field *f, json_t *v, void *p, struct api_de
 	return 0;
 }
 
+/* A nested object into the struct at p; a failure inside names the field. */
+static int dec_object(const struct api_field *f, json_t *v, void *p, struct api_decode_error *err, uint32_t depth)
+{
+	if (!json_is_object(v))
+		return invalid(err, f, "must be an object");
+	if (decode_object(f->items, v, p, err, depth + 1) == 0)
+		return 0;
+	char inner[sizeof err->detail];
+	memcpy(inner, err->detail, sizeof inner);
+	snprintf(err->detail, sizeof err->detail, "%s: %s", f->name, inner);
+	return SZ_EINVAL;
+}
+
 static int dec_scalar(const struct api_schema *s, const struct api_field *f, json_t *v, void *out,
 		      struct api_decode_error *err, uint32_t depth)
 {
@@ -476,6 +489,7 @@ static int dec_scalar(const struct api_schema *s, const struct api_field *f, jso
 		return 0;
 	case API_T_STRING: return dec_string(f, v, p, err);
 	case API_T_LIST: return dec_list(f, v, p, err, depth);
+	case API_T_OBJECT: return dec_object(f, v, p, err, depth);
 	}
 	SZ_ASSERT(false && "unknown field type");
 	return SZ_EINVAL;
@@ -540,8 +554,12 @@ static void release_items(const struct api_schema *s, void *out, uint32_t depth)
 	SZ_ASSERT(depth <= SCHEMA_DEPTH_MAX);
 	for (uint32_t i = 0; i < s->field_count; i++) {
 		const struct api_field *f = &s->fields[i];
-		if (f->type != API_T_LIST)
+		if (f->type != API_T_LIST && f->type != API_T_OBJECT)
 			continue;
+		if (f->type == API_T_OBJECT) {
+			release_items(f->items, (uint8_t *)out + f->offset, depth + 1);
+			continue;
+		}
 		struct api_list *list = (struct api_list *)((uint8_t *)out + f->offset);
 		for (uint32_t k = 0; f->items != NULL && list->items != NULL && k < list->count; k++)
 			release_items(f->items, (uint8_t *)list->items + (size_t)k * f->size, depth + 1);
@@ -577,6 +595,8 @@ static int check_width(const struct api_field *f, char *why, size_t why_size)
 		ok = f->size >= 2;
 	else if (f->type == API_T_LIST)
 		ok = f->size > 0 && f->umax > 0 && f->umax <= UINT32_MAX && (f->items != NULL) != (f->item != NULL);
+	else if (f->type == API_T_OBJECT)
+		ok = f->items != NULL && f->size == f->items->size;
 	else
 		ok = want != 0 && (f->size == 0 || f->size == want);
 	if (!ok)
@@ -626,7 +646,7 @@ static int check_field(const struct api_schema *s, uint32_t index, char *why, si
 			return SZ_EINVAL;
 		}
 	}
-	if (f->type == API_T_LIST && f->items != NULL)
+	if ((f->type == API_T_LIST || f->type == API_T_OBJECT) && f->items != NULL)
 		return depth < SCHEMA_DEPTH_MAX ? api_schema_check(f->items, why, why_size)
 						: (snprintf(why, why_size, "'%s' nests too deep", f->name), SZ_EINVAL);
 	return 0;

@@ -67,6 +67,10 @@
  *                  `items` (offsets inside one item), or of scalars decoded
  *                  by `item` (one field whose offset is inside one item; its
  *                  name is used in details). api_schema_release frees it.
+ *  API_T_OBJECT    a nested struct of `size` bytes at offset: a JSON object
+ *                  decoded by `items` (offsets inside the nested struct),
+ *                  with the same rules; a failure inside it is prefixed
+ *                  "<name>: ".
  */
 #ifndef SZ_API_SCHEMA_H
 #define SZ_API_SCHEMA_H
@@ -92,6 +96,7 @@ enum api_type {
 	API_T_BOOL,
 	API_T_STRING,
 	API_T_LIST,
+	API_T_OBJECT,
 };
 
 /* Field flags. */
@@ -115,7 +120,7 @@ struct api_field {
 	const char *const *names;         /* ENUM, FLAGS: NULL-terminated */
 	const char *currency_key;         /* AMOUNT: sibling currency field */
 	uint32_t currency;                /* AMOUNT: fixed currency when no currency_key */
-	const struct api_schema *items;   /* LIST of objects */
+	const struct api_schema *items;   /* LIST of objects, OBJECT */
 	const struct api_field *item;     /* LIST of scalars */
 	size_t present_offset;            /* API_F_PRESENT: a bool */
 	const char *code;                 /* problem code for an invalid value (default by type) */

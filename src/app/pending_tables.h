@@ -13,7 +13,6 @@
 #include "api/api.h"
 #include "cli/cli.h"
 
-extern const struct api_route_table green_route_table;
 extern const struct api_route_table currency_route_table;
 extern const struct api_route_table contract_route_table;
 extern const struct api_route_table credit_route_table;
