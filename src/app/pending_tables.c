@@ -115,11 +115,6 @@ static const struct api_route credit_routes[] = {
 };
 TABLE(credit_route_table, "credit", credit_routes);
 
-static const struct cli_command green_commands[] = {
-	{ "green", green_main_cli, "green finance: carbon accounts, factor sets, pricing, PCAF, taxonomy (see szfin green --help)" },
-};
-const struct cli_command_table green_cli_table = { "green", green_commands, 1 };
-
 static const struct cli_command currency_commands[] = {
 	{ "currency", currency_main_cli, "digital currency and contracts: wallets, devices, offline signing (see szfin currency)" },
 };

@@ -17,7 +17,6 @@ extern const struct api_route_table currency_route_table;
 extern const struct api_route_table contract_route_table;
 extern const struct api_route_table credit_route_table;
 
-extern const struct cli_command_table green_cli_table;
 extern const struct cli_command_table currency_cli_table;
 extern const struct cli_command_table credit_cli_table;
 

@@ -18,6 +18,7 @@
 #include "currency/currency.h"
 #include "engine/state.h"
 #include "green/domain.h"
+#include "green/cli.h"
 #include "green/http.h"
 
 #include <stdio.h>

@@ -52,6 +52,5 @@ int load_main(int argc, char **argv);
 /* Domain clients still kept in this folder until they move to their
  * domains (src/<domain>/cli.c). */
 int currency_main_cli(int argc, char **argv); /* currency.c */
-int green_main_cli(int argc, char **argv); /* green.c */
 
 #endif
