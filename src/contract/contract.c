@@ -125,15 +125,20 @@ const struct contract_template *contract_template_find(const struct contract_sta
 	return i < 0 ? NULL : &k->templates[i];
 }
 
+/* The record a command may change: journalled whole (engine/journal.h). */
 static struct contract *contract_mut(struct contract_state *k, sz_id id)
 {
 	int64_t i = ledger_index_find(&k->contract_index, k->contracts, contract_key, id);
-	return i < 0 ? NULL : &k->contracts[i];
+	if (i < 0)
+		return NULL;
+	sz_journal(&k->contracts[i], sizeof k->contracts[i]);
+	return &k->contracts[i];
 }
 
 const struct contract *contract_find(const struct contract_state *k, sz_id id)
 {
-	return contract_mut((struct contract_state *)k, id);
+	int64_t i = ledger_index_find(&k->contract_index, k->contracts, contract_key, id);
+	return i < 0 ? NULL : &k->contracts[i];
 }
 
 const struct contract_event *contract_event_next(const struct contract_state *k, uint32_t *link)
@@ -171,6 +176,8 @@ static uint32_t op_check(const struct contract_state *k, sz_id id, uint64_t fp)
 static void op_add(struct contract_state *k, sz_id id, uint64_t fp)
 {
 	SZ_ASSERT(k->op_count < CONTRACT_EVENT_COUNT_MAX);
+	SZ_JOURNAL_FIELD(k->ops[k->op_count]);
+	SZ_JOURNAL_FIELD(k->op_count);
 	k->ops[k->op_count] = (struct contract_op){ id, fp };
 	int rc = ledger_index_insert(&k->op_index, k->ops, op_key, id, k->op_count);
 	SZ_ASSERT(rc == 0);
@@ -182,6 +189,10 @@ static void event_add(struct contract_state *k, struct contract *c, uint16_t kin
 {
 	SZ_ASSERT(k->event_count < CONTRACT_EVENT_COUNT_MAX);
 	struct contract_event *e = &k->events[k->event_count];
+	sz_journal(e, sizeof *e);
+	SZ_JOURNAL_FIELD(k->event_count);
+	SZ_JOURNAL_FIELD(c->event_head);
+	SZ_JOURNAL_FIELD(c->event_count);
 	memset(e, 0, sizeof *e);
 	e->command_id = command_id;
 	e->party_id = party;
@@ -198,6 +209,8 @@ static void event_add(struct contract_state *k, struct contract *c, uint16_t kin
 static struct contract *contract_append(struct contract_state *k, const struct contract *c)
 {
 	SZ_ASSERT(k->contract_count < CONTRACT_COUNT_MAX);
+	SZ_JOURNAL_FIELD(k->contracts[k->contract_count]);
+	SZ_JOURNAL_FIELD(k->contract_count);
 	k->contracts[k->contract_count] = *c;
 	int rc = ledger_index_insert(&k->contract_index, k->contracts, contract_key, c->id, k->contract_count);
 	SZ_ASSERT(rc == 0);
@@ -217,16 +230,14 @@ static bool timer_less(const struct contract_timer *a, const struct contract_tim
 
 static void timer_push(struct contract_state *k, uint64_t due_ns, uint32_t contract, uint32_t aux)
 {
-	if (k->timer_count == k->timer_capacity) {
-		uint32_t capacity = k->timer_capacity ? k->timer_capacity * 2 : 256;
-		struct contract_timer *t = realloc(k->timers, capacity * sizeof *t);
-		SZ_ASSERT(t != NULL); /* bounded by contracts x sessions; out of memory here is fatal */
-		k->timers = t;
-		k->timer_capacity = capacity;
-	}
+	/* Room was reserved before the batch (contract_reserve). */
+	SZ_ASSERT(k->timer_count < k->timer_capacity);
+	SZ_JOURNAL_FIELD(k->timer_count);
 	uint32_t i = k->timer_count++;
+	SZ_JOURNAL_FIELD(k->timers[i]);
 	k->timers[i] = (struct contract_timer){ due_ns, contract, aux };
 	while (i > 0 && timer_less(&k->timers[i], &k->timers[(i - 1) / 2])) {
+		SZ_JOURNAL_FIELD(k->timers[(i - 1) / 2]);
 		struct contract_timer t = k->timers[i];
 		k->timers[i] = k->timers[(i - 1) / 2];
 		k->timers[(i - 1) / 2] = t;
@@ -238,6 +249,8 @@ static struct contract_timer timer_pop(struct contract_state *k)
 {
 	SZ_ASSERT(k->timer_count > 0);
 	struct contract_timer top = k->timers[0];
+	SZ_JOURNAL_FIELD(k->timer_count);
+	SZ_JOURNAL_FIELD(k->timers[0]);
 	k->timers[0] = k->timers[--k->timer_count];
 	for (uint32_t i = 0;;) {
 		uint32_t m = i, l = 2 * i + 1, r = 2 * i + 2;
@@ -247,6 +260,7 @@ static struct contract_timer timer_pop(struct contract_state *k)
 			m = r;
 		if (m == i)
 			break;
+		SZ_JOURNAL_FIELD(k->timers[m]);
 		struct contract_timer t = k->timers[i];
 		k->timers[i] = k->timers[m];
 		k->timers[m] = t;
@@ -342,6 +356,8 @@ static uint32_t template_register(struct contract_state *k, const struct contrac
 	if (k->template_count == CONTRACT_TEMPLATE_COUNT_MAX)
 		return SZ_R_LIMIT_REACHED;
 	struct contract_template *n = &k->templates[k->template_count];
+	sz_journal(n, sizeof *n);
+	SZ_JOURNAL_FIELD(k->template_count);
 	memset(n, 0, sizeof *n);
 	n->cmd = *cmd;
 	n->created_ns = now;
@@ -456,8 +472,8 @@ static uint32_t escrow_event(struct sz_state *s, struct contract_state *k, struc
 			return CONTRACT_R_CONTRACT_NOT_FOUND;
 		if (currency_wallet_find(cur, cmd->party_id) == NULL)
 			return CURRENCY_R_WALLET_NOT_FOUND;
-		/* Every active escrow of the merchant ends in this one command; keep
-		 * copies so a failure part-way restores the records too. */
+		/* Every active escrow of the merchant ends in this one command; a
+		 * failure part-way rolls every record back (the engine's journal). */
 		uint32_t count = 0;
 		for (uint32_t i = 0; i < k->contract_count; i++) {
 			const struct contract *c = &k->contracts[i];
@@ -465,24 +481,16 @@ static uint32_t escrow_event(struct sz_state *s, struct contract_state *k, struc
 		}
 		if (count > CONTRACT_INSOLVENCY_ESCROW_COUNT_MAX)
 			return SZ_R_LIMIT_REACHED;
-		struct saved_contract { uint32_t index; struct contract c; } *saved = calloc(count + 1u, sizeof *saved);
-		SZ_ASSERT(saved != NULL);
-		uint32_t step = 0, events = k->event_count, r = SZ_R_OK;
+		uint32_t step = 0, r = SZ_R_OK;
 		for (uint32_t i = 0; i < k->contract_count && r == SZ_R_OK; i++) {
 			struct contract *c = &k->contracts[i];
 			if (c->kind != CONTRACT_KIND_ESCROW || c->status != CONTRACT_ACTIVE || !sz_id_eq(c->payee_id, cmd->party_id))
 				continue;
-			saved[step] = (struct saved_contract){ i, *c };
+			sz_journal(c, sizeof *c);
 			step++;
 			r = escrow_end(s, k, cur, c, currency_derive_id(cmd->id, TAG_ACCOUNT, step), CONTRACT_INSOLVENT,
 				       cmd->party_id, now);
 		}
-		if (r != SZ_R_OK) {
-			for (uint32_t j = 0; j < step; j++)
-				k->contracts[saved[j].index] = saved[j].c;
-			k->event_count = events;
-		}
-		free(saved);
 		return r;
 	}
 	struct contract *c = contract_mut(k, cmd->contract_id);
@@ -512,16 +520,9 @@ static uint32_t escrow_event(struct sz_state *s, struct contract_state *k, struc
 	case CONTRACT_CMD_CANCEL: {
 		/* escrow_end pays delivered sessions (changing the record) before
 		 * the refund, which may still fail (say the consumer's wallet was
-		 * closed): the engine then rolls the ledger back, so the record
-		 * and its events must go back too. */
-		struct contract saved = *c;
-		uint32_t events = k->event_count;
-		uint32_t r = escrow_end(s, k, cur, c, cmd->id, CONTRACT_CANCELLED, cmd->party_id, now);
-		if (r != SZ_R_OK) {
-			*c = saved;
-			k->event_count = events;
-		}
-		return r;
+		 * closed): the engine's journal then rolls the record, its events
+		 * and the ledger back together. */
+		return escrow_end(s, k, cur, c, cmd->id, CONTRACT_CANCELLED, cmd->party_id, now);
 	}
 	}
 	SZ_UNREACHABLE();
@@ -594,6 +595,8 @@ static uint32_t subsidy_grant(struct sz_state *s, struct contract_state *k, stru
 		return r;
 	if (gi < 0) {
 		struct contract_grant *g = &k->grants[k->grant_count];
+		sz_journal(g, sizeof *g);
+		SZ_JOURNAL_FIELD(k->grant_count);
 		memset(g, 0, sizeof *g);
 		g->wallet_id = w->id;
 		g->account_id = grant_account;
@@ -605,6 +608,7 @@ static uint32_t subsidy_grant(struct sz_state *s, struct contract_state *k, stru
 		c->grant_head = (uint32_t)gi + 1;
 		c->grant_count++;
 	}
+	SZ_JOURNAL_FIELD(k->grants[gi].granted_fen);
 	k->grants[gi].granted_fen += cmd->amount;
 	c->granted_fen += cmd->amount;
 	event_add(k, c, CONTRACT_EV_GRANTED, cmd->id, w->id, cmd->amount, 0, now);
@@ -653,6 +657,7 @@ static uint32_t subsidy_spend(struct sz_state *s, struct contract_state *k, stru
 	uint32_t r = currency_move(s, cur, cmd->id, 0, g->account_id, payee->id, cmd->amount, payee->mcc, ctx->timestamp_ns);
 	if (r != SZ_R_OK)
 		return r;
+	SZ_JOURNAL_FIELD(g->spent_fen);
 	g->spent_fen += cmd->amount;
 	c->paid_fen += cmd->amount;
 	event_add(k, c, CONTRACT_EV_SPENT, cmd->id, payee->id, cmd->amount, payee->mcc, ctx->timestamp_ns);
@@ -797,9 +802,7 @@ static uint32_t contract_apply(struct sz_state *s, void *domain_state, const str
 	uint32_t r = op_check(k, id, fp);
 	if (r != SZ_R_OK)
 		return r;
-	currency_txn_begin(cur);
 	r = dispatch(s, k, cur, ctx, h);
-	currency_txn_end(cur, r == SZ_R_OK);
 	if (r == SZ_R_OK)
 		op_add(k, id, fp);
 	return r;
@@ -860,16 +863,16 @@ static void subsidy_return_grants(struct sz_state *s, struct contract_state *k, 
 		step++;
 		if (left == 0)
 			continue;
-		ledger_chain_begin(sz_ledger(s));
-		currency_txn_begin(cur);
+		sz_journal_mark mark = sz_journal_begin();
 		uint32_t r = pay_out(s, cur, base, step, g->account_id, c->payer_id, left, now);
-		currency_txn_end(cur, r == SZ_R_OK);
 		if (r == SZ_R_OK) {
-			ledger_chain_commit(sz_ledger(s));
+			sz_journal(g, sizeof *g);
+			sz_journal(c, sizeof *c);
 			g->returned_fen += left;
 			c->refunded_fen += left;
-		} else {
-			ledger_chain_rollback(sz_ledger(s));
+		}
+		sz_journal_end(mark, r == SZ_R_OK);
+		if (r != SZ_R_OK) {
 			event_add(k, c, CONTRACT_EV_STEP_FAILED, sz_id_make(0, 0), g->wallet_id, left, r, now);
 		}
 	}
@@ -890,20 +893,14 @@ static void contract_batch_begin(struct sz_state *s, void *domain_state, const s
 		sz_id base = currency_derive_id(c->id, TAG_TIMER, (uint64_t)c->event_count << 32 | t.aux);
 		if (c->kind == CONTRACT_KIND_SUBSIDY)
 			subsidy_return_grants(s, k, cur, c, base, ctx->timestamp_ns);
-		uint32_t events = k->event_count;
-		struct contract saved = *c;
-		ledger_chain_begin(sz_ledger(s));
-		currency_txn_begin(cur);
+		/* A failed step rolls back the ledger, the record and its events. */
+		sz_journal_mark mark = sz_journal_begin();
+		sz_journal(c, sizeof *c);
 		uint32_t r = run_timer(s, k, cur, &t, base, ctx->timestamp_ns);
-		currency_txn_end(cur, r == SZ_R_OK);
-		if (r == SZ_R_OK) {
-			ledger_chain_commit(sz_ledger(s));
+		sz_journal_end(mark, r == SZ_R_OK);
+		if (r == SZ_R_OK)
 			continue;
-		}
-		ledger_chain_rollback(sz_ledger(s));
-		/* Undo the record changes of the failed step, then say why it failed. */
-		*c = saved;
-		k->event_count = events;
+		/* Then say why it failed (the timer stays popped). */
 		event_add(k, c, CONTRACT_EV_STEP_FAILED, sz_id_make(0, 0), sz_id_make(0, 0), 0, r, ctx->timestamp_ns);
 	}
 }
@@ -1044,6 +1041,44 @@ static void contract_release(void *domain_state)
 	free(k);
 }
 
+/* Before each batch: every command adds at most one template, contract,
+ * grant, operation and timer, so room for command_count more of each lets
+ * the batch apply without allocating. */
+static int contract_reserve(void *domain_state, uint32_t command_count)
+{
+	struct contract_state *k = domain_state;
+	SZ_ASSERT(k != NULL);
+	SZ_ASSERT(command_count <= SZ_BATCH_COMMAND_COUNT_MAX);
+	uint32_t room = command_count + 1;
+	int rc = ledger_index_reserve(&k->template_index, k->templates, template_key, room);
+	if (rc == 0)
+		rc = ledger_index_reserve(&k->contract_index, k->contracts, contract_key, room);
+	if (rc == 0)
+		rc = ledger_index_reserve(&k->grant_index, k->grants, grant_key, room);
+	if (rc == 0)
+		rc = ledger_index_reserve(&k->op_index, k->ops, op_key, room);
+	if (rc != 0 || (uint64_t)k->timer_count + room <= k->timer_capacity)
+		return rc;
+	uint32_t capacity = k->timer_capacity ? k->timer_capacity : 256;
+	while (capacity < (uint64_t)k->timer_count + room)
+		capacity *= 2;
+	struct contract_timer *t = realloc(k->timers, capacity * sizeof *t);
+	if (t == NULL)
+		return SZ_ENOMEM;
+	k->timers = t;
+	k->timer_capacity = capacity;
+	return 0;
+}
+
+/* Earliest timer (escrow auto-release, subsidy expiry, conditional refund). */
+static uint64_t contract_next_deadline_ns(const void *domain_state)
+{
+	const struct contract_state *k = domain_state;
+	SZ_ASSERT(k != NULL);
+	SZ_ASSERT(k->timer_count <= k->timer_capacity);
+	return k->timer_count > 0 ? k->timers[0].due_ns : UINT64_MAX;
+}
+
 int contract_domain_register(struct sz_state *s)
 {
 	if (currency_state_get(s) == NULL)
@@ -1076,6 +1111,8 @@ int contract_domain_register(struct sz_state *s)
 		.digest = contract_digest,
 		.check_invariants = contract_check_invariants,
 		.release = contract_release,
+		.reserve = contract_reserve,
+		.next_deadline_ns = contract_next_deadline_ns,
 	};
 	int rc = sz_state_register(s, &d);
 	if (rc)

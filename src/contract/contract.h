@@ -12,8 +12,9 @@
  * Money: each contract holds its money in its own ledger accounts, opened
  * through currency_contract_account_open for the payer's operator and owned
  * by the payer: escrowed money stays the consumer's until released. Money
- * moves only through currency_move (which keeps operator liabilities), and
- * every command brackets its work with currency_txn_begin/_end.
+ * moves only through currency_move (which keeps operator liabilities); every
+ * change of a record is journalled (engine/journal.h) so that the engine rolls
+ * a failed command back with the ledger and the currency domain.
  * Never: write the currency domain's records except through its services;
  * read the clock (time comes from the batch).
  */

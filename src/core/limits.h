@@ -59,6 +59,32 @@
 /* Commands in one linked (all-or-nothing) chain: a chain cannot cross a batch. */
 #define SZ_CHAIN_COMMAND_COUNT_MAX SZ_BATCH_COMMAND_COUNT_MAX
 
+/* Bytes of the undo journal (src/engine/journal.h) of one bracket: a failed
+ * chain or domain command is undone from it. A transfer in a chain journals
+ * about 400 bytes (two balances, its slot, index buckets, history heads);
+ * a full batch-sized chain needs about 3.3 MiB, domain commands that make
+ * several transfers more. 64 MiB of address space is reserved once; only
+ * the pages used are ever touched. Running out is a bug (assert), never a
+ * result, so the bound is generous. */
+#define SZ_JOURNAL_SIZE_MAX (64u * 1024u * 1024u)
+
+/* Index entries (accounts, transfers, open pending transfers) the ledger
+ * adds in one batch, including transfers that domains make and batch-begin
+ * work. The engine reserves index and array room for this many before each
+ * batch, so apply never allocates; one more in the same batch answers
+ * SZ_R_LIMIT_REACHED on every machine alike. 8190 commands of up to 16 ledger
+ * writes each fit. */
+#define SZ_BATCH_LEDGER_INSERT_COUNT_MAX (1u << 17)
+
+/* Shortest interval between two tick batches (engine.c): a domain whose
+ * deadline stays due (more due work than one batch's bound) is ticked at
+ * most ten times a second on an idle server, never in a busy loop. */
+#define SZ_TICK_INTERVAL_MS_MIN 100u
+
+/* Transfer hooks (src/engine/hooks.h): a check or observer per concern
+ * (wallet limits, AML, statistics); each one costs every transfer. */
+#define SZ_HOOK_COUNT_MAX 16u
+
 /* Pending transfer timeout: at most one year, so expiry stays within the
  * 64-bit nanosecond timestamp range with a wide margin. */
 #define SZ_PENDING_TIMEOUT_S_MAX (366u * 24u * 3600u)

@@ -85,6 +85,8 @@ uint32_t currency_limits_apply(struct currency_state *c, const struct currency_l
 		return CURRENCY_R_LIMITS_INVALID;
 	if (c->limits_count == CURRENCY_LIMITS_VERSION_COUNT_MAX)
 		return SZ_R_LIMIT_REACHED;
+	SZ_JOURNAL_FIELD(c->limits[c->limits_count]);
+	SZ_JOURNAL_FIELD(c->limits_count);
 	c->limits[c->limits_count++] = *cmd;
 	return SZ_R_OK;
 }

@@ -1,6 +1,6 @@
 /*
  * currency.c — the currency domain's state as a whole: registration, indexes,
- * the command journal, money movement with liability bookkeeping, limit
+ * money movement with liability bookkeeping, limit
  * checks, the China-time calendar, snapshot, digest and the two-tier
  * invariant. Command apply functions live in wallet.c and device.c; the
  * limits configuration in config.c. See currency.h for the model.
@@ -92,39 +92,6 @@ uint32_t currency_map_debit_result(uint32_t r)
 	return r == SZ_R_EXCEEDS_CREDITS ? CURRENCY_R_INSUFFICIENT_FUNDS : r;
 }
 
-/* ---- journal ------------------------------------------------------------------ */
-
-void currency_journal(struct currency_state *c, void *addr, uint32_t size)
-{
-	SZ_ASSERT(size == 1 || size == 2 || size == 4 || size == 8);
-	if (!c->journal_active)
-		return;
-	SZ_ASSERT(c->journal_count < CURRENCY_JOURNAL_COUNT_MAX);
-	struct currency_journal_entry *e = &c->journal[c->journal_count++];
-	e->addr = addr;
-	e->size = size;
-	e->old = 0;
-	memcpy(&e->old, addr, size);
-}
-
-void currency_txn_begin(struct currency_state *c)
-{
-	SZ_ASSERT(!c->journal_active);
-	c->journal_active = true;
-	c->journal_count = 0;
-}
-
-void currency_txn_end(struct currency_state *c, bool commit)
-{
-	SZ_ASSERT(c->journal_active);
-	if (!commit)
-		for (uint32_t i = c->journal_count; i > 0; i--)
-			memcpy(c->journal[i - 1].addr, &c->journal[i - 1].old, c->journal[i - 1].size);
-	c->journal_active = false;
-	c->journal_count = 0;
-}
-
-#define JOURNAL(c, field) currency_journal((c), &(field), (uint32_t)sizeof(field))
 
 /* ---- indexes -------------------------------------------------------------------- */
 
@@ -210,6 +177,8 @@ const struct currency_sync_record *currency_sync_find(const struct currency_stat
 void currency_operator_append(struct currency_state *c, const struct currency_operator *op)
 {
 	SZ_ASSERT(c->operator_count < CURRENCY_OPERATOR_COUNT_MAX);
+	SZ_JOURNAL_FIELD(c->operators[c->operator_count]);
+	SZ_JOURNAL_FIELD(c->operator_count);
 	c->operators[c->operator_count] = *op;
 	int rc = ledger_index_insert(&c->operator_index, c->operators, operator_key,
 				     sz_id_make(0, op->cmd.tenant_id), c->operator_count);
@@ -220,6 +189,8 @@ void currency_operator_append(struct currency_state *c, const struct currency_op
 struct currency_wallet *currency_wallet_append(struct currency_state *c, const struct currency_wallet *w)
 {
 	SZ_ASSERT(c->wallet_count < CURRENCY_WALLET_COUNT_MAX);
+	SZ_JOURNAL_FIELD(c->wallets[c->wallet_count]);
+	SZ_JOURNAL_FIELD(c->wallet_count);
 	c->wallets[c->wallet_count] = *w;
 	int rc = ledger_index_insert(&c->wallet_index, c->wallets, wallet_key, w->id, c->wallet_count);
 	SZ_ASSERT(rc == 0);
@@ -229,6 +200,8 @@ struct currency_wallet *currency_wallet_append(struct currency_state *c, const s
 struct currency_device *currency_device_append(struct currency_state *c, const struct currency_device *d)
 {
 	SZ_ASSERT(c->device_count < CURRENCY_DEVICE_COUNT_MAX);
+	SZ_JOURNAL_FIELD(c->devices[c->device_count]);
+	SZ_JOURNAL_FIELD(c->device_count);
 	c->devices[c->device_count] = *d;
 	int rc = ledger_index_insert(&c->device_index, c->devices, device_key, d->id, c->device_count);
 	SZ_ASSERT(rc == 0);
@@ -249,8 +222,9 @@ struct currency_op *currency_op_add(struct currency_state *c, sz_id id, uint64_t
 				    uint64_t amount, uint64_t now_ns)
 {
 	SZ_ASSERT(c->op_count < CURRENCY_OP_COUNT_MAX);
-	SZ_ASSERT(!c->journal_active || c->journal_count < CURRENCY_JOURNAL_COUNT_MAX);
 	struct currency_op *op = &c->ops[c->op_count];
+	sz_journal(op, sizeof *op);
+	SZ_JOURNAL_FIELD(c->op_count);
 	memset(op, 0, sizeof *op);
 	op->id = id;
 	op->fingerprint = fingerprint;
@@ -320,7 +294,7 @@ static void liability_adjust(struct currency_state *c, const sz_account *a, uint
 		return;
 	struct currency_operator *op = currency_operator_mut(c, a->tenant_id);
 	SZ_ASSERT(op != NULL); /* customer accounts are only created for known operators */
-	JOURNAL(c, op->liability_fen);
+	SZ_JOURNAL_FIELD(op->liability_fen);
 	if (credit)
 		op->liability_fen += amount;
 	else {
@@ -414,14 +388,14 @@ uint32_t currency_spend_check(const struct currency_state *c, const struct sz_st
 	return main_spend_check(c, &c->wallets[w->parent - 1], amount, batch_time_ns);
 }
 
-static void count_outflow(struct currency_state *c, struct currency_wallet *w, uint64_t amount, uint64_t t_ns)
+static void count_outflow(struct currency_wallet *w, uint64_t amount, uint64_t t_ns)
 {
 	uint32_t day = currency_china_day(t_ns);
 	int32_t year = currency_china_year(t_ns);
-	JOURNAL(c, w->day);
-	JOURNAL(c, w->day_out_fen);
-	JOURNAL(c, w->year);
-	JOURNAL(c, w->year_out_fen);
+	SZ_JOURNAL_FIELD(w->day);
+	SZ_JOURNAL_FIELD(w->day_out_fen);
+	SZ_JOURNAL_FIELD(w->year);
+	SZ_JOURNAL_FIELD(w->year_out_fen);
 	w->day_out_fen = day_used(w, day) + amount;   /* checked against limits, or saturating below */
 	w->year_out_fen = year_used(w, year) + amount;
 	if (w->day_out_fen < amount)
@@ -437,9 +411,9 @@ void currency_spend_commit(struct currency_state *c, const struct currency_walle
 {
 	struct currency_wallet *mw = &c->wallets[w - c->wallets];
 	SZ_ASSERT(mw >= c->wallets && mw < c->wallets + c->wallet_count);
-	count_outflow(c, mw, amount, batch_time_ns);
+	count_outflow(mw, amount, batch_time_ns);
 	if (mw->parent != 0)
-		count_outflow(c, &c->wallets[mw->parent - 1], amount, batch_time_ns);
+		count_outflow(&c->wallets[mw->parent - 1], amount, batch_time_ns);
 }
 
 uint32_t currency_receive_check(const struct currency_state *c, const struct sz_state *s,
@@ -465,7 +439,6 @@ static uint32_t currency_apply(struct sz_state *s, void *domain_state, const str
 	SZ_ASSERT(c != NULL);
 	SZ_ASSERT(cmd->size >= sizeof *cmd);
 	uint32_t r;
-	currency_txn_begin(c);
 	switch (cmd->kind) {
 	case CURRENCY_CMD_OPERATOR_REGISTER:
 	case CURRENCY_CMD_RESERVE:
@@ -484,7 +457,6 @@ static uint32_t currency_apply(struct sz_state *s, void *domain_state, const str
 		r = currency_apply_wallet(s, c, ctx, cmd);
 		break;
 	}
-	currency_txn_end(c, r == SZ_R_OK || r == SZ_R_EXISTS);
 	return r;
 }
 

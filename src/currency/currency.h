@@ -24,9 +24,9 @@
  *     over all operators equal the supply (checked by check_invariants).
  *
  * Never: move money except through ledger_create_transfer (currency_move);
- * read the clock; mutate its state before the ledger calls of a command
- * succeeded without journalling it (currency_txn_*), because the engine rolls
- * the ledger back when a command fails.
+ * read the clock; mutate its state without journalling it first (sz_journal,
+ * engine/journal.h): the engine rolls the ledger and every domain back
+ * together when a command or chain fails.
  */
 #ifndef SZ_CURRENCY_H
 #define SZ_CURRENCY_H
@@ -392,12 +392,9 @@ struct currency_sync_record {
 const struct currency_sync_record *currency_sync_find(const struct currency_state *c, sz_id id);
 
 /* ---- services for src/contract ------------------------------------------
- * A contract command brackets its work with currency_txn_begin / _end: every
- * counter change made by currency_move / currency_spend_commit in between is
- * journalled and undone by currency_txn_end(c, false) (the engine rolls the
- * ledger back at the same time). */
-void currency_txn_begin(struct currency_state *c);
-void currency_txn_end(struct currency_state *c, bool commit);
+ * Every counter change made by currency_move / currency_spend_commit is
+ * journalled (engine/journal.h): the bracket the engine (or a contract
+ * timer step) opened undoes it with the ledger. */
 
 /* Move amount between two ledger accounts with a transfer id derived from
  * (base, step); keeps the operators' liability counters. Returns a result. */

@@ -171,7 +171,7 @@ static uint32_t sync_one(struct sz_state *s, struct currency_state *c, const str
 		return CURRENCY_R_OFFLINE_COUNTER_REPLAYED;
 	if (p->counter != d->last_counter + 1)
 		return CURRENCY_R_OFFLINE_COUNTER_SKIPPED;
-	currency_journal(c, &d->last_counter, sizeof d->last_counter);
+	sz_journal(&d->last_counter, sizeof d->last_counter);
 	d->last_counter = p->counter;
 	const struct currency_limits_cmd *lim = currency_limits_at(c, ctx->batch_time_ns);
 	if (p->amount > lim->offline_payment_max_fen)
@@ -188,7 +188,7 @@ static uint32_t sync_one(struct sz_state *s, struct currency_state *c, const str
 			  0, ctx->timestamp_ns);
 	if (r != SZ_R_OK)
 		return CURRENCY_R_OFFLINE_PAYEE_INVALID; /* e.g. a frozen payee account */
-	currency_journal(c, &d->spent_fen, sizeof d->spent_fen);
+	sz_journal(&d->spent_fen, sizeof d->spent_fen);
 	d->spent_fen += p->amount;
 	return 0;
 }

@@ -1,6 +1,6 @@
 /*
  * internal.h — the currency domain's state and the helpers shared by its
- * source files (currency.c: state, journal, money movement, snapshot,
+ * source files (currency.c: state, money movement, snapshot,
  * invariants; wallet.c: operators, wallets, payments; device.c: hard
  * wallets; config.c: limits versions). Not for other modules: they use
  * currency.h.
@@ -10,23 +10,13 @@
 
 #include "currency/currency.h"
 #include "ledger/ledger.h"
-
-/* Undo entries of one command: every counter a command may change before
- * it is known to succeed. The largest is a merchant insolvency (src/contract):
- * up to two transfers per escrow, each touching up to two liabilities. */
-#define CURRENCY_JOURNAL_COUNT_MAX (4u * CONTRACT_INSOLVENCY_ESCROW_COUNT_MAX + 64u)
+#include "engine/journal.h"
 
 struct currency_supply_row {
 	uint32_t currency;
 	uint32_t reserved;
 	sz_id issuance_id, pledged_id, settlement_id;
 	uint64_t supply_fen;
-};
-
-struct currency_journal_entry {
-	void *addr;
-	uint64_t old;
-	uint32_t size;
 };
 
 struct currency_state {
@@ -48,14 +38,7 @@ struct currency_state {
 	uint32_t sync_count;
 	struct currency_limits_cmd limits[CURRENCY_LIMITS_VERSION_COUNT_MAX];
 	uint32_t limits_count;
-	/* not part of the state proper */
-	struct currency_journal_entry journal[CURRENCY_JOURNAL_COUNT_MAX];
-	uint32_t journal_count;
-	bool journal_active;
 };
-
-/* Journal the current value of a counter (1, 2, 4 or 8 bytes) before changing it. */
-void currency_journal(struct currency_state *c, void *addr, uint32_t size);
 
 struct currency_supply_row *currency_supply_row(struct currency_state *c, uint32_t currency);
 struct currency_operator *currency_operator_mut(struct currency_state *c, uint64_t tenant_id);

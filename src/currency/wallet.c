@@ -6,7 +6,7 @@
  *
  * Each function validates everything it can before its first ledger call,
  * then moves money (currency_move), and changes records last; counters
- * touched on the way are journalled (currency.c) so a failed command leaves
+ * touched on the way are journalled (engine/journal.h) so a failed command leaves
  * no trace. Ledger transfer ids derive from the command id and a step number.
  */
 #include "currency/internal.h"
@@ -116,8 +116,11 @@ static uint32_t operator_register(struct sz_state *s, struct currency_state *c, 
 	    (r = currency_account_create(s, op.clearing_id, owner, cmd->tenant_id, cmd->currency, SZ_KIND_GENERAL, 0,
 					 CURRENCY_ROLE_CLEARING, now)))
 		return r;
-	if (row == NULL)
+	if (row == NULL) {
+		SZ_JOURNAL_FIELD(c->supply[c->supply_count]);
+		SZ_JOURNAL_FIELD(c->supply_count);
 		c->supply[c->supply_count++] = fresh;
+	}
 	currency_operator_append(c, &op);
 	return SZ_R_OK;
 }
@@ -327,8 +330,10 @@ static uint32_t wallet_open(struct sz_state *s, struct currency_state *c, const 
 	int64_t account_index = ledger_account_find(sz_ledger(s), w.id);
 	SZ_ASSERT(account_index >= 0);
 	w.account_index = (uint32_t)account_index;
-	if (parent != NULL)
+	if (parent != NULL) {
+		SZ_JOURNAL_FIELD(parent->sub_count);
 		parent->sub_count++;
+	}
 	currency_wallet_append(c, &w);
 	currency_op_add(c, cmd->id, fp, h->kind, 0, ctx->timestamp_ns);
 	return SZ_R_OK;

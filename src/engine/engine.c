@@ -92,6 +92,7 @@ struct sz_engine {
 	uint32_t populated_derived_count;
 	uint32_t populated_slot_count;
 	uint32_t populated_account_count;
+	uint64_t tick_last_ns;      /* when the last tick batch was submitted */
 	uint64_t results_sequence;  /* last applied batch, and the hash of its */
 	uint8_t results_hash[32];   /* result codes: recorded in the next header */
 	pid_t snapshot_pid;
@@ -445,10 +446,28 @@ static int wait_event(struct sz_engine *e, int timeout_ms)
 	return n;
 }
 
+/* Timed effects without traffic: when the earliest deadline of the state has
+ * passed on an idle engine, commit a batch holding one tick command, stamped
+ * with the engine's time like any other batch. */
+static void tick_if_due(struct sz_engine *e)
+{
+	if (e->fifo_count != 0 || (e->open != UINT32_MAX && e->batches[e->open].count > 0))
+		return;
+	uint64_t t = now_ns();
+	if (t < sz_state_next_deadline_ns(&e->state) || t < e->tick_last_ns + SZ_TICK_INTERVAL_MS_MIN * 1000000ull)
+		return;
+	const sz_command_header tick = { .size = sizeof tick, .kind = SZ_CMD_TICK };
+	if (sz_engine_submit(e, &tick, sizeof tick, 1, NULL, NULL) == 0) {
+		e->tick_last_ns = t;
+		sz_engine_flush(e);
+	}
+}
+
 int sz_engine_poll(struct sz_engine *e, int timeout_ms)
 {
 	if (e->fatal)
 		return SZ_EFATAL;
+	tick_if_due(e);
 	if (e->open != UINT32_MAX && e->batches[e->open].count > 0 && !writer_busy(e))
 		sz_engine_flush(e);
 	if (e->fifo_count == 0)
@@ -466,6 +485,15 @@ int sz_engine_poll(struct sz_engine *e, int timeout_ms)
 		}
 		if (status == BATCH_DURABLE) {
 			struct batch *b = &e->batches[e->fifo[0]];
+			/* Capacity for the batch's worst case, before applying it: no
+			 * result may depend on the host's memory, so failing to grow
+			 * stops the engine like a failed fsync. */
+			if (sz_state_reserve(&e->state, b->count) != 0) {
+				e->fatal = true;
+				e->stats.fatal = true;
+				fprintf(stderr, "szfin: cannot reserve memory for the next batch; engine stopped before applying it\n");
+				return SZ_EFATAL;
+			}
 			apply_batch(e, b);
 			/* The writer scans the fifo under the lock: change it only under it. */
 			pthread_mutex_lock(&e->lock);
@@ -641,6 +669,10 @@ static int replay_batch(void *ctx, const struct wal_batch_header *h, const uint8
 	struct sz_engine *e = r->e;
 	if (h->sequence <= e->state.sequence)
 		return 0;
+	if (sz_state_reserve(&e->state, h->command_count) != 0) {
+		snprintf(r->why, r->why_size, "cannot reserve memory to replay batch %llu", (unsigned long long)h->sequence);
+		return SZ_ENOMEM;
+	}
 	sz_state_apply_batch(&e->state, h->sequence, h->batch_time_ns, body, h->body_size, h->command_count,
 			     body_pos, e->results);
 	publish_counts(e);

@@ -12,25 +12,58 @@
 #include <stddef.h>
 #include <string.h>
 
+static uint32_t reserve_fail_countdown; /* test hook, sz_state_inject_reserve_failure */
+
 int sz_state_init(struct sz_state *s)
 {
+	SZ_ASSERT(s != NULL);
 	memset(s, 0, sizeof *s);
-	return ledger_init(&s->ledger);
+	int rc = sz_journal_init(&s->journal);
+	if (rc == 0)
+		rc = ledger_init(&s->ledger);
+	if (rc == 0)
+		ledger_hooks_set(&s->ledger, &s->hooks);
+	return rc;
 }
 
 void sz_state_release(struct sz_state *s)
 {
+	SZ_ASSERT(s != NULL);
+	SZ_ASSERT(s->domain_count <= SZ_DOMAIN_COUNT_MAX);
 	for (uint32_t i = 0; i < s->domain_count; i++)
 		if (s->domains[i].release)
 			s->domains[i].release(s->domains[i].state);
 	ledger_release(&s->ledger);
+	if (s->journal.bytes != NULL)
+		sz_journal_release(&s->journal);
 	s->domain_count = 0;
+}
+
+int sz_state_hook_add(struct sz_state *s, const struct sz_hook *hook)
+{
+	SZ_ASSERT(s != NULL && hook != NULL);
+	SZ_ASSERT(s->sequence == 0 || s->hooks.count < SZ_HOOK_COUNT_MAX);
+	return sz_hooks_add(&s->hooks, hook);
+}
+
+void sz_state_inject_reserve_failure(uint32_t nth)
+{
+	SZ_ASSERT(nth < UINT32_MAX);
+	reserve_fail_countdown = nth;
+}
+
+uint32_t sz_state_journal_used(const struct sz_state *s)
+{
+	SZ_ASSERT(s != NULL);
+	SZ_ASSERT(s->journal.depth == 0 || s->journal.used > 0 || s->journal.entry_count == 0);
+	return s->journal.used;
 }
 
 int sz_state_register(struct sz_state *s, const struct sz_domain *d)
 {
 	SZ_ASSERT(d->apply != NULL);
 	SZ_ASSERT((d->kind_base & 0xff) == 0 && d->kind_base >= SZ_CMD_AUTH_BASE);
+	SZ_ASSERT(d->name != NULL);
 	if (s->domain_count >= SZ_DOMAIN_COUNT_MAX)
 		return SZ_ELIMIT;
 	for (uint32_t i = 0; i < s->domain_count; i++)
@@ -41,6 +74,7 @@ int sz_state_register(struct sz_state *s, const struct sz_domain *d)
 
 static struct sz_domain *domain_for(struct sz_state *s, uint16_t kind)
 {
+	SZ_ASSERT(s->domain_count <= SZ_DOMAIN_COUNT_MAX);
 	for (uint32_t i = 0; i < s->domain_count; i++)
 		if ((kind & 0xff00) == s->domains[i].kind_base)
 			return &s->domains[i];
@@ -67,8 +101,17 @@ bool sz_command_links_onward(const sz_command_header *c)
 	return false;
 }
 
+static bool result_ok(uint32_t r)
+{
+	return r == SZ_R_OK || r == SZ_R_EXISTS;
+}
+
+/* One command. A ledger command validates before it changes anything, so it
+ * needs no bracket of its own (inside a chain, the chain's bracket records). */
 static uint32_t apply_one(struct sz_state *s, const sz_command_header *c, const struct sz_apply_ctx *ctx)
 {
+	SZ_ASSERT(c->size >= sizeof *c);
+	s->hooks.ctx = ctx;
 	const void *body = c + 1;
 	struct ledger_ctx lctx = { .timestamp_ns = ctx->timestamp_ns, .log_pos = ctx->log_pos };
 	switch (c->kind) {
@@ -78,25 +121,20 @@ static uint32_t apply_one(struct sz_state *s, const sz_command_header *c, const 
 		return body_size_is(c, sizeof(sz_transfer)) ? ledger_create_transfer(&s->ledger, body, &lctx) : SZ_R_COMMAND_INVALID;
 	case SZ_CMD_ACCOUNT_FLAGS:
 		return body_size_is(c, sizeof(sz_account_flags_cmd)) ? ledger_account_flags(&s->ledger, body, &lctx) : SZ_R_COMMAND_INVALID;
+	case SZ_CMD_TICK:
+		return body_size_is(c, 0) ? SZ_R_OK : SZ_R_COMMAND_INVALID;
 	default:
 		break;
 	}
 	struct sz_domain *d = domain_for(s, c->kind);
 	if (d == NULL)
 		return SZ_R_COMMAND_INVALID;
-	/* A domain command is atomic on its own: roll the ledger back on failure. */
-	ledger_chain_begin(&s->ledger);
+	/* A domain command is atomic on its own: the ledger and every domain roll
+	 * back together when it fails. */
+	sz_journal_mark mark = sz_journal_begin();
 	uint32_t r = d->apply(s, d->state, ctx, c);
-	if (r == SZ_R_OK || r == SZ_R_EXISTS)
-		ledger_chain_commit(&s->ledger);
-	else
-		ledger_chain_rollback(&s->ledger);
+	sz_journal_end(mark, result_ok(r));
 	return r;
-}
-
-static bool result_ok(uint32_t r)
-{
-	return r == SZ_R_OK || r == SZ_R_EXISTS;
 }
 
 /* Apply commands [first, first + n) of a linked chain all-or-nothing. */
@@ -121,17 +159,15 @@ static void apply_chain(struct sz_state *s, const sz_command_header **cmds, cons
 		}
 	if (failed != UINT32_MAX)
 		goto fail;
-	ledger_chain_begin(&s->ledger);
+	sz_journal_mark mark = sz_journal_begin();
 	for (uint32_t i = 0; i < n && failed == UINT32_MAX; i++) {
 		results[i] = apply_one(s, cmds[i], &ctxs[i]);
 		if (!result_ok(results[i]))
 			failed = i;
 	}
-	if (failed == UINT32_MAX) {
-		ledger_chain_commit(&s->ledger);
+	sz_journal_end(mark, failed == UINT32_MAX);
+	if (failed == UINT32_MAX)
 		return;
-	}
-	ledger_chain_rollback(&s->ledger);
 fail:
 	for (uint32_t i = 0; i < n; i++)
 		if (i != failed)
@@ -181,11 +217,21 @@ void sz_state_apply_batch(struct sz_state *s, uint64_t sequence, uint64_t batch_
 		offset += cmds[i]->size;
 	}
 	SZ_ASSERT(offset == body_size);
+	if (s->reserved_sequence != sequence) { /* a caller without an engine (tests) */
+		int rc = sz_state_reserve(s, count);
+		SZ_ASSERT(rc == 0);
+	}
+	SZ_ASSERT(s->reserved_sequence == sequence && count <= s->reserved_count);
 
+	sz_journal_attach(&s->journal);
+	struct sz_apply_ctx begin = {
+		.batch_time_ns = batch_time_ns, .timestamp_ns = batch_time_ns, .sequence = sequence,
+	};
+	s->hooks.ctx = &begin;
 	ledger_expire(&s->ledger, batch_time_ns);
 	for (uint32_t d = 0; d < s->domain_count; d++)
 		if (s->domains[d].batch_begin)
-			s->domains[d].batch_begin(s, s->domains[d].state, &ctxs[0]);
+			s->domains[d].batch_begin(s, s->domains[d].state, &begin);
 	for (uint32_t i = 0; i < count;) {
 		prefetch(s, cmds, count, i + PREFETCH_BUCKET_DISTANCE, 1);
 		prefetch(s, cmds, count, i + PREFETCH_ITEM_DISTANCE, 2);
@@ -196,6 +242,9 @@ void sz_state_apply_batch(struct sz_state *s, uint64_t sequence, uint64_t batch_
 		apply_chain(s, &cmds[i], &ctxs[i], n, open, &results[i]);
 		i += n;
 	}
+	s->hooks.ctx = NULL;
+	SZ_ASSERT(s->journal.depth == 0 && s->journal.used == 0);
+	sz_journal_attach(NULL);
 	s->sequence = sequence;
 	s->batch_time_ns = batch_time_ns + (count ? count - 1 : 0);
 }
@@ -204,18 +253,24 @@ int sz_state_reserve(struct sz_state *s, uint32_t command_count)
 {
 	SZ_ASSERT(command_count <= SZ_BATCH_COMMAND_COUNT_MAX);
 	SZ_ASSERT(s->domain_count <= SZ_DOMAIN_COUNT_MAX);
-	int rc = 0;
+	if (reserve_fail_countdown != 0 && --reserve_fail_countdown == 0)
+		return SZ_ENOMEM;
+	int rc = ledger_reserve(&s->ledger, command_count);
 	for (uint32_t i = 0; i < s->domain_count && rc == 0; i++)
 		if (s->domains[i].reserve)
 			rc = s->domains[i].reserve(s->domains[i].state, command_count);
 	SZ_ASSERT(rc <= 0);
+	if (rc == 0) {
+		s->reserved_sequence = s->sequence + 1;
+		s->reserved_count = command_count;
+	}
 	return rc;
 }
 
 uint64_t sz_state_next_deadline_ns(const struct sz_state *s)
 {
 	SZ_ASSERT(s->domain_count <= SZ_DOMAIN_COUNT_MAX);
-	uint64_t earliest = UINT64_MAX;
+	uint64_t earliest = ledger_next_deadline_ns(&s->ledger);
 	for (uint32_t i = 0; i < s->domain_count; i++) {
 		if (s->domains[i].next_deadline_ns == NULL)
 			continue;

@@ -7,14 +7,17 @@
  * a range of 256 command kinds and its callbacks.
  *
  * Rules for domain apply functions: deterministic (time only from ctx), no
- * I/O; validate everything before mutating anything; move money only through
- * the ledger (ledger_create_transfer ...) — the engine wraps each domain
- * command in a ledger chain and rolls the ledger back if the command fails,
- * so a domain must mutate its own state only after its ledger calls succeed.
+ * I/O, no allocation (reserve grows the state before each batch); move money
+ * only through the ledger (ledger_create_transfer ...); journal every change
+ * of state before making it (sz_journal, engine/journal.h). The engine opens
+ * a journal bracket around each domain command and each linked chain and
+ * rolls the ledger and every domain back together when it fails.
  */
 #ifndef SZ_ENGINE_STATE_H
 #define SZ_ENGINE_STATE_H
 
+#include "engine/hooks.h"
+#include "engine/journal.h"
 #include "ledger/ledger.h"
 #include "szfin/szfin.h"
 
@@ -25,6 +28,13 @@
 struct sz_snap;
 
 #define SZ_DOMAIN_COUNT_MAX 16u
+
+/* The engine's own command: no body, changes nothing. A batch holding only a
+ * tick lets batch_begin act (pending expiry, escrow release, subsidy expiry,
+ * conditional refunds) when a deadline is due on an idle server; it is
+ * stamped, logged and replayed like any other batch. Kind 0x00ff lies in
+ * the ledger's range, which never uses it. */
+#define SZ_CMD_TICK 0x00ffu
 
 struct sz_apply_ctx {
 	uint64_t batch_time_ns;
@@ -72,6 +82,10 @@ struct sz_domain {
 
 struct sz_state {
 	struct ledger ledger;
+	struct sz_journal journal;  /* the one undo journal (journal.h) */
+	struct sz_hooks hooks;      /* transfer hooks (hooks.h) */
+	uint64_t reserved_sequence; /* batch that sz_state_reserve prepared for */
+	uint32_t reserved_count;    /* and its command count */
 	struct sz_domain domains[SZ_DOMAIN_COUNT_MAX];
 	uint32_t domain_count;
 	uint64_t sequence;          /* last applied batch */
@@ -87,9 +101,18 @@ int sz_state_init(struct sz_state *s);
 void sz_state_release(struct sz_state *s);
 int sz_state_register(struct sz_state *s, const struct sz_domain *d);
 
-/* Apply one batch body (count commands). results gets one code per command.
- * body_log_pos is the log position of the body's first byte, or 0 for a body
- * that is not in a log (tests, fuzzing): the ledger then keeps the records. */
+/* Register a transfer hook (at start, before any batch). 0 or SZ_ELIMIT. */
+int sz_state_hook_add(struct sz_state *s, const struct sz_hook *hook);
+
+/* Test hook: make the nth call of sz_state_reserve from now fail with
+ * SZ_ENOMEM (1 = the next one; 0 = never). Process-wide. */
+void sz_state_inject_reserve_failure(uint32_t nth);
+
+/* Apply one batch body (count commands, 0 for a tick). results gets one code
+ * per command. body_log_pos is the log position of the body's first byte, or
+ * 0 for a body that is not in a log (tests, fuzzing): the ledger then keeps
+ * the records. The engine calls sz_state_reserve first; a caller that did
+ * not (tests) gets the reservation here, which must then succeed. */
 void sz_state_apply_batch(struct sz_state *s, uint64_t sequence, uint64_t batch_time_ns,
 			  const uint8_t *body, uint32_t body_size, uint32_t count,
 			  uint64_t body_log_pos, uint32_t *results);
@@ -98,6 +121,8 @@ void sz_state_apply_batch(struct sz_state *s, uint64_t sequence, uint64_t batch_
  * of command_count commands. 0 or the first failure (SZ_ENOMEM, SZ_ELIMIT):
  * the engine then stops before applying. */
 int sz_state_reserve(struct sz_state *s, uint32_t command_count);
+/* The bytes of the journal in use: 0 between commands (tests). */
+uint32_t sz_state_journal_used(const struct sz_state *s);
 
 /* Earliest deadline of any domain (UINT64_MAX if none): when the engine's
  * clock passes it, a tick batch lets batch_begin act on an idle server. */

@@ -5,6 +5,7 @@
 #include "core/errors.h"
 #include "core/hash.h"
 #include "core/vm.h"
+#include "engine/journal.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -61,6 +62,8 @@ static void place(struct ledger_index *x, sz_id id, uint32_t position)
 	uint32_t b = bucket_of(x, id);
 	while (x->buckets[b] != 0)
 		b = (b + 1) & mask;
+	SZ_JOURNAL_FIELD(x->buckets[b]);
+	SZ_JOURNAL_FIELD(x->count);
 	x->buckets[b] = position + 1;
 	x->count++;
 }
@@ -90,11 +93,28 @@ int ledger_index_insert(struct ledger_index *x, const void *base, ledger_index_k
 {
 	SZ_ASSERT(position < UINT32_MAX);
 	if ((uint64_t)(x->count + 1) * 2 > x->capacity) {
+		/* Growth allocates: only outside apply (snapshot loading, reserve). */
+		SZ_ASSERT(!sz_journal_open());
 		int rc = grow(x, base, key);
 		if (rc != 0)
 			return rc;
 	}
 	place(x, id, position);
+	return 0;
+}
+
+int ledger_index_reserve(struct ledger_index *x, const void *base, ledger_index_key_fn key, uint32_t room)
+{
+	SZ_ASSERT(!sz_journal_open());
+	SZ_ASSERT(x->count <= x->capacity / 2);
+	while ((uint64_t)x->count + room > x->capacity / 2) {
+		if (x->capacity > (1u << 30))
+			return SZ_ELIMIT;
+		int rc = grow(x, base, key);
+		if (rc != 0)
+			return rc;
+	}
+	SZ_ASSERT((uint64_t)x->count + room <= x->capacity / 2);
 	return 0;
 }
 
@@ -112,7 +132,10 @@ static uint32_t bucket_holding(const struct ledger_index *x, sz_id id, uint32_t 
 
 void ledger_index_move(struct ledger_index *x, sz_id id, uint32_t position_old, uint32_t position_new)
 {
-	x->buckets[bucket_holding(x, id, position_old)] = position_new + 1;
+	SZ_ASSERT(position_new < x->count);
+	uint32_t b = bucket_holding(x, id, position_old);
+	SZ_JOURNAL_FIELD(x->buckets[b]);
+	x->buckets[b] = position_new + 1;
 }
 
 /* Backward-shift deletion keeps every probe chain unbroken without
@@ -121,7 +144,10 @@ void ledger_index_move(struct ledger_index *x, sz_id id, uint32_t position_old, 
 void ledger_index_remove(struct ledger_index *x, const void *base, ledger_index_key_fn key, sz_id id, uint32_t position)
 {
 	uint32_t mask = x->capacity - 1;
+	SZ_ASSERT(x->count > 0);
 	uint32_t hole = bucket_holding(x, id, position);
+	SZ_JOURNAL_FIELD(x->buckets[hole]);
+	SZ_JOURNAL_FIELD(x->count);
 	x->buckets[hole] = 0;
 	x->count--;
 	for (uint32_t j = (hole + 1) & mask; x->buckets[j] != 0; j = (j + 1) & mask) {
@@ -131,6 +157,8 @@ void ledger_index_remove(struct ledger_index *x, const void *base, ledger_index_
 		bool home_after_hole = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
 		if (home_after_hole)
 			continue;
+		SZ_JOURNAL_FIELD(x->buckets[hole]);
+		SZ_JOURNAL_FIELD(x->buckets[j]);
 		x->buckets[hole] = v;
 		x->buckets[j] = 0;
 		hole = j;

@@ -7,6 +7,9 @@
  * power-of-two capacity, load kept at or below 1/2, backward-shift delete.
  * The positions held are always exactly 0 .. count-1: every caller keeps a
  * dense array (append, pop the last, or move the last into a hole).
+ * Every bucket write is journalled (engine/journal.h), so a rolled-back
+ * bracket restores the table exactly; inside apply the table never grows
+ * (the ledger reserves room before each batch).
  */
 #ifndef SZ_LEDGER_INDEX_H
 #define SZ_LEDGER_INDEX_H
@@ -47,6 +50,9 @@ static inline int64_t ledger_index_find(const struct ledger_index *x, const void
 }
 /* The key must be absent. Returns 0 or SZ_ENOMEM. */
 int ledger_index_insert(struct ledger_index *x, const void *base, ledger_index_key_fn key, sz_id id, uint32_t position);
+/* Grow (between batches, never inside apply) until room more entries fit
+ * at load <= 1/2. 0, SZ_ENOMEM or SZ_ELIMIT. */
+int ledger_index_reserve(struct ledger_index *x, const void *base, ledger_index_key_fn key, uint32_t room);
 /* Remove the entry of id that holds position; it must be present. */
 void ledger_index_remove(struct ledger_index *x, const void *base, ledger_index_key_fn key, sz_id id, uint32_t position);
 /* Replace the position stored for id (after the item moved in its array). */

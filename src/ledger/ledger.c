@@ -2,10 +2,14 @@
  * ledger.c — applying account and transfer commands to the in-memory ledger.
  *
  * Every apply function validates completely before it mutates anything, so a
- * rejected command leaves no trace. Inside a linked chain every mutation is
- * also journalled (struct ledger_undo) so that a later failure in the chain
- * can revert the earlier members exactly. Rules are listed in szfin.h as
- * result codes; the order of checks below is the order of precedence.
+ * rejected command leaves no trace. Every mutation is also journalled
+ * (engine/journal.h: old bytes, counts included) so that the engine can undo
+ * a linked chain or a domain command that fails later, together with the
+ * domains' changes. Every transfer passes the transfer hooks (engine/hooks.h)
+ * after the ledger's own rules. Apply never allocates: ledger_reserve grows
+ * the indexes and pending arrays before each batch. Rules are listed in
+ * szfin.h as result codes; the order of checks below is the order of
+ * precedence.
  */
 #include "ledger/ledger.h"
 #include "ledger/index.h"
@@ -14,6 +18,8 @@
 #include "core/hash.h"
 #include "core/limits.h"
 #include "core/vm.h"
+#include "engine/hooks.h"
+#include "engine/journal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -21,43 +27,8 @@
 #define STATUS_SHIFT 60
 #define POS_MASK ((1ull << STATUS_SHIFT) - 1)
 
-enum undo_kind {
-	UNDO_ACCOUNT_CREATED,
-	UNDO_ACCOUNT_CHANGED,
-	UNDO_SLOT_CREATED,
-	UNDO_SLOT_STATUS,
-	UNDO_PENDING_ADDED,
-	UNDO_PENDING_REMOVED,
-};
-
-/* What an account's change can alter: its balances and flags (the rest of a
- * record never changes after creation). */
-struct undo_balances {
-	uint64_t debits_pending;
-	uint64_t debits_posted;
-	uint64_t credits_pending;
-	uint64_t credits_posted;
-	uint16_t flags;
-};
-
-struct undo_entry {
-	enum undo_kind kind;
-	uint32_t index;          /* account, slot; for pending entries the slot */
-	uint32_t debit_index;    /* UNDO_SLOT_CREATED */
-	uint32_t credit_index;
-	union {
-		uint64_t log_pos;                 /* UNDO_SLOT_STATUS: old value */
-		struct undo_balances account;     /* UNDO_ACCOUNT_CHANGED: old values */
-		struct ledger_pending pending;    /* UNDO_PENDING_REMOVED: old value */
-	} old;
-};
-
-struct ledger_undo {
-	struct undo_entry *entries;
-	uint32_t count;
-	uint32_t capacity;
-	bool active;
-};
+/* Hooks of a ledger that is not part of a state (unit tests): none. */
+static const struct sz_hooks no_hooks;
 
 /* ---- keys for the indexes ------------------------------------------------ */
 
@@ -85,8 +56,8 @@ int ledger_init(struct ledger *l)
 	l->account_history = sz_vm_reserve((size_t)SZ_ACCOUNT_COUNT_MAX * sizeof(uint32_t));
 	l->slots = sz_vm_reserve((size_t)SZ_TRANSFER_COUNT_MAX * sizeof(struct ledger_slot));
 	l->derived = sz_vm_reserve((size_t)SZ_DERIVED_TRANSFER_COUNT_MAX * sizeof(sz_transfer));
-	l->undo = calloc(1, sizeof *l->undo);
-	if (!l->accounts || !l->account_history || !l->slots || !l->derived || !l->undo)
+	l->hooks = &no_hooks;
+	if (!l->accounts || !l->account_history || !l->slots || !l->derived)
 		goto fail;
 	if (ledger_index_init(&l->account_index, 0) || ledger_index_init(&l->slot_index, 0) ||
 	    ledger_index_init(&l->pending_index, 0))
@@ -108,55 +79,28 @@ void ledger_release(struct ledger *l)
 	ledger_index_release(&l->pending_index);
 	free(l->pending);
 	free(l->expiry_heap);
-	if (l->undo)
-		free(l->undo->entries);
-	free(l->undo);
 	memset(l, 0, sizeof *l);
 }
 
-/* ---- undo journal -------------------------------------------------------- */
+/* ---- journal ------------------------------------------------------------- */
 
-static struct undo_entry *undo_push(struct ledger *l, enum undo_kind kind, uint32_t index)
-{
-	struct ledger_undo *u = l->undo;
-	if (!u->active)
-		return NULL;
-	if (u->count == u->capacity) {
-		uint32_t capacity = u->capacity ? u->capacity * 2 : 64;
-		SZ_ASSERT(capacity <= 8 * SZ_CHAIN_COMMAND_COUNT_MAX);
-		struct undo_entry *e = realloc(u->entries, capacity * sizeof *e);
-		SZ_ASSERT(e != NULL); /* bounded by the chain limit; out of memory here is fatal */
-		u->entries = e;
-		u->capacity = capacity;
-	}
-	struct undo_entry *e = &u->entries[u->count++];
-	e->kind = kind;
-	e->index = index;
-	return e;
-}
-
+/* What an account's change can alter: its four balances (contiguous) and its
+ * flags; the rest of a record never changes after creation. */
 static void journal_account(struct ledger *l, uint32_t index)
 {
-	struct undo_entry *e = undo_push(l, UNDO_ACCOUNT_CHANGED, index);
-	if (e) {
-		const sz_account *a = &l->accounts[index];
-		e->old.account = (struct undo_balances){ a->debits_pending, a->debits_posted, a->credits_pending,
-							 a->credits_posted, a->flags };
-	}
+	SZ_ASSERT(index < l->account_count);
+	sz_account *a = &l->accounts[index];
+	_Static_assert(offsetof(sz_account, credits_posted) == offsetof(sz_account, debits_pending) + 24,
+		       "balances are contiguous");
+	sz_journal(&a->debits_pending, 4 * sizeof(uint64_t));
+	SZ_JOURNAL_FIELD(a->flags);
 }
 
-void ledger_chain_begin(struct ledger *l)
+void ledger_hooks_set(struct ledger *l, const struct sz_hooks *hooks)
 {
-	SZ_ASSERT(!l->undo->active);
-	SZ_ASSERT(l->undo->count == 0);
-	l->undo->active = true;
-}
-
-void ledger_chain_commit(struct ledger *l)
-{
-	SZ_ASSERT(l->undo->active);
-	l->undo->active = false;
-	l->undo->count = 0;
+	SZ_ASSERT(l != NULL);
+	SZ_ASSERT(hooks != NULL);
+	l->hooks = hooks;
 }
 
 /* ---- pending transfers and the expiry heap ------------------------------- */
@@ -172,6 +116,12 @@ static bool heap_less(const struct ledger *l, uint32_t a, uint32_t b)
 
 static void heap_swap(struct ledger *l, uint32_t a, uint32_t b)
 {
+	SZ_ASSERT(a <= l->expiry_count && b <= l->expiry_count);
+	SZ_ASSERT(l->expiry_count < l->pending_capacity);
+	SZ_JOURNAL_FIELD(l->expiry_heap[a]);
+	SZ_JOURNAL_FIELD(l->expiry_heap[b]);
+	SZ_JOURNAL_FIELD(l->pending[l->expiry_heap[a]].heap_index);
+	SZ_JOURNAL_FIELD(l->pending[l->expiry_heap[b]].heap_index);
 	uint32_t t = l->expiry_heap[a];
 	l->expiry_heap[a] = l->expiry_heap[b];
 	l->expiry_heap[b] = t;
@@ -201,6 +151,7 @@ static void heap_fix(struct ledger *l, uint32_t i)
 static void heap_remove(struct ledger *l, uint32_t heap_index)
 {
 	SZ_ASSERT(heap_index < l->expiry_count);
+	SZ_JOURNAL_FIELD(l->expiry_count);
 	uint32_t last = --l->expiry_count;
 	if (heap_index != last) {
 		heap_swap(l, heap_index, last);
@@ -208,13 +159,19 @@ static void heap_remove(struct ledger *l, uint32_t heap_index)
 	}
 }
 
-static int pending_reserve(struct ledger *l)
+/* Grow the pending arrays (between batches only) to hold room more. */
+static int pending_reserve(struct ledger *l, uint32_t room)
 {
-	if (l->pending_count < l->pending_capacity)
+	SZ_ASSERT(!sz_journal_open());
+	SZ_ASSERT(l->pending_count <= l->pending_capacity);
+	uint64_t want = (uint64_t)l->pending_count + room;
+	if (want > SZ_PENDING_COUNT_MAX)
+		want = SZ_PENDING_COUNT_MAX;
+	if (want <= l->pending_capacity)
 		return 0;
-	if (l->pending_capacity >= SZ_PENDING_COUNT_MAX)
-		return SZ_ELIMIT;
-	uint32_t capacity = l->pending_capacity ? l->pending_capacity * 2 : 1024;
+	uint32_t capacity = l->pending_capacity ? l->pending_capacity : 1024;
+	while (capacity < want)
+		capacity *= 2;
 	struct ledger_pending *p = realloc(l->pending, capacity * sizeof *p);
 	if (p == NULL)
 		return SZ_ENOMEM;
@@ -230,48 +187,85 @@ static int pending_reserve(struct ledger *l)
 int ledger_pending_reserve_for_load(struct ledger *l)
 {
 	SZ_ASSERT(l->pending_count == l->pending_capacity || l->pending_count == 0);
-	uint32_t count = l->pending_count;
-	l->pending_count = l->pending_capacity; /* force one growth step */
-	int rc = pending_reserve(l);
-	l->pending_count = count;
+	return pending_reserve(l, l->pending_capacity ? l->pending_capacity : 1024);
+}
+
+int ledger_reserve(struct ledger *l, uint32_t command_count)
+{
+	SZ_ASSERT(command_count <= SZ_BATCH_COMMAND_COUNT_MAX);
+	SZ_ASSERT(!sz_journal_open());
+	/* Whatever the commands are, the batch adds at most this many entries
+	 * (each command is checked against the same bound in apply). */
+	const uint32_t room = SZ_BATCH_LEDGER_INSERT_COUNT_MAX;
+	int rc = ledger_index_reserve(&l->account_index, l->accounts, account_key, room);
+	if (rc == 0)
+		rc = ledger_index_reserve(&l->slot_index, l->slots, slot_key, room);
+	if (rc == 0)
+		rc = ledger_index_reserve(&l->pending_index, l->pending, pending_key, room);
+	if (rc == 0)
+		rc = pending_reserve(l, room);
+	l->batch_insert_count = 0;
 	return rc;
 }
 
-/* Capacity must have been reserved (pending_reserve) during validation. */
+/* Room for n more index entries in this batch (a configured bound, the same
+ * on every machine; ledger_reserve made the room). */
+static bool batch_room(const struct ledger *l, uint32_t n)
+{
+	SZ_ASSERT(n <= 2);
+	return l->batch_insert_count + n <= SZ_BATCH_LEDGER_INSERT_COUNT_MAX;
+}
+
+static void batch_insert_counted(struct ledger *l)
+{
+	SZ_ASSERT(l->batch_insert_count < SZ_BATCH_LEDGER_INSERT_COUNT_MAX);
+	SZ_JOURNAL_FIELD(l->batch_insert_count);
+	l->batch_insert_count++;
+}
+
+/* Capacity was reserved before the batch (ledger_reserve) and the batch's
+ * room checked during validation (batch_room). */
 static void pending_add(struct ledger *l, const struct ledger_pending *p)
 {
 	SZ_ASSERT(l->pending_count < l->pending_capacity);
+	SZ_ASSERT(l->pending_count < SZ_PENDING_COUNT_MAX);
+	SZ_JOURNAL_FIELD(l->pending_count);
 	uint32_t index = l->pending_count++;
+	SZ_JOURNAL_FIELD(l->pending[index]);
 	l->pending[index] = *p;
 	l->pending[index].heap_index = UINT32_MAX;
+	batch_insert_counted(l);
 	int rc = ledger_index_insert(&l->pending_index, l->pending, pending_key, sz_id_make(0, p->slot), index);
 	SZ_ASSERT(rc == 0);
 	if (p->expires_at_ns != 0) {
+		SZ_JOURNAL_FIELD(l->expiry_count);
 		uint32_t h = l->expiry_count++;
+		SZ_JOURNAL_FIELD(l->expiry_heap[h]);
 		l->expiry_heap[h] = index;
 		l->pending[index].heap_index = h;
 		heap_fix(l, h);
 	}
-	undo_push(l, UNDO_PENDING_ADDED, p->slot);
 }
 
 static void pending_remove(struct ledger *l, uint32_t index)
 {
 	SZ_ASSERT(index < l->pending_count);
 	struct ledger_pending *p = &l->pending[index];
-	struct undo_entry *e = undo_push(l, UNDO_PENDING_REMOVED, index);
-	if (e)
-		e->old.pending = *p;
 	if (p->heap_index != UINT32_MAX)
 		heap_remove(l, p->heap_index);
 	ledger_index_remove(&l->pending_index, l->pending, pending_key, sz_id_make(0, p->slot), index);
+	SZ_JOURNAL_FIELD(l->pending_count);
 	uint32_t last = --l->pending_count;
 	if (index != last) {
+		SZ_JOURNAL_FIELD(l->pending[index]);
 		l->pending[index] = l->pending[last];
 		ledger_index_move(&l->pending_index, sz_id_make(0, l->pending[index].slot), last, index);
-		if (l->pending[index].heap_index != UINT32_MAX)
+		if (l->pending[index].heap_index != UINT32_MAX) {
+			SZ_JOURNAL_FIELD(l->expiry_heap[l->pending[index].heap_index]);
 			l->expiry_heap[l->pending[index].heap_index] = index;
+		}
 	}
+	SZ_ASSERT(l->pending_index.count == l->pending_count);
 }
 
 static int64_t pending_find(const struct ledger *l, uint32_t slot)
@@ -288,9 +282,9 @@ static uint8_t slot_status(const struct ledger_slot *s)
 
 static void slot_set_status(struct ledger *l, uint32_t slot, uint8_t status)
 {
-	struct undo_entry *e = undo_push(l, UNDO_SLOT_STATUS, slot);
-	if (e)
-		e->old.log_pos = l->slots[slot].log_pos;
+	SZ_ASSERT(slot < l->slot_count);
+	SZ_ASSERT(status <= 0xf);
+	SZ_JOURNAL_FIELD(l->slots[slot].log_pos);
 	l->slots[slot].log_pos = (l->slots[slot].log_pos & POS_MASK) | (uint64_t)status << STATUS_SHIFT;
 }
 
@@ -305,8 +299,12 @@ static void slot_insert(struct ledger *l, const sz_transfer *t, uint64_t fingerp
 {
 	SZ_ASSERT(l->slot_count < SZ_TRANSFER_COUNT_MAX);
 	SZ_ASSERT((log_pos & ~POS_MASK) == 0);
+	SZ_JOURNAL_FIELD(l->slot_count);
 	uint32_t slot = l->slot_count++;
 	struct ledger_slot *s = &l->slots[slot];
+	sz_journal(s, sizeof *s);
+	SZ_JOURNAL_FIELD(l->account_history[debit_index]);
+	SZ_JOURNAL_FIELD(l->account_history[credit_index]);
 	s->id = t->id;
 	s->fingerprint = fingerprint;
 	s->log_pos = log_pos | (uint64_t)status << STATUS_SHIFT;
@@ -314,74 +312,9 @@ static void slot_insert(struct ledger *l, const sz_transfer *t, uint64_t fingerp
 	s->prev_credit = l->account_history[credit_index];
 	l->account_history[debit_index] = history_link(slot, 0);
 	l->account_history[credit_index] = history_link(slot, 1);
+	batch_insert_counted(l);
 	int rc = ledger_index_insert(&l->slot_index, l->slots, slot_key, t->id, slot);
-	SZ_ASSERT(rc == 0); /* index growth failure is fatal: cannot keep state consistent */
-	struct undo_entry *e = undo_push(l, UNDO_SLOT_CREATED, slot);
-	if (e) {
-		e->debit_index = debit_index;
-		e->credit_index = credit_index;
-	}
-}
-
-/* ---- rollback ------------------------------------------------------------ */
-
-static void undo_one(struct ledger *l, const struct undo_entry *e)
-{
-	switch (e->kind) {
-	case UNDO_ACCOUNT_CREATED:
-		SZ_ASSERT(e->index == l->account_count - 1);
-		ledger_index_remove(&l->account_index, l->accounts, account_key, l->accounts[e->index].id, e->index);
-		memset(&l->accounts[e->index], 0, sizeof(sz_account));
-		l->account_history[e->index] = 0;
-		l->account_count--;
-		break;
-	case UNDO_ACCOUNT_CHANGED:
-		l->accounts[e->index].debits_pending = e->old.account.debits_pending;
-		l->accounts[e->index].debits_posted = e->old.account.debits_posted;
-		l->accounts[e->index].credits_pending = e->old.account.credits_pending;
-		l->accounts[e->index].credits_posted = e->old.account.credits_posted;
-		l->accounts[e->index].flags = e->old.account.flags;
-		break;
-	case UNDO_SLOT_CREATED: {
-		SZ_ASSERT(e->index == l->slot_count - 1);
-		struct ledger_slot *s = &l->slots[e->index];
-		ledger_index_remove(&l->slot_index, l->slots, slot_key, s->id, e->index);
-		l->account_history[e->credit_index] = s->prev_credit;
-		l->account_history[e->debit_index] = s->prev_debit;
-		if (SZ_LOG_POS_SEGMENT(s->log_pos & POS_MASK) == 0) { /* its derived record was the last added */
-			SZ_ASSERT(SZ_LOG_POS_OFFSET(s->log_pos & POS_MASK) == l->derived_count);
-			memset(&l->derived[--l->derived_count], 0, sizeof(sz_transfer));
-		}
-		memset(s, 0, sizeof *s);
-		l->slot_count--;
-		break;
-	}
-	case UNDO_SLOT_STATUS:
-		l->slots[e->index].log_pos = e->old.log_pos;
-		break;
-	case UNDO_PENDING_ADDED: { /* index is the slot: positions move */
-		int64_t index = pending_find(l, e->index);
-		SZ_ASSERT(index >= 0);
-		pending_remove(l, (uint32_t)index);
-		break;
-	}
-	case UNDO_PENDING_REMOVED: {
-		int rc = pending_reserve(l);
-		SZ_ASSERT(rc == 0);
-		pending_add(l, &e->old.pending);
-		break;
-	}
-	}
-}
-
-void ledger_chain_rollback(struct ledger *l)
-{
-	struct ledger_undo *u = l->undo;
-	SZ_ASSERT(u->active);
-	u->active = false; /* undo steps must not journal themselves */
-	for (uint32_t i = u->count; i > 0; i--)
-		undo_one(l, &u->entries[i - 1]);
-	u->count = 0;
+	SZ_ASSERT(rc == 0); /* room reserved before the batch: never grows here */
 }
 
 /* ---- validation helpers ---------------------------------------------------- */
@@ -440,18 +373,22 @@ uint32_t ledger_create_account(struct ledger *l, const sz_account *a, const stru
 	int64_t existing = ledger_account_find(l, a->id);
 	if (existing >= 0)
 		return account_exists(&l->accounts[existing], a);
-	if (l->account_count >= SZ_ACCOUNT_COUNT_MAX)
+	if (l->account_count >= SZ_ACCOUNT_COUNT_MAX || !batch_room(l, 1))
 		return SZ_R_LIMIT_REACHED;
 
+	SZ_JOURNAL_FIELD(l->account_count);
 	uint32_t index = l->account_count++;
 	sz_account *stored = &l->accounts[index];
+	sz_journal(stored, sizeof *stored);
+	SZ_JOURNAL_FIELD(l->account_history[index]);
 	*stored = *a;
 	stored->flags = a->flags & (uint16_t)~SZ_ACCOUNT_LINKED;
 	stored->timestamp = ctx->timestamp_ns;
 	l->account_history[index] = 0;
+	batch_insert_counted(l);
 	int rc = ledger_index_insert(&l->account_index, l->accounts, account_key, a->id, index);
-	SZ_ASSERT(rc == 0);
-	undo_push(l, UNDO_ACCOUNT_CREATED, index);
+	SZ_ASSERT(rc == 0); /* room reserved before the batch: never grows here */
+	SZ_ASSERT(l->account_index.count == l->account_count);
 	return SZ_R_OK;
 }
 
@@ -562,7 +499,9 @@ static uint64_t record_position(struct ledger *l, const sz_transfer *t, const st
 		return ctx->log_pos;
 	}
 	SZ_ASSERT(l->derived_count < SZ_DERIVED_TRANSFER_COUNT_MAX);
+	SZ_JOURNAL_FIELD(l->derived_count);
 	sz_transfer *copy = &l->derived[l->derived_count++];
+	sz_journal(copy, sizeof *copy);
 	*copy = *t;
 	copy->timestamp = ctx->timestamp_ns;
 	return SZ_LOG_POS_MAKE(0, l->derived_count);
@@ -599,10 +538,12 @@ static uint32_t transfer_single(struct ledger *l, const sz_transfer *t, uint64_t
 		return r;
 	if ((r = check_balances(acc.dr, acc.cr, t->amount)) != SZ_R_OK)
 		return r;
-	if (l->slot_count >= SZ_TRANSFER_COUNT_MAX || !derived_room(l, ctx))
+	if (l->slot_count >= SZ_TRANSFER_COUNT_MAX || !derived_room(l, ctx) || !batch_room(l, pending ? 2 : 1))
 		return SZ_R_LIMIT_REACHED;
-	if (pending && pending_reserve(l) != 0)
+	if (pending && l->pending_count >= SZ_PENDING_COUNT_MAX)
 		return SZ_R_LIMIT_REACHED;
+	if ((r = sz_hooks_check(l->hooks, t, acc.dr, acc.cr)) != SZ_R_OK)
+		return r;
 
 	journal_account(l, acc.debit_index);
 	journal_account(l, acc.credit_index);
@@ -626,7 +567,9 @@ static uint32_t transfer_single(struct ledger *l, const sz_transfer *t, uint64_t
 		};
 		pending_add(l, &p);
 	}
+	SZ_JOURNAL_FIELD(l->transfers_posted_count);
 	l->transfers_posted_count++;
+	sz_hooks_observe(l->hooks, t, acc.dr, acc.cr);
 	return SZ_R_OK;
 }
 
@@ -677,8 +620,10 @@ static uint32_t transfer_post_void(struct ledger *l, const sz_transfer *t, uint6
 	if (post && (__builtin_add_overflow(dr->debits_posted, amount, &sum) ||
 		     __builtin_add_overflow(cr->credits_posted, amount, &sum)))
 		return SZ_R_OVERFLOW;
-	if (l->slot_count >= SZ_TRANSFER_COUNT_MAX || !derived_room(l, ctx))
+	if (l->slot_count >= SZ_TRANSFER_COUNT_MAX || !derived_room(l, ctx) || !batch_room(l, 1))
 		return SZ_R_LIMIT_REACHED;
+	if ((r = sz_hooks_check(l->hooks, t, dr, cr)) != SZ_R_OK)
+		return r;
 
 	SZ_ASSERT(dr->debits_pending >= p->amount);
 	SZ_ASSERT(cr->credits_pending >= p->amount);
@@ -695,7 +640,9 @@ static uint32_t transfer_post_void(struct ledger *l, const sz_transfer *t, uint6
 	pending_remove(l, (uint32_t)pi);
 	slot_insert(l, t, fingerprint, record_position(l, t, ctx), post ? SZ_STATUS_POSTED : SZ_STATUS_VOID,
 		    debit_index, credit_index);
+	SZ_JOURNAL_FIELD(l->transfers_posted_count);
 	l->transfers_posted_count++;
+	sz_hooks_observe(l->hooks, t, dr, cr);
 	return SZ_R_OK;
 }
 
@@ -718,8 +665,10 @@ uint32_t ledger_create_transfer(struct ledger *l, const sz_transfer *t, const st
 	if (r == SZ_R_OK)
 		return r;
 rejected:
-	if (r != SZ_R_EXISTS)
+	if (r != SZ_R_EXISTS) {
+		SZ_JOURNAL_FIELD(l->transfers_rejected_count);
 		l->transfers_rejected_count++;
+	}
 	return r;
 }
 
@@ -750,6 +699,8 @@ uint32_t ledger_expire(struct ledger *l, uint64_t now_ns)
 		sz_account *cr = &l->accounts[p->credit_index];
 		SZ_ASSERT(dr->debits_pending >= p->amount);
 		SZ_ASSERT(cr->credits_pending >= p->amount);
+		journal_account(l, p->debit_index);
+		journal_account(l, p->credit_index);
 		dr->debits_pending -= p->amount;
 		cr->credits_pending -= p->amount;
 		slot_set_status(l, p->slot, SZ_STATUS_PENDING_EXPIRED);
@@ -760,6 +711,16 @@ uint32_t ledger_expire(struct ledger *l, uint64_t now_ns)
 }
 
 /* ---- queries -------------------------------------------------------------- */
+
+uint64_t ledger_next_deadline_ns(const struct ledger *l)
+{
+	SZ_ASSERT(l->expiry_count <= l->pending_count);
+	if (l->expiry_count == 0)
+		return UINT64_MAX;
+	const struct ledger_pending *p = &l->pending[l->expiry_heap[0]];
+	SZ_ASSERT(p->expires_at_ns != 0);
+	return p->expires_at_ns;
+}
 
 int64_t ledger_account_find(const struct ledger *l, sz_id id)
 {

@@ -8,8 +8,9 @@
  * what rules need (about 48 bytes per retained transfer).
  * Applies ledger commands deterministically: no clock, no I/O, no randomness;
  * time is the command's timestamp stamped by the engine.
- * Never: mutate state outside ledger_apply_* / ledger_expire, or let a failed
- * command (or a failed linked chain) leave any trace.
+ * Never: mutate state outside ledger_apply_* / ledger_expire, mutate without
+ * journalling the old bytes, allocate inside apply, or let a failed command
+ * (or a failed linked chain) leave any trace.
  */
 #ifndef SZ_LEDGER_H
 #define SZ_LEDGER_H
@@ -51,7 +52,7 @@ struct ledger_pending {
 };
 
 
-struct ledger_undo; /* linked-chain rollback journal, ledger.c */
+struct sz_hooks;
 
 struct ledger {
 	sz_account *accounts;
@@ -75,7 +76,8 @@ struct ledger {
 	uint32_t *expiry_heap;            /* pending indices, min-heap by expires_at_ns */
 	uint32_t expiry_count;
 
-	struct ledger_undo *undo;
+	uint32_t batch_insert_count;      /* index entries added in this batch */
+	const struct sz_hooks *hooks;     /* transfer hooks of the state (engine/hooks.h) */
 	uint64_t transfers_posted_count;  /* statistics for metrics */
 	uint64_t transfers_rejected_count;
 };
@@ -102,11 +104,16 @@ uint32_t ledger_create_account(struct ledger *l, const sz_account *a, const stru
 uint32_t ledger_create_transfer(struct ledger *l, const sz_transfer *t, const struct ledger_ctx *ctx);
 uint32_t ledger_account_flags(struct ledger *l, const sz_account_flags_cmd *c, const struct ledger_ctx *ctx);
 
-/* Linked chains: begin journalling; commit drops the journal; rollback
- * reverts every change since begin. Chains do not nest. */
-void ledger_chain_begin(struct ledger *l);
-void ledger_chain_commit(struct ledger *l);
-void ledger_chain_rollback(struct ledger *l);
+/* Every change is journalled (engine/journal.h): a bracket the engine or a
+ * domain opened rolls the ledger back together with the domains. */
+
+/* Before each batch: grow indexes and pending arrays so that the batch can
+ * add SZ_BATCH_LEDGER_INSERT_COUNT_MAX entries without allocating, and start
+ * the batch's count of them. 0, SZ_ENOMEM or SZ_ELIMIT. */
+int ledger_reserve(struct ledger *l, uint32_t command_count);
+
+/* Transfers pass these hooks (the state's; none by default). */
+void ledger_hooks_set(struct ledger *l, const struct sz_hooks *hooks);
 
 /* Cache hints for a transfer about to be applied (batch apply calls stage 1
  * some commands ahead of stage 2, and stage 2 some commands ahead of apply). */
@@ -115,6 +122,10 @@ void ledger_prefetch_transfer(const struct ledger *l, const sz_transfer *t, int 
 /* Expire every pending transfer with expires_at_ns <= now_ns (batch time).
  * Returns the number expired. Deterministic: ordered by (expiry, slot). */
 uint32_t ledger_expire(struct ledger *l, uint64_t now_ns);
+
+/* Earliest expiry of an open pending transfer (batch time at which
+ * ledger_expire would act), or UINT64_MAX if none. */
+uint64_t ledger_next_deadline_ns(const struct ledger *l);
 
 /* Queries (read-only). Return NULL when not found. */
 const sz_account *ledger_account_get(const struct ledger *l, sz_id id);

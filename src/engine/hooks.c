@@ -1,0 +1,43 @@
+/*
+ * hooks.c — registering transfer hooks and running them in order (the
+ * contract is in hooks.h; the fast path with no hook is inline there).
+ */
+#include "engine/hooks.h"
+#include "core/assert.h"
+#include "core/errors.h"
+
+int sz_hooks_add(struct sz_hooks *h, const struct sz_hook *hook)
+{
+	SZ_ASSERT(h != NULL && hook != NULL);
+	SZ_ASSERT(hook->check != NULL || hook->observe != NULL);
+	if (h->count >= SZ_HOOK_COUNT_MAX)
+		return SZ_ELIMIT;
+	h->list[h->count++] = *hook;
+	SZ_ASSERT(h->count <= SZ_HOOK_COUNT_MAX);
+	return 0;
+}
+
+uint32_t sz_hooks_check_slow(const struct sz_hooks *h, const sz_transfer *t, const sz_account *debit,
+			     const sz_account *credit)
+{
+	SZ_ASSERT(h->count <= SZ_HOOK_COUNT_MAX);
+	SZ_ASSERT(t != NULL && debit != NULL && credit != NULL);
+	for (uint32_t i = 0; i < h->count; i++) {
+		if (h->list[i].check == NULL)
+			continue;
+		uint32_t r = h->list[i].check(h->list[i].state, h->ctx, t, debit, credit);
+		if (r != SZ_R_OK)
+			return r;
+	}
+	return SZ_R_OK;
+}
+
+void sz_hooks_observe_slow(const struct sz_hooks *h, const sz_transfer *t, const sz_account *debit,
+			   const sz_account *credit)
+{
+	SZ_ASSERT(h->count <= SZ_HOOK_COUNT_MAX);
+	SZ_ASSERT(t != NULL && debit != NULL && credit != NULL);
+	for (uint32_t i = 0; i < h->count; i++)
+		if (h->list[i].observe != NULL)
+			h->list[i].observe(h->list[i].state, h->ctx, t, debit, credit);
+}
