@@ -12,6 +12,7 @@
 #include "core/assert.h"
 #include "core/errors.h"
 #include "core/hash.h"
+#include "engine/journal.h"
 
 bool green_bytes_zero(const void *data, size_t size)
 {
@@ -315,6 +316,11 @@ int green_account_store_put(green_account_store *store, const green_account *acc
 	uint32_t slot = green__store_probe(store, account->enterprise_id, account->period_year);
 	if (store->slots[slot] != 0) return SZ_EEXIST;
 	if (store->count == store->capacity) return SZ_ELIMIT;
+	/* journalled (engine/journal.h): a rolled-back bracket removes it again */
+	SZ_JOURNAL_FIELD(store->accounts[store->count]);
+	SZ_JOURNAL_FIELD(store->results[store->count]);
+	SZ_JOURNAL_FIELD(store->slots[slot]);
+	SZ_JOURNAL_FIELD(store->count);
 	store->accounts[store->count] = *account;
 	store->results[store->count] = *result;
 	store->count++;
@@ -349,6 +355,8 @@ int green_account_store_restate(green_account_store *store, sz_id enterprise_id,
 	green_restatement restatement;
 	int status = green_restate(account, stored, newer, map, &restatement);
 	if (status != SZ_OK) return status;
+	SZ_JOURNAL_FIELD(store->restatements[store->restatement_count]);
+	SZ_JOURNAL_FIELD(store->restatement_count);
 	store->restatements[store->restatement_count++] = restatement;
 	*out = restatement;
 	return SZ_OK;

@@ -1,8 +1,10 @@
 /*
  * apply.c — deterministic apply of the nine green commands (formats in
  * domain.h): the idempotency check by command id, factor-set resolution, and
- * per command every check first, then the mutation. Results are green result
- * codes or SZ_R_*; nothing here reads the clock (times come from the apply
+ * per command every check first, then the mutation. Every byte changed is
+ * journalled first (engine/journal.h: the record and its array's count; the
+ * id indexes journal their own buckets), so the engine rolls a command back
+ * together with everything else. Results are green result codes or SZ_R_*; nothing here reads the clock (times come from the apply
  * context), does I/O or uses floating point.
  *
  * Capacity: every array is reserved at its maximum in virtual memory at
@@ -18,6 +20,7 @@
 #include "core/errors.h"
 #include "core/hash.h"
 #include "core/results.h"
+#include "engine/journal.h"
 
 #include <string.h>
 
@@ -77,6 +80,8 @@ static uint32_t apply_activate(struct green_domain_state *g, const struct sz_app
 	if (green_active_find(g, c->version) != NULL)
 		return GREEN_R_FACTOR_SET_ALREADY_ACTIVE;
 	SZ_ASSERT(g->active_count < GREEN_DOMAIN_FACTOR_SET_COUNT_MAX); /* active sets are distinct loaded sets */
+	SZ_JOURNAL_FIELD(g->active[g->active_count]);
+	SZ_JOURNAL_FIELD(g->active_count);
 	struct green_active_set *a = &g->active[g->active_count++];
 	memset(a, 0, sizeof *a);
 	memcpy(a->version, c->version, sizeof a->version);
@@ -136,6 +141,7 @@ static uint32_t apply_account(struct green_domain_state *g, const struct sz_appl
 	SZ_ASSERT(rc == SZ_OK);
 	SZ_ASSERT(g->store.count == index + 1);
 	struct green_account_meta *m = &g->meta[index];
+	SZ_JOURNAL_FIELD(*m);
 	memset(m, 0, sizeof *m);
 	m->command_id = c->id;
 	m->submitted_ns = ctx->timestamp_ns;
@@ -184,9 +190,13 @@ static uint32_t apply_policy(struct green_domain_state *g, const struct sz_apply
 	if (p == NULL) {
 		if (g->policy_count == GREEN_DOMAIN_BANK_COUNT_MAX)
 			return SZ_R_LIMIT_REACHED;
+		SZ_JOURNAL_FIELD(g->policies[g->policy_count]);
+		SZ_JOURNAL_FIELD(g->policy_count);
 		p = &g->policies[g->policy_count++];
 		memset(p, 0, sizeof *p);
 		p->bank_tenant_id = c->bank_tenant_id;
+	} else {
+		SZ_JOURNAL_FIELD(*p);
 	}
 	p->version++;
 	p->set_ns = ctx->timestamp_ns;
@@ -232,6 +242,8 @@ static uint32_t apply_price(struct green_domain_state *g, const struct sz_apply_
 	if (g->loan_count == GREEN_DOMAIN_LOAN_COUNT_MAX)
 		return SZ_R_LIMIT_REACHED;
 	struct green_loan *l = &g->loans[g->loan_count];
+	SZ_JOURNAL_FIELD(*l);
+	SZ_JOURNAL_FIELD(g->loan_count);
 	memset(l, 0, sizeof *l);
 	l->terms = terms;
 	l->enterprise_id = c->enterprise_id;
@@ -264,6 +276,8 @@ static uint32_t apply_tag(struct green_domain_state *g, const struct sz_apply_ct
 	if (g->tag_count == GREEN_DOMAIN_TAG_COUNT_MAX)
 		return SZ_R_LIMIT_REACHED;
 	struct green_tag_record *t = &g->tags[g->tag_count];
+	SZ_JOURNAL_FIELD(*t);
+	SZ_JOURNAL_FIELD(g->tag_count);
 	memset(t, 0, sizeof *t);
 	t->tag = tag;
 	t->bank_tenant_id = c->bank_tenant_id;
@@ -309,6 +323,8 @@ static uint32_t apply_position(struct green_domain_state *g, const struct sz_app
 	if (g->position_count == GREEN_DOMAIN_POSITION_COUNT_MAX)
 		return SZ_R_LIMIT_REACHED;
 	struct green_position_record *r = &g->positions[g->position_count];
+	SZ_JOURNAL_FIELD(*r);
+	SZ_JOURNAL_FIELD(g->position_count);
 	memset(r, 0, sizeof *r);
 	r->position = p;
 	r->result = result;
@@ -342,6 +358,8 @@ static uint32_t apply_cerf(struct green_domain_state *g, const struct sz_apply_c
 	if (g->cerf_count == GREEN_DOMAIN_CERF_COUNT_MAX)
 		return SZ_R_LIMIT_REACHED;
 	struct green_cerf_record *r = &g->cerfs[g->cerf_count];
+	SZ_JOURNAL_FIELD(*r);
+	SZ_JOURNAL_FIELD(g->cerf_count);
 	memset(r, 0, sizeof *r);
 	r->loan = c->loan;
 	r->policy = policy;
@@ -373,6 +391,7 @@ static uint32_t apply_esg(struct green_domain_state *g, const struct sz_apply_ct
 	if (green_esg_score(&method, c->values, c->peer_count, c->subject, c->controversies, &result) != SZ_OK)
 		return GREEN_R_ESG_INVALID;
 	struct green_account_meta *m = (struct green_account_meta *)found;
+	SZ_JOURNAL_FIELD(*m);
 	m->flags |= GREEN_META_HAS_ESG;
 	m->esg = result;
 	m->esg_ns = ctx->timestamp_ns;
@@ -384,56 +403,20 @@ static uint32_t apply_esg(struct green_domain_state *g, const struct sz_apply_ct
 
 /* ---- capacity ---------------------------------------------------------------------- */
 
-/* Index x over count records of base (at most count_max) can take more
- * inserts without growing: index.h keeps the load at or below 1/2, so the
- * bucket count must be at least twice the records. A smaller index is
- * rebuilt at the next power of two from the records (positions 0..count-1). */
-static int index_reserve(struct ledger_index *x, const void *base, ledger_index_key_fn key, uint32_t count,
-			 uint32_t count_max, uint32_t more)
-{
-	SZ_ASSERT(count == x->count);
-	SZ_ASSERT(count <= count_max);
-	uint64_t records = (uint64_t)count + more;
-	if (records > count_max)
-		records = count_max; /* apply refuses beyond the bound before inserting */
-	if (records * 2 <= x->capacity)
-		return 0;
-	uint64_t capacity = x->capacity;
-	while (capacity < records * 2)
-		capacity *= 2;
-	SZ_ASSERT(capacity <= (1ull << 31));
-	struct ledger_index bigger;
-	int rc = ledger_index_init(&bigger, (uint32_t)capacity);
-	if (rc != 0)
-		return rc;
-	for (uint32_t i = 0; i < count; i++) {
-		rc = ledger_index_insert(&bigger, base, key, key(base, i), i);
-		SZ_ASSERT(rc == 0); /* sized above: no growth */
-	}
-	SZ_ASSERT(bigger.count == count);
-	ledger_index_release(x);
-	*x = bigger;
-	return 0;
-}
-
 int green_domain_reserve(void *domain_state, uint32_t command_count)
 {
 	struct green_domain_state *g = domain_state;
 	SZ_ASSERT(g != NULL);
-	int rc = index_reserve(&g->loan_index, g->loans, green_loan_key, g->loan_count, GREEN_DOMAIN_LOAN_COUNT_MAX,
-			       command_count);
+	SZ_ASSERT(g->op_index.count == g->op_count);
+	int rc = ledger_index_reserve(&g->loan_index, g->loans, green_loan_key, command_count);
 	if (rc == 0)
-		rc = index_reserve(&g->tag_index, g->tags, green_tag_key, g->tag_count, GREEN_DOMAIN_TAG_COUNT_MAX,
-				   command_count);
+		rc = ledger_index_reserve(&g->tag_index, g->tags, green_tag_key, command_count);
 	if (rc == 0)
-		rc = index_reserve(&g->position_index, g->positions, green_position_key, g->position_count,
-				   GREEN_DOMAIN_POSITION_COUNT_MAX, command_count);
+		rc = ledger_index_reserve(&g->position_index, g->positions, green_position_key, command_count);
 	if (rc == 0)
-		rc = index_reserve(&g->cerf_index, g->cerfs, green_cerf_key, g->cerf_count, GREEN_DOMAIN_CERF_COUNT_MAX,
-				   command_count);
+		rc = ledger_index_reserve(&g->cerf_index, g->cerfs, green_cerf_key, command_count);
 	if (rc == 0)
-		rc = index_reserve(&g->op_index, g->ops, green_op_key, g->op_count, GREEN_DOMAIN_OP_COUNT_MAX,
-				   command_count);
+		rc = ledger_index_reserve(&g->op_index, g->ops, green_op_key, command_count);
 	return rc;
 }
 
@@ -507,6 +490,8 @@ uint32_t green_domain_apply(struct sz_state *s, void *domain_state, const struct
 	if (r != SZ_R_OK)
 		return r;
 	struct green_op *op = &g->ops[g->op_count];
+	SZ_JOURNAL_FIELD(*op);
+	SZ_JOURNAL_FIELD(g->op_count);
 	*op = (struct green_op){ .id = body.id, .fingerprint = fingerprint, .kind = cmd->kind };
 	int rc = ledger_index_insert(&g->op_index, g->ops, green_op_key, body.id, g->op_count);
 	SZ_ASSERT(rc == 0);
