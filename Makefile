@@ -117,7 +117,13 @@ fuzz: deps fuzz-bins
 	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p fuzz/corpus/$$n; \
 		$$f -max_total_time=$(FUZZ_SECONDS) fuzz/corpus/$$n || exit 1; done
 
+# Source rules, one script each named scripts/lint[-_]*.py or .sh (the hook:
+# a new rule is a new script, no edit here), run from the repository root;
+# each prints what it refuses and fails the target (lint_layers.py: the
+# include layering; the float rule in apply paths comes as its own script).
+LINT_SCRIPTS := $(sort $(wildcard scripts/lint[-_]*.py scripts/lint[-_]*.sh))
 lint: deps
+	@for s in $(LINT_SCRIPTS); do case $$s in *.py) python3 $$s . ;; *) bash $$s . ;; esac || exit 1; done
 	cppcheck --quiet --error-exitcode=1 --std=c11 -Iinclude -Isrc --suppress=missingIncludeSystem src
 
 coverage: deps

@@ -204,14 +204,16 @@ void api_handle_account_history(struct api_request *r)
 			api_problem(r, "internal", "cannot read transfer record from the log");
 			return;
 		}
-		/* A cursor must lead into this account's chain. */
+		/* A post or void record stores no accounts: take them from its
+		 * pending transfer before checking that a cursor leads into this
+		 * account's chain (a page may start at such a record). */
+		api_transfer_complete(r->server->engine, &t);
 		if (first && cursor_text && !sz_id_eq(side ? t.credit_account_id : t.debit_account_id, a->id)) {
 			json_decref(rows);
 			api_problem(r, "cursor_invalid", "the cursor belongs to another list");
 			return;
 		}
 		first = false;
-		api_transfer_complete(r->server->engine, &t);
 		json_array_append_new(rows, api_json_from_transfer(&t, ledger_slot_status(l, (uint32_t)slot)));
 	}
 	json_t *doc = json_object();

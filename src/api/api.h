@@ -2,18 +2,23 @@
  * api.h — the HTTP/JSON API: server, requests, the route table and helpers.
  *
  * Owns: struct api_server (the MHD daemon, the engine, the secret, metrics),
- * struct api_request (one HTTP request from first byte to completion), the
- * one route table (method, path pattern, roles, handler) and the helpers
- * handlers use to answer: JSON, problem+json, binary, or a submission to the
- * engine whose reply is sent from the engine's done callback.
+ * struct api_request (one HTTP request from first byte to completion), route
+ * tables (method, path pattern, roles, body, handler, request schema: the
+ * platform's own in router.c, each domain's registered at start) and the
+ * helpers handlers use to answer: JSON, problem+json, binary, or a
+ * submission to the engine whose reply is sent from the engine's done
+ * callback. A route with a schema gets its body decoded by the one request
+ * codec (schema.h) into r->in before its handler runs.
  *
  * Threads: everything runs on the server's one thread (the engine thread).
  * Lifecycle of a request: routed and authenticated on its first callback;
- * body collected (bounded by the route's limit); the handler either answers
+ * body collected (bounded by the route's limit) and decoded by the route's
+ * schema; the handler either answers
  * at once or submits commands and the connection is suspended until the
  * batch is durable and applied; then the answer is queued.
  * Never: reply to a write before its batch is durable; apply business rules
- * that belong to the engine (the API checks shape, authority and scope).
+ * that belong to the engine (the API checks shape, authority and scope);
+ * name a domain (domains include this header from their http*.c adapters).
  */
 #ifndef SZ_API_H
 #define SZ_API_H
@@ -195,10 +200,8 @@ const char *api_account_owner(const struct api_request *r, const sz_account *a);
 
 /* Depth of the deepest array/object in text (strings skipped). */
 uint32_t api_json_depth(const char *text, size_t size);
-/* Decode a request object into a record; on error fill code and detail and
- * return SZ_EINVAL. Unknown fields are errors. */
-int api_json_account(json_t *o, sz_account *out, const char **code, char *detail, size_t detail_size);
-int api_json_transfer(json_t *o, sz_transfer *out, const char **code, char *detail, size_t detail_size);
+/* Field decoders below are kept only for domain routes not yet ported to the
+ * one request codec (schema.h); new code declares a schema instead. */
 /* Field decoders that keep the first failure: each returns true on success;
  * on failure it sets *code and detail only if no field failed before, and
  * returns false. fmt has one %s, the field's name. */

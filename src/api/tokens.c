@@ -39,16 +39,10 @@ static json_t *token_json(const struct auth_token_cmd *c, uint64_t created_ns, u
 	return o;
 }
 
-/* In enum order (auth.h: API_ROLE_CENTRAL_BANK = 0 ...). */
-static const char *const role_names[] = {
-	"central_bank", "operator", "merchant", "regulator", "auditor", "admin", NULL,
-};
-_Static_assert(API_ROLE_COUNT == 6, "role_names lists every role");
-
 #define TK(field) offsetof(struct api_token_in, field)
 #define TOKEN_SCOPE_FIELDS \
 	{ .name = "role", .type = API_T_ENUM, .flags = API_F_REQUIRED, .offset = TK(role), .size = 2, \
-	  .names = role_names }, \
+	  .names = api_role_names }, \
 	{ .name = "tenant_id", .type = API_T_UINT, .flags = API_F_TEXT, .offset = TK(tenant_id), .size = 8 }, \
 	{ .name = "owner_id", .type = API_T_ID, .offset = TK(owner_id) }
 static const struct api_field token_create_fields[] = {

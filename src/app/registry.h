@@ -33,11 +33,11 @@ struct cli_command_table;
 
 struct app_domain {
 	const char *name;
-	uint16_t kind_base;                       /* multiple of 0x100, >= 0x100 */
+	uint16_t kind_base;                       /* multiple of 0x100 (0 = the ledger) */
 	int (*engine_register)(struct sz_state *s); /* fills a struct sz_domain, calls sz_state_register */
 	const struct api_route_table *routes;     /* NULL: no HTTP routes */
 	const struct cli_command_table *cli;      /* NULL: no szfin subcommands */
-	const struct sz_result_info *results;     /* NULL until the domain exports its table */
+	const struct sz_result_info *results;     /* its result codes (checked here; the domain registers them) */
 	size_t result_count;
 };
 
@@ -58,8 +58,8 @@ int app_registry_check(const struct app_domain *domains, uint32_t count, char *w
 int app_registry_register_engine(const struct app_domain *domains, uint32_t count, struct sz_state *s,
 				 char *why, size_t why_size);
 
-/* At process start: check app_domains, register the result tables, give the
- * router every domain's route table. 0, or an error with why (the process
+/* At process start: check app_domains and give the router every domain's
+ * route table. 0, or an error with why (the process
  * then stops: a refused registry is a build defect). */
 int app_registry_install(char *why, size_t why_size);
 

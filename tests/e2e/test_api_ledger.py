@@ -112,6 +112,16 @@ try:
     t.eq((st, doc and doc["code"]), (422, "pending_not_found"), "void of unknown pending")
     st, doc = s.post("/v1/transfers/203/void", {"id": "206", "amount": "1"}, op1)
     t.eq((st, doc and doc["code"]), (400, "field_unknown"), "void takes no amount")
+    # the reason code of a post or void is validated and kept (it used to be accepted and dropped)
+    st, doc = xfer(op1, 207, 11, 12, "2.00", pending=True)
+    st, doc = s.post("/v1/transfers/207/post", {"id": "208", "code": 65536}, op1)
+    t.eq((st, doc and doc["code"]), (400, "field_invalid"), "a post's code above 65535 is refused")
+    st, doc = s.post("/v1/transfers/207/post", {"id": "208", "code": 9}, op1)
+    t.eq((st, doc and doc["code"]), (201, 9), "a post keeps its reason code")
+    st, doc = s.post("/v1/transfers/207/post", {"id": "209", "amount": "1.001"}, op1)
+    t.eq((st, doc and doc["code"]), (400, "amount_invalid"), "post amount with three decimals for CNY")
+    st, doc = s.post("/v1/transfers/207/post", {"id": "209", "amount": ""}, op1)
+    t.eq((st, doc and doc["code"]), (400, "amount_invalid"), "empty post amount")
 
     # --- batches
     items = [{"id": str(300 + i), "debit_account_id": "11", "credit_account_id": "12", "amount": "1.00",
@@ -127,6 +137,13 @@ try:
     t.eq(st, 404, "nothing of the failed chain exists")
     st, doc = s.post("/v1/transfers/batch", {"transfers": []}, op1)
     t.eq((st, doc and doc["code"]), (400, "batch_empty"), "empty batch")
+    st, doc = s.post("/v1/transfers/batch", {"linked": True}, op1)
+    t.eq((st, doc and doc["code"]), (400, "field_missing"), "a batch without transfers: field_missing")
+    st, doc = s.post("/v1/transfers/batch", {"transfers": items[:1], "linked": "yes"}, op1)
+    t.eq((st, doc and doc["code"]), (400, "field_invalid"), "linked must be a boolean")
+    st, doc = s.post("/v1/transfers/batch", {"transfers": [items[0], dict(items[1], amount="1.234")]}, op1)
+    t.ok(st == 400 and doc and doc["code"] == "amount_invalid" and doc["detail"].startswith("transfers[1]: "),
+         "a bad item is named by its index", str(doc))
 
     # --- lookups and scope
     st, doc = s.get("/v1/transfers/101", rg)
@@ -160,6 +177,19 @@ try:
             break
     t.ok(pages >= 3 and len(seen) == len(set(seen)) and "101" in seen and "300" in seen,
          "history pages through every transfer once", f"{pages} pages {seen}")
+    # one transfer per page: every record starts a page once, posts and voids
+    # (records that store no accounts of their own) included
+    single, cursor, status = [], None, 200
+    while status == 200:
+        st, doc = s.get("/v1/accounts/12/transfers?limit=1" + (f"&cursor={cursor}" if cursor else ""), op1)
+        status = st
+        if st != 200:
+            break
+        single += [x["id"] for x in doc["transfers"]]
+        cursor = doc["next_cursor"]
+        if not cursor:
+            break
+    t.ok(status == 200 and single == seen, "a page may start at a post or void record", f"{status} {single}")
     st, doc = s.get("/v1/accounts/12/transfers?limit=0", op1)
     t.eq((st, doc and doc["code"]), (400, "limit_invalid"), "limit 0 refused")
     st, doc = s.get("/v1/accounts/12/transfers?limit=1000", op1)

@@ -30,6 +30,8 @@ struct in {
 	uint16_t flags;
 	int32_t day;
 	uint64_t at_ns;
+	uint64_t window_ns;
+	char code[5];
 	uint8_t small;
 	uint64_t tenant_id;
 	uint64_t either;
@@ -67,6 +69,10 @@ static const struct api_field fields[] = {
 	{ .name = "flags", .type = API_T_FLAGS, .offset = offsetof(struct in, flags), .size = 2, .names = flag_names },
 	{ .name = "day", .type = API_T_DATE, .offset = offsetof(struct in, day), .min = 0, .max = 2932896 },
 	{ .name = "at", .type = API_T_TIME, .offset = offsetof(struct in, at_ns) },
+	/* 2000-01-01T00:00:00Z = 10957 days = 946684800 s; 2000-01-02T00:00:00Z = 946771200 s */
+	{ .name = "window", .type = API_T_TIME, .offset = offsetof(struct in, window_ns),
+	  .umin = 946684800000000000ull, .umax = 946771200000000000ull },
+	{ .name = "code", .type = API_T_STRING, .offset = offsetof(struct in, code), .size = 5, .umin = 3 },
 	{ .name = "small", .type = API_T_UINT, .offset = offsetof(struct in, small), .size = 1, .umin = 2 },
 	{ .name = "tenant_id", .type = API_T_UINT, .flags = API_F_TEXT, .offset = offsetof(struct in, tenant_id),
 	  .size = 8 },
@@ -260,6 +266,11 @@ static void test_date_time(void **unused)
 	BAD("\"at\":\"2024-02-29T24:00:00Z\"", "field_invalid");
 	BAD("\"at\":\"2024-02-29T23:59:59\"", "field_invalid");
 	BAD("\"at\":\"1969-12-31T23:59:59Z\"", "field_invalid");
+	OK("\"window\":\"2000-01-01T00:00:00Z\"");
+	assert_int_equal(in.window_ns, 946684800000000000ull);
+	OK("\"window\":\"2000-01-02T00:00:00Z\"");
+	BAD("\"window\":\"1999-12-31T23:59:59Z\"", "field_invalid");
+	BAD("\"window\":\"2000-01-02T00:00:01Z\"", "field_invalid");
 }
 
 static void test_integers(void **unused)
@@ -307,6 +318,10 @@ static void test_bool_string(void **unused)
 	assert_string_equal(in.name, " a ");
 	BAD("\"name\":\"123456789\"", "field_invalid");
 	BAD("\"name\":\"\"", "field_invalid"); /* the empty-string rule */
+	OK("\"code\":\"abc\""); /* umin 3 */
+	OK("\"code\":\"abcd\""); /* size - 1 */
+	BAD("\"code\":\"ab\"", "field_invalid");
+	BAD("\"code\":\"abcde\"", "field_invalid");
 	json_t *o = json_pack("{s:s}", "id", "1");
 	json_object_set_new(o, "name", json_stringn("a\0b", 3)); /* embedded NUL */
 	assert_int_equal(api_schema_decode(&schema, o, &in, &err), SZ_EINVAL);
