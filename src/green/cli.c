@@ -32,6 +32,8 @@
  * command line and requests are in cli_args.c, the renderings in
  * cli_render.c.
  */
+#include "cli/cli.h"
+#include "cli/client.h"
 #include "green/cli.h"
 #include "green/cli_internal.h"
 

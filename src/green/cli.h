@@ -7,7 +7,7 @@
 #ifndef SZ_GREEN_CLI_H
 #define SZ_GREEN_CLI_H
 
-#include "cli/cli.h"
+struct cli_command_table; /* cli/cli.h */
 
 extern const struct cli_command_table green_cli_table;
 

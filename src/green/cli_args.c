@@ -6,10 +6,11 @@
  * flags); every value is checked by the server. Decimals pass through as
  * the text given, so no figure is ever rounded here (no floating point).
  */
+#include "cli/client.h"
 #include "green/cli_internal.h"
 
-#include "api/codec.h"
 #include "core/limits.h"
+#include "szfin/szfin.h"
 
 #include <errno.h>
 #include <sodium.h>
@@ -177,8 +178,9 @@ json_t *green_cli_body_build(struct green_cli_args *a, const char *file_path, co
 		randombytes_buf(&fresh, sizeof fresh);
 		fresh.hi &= 0x00ffffffffffffffull;
 		fresh.lo |= 1;
-		char text[SZ_ID_TEXT_SIZE];
-		sz_id_format(fresh, text);
+		char text[40]; /* "0x" and 32 hex digits: an id form the server accepts */
+		snprintf(text, sizeof text, "0x%016llx%016llx", (unsigned long long)fresh.hi,
+			 (unsigned long long)fresh.lo);
 		json_object_set_new(body, "id", json_string(text));
 	}
 	return body;

@@ -7,11 +7,11 @@
 #ifndef SZ_GREEN_CLI_INTERNAL_H
 #define SZ_GREEN_CLI_INTERNAL_H
 
-#include "cli/client.h"
-
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+
+struct client; /* cli/client.h, included by each cli*.c before this header */
 
 /* Repeatable --fuel and --certificate lines (8 each by the API) plus the
  * options of the widest command, account submit. */

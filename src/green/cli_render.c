@@ -6,6 +6,7 @@
  * exactly as the API gave it (tCO2e, amounts and rates are strings); a value
  * that is absent or null shows as "-". Nothing is computed here.
  */
+#include "cli/client.h"
 #include "green/cli_internal.h"
 
 #include <stdio.h>

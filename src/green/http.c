@@ -13,6 +13,7 @@
  * reads its own loans and book; regulator, auditor, central bank and admin
  * read everything. Out-of-scope reads of single records answer not_found.
  */
+#include "api/api.h"
 #include "green/http.h"
 #include "green/http_internal.h"
 

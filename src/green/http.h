@@ -7,7 +7,7 @@
 #ifndef SZ_GREEN_HTTP_H
 #define SZ_GREEN_HTTP_H
 
-#include "api/api.h"
+struct api_route_table; /* api/api.h */
 
 extern const struct api_route_table green_route_table;
 

@@ -8,6 +8,7 @@
  * struct and the path to a command (domain.h), submits it and renders the
  * answer (http_render.c).
  */
+#include "api/api.h"
 #include "green/http_internal.h"
 
 #include "api/codec.h"

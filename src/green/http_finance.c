@@ -8,6 +8,7 @@
  * path to a command (domain.h), submits it and renders the answer
  * (http_render.c). A bank acts for its own tenant (the caller's tenant id).
  */
+#include "api/api.h"
 #include "green/http_internal.h"
 
 #include "api/codec.h"

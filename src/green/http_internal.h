@@ -5,17 +5,23 @@
  * http.c; JSON rendering in http_render.c). Only src/green/http*.c include
  * it. Request bodies are decoded by the one request codec (api/schema.h)
  * before a handler runs; the field macros below only shorten the tables.
+ * It names api/ types only by declaration: each http*.c includes api/api.h
+ * (and so api/schema.h) before it, as only those files may include api/.
  */
 #ifndef SZ_GREEN_HTTP_INTERNAL_H
 #define SZ_GREEN_HTTP_INTERNAL_H
 
-#include "api/api.h"
 #include "green/domain.h"
 
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+struct api_decimal;
+struct api_principal;
+struct api_request;
+struct api_schema;
 
 /* "CNY" packed as sz_currency_code does, for static schema tables. */
 #define GREEN_HTTP_CNY ((uint32_t)'C' | (uint32_t)'N' << 8 | (uint32_t)'Y' << 16)

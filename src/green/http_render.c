@@ -14,6 +14,7 @@
  *   digests     factor-set digests as 16 lowercase hex digits
  * Never: decide anything; every value shown is one the domain stored.
  */
+#include "api/api.h"
 #include "green/http_internal.h"
 
 #include "core/assert.h"
