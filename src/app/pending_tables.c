@@ -1,6 +1,6 @@
 /*
- * pending_tables.c — temporary home of the route tables of the green and
- * credit domains and of their CLI tables, until each
+ * pending_tables.c — temporary home of the route table of the credit
+ * domain and of its CLI table, until the
  * domain defines `<domain>_route_table` in src/<domain>/http.c and
  * `<domain>_cli_table` in src/<domain>/cli.c (see pending_tables.h). The
  * entries are exactly those the one route table in src/api/router.c held.
@@ -16,8 +16,7 @@
 #define AD API_ROLE_BIT(API_ROLE_ADMIN)
 #define READERS (CB | OP | ME | RG | AU | AD)
 
-/* Handlers of src/green/routes.c and src/credit/routes.c (their headers do
- * not declare them yet). */
+/* Handlers of src/credit/routes.c (its header does not declare them yet). */
 void credit_handle_authorization_create(struct api_request *r);
 void credit_handle_authorization_list(struct api_request *r);
 void credit_handle_authorization_revoke(struct api_request *r);
@@ -41,51 +40,10 @@ void credit_handle_report(struct api_request *r);
 void credit_handle_score(struct api_request *r);
 void credit_handle_warning_list(struct api_request *r);
 void credit_handle_watch(struct api_request *r);
-void green_handle_account_esg(struct api_request *r);
-void green_handle_account_get(struct api_request *r);
-void green_handle_account_restate(struct api_request *r);
-void green_handle_account_restatements(struct api_request *r);
-void green_handle_account_submit(struct api_request *r);
-void green_handle_book_get(struct api_request *r);
-void green_handle_cert_get(struct api_request *r);
-void green_handle_factor_activate(struct api_request *r);
-void green_handle_factor_set_get(struct api_request *r);
-void green_handle_factors_list(struct api_request *r);
-void green_handle_loan_cerf(struct api_request *r);
-void green_handle_loan_get(struct api_request *r);
-void green_handle_loan_price(struct api_request *r);
-void green_handle_policy_get(struct api_request *r);
-void green_handle_policy_set(struct api_request *r);
-void green_handle_position_add(struct api_request *r);
-void green_handle_tag(struct api_request *r);
-void green_handle_tag_get(struct api_request *r);
-void green_handle_taxonomy(struct api_request *r);
 
 #define TABLE(name, domain, routes) \
 	const struct api_route_table name = { domain, routes, sizeof routes / sizeof routes[0] }
 
-static const struct api_route green_routes[] = {
-	{ "GET", "/v1/green/factors", READERS, API_BODY_NONE, green_handle_factors_list, "loaded and active emission-factor sets", NULL },
-	{ "GET", "/v1/green/factors/{version}", READERS, API_BODY_NONE, green_handle_factor_set_get, "a factor set's values with provenance", NULL },
-	{ "POST", "/v1/green/factors/{version}/activate", CB | AD, API_BODY_JSON, green_handle_factor_activate, "activate a loaded factor set, pinned by digest", NULL },
-	{ "POST", "/v1/green/accounts", ME, API_BODY_JSON, green_handle_account_submit, "submit an enterprise's carbon account for a period", NULL },
-	{ "GET", "/v1/green/accounts/{enterprise}/{period}", READERS, API_BODY_NONE, green_handle_account_get, "a carbon account's result, grade, data quality and ESG", NULL },
-	{ "GET", "/v1/green/accounts/{enterprise}/{period}/restatements", READERS, API_BODY_NONE, green_handle_account_restatements, "an account's restatements, before and after", NULL },
-	{ "POST", "/v1/green/accounts/{enterprise}/{period}/restate", ME | AD, API_BODY_JSON, green_handle_account_restate, "restate an account under a newer factor set", NULL },
-	{ "POST", "/v1/green/accounts/{enterprise}/{period}/esg", OP, API_BODY_JSON, green_handle_account_esg, "score an account's ESG against its peers", NULL },
-	{ "GET", "/v1/green/certificates/{serial}", READERS, API_BODY_NONE, green_handle_cert_get, "who claimed a green-power certificate", NULL },
-	{ "POST", "/v1/green/pricing/policies", OP, API_BODY_JSON, green_handle_policy_set, "set the bank's carbon-linked pricing policy", NULL },
-	{ "GET", "/v1/green/pricing/policies/{bank}", OP | CB | RG | AU | AD, API_BODY_NONE, green_handle_policy_get, "a bank's pricing policy", NULL },
-	{ "POST", "/v1/green/loans/{id}/price", OP, API_BODY_JSON, green_handle_loan_price, "price a carbon-reduction loan with pinned terms", NULL },
-	{ "GET", "/v1/green/loans/{id}", OP | CB | RG | AU | AD, API_BODY_NONE, green_handle_loan_get, "a loan's pinned terms, tag, CERF and position", NULL },
-	{ "POST", "/v1/green/loans/{id}/cerf", OP, API_BODY_JSON, green_handle_loan_cerf, "assess a loan under the PBoC carbon-emission-reduction facility", NULL },
-	{ "POST", "/v1/green/positions", OP, API_BODY_JSON, green_handle_position_add, "register a loan position for PCAF", NULL },
-	{ "GET", "/v1/green/books/{bank}/financed-emissions", OP | CB | RG | AU | AD, API_BODY_NONE, green_handle_book_get, "PCAF financed emissions of a bank's book", NULL },
-	{ "POST", "/v1/green/tags", OP, API_BODY_JSON, green_handle_tag, "tag a loan or bond with a green taxonomy category", NULL },
-	{ "GET", "/v1/green/tags/{id}", READERS, API_BODY_NONE, green_handle_tag_get, "an instrument's taxonomy tag", NULL },
-	{ "GET", "/v1/green/taxonomy", READERS, API_BODY_NONE, green_handle_taxonomy, "the 2025 catalogue and the 2021 mapping", NULL },
-};
-TABLE(green_route_table, "green", green_routes);
 
 static const struct api_route credit_routes[] = {
 	{ "POST", "/v1/credit/enterprises", CB | AD, API_BODY_JSON, credit_handle_enterprise_register, "register an enterprise by its unified social credit code", NULL },
@@ -114,10 +72,6 @@ static const struct api_route credit_routes[] = {
 };
 TABLE(credit_route_table, "credit", credit_routes);
 
-static const struct cli_command green_commands[] = {
-	{ "green", green_main_cli, "green finance: carbon accounts, factor sets, pricing, PCAF, taxonomy (see szfin green --help)" },
-};
-const struct cli_command_table green_cli_table = { "green", green_commands, 1 };
 
 static const struct cli_command credit_commands[] = {
 	{ "credit", credit_cli_main, "enterprise credit: registry, data feeds, scorecards (see szfin credit --help)" },

@@ -13,10 +13,8 @@
 #include "api/api.h"
 #include "cli/cli.h"
 
-extern const struct api_route_table green_route_table;
 extern const struct api_route_table credit_route_table;
 
-extern const struct cli_command_table green_cli_table;
 extern const struct cli_command_table credit_cli_table;
 
 #endif

@@ -21,6 +21,8 @@
 #include "currency/http.h"
 #include "engine/state.h"
 #include "green/domain.h"
+#include "green/cli.h"
+#include "green/http.h"
 #include "ledger/ledger.h"
 #include "stats/cli.h"
 #include "stats/http.h"

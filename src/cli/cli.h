@@ -51,6 +51,5 @@ int metrics_main(int argc, char **argv);
 int load_main(int argc, char **argv);
 /* Domain clients still kept in this folder until they move to their
  * domains (src/<domain>/cli.c). */
-int green_main_cli(int argc, char **argv); /* green.c */
 
 #endif

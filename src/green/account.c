@@ -12,31 +12,35 @@
 #include "core/assert.h"
 #include "core/errors.h"
 #include "core/hash.h"
+#include "engine/journal.h"
 
-/* 1 if the fixed-size text field holds a NUL within size and zeros after it. */
-static int green__text_field_valid(const char *text, size_t size, int allow_empty)
+bool green_bytes_zero(const void *data, size_t size)
+{
+	SZ_ASSERT(data != NULL || size == 0);
+	const unsigned char *bytes = data;
+	for (size_t i = 0; i < size; i++)
+		if (bytes[i] != 0)
+			return false;
+	return true;
+}
+
+bool green_text_field_ok(const char *text, size_t size)
 {
 	SZ_ASSERT(text != NULL);
 	SZ_ASSERT(size > 0);
 	size_t length = strnlen(text, size);
-	if (length == size) return 0;
-	if (length == 0 && !allow_empty) return 0;
-	for (size_t i = length; i < size; i++) {
-		if (text[i] != '\0') return 0;
-	}
-	for (size_t i = 0; i < length; i++) {
-		if (text[i] <= 0x20 || text[i] >= 0x7f) return 0;
-	}
-	return 1;
+	return length < size && green_bytes_zero(text + length, size - length);
 }
 
-static int green__all_zero(const void *data, size_t size)
+/* 1 if the text field is well formed (green_text_field_ok) and printable
+ * ASCII without spaces; empty only if allow_empty. */
+static int green__text_field_valid(const char *text, size_t size, int allow_empty)
 {
-	SZ_ASSERT(data != NULL);
-	SZ_ASSERT(size > 0);
-	const unsigned char *bytes = data;
-	for (size_t i = 0; i < size; i++) {
-		if (bytes[i] != 0) return 0;
+	if (!green_text_field_ok(text, size)) return 0;
+	size_t length = strlen(text);
+	if (length == 0 && !allow_empty) return 0;
+	for (size_t i = 0; i < length; i++) {
+		if (text[i] <= 0x20 || text[i] >= 0x7f) return 0;
 	}
 	return 1;
 }
@@ -76,7 +80,7 @@ int green_account_validate(const green_account *account)
 	for (uint32_t i = 0; i < GREEN_ACCOUNT_FUEL_LINE_COUNT_MAX; i++) {
 		const green_fuel_line *line = &account->fuels[i];
 		if (i >= account->fuel_count) {
-			if (!green__all_zero(line, sizeof *line)) return SZ_EINVAL;
+			if (!green_bytes_zero(line, sizeof *line)) return SZ_EINVAL;
 			continue;
 		}
 		if (!green__text_field_valid(line->fuel, sizeof line->fuel, 0)) return SZ_EINVAL;
@@ -87,7 +91,7 @@ int green_account_validate(const green_account *account)
 	for (uint32_t i = 0; i < GREEN_ACCOUNT_CERT_LINE_COUNT_MAX; i++) {
 		const green_cert_line *line = &account->certs[i];
 		if (i >= account->cert_count) {
-			if (!green__all_zero(line, sizeof *line)) return SZ_EINVAL;
+			if (!green_bytes_zero(line, sizeof *line)) return SZ_EINVAL;
 			continue;
 		}
 		if (!green__text_field_valid(line->serial, sizeof line->serial, 0)) return SZ_EINVAL;
@@ -312,6 +316,11 @@ int green_account_store_put(green_account_store *store, const green_account *acc
 	uint32_t slot = green__store_probe(store, account->enterprise_id, account->period_year);
 	if (store->slots[slot] != 0) return SZ_EEXIST;
 	if (store->count == store->capacity) return SZ_ELIMIT;
+	/* journalled (engine/journal.h): a rolled-back bracket removes it again */
+	SZ_JOURNAL_FIELD(store->accounts[store->count]);
+	SZ_JOURNAL_FIELD(store->results[store->count]);
+	SZ_JOURNAL_FIELD(store->slots[slot]);
+	SZ_JOURNAL_FIELD(store->count);
 	store->accounts[store->count] = *account;
 	store->results[store->count] = *result;
 	store->count++;
@@ -346,6 +355,8 @@ int green_account_store_restate(green_account_store *store, sz_id enterprise_id,
 	green_restatement restatement;
 	int status = green_restate(account, stored, newer, map, &restatement);
 	if (status != SZ_OK) return status;
+	SZ_JOURNAL_FIELD(store->restatements[store->restatement_count]);
+	SZ_JOURNAL_FIELD(store->restatement_count);
 	store->restatements[store->restatement_count++] = restatement;
 	*out = restatement;
 	return SZ_OK;

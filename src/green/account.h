@@ -32,6 +32,8 @@
 #ifndef SZ_GREEN_ACCOUNT_H
 #define SZ_GREEN_ACCOUNT_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "szfin/szfin.h"
@@ -206,5 +208,11 @@ const green_account_result *green_account_store_get(const green_account_store *s
 int green_account_store_restate(green_account_store *store, sz_id enterprise_id,
                                 int32_t period_year, const green_factor_set *newer,
                                 const green_region_map *map, green_restatement *out);
+
+/* Field checks of fixed-size records, shared by every green validator:
+ * all size bytes zero (reserved fields, unused lines); a text field with a
+ * NUL within size and only zeros after it (one encoding per value). */
+bool green_bytes_zero(const void *data, size_t size);
+bool green_text_field_ok(const char *text, size_t size);
 
 #endif

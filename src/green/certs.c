@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/journal.h"
 #include "core/assert.h"
 #include "core/errors.h"
 #include "core/limits.h"
@@ -85,6 +86,8 @@ int green_cert_registry_claim(green_cert_registry *registry, const char *serial,
 		return SZ_EEXIST;
 	}
 	if (registry->count == registry->capacity) return SZ_ELIMIT;
+	SZ_JOURNAL_FIELD(*claim); /* journalled (engine/journal.h) */
+	SZ_JOURNAL_FIELD(registry->count);
 	memset(claim, 0, sizeof *claim);
 	memcpy(claim->serial, serial, strlen(serial));
 	claim->enterprise_id = enterprise_id;

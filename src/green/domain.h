@@ -1,6 +1,6 @@
 /*
  * domain.h — the green domain in the engine: its commands, results, state
- * and the read-only queries the HTTP routes (routes.c) use.
+ * and the read-only queries the HTTP adapter (http*.c) uses.
  *
  * Owns: the replicated green state — which factor sets are active (version
  * and digest, in activation order), the carbon accounts and their results

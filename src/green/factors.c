@@ -166,6 +166,9 @@ static uint64_t green__row_digest(uint64_t hash, const green_factor_row *row)
 	return hash;
 }
 
+/* One CSV row into the next row of set. Over 70 lines for one reason: the
+ * fields are checked in column order, each with its own message, and a
+ * helper per column would only thread (csv_row, file, line, err) through. */
 static int green__parse_row(green_factor_set *set, const green_csv_row *csv_row,
                             const char *file, green_parse_error *err)
 {

@@ -13,8 +13,10 @@
 #include "core/errors.h"
 #include "core/limits.h"
 #include "engine/engine.h"
+#include "engine/journal.h"
 #include "green/domain.h"
 #include "green/fixed.h"
+#include "green/internal.h"
 
 static char dir[64];
 static uint64_t next_id = 1000;
@@ -749,6 +751,162 @@ static void test_other_factor_files_refuse_to_start(void **state)
 	unsetenv("SZFIN_GREEN_DIR");
 }
 
+/* The reserve callback grows every id index before a batch so that apply
+ * never allocates: after reserving room for 1,500 commands, 1,500 positions
+ * (1,500 position records and 1,500 ops) are applied and neither index's
+ * bucket table moved or grew. Without the reserve the first table (1,024
+ * buckets, load at most 1/2) would have grown at the 513th insert. */
+static void test_reserve_before_batch(void **state)
+{
+	(void)state;
+	struct sz_engine *e = open_engine((struct sz_engine_config){ 0 });
+	const struct sz_state *s = sz_engine_state(e);
+	const struct sz_domain *d = NULL;
+	for (uint32_t i = 0; i < s->domain_count; i++)
+		if (s->domains[i].kind_base == SZ_CMD_GREEN_BASE)
+			d = &s->domains[i];
+	assert_non_null(d);
+	assert_non_null(d->reserve);
+	const struct green_domain_state *g = G(e);
+	assert_int_equal(g->position_index.capacity, 1024);
+	assert_int_equal(d->reserve(d->state, 0), 0);
+	assert_int_equal(g->position_index.capacity, 1024); /* nothing to grow for */
+	assert_int_equal(d->reserve(d->state, 1500), 0);
+	assert_true(g->position_index.capacity >= 3000);
+	assert_true(g->op_index.capacity >= 3000);
+	const uint32_t *positions = g->position_index.buckets, *ops = g->op_index.buckets;
+	uint32_t position_capacity = g->position_index.capacity, op_capacity = g->op_index.capacity;
+	for (uint64_t k = 1; k <= 1500; k++) {
+		struct green_position_cmd c = position_cmd(k, 100, 100, 100);
+		c.position.emissions_g = 1000000;
+		c.position.data_quality = 3;
+		assert_int_equal(run1(e, GREEN_CMD_POSITION, &c, sizeof c), SZ_R_OK);
+	}
+	assert_int_equal(g->position_count, 1500);
+	assert_ptr_equal(g->position_index.buckets, positions);
+	assert_ptr_equal(g->op_index.buckets, ops);
+	assert_int_equal(g->position_index.capacity, position_capacity);
+	assert_int_equal(g->op_index.capacity, op_capacity);
+	/* a reserve with records present rebuilds the table larger; every
+	 * record is still found through it */
+	assert_int_equal(d->reserve(d->state, 5000), 0);
+	assert_true(g->position_index.capacity >= 2 * (1500 + 5000));
+	assert_int_equal(g->position_index.count, 1500);
+	for (uint64_t k = 1; k <= 1500; k++)
+		assert_non_null(green_position_find(g, sz_id_make(0, k)));
+	assert_int_equal(sz_engine_close(e), 0);
+}
+
+/* Apply one green command straight through the descriptor, as the engine
+ * does inside a bracket (the engine is idle between executes). */
+static uint32_t apply_direct(struct sz_engine *e, uint16_t kind, const void *body, uint32_t size)
+{
+	static uint8_t buf[SZ_COMMAND_SIZE_MAX];
+	uint32_t n = 0;
+	tu_append(buf, &n, kind, body, size);
+	struct sz_state *s = (struct sz_state *)sz_engine_state(e);
+	for (uint32_t i = 0; i < s->domain_count; i++)
+		if (s->domains[i].kind_base == SZ_CMD_GREEN_BASE) {
+			struct sz_apply_ctx ctx = { .batch_time_ns = 5, .timestamp_ns = 5 };
+			return s->domains[i].apply(s, s->domains[i].state, &ctx, (const sz_command_header *)buf);
+		}
+	fail_msg("no green domain");
+	return 0;
+}
+
+/* Every green command journals what it changes (engine/journal.h): eight
+ * commands of every kind but tags (activation, an account with a
+ * certificate, a restatement, a policy, a price, a position, a CERF
+ * assessment, an ESG score) applied inside one bracket that is rolled back
+ * leave the state digest exactly as before; applied again through the
+ * engine each is new (SZ_R_OK, not SZ_R_EXISTS), and the certificate is
+ * free to claim: the ops, the claim and every record were undone. */
+static void test_journal_rolls_back_every_command(void **state)
+{
+	(void)state;
+	struct sz_engine *e = open_engine((struct sz_engine_config){ 0 });
+	setup_account(e, 42); /* cn-2025.1 active, account 42/2023 */
+	static struct green_account_cmd acc;
+	acc = account_cmd(43, 2023, "CN-GD");
+	acc.account.electricity_mwh_milli = 500000;
+	add_cert(&acc.account, "GEC-RB-000001", 100000);
+	struct green_activate_cmd act;
+	memset(&act, 0, sizeof act);
+	act.id = fresh_id();
+	strcpy(act.version, "cn-2024.1");
+	act.digest = digest_of_set(e, "cn-2024.1");
+	struct green_restate_cmd rs;
+	memset(&rs, 0, sizeof rs);
+	rs.id = fresh_id();
+	rs.enterprise_id = sz_id_make(0, 42);
+	rs.period_year = 2023;
+	strcpy(rs.factor_version, "cn-2024.1");
+	struct green_policy_cmd pol;
+	memset(&pol, 0, sizeof pol);
+	pol.id = fresh_id();
+	pol.bank_tenant_id = 7;
+	green_pricing_policy_default(&pol.policy);
+	struct green_price_cmd price = price_cmd(950, 42, 78);
+	struct green_position_cmd pos = position_cmd(951, 100, 100, 100);
+	pos.enterprise_id = sz_id_make(0, 42);
+	pos.period_year = 2023;
+	struct green_cerf_cmd cerf;
+	memset(&cerf, 0, sizeof cerf);
+	cerf.id = fresh_id();
+	cerf.bank_tenant_id = 7;
+	cerf.loan.loan_id = sz_id_make(0, 952);
+	cerf.loan.principal_fen = 1000000000;
+	cerf.loan.project_investment_fen = 4000000000;
+	cerf.loan.project_reduction_g = 20000000000;
+	cerf.loan.area = GREEN_CERF_AREA_CLEAN_ENERGY;
+	cerf.loan.lender_eligible = 1;
+	cerf.loan.term_days = 365;
+	static struct green_esg_cmd esg;
+	memset(&esg, 0, sizeof esg);
+	esg.id = fresh_id();
+	esg.enterprise_id = sz_id_make(0, 42);
+	esg.period_year = 2023;
+	esg.peer_count = 2;
+	const int64_t rows[2][6] = { { 1, 90, 1, 100, 5, 0 }, { 5, 10, 5, 50, 1, 3 } };
+	for (int i = 0; i < 2; i++)
+		for (int k = 0; k < 6; k++)
+			esg.values[i * 6 + k] = rows[i][k];
+	const struct {
+		uint16_t kind;
+		const void *body;
+		uint32_t size;
+	} cmds[] = {
+		{ GREEN_CMD_FACTOR_ACTIVATE, &act, sizeof act }, { GREEN_CMD_ACCOUNT_SUBMIT, &acc, sizeof acc },
+		{ GREEN_CMD_RESTATE, &rs, sizeof rs },          { GREEN_CMD_PRICING_POLICY, &pol, sizeof pol },
+		{ GREEN_CMD_LOAN_PRICE, &price, sizeof price }, { GREEN_CMD_POSITION, &pos, sizeof pos },
+		{ GREEN_CMD_CERF, &cerf, sizeof cerf },         { GREEN_CMD_ESG, &esg, sizeof esg },
+	};
+	const uint32_t count = sizeof cmds / sizeof cmds[0];
+	uint8_t before[32], after[32];
+	sz_state_digest(sz_engine_state(e), before);
+	struct sz_journal j;
+	assert_int_equal(sz_journal_init(&j), 0);
+	sz_journal_attach(&j);
+	sz_journal_mark mark = sz_journal_begin();
+	for (uint32_t i = 0; i < count; i++)
+		assert_int_equal(apply_direct(e, cmds[i].kind, cmds[i].body, cmds[i].size), SZ_R_OK);
+	assert_non_null(green_cert_find(G(e), "GEC-RB-000001"));
+	assert_int_equal(green_active_count(G(e)), 2);
+	sz_journal_end(mark, false);
+	sz_journal_attach(NULL);
+	sz_journal_release(&j);
+	sz_state_digest(sz_engine_state(e), after);
+	assert_memory_equal(before, after, 32);
+	assert_null(green_cert_find(G(e), "GEC-RB-000001"));
+	assert_null(green_loan_find(G(e), sz_id_make(0, 950)));
+	assert_int_equal(green_active_count(G(e)), 1);
+	for (uint32_t i = 0; i < count; i++)
+		assert_int_equal(run1(e, cmds[i].kind, cmds[i].body, cmds[i].size), SZ_R_OK);
+	assert_non_null(green_cert_find(G(e), "GEC-RB-000001"));
+	assert_non_null(green_loan_find(G(e), sz_id_make(0, 950)));
+	assert_int_equal(sz_engine_close(e), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -763,6 +921,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cerf_and_tags, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_restart_and_replay, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_other_factor_files_refuse_to_start, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reserve_before_batch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_journal_rolls_back_every_command, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
