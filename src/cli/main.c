@@ -5,7 +5,7 @@
  * the signature int name_main(int argc, char **argv) with argv[0] = name.
  */
 #include "cli/cli.h"
-#include "credit/credit_cli.h"
+#include "credit/cli.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -21,7 +21,6 @@
 #include "core/errors.h"
 #include "core/hash.h"
 
-#include <math.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -589,29 +588,29 @@ static uint32_t apply_revoke(struct credit_domain_state *c, const struct sz_appl
 static void score_enterprise(const struct credit_model *m, const struct credit_enterprise *e, uint64_t now_ns,
 			     struct credit_decision *d)
 {
-	credit_features(e, now_ns, d->inputs, d->labels);
+	credit_features(e, now_ns, d->inputs_e4, d->labels);
 	const scorecard_model *model = &m->parsed;
 	static _Thread_local scorecard_value values[4096];
 	SZ_ASSERT(model->characteristic_count <= sizeof values / sizeof values[0]);
 	for (uint32_t i = 0; i < model->characteristic_count; i++) {
 		int32_t f = m->feature_of[i];
-		values[i] = (scorecard_value){ .number = NAN, .label = NULL };
+		values[i] = (scorecard_value){ .number_e4 = SCORECARD_VALUE_MISSING, .label = NULL };
 		if (f < 0)
 			continue;
 		if (credit_feature_kind((uint32_t)f) == CREDIT_CSV_NUMERIC)
-			values[i].number = d->inputs[f];
+			values[i].number_e4 = d->inputs_e4[f];
 		else
 			values[i].label = credit_feature_label((uint32_t)f, d->labels[f]);
 	}
 	scorecard_result result;
 	scorecard_score_values(model, values, &result);
-	d->score = result.score_points;
-	d->bad_probability = result.bad_probability;
+	d->score_milli = result.score_milli;
+	d->bad_probability_ppb = result.bad_ppb;
 	d->grade = (uint32_t)result.grade;
 	d->reason_count = result.reason_count;
 	for (uint32_t i = 0; i < result.reason_count; i++) {
 		d->reasons[i] = result.reasons[i].characteristic;
-		d->reasons_lost[i] = result.reasons[i].points_lost;
+		d->reasons_lost_milli[i] = result.reasons[i].points_lost_milli;
 	}
 }
 
@@ -663,7 +662,7 @@ static uint32_t apply_query(struct credit_domain_state *c, const struct sz_apply
 		d->model = (uint32_t)model;
 		score_enterprise(&c->models[model], e, ctx->timestamp_ns, d);
 		if (cmd->kind == CREDIT_QUERY_TECH_SCORE)
-			credit_tech_compute(e, ctx->timestamp_ns, &c->models[model].parsed, d->score, &d->tech);
+			credit_tech_compute(e, ctx->timestamp_ns, &c->models[model].parsed, d->score_milli, &d->tech);
 		q->decision = ++c->decision_count;
 	}
 	*target = c->query_count;

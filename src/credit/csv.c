@@ -1,6 +1,8 @@
 /*
  * csv.c — strict RFC 4180 reader into a column table (see csv.h for syntax).
  *
+ * lint-float: offline — CSV reading is for the offline train/validate/cv tools; apply never parses CSV.
+ *
  * Two passes over the text. The first checks the structure (quoting, field
  * counts, sizes) and learns, per column, whether every non-missing field is a
  * number; it stores nothing but the header. The second, on text now known to

@@ -1,6 +1,8 @@
 /*
  * logit.c — Newton/IRLS logistic fit with an optional ridge penalty.
  *
+ * lint-float: offline — the logistic fit is part of training, never of apply.
+ *
  * The Hessian of the penalised log-likelihood is -(X'WX + lambda I') with
  * W = diag(p(1-p)) and I' the identity without the intercept entry, so each
  * Newton step solves (X'WX + lambda I') d = X'(y - p) - lambda b' by Cholesky.

@@ -265,6 +265,15 @@ static json_t *j_number(double x)
 	return isnan(x) ? json_null() : json_real(round(x * 10000.0) / 10000.0);
 }
 
+/* A fixed-point figure of the decision (scorecard.h scales) as a JSON
+ * number; null when missing. */
+static json_t *j_fixed(int64_t value, int64_t scale)
+{
+	if (value == SCORECARD_VALUE_MISSING)
+		return json_null();
+	return json_real((double)value / (double)scale);
+}
+
 /* ---- the enterprise of the path, in scope --------------------------------------- */
 
 /* The enterprise named by path parameter 0 in the caller's scope; answers
@@ -461,7 +470,7 @@ static json_t *j_query(const struct credit_domain_state *c, const struct credit_
 	if (q->decision) {
 		const struct credit_decision *d = credit_decision_at(c, q->decision - 1);
 		json_object_set_new(returned, "model_version", json_string(credit_model_at(c, d->model)->info.version));
-		json_object_set_new(returned, "score", j_number(d->score));
+		json_object_set_new(returned, "score", j_fixed(d->score_milli, SCORECARD_POINTS_SCALE));
 		json_object_set_new(returned, "grade", json_string(scorecard_grade_name(d->grade)));
 		if (q->kind == CREDIT_QUERY_TECH_SCORE)
 			json_object_set_new(returned, "tech_grade", json_string(scorecard_grade_name(d->tech.grade)));
@@ -477,17 +486,17 @@ static json_t *j_decision(const struct credit_domain_state *c, const struct cred
 	const struct credit_model *m = credit_model_at(c, d->model);
 	json_t *o = j_query(c, q);
 	json_object_set_new(o, "model_version", json_string(m->info.version));
-	json_object_set_new(o, "score", j_number(d->score));
+	json_object_set_new(o, "score", j_fixed(d->score_milli, SCORECARD_POINTS_SCALE));
 	json_object_set_new(o, "grade", json_string(scorecard_grade_name(d->grade)));
-	json_object_set_new(o, "bad_probability", j_number(d->bad_probability));
+	json_object_set_new(o, "bad_probability", j_number((double)d->bad_probability_ppb / SCORECARD_NANO));
 	json_t *reasons = json_array();
 	for (uint32_t i = 0; i < d->reason_count; i++)
 		json_array_append_new(reasons, json_pack("{s:s, s:o}", "code", m->parsed.characteristics[d->reasons[i]].name,
-							 "points_lost", j_number(d->reasons_lost[i])));
+							 "points_lost", j_fixed(d->reasons_lost_milli[i], SCORECARD_POINTS_SCALE)));
 	json_object_set_new(o, "reasons", reasons);
 	json_t *inputs = json_object();
 	for (uint32_t f = 0; f < CREDIT_FEATURE_COUNT; f++) {
-		json_t *v = credit_feature_kind(f) == CREDIT_CSV_NUMERIC ? j_number(d->inputs[f])
+		json_t *v = credit_feature_kind(f) == CREDIT_CSV_NUMERIC ? j_fixed(d->inputs_e4[f], SCORECARD_VALUE_SCALE)
 								  : j_str(credit_feature_label(f, d->labels[f]));
 		json_object_set_new(inputs, credit_feature_name(f), v);
 	}
@@ -496,7 +505,7 @@ static json_t *j_decision(const struct credit_domain_state *c, const struct cred
 		const struct credit_tech *t = &d->tech;
 		json_t *tech = json_pack("{s:i, s:i, s:i, s:i, s:i, s:o, s:s}", "index", t->index, "ip_points", t->ip_points,
 					 "innovation_points", t->innovation_points, "headcount_points", t->headcount_points,
-					 "tax_points", t->tax_points, "score", j_number(t->score), "grade",
+					 "tax_points", t->tax_points, "score", j_fixed(t->score_milli, SCORECARD_POINTS_SCALE), "grade",
 					 scorecard_grade_name(t->grade));
 		json_object_set_new(tech, "credit_limit",
 				    json_pack("{s:o, s:s}", "amount", j_fen(t->credit_limit_fen), "currency", "CNY"));
