@@ -116,6 +116,7 @@ fuzz: deps fuzz-bins
 
 lint: deps
 	cppcheck --quiet --error-exitcode=1 --std=c11 -Iinclude -Isrc --suppress=missingIncludeSystem src
+	bash scripts/lint-float.sh
 
 coverage: deps
 	@$(MAKE) --no-print-directory COVERAGE=1 all
