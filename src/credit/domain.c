@@ -1,6 +1,6 @@
 /*
  * domain.c — the credit domain's state, its snapshot and digest, its
- * registration, the read-only queries routes.c uses, and the periodic rules
+ * registration, the read-only queries the HTTP adapter uses, and the periodic rules
  * of batch_begin (purge of negative records after retention, overdue
  * objections). The commands are applied in apply.c. Contract: domain.h.
  *

@@ -418,7 +418,7 @@ struct credit_watch_cmd {
 	uint64_t tenant_id;
 };
 
-/* ---- state records (read-only to routes.c) ---------------------------------- */
+/* ---- state records (read-only to the HTTP adapter, http_*.c) ---------------------------------- */
 
 struct credit_series {
 	uint32_t count;           /* rows, ascending by month */

@@ -1,7 +1,7 @@
 /*
  * domain_internal.h — the credit domain's state struct and the functions
  * shared by domain.c (state, snapshot, queries) and apply.c (commands).
- * Not for routes.c: it reads the state through domain.h only.
+ * Not for the HTTP adapter (http_*.c): it reads the state through domain.h only.
  */
 #ifndef SZ_CREDIT_DOMAIN_INTERNAL_H
 #define SZ_CREDIT_DOMAIN_INTERNAL_H
