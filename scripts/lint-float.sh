@@ -12,8 +12,8 @@
 #     src/<domain>/ for every other folder of src/ except src/api/, src/cli/
 #     and src/app/                                          (the domains),
 #   except
-#     - a domain's adapter files, src/<domain>/http*.c, src/<domain>/cli*.c
-#       (and routes*.c while a domain still calls its HTTP adapter that):
+#     - a domain's adapter files, src/<domain>/http*.[ch], src/<domain>/cli*.[ch]
+#       (and routes*.[ch] while a domain still calls its HTTP adapter that):
 #       they run on the API and CLI threads before a command enters the log,
 #       so what they compute travels in the command;
 #     - a file whose opening comment (its first 40 lines) holds the marker
@@ -41,7 +41,7 @@ for dir in src/*/; do
 		base=$(basename "$f")
 		case $name in
 		core | log | engine | ledger) ;;
-		*) case $base in http*.c | cli*.c | routes*.c) continue ;; esac ;;
+		*) case $base in http*.[ch] | cli*.[ch] | routes*.[ch]) continue ;; esac ;;
 		esac
 		if head -n 40 "$f" | grep -q 'lint-float: offline'; then
 			continue

@@ -43,6 +43,7 @@ for path, text, why in cases:
     st, out = lint({path: text})
     t.ok(st == 1 and f"{path}:1: {why}" in out, f"{why} in {path} fails the lint", out)
 st, out = lint({"src/credit/http_models.c": "double x = 1.5;\n", "src/credit/cli.c": "double y;\n",
+                "src/credit/http_internal.h": "double h;\n",
                 "src/green/routes.c": "float z;\n", "src/api/json.c": "double j;\n", "src/cli/main.c": "double m;\n",
                 "src/credit/train.c": "/*\n * train.c — training.\n *\n * lint-float: offline — training runs in the CLI.\n */\ndouble w;\n"})
 t.ok(st == 0, "adapters, api/, cli/ and files marked offline are not apply paths", out)
