@@ -286,7 +286,7 @@ static void replay_and_memory(uint64_t transfer_count)
 	run(e, cmds, transfer_count, SZ_BATCH_COMMAND_COUNT_MAX);
 	long rss_transfers = rss_kib();
 	struct ledger_memory m;
-	ledger_memory(&sz_engine_state(e)->ledger, &m);
+	ledger_memory(sz_ledger_const(sz_engine_state(e)), &m);
 	free(cmds);
 	sz_engine_close(e);
 

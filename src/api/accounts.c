@@ -4,17 +4,17 @@
  *
  * Reads run on the engine thread between polls, so they see a consistent
  * state. Accounts outside the caller's scope answer 404 exactly like absent
- * ones, so tenants cannot probe each other's ids. Accounts of the currency
- * and contract domains (user_data tagged, currency.h) cannot be created,
- * frozen, unfrozen or closed here: domain_account.
+ * ones, so tenants cannot probe each other's ids. Accounts a domain owns
+ * (its descriptor's owns_account, asked through sz_state_account_owner)
+ * cannot be created, frozen, unfrozen or closed here: domain_account.
  */
 #include "api/api.h"
 #include "api/codec.h"
 #include "api/metrics.h"
 #include "core/assert.h"
 #include "core/errors.h"
+#include "api/requests.h"
 #include "core/hash.h"
-#include "currency/currency.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +22,7 @@
 
 static const struct ledger *ledger_of(const struct api_request *r)
 {
-	return &sz_engine_state(r->server->engine)->ledger;
+	return sz_ledger_const(sz_engine_state(r->server->engine));
 }
 
 /* The account named by path parameter 0, in the caller's read scope; NULL
@@ -58,20 +58,34 @@ static void account_done(struct api_request *r, const uint32_t *results, uint32_
 	api_reply_json(r, api_result_status(results[0]), api_json_from_account(a));
 }
 
+static const char *const kind_names[] = {
+	"general", "reserve", "bank_deposit", "wallet", "merchant", "escrow", "loan", "suspense", NULL,
+};
+/* A client may set the first three flags; closed comes from the close route. */
+static const char *const settable_flag_names[] = {
+	"debits_must_not_exceed_credits", "credits_must_not_exceed_debits", "frozen", NULL,
+};
+
+static const struct api_field account_fields[] = {
+	{ .name = "id", .type = API_T_ID, .flags = API_F_REQUIRED, .offset = offsetof(sz_account, id) },
+	{ .name = "owner_id", .type = API_T_ID, .offset = offsetof(sz_account, owner_id) },
+	{ .name = "tenant_id", .type = API_T_UINT, .flags = API_F_TEXT, .offset = offsetof(sz_account, tenant_id),
+	  .size = 8 },
+	{ .name = "user_data", .type = API_T_UINT, .flags = API_F_TEXT, .offset = offsetof(sz_account, user_data),
+	  .size = 8 },
+	{ .name = "currency", .type = API_T_CURRENCY, .flags = API_F_REQUIRED, .offset = offsetof(sz_account, currency) },
+	{ .name = "flags", .type = API_T_FLAGS, .offset = offsetof(sz_account, flags), .size = 2,
+	  .names = settable_flag_names },
+	{ .name = "kind", .type = API_T_ENUM, .offset = offsetof(sz_account, kind), .size = 2, .names = kind_names,
+	  .base = SZ_KIND_GENERAL },
+};
+const struct api_schema api_account_create_schema = API_SCHEMA("account_create", account_fields, sz_account);
+
 void api_handle_account_create(struct api_request *r)
 {
-	json_t *doc = api_body_json(r);
-	if (doc == NULL)
-		return;
-	const char *code = NULL;
-	char detail[256];
-	int rc = api_json_account(doc, &r->u.account, &code, detail, sizeof detail);
-	json_decref(doc);
-	if (rc) {
-		api_problem(r, code, "%s", detail);
-		return;
-	}
+	SZ_ASSERT(r->in != NULL);
 	sz_account *a = &r->u.account;
+	*a = *(const sz_account *)r->in;
 	if (r->principal.role == API_ROLE_OPERATOR && a->tenant_id == 0)
 		a->tenant_id = r->principal.tenant_id; /* an operator's accounts are its own */
 	if (!api_scope_can_create(&r->principal, a)) {
@@ -79,8 +93,10 @@ void api_handle_account_create(struct api_request *r)
 			    (unsigned long long)r->principal.tenant_id);
 		return;
 	}
-	if (currency_user_data_is_domain(a->user_data)) {
-		api_problem(r, "domain_account", "user_data carries the currency domain's tag; open wallets with POST /v1/wallets");
+	const char *owner = api_account_owner(r, a);
+	if (owner != NULL) {
+		api_problem(r, "domain_account", "the account would belong to the %s domain (its user_data tag); "
+			    "use that domain's routes", owner);
 		return;
 	}
 	struct { sz_command_header h; sz_account a; } cmd = {
@@ -225,9 +241,10 @@ static void account_flags(struct api_request *r, uint16_t set, uint16_t clear)
 		api_problem(r, "out_of_scope", "the account belongs to another tenant");
 		return;
 	}
-	if (currency_user_data_is_domain(a->user_data)) {
-		api_problem(r, "domain_account", "the currency domain holds this account: close wallets with "
-			    "/v1/wallets/{id}/close, suspend devices with /v1/devices/{id}/suspend");
+	const char *owner = api_account_owner(r, a);
+	if (owner != NULL) {
+		api_problem(r, "domain_account", "the %s domain holds this account: use its routes (for wallets "
+			    "/v1/wallets/{id}/close, for devices /v1/devices/{id}/suspend)", owner);
 		return;
 	}
 	struct { sz_command_header h; sz_account_flags_cmd c; } cmd = {
@@ -266,7 +283,7 @@ void api_owner_index_release(struct api_server *s)
  * owner's chain runs newest first. */
 void api_owner_index_update(struct api_server *s)
 {
-	const struct ledger *l = &sz_engine_state(s->engine)->ledger;
+	const struct ledger *l = sz_ledger_const(sz_engine_state(s->engine));
 	if (l->account_count > s->owner_capacity) {
 		uint32_t capacity = s->owner_capacity;
 		while (capacity < l->account_count)

@@ -20,6 +20,7 @@
 
 #include "api/auth.h"
 #include "api/config.h"
+#include "api/schema.h"
 #include "core/limits.h"
 #include "engine/engine.h"
 #include "szfin/szfin.h"
@@ -54,11 +55,25 @@ struct api_route {
 	enum api_body body;
 	api_handler_fn handler;
 	const char *summary;
+	const struct api_schema *schema; /* JSON body decoded into r->in before the handler; NULL = none */
 };
 
-/* The one route table (router.c) and its size. */
-extern const struct api_route api_routes[];
-extern const uint32_t api_route_count;
+/* A set of routes: the platform's own (router.c) or one domain's (its
+ * src/<domain>/http.c exports `<domain>_route_table`). */
+struct api_route_table {
+	const char *domain;
+	const struct api_route *routes;
+	uint32_t count;
+};
+
+/* The platform's own routes: accounts, transfers, binary, tokens, whoami,
+ * operations, static files (router.c). Always registered first. */
+extern const struct api_route_table api_platform_route_table;
+
+/* Route tables the router serves, registered once at start (by the
+ * composition root, src/app/registry.c) before the server starts: at most
+ * this many domain tables, a fixed bound so the router needs no allocation. */
+#define API_ROUTE_TABLE_COUNT_MAX 32u
 
 struct api_server {
 	struct api_config config;
@@ -119,6 +134,7 @@ struct api_request {
 		sz_account_flags_cmd flags;
 	} u;
 	void *extra;                  /* handler-owned, freed with the request */
+	void *in;                     /* the body decoded by route->schema (schema.h), freed with the request */
 	char token_text[AUTH_TOKEN_TEXT_SIZE];
 };
 
@@ -170,15 +186,17 @@ bool api_scope_can_read(const struct api_principal *p, const sz_account *a);
 bool api_scope_can_debit(const struct api_principal *p, const sz_account *a);
 /* May p create an account with this tenant and owner? */
 bool api_scope_can_create(const struct api_principal *p, const sz_account *a);
+/* The domain that owns account a (existing or about to be created), asked
+ * through the domain descriptors (sz_state_account_owner); NULL if none.
+ * Raw ledger routes refuse such accounts with domain_account. */
+const char *api_account_owner(const struct api_request *r, const sz_account *a);
 
 /* ---- JSON codec (json.c) ----------------------------------------------- */
 
 /* Depth of the deepest array/object in text (strings skipped). */
 uint32_t api_json_depth(const char *text, size_t size);
-/* Decode a request object into a record; on error fill code and detail and
- * return SZ_EINVAL. Unknown fields are errors. */
-int api_json_account(json_t *o, sz_account *out, const char **code, char *detail, size_t detail_size);
-int api_json_transfer(json_t *o, sz_transfer *out, const char **code, char *detail, size_t detail_size);
+/* Field decoders below are kept only for domain routes not yet ported to the
+ * one request codec (schema.h); new code declares a schema instead. */
 /* Field decoders that keep the first failure: each returns true on success;
  * on failure it sets *code and detail only if no field failed before, and
  * returns false. fmt has one %s, the field's name. */
@@ -239,52 +257,23 @@ void api_handle_metrics(struct api_request *r);
 void api_handle_status(struct api_request *r);
 void api_handle_static(struct api_request *r);
 void api_handle_openapi(struct api_request *r);
-/* green domain (src/green/routes.c) */
-void green_handle_factors_list(struct api_request *r);
-void green_handle_factor_set_get(struct api_request *r);
-void green_handle_factor_activate(struct api_request *r);
-void green_handle_account_submit(struct api_request *r);
-void green_handle_account_get(struct api_request *r);
-void green_handle_account_restatements(struct api_request *r);
-void green_handle_account_restate(struct api_request *r);
-void green_handle_account_esg(struct api_request *r);
-void green_handle_cert_get(struct api_request *r);
-void green_handle_policy_set(struct api_request *r);
-void green_handle_policy_get(struct api_request *r);
-void green_handle_loan_price(struct api_request *r);
-void green_handle_loan_get(struct api_request *r);
-void green_handle_loan_cerf(struct api_request *r);
-void green_handle_position_add(struct api_request *r);
-void green_handle_book_get(struct api_request *r);
-void green_handle_tag(struct api_request *r);
-void green_handle_tag_get(struct api_request *r);
-void green_handle_taxonomy(struct api_request *r);
-/* credit domain (src/credit/routes.c) */
-void credit_handle_enterprise_register(struct api_request *r);
-void credit_handle_enterprise_get(struct api_request *r);
-void credit_handle_enterprise_update(struct api_request *r);
-void credit_handle_enterprise_personal(struct api_request *r);
-void credit_handle_feed(struct api_request *r);
-void credit_handle_cashflow(struct api_request *r);
-void credit_handle_authorization_create(struct api_request *r);
-void credit_handle_authorization_list(struct api_request *r);
-void credit_handle_authorization_revoke(struct api_request *r);
-void credit_handle_report(struct api_request *r);
-void credit_handle_score(struct api_request *r);
-void credit_handle_query_list(struct api_request *r);
-void credit_handle_decision_get(struct api_request *r);
-void credit_handle_objection_create(struct api_request *r);
-void credit_handle_objection_list(struct api_request *r);
-void credit_handle_objection_get(struct api_request *r);
-void credit_handle_objection_resolve(struct api_request *r);
-void credit_handle_model_chunk(struct api_request *r);
-void credit_handle_model_activate(struct api_request *r);
-void credit_handle_model_list(struct api_request *r);
-void credit_handle_watch(struct api_request *r);
-void credit_handle_warning_list(struct api_request *r);
-void credit_handle_purge_list(struct api_request *r);
 
 /* ---- router (router.c) ------------------------------------------------- */
+
+/* Add a domain's route table. Refused (SZ_EINVAL with why) if a route's
+ * method and path are served already, its schema fails api_schema_check, or
+ * a JSON schema is set on a route without a JSON body; SZ_ELIMIT past
+ * API_ROUTE_TABLE_COUNT_MAX; SZ_EEXIST if the domain's table is in already.
+ * The table must outlive the process. */
+int api_router_add(const struct api_route_table *t, char *why, size_t why_size);
+/* Forget every domain table (tests). */
+void api_router_reset(void);
+/* Routes of every registered table, platform first, in one index space
+ * (metrics and the role test walk it). */
+uint32_t api_route_count(void);
+const struct api_route *api_route_at(uint32_t index);
+/* The table (domain name) a route index belongs to. */
+const char *api_route_domain(uint32_t index);
 
 /* Find the route for method and path; fills params. Returns the route index,
  * -1 if no path matches (404) or -2 if the path matches another method (405). */

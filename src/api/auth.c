@@ -33,9 +33,10 @@ struct auth_state {
 	uint32_t *by_id;
 };
 
-static const char *const role_names[API_ROLE_COUNT] = {
-	"central_bank", "operator", "merchant", "regulator", "auditor", "admin",
+const char *const api_role_names[API_ROLE_COUNT + 1] = {
+	"central_bank", "operator", "merchant", "regulator", "auditor", "admin", NULL,
 };
+#define role_names api_role_names
 
 const char *api_role_name(uint32_t role)
 {
@@ -50,15 +51,19 @@ int api_role_parse(const char *name)
 	return -1;
 }
 
+const struct sz_result_info auth_result_table[AUTH_RESULT_COUNT] = {
+	{ AUTH_R_TOKEN_HASH_TAKEN, "token_hash_taken", "another token has this hash" },
+	{ AUTH_R_TOKEN_NOT_FOUND, "token_not_found", "no token has this id" },
+	{ AUTH_R_ROLE_INVALID, "role_invalid", "the role is not one of the six roles" },
+	{ AUTH_R_TOKEN_REVOKED, "token_revoked", "the token is revoked" },
+	{ AUTH_R_TENANT_REQUIRED, "tenant_required", "an operator or merchant token needs a tenant" },
+};
+
 const char *auth_result_name(uint32_t result)
 {
-	switch (result) {
-	case AUTH_R_TOKEN_HASH_TAKEN: return "token_hash_taken";
-	case AUTH_R_TOKEN_NOT_FOUND: return "token_not_found";
-	case AUTH_R_ROLE_INVALID: return "role_invalid";
-	case AUTH_R_TOKEN_REVOKED: return "token_revoked";
-	case AUTH_R_TENANT_REQUIRED: return "tenant_required";
-	}
+	for (size_t i = 0; i < AUTH_RESULT_COUNT; i++)
+		if (auth_result_table[i].result == result)
+			return auth_result_table[i].name;
 	return sz_result_name(result);
 }
 
@@ -281,6 +286,7 @@ static void auth_release(void *domain_state)
 
 int auth_domain_register(struct sz_state *s)
 {
+	sz_result_register(auth_result_table, AUTH_RESULT_COUNT);
 	struct auth_state *a = calloc(1, sizeof *a);
 	if (a == NULL)
 		return SZ_ENOMEM;

@@ -15,6 +15,7 @@
 #ifndef SZ_API_AUTH_H
 #define SZ_API_AUTH_H
 
+#include "core/results.h"
 #include "engine/state.h"
 #include "szfin/szfin.h"
 
@@ -37,6 +38,8 @@ enum api_role {
 const char *api_role_name(uint32_t role);
 /* -1 if the name is not a role. */
 int api_role_parse(const char *name);
+/* The role names in enum order, NULL-terminated (request schemas use them). */
+extern const char *const api_role_names[API_ROLE_COUNT + 1];
 
 enum auth_command_kind {
 	SZ_CMD_AUTH_TOKEN_CREATE = SZ_CMD_AUTH_BASE + 1, /* body: struct auth_token_cmd */
@@ -54,6 +57,10 @@ enum auth_result {
 };
 /* Stable name of a ledger or auth result code. */
 const char *auth_result_name(uint32_t result);
+/* The auth results' names and texts (kind base 0x0100: codes 100-199),
+ * listed by the registry like every domain's result table. */
+#define AUTH_RESULT_COUNT 5u
+extern const struct sz_result_info auth_result_table[AUTH_RESULT_COUNT];
 
 #define AUTH_NAME_SIZE 32u
 #define AUTH_TOKEN_TEXT_SIZE 71u /* "szfin_" + 64 hex + NUL */

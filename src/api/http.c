@@ -236,7 +236,8 @@ static void request_begin(struct api_request *r, const char *method)
 		api_problem(r, "method_not_allowed", "%s is not allowed on %s", method, r->url);
 		return;
 	}
-	r->route = &api_routes[index];
+	r->route = api_route_at((uint32_t)index);
+	SZ_ASSERT(r->route != NULL);
 	r->route_index = (uint32_t)index;
 	r->body_size_max = r->route->body == API_BODY_BINARY ? s->config.binary_body_size_max
 			 : r->route->body == API_BODY_JSON ? s->config.body_size_max : 0;
@@ -294,6 +295,35 @@ static void body_append(struct api_request *r, const char *data, size_t size)
 	r->body_size += size;
 }
 
+/* Decode the body by the route's schema into r->in (the one request codec,
+ * schema.h). False after answering the first problem. */
+static bool request_decode(struct api_request *r)
+{
+	const struct api_schema *schema = r->route->schema;
+	if (schema == NULL)
+		return true;
+	SZ_ASSERT(r->route->body == API_BODY_JSON);
+	json_t *doc = api_body_json(r);
+	if (doc == NULL)
+		return false;
+	r->in = calloc(1, schema->size);
+	if (r->in == NULL) {
+		json_decref(doc);
+		api_problem(r, "internal", "no memory to decode the body");
+		return false;
+	}
+	struct api_decode_error err;
+	int rc = api_schema_decode(schema, doc, r->in, &err);
+	json_decref(doc);
+	if (rc == 0)
+		return true;
+	if (api_problem_status(err.code) != 0)
+		api_problem(r, err.code, "%s", err.detail);
+	else /* a domain's own code (its schema names it) */
+		api_problem_custom(r, 400, err.code, "A field has the wrong type or value", err.detail);
+	return false;
+}
+
 static enum MHD_Result respond(struct api_request *r)
 {
 	struct api_server *s = r->server;
@@ -349,7 +379,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (r->body_too_large)
 		api_problem(r, "body_too_large", "the body may have at most %zu bytes", r->body_size_max);
-	else
+	else if (request_decode(r))
 		r->route->handler(r);
 	if (r->state == API_REQ_WAITING) {
 		MHD_suspend_connection(conn);
@@ -371,6 +401,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	free(r->body);
 	free(r->answer);
 	free(r->extra);
+	if (r->in != NULL)
+		api_schema_release(r->route->schema, r->in);
+	free(r->in);
 	free(r);
 	*con_cls = NULL;
 }

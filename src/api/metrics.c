@@ -95,12 +95,14 @@ uint64_t api_metrics_requests_total(const struct api_metrics *m) { return m->req
 
 static const char *route_label(uint32_t index)
 {
-	return index < api_route_count ? api_routes[index].path : "unmatched";
+	const struct api_route *r = api_route_at(index);
+	return r != NULL ? r->path : "unmatched";
 }
 
 static const char *route_method(uint32_t index)
 {
-	return index < api_route_count ? api_routes[index].method : "";
+	const struct api_route *r = api_route_at(index);
+	return r != NULL ? r->method : "";
 }
 
 static void render_requests(FILE *f, const struct api_metrics *m)
@@ -158,7 +160,7 @@ static void render_engine(FILE *f, const struct api_server *s)
 {
 	struct sz_engine_stats st;
 	sz_engine_stats(s->engine, &st);
-	const struct ledger *l = &sz_engine_state(s->engine)->ledger;
+	const struct ledger *l = sz_ledger_const(sz_engine_state(s->engine));
 	static const uint64_t bounds_us[] = SZ_FSYNC_BUCKET_BOUNDS_US;
 	fprintf(f, "# HELP szfin_fsync_seconds Log write + fdatasync latency per batch.\n# TYPE szfin_fsync_seconds histogram\n");
 	uint64_t cumulative = 0;

@@ -52,7 +52,7 @@ void api_handle_status(struct api_request *r)
 	struct api_server *s = r->server;
 	struct sz_engine_stats st;
 	sz_engine_stats(s->engine, &st);
-	const struct ledger *l = &sz_engine_state(s->engine)->ledger;
+	const struct ledger *l = sz_ledger_const(sz_engine_state(s->engine));
 	json_t *doc = json_object();
 	json_object_set_new(doc, "service", json_string("szfin"));
 	json_object_set_new(doc, "storage", json_string("embedded log"));

@@ -1,17 +1,26 @@
 /*
- * router.c — the one route table: every route's method, path, required roles,
- * body kind and handler, and the matcher.
+ * router.c — the platform's own route table and the router that serves it
+ * together with every domain's table.
  *
- * The table is the single source of truth for authorisation: http.c checks a
- * caller's role against `roles` before any handler runs, and the e2e test
- * walks every route with every role. docs/openapi.yaml must list exactly
- * these routes (tests/e2e/test_api_openapi.py checks both directions).
- * Handlers then apply tenant scope (scope.c) to the records they touch.
+ * Owns: the platform routes (accounts, transfers, binary batches, tokens,
+ * whoami, operations, static files), the list of route tables registered at
+ * start (src/app/registry.c adds each domain's `<domain>_route_table`), the
+ * one index space over all of them, and the matcher. Each route carries its
+ * method, path, required roles, body kind, handler and request schema.
+ *
+ * The tables are the single source of truth for authorisation: http.c checks
+ * a caller's role against `roles` before any handler runs, and the e2e test
+ * walks every route of every table with every role. docs/openapi.yaml must
+ * list exactly these routes (tests/unit/test_api_routes.c checks both
+ * directions). Handlers then apply tenant scope (scope.c) to the records
+ * they touch. Never: name a domain here; domains bring their own tables.
  */
 #include "api/api.h"
+#include "api/requests.h"
 #include "core/assert.h"
-#include "currency/routes.h"
+#include "core/errors.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define CB API_ROLE_BIT(API_ROLE_CENTRAL_BANK)
@@ -23,119 +32,145 @@
 #define READERS (CB | OP | ME | RG | AU | AD)
 #define PUBLIC 0u
 
-const struct api_route api_routes[] = {
+static const struct api_route platform_routes[] = {
 	/* accounts */
-	{ "POST", "/v1/accounts", CB | OP, API_BODY_JSON, api_handle_account_create, "create an account" },
-	{ "GET", "/v1/accounts", READERS, API_BODY_NONE, api_handle_account_list, "list accounts of an owner" },
-	{ "GET", "/v1/accounts/{id}", READERS, API_BODY_NONE, api_handle_account_get, "get an account" },
+	{ "POST", "/v1/accounts", CB | OP, API_BODY_JSON, api_handle_account_create, "create an account", &api_account_create_schema },
+	{ "GET", "/v1/accounts", READERS, API_BODY_NONE, api_handle_account_list, "list accounts of an owner", NULL },
+	{ "GET", "/v1/accounts/{id}", READERS, API_BODY_NONE, api_handle_account_get, "get an account", NULL },
 	{ "GET", "/v1/accounts/{id}/transfers", READERS, API_BODY_NONE, api_handle_account_history,
-	  "an account's transfers, newest first, with a cursor" },
-	{ "POST", "/v1/accounts/{id}/freeze", CB | OP, API_BODY_NONE, api_handle_account_freeze, "freeze an account" },
-	{ "POST", "/v1/accounts/{id}/unfreeze", CB | OP, API_BODY_NONE, api_handle_account_unfreeze, "unfreeze an account" },
-	{ "POST", "/v1/accounts/{id}/close", CB | OP, API_BODY_NONE, api_handle_account_close, "close an account with zero balances" },
+	  "an account's transfers, newest first, with a cursor", NULL },
+	{ "POST", "/v1/accounts/{id}/freeze", CB | OP, API_BODY_NONE, api_handle_account_freeze, "freeze an account", NULL },
+	{ "POST", "/v1/accounts/{id}/unfreeze", CB | OP, API_BODY_NONE, api_handle_account_unfreeze, "unfreeze an account", NULL },
+	{ "POST", "/v1/accounts/{id}/close", CB | OP, API_BODY_NONE, api_handle_account_close, "close an account with zero balances", NULL },
 	/* transfers */
-	{ "POST", "/v1/transfers", CB | OP | ME, API_BODY_JSON, api_handle_transfer_create, "create a transfer (single or pending)" },
+	{ "POST", "/v1/transfers", CB | OP | ME, API_BODY_JSON, api_handle_transfer_create, "create a transfer (single or pending)", &api_transfer_create_schema },
 	{ "POST", "/v1/transfers/batch", CB | OP | ME, API_BODY_JSON, api_handle_transfer_batch,
-	  "create transfers together, optionally linked (all or nothing)" },
-	{ "GET", "/v1/transfers/{id}", READERS, API_BODY_NONE, api_handle_transfer_get, "get a transfer" },
-	{ "POST", "/v1/transfers/{id}/post", CB | OP | ME, API_BODY_JSON, api_handle_transfer_post, "post a pending transfer" },
-	{ "POST", "/v1/transfers/{id}/void", CB | OP | ME, API_BODY_JSON, api_handle_transfer_void, "void a pending transfer" },
+	  "create transfers together, optionally linked (all or nothing)", &api_transfer_batch_schema },
+	{ "GET", "/v1/transfers/{id}", READERS, API_BODY_NONE, api_handle_transfer_get, "get a transfer", NULL },
+	{ "POST", "/v1/transfers/{id}/post", CB | OP | ME, API_BODY_JSON, api_handle_transfer_post, "post a pending transfer", &api_transfer_post_schema },
+	{ "POST", "/v1/transfers/{id}/void", CB | OP | ME, API_BODY_JSON, api_handle_transfer_void, "void a pending transfer", &api_transfer_void_schema },
 	/* binary batches */
 	{ "POST", "/v1/binary/transfers", CB | OP, API_BODY_BINARY, api_handle_binary_transfers,
-	  "create up to 8190 transfers from 128-byte records" },
+	  "create up to 8190 transfers from 128-byte records", NULL },
 	{ "POST", "/v1/binary/accounts", CB | OP, API_BODY_BINARY, api_handle_binary_accounts,
-	  "create up to 8190 accounts from 128-byte records" },
+	  "create up to 8190 accounts from 128-byte records", NULL },
 	/* tokens */
-	{ "POST", "/v1/tokens", AD, API_BODY_JSON, api_handle_token_create, "create a token" },
-	{ "GET", "/v1/tokens", AD, API_BODY_NONE, api_handle_token_list, "list tokens" },
-	{ "DELETE", "/v1/tokens/{id}", AD, API_BODY_NONE, api_handle_token_revoke, "revoke a token" },
-	{ "PUT", "/v1/tokens/{id}/role", AD, API_BODY_JSON, api_handle_token_role, "change a token's role and scope" },
-	{ "GET", "/v1/whoami", READERS, API_BODY_NONE, api_handle_whoami, "the caller's role and scope" },
+	{ "POST", "/v1/tokens", AD, API_BODY_JSON, api_handle_token_create, "create a token", &api_token_create_schema },
+	{ "GET", "/v1/tokens", AD, API_BODY_NONE, api_handle_token_list, "list tokens", NULL },
+	{ "DELETE", "/v1/tokens/{id}", AD, API_BODY_NONE, api_handle_token_revoke, "revoke a token", NULL },
+	{ "PUT", "/v1/tokens/{id}/role", AD, API_BODY_JSON, api_handle_token_role, "change a token's role and scope", &api_token_role_schema },
+	{ "GET", "/v1/whoami", READERS, API_BODY_NONE, api_handle_whoami, "the caller's role and scope", NULL },
 	/* operations */
-	{ "GET", "/v1/status", PUBLIC, API_BODY_NONE, api_handle_status, "live figures for the front page" },
-	{ "GET", "/healthz", PUBLIC, API_BODY_NONE, api_handle_healthz, "liveness" },
-	{ "GET", "/readyz", PUBLIC, API_BODY_NONE, api_handle_readyz, "readiness" },
-	{ "GET", "/metrics", PUBLIC, API_BODY_NONE, api_handle_metrics, "Prometheus metrics" },
-	{ "GET", "/openapi.yaml", PUBLIC, API_BODY_NONE, api_handle_openapi, "the OpenAPI description" },
-	{ "GET", "/", PUBLIC, API_BODY_NONE, api_handle_static, "front page" },
-	{ "GET", "/docs", PUBLIC, API_BODY_NONE, api_handle_static, "rendered API reference" },
-	{ "GET", "/web/{file}", PUBLIC, API_BODY_NONE, api_handle_static, "static files of the web page" },
-	/* green domain (src/green/routes.c) */
-	{ "GET", "/v1/green/factors", READERS, API_BODY_NONE, green_handle_factors_list, "loaded and active emission-factor sets" },
-	{ "GET", "/v1/green/factors/{version}", READERS, API_BODY_NONE, green_handle_factor_set_get, "a factor set's values with provenance" },
-	{ "POST", "/v1/green/factors/{version}/activate", CB | AD, API_BODY_JSON, green_handle_factor_activate, "activate a loaded factor set, pinned by digest" },
-	{ "POST", "/v1/green/accounts", ME, API_BODY_JSON, green_handle_account_submit, "submit an enterprise's carbon account for a period" },
-	{ "GET", "/v1/green/accounts/{enterprise}/{period}", READERS, API_BODY_NONE, green_handle_account_get, "a carbon account's result, grade, data quality and ESG" },
-	{ "GET", "/v1/green/accounts/{enterprise}/{period}/restatements", READERS, API_BODY_NONE, green_handle_account_restatements, "an account's restatements, before and after" },
-	{ "POST", "/v1/green/accounts/{enterprise}/{period}/restate", ME | AD, API_BODY_JSON, green_handle_account_restate, "restate an account under a newer factor set" },
-	{ "POST", "/v1/green/accounts/{enterprise}/{period}/esg", OP, API_BODY_JSON, green_handle_account_esg, "score an account's ESG against its peers" },
-	{ "GET", "/v1/green/certificates/{serial}", READERS, API_BODY_NONE, green_handle_cert_get, "who claimed a green-power certificate" },
-	{ "POST", "/v1/green/pricing/policies", OP, API_BODY_JSON, green_handle_policy_set, "set the bank's carbon-linked pricing policy" },
-	{ "GET", "/v1/green/pricing/policies/{bank}", OP | CB | RG | AU | AD, API_BODY_NONE, green_handle_policy_get, "a bank's pricing policy" },
-	{ "POST", "/v1/green/loans/{id}/price", OP, API_BODY_JSON, green_handle_loan_price, "price a carbon-reduction loan with pinned terms" },
-	{ "GET", "/v1/green/loans/{id}", OP | CB | RG | AU | AD, API_BODY_NONE, green_handle_loan_get, "a loan's pinned terms, tag, CERF and position" },
-	{ "POST", "/v1/green/loans/{id}/cerf", OP, API_BODY_JSON, green_handle_loan_cerf, "assess a loan under the PBoC carbon-emission-reduction facility" },
-	{ "POST", "/v1/green/positions", OP, API_BODY_JSON, green_handle_position_add, "register a loan position for PCAF" },
-	{ "GET", "/v1/green/books/{bank}/financed-emissions", OP | CB | RG | AU | AD, API_BODY_NONE, green_handle_book_get, "PCAF financed emissions of a bank's book" },
-	{ "POST", "/v1/green/tags", OP, API_BODY_JSON, green_handle_tag, "tag a loan or bond with a green taxonomy category" },
-	{ "GET", "/v1/green/tags/{id}", READERS, API_BODY_NONE, green_handle_tag_get, "an instrument's taxonomy tag" },
-	{ "GET", "/v1/green/taxonomy", READERS, API_BODY_NONE, green_handle_taxonomy, "the 2025 catalogue and the 2021 mapping" },
-	/* currency domain (src/currency/routes.c) */
-	{ "POST", "/v1/operators", CB, API_BODY_JSON, currency_handle_operator_create, "register an operator (bank or payment institution)" },
-	{ "GET", "/v1/operators/{tenant}", READERS, API_BODY_NONE, currency_handle_operator_get, "an operator's reserve, vault, issuance and customer holdings" },
-	{ "POST", "/v1/operators/{tenant}/reserve", CB, API_BODY_JSON, currency_handle_operator_reserve, "deposit or withdraw an operator's reserve" },
-	{ "POST", "/v1/operators/{tenant}/issue", CB, API_BODY_JSON, currency_handle_operator_issue, "issue digital currency to an operator against its reserve" },
-	{ "POST", "/v1/operators/{tenant}/redeem", CB, API_BODY_JSON, currency_handle_operator_redeem, "redeem digital currency from an operator's vault" },
-	{ "GET", "/v1/currency/limits", READERS, API_BODY_NONE, currency_handle_limits_get, "every version of the wallet limits configuration" },
-	{ "POST", "/v1/currency/limits", CB, API_BODY_JSON, currency_handle_limits_set, "add a limits version, effective from a future time" },
-	{ "POST", "/v1/wallets", OP, API_BODY_JSON, currency_handle_wallet_create, "open a wallet or sub-wallet" },
-	{ "GET", "/v1/wallets/{id}", READERS, API_BODY_NONE, currency_handle_wallet_get, "a wallet: class, balance, limits, outflow" },
-	{ "POST", "/v1/wallets/{id}/update", OP, API_BODY_JSON, currency_handle_wallet_update, "change a wallet's class, auto top-up and own limits" },
-	{ "POST", "/v1/wallets/{id}/close", OP, API_BODY_JSON, currency_handle_wallet_close, "close a wallet (balance back to parent or bank)" },
-	{ "POST", "/v1/wallets/{id}/topup", OP, API_BODY_JSON, currency_handle_wallet_topup, "top up from the linked bank account" },
-	{ "POST", "/v1/wallets/{id}/withdraw", OP, API_BODY_JSON, currency_handle_wallet_withdraw, "redeem to the linked bank account" },
-	{ "POST", "/v1/wallets/{id}/sub-fund", OP, API_BODY_JSON, currency_handle_wallet_sub_fund, "move money between a sub-wallet and its parent" },
-	{ "POST", "/v1/wallets/{id}/payments", OP | ME, API_BODY_JSON, currency_handle_payment_create, "pay from a wallet, with limit checks" },
-	{ "GET", "/v1/payments/{id}", READERS, API_BODY_NONE, currency_handle_payment_get, "a payment: amount, auto top-up part, refunds" },
-	{ "POST", "/v1/payments/{id}/refunds", OP | ME, API_BODY_JSON, currency_handle_payment_refund, "refund a payment to where its money came from" },
-	{ "POST", "/v1/devices", OP, API_BODY_JSON, currency_handle_device_create, "register a hard wallet device with its Ed25519 key" },
-	{ "GET", "/v1/devices/{id}", READERS, API_BODY_NONE, currency_handle_device_get, "a device: value, loads, offline spending, state" },
-	{ "POST", "/v1/devices/{id}/load", OP, API_BODY_JSON, currency_handle_device_load, "load value from the wallet into the device" },
-	{ "POST", "/v1/devices/{id}/suspend", OP, API_BODY_JSON, currency_handle_device_suspend, "suspend a lost device and refund its value" },
-	{ "POST", "/v1/devices/{id}/sync", OP | ME, API_BODY_JSON, currency_handle_device_sync, "sync signed offline payments; one outcome per message" },
-	/* contract domain (src/contract/routes.c) */
-	{ "POST", "/v1/contract-templates", CB | OP, API_BODY_JSON, contract_handle_template_create, "register a programmable-payment template" },
-	{ "POST", "/v1/contracts", OP | ME, API_BODY_JSON, contract_handle_create, "create an escrow, subsidy or conditional payment from a template" },
-	{ "GET", "/v1/contracts/{id}", READERS, API_BODY_NONE, contract_handle_get, "a contract: terms, state, events and money moved" },
-	{ "POST", "/v1/contracts/{id}/events", OP | ME, API_BODY_JSON, contract_handle_event, "deliver, confirm, cancel or post a condition" },
-	{ "POST", "/v1/contracts/{id}/grants", OP, API_BODY_JSON, contract_handle_grant, "grant subsidy money to a wallet" },
-	{ "POST", "/v1/contracts/{id}/spend", OP | ME, API_BODY_JSON, contract_handle_spend, "spend granted subsidy money at a merchant" },
-	{ "POST", "/v1/merchants/{id}/insolvency", CB | OP, API_BODY_JSON, contract_handle_insolvency, "refund every active escrow of an insolvent merchant" },	/* credit domain (src/credit/routes.c) */
-	{ "POST", "/v1/credit/enterprises", CB | AD, API_BODY_JSON, credit_handle_enterprise_register, "register an enterprise by its unified social credit code" },
-	{ "GET", "/v1/credit/enterprises/{uscc}", READERS, API_BODY_NONE, credit_handle_enterprise_get, "an enterprise's registry record, personal data masked" },
-	{ "PUT", "/v1/credit/enterprises/{uscc}", CB | AD, API_BODY_JSON, credit_handle_enterprise_update, "update an enterprise's registry record" },
-	{ "GET", "/v1/credit/enterprises/{uscc}/personal", AD, API_BODY_NONE, credit_handle_enterprise_personal, "the legal representative's personal data, decrypted (admin)" },
-	{ "POST", "/v1/credit/enterprises/{uscc}/feeds/{kind}", CB | AD, API_BODY_JSON, credit_handle_feed, "submit a data feed: tax, headcount, cashflow, ip, innovation, negative" },
-	{ "POST", "/v1/credit/enterprises/{uscc}/cashflow", CB | AD, API_BODY_JSON, credit_handle_cashflow, "compute monthly cash flow from the enterprise's ledger accounts" },
-	{ "POST", "/v1/credit/enterprises/{uscc}/authorizations", ME, API_BODY_JSON, credit_handle_authorization_create, "authorize an institution to query, for a purpose, until a date" },
-	{ "GET", "/v1/credit/enterprises/{uscc}/authorizations", CB | OP | ME | RG | AU | AD, API_BODY_NONE, credit_handle_authorization_list, "an enterprise's authorizations" },
-	{ "POST", "/v1/credit/authorizations/{id}/revoke", ME, API_BODY_JSON, credit_handle_authorization_revoke, "revoke an authorization" },
-	{ "POST", "/v1/credit/enterprises/{uscc}/report", OP, API_BODY_JSON, credit_handle_report, "a credit report (authorized, logged)" },
-	{ "POST", "/v1/credit/enterprises/{uscc}/score", OP, API_BODY_JSON, credit_handle_score, "a scorecard or tech-enterprise score decision (authorized, logged)" },
-	{ "GET", "/v1/credit/enterprises/{uscc}/queries", CB | ME | RG | AU | AD, API_BODY_NONE, credit_handle_query_list, "who queried the enterprise, when, why, and what was returned" },
-	{ "GET", "/v1/credit/decisions/{id}", CB | OP | RG | AU | AD, API_BODY_NONE, credit_handle_decision_get, "a score decision: model, inputs, score, grade, reasons" },
-	{ "POST", "/v1/credit/enterprises/{uscc}/objections", ME, API_BODY_JSON, credit_handle_objection_create, "dispute a data record" },
-	{ "GET", "/v1/credit/objections", CB | RG | AU | AD, API_BODY_NONE, credit_handle_objection_list, "objections: open, overdue or all" },
-	{ "GET", "/v1/credit/objections/{id}", CB | ME | RG | AU | AD, API_BODY_NONE, credit_handle_objection_get, "an objection and its reply" },
-	{ "POST", "/v1/credit/objections/{id}/resolve", CB | AD, API_BODY_JSON, credit_handle_objection_resolve, "resolve an objection: corrected or confirmed, with a reply" },
-	{ "POST", "/v1/credit/models/{version}/chunks", CB | AD, API_BODY_JSON, credit_handle_model_chunk, "upload one chunk of a scorecard model artifact" },
-	{ "POST", "/v1/credit/models/{version}/activate", CB | AD, API_BODY_JSON, credit_handle_model_activate, "activate a complete model, pinned by its SHA-256" },
-	{ "GET", "/v1/credit/models", READERS, API_BODY_NONE, credit_handle_model_list, "registered scorecard models and the active one" },
-	{ "POST", "/v1/credit/enterprises/{uscc}/watch", OP, API_BODY_JSON, credit_handle_watch, "watch an authorized enterprise for early warnings" },
-	{ "GET", "/v1/credit/warnings", CB | OP | RG | AU | AD, API_BODY_NONE, credit_handle_warning_list, "early warnings (a bank sees its authorized enterprises)" },
-	{ "GET", "/v1/credit/purges", CB | RG | AU | AD, API_BODY_NONE, credit_handle_purge_list, "negative records purged after five years" },
+	{ "GET", "/v1/status", PUBLIC, API_BODY_NONE, api_handle_status, "live figures for the front page", NULL },
+	{ "GET", "/healthz", PUBLIC, API_BODY_NONE, api_handle_healthz, "liveness", NULL },
+	{ "GET", "/readyz", PUBLIC, API_BODY_NONE, api_handle_readyz, "readiness", NULL },
+	{ "GET", "/metrics", PUBLIC, API_BODY_NONE, api_handle_metrics, "Prometheus metrics", NULL },
+	{ "GET", "/openapi.yaml", PUBLIC, API_BODY_NONE, api_handle_openapi, "the OpenAPI description", NULL },
+	{ "GET", "/", PUBLIC, API_BODY_NONE, api_handle_static, "front page", NULL },
+	{ "GET", "/docs", PUBLIC, API_BODY_NONE, api_handle_static, "rendered API reference", NULL },
+	{ "GET", "/web/{file}", PUBLIC, API_BODY_NONE, api_handle_static, "static files of the web page", NULL },
 };
-const uint32_t api_route_count = sizeof api_routes / sizeof api_routes[0];
+const struct api_route_table api_platform_route_table = {
+	"platform", platform_routes, sizeof platform_routes / sizeof platform_routes[0],
+};
+
+/* Registered tables; [0] is always the platform's. */
+static const struct api_route_table *tables[API_ROUTE_TABLE_COUNT_MAX + 1] = { &api_platform_route_table };
+static uint32_t table_count = 1;
+
+void api_router_reset(void)
+{
+	table_count = 1;
+	SZ_ASSERT(tables[0] == &api_platform_route_table);
+}
+
+uint32_t api_route_count(void)
+{
+	uint32_t count = 0;
+	for (uint32_t t = 0; t < table_count; t++)
+		count += tables[t]->count;
+	return count;
+}
+
+/* Table and position of a global route index; false if past the end. */
+static bool route_locate(uint32_t index, uint32_t *table, uint32_t *position)
+{
+	for (uint32_t t = 0; t < table_count; t++) {
+		if (index < tables[t]->count) {
+			*table = t;
+			*position = index;
+			return true;
+		}
+		index -= tables[t]->count;
+	}
+	return false;
+}
+
+const struct api_route *api_route_at(uint32_t index)
+{
+	uint32_t t, i;
+	if (!route_locate(index, &t, &i))
+		return NULL;
+	return &tables[t]->routes[i];
+}
+
+const char *api_route_domain(uint32_t index)
+{
+	uint32_t t, i;
+	return route_locate(index, &t, &i) ? tables[t]->domain : NULL;
+}
+
+/* Is method + path served by a registered table already? */
+static bool route_taken(const struct api_route *r)
+{
+	for (uint32_t t = 0; t < table_count; t++)
+		for (uint32_t i = 0; i < tables[t]->count; i++)
+			if (strcmp(tables[t]->routes[i].method, r->method) == 0 &&
+			    strcmp(tables[t]->routes[i].path, r->path) == 0)
+				return true;
+	return false;
+}
+
+static int route_check(const struct api_route *r, const struct api_route_table *t, char *why, size_t why_size)
+{
+	if (r->method == NULL || r->path == NULL || r->path[0] != '/' || r->handler == NULL) {
+		snprintf(why, why_size, "%s: a route lacks its method, path or handler", t->domain);
+		return SZ_EINVAL;
+	}
+	if (route_taken(r)) {
+		snprintf(why, why_size, "%s: %s %s is served by another table", t->domain, r->method, r->path);
+		return SZ_EINVAL;
+	}
+	if (r->schema != NULL && r->body != API_BODY_JSON) {
+		snprintf(why, why_size, "%s: %s %s has a schema but no JSON body", t->domain, r->method, r->path);
+		return SZ_EINVAL;
+	}
+	if (r->schema != NULL && api_schema_check(r->schema, why, why_size) != 0)
+		return SZ_EINVAL;
+	return 0;
+}
+
+int api_router_add(const struct api_route_table *t, char *why, size_t why_size)
+{
+	SZ_ASSERT(t != NULL && t->domain != NULL);
+	SZ_ASSERT(t->routes != NULL || t->count == 0);
+	for (uint32_t i = 0; i < table_count; i++)
+		if (tables[i] == t || strcmp(tables[i]->domain, t->domain) == 0) {
+			snprintf(why, why_size, "route table of %s is registered already", t->domain);
+			return SZ_EEXIST;
+		}
+	if (table_count > API_ROUTE_TABLE_COUNT_MAX) {
+		snprintf(why, why_size, "more than %u route tables", API_ROUTE_TABLE_COUNT_MAX);
+		return SZ_ELIMIT;
+	}
+	for (uint32_t i = 0; i < t->count; i++) {
+		int rc = route_check(&t->routes[i], t, why, why_size);
+		if (rc)
+			return rc;
+	}
+	tables[table_count++] = t;
+	return 0;
+}
 
 /* Match one pattern against path; fills params on success. */
 static bool path_match(const char *pattern, const char *path, char params[][SZ_API_PARAM_SIZE_MAX],
@@ -171,13 +206,16 @@ int api_route_match(const char *method, const char *path, char params[][SZ_API_P
 		    uint32_t *param_count)
 {
 	bool path_seen = false;
-	for (uint32_t i = 0; i < api_route_count; i++) {
-		if (!path_match(api_routes[i].path, path, params, param_count))
-			continue;
-		if (strcmp(api_routes[i].method, method) == 0 ||
-		    (strcmp(method, "HEAD") == 0 && strcmp(api_routes[i].method, "GET") == 0))
-			return (int)i;
-		path_seen = true;
+	uint32_t index = 0;
+	for (uint32_t t = 0; t < table_count; t++) {
+		for (uint32_t i = 0; i < tables[t]->count; i++, index++) {
+			const struct api_route *r = &tables[t]->routes[i];
+			if (!path_match(r->path, path, params, param_count))
+				continue;
+			if (strcmp(r->method, method) == 0 || (strcmp(method, "HEAD") == 0 && strcmp(r->method, "GET") == 0))
+				return (int)index;
+			path_seen = true;
+		}
 	}
 	return path_seen ? -2 : -1;
 }

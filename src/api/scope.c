@@ -56,3 +56,9 @@ bool api_scope_can_create(const struct api_principal *p, const sz_account *a)
 		return true;
 	return p->role == API_ROLE_OPERATOR && in_tenant(p, a);
 }
+
+const char *api_account_owner(const struct api_request *r, const sz_account *a)
+{
+	SZ_ASSERT(r != NULL && a != NULL);
+	return sz_state_account_owner(sz_engine_state(r->server->engine), a);
+}

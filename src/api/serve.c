@@ -167,7 +167,7 @@ int api_serve_main(int argc, char **argv)
 	s->start_ns = api_now_ns();
 	s->scratch_size = SZ_BATCH_COMMAND_COUNT_MAX * (8u + 128u);
 	s->scratch = malloc(s->scratch_size);
-	if (sz_hash_init() || s->scratch == NULL || api_metrics_init(&s->metrics, api_route_count) ||
+	if (sz_hash_init() || s->scratch == NULL || api_metrics_init(&s->metrics, api_route_count()) ||
 	    api_owner_index_init(s))
 		return 1;
 	if (open_engine(s))

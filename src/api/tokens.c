@@ -7,6 +7,7 @@
  */
 #include "api/api.h"
 #include "api/codec.h"
+#include "api/requests.h"
 #include "core/assert.h"
 #include "core/errors.h"
 
@@ -38,47 +39,22 @@ static json_t *token_json(const struct auth_token_cmd *c, uint64_t created_ns, u
 	return o;
 }
 
-/* Decode role, tenant_id, owner_id (shared by create and role change). */
-static int decode_scope(struct api_request *r, json_t *doc, uint16_t *role, uint64_t *tenant_id, sz_id *owner_id)
-{
-	json_t *v = json_object_get(doc, "role");
-	int parsed = json_is_string(v) ? api_role_parse(json_string_value(v)) : -1;
-	if (parsed < 0) {
-		api_problem(r, "field_invalid", "'role' must be one of central_bank, operator, merchant, regulator, auditor, admin");
-		return SZ_EINVAL;
-	}
-	*role = (uint16_t)parsed;
-	v = json_object_get(doc, "tenant_id");
-	*tenant_id = 0;
-	if (v != NULL && (!json_is_string(v) || sz_u64_parse(json_string_value(v), json_string_length(v), tenant_id))) {
-		api_problem(r, "field_invalid", "'tenant_id' must be a decimal string");
-		return SZ_EINVAL;
-	}
-	const char *code;
-	char detail[128];
-	if (api_json_id(doc, "owner_id", false, owner_id, &code, detail, sizeof detail)) {
-		api_problem(r, code, "%s", detail);
-		return SZ_EINVAL;
-	}
-	return 0;
-}
-
-static bool keys_known(struct api_request *r, json_t *doc, const char *const *keys, size_t count)
-{
-	const char *key;
-	json_t *value;
-	json_object_foreach(doc, key, value) {
-		(void)value;
-		bool known = false;
-		for (size_t i = 0; i < count; i++)
-			known = known || strcmp(key, keys[i]) == 0;
-		if (!known) {
-			api_problem(r, "field_unknown", "unknown field '%s'", key);
-			return false;
-		}
-	}
-	return true;
-}
+#define TK(field) offsetof(struct api_token_in, field)
+#define TOKEN_SCOPE_FIELDS \
+	{ .name = "role", .type = API_T_ENUM, .flags = API_F_REQUIRED, .offset = TK(role), .size = 2, \
+	  .names = api_role_names }, \
+	{ .name = "tenant_id", .type = API_T_UINT, .flags = API_F_TEXT, .offset = TK(tenant_id), .size = 8 }, \
+	{ .name = "owner_id", .type = API_T_ID, .offset = TK(owner_id) }
+static const struct api_field token_create_fields[] = {
+	TOKEN_SCOPE_FIELDS,
+	{ .name = "name", .type = API_T_STRING, .offset = TK(name), .size = AUTH_NAME_SIZE + 1 },
+};
+static const struct api_field token_role_fields[] = { TOKEN_SCOPE_FIELDS };
+#undef TOKEN_SCOPE_FIELDS
+#undef TK
+_Static_assert(sizeof(((struct api_token_in *)0)->name) == AUTH_NAME_SIZE + 1, "name holds AUTH_NAME_SIZE bytes");
+const struct api_schema api_token_create_schema = API_SCHEMA("token_create", token_create_fields, struct api_token_in);
+const struct api_schema api_token_role_schema = API_SCHEMA("token_role", token_role_fields, struct api_token_in);
 
 static void create_done(struct api_request *r, const uint32_t *results, uint32_t count)
 {
@@ -95,25 +71,14 @@ static void create_done(struct api_request *r, const uint32_t *results, uint32_t
 
 void api_handle_token_create(struct api_request *r)
 {
-	static const char *const keys[] = { "name", "role", "tenant_id", "owner_id" };
-	json_t *doc = api_body_json(r);
-	if (doc == NULL)
-		return;
+	const struct api_token_in *in = r->in;
+	SZ_ASSERT(in != NULL);
 	struct auth_token_cmd *c = &r->u.token;
 	memset(c, 0, sizeof *c);
-	if (!keys_known(r, doc, keys, 4) || decode_scope(r, doc, &c->role, &c->tenant_id, &c->owner_id)) {
-		json_decref(doc);
-		return;
-	}
-	json_t *name = json_object_get(doc, "name");
-	if (name != NULL && (!json_is_string(name) || json_string_length(name) > AUTH_NAME_SIZE)) {
-		json_decref(doc);
-		api_problem(r, "field_invalid", "'name' must be a string of at most %u bytes", AUTH_NAME_SIZE);
-		return;
-	}
-	if (name != NULL)
-		memcpy(c->name, json_string_value(name), json_string_length(name));
-	json_decref(doc);
+	c->role = in->role;
+	c->tenant_id = in->tenant_id;
+	c->owner_id = in->owner_id;
+	memcpy(c->name, in->name, strlen(in->name)); /* at most AUTH_NAME_SIZE bytes, no NUL stored */
 	randombytes_buf(&c->token_id, sizeof c->token_id);
 	c->token_id.hi &= 0x7fffffffffffffffull;
 	c->token_id.hi |= 1; /* never zero */
@@ -182,21 +147,15 @@ void api_handle_token_revoke(struct api_request *r)
 
 void api_handle_token_role(struct api_request *r)
 {
-	static const char *const keys[] = { "role", "tenant_id", "owner_id" };
+	const struct api_token_in *in = r->in;
+	SZ_ASSERT(in != NULL);
 	const struct auth_token *t = path_token(r);
 	if (t == NULL)
 		return;
-	json_t *doc = api_body_json(r);
-	if (doc == NULL)
-		return;
 	struct { sz_command_header h; struct auth_role_cmd c; } cmd = {
-		{ sizeof cmd, SZ_CMD_AUTH_TOKEN_ROLE, 0 }, { .token_id = t->cmd.token_id },
+		{ sizeof cmd, SZ_CMD_AUTH_TOKEN_ROLE, 0 },
+		{ .token_id = t->cmd.token_id, .role = in->role, .tenant_id = in->tenant_id, .owner_id = in->owner_id },
 	};
-	if (!keys_known(r, doc, keys, 3) || decode_scope(r, doc, &cmd.c.role, &cmd.c.tenant_id, &cmd.c.owner_id)) {
-		json_decref(doc);
-		return;
-	}
-	json_decref(doc);
 	r->u.revoke.token_id = t->cmd.token_id; /* change_done reads the id from here */
 	api_submit(r, &cmd, sizeof cmd, 1, change_done);
 }

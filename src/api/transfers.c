@@ -7,9 +7,9 @@
  * operator or merchant naming a debit account that does not exist gets the
  * ledger's debit_account_not_found at once, so the check cannot be raced by
  * an account created later in the same batch.
- * Accounts of the currency and contract domains (user_data tagged, see
- * currency.h) are refused on either side with domain_account: only those
- * domains' commands may move their money.
+ * Accounts a domain owns (its descriptor's owns_account, asked through
+ * sz_state_account_owner) are refused on either side with domain_account:
+ * only that domain's commands may move their money.
  *
  * Binary wire format (docs/openapi.yaml, "Binary batches"): the request body
  * is N records of 128 bytes, each an sz_transfer (or sz_account) exactly as
@@ -21,8 +21,8 @@
 #include "api/codec.h"
 #include "api/metrics.h"
 #include "core/assert.h"
+#include "api/requests.h"
 #include "core/errors.h"
-#include "currency/currency.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,7 +42,7 @@ _Static_assert(sizeof(struct account_cmd) == 8 + sizeof(sz_account), "account co
 
 static const struct ledger *ledger_of(const struct api_request *r)
 {
-	return &sz_engine_state(r->server->engine)->ledger;
+	return sz_ledger_const(sz_engine_state(r->server->engine));
 }
 
 /* SZ_R_OK if r's caller may debit id; otherwise the result to answer with. */
@@ -56,22 +56,80 @@ static uint32_t debit_scope(const struct api_request *r, sz_id debit_account_id)
 	return api_scope_can_debit(&r->principal, a) ? SZ_R_OK : SZ_R_DENIED;
 }
 
-/* Refuse (answering domain_account) a transfer that names an account of the
- * currency or contract domains on either side; false if it names none. */
+/* Refuse (answering domain_account) a transfer that names an account a
+ * domain owns on either side; false if it names none. */
 static bool refuse_domain_accounts(struct api_request *r, sz_id debit_id, sz_id credit_id, const char *where)
 {
 	const sz_id ids[2] = { debit_id, credit_id };
 	for (int i = 0; i < 2; i++) {
 		const sz_account *a = ledger_account_get(ledger_of(r), ids[i]);
-		if (a == NULL || !currency_user_data_is_domain(a->user_data))
+		const char *owner = a != NULL ? api_account_owner(r, a) : NULL;
+		if (owner == NULL)
 			continue;
 		char text[SZ_ID_TEXT_SIZE];
 		sz_id_format(ids[i], text);
-		api_problem(r, "domain_account", "%saccount %s is held by the currency domain: use its wallet, device "
-			    "or contract routes", where, text);
+		api_problem(r, "domain_account", "%saccount %s is held by the %s domain: use that domain's routes "
+			    "(wallets, devices, contracts)", where, text, owner);
 		return true;
 	}
 	return false;
+}
+
+/* ---- request schemas ----------------------------------------------------- */
+
+#define TF(field) offsetof(struct api_transfer_in, t.field)
+static const struct api_field transfer_fields[] = {
+	{ .name = "id", .type = API_T_ID, .flags = API_F_REQUIRED, .offset = TF(id) },
+	{ .name = "debit_account_id", .type = API_T_ID, .flags = API_F_REQUIRED, .offset = TF(debit_account_id) },
+	{ .name = "credit_account_id", .type = API_T_ID, .flags = API_F_REQUIRED, .offset = TF(credit_account_id) },
+	{ .name = "user_ref", .type = API_T_ID, .offset = TF(user_ref) },
+	{ .name = "currency", .type = API_T_CURRENCY, .flags = API_F_REQUIRED, .offset = TF(currency) },
+	{ .name = "amount", .type = API_T_AMOUNT, .flags = API_F_REQUIRED, .offset = TF(amount),
+	  .currency_key = "currency" },
+	{ .name = "code", .type = API_T_UINT, .offset = TF(code), .size = 2 },
+	{ .name = "timeout_s", .type = API_T_UINT, .offset = TF(timeout_s), .size = 4 },
+	{ .name = "pending", .type = API_T_BOOL, .offset = offsetof(struct api_transfer_in, pending) },
+};
+#undef TF
+const struct api_schema api_transfer_create_schema =
+	API_SCHEMA("transfer_create", transfer_fields, struct api_transfer_in);
+
+static const struct api_field batch_fields[] = {
+	{ .name = "transfers", .type = API_T_LIST, .flags = API_F_REQUIRED,
+	  .offset = offsetof(struct api_transfer_batch_in, transfers), .size = sizeof(struct api_transfer_in),
+	  .umax = SZ_BATCH_COMMAND_COUNT_MAX, .items = &api_transfer_create_schema },
+	{ .name = "linked", .type = API_T_BOOL, .offset = offsetof(struct api_transfer_batch_in, linked) },
+};
+const struct api_schema api_transfer_batch_schema =
+	API_SCHEMA("transfer_batch", batch_fields, struct api_transfer_batch_in);
+
+#define SP(field) offsetof(struct api_second_phase_in, field)
+static const struct api_field post_fields[] = {
+	{ .name = "id", .type = API_T_ID, .flags = API_F_REQUIRED, .offset = SP(id) },
+	{ .name = "code", .type = API_T_UINT, .offset = SP(code), .size = 2 },
+	/* at most 2 fraction digits: no currency has a larger exponent (codec.h);
+	 * the pending transfer's currency bounds it further in second_phase */
+	{ .name = "amount", .type = API_T_DECIMAL, .flags = API_F_PRESENT, .offset = SP(amount), .umax = 2,
+	  .present_offset = SP(amount_given) },
+};
+static const struct api_field void_fields[] = {
+	{ .name = "id", .type = API_T_ID, .flags = API_F_REQUIRED, .offset = SP(id) },
+	{ .name = "code", .type = API_T_UINT, .offset = SP(code), .size = 2 },
+};
+#undef SP
+const struct api_schema api_transfer_post_schema =
+	API_SCHEMA("transfer_post", post_fields, struct api_second_phase_in);
+const struct api_schema api_transfer_void_schema =
+	API_SCHEMA("transfer_void", void_fields, struct api_second_phase_in);
+
+/* The decoded transfer with its pending flag folded in. */
+static sz_transfer transfer_of(const struct api_transfer_in *in)
+{
+	sz_transfer t = in->t;
+	SZ_ASSERT(t.flags == 0);
+	if (in->pending)
+		t.flags |= SZ_TRANSFER_PENDING;
+	return t;
 }
 
 static void answer_scope(struct api_request *r, uint32_t result, const char *where)
@@ -120,17 +178,8 @@ static void submit_transfer(struct api_request *r)
 
 void api_handle_transfer_create(struct api_request *r)
 {
-	json_t *doc = api_body_json(r);
-	if (doc == NULL)
-		return;
-	const char *code = NULL;
-	char detail[256];
-	int rc = api_json_transfer(doc, &r->u.transfer, &code, detail, sizeof detail);
-	json_decref(doc);
-	if (rc) {
-		api_problem(r, code, "%s", detail);
-		return;
-	}
+	SZ_ASSERT(r->in != NULL);
+	r->u.transfer = transfer_of(r->in);
 	submit_transfer(r);
 }
 
@@ -140,7 +189,7 @@ void api_transfer_complete(const struct sz_engine *e, sz_transfer *t)
 {
 	if (sz_id_is_zero(t->pending_id) || t->currency != 0)
 		return;
-	const struct ledger *l = &sz_engine_state(e)->ledger;
+	const struct ledger *l = sz_ledger_const(sz_engine_state(e));
 	int64_t slot = ledger_slot_find(l, t->pending_id);
 	sz_transfer pending;
 	if (slot < 0 || sz_engine_read_transfer(e, l->slots[slot].log_pos, &pending))
@@ -213,50 +262,33 @@ static void second_phase_done(struct api_request *r, const uint32_t *results, ui
 
 static void second_phase(struct api_request *r, uint16_t flag)
 {
+	const struct api_second_phase_in *in = r->in;
+	SZ_ASSERT(in != NULL);
 	sz_id pending_id;
 	const char *text = api_param(r, 0);
 	if (sz_id_parse(text, strlen(text), &pending_id, 0)) {
 		api_problem(r, "id_invalid", "'%s' is not a 128-bit id", text);
 		return;
 	}
-	json_t *doc = api_body_json(r);
-	if (doc == NULL)
-		return;
 	sz_transfer pending;
 	int64_t slot = transfer_read(r, pending_id, &pending);
 	if (slot < 0 || !transfer_readable(r, &pending)) {
-		json_decref(doc);
 		api_problem_result(r, SZ_R_PENDING_NOT_FOUND, NULL);
 		return;
 	}
-	const char *code = NULL;
-	char detail[256];
 	sz_transfer *t = &r->u.transfer;
 	memset(t, 0, sizeof *t);
-	const char *key;
-	json_t *value;
-	json_object_foreach(doc, key, value) {
-		(void)value;
-		if (strcmp(key, "id") != 0 && strcmp(key, "code") != 0 &&
-		    (strcmp(key, "amount") != 0 || flag != SZ_TRANSFER_POST_PENDING)) {
-			api_problem(r, "field_unknown", "unknown field '%s'", key);
-			json_decref(doc);
-			return;
-		}
-	}
-	int rc = api_json_id(doc, "id", true, &t->id, &code, detail, sizeof detail);
-	if (rc == 0)
-		rc = api_json_amount(doc, pending.currency, false, &t->amount, &code, detail, sizeof detail);
-	json_decref(doc);
-	if (rc) {
-		api_problem(r, code, "%s", detail);
+	t->id = in->id;
+	t->code = in->code;
+	uint32_t exponent = sz_currency_exponent(pending.currency);
+	if (in->amount_given && api_decimal_scale(&in->amount, exponent, &t->amount) != 0) {
+		api_problem(r, "amount_invalid", "'amount' must be a decimal string with at most %u digits after the "
+			    "point, e.g. \"12.34\"", exponent);
 		return;
 	}
 	t->pending_id = pending_id;
 	t->flags = flag;
-	t->debit_account_id = pending.debit_account_id; /* for the scope check */
 	uint32_t scope = debit_scope(r, pending.debit_account_id);
-	memset(&t->debit_account_id, 0, sizeof t->debit_account_id);
 	if (scope != SZ_R_OK) {
 		answer_scope(r, scope, "");
 		return;
@@ -292,42 +324,28 @@ static void batch_done(struct api_request *r, const uint32_t *results, uint32_t 
 	api_reply_json(r, 200, doc);
 }
 
-/* Decode the batch into commands; answers a problem and returns 0 on error. */
-static uint32_t batch_decode(struct api_request *r, json_t *doc, struct transfer_cmd **out)
+/* Build the batch's commands from the decoded items; answers a problem and
+ * returns 0 on error. */
+static uint32_t batch_build(struct api_request *r, const struct api_transfer_batch_in *in, struct transfer_cmd **out)
 {
-	const char *key;
-	json_t *value;
-	json_object_foreach(doc, key, value) {
-		(void)value;
-		if (strcmp(key, "transfers") != 0 && strcmp(key, "linked") != 0) {
-			api_problem(r, "field_unknown", "unknown field '%s'", key);
-			return 0;
-		}
-	}
-	json_t *items = json_object_get(doc, "transfers");
-	json_t *linked = json_object_get(doc, "linked");
-	if (!json_is_array(items) || (linked != NULL && !json_is_boolean(linked))) {
-		api_problem(r, "field_invalid", "send {\"transfers\": [...], \"linked\": true|false}");
-		return 0;
-	}
-	uint32_t count = (uint32_t)json_array_size(items);
+	uint32_t count = in->transfers.count;
 	if (count == 0 || count > r->server->config.batch_count_max) {
 		api_problem(r, count ? "batch_too_large" : "batch_empty", "a batch has 1 to %u transfers",
 			    r->server->config.batch_count_max);
 		return 0;
 	}
 	struct transfer_cmd *cmds = calloc(count, sizeof *cmds);
-	SZ_ASSERT(cmds != NULL);
+	if (cmds == NULL) {
+		api_problem(r, "internal", "no memory for a batch of %u transfers", count);
+		return 0;
+	}
 	*out = cmds;
+	const struct api_transfer_in *items = in->transfers.items;
 	for (uint32_t i = 0; i < count; i++) {
-		const char *code = NULL;
-		char detail[256], where[32];
+		char where[32];
 		snprintf(where, sizeof where, "transfers[%u]: ", i);
 		cmds[i].h = (sz_command_header){ sizeof cmds[i], SZ_CMD_CREATE_TRANSFER, 0 };
-		if (api_json_transfer(json_array_get(items, i), &cmds[i].t, &code, detail, sizeof detail)) {
-			api_problem(r, code, "%s%s", where, detail);
-			return 0;
-		}
+		cmds[i].t = transfer_of(&items[i]);
 		uint32_t scope = debit_scope(r, cmds[i].t.debit_account_id);
 		if (scope != SZ_R_OK) {
 			answer_scope(r, scope, where);
@@ -335,7 +353,7 @@ static uint32_t batch_decode(struct api_request *r, json_t *doc, struct transfer
 		}
 		if (refuse_domain_accounts(r, cmds[i].t.debit_account_id, cmds[i].t.credit_account_id, where))
 			return 0;
-		if (json_is_true(linked) && i + 1 < count)
+		if (in->linked && i + 1 < count)
 			cmds[i].t.flags |= SZ_TRANSFER_LINKED;
 	}
 	return count;
@@ -343,12 +361,9 @@ static uint32_t batch_decode(struct api_request *r, json_t *doc, struct transfer
 
 void api_handle_transfer_batch(struct api_request *r)
 {
-	json_t *doc = api_body_json(r);
-	if (doc == NULL)
-		return;
+	SZ_ASSERT(r->in != NULL);
 	struct transfer_cmd *cmds = NULL;
-	uint32_t count = batch_decode(r, doc, &cmds);
-	json_decref(doc);
+	uint32_t count = batch_build(r, r->in, &cmds);
 	r->extra = cmds;
 	if (count == 0)
 		return;
@@ -426,8 +441,9 @@ void api_handle_binary_accounts(struct api_request *r)
 			api_problem(r, "out_of_scope", "record %u: an operator creates accounts only in its tenant", i);
 			return;
 		}
-		if (currency_user_data_is_domain(cmds[i].a.user_data)) {
-			api_problem(r, "domain_account", "record %u: user_data carries the currency domain's tag", i);
+		const char *owner = api_account_owner(r, &cmds[i].a);
+		if (owner != NULL) {
+			api_problem(r, "domain_account", "record %u: the account would belong to the %s domain", i, owner);
 			return;
 		}
 	}

@@ -264,7 +264,7 @@ static uint64_t fingerprint(const sz_command_header *h)
 
 static uint64_t account_balance(const struct sz_state *s, sz_id id)
 {
-	const sz_account *a = ledger_account_get(&s->ledger, id);
+	const sz_account *a = ledger_account_get(sz_ledger_const(s), id);
 	SZ_ASSERT(a != NULL);
 	return currency_account_balance(a);
 }
@@ -294,7 +294,7 @@ static uint32_t fund_from_wallet(struct sz_state *s, struct currency_state *cur,
 	uint32_t r = currency_spend_check(cur, s, payer, amount, ctx->batch_time_ns);
 	if (r != SZ_R_OK)
 		return r;
-	if (currency_account_balance(&s->ledger.accounts[payer->account_index]) < amount)
+	if (currency_account_balance(&sz_ledger(s)->accounts[payer->account_index]) < amount)
 		return CURRENCY_R_INSUFFICIENT_FUNDS;
 	r = currency_contract_account_open(s, account_id, payer->owner_id, payer->tenant_id, payer->currency,
 					   ctx->timestamp_ns);
@@ -860,16 +860,16 @@ static void subsidy_return_grants(struct sz_state *s, struct contract_state *k, 
 		step++;
 		if (left == 0)
 			continue;
-		ledger_chain_begin(&s->ledger);
+		ledger_chain_begin(sz_ledger(s));
 		currency_txn_begin(cur);
 		uint32_t r = pay_out(s, cur, base, step, g->account_id, c->payer_id, left, now);
 		currency_txn_end(cur, r == SZ_R_OK);
 		if (r == SZ_R_OK) {
-			ledger_chain_commit(&s->ledger);
+			ledger_chain_commit(sz_ledger(s));
 			g->returned_fen += left;
 			c->refunded_fen += left;
 		} else {
-			ledger_chain_rollback(&s->ledger);
+			ledger_chain_rollback(sz_ledger(s));
 			event_add(k, c, CONTRACT_EV_STEP_FAILED, sz_id_make(0, 0), g->wallet_id, left, r, now);
 		}
 	}
@@ -892,15 +892,15 @@ static void contract_batch_begin(struct sz_state *s, void *domain_state, const s
 			subsidy_return_grants(s, k, cur, c, base, ctx->timestamp_ns);
 		uint32_t events = k->event_count;
 		struct contract saved = *c;
-		ledger_chain_begin(&s->ledger);
+		ledger_chain_begin(sz_ledger(s));
 		currency_txn_begin(cur);
 		uint32_t r = run_timer(s, k, cur, &t, base, ctx->timestamp_ns);
 		currency_txn_end(cur, r == SZ_R_OK);
 		if (r == SZ_R_OK) {
-			ledger_chain_commit(&s->ledger);
+			ledger_chain_commit(sz_ledger(s));
 			continue;
 		}
-		ledger_chain_rollback(&s->ledger);
+		ledger_chain_rollback(sz_ledger(s));
 		/* Undo the record changes of the failed step, then say why it failed. */
 		*c = saved;
 		k->event_count = events;

@@ -128,7 +128,7 @@ static json_t *contract_json(const struct api_request *r, const struct contract 
 	json_object_set_new(money, "refunded", amount_json(c->refunded_fen));
 	if (c->kind == CONTRACT_KIND_SUBSIDY)
 		json_object_set_new(money, "granted", amount_json(c->granted_fen));
-	const sz_account *a = ledger_account_get(&sz_engine_state(r->server->engine)->ledger, c->account_id);
+	const sz_account *a = ledger_account_get(sz_ledger_const(sz_engine_state(r->server->engine)), c->account_id);
 	json_object_set_new(money, "held", amount_json(a ? currency_account_balance(a) : 0));
 	json_object_set_new(o, "money", money);
 	uint32_t link = c->event_head;

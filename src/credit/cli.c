@@ -7,6 +7,7 @@
  * prints come from the library, none are computed here except formatting.
  */
 #include "credit/cli.h"
+#include "cli/cli.h"
 
 #include "core/assert.h"
 #include "core/errors.h"
@@ -531,3 +532,8 @@ int credit_cli_main(int argc, char **argv)
 		return client_rc;
 	return usage_error("unknown credit command", argv[1]);
 }
+
+static const struct cli_command credit_commands[] = {
+	{ "credit", credit_cli_main, "enterprise credit: registry, data feeds, scorecards (see szfin credit --help)" },
+};
+const struct cli_command_table credit_cli_table = { "credit", credit_commands, 1 };

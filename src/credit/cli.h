@@ -9,6 +9,11 @@
 #ifndef SZ_CREDIT_CLI_H
 #define SZ_CREDIT_CLI_H
 
+struct cli_command_table; /* cli/cli.h */
+
+/* The `szfin credit` command (cli.c); only the composition root names it. */
+extern const struct cli_command_table credit_cli_table;
+
 int credit_cli_main(int argc, char **argv);
 
 /* The HTTP client subcommands (cli_client.c: enterprise, report, decide,

@@ -21,6 +21,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct api_route_table; /* api/api.h */
+
+/* Every /v1/credit route (http.c); only the composition root names it. */
+extern const struct api_route_table credit_route_table;
+
 struct credit_dec {
 	const char *code;       /* NULL while no field has failed */
 	bool uscc_invalid;      /* code is a credit_uscc_result_name */

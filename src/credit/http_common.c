@@ -6,6 +6,9 @@
  */
 #include "credit/http_internal.h"
 
+#include "api/api.h"
+#include "api/codec.h"
+
 #include <math.h>
 #include <sodium.h>
 #include <stdio.h>

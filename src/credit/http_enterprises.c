@@ -5,6 +5,9 @@
  */
 #include "credit/http_internal.h"
 
+#include "api/api.h"
+#include "api/codec.h"
+
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -461,7 +464,7 @@ static int cashflow_compute(struct api_request *r, sz_id owner, uint32_t currenc
 			    struct credit_cashflow_cmd *c)
 {
 	struct api_server *s = r->server;
-	const struct ledger *l = &sz_engine_state(s->engine)->ledger;
+	const struct ledger *l = sz_ledger_const(sz_engine_state(s->engine));
 	api_owner_index_update(s);
 	uint32_t n = (uint32_t)(last - first + 1);
 	for (uint32_t i = 0; i < n; i++)

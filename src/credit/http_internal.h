@@ -32,8 +32,6 @@
 #ifndef SZ_CREDIT_HTTP_INTERNAL_H
 #define SZ_CREDIT_HTTP_INTERNAL_H
 
-#include "api/api.h"
-#include "api/codec.h"
 #include "core/assert.h"
 #include "core/errors.h"
 #include "core/hash.h"
@@ -45,6 +43,9 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
+
+/* api/api.h and api/codec.h, which only the adapter's .c files include. */
+struct api_request;
 
 /* ---- requests, problems, decoding primitives (http_common.c) ----------------- */
 
@@ -79,6 +80,32 @@ bool credit_http_page_args(struct api_request *r, uint32_t *limit, uint64_t *cur
 json_t *credit_json_id(sz_id id);
 json_t *credit_json_ns(uint64_t ns);
 json_t *credit_json_str(const char *s);
+
+/* ---- handlers of the route table (http.c) -------------------------------------- */
+
+void credit_handle_authorization_create(struct api_request *r);
+void credit_handle_authorization_list(struct api_request *r);
+void credit_handle_authorization_revoke(struct api_request *r);
+void credit_handle_cashflow(struct api_request *r);
+void credit_handle_decision_get(struct api_request *r);
+void credit_handle_enterprise_get(struct api_request *r);
+void credit_handle_enterprise_personal(struct api_request *r);
+void credit_handle_enterprise_register(struct api_request *r);
+void credit_handle_enterprise_update(struct api_request *r);
+void credit_handle_feed(struct api_request *r);
+void credit_handle_model_activate(struct api_request *r);
+void credit_handle_model_chunk(struct api_request *r);
+void credit_handle_model_list(struct api_request *r);
+void credit_handle_objection_create(struct api_request *r);
+void credit_handle_objection_get(struct api_request *r);
+void credit_handle_objection_list(struct api_request *r);
+void credit_handle_objection_resolve(struct api_request *r);
+void credit_handle_purge_list(struct api_request *r);
+void credit_handle_query_list(struct api_request *r);
+void credit_handle_report(struct api_request *r);
+void credit_handle_score(struct api_request *r);
+void credit_handle_warning_list(struct api_request *r);
+void credit_handle_watch(struct api_request *r);
 
 /* ---- renderers shared between files --------------------------------------------- */
 

@@ -5,6 +5,9 @@
  */
 #include "credit/http_internal.h"
 
+#include "api/api.h"
+#include "api/codec.h"
+
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>

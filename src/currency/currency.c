@@ -292,7 +292,7 @@ uint32_t currency_account_create(struct sz_state *s, sz_id id, sz_id owner_id, u
 	a.flags = flags;
 	a.user_data = CURRENCY_TAG | role;
 	struct ledger_ctx lctx = { .timestamp_ns = now_ns, .log_pos = 0 };
-	uint32_t r = ledger_create_account(&s->ledger, &a, &lctx);
+	uint32_t r = ledger_create_account(sz_ledger(s), &a, &lctx);
 	/* An account of that id made by someone else is not ours to adopt. */
 	return r == SZ_R_EXISTS ? SZ_R_EXISTS_WITH_DIFFERENT_FIELDS : r;
 }
@@ -343,7 +343,7 @@ uint32_t currency_move_accounts(struct sz_state *s, struct currency_state *c, sz
 	t.code = code;
 	t.currency = dr->currency;
 	struct ledger_ctx lctx = { .timestamp_ns = now_ns, .log_pos = 0 };
-	uint32_t r = ledger_create_transfer(&s->ledger, &t, &lctx);
+	uint32_t r = ledger_create_transfer(sz_ledger(s), &t, &lctx);
 	if (r != SZ_R_OK)
 		return r == SZ_R_EXISTS ? SZ_R_EXISTS_WITH_DIFFERENT_FIELDS : r;
 	if (dr->tenant_id != cr->tenant_id || role_is_customer(dr) != role_is_customer(cr)) {
@@ -356,8 +356,8 @@ uint32_t currency_move_accounts(struct sz_state *s, struct currency_state *c, sz
 uint32_t currency_move(struct sz_state *s, struct currency_state *c, sz_id base, uint32_t step,
 		       sz_id debit_id, sz_id credit_id, uint64_t amount, uint16_t code, uint64_t now_ns)
 {
-	const sz_account *dr = ledger_account_get(&s->ledger, debit_id);
-	const sz_account *cr = ledger_account_get(&s->ledger, credit_id);
+	const sz_account *dr = ledger_account_get(sz_ledger(s), debit_id);
+	const sz_account *cr = ledger_account_get(sz_ledger(s), credit_id);
 	if (dr == NULL || cr == NULL)
 		return dr == NULL ? SZ_R_DEBIT_ACCOUNT_NOT_FOUND : SZ_R_CREDIT_ACCOUNT_NOT_FOUND;
 	return currency_move_accounts(s, c, base, step, dr, cr, amount, code, now_ns);
@@ -447,7 +447,7 @@ uint32_t currency_receive_check(const struct currency_state *c, const struct sz_
 {
 	if (w->flags & CURRENCY_WALLET_CLOSED)
 		return CURRENCY_R_WALLET_CLOSED;
-	uint64_t balance = currency_account_balance(&s->ledger.accounts[w->account_index]);
+	uint64_t balance = currency_account_balance(&sz_ledger_const(s)->accounts[w->account_index]);
 	if (w->parent != 0)
 		return over(w->own.balance_fen, balance, amount) ? CURRENCY_R_SUB_WALLET_BALANCE_CAP_EXCEEDED : SZ_R_OK;
 	const struct currency_class_limits *cls = currency_class_limits_at(c, w, batch_time_ns);
@@ -597,7 +597,7 @@ static __int128 net_credit(const sz_account *a)
 static int currency_check_invariants(const struct sz_state *s, const void *domain_state, char *why, size_t why_size)
 {
 	const struct currency_state *c = domain_state;
-	const struct ledger *l = &s->ledger;
+	const struct ledger *l = sz_ledger_const(s);
 	int rc = 0;
 	if (c->operator_count == 0)
 		return 0;

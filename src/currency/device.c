@@ -63,7 +63,7 @@ static uint32_t device_register(struct sz_state *s, struct currency_state *c, co
 	d.wallet_id = cmd->wallet_id;
 	memcpy(d.public_key, cmd->public_key, sizeof d.public_key);
 	d.created_ns = ctx->timestamp_ns;
-	int64_t ai = ledger_account_find(&s->ledger, cmd->id);
+	int64_t ai = ledger_account_find(sz_ledger(s), cmd->id);
 	SZ_ASSERT(ai >= 0);
 	d.account_index = (uint32_t)ai;
 	d.wallet = (uint32_t)wi;
@@ -96,7 +96,7 @@ static uint32_t device_load(struct sz_state *s, struct currency_state *c, const 
 		return SZ_R_OVERFLOW;
 	if ((r = currency_spend_check(c, s, w, cmd->amount, ctx->batch_time_ns)) != SZ_R_OK)
 		return r;
-	if (currency_account_balance(&s->ledger.accounts[w->account_index]) < cmd->amount)
+	if (currency_account_balance(&sz_ledger(s)->accounts[w->account_index]) < cmd->amount)
 		return CURRENCY_R_INSUFFICIENT_FUNDS;
 	r = currency_move(s, c, cmd->id, 0, w->id, d->id, cmd->amount, 0, ctx->timestamp_ns);
 	if (r != SZ_R_OK)
@@ -123,7 +123,7 @@ static uint32_t device_suspend(struct sz_state *s, struct currency_state *c, con
 	struct currency_device *d = &c->devices[di];
 	if (d->suspended_ns != 0)
 		return CURRENCY_R_DEVICE_SUSPENDED;
-	uint64_t value = currency_account_balance(&s->ledger.accounts[d->account_index]);
+	uint64_t value = currency_account_balance(&sz_ledger(s)->accounts[d->account_index]);
 	if (value > 0) {
 		r = currency_move(s, c, cmd->id, 0, d->id, d->wallet_id, value, 0, ctx->timestamp_ns);
 		if (r != SZ_R_OK)
@@ -182,7 +182,7 @@ static uint32_t sync_one(struct sz_state *s, struct currency_state *c, const str
 	if (payee == NULL || (payee->flags & CURRENCY_WALLET_CLOSED) || payee->currency != p->currency ||
 	    payee->currency != c->wallets[d->wallet].currency)
 		return CURRENCY_R_OFFLINE_PAYEE_INVALID;
-	if (currency_account_balance(&s->ledger.accounts[d->account_index]) < p->amount)
+	if (currency_account_balance(&sz_ledger(s)->accounts[d->account_index]) < p->amount)
 		return CURRENCY_R_OFFLINE_EXCEEDS_LOADED_VALUE;
 	r = currency_move(s, c, currency_derive_id(d->id, OFFLINE_TAG, p->counter), 0, d->id, payee->id, p->amount,
 			  0, ctx->timestamp_ns);

@@ -46,7 +46,7 @@ static const struct currency_state *cur_of(const struct api_request *r)
 
 static const struct ledger *ledger_of(const struct api_request *r)
 {
-	return &sz_engine_state(r->server->engine)->ledger;
+	return sz_ledger_const(sz_engine_state(r->server->engine));
 }
 
 /* ---- JSON helpers ----------------------------------------------------------------- */

@@ -140,7 +140,7 @@ static uint32_t reserve_move(struct sz_state *s, struct currency_state *c, const
 	SZ_ASSERT(row != NULL);
 	if (cmd->direction == 1) {
 		/* Nobody withdraws more reserve than they hold, banks included. */
-		const sz_account *reserve = ledger_account_get(&s->ledger, op->reserve_id);
+		const sz_account *reserve = ledger_account_get(sz_ledger(s), op->reserve_id);
 		if (currency_account_balance(reserve) < cmd->amount)
 			return CURRENCY_R_RESERVE_INSUFFICIENT;
 		r = currency_move(s, c, cmd->id, STEP_MAIN, op->reserve_id, row->settlement_id, cmd->amount, 0,
@@ -240,7 +240,7 @@ static struct currency_wallet *wallet_mut(struct currency_state *c, sz_id id)
 
 static uint64_t wallet_balance(const struct sz_state *s, const struct currency_wallet *w)
 {
-	return currency_account_balance(&s->ledger.accounts[w->account_index]);
+	return currency_account_balance(&sz_ledger_const(s)->accounts[w->account_index]);
 }
 
 static bool own_limits_ordered(const struct currency_class_limits *l)
@@ -306,7 +306,7 @@ static uint32_t wallet_open(struct sz_state *s, struct currency_state *c, const 
 		if ((cmd->type == CURRENCY_WALLET_MERCHANT) != (cmd->mcc != 0) || cmd->mcc > 9999)
 			return CURRENCY_R_MCC_INVALID;
 		if (!sz_id_is_zero(cmd->bank_account_id)) {
-			const sz_account *bank = ledger_account_get(&s->ledger, cmd->bank_account_id);
+			const sz_account *bank = ledger_account_get(sz_ledger(s), cmd->bank_account_id);
 			if (bank == NULL || bank->kind != SZ_KIND_BANK_DEPOSIT || bank->tenant_id != cmd->tenant_id ||
 			    bank->currency != op->cmd.currency)
 				return CURRENCY_R_BANK_ACCOUNT_INVALID;
@@ -324,7 +324,7 @@ static uint32_t wallet_open(struct sz_state *s, struct currency_state *c, const 
 				    SZ_ACCOUNT_DEBITS_MUST_NOT_EXCEED_CREDITS, CURRENCY_ROLE_WALLET, ctx->timestamp_ns);
 	if (r != SZ_R_OK)
 		return r;
-	int64_t account_index = ledger_account_find(&s->ledger, w.id);
+	int64_t account_index = ledger_account_find(sz_ledger(s), w.id);
 	SZ_ASSERT(account_index >= 0);
 	w.account_index = (uint32_t)account_index;
 	if (parent != NULL)
@@ -381,7 +381,7 @@ static uint32_t close_account(struct sz_state *s, sz_id id, uint64_t now)
 	f.account_id = id;
 	f.set = SZ_ACCOUNT_CLOSED;
 	struct ledger_ctx lctx = { .timestamp_ns = now, .log_pos = 0 };
-	return ledger_account_flags(&s->ledger, &f, &lctx);
+	return ledger_account_flags(sz_ledger(s), &f, &lctx);
 }
 
 /* Wallet -> vault (e-currency back to the operator), clearing -> bank. */
@@ -492,18 +492,18 @@ static void pay_prefetch_buckets(const struct sz_state *s, const struct currency
 	ledger_index_prefetch_bucket(&c->op_index, cmd->id);
 	ledger_index_prefetch_bucket(&c->wallet_index, cmd->payer_id);
 	ledger_index_prefetch_bucket(&c->wallet_index, cmd->payee_id);
-	ledger_index_prefetch_bucket(&s->ledger.account_index, cmd->payer_id);
-	ledger_index_prefetch_bucket(&s->ledger.account_index, cmd->payee_id);
-	ledger_index_prefetch_bucket(&s->ledger.slot_index, currency_derive_id(cmd->id, CURRENCY_TRANSFER_TAG, STEP_MAIN));
+	ledger_index_prefetch_bucket(&sz_ledger_const(s)->account_index, cmd->payer_id);
+	ledger_index_prefetch_bucket(&sz_ledger_const(s)->account_index, cmd->payee_id);
+	ledger_index_prefetch_bucket(&sz_ledger_const(s)->slot_index, currency_derive_id(cmd->id, CURRENCY_TRANSFER_TAG, STEP_MAIN));
 }
 
 static void pay_prefetch_items(const struct sz_state *s, const struct currency_state *c, const struct currency_pay_cmd *cmd)
 {
 	ledger_index_prefetch_item(&c->wallet_index, c->wallets, sizeof *c->wallets, cmd->payer_id);
 	ledger_index_prefetch_item(&c->wallet_index, c->wallets, sizeof *c->wallets, cmd->payee_id);
-	ledger_index_prefetch_item(&s->ledger.account_index, s->ledger.accounts, sizeof(sz_account), cmd->payer_id);
-	ledger_index_prefetch_item(&s->ledger.account_index, s->ledger.accounts, sizeof(sz_account), cmd->payee_id);
-	ledger_index_prefetch_item(&s->ledger.slot_index, s->ledger.slots, sizeof(struct ledger_slot),
+	ledger_index_prefetch_item(&sz_ledger_const(s)->account_index, sz_ledger_const(s)->accounts, sizeof(sz_account), cmd->payer_id);
+	ledger_index_prefetch_item(&sz_ledger_const(s)->account_index, sz_ledger_const(s)->accounts, sizeof(sz_account), cmd->payee_id);
+	ledger_index_prefetch_item(&sz_ledger_const(s)->slot_index, sz_ledger_const(s)->slots, sizeof(struct ledger_slot),
 				   currency_derive_id(cmd->id, CURRENCY_TRANSFER_TAG, STEP_MAIN));
 }
 
@@ -562,8 +562,8 @@ static uint32_t pay(struct sz_state *s, struct currency_state *c, const struct s
 		if ((r = from_bank(s, c, cmd->id, STEP_BANK, payer, shortfall, now)) != SZ_R_OK)
 			return r;
 	}
-	r = currency_move_accounts(s, c, cmd->id, STEP_MAIN, &s->ledger.accounts[payer->account_index],
-				   &s->ledger.accounts[payee->account_index], cmd->amount, mcc, now);
+	r = currency_move_accounts(s, c, cmd->id, STEP_MAIN, &sz_ledger(s)->accounts[payer->account_index],
+				   &sz_ledger(s)->accounts[payee->account_index], cmd->amount, mcc, now);
 	if (r != SZ_R_OK)
 		return currency_map_debit_result(r);
 	currency_spend_commit(c, payer, cmd->amount, t);

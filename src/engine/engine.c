@@ -693,6 +693,11 @@ static int make_dirs(const char *dir)
  * intact but that a domain refuses (SZ_ESTATE: the server lacks data it was
  * built with, e.g. different factor files) stops the start: replaying the log
  * instead would silently compute a different state. */
+static int register_domains(struct sz_engine *e)
+{
+	return e->config.register_domains ? e->config.register_domains(&e->state) : sz_state_register_domains(&e->state);
+}
+
 static int load_snapshot(struct sz_engine *e, struct wal_scan_start *start, char *why, size_t why_size)
 {
 	uint64_t seqs[SNAPSHOT_LIST_MAX];
@@ -715,7 +720,7 @@ static int load_snapshot(struct sz_engine *e, struct wal_scan_start *start, char
 		why[0] = 0;
 		sz_state_release(&e->state);
 		sz_state_init(&e->state);
-		sz_state_register_domains(&e->state);
+		register_domains(e);
 	}
 	return 0;
 }
@@ -775,7 +780,7 @@ int sz_engine_open(struct sz_engine **out, const struct sz_engine_config *cfg, c
 	if (rc == 0)
 		rc = sz_state_init(&e->state);
 	if (rc == 0)
-		rc = sz_state_register_domains(&e->state);
+		rc = register_domains(e);
 	if (rc == 0)
 		rc = recover(e, why, why_size);
 	if (rc == 0)

@@ -33,6 +33,7 @@ struct sz_engine_config {
 	                                    digests at every recorded snapshot;
 	                                    close then writes no snapshot */
 	bool check_invariants;           /* assert invariants after every batch (tests) */
+	int (*register_domains)(struct sz_state *s); /* NULL = sz_state_register_domains (the built-in registry) */
 	/* Fault injection for tests: fail the Nth write or fsync (1-based, 0 = never). */
 	uint32_t fail_write_at;
 	uint32_t fail_fsync_at;

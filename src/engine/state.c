@@ -200,6 +200,42 @@ void sz_state_apply_batch(struct sz_state *s, uint64_t sequence, uint64_t batch_
 	s->batch_time_ns = batch_time_ns + (count ? count - 1 : 0);
 }
 
+int sz_state_reserve(struct sz_state *s, uint32_t command_count)
+{
+	SZ_ASSERT(command_count <= SZ_BATCH_COMMAND_COUNT_MAX);
+	SZ_ASSERT(s->domain_count <= SZ_DOMAIN_COUNT_MAX);
+	int rc = 0;
+	for (uint32_t i = 0; i < s->domain_count && rc == 0; i++)
+		if (s->domains[i].reserve)
+			rc = s->domains[i].reserve(s->domains[i].state, command_count);
+	SZ_ASSERT(rc <= 0);
+	return rc;
+}
+
+uint64_t sz_state_next_deadline_ns(const struct sz_state *s)
+{
+	SZ_ASSERT(s->domain_count <= SZ_DOMAIN_COUNT_MAX);
+	uint64_t earliest = UINT64_MAX;
+	for (uint32_t i = 0; i < s->domain_count; i++) {
+		if (s->domains[i].next_deadline_ns == NULL)
+			continue;
+		uint64_t t = s->domains[i].next_deadline_ns(s->domains[i].state);
+		if (t < earliest)
+			earliest = t;
+	}
+	return earliest;
+}
+
+const char *sz_state_account_owner(const struct sz_state *s, const sz_account *a)
+{
+	SZ_ASSERT(a != NULL);
+	SZ_ASSERT(s->domain_count <= SZ_DOMAIN_COUNT_MAX);
+	for (uint32_t i = 0; i < s->domain_count; i++)
+		if (s->domains[i].owns_account && s->domains[i].owns_account(s->domains[i].state, a))
+			return s->domains[i].name;
+	return NULL;
+}
+
 void sz_state_digest(const struct sz_state *s, uint8_t out[32])
 {
 	crypto_generichash_state h;

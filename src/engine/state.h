@@ -55,6 +55,19 @@ struct sz_domain {
 	/* Optional: 0 or SZ_ECORRUPT with a message. */
 	int (*check_invariants)(const struct sz_state *s, const void *domain_state, char *why, size_t why_size);
 	void (*release)(void *domain_state);
+	/* Optional: grow the domain's state so that the next batch of at most
+	 * command_count commands applies without allocating. Called by the
+	 * engine before each batch (sz_state_reserve); a failure stops the
+	 * engine before it applies, like a failed fsync. Apply itself never
+	 * allocates: running out of reserved room there is a bug (assert). */
+	int (*reserve)(void *domain_state, uint32_t command_count);
+	/* Optional: the earliest batch time at which batch_begin would change
+	 * something (expiry, release); UINT64_MAX if none. The engine submits
+	 * an empty tick batch when it is due on an idle server. */
+	uint64_t (*next_deadline_ns)(const void *domain_state);
+	/* Optional: does this domain own that ledger account (raw ledger
+	 * routes refuse such accounts)? */
+	bool (*owns_account)(const void *domain_state, const sz_account *a);
 };
 
 struct sz_state {
@@ -81,13 +94,26 @@ void sz_state_apply_batch(struct sz_state *s, uint64_t sequence, uint64_t batch_
 			  const uint8_t *body, uint32_t body_size, uint32_t count,
 			  uint64_t body_log_pos, uint32_t *results);
 
+/* Before each batch: let the ledger and every domain grow for the worst case
+ * of command_count commands. 0 or the first failure (SZ_ENOMEM, SZ_ELIMIT):
+ * the engine then stops before applying. */
+int sz_state_reserve(struct sz_state *s, uint32_t command_count);
+
+/* Earliest deadline of any domain (UINT64_MAX if none): when the engine's
+ * clock passes it, a tick batch lets batch_begin act on an idle server. */
+uint64_t sz_state_next_deadline_ns(const struct sz_state *s);
+
+/* Name of the domain that owns ledger account a, or NULL. */
+const char *sz_state_account_owner(const struct sz_state *s, const sz_account *a);
+
 void sz_state_digest(const struct sz_state *s, uint8_t out[32]);
 int sz_state_check_invariants(const struct sz_state *s, char *why, size_t why_size);
 int sz_state_snapshot_write(const struct sz_state *s, struct sz_snap *f);
 int sz_state_snapshot_read(struct sz_state *s, struct sz_snap *f);
 
-/* Register every built-in domain (called by sz_engine_open). Defined in
- * engine/domains.c, the one place that lists the domains. */
+/* Register every built-in domain (called by sz_engine_open unless its config
+ * names another function). Defined by the composition root, src/app/registry.c,
+ * the one place that lists the domains: the engine includes none of them. */
 int sz_state_register_domains(struct sz_state *s);
 
 #endif

@@ -21,6 +21,7 @@
 #include <stddef.h>
 
 struct sz_snap;
+struct sz_state;
 
 /* Where a transfer's record is: segment number and byte offset in it. */
 #define SZ_LOG_POS_OFFSET_BITS 40
@@ -86,6 +87,11 @@ struct ledger_ctx {
 	uint64_t timestamp_ns;
 	uint64_t log_pos;
 };
+
+/* The ledger inside the replicated state: the only way domains, the api and
+ * tests reach it (never through the state's fields). */
+struct ledger *sz_ledger(struct sz_state *s);
+const struct ledger *sz_ledger_const(const struct sz_state *s);
 
 int ledger_init(struct ledger *l);
 void ledger_release(struct ledger *l);

@@ -4,6 +4,7 @@
  * commands; nothing here mutates state except ledger_snapshot_read.
  */
 #include "ledger/ledger.h"
+#include "engine/state.h"
 #include "core/assert.h"
 #include "core/errors.h"
 #include "core/limits.h"
@@ -20,6 +21,18 @@ struct currency_sums {
 	uint32_t currency;
 	unsigned __int128 debits_posted, credits_posted, debits_pending, credits_pending;
 };
+
+struct ledger *sz_ledger(struct sz_state *s)
+{
+	SZ_ASSERT(s != NULL);
+	return &s->ledger;
+}
+
+const struct ledger *sz_ledger_const(const struct sz_state *s)
+{
+	SZ_ASSERT(s != NULL);
+	return &s->ledger;
+}
 
 static struct currency_sums *sums_for(struct currency_sums *sums, uint32_t *count, uint32_t currency)
 {

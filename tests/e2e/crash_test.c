@@ -132,7 +132,7 @@ static void read_acks(int fd, uint64_t deadline_ms)
 /* Sum of the transfers present must equal the balances; linked pairs whole. */
 static void check_state(struct sz_engine *e, size_t *present_out)
 {
-	const struct ledger *l = &sz_engine_state(e)->ledger;
+	const struct ledger *l = sz_ledger_const(sz_engine_state(e));
 	uint64_t debits[ACCOUNTS + 1] = { 0 }, credits[ACCOUNTS + 1] = { 0 };
 	for (uint32_t s = 0; s < l->slot_count; s++) {
 		sz_transfer t;
@@ -191,7 +191,7 @@ static void test_kill9_under_load(void **state)
 		uint64_t open_ms = monotonic_ms() - t0;
 		if (rc != 0)
 			fail_msg("round %llu: reopen failed: %s", (unsigned long long)round, why);
-		const struct ledger *l = &sz_engine_state(e)->ledger;
+		const struct ledger *l = sz_ledger_const(sz_engine_state(e));
 		for (size_t i = 0; i < acked_count; i++)
 			if (ledger_slot_find(l, sz_id_make(0, acked[i])) < 0)
 				fail_msg("round %llu: acknowledged transfer %llx lost", (unsigned long long)round,
@@ -209,7 +209,7 @@ static void test_kill9_under_load(void **state)
 	struct sz_engine_config cfg = { .data_dir = dir, .verify_replay = true, .check_invariants = true };
 	if (sz_engine_open(&e, &cfg, why, sizeof why) != 0)
 		fail_msg("verified replay failed: %s", why);
-	assert_int_equal(sz_engine_state(e)->ledger.slot_count, present);
+	assert_int_equal(sz_ledger_const(sz_engine_state(e))->slot_count, present);
 	assert_int_equal(sz_engine_close(e), 0);
 	tu_rmdir(dir);
 	free(acked);

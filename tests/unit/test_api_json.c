@@ -1,6 +1,7 @@
-/* test_api_json.c — strict JSON decoding of requests (src/api/json.c), the
- * depth pre-scan, and configuration (src/api/config.c) on both sides of
- * each bound. */
+/* test_api_json.c — the platform's account and transfer request schemas
+ * (src/api/accounts.c, transfers.c, decoded by the one codec), the JSON
+ * encoders (src/api/json.c), the depth pre-scan, and configuration
+ * (src/api/config.c) on both sides of each bound. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +15,7 @@
 #include "api/api.h"
 #include "api/codec.h"
 #include "api/config.h"
+#include "api/requests.h"
 #include "core/errors.h"
 
 static json_t *load(const char *text)
@@ -27,12 +29,11 @@ static const char *transfer_code(const char *text)
 	static char code_copy[64];
 	json_t *doc = load(text);
 	assert_non_null(doc);
-	sz_transfer t;
-	const char *code = "ok";
-	char detail[256];
-	int rc = api_json_transfer(doc, &t, &code, detail, sizeof detail);
+	struct api_transfer_in in;
+	struct api_decode_error err;
+	int rc = api_schema_decode(&api_transfer_create_schema, doc, &in, &err);
 	json_decref(doc);
-	snprintf(code_copy, sizeof code_copy, "%s", rc ? code : "ok");
+	snprintf(code_copy, sizeof code_copy, "%s", rc ? err.code : "ok");
 	return code_copy;
 }
 
@@ -41,15 +42,16 @@ static void test_transfer_decode(void **unused)
 	(void)unused;
 	json_t *doc = load("{\"id\":\"5\",\"debit_account_id\":\"0x10\",\"credit_account_id\":\"2\","
 			   "\"amount\":\"12.34\",\"currency\":\"CNY\",\"code\":7,\"pending\":true,\"timeout_s\":60}");
-	sz_transfer t;
-	const char *code;
-	char detail[256];
-	assert_int_equal(api_json_transfer(doc, &t, &code, detail, sizeof detail), 0);
+	struct api_transfer_in in;
+	struct api_decode_error err;
+	assert_int_equal(api_schema_decode(&api_transfer_create_schema, doc, &in, &err), 0);
 	json_decref(doc);
-	assert_true(t.id.lo == 5 && t.debit_account_id.lo == 16 && t.credit_account_id.lo == 2);
-	assert_true(t.amount == 1234 && t.code == 7 && t.timeout_s == 60);
-	assert_int_equal(t.flags, SZ_TRANSFER_PENDING);
-	assert_int_equal(t.currency, sz_currency_code("CNY"));
+	const sz_transfer *t = &in.t;
+	assert_true(t->id.lo == 5 && t->debit_account_id.lo == 16 && t->credit_account_id.lo == 2);
+	assert_true(t->amount == 1234 && t->code == 7 && t->timeout_s == 60);
+	assert_true(in.pending);
+	assert_int_equal(t->flags, 0); /* the handler folds pending into the flags */
+	assert_int_equal(t->currency, sz_currency_code("CNY"));
 }
 
 static void test_transfer_errors(void **unused)
@@ -84,19 +86,24 @@ static void test_account_decode(void **unused)
 	json_t *doc = load("{\"id\":\"9\",\"currency\":\"CNY\",\"kind\":\"wallet\",\"tenant_id\":\"3\","
 			   "\"flags\":[\"debits_must_not_exceed_credits\"]}");
 	sz_account a;
-	const char *code;
-	char detail[256];
-	assert_int_equal(api_json_account(doc, &a, &code, detail, sizeof detail), 0);
+	struct api_decode_error err;
+	assert_int_equal(api_schema_decode(&api_account_create_schema, doc, &a, &err), 0);
 	json_decref(doc);
 	assert_int_equal(a.kind, SZ_KIND_WALLET);
 	assert_int_equal(a.tenant_id, 3);
 	assert_int_equal(a.flags, SZ_ACCOUNT_DEBITS_MUST_NOT_EXCEED_CREDITS);
 	doc = load("{\"id\":\"9\",\"currency\":\"CNY\",\"flags\":[\"closed\"]}");
-	assert_int_equal(api_json_account(doc, &a, &code, detail, sizeof detail), SZ_EINVAL);
-	assert_string_equal(code, "field_invalid");
+	assert_int_equal(api_schema_decode(&api_account_create_schema, doc, &a, &err), SZ_EINVAL);
+	assert_string_equal(err.code, "field_invalid"); /* closed is not a flag a client sets */
 	json_decref(doc);
 	doc = load("{\"id\":\"9\",\"currency\":\"cny\"}");
-	assert_int_equal(api_json_account(doc, &a, &code, detail, sizeof detail), SZ_EINVAL);
+	assert_int_equal(api_schema_decode(&api_account_create_schema, doc, &a, &err), SZ_EINVAL);
+	assert_string_equal(err.code, "field_invalid");
+	json_decref(doc);
+	doc = load("{\"id\":\"9\",\"currency\":\"CNY\",\"kind\":\"vault\"}");
+	assert_int_equal(api_schema_decode(&api_account_create_schema, doc, &a, &err), SZ_EINVAL);
+	assert_string_equal(err.detail, "'kind' must be one of general, reserve, bank_deposit, wallet, merchant, "
+					"escrow, loan, suspense");
 	json_decref(doc);
 }
 

@@ -1,6 +1,8 @@
-/* test_api_routes.c — the route table (src/api/router.c) against
- * docs/openapi.yaml in both directions, roles included; the matcher; tenant
- * scope; problem codes. */
+/* test_api_routes.c — every registered route table (the platform's in
+ * src/api/router.c and each domain's, installed by src/app/registry.c)
+ * against docs/openapi.yaml in both directions, roles included; the matcher
+ * across tables; refusals when a table is registered twice or serves a
+ * route another table serves; tenant scope; problem codes. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +14,9 @@
 #include <strings.h>
 
 #include "api/api.h"
+#include "api/requests.h"
+#include "app/registry.h"
+#include "core/errors.h"
 
 #define SPEC_OP_MAX 128
 
@@ -84,19 +89,22 @@ static void spec_load(void)
 static void test_every_route_in_spec(void **unused)
 {
 	(void)unused;
-	for (uint32_t i = 0; i < api_route_count; i++) {
+	for (uint32_t i = 0; i < api_route_count(); i++) {
+		const struct api_route *r = api_route_at(i);
+		assert_non_null(r);
 		int found = 0;
 		for (int j = 0; j < op_count; j++)
-			if (strcmp(ops[j].path, api_routes[i].path) == 0 && strcmp(ops[j].method, api_routes[i].method) == 0) {
+			if (strcmp(ops[j].path, r->path) == 0 && strcmp(ops[j].method, r->method) == 0) {
 				found = 1;
 				ops[j].seen = 1;
-				if (ops[j].roles != api_routes[i].roles)
-					fail_msg("%s %s: spec roles 0x%x, table 0x%x", api_routes[i].method, api_routes[i].path,
-						 ops[j].roles, api_routes[i].roles);
+				if (ops[j].roles != r->roles)
+					fail_msg("%s %s (%s): spec roles 0x%x, table 0x%x", r->method, r->path,
+						 api_route_domain(i), ops[j].roles, r->roles);
 			}
 		if (!found)
-			fail_msg("route %s %s is missing from docs/openapi.yaml", api_routes[i].method, api_routes[i].path);
+			fail_msg("route %s %s (%s) is missing from docs/openapi.yaml", r->method, r->path, api_route_domain(i));
 	}
+	assert_null(api_route_at(api_route_count()));
 }
 
 static void test_every_spec_op_served(void **unused)
@@ -105,7 +113,7 @@ static void test_every_spec_op_served(void **unused)
 	for (int j = 0; j < op_count; j++)
 		if (!ops[j].seen)
 			fail_msg("docs/openapi.yaml has %s %s but the server has no such route", ops[j].method, ops[j].path);
-	assert_int_equal(op_count, (int)api_route_count);
+	assert_int_equal(op_count, (int)api_route_count());
 }
 
 static void test_match(void **unused)
@@ -115,9 +123,15 @@ static void test_match(void **unused)
 	uint32_t n = 0;
 	int i = api_route_match("GET", "/v1/accounts/123/transfers", params, &n);
 	assert_true(i >= 0);
-	assert_string_equal(api_routes[i].path, "/v1/accounts/{id}/transfers");
+	assert_string_equal(api_route_at((uint32_t)i)->path, "/v1/accounts/{id}/transfers");
+	assert_string_equal(api_route_domain((uint32_t)i), "platform");
 	assert_int_equal(n, 1);
 	assert_string_equal(params[0], "123");
+	/* a domain table's route is matched through the same index space */
+	i = api_route_match("GET", "/v1/green/taxonomy", params, &n);
+	assert_true(i >= 0);
+	assert_string_equal(api_route_domain((uint32_t)i), "green");
+	assert_int_equal(api_route_match("DELETE", "/v1/green/taxonomy", params, &n), -2);
 	assert_int_equal(api_route_match("DELETE", "/v1/accounts/123", params, &n), -2);
 	assert_int_equal(api_route_match("GET", "/v1/nope", params, &n), -1);
 	assert_int_equal(api_route_match("GET", "/v1/accounts//transfers", params, &n), -1);
@@ -128,6 +142,48 @@ static void test_match(void **unused)
 	longid[sizeof longid - 1] = '\0';
 	assert_int_equal(api_route_match("GET", longid, params, &n), -1);
 	assert_true(api_route_match("HEAD", "/healthz", params, &n) >= 0);
+}
+
+static void handler_none(struct api_request *r) { (void)r; }
+
+static void test_table_refusals(void **unused)
+{
+	(void)unused;
+	char why[256];
+	uint32_t before = api_route_count();
+	/* the platform's table again: refused */
+	assert_int_equal(api_router_add(&api_platform_route_table, why, sizeof why), SZ_EEXIST);
+	/* a new domain serving a route another table serves: refused, nothing added */
+	static const struct api_route clash[] = {
+		{ "GET", "/v1/example/things", 0, API_BODY_NONE, handler_none, "new", NULL },
+		{ "GET", "/v1/accounts/{id}", 0, API_BODY_NONE, handler_none, "taken", NULL },
+	};
+	static const struct api_route_table clash_table = { "example", clash, 2 };
+	assert_int_equal(api_router_add(&clash_table, why, sizeof why), SZ_EINVAL);
+	assert_non_null(strstr(why, "/v1/accounts/{id}"));
+	assert_int_equal(api_route_count(), before);
+	/* a schema on a route without a JSON body: refused */
+	static const struct api_route bodyless[] = {
+		{ "POST", "/v1/example/x", 0, API_BODY_NONE, handler_none, "x", &api_transfer_batch_schema },
+	};
+	static const struct api_route_table bodyless_table = { "example2", bodyless, 1 };
+	assert_int_equal(api_router_add(&bodyless_table, why, sizeof why), SZ_EINVAL);
+	/* a fresh domain with fresh routes: accepted, served, matched */
+	static const struct api_route fresh[] = {
+		{ "GET", "/v1/example/things", 0, API_BODY_NONE, handler_none, "new", NULL },
+	};
+	static const struct api_route_table fresh_table = { "example3", fresh, 1 };
+	assert_int_equal(api_router_add(&fresh_table, why, sizeof why), 0);
+	assert_int_equal(api_route_count(), before + 1);
+	char params[SZ_API_PATH_PARAM_COUNT_MAX][SZ_API_PARAM_SIZE_MAX];
+	uint32_t n;
+	int i = api_route_match("GET", "/v1/example/things", params, &n);
+	assert_int_equal(i, (int)before);
+	assert_string_equal(api_route_domain((uint32_t)i), "example3");
+	/* back to the registry's tables for the other tests */
+	api_router_reset();
+	assert_int_equal(app_registry_install(why, sizeof why), 0);
+	assert_int_equal(api_route_count(), before);
 }
 
 static void test_scope(void **unused)
@@ -179,11 +235,17 @@ static void test_roles(void **unused)
 
 int main(void)
 {
+	char why[256];
+	if (app_registry_install(why, sizeof why) != 0) {
+		fprintf(stderr, "registry: %s\n", why);
+		return 1;
+	}
 	spec_load();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_route_in_spec),
 		cmocka_unit_test(test_every_spec_op_served),
 		cmocka_unit_test(test_match),
+		cmocka_unit_test(test_table_refusals),
 		cmocka_unit_test(test_scope),
 		cmocka_unit_test(test_problem_codes),
 		cmocka_unit_test(test_roles),

@@ -73,7 +73,7 @@ static void digest_of(struct sz_engine *e, uint8_t out[32])
 
 static const sz_account *get(struct sz_engine *e, uint64_t id)
 {
-	return ledger_account_get(&sz_engine_state(e)->ledger, sz_id_make(0, id));
+	return ledger_account_get(sz_ledger_const(sz_engine_state(e)), sz_id_make(0, id));
 }
 
 static void populate(struct sz_engine *e, uint64_t transfers)
@@ -183,7 +183,7 @@ static void test_segment_rollover(void **state)
 	char path[256];
 	assert_int_equal(wal_segment_path(dir, 2, path, sizeof path), 0);
 	/* Read a transfer back from the log by its position. */
-	const struct ledger *l = &sz_engine_state(e)->ledger;
+	const struct ledger *l = sz_ledger_const(sz_engine_state(e));
 	int64_t slot = ledger_slot_find(l, sz_id_make(0, id - 1));
 	assert_true(slot >= 0);
 	sz_transfer t;
