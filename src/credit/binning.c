@@ -213,6 +213,9 @@ static int numeric_pair_compare(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Over 70 lines: one pass of sort, fine bins, merge, monotone choice and
+ * bin fill over buffers it owns, with one cleanup exit; the steps are the
+ * block_* functions above. */
 int scorecard_bin_numeric(scorecard_characteristic *c, const double *numbers,
 			  const uint8_t *is_good, const uint32_t *rows, uint32_t row_count,
 			  const scorecard_options *options, const scorecard_totals *totals)
@@ -365,6 +368,9 @@ static void blocks_merge_small_categorical(struct block *blocks, uint32_t *count
 	}
 }
 
+/* Over 70 lines: counts, WoE ranking, merging and the label table over
+ * buffers it owns, with one cleanup exit; the steps are the block_*
+ * functions above. */
 int scorecard_bin_categorical(scorecard_characteristic *c, const credit_csv_column *column,
 			      const uint8_t *is_good, const uint32_t *rows, uint32_t row_count,
 			      const scorecard_options *options, const scorecard_totals *totals)

@@ -122,6 +122,8 @@ static void enterprise_done(struct api_request *r, const uint32_t *results, uint
 	api_reply_json(r, api_result_status(results[0]), credit_json_enterprise(credit_enterprise_at(credit_http_state(r), (uint32_t)i)));
 }
 
+/* Over 70 lines: one flat check per field of the body, in the order the
+ * problems are reported. */
 bool credit_decode_enterprise(struct credit_dec *dp, json_t *doc, const char *path_uscc, const uint8_t secret[32],
 			      struct credit_enterprise_cmd *c)
 {
@@ -312,6 +314,7 @@ static json_t *months_of(struct credit_dec *d, json_t *doc, uint32_t *count)
 	return months;
 }
 
+/* Over 70 lines: one case per feed kind, each a flat list of its fields. */
 bool credit_decode_feed(struct credit_dec *d, const char *kind, json_t *doc, const char *uscc, uint16_t *cmd_kind,
 			void *body, uint32_t *size)
 {

@@ -130,6 +130,8 @@ static void newton_system(const double *x, const uint8_t *y, uint32_t row_count,
 	}
 }
 
+/* Over 70 lines: the Newton iteration with its step control and one
+ * cleanup exit for the matrices it owns. */
 int scorecard_logit_fit(const double *x, const uint8_t *y, uint32_t row_count,
 			uint32_t feature_count, double lambda, double *coefficients,
 			scorecard_logit_info *info)

@@ -714,6 +714,8 @@ static int parse_body(struct in *in, scorecard_model *model)
 	return check_labels(in, model);
 }
 
+/* Over 70 lines: the checks before the body (size, magic, version,
+ * checksum) in the order the format comment gives, with one exit. */
 int scorecard_model_parse(scorecard_model *model, const char *text, size_t size,
 			  scorecard_error *error)
 {

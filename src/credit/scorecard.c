@@ -420,6 +420,9 @@ static int train_fit(const scorecard_model *model, const scorecard_binding *bind
 	return scorecard_logit_fit(design, y, row_count, k, lambda, beta, NULL);
 }
 
+/* Over 70 lines: the training pipeline of the file comment in order (bin,
+ * index, fit and refit, points, scale, bands) over buffers it owns, with
+ * one cleanup exit; each step is a function above. */
 int scorecard_train(scorecard_model *model, const credit_csv_table *table,
 		    const char *target_name, const char *good_label, const uint8_t *is_good,
 		    const uint32_t *rows, uint32_t row_count, const scorecard_options *options,

@@ -288,6 +288,8 @@ static double fold_auc_sd(const double *values, uint32_t count, double mean)
 	return sqrt(sum / (count - 1));
 }
 
+/* Over 70 lines: per fold train, score and measure, then the summary, with
+ * one cleanup exit for the fold buffers. */
 int scorecard_cross_validate(const credit_csv_table *table, const char *target_name,
 			     const char *good_label, const uint8_t *is_good,
 			     const scorecard_options *options, uint32_t fold_count, uint64_t seed,
