@@ -159,7 +159,8 @@ uint32_t scorecard_pd_of(const scorecard_model *model, int64_t score_milli)
 	int64_t low = model->pd_ppb[index + 1];
 	SZ_ASSERT(high >= low);
 	int64_t into = offset - index * model->pd_step_milli;
-	int64_t pd = high - (high - low) * into / model->pd_step_milli;
+	/* (high - low) <= 1e9 and into < step <= 1e12 (model_io.c): 128 bits. */
+	int64_t pd = high - (int64_t)((__int128)(high - low) * into / model->pd_step_milli);
 	SZ_ASSERT(pd >= low && pd <= high);
 	return (uint32_t)pd;
 }
