@@ -7,7 +7,7 @@
 #   SANITIZE=1      build with AddressSanitizer and UndefinedBehaviorSanitizer
 #   SANITIZE=thread build with ThreadSanitizer (the engine's two threads)
 .DEFAULT_GOAL := all
-.PHONY: all deps run test unit bench fuzz lint coverage clean
+.PHONY: all deps run test unit bench fuzz lint coverage clean unit-bins fuzz-bins determinism-bins
 
 SANITIZE ?= 0
 ifeq ($(SANITIZE),1)
@@ -24,10 +24,19 @@ ifeq ($(COVERAGE),1)
 MODE := coverage
 OPT := -O0 --coverage
 endif
+# DETERMINISM=clang: the second build of tests/determinism.sh, another
+# compiler and optimisation level with floating-point contraction off. Its
+# warnings are shown but not fatal: the gcc build is the one that gates them.
+ifeq ($(DETERMINISM),clang)
+CC := clang
+MODE := clang-O1
+OPT := -O1 -ffp-contract=off -Wno-error
+endif
 
 CC ?= cc
 BUILD := build/$(MODE)
-CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wvla -Wno-format-truncation -g $(OPT) -Iinclude -Isrc -I/usr/include/postgresql -MMD -MP
+NO_TRUNCATION_WARNING := $(if $(findstring clang,$(CC)),,-Wno-format-truncation)
+CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wvla $(NO_TRUNCATION_WARNING) -g $(OPT) -Iinclude -Isrc -I/usr/include/postgresql -MMD -MP
 LDLIBS := -lmicrohttpd -ljansson -lsodium -lcurl -linih -lsqlite3 -lpq -lpthread -lm
 LDFLAGS := $(OPT)
 
@@ -40,6 +49,7 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 E2E_SRC := $(sort $(wildcard tests/e2e/*_test.c))
 BENCH_SRC := $(sort $(wildcard bench/*_bench.c))
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
+TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
 
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
@@ -49,8 +59,9 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 E2E_BIN := $(E2E_SRC:tests/e2e/%.c=$(BUILD)/tests/%)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
+TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 
-all: $(BIN) $(UNIT_BIN) $(E2E_BIN) $(BENCH_BIN)
+all: $(BIN) $(UNIT_BIN) $(E2E_BIN) $(BENCH_BIN) $(TOOL_BIN)
 
 deps:
 	@bash scripts/deps.sh
@@ -73,6 +84,10 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 $(BUILD)/tests/%_test: tests/e2e/%_test.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests -Itests/unit -o $@ $< $(LIB) -lcmocka $(LDLIBS)
+
+$(BUILD)/tools/%: tests/tools/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 $(BUILD)/bench/%: bench/%.c $(LIB)
 	@mkdir -p $(dir $@)
@@ -103,9 +118,11 @@ test: deps
 	@$(MAKE) $(JOBS) --no-print-directory SANITIZE=1 unit-bins
 	@$(MAKE) $(JOBS) --no-print-directory SANITIZE=thread build/tsan/tests/test_engine
 	@$(MAKE) $(JOBS) --no-print-directory fuzz-bins
+	@$(MAKE) $(JOBS) --no-print-directory DETERMINISM=clang determinism-bins
 	@bash tests/run.sh
 
 unit-bins: $(UNIT_BIN) $(BIN)
+determinism-bins: $(TOOL_BIN) $(BIN)
 fuzz-bins: $(FUZZ_BIN)
 
 bench: deps

@@ -17,7 +17,7 @@
  */
 #include "core/errors.h"
 #include "credit/csv.h"
-#include "credit/scorecard.h"
+#include "credit/scorecard_train.h"
 #include "credit/validate.h"
 
 #include <math.h>
@@ -153,7 +153,7 @@ static int bench_speed(const char *dir, const struct dataset *d, const scorecard
 		for (uint32_t r = 0; r < table.row_count; r++) {
 			scorecard_result result;
 			scorecard_score_row(&model, &binding, &table, r, &result);
-			checksum += result.score_points + result.reason_count;
+			checksum += (double)result.score_milli + result.reason_count;
 		}
 		scored += table.row_count;
 		elapsed = now_s() - t0;
@@ -170,10 +170,10 @@ static int bench_speed(const char *dir, const struct dataset *d, const scorecard
 			const credit_csv_column *col =
 				&table.columns[credit_csv_column_find(&table, c->name)];
 			scorecard_value *v = &values[(size_t)r * cc + i];
-			v->number = NAN;
+			v->number_e4 = SCORECARD_VALUE_MISSING;
 			v->label = NULL;
 			if (col->kind == CREDIT_CSV_NUMERIC)
-				v->number = col->numbers[r];
+				v->number_e4 = scorecard_value_e4_of(col->numbers[r]);
 			else if (col->levels[r] >= 0)
 				v->label = col->level_names[col->levels[r]];
 		}
@@ -184,7 +184,7 @@ static int bench_speed(const char *dir, const struct dataset *d, const scorecard
 		for (uint32_t r = 0; r < table.row_count; r++) {
 			scorecard_result result;
 			scorecard_score_values(&model, &values[(size_t)r * cc], &result);
-			checksum += result.score_points + result.reason_count;
+			checksum += (double)result.score_milli + result.reason_count;
 		}
 		scored += table.row_count;
 		elapsed = now_s() - t0;

@@ -1,6 +1,6 @@
 /*
  * fuzz_credit_json.c — libFuzzer harness for the credit routes' request
- * decoders (src/credit/routes.h): USCC codes, dates, months, amounts, names,
+ * decoders (src/credit/http.h): USCC codes, dates, months, amounts, names,
  * feeds, authorizations, objections, model chunks.
  *
  * Input: one selector byte (which request, see `targets` below), then the
@@ -22,7 +22,7 @@
 #include "core/limits.h"
 #include "core/results.h"
 #include "credit/domain_internal.h"
-#include "credit/routes.h"
+#include "credit/http.h"
 #include "credit/uscc.h"
 #include "engine/state.h"
 

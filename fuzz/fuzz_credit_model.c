@@ -29,7 +29,7 @@ static void exercise(const char *text, size_t size)
 	scorecard_value *values = calloc(model.characteristic_count + 1u, sizeof(*values));
 	SZ_ASSERT(values != NULL);
 	for (uint32_t i = 0; i < model.characteristic_count; i++)
-		values[i].number = NAN;
+		values[i].number_e4 = SCORECARD_VALUE_MISSING;
 	scorecard_result result;
 	scorecard_score_values(&model, values, &result);
 	SZ_ASSERT(result.reason_count <= SCORECARD_REASON_COUNT);

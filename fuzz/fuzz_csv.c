@@ -11,7 +11,7 @@
 #include "core/assert.h"
 #include "core/errors.h"
 #include "credit/csv.h"
-#include "credit/scorecard.h"
+#include "credit/scorecard_train.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -72,7 +72,7 @@ static void try_training(const credit_csv_table *t)
 			for (uint32_t r = 0; r < t->row_count; r++) {
 				scorecard_result result;
 				scorecard_score_row(&model, &binding, t, r, &result);
-				SZ_ASSERT(isfinite(result.score_points));
+				SZ_ASSERT(result.bad_ppb <= SCORECARD_NANO);
 				SZ_ASSERT(result.reason_count <= SCORECARD_REASON_COUNT);
 			}
 			scorecard_binding_release(&binding);

@@ -2,7 +2,8 @@
 # run.sh — runs every szfin test suite and ends with one line "N passed, N failed".
 # Suites: unit tests (release build), unit tests (ASan+UBSan build), the engine
 # tests under ThreadSanitizer, end-to-end
-# programs (C and Python, real binary on loopback), fuzz corpus replay.
+# programs (C and Python, real binary on loopback), the determinism test (two
+# builds replay one log, tests/determinism.sh), fuzz corpus replay.
 # Each test program prints TAP lines ("ok ..." / "not ok ..."); a program that
 # exits non-zero without a "not ok" line counts as one failure.
 set -u
@@ -56,6 +57,9 @@ for t in tests/e2e/test_*.py; do
 	[ -f "$t" ] || continue
 	run_one "e2e/$(basename "$t")" python3 "$t"
 done
+if [ "$mode" = release ]; then
+	run_one "e2e/determinism.sh" bash tests/determinism.sh
+fi
 if [ "$mode" = release ]; then
 	for f in build/fuzz/fuzz_*; do
 		[ -x "$f" ] || continue

@@ -27,6 +27,7 @@
 #include "contract/contract.h"
 #include "core/assert.h"
 #include "currency/currency.h"
+#include "ledger/ledger.h"
 
 #include <stddef.h>
 #include <stdio.h>

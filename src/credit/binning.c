@@ -6,8 +6,15 @@
  * Every step only merges adjacent blocks, so a numeric block stays an
  * interval and a categorical block a run of labels of similar WoE. Ties are
  * broken by position, never by memory order, so binning is deterministic.
+ * Bins leave here in the model's integers: range bounds in 1/10,000 of the
+ * value (ranges whose bounds round to the same number are merged), WoE and
+ * IV in 1e-9.
+ *
+ * lint-float: offline — binning is part of training, never of apply.
  */
 #include "credit/binning.h"
+
+#include "credit/scorecard_train.h"
 
 #include "core/assert.h"
 #include "core/errors.h"
@@ -53,16 +60,18 @@ void scorecard_woe_apply(scorecard_characteristic *c, const scorecard_totals *to
 	double iv = 0.0;
 	for (uint32_t i = 0; i < c->bin_count; i++) {
 		scorecard_bin *bin = &c->bins[i];
-		bin->woe = scorecard_woe(bin->good_count, bin->bad_count, totals, prior_count);
+		double woe = scorecard_woe(bin->good_count, bin->bad_count, totals, prior_count);
 		double share_diff = (double)bin->good_count / totals->good_count -
 				    (double)bin->bad_count / totals->bad_count;
-		bin->iv = share_diff * bin->woe;
+		double bin_iv = share_diff * woe;
 		/* With a prior, WoE has the sign of share_diff; the 0.5 stand-in
 		 * for a zero count (prior 0) can break that in tiny samples. */
-		SZ_ASSERT(prior_count == 0.0 || bin->iv >= 0.0);
-		iv += bin->iv;
+		SZ_ASSERT(prior_count == 0.0 || bin_iv >= 0.0);
+		bin->woe_nano = scorecard_fixed_of(woe, SCORECARD_NANO);
+		bin->iv_nano = scorecard_fixed_of(bin_iv, SCORECARD_NANO);
+		iv += bin_iv;
 	}
-	c->iv = iv;
+	c->iv_nano = scorecard_fixed_of(iv, SCORECARD_NANO);
 }
 
 static double block_woe(const struct block *b, const scorecard_totals *totals, double prior)
@@ -204,6 +213,9 @@ static int numeric_pair_compare(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Over 70 lines: one pass of sort, fine bins, merge, monotone choice and
+ * bin fill over buffers it owns, with one cleanup exit; the steps are the
+ * block_* functions above. */
 int scorecard_bin_numeric(scorecard_characteristic *c, const double *numbers,
 			  const uint8_t *is_good, const uint32_t *rows, uint32_t row_count,
 			  const scorecard_options *options, const scorecard_totals *totals)
@@ -282,19 +294,33 @@ int scorecard_bin_numeric(scorecard_characteristic *c, const double *numbers,
 	c->bins = calloc(c->bin_count, sizeof(*c->bins));
 	if (c->bins == NULL)
 		goto fail;
+	uint32_t range_count = 0;
 	for (uint32_t i = 0; i < chosen_count; i++) {
-		c->bins[i].kind = SCORECARD_BIN_RANGE;
-		c->bins[i].upper = chosen[i].upper;
-		c->bins[i].good_count = chosen[i].good;
-		c->bins[i].bad_count = chosen[i].bad;
-		SZ_ASSERT(i == 0 || c->bins[i].upper > c->bins[i - 1].upper);
+		int64_t upper = i + 1 == chosen_count ? SCORECARD_UPPER_LAST
+						      : scorecard_value_e4_of(chosen[i].upper);
+		if (range_count > 0 && upper <= c->bins[range_count - 1].upper_e4) {
+			/* Rounds onto the previous bound: one range. */
+			scorecard_bin *previous = &c->bins[range_count - 1];
+			previous->good_count += chosen[i].good;
+			previous->bad_count += chosen[i].bad;
+			if (upper == SCORECARD_UPPER_LAST)
+				previous->upper_e4 = upper;
+			continue;
+		}
+		scorecard_bin *bin = &c->bins[range_count++];
+		bin->kind = SCORECARD_BIN_RANGE;
+		bin->upper_e4 = upper;
+		bin->good_count = chosen[i].good;
+		bin->bad_count = chosen[i].bad;
 	}
-	scorecard_bin *missing = &c->bins[chosen_count];
+	SZ_ASSERT(range_count >= 1 && c->bins[range_count - 1].upper_e4 == SCORECARD_UPPER_LAST);
+	c->bin_count = range_count + 1;
+	scorecard_bin *missing = &c->bins[range_count];
 	missing->kind = SCORECARD_BIN_MISSING;
-	missing->upper = NAN;
+	missing->upper_e4 = 0;
 	missing->good_count = missing_good;
 	missing->bad_count = missing_bad;
-	c->missing_bin = chosen_count;
+	c->missing_bin = range_count;
 	c->other_bin = SCORECARD_NO_BIN;
 	scorecard_woe_apply(c, totals, prior);
 	rc = SZ_OK;
@@ -342,6 +368,9 @@ static void blocks_merge_small_categorical(struct block *blocks, uint32_t *count
 	}
 }
 
+/* Over 70 lines: counts, WoE ranking, merging and the label table over
+ * buffers it owns, with one cleanup exit; the steps are the block_*
+ * functions above. */
 int scorecard_bin_categorical(scorecard_characteristic *c, const credit_csv_column *column,
 			      const uint8_t *is_good, const uint32_t *rows, uint32_t row_count,
 			      const scorecard_options *options, const scorecard_totals *totals)
@@ -406,7 +435,7 @@ int scorecard_bin_categorical(scorecard_characteristic *c, const credit_csv_colu
 		goto fail;
 	for (uint32_t b = 0; b < block_count; b++) {
 		c->bins[b].kind = SCORECARD_BIN_LEVELS;
-		c->bins[b].upper = NAN;
+		c->bins[b].upper_e4 = 0;
 		c->bins[b].good_count = blocks[b].good;
 		c->bins[b].bad_count = blocks[b].bad;
 		uint32_t end = b + 1 < block_count ? blocks[b + 1].start : seen;
@@ -415,10 +444,10 @@ int scorecard_bin_categorical(scorecard_characteristic *c, const credit_csv_colu
 	}
 	c->other_bin = block_count;
 	c->bins[block_count].kind = SCORECARD_BIN_OTHER;
-	c->bins[block_count].upper = NAN;
+	c->bins[block_count].upper_e4 = 0;
 	c->missing_bin = block_count + 1u;
 	c->bins[block_count + 1u].kind = SCORECARD_BIN_MISSING;
-	c->bins[block_count + 1u].upper = NAN;
+	c->bins[block_count + 1u].upper_e4 = 0;
 	c->bins[block_count + 1u].good_count = missing_good;
 	c->bins[block_count + 1u].bad_count = missing_bad;
 

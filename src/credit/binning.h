@@ -1,6 +1,8 @@
 /*
  * binning.h — coarse classing of characteristics and their weight of evidence.
  *
+ * lint-float: offline — binning is part of training, never of apply.
+ *
  * Owns: turning one column of training rows into the bins of a
  * scorecard_characteristic, with counts, WoE and IV (formulas in
  * scorecard.h):
@@ -22,7 +24,7 @@
 #ifndef SZ_CREDIT_BINNING_H
 #define SZ_CREDIT_BINNING_H
 
-#include "credit/scorecard.h"
+#include "credit/scorecard_train.h"
 
 /* The training totals every WoE is relative to. */
 typedef struct scorecard_totals {

@@ -1,6 +1,8 @@
 /*
  * csv.h — strict CSV reader for credit training and validation data.
  *
+ * lint-float: offline — CSV reading is for the offline train/validate/cv tools; apply never parses CSV.
+ *
  * Owns: turning RFC 4180 text (a header row, then records) into a column
  * table: each column is numeric (every non-missing field is a decimal number)
  * or categorical (a dictionary of distinct labels and one label index per

@@ -1,12 +1,12 @@
 /*
  * domain.c — the credit domain's state, its snapshot and digest, its
- * registration, the read-only queries routes.c uses, and the periodic rules
+ * registration, the read-only queries the HTTP adapter uses, and the periodic rules
  * of batch_begin (purge of negative records after retention, overdue
  * objections). The commands are applied in apply.c. Contract: domain.h.
  *
  * Snapshot section (after the sections of earlier domains), little-endian:
  *   struct credit_counts (counts of every array, the next purge and due
- *   times, magic "CREDITv1")
+ *   times, magic "CREDITv2")
  *   enterprises, ips, negatives, authorizations, queries, decisions,
  *   objections, warnings, purges, watches, ops: their structs, in order
  *   per model: struct credit_model_info, then total_size bytes of text
@@ -291,7 +291,10 @@ static void credit_batch_begin(struct sz_state *s, void *domain_state, const str
 
 /* ---- snapshot and digest ------------------------------------------------------------ */
 
-#define CREDIT_SNAP_MAGIC 0x3176544944455243ull /* "CREDITv1", little-endian */
+/* "CREDITv2", little-endian. v2: decisions hold fixed-point integers where
+ * v1 held doubles (score, probability, points lost, inputs); a v1 section
+ * is refused as not a credit section. */
+#define CREDIT_SNAP_MAGIC 0x3276544944455243ull
 
 struct credit_counts {
 	uint64_t enterprises, ips, negatives, authorizations, queries, decisions, objections, warnings, purges,

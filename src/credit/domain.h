@@ -418,7 +418,7 @@ struct credit_watch_cmd {
 	uint64_t tenant_id;
 };
 
-/* ---- state records (read-only to routes.c) ---------------------------------- */
+/* ---- state records (read-only to the HTTP adapter, http_*.c) ---------------------------------- */
 
 struct credit_series {
 	uint32_t count;           /* rows, ascending by month */
@@ -563,22 +563,25 @@ struct credit_tech {
 	int32_t tax_points;        /* 0-20 */
 	int32_t index;             /* sum, 0-100 */
 	uint32_t grade;            /* enum scorecard_grade of the combined score */
-	double score;              /* scorecard points + (index - 50) * CREDIT_TECH_POINTS_PER_INDEX */
+	int64_t score_milli;       /* scorecard points + (index - 50) * CREDIT_TECH_POINTS_PER_INDEX_MILLI */
 	int64_t credit_limit_fen;
 };
-#define CREDIT_TECH_POINTS_PER_INDEX 0.6
+/* 0.6 points per index point. */
+#define CREDIT_TECH_POINTS_PER_INDEX_MILLI 600
 
+/* A scored query. Fixed point, as scorecard.h: points in 1/1,000, the bad
+ * probability in parts per billion, inputs in 1/10,000 of their unit. */
 struct credit_decision {
 	sz_id query_id;
 	uint32_t model;            /* model index */
 	uint32_t reason_count;
-	double score;
-	double bad_probability;
+	int64_t score_milli;
+	int64_t bad_probability_ppb;
 	uint32_t grade;            /* enum scorecard_grade */
 	uint32_t reasons[SCORECARD_REASON_COUNT];         /* characteristic index */
 	uint32_t reserved;
-	double reasons_lost[SCORECARD_REASON_COUNT];
-	double inputs[CREDIT_FEATURE_COUNT];              /* NAN = missing / categorical */
+	int64_t reasons_lost_milli[SCORECARD_REASON_COUNT];
+	int64_t inputs_e4[CREDIT_FEATURE_COUNT];          /* SCORECARD_VALUE_MISSING = missing / categorical */
 	uint8_t labels[CREDIT_FEATURE_COUNT];             /* categorical inputs, see credit_feature_label */
 	uint8_t reserved_labels[6];
 	struct credit_tech tech;
@@ -738,9 +741,11 @@ int32_t credit_name_parse(const char *(*name_of)(uint32_t), uint32_t max, const 
 
 /* ---- features and products (features.c) -------------------------------------- */
 
-/* The characteristics of an enterprise at now_ns: numbers (NAN = missing)
- * and, for categorical features, a label code (credit_feature_label). */
-void credit_features(const struct credit_enterprise *e, uint64_t now_ns, double numbers[CREDIT_FEATURE_COUNT],
+/* The characteristics of an enterprise at now_ns: numbers in 1/10,000 of
+ * their unit (SCORECARD_VALUE_MISSING = missing; each the exact figure
+ * rounded to nearest, halves away from zero) and, for categorical features,
+ * a label code (credit_feature_label). Integers only. */
+void credit_features(const struct credit_enterprise *e, uint64_t now_ns, int64_t numbers_e4[CREDIT_FEATURE_COUNT],
 		     uint8_t labels[CREDIT_FEATURE_COUNT]);
 /* The label text of a categorical feature's code; NULL = missing. */
 const char *credit_feature_label(uint32_t feature, uint8_t code);
@@ -748,7 +753,7 @@ enum credit_csv_kind credit_feature_kind(uint32_t feature);
 
 /* Tech-flow index, combined score, grade and suggested credit limit. */
 void credit_tech_compute(const struct credit_enterprise *e, uint64_t now_ns, const scorecard_model *model,
-			 double scorecard_points, struct credit_tech *out);
+			 int64_t scorecard_points_milli, struct credit_tech *out);
 
 /* Sum of a series' values over months [first, last]; *months_found counts rows. */
 int64_t credit_series_sum(const struct credit_series *s, int32_t first, int32_t last, uint32_t *months_found);

@@ -10,16 +10,21 @@
  * of now (the current month is incomplete). Growth compares the last 6
  * months of tax with the 6 before, the latest headcount with the latest one
  * at least 6 months older (within a year), and the last 3 months of cash
- * inflow with the 3 before. A figure without data is missing (NAN), so the
- * scorecard's missing bin scores it.
+ * inflow with the 3 before. A figure without data is missing
+ * (SCORECARD_VALUE_MISSING), so the scorecard's missing bin scores it.
+ * Figures are fixed point, 1/10,000 of their unit, computed from the exact
+ * integer ratio and rounded to nearest (halves away from zero): age in years
+ * = days * 4 / 1461 (365.25 days a year), an amount in CNY 10,000 = fen /
+ * 1,000,000, growth in percent = (now - before) * 100 / before.
  *
  * Tech-flow index (0-100), integers only:
  *   IP          min(30, 6 per invention patent + 2 per other IP item)
  *   innovation  innovation points (0-1000) * 30 / 1000
  *   headcount   headcount growth in whole percent, clamped to 0-20
  *   tax         tax growth in whole percent, clamped to 0-20
- * Combined score = scorecard points + (index - 50) * 0.6, graded with the
- * model's own scaling. Suggested limit = (20% of 12-month cash inflow + 3 x
+ * Growth points use the whole percent below the exact growth. Combined
+ * score = scorecard points + (index - 50) * 0.6, graded with the model's own
+ * thresholds. Suggested limit = (20% of 12-month cash inflow + 3 x
  * 12-month tax paid) x the grade's factor (AAA 150% ... BBB 100% ... C 0),
  * +20% for specialised-and-new or little-giant enterprises, capped at
  * CNY 50 million, rounded down to CNY 10,000.
@@ -28,7 +33,6 @@
 
 #include "core/assert.h"
 
-#include <math.h>
 #include <string.h>
 
 #define NS_PER_S 1000000000ull
@@ -105,16 +109,41 @@ int64_t credit_series_sum(const struct credit_series *s, int32_t first, int32_t 
 	return sum;
 }
 
-/* Growth in percent of the window ending at last (width months) over the
- * one before it; false when either has no data or the base is not positive. */
-static bool window_growth(const struct credit_series *s, int32_t last, int32_t width, double *pct)
+/* num / den in 1/10,000, rounded to nearest, halves away from zero, clamped
+ * to +-SCORECARD_VALUE_E4_MAX. den > 0. */
+static int64_t ratio_e4(__int128 num, int64_t den)
+{
+	SZ_ASSERT(den > 0);
+	__int128 scaled = num * SCORECARD_VALUE_SCALE;
+	__int128 magnitude = scaled < 0 ? -scaled : scaled;
+	__int128 q = (2 * magnitude + den) / (2 * (__int128)den);
+	if (q > SCORECARD_VALUE_E4_MAX)
+		q = SCORECARD_VALUE_E4_MAX;
+	return (int64_t)(scaled < 0 ? -q : q);
+}
+
+/* A growth figure: percent = (now - before) * 100 / before. */
+struct growth {
+	int64_t change; /* now - before */
+	int64_t before; /* > 0 */
+};
+
+static int64_t growth_pct_e4(struct growth g)
+{
+	return ratio_e4((__int128)g.change * 100, g.before);
+}
+
+/* Growth of the window ending at last (width months) over the one before
+ * it; false when either has no data or the base is not positive. */
+static bool window_growth(const struct credit_series *s, int32_t last, int32_t width, struct growth *g)
 {
 	uint32_t n_now = 0, n_before = 0;
 	int64_t now = credit_series_sum(s, last - width + 1, last, &n_now);
 	int64_t before = credit_series_sum(s, last - 2 * width + 1, last - width, &n_before);
 	if (n_now == 0 || n_before == 0 || before <= 0)
 		return false;
-	*pct = (double)(now - before) * 100.0 / (double)before;
+	g->change = now - before; /* values are bounded at apply: no overflow */
+	g->before = before;
 	return true;
 }
 
@@ -133,7 +162,7 @@ static bool headcount_latest(const struct credit_series *s, int32_t ref, int64_t
 	return false;
 }
 
-static bool headcount_growth(const struct credit_series *s, int32_t ref, double *pct)
+static bool headcount_growth(const struct credit_series *s, int32_t ref, struct growth *g)
 {
 	int64_t latest;
 	int32_t month;
@@ -143,7 +172,8 @@ static bool headcount_growth(const struct credit_series *s, int32_t ref, double 
 		if (s->rows[i].month <= month - 6) {
 			if (s->rows[i].month < month - 12 || s->rows[i].value <= 0)
 				return false;
-			*pct = (double)(latest - s->rows[i].value) * 100.0 / (double)s->rows[i].value;
+			g->change = latest - s->rows[i].value;
+			g->before = s->rows[i].value;
 			return true;
 		}
 	return false;
@@ -197,49 +227,54 @@ static uint8_t tax_grade_code(const char *grade)
 	return 0;
 }
 
-void credit_features(const struct credit_enterprise *e, uint64_t now_ns, double numbers[CREDIT_FEATURE_COUNT],
+void credit_features(const struct credit_enterprise *e, uint64_t now_ns, int64_t numbers_e4[CREDIT_FEATURE_COUNT],
 		     uint8_t labels[CREDIT_FEATURE_COUNT])
 {
+	SZ_ASSERT(e != NULL);
+	SZ_ASSERT(numbers_e4 != NULL && labels != NULL);
 	for (uint32_t i = 0; i < CREDIT_FEATURE_COUNT; i++) {
-		numbers[i] = NAN;
+		numbers_e4[i] = SCORECARD_VALUE_MISSING;
 		labels[i] = 0;
 	}
+	int64_t *v = numbers_e4;
+	const int64_t unit = SCORECARD_VALUE_SCALE;
+	const int64_t fen_per_10k = 1000000;
 	int32_t ref = credit_month_of_ns(now_ns) - 1;
 	int32_t today = credit_day_of_ns(now_ns);
 	const struct credit_enterprise_cmd *info = &e->info;
 	if (today >= info->founded_day)
-		numbers[CREDIT_FEATURE_AGE_YEARS] = (double)(today - info->founded_day) / 365.25;
-	numbers[CREDIT_FEATURE_REGISTERED_CAPITAL_10K] = (double)info->registered_capital_fen / 1e6;
+		v[CREDIT_FEATURE_AGE_YEARS] = ratio_e4((__int128)(today - info->founded_day) * 4, 1461);
+	v[CREDIT_FEATURE_REGISTERED_CAPITAL_10K] = ratio_e4(info->registered_capital_fen, fen_per_10k);
 	if (info->industry[0] >= 'A' && info->industry[0] <= 'T')
 		labels[CREDIT_FEATURE_INDUSTRY_SECTION] = (uint8_t)(info->industry[0] - 'A' + 1);
 	uint32_t n = 0;
 	int64_t tax = credit_series_sum(&e->tax, ref - 11, ref, &n);
 	if (n)
-		numbers[CREDIT_FEATURE_TAX_PAID_12M_10K] = (double)tax / 1e6;
-	double pct;
-	if (window_growth(&e->tax, ref, 6, &pct))
-		numbers[CREDIT_FEATURE_TAX_GROWTH_PCT] = pct;
+		v[CREDIT_FEATURE_TAX_PAID_12M_10K] = ratio_e4(tax, fen_per_10k);
+	struct growth g;
+	if (window_growth(&e->tax, ref, 6, &g))
+		v[CREDIT_FEATURE_TAX_GROWTH_PCT] = growth_pct_e4(g);
 	labels[CREDIT_FEATURE_TAX_GRADE] = tax_grade_code(e->tax_grade);
 	int64_t heads;
 	int32_t month;
 	if (headcount_latest(&e->headcount, ref, &heads, &month))
-		numbers[CREDIT_FEATURE_HEADCOUNT] = (double)heads;
-	if (headcount_growth(&e->headcount, ref, &pct))
-		numbers[CREDIT_FEATURE_HEADCOUNT_GROWTH_PCT] = pct;
-	numbers[CREDIT_FEATURE_INVENTION_PATENTS] = e->invention_count;
-	numbers[CREDIT_FEATURE_IP_TOTAL] = e->ip_count;
-	numbers[CREDIT_FEATURE_IP_PLEDGED] = e->pledged_count;
+		v[CREDIT_FEATURE_HEADCOUNT] = ratio_e4(heads, 1);
+	if (headcount_growth(&e->headcount, ref, &g))
+		v[CREDIT_FEATURE_HEADCOUNT_GROWTH_PCT] = growth_pct_e4(g);
+	v[CREDIT_FEATURE_INVENTION_PATENTS] = (int64_t)e->invention_count * unit;
+	v[CREDIT_FEATURE_IP_TOTAL] = (int64_t)e->ip_count * unit;
+	v[CREDIT_FEATURE_IP_PLEDGED] = (int64_t)e->pledged_count * unit;
 	if (e->innovation_set)
-		numbers[CREDIT_FEATURE_INNOVATION_POINTS] = (double)e->innovation_points;
-	numbers[CREDIT_FEATURE_NEGATIVE_RECORDS] = e->negative_count;
+		v[CREDIT_FEATURE_INNOVATION_POINTS] = (int64_t)e->innovation_points * unit;
+	v[CREDIT_FEATURE_NEGATIVE_RECORDS] = (int64_t)e->negative_count * unit;
 	int64_t inflow = credit_series_sum(&e->inflow, ref - 11, ref, &n);
 	if (n) {
 		int64_t outflow = credit_series_sum(&e->outflow, ref - 11, ref, NULL);
-		numbers[CREDIT_FEATURE_CASH_INFLOW_12M_10K] = (double)inflow / 1e6;
-		numbers[CREDIT_FEATURE_NET_CASH_FLOW_12M_10K] = (double)(inflow - outflow) / 1e6;
+		v[CREDIT_FEATURE_CASH_INFLOW_12M_10K] = ratio_e4(inflow, fen_per_10k);
+		v[CREDIT_FEATURE_NET_CASH_FLOW_12M_10K] = ratio_e4((__int128)inflow - outflow, fen_per_10k);
 	}
-	if (window_growth(&e->inflow, ref, 3, &pct))
-		numbers[CREDIT_FEATURE_CASH_INFLOW_GROWTH_PCT] = pct;
+	if (window_growth(&e->inflow, ref, 3, &g))
+		v[CREDIT_FEATURE_CASH_INFLOW_GROWTH_PCT] = growth_pct_e4(g);
 	uint32_t tags = info->tags;
 	labels[CREDIT_FEATURE_SPECIALISED_NEW] =
 		(tags & (CREDIT_TAG_SPECIALISED_NEW | CREDIT_TAG_LITTLE_GIANT)) ? 1 : 2;
@@ -248,15 +283,18 @@ void credit_features(const struct credit_enterprise *e, uint64_t now_ns, double 
 
 /* ---- the tech-enterprise product ------------------------------------------- */
 
-static int32_t clamp_pct(double pct, int32_t max)
+/* The whole percent below a growth, clamped to [0, max]. */
+static int32_t clamp_pct(struct growth g, int32_t max)
 {
-	if (!(pct > 0)) /* also NAN */
+	SZ_ASSERT(g.before > 0);
+	if (g.change <= 0)
 		return 0;
+	__int128 pct = (__int128)g.change * 100 / g.before;
 	return pct >= max ? max : (int32_t)pct;
 }
 
 void credit_tech_compute(const struct credit_enterprise *e, uint64_t now_ns, const scorecard_model *model,
-			 double scorecard_points, struct credit_tech *out)
+			 int64_t scorecard_points_milli, struct credit_tech *out)
 {
 	SZ_ASSERT(model != NULL);
 	memset(out, 0, sizeof *out);
@@ -267,13 +305,13 @@ void credit_tech_compute(const struct credit_enterprise *e, uint64_t now_ns, con
 	int64_t points = e->innovation_set ? e->innovation_points : 0;
 	points = points < 0 ? 0 : points > 1000 ? 1000 : points;
 	out->innovation_points = (int32_t)(points * 30 / 1000);
-	double pct = NAN;
-	out->headcount_points = headcount_growth(&e->headcount, ref, &pct) ? clamp_pct(pct, 20) : 0;
-	out->tax_points = window_growth(&e->tax, ref, 6, &pct) ? clamp_pct(pct, 20) : 0;
+	struct growth g;
+	out->headcount_points = headcount_growth(&e->headcount, ref, &g) ? clamp_pct(g, 20) : 0;
+	out->tax_points = window_growth(&e->tax, ref, 6, &g) ? clamp_pct(g, 20) : 0;
 	out->index = out->ip_points + out->innovation_points + out->headcount_points + out->tax_points;
 	SZ_ASSERT(out->index >= 0 && out->index <= 100);
-	out->score = scorecard_points + (out->index - 50) * CREDIT_TECH_POINTS_PER_INDEX;
-	enum scorecard_grade grade = scorecard_grade_of(&model->options.scaling, out->score);
+	out->score_milli = scorecard_points_milli + (int64_t)(out->index - 50) * CREDIT_TECH_POINTS_PER_INDEX_MILLI;
+	enum scorecard_grade grade = scorecard_grade_of(model, out->score_milli);
 	out->grade = (uint32_t)grade;
 
 	static const int32_t factor_pct[SCORECARD_GRADE_COUNT] = { 150, 130, 115, 100, 80, 60, 30, 10, 0 };

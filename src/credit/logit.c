@@ -1,6 +1,8 @@
 /*
  * logit.c — Newton/IRLS logistic fit with an optional ridge penalty.
  *
+ * lint-float: offline — the logistic fit is part of training, never of apply.
+ *
  * The Hessian of the penalised log-likelihood is -(X'WX + lambda I') with
  * W = diag(p(1-p)) and I' the identity without the intercept entry, so each
  * Newton step solves (X'WX + lambda I') d = X'(y - p) - lambda b' by Cholesky.
@@ -128,6 +130,8 @@ static void newton_system(const double *x, const uint8_t *y, uint32_t row_count,
 	}
 }
 
+/* Over 70 lines: the Newton iteration with its step control and one
+ * cleanup exit for the matrices it owns. */
 int scorecard_logit_fit(const double *x, const uint8_t *y, uint32_t row_count,
 			uint32_t feature_count, double lambda, double *coefficients,
 			scorecard_logit_info *info)

@@ -1,6 +1,8 @@
 /*
  * logit.h — L2-regularised logistic regression by Newton's method (IRLS).
  *
+ * lint-float: offline — the logistic fit is part of training, never of apply.
+ *
  * Owns: fitting ln(p/(1-p)) = b0 + sum_j b_j x_j to 0/1 outcomes by
  * maximising  sum_i [y_i ln p_i + (1-y_i) ln(1-p_i)] - lambda/2 sum_{j>=1} b_j^2
  * (the intercept is not penalised; lambda = 0 is the maximum-likelihood fit

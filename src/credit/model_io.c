@@ -1,34 +1,50 @@
 /*
- * model_io.c — the scorecard model artifact: versioned, checksummed text.
+ * model_io.c — the scorecard model artifact: versioned, checksummed text of
+ * integers.
  *
  * Layout (one record per line, fields separated by one space, every line
  * ends in LF; strings are percent-escaped: bytes outside 0x21-0x7e and '%'
- * become %XX, so a string is one non-empty token; doubles are printed with
- * %.17g, which reads back to the identical double, "inf" for +infinity):
+ * become %XX, so a string is one non-empty token; every number is a decimal
+ * integer in the unit its name ends in (scorecard.h: _e4 = 1/10,000 of the
+ * value, _milli = 1/1,000 point, _nano = 1e-9, _ppm = 1e-6, _ppb = 1e-9);
+ * "max" is the open upper end of the last range bin and score band):
  *
- *   szfin-scorecard 1
+ *   szfin-scorecard 2
  *   target NAME GOOD_LABEL
- *   options FINE_BINS BIN_SHARE_MIN CATEGORY_SHARE_MIN WOE_PRIOR SPLIT_CHI2_MIN
- *           DROP_NEGATIVE(0|1) IV_MIN LAMBDA
- *   scaling BASE_POINTS BASE_ODDS PDO_POINTS
+ *   options FINE_BINS BIN_SHARE_MIN_PPM CATEGORY_SHARE_MIN_PPM WOE_PRIOR_PPM
+ *           SPLIT_CHI2_MIN_PPM DROP_NEGATIVE(0|1) IV_MIN_PPM LAMBDA_PPM
+ *   scaling BASE_POINTS_PPM BASE_ODDS_PPM PDO_POINTS_PPM
  *   training GOOD_COUNT BAD_COUNT
- *   intercept B0
+ *   intercept B0_NANO
  *   characteristics COUNT SELECTED_COUNT
  *   then per characteristic:
- *     characteristic NAME numeric|categorical SELECTED(0|1) IV COEFFICIENT POINTS_MAX BIN_COUNT LEVEL_COUNT
- *     bin range|levels|other|missing UPPER(- unless range) GOOD BAD WOE IV POINTS   (BIN_COUNT lines)
- *     level BIN LABEL                                                             (LEVEL_COUNT lines)
+ *     characteristic NAME numeric|categorical SELECTED(0|1) IV_NANO COEFFICIENT_NANO
+ *                    POINTS_MAX_MILLI BIN_COUNT LEVEL_COUNT
+ *     bin range|levels|other|missing UPPER_E4(- unless range) GOOD BAD WOE_NANO IV_NANO
+ *         POINTS_MILLI                                                       (BIN_COUNT lines)
+ *     level BIN LABEL                                                        (LEVEL_COUNT lines)
+ *   grades AAA_MILLI AA_MILLI A_MILLI BBB_MILLI BB_MILLI B_MILLI CCC_MILLI CC_MILLI
+ *          (lowest score of each grade but C, decreasing)
+ *   pd_table FIRST_MILLI STEP_MILLI COUNT
+ *   pd BAD_PPB                                                               (COUNT lines)
  *   score_bands COUNT
- *   band UPPER SHARE                                                              (COUNT lines)
+ *   band UPPER_MILLI SHARE_PPM                                               (COUNT lines)
  *   end
  *   sha256 HEX(64)     <- SHA-256 of every byte before this line
  *
+ * Version 1 held doubles (%.17g) and no grade or probability table; a
+ * server reading it had to score in floating point. This build reads only
+ * version 2 (SZ_EVERSION otherwise): retrain, or re-run szfin credit train.
+ *
  * A reader checks, in order: size <= SZ_SCORECARD_MODEL_SIZE_MAX, the magic
- * word, the version (SZ_EVERSION if not 1), the checksum, then every line's
- * shape and the model's invariants (bin order and kinds, counts adding up to
- * the training totals, selected count, band order). It stops at the first
- * problem and names the line. The file writer writes NAME.tmp, fsyncs it and
- * renames it over NAME, so a crash leaves the old or the new model, whole.
+ * word, the version, the checksum, then every line's shape and the model's
+ * invariants (bin order and kinds, counts adding up to the training totals,
+ * selected count, bounds on every number so that no sum overflows, grades
+ * decreasing, the probability table non-increasing, band order, shares
+ * adding up to 1,000,000). It stops at the first problem and names the line.
+ * Parsing is integer-only: apply parses a model when it activates it. The
+ * file writer writes NAME.tmp, fsyncs it and renames it over NAME, so a
+ * crash leaves the old or the new model, whole.
  */
 #include "credit/scorecard.h"
 
@@ -38,7 +54,6 @@
 #include "core/limits.h"
 
 #include <errno.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,9 +61,16 @@
 #include <unistd.h>
 
 #define MODEL_MAGIC "szfin-scorecard"
-#define MODEL_VERSION 1u
-/* Fields on one line: the characteristic line has 9. */
+#define MODEL_VERSION 2u
+/* Fields on one line: the options and grades lines have 9. */
 #define MODEL_LINE_FIELD_COUNT_MAX 12u
+/* Bounds on the numbers of a model: a points value is at most 10^9 points,
+ * so a card of SZ_CREDIT_CSV_COLUMN_COUNT_MAX characteristics sums to under
+ * 2^63 with room to spare; WoE, IV and coefficients at most 10^6; an option
+ * at most 10^9 (scorecard_options_check). */
+#define MODEL_POINTS_MILLI_MAX 1000000000000ll
+#define MODEL_NANO_MAX 1000000000000000ll
+#define MODEL_PPM_MAX 1000000000000000ll
 
 /* ---- writing ------------------------------------------------------------ */
 
@@ -126,51 +148,75 @@ static const char *bin_kind_name(enum scorecard_bin_kind kind)
 	SZ_UNREACHABLE();
 }
 
+/* " " then a number, or "max" for SCORECARD_UPPER_LAST. */
+static void out_upper(struct out *o, int64_t upper)
+{
+	if (upper == SCORECARD_UPPER_LAST)
+		out_printf(o, " max");
+	else
+		out_printf(o, " %lld", (long long)upper);
+}
+
+static void save_characteristic(struct out *o, const scorecard_characteristic *c)
+{
+	SZ_ASSERT(c->bins != NULL);
+	SZ_ASSERT(c->bin_count >= 2);
+	out_printf(o, "characteristic");
+	out_string(o, c->name);
+	out_printf(o, " %s %u %lld %lld %lld %u %u\n",
+		   c->kind == CREDIT_CSV_NUMERIC ? "numeric" : "categorical", c->selected ? 1u : 0u,
+		   (long long)c->iv_nano, (long long)c->coefficient_nano,
+		   (long long)c->points_max_milli, c->bin_count, c->level_count);
+	for (uint32_t b = 0; b < c->bin_count; b++) {
+		const scorecard_bin *bin = &c->bins[b];
+		out_printf(o, "bin %s", bin_kind_name(bin->kind));
+		if (bin->kind == SCORECARD_BIN_RANGE)
+			out_upper(o, bin->upper_e4);
+		else
+			out_printf(o, " -");
+		out_printf(o, " %u %u %lld %lld %lld\n", bin->good_count, bin->bad_count,
+			   (long long)bin->woe_nano, (long long)bin->iv_nano, (long long)bin->points_milli);
+	}
+	for (uint32_t l = 0; l < c->level_count; l++) {
+		out_printf(o, "level %u", c->level_bins[l]);
+		out_string(o, c->level_names[l]);
+		out_append(o, "\n", 1);
+	}
+}
+
 int scorecard_model_save(const scorecard_model *model, char **text, size_t *size)
 {
 	SZ_ASSERT(model != NULL && text != NULL && size != NULL);
 	SZ_ASSERT(model->characteristics != NULL && model->selected_count > 0);
 	struct out o = { NULL, 0, 0, SZ_OK };
-	const scorecard_options *opt = &model->options;
+	const scorecard_options_record *opt = &model->options;
 	out_printf(&o, "%s %u\ntarget", MODEL_MAGIC, MODEL_VERSION);
 	out_string(&o, model->target_name);
 	out_string(&o, model->good_label);
-	out_printf(&o, "\noptions %u %.17g %.17g %.17g %.17g %u %.17g %.17g\n",
-		   opt->fine_bin_count, opt->bin_share_min, opt->category_share_min,
-		   opt->woe_prior_count, opt->split_chi2_min, opt->drop_negative ? 1u : 0u,
-		   opt->iv_min, opt->lambda);
-	out_printf(&o, "scaling %.17g %.17g %.17g\n", opt->scaling.base_points,
-		   opt->scaling.base_odds, opt->scaling.pdo_points);
-	out_printf(&o, "training %u %u\nintercept %.17g\ncharacteristics %u %u\n",
-		   model->good_count, model->bad_count, model->intercept,
-		   model->characteristic_count, model->selected_count);
-	for (uint32_t i = 0; i < model->characteristic_count; i++) {
-		const scorecard_characteristic *c = &model->characteristics[i];
-		out_printf(&o, "characteristic");
-		out_string(&o, c->name);
-		out_printf(&o, " %s %u %.17g %.17g %.17g %u %u\n",
-			   c->kind == CREDIT_CSV_NUMERIC ? "numeric" : "categorical",
-			   c->selected ? 1u : 0u, c->iv, c->coefficient, c->points_max, c->bin_count,
-			   c->level_count);
-		for (uint32_t b = 0; b < c->bin_count; b++) {
-			const scorecard_bin *bin = &c->bins[b];
-			out_printf(&o, "bin %s ", bin_kind_name(bin->kind));
-			if (bin->kind == SCORECARD_BIN_RANGE)
-				out_printf(&o, "%.17g", bin->upper);
-			else
-				out_printf(&o, "-");
-			out_printf(&o, " %u %u %.17g %.17g %.17g\n", bin->good_count, bin->bad_count,
-				   bin->woe, bin->iv, bin->points);
-		}
-		for (uint32_t l = 0; l < c->level_count; l++) {
-			out_printf(&o, "level %u", c->level_bins[l]);
-			out_string(&o, c->level_names[l]);
-			out_append(&o, "\n", 1);
-		}
-	}
+	out_printf(&o, "\noptions %u %lld %lld %lld %lld %u %lld %lld\n", opt->fine_bin_count,
+		   (long long)opt->bin_share_min_ppm, (long long)opt->category_share_min_ppm,
+		   (long long)opt->woe_prior_count_ppm, (long long)opt->split_chi2_min_ppm,
+		   opt->drop_negative, (long long)opt->iv_min_ppm, (long long)opt->lambda_ppm);
+	out_printf(&o, "scaling %lld %lld %lld\n", (long long)opt->base_points_ppm,
+		   (long long)opt->base_odds_ppm, (long long)opt->pdo_points_ppm);
+	out_printf(&o, "training %u %u\nintercept %lld\ncharacteristics %u %u\n", model->good_count,
+		   model->bad_count, (long long)model->intercept_nano, model->characteristic_count,
+		   model->selected_count);
+	for (uint32_t i = 0; i < model->characteristic_count; i++)
+		save_characteristic(&o, &model->characteristics[i]);
+	out_printf(&o, "grades");
+	for (uint32_t g = 0; g + 1 < SCORECARD_GRADE_COUNT; g++)
+		out_printf(&o, " %lld", (long long)model->grade_points_min_milli[g]);
+	out_printf(&o, "\npd_table %lld %lld %u\n", (long long)model->pd_first_milli,
+		   (long long)model->pd_step_milli, model->pd_count);
+	for (uint32_t k = 0; k < model->pd_count; k++)
+		out_printf(&o, "pd %u\n", model->pd_ppb[k]);
 	out_printf(&o, "score_bands %u\n", model->score_bin_count);
-	for (uint32_t k = 0; k < model->score_bin_count; k++)
-		out_printf(&o, "band %.17g %.17g\n", model->score_uppers[k], model->score_shares[k]);
+	for (uint32_t k = 0; k < model->score_bin_count; k++) {
+		out_printf(&o, "band");
+		out_upper(&o, model->score_uppers_milli[k]);
+		out_printf(&o, " %u\n", model->score_shares_ppm[k]);
+	}
 	out_printf(&o, "end\n");
 	if (o.status == SZ_OK) {
 		uint8_t hash[SZ_HASH_SIZE];
@@ -311,18 +357,31 @@ static int in_u32(struct in *in, uint32_t index, uint32_t max, uint32_t *out)
 	return SZ_OK;
 }
 
-/* A double; "inf" only when infinite_ok. */
-static int in_double(struct in *in, uint32_t index, bool infinite_ok, double *out)
+/* A decimal integer in [-bound, bound]; "max" (SCORECARD_UPPER_LAST) only
+ * when max_ok. */
+static int in_i64(struct in *in, uint32_t index, int64_t bound, bool max_ok, int64_t *out)
 {
 	SZ_ASSERT(index < in->field_count);
+	SZ_ASSERT(bound > 0);
 	const char *s = in->fields[index];
-	if (infinite_ok && strcmp(s, "inf") == 0) {
-		*out = INFINITY;
+	if (max_ok && strcmp(s, "max") == 0) {
+		*out = SCORECARD_UPPER_LAST;
 		return SZ_OK;
 	}
-	double value;
-	if (credit_csv_number_parse(s, strlen(s), &value) != SZ_OK)
-		return in_fail(in, "field %u is not a finite number", index);
+	bool negative = s[0] == '-';
+	const char *p = negative ? s + 1 : s;
+	if (*p == '\0' || strlen(p) > 18)
+		return in_fail(in, "field %u is not an integer of at most 18 digits", index);
+	int64_t value = 0;
+	for (; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9')
+			return in_fail(in, "field %u is not an integer", index);
+		value = value * 10 + (*p - '0'); /* 18 digits: no overflow */
+	}
+	if (negative)
+		value = -value;
+	if (value < -bound || value > bound)
+		return in_fail(in, "field %u is out of range", index);
 	*out = value;
 	return SZ_OK;
 }
@@ -373,8 +432,21 @@ static int in_string(struct in *in, uint32_t index, char **out)
 	return SZ_OK;
 }
 
+/* The kind each bin must have. Shape: numeric = ranges (increasing, the
+ * last to "max") then missing; categorical = levels, then other, then
+ * missing. */
+static enum scorecard_bin_kind bin_kind_wanted(const scorecard_characteristic *c, uint32_t b)
+{
+	if (b + 1 == c->bin_count)
+		return SCORECARD_BIN_MISSING;
+	if (c->kind == CREDIT_CSV_NUMERIC)
+		return SCORECARD_BIN_RANGE;
+	return b + 2 == c->bin_count ? SCORECARD_BIN_OTHER : SCORECARD_BIN_LEVELS;
+}
+
 static int parse_bin(struct in *in, scorecard_characteristic *c, uint32_t b)
 {
+	SZ_ASSERT(b < c->bin_count);
 	int rc = in_line(in, "bin", 8);
 	if (rc != SZ_OK)
 		return rc;
@@ -390,37 +462,28 @@ static int parse_bin(struct in *in, scorecard_characteristic *c, uint32_t b)
 		bin->kind = SCORECARD_BIN_MISSING;
 	else
 		return in_fail(in, "unknown bin kind");
-	bin->upper = NAN;
+	bin->upper_e4 = 0;
 	if (bin->kind == SCORECARD_BIN_RANGE) {
-		if ((rc = in_double(in, 2, true, &bin->upper)) != SZ_OK)
+		if ((rc = in_i64(in, 2, SCORECARD_VALUE_E4_MAX, true, &bin->upper_e4)) != SZ_OK)
 			return rc;
 	} else if (strcmp(in->fields[2], "-") != 0) {
 		return in_fail(in, "only a range bin has an upper bound");
 	}
 	if ((rc = in_u32(in, 3, SZ_CREDIT_CSV_ROW_COUNT_MAX, &bin->good_count)) != SZ_OK ||
 	    (rc = in_u32(in, 4, SZ_CREDIT_CSV_ROW_COUNT_MAX, &bin->bad_count)) != SZ_OK ||
-	    (rc = in_double(in, 5, false, &bin->woe)) != SZ_OK ||
-	    (rc = in_double(in, 6, false, &bin->iv)) != SZ_OK ||
-	    (rc = in_double(in, 7, false, &bin->points)) != SZ_OK)
+	    (rc = in_i64(in, 5, MODEL_NANO_MAX, false, &bin->woe_nano)) != SZ_OK ||
+	    (rc = in_i64(in, 6, MODEL_NANO_MAX, false, &bin->iv_nano)) != SZ_OK ||
+	    (rc = in_i64(in, 7, MODEL_POINTS_MILLI_MAX, false, &bin->points_milli)) != SZ_OK)
 		return rc;
-	/* Shape: numeric = ranges (increasing, last inf) then missing;
-	 * categorical = levels, then other, then missing. */
-	bool last = b + 1 == c->bin_count;
-	enum scorecard_bin_kind want;
-	if (last)
-		want = SCORECARD_BIN_MISSING;
-	else if (c->kind == CREDIT_CSV_NUMERIC)
-		want = SCORECARD_BIN_RANGE;
-	else
-		want = b + 2 == c->bin_count ? SCORECARD_BIN_OTHER : SCORECARD_BIN_LEVELS;
+	enum scorecard_bin_kind want = bin_kind_wanted(c, b);
 	if (bin->kind != want)
 		return in_fail(in, "bin %u must be a %s bin", b, bin_kind_name(want));
 	if (bin->kind == SCORECARD_BIN_RANGE) {
 		bool last_range = b + 2 == c->bin_count;
-		if (b > 0 && !(bin->upper > c->bins[b - 1].upper))
+		if (b > 0 && !(bin->upper_e4 > c->bins[b - 1].upper_e4))
 			return in_fail(in, "range bounds must increase");
-		if (last_range != isinf(bin->upper) || (isinf(bin->upper) && bin->upper < 0))
-			return in_fail(in, "only the last range bin reaches infinity");
+		if (last_range != (bin->upper_e4 == SCORECARD_UPPER_LAST))
+			return in_fail(in, "only the last range bin reaches max");
 	}
 	return SZ_OK;
 }
@@ -441,14 +504,14 @@ static int parse_characteristic(struct in *in, scorecard_model *model, uint32_t 
 		return in_fail(in, "kind must be numeric or categorical");
 	uint32_t selected;
 	if ((rc = in_u32(in, 3, 1, &selected)) != SZ_OK ||
-	    (rc = in_double(in, 4, false, &c->iv)) != SZ_OK ||
-	    (rc = in_double(in, 5, false, &c->coefficient)) != SZ_OK ||
-	    (rc = in_double(in, 6, false, &c->points_max)) != SZ_OK ||
+	    (rc = in_i64(in, 4, MODEL_NANO_MAX, false, &c->iv_nano)) != SZ_OK ||
+	    (rc = in_i64(in, 5, MODEL_NANO_MAX, false, &c->coefficient_nano)) != SZ_OK ||
+	    (rc = in_i64(in, 6, MODEL_POINTS_MILLI_MAX, false, &c->points_max_milli)) != SZ_OK ||
 	    (rc = in_u32(in, 7, SZ_SCORECARD_BIN_COUNT_MAX, &c->bin_count)) != SZ_OK ||
 	    (rc = in_u32(in, 8, SZ_CREDIT_CSV_LEVEL_COUNT_MAX, &c->level_count)) != SZ_OK)
 		return rc;
 	c->selected = selected == 1;
-	if (!c->selected && c->coefficient != 0.0)
+	if (!c->selected && c->coefficient_nano != 0)
 		return in_fail(in, "a characteristic not selected has no coefficient");
 	if (c->bin_count < 2u || (c->kind == CREDIT_CSV_NUMERIC && c->level_count != 0))
 		return in_fail(in, "bin or level count does not fit the kind");
@@ -511,43 +574,36 @@ static int check_labels(struct in *in, const scorecard_model *model)
 	return SZ_OK;
 }
 
-static int parse_body(struct in *in, scorecard_model *model)
+static int parse_options(struct in *in, scorecard_options_record *o)
 {
 	int rc;
-	if ((rc = in_line(in, "target", 3)) != SZ_OK ||
-	    (rc = in_string(in, 1, &model->target_name)) != SZ_OK ||
-	    (rc = in_string(in, 2, &model->good_label)) != SZ_OK)
-		return rc;
-	scorecard_options *o = &model->options;
-	uint32_t drop_negative;
 	if ((rc = in_line(in, "options", 9)) != SZ_OK ||
 	    (rc = in_u32(in, 1, SZ_SCORECARD_FINE_BIN_COUNT_MAX, &o->fine_bin_count)) != SZ_OK ||
-	    (rc = in_double(in, 2, false, &o->bin_share_min)) != SZ_OK ||
-	    (rc = in_double(in, 3, false, &o->category_share_min)) != SZ_OK ||
-	    (rc = in_double(in, 4, false, &o->woe_prior_count)) != SZ_OK ||
-	    (rc = in_double(in, 5, false, &o->split_chi2_min)) != SZ_OK ||
-	    (rc = in_u32(in, 6, 1, &drop_negative)) != SZ_OK ||
-	    (rc = in_double(in, 7, false, &o->iv_min)) != SZ_OK ||
-	    (rc = in_double(in, 8, false, &o->lambda)) != SZ_OK)
+	    (rc = in_i64(in, 2, MODEL_PPM_MAX, false, &o->bin_share_min_ppm)) != SZ_OK ||
+	    (rc = in_i64(in, 3, MODEL_PPM_MAX, false, &o->category_share_min_ppm)) != SZ_OK ||
+	    (rc = in_i64(in, 4, MODEL_PPM_MAX, false, &o->woe_prior_count_ppm)) != SZ_OK ||
+	    (rc = in_i64(in, 5, MODEL_PPM_MAX, false, &o->split_chi2_min_ppm)) != SZ_OK ||
+	    (rc = in_u32(in, 6, 1, &o->drop_negative)) != SZ_OK ||
+	    (rc = in_i64(in, 7, MODEL_PPM_MAX, false, &o->iv_min_ppm)) != SZ_OK ||
+	    (rc = in_i64(in, 8, MODEL_PPM_MAX, false, &o->lambda_ppm)) != SZ_OK)
 		return rc;
-	o->drop_negative = drop_negative == 1;
+	if (o->fine_bin_count < 2 || o->bin_share_min_ppm <= 0 || o->category_share_min_ppm <= 0 ||
+	    o->woe_prior_count_ppm < 0 || o->split_chi2_min_ppm < 0 || o->iv_min_ppm < 0 ||
+	    o->lambda_ppm < 0)
+		return in_fail(in, "options out of range");
 	if ((rc = in_line(in, "scaling", 4)) != SZ_OK ||
-	    (rc = in_double(in, 1, false, &o->scaling.base_points)) != SZ_OK ||
-	    (rc = in_double(in, 2, false, &o->scaling.base_odds)) != SZ_OK ||
-	    (rc = in_double(in, 3, false, &o->scaling.pdo_points)) != SZ_OK)
+	    (rc = in_i64(in, 1, MODEL_PPM_MAX, false, &o->base_points_ppm)) != SZ_OK ||
+	    (rc = in_i64(in, 2, MODEL_PPM_MAX, false, &o->base_odds_ppm)) != SZ_OK ||
+	    (rc = in_i64(in, 3, MODEL_PPM_MAX, false, &o->pdo_points_ppm)) != SZ_OK)
 		return rc;
-	scorecard_error ignored;
-	if (scorecard_options_check(o, &ignored) != SZ_OK)
-		return in_fail(in, "options out of range: %s", ignored.message);
-	if ((rc = in_line(in, "training", 3)) != SZ_OK ||
-	    (rc = in_u32(in, 1, SZ_CREDIT_CSV_ROW_COUNT_MAX, &model->good_count)) != SZ_OK ||
-	    (rc = in_u32(in, 2, SZ_CREDIT_CSV_ROW_COUNT_MAX, &model->bad_count)) != SZ_OK)
-		return rc;
-	if (model->good_count == 0 || model->bad_count == 0)
-		return in_fail(in, "training needs good and bad rows");
-	if ((rc = in_line(in, "intercept", 2)) != SZ_OK ||
-	    (rc = in_double(in, 1, false, &model->intercept)) != SZ_OK)
-		return rc;
+	if (o->base_odds_ppm <= 0 || o->pdo_points_ppm <= 0)
+		return in_fail(in, "scaling needs odds > 0 and points to double > 0");
+	return SZ_OK;
+}
+
+static int parse_characteristics(struct in *in, scorecard_model *model)
+{
+	int rc;
 	uint32_t count;
 	uint32_t selected;
 	if ((rc = in_line(in, "characteristics", 3)) != SZ_OK ||
@@ -567,27 +623,90 @@ static int parse_body(struct in *in, scorecard_model *model)
 	}
 	if (model->selected_count != selected)
 		return in_fail(in, "selected count differs from the characteristics");
+	return SZ_OK;
+}
+
+/* Grade thresholds, the probability table and the score bands. */
+static int parse_scale(struct in *in, scorecard_model *model)
+{
+	int rc = in_line(in, "grades", SCORECARD_GRADE_COUNT);
+	if (rc != SZ_OK)
+		return rc;
+	for (uint32_t g = 0; g + 1 < SCORECARD_GRADE_COUNT; g++) {
+		int64_t *min = &model->grade_points_min_milli[g];
+		if ((rc = in_i64(in, g + 1, MODEL_POINTS_MILLI_MAX, false, min)) != SZ_OK)
+			return rc;
+		if (g > 0 && !(*min < model->grade_points_min_milli[g - 1]))
+			return in_fail(in, "grade thresholds must decrease");
+	}
+	model->grade_points_min_milli[SCORECARD_GRADE_C] = INT64_MIN;
+	int64_t count = 0;
+	if ((rc = in_line(in, "pd_table", 4)) != SZ_OK ||
+	    (rc = in_i64(in, 1, MODEL_POINTS_MILLI_MAX, false, &model->pd_first_milli)) != SZ_OK ||
+	    (rc = in_i64(in, 2, MODEL_POINTS_MILLI_MAX, false, &model->pd_step_milli)) != SZ_OK ||
+	    (rc = in_i64(in, 3, SCORECARD_PD_COUNT_MAX, false, &count)) != SZ_OK)
+		return rc;
+	if (count < 2 || model->pd_step_milli <= 0)
+		return in_fail(in, "the probability table needs 2 entries or more and a positive step");
+	model->pd_count = (uint32_t)count;
+	for (uint32_t k = 0; k < model->pd_count; k++) {
+		int64_t ppb = 0;
+		if ((rc = in_line(in, "pd", 2)) != SZ_OK ||
+		    (rc = in_i64(in, 1, SCORECARD_NANO, false, &ppb)) != SZ_OK)
+			return rc;
+		if (ppb < 0 || (k > 0 && ppb > model->pd_ppb[k - 1]))
+			return in_fail(in, "probabilities must be 0..1e9 and never rise with the score");
+		model->pd_ppb[k] = (uint32_t)ppb;
+	}
 	if ((rc = in_line(in, "score_bands", 2)) != SZ_OK ||
 	    (rc = in_u32(in, 1, SCORECARD_SCORE_BIN_COUNT, &model->score_bin_count)) != SZ_OK)
 		return rc;
 	if (model->score_bin_count == 0)
 		return in_fail(in, "at least one score band");
-	double share_sum = 0.0;
+	int64_t share_sum = 0;
 	for (uint32_t k = 0; k < model->score_bin_count; k++) {
+		int64_t share = 0;
+		int64_t *upper = &model->score_uppers_milli[k];
 		if ((rc = in_line(in, "band", 3)) != SZ_OK ||
-		    (rc = in_double(in, 1, true, &model->score_uppers[k])) != SZ_OK ||
-		    (rc = in_double(in, 2, false, &model->score_shares[k])) != SZ_OK)
+		    (rc = in_i64(in, 1, MODEL_POINTS_MILLI_MAX * SZ_CREDIT_CSV_COLUMN_COUNT_MAX, true,
+				 upper)) != SZ_OK ||
+		    (rc = in_i64(in, 2, SCORECARD_PPM, false, &share)) != SZ_OK)
 			return rc;
 		bool last = k + 1 == model->score_bin_count;
-		if ((k > 0 && !(model->score_uppers[k] > model->score_uppers[k - 1])) ||
-		    last != isinf(model->score_uppers[k]))
-			return in_fail(in, "band bounds must increase, the last to infinity");
-		if (!(model->score_shares[k] >= 0.0 && model->score_shares[k] <= 1.0))
-			return in_fail(in, "band share must be 0..1");
-		share_sum += model->score_shares[k];
+		if ((k > 0 && !(*upper > model->score_uppers_milli[k - 1])) ||
+		    last != (*upper == SCORECARD_UPPER_LAST))
+			return in_fail(in, "band bounds must increase, the last to max");
+		if (share < 0)
+			return in_fail(in, "band share must be 0..1000000");
+		model->score_shares_ppm[k] = (uint32_t)share;
+		share_sum += share;
 	}
-	if (fabs(share_sum - 1.0) > 1e-9)
-		return in_fail(in, "band shares must add up to 1");
+	if (share_sum != SCORECARD_PPM)
+		return in_fail(in, "band shares must add up to 1000000");
+	return SZ_OK;
+}
+
+static int parse_body(struct in *in, scorecard_model *model)
+{
+	int rc;
+	if ((rc = in_line(in, "target", 3)) != SZ_OK ||
+	    (rc = in_string(in, 1, &model->target_name)) != SZ_OK ||
+	    (rc = in_string(in, 2, &model->good_label)) != SZ_OK)
+		return rc;
+	if ((rc = parse_options(in, &model->options)) != SZ_OK)
+		return rc;
+	if ((rc = in_line(in, "training", 3)) != SZ_OK ||
+	    (rc = in_u32(in, 1, SZ_CREDIT_CSV_ROW_COUNT_MAX, &model->good_count)) != SZ_OK ||
+	    (rc = in_u32(in, 2, SZ_CREDIT_CSV_ROW_COUNT_MAX, &model->bad_count)) != SZ_OK)
+		return rc;
+	if (model->good_count == 0 || model->bad_count == 0)
+		return in_fail(in, "training needs good and bad rows");
+	if ((rc = in_line(in, "intercept", 2)) != SZ_OK ||
+	    (rc = in_i64(in, 1, MODEL_NANO_MAX, false, &model->intercept_nano)) != SZ_OK)
+		return rc;
+	if ((rc = parse_characteristics(in, model)) != SZ_OK ||
+	    (rc = parse_scale(in, model)) != SZ_OK)
+		return rc;
 	if ((rc = in_line(in, "end", 1)) != SZ_OK)
 		return rc;
 	if ((rc = scorecard_model_index(model)) != SZ_OK)
@@ -595,6 +714,8 @@ static int parse_body(struct in *in, scorecard_model *model)
 	return check_labels(in, model);
 }
 
+/* Over 70 lines: the checks before the body (size, magic, version,
+ * checksum) in the order the format comment gives, with one exit. */
 int scorecard_model_parse(scorecard_model *model, const char *text, size_t size,
 			  scorecard_error *error)
 {

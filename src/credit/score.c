@@ -1,12 +1,15 @@
 /*
- * score.c — scoring with a scorecard: lookups, bindings, points, grades.
+ * score.c — scoring with a scorecard, in integers: lookups, points, the
+ * probability table, grades.
  *
- * A score is a sum of precomputed points per bin. Numeric values are found
- * by binary search over the bins' upper bounds; labels by an open-addressing
- * hash table built once per model (raw values), or through a binding's
- * per-table label -> bin array (bound tables: one array index per value, the
- * fast path). Reason codes keep the four largest point losses with an
- * insertion into a four-slot array, so scoring allocates nothing.
+ * A score is a sum of precomputed points per bin (1/1,000 point each).
+ * Numeric values (1/10,000 of their unit) are found by binary search over
+ * the bins' upper bounds; labels by an open-addressing hash table built once
+ * per model. The bad probability is read from the model's table with
+ * integer linear interpolation. Reason codes keep the four largest point
+ * losses with an insertion into a four-slot array, so scoring allocates
+ * nothing. This is the code apply scores with (credit/apply.c) and the code
+ * the offline tools score with (score_table.c): one implementation.
  */
 #include "credit/scorecard.h"
 
@@ -14,24 +17,8 @@
 #include "core/errors.h"
 #include "core/limits.h"
 
-#include <math.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void error_set(scorecard_error *error, const char *format, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void error_set(scorecard_error *error, const char *format, ...)
-{
-	if (error == NULL)
-		return;
-	va_list args;
-	va_start(args, format);
-	vsnprintf(error->message, sizeof(error->message), format, args);
-	va_end(args);
-}
 
 static uint32_t label_hash(const char *text)
 {
@@ -43,12 +30,33 @@ static uint32_t label_hash(const char *text)
 	return h;
 }
 
+void scorecard_model_release(scorecard_model *model)
+{
+	SZ_ASSERT(model != NULL);
+	if (model->characteristics != NULL) {
+		for (uint32_t i = 0; i < model->characteristic_count; i++) {
+			scorecard_characteristic *c = &model->characteristics[i];
+			free(c->name);
+			free(c->bins);
+			if (c->level_names != NULL) {
+				for (uint32_t l = 0; l < c->level_count; l++)
+					free(c->level_names[l]);
+			}
+			free(c->level_names);
+			free(c->level_bins);
+			free(c->label_slots);
+		}
+	}
+	free(model->characteristics);
+	free(model->target_name);
+	free(model->good_label);
+	memset(model, 0, sizeof(*model));
+}
+
 int scorecard_model_index(scorecard_model *model)
 {
 	SZ_ASSERT(model != NULL);
-	for (uint32_t g = 0; g < SCORECARD_GRADE_COUNT; g++)
-		model->grade_points_min[g] =
-			scorecard_grade_points_min(&model->options.scaling, (enum scorecard_grade)g);
+	SZ_ASSERT(model->characteristics != NULL || model->characteristic_count == 0);
 	for (uint32_t i = 0; i < model->characteristic_count; i++) {
 		scorecard_characteristic *c = &model->characteristics[i];
 		if (c->kind != CREDIT_CSV_CATEGORICAL)
@@ -73,17 +81,17 @@ int scorecard_model_index(scorecard_model *model)
 	return SZ_OK;
 }
 
-uint32_t scorecard_bin_of_number(const scorecard_characteristic *c, double number)
+uint32_t scorecard_bin_of_number(const scorecard_characteristic *c, int64_t number_e4)
 {
 	SZ_ASSERT(c->kind == CREDIT_CSV_NUMERIC);
 	SZ_ASSERT(c->missing_bin >= 1 && c->missing_bin + 1 == c->bin_count);
-	if (isnan(number))
+	if (number_e4 == SCORECARD_VALUE_MISSING)
 		return c->missing_bin;
 	uint32_t low = 0;
-	uint32_t high = c->missing_bin - 1; /* the last range bin reaches +INFINITY */
+	uint32_t high = c->missing_bin - 1; /* the last range bin reaches SCORECARD_UPPER_LAST */
 	while (low < high) {
 		uint32_t mid = low + (high - low) / 2;
-		if (number <= c->bins[mid].upper)
+		if (number_e4 <= c->bins[mid].upper_e4)
 			high = mid;
 		else
 			low = mid + 1;
@@ -109,136 +117,70 @@ uint32_t scorecard_bin_of_label(const scorecard_characteristic *c, const char *l
 	}
 }
 
-void scorecard_binding_release(scorecard_binding *binding)
-{
-	SZ_ASSERT(binding != NULL);
-	if (binding->level_bins != NULL) {
-		for (uint32_t i = 0; i < binding->characteristic_count; i++)
-			free(binding->level_bins[i]);
-	}
-	free(binding->level_bins);
-	free(binding->columns);
-	memset(binding, 0, sizeof(*binding));
-}
-
-int scorecard_binding_init(scorecard_binding *binding, const scorecard_model *model,
-			   const credit_csv_table *table, scorecard_error *error)
-{
-	SZ_ASSERT(binding != NULL && model != NULL && table != NULL);
-	memset(binding, 0, sizeof(*binding));
-	uint32_t count = model->characteristic_count;
-	binding->characteristic_count = count;
-	binding->columns = malloc((count > 0 ? count : 1u) * sizeof(int32_t));
-	binding->level_bins = calloc(count > 0 ? count : 1u, sizeof(uint32_t *));
-	if (binding->columns == NULL || binding->level_bins == NULL) {
-		scorecard_binding_release(binding);
-		error_set(error, "out of memory");
-		return SZ_ENOMEM;
-	}
-	for (uint32_t i = 0; i < count; i++) {
-		const scorecard_characteristic *c = &model->characteristics[i];
-		binding->columns[i] = -1;
-		if (!c->selected)
-			continue;
-		int32_t column = credit_csv_column_find(table, c->name);
-		if (column < 0) {
-			error_set(error, "the data has no column '%.64s' used by the model", c->name);
-			scorecard_binding_release(binding);
-			return SZ_ENOTFOUND;
-		}
-		const credit_csv_column *col = &table->columns[column];
-		if (c->kind == CREDIT_CSV_CATEGORICAL && col->kind == CREDIT_CSV_NUMERIC &&
-		    col->missing_count == table->row_count) {
-			/* A column with no value at all reads as numeric: all missing. */
-			binding->columns[i] = column;
-			continue;
-		}
-		if (col->kind != c->kind) {
-			error_set(error, "column '%.64s' is %s in the data but %s in the model", c->name,
-				  col->kind == CREDIT_CSV_NUMERIC ? "numeric" : "categorical",
-				  c->kind == CREDIT_CSV_NUMERIC ? "numeric" : "categorical");
-			scorecard_binding_release(binding);
-			return SZ_EINVAL;
-		}
-		binding->columns[i] = column;
-		if (c->kind != CREDIT_CSV_CATEGORICAL)
-			continue;
-		uint32_t *bins = malloc((col->level_count > 0 ? col->level_count : 1u) *
-					sizeof(uint32_t));
-		if (bins == NULL) {
-			error_set(error, "out of memory");
-			scorecard_binding_release(binding);
-			return SZ_ENOMEM;
-		}
-		for (uint32_t level = 0; level < col->level_count; level++)
-			bins[level] = scorecard_bin_of_label(c, col->level_names[level]);
-		binding->level_bins[i] = bins;
-	}
-	return SZ_OK;
-}
-
-uint32_t scorecard_bin_of_row(const scorecard_model *model, const scorecard_binding *binding,
-			      const credit_csv_table *table, uint32_t characteristic, uint32_t row)
+void scorecard_score_add(const scorecard_model *model, uint32_t characteristic, uint32_t bin,
+			 scorecard_result *r)
 {
 	SZ_ASSERT(characteristic < model->characteristic_count);
-	SZ_ASSERT(row < table->row_count);
 	const scorecard_characteristic *c = &model->characteristics[characteristic];
-	int32_t column = binding->columns[characteristic];
-	SZ_ASSERT(column >= 0 && (uint32_t)column < table->column_count);
-	const credit_csv_column *col = &table->columns[column];
-	if (c->kind == CREDIT_CSV_NUMERIC)
-		return scorecard_bin_of_number(c, col->numbers[row]);
-	if (col->kind != CREDIT_CSV_CATEGORICAL) {
-		SZ_ASSERT(isnan(col->numbers[row])); /* bound only when all missing */
-		return c->missing_bin;
-	}
-	int32_t level = col->levels[row];
-	if (level < 0)
-		return c->missing_bin;
-	return binding->level_bins[characteristic][level];
-}
-
-/* Adds characteristic i's bin to the running score; keeps the top reasons. */
-static inline void score_add(const scorecard_characteristic *c, uint32_t i, uint32_t bin,
-			     double *points, double *eta, scorecard_result *r)
-{
+	SZ_ASSERT(c->selected);
 	SZ_ASSERT(bin < c->bin_count);
 	const scorecard_bin *b = &c->bins[bin];
-	*points += b->points;
-	*eta += c->coefficient * b->woe;
-	double lost = c->points_max - b->points;
-	if (!(lost > 1e-9))
+	/* Points are bounded at load (model_io.c): a sum over the card fits. */
+	r->score_milli += b->points_milli;
+	int64_t lost = c->points_max_milli - b->points_milli;
+	if (lost <= 0)
 		return;
 	uint32_t n = r->reason_count;
-	if (n == SCORECARD_REASON_COUNT && !(lost > r->reasons[n - 1].points_lost))
+	if (n == SCORECARD_REASON_COUNT && lost <= r->reasons[n - 1].points_lost_milli)
 		return;
 	uint32_t pos = n < SCORECARD_REASON_COUNT ? n : SCORECARD_REASON_COUNT - 1u;
-	while (pos > 0 && r->reasons[pos - 1].points_lost < lost) {
+	while (pos > 0 && r->reasons[pos - 1].points_lost_milli < lost) {
 		r->reasons[pos] = r->reasons[pos - 1];
 		pos--;
 	}
-	r->reasons[pos].characteristic = i;
-	r->reasons[pos].points_lost = lost;
+	r->reasons[pos].characteristic = characteristic;
+	r->reasons[pos].points_lost_milli = lost;
 	if (n < SCORECARD_REASON_COUNT)
 		r->reason_count = n + 1;
 }
 
-static void score_finish(const scorecard_model *model, double points, double eta,
-			 scorecard_result *r)
+uint32_t scorecard_pd_of(const scorecard_model *model, int64_t score_milli)
 {
-	SZ_ASSERT(isfinite(points));
-	SZ_ASSERT(!isnan(eta));
-	r->score_points = points;
-	/* One exponential, of a non-positive number: no overflow either way. */
-	double e = exp(-fabs(eta));
-	double near_one = 1.0 / (1.0 + e);
-	double near_zero = e / (1.0 + e);
-	r->good_probability = eta >= 0.0 ? near_one : near_zero;
-	r->bad_probability = eta >= 0.0 ? near_zero : near_one;
+	SZ_ASSERT(model->pd_count >= 2 && model->pd_count <= SCORECARD_PD_COUNT_MAX);
+	SZ_ASSERT(model->pd_step_milli > 0);
+	if (score_milli <= model->pd_first_milli)
+		return model->pd_ppb[0];
+	int64_t offset = score_milli - model->pd_first_milli;
+	int64_t index = offset / model->pd_step_milli;
+	if (index >= (int64_t)model->pd_count - 1)
+		return model->pd_ppb[model->pd_count - 1];
+	/* Between entries index and index + 1: the table is non-increasing. */
+	int64_t high = model->pd_ppb[index];
+	int64_t low = model->pd_ppb[index + 1];
+	SZ_ASSERT(high >= low);
+	int64_t into = offset - index * model->pd_step_milli;
+	/* (high - low) <= 1e9 and into < step <= 1e12 (model_io.c): 128 bits. */
+	int64_t pd = high - (int64_t)((__int128)(high - low) * into / model->pd_step_milli);
+	SZ_ASSERT(pd >= low && pd <= high);
+	return (uint32_t)pd;
+}
+
+enum scorecard_grade scorecard_grade_of(const scorecard_model *model, int64_t score_milli)
+{
+	SZ_ASSERT(model != NULL);
+	SZ_ASSERT(model->grade_points_min_milli[SCORECARD_GRADE_C] == INT64_MIN);
 	uint32_t g = 0;
-	while (g + 1 < SCORECARD_GRADE_COUNT && points < model->grade_points_min[g])
+	while (g + 1 < SCORECARD_GRADE_COUNT && score_milli < model->grade_points_min_milli[g])
 		g++;
-	r->grade = (enum scorecard_grade)g;
+	return (enum scorecard_grade)g;
+}
+
+void scorecard_score_finish(const scorecard_model *model, scorecard_result *r)
+{
+	SZ_ASSERT(model != NULL && r != NULL);
+	SZ_ASSERT(r->reason_count <= SCORECARD_REASON_COUNT);
+	r->bad_ppb = scorecard_pd_of(model, r->score_milli);
+	r->grade = scorecard_grade_of(model, r->score_milli);
 }
 
 void scorecard_score_values(const scorecard_model *model, const scorecard_value *values,
@@ -246,57 +188,16 @@ void scorecard_score_values(const scorecard_model *model, const scorecard_value 
 {
 	SZ_ASSERT(model != NULL && values != NULL && result != NULL);
 	SZ_ASSERT(model->selected_count > 0);
-	result->reason_count = 0;
-	double points = 0.0;
-	double eta = model->intercept;
+	memset(result, 0, sizeof(*result));
 	for (uint32_t i = 0; i < model->characteristic_count; i++) {
 		const scorecard_characteristic *c = &model->characteristics[i];
 		if (!c->selected)
 			continue;
-		uint32_t bin = c->kind == CREDIT_CSV_NUMERIC ? scorecard_bin_of_number(c, values[i].number)
+		uint32_t bin = c->kind == CREDIT_CSV_NUMERIC ? scorecard_bin_of_number(c, values[i].number_e4)
 							     : scorecard_bin_of_label(c, values[i].label);
-		score_add(c, i, bin, &points, &eta, result);
+		scorecard_score_add(model, i, bin, result);
 	}
-	score_finish(model, points, eta, result);
-}
-
-void scorecard_score_row(const scorecard_model *model, const scorecard_binding *binding,
-			 const credit_csv_table *table, uint32_t row, scorecard_result *result)
-{
-	SZ_ASSERT(model != NULL && binding != NULL && result != NULL);
-	SZ_ASSERT(binding->characteristic_count == model->characteristic_count);
-	result->reason_count = 0;
-	double points = 0.0;
-	double eta = model->intercept;
-	for (uint32_t i = 0; i < model->characteristic_count; i++) {
-		const scorecard_characteristic *c = &model->characteristics[i];
-		if (!c->selected)
-			continue;
-		score_add(c, i, scorecard_bin_of_row(model, binding, table, i, row), &points, &eta,
-			  result);
-	}
-	score_finish(model, points, eta, result);
-}
-
-/* Grade g (0 = AAA) starts at odds 400:1 / 2^g; see scorecard.h. */
-double scorecard_grade_points_min(const scorecard_scaling *scaling, enum scorecard_grade grade)
-{
-	SZ_ASSERT((uint32_t)grade < SCORECARD_GRADE_COUNT);
-	if (grade == SCORECARD_GRADE_C)
-		return -INFINITY;
-	double top = scaling->base_points + scaling->pdo_points * log2(400.0 / scaling->base_odds);
-	return top - scaling->pdo_points * (double)grade;
-}
-
-enum scorecard_grade scorecard_grade_of(const scorecard_scaling *scaling, double score_points)
-{
-	SZ_ASSERT(scaling->pdo_points > 0.0);
-	double top = scaling->base_points + scaling->pdo_points * log2(400.0 / scaling->base_odds);
-	for (uint32_t g = 0; g + 1 < SCORECARD_GRADE_COUNT; g++) {
-		if (score_points >= top - scaling->pdo_points * (double)g)
-			return (enum scorecard_grade)g;
-	}
-	return SCORECARD_GRADE_C;
+	scorecard_score_finish(model, result);
 }
 
 const char *scorecard_grade_name(enum scorecard_grade grade)

@@ -6,9 +6,15 @@
  * same lookup used for scoring (score.c), fit the logistic regression
  * (logit.c), optionally refit without negative coefficients, turn
  * coefficients into points, and record the training score distribution for
- * later PSI.
+ * later PSI. Everything is computed in double precision and rounded once
+ * into the integer model (scorecard.h): WoE and IV right after binning (so
+ * the fit sees the model's own WoE), coefficients after the fit, points,
+ * grade thresholds and the probability table at the end.
+ *
+ * lint-float: offline — training runs in szfin credit train/cv and the
+ * benchmarks, never in apply.
  */
-#include "credit/scorecard.h"
+#include "credit/scorecard_train.h"
 
 #include "core/assert.h"
 #include "core/errors.h"
@@ -108,6 +114,32 @@ double scorecard_scaling_offset(const scorecard_scaling *scaling)
 	return scaling->base_points - scorecard_scaling_factor(scaling) * log(scaling->base_odds);
 }
 
+/* Grade g (0 = AAA) starts at odds 400:1 / 2^g; see scorecard.h. */
+double scorecard_grade_points_min(const scorecard_scaling *scaling, enum scorecard_grade grade)
+{
+	SZ_ASSERT((uint32_t)grade < SCORECARD_GRADE_COUNT);
+	if (grade == SCORECARD_GRADE_C)
+		return -INFINITY;
+	double top = scaling->base_points + scaling->pdo_points * log2(400.0 / scaling->base_odds);
+	return top - scaling->pdo_points * (double)grade;
+}
+
+static void options_record(scorecard_options_record *r, const scorecard_options *o)
+{
+	SZ_ASSERT(r != NULL && o != NULL);
+	r->fine_bin_count = o->fine_bin_count;
+	r->drop_negative = o->drop_negative ? 1u : 0u;
+	r->bin_share_min_ppm = scorecard_fixed_of(o->bin_share_min, SCORECARD_PPM);
+	r->category_share_min_ppm = scorecard_fixed_of(o->category_share_min, SCORECARD_PPM);
+	r->woe_prior_count_ppm = scorecard_fixed_of(o->woe_prior_count, SCORECARD_PPM);
+	r->split_chi2_min_ppm = scorecard_fixed_of(o->split_chi2_min, SCORECARD_PPM);
+	r->iv_min_ppm = scorecard_fixed_of(o->iv_min, SCORECARD_PPM);
+	r->lambda_ppm = scorecard_fixed_of(o->lambda, SCORECARD_PPM);
+	r->base_points_ppm = scorecard_fixed_of(o->scaling.base_points, SCORECARD_PPM);
+	r->base_odds_ppm = scorecard_fixed_of(o->scaling.base_odds, SCORECARD_PPM);
+	r->pdo_points_ppm = scorecard_fixed_of(o->scaling.pdo_points, SCORECARD_PPM);
+}
+
 int scorecard_target_encode(const credit_csv_table *table, const char *target_name,
 			    const char *good_label, uint8_t *is_good, scorecard_error *error)
 {
@@ -171,57 +203,98 @@ int scorecard_target_encode(const credit_csv_table *table, const char *target_na
 	return SZ_OK;
 }
 
-void scorecard_model_release(scorecard_model *model)
-{
-	SZ_ASSERT(model != NULL);
-	if (model->characteristics != NULL) {
-		for (uint32_t i = 0; i < model->characteristic_count; i++) {
-			scorecard_characteristic *c = &model->characteristics[i];
-			free(c->name);
-			free(c->bins);
-			if (c->level_names != NULL) {
-				for (uint32_t l = 0; l < c->level_count; l++)
-					free(c->level_names[l]);
-			}
-			free(c->level_names);
-			free(c->level_bins);
-			free(c->label_slots);
-		}
-	}
-	free(model->characteristics);
-	free(model->target_name);
-	free(model->good_label);
-	memset(model, 0, sizeof(*model));
-}
-
-/* Points per bin from coefficients, WoE and scaling; points_max per card. */
-static void points_apply(scorecard_model *model)
+/* Points per bin from the model's coefficients, WoE and the scaling,
+ * rounded to 1/1,000 point; points_max per card. */
+static void points_apply(scorecard_model *model, const scorecard_scaling *scaling)
 {
 	SZ_ASSERT(model->selected_count > 0);
-	double factor = scorecard_scaling_factor(&model->options.scaling);
-	double offset = scorecard_scaling_offset(&model->options.scaling);
-	double share = (offset + factor * model->intercept) / (double)model->selected_count;
+	double factor = scorecard_scaling_factor(scaling);
+	double offset = scorecard_scaling_offset(scaling);
+	double intercept = scorecard_double_of(model->intercept_nano, SCORECARD_NANO);
+	double share = (offset + factor * intercept) / (double)model->selected_count;
 	for (uint32_t i = 0; i < model->characteristic_count; i++) {
 		scorecard_characteristic *c = &model->characteristics[i];
-		double best = -INFINITY;
-		double best_any = -INFINITY;
+		double coefficient = scorecard_double_of(c->coefficient_nano, SCORECARD_NANO);
+		int64_t best = INT64_MIN;
+		int64_t best_any = INT64_MIN;
 		for (uint32_t b = 0; b < c->bin_count; b++) {
 			scorecard_bin *bin = &c->bins[b];
-			bin->points = c->selected ? factor * c->coefficient * bin->woe + share : 0.0;
-			if (bin->good_count + bin->bad_count > 0 && bin->points > best)
-				best = bin->points;
-			if (bin->points > best_any)
-				best_any = bin->points;
+			double woe = scorecard_double_of(bin->woe_nano, SCORECARD_NANO);
+			double points = c->selected ? factor * coefficient * woe + share : 0.0;
+			bin->points_milli = scorecard_fixed_of(points, SCORECARD_POINTS_SCALE);
+			if (bin->good_count + bin->bad_count > 0 && bin->points_milli > best)
+				best = bin->points_milli;
+			if (bin->points_milli > best_any)
+				best_any = bin->points_milli;
 		}
-		c->points_max = isfinite(best) ? best : best_any;
-		SZ_ASSERT(isfinite(c->points_max));
+		c->points_max_milli = best != INT64_MIN ? best : best_any;
+		SZ_ASSERT(c->points_max_milli != INT64_MIN);
 	}
 }
 
-static int double_compare(const void *a, const void *b)
+/* Bad probability in ppb at a score, from the scaling: ln odds =
+ * (points - offset) / factor; one exponential of a non-positive number. */
+static uint32_t pd_at(const scorecard_scaling *scaling, int64_t score_milli)
 {
-	double x = *(const double *)a;
-	double y = *(const double *)b;
+	double eta = (scorecard_double_of(score_milli, SCORECARD_POINTS_SCALE) -
+		      scorecard_scaling_offset(scaling)) / scorecard_scaling_factor(scaling);
+	double e = exp(-fabs(eta));
+	double bad = eta >= 0.0 ? e / (1.0 + e) : 1.0 / (1.0 + e);
+	int64_t ppb = scorecard_fixed_of(bad, SCORECARD_NANO);
+	SZ_ASSERT(ppb >= 0 && ppb <= SCORECARD_NANO);
+	return (uint32_t)ppb;
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	SZ_ASSERT(b > 0);
+	int64_t q = a / b;
+	return q * b > a ? q - 1 : q;
+}
+
+void scorecard_scale_apply(scorecard_model *model, const scorecard_scaling *scaling)
+{
+	SZ_ASSERT(model != NULL && scaling != NULL);
+	SZ_ASSERT(scaling->pdo_points > 0.0);
+	for (uint32_t g = 0; g + 1 < SCORECARD_GRADE_COUNT; g++)
+		model->grade_points_min_milli[g] = scorecard_fixed_of(
+			scorecard_grade_points_min(scaling, (enum scorecard_grade)g), SCORECARD_POINTS_SCALE);
+	model->grade_points_min_milli[SCORECARD_GRADE_C] = INT64_MIN;
+	/* The table spans every score the card can give, from whole points. */
+	int64_t low = 0;
+	int64_t high = 0;
+	for (uint32_t i = 0; i < model->characteristic_count; i++) {
+		const scorecard_characteristic *c = &model->characteristics[i];
+		if (!c->selected)
+			continue;
+		int64_t bin_low = INT64_MAX;
+		int64_t bin_high = INT64_MIN;
+		for (uint32_t b = 0; b < c->bin_count; b++) {
+			bin_low = c->bins[b].points_milli < bin_low ? c->bins[b].points_milli : bin_low;
+			bin_high = c->bins[b].points_milli > bin_high ? c->bins[b].points_milli : bin_high;
+		}
+		low += bin_low;
+		high += bin_high;
+	}
+	int64_t first = floor_div(low, SCORECARD_POINTS_SCALE) * SCORECARD_POINTS_SCALE;
+	int64_t last = -floor_div(-high, SCORECARD_POINTS_SCALE) * SCORECARD_POINTS_SCALE;
+	int64_t span = last > first ? last - first : SCORECARD_POINTS_SCALE;
+	int64_t step = (span + SCORECARD_PD_COUNT_MAX - 2) / (SCORECARD_PD_COUNT_MAX - 1);
+	if (step < SCORECARD_PD_STEP_MILLI_MIN)
+		step = SCORECARD_PD_STEP_MILLI_MIN;
+	int64_t count = (span + step - 1) / step + 1;
+	SZ_ASSERT(count >= 2 && count <= SCORECARD_PD_COUNT_MAX);
+	model->pd_first_milli = first;
+	model->pd_step_milli = step;
+	model->pd_count = (uint32_t)count;
+	for (uint32_t k = 0; k < model->pd_count; k++)
+		model->pd_ppb[k] = pd_at(scaling, first + (int64_t)k * step);
+}
+
+static int int64_compare(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a;
+	int64_t y = *(const int64_t *)b;
 	return (x > y) - (x < y);
 }
 
@@ -231,15 +304,15 @@ static int score_distribution_set(scorecard_model *model, const scorecard_bindin
 				  uint32_t row_count)
 {
 	SZ_ASSERT(row_count > 0);
-	double *scores = malloc((size_t)row_count * sizeof(double));
+	int64_t *scores = malloc((size_t)row_count * sizeof(int64_t));
 	if (scores == NULL)
 		return SZ_ENOMEM;
 	for (uint32_t i = 0; i < row_count; i++) {
 		scorecard_result r;
 		scorecard_score_row(model, binding, table, rows[i], &r);
-		scores[i] = r.score_points;
+		scores[i] = r.score_milli;
 	}
-	qsort(scores, row_count, sizeof(double), double_compare);
+	qsort(scores, row_count, sizeof(int64_t), int64_compare);
 	uint32_t n = 0;
 	uint32_t pos = 0;
 	for (uint32_t k = 1; k <= SCORECARD_SCORE_BIN_COUNT && pos < row_count; k++) {
@@ -248,8 +321,12 @@ static int score_distribution_set(scorecard_model *model, const scorecard_bindin
 			continue;
 		while (end < row_count && scores[end] == scores[end - 1])
 			end++;
-		model->score_uppers[n] = end == row_count ? INFINITY : scores[end - 1];
-		model->score_shares[n] = (double)(end - pos) / (double)row_count;
+		/* Shares are differences of rounded cumulative shares: they add up
+		 * to exactly SCORECARD_PPM. */
+		uint64_t through = ((uint64_t)end * SCORECARD_PPM * 2u + row_count) / (2u * row_count);
+		uint64_t before = ((uint64_t)pos * SCORECARD_PPM * 2u + row_count) / (2u * row_count);
+		model->score_uppers_milli[n] = end == row_count ? SCORECARD_UPPER_LAST : scores[end - 1];
+		model->score_shares_ppm[n] = (uint32_t)(through - before);
 		n++;
 		pos = end;
 	}
@@ -281,7 +358,7 @@ int scorecard_design_write(const scorecard_model *model, const scorecard_binding
 			if (!c->selected)
 				continue;
 			uint32_t bin = scorecard_bin_of_row(model, binding, table, i, row);
-			fprintf(file, ",%.17g", c->bins[bin].woe);
+			fprintf(file, ",%.17g", scorecard_double_of(c->bins[bin].woe_nano, SCORECARD_NANO));
 		}
 		fprintf(file, "\n");
 	}
@@ -294,7 +371,7 @@ int scorecard_design_write(const scorecard_model *model, const scorecard_binding
 /* Bins every characteristic and applies the IV filter. */
 static int train_bin(scorecard_model *model, const credit_csv_table *table, int32_t target,
 		     const uint8_t *is_good, const uint32_t *rows, uint32_t row_count,
-		     const scorecard_totals *totals)
+		     const scorecard_options *options, const scorecard_totals *totals)
 {
 	uint32_t n = 0;
 	for (uint32_t col = 0; col < table->column_count; col++) {
@@ -307,12 +384,13 @@ static int train_bin(scorecard_model *model, const credit_csv_table *table, int3
 			return SZ_ENOMEM;
 		int rc = column->kind == CREDIT_CSV_NUMERIC
 			? scorecard_bin_numeric(c, column->numbers, is_good, rows, row_count,
-						&model->options, totals)
+						options, totals)
 			: scorecard_bin_categorical(c, column, is_good, rows, row_count,
-						    &model->options, totals);
+						    options, totals);
 		if (rc != SZ_OK)
 			return rc;
-		c->selected = c->iv >= model->options.iv_min && c->iv > 0.0;
+		double iv = scorecard_double_of(c->iv_nano, SCORECARD_NANO);
+		c->selected = iv >= options->iv_min && c->iv_nano > 0;
 		model->selected_count += c->selected;
 	}
 	SZ_ASSERT(n == model->characteristic_count);
@@ -323,7 +401,7 @@ static int train_bin(scorecard_model *model, const credit_csv_table *table, int3
  * design holds row_count x selected_count doubles, beta selected_count + 1. */
 static int train_fit(const scorecard_model *model, const scorecard_binding *binding,
 		     const credit_csv_table *table, const uint8_t *is_good, const uint32_t *rows,
-		     uint32_t row_count, double *design, uint8_t *y, double *beta)
+		     uint32_t row_count, double lambda, double *design, uint8_t *y, double *beta)
 {
 	uint32_t k = model->selected_count;
 	SZ_ASSERT(k >= 1);
@@ -335,13 +413,16 @@ static int train_fit(const scorecard_model *model, const scorecard_binding *bind
 			if (!c->selected)
 				continue;
 			uint32_t bin = scorecard_bin_of_row(model, binding, table, i, rows[r]);
-			design[(size_t)r * k + j++] = c->bins[bin].woe;
+			design[(size_t)r * k + j++] = scorecard_double_of(c->bins[bin].woe_nano, SCORECARD_NANO);
 		}
 		SZ_ASSERT(j == k);
 	}
-	return scorecard_logit_fit(design, y, row_count, k, model->options.lambda, beta, NULL);
+	return scorecard_logit_fit(design, y, row_count, k, lambda, beta, NULL);
 }
 
+/* Over 70 lines: the training pipeline of the file comment in order (bin,
+ * index, fit and refit, points, scale, bands) over buffers it owns, with
+ * one cleanup exit; each step is a function above. */
 int scorecard_train(scorecard_model *model, const credit_csv_table *table,
 		    const char *target_name, const char *good_label, const uint8_t *is_good,
 		    const uint32_t *rows, uint32_t row_count, const scorecard_options *options,
@@ -383,7 +464,7 @@ int scorecard_train(scorecard_model *model, const credit_csv_table *table,
 		rc = SZ_EINVAL;
 		goto fail;
 	}
-	model->options = *options;
+	options_record(&model->options, options);
 	model->good_count = totals.good_count;
 	model->bad_count = totals.bad_count;
 	model->target_name = strdup(target_name);
@@ -394,7 +475,7 @@ int scorecard_train(scorecard_model *model, const credit_csv_table *table,
 	if (model->target_name == NULL || model->good_label == NULL ||
 	    model->characteristics == NULL)
 		goto nomem;
-	rc = train_bin(model, table, target, is_good, rows, row_count, &totals);
+	rc = train_bin(model, table, target, is_good, rows, row_count, options, &totals);
 	if (rc != SZ_OK)
 		goto fail;
 	if (model->selected_count == 0) {
@@ -418,7 +499,8 @@ int scorecard_train(scorecard_model *model, const credit_csv_table *table,
 	if (design == NULL || y == NULL || beta == NULL)
 		goto nomem;
 	for (;;) {
-		rc = train_fit(model, &binding, table, is_good, rows, row_count, design, y, beta);
+		rc = train_fit(model, &binding, table, is_good, rows, row_count, options->lambda, design, y,
+			       beta);
 		if (rc != SZ_OK || !options->drop_negative)
 			break;
 		uint32_t worst = SCORECARD_NO_BIN;
@@ -455,13 +537,14 @@ int scorecard_train(scorecard_model *model, const credit_csv_table *table,
 	}
 	if (rc != SZ_OK)
 		goto nomem;
-	model->intercept = beta[0];
+	model->intercept_nano = scorecard_fixed_of(beta[0], SCORECARD_NANO);
 	uint32_t j = 1;
 	for (uint32_t i = 0; i < model->characteristic_count; i++) {
 		scorecard_characteristic *c = &model->characteristics[i];
-		c->coefficient = c->selected ? beta[j++] : 0.0;
+		c->coefficient_nano = c->selected ? scorecard_fixed_of(beta[j++], SCORECARD_NANO) : 0;
 	}
-	points_apply(model);
+	points_apply(model, &options->scaling);
+	scorecard_scale_apply(model, &options->scaling);
 	rc = score_distribution_set(model, &binding, table, rows, row_count);
 	if (rc != SZ_OK)
 		goto nomem;

@@ -31,14 +31,28 @@
  *        CC  >= 520 (3.125:1, bad probability <= 24%)   C below 520.
  *     AAA-BBB is "investment grade" (bad probability under 2%).
  *
- * Floating point is used (statistics, not money); every computation runs in a
- * fixed order with no threads, so the same input gives bit-identical models.
- * Never: read a clock, random state or the environment while training.
+ * The model is integers only (format 2): what the server keeps in its state
+ * and scores with is fixed point, so every replica on every compiler and
+ * libm gets the same score, probability and grade. Scales:
+ *   values       1/10,000 of the characteristic's unit (SCORECARD_VALUE_SCALE):
+ *                age 3.25 years is 32500; a range bin's upper bound likewise;
+ *   points       1/1,000 point (SCORECARD_POINTS_SCALE): 612.345 is 612345;
+ *   WoE, IV, coefficients, the intercept   1e-9 (SCORECARD_NANO);
+ *   probabilities   parts per billion (SCORECARD_NANO);
+ *   shares and training options   parts per million (SCORECARD_PPM).
+ * Score -> bad probability is a table in the model (pd_*): the bad
+ * probability at evenly spaced scores covering every score the card can
+ * give, interpolated linearly in integers between two entries. Grade
+ * thresholds are in the model too, so scoring needs no logarithm.
+ * Training (scorecard_train.h) computes in floating point and rounds into
+ * this model once; the offline tools score with this same integer code.
+ * Never: use floating point here (scripts/lint-float.sh), read a clock,
+ * random state or the environment.
  */
 #ifndef SZ_CREDIT_SCORECARD_H
 #define SZ_CREDIT_SCORECARD_H
 
-#include "credit/csv.h"
+#include "credit/csv.h" /* enum credit_csv_kind, the missing-value tokens */
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -52,30 +66,48 @@
 /* Marks a bin index that does not exist (other_bin of numeric characteristics). */
 #define SCORECARD_NO_BIN UINT32_MAX
 
+/* Fixed-point scales (see above). */
+#define SCORECARD_VALUE_SCALE 10000
+#define SCORECARD_POINTS_SCALE 1000
+#define SCORECARD_NANO 1000000000
+#define SCORECARD_PPM 1000000
+
+/* A missing numeric value. */
+#define SCORECARD_VALUE_MISSING INT64_MIN
+/* Numeric values are clamped to +-SCORECARD_VALUE_E4_MAX (1e14 units of the
+ * characteristic): far beyond any figure a model bins, and sums of a few of
+ * them cannot overflow. */
+#define SCORECARD_VALUE_E4_MAX 1000000000000000000ll
+/* Upper bound of the last range bin, and of the last score band. */
+#define SCORECARD_UPPER_LAST INT64_MAX
+/* Entries of the score -> bad probability table: 0.1 point apart for a card
+ * spanning up to 409 points, wider steps beyond (a 1,000-point card gets
+ * 0.245 points, where linear interpolation is off by under 1e-6); 16 KiB
+ * per model. */
+#define SCORECARD_PD_COUNT_MAX 4096u
+/* Finest step of that table: 0.1 point. */
+#define SCORECARD_PD_STEP_MILLI_MIN 100
+
 typedef struct scorecard_error {
 	char message[256];
 } scorecard_error;
 
-typedef struct scorecard_scaling {
-	double base_points;   /* points at base_odds: 600 */
-	double base_odds;     /* good:bad odds at base_points: 50 */
-	double pdo_points;    /* points that double the odds: 20 */
-} scorecard_scaling;
-
-typedef struct scorecard_options {
-	uint32_t fine_bin_count;    /* quantile bins of a numeric characteristic before merging */
-	double bin_share_min;       /* a numeric bin holds at least this share of training rows */
-	double category_share_min;  /* a category smaller than this share is merged with its
-				       nearest neighbour by WoE */
-	double woe_prior_count;     /* the prior count a of the WoE formula above */
-	double split_chi2_min;      /* adjacent bins stay apart only when the chi-square of
-				       their good/bad table reaches this (ChiMerge); 0 = off */
-	bool drop_negative;         /* refit without characteristics whose coefficient is
-				       negative (their points would run against their WoE) */
-	double iv_min;              /* characteristics with a lower IV are left out */
-	double lambda;              /* L2 penalty on the coefficients (not the intercept); 0 = MLE */
-	scorecard_scaling scaling;
-} scorecard_options;
+/* The training options and scaling a model was made with, as recorded in
+ * the model (parts per million of the option's value); for the record only:
+ * scoring never reads them. */
+typedef struct scorecard_options_record {
+	uint32_t fine_bin_count;
+	uint32_t drop_negative;        /* 0 or 1 */
+	int64_t bin_share_min_ppm;
+	int64_t category_share_min_ppm;
+	int64_t woe_prior_count_ppm;
+	int64_t split_chi2_min_ppm;
+	int64_t iv_min_ppm;
+	int64_t lambda_ppm;
+	int64_t base_points_ppm;       /* points at base_odds: 600 */
+	int64_t base_odds_ppm;         /* good:bad odds at base_points: 50 */
+	int64_t pdo_points_ppm;        /* points that double the odds: 20 */
+} scorecard_options_record;
 
 enum scorecard_bin_kind {
 	SCORECARD_BIN_RANGE = 1,    /* numeric: previous bin's upper < value <= upper */
@@ -86,12 +118,13 @@ enum scorecard_bin_kind {
 
 typedef struct scorecard_bin {
 	enum scorecard_bin_kind kind;
-	double upper;          /* RANGE only: inclusive upper bound; +INFINITY for the last */
 	uint32_t good_count;   /* training rows */
 	uint32_t bad_count;
-	double woe;
-	double iv;             /* this bin's share of the characteristic's IV */
-	double points;         /* 0 when the characteristic is not selected */
+	int64_t upper_e4;      /* RANGE only: inclusive upper bound; SCORECARD_UPPER_LAST for
+				  the last; 0 for other kinds */
+	int64_t woe_nano;
+	int64_t iv_nano;       /* this bin's share of the characteristic's IV */
+	int64_t points_milli;  /* 0 when the characteristic is not selected */
 } scorecard_bin;
 
 typedef struct scorecard_characteristic {
@@ -104,10 +137,10 @@ typedef struct scorecard_characteristic {
 	uint32_t level_count;     /* categorical: labels seen in training */
 	char **level_names;
 	uint32_t *level_bins;     /* bin of each label */
-	double iv;
+	int64_t iv_nano;
 	bool selected;            /* passed the IV filter; in the regression and the score */
-	double coefficient;       /* 0 when not selected */
-	double points_max;        /* selected: highest points of a bin with training rows */
+	int64_t coefficient_nano; /* 0 when not selected */
+	int64_t points_max_milli; /* selected: highest points of a bin with training rows */
 	/* Derived on train and load, not serialized: label -> bin lookup. */
 	uint32_t label_slot_count;
 	int32_t *label_slots;
@@ -129,135 +162,83 @@ enum scorecard_grade {
 typedef struct scorecard_model {
 	char *target_name;
 	char *good_label;
-	scorecard_options options;        /* as trained */
+	scorecard_options_record options; /* as trained */
 	uint32_t good_count;              /* training rows */
 	uint32_t bad_count;
-	double intercept;
+	int64_t intercept_nano;
 	uint32_t characteristic_count;
 	scorecard_characteristic *characteristics;
 	uint32_t selected_count;
+	/* Lowest score of each grade; grade_points_min_milli[C] is INT64_MIN. */
+	int64_t grade_points_min_milli[SCORECARD_GRADE_COUNT];
+	/* Score -> bad probability: pd_ppb[k] at score pd_first_milli +
+	 * k * pd_step_milli, non-increasing; scores outside take the end value. */
+	int64_t pd_first_milli;
+	int64_t pd_step_milli;
+	uint32_t pd_count;
+	uint32_t pd_ppb[SCORECARD_PD_COUNT_MAX];
 	/* Training score distribution for the PSI: score_bin_count bands with
-	 * inclusive upper bounds (last +INFINITY) and the training share in each. */
+	 * inclusive upper bounds (last SCORECARD_UPPER_LAST) and the training
+	 * share in each (adding up to SCORECARD_PPM). */
 	uint32_t score_bin_count;
-	double score_uppers[SCORECARD_SCORE_BIN_COUNT];
-	double score_shares[SCORECARD_SCORE_BIN_COUNT];
-	/* Derived on train and load, not serialized: lowest score of each grade
-	 * but C (scorecard_grade_points_min), so scoring needs no logarithm. */
-	double grade_points_min[SCORECARD_GRADE_COUNT];
+	int64_t score_uppers_milli[SCORECARD_SCORE_BIN_COUNT];
+	uint32_t score_shares_ppm[SCORECARD_SCORE_BIN_COUNT];
 } scorecard_model;
 
 typedef struct scorecard_reason {
 	uint32_t characteristic;   /* index in model->characteristics */
-	double points_lost;        /* points_max - points of the row's bin; > 0 */
+	int64_t points_lost_milli; /* points_max - points of the row's bin; > 0 */
 } scorecard_reason;
 
 typedef struct scorecard_result {
-	double score_points;
-	double good_probability;
-	double bad_probability;
+	int64_t score_milli;
+	uint32_t bad_ppb;          /* bad probability; the good one is SCORECARD_NANO - bad_ppb */
 	enum scorecard_grade grade;
 	uint32_t reason_count;     /* characteristics that lost points, at most 4 */
 	scorecard_reason reasons[SCORECARD_REASON_COUNT]; /* most points lost first */
 } scorecard_result;
 
-/* One raw value per characteristic: numeric uses number (NAN = missing),
- * categorical uses label (NULL or a missing token of csv.h = missing). */
+/* One raw value per characteristic: numeric uses number_e4
+ * (SCORECARD_VALUE_MISSING = missing), categorical uses label (NULL or a
+ * missing token of csv.h = missing). */
 typedef struct scorecard_value {
-	double number;
+	int64_t number_e4;
 	const char *label;
 } scorecard_value;
-
-/* Model characteristics bound to a table's columns, with each categorical
- * column's label indexes translated to bins once (the scoring fast path). */
-typedef struct scorecard_binding {
-	uint32_t characteristic_count;
-	int32_t *columns;          /* table column per characteristic; -1 if not selected */
-	uint32_t **level_bins;     /* categorical: table label index -> bin */
-} scorecard_binding;
-
-/* Defaults: 30 fine bins, 3% minimum bin share, 1% minimum category share,
- * prior count 1, no ChiMerge, negative coefficients kept, IV >= 0.02,
- * lambda 10 (a mild ridge: it lifts cross-validated AUC where bads are rare
- * and WoE is noisy; pass 0 for the plain maximum-likelihood fit), 600
- * points at 50:1, 20 points to double the odds. */
-void scorecard_options_default(scorecard_options *options);
-
-/* SZ_EINVAL with a message when an option is out of range. */
-int scorecard_options_check(const scorecard_options *options, scorecard_error *error);
-
-/* Fills is_good (table->row_count bytes: 1 good, 0 bad) from the target
- * column: a row is good when its value equals good_label (compared as a
- * number in a numeric column). Errors (SZ_ENOTFOUND, SZ_EINVAL): no such
- * column, a missing target value, more than two distinct values, or
- * good_label never present. */
-int scorecard_target_encode(const credit_csv_table *table, const char *target_name,
-			    const char *good_label, uint8_t *is_good, scorecard_error *error);
-
-/* Trains a model on the given rows of table (rows == NULL: all rows) with
- * is_good from scorecard_target_encode. Every column except the target is a
- * characteristic. The model must be zeroed; on error it is released.
- * Errors: SZ_EINVAL (options, no good or no bad row, no characteristic
- * passing the IV filter, collinear characteristics), SZ_ELIMIT (the fit did
- * not converge), SZ_ENOMEM. */
-int scorecard_train(scorecard_model *model, const credit_csv_table *table,
-		    const char *target_name, const char *good_label, const uint8_t *is_good,
-		    const uint32_t *rows, uint32_t row_count, const scorecard_options *options,
-		    scorecard_error *error);
 
 /* Frees everything the model owns and zeroes it. */
 void scorecard_model_release(scorecard_model *model);
 
-/* Builds the derived lookups of a model whose bins and scaling are set
- * (train, load): label hash tables and grade thresholds. */
+/* Builds the derived lookups of a model whose bins are set (train, load):
+ * the label hash tables. SZ_ENOMEM. */
 int scorecard_model_index(scorecard_model *model);
 
-/* Binds the selected characteristics to table columns by name.
- * SZ_ENOTFOUND: a selected characteristic has no column; SZ_EINVAL: the
- * column's kind differs from the characteristic's (except a column with no
- * value at all, which reads as numeric and binds as all missing). */
-int scorecard_binding_init(scorecard_binding *binding, const scorecard_model *model,
-			   const credit_csv_table *table, scorecard_error *error);
-void scorecard_binding_release(scorecard_binding *binding);
-
 /* Bin of a raw value of characteristic c. */
-uint32_t scorecard_bin_of_number(const scorecard_characteristic *c, double number);
+uint32_t scorecard_bin_of_number(const scorecard_characteristic *c, int64_t number_e4);
 uint32_t scorecard_bin_of_label(const scorecard_characteristic *c, const char *label);
-/* Bin of row `row` of the bound table for characteristic index. */
-uint32_t scorecard_bin_of_row(const scorecard_model *model, const scorecard_binding *binding,
-			      const credit_csv_table *table, uint32_t characteristic,
-			      uint32_t row);
+
+/* Adds bin `bin` of characteristic index to a running score (start from a
+ * zeroed result), keeping the top reasons; then scorecard_score_finish sets
+ * the probability and grade. scorecard_score_values does both. */
+void scorecard_score_add(const scorecard_model *model, uint32_t characteristic, uint32_t bin,
+			 scorecard_result *result);
+void scorecard_score_finish(const scorecard_model *model, scorecard_result *result);
 
 /* Scores one row of raw values (model->characteristic_count entries). */
 void scorecard_score_values(const scorecard_model *model, const scorecard_value *values,
 			    scorecard_result *result);
 
-/* Scores row `row` of a bound table. Same result as scorecard_score_values. */
-void scorecard_score_row(const scorecard_model *model, const scorecard_binding *binding,
-			 const credit_csv_table *table, uint32_t row, scorecard_result *result);
-
-/* The grade of a score under the given scaling, and its name ("BBB"). */
-enum scorecard_grade scorecard_grade_of(const scorecard_scaling *scaling, double score_points);
+/* Bad probability (ppb) of a score by the model's table, and the grade. */
+uint32_t scorecard_pd_of(const scorecard_model *model, int64_t score_milli);
+enum scorecard_grade scorecard_grade_of(const scorecard_model *model, int64_t score_milli);
 const char *scorecard_grade_name(enum scorecard_grade grade);
-/* Lowest score of a grade (-INFINITY for C). */
-double scorecard_grade_points_min(const scorecard_scaling *scaling, enum scorecard_grade grade);
 
-/* Points scaling: factor = pdo / ln 2; offset = base - factor * ln(odds). */
-double scorecard_scaling_factor(const scorecard_scaling *scaling);
-double scorecard_scaling_offset(const scorecard_scaling *scaling);
-
-/* Writes the WoE design matrix of the given rows as CSV: a header
- * "y,<selected characteristic names>", then one line per row with y (1 good,
- * 0 bad) and each selected characteristic's WoE printed with 17 significant
- * digits. This is the exact input of the logistic fit. SZ_EIO on write error. */
-int scorecard_design_write(const scorecard_model *model, const scorecard_binding *binding,
-			   const credit_csv_table *table, const uint8_t *is_good,
-			   const uint32_t *rows, uint32_t row_count, const char *path);
-
-/* Model artifact (model_io.c): a versioned text format ending in a SHA-256
- * checksum line. save returns a malloc'ed text; parse checks everything and
- * rebuilds the lookup tables; a saved then parsed model scores bit-identically.
- * Errors: SZ_ECORRUPT (checksum or structure, with the line in the message),
- * SZ_EVERSION, SZ_ELIMIT (larger than SZ_SCORECARD_MODEL_SIZE_MAX), SZ_EIO. */
+/* Model artifact (model_io.c): a versioned text format of integers ending
+ * in a SHA-256 checksum line. save returns a malloc'ed text; parse checks
+ * everything and rebuilds the lookup tables; a saved then parsed model is
+ * field for field the same. Errors: SZ_ECORRUPT (checksum or structure,
+ * with the line in the message), SZ_EVERSION, SZ_ELIMIT (larger than
+ * SZ_SCORECARD_MODEL_SIZE_MAX), SZ_EIO. */
 int scorecard_model_save(const scorecard_model *model, char **text, size_t *size);
 int scorecard_model_parse(scorecard_model *model, const char *text, size_t size,
 			  scorecard_error *error);

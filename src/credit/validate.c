@@ -1,6 +1,8 @@
 /*
  * validate.c — AUC, KS, Brier, calibration, PSI/CSI and k-fold CV.
  *
+ * lint-float: offline — validation and cross-validation run in the offline tools.
+ *
  * Rank statistics sort (score, row) pairs once and walk groups of equal
  * scores, so ties are handled exactly and the result does not depend on the
  * sort's stability. Cross-validation trains a fresh model per fold through
@@ -190,13 +192,16 @@ int scorecard_shift_compute(const scorecard_model *model, const scorecard_bindin
 		scorecard_score_row(model, binding, table, r, &result);
 		uint32_t band = 0;
 		while (band + 1 < model->score_bin_count &&
-		       result.score_points > model->score_uppers[band])
+		       result.score_milli > model->score_uppers_milli[band])
 			band++;
 		score_counts[band] += 1.0;
 	}
 	for (uint32_t band = 0; band < model->score_bin_count; band++)
 		score_counts[band] /= rows;
-	*psi = scorecard_psi(model->score_shares, score_counts, model->score_bin_count);
+	double trained_shares[SCORECARD_SCORE_BIN_COUNT];
+	for (uint32_t band = 0; band < model->score_bin_count; band++)
+		trained_shares[band] = scorecard_double_of(model->score_shares_ppm[band], SCORECARD_PPM);
+	*psi = scorecard_psi(trained_shares, score_counts, model->score_bin_count);
 
 	double trained = (double)model->good_count + (double)model->bad_count;
 	for (uint32_t i = 0; i < model->characteristic_count; i++) {
@@ -283,6 +288,8 @@ static double fold_auc_sd(const double *values, uint32_t count, double mean)
 	return sqrt(sum / (count - 1));
 }
 
+/* Over 70 lines: per fold train, score and measure, then the summary, with
+ * one cleanup exit for the fold buffers. */
 int scorecard_cross_validate(const credit_csv_table *table, const char *target_name,
 			     const char *good_label, const uint8_t *is_good,
 			     const scorecard_options *options, uint32_t fold_count, uint64_t seed,
@@ -332,9 +339,9 @@ int scorecard_cross_validate(const credit_csv_table *table, const char *target_n
 				continue;
 			scorecard_result score;
 			scorecard_score_row(&model, &binding, table, r, &score);
-			test_scores[test_count] = score.score_points;
+			test_scores[test_count] = scorecard_double_of(score.score_milli, SCORECARD_POINTS_SCALE);
 			test_good[test_count] = is_good[r];
-			oof_scores[r] = score.score_points;
+			oof_scores[r] = test_scores[test_count];
 			test_count++;
 		}
 		result->fold_selected_count[f] = model.selected_count;

@@ -1,6 +1,8 @@
 /*
  * validate.h — how good and how stable a scorecard is.
  *
+ * lint-float: offline — validation and cross-validation run in the offline tools.
+ *
  * Owns: discrimination (AUC, Gini, KS), accuracy (Brier score, calibration
  * by decile), population stability (PSI of the score, CSI of each
  * characteristic between the training population and another one), and
@@ -23,7 +25,7 @@
 #define SZ_CREDIT_VALIDATE_H
 
 #include "core/limits.h"
-#include "credit/scorecard.h"
+#include "credit/scorecard_train.h"
 
 #define SCORECARD_CALIBRATION_COUNT 10u
 

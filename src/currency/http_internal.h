@@ -13,6 +13,7 @@
 #define SZ_CURRENCY_HTTP_INTERNAL_H
 
 #include "currency/currency.h"
+#include "ledger/ledger.h"
 
 #include <jansson.h>
 #include <stdbool.h>

@@ -12,6 +12,7 @@
 #include "core/errors.h"
 #include "core/limits.h"
 #include "credit/domain.h"
+#include "credit/scorecard_train.h"
 #include "credit/uscc.h"
 #include "engine/engine.h"
 #include "log/snapshot.h"
@@ -311,23 +312,25 @@ static void test_feeds_and_features(void **unused)
 	inn.points = 1001;
 	assert_int_equal(apply(CREDIT_CMD_FEED_INNOVATION, &inn, sizeof inn), CREDIT_R_RECORD_INVALID);
 
-	double x[CREDIT_FEATURE_COUNT];
+	/* Figures are fixed point, 1/10,000 of the unit (scorecard.h). */
+	int64_t x[CREDIT_FEATURE_COUNT];
 	uint8_t labels[CREDIT_FEATURE_COUNT];
 	credit_features(E(1), now_ns, x, labels);
-	/* 11 months of 10,000 and one of 30,000 = 140,000 yuan = 14 (10k) */
-	assert_true(fabs(x[CREDIT_FEATURE_TAX_PAID_12M_10K] - 14.0) < 1e-9);
-	/* last 6 months 80,000 against 60,000: +33.3% */
-	assert_true(fabs(x[CREDIT_FEATURE_TAX_GROWTH_PCT] - 100.0 / 3.0) < 1e-9);
-	assert_true(fabs(x[CREDIT_FEATURE_HEADCOUNT] - 210.0) < 1e-9);
+	/* 11 months of 10,000 and one of 30,000 = 140,000 yuan = 14 (10k) = 140,000 e4 */
+	assert_int_equal(x[CREDIT_FEATURE_TAX_PAID_12M_10K], 140000);
+	/* last 6 months 80,000 against 60,000: +33.333...%; x 10,000 =
+	 * 333,333.33..., rounded to nearest: 333,333 */
+	assert_int_equal(x[CREDIT_FEATURE_TAX_GROWTH_PCT], 333333);
+	assert_int_equal(x[CREDIT_FEATURE_HEADCOUNT], 2100000);
 	/* 210 against 150 six months earlier: +40% */
-	assert_true(fabs(x[CREDIT_FEATURE_HEADCOUNT_GROWTH_PCT] - 40.0) < 1e-9);
-	assert_true(x[CREDIT_FEATURE_INVENTION_PATENTS] == 1.0 && x[CREDIT_FEATURE_IP_TOTAL] == 3.0);
-	assert_true(x[CREDIT_FEATURE_INNOVATION_POINTS] == 720.0);
-	assert_true(isnan(x[CREDIT_FEATURE_CASH_INFLOW_12M_10K]));
+	assert_int_equal(x[CREDIT_FEATURE_HEADCOUNT_GROWTH_PCT], 400000);
+	assert_true(x[CREDIT_FEATURE_INVENTION_PATENTS] == 10000 && x[CREDIT_FEATURE_IP_TOTAL] == 30000);
+	assert_int_equal(x[CREDIT_FEATURE_INNOVATION_POINTS], 7200000);
+	assert_true(x[CREDIT_FEATURE_CASH_INFLOW_12M_10K] == SCORECARD_VALUE_MISSING);
 	assert_string_equal(credit_feature_label(CREDIT_FEATURE_INDUSTRY_SECTION, labels[CREDIT_FEATURE_INDUSTRY_SECTION]), "I");
 	assert_string_equal(credit_feature_label(CREDIT_FEATURE_TAX_GRADE, labels[CREDIT_FEATURE_TAX_GRADE]), "A");
 	assert_string_equal(credit_feature_label(CREDIT_FEATURE_SPECIALISED_NEW, labels[CREDIT_FEATURE_SPECIALISED_NEW]), "yes");
-	assert_true(x[CREDIT_FEATURE_AGE_YEARS] > 9.0 && x[CREDIT_FEATURE_AGE_YEARS] < 9.1);
+	assert_true(x[CREDIT_FEATURE_AGE_YEARS] > 90000 && x[CREDIT_FEATURE_AGE_YEARS] < 91000);
 }
 
 /* ---- negative records: retention ----------------------------------------------------- */
@@ -687,27 +690,72 @@ static void test_model_and_decisions(void **unused)
 	const struct credit_decision *d = credit_decision_at(C(), log->decision - 1);
 	const struct credit_model *m = credit_model_at(C(), d->model);
 	assert_string_equal(m->info.version, "tech-2024.1");
-	assert_true(d->score > 300 && d->score < 900);
+	assert_true(d->score_milli > 300000 && d->score_milli < 900000);
 	assert_true(d->grade < SCORECARD_GRADE_COUNT);
 	assert_true(d->reason_count >= 1 && d->reason_count <= 4);
 	for (uint32_t i = 0; i + 1 < d->reason_count; i++)
-		assert_true(d->reasons_lost[i] >= d->reasons_lost[i + 1]);
-	assert_true(d->inputs[CREDIT_FEATURE_NEGATIVE_RECORDS] == 1.0);
-	assert_true(fabs(d->inputs[CREDIT_FEATURE_TAX_PAID_12M_10K] - 24.0) < 1e-9);
+		assert_true(d->reasons_lost_milli[i] >= d->reasons_lost_milli[i + 1]);
+	assert_int_equal(d->inputs_e4[CREDIT_FEATURE_NEGATIVE_RECORDS], 10000);
+	assert_int_equal(d->inputs_e4[CREDIT_FEATURE_TAX_PAID_12M_10K], 240000);
 	/* the same inputs score the same: a fresh score_values call agrees */
 	scorecard_value values[16];
 	assert_true(m->parsed.characteristic_count <= 16);
 	for (uint32_t i = 0; i < m->parsed.characteristic_count; i++) {
 		int32_t f = m->feature_of[i];
-		values[i].number = f >= 0 ? d->inputs[f] : NAN;
+		values[i].number_e4 = f >= 0 ? d->inputs_e4[f] : SCORECARD_VALUE_MISSING;
 		values[i].label = f >= 0 ? credit_feature_label((uint32_t)f, d->labels[f]) : NULL;
 	}
 	scorecard_result res;
 	scorecard_score_values(&m->parsed, values, &res);
-	assert_true(res.score_points == d->score);
+	assert_true(res.score_milli == d->score_milli);
+	assert_true(res.bad_ppb == d->bad_probability_ppb);
+	/* offline scoring (szfin credit score/validate: a CSV read as doubles,
+	 * converted to fixed point) of the decision's inputs, written as
+	 * decimals, gives exactly the server's score, probability, grade and
+	 * reasons */
+	char csv[4096];
+	size_t used = 0;
+	for (uint32_t f = 0; f < CREDIT_FEATURE_COUNT; f++)
+		used += (size_t)snprintf(csv + used, sizeof csv - used, "%s%s", f ? "," : "", credit_feature_name(f));
+	used += (size_t)snprintf(csv + used, sizeof csv - used, "\n");
+	for (uint32_t f = 0; f < CREDIT_FEATURE_COUNT; f++) {
+		const char *sep = f ? "," : "";
+		int64_t v = d->inputs_e4[f];
+		if (credit_feature_kind(f) == CREDIT_CSV_CATEGORICAL) {
+			const char *label = credit_feature_label(f, d->labels[f]);
+			used += (size_t)snprintf(csv + used, sizeof csv - used, "%s%s", sep, label ? label : "");
+		} else if (v == SCORECARD_VALUE_MISSING) {
+			used += (size_t)snprintf(csv + used, sizeof csv - used, "%s", sep);
+		} else {
+			int64_t whole = (v < 0 ? -v : v) / 10000, part = (v < 0 ? -v : v) % 10000;
+			used += (size_t)snprintf(csv + used, sizeof csv - used, "%s%s%lld.%04lld", sep, v < 0 ? "-" : "",
+						 (long long)whole, (long long)part);
+		}
+	}
+	used += (size_t)snprintf(csv + used, sizeof csv - used, "\n");
+	assert_true(used < sizeof csv);
+	credit_csv_table table;
+	credit_csv_error csv_error;
+	assert_int_equal(credit_csv_parse(&table, csv, used, &csv_error), SZ_OK);
+	scorecard_binding binding;
+	scorecard_error bind_error;
+	assert_int_equal(scorecard_binding_init(&binding, &m->parsed, &table, &bind_error), SZ_OK);
+	scorecard_result offline;
+	scorecard_score_row(&m->parsed, &binding, &table, 0, &offline);
+	assert_true(offline.score_milli == d->score_milli);
+	assert_true(offline.bad_ppb == d->bad_probability_ppb);
+	assert_int_equal(offline.grade, d->grade);
+	assert_int_equal(offline.reason_count, d->reason_count);
+	for (uint32_t i = 0; i < d->reason_count; i++) {
+		assert_int_equal(offline.reasons[i].characteristic, d->reasons[i]);
+		assert_true(offline.reasons[i].points_lost_milli == d->reasons_lost_milli[i]);
+	}
+	scorecard_binding_release(&binding);
+	credit_csv_release(&table);
 	/* tech product: index 0-100, combined score, limit */
 	assert_true(d->tech.index >= 0 && d->tech.index <= 100);
-	assert_true(fabs(d->tech.score - (d->score + (d->tech.index - 50) * CREDIT_TECH_POINTS_PER_INDEX)) < 1e-9);
+	/* combined = points + (index - 50) x 0.6 point = 600 milli-points per index point */
+	assert_true(d->tech.score_milli == d->score_milli + (int64_t)(d->tech.index - 50) * 600);
 	assert_true(d->tech.credit_limit_fen >= 0 && d->tech.credit_limit_fen % 1000000 == 0);
 	free(text);
 }
@@ -883,7 +931,7 @@ static void test_engine_restart_and_replay(void **unused)
 	uint8_t before[32], after[32];
 	sz_state_digest(sz_engine_state(e), before);
 	const struct credit_domain_state *cs = credit_state_get(sz_engine_state(e));
-	double score = credit_decision_at(cs, 0)->score;
+	int64_t score = credit_decision_at(cs, 0)->score_milli;
 	assert_int_equal(sz_engine_close(e), 0);
 
 	/* restart from the snapshot written at close */
@@ -891,7 +939,7 @@ static void test_engine_restart_and_replay(void **unused)
 	sz_state_digest(sz_engine_state(e), after);
 	assert_memory_equal(before, after, 32);
 	cs = credit_state_get(sz_engine_state(e));
-	assert_true(credit_decision_at(cs, 0)->score == score);
+	assert_true(credit_decision_at(cs, 0)->score_milli == score);
 	assert_int_equal(credit_model_active(cs), 0);
 	assert_non_null(credit_model_at(cs, 0)->feature_of); /* re-parsed */
 	/* idempotency survives the restart */

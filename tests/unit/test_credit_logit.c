@@ -16,7 +16,7 @@
 #include "core/errors.h"
 #include "credit/csv.h"
 #include "credit/logit.h"
-#include "credit/scorecard.h"
+#include "credit/scorecard_train.h"
 
 #define GOLDEN_TOLERANCE 1e-6
 
@@ -175,12 +175,12 @@ static void test_trainer_end_to_end(void **state)
 	double beta[64];
 	const char *names[64] = { "(intercept)" };
 	uint32_t n = 1;
-	beta[0] = m.intercept;
+	beta[0] = scorecard_double_of(m.intercept_nano, SCORECARD_NANO);
 	for (uint32_t i = 0; i < m.characteristic_count; i++) {
 		if (!m.characteristics[i].selected)
 			continue;
 		names[n] = m.characteristics[i].name;
-		beta[n++] = m.characteristics[i].coefficient;
+		beta[n++] = scorecard_double_of(m.characteristics[i].coefficient_nano, SCORECARD_NANO);
 	}
 	compare_golden("credit_sample_coefficients.csv", beta, n, names);
 	scorecard_model_release(&m);

@@ -19,7 +19,7 @@
 #include "core/limits.h"
 #include "credit/binning.h"
 #include "credit/csv.h"
-#include "credit/scorecard.h"
+#include "credit/scorecard_train.h"
 #include "credit/validate.h"
 
 #define EPS 1e-9
@@ -106,17 +106,17 @@ static void assert_monotone(const scorecard_characteristic *c, int direction)
 	assert_true(ranges >= 1);
 	int seen = 0;
 	for (uint32_t b = 1; b < ranges; b++) {
-		double step = c->bins[b].woe - c->bins[b - 1].woe;
-		assert_true(step != 0.0);
+		int64_t step = c->bins[b].woe_nano - c->bins[b - 1].woe_nano;
+		assert_true(step != 0);
 		int d = step > 0 ? 1 : -1;
 		if (seen == 0)
 			seen = d;
 		assert_int_equal(d, seen);
-		assert_true(c->bins[b].upper > c->bins[b - 1].upper);
+		assert_true(c->bins[b].upper_e4 > c->bins[b - 1].upper_e4);
 	}
 	if (direction != 0 && ranges > 1)
 		assert_int_equal(seen, direction);
-	assert_true(isinf(c->bins[ranges - 1].upper));
+	assert_true(c->bins[ranges - 1].upper_e4 == SCORECARD_UPPER_LAST);
 	assert_int_equal(c->bins[c->missing_bin].kind, SCORECARD_BIN_MISSING);
 }
 
@@ -209,17 +209,18 @@ static void test_iv_by_hand(void **state)
 	assert_int_equal(scorecard_bin_categorical(&c, &t.columns[1], good, rows, 200, &o, &totals),
 			 SZ_OK);
 	double iv = 0.3 * log(4.0) + 0.1 * log(1.5) + 0.4 * log(7.0 / 3.0);
-	assert_true(fabs(c.iv - 0.795354) < 1e-6); /* .4158883 + .0405465 + .3389192 */
-	assert_true(fabs(c.iv - iv) < 1e-12);
+	/* WoE and IV are kept in 1e-9 units, rounded to nearest: within 0.5e-9 */
+	assert_true(fabs(c.iv_nano * 1e-9 - 0.795354) < 1e-6); /* .4158883 + .0405465 + .3389192 */
+	assert_true(fabs(c.iv_nano * 1e-9 - iv) <= 0.5e-9);
 	assert_int_equal(c.bin_count, 5); /* C, B, A (by WoE), other, missing */
 	assert_int_equal(c.level_count, 3);
 	for (uint32_t l = 0; l < 3; l++) {
 		const scorecard_bin *bin = &c.bins[c.level_bins[l]];
 		double expected = l == 0 ? log(4.0) : l == 1 ? log(1.5) : log(3.0 / 7.0);
-		assert_true(fabs(bin->woe - expected) < 1e-12);
+		assert_true(fabs(bin->woe_nano * 1e-9 - expected) <= 0.5e-9);
 	}
-	assert_true(c.bins[c.other_bin].woe == 0.0);
-	assert_true(c.bins[c.missing_bin].woe == 0.0);
+	assert_true(c.bins[c.other_bin].woe_nano == 0);
+	assert_true(c.bins[c.missing_bin].woe_nano == 0);
 	/* with prior a = 1: (40 + .5) / 100 against (10 + .5) / 100 */
 	assert_true(fabs(scorecard_woe(40, 10, &totals, 1.0) - log(40.5 / 10.5)) < 1e-12);
 	/* a zero count with prior 0 stands in as 0.5 */
@@ -245,15 +246,40 @@ static void test_points_scaling(void **state)
 	assert_true(fabs((620.0 - offset) / factor - log(100.0)) < 1e-12);
 	assert_true(fabs((580.0 - offset) / factor - log(25.0)) < 1e-12);
 	assert_true(fabs((660.0 - offset) / factor - log(400.0)) < 1e-12);
-	/* every scored row: score = offset + factor ln(good:bad odds) */
+	/* every scored row: the score is the sum of its bins' points, and its
+	 * bad probability is the model's table read at that score, which is
+	 * 1 / (1 + odds) with ln odds = (score - offset) / factor: within 1e-6
+	 * (interpolation between entries at most 0.25 point apart, see
+	 * scorecard.h) plus the rounding of each entry to 1e-9 */
 	for (uint32_t r = 0; r < f->table.row_count; r++) {
 		scorecard_result res;
 		scorecard_score_row(&f->model, &f->binding, &f->table, r, &res);
-		double odds = res.good_probability / res.bad_probability;
-		assert_true(fabs(res.score_points - (offset + factor * log(odds))) < 1e-9);
-		assert_true(fabs(res.good_probability + res.bad_probability - 1.0) < 1e-12);
-		assert_int_equal(res.grade, scorecard_grade_of(&s, res.score_points));
+		double points = res.score_milli / 1000.0;
+		double bad = 1.0 / (1.0 + exp((points - offset) / factor));
+		assert_true(fabs(res.bad_ppb * 1e-9 - bad) < 1e-6);
+		assert_int_equal(res.grade, scorecard_grade_of(&f->model, res.score_milli));
 	}
+	/* the table itself: every entry is that formula rounded to 1e-9 */
+	const scorecard_model *fm = &f->model;
+	assert_true(fm->pd_count >= 2 && fm->pd_step_milli >= SCORECARD_PD_STEP_MILLI_MIN);
+	assert_true(fm->pd_first_milli % 1000 == 0);
+	for (uint32_t k = 0; k < fm->pd_count; k++) {
+		double points = (fm->pd_first_milli + (int64_t)k * fm->pd_step_milli) / 1000.0;
+		double bad = 1.0 / (1.0 + exp((points - offset) / factor));
+		assert_true(fabs(fm->pd_ppb[k] - bad * 1e9) <= 0.501); /* 0.5 + a last-bit difference */
+	}
+	scorecard_model flat;
+	memset(&flat, 0, sizeof(flat));
+	scorecard_scale_apply(&flat, &s);
+	assert_int_equal(flat.pd_first_milli, 0);
+	assert_int_equal(flat.pd_step_milli, SCORECARD_PD_STEP_MILLI_MIN);
+	assert_int_equal(flat.pd_count, 11); /* a card with no points: 0 to 1 point */
+	assert_int_equal(scorecard_pd_of(&flat, -5000), flat.pd_ppb[0]);
+	assert_int_equal(scorecard_pd_of(&flat, 5000), flat.pd_ppb[10]);
+	/* halfway between entries 0 and 1 (0 and 0.1 point): their mean,
+	 * rounded toward the upper entry's side by integer division */
+	uint32_t mid = scorecard_pd_of(&flat, 50);
+	assert_int_equal(mid, flat.pd_ppb[0] - (flat.pd_ppb[0] - flat.pd_ppb[1]) / 2);
 	/* a card with another scaling: 500 points at 20:1, 40 to double */
 	scorecard_options o;
 	scorecard_options_default(&o);
@@ -267,8 +293,9 @@ static void test_points_scaling(void **state)
 	for (uint32_t r = 0; r < 20; r++) {
 		scorecard_result res;
 		scorecard_score_row(&m, &b, &f->table, r, &res);
-		double odds = res.good_probability / res.bad_probability;
-		assert_true(fabs(res.score_points - (500.0 + 40.0 * log2(odds / 20.0))) < 1e-9);
+		/* odds = 20 x 2^((score - 500) / 40); bad = 1 / (1 + odds) */
+		double odds = 20.0 * exp2((res.score_milli / 1000.0 - 500.0) / 40.0);
+		assert_true(fabs(res.bad_ppb * 1e-9 - 1.0 / (1.0 + odds)) < 1e-6);
 	}
 	scorecard_binding_release(&b);
 	scorecard_model_release(&m);
@@ -278,26 +305,38 @@ static void test_grades(void **state)
 {
 	(void)state;
 	scorecard_scaling s = { 600.0, 50.0, 20.0 };
-	static const struct { double score; const char *grade; } cases[] = {
-		{ 900, "AAA" }, { 660, "AAA" }, { 659.999, "AA" }, { 640, "AA" }, { 620, "A" },
-		{ 600, "BBB" }, { 599.999, "BB" }, { 580, "BB" }, { 560, "B" }, { 540, "CCC" },
-		{ 520, "CC" }, { 519.999, "C" }, { -100, "C" },
+	scorecard_model m;
+	memset(&m, 0, sizeof(m));
+	scorecard_scale_apply(&m, &s);
+	/* scores in 1/1,000 point */
+	static const struct { int64_t score_milli; const char *grade; } cases[] = {
+		{ 900000, "AAA" }, { 660000, "AAA" }, { 659999, "AA" }, { 640000, "AA" }, { 620000, "A" },
+		{ 600000, "BBB" }, { 599999, "BB" }, { 580000, "BB" }, { 560000, "B" }, { 540000, "CCC" },
+		{ 520000, "CC" }, { 519999, "C" }, { -100000, "C" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		assert_string_equal(scorecard_grade_name(scorecard_grade_of(&s, cases[i].score)),
+		assert_string_equal(scorecard_grade_name(scorecard_grade_of(&m, cases[i].score_milli)),
 				    cases[i].grade);
 	assert_true(scorecard_grade_points_min(&s, SCORECARD_GRADE_AAA) == 660.0);
 	assert_true(scorecard_grade_points_min(&s, SCORECARD_GRADE_BBB) == 600.0);
 	assert_true(scorecard_grade_points_min(&s, SCORECARD_GRADE_CC) == 520.0);
 	assert_true(isinf(scorecard_grade_points_min(&s, SCORECARD_GRADE_C)));
-	/* grades are odds bands: under another scaling BBB still starts at 50:1 */
+	assert_true(m.grade_points_min_milli[SCORECARD_GRADE_AAA] == 660000);
+	assert_true(m.grade_points_min_milli[SCORECARD_GRADE_CC] == 520000);
+	assert_true(m.grade_points_min_milli[SCORECARD_GRADE_C] == INT64_MIN);
+	/* grades are odds bands: under another scaling BBB still starts at 50:1:
+	 * 500 + 40 log2(50 / 20) = 552.8771237954945 points -> 552,877 milli */
 	scorecard_scaling t = { 500.0, 20.0, 40.0 };
 	double bbb = scorecard_grade_points_min(&t, SCORECARD_GRADE_BBB);
 	assert_true(fabs(bbb - (500.0 + 40.0 * log2(50.0 / 20.0))) < 1e-9);
-	assert_int_equal(scorecard_grade_of(&t, bbb), SCORECARD_GRADE_BBB);
-	assert_int_equal(scorecard_grade_of(&t, bbb - 1e-6), SCORECARD_GRADE_BB);
+	scorecard_model n;
+	memset(&n, 0, sizeof(n));
+	scorecard_scale_apply(&n, &t);
+	assert_true(n.grade_points_min_milli[SCORECARD_GRADE_BBB] == 552877);
+	assert_int_equal(scorecard_grade_of(&n, 552877), SCORECARD_GRADE_BBB);
+	assert_int_equal(scorecard_grade_of(&n, 552876), SCORECARD_GRADE_BB);
 	for (uint32_t g = 0; g + 1 < SCORECARD_GRADE_COUNT; g++)
-		assert_int_equal(scorecard_grade_of(&s, scorecard_grade_points_min(&s, g)), g);
+		assert_int_equal(scorecard_grade_of(&m, m.grade_points_min_milli[g]), g);
 }
 
 /* Reason codes equal a brute-force search over the characteristics. */
@@ -309,19 +348,19 @@ static void test_reason_codes(void **state)
 	for (uint32_t r = 0; r < f->table.row_count; r++) {
 		scorecard_result res;
 		scorecard_score_row(m, &f->binding, &f->table, r, &res);
-		double lost[64];
-		double points = 0.0;
+		int64_t lost[64];
+		int64_t points = 0;
 		for (uint32_t i = 0; i < m->characteristic_count; i++) {
-			lost[i] = -1.0;
+			lost[i] = -1;
 			if (!m->characteristics[i].selected)
 				continue;
 			uint32_t bin = scorecard_bin_of_row(m, &f->binding, &f->table, i, r);
 			const scorecard_characteristic *c = &m->characteristics[i];
-			lost[i] = c->points_max - c->bins[bin].points;
-			points += c->bins[bin].points;
-			assert_true(lost[i] >= -1e-9);
+			lost[i] = c->points_max_milli - c->bins[bin].points_milli;
+			points += c->bins[bin].points_milli;
+			assert_true(lost[i] >= 0);
 		}
-		assert_true(fabs(points - res.score_points) < 1e-9);
+		assert_true(points == res.score_milli);
 		assert_true(res.reason_count <= SCORECARD_REASON_COUNT);
 		with_four += res.reason_count == SCORECARD_REASON_COUNT;
 		for (uint32_t k = 0; k < res.reason_count; k++) {
@@ -329,15 +368,15 @@ static void test_reason_codes(void **state)
 			/* the k-th largest loss, ties by characteristic order */
 			uint32_t best = UINT32_MAX;
 			for (uint32_t j = 0; j < m->characteristic_count; j++)
-				if (lost[j] > 1e-9 && (best == UINT32_MAX || lost[j] > lost[best]))
+				if (lost[j] > 0 && (best == UINT32_MAX || lost[j] > lost[best]))
 					best = j;
 			assert_int_equal(i, best);
-			assert_true(fabs(res.reasons[k].points_lost - lost[best]) < 1e-12);
-			lost[best] = -1.0;
+			assert_true(res.reasons[k].points_lost_milli == lost[best]);
+			lost[best] = -1;
 		}
 		if (res.reason_count < SCORECARD_REASON_COUNT) /* nothing else lost points */
 			for (uint32_t j = 0; j < m->characteristic_count; j++)
-				assert_true(lost[j] <= 1e-9);
+				assert_true(lost[j] <= 0);
 	}
 	assert_true(with_four > f->table.row_count / 2);
 }
@@ -348,26 +387,26 @@ static void test_best_row_has_no_reasons(void **state)
 	struct fixture *f = *state;
 	const scorecard_model *m = &f->model;
 	scorecard_value values[64];
-	double best_total = 0.0;
+	int64_t best_total = 0;
 	for (uint32_t i = 0; i < m->characteristic_count; i++) {
 		const scorecard_characteristic *c = &m->characteristics[i];
-		values[i].number = NAN;
+		values[i].number_e4 = SCORECARD_VALUE_MISSING;
 		values[i].label = NULL;
 		if (!c->selected)
 			continue;
-		best_total += c->points_max;
+		best_total += c->points_max_milli;
 		uint32_t best = 0;
 		for (uint32_t b = 0; b < c->bin_count; b++)
 			if (c->bins[b].good_count + c->bins[b].bad_count > 0 &&
-			    c->bins[b].points == c->points_max)
+			    c->bins[b].points_milli == c->points_max_milli)
 				best = b;
 		if (c->kind == CREDIT_CSV_NUMERIC) {
 			if (best == c->missing_bin)
-				values[i].number = NAN;
-			else if (isinf(c->bins[best].upper))
-				values[i].number = c->bins[best - 1].upper + 1.0;
+				values[i].number_e4 = SCORECARD_VALUE_MISSING;
+			else if (c->bins[best].upper_e4 == SCORECARD_UPPER_LAST)
+				values[i].number_e4 = c->bins[best - 1].upper_e4 + 1;
 			else
-				values[i].number = c->bins[best].upper;
+				values[i].number_e4 = c->bins[best].upper_e4;
 		} else if (best != c->missing_bin) {
 			for (uint32_t l = 0; l < c->level_count; l++)
 				if (c->level_bins[l] == best)
@@ -377,7 +416,7 @@ static void test_best_row_has_no_reasons(void **state)
 	scorecard_result res;
 	scorecard_score_values(m, values, &res);
 	assert_int_equal(res.reason_count, 0);
-	assert_true(fabs(res.score_points - best_total) < 1e-9);
+	assert_true(res.score_milli == best_total);
 }
 
 static void test_score_values_equals_score_row(void **state)
@@ -390,7 +429,9 @@ static void test_score_values_equals_score_row(void **state)
 			const credit_csv_column *col =
 				&f->table.columns[credit_csv_column_find(&f->table,
 									 m->characteristics[i].name)];
-			values[i].number = col->kind == CREDIT_CSV_NUMERIC ? col->numbers[r] : NAN;
+			values[i].number_e4 = col->kind == CREDIT_CSV_NUMERIC
+						      ? scorecard_value_e4_of(col->numbers[r])
+						      : SCORECARD_VALUE_MISSING;
 			values[i].label = col->kind == CREDIT_CSV_CATEGORICAL && col->levels[r] >= 0
 						  ? col->level_names[col->levels[r]] : NULL;
 		}
@@ -415,7 +456,7 @@ static void test_unseen_and_missing_labels(void **state)
 	assert_true(home >= 0);
 	const scorecard_characteristic *c = &m->characteristics[home];
 	assert_int_equal(scorecard_bin_of_label(c, "castle"), c->other_bin);
-	assert_true(c->bins[c->other_bin].woe == 0.0);
+	assert_true(c->bins[c->other_bin].woe_nano == 0);
 	assert_int_equal(scorecard_bin_of_label(c, NULL), c->missing_bin);
 	assert_int_equal(scorecard_bin_of_label(c, "NA"), c->missing_bin);
 	assert_int_equal(scorecard_bin_of_label(c, ""), c->missing_bin);
@@ -434,7 +475,7 @@ static void test_unseen_and_missing_labels(void **state)
 	assert_int_equal(scorecard_bin_of_row(m, &b, &t, (uint32_t)home, 0), c->missing_bin);
 	scorecard_result res;
 	scorecard_score_row(m, &b, &t, 0, &res);
-	assert_true(isfinite(res.score_points));
+	assert_true(res.score_milli > 0 && res.bad_ppb <= SCORECARD_NANO);
 	scorecard_binding_release(&b);
 	credit_csv_release(&t);
 	const char *text_age = "Seniority,Home,Time,Age,Marital,Records,Job,Expenses,Income,"
@@ -450,13 +491,19 @@ static void test_unseen_and_missing_labels(void **state)
 		if (strcmp(m->characteristics[i].name, "Age") == 0)
 			age = (int32_t)i;
 	const scorecard_characteristic *a = &m->characteristics[age];
-	assert_int_equal(scorecard_bin_of_number(a, -1e300), 0);
-	assert_int_equal(scorecard_bin_of_number(a, 1e300), a->missing_bin - 1);
-	assert_int_equal(scorecard_bin_of_number(a, INFINITY), a->missing_bin - 1);
-	assert_int_equal(scorecard_bin_of_number(a, NAN), a->missing_bin);
-	assert_int_equal(scorecard_bin_of_number(a, a->bins[0].upper), 0);
+	assert_int_equal(scorecard_bin_of_number(a, -SCORECARD_VALUE_E4_MAX), 0);
+	assert_int_equal(scorecard_bin_of_number(a, SCORECARD_VALUE_E4_MAX), a->missing_bin - 1);
+	assert_int_equal(scorecard_bin_of_number(a, scorecard_value_e4_of(1e300)), a->missing_bin - 1);
+	assert_int_equal(scorecard_bin_of_number(a, scorecard_value_e4_of(-INFINITY)), 0);
+	assert_int_equal(scorecard_bin_of_number(a, scorecard_value_e4_of(NAN)), a->missing_bin);
+	assert_int_equal(scorecard_bin_of_number(a, a->bins[0].upper_e4), 0);
 	if (a->missing_bin > 1)
-		assert_int_equal(scorecard_bin_of_number(a, nextafter(a->bins[0].upper, INFINITY)), 1);
+		assert_int_equal(scorecard_bin_of_number(a, a->bins[0].upper_e4 + 1), 1);
+	/* table values convert exactly: 30 years is 300,000; 0.3 is 3,000 */
+	assert_true(scorecard_value_e4_of(30.0) == 300000);
+	assert_true(scorecard_value_e4_of(0.3) == 3000);
+	assert_true(scorecard_value_e4_of(-2.5) == -25000);
+	assert_true(scorecard_value_e4_of(0.00005) == 1); /* half away from zero */
 }
 
 static void test_model_round_trip(void **state)
@@ -465,7 +512,7 @@ static void test_model_round_trip(void **state)
 	char *text = NULL;
 	size_t size = 0;
 	assert_int_equal(scorecard_model_save(&f->model, &text, &size), SZ_OK);
-	assert_true(strncmp(text, "szfin-scorecard 1\n", 18) == 0);
+	assert_true(strncmp(text, "szfin-scorecard 2\n", 18) == 0);
 	scorecard_model loaded;
 	scorecard_error error;
 	if (scorecard_model_parse(&loaded, text, size, &error) != SZ_OK)
@@ -473,24 +520,30 @@ static void test_model_round_trip(void **state)
 	/* everything serialized reads back bit for bit */
 	const scorecard_model *a = &f->model;
 	assert_memory_equal(&a->options, &loaded.options, sizeof(a->options));
-	assert_true(a->intercept == loaded.intercept);
+	assert_true(a->intercept_nano == loaded.intercept_nano);
 	assert_int_equal(a->selected_count, loaded.selected_count);
 	assert_int_equal(a->score_bin_count, loaded.score_bin_count);
-	assert_memory_equal(a->score_uppers, loaded.score_uppers, sizeof(a->score_uppers));
-	assert_memory_equal(a->score_shares, loaded.score_shares, sizeof(a->score_shares));
+	assert_memory_equal(a->score_uppers_milli, loaded.score_uppers_milli, sizeof(a->score_uppers_milli));
+	assert_memory_equal(a->score_shares_ppm, loaded.score_shares_ppm, sizeof(a->score_shares_ppm));
+	assert_memory_equal(a->grade_points_min_milli, loaded.grade_points_min_milli,
+			    sizeof(a->grade_points_min_milli));
+	assert_true(a->pd_first_milli == loaded.pd_first_milli && a->pd_step_milli == loaded.pd_step_milli);
+	assert_int_equal(a->pd_count, loaded.pd_count);
+	assert_memory_equal(a->pd_ppb, loaded.pd_ppb, sizeof(a->pd_ppb));
 	for (uint32_t i = 0; i < a->characteristic_count; i++) {
 		const scorecard_characteristic *x = &a->characteristics[i];
 		const scorecard_characteristic *y = &loaded.characteristics[i];
 		assert_string_equal(x->name, y->name);
 		assert_int_equal(x->bin_count, y->bin_count);
-		assert_true(x->coefficient == y->coefficient && x->iv == y->iv);
-		assert_true(x->points_max == y->points_max);
+		assert_true(x->coefficient_nano == y->coefficient_nano && x->iv_nano == y->iv_nano);
+		assert_true(x->points_max_milli == y->points_max_milli);
 		for (uint32_t b = 0; b < x->bin_count; b++) {
 			const scorecard_bin *p = &x->bins[b];
 			const scorecard_bin *q = &y->bins[b];
 			assert_int_equal(p->kind, q->kind);
-			assert_true(p->woe == q->woe && p->points == q->points && p->iv == q->iv);
-			assert_true((isnan(p->upper) && isnan(q->upper)) || p->upper == q->upper);
+			assert_true(p->woe_nano == q->woe_nano && p->points_milli == q->points_milli &&
+				    p->iv_nano == q->iv_nano);
+			assert_true(p->upper_e4 == q->upper_e4);
 		}
 		assert_int_equal(x->level_count, y->level_count);
 		for (uint32_t l = 0; l < x->level_count; l++)
@@ -521,7 +574,7 @@ static void test_model_round_trip(void **state)
 	assert_int_equal(scorecard_model_write_file(&f->model, path, &error), SZ_OK);
 	scorecard_model from_file;
 	assert_int_equal(scorecard_model_read_file(&from_file, path, &error), SZ_OK);
-	assert_true(from_file.intercept == a->intercept);
+	assert_true(from_file.intercept_nano == a->intercept_nano);
 	scorecard_model_release(&from_file);
 	unlink(path);
 	assert_int_equal(scorecard_model_read_file(&from_file, path, &error), SZ_EIO);
@@ -587,7 +640,10 @@ static void test_model_rejects_damage(void **state)
 	assert_int_equal(scorecard_model_parse(&m, text, size - 1, &error), SZ_ECORRUPT);
 	assert_int_equal(scorecard_model_parse(&m, text, 0, &error), SZ_ECORRUPT);
 	assert_int_equal(scorecard_model_parse(&m, "a,b\n1,2\n", 8, &error), SZ_ECORRUPT);
-	assert_int_equal(parse_edited(text, size, "szfin-scorecard 1", "szfin-scorecard 2", false,
+	assert_int_equal(parse_edited(text, size, "szfin-scorecard 2", "szfin-scorecard 3", false,
+				      &error), SZ_EVERSION);
+	/* version 1 (doubles) is refused as a version, not as damage */
+	assert_int_equal(parse_edited(text, size, "szfin-scorecard 2", "szfin-scorecard 1", false,
 				      &error), SZ_EVERSION);
 	assert_int_equal(scorecard_model_parse(&m, text, (size_t)SZ_SCORECARD_MODEL_SIZE_MAX + 1u,
 					       &error), SZ_ELIMIT);
@@ -599,7 +655,14 @@ static void test_model_rejects_damage(void **state)
 			 SZ_ECORRUPT);
 	assert_int_equal(parse_edited(text, size, "\ntraining ", "\ntraining 1", true, &error),
 			 SZ_ECORRUPT);
-	assert_int_equal(parse_edited(text, size, " inf ", " 1e308 ", true, &error), SZ_ECORRUPT);
+	assert_int_equal(parse_edited(text, size, " max ", " 1e308 ", true, &error), SZ_ECORRUPT);
+	assert_int_equal(parse_edited(text, size, " max ", " 1.5 ", true, &error), SZ_ECORRUPT);
+	assert_int_equal(parse_edited(text, size, " max ", " 1234567890123456789 ", true, &error),
+			 SZ_ECORRUPT);
+	/* a probability over 1, or a grade out of order */
+	assert_int_equal(parse_edited(text, size, "\npd ", "\npd 1", true, &error), SZ_ECORRUPT);
+	assert_int_equal(parse_edited(text, size, "\ngrades 660000 ", "\ngrades 630000 ", true, &error),
+			 SZ_ECORRUPT);
 	assert_int_equal(parse_edited(text, size, "end\n", "end\nmore\n", true, &error),
 			 SZ_ECORRUPT);
 	assert_int_equal(parse_edited(text, size, "level 1 ", "level 99 ", true, &error),
@@ -699,14 +762,14 @@ static void test_drop_negative_and_chi_merge(void **state)
 					 f->table.row_count, &o, &error), SZ_OK);
 	uint32_t negative = 0;
 	for (uint32_t i = 0; i < plain.characteristic_count; i++)
-		negative += plain.characteristics[i].coefficient < 0.0;
+		negative += plain.characteristics[i].coefficient_nano < 0;
 	assert_true(negative > 0); /* Marital, see the golden coefficients */
 	o.drop_negative = true;
 	assert_int_equal(scorecard_train(&dropped, &f->table, "Status", "good", f->good, NULL,
 					 f->table.row_count, &o, &error), SZ_OK);
 	assert_true(dropped.selected_count < plain.selected_count);
 	for (uint32_t i = 0; i < dropped.characteristic_count; i++)
-		assert_true(dropped.characteristics[i].coefficient >= 0.0);
+		assert_true(dropped.characteristics[i].coefficient_nano >= 0);
 	scorecard_model_release(&plain);
 	scorecard_model_release(&dropped);
 

@@ -1,7 +1,7 @@
 /*
- * routes.h — the pure request decoders of routes.c: a parsed JSON body in,
+ * http.h — the pure request decoders of the credit HTTP adapter (http_*.c): a parsed JSON body in,
  * a credit command body (domain.h) or a problem out. No api_request, no
- * state, no clock: routes.c adds what comes from the path, the caller's
+ * state, no clock: the handlers add what comes from the path, the caller's
  * principal and the state, and answers the problem; fuzz/fuzz_credit_json.c
  * drives the same functions.
  *
@@ -12,14 +12,19 @@
  * wins. Never: read a clock, touch the engine, keep plaintext personal data
  * after returning.
  */
-#ifndef SZ_CREDIT_ROUTES_H
-#define SZ_CREDIT_ROUTES_H
+#ifndef SZ_CREDIT_HTTP_H
+#define SZ_CREDIT_HTTP_H
 
 #include "credit/domain.h"
 
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
+
+struct api_route_table; /* api/api.h */
+
+/* Every /v1/credit route (http.c); only the composition root names it. */
+extern const struct api_route_table credit_route_table;
 
 struct credit_dec {
 	const char *code;       /* NULL while no field has failed */
@@ -29,7 +34,7 @@ struct credit_dec {
 
 /* Register (path_uscc NULL: the code is the body's "uscc") or update (the
  * code of the path). Personal fields are sealed under keys derived from
- * secret (see routes.c). */
+ * secret (see http_internal.h). */
 bool credit_decode_enterprise(struct credit_dec *d, json_t *doc, const char *path_uscc, const uint8_t secret[32],
 			      struct credit_enterprise_cmd *c);
 

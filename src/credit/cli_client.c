@@ -10,7 +10,7 @@
  * after a failure resumes where the server stopped (the same chunk answers
  * 200). Only linked into the szfin binary (the caller is credit_cli.c).
  */
-#include "credit/credit_cli.h"
+#include "credit/cli.h"
 
 #include "api/codec.h"
 #include "cli/client.h"

@@ -1,12 +1,13 @@
 /*
- * pending_tables.c — temporary home of the route table of the credit
- * domain and of its CLI table, until the
- * domain defines `<domain>_route_table` in src/<domain>/http.c and
- * `<domain>_cli_table` in src/<domain>/cli.c (see pending_tables.h). The
- * entries are exactly those the one route table in src/api/router.c held.
+ * http.c — the credit domain's route table: every /v1/credit route with the
+ * roles allowed to call it and its handler (http_enterprises.c,
+ * http_queries.c, http_models.c). Only the composition root
+ * (src/app/registry.c) names the table. See docs/openapi.yaml (tag credit).
  */
-#include "app/pending_tables.h"
-#include "credit/credit_cli.h"
+#include "credit/http_internal.h"
+
+#include "api/api.h"
+#include "api/codec.h"
 
 #define CB API_ROLE_BIT(API_ROLE_CENTRAL_BANK)
 #define OP API_ROLE_BIT(API_ROLE_OPERATOR)
@@ -15,35 +16,6 @@
 #define AU API_ROLE_BIT(API_ROLE_AUDITOR)
 #define AD API_ROLE_BIT(API_ROLE_ADMIN)
 #define READERS (CB | OP | ME | RG | AU | AD)
-
-/* Handlers of src/credit/routes.c (its header does not declare them yet). */
-void credit_handle_authorization_create(struct api_request *r);
-void credit_handle_authorization_list(struct api_request *r);
-void credit_handle_authorization_revoke(struct api_request *r);
-void credit_handle_cashflow(struct api_request *r);
-void credit_handle_decision_get(struct api_request *r);
-void credit_handle_enterprise_get(struct api_request *r);
-void credit_handle_enterprise_personal(struct api_request *r);
-void credit_handle_enterprise_register(struct api_request *r);
-void credit_handle_enterprise_update(struct api_request *r);
-void credit_handle_feed(struct api_request *r);
-void credit_handle_model_activate(struct api_request *r);
-void credit_handle_model_chunk(struct api_request *r);
-void credit_handle_model_list(struct api_request *r);
-void credit_handle_objection_create(struct api_request *r);
-void credit_handle_objection_get(struct api_request *r);
-void credit_handle_objection_list(struct api_request *r);
-void credit_handle_objection_resolve(struct api_request *r);
-void credit_handle_purge_list(struct api_request *r);
-void credit_handle_query_list(struct api_request *r);
-void credit_handle_report(struct api_request *r);
-void credit_handle_score(struct api_request *r);
-void credit_handle_warning_list(struct api_request *r);
-void credit_handle_watch(struct api_request *r);
-
-#define TABLE(name, domain, routes) \
-	const struct api_route_table name = { domain, routes, sizeof routes / sizeof routes[0] }
-
 
 static const struct api_route credit_routes[] = {
 	{ "POST", "/v1/credit/enterprises", CB | AD, API_BODY_JSON, credit_handle_enterprise_register, "register an enterprise by its unified social credit code", NULL },
@@ -70,10 +42,5 @@ static const struct api_route credit_routes[] = {
 	{ "GET", "/v1/credit/warnings", CB | OP | RG | AU | AD, API_BODY_NONE, credit_handle_warning_list, "early warnings (a bank sees its authorized enterprises)", NULL },
 	{ "GET", "/v1/credit/purges", CB | RG | AU | AD, API_BODY_NONE, credit_handle_purge_list, "negative records purged after five years", NULL },
 };
-TABLE(credit_route_table, "credit", credit_routes);
-
-
-static const struct cli_command credit_commands[] = {
-	{ "credit", credit_cli_main, "enterprise credit: registry, data feeds, scorecards (see szfin credit --help)" },
-};
-const struct cli_command_table credit_cli_table = { "credit", credit_commands, 1 };
+const struct api_route_table credit_route_table = { "credit", credit_routes,
+						      sizeof credit_routes / sizeof credit_routes[0] };

@@ -1,5 +1,5 @@
 /*
- * credit_cli.h — the `szfin credit` subcommand.
+ * cli.h — the `szfin credit` subcommands (the CLI adapter of the credit domain).
  *
  * Owns: the command line of the credit scorecard tools (train, validate, cv,
  * score, uscc); argv[0] is "credit" as in src/cli/main.c's table. Returns 0
@@ -9,9 +9,14 @@
 #ifndef SZ_CREDIT_CLI_H
 #define SZ_CREDIT_CLI_H
 
+struct cli_command_table; /* cli/cli.h */
+
+/* The `szfin credit` command (cli.c); only the composition root names it. */
+extern const struct cli_command_table credit_cli_table;
+
 int credit_cli_main(int argc, char **argv);
 
-/* The HTTP client subcommands (credit_client.c: enterprise, report, decide,
+/* The HTTP client subcommands (cli_client.c: enterprise, report, decide,
  * queries, warnings, objections, models, model). Returns -1 when argv[1]
  * is not one of them, else the exit code. */
 int credit_client_main(int argc, char **argv);

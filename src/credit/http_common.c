@@ -1,0 +1,304 @@
+/*
+ * http_common.c — the credit routes' shared primitives: the state of a
+ * request, result codes to problems, the field decoders (dec_*), the JSON
+ * forms of days, months, amounts and fixed-point figures, the enterprise
+ * of the path in the caller's scope, and paging. Rules in http_internal.h.
+ */
+#include "credit/http_internal.h"
+
+#include "api/api.h"
+#include "api/codec.h"
+
+#include <math.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+const struct credit_domain_state *credit_http_state(const struct api_request *r)
+{
+	const struct credit_domain_state *c = credit_state_get(sz_engine_state(r->server->engine));
+	SZ_ASSERT(c != NULL);
+	return c;
+}
+
+uint64_t credit_http_wall_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* ---- problems ------------------------------------------------------------- */
+
+unsigned credit_http_result_status(uint32_t result)
+{
+	switch (result) {
+	case CREDIT_R_ENTERPRISE_NOT_FOUND:
+	case CREDIT_R_AUTHORIZATION_NOT_FOUND:
+	case CREDIT_R_RECORD_NOT_FOUND:
+	case CREDIT_R_OBJECTION_NOT_FOUND:
+	case CREDIT_R_MODEL_NOT_FOUND:
+		return 404;
+	case CREDIT_R_AUTHORIZATION_REQUIRED:
+		return 403;
+	case CREDIT_R_ENTERPRISE_EXISTS:
+	case CREDIT_R_OBJECTION_OPEN:
+	case CREDIT_R_OBJECTION_RESOLVED:
+	case CREDIT_R_MODEL_EXISTS:
+	case CREDIT_R_WATCH_EXISTS:
+	case CREDIT_R_AUTHORIZATION_REVOKED:
+		return 409;
+	}
+	return api_result_status(result);
+}
+
+void credit_http_problem_result(struct api_request *r, uint32_t result)
+{
+	if (result < 400 || result > 499) {
+		api_problem_result(r, result, NULL);
+		return;
+	}
+	api_problem_custom(r, credit_http_result_status(result), sz_result_name(result), sz_result_text(result), NULL);
+}
+
+bool credit_http_done_ok(struct api_request *r, const uint32_t *results, uint32_t count)
+{
+	SZ_ASSERT(count == 1);
+	if (results[0] == SZ_R_OK || results[0] == SZ_R_EXISTS)
+		return true;
+	credit_http_problem_result(r, results[0]);
+	return false;
+}
+
+/* ---- decoding -------------------------------------------------------------- */
+
+bool credit_dec_fail(struct credit_dec *d, const char *code, const char *fmt, const char *key)
+{
+	return api_dec_fail(&d->code, d->detail, sizeof d->detail, code, fmt, key);
+}
+
+bool credit_dec_answer(struct api_request *r, struct credit_dec *d)
+{
+	if (d->code == NULL)
+		return true;
+	if (d->uscc_invalid)
+		api_problem_custom(r, 400, d->code, "The unified social credit code is invalid", d->detail);
+	else
+		api_problem(r, d->code, "%s", d->detail);
+	return false;
+}
+
+bool credit_dec_known(struct credit_dec *d, json_t *o, const char *const *allowed)
+{
+	return api_dec_known(&d->code, d->detail, sizeof d->detail, o, allowed);
+}
+
+bool credit_dec_id(struct credit_dec *d, json_t *o, const char *key, bool required, sz_id *out)
+{
+	return api_dec_id(&d->code, d->detail, sizeof d->detail, o, key, required, out);
+}
+
+bool credit_dec_text(struct credit_dec *d, json_t *o, const char *key, bool required, char *buf, size_t size)
+{
+	json_t *v = json_object_get(o, key);
+	memset(buf, 0, size);
+	if (v == NULL)
+		return required ? credit_dec_fail(d, "field_missing", "'%s' is required", key) : true;
+	if (!json_is_string(v) || (required && json_string_length(v) == 0) || json_string_length(v) >= size ||
+	    strlen(json_string_value(v)) != json_string_length(v))
+		return credit_dec_fail(d, "field_invalid", "'%s' must be a string of limited length (bytes)", key);
+	memcpy(buf, json_string_value(v), json_string_length(v));
+	return true;
+}
+
+bool credit_dec_int(struct credit_dec *d, json_t *o, const char *key, bool required, int64_t min, int64_t max, int64_t *out)
+{
+	json_t *v = json_object_get(o, key);
+	if (v == NULL)
+		return required ? credit_dec_fail(d, "field_missing", "'%s' is required", key) : true;
+	if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max)
+		return credit_dec_fail(d, "field_invalid", "'%s' must be an integer in range", key);
+	*out = json_integer_value(v);
+	return true;
+}
+
+bool credit_dec_amount(struct credit_dec *d, json_t *o, const char *key, bool required, int64_t *out)
+{
+	json_t *v = json_object_get(o, key);
+	if (v == NULL)
+		return required ? credit_dec_fail(d, "field_missing", "'%s' is required", key) : true;
+	uint64_t fen = 0;
+	if (!json_is_string(v) || sz_amount_parse(json_string_value(v), json_string_length(v), 2, &fen) != 0 ||
+	    fen > INT64_MAX)
+		return credit_dec_fail(d, "amount_invalid", "'%s' must be a CNY decimal string", key);
+	*out = (int64_t)fen;
+	return true;
+}
+
+/* "YYYY-MM-DD" -> days since 1970-01-01; -1 if malformed. */
+int32_t credit_http_parse_day(const char *text)
+{
+	int y, m, dd, n = 0;
+	if (strlen(text) != 10 || sscanf(text, "%4d-%2d-%2d%n", &y, &m, &dd, &n) != 3 || n != 10)
+		return -1;
+	return credit_day_from_civil(y, (uint32_t)m, (uint32_t)dd);
+}
+
+/* "YYYY-MM" -> year * 12 + month - 1; -1 if malformed. */
+int32_t credit_http_parse_month(const char *text)
+{
+	int y, m, n = 0;
+	if (strlen(text) != 7 || sscanf(text, "%4d-%2d%n", &y, &m, &n) != 2 || n != 7 || m < 1 || m > 12 || y < 1900)
+		return -1;
+	return y * 12 + m - 1;
+}
+
+bool credit_dec_day(struct credit_dec *d, json_t *o, const char *key, bool required, int32_t *out)
+{
+	json_t *v = json_object_get(o, key);
+	if (v == NULL)
+		return required ? credit_dec_fail(d, "field_missing", "'%s' is required", key) : true;
+	if (!json_is_string(v) || (*out = credit_http_parse_day(json_string_value(v))) < 0)
+		return credit_dec_fail(d, "field_invalid", "'%s' must be a date YYYY-MM-DD", key);
+	return true;
+}
+
+bool credit_dec_month(struct credit_dec *d, json_t *o, const char *key, int32_t *out)
+{
+	json_t *v = json_object_get(o, key);
+	if (v == NULL)
+		return credit_dec_fail(d, "field_missing", "'%s' is required", key);
+	if (!json_is_string(v) || (*out = credit_http_parse_month(json_string_value(v))) < 0)
+		return credit_dec_fail(d, "field_invalid", "'%s' must be a month YYYY-MM", key);
+	return true;
+}
+
+bool credit_dec_name(struct credit_dec *d, json_t *o, const char *key, bool required, const char *(*name_of)(uint32_t),
+		     uint32_t max, uint16_t *out)
+{
+	json_t *v = json_object_get(o, key);
+	if (v == NULL)
+		return required ? credit_dec_fail(d, "field_missing", "'%s' is required", key) : true;
+	int32_t value = json_is_string(v) ? credit_name_parse(name_of, max, json_string_value(v)) : -1;
+	if (value < 0)
+		return credit_dec_fail(d, "field_invalid", "'%s' is not one of the names this field accepts", key);
+	*out = (uint16_t)value;
+	return true;
+}
+
+void credit_http_format_day(int32_t day, char out[16])
+{
+	int32_t y;
+	uint32_t m, dd;
+	credit_civil_from_day(day, &y, &m, &dd);
+	snprintf(out, 16, "%04d-%02u-%02u", y, m, dd);
+}
+
+json_t *credit_json_day(int32_t day)
+{
+	if (day <= 0)
+		return json_null();
+	char text[16];
+	credit_http_format_day(day, text);
+	return json_string(text);
+}
+
+json_t *credit_json_month(int32_t month)
+{
+	char text[16];
+	snprintf(text, sizeof text, "%04d-%02d", month / 12, month % 12 + 1);
+	return json_string(text);
+}
+
+json_t *credit_json_fen(int64_t fen)
+{
+	return api_json_amount_string(fen < 0 ? 0 : (uint64_t)fen, sz_currency_code("CNY"));
+}
+
+json_t *credit_json_id(sz_id id) { return api_json_string_id(id); }
+json_t *credit_json_ns(uint64_t ns) { return ns ? api_json_string_u64(ns) : json_null(); }
+json_t *credit_json_str(const char *s) { return s ? json_string(s) : json_null(); }
+
+json_t *credit_json_hex(const uint8_t *bytes, size_t size)
+{
+	char hex[129];
+	SZ_ASSERT(size <= 64);
+	sodium_bin2hex(hex, sizeof hex, bytes, size);
+	return json_string(hex);
+}
+
+json_t *credit_json_number(double x)
+{
+	return isnan(x) ? json_null() : json_real(round(x * 10000.0) / 10000.0);
+}
+
+/* A fixed-point figure of the decision (scorecard.h scales) as a JSON
+ * number; null when missing. */
+json_t *credit_json_fixed(int64_t value, int64_t scale)
+{
+	if (value == SCORECARD_VALUE_MISSING)
+		return json_null();
+	return json_real((double)value / (double)scale);
+}
+
+/* ---- the enterprise of the path, in scope --------------------------------------- */
+
+/* The enterprise named by path parameter 0 in the caller's scope; answers
+ * 400 (bad code, with where the code is wrong) or 404 and returns -1. */
+int64_t credit_http_path_enterprise(struct api_request *r)
+{
+	const char *uscc = api_param(r, 0);
+	credit_uscc_detail detail;
+	enum credit_uscc_result v = credit_uscc_validate(uscc, strlen(uscc), &detail);
+	if (v != CREDIT_USCC_OK) {
+		char text[256];
+		if (v == CREDIT_USCC_BAD_CHECK)
+			snprintf(text, sizeof text, "%s: the check character should be '%c'", credit_uscc_result_text(v),
+				 detail.expected);
+		else if (v == CREDIT_USCC_BAD_CHARACTER)
+			snprintf(text, sizeof text, "%s (position %u)", credit_uscc_result_text(v), detail.position);
+		else
+			snprintf(text, sizeof text, "%s", credit_uscc_result_text(v));
+		api_problem_custom(r, 400, credit_uscc_result_name(v), "The unified social credit code is invalid", text);
+		return -1;
+	}
+	const struct credit_domain_state *c = credit_http_state(r);
+	int64_t i = credit_enterprise_find(c, uscc);
+	if (i >= 0 && r->principal.role == API_ROLE_MERCHANT &&
+	    !sz_id_eq(credit_enterprise_at(c, (uint32_t)i)->info.owner_id, r->principal.owner_id))
+		i = -1;
+	if (i < 0) {
+		credit_http_problem_result(r, CREDIT_R_ENTERPRISE_NOT_FOUND);
+		return -1;
+	}
+	return i;
+}
+
+void credit_http_copy_uscc(char out[CREDIT_USCC_FIELD_SIZE], const char *uscc)
+{
+	memset(out, 0, CREDIT_USCC_FIELD_SIZE);
+	memcpy(out, uscc, CREDIT_USCC_SIZE);
+}
+
+/* ?limit and ?cursor (an index + 1 to continue after); 0 after answering. */
+bool credit_http_page_args(struct api_request *r, uint32_t *limit, uint64_t *cursor)
+{
+	*limit = SZ_API_PAGE_ROW_COUNT_DEFAULT;
+	*cursor = 0;
+	const char *text = api_query(r, "limit");
+	uint64_t v;
+	if (text && (sz_u64_parse(text, strlen(text), &v) || v == 0 || v > SZ_PAGE_ROW_COUNT_MAX)) {
+		api_problem(r, "limit_invalid", "limit must be from 1 to %u", SZ_PAGE_ROW_COUNT_MAX);
+		return false;
+	}
+	if (text)
+		*limit = (uint32_t)v;
+	text = api_query(r, "cursor");
+	if (text && (sz_u64_parse(text, strlen(text), cursor) || *cursor == 0)) {
+		api_problem(r, "cursor_invalid", "use next_cursor from the previous page");
+		return false;
+	}
+	return true;
+}
