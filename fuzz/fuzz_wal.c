@@ -94,7 +94,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	SZ_ASSERT(sz_state_init(&s) == 0); /* ledger only: domain decoders have their own harnesses */
 	struct wal_scan_start start = { .sequence = 1 };
 	struct wal_scan_result r;
-	int rc = wal_scan(dir, &start, false, apply, &s, &r);
+	int rc = wal_scan(sz_storage_posix(), dir, &start, false, apply, &s, &r);
 	SZ_ASSERT(rc == 0 || rc == SZ_ECORRUPT || rc == SZ_EVERSION);
 	SZ_ASSERT(rc != SZ_ECORRUPT || r.why[0] != 0);
 	char why[256];

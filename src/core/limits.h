@@ -32,6 +32,11 @@
 /* Segment numbers are 20 bits of a transfer's log position (see ledger.h). */
 #define SZ_SEGMENT_COUNT_MAX (1u << 20)
 
+/* Verified batches the log reader keeps in memory for record lookups
+ * (transfers, history). Each is checked once when read and then served from
+ * memory; 8 batches of at most 2 MiB bound the cache at 16 MiB. */
+#define SZ_LOG_READ_CACHE_BATCH_COUNT 8u
+
 /* Batches in flight between the engine and the log writer thread: one being
  * written while the next is prepared. More adds memory, not throughput. */
 #define SZ_PIPELINE_DEPTH 2u
