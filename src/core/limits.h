@@ -96,6 +96,12 @@
  * of traffic and millions of transfers; when idle it is never reached. */
 #define SZ_API_SNAPSHOT_EVERY_BATCHES 20000u
 
+/* Default period of the server's background log scrub, in seconds: it
+ * reads and hashes the whole retained log on a second thread (at disk
+ * speed, about a second per GiB), so hourly costs little and finds damage
+ * to data at rest long before a restart or a read trips over it. */
+#define SZ_API_SCRUB_EVERY_S 3600u
+
 /* Seconds an idle connection is kept before it is closed (slow clients). */
 #define SZ_API_IDLE_TIMEOUT_S 30u
 
