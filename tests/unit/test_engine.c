@@ -12,6 +12,8 @@
 #include "log/wal.h"
 
 #include <fcntl.h>
+#include <poll.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -535,6 +537,55 @@ static void test_pipeline_stress(void **state)
 	assert_int_equal(sz_engine_close(e), 0);
 }
 
+static uint64_t cpu_ns(void)
+{
+	struct rusage u;
+	assert_int_equal(getrusage(RUSAGE_SELF, &u), 0);
+	return ((uint64_t)u.ru_utime.tv_sec + (uint64_t)u.ru_stime.tv_sec) * 1000000000ull +
+	       ((uint64_t)u.ru_utime.tv_usec + (uint64_t)u.ru_stime.tv_usec) * 1000ull;
+}
+
+static uint64_t wall_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
+}
+
+/* After its first write an idle server used to spin a core: the wakeup fd
+ * stayed readable because it was not drained when the batch was already
+ * durable when looked at. Run the server's loop (wait on the fd, then poll)
+ * for 2 s after one write: both threads together must stay under 10% of
+ * one core (a spinning loop uses ~100%). A behaviour bound, not a speed. */
+static void test_idle_after_write_does_not_spin(void **state)
+{
+	(void)state;
+	struct sz_engine *e = open_engine((struct sz_engine_config){ 0 });
+	assert_int_equal(account(e, 1, 0), SZ_R_OK);
+	/* A write completed by the event loop, as the server does it. */
+	sz_account a = tu_account(2, CNY, 0);
+	uint8_t buf[256];
+	uint32_t n = 0;
+	tu_append(buf, &n, SZ_CMD_CREATE_ACCOUNT, &a, sizeof a);
+	assert_int_equal(sz_engine_submit(e, buf, n, 1, NULL, NULL), 0);
+	assert_int_equal(sz_engine_flush(e), 0);
+	uint64_t c0 = cpu_ns(), t0 = wall_ns(), wakeups = 0;
+	while (wall_ns() - t0 < 2000000000ull) {
+		struct pollfd p = { .fd = sz_engine_wakeup_fd(e), .events = POLLIN };
+		if (poll(&p, 1, 100) > 0) {
+			wakeups++;
+			assert_true(sz_engine_poll(e, 0) >= 0);
+		}
+	}
+	uint64_t cpu = cpu_ns() - c0, wall = wall_ns() - t0;
+	assert_non_null(get(e, 2)); /* the write went through */
+	if (cpu * 10 >= wall)
+		fail_msg("idle loop used %llu ms of CPU in %llu ms (%llu wakeups)", (unsigned long long)(cpu / 1000000),
+			 (unsigned long long)(wall / 1000000), (unsigned long long)wakeups);
+	assert_true(wakeups < 100);
+	assert_int_equal(sz_engine_close(e), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -553,6 +604,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_write_failure_stops, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verify_command, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pipeline_stress, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_idle_after_write_does_not_spin, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("engine", tests, NULL, NULL);
 }
