@@ -110,9 +110,12 @@ bench: deps
 	@bash bench/run.sh $(BUILD)
 
 FUZZ_SECONDS ?= 60
+SIM_CYCLES_LONG ?= 3000
 fuzz: deps fuzz-bins
 	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p fuzz/corpus/$$n; \
 		$$f -max_total_time=$(FUZZ_SECONDS) fuzz/corpus/$$n || exit 1; done
+	@$(MAKE) $(JOBS) --no-print-directory $(BUILD)/tests/test_sim_power_cut
+	SZFIN_SIM_CYCLES=$(SIM_CYCLES_LONG) $(BUILD)/tests/test_sim_power_cut
 
 lint: deps
 	cppcheck --quiet --error-exitcode=1 --std=c11 -Iinclude -Isrc --suppress=missingIncludeSystem src
