@@ -114,14 +114,18 @@ struct sz_engine {
 static uint64_t now_ns(void)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
+	int rc = clock_gettime(CLOCK_REALTIME, &ts);
+	SZ_ASSERT(rc == 0);
+	SZ_ASSERT(ts.tv_sec >= 0);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 static uint64_t monotonic_ns(void)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	int rc = clock_gettime(CLOCK_MONOTONIC, &ts);
+	SZ_ASSERT(rc == 0);
+	SZ_ASSERT(ts.tv_sec >= 0);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
@@ -129,9 +133,12 @@ static uint64_t monotonic_ns(void)
 
 static struct batch *oldest_queued(struct sz_engine *e)
 {
+	SZ_ASSERT(e->fifo_count <= BATCH_BUFFER_COUNT);
 	for (uint32_t i = 0; i < e->fifo_count; i++)
-		if (e->batches[e->fifo[i]].status == BATCH_QUEUED)
+		if (e->batches[e->fifo[i]].status == BATCH_QUEUED) {
+			SZ_ASSERT(e->fifo[i] < BATCH_BUFFER_COUNT);
 			return &e->batches[e->fifo[i]];
+		}
 	return NULL;
 }
 
@@ -142,6 +149,8 @@ static uint32_t fsync_bucket(uint64_t ns)
 	uint32_t b = 0;
 	while (b < SZ_FSYNC_BUCKET_COUNT - 1 && ns > bounds_us[b] * 1000)
 		b++;
+	SZ_ASSERT(b < SZ_FSYNC_BUCKET_COUNT);
+	SZ_ASSERT(b == 0 || ns > bounds_us[b - 1] * 1000);
 	return b;
 }
 
@@ -152,6 +161,8 @@ static uint32_t fsync_bucket(uint64_t ns)
 
 static void publish_counts(struct sz_engine *e)
 {
+	SZ_ASSERT(e->state.ledger.slot_count <= SZ_TRANSFER_COUNT_MAX);
+	SZ_ASSERT(e->state.ledger.account_count <= SZ_ACCOUNT_COUNT_MAX);
 	atomic_store_explicit(&e->hint_slot_count, e->state.ledger.slot_count, memory_order_relaxed);
 	atomic_store_explicit(&e->hint_account_count, e->state.ledger.account_count, memory_order_relaxed);
 	atomic_store_explicit(&e->hint_derived_count, e->state.ledger.derived_count, memory_order_relaxed);
@@ -162,7 +173,9 @@ static void publish_counts(struct sz_engine *e)
 static void populate_ahead(void *ctx)
 {
 	struct sz_engine *e = ctx;
+	SZ_ASSERT(e != NULL);
 	const struct ledger *l = &e->state.ledger;
+	SZ_ASSERT(l->slots != NULL && l->accounts != NULL); /* reserved at init, never moved */
 	uint32_t slots = atomic_load_explicit(&e->hint_slot_count, memory_order_relaxed);
 	uint32_t accounts = atomic_load_explicit(&e->hint_account_count, memory_order_relaxed);
 	uint64_t slot_target = (uint64_t)slots + POPULATE_AHEAD_SLOT_COUNT;
@@ -246,6 +259,8 @@ static void *writer_main(void *arg)
 
 static int batch_alloc(struct batch *b)
 {
+	SZ_ASSERT(b->data == NULL && b->callbacks == NULL);
+	SZ_ASSERT(b->status == BATCH_FREE);
 	b->data = malloc(WAL_BATCH_HEADER_SIZE + SZ_BATCH_BODY_SIZE_MAX);
 	b->callbacks = malloc(SZ_BATCH_COMMAND_COUNT_MAX * sizeof b->callbacks[0]);
 	return b->data && b->callbacks ? 0 : SZ_ENOMEM;
@@ -253,6 +268,8 @@ static int batch_alloc(struct batch *b)
 
 static void batch_reset(struct batch *b)
 {
+	SZ_ASSERT(b->data != NULL);
+	SZ_ASSERT(b->status != BATCH_QUEUED); /* never while the writer may take it */
 	b->body_size = 0;
 	b->count = 0;
 	b->callback_count = 0;
@@ -261,8 +278,10 @@ static void batch_reset(struct batch *b)
 
 static bool writer_busy(struct sz_engine *e)
 {
+	SZ_ASSERT(e != NULL);
 	pthread_mutex_lock(&e->lock);
 	bool busy = oldest_queued(e) != NULL;
+	SZ_ASSERT(!busy || e->fifo_count > 0);
 	pthread_mutex_unlock(&e->lock);
 	return busy;
 }
@@ -299,9 +318,11 @@ static void batch_close(struct sz_engine *e)
 			((sz_account *)(c + 1))->timestamp = t + i;
 		p += c->size;
 	}
+	SZ_ASSERT(p == b->data + WAL_BATCH_HEADER_SIZE + b->body_size); /* envelopes were validated at submit */
 	b->segment = e->segment;
 	b->offset = e->offset;
 	e->offset += size;
+	SZ_ASSERT(e->offset <= e->config.segment_size);
 	e->next_time_ns_min = t + b->count;
 
 	pthread_mutex_lock(&e->lock);
@@ -314,8 +335,10 @@ static void batch_close(struct sz_engine *e)
 
 static int batch_open(struct sz_engine *e)
 {
-	if (e->open != UINT32_MAX)
+	if (e->open != UINT32_MAX) {
+		SZ_ASSERT(e->batches[e->open].status == BATCH_OPEN);
 		return 0;
+	}
 	int rc = SZ_EBUSY;
 	pthread_mutex_lock(&e->lock); /* statuses of buffers in flight change on the writer thread */
 	for (uint32_t i = 0; i < BATCH_BUFFER_COUNT && rc != 0; i++) {
@@ -327,6 +350,7 @@ static int batch_open(struct sz_engine *e)
 		}
 	}
 	pthread_mutex_unlock(&e->lock);
+	SZ_ASSERT(rc != 0 || e->open < BATCH_BUFFER_COUNT);
 	return rc;
 }
 
@@ -335,6 +359,8 @@ static int batch_open(struct sz_engine *e)
  * next submitter's commands in the same batch). */
 static int validate_commands(const uint8_t *p, uint32_t size, uint32_t count)
 {
+	SZ_ASSERT(p != NULL || size == 0);
+	SZ_ASSERT(count > 0 && count <= SZ_BATCH_COMMAND_COUNT_MAX);
 	uint32_t offset = 0;
 	bool linked = false;
 	for (uint32_t i = 0; i < count; i++) {
@@ -362,6 +388,8 @@ static int validate_commands(const uint8_t *p, uint32_t size, uint32_t count)
 int sz_engine_submit(struct sz_engine *e, const void *commands, uint32_t size, uint32_t count,
 		     sz_engine_done_fn done, void *ctx)
 {
+	SZ_ASSERT(e != NULL);
+	SZ_ASSERT(commands != NULL || size == 0);
 	if (e->fatal)
 		return SZ_EFATAL;
 	if (count == 0 || count > SZ_BATCH_COMMAND_COUNT_MAX || size > SZ_BATCH_BODY_SIZE_MAX)
@@ -382,15 +410,19 @@ int sz_engine_submit(struct sz_engine *e, const void *commands, uint32_t size, u
 	b->callbacks[b->callback_count++] = (struct batch_callback){ done, ctx, b->count, count };
 	b->body_size += size;
 	b->count += count;
+	SZ_ASSERT(b->count <= SZ_BATCH_COMMAND_COUNT_MAX && b->body_size <= SZ_BATCH_BODY_SIZE_MAX);
+	SZ_ASSERT(b->callback_count <= b->count);
 	return 0;
 }
 
 int sz_engine_flush(struct sz_engine *e)
 {
+	SZ_ASSERT(e != NULL);
 	if (e->fatal)
 		return SZ_EFATAL;
 	if (e->open != UINT32_MAX && e->batches[e->open].count > 0 && e->fifo_count < BATCH_BUFFER_COUNT)
 		batch_close(e);
+	SZ_ASSERT(e->fifo_count <= BATCH_BUFFER_COUNT);
 	return 0;
 }
 
@@ -400,6 +432,7 @@ static void snapshot_reap(struct sz_engine *e, bool wait);
 
 static void check_invariants(struct sz_engine *e)
 {
+	SZ_ASSERT(e->config.check_invariants);
 	char why[256];
 	if (sz_state_check_invariants(&e->state, why, sizeof why) != 0) {
 		fprintf(stderr, "szfin: invariant violated after batch %llu: %s\n",
@@ -410,13 +443,15 @@ static void check_invariants(struct sz_engine *e)
 
 static int write_sections(void *ctx, struct sz_snap *f)
 {
-	SZ_ASSERT(ctx != NULL && f != NULL);
+	SZ_ASSERT(ctx != NULL);
+	SZ_ASSERT(f != NULL && f->error == 0);
 	return sz_state_snapshot_write(ctx, f);
 }
 
 static int read_sections(void *ctx, struct sz_snap *f)
 {
-	SZ_ASSERT(ctx != NULL && f != NULL);
+	SZ_ASSERT(ctx != NULL);
+	SZ_ASSERT(f != NULL && f->error == 0);
 	return sz_state_snapshot_read(ctx, f);
 }
 
@@ -494,6 +529,7 @@ static void drain_event(struct sz_engine *e)
 static int wait_event(struct sz_engine *e, int timeout_ms)
 {
 	SZ_ASSERT(e->event_fd >= 0);
+	SZ_ASSERT(timeout_ms >= -1);
 	struct pollfd p = { .fd = e->event_fd, .events = POLLIN };
 	int n = poll(&p, 1, timeout_ms);
 	if (n > 0)
@@ -551,6 +587,8 @@ int sz_engine_poll(struct sz_engine *e, int timeout_ms)
 
 int sz_engine_wakeup_fd(const struct sz_engine *e)
 {
+	SZ_ASSERT(e != NULL);
+	SZ_ASSERT(e->event_fd >= 0);
 	return e->event_fd;
 }
 
@@ -562,12 +600,16 @@ struct execute_wait {
 static void execute_done(void *ctx, const uint32_t *results, uint32_t count)
 {
 	struct execute_wait *w = ctx;
+	SZ_ASSERT(!w->done); /* one completion per submission */
+	SZ_ASSERT(count > 0 && results != NULL);
 	memcpy(w->results, results, count * sizeof results[0]);
 	w->done = true;
 }
 
 int sz_engine_execute(struct sz_engine *e, const void *commands, uint32_t size, uint32_t count, uint32_t *results)
 {
+	SZ_ASSERT(e != NULL);
+	SZ_ASSERT(results != NULL || count == 0); /* count 0 is refused by submit */
 	struct execute_wait w = { .results = results };
 	int rc;
 	while ((rc = sz_engine_submit(e, commands, size, count, execute_done, &w)) == SZ_EBUSY)
@@ -584,6 +626,8 @@ int sz_engine_execute(struct sz_engine *e, const void *commands, uint32_t size, 
 
 const struct sz_state *sz_engine_state(const struct sz_engine *e)
 {
+	SZ_ASSERT(e != NULL);
+	SZ_ASSERT(e->state.sequence < e->next_sequence); /* applied never passes closed */
 	return &e->state;
 }
 
@@ -659,6 +703,7 @@ int sz_engine_scrub(struct sz_engine *e)
 static void scrub_poll(struct sz_engine *e)
 {
 	SZ_ASSERT(e != NULL);
+	SZ_ASSERT(e->scrub_running || !e->scrub_done || e->stats.scrub_count > 0);
 	if (e->scrub_running) {
 		pthread_mutex_lock(&e->lock);
 		bool done = e->scrub_done;
@@ -689,6 +734,7 @@ static void scrub_poll(struct sz_engine *e)
 
 static void scrub_stop(struct sz_engine *e)
 {
+	SZ_ASSERT(e != NULL);
 	if (!e->scrub_running)
 		return;
 	pthread_join(e->scrub_thread, NULL);
@@ -728,6 +774,7 @@ static void snapshot_reap(struct sz_engine *e, bool wait)
 	if (r == 0)
 		return;
 	e->snapshot_pid = 0;
+	SZ_ASSERT(r > 0 || errno == ECHILD || errno == EINTR);
 	if (r > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		snapshot_prune(e);
 	else
@@ -781,6 +828,7 @@ static int check_snapshot_digest(struct replay *r, uint64_t sequence)
 {
 	struct sz_engine *e = r->e;
 	SZ_ASSERT(e->config.verify_replay);
+	SZ_ASSERT(e->state.sequence == sequence);
 	struct sz_snapshot_info info;
 	uint8_t digest[32];
 	sz_state_digest(&e->state, digest);
@@ -837,6 +885,8 @@ static int replay_batch(void *ctx, const struct wal_batch_header *h, const uint8
 static int make_dirs(struct sz_engine *e)
 {
 	static const char *subs[] = { "", "/log", "/snapshots" };
+	SZ_ASSERT(e->st != NULL);
+	SZ_ASSERT(e->data_dir[0] != 0);
 	for (int i = 0; i < 3; i++) {
 		char path[PATH_SIZE_MAX], parent[PATH_SIZE_MAX];
 		snprintf(path, sizeof path, "%s%s", e->data_dir, subs[i]);
@@ -856,6 +906,7 @@ static int make_dirs(struct sz_engine *e)
  * instead would silently compute a different state. */
 static int load_snapshot(struct sz_engine *e, struct sz_snapshot_info *loaded, char *why, size_t why_size)
 {
+	SZ_ASSERT(e->state.sequence == 0); /* a fresh state */
 	uint64_t seqs[SNAPSHOT_LIST_MAX];
 	int n = sz_snapshot_list(e->st, e->data_dir, seqs, SNAPSHOT_LIST_MAX);
 	SZ_ASSERT(n >= 0 && n <= SNAPSHOT_LIST_MAX);
@@ -1022,6 +1073,7 @@ int sz_engine_close(struct sz_engine *e)
 	pthread_cond_signal(&e->wake);
 	pthread_mutex_unlock(&e->lock);
 	pthread_join(e->thread, NULL);
+	SZ_ASSERT(e->fatal || e->fifo_count == 0); /* drained */
 	close(e->event_fd);
 	engine_free(e);
 	return rc;

@@ -39,6 +39,7 @@ _Static_assert(sizeof(struct snap_trailer) == SNAP_TRAILER_SIZE, "snapshot trail
 
 static int flush(struct sz_snap *s)
 {
+	SZ_ASSERT(s->st != NULL && s->fd >= 0);
 	SZ_ASSERT(s->buf_used <= SZ_SNAP_BUFFER_SIZE);
 	if (s->error || s->buf_used == 0)
 		return s->error;
@@ -51,6 +52,8 @@ static int flush(struct sz_snap *s)
 /* Bytes go to the file unhashed (the trailer). */
 static int put(struct sz_snap *s, const void *data, size_t size)
 {
+	SZ_ASSERT(s->st != NULL && s->buf != NULL);
+	SZ_ASSERT(data != NULL || size == 0);
 	const uint8_t *p = data;
 	while (size > 0 && s->error == 0) {
 		if (s->buf_used == SZ_SNAP_BUFFER_SIZE)
@@ -59,6 +62,7 @@ static int put(struct sz_snap *s, const void *data, size_t size)
 		n = n < size ? n : size;
 		memcpy(s->buf + s->buf_used, p, n);
 		s->buf_used += n;
+		SZ_ASSERT(s->buf_used <= SZ_SNAP_BUFFER_SIZE);
 		p += n;
 		size -= n;
 	}
@@ -128,11 +132,15 @@ int sz_snap_read(struct sz_snap *s, void *data, size_t size)
 
 int sz_snap_write_u64(struct sz_snap *s, uint64_t v)
 {
+	SZ_ASSERT(s != NULL);
+	SZ_ASSERT(s->error <= 0);
 	return sz_snap_write(s, &v, sizeof v);
 }
 
 int sz_snap_read_u64(struct sz_snap *s, uint64_t *v)
 {
+	SZ_ASSERT(s != NULL && v != NULL);
+	SZ_ASSERT(s->error <= 0);
 	return sz_snap_read(s, v, sizeof *v);
 }
 
@@ -146,6 +154,7 @@ static void snap_path(char *out, size_t size, const char *dir, uint64_t sequence
 static int sync_dir(const struct sz_storage *st, const char *dir)
 {
 	SZ_ASSERT(st != NULL);
+	SZ_ASSERT(dir != NULL);
 	char path[PATH_SIZE_MAX];
 	snprintf(path, sizeof path, "%s/snapshots", dir);
 	return st->ops->sync_dir(st, path) == 0 ? 0 : SZ_EIO;
@@ -203,6 +212,7 @@ static int note_snapshot(void *ctx, const char *name)
 {
 	struct list_ctx *l = ctx;
 	SZ_ASSERT(l->count <= l->max);
+	SZ_ASSERT(name != NULL);
 	unsigned long long seq;
 	char suffix[8];
 	if (l->count < l->max && sscanf(name, "%20llu.%7s", &seq, suffix) == 2 && strcmp(suffix, "szs") == 0)
@@ -212,7 +222,9 @@ static int note_snapshot(void *ctx, const char *name)
 
 static int cmp_desc(const void *a, const void *b)
 {
+	SZ_ASSERT(a != NULL && b != NULL);
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	SZ_ASSERT(a == b || x != y); /* one file per sequence */
 	return x < y ? 1 : x > y ? -1 : 0;
 }
 
@@ -231,6 +243,7 @@ int sz_snapshot_list(const struct sz_storage *st, const char *dir, uint64_t *seq
 static void info_from(struct sz_snapshot_info *info, const struct snap_header *h)
 {
 	SZ_ASSERT(h->magic == SNAP_MAGIC);
+	SZ_ASSERT(info != NULL);
 	info->sequence = h->sequence;
 	info->batch_time_ns = h->batch_time_ns;
 	memcpy(info->head_hash, h->head_hash, 32);
@@ -253,12 +266,15 @@ int sz_snapshot_read_info(const struct sz_storage *st, const char *dir, uint64_t
 	st->ops->close(st, fd);
 	if (rc == 0)
 		info_from(info, &h);
+	SZ_ASSERT(rc != 0 || info->sequence == sequence);
 	return rc;
 }
 
 /* Check the trailer: size and BLAKE2b over everything before it. */
 static int verify_file(const struct sz_storage *st, int fd, uint8_t *buf, uint64_t *body_size)
 {
+	SZ_ASSERT(fd >= 0);
+	SZ_ASSERT(buf != NULL && body_size != NULL);
 	uint64_t end = 0;
 	if (st->ops->size(st, fd, &end) != 0)
 		return SZ_EIO;
@@ -329,6 +345,7 @@ int sz_snapshot_remove(const struct sz_storage *st, const char *dir, uint64_t se
 	char path[PATH_SIZE_MAX];
 	snap_path(path, sizeof path, dir, sequence, "szs");
 	int rc = st->ops->unlink(st, path);
+	SZ_ASSERT(rc <= 0);
 	if (rc != 0 && rc != SZ_ENOTFOUND)
 		return rc;
 	return sync_dir(st, dir);

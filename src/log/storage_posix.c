@@ -17,6 +17,8 @@
 
 static int err(void)
 {
+	SZ_ASSERT(errno != 0);
+	SZ_ASSERT(errno != EBADF); /* a handle we never opened: a bug, not an I/O error */
 	return errno == ENOENT ? SZ_ENOTFOUND : SZ_EIO;
 }
 
@@ -37,7 +39,9 @@ static int posix_close(const struct sz_storage *s, int fd)
 {
 	(void)s;
 	SZ_ASSERT(fd >= 0);
-	return close(fd) == 0 ? 0 : SZ_EIO;
+	int rc = close(fd);
+	SZ_ASSERT(rc == 0 || errno != EBADF);
+	return rc == 0 ? 0 : SZ_EIO;
 }
 
 static int posix_read(const struct sz_storage *s, int fd, void *out, size_t size, uint64_t offset, size_t *done)
@@ -65,6 +69,7 @@ static int posix_write(const struct sz_storage *s, int fd, const void *data, siz
 {
 	(void)s;
 	SZ_ASSERT(fd >= 0);
+	SZ_ASSERT(data != NULL || size == 0);
 	const uint8_t *p = data;
 	while (size > 0) {
 		ssize_t n = pwrite(fd, p, size, (off_t)offset);
@@ -83,7 +88,9 @@ static int posix_sync(const struct sz_storage *s, int fd)
 {
 	(void)s;
 	SZ_ASSERT(fd >= 0);
-	return fdatasync(fd) == 0 ? 0 : SZ_EIO;
+	int rc = fdatasync(fd);
+	SZ_ASSERT(rc == 0 || errno != EBADF);
+	return rc == 0 ? 0 : SZ_EIO;
 }
 
 static int posix_allocate(const struct sz_storage *s, int fd, uint64_t size)
@@ -110,6 +117,7 @@ static int posix_rename(const struct sz_storage *s, const char *from, const char
 {
 	(void)s;
 	SZ_ASSERT(from != NULL && to != NULL);
+	SZ_ASSERT(strcmp(from, to) != 0);
 	return rename(from, to) == 0 ? 0 : err();
 }
 
@@ -117,6 +125,7 @@ static int posix_unlink(const struct sz_storage *s, const char *path)
 {
 	(void)s;
 	SZ_ASSERT(path != NULL);
+	SZ_ASSERT(path[0] != 0);
 	return unlink(path) == 0 ? 0 : err();
 }
 
@@ -126,6 +135,7 @@ static int posix_mkdir(const struct sz_storage *s, const char *path)
 	SZ_ASSERT(path != NULL && path[0] != 0);
 	if (mkdir(path, 0700) == 0)
 		return 0;
+	SZ_ASSERT(errno != 0);
 	return errno == EEXIST ? 0 : SZ_EIO;
 }
 
@@ -136,6 +146,7 @@ static int posix_sync_dir(const struct sz_storage *s, const char *path)
 	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return err();
+	SZ_ASSERT(fd >= 0);
 	int rc = fsync(fd) == 0 ? 0 : SZ_EIO;
 	close(fd);
 	return rc;
@@ -145,6 +156,7 @@ static int posix_list(const struct sz_storage *s, const char *dir, sz_storage_li
 {
 	(void)s;
 	SZ_ASSERT(fn != NULL);
+	SZ_ASSERT(dir != NULL);
 	DIR *d = opendir(dir);
 	if (d == NULL)
 		return err();
@@ -167,6 +179,8 @@ static const struct sz_storage posix_storage = { .ops = &posix_ops, .ctx = NULL 
 
 const struct sz_storage *sz_storage_posix(void)
 {
+	SZ_ASSERT(posix_storage.ops == &posix_ops);
+	SZ_ASSERT(posix_storage.ctx == NULL);
 	return &posix_storage;
 }
 
@@ -184,6 +198,7 @@ int sz_storage_read_exact(const struct sz_storage *s, int fd, void *out, size_t 
 int sz_storage_exists(const struct sz_storage *s, const char *path)
 {
 	SZ_ASSERT(s != NULL);
+	SZ_ASSERT(path != NULL);
 	int fd;
 	int rc = s->ops->open(s, path, SZ_STORAGE_READ, &fd);
 	if (rc == 0)

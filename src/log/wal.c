@@ -99,6 +99,7 @@ int wal_segment_path(const struct sz_storage *st, const char *data_dir, uint32_t
 	SZ_ASSERT(st != NULL);
 	if (segment == 0 || segment >= SZ_SEGMENT_COUNT_MAX)
 		return SZ_ENOTFOUND;
+	SZ_ASSERT(data_dir != NULL && out != NULL);
 	segment_name(out, out_size, data_dir, "log", segment);
 	if (sz_storage_exists(st, out) == 0)
 		return 0;
@@ -117,12 +118,14 @@ static void segment_header_hash(uint8_t out[32], const struct wal_segment_header
 {
 	_Static_assert(offsetof(struct wal_segment_header, header_hash) == 96, "segment hash covers 96 bytes");
 	SZ_ASSERT(h != NULL);
+	SZ_ASSERT(out != NULL);
 	sz_sha256(out, h, 96);
 }
 
 static bool all_zero(const uint8_t *p, size_t size)
 {
 	SZ_ASSERT(p != NULL || size == 0);
+	SZ_ASSERT(size <= WAL_BATCH_HEADER_SIZE + SZ_BATCH_BODY_SIZE_MAX);
 	for (size_t i = 0; i < size; i++)
 		if (p[i] != 0)
 			return false;
@@ -168,6 +171,8 @@ void wal_writer_close(struct wal_writer *w)
 {
 	if (w == NULL)
 		return;
+	SZ_ASSERT(w->st != NULL);
+	SZ_ASSERT(w->fd < 0 || w->segment > 0);
 	if (w->fd >= 0)
 		w->st->ops->close(w->st, w->fd);
 	w->fd = -1;

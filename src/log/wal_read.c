@@ -65,6 +65,8 @@ void wal_reader_close(struct wal_reader *r)
 {
 	if (r == NULL)
 		return;
+	SZ_ASSERT(r->st != NULL);
+	SZ_ASSERT(r->segments != NULL || r->segment_capacity == 0);
 	for (uint32_t i = 0; i < r->segment_capacity; i++)
 		free(r->segments[i].offsets);
 	for (uint32_t i = 0; i < SZ_LOG_READ_CACHE_BATCH_COUNT; i++)
@@ -76,6 +78,7 @@ void wal_reader_close(struct wal_reader *r)
 uint64_t wal_reader_corrupt_count(const struct wal_reader *r)
 {
 	SZ_ASSERT(r != NULL);
+	SZ_ASSERT(r->corrupt_count <= r->clock + r->corrupt_count); /* no wrap */
 	return r->corrupt_count;
 }
 
@@ -131,6 +134,7 @@ static int fail(struct wal_reader *r, char *why, size_t why_size, const char *pa
 		const char *reason)
 {
 	SZ_ASSERT(reason != NULL);
+	SZ_ASSERT(path != NULL);
 	r->corrupt_count++;
 	if (why_size > 0)
 		snprintf(why, why_size, "%s: offset %llu: %s", path, (unsigned long long)offset, reason);
@@ -142,6 +146,7 @@ static int fail(struct wal_reader *r, char *why, size_t why_size, const char *pa
 static int walk_segment(struct wal_reader *r, struct segment_index *x, int fd, uint64_t file_size)
 {
 	SZ_ASSERT(!x->walked);
+	SZ_ASSERT(fd >= 0);
 	uint64_t offset = x->count ? x->offsets[x->count - 1] : WAL_SEGMENT_HEADER_SIZE;
 	while (offset + WAL_BATCH_HEADER_SIZE <= file_size) {
 		struct wal_batch_header h;
@@ -164,6 +169,7 @@ static int walk_segment(struct wal_reader *r, struct segment_index *x, int fd, u
 /* The header offset of the batch whose body may hold offset, or 0. */
 static uint64_t find_batch(const struct segment_index *x, uint64_t offset)
 {
+	SZ_ASSERT(x != NULL);
 	uint32_t lo = 0, hi = x->count; /* first entry > offset */
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
@@ -181,6 +187,7 @@ static int load_batch(struct wal_reader *r, struct cached_batch *c, int fd, cons
 		      uint64_t offset, uint64_t file_size, char *why, size_t why_size)
 {
 	SZ_ASSERT(offset >= WAL_SEGMENT_HEADER_SIZE);
+	SZ_ASSERT(segment > 0 && fd >= 0);
 	if (c->data == NULL && (c->data = malloc(WAL_BATCH_HEADER_SIZE + SZ_BATCH_BODY_SIZE_MAX)) == NULL)
 		return SZ_ENOMEM;
 	c->segment = 0;
@@ -210,6 +217,8 @@ static int load_batch(struct wal_reader *r, struct cached_batch *c, int fd, cons
 
 static struct cached_batch *cache_find(struct wal_reader *r, uint32_t segment, uint64_t pos, size_t size)
 {
+	SZ_ASSERT(segment > 0);
+	SZ_ASSERT(size > 0);
 	for (uint32_t i = 0; i < SZ_LOG_READ_CACHE_BATCH_COUNT; i++) {
 		struct cached_batch *c = &r->cache[i];
 		if (c->segment != segment)
@@ -224,6 +233,7 @@ static struct cached_batch *cache_find(struct wal_reader *r, uint32_t segment, u
 
 static struct cached_batch *cache_victim(struct wal_reader *r)
 {
+	SZ_ASSERT(SZ_LOG_READ_CACHE_BATCH_COUNT > 0);
 	struct cached_batch *v = &r->cache[0];
 	for (uint32_t i = 1; i < SZ_LOG_READ_CACHE_BATCH_COUNT; i++)
 		if (r->cache[i].used < v->used)
@@ -236,6 +246,8 @@ static struct cached_batch *cache_victim(struct wal_reader *r)
 static int load_for(struct wal_reader *r, uint32_t segment, uint64_t offset, size_t size,
 		    struct cached_batch **out, char *why, size_t why_size)
 {
+	SZ_ASSERT(segment > 0 && size > 0);
+	SZ_ASSERT(out != NULL);
 	char path[PATH_SIZE_MAX];
 	if (wal_segment_path(r->st, r->dir, segment, path, sizeof path) != 0)
 		return SZ_ENOTFOUND;
@@ -291,6 +303,8 @@ int wal_reader_read(struct wal_reader *r, uint64_t log_pos, void *out, size_t si
 
 int wal_read_at(const struct sz_storage *st, const char *data_dir, uint64_t log_pos, void *out, size_t size)
 {
+	SZ_ASSERT(st != NULL);
+	SZ_ASSERT(out != NULL && size > 0);
 	struct wal_reader *r;
 	int rc = wal_reader_open(&r, st, data_dir);
 	if (rc != 0)

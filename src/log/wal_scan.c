@@ -39,6 +39,7 @@ struct scan {
 static bool all_zero(const uint8_t *p, size_t size)
 {
 	SZ_ASSERT(p != NULL);
+	SZ_ASSERT(size <= TAIL_WINDOW_SIZE);
 	for (size_t i = 0; i < size; i++)
 		if (p[i] != 0)
 			return false;
@@ -52,6 +53,7 @@ static bool header_valid(const struct wal_batch_header *h)
 	if (h->magic != WAL_BATCH_MAGIC)
 		return false;
 	wal_batch_header_hash(hash, h);
+	SZ_ASSERT(WAL_BATCH_HASHED_SIZE + 32 == sizeof *h);
 	return memcmp(hash, h->header_hash, 32) == 0;
 }
 
@@ -82,6 +84,7 @@ static size_t read_window(struct scan *s, int fd, uint64_t from, uint64_t file_s
 static bool later_header_follows(struct scan *s, int fd, uint64_t from, uint64_t file_size, uint64_t sequence)
 {
 	SZ_ASSERT(from % 8 == 0);
+	SZ_ASSERT(fd >= 0);
 	for (int half = 0; half < 2; half++) {
 		uint64_t base = from + (uint64_t)half * (TAIL_WINDOW_SIZE - WAL_BATCH_HEADER_SIZE);
 		size_t n = read_window(s, fd, base, file_size, TAIL_WINDOW_SIZE);
@@ -98,6 +101,7 @@ static bool later_header_follows(struct scan *s, int fd, uint64_t from, uint64_t
 static int fail_at(struct scan *s, const char *path, uint64_t offset, const char *reason)
 {
 	SZ_ASSERT(reason != NULL);
+	SZ_ASSERT(path != NULL);
 	snprintf(s->r->why, sizeof s->r->why, "%s: offset %llu: %s", path, (unsigned long long)offset, reason);
 	return SZ_ECORRUPT;
 }
@@ -105,6 +109,8 @@ static int fail_at(struct scan *s, const char *path, uint64_t offset, const char
 /* Are the bytes after offset (one tail window) all zero? */
 static bool tail_clean(struct scan *s, int fd, uint64_t offset, uint64_t file_size)
 {
+	SZ_ASSERT(fd >= 0);
+	SZ_ASSERT(offset >= WAL_SEGMENT_HEADER_SIZE);
 	size_t n = read_window(s, fd, offset, file_size, TAIL_WINDOW_SIZE);
 	for (size_t i = 0; i < n; i++)
 		if (s->buf[i] != 0)
@@ -133,6 +139,7 @@ static const char *batch_problem(const struct scan *s, const struct wal_batch_he
 				 uint64_t file_size)
 {
 	SZ_ASSERT(offset >= WAL_SEGMENT_HEADER_SIZE);
+	SZ_ASSERT(s->expected_sequence > 0);
 	if (!header_valid(h))
 		return "batch header checksum mismatch";
 	if (h->sequence != s->expected_sequence)
@@ -155,6 +162,7 @@ static const char *batch_problem(const struct scan *s, const struct wal_batch_he
 static bool record_timestamp_valid(const sz_command_header *c, const uint8_t *record, uint64_t timestamp_ns)
 {
 	SZ_ASSERT(c->size >= sizeof *c);
+	SZ_ASSERT(record != NULL);
 	uint64_t stamped;
 	if (c->kind == SZ_CMD_CREATE_TRANSFER && c->size == sizeof *c + sizeof(sz_transfer))
 		memcpy(&stamped, record + offsetof(sz_transfer, timestamp), sizeof stamped);
@@ -216,6 +224,8 @@ static int check_anchor(struct scan *s, const char *path, uint64_t offset, const
 static int check_segment_header(struct scan *s, const char *path, int fd, uint32_t segment, uint64_t offset,
 				uint64_t file_size, bool *torn_creation)
 {
+	SZ_ASSERT(segment > 0 && fd >= 0);
+	SZ_ASSERT(offset >= WAL_SEGMENT_HEADER_SIZE);
 	struct wal_segment_header sh;
 	memset(&sh, 0, sizeof sh);
 	bool readable = read_exact(s, fd, &sh, sizeof sh, 0) == 0; /* a short file is unreadable */
@@ -258,6 +268,7 @@ static int batch_failed(struct scan *s, const char *path, int fd, uint32_t segme
 			uint64_t file_size, const char *problem, bool torn)
 {
 	SZ_ASSERT(problem != NULL);
+	SZ_ASSERT(offset >= WAL_SEGMENT_HEADER_SIZE);
 	bool after_anchor = s->start->anchor_sequence == 0 || s->r->anchor_reached;
 	bool tail = torn && after_anchor && segment == s->last_segment &&
 		    !later_header_follows(s, fd, offset, file_size, s->expected_sequence - 1);
@@ -279,6 +290,7 @@ static int batch_passed(struct scan *s, const char *path, uint32_t segment, uint
 			const struct wal_batch_header *h, const uint8_t *body)
 {
 	SZ_ASSERT(h->sequence == s->expected_sequence);
+	SZ_ASSERT(path != NULL && (body != NULL || h->body_size == 0));
 	uint64_t body_pos = ((uint64_t)segment << 40) | (offset + WAL_BATCH_HEADER_SIZE);
 	int rc = 0;
 	if (h->sequence == s->start->anchor_sequence)
@@ -300,6 +312,8 @@ static int batch_passed(struct scan *s, const char *path, uint32_t segment, uint
 /* Scan one segment from offset; the loop body is one batch. */
 static int scan_segment(struct scan *s, uint32_t segment, uint64_t offset)
 {
+	SZ_ASSERT(segment > 0 && segment <= s->last_segment);
+	SZ_ASSERT(offset >= WAL_SEGMENT_HEADER_SIZE);
 	char path[PATH_SIZE_MAX];
 	if (wal_segment_path(s->st, s->dir, segment, path, sizeof path) != 0)
 		return fail_at(s, "log", 0, "missing segment");
@@ -373,6 +387,8 @@ struct range {
 static int note_segment(void *ctx, const char *name)
 {
 	struct range *r = ctx;
+	SZ_ASSERT(r != NULL && name != NULL);
+	SZ_ASSERT(r->highest == 0 || r->lowest <= r->highest);
 	unsigned n;
 	char tail[8];
 	if (sscanf(name, "%8u.%7s", &n, tail) == 2 && strcmp(tail, "szl") == 0 && n > 0 && n < SZ_SEGMENT_COUNT_MAX) {
@@ -386,6 +402,7 @@ static int note_segment(void *ctx, const char *name)
 static struct range segment_range(const struct sz_storage *st, const char *data_dir, bool with_archive)
 {
 	static const char *subs[] = { "log", "archive" };
+	SZ_ASSERT(st != NULL && data_dir != NULL);
 	struct range r = { .lowest = UINT32_MAX, .highest = 0 };
 	for (int i = 0; i < (with_archive ? 2 : 1); i++) {
 		char path[PATH_SIZE_MAX];
@@ -400,8 +417,10 @@ static struct range segment_range(const struct sz_storage *st, const char *data_
 static int check_anchor_reached(struct scan *s, int rc)
 {
 	const struct wal_scan_start *a = s->start;
+	SZ_ASSERT(a != NULL);
 	if (rc != 0 || a->anchor_sequence == 0 || s->r->anchor_reached)
 		return rc;
+	SZ_ASSERT(s->r->last_sequence < a->anchor_sequence || s->r->batch_count == 0 || s->start->sequence_max != 0);
 	snprintf(s->r->why, sizeof s->r->why,
 		 "log ends at batch %llu (segment %u offset %llu) but a snapshot covers batch %llu at segment %u "
 		 "offset %llu: the log was cut short or a segment was deleted",
