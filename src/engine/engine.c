@@ -818,7 +818,6 @@ struct replay {
 	uint64_t check_sequences[SNAPSHOT_LIST_MAX]; /* verify_replay: digests to compare */
 	int check_count;
 	uint64_t checked_until_ns;   /* when the first batch after the snapshot arrived */
-	uint64_t t0_ns;
 	char *why;
 	size_t why_size;
 };
@@ -947,7 +946,7 @@ static int load_snapshot(struct sz_engine *e, struct sz_snapshot_info *loaded, c
 static int recover(struct sz_engine *e, char *why, size_t why_size)
 {
 	struct wal_scan_start start = { .sequence = 1 };
-	struct replay r = { .e = e, .why = why, .why_size = why_size, .t0_ns = monotonic_ns() };
+	struct replay r = { .e = e, .why = why, .why_size = why_size };
 	struct sz_snapshot_info snap = { 0 };
 	int rc = 0;
 	if (e->config.verify_replay)
@@ -964,7 +963,6 @@ static int recover(struct sz_engine *e, char *why, size_t why_size)
 	struct wal_scan_result result;
 	rc = wal_scan_pipelined(e->st, e->data_dir, &start, replay_batch, &r, &result, populate_ahead, e);
 	uint64_t end_ns = monotonic_ns();
-	e->stats.replay_ns = end_ns - r.t0_ns;
 	e->stats.log_check_ns = (r.checked_until_ns ? r.checked_until_ns : end_ns) - loaded_ns;
 	if (rc == SZ_ECORRUPT && why[0] == 0)
 		snprintf(why, why_size, "%s", result.why);
@@ -1005,6 +1003,7 @@ int sz_engine_open(struct sz_engine **out, const struct sz_engine_config *cfg, c
 	SZ_ASSERT(out != NULL && cfg != NULL);
 	SZ_ASSERT(why != NULL && why_size > 0);
 	why[0] = 0;
+	uint64_t t0 = monotonic_ns();
 	if (sz_hash_init() != 0)
 		return SZ_EIO;
 	struct sz_engine *e = calloc(1, sizeof *e);
@@ -1033,6 +1032,7 @@ int sz_engine_open(struct sz_engine **out, const struct sz_engine_config *cfg, c
 		rc = sz_state_register_domains(&e->state);
 	if (rc == 0)
 		rc = recover(e, why, why_size);
+	e->stats.replay_ns = monotonic_ns() - t0; /* all of recovery: state set-up, snapshot load, check, replay */
 	if (rc == 0)
 		rc = wal_writer_open(&e->writer, e->st, e->data_dir, e->config.segment_size);
 	if (rc == 0) {

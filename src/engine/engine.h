@@ -121,7 +121,7 @@ struct sz_engine_stats {
 	uint64_t fsync_ns_last;
 	uint64_t fsync_buckets[SZ_FSYNC_BUCKET_COUNT]; /* non-cumulative counts */
 	uint64_t replayed_batches;    /* at open */
-	uint64_t replay_ns;           /* at open: check, snapshot load and replay */
+	uint64_t replay_ns;           /* at open: all of recovery (state set-up, snapshot load, log check, replay) */
 	uint64_t log_check_ns;        /* at open: of that, checking the chain before the snapshot's batch */
 	uint64_t log_read_corrupt_count; /* record reads refused: their batch failed its checksums */
 	uint64_t scrub_count;         /* background scrubs finished */
