@@ -130,9 +130,12 @@ bench: deps
 	@bash bench/run.sh $(BUILD)
 
 FUZZ_SECONDS ?= 60
+SIM_CYCLES_LONG ?= 3000
 fuzz: deps fuzz-bins
 	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p fuzz/corpus/$$n; \
 		$$f -max_total_time=$(FUZZ_SECONDS) fuzz/corpus/$$n || exit 1; done
+	@$(MAKE) $(JOBS) --no-print-directory $(BUILD)/tests/test_sim_power_cut
+	SZFIN_SIM_CYCLES=$(SIM_CYCLES_LONG) $(BUILD)/tests/test_sim_power_cut
 
 # Source rules, one script each named scripts/lint[-_]*.py or .sh (the hook:
 # a new rule is a new script, no edit here), run from the repository root;

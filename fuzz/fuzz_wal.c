@@ -96,7 +96,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	SZ_ASSERT(ledger_domain_register(&s) == 0);
 	struct wal_scan_start start = { .sequence = 1 };
 	struct wal_scan_result r;
-	int rc = wal_scan(dir, &start, false, apply, &s, &r);
+	int rc = wal_scan(sz_storage_posix(), dir, &start, false, apply, &s, &r);
 	SZ_ASSERT(rc == 0 || rc == SZ_ECORRUPT || rc == SZ_EVERSION);
 	SZ_ASSERT(rc != SZ_ECORRUPT || r.why[0] != 0);
 	char why[256];

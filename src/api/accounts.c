@@ -200,9 +200,13 @@ void api_handle_account_history(struct api_request *r)
 		if (slot < 0)
 			break;
 		sz_transfer t;
-		if (sz_engine_read_transfer(r->server->engine, l->slots[slot].log_pos, &t)) {
+		int rc = sz_engine_read_transfer(r->server->engine, l->slots[slot].log_pos, &t);
+		if (rc != 0) {
 			json_decref(rows);
-			api_problem(r, "internal", "cannot read transfer record from the log");
+			if (rc == SZ_ECORRUPT)
+				api_problem(r, "log_corrupt", "a transfer record in this history failed its checksum");
+			else
+				api_problem(r, "internal", "cannot read transfer record from the log");
 			return;
 		}
 		/* A post or void record stores no accounts: take them from its

@@ -52,6 +52,8 @@ static const struct option options[] = {
 	    "seconds before an idle connection is closed"),
 	U32("snapshot_every_batches", "SZFIN_SNAPSHOT_EVERY_BATCHES", snapshot_every_batches, 0, 100000000,
 	    SZ_API_SNAPSHOT_EVERY_BATCHES, "write a snapshot every N batches (0 = at shutdown only)"),
+	U32("scrub_every_s", "SZFIN_SCRUB_EVERY_S", scrub_every_s, 0, 30u * 24u * 3600u, SZ_API_SCRUB_EVERY_S,
+	    "check the whole retained log in the background every N seconds, as szfin verify does (0 = never)"),
 	U32("check_invariants", "SZFIN_CHECK_INVARIANTS", check_invariants, 0, 1, 0,
 	    "1 = check every domain's invariants after each batch and stop on a violation (tests; slow)"),
 };

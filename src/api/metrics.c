@@ -185,6 +185,18 @@ static void render_engine(FILE *f, const struct api_server *s)
 		   "szfin_engine_sequence %llu\n",
 		(unsigned long long)st.batches_applied, (unsigned long long)st.commands_applied,
 		(unsigned long long)st.sequence);
+	fprintf(f, "# HELP szfin_log_read_corrupt_total Log record reads refused: their batch failed its checksums.\n"
+		   "# TYPE szfin_log_read_corrupt_total counter\nszfin_log_read_corrupt_total %llu\n"
+		   "# HELP szfin_log_scrubs_total Background checks of the whole retained log finished.\n"
+		   "# TYPE szfin_log_scrubs_total counter\nszfin_log_scrubs_total %llu\n"
+		   "# HELP szfin_log_scrub_failures_total Of those, checks that found damage.\n"
+		   "# TYPE szfin_log_scrub_failures_total counter\nszfin_log_scrub_failures_total %llu\n"
+		   "# HELP szfin_log_scrub_last_ok 1 if the last scrub found the log intact (0 if damaged or none yet).\n"
+		   "# TYPE szfin_log_scrub_last_ok gauge\nszfin_log_scrub_last_ok %d\n"
+		   "# HELP szfin_log_scrub_last_time_seconds Unix time the last scrub finished (0 = none yet).\n"
+		   "# TYPE szfin_log_scrub_last_time_seconds gauge\nszfin_log_scrub_last_time_seconds %.3f\n",
+		(unsigned long long)st.log_read_corrupt_count, (unsigned long long)st.scrub_count,
+		(unsigned long long)st.scrub_failed_count, st.scrub_last_ok ? 1 : 0, (double)st.scrub_last_time_ns / 1e9);
 	fprintf(f, "# HELP szfin_accounts Accounts in the ledger.\n# TYPE szfin_accounts gauge\nszfin_accounts %u\n"
 		   "# HELP szfin_transfers Transfers retained in the ledger.\n# TYPE szfin_transfers gauge\nszfin_transfers %u\n"
 		   "# HELP szfin_transfers_posted_total Transfers applied.\n# TYPE szfin_transfers_posted_total counter\n"

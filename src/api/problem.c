@@ -51,6 +51,7 @@ static const struct problem problems[] = {
 	{ "not_ready", 503, "The server is starting or draining" },
 	{ "engine_failed", 503, "The engine stopped after a durability failure" },
 	{ "internal", 500, "Internal error" },
+	{ "log_corrupt", 500, "A log record failed its checksum: the server refuses to answer from it" },
 	{ "domain_account", 403, "The account belongs to the currency or contract domain: only their routes move it" },
 };
 #define PROBLEM_COUNT (sizeof problems / sizeof problems[0])
@@ -61,7 +62,7 @@ const char *const api_problem_codes[] = {
 	"batch_too_large", "record_size_invalid", "unsupported_media_type", "cursor_invalid",
 	"limit_invalid", "query_invalid", "unauthorized", "forbidden", "out_of_scope", "not_found",
 	"account_not_found", "transfer_not_found", "method_not_allowed", "not_ready",
-	"engine_failed", "internal", "domain_account", NULL,
+	"engine_failed", "internal", "log_corrupt", "domain_account", NULL,
 };
 
 static const struct problem *problem_find(const char *code)

@@ -17,6 +17,7 @@
 #include "core/assert.h"
 #include "core/errors.h"
 #include "core/hash.h"
+#include "log/verify.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -131,10 +132,17 @@ static int open_engine(struct api_server *s)
 	struct sz_engine_config ec = {
 		.data_dir = s->config.data_dir,
 		.snapshot_every_batches = s->config.snapshot_every_batches,
+		.scrub_every_s = s->config.scrub_every_s,
 		.check_invariants = s->config.check_invariants != 0,
 	};
 	uint64_t t0 = api_now_ns();
 	int rc = sz_engine_open(&s->engine, &ec, why, sizeof why);
+	if (rc == SZ_ECORRUPT) { /* the words szfin verify prints, and the server stays down */
+		api_log(API_LOG_ERROR, "start", "detail=\"" SZ_LOG_DAMAGED_FORMAT "\" error=\"%s\"", why, sz_strerror(rc));
+		fprintf(stderr, "szfin serve: refusing a damaged data directory (run szfin verify %s)\n" SZ_LOG_DAMAGED_FORMAT "\n",
+			s->config.data_dir, why);
+		return rc;
+	}
 	if (rc) {
 		api_log(API_LOG_ERROR, "start", "detail=\"engine: %s\" error=\"%s\"", why, sz_strerror(rc));
 		return rc;

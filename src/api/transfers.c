@@ -209,8 +209,9 @@ static int64_t transfer_read(struct api_request *r, sz_id id, sz_transfer *out)
 	int64_t slot = ledger_slot_find(l, id);
 	if (slot < 0)
 		return -1;
-	if (sz_engine_read_transfer(r->server->engine, l->slots[slot].log_pos, out))
-		return -2;
+	int rc = sz_engine_read_transfer(r->server->engine, l->slots[slot].log_pos, out);
+	if (rc != 0)
+		return rc == SZ_ECORRUPT ? -3 : -2;
 	api_transfer_complete(r->server->engine, out);
 	return slot;
 }
@@ -233,6 +234,10 @@ void api_handle_transfer_get(struct api_request *r)
 	}
 	sz_transfer t;
 	int64_t slot = transfer_read(r, id, &t);
+	if (slot == -3) {
+		api_problem(r, "log_corrupt", "the log record of transfer %s failed its checksum", text);
+		return;
+	}
 	if (slot == -2) {
 		api_problem(r, "internal", "cannot read the transfer record from the log");
 		return;

@@ -32,6 +32,11 @@
 /* Segment numbers are 20 bits of a transfer's log position (see ledger.h). */
 #define SZ_SEGMENT_COUNT_MAX (1u << 20)
 
+/* Verified batches the log reader keeps in memory for record lookups
+ * (transfers, history). Each is checked once when read and then served from
+ * memory; 8 batches of at most 2 MiB bound the cache at 16 MiB. */
+#define SZ_LOG_READ_CACHE_BATCH_COUNT 8u
+
 /* Batches in flight between the engine and the log writer thread: one being
  * written while the next is prepared. More adds memory, not throughput. */
 #define SZ_PIPELINE_DEPTH 2u
@@ -122,6 +127,12 @@
  * fork. Under load a batch holds many commands, so 20,000 batches is minutes
  * of traffic and millions of transfers; when idle it is never reached. */
 #define SZ_API_SNAPSHOT_EVERY_BATCHES 20000u
+
+/* Default period of the server's background log scrub, in seconds: it
+ * reads and hashes the whole retained log on a second thread (at disk
+ * speed, about a second per GiB), so hourly costs little and finds damage
+ * to data at rest long before a restart or a read trips over it. */
+#define SZ_API_SCRUB_EVERY_S 3600u
 
 /* Seconds an idle connection is kept before it is closed (slow clients). */
 #define SZ_API_IDLE_TIMEOUT_S 30u

@@ -14,6 +14,7 @@
 #include "core/limits.h"
 #include "core/vm.h"
 #include "log/snapshot.h"
+#include "log/verify.h"
 #include "log/wal.h"
 
 #include <errno.h>
@@ -59,6 +60,7 @@ struct batch {
 
 struct sz_engine {
 	struct sz_engine_config config;
+	const struct sz_storage *st;
 	char data_dir[PATH_SIZE_MAX];
 	struct sz_state state;
 	struct wal_writer *writer;
@@ -80,8 +82,16 @@ struct sz_engine {
 	uint32_t segment;           /* next write position */
 	uint64_t offset;
 
-	int read_fd;                /* cached segment for sz_engine_read_transfer */
-	uint32_t read_segment;
+	struct wal_reader *reader;  /* checked record reads (sz_engine_read_transfer) */
+	/* Background scrub: a thread running sz_log_check over what was durable
+	 * when it began; it sets scrub_done (under lock) and poll joins it. */
+	pthread_t scrub_thread;
+	bool scrub_running;
+	bool scrub_done;            /* guarded by lock */
+	int scrub_rc;               /* guarded by lock */
+	uint64_t scrub_sequence_max;
+	struct sz_log_check scrub_check; /* written by the scrub thread only while running */
+	uint64_t scrub_next_ns;     /* monotonic time of the next periodic scrub */
 	uint64_t tick_last_ns;      /* when the last tick batch was submitted */
 	uint64_t results_sequence;  /* last applied batch, and the hash of its */
 	uint8_t results_hash[32];   /* result codes: recorded in the next header */
@@ -95,14 +105,18 @@ struct sz_engine {
 static uint64_t now_ns(void)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
+	int rc = clock_gettime(CLOCK_REALTIME, &ts);
+	SZ_ASSERT(rc == 0);
+	SZ_ASSERT(ts.tv_sec >= 0);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 static uint64_t monotonic_ns(void)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	int rc = clock_gettime(CLOCK_MONOTONIC, &ts);
+	SZ_ASSERT(rc == 0);
+	SZ_ASSERT(ts.tv_sec >= 0);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
@@ -110,9 +124,12 @@ static uint64_t monotonic_ns(void)
 
 static struct batch *oldest_queued(struct sz_engine *e)
 {
+	SZ_ASSERT(e->fifo_count <= BATCH_BUFFER_COUNT);
 	for (uint32_t i = 0; i < e->fifo_count; i++)
-		if (e->batches[e->fifo[i]].status == BATCH_QUEUED)
+		if (e->batches[e->fifo[i]].status == BATCH_QUEUED) {
+			SZ_ASSERT(e->fifo[i] < BATCH_BUFFER_COUNT);
 			return &e->batches[e->fifo[i]];
+		}
 	return NULL;
 }
 
@@ -123,6 +140,8 @@ static uint32_t fsync_bucket(uint64_t ns)
 	uint32_t b = 0;
 	while (b < SZ_FSYNC_BUCKET_COUNT - 1 && ns > bounds_us[b] * 1000)
 		b++;
+	SZ_ASSERT(b < SZ_FSYNC_BUCKET_COUNT);
+	SZ_ASSERT(b == 0 || ns > bounds_us[b - 1] * 1000);
 	return b;
 }
 
@@ -135,9 +154,14 @@ static void populate_ahead(void *ctx)
 	sz_state_populate_ahead(&e->state);
 }
 
+/* The log writer thread: write and sync each queued batch in order, mark
+ * it durable and wake the engine; then (off the acknowledgement path)
+ * fault in pages ahead of the state arrays. */
 static void *writer_main(void *arg)
 {
 	struct sz_engine *e = arg;
+	SZ_ASSERT(e->writer != NULL);
+	SZ_ASSERT(e->event_fd >= 0);
 	pthread_mutex_lock(&e->lock);
 	for (;;) {
 		struct batch *b = NULL;
@@ -155,9 +179,8 @@ static void *writer_main(void *arg)
 		if (rc == 0)
 			memcpy(e->writer_head, h->header_hash, 32);
 
-		if (rc == 0)
-			populate_ahead(e); /* while the engine applies the previous batch */
 		pthread_mutex_lock(&e->lock);
+		SZ_ASSERT(b->status == BATCH_QUEUED);
 		b->status = rc == 0 ? BATCH_DURABLE : BATCH_FAILED;
 		e->stats.fsync_count++;
 		e->stats.fsync_ns_total += sync_ns;
@@ -168,6 +191,11 @@ static void *writer_main(void *arg)
 		SZ_ASSERT(n == sizeof one);
 		if (rc != 0)
 			break; /* never write after a failure: the engine is fatal */
+		/* Acknowledged batches no longer wait for page faults: populate
+		 * after marking durable, while the engine applies. */
+		pthread_mutex_unlock(&e->lock);
+		populate_ahead(e);
+		pthread_mutex_lock(&e->lock);
 	}
 	pthread_mutex_unlock(&e->lock);
 	return NULL;
@@ -177,6 +205,8 @@ static void *writer_main(void *arg)
 
 static int batch_alloc(struct batch *b)
 {
+	SZ_ASSERT(b->data == NULL && b->callbacks == NULL);
+	SZ_ASSERT(b->status == BATCH_FREE);
 	b->data = malloc(WAL_BATCH_HEADER_SIZE + SZ_BATCH_BODY_SIZE_MAX);
 	b->callbacks = malloc(SZ_BATCH_COMMAND_COUNT_MAX * sizeof b->callbacks[0]);
 	return b->data && b->callbacks ? 0 : SZ_ENOMEM;
@@ -184,6 +214,8 @@ static int batch_alloc(struct batch *b)
 
 static void batch_reset(struct batch *b)
 {
+	SZ_ASSERT(b->data != NULL);
+	SZ_ASSERT(b->status != BATCH_QUEUED); /* never while the writer may take it */
 	b->body_size = 0;
 	b->count = 0;
 	b->callback_count = 0;
@@ -192,8 +224,10 @@ static void batch_reset(struct batch *b)
 
 static bool writer_busy(struct sz_engine *e)
 {
+	SZ_ASSERT(e != NULL);
 	pthread_mutex_lock(&e->lock);
 	bool busy = oldest_queued(e) != NULL;
+	SZ_ASSERT(!busy || e->fifo_count > 0);
 	pthread_mutex_unlock(&e->lock);
 	return busy;
 }
@@ -230,9 +264,11 @@ static void batch_close(struct sz_engine *e)
 			((sz_account *)(c + 1))->timestamp = t + i;
 		p += c->size;
 	}
+	SZ_ASSERT(p == b->data + WAL_BATCH_HEADER_SIZE + b->body_size); /* envelopes were validated at submit */
 	b->segment = e->segment;
 	b->offset = e->offset;
 	e->offset += size;
+	SZ_ASSERT(e->offset <= e->config.segment_size);
 	e->next_time_ns_min = t + b->count;
 
 	pthread_mutex_lock(&e->lock);
@@ -245,8 +281,10 @@ static void batch_close(struct sz_engine *e)
 
 static int batch_open(struct sz_engine *e)
 {
-	if (e->open != UINT32_MAX)
+	if (e->open != UINT32_MAX) {
+		SZ_ASSERT(e->batches[e->open].status == BATCH_OPEN);
 		return 0;
+	}
 	int rc = SZ_EBUSY;
 	pthread_mutex_lock(&e->lock); /* statuses of buffers in flight change on the writer thread */
 	for (uint32_t i = 0; i < BATCH_BUFFER_COUNT && rc != 0; i++) {
@@ -258,6 +296,7 @@ static int batch_open(struct sz_engine *e)
 		}
 	}
 	pthread_mutex_unlock(&e->lock);
+	SZ_ASSERT(rc != 0 || e->open < BATCH_BUFFER_COUNT);
 	return rc;
 }
 
@@ -266,6 +305,8 @@ static int batch_open(struct sz_engine *e)
  * next submitter's commands in the same batch). */
 static int validate_commands(const uint8_t *p, uint32_t size, uint32_t count)
 {
+	SZ_ASSERT(p != NULL || size == 0);
+	SZ_ASSERT(count > 0 && count <= SZ_BATCH_COMMAND_COUNT_MAX);
 	uint32_t offset = 0;
 	bool linked = false;
 	for (uint32_t i = 0; i < count; i++) {
@@ -293,6 +334,8 @@ static int validate_commands(const uint8_t *p, uint32_t size, uint32_t count)
 int sz_engine_submit(struct sz_engine *e, const void *commands, uint32_t size, uint32_t count,
 		     sz_engine_done_fn done, void *ctx)
 {
+	SZ_ASSERT(e != NULL);
+	SZ_ASSERT(commands != NULL || size == 0);
 	if (e->fatal)
 		return SZ_EFATAL;
 	if (count == 0 || count > SZ_BATCH_COMMAND_COUNT_MAX || size > SZ_BATCH_BODY_SIZE_MAX)
@@ -313,15 +356,19 @@ int sz_engine_submit(struct sz_engine *e, const void *commands, uint32_t size, u
 	b->callbacks[b->callback_count++] = (struct batch_callback){ done, ctx, b->count, count };
 	b->body_size += size;
 	b->count += count;
+	SZ_ASSERT(b->count <= SZ_BATCH_COMMAND_COUNT_MAX && b->body_size <= SZ_BATCH_BODY_SIZE_MAX);
+	SZ_ASSERT(b->callback_count <= b->count);
 	return 0;
 }
 
 int sz_engine_flush(struct sz_engine *e)
 {
+	SZ_ASSERT(e != NULL);
 	if (e->fatal)
 		return SZ_EFATAL;
 	if (e->open != UINT32_MAX && e->batches[e->open].count > 0 && e->fifo_count < BATCH_BUFFER_COUNT)
 		batch_close(e);
+	SZ_ASSERT(e->fifo_count <= BATCH_BUFFER_COUNT);
 	return 0;
 }
 
@@ -331,6 +378,7 @@ static void snapshot_reap(struct sz_engine *e, bool wait);
 
 static void check_invariants(struct sz_engine *e)
 {
+	SZ_ASSERT(e->config.check_invariants);
 	char why[256];
 	if (sz_state_check_invariants(&e->state, why, sizeof why) != 0) {
 		fprintf(stderr, "szfin: invariant violated after batch %llu: %s\n",
@@ -338,6 +386,22 @@ static void check_invariants(struct sz_engine *e)
 		SZ_ASSERT(!"invariant violated");
 	}
 }
+
+static int write_sections(void *ctx, struct sz_snap *f)
+{
+	SZ_ASSERT(ctx != NULL);
+	SZ_ASSERT(f != NULL && f->error == 0);
+	return sz_state_snapshot_write(ctx, f);
+}
+
+static int read_sections(void *ctx, struct sz_snap *f)
+{
+	SZ_ASSERT(ctx != NULL);
+	SZ_ASSERT(f != NULL && f->error == 0);
+	return sz_state_snapshot_read(ctx, f);
+}
+
+static void snapshot_prune(struct sz_engine *e);
 
 static void snapshot_start(struct sz_engine *e, const struct batch *b)
 {
@@ -348,10 +412,18 @@ static void snapshot_start(struct sz_engine *e, const struct batch *b)
 		.next_log_pos = ((uint64_t)b->segment << 40) | (b->offset + WAL_BATCH_HEADER_SIZE + b->body_size),
 	};
 	memcpy(info.head_hash, h->header_hash, 32);
+	SZ_ASSERT(e->snapshot_pid == 0);
+	SZ_ASSERT(info.sequence == h->sequence);
+	if (e->config.storage != NULL) { /* a test storage lives in this process's memory */
+		sz_state_digest(&e->state, info.state_digest);
+		if (sz_snapshot_write(e->st, e->data_dir, &info, write_sections, &e->state) == 0)
+			snapshot_prune(e);
+		return;
+	}
 	pid_t pid = fork();
 	if (pid == 0) { /* child: a copy-on-write view of the state at this batch */
 		sz_state_digest(&e->state, info.state_digest);
-		_exit(sz_snapshot_write(e->data_dir, &e->state, &info) == 0 ? 0 : 1);
+		_exit(sz_snapshot_write(e->st, e->data_dir, &info, write_sections, &e->state) == 0 ? 0 : 1);
 	}
 	if (pid > 0) {
 		e->snapshot_pid = pid;
@@ -362,7 +434,12 @@ static void snapshot_start(struct sz_engine *e, const struct batch *b)
 static void apply_batch(struct sz_engine *e, struct batch *b)
 {
 	const struct wal_batch_header *h = (const struct wal_batch_header *)b->data;
+	SZ_ASSERT(h->sequence == e->state.sequence + 1);
+	SZ_ASSERT(b->count == h->command_count && b->count > 0);
 	uint64_t body_pos = ((uint64_t)b->segment << 40) | (b->offset + WAL_BATCH_HEADER_SIZE);
+	/* Where the batch lies, for checked reads; without it a read walks
+	 * the segment's headers once (slower, as correct). */
+	(void)wal_reader_note(e->reader, body_pos, b->body_size);
 	sz_state_apply_batch(&e->state, h->sequence, h->batch_time_ns, b->data + WAL_BATCH_HEADER_SIZE,
 			     b->body_size, b->count, body_pos, e->results);
 	e->results_sequence = h->sequence;
@@ -382,15 +459,26 @@ static void apply_batch(struct sz_engine *e, struct batch *b)
 		snapshot_start(e, b);
 }
 
+/* Reset the wakeup eventfd (non-blocking: nothing to read is fine). Every
+ * poll drains it before it looks at the batches, so an event loop that
+ * waits on the fd sleeps once nothing is left, instead of finding it
+ * readable forever after a batch that was already durable when looked at. */
+static void drain_event(struct sz_engine *e)
+{
+	SZ_ASSERT(e->event_fd >= 0);
+	uint64_t value;
+	ssize_t r = read(e->event_fd, &value, sizeof value);
+	SZ_ASSERT(r == sizeof value || (r < 0 && (errno == EAGAIN || errno == EINTR)));
+}
+
 static int wait_event(struct sz_engine *e, int timeout_ms)
 {
+	SZ_ASSERT(e->event_fd >= 0);
+	SZ_ASSERT(timeout_ms >= -1);
 	struct pollfd p = { .fd = e->event_fd, .events = POLLIN };
 	int n = poll(&p, 1, timeout_ms);
-	if (n > 0) {
-		uint64_t value;
-		ssize_t r = read(e->event_fd, &value, sizeof value);
-		(void)r;
-	}
+	if (n > 0)
+		drain_event(e);
 	return n;
 }
 
@@ -411,8 +499,14 @@ static void tick_if_due(struct sz_engine *e)
 	}
 }
 
+static void scrub_poll(struct sz_engine *e);
+
 int sz_engine_poll(struct sz_engine *e, int timeout_ms)
 {
+	SZ_ASSERT(e != NULL);
+	SZ_ASSERT(timeout_ms >= -1);
+	drain_event(e);
+	scrub_poll(e);
 	if (e->fatal)
 		return SZ_EFATAL;
 	tick_if_due(e);
@@ -465,6 +559,8 @@ int sz_engine_poll(struct sz_engine *e, int timeout_ms)
 
 int sz_engine_wakeup_fd(const struct sz_engine *e)
 {
+	SZ_ASSERT(e != NULL);
+	SZ_ASSERT(e->event_fd >= 0);
 	return e->event_fd;
 }
 
@@ -476,12 +572,16 @@ struct execute_wait {
 static void execute_done(void *ctx, const uint32_t *results, uint32_t count)
 {
 	struct execute_wait *w = ctx;
+	SZ_ASSERT(!w->done); /* one completion per submission */
+	SZ_ASSERT(count > 0 && results != NULL);
 	memcpy(w->results, results, count * sizeof results[0]);
 	w->done = true;
 }
 
 int sz_engine_execute(struct sz_engine *e, const void *commands, uint32_t size, uint32_t count, uint32_t *results)
 {
+	SZ_ASSERT(e != NULL);
+	SZ_ASSERT(results != NULL || count == 0); /* count 0 is refused by submit */
 	struct execute_wait w = { .results = results };
 	int rc;
 	while ((rc = sz_engine_submit(e, commands, size, count, execute_done, &w)) == SZ_EBUSY)
@@ -498,69 +598,150 @@ int sz_engine_execute(struct sz_engine *e, const void *commands, uint32_t size, 
 
 const struct sz_state *sz_engine_state(const struct sz_engine *e)
 {
+	SZ_ASSERT(e != NULL);
+	SZ_ASSERT(e->state.sequence < e->next_sequence); /* applied never passes closed */
 	return &e->state;
 }
 
 int sz_engine_read_transfer(const struct sz_engine *engine, uint64_t log_pos, sz_transfer *out)
 {
 	struct sz_engine *e = (struct sz_engine *)engine; /* only the read cache changes */
+	SZ_ASSERT(e != NULL && out != NULL);
 	uint32_t segment = (uint32_t)(log_pos >> 40) & 0xfffffu;
 	if (segment == 0) /* made by a domain: the ledger keeps the record */
 		return sz_state_kept_record(&e->state, log_pos & ((1ull << 60) - 1), out, sizeof *out);
-	if (e->read_fd < 0 || e->read_segment != segment) {
-		char path[PATH_SIZE_MAX];
-		if (wal_segment_path(e->data_dir, segment, path, sizeof path) != 0)
-			return SZ_ENOTFOUND;
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			return SZ_EIO;
-		if (e->read_fd >= 0)
-			close(e->read_fd);
-		e->read_fd = fd;
-		e->read_segment = segment;
-	}
-	off_t offset = (off_t)(log_pos & ((1ull << 40) - 1));
-	return pread(e->read_fd, out, sizeof *out, offset) == (ssize_t)sizeof *out ? 0 : SZ_EIO;
+	char why[512];
+	int rc = wal_reader_read(e->reader, log_pos & ((1ull << 60) - 1), out, sizeof *out, why, sizeof why);
+	if (rc == SZ_ECORRUPT)
+		fprintf(stderr, "szfin: refused to read a damaged log record: %s\n", why);
+	SZ_ASSERT(rc != 0 || out->timestamp != 0); /* the engine stamps every transfer it logs */
+	return rc;
 }
 
 void sz_engine_stats(const struct sz_engine *engine, struct sz_engine_stats *out)
 {
 	struct sz_engine *e = (struct sz_engine *)engine; /* the writer updates fsync figures under the lock */
+	SZ_ASSERT(e != NULL && out != NULL);
 	pthread_mutex_lock(&e->lock);
 	*out = e->stats;
 	pthread_mutex_unlock(&e->lock);
 	out->sequence = e->state.sequence;
 	out->batch_time_ns = e->state.batch_time_ns;
 	out->fatal = e->fatal;
+	out->log_read_corrupt_count = wal_reader_corrupt_count(e->reader);
+	SZ_ASSERT(out->scrub_failed_count <= out->scrub_count);
+}
+
+/* ---- background scrub ----------------------------------------------------------- */
+
+static void *scrub_main(void *arg)
+{
+	struct sz_engine *e = arg;
+	SZ_ASSERT(e->scrub_running);
+	int rc = sz_log_check(e->st, e->data_dir, true, e->scrub_sequence_max, &e->scrub_check);
+	pthread_mutex_lock(&e->lock);
+	SZ_ASSERT(!e->scrub_done);
+	e->scrub_rc = rc;
+	e->scrub_done = true;
+	pthread_mutex_unlock(&e->lock);
+	return NULL;
+}
+
+int sz_engine_scrub(struct sz_engine *e)
+{
+	SZ_ASSERT(e != NULL);
+	if (e->fatal)
+		return SZ_EFATAL;
+	if (e->scrub_running || e->state.sequence == 0)
+		return 0;
+	/* Only what is durable and applied: the writer may be appending after it. */
+	e->scrub_sequence_max = e->state.sequence;
+	e->scrub_done = false;
+	e->scrub_running = true;
+	if (pthread_create(&e->scrub_thread, NULL, scrub_main, e) != 0) {
+		e->scrub_running = false;
+		return SZ_ENOMEM;
+	}
+	SZ_ASSERT(e->scrub_running);
+	return 0;
+}
+
+/* Join a finished scrub and record its outcome; start a periodic one if due. */
+static void scrub_poll(struct sz_engine *e)
+{
+	SZ_ASSERT(e != NULL);
+	SZ_ASSERT(e->scrub_running || !e->scrub_done || e->stats.scrub_count > 0);
+	if (e->scrub_running) {
+		pthread_mutex_lock(&e->lock);
+		bool done = e->scrub_done;
+		pthread_mutex_unlock(&e->lock);
+		if (!done)
+			return;
+		pthread_join(e->scrub_thread, NULL);
+		e->scrub_running = false;
+		bool ok = e->scrub_rc == 0;
+		if (!ok)
+			fprintf(stderr, "szfin: scrub: " SZ_LOG_DAMAGED_FORMAT "\n", e->scrub_check.why);
+		pthread_mutex_lock(&e->lock);
+		e->stats.scrub_count++;
+		e->stats.scrub_failed_count += !ok;
+		e->stats.scrub_last_ok = ok;
+		e->stats.scrub_last_time_ns = now_ns();
+		e->stats.scrub_last_batches = e->scrub_check.batch_count;
+		pthread_mutex_unlock(&e->lock);
+	}
+	if (e->config.scrub_every_s == 0)
+		return;
+	uint64_t now = monotonic_ns();
+	if (now >= e->scrub_next_ns) {
+		e->scrub_next_ns = now + (uint64_t)e->config.scrub_every_s * 1000000000ull;
+		(void)sz_engine_scrub(e); /* a thread that cannot start is tried again next period */
+	}
+}
+
+static void scrub_stop(struct sz_engine *e)
+{
+	SZ_ASSERT(e != NULL);
+	if (!e->scrub_running)
+		return;
+	pthread_join(e->scrub_thread, NULL);
+	e->scrub_running = false;
+	SZ_ASSERT(e->scrub_done);
 }
 
 /* ---- snapshots -------------------------------------------------------------------- */
 
 /* Keep the newest SNAPSHOT_KEEP_COUNT snapshots; archive log segments that
- * only the removed ones needed. */
+ * only the removed ones needed (never the segment holding the oldest kept
+ * snapshot's batch, so that start can check that batch's hash). */
 static void snapshot_prune(struct sz_engine *e)
 {
 	uint64_t seqs[SNAPSHOT_LIST_MAX];
-	int n = sz_snapshot_list(e->data_dir, seqs, SNAPSHOT_LIST_MAX);
-	for (int i = SNAPSHOT_KEEP_COUNT; i < n; i++) {
-		char path[PATH_SIZE_MAX];
-		snprintf(path, sizeof path, "%s/snapshots/%020llu.szs", e->data_dir, (unsigned long long)seqs[i]);
-		unlink(path);
-	}
+	int n = sz_snapshot_list(e->st, e->data_dir, seqs, SNAPSHOT_LIST_MAX);
+	SZ_ASSERT(n >= 0 && n <= SNAPSHOT_LIST_MAX);
+	for (int i = SNAPSHOT_KEEP_COUNT; i < n; i++)
+		(void)sz_snapshot_remove(e->st, e->data_dir, seqs[i]); /* one left behind is removed next time */
 	struct sz_snapshot_info oldest;
-	if (n >= SNAPSHOT_KEEP_COUNT && sz_snapshot_read_info(e->data_dir, seqs[SNAPSHOT_KEEP_COUNT - 1], &oldest) == 0)
-		wal_archive_before(e->data_dir, (uint32_t)(oldest.next_log_pos >> 40));
+	if (n < SNAPSHOT_KEEP_COUNT || sz_snapshot_read_info(e->st, e->data_dir, seqs[SNAPSHOT_KEEP_COUNT - 1], &oldest))
+		return;
+	uint32_t segment = (uint32_t)(oldest.next_log_pos >> 40);
+	if ((oldest.next_log_pos & ((1ull << 40) - 1)) == WAL_SEGMENT_HEADER_SIZE && segment > 1)
+		segment--; /* the position is the start of the next segment: the batch is in the one before */
+	SZ_ASSERT(segment <= e->segment);
+	(void)wal_archive_before(e->st, e->data_dir, segment);
 }
 
 static void snapshot_reap(struct sz_engine *e, bool wait)
 {
 	if (e->snapshot_pid == 0)
 		return;
+	SZ_ASSERT(e->snapshot_pid > 0);
 	int status;
 	pid_t r = waitpid(e->snapshot_pid, &status, wait ? 0 : WNOHANG);
 	if (r == 0)
 		return;
 	e->snapshot_pid = 0;
+	SZ_ASSERT(r > 0 || errno == ECHILD || errno == EINTR);
 	if (r > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		snapshot_prune(e);
 	else
@@ -570,6 +751,7 @@ static void snapshot_reap(struct sz_engine *e, bool wait)
 
 int sz_engine_snapshot(struct sz_engine *e)
 {
+	SZ_ASSERT(e != NULL);
 	if (e->fatal)
 		return SZ_EFATAL;
 	if (e->state.sequence == 0)
@@ -583,7 +765,7 @@ int sz_engine_snapshot(struct sz_engine *e)
 	SZ_ASSERT(e->fifo_count == 0); /* only between batches, after draining */
 	memcpy(info.head_hash, e->stats.head_hash, 32);
 	sz_state_digest(&e->state, info.state_digest);
-	int rc = sz_snapshot_write(e->data_dir, &e->state, &info);
+	int rc = sz_snapshot_write(e->st, e->data_dir, &info, write_sections, &e->state);
 	if (rc == 0)
 		snapshot_prune(e);
 	return rc;
@@ -602,16 +784,42 @@ struct replay {
 	uint8_t outcome_hash[REPLAY_OUTCOME_COUNT][32];
 	uint64_t check_sequences[SNAPSHOT_LIST_MAX]; /* verify_replay: digests to compare */
 	int check_count;
+	uint64_t checked_until_ns;   /* when the first batch after the snapshot arrived */
 	char *why;
 	size_t why_size;
 };
 
+/* Compare the state digest with snapshot `sequence`'s (verify_replay). */
+static int check_snapshot_digest(struct replay *r, uint64_t sequence)
+{
+	struct sz_engine *e = r->e;
+	SZ_ASSERT(e->config.verify_replay);
+	SZ_ASSERT(e->state.sequence == sequence);
+	struct sz_snapshot_info info;
+	uint8_t digest[32];
+	sz_state_digest(&e->state, digest);
+	if (sz_snapshot_read_info(e->st, e->data_dir, sequence, &info) == 0 && memcmp(digest, info.state_digest, 32) != 0) {
+		snprintf(r->why, r->why_size, "replay diverged: state digest after batch %llu differs from its snapshot",
+			 (unsigned long long)sequence);
+		return SZ_ECORRUPT;
+	}
+	return 0;
+}
+
+/* Every batch of the scan comes here: those the snapshot covers were only
+ * checked (and noted for reads); the rest are applied. */
 static int replay_batch(void *ctx, const struct wal_batch_header *h, const uint8_t *body, uint64_t body_pos)
 {
 	struct replay *r = ctx;
 	struct sz_engine *e = r->e;
+	SZ_ASSERT(h->command_count > 0 && h->command_count <= SZ_BATCH_COMMAND_COUNT_MAX);
+	if (wal_reader_note(e->reader, body_pos, h->body_size) != 0)
+		return SZ_ENOMEM;
 	if (h->sequence <= e->state.sequence)
 		return 0;
+	SZ_ASSERT(h->sequence == e->state.sequence + 1);
+	if (r->checked_until_ns == 0)
+		r->checked_until_ns = monotonic_ns();
 	if (sz_state_reserve(&e->state, h->command_count) != 0) {
 		snprintf(r->why, r->why_size, "cannot reserve memory to replay batch %llu", (unsigned long long)h->sequence);
 		return SZ_ENOMEM;
@@ -634,29 +842,27 @@ static int replay_batch(void *ctx, const struct wal_batch_header *h, const uint8
 	}
 	if (e->config.check_invariants)
 		check_invariants(e);
-	for (int i = 0; i < r->check_count; i++) {
-		if (r->check_sequences[i] != h->sequence)
-			continue;
-		struct sz_snapshot_info info;
-		uint8_t digest[32];
-		sz_state_digest(&e->state, digest);
-		if (sz_snapshot_read_info(e->data_dir, h->sequence, &info) == 0 && memcmp(digest, info.state_digest, 32) != 0) {
-			snprintf(r->why, r->why_size, "replay diverged: state digest after batch %llu differs from its snapshot",
-				 (unsigned long long)h->sequence);
+	for (int i = 0; i < r->check_count; i++)
+		if (r->check_sequences[i] == h->sequence && check_snapshot_digest(r, h->sequence) != 0)
 			return SZ_ECORRUPT;
-		}
-	}
 	e->stats.replayed_batches++;
+	SZ_ASSERT(e->state.sequence == h->sequence);
 	return 0;
 }
 
-static int make_dirs(const char *dir)
+/* The data directory and its subdirectories, 0700; each new entry synced. */
+static int make_dirs(struct sz_engine *e)
 {
 	static const char *subs[] = { "", "/log", "/snapshots" };
+	SZ_ASSERT(e->st != NULL);
+	SZ_ASSERT(e->data_dir[0] != 0);
 	for (int i = 0; i < 3; i++) {
-		char path[PATH_SIZE_MAX];
-		snprintf(path, sizeof path, "%s%s", dir, subs[i]);
-		if (mkdir(path, 0755) != 0 && errno != EEXIST)
+		char path[PATH_SIZE_MAX], parent[PATH_SIZE_MAX];
+		snprintf(path, sizeof path, "%s%s", e->data_dir, subs[i]);
+		if (e->st->ops->mkdir(e->st, path) != 0)
+			return SZ_EIO;
+		sz_storage_parent(path, parent, sizeof parent);
+		if (e->st->ops->sync_dir(e->st, parent) != 0)
 			return SZ_EIO;
 	}
 	return 0;
@@ -672,46 +878,67 @@ static int register_domains(struct sz_engine *e)
 	return e->config.register_domains ? e->config.register_domains(&e->state) : sz_state_register_domains(&e->state);
 }
 
-static int load_snapshot(struct sz_engine *e, struct wal_scan_start *start, char *why, size_t why_size)
+static int load_snapshot(struct sz_engine *e, struct sz_snapshot_info *loaded, char *why, size_t why_size)
 {
+	SZ_ASSERT(e->state.sequence == 0); /* a fresh state */
 	uint64_t seqs[SNAPSHOT_LIST_MAX];
-	int n = sz_snapshot_list(e->data_dir, seqs, SNAPSHOT_LIST_MAX);
+	int n = sz_snapshot_list(e->st, e->data_dir, seqs, SNAPSHOT_LIST_MAX);
+	SZ_ASSERT(n >= 0 && n <= SNAPSHOT_LIST_MAX);
 	for (int i = 0; i < n; i++) {
 		struct sz_snapshot_info info;
-		int rc = sz_snapshot_load(e->data_dir, seqs[i], &e->state, &info, why, why_size);
+		int rc = sz_snapshot_load(e->st, e->data_dir, seqs[i], read_sections, &e->state, &info, why, why_size);
+		uint8_t digest[32];
 		if (rc == 0) {
-			start->sequence = info.sequence + 1;
-			memcpy(start->prev_hash, info.head_hash, 32);
-			start->segment = (uint32_t)(info.next_log_pos >> 40);
-			start->offset = info.next_log_pos & ((1ull << 40) - 1);
-			start->batch_time_ns_min = info.batch_time_ns + 1;
+			e->state.sequence = info.sequence;
+			e->state.batch_time_ns = info.batch_time_ns;
+			sz_state_digest(&e->state, digest);
+			if (memcmp(digest, info.state_digest, 32) != 0) {
+				rc = SZ_ECORRUPT;
+				snprintf(why, why_size, "snapshot %llu: state digest differs from the one it recorded",
+					 (unsigned long long)seqs[i]);
+			}
+		}
+		if (rc == 0) {
+			*loaded = info;
 			memcpy(e->stats.head_hash, info.head_hash, 32);
 			return 0;
 		}
-		if (rc == SZ_ESTATE)
+		if (rc == SZ_ESTATE || rc == SZ_ENOMEM)
 			return rc;
 		fprintf(stderr, "szfin: skipping snapshot: %s\n", why);
 		why[0] = 0;
 		sz_state_release(&e->state);
-		sz_state_init(&e->state);
-		register_domains(e);
+		if ((rc = sz_state_init(&e->state)) != 0 || (rc = register_domains(e)) != 0)
+			return rc;
 	}
+	memset(loaded, 0, sizeof *loaded);
 	return 0;
 }
 
+/* Check the log from its first retained segment (all of it, the part the
+ * snapshot covers too), anchored at the snapshot's batch, and replay what
+ * comes after the snapshot. */
 static int recover(struct sz_engine *e, char *why, size_t why_size)
 {
 	struct wal_scan_start start = { .sequence = 1 };
 	struct replay r = { .e = e, .why = why, .why_size = why_size };
+	struct sz_snapshot_info snap = { 0 };
 	int rc = 0;
 	if (e->config.verify_replay)
-		r.check_count = sz_snapshot_list(e->data_dir, r.check_sequences, SNAPSHOT_LIST_MAX);
-	else if ((rc = load_snapshot(e, &start, why, why_size)) != 0)
+		r.check_count = sz_snapshot_list(e->st, e->data_dir, r.check_sequences, SNAPSHOT_LIST_MAX);
+	else if ((rc = load_snapshot(e, &snap, why, why_size)) != 0)
 		return rc;
+	uint64_t loaded_ns = monotonic_ns();
+	if (snap.sequence != 0) {
+		start.from_first_retained = true;
+		start.anchor_sequence = snap.sequence;
+		memcpy(start.anchor_hash, snap.head_hash, 32);
+		start.anchor_log_pos = snap.next_log_pos;
+	}
 	struct wal_scan_result result;
-	uint64_t t0 = monotonic_ns();
-	rc = wal_scan_pipelined(e->data_dir, &start, replay_batch, &r, &result, populate_ahead, e);
-	e->stats.replay_ns = monotonic_ns() - t0;
+	rc = wal_scan_pipelined(e->st, e->data_dir, &start, replay_batch, &r, &result, populate_ahead, e);
+	uint64_t end_ns = monotonic_ns();
+	e->stats.log_check_ns = (r.checked_until_ns ? r.checked_until_ns : end_ns) - loaded_ns;
 	if (rc == SZ_ECORRUPT && why[0] == 0)
 		snprintf(why, why_size, "%s", result.why);
 	if (rc != 0)
@@ -720,6 +947,7 @@ static int recover(struct sz_engine *e, char *why, size_t why_size)
 		fprintf(stderr, "szfin: repaired a torn last batch in segment %u at offset %llu (never acknowledged)\n",
 			result.torn_segment, (unsigned long long)result.torn_offset);
 	SZ_ASSERT(e->state.sequence == result.last_sequence);
+	SZ_ASSERT(snap.sequence == 0 || result.anchor_reached);
 	if (result.batch_count > 0)
 		memcpy(e->stats.head_hash, result.head_hash, 32);
 	memcpy(e->writer_head, e->stats.head_hash, 32);
@@ -730,67 +958,87 @@ static int recover(struct sz_engine *e, char *why, size_t why_size)
 	return 0;
 }
 
+static void engine_free(struct sz_engine *e)
+{
+	SZ_ASSERT(e != NULL);
+	SZ_ASSERT(!e->scrub_running);
+	sz_state_release(&e->state);
+	wal_writer_close(e->writer);
+	wal_reader_close(e->reader);
+	for (uint32_t i = 0; i < BATCH_BUFFER_COUNT; i++) {
+		free(e->batches[i].data);
+		free(e->batches[i].callbacks);
+	}
+	free(e->results);
+	free(e);
+}
+
 int sz_engine_open(struct sz_engine **out, const struct sz_engine_config *cfg, char *why, size_t why_size)
 {
+	SZ_ASSERT(out != NULL && cfg != NULL);
+	SZ_ASSERT(why != NULL && why_size > 0);
 	why[0] = 0;
+	uint64_t t0 = monotonic_ns();
 	if (sz_hash_init() != 0)
 		return SZ_EIO;
 	struct sz_engine *e = calloc(1, sizeof *e);
 	if (e == NULL)
 		return SZ_ENOMEM;
 	e->config = *cfg;
+	e->st = cfg->storage ? cfg->storage : sz_storage_posix();
 	if (e->config.segment_size == 0)
 		e->config.segment_size = SZ_SEGMENT_SIZE_DEFAULT;
 	snprintf(e->data_dir, sizeof e->data_dir, "%s", cfg->data_dir);
 	e->open = UINT32_MAX;
 	e->event_fd = -1;
-	e->read_fd = -1;
-	int rc = make_dirs(e->data_dir);
+	pthread_mutex_init(&e->lock, NULL);
+	pthread_cond_init(&e->wake, NULL);
+	int rc = make_dirs(e);
 	for (uint32_t i = 0; i < BATCH_BUFFER_COUNT && rc == 0; i++)
 		rc = batch_alloc(&e->batches[i]);
 	e->results = malloc(SZ_BATCH_COMMAND_COUNT_MAX * sizeof e->results[0]);
 	if (rc == 0 && e->results == NULL)
 		rc = SZ_ENOMEM;
 	if (rc == 0)
+		rc = wal_reader_open(&e->reader, e->st, e->data_dir);
+	if (rc == 0)
 		rc = sz_state_init(&e->state);
 	if (rc == 0)
 		rc = register_domains(e);
 	if (rc == 0)
 		rc = recover(e, why, why_size);
+	e->stats.replay_ns = monotonic_ns() - t0; /* all of recovery: state set-up, snapshot load, check, replay */
 	if (rc == 0)
-		rc = wal_writer_open(&e->writer, e->data_dir, e->config.segment_size);
+		rc = wal_writer_open(&e->writer, e->st, e->data_dir, e->config.segment_size);
 	if (rc == 0) {
 		wal_writer_inject(e->writer, cfg->fail_write_at, cfg->fail_fsync_at);
 		e->event_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-		pthread_mutex_init(&e->lock, NULL);
-		pthread_cond_init(&e->wake, NULL);
 		if (e->event_fd < 0 || pthread_create(&e->thread, NULL, writer_main, e) != 0)
 			rc = SZ_EIO;
 	}
 	if (rc != 0) {
 		if (why[0] == 0)
 			snprintf(why, why_size, "%s: %s", e->data_dir, sz_strerror(rc));
-		sz_state_release(&e->state);
-		wal_writer_close(e->writer);
-		for (uint32_t i = 0; i < BATCH_BUFFER_COUNT; i++) {
-			free(e->batches[i].data);
-			free(e->batches[i].callbacks);
-		}
-		free(e->results);
-		free(e);
+		if (e->event_fd >= 0)
+			close(e->event_fd);
+		engine_free(e);
 		return rc;
 	}
+	e->scrub_next_ns = monotonic_ns() + (uint64_t)cfg->scrub_every_s * 1000000000ull;
+	SZ_ASSERT(e->next_sequence == e->state.sequence + 1);
 	*out = e;
 	return 0;
 }
 
 int sz_engine_close(struct sz_engine *e)
 {
+	SZ_ASSERT(e != NULL);
 	int rc = 0;
 	while (!e->fatal && (e->fifo_count > 0 || (e->open != UINT32_MAX && e->batches[e->open].count > 0)))
 		if (sz_engine_poll(e, -1) < 0)
 			rc = SZ_EFATAL;
 	snapshot_reap(e, true);
+	scrub_stop(e);
 	if (!e->fatal && e->state.sequence > 0 && !e->config.verify_replay)
 		rc = sz_engine_snapshot(e);
 	if (e->fatal)
@@ -800,16 +1048,8 @@ int sz_engine_close(struct sz_engine *e)
 	pthread_cond_signal(&e->wake);
 	pthread_mutex_unlock(&e->lock);
 	pthread_join(e->thread, NULL);
-	wal_writer_close(e->writer);
+	SZ_ASSERT(e->fatal || e->fifo_count == 0); /* drained */
 	close(e->event_fd);
-	if (e->read_fd >= 0)
-		close(e->read_fd);
-	sz_state_release(&e->state);
-	for (uint32_t i = 0; i < BATCH_BUFFER_COUNT; i++) {
-		free(e->batches[i].data);
-		free(e->batches[i].callbacks);
-	}
-	free(e->results);
-	free(e);
+	engine_free(e);
 	return rc;
 }

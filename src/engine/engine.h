@@ -18,6 +18,7 @@
 #define SZ_ENGINE_H
 
 #include "engine/state.h"
+#include "log/storage.h"
 #include "szfin/szfin.h"
 
 #include <stdbool.h>
@@ -34,6 +35,11 @@ struct sz_engine_config {
 	                                    close then writes no snapshot */
 	bool check_invariants;           /* assert invariants after every batch (tests) */
 	int (*register_domains)(struct sz_state *s); /* NULL = sz_state_register_domains (the built-in registry) */
+	/* Where the log and snapshots live: NULL = the real file system. With
+	 * any other storage, snapshots are written by the engine thread itself
+	 * (a forked child could not reach the storage's memory). */
+	const struct sz_storage *storage;
+	uint32_t scrub_every_s;          /* background scrub of the log every N s; 0 = on request */
 	/* Fault injection for tests: fail the Nth write or fsync (1-based, 0 = never). */
 	uint32_t fail_write_at;
 	uint32_t fail_fsync_at;
@@ -43,8 +49,12 @@ struct sz_engine_config {
  * results[i] is the enum sz_result (or domain result) of command i. */
 typedef void (*sz_engine_done_fn)(void *ctx, const uint32_t *results, uint32_t count);
 
-/* Open (and recover) the data directory. On corruption, returns SZ_ECORRUPT
- * and writes a message naming file and offset to why. */
+/* Open (and recover) the data directory: check the log's chain from its
+ * first retained segment to the head (the part a snapshot covers too), load
+ * the newest intact snapshot, refuse a log that does not reach the
+ * snapshot's batch with the head hash it recorded, replay the rest. On
+ * corruption, returns SZ_ECORRUPT and writes a message naming file and
+ * offset to why. */
 int sz_engine_open(struct sz_engine **out, const struct sz_engine_config *cfg,
 		   char *why, size_t why_size);
 
@@ -87,8 +97,15 @@ const struct sz_state *sz_engine_state(const struct sz_engine *e);
 int sz_engine_snapshot(struct sz_engine *e);
 
 /* Read the stored record of a transfer (by slot's log position; status
- * bits above the position are ignored). Keeps one segment open as a cache. */
+ * bits above the position are ignored), from a batch whose checksums were
+ * verified (a few verified batches are cached). SZ_ECORRUPT if its batch
+ * fails the check (counted in stats.log_read_corrupt_count; never wrong
+ * data), SZ_ENOTFOUND, SZ_EIO. */
 int sz_engine_read_transfer(const struct sz_engine *e, uint64_t log_pos, sz_transfer *out);
+
+/* Start a background scrub (the check `szfin verify` makes, of what is
+ * durable now) unless one is running. Its outcome lands in the stats. */
+int sz_engine_scrub(struct sz_engine *e);
 
 /* Upper bounds (µs) of the fdatasync latency histogram; one more bucket
  * counts everything slower. */
@@ -105,7 +122,14 @@ struct sz_engine_stats {
 	uint64_t fsync_ns_last;
 	uint64_t fsync_buckets[SZ_FSYNC_BUCKET_COUNT]; /* non-cumulative counts */
 	uint64_t replayed_batches;    /* at open */
-	uint64_t replay_ns;           /* at open */
+	uint64_t replay_ns;           /* at open: all of recovery (state set-up, snapshot load, log check, replay) */
+	uint64_t log_check_ns;        /* at open: of that, checking the chain before the snapshot's batch */
+	uint64_t log_read_corrupt_count; /* record reads refused: their batch failed its checksums */
+	uint64_t scrub_count;         /* background scrubs finished */
+	uint64_t scrub_failed_count;  /* of those, how many found damage */
+	bool scrub_last_ok;
+	uint64_t scrub_last_time_ns;  /* wall clock when the last one finished; 0 = never */
+	uint64_t scrub_last_batches;  /* batches the last one checked */
 	bool fatal;
 	uint8_t head_hash[32];
 };

@@ -1,88 +1,65 @@
 /*
- * verify.c — `szfin verify DIR`: offline audit of a data directory.
- *
- * Checks every segment header, batch header checksum, body hash and the
- * SHA-256 hash chain from the first batch to the last, without starting an
- * engine or changing a byte. With --replay it also replays the whole log into
- * a fresh state and compares the state digest with every snapshot's recorded
- * digest (determinism). Prints the batch count and the head hash; exits 0 if
- * the log is intact, 1 if damaged (naming file and offset), 2 on usage error.
+ * verify.c — the whole-directory check (contract in verify.h): one scan of
+ * the log, anchored at the newest snapshot whose header reads.
  */
-#include "cli/cli.h"
+#include "log/verify.h"
+#include "core/assert.h"
 #include "core/errors.h"
-#include "core/hash.h"
-#include "engine/engine.h"
+#include "log/snapshot.h"
 #include "log/wal.h"
 
 #include <stdio.h>
 #include <string.h>
 
-struct verify_count {
-	uint64_t commands;
-};
+#define SNAPSHOT_LIST_MAX 64
 
 static int count_batch(void *ctx, const struct wal_batch_header *h, const uint8_t *body, uint64_t body_pos)
 {
 	(void)body;
 	(void)body_pos;
-	((struct verify_count *)ctx)->commands += h->command_count;
+	struct sz_log_check *c = ctx;
+	SZ_ASSERT(h->command_count > 0);
+	if (c->first_sequence == 0)
+		c->first_sequence = h->sequence;
+	c->command_count += h->command_count;
+	SZ_ASSERT(c->first_sequence <= h->sequence);
 	return 0;
 }
 
-static int verify_replay(const char *dir)
+int sz_log_check(const struct sz_storage *st, const char *dir, bool from_first_retained, uint64_t sequence_max,
+		 struct sz_log_check *out)
 {
-	char why[512];
-	struct sz_engine *e;
-	struct sz_engine_config cfg = { .data_dir = dir, .verify_replay = true, .check_invariants = true };
-	int rc = sz_engine_open(&e, &cfg, why, sizeof why);
-	if (rc != 0) {
-		printf("replay: FAILED: %s\n", why);
-		return 1;
+	SZ_ASSERT(st != NULL);
+	SZ_ASSERT(out != NULL);
+	memset(out, 0, sizeof *out);
+	struct wal_scan_start start = { .sequence = 1, .from_first_retained = from_first_retained,
+					.sequence_max = sequence_max };
+	uint64_t seqs[SNAPSHOT_LIST_MAX];
+	int n = sz_snapshot_list(st, dir, seqs, SNAPSHOT_LIST_MAX);
+	for (int i = 0; i < n; i++) {
+		struct sz_snapshot_info info;
+		if (sz_snapshot_read_info(st, dir, seqs[i], &info) != 0)
+			continue; /* a damaged snapshot is skipped at start too */
+		if (sequence_max != 0 && info.sequence > sequence_max)
+			continue;
+		start.anchor_sequence = info.sequence;
+		memcpy(start.anchor_hash, info.head_hash, 32);
+		start.anchor_log_pos = info.next_log_pos;
+		out->snapshot_sequence = info.sequence;
+		break;
 	}
-	struct sz_engine_stats st;
-	sz_engine_stats(e, &st);
-	printf("replay: %llu batches, state digests match every snapshot, invariants hold\n",
-	       (unsigned long long)st.replayed_batches);
-	sz_engine_close(e);
-	return 0;
-}
-
-int verify_main(int argc, char **argv)
-{
-	const char *dir = NULL;
-	bool replay = false;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--replay") == 0)
-			replay = true;
-		else if (strcmp(argv[i], "--help") == 0 || argv[i][0] == '-')
-			dir = NULL, argc = 0;
-		else
-			dir = argv[i];
-	}
-	if (dir == NULL) {
-		fprintf(stderr, "usage: szfin verify [--replay] DATA_DIR\n"
-				"  checks checksums and the hash chain of DATA_DIR/log offline and prints the head hash;\n"
-				"  --replay also replays the whole log into a fresh state, checks invariants and\n"
-				"  compares the state digest with every snapshot's recorded digest.\n");
-		return 2;
-	}
-	if (sz_hash_init() != 0)
-		return 1;
-	struct wal_scan_start start = { .sequence = 1 };
 	struct wal_scan_result r;
-	struct verify_count count = { 0 };
-	int rc = wal_scan(dir, &start, false, count_batch, &count, &r);
-	if (rc != 0) {
-		printf("log: DAMAGED: %s\n", rc == SZ_ECORRUPT ? r.why : sz_strerror(rc));
-		return 1;
-	}
-	char hex[65];
-	sz_hash_hex(hex, r.head_hash);
-	printf("log: %llu batches, %llu commands, hash chain intact\n", (unsigned long long)r.batch_count,
-	       (unsigned long long)count.commands);
-	if (r.torn_tail)
-		printf("log: torn last batch at segment %u offset %llu (never acknowledged; recovery removes it)\n",
-		       r.torn_segment, (unsigned long long)r.torn_offset);
-	printf("head: %s (batch %llu)\n", hex, (unsigned long long)r.last_sequence);
-	return replay ? verify_replay(dir) : 0;
+	int rc = wal_scan(st, dir, &start, false, count_batch, out, &r);
+	out->batch_count = r.batch_count;
+	out->last_sequence = r.last_sequence;
+	memcpy(out->head_hash, r.head_hash, 32);
+	out->torn_tail = r.torn_tail;
+	out->torn_segment = r.torn_segment;
+	out->torn_offset = r.torn_offset;
+	if (rc == SZ_ECORRUPT)
+		snprintf(out->why, sizeof out->why, "%s", r.why);
+	else if (rc != 0)
+		snprintf(out->why, sizeof out->why, "%s: %s", dir, sz_strerror(rc));
+	SZ_ASSERT(rc != 0 || start.anchor_sequence == 0 || r.anchor_reached);
+	return rc;
 }

@@ -27,6 +27,7 @@ struct slot {
 struct pipeline {
 	void (*reader_idle)(void *idle_ctx);
 	void *idle_ctx;
+	const struct sz_storage *st;
 	const char *dir;
 	const struct wal_scan_start *start;
 	struct wal_scan_result *result;
@@ -43,7 +44,9 @@ struct pipeline {
 static int produce(void *ctx, const struct wal_batch_header *h, const uint8_t *body, uint64_t body_pos)
 {
 	struct pipeline *p = ctx;
+	SZ_ASSERT(h->body_size <= SZ_BATCH_BODY_SIZE_MAX);
 	pthread_mutex_lock(&p->lock);
+	SZ_ASSERT(p->produced >= p->consumed);
 	while (p->produced - p->consumed == WAL_PIPELINE_SLOT_COUNT && !p->consumer_failed)
 		pthread_cond_wait(&p->changed, &p->lock);
 	bool failed = p->consumer_failed;
@@ -66,8 +69,10 @@ static int produce(void *ctx, const struct wal_batch_header *h, const uint8_t *b
 static void *reader_main(void *arg)
 {
 	struct pipeline *p = arg;
-	int rc = wal_scan(p->dir, p->start, true, produce, p, p->result);
+	SZ_ASSERT(p->start != NULL);
+	int rc = wal_scan(p->st, p->dir, p->start, true, produce, p, p->result);
 	pthread_mutex_lock(&p->lock);
+	SZ_ASSERT(!p->scan_done);
 	p->scan_rc = rc;
 	p->scan_done = true;
 	pthread_cond_signal(&p->changed);
@@ -75,11 +80,14 @@ static void *reader_main(void *arg)
 	return NULL;
 }
 
-int wal_scan_pipelined(const char *data_dir, const struct wal_scan_start *start, wal_batch_fn fn, void *ctx,
-		       struct wal_scan_result *result, void (*reader_idle)(void *idle_ctx), void *idle_ctx)
+int wal_scan_pipelined(const struct sz_storage *st, const char *data_dir, const struct wal_scan_start *start,
+		       wal_batch_fn fn, void *ctx, struct wal_scan_result *result,
+		       void (*reader_idle)(void *idle_ctx), void *idle_ctx)
 {
-	struct pipeline p = { .reader_idle = reader_idle, .idle_ctx = idle_ctx, .dir = data_dir, .start = start,
-			      .result = result };
+	SZ_ASSERT(st != NULL && fn != NULL);
+	SZ_ASSERT(start != NULL && result != NULL);
+	struct pipeline p = { .reader_idle = reader_idle, .idle_ctx = idle_ctx, .st = st, .dir = data_dir,
+			      .start = start, .result = result };
 	int rc = 0;
 	for (uint32_t i = 0; i < WAL_PIPELINE_SLOT_COUNT; i++)
 		if ((p.slots[i].body = malloc(SZ_BATCH_BODY_SIZE_MAX)) == NULL)

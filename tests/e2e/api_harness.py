@@ -129,7 +129,10 @@ class Server:
             h.setdefault("Content-Type", "application/json")
         if content_type:
             h["Content-Type"] = content_type
-        c.request(method, path, body=data, headers=h)
+        try:
+            c.request(method, path, body=data, headers=h)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server answered (e.g. 413) and closed before the whole body was sent
         resp = c.getresponse()
         payload = resp.read()
         doc = None

@@ -1,0 +1,80 @@
+/*
+ * verify.c — `szfin verify DIR`: offline audit of a data directory.
+ *
+ * Checks every segment header, batch header checksum, body hash and the
+ * SHA-256 hash chain from the first batch to the last, and that the log
+ * reaches the newest snapshot's batch with the hash it recorded, without
+ * starting an engine or changing a byte (sz_log_check). With --replay it
+ * also replays the whole log into a fresh state and compares the state
+ * digest with every snapshot's recorded digest (determinism). Prints the
+ * batch count and the head hash; exits 0 if the log is intact, 1 if damaged
+ * (naming file and offset), 2 on usage error.
+ */
+#include "cli/cli.h"
+#include "core/errors.h"
+#include "core/hash.h"
+#include "engine/engine.h"
+#include "log/verify.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int verify_replay(const char *dir)
+{
+	char why[512];
+	struct sz_engine *e;
+	struct sz_engine_config cfg = { .data_dir = dir, .verify_replay = true, .check_invariants = true };
+	int rc = sz_engine_open(&e, &cfg, why, sizeof why);
+	if (rc != 0) {
+		printf("replay: FAILED: %s\n", why);
+		return 1;
+	}
+	struct sz_engine_stats st;
+	sz_engine_stats(e, &st);
+	printf("replay: %llu batches, state digests match every snapshot, invariants hold\n",
+	       (unsigned long long)st.replayed_batches);
+	sz_engine_close(e);
+	return 0;
+}
+
+int verify_main(int argc, char **argv)
+{
+	const char *dir = NULL;
+	bool replay = false;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--replay") == 0)
+			replay = true;
+		else if (strcmp(argv[i], "--help") == 0 || argv[i][0] == '-')
+			dir = NULL, argc = 0;
+		else
+			dir = argv[i];
+	}
+	if (dir == NULL) {
+		fprintf(stderr, "usage: szfin verify [--replay] DATA_DIR\n"
+				"  checks checksums and the hash chain of DATA_DIR/log offline, and that the log\n"
+				"  reaches the newest snapshot; prints the head hash;\n"
+				"  --replay also replays the whole log into a fresh state, checks invariants and\n"
+				"  compares the state digest with every snapshot's recorded digest.\n");
+		return 2;
+	}
+	if (sz_hash_init() != 0)
+		return 1;
+	struct sz_log_check c;
+	int rc = sz_log_check(sz_storage_posix(), dir, false, 0, &c);
+	if (rc != 0) {
+		printf(SZ_LOG_DAMAGED_FORMAT "\n", c.why);
+		return 1;
+	}
+	char hex[65];
+	sz_hash_hex(hex, c.head_hash);
+	printf("log: %llu batches, %llu commands, hash chain intact\n", (unsigned long long)c.batch_count,
+	       (unsigned long long)c.command_count);
+	if (c.snapshot_sequence)
+		printf("snapshot: batch %llu is in the log with the head hash it recorded\n",
+		       (unsigned long long)c.snapshot_sequence);
+	if (c.torn_tail)
+		printf("log: torn last batch at segment %u offset %llu (never acknowledged; recovery removes it)\n",
+		       c.torn_segment, (unsigned long long)c.torn_offset);
+	printf("head: %s (batch %llu)\n", hex, (unsigned long long)c.last_sequence);
+	return replay ? verify_replay(dir) : 0;
+}

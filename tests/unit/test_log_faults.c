@@ -1,0 +1,275 @@
+/*
+ * test_log_faults.c — the log never serves damaged data: a flipped byte in
+ * log data a snapshot covers stops the start; a record whose batch fails its
+ * checksum is never read (an error and a count instead); a log cut short or
+ * missing a segment before the snapshot's position is refused by start and
+ * by szfin verify's check; the background scrub reports damage; the data
+ * directory is private (0700 directories, 0600 files).
+ */
+#include "testutil.h"
+
+#include "core/errors.h"
+#include "core/limits.h"
+#include "engine/engine.h"
+#include "log/verify.h"
+#include "log/wal.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+static char dir[64];
+
+/* Bytes of a batch holding one account or transfer command: a 192-byte
+ * header and an 8-byte command header + 128-byte record. */
+#define BATCH_SIZE_ONE (WAL_BATCH_HEADER_SIZE + 136u)
+#define SEGMENT_1 "log/00000001.szl"
+
+static int setup(void **state)
+{
+	(void)state;
+	tu_tmpdir(dir, sizeof dir);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	tu_rmdir(dir);
+	return 0;
+}
+
+static struct sz_engine *open_engine(void)
+{
+	struct sz_engine *e = NULL;
+	char why[512];
+	struct sz_engine_config cfg = { .data_dir = dir, .check_invariants = true };
+	if (sz_engine_open(&e, &cfg, why, sizeof why) != 0)
+		fail_msg("open: %s", why);
+	return e;
+}
+
+static int open_fails(char *why, size_t why_size)
+{
+	struct sz_engine *e = NULL;
+	struct sz_engine_config cfg = { .data_dir = dir };
+	int rc = sz_engine_open(&e, &cfg, why, why_size);
+	if (rc == 0)
+		sz_engine_close(e);
+	return rc;
+}
+
+static uint32_t run1(struct sz_engine *e, uint16_t kind, const void *body, uint32_t size)
+{
+	uint8_t buf[512];
+	uint32_t n = 0, result = 999;
+	tu_append(buf, &n, kind, body, size);
+	assert_int_equal(sz_engine_execute(e, buf, n, 1, &result), 0);
+	return result;
+}
+
+/* Accounts 1 and 2 (batches 1, 2), then transfers 1..count of amount
+ * 100 * i fen from 1 to 2, one batch each (batches 3 ..). */
+static void populate(struct sz_engine *e, uint64_t count)
+{
+	sz_account a = tu_account(1, CNY, 0), b = tu_account(2, CNY, 0);
+	assert_int_equal(run1(e, SZ_CMD_CREATE_ACCOUNT, &a, sizeof a), SZ_R_OK);
+	assert_int_equal(run1(e, SZ_CMD_CREATE_ACCOUNT, &b, sizeof b), SZ_R_OK);
+	for (uint64_t i = 1; i <= count; i++) {
+		sz_transfer t = tu_transfer(i, 1, 2, 100 * i, 0);
+		assert_int_equal(run1(e, SZ_CMD_CREATE_TRANSFER, &t, sizeof t), SZ_R_OK);
+	}
+}
+
+/* Where transfer i's record lies in segment 1: batch 2 + i starts at
+ * 128 + (1 + i) * BATCH_SIZE_ONE; its record follows the batch header and
+ * the 8-byte command header. */
+static uint64_t record_offset(uint64_t i)
+{
+	return 128 + (1 + i) * BATCH_SIZE_ONE + WAL_BATCH_HEADER_SIZE + 8;
+}
+
+static void flip_byte(const char *file, uint64_t offset)
+{
+	char path[256];
+	snprintf(path, sizeof path, "%s/%s", dir, file);
+	int fd = open(path, O_RDWR);
+	assert_true(fd >= 0);
+	uint8_t b;
+	assert_int_equal(pread(fd, &b, 1, (off_t)offset), 1);
+	b ^= 0x40;
+	assert_int_equal(pwrite(fd, &b, 1, (off_t)offset), 1);
+	close(fd);
+}
+
+static int read_transfer(struct sz_engine *e, uint64_t id, sz_transfer *out)
+{
+	const struct ledger *l = &sz_engine_state(e)->ledger;
+	int64_t slot = ledger_slot_find(l, sz_id_make(0, id));
+	assert_true(slot >= 0);
+	return sz_engine_read_transfer(e, ledger_slot_log_pos(l, (uint32_t)slot), out);
+}
+
+/* Held-out fault: a byte of transfer 3's amount (300 fen) flips in a batch
+ * the snapshot already covers. The server used to start from the snapshot
+ * and answer the damaged record. Now the start-up check of the whole
+ * retained chain refuses, naming file and offset. */
+static void test_flip_in_snapshot_covered_log_refuses_start(void **state)
+{
+	(void)state;
+	struct sz_engine *e = open_engine();
+	populate(e, 5);
+	assert_int_equal(sz_engine_close(e), 0); /* writes the snapshot of batch 7 */
+	flip_byte(SEGMENT_1, record_offset(3) + offsetof(sz_transfer, amount));
+	char why[512], where[96];
+	assert_int_equal(open_fails(why, sizeof why), SZ_ECORRUPT);
+	snprintf(where, sizeof where, "00000001.szl: offset %u: batch body checksum", 128 + 4 * BATCH_SIZE_ONE);
+	assert_non_null(strstr(why, where));
+	struct sz_log_check c;
+	assert_int_equal(sz_log_check(sz_storage_posix(), dir, false, 0, &c), SZ_ECORRUPT);
+	assert_string_equal(c.why, why); /* verify and start say the same */
+}
+
+/* Damage that appears while the server runs: a lookup of the damaged
+ * record fails with SZ_ECORRUPT and is counted; never the wrong amount. */
+static void test_damaged_record_is_never_served(void **state)
+{
+	(void)state;
+	struct sz_engine *e = open_engine();
+	populate(e, 4);
+	assert_int_equal(sz_engine_close(e), 0);
+	e = open_engine();
+	flip_byte(SEGMENT_1, record_offset(2) + offsetof(sz_transfer, amount));
+	sz_transfer t;
+	assert_int_equal(read_transfer(e, 1, &t), 0);
+	assert_int_equal(t.amount, 100);
+	assert_int_equal(read_transfer(e, 2, &t), SZ_ECORRUPT);
+	assert_int_equal(read_transfer(e, 2, &t), SZ_ECORRUPT); /* never cached, always refused */
+	assert_int_equal(read_transfer(e, 3, &t), 0);
+	assert_int_equal(t.amount, 300);
+	struct sz_engine_stats st;
+	sz_engine_stats(e, &st);
+	assert_int_equal(st.log_read_corrupt_count, 2);
+	assert_int_equal(sz_engine_close(e), 0);
+}
+
+/* Verified batches are cached: a byte flipped after a record was read (and
+ * its batch checked) does not reach the reader through the cache either. */
+static void test_checked_batch_is_served_from_cache(void **state)
+{
+	(void)state;
+	struct sz_engine *e = open_engine();
+	populate(e, 2);
+	sz_transfer t;
+	assert_int_equal(read_transfer(e, 1, &t), 0);
+	flip_byte(SEGMENT_1, record_offset(1) + offsetof(sz_transfer, amount));
+	assert_int_equal(read_transfer(e, 1, &t), 0);
+	assert_int_equal(t.amount, 100); /* the bytes checked at the first read */
+	assert_int_equal(sz_engine_close(e), 0);
+}
+
+/* The log cut short before the snapshot's position: start used to begin
+ * at the snapshot, lose the batches after the cut from history and reuse
+ * their sequence numbers. Now start and verify refuse. */
+static void test_log_cut_short_before_snapshot_refuses(void **state)
+{
+	(void)state;
+	struct sz_engine *e = open_engine();
+	populate(e, 8);
+	assert_int_equal(sz_engine_close(e), 0); /* snapshot of batch 10 */
+	char cmd[256], why[512];
+	snprintf(cmd, sizeof cmd, "truncate -s %u %s/" SEGMENT_1, 128 + 6 * BATCH_SIZE_ONE, dir);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(open_fails(why, sizeof why), SZ_ECORRUPT);
+	assert_non_null(strstr(why, "log ends at batch 6"));
+	assert_non_null(strstr(why, "snapshot covers batch 10"));
+	struct sz_log_check c;
+	assert_int_equal(sz_log_check(sz_storage_posix(), dir, false, 0, &c), SZ_ECORRUPT);
+	assert_non_null(strstr(c.why, "cut short"));
+}
+
+static void test_segment_deleted_before_snapshot_refuses(void **state)
+{
+	(void)state;
+	struct sz_engine *e = open_engine();
+	populate(e, 3);
+	assert_int_equal(sz_engine_close(e), 0);
+	char path[256], why[512];
+	snprintf(path, sizeof path, "%s/" SEGMENT_1, dir);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(open_fails(why, sizeof why), SZ_ECORRUPT);
+	assert_non_null(strstr(why, "snapshot covers batch 5"));
+	struct sz_log_check c; /* it used to say "0 batches, hash chain intact" */
+	assert_int_equal(sz_log_check(sz_storage_posix(), dir, false, 0, &c), SZ_ECORRUPT);
+	assert_int_equal(sz_log_check(sz_storage_posix(), dir, true, 0, &c), SZ_ECORRUPT);
+}
+
+static void poll_until_scrubbed(struct sz_engine *e, uint64_t count, struct sz_engine_stats *st)
+{
+	for (int i = 0; i < 10000; i++) {
+		sz_engine_stats(e, st);
+		if (st->scrub_count >= count)
+			return;
+		assert_true(sz_engine_poll(e, 1) >= 0);
+	}
+	fail_msg("scrub did not finish");
+}
+
+/* The background scrub checks what is durable while the engine runs, and
+ * reports damage to data at rest in its stats. */
+static void test_scrub_reports_damage(void **state)
+{
+	(void)state;
+	struct sz_engine *e = open_engine();
+	populate(e, 4);
+	struct sz_engine_stats st;
+	assert_int_equal(sz_engine_scrub(e), 0);
+	poll_until_scrubbed(e, 1, &st);
+	assert_true(st.scrub_last_ok);
+	assert_int_equal(st.scrub_last_batches, 6);
+	assert_true(st.scrub_last_time_ns > 0);
+	flip_byte(SEGMENT_1, record_offset(1) + 3);
+	assert_int_equal(sz_engine_scrub(e), 0);
+	poll_until_scrubbed(e, 2, &st);
+	assert_false(st.scrub_last_ok);
+	assert_int_equal(st.scrub_failed_count, 1);
+	flip_byte(SEGMENT_1, record_offset(1) + 3); /* repaired before close */
+	assert_int_equal(sz_engine_close(e), 0);
+}
+
+static unsigned mode_of(const char *sub)
+{
+	char path[256];
+	snprintf(path, sizeof path, "%s/%s", dir, sub);
+	struct stat s;
+	assert_int_equal(stat(path, &s), 0);
+	return (unsigned)(s.st_mode & 0777);
+}
+
+/* Segments and snapshots hold every account and payment: private. */
+static void test_data_directory_is_private(void **state)
+{
+	(void)state;
+	tu_rmdir(dir); /* let the engine create it */
+	struct sz_engine *e = open_engine();
+	populate(e, 1);
+	assert_int_equal(sz_engine_close(e), 0);
+	assert_int_equal(mode_of(""), 0700);
+	assert_int_equal(mode_of("log"), 0700);
+	assert_int_equal(mode_of("snapshots"), 0700);
+	assert_int_equal(mode_of(SEGMENT_1), 0600);
+	assert_int_equal(mode_of("snapshots/00000000000000000003.szs"), 0600);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_flip_in_snapshot_covered_log_refuses_start, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_damaged_record_is_never_served, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_checked_batch_is_served_from_cache, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_log_cut_short_before_snapshot_refuses, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_segment_deleted_before_snapshot_refuses, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scrub_reports_damage, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_data_directory_is_private, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
