@@ -16,6 +16,7 @@
 #include "core/hash.h"
 #include "core/limits.h"
 #include "engine/state.h"
+#include "log/storage.h"
 #include "log/wal.h"
 
 #include <stdio.h>
@@ -75,7 +76,7 @@ int main(int argc, char **argv)
 	}
 	struct wal_scan_start start = { .sequence = 1 };
 	struct wal_scan_result result;
-	int rc = wal_scan(argv[1], &start, false, replay_one, &r, &result);
+	int rc = wal_scan(sz_storage_posix(), argv[1], &start, false, replay_one, &r, &result);
 	if (rc != 0 || r.failed) {
 		fprintf(stderr, "replay_digests: %s\n", rc == SZ_ECORRUPT ? result.why : sz_strerror(rc));
 		return 1;

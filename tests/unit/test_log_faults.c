@@ -11,6 +11,7 @@
 #include "core/errors.h"
 #include "core/limits.h"
 #include "engine/engine.h"
+#include "ledger/ledger.h"
 #include "log/verify.h"
 #include "log/wal.h"
 
@@ -103,7 +104,7 @@ static void flip_byte(const char *file, uint64_t offset)
 
 static int read_transfer(struct sz_engine *e, uint64_t id, sz_transfer *out)
 {
-	const struct ledger *l = &sz_engine_state(e)->ledger;
+	const struct ledger *l = sz_ledger_const(sz_engine_state(e));
 	int64_t slot = ledger_slot_find(l, sz_id_make(0, id));
 	assert_true(slot >= 0);
 	return sz_engine_read_transfer(e, ledger_slot_log_pos(l, (uint32_t)slot), out);

@@ -24,6 +24,7 @@
 #include "core/errors.h"
 #include "core/limits.h"
 #include "engine/engine.h"
+#include "ledger/ledger.h"
 
 #include "crash_storage.c"
 
@@ -125,7 +126,7 @@ static struct sz_engine *recover(struct crash_storage *cs)
 /* Compare the recovered state with the model; settle in-doubt transfers. */
 static void check_state(struct sz_engine *e)
 {
-	const struct ledger *l = &sz_engine_state(e)->ledger;
+	const struct ledger *l = sz_ledger_const(sz_engine_state(e));
 	uint64_t credits[ACCOUNT_COUNT + 1] = { 0 }, debits[ACCOUNT_COUNT + 1] = { 0 };
 	for (uint32_t n = 0; n < m.next; n++) {
 		int64_t slot = ledger_slot_find(l, sz_id_make(0, 1000000u + n));
