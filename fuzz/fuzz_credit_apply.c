@@ -224,6 +224,7 @@ static void reset_state(struct sz_state *s)
 	c->next_purge_ns = UINT64_MAX;
 	c->next_due_ns = UINT64_MAX;
 	s->sequence = 0;
+	s->reserved_sequence = 0; /* a reservation of the previous input is not this one's */
 	s->batch_time_ns = 0;
 	uint8_t digest[32];
 	sz_state_digest(s, digest);
