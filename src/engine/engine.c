@@ -6,6 +6,11 @@
  * and waiting to be applied). The open batch is closed whenever the writer
  * is idle, so commands that arrive during an fdatasync share the next one.
  * Batches are applied strictly in sequence order, and only once durable.
+ *
+ * Size: about 1,100 lines, over the usual bound, because group commit, the
+ * writer thread, recovery, snapshots and the background scrub share the
+ * pipeline's state (struct sz_engine). Snapshots and the scrub are the parts
+ * to move into a file of their own next.
  */
 #include "engine/engine.h"
 #include "core/assert.h"
