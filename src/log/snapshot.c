@@ -235,7 +235,9 @@ int sz_snapshot_list(const struct sz_storage *st, const char *dir, uint64_t *seq
 	char path[PATH_SIZE_MAX];
 	snprintf(path, sizeof path, "%s/snapshots", dir);
 	struct list_ctx l = { .sequences = sequences, .max = max };
-	st->ops->list(st, path, note_snapshot, &l); /* no directory: no snapshots */
+	int rc = st->ops->list(st, path, note_snapshot, &l);
+	if (rc != 0 && rc != SZ_ENOTFOUND) /* no directory: no snapshots; a failed listing is not "none" */
+		return SZ_EIO;
 	qsort(sequences, (size_t)l.count, sizeof sequences[0], cmp_desc);
 	return l.count;
 }
@@ -281,16 +283,16 @@ static int verify_file(const struct sz_storage *st, int fd, uint8_t *buf, uint64
 	if (end < SNAP_HEADER_SIZE + SNAP_TRAILER_SIZE)
 		return SZ_ECORRUPT;
 	struct snap_trailer trailer;
-	if (sz_storage_read_exact(st, fd, &trailer, sizeof trailer, end - SNAP_TRAILER_SIZE) != 0 ||
-	    trailer.size != end - SNAP_TRAILER_SIZE)
-		return SZ_ECORRUPT;
+	int rc = sz_storage_read_exact(st, fd, &trailer, sizeof trailer, end - SNAP_TRAILER_SIZE);
+	if (rc != 0 || trailer.size != end - SNAP_TRAILER_SIZE)
+		return rc == SZ_EIO ? SZ_EIO : SZ_ECORRUPT;
 	crypto_generichash_state h;
 	crypto_generichash_init(&h, NULL, 0, 32);
 	for (uint64_t at = 0; at < trailer.size;) {
 		uint64_t left = trailer.size - at;
 		size_t n = left < SZ_SNAP_BUFFER_SIZE ? (size_t)left : SZ_SNAP_BUFFER_SIZE;
-		if (sz_storage_read_exact(st, fd, buf, n, at) != 0)
-			return SZ_ECORRUPT;
+		if ((rc = sz_storage_read_exact(st, fd, buf, n, at)) != 0)
+			return rc == SZ_EIO ? SZ_EIO : SZ_ECORRUPT;
 		crypto_generichash_update(&h, buf, n);
 		at += n;
 	}

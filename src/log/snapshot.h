@@ -77,7 +77,8 @@ typedef int (*sz_snap_sections_fn)(void *ctx, struct sz_snap *s);
 int sz_snapshot_write(const struct sz_storage *st, const char *dir, const struct sz_snapshot_info *info,
 		      sz_snap_sections_fn write_sections, void *ctx);
 
-/* Find snapshots in dir, newest first: fills up to max sequences, returns count. */
+/* Find snapshots in dir, newest first: fills up to max sequences, returns
+ * count (0 if there is no snapshots directory), or SZ_EIO if it cannot be listed. */
 int sz_snapshot_list(const struct sz_storage *st, const char *dir, uint64_t *sequences, int max);
 
 /* Verify snapshot `sequence` (trailer, checksum, magic, version), then let

@@ -36,6 +36,10 @@ int sz_log_check(const struct sz_storage *st, const char *dir, bool from_first_r
 					.sequence_max = sequence_max };
 	uint64_t seqs[SNAPSHOT_LIST_MAX];
 	int n = sz_snapshot_list(st, dir, seqs, SNAPSHOT_LIST_MAX);
+	if (n < 0) {
+		snprintf(out->why, sizeof out->why, "%s/snapshots: cannot list", dir);
+		return n;
+	}
 	for (int i = 0; i < n; i++) {
 		struct sz_snapshot_info info;
 		if (sz_snapshot_read_info(st, dir, seqs[i], &info) != 0)

@@ -101,10 +101,11 @@ int wal_segment_path(const struct sz_storage *st, const char *data_dir, uint32_t
 		return SZ_ENOTFOUND;
 	SZ_ASSERT(data_dir != NULL && out != NULL);
 	segment_name(out, out_size, data_dir, "log", segment);
-	if (sz_storage_exists(st, out) == 0)
-		return 0;
+	int rc = sz_storage_exists(st, out);
+	if (rc != SZ_ENOTFOUND)
+		return rc; /* found, or the disk failed (which is not "missing") */
 	segment_name(out, out_size, data_dir, "archive", segment);
-	return sz_storage_exists(st, out) == 0 ? 0 : SZ_ENOTFOUND;
+	return sz_storage_exists(st, out);
 }
 
 void wal_batch_header_hash(uint8_t out[32], const struct wal_batch_header *h)

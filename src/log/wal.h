@@ -140,7 +140,8 @@ int wal_scan_pipelined(const struct sz_storage *st, const char *data_dir, const 
  * both directories). */
 int wal_archive_before(const struct sz_storage *st, const char *data_dir, uint32_t segment);
 
-/* Path of segment n (in log/ or archive/, wherever it is); 0 if found. */
+/* Path of segment n (in log/ or archive/, wherever it is): 0 if found,
+ * SZ_ENOTFOUND, or SZ_EIO if the disk fails to say. */
 int wal_segment_path(const struct sz_storage *st, const char *data_dir, uint32_t segment, char *out, size_t out_size);
 
 /* Pieces of [pos, pos + size) — cut at multiples of WAL_PIECE_SIZE of the

@@ -249,8 +249,9 @@ static int load_for(struct wal_reader *r, uint32_t segment, uint64_t offset, siz
 	SZ_ASSERT(segment > 0 && size > 0);
 	SZ_ASSERT(out != NULL);
 	char path[PATH_SIZE_MAX];
-	if (wal_segment_path(r->st, r->dir, segment, path, sizeof path) != 0)
-		return SZ_ENOTFOUND;
+	int found = wal_segment_path(r->st, r->dir, segment, path, sizeof path);
+	if (found != 0)
+		return found;
 	struct segment_index *x = segment_index(r, segment);
 	if (x == NULL)
 		return SZ_ENOMEM;

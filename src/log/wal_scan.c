@@ -228,7 +228,10 @@ static int check_segment_header(struct scan *s, const char *path, int fd, uint32
 	SZ_ASSERT(offset >= WAL_SEGMENT_HEADER_SIZE);
 	struct wal_segment_header sh;
 	memset(&sh, 0, sizeof sh);
-	bool readable = read_exact(s, fd, &sh, sizeof sh, 0) == 0; /* a short file is unreadable */
+	int read_rc = read_exact(s, fd, &sh, sizeof sh, 0);
+	if (read_rc == SZ_EIO)
+		return SZ_EIO; /* the disk failed: that says nothing about the data */
+	bool readable = read_rc == 0; /* a short file is unreadable */
 	uint8_t hash[32];
 	sz_sha256(hash, &sh, 96);
 	bool ok = readable && sh.magic == WAL_SEGMENT_MAGIC && memcmp(hash, sh.header_hash, 32) == 0 &&
@@ -315,7 +318,10 @@ static int scan_segment(struct scan *s, uint32_t segment, uint64_t offset)
 	SZ_ASSERT(segment > 0 && segment <= s->last_segment);
 	SZ_ASSERT(offset >= WAL_SEGMENT_HEADER_SIZE);
 	char path[PATH_SIZE_MAX];
-	if (wal_segment_path(s->st, s->dir, segment, path, sizeof path) != 0)
+	int found = wal_segment_path(s->st, s->dir, segment, path, sizeof path);
+	if (found == SZ_EIO)
+		return SZ_EIO;
+	if (found != 0)
 		return fail_at(s, "log", 0, "missing segment");
 	int fd = -1;
 	if (s->st->ops->open(s->st, path, s->repair ? SZ_STORAGE_WRITE : SZ_STORAGE_READ, &fd) != 0)
@@ -382,6 +388,7 @@ static int scan_segment(struct scan *s, uint32_t segment, uint64_t offset)
 struct range {
 	uint32_t lowest;
 	uint32_t highest;
+	int rc;            /* a listing failed (not "no such directory"): nothing is known */
 };
 
 static int note_segment(void *ctx, const char *name)
@@ -407,7 +414,9 @@ static struct range segment_range(const struct sz_storage *st, const char *data_
 	for (int i = 0; i < (with_archive ? 2 : 1); i++) {
 		char path[PATH_SIZE_MAX];
 		snprintf(path, sizeof path, "%s/%s", data_dir, subs[i]);
-		st->ops->list(st, path, note_segment, &r); /* a missing directory holds nothing */
+		int rc = st->ops->list(st, path, note_segment, &r);
+		if (rc != 0 && rc != SZ_ENOTFOUND) /* a missing directory holds nothing; a failed listing */
+			r.rc = SZ_EIO;                 /* must not look like an empty log (found by the simulation) */
 	}
 	SZ_ASSERT(r.highest == 0 || r.lowest <= r.highest);
 	return r;
@@ -443,6 +452,8 @@ int wal_scan(const struct sz_storage *st, const char *data_dir, const struct wal
 	memcpy(s.head, start->prev_hash, 32);
 	result->last_sequence = start->sequence - 1;
 	struct range range = segment_range(st, data_dir, !start->from_first_retained);
+	if (range.rc != 0)
+		return snprintf(result->why, sizeof result->why, "%s: cannot list the log's segments", data_dir), range.rc;
 	uint32_t segment = start->segment ? start->segment : 1;
 	uint64_t offset = start->segment ? start->offset : WAL_SEGMENT_HEADER_SIZE;
 	if (start->from_first_retained) {

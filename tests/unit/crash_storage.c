@@ -422,7 +422,7 @@ static void crash_storage_arm(struct crash_storage *c, uint64_t ops)
 	pthread_mutex_unlock(&c->lock);
 }
 
-__attribute__((unused)) static void crash_storage_disarm(struct crash_storage *c)
+static void crash_storage_disarm(struct crash_storage *c)
 {
 	pthread_mutex_lock(&c->lock);
 	c->off_at_op = UINT64_MAX;

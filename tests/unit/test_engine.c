@@ -542,13 +542,13 @@ static uint64_t wall_ns(void);
 
 /* replay_ns is the time open spends recovering: snapshot load included (it
  * used to count only the log scan after the snapshot: 0.02 s of a start
- * that took seconds). With 20,000 accounts in the snapshot and nothing
+ * that took seconds). With 4,000 accounts in the snapshot and nothing
  * after it, loading is most of the open. */
 static void test_replay_time_includes_snapshot_load(void **state)
 {
 	(void)state;
 	struct sz_engine *e = open_engine((struct sz_engine_config){ 0 });
-	enum { ACCOUNTS = 20000, PER = 500 };
+	enum { ACCOUNTS = 4000, PER = 500 };
 	for (uint32_t i = 0; i < ACCOUNTS; i += PER) {
 		static uint8_t buf[PER * 136];
 		static uint32_t results[PER];
