@@ -32,29 +32,26 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The domains' result tables as their headers publish them (each domain
- * registers its own names and texts when it registers; these views let the
- * registry check every code against its kind base's range at start). */
+/* A domain's result table as its header publishes it (an X-macro list of
+ * (code, NAME, "name", "text")), as a static array and its length, so that
+ * a domain's registry entry stays one line. Each domain registers its own
+ * names and texts when it registers; this view lets the registry check every
+ * code against its kind base's range at start. */
 #define RESULT_ROW(n, name, code, text) { n, code, text },
-static const struct sz_result_info ledger_results[] = { SZ_RESULT_LIST(RESULT_ROW) };
-static const struct sz_result_info green_results[] = { GREEN_RESULT_LIST(RESULT_ROW) };
-static const struct sz_result_info currency_results[] = { CURRENCY_RESULT_LIST(RESULT_ROW) };
-static const struct sz_result_info contract_results[] = { CONTRACT_RESULT_LIST(RESULT_ROW) };
-static const struct sz_result_info credit_results[] = { CREDIT_RESULT_LIST(RESULT_ROW) };
-static const struct sz_result_info stats_results[] = { STATS_RESULT_LIST(RESULT_ROW) };
-#undef RESULT_ROW
-#define RESULTS(t) t, sizeof t / sizeof t[0]
+#define RESULTS(list) \
+	(const struct sz_result_info[]){ list(RESULT_ROW) }, \
+	sizeof((const struct sz_result_info[]){ list(RESULT_ROW) }) / sizeof(struct sz_result_info)
 
 /* Append new domains at the end (the order is part of the digest). */
 const struct app_domain app_domains[] = {
-	{ "ledger", 0, ledger_domain_register, NULL, NULL, RESULTS(ledger_results) }, /* first: kind base 0 */
+	{ "ledger", 0, ledger_domain_register, NULL, NULL, RESULTS(SZ_RESULT_LIST) }, /* first: kind base 0 */
 	{ "auth", SZ_CMD_AUTH_BASE, auth_domain_register, NULL, NULL, auth_result_table, AUTH_RESULT_COUNT },
-	{ "green", SZ_CMD_GREEN_BASE, green_domain_register, &green_route_table, &green_cli_table, RESULTS(green_results) },
+	{ "green", SZ_CMD_GREEN_BASE, green_domain_register, &green_route_table, &green_cli_table, RESULTS(GREEN_RESULT_LIST) },
 	{ "currency", SZ_CMD_CURRENCY_BASE, currency_domain_register, &currency_route_table, &currency_cli_table,
-	  RESULTS(currency_results) },
-	{ "contract", SZ_CMD_CONTRACT_BASE, contract_domain_register, &contract_route_table, NULL, RESULTS(contract_results) },
-	{ "credit", SZ_CMD_CREDIT_BASE, credit_domain_register, &credit_route_table, &credit_cli_table, RESULTS(credit_results) },
-	{ "stats", STATS_KIND_BASE, stats_domain_register, &stats_route_table, &stats_cli_table, RESULTS(stats_results) },
+	  RESULTS(CURRENCY_RESULT_LIST) },
+	{ "contract", SZ_CMD_CONTRACT_BASE, contract_domain_register, &contract_route_table, NULL, RESULTS(CONTRACT_RESULT_LIST) },
+	{ "credit", SZ_CMD_CREDIT_BASE, credit_domain_register, &credit_route_table, &credit_cli_table, RESULTS(CREDIT_RESULT_LIST) },
+	{ "stats", STATS_KIND_BASE, stats_domain_register, &stats_route_table, &stats_cli_table, RESULTS(STATS_RESULT_LIST) },
 };
 const uint32_t app_domain_count = sizeof app_domains / sizeof app_domains[0];
 
