@@ -226,6 +226,9 @@ def main():
     with open(os.path.join(data_dir, "admin.token")) as f:
         admin = Api(url, f.read().strip())
     tokens = make_tokens(admin, data_dir)
+    # statistics: the PBoC large-value line for institution transfers (2,000,000 CNY)
+    Api(url, tokens["regulator"]).call("POST", "/v1/stats/thresholds",
+                                       {"currency": "CNY", "threshold": "2000000.00"})
     make_accounts(url, tokens)
     make_history(url, tokens)
     make_currency(url, tokens)
