@@ -13,6 +13,7 @@
 #include "testutil.h"
 
 #include "engine/state.h"
+#include "ledger/ledger.h"
 #include "stats/stats.h"
 
 #define DAY_2026_12_02 20789ll
@@ -66,6 +67,7 @@ static int setup(void **unused)
 	sequence = 0;
 	clock_ns = (uint64_t)DAY_2026_12_02 * NS_PER_DAY + 9 * 3600 * 1000000000ull; /* 09:00 UTC */
 	assert_int_equal(sz_state_init(&state), 0);
+	assert_int_equal(ledger_domain_register(&state), 0); /* first, as the registry does */
 	assert_int_equal(stats_domain_register(&state), 0);
 	for (uint64_t id = 1; id <= 3; id++) {
 		sz_account a = tu_account(id, CNY, 0);
