@@ -403,13 +403,17 @@ static int credit_snapshot_read(void *domain_state, struct sz_snap *f)
 			break;
 		if (m->info.total_size == 0 || m->info.total_size > CREDIT_MODEL_SIZE_MAX)
 			return SZ_ECORRUPT;
-		m->text = calloc(1, m->info.total_size);
-		if (m->text == NULL)
-			return SZ_ENOMEM;
+		m->text = credit_model_text_slot(c, c->model_count);
 		c->model_count++;
 		if ((rc = sz_snap_read(f, m->text, m->info.total_size)))
 			break;
-		if (m->info.status != CREDIT_MODEL_LOADING && credit_model_prepare(m) != SZ_R_OK)
+		if (m->info.status == CREDIT_MODEL_LOADING)
+			continue; /* prepared by the reserve once complete */
+		if (m->info.received_count != m->info.chunk_count)
+			return SZ_ECORRUPT;
+		if ((rc = credit_model_prepare(m)))
+			break;
+		if (m->prepare_result != SZ_R_OK)
 			return SZ_ECORRUPT;
 	}
 	for (uint32_t i = 0; i < c->enterprise_count && rc == 0; i++)
@@ -462,6 +466,10 @@ static int credit_check_invariants(const struct sz_state *s, const void *domain_
 /* ---- lifecycle -------------------------------------------------------------------- */
 
 #define VM_SIZE(type, count) ((size_t)(count) * sizeof(type))
+/* Every model version's text at its largest, reserved once (32 MiB of
+ * address space; only the pages chunks write are touched), so that a chunk
+ * command never allocates in apply. */
+#define MODEL_TEXT_SIZE ((size_t)CREDIT_MODEL_COUNT_MAX * CREDIT_MODEL_SIZE_MAX)
 #define CREDIT_ARRAYS(X) \
 	X(enterprises, struct credit_enterprise, CREDIT_ENTERPRISE_COUNT_MAX) \
 	X(ips, struct credit_ip, CREDIT_IP_COUNT_MAX) \
@@ -475,9 +483,18 @@ static int credit_check_invariants(const struct sz_state *s, const void *domain_
 	X(watches, struct credit_watch, CREDIT_WATCH_COUNT_MAX) \
 	X(ops, struct credit_op, CREDIT_OP_COUNT_MAX)
 
+uint8_t *credit_model_text_slot(struct credit_domain_state *c, uint32_t i)
+{
+	SZ_ASSERT(c->model_text != NULL);
+	SZ_ASSERT(i < CREDIT_MODEL_COUNT_MAX);
+	return c->model_text + (size_t)i * CREDIT_MODEL_SIZE_MAX;
+}
+
+/* The text slot stays reserved; it is zeroed for the next model there. */
 void credit_model_release(struct credit_model *m)
 {
-	free(m->text);
+	if (m->text != NULL)
+		memset(m->text, 0, m->info.total_size);
 	free(m->feature_of);
 	scorecard_model_release(&m->parsed);
 	memset(m, 0, sizeof *m);
@@ -493,6 +510,7 @@ static void credit_release(void *domain_state)
 #undef RELEASE
 	for (uint32_t i = 0; i < c->model_count; i++)
 		credit_model_release(&c->models[i]);
+	sz_vm_release(c->model_text, VM_SIZE(uint8_t, MODEL_TEXT_SIZE));
 	ledger_index_release(&c->enterprise_index);
 	ledger_index_release(&c->ip_index);
 	ledger_index_release(&c->op_index);
@@ -513,6 +531,8 @@ int credit_domain_register(struct sz_state *s)
 		goto fail;
 	CREDIT_ARRAYS(RESERVE)
 #undef RESERVE
+	if ((c->model_text = sz_vm_reserve(VM_SIZE(uint8_t, MODEL_TEXT_SIZE))) == NULL)
+		goto fail;
 	if (ledger_index_init(&c->enterprise_index, 0) || ledger_index_init(&c->ip_index, 0) ||
 	    ledger_index_init(&c->op_index, 0))
 		goto fail;
@@ -527,6 +547,7 @@ int credit_domain_register(struct sz_state *s)
 		.digest = credit_digest,
 		.check_invariants = credit_check_invariants,
 		.release = credit_release,
+		.reserve = credit_domain_reserve,
 	};
 	if ((rc = sz_state_register(s, &d)))
 		goto fail;

@@ -662,9 +662,15 @@ struct credit_model_info {
 
 struct credit_model {
 	struct credit_model_info info;
-	uint8_t *text;             /* total_size bytes, malloc'ed at the first chunk */
-	scorecard_model parsed;    /* when active or retired */
+	uint8_t *text;             /* total_size bytes: the model's slot of the text region reserved at registration */
+	scorecard_model parsed;    /* when prepared with SZ_R_OK (active, retired, or complete and loading) */
 	int32_t *feature_of;       /* per characteristic: enum credit_feature or -1 */
+	/* Parsed outside apply: by the reserve before the batch after the last
+	 * chunk arrived (or when a snapshot is read), so that activation only
+	 * points at memory allocated before its batch. Derived from text, not
+	 * digested or written to snapshots. */
+	bool prepared;
+	uint32_t prepare_result;   /* SZ_R_OK or CREDIT_R_MODEL_INVALID once prepared */
 };
 
 struct credit_domain_state;
