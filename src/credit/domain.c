@@ -203,21 +203,19 @@ static const char *name_in(const char *const *names, size_t count, uint32_t firs
 	return value >= first && value - first < count ? names[value - first] : NULL;
 }
 
-#define NAMES(fn, first, ...) \
-	const char *fn(uint32_t value) \
-	{ \
-		static const char *const names[] = { __VA_ARGS__ }; \
-		return name_in(names, sizeof names / sizeof names[0], (first), value); \
-	}
-NAMES(credit_feed_kind_name, 0, "tax", "headcount", "cashflow", "ip", "innovation", "negative")
-NAMES(credit_ip_kind_name, 1, "invention", "utility_model", "design", "software_copyright", "trademark",
-      "integrated_circuit")
-NAMES(credit_negative_kind_name, 1, "court_judgment", "overdue_debt", "tax_violation", "administrative_penalty",
-      "dishonest_debtor")
-NAMES(credit_purpose_name, 1, "loan_approval", "post_loan", "guarantee", "supply_chain")
-NAMES(credit_query_kind_name, 1, "report", "score", "tech_score")
-NAMES(credit_warning_kind_name, 1, "tax_drop", "headcount_drop", "cashflow_decline", "negative_record")
-NAMES(credit_tag_name, 0, "specialised_new", "little_giant", "high_tech", "tech_sme", "listed")
+#define NAMES(fn, table, first, ...) \
+	const char *const table[] = { __VA_ARGS__, NULL }; \
+	const char *fn(uint32_t value) { return name_in(table, sizeof table / sizeof table[0] - 1, (first), value); }
+NAMES(credit_feed_kind_name, credit_feed_kind_names, 0, "tax", "headcount", "cashflow", "ip", "innovation", "negative")
+NAMES(credit_ip_kind_name, credit_ip_kind_names, 1, "invention", "utility_model", "design", "software_copyright",
+      "trademark", "integrated_circuit")
+NAMES(credit_negative_kind_name, credit_negative_kind_names, 1, "court_judgment", "overdue_debt", "tax_violation",
+      "administrative_penalty", "dishonest_debtor")
+NAMES(credit_purpose_name, credit_purpose_names, 1, "loan_approval", "post_loan", "guarantee", "supply_chain")
+NAMES(credit_query_kind_name, credit_query_kind_names, 1, "report", "score", "tech_score")
+NAMES(credit_warning_kind_name, credit_warning_kind_names, 1, "tax_drop", "headcount_drop", "cashflow_decline",
+      "negative_record")
+NAMES(credit_tag_name, credit_tag_names, 0, "specialised_new", "little_giant", "high_tech", "tech_sme", "listed")
 #undef NAMES
 
 int32_t credit_name_parse(const char *(*name_of)(uint32_t), uint32_t max, const char *name)
