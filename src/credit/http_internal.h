@@ -2,8 +2,9 @@
  * http_internal.h — what the HTTP adapter files of the credit domain share
  * (http_common.c, http_enterprises.c, http_queries.c, http_models.c).
  *
- * The HTTP routes of the credit domain (/v1/credit/...): decode and
- * check the shape of requests, seal personal data, compute cash-flow
+ * The HTTP routes of the credit domain (/v1/credit/...): map request
+ * bodies decoded by the one request codec (their schemas are in the
+ * http_*.c files, their structs in http.h) to commands, seal personal data, compute cash-flow
  * summaries from the ledger, build credit commands (domain.h), submit them
  * and render the credit state as JSON. Every rule that depends on state
  * (consent, expiry, retention, deadlines) is decided in apply.
