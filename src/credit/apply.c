@@ -268,3 +268,38 @@ uint32_t credit_apply(struct sz_state *s, void *domain_state, const struct sz_ap
 	c->op_count++;
 	return SZ_R_OK;
 }
+
+/* ---- capacity ------------------------------------------------------------------------ */
+
+/* Room for n more entries, bounded by what the array can still take (apply
+ * answers SZ_R_LIMIT_REACHED past that, without inserting). */
+static uint32_t room_of(uint64_t n, uint32_t count, uint32_t count_max)
+{
+	SZ_ASSERT(count <= count_max);
+	return n < (uint64_t)(count_max - count) ? (uint32_t)n : count_max - count;
+}
+
+/* Each command adds at most one op and one enterprise, and at most
+ * CREDIT_FEED_IP_COUNT_MAX IP records (an IP feed); a complete model still
+ * loading is parsed here, so that its activation allocates nothing. */
+int credit_domain_reserve(void *domain_state, uint32_t command_count)
+{
+	struct credit_domain_state *c = domain_state;
+	SZ_ASSERT(c != NULL);
+	SZ_ASSERT(c->op_index.count == c->op_count && c->enterprise_index.count == c->enterprise_count);
+	int rc = ledger_index_reserve(&c->op_index, c->ops, credit_key_op,
+				      room_of(command_count, c->op_count, CREDIT_OP_COUNT_MAX));
+	if (rc == 0)
+		rc = ledger_index_reserve(&c->enterprise_index, c->enterprises, credit_key_enterprise,
+					  room_of(command_count, c->enterprise_count, CREDIT_ENTERPRISE_COUNT_MAX));
+	if (rc == 0)
+		rc = ledger_index_reserve(&c->ip_index, c->ips, credit_key_ip,
+					  room_of((uint64_t)command_count * CREDIT_FEED_IP_COUNT_MAX, c->ip_count,
+						  CREDIT_IP_COUNT_MAX));
+	for (uint32_t i = 0; i < c->model_count && rc == 0; i++) {
+		struct credit_model *m = &c->models[i];
+		if (m->info.status == CREDIT_MODEL_LOADING && m->info.received_count == m->info.chunk_count)
+			rc = credit_model_prepare(m);
+	}
+	return rc;
+}

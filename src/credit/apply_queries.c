@@ -225,15 +225,28 @@ uint32_t credit_apply_resolve(struct credit_domain_state *c, const struct sz_app
 
 /* ---- models ------------------------------------------------------------------------- */
 
-uint32_t credit_model_prepare(struct credit_model *m)
+int credit_model_prepare(struct credit_model *m)
 {
+	SZ_ASSERT(m != NULL && m->text != NULL);
+	SZ_ASSERT(m->info.received_count == m->info.chunk_count);
+	if (m->prepared)
+		return 0;
 	scorecard_error error;
 	memset(&m->parsed, 0, sizeof m->parsed);
-	if (scorecard_model_parse(&m->parsed, (const char *)m->text, m->info.total_size, &error) != 0)
-		return CREDIT_R_MODEL_INVALID;
+	int rc = scorecard_model_parse(&m->parsed, (const char *)m->text, m->info.total_size, &error);
+	if (rc == SZ_ENOMEM)
+		return SZ_ENOMEM;
+	m->prepared = true;
+	m->prepare_result = CREDIT_R_MODEL_INVALID;
+	if (rc != 0)
+		return 0;
 	uint32_t n = m->parsed.characteristic_count;
 	m->feature_of = calloc(n ? n : 1, sizeof *m->feature_of);
-	SZ_ASSERT(m->feature_of != NULL);
+	if (m->feature_of == NULL) {
+		scorecard_model_release(&m->parsed);
+		m->prepared = false;
+		return SZ_ENOMEM;
+	}
 	for (uint32_t i = 0; i < n; i++) {
 		const scorecard_characteristic *ch = &m->parsed.characteristics[i];
 		int32_t f = -1;
@@ -244,11 +257,12 @@ uint32_t credit_model_prepare(struct credit_model *m)
 			free(m->feature_of);
 			m->feature_of = NULL;
 			scorecard_model_release(&m->parsed);
-			return CREDIT_R_MODEL_INVALID;
+			return 0;
 		}
 		m->feature_of[i] = f;
 	}
-	return SZ_R_OK;
+	m->prepare_result = SZ_R_OK;
+	return 0;
 }
 
 uint32_t credit_apply_chunk(struct credit_domain_state *c, const struct sz_apply_ctx *ctx,
@@ -279,8 +293,9 @@ uint32_t credit_apply_chunk(struct credit_domain_state *c, const struct sz_apply
 		m->info.chunk_count = (uint16_t)count;
 		m->info.status = CREDIT_MODEL_LOADING;
 		m->info.registered_ns = ctx->timestamp_ns;
-		m->text = calloc(1, cmd->total_size); /* zero tail: snapshots are deterministic */
-		SZ_ASSERT(m->text != NULL);
+		/* reserved at registration and zero past what chunks wrote:
+		 * snapshots are deterministic, and apply allocates nothing */
+		m->text = credit_model_text_slot(c, c->model_count - 1);
 	} else {
 		m = &c->models[found];
 		if (m->info.status != CREDIT_MODEL_LOADING || m->info.total_size != cmd->total_size ||
@@ -314,9 +329,12 @@ uint32_t credit_apply_activate(struct credit_domain_state *c, const struct sz_ap
 		sz_sha256(sha, m->text, m->info.total_size);
 		if (memcmp(sha, m->info.sha256, 32) != 0)
 			return CREDIT_R_MODEL_DIGEST_MISMATCH;
-		uint32_t r = credit_model_prepare(m);
-		if (r != SZ_R_OK)
-			return r;
+		/* parsed by the reserve before this batch; not yet if the last
+		 * chunk came in this same batch: activate in a later one */
+		if (!m->prepared)
+			return CREDIT_R_MODEL_INCOMPLETE;
+		if (m->prepare_result != SZ_R_OK)
+			return m->prepare_result;
 	}
 	for (uint32_t i = 0; i < c->model_count; i++)
 		if (c->models[i].info.status == CREDIT_MODEL_ACTIVE)

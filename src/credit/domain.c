@@ -203,21 +203,19 @@ static const char *name_in(const char *const *names, size_t count, uint32_t firs
 	return value >= first && value - first < count ? names[value - first] : NULL;
 }
 
-#define NAMES(fn, first, ...) \
-	const char *fn(uint32_t value) \
-	{ \
-		static const char *const names[] = { __VA_ARGS__ }; \
-		return name_in(names, sizeof names / sizeof names[0], (first), value); \
-	}
-NAMES(credit_feed_kind_name, 0, "tax", "headcount", "cashflow", "ip", "innovation", "negative")
-NAMES(credit_ip_kind_name, 1, "invention", "utility_model", "design", "software_copyright", "trademark",
-      "integrated_circuit")
-NAMES(credit_negative_kind_name, 1, "court_judgment", "overdue_debt", "tax_violation", "administrative_penalty",
-      "dishonest_debtor")
-NAMES(credit_purpose_name, 1, "loan_approval", "post_loan", "guarantee", "supply_chain")
-NAMES(credit_query_kind_name, 1, "report", "score", "tech_score")
-NAMES(credit_warning_kind_name, 1, "tax_drop", "headcount_drop", "cashflow_decline", "negative_record")
-NAMES(credit_tag_name, 0, "specialised_new", "little_giant", "high_tech", "tech_sme", "listed")
+#define NAMES(fn, table, first, ...) \
+	const char *const table[] = { __VA_ARGS__, NULL }; \
+	const char *fn(uint32_t value) { return name_in(table, sizeof table / sizeof table[0] - 1, (first), value); }
+NAMES(credit_feed_kind_name, credit_feed_kind_names, 0, "tax", "headcount", "cashflow", "ip", "innovation", "negative")
+NAMES(credit_ip_kind_name, credit_ip_kind_names, 1, "invention", "utility_model", "design", "software_copyright",
+      "trademark", "integrated_circuit")
+NAMES(credit_negative_kind_name, credit_negative_kind_names, 1, "court_judgment", "overdue_debt", "tax_violation",
+      "administrative_penalty", "dishonest_debtor")
+NAMES(credit_purpose_name, credit_purpose_names, 1, "loan_approval", "post_loan", "guarantee", "supply_chain")
+NAMES(credit_query_kind_name, credit_query_kind_names, 1, "report", "score", "tech_score")
+NAMES(credit_warning_kind_name, credit_warning_kind_names, 1, "tax_drop", "headcount_drop", "cashflow_decline",
+      "negative_record")
+NAMES(credit_tag_name, credit_tag_names, 0, "specialised_new", "little_giant", "high_tech", "tech_sme", "listed")
 #undef NAMES
 
 int32_t credit_name_parse(const char *(*name_of)(uint32_t), uint32_t max, const char *name)
@@ -403,13 +401,17 @@ static int credit_snapshot_read(void *domain_state, struct sz_snap *f)
 			break;
 		if (m->info.total_size == 0 || m->info.total_size > CREDIT_MODEL_SIZE_MAX)
 			return SZ_ECORRUPT;
-		m->text = calloc(1, m->info.total_size);
-		if (m->text == NULL)
-			return SZ_ENOMEM;
+		m->text = credit_model_text_slot(c, c->model_count);
 		c->model_count++;
 		if ((rc = sz_snap_read(f, m->text, m->info.total_size)))
 			break;
-		if (m->info.status != CREDIT_MODEL_LOADING && credit_model_prepare(m) != SZ_R_OK)
+		if (m->info.status == CREDIT_MODEL_LOADING)
+			continue; /* prepared by the reserve once complete */
+		if (m->info.received_count != m->info.chunk_count)
+			return SZ_ECORRUPT;
+		if ((rc = credit_model_prepare(m)))
+			break;
+		if (m->prepare_result != SZ_R_OK)
 			return SZ_ECORRUPT;
 	}
 	for (uint32_t i = 0; i < c->enterprise_count && rc == 0; i++)
@@ -462,6 +464,10 @@ static int credit_check_invariants(const struct sz_state *s, const void *domain_
 /* ---- lifecycle -------------------------------------------------------------------- */
 
 #define VM_SIZE(type, count) ((size_t)(count) * sizeof(type))
+/* Every model version's text at its largest, reserved once (32 MiB of
+ * address space; only the pages chunks write are touched), so that a chunk
+ * command never allocates in apply. */
+#define MODEL_TEXT_SIZE ((size_t)CREDIT_MODEL_COUNT_MAX * CREDIT_MODEL_SIZE_MAX)
 #define CREDIT_ARRAYS(X) \
 	X(enterprises, struct credit_enterprise, CREDIT_ENTERPRISE_COUNT_MAX) \
 	X(ips, struct credit_ip, CREDIT_IP_COUNT_MAX) \
@@ -475,9 +481,18 @@ static int credit_check_invariants(const struct sz_state *s, const void *domain_
 	X(watches, struct credit_watch, CREDIT_WATCH_COUNT_MAX) \
 	X(ops, struct credit_op, CREDIT_OP_COUNT_MAX)
 
+uint8_t *credit_model_text_slot(struct credit_domain_state *c, uint32_t i)
+{
+	SZ_ASSERT(c->model_text != NULL);
+	SZ_ASSERT(i < CREDIT_MODEL_COUNT_MAX);
+	return c->model_text + (size_t)i * CREDIT_MODEL_SIZE_MAX;
+}
+
+/* The text slot stays reserved; it is zeroed for the next model there. */
 void credit_model_release(struct credit_model *m)
 {
-	free(m->text);
+	if (m->text != NULL)
+		memset(m->text, 0, m->info.total_size);
 	free(m->feature_of);
 	scorecard_model_release(&m->parsed);
 	memset(m, 0, sizeof *m);
@@ -493,6 +508,7 @@ static void credit_release(void *domain_state)
 #undef RELEASE
 	for (uint32_t i = 0; i < c->model_count; i++)
 		credit_model_release(&c->models[i]);
+	sz_vm_release(c->model_text, VM_SIZE(uint8_t, MODEL_TEXT_SIZE));
 	ledger_index_release(&c->enterprise_index);
 	ledger_index_release(&c->ip_index);
 	ledger_index_release(&c->op_index);
@@ -513,6 +529,8 @@ int credit_domain_register(struct sz_state *s)
 		goto fail;
 	CREDIT_ARRAYS(RESERVE)
 #undef RESERVE
+	if ((c->model_text = sz_vm_reserve(VM_SIZE(uint8_t, MODEL_TEXT_SIZE))) == NULL)
+		goto fail;
 	if (ledger_index_init(&c->enterprise_index, 0) || ledger_index_init(&c->ip_index, 0) ||
 	    ledger_index_init(&c->op_index, 0))
 		goto fail;
@@ -527,6 +545,7 @@ int credit_domain_register(struct sz_state *s)
 		.digest = credit_digest,
 		.check_invariants = credit_check_invariants,
 		.release = credit_release,
+		.reserve = credit_domain_reserve,
 	};
 	if ((rc = sz_state_register(s, &d)))
 		goto fail;

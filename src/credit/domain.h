@@ -662,9 +662,15 @@ struct credit_model_info {
 
 struct credit_model {
 	struct credit_model_info info;
-	uint8_t *text;             /* total_size bytes, malloc'ed at the first chunk */
-	scorecard_model parsed;    /* when active or retired */
+	uint8_t *text;             /* total_size bytes: the model's slot of the text region reserved at registration */
+	scorecard_model parsed;    /* when prepared with SZ_R_OK (active, retired, or complete and loading) */
 	int32_t *feature_of;       /* per characteristic: enum credit_feature or -1 */
+	/* Parsed outside apply: by the reserve before the batch after the last
+	 * chunk arrived (or when a snapshot is read), so that activation only
+	 * points at memory allocated before its batch. Derived from text, not
+	 * digested or written to snapshots. */
+	bool prepared;
+	uint32_t prepare_result;   /* SZ_R_OK or CREDIT_R_MODEL_INVALID once prepared */
 };
 
 struct credit_domain_state;
@@ -735,6 +741,12 @@ const char *credit_query_kind_name(uint32_t kind);
 const char *credit_warning_kind_name(uint32_t kind);
 const char *credit_tag_name(uint32_t bit_index);
 const char *credit_feature_name(uint32_t feature);
+/* The same names as NULL-terminated tables (for request schemas): entry i
+ * names value first + i, first as in the function (1 for ip kinds, negative
+ * kinds, purposes, query and warning kinds; 0 for feed kinds and tag bits). */
+extern const char *const credit_feed_kind_names[], *const credit_ip_kind_names[], *const credit_negative_kind_names[],
+	*const credit_purpose_names[], *const credit_query_kind_names[], *const credit_warning_kind_names[],
+	*const credit_tag_names[];
 /* The value in [0, max] whose name_of is name, or -1 (names are NULL for
  * values that are not valid). */
 int32_t credit_name_parse(const char *(*name_of)(uint32_t), uint32_t max, const char *name);

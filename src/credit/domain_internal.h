@@ -38,6 +38,7 @@ struct credit_domain_state {
 	uint32_t op_count;
 	struct ledger_index op_index;            /* key: command id */
 	struct credit_model models[CREDIT_MODEL_COUNT_MAX];
+	uint8_t *model_text;                     /* CREDIT_MODEL_COUNT_MAX slots of CREDIT_MODEL_SIZE_MAX bytes (core/vm.h) */
 	uint32_t model_count;
 	uint64_t next_purge_ns;                  /* earliest purge_at of a live record; UINT64_MAX = none */
 	uint64_t next_due_ns;                    /* earliest due of an open, not yet overdue objection */
@@ -55,9 +56,19 @@ sz_id credit_key_op(const void *base, uint32_t i);
 uint32_t credit_apply(struct sz_state *s, void *domain_state, const struct sz_apply_ctx *ctx,
 		      const sz_command_header *cmd);
 
-/* Parse a complete model's text and bind its characteristics to features.
- * SZ_R_OK or CREDIT_R_MODEL_INVALID (nothing kept on failure). */
-uint32_t credit_model_prepare(struct credit_model *m);
+/* Parse a complete model's text and bind its characteristics to features,
+ * outside apply (it allocates): sets m->prepared and m->prepare_result
+ * (SZ_R_OK, or CREDIT_R_MODEL_INVALID with nothing kept). 0, or SZ_ENOMEM
+ * with the model left unprepared. A prepared model is left as it is. */
+int credit_model_prepare(struct credit_model *m);
+
+/* Model version i's text slot in the region reserved at registration. */
+uint8_t *credit_model_text_slot(struct credit_domain_state *c, uint32_t i);
+
+/* The descriptor's reserve (apply.c): grow the op, enterprise and IP
+ * indexes for the worst case of command_count commands and prepare every
+ * complete model still loading. 0, SZ_ENOMEM or SZ_ELIMIT. */
+int credit_domain_reserve(void *domain_state, uint32_t command_count);
 void credit_model_release(struct credit_model *m);
 
 /* ---- checks shared by the command files (apply.c) ------------------------------- */

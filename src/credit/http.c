@@ -1,7 +1,10 @@
 /*
  * http.c — the credit domain's route table: every /v1/credit route with the
- * roles allowed to call it and its handler (http_enterprises.c,
- * http_queries.c, http_models.c). Only the composition root
+ * roles allowed to call it, its handler (http_enterprises.c,
+ * http_queries.c, http_models.c) and, for a JSON body, the request schema
+ * the one request codec decodes it by before the handler runs (the structs
+ * and schemas are declared in http.h). A feed kind is a route of its own,
+ * each with its schema. Only the composition root
  * (src/app/registry.c) names the table. See docs/openapi.yaml (tag credit).
  */
 #include "credit/http_internal.h"
@@ -18,27 +21,32 @@
 #define READERS (CB | OP | ME | RG | AU | AD)
 
 static const struct api_route credit_routes[] = {
-	{ "POST", "/v1/credit/enterprises", CB | AD, API_BODY_JSON, credit_handle_enterprise_register, "register an enterprise by its unified social credit code", NULL },
+	{ "POST", "/v1/credit/enterprises", CB | AD, API_BODY_JSON, credit_handle_enterprise_register, "register an enterprise by its unified social credit code", &credit_register_schema },
 	{ "GET", "/v1/credit/enterprises/{uscc}", READERS, API_BODY_NONE, credit_handle_enterprise_get, "an enterprise's registry record, personal data masked", NULL },
-	{ "PUT", "/v1/credit/enterprises/{uscc}", CB | AD, API_BODY_JSON, credit_handle_enterprise_update, "update an enterprise's registry record", NULL },
+	{ "PUT", "/v1/credit/enterprises/{uscc}", CB | AD, API_BODY_JSON, credit_handle_enterprise_update, "update an enterprise's registry record", &credit_update_schema },
 	{ "GET", "/v1/credit/enterprises/{uscc}/personal", AD, API_BODY_NONE, credit_handle_enterprise_personal, "the legal representative's personal data, decrypted (admin)", NULL },
-	{ "POST", "/v1/credit/enterprises/{uscc}/feeds/{kind}", CB | AD, API_BODY_JSON, credit_handle_feed, "submit a data feed: tax, headcount, cashflow, ip, innovation, negative", NULL },
-	{ "POST", "/v1/credit/enterprises/{uscc}/cashflow", CB | AD, API_BODY_JSON, credit_handle_cashflow, "compute monthly cash flow from the enterprise's ledger accounts", NULL },
-	{ "POST", "/v1/credit/enterprises/{uscc}/authorizations", ME, API_BODY_JSON, credit_handle_authorization_create, "authorize an institution to query, for a purpose, until a date", NULL },
+	{ "POST", "/v1/credit/enterprises/{uscc}/feeds/tax", CB | AD, API_BODY_JSON, credit_handle_feed_tax, "submit monthly tax paid and the tax credit grade", &credit_feed_tax_schema },
+	{ "POST", "/v1/credit/enterprises/{uscc}/feeds/headcount", CB | AD, API_BODY_JSON, credit_handle_feed_headcount, "submit monthly social-security headcount", &credit_feed_headcount_schema },
+	{ "POST", "/v1/credit/enterprises/{uscc}/feeds/cashflow", CB | AD, API_BODY_JSON, credit_handle_feed_cashflow, "submit monthly cash flow", &credit_feed_cashflow_schema },
+	{ "POST", "/v1/credit/enterprises/{uscc}/feeds/ip", CB | AD, API_BODY_JSON, credit_handle_feed_ip, "submit patents and other intellectual property", &credit_feed_ip_schema },
+	{ "POST", "/v1/credit/enterprises/{uscc}/feeds/innovation", CB | AD, API_BODY_JSON, credit_handle_feed_innovation, "submit innovation points", &credit_feed_innovation_schema },
+	{ "POST", "/v1/credit/enterprises/{uscc}/feeds/negative", CB | AD, API_BODY_JSON, credit_handle_feed_negative, "submit a negative record", &credit_feed_negative_schema },
+	{ "POST", "/v1/credit/enterprises/{uscc}/cashflow", CB | AD, API_BODY_JSON, credit_handle_cashflow, "compute monthly cash flow from the enterprise's ledger accounts", &credit_cashflow_request_schema },
+	{ "POST", "/v1/credit/enterprises/{uscc}/authorizations", ME, API_BODY_JSON, credit_handle_authorization_create, "authorize an institution to query, for a purpose, until a date", &credit_authorize_schema },
 	{ "GET", "/v1/credit/enterprises/{uscc}/authorizations", CB | OP | ME | RG | AU | AD, API_BODY_NONE, credit_handle_authorization_list, "an enterprise's authorizations", NULL },
-	{ "POST", "/v1/credit/authorizations/{id}/revoke", ME, API_BODY_JSON, credit_handle_authorization_revoke, "revoke an authorization", NULL },
-	{ "POST", "/v1/credit/enterprises/{uscc}/report", OP, API_BODY_JSON, credit_handle_report, "a credit report (authorized, logged)", NULL },
-	{ "POST", "/v1/credit/enterprises/{uscc}/score", OP, API_BODY_JSON, credit_handle_score, "a scorecard or tech-enterprise score decision (authorized, logged)", NULL },
+	{ "POST", "/v1/credit/authorizations/{id}/revoke", ME, API_BODY_JSON, credit_handle_authorization_revoke, "revoke an authorization", &credit_id_schema },
+	{ "POST", "/v1/credit/enterprises/{uscc}/report", OP, API_BODY_JSON, credit_handle_report, "a credit report (authorized, logged)", &credit_report_schema },
+	{ "POST", "/v1/credit/enterprises/{uscc}/score", OP, API_BODY_JSON, credit_handle_score, "a scorecard or tech-enterprise score decision (authorized, logged)", &credit_score_schema },
 	{ "GET", "/v1/credit/enterprises/{uscc}/queries", CB | ME | RG | AU | AD, API_BODY_NONE, credit_handle_query_list, "who queried the enterprise, when, why, and what was returned", NULL },
 	{ "GET", "/v1/credit/decisions/{id}", CB | OP | RG | AU | AD, API_BODY_NONE, credit_handle_decision_get, "a score decision: model, inputs, score, grade, reasons", NULL },
-	{ "POST", "/v1/credit/enterprises/{uscc}/objections", ME, API_BODY_JSON, credit_handle_objection_create, "dispute a data record", NULL },
+	{ "POST", "/v1/credit/enterprises/{uscc}/objections", ME, API_BODY_JSON, credit_handle_objection_create, "dispute a data record", &credit_objection_schema },
 	{ "GET", "/v1/credit/objections", CB | RG | AU | AD, API_BODY_NONE, credit_handle_objection_list, "objections: open, overdue or all", NULL },
 	{ "GET", "/v1/credit/objections/{id}", CB | ME | RG | AU | AD, API_BODY_NONE, credit_handle_objection_get, "an objection and its reply", NULL },
-	{ "POST", "/v1/credit/objections/{id}/resolve", CB | AD, API_BODY_JSON, credit_handle_objection_resolve, "resolve an objection: corrected or confirmed, with a reply", NULL },
-	{ "POST", "/v1/credit/models/{version}/chunks", CB | AD, API_BODY_JSON, credit_handle_model_chunk, "upload one chunk of a scorecard model artifact", NULL },
-	{ "POST", "/v1/credit/models/{version}/activate", CB | AD, API_BODY_JSON, credit_handle_model_activate, "activate a complete model, pinned by its SHA-256", NULL },
+	{ "POST", "/v1/credit/objections/{id}/resolve", CB | AD, API_BODY_JSON, credit_handle_objection_resolve, "resolve an objection: corrected or confirmed, with a reply", &credit_resolve_schema },
+	{ "POST", "/v1/credit/models/{version}/chunks", CB | AD, API_BODY_JSON, credit_handle_model_chunk, "upload one chunk of a scorecard model artifact", &credit_model_chunk_schema },
+	{ "POST", "/v1/credit/models/{version}/activate", CB | AD, API_BODY_JSON, credit_handle_model_activate, "activate a complete model, pinned by its SHA-256", &credit_model_activate_schema },
 	{ "GET", "/v1/credit/models", READERS, API_BODY_NONE, credit_handle_model_list, "registered scorecard models and the active one", NULL },
-	{ "POST", "/v1/credit/enterprises/{uscc}/watch", OP, API_BODY_JSON, credit_handle_watch, "watch an authorized enterprise for early warnings", NULL },
+	{ "POST", "/v1/credit/enterprises/{uscc}/watch", OP, API_BODY_JSON, credit_handle_watch, "watch an authorized enterprise for early warnings", &credit_id_schema },
 	{ "GET", "/v1/credit/warnings", CB | OP | RG | AU | AD, API_BODY_NONE, credit_handle_warning_list, "early warnings (a bank sees its authorized enterprises)", NULL },
 	{ "GET", "/v1/credit/purges", CB | RG | AU | AD, API_BODY_NONE, credit_handle_purge_list, "negative records purged after five years", NULL },
 };

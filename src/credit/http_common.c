@@ -1,8 +1,9 @@
 /*
  * http_common.c — the credit routes' shared primitives: the state of a
- * request, result codes to problems, the field decoders (dec_*), the JSON
+ * request, result codes to problems, the JSON
  * forms of days, months, amounts and fixed-point figures, the enterprise
- * of the path in the caller's scope, and paging. Rules in http_internal.h.
+ * of the path in the caller's scope, paging, and the problems and month text
+ * of the mappings from decoded bodies (http.h). Rules in http_internal.h.
  */
 #include "credit/http_internal.h"
 
@@ -72,11 +73,21 @@ bool credit_http_done_ok(struct api_request *r, const uint32_t *results, uint32_
 	return false;
 }
 
-/* ---- decoding -------------------------------------------------------------- */
+/* ---- problems of the mappings ------------------------------------------------ */
+
+_Static_assert(sizeof(struct credit_in_list) == sizeof(struct api_list) &&
+		       offsetof(struct credit_in_list, items) == offsetof(struct api_list, items) &&
+		       offsetof(struct credit_in_list, count) == offsetof(struct api_list, count),
+	       "credit_in_list is the codec's api_list");
 
 bool credit_dec_fail(struct credit_dec *d, const char *code, const char *fmt, const char *key)
 {
-	return api_dec_fail(&d->code, d->detail, sizeof d->detail, code, fmt, key);
+	SZ_ASSERT(code != NULL);
+	if (d->code != NULL)
+		return false;
+	d->code = code;
+	snprintf(d->detail, sizeof d->detail, fmt, key);
+	return false;
 }
 
 bool credit_dec_answer(struct api_request *r, struct credit_dec *d)
@@ -90,62 +101,6 @@ bool credit_dec_answer(struct api_request *r, struct credit_dec *d)
 	return false;
 }
 
-bool credit_dec_known(struct credit_dec *d, json_t *o, const char *const *allowed)
-{
-	return api_dec_known(&d->code, d->detail, sizeof d->detail, o, allowed);
-}
-
-bool credit_dec_id(struct credit_dec *d, json_t *o, const char *key, bool required, sz_id *out)
-{
-	return api_dec_id(&d->code, d->detail, sizeof d->detail, o, key, required, out);
-}
-
-bool credit_dec_text(struct credit_dec *d, json_t *o, const char *key, bool required, char *buf, size_t size)
-{
-	json_t *v = json_object_get(o, key);
-	memset(buf, 0, size);
-	if (v == NULL)
-		return required ? credit_dec_fail(d, "field_missing", "'%s' is required", key) : true;
-	if (!json_is_string(v) || (required && json_string_length(v) == 0) || json_string_length(v) >= size ||
-	    strlen(json_string_value(v)) != json_string_length(v))
-		return credit_dec_fail(d, "field_invalid", "'%s' must be a string of limited length (bytes)", key);
-	memcpy(buf, json_string_value(v), json_string_length(v));
-	return true;
-}
-
-bool credit_dec_int(struct credit_dec *d, json_t *o, const char *key, bool required, int64_t min, int64_t max, int64_t *out)
-{
-	json_t *v = json_object_get(o, key);
-	if (v == NULL)
-		return required ? credit_dec_fail(d, "field_missing", "'%s' is required", key) : true;
-	if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max)
-		return credit_dec_fail(d, "field_invalid", "'%s' must be an integer in range", key);
-	*out = json_integer_value(v);
-	return true;
-}
-
-bool credit_dec_amount(struct credit_dec *d, json_t *o, const char *key, bool required, int64_t *out)
-{
-	json_t *v = json_object_get(o, key);
-	if (v == NULL)
-		return required ? credit_dec_fail(d, "field_missing", "'%s' is required", key) : true;
-	uint64_t fen = 0;
-	if (!json_is_string(v) || sz_amount_parse(json_string_value(v), json_string_length(v), 2, &fen) != 0 ||
-	    fen > INT64_MAX)
-		return credit_dec_fail(d, "amount_invalid", "'%s' must be a CNY decimal string", key);
-	*out = (int64_t)fen;
-	return true;
-}
-
-/* "YYYY-MM-DD" -> days since 1970-01-01; -1 if malformed. */
-int32_t credit_http_parse_day(const char *text)
-{
-	int y, m, dd, n = 0;
-	if (strlen(text) != 10 || sscanf(text, "%4d-%2d-%2d%n", &y, &m, &dd, &n) != 3 || n != 10)
-		return -1;
-	return credit_day_from_civil(y, (uint32_t)m, (uint32_t)dd);
-}
-
 /* "YYYY-MM" -> year * 12 + month - 1; -1 if malformed. */
 int32_t credit_http_parse_month(const char *text)
 {
@@ -153,39 +108,6 @@ int32_t credit_http_parse_month(const char *text)
 	if (strlen(text) != 7 || sscanf(text, "%4d-%2d%n", &y, &m, &n) != 2 || n != 7 || m < 1 || m > 12 || y < 1900)
 		return -1;
 	return y * 12 + m - 1;
-}
-
-bool credit_dec_day(struct credit_dec *d, json_t *o, const char *key, bool required, int32_t *out)
-{
-	json_t *v = json_object_get(o, key);
-	if (v == NULL)
-		return required ? credit_dec_fail(d, "field_missing", "'%s' is required", key) : true;
-	if (!json_is_string(v) || (*out = credit_http_parse_day(json_string_value(v))) < 0)
-		return credit_dec_fail(d, "field_invalid", "'%s' must be a date YYYY-MM-DD", key);
-	return true;
-}
-
-bool credit_dec_month(struct credit_dec *d, json_t *o, const char *key, int32_t *out)
-{
-	json_t *v = json_object_get(o, key);
-	if (v == NULL)
-		return credit_dec_fail(d, "field_missing", "'%s' is required", key);
-	if (!json_is_string(v) || (*out = credit_http_parse_month(json_string_value(v))) < 0)
-		return credit_dec_fail(d, "field_invalid", "'%s' must be a month YYYY-MM", key);
-	return true;
-}
-
-bool credit_dec_name(struct credit_dec *d, json_t *o, const char *key, bool required, const char *(*name_of)(uint32_t),
-		     uint32_t max, uint16_t *out)
-{
-	json_t *v = json_object_get(o, key);
-	if (v == NULL)
-		return required ? credit_dec_fail(d, "field_missing", "'%s' is required", key) : true;
-	int32_t value = json_is_string(v) ? credit_name_parse(name_of, max, json_string_value(v)) : -1;
-	if (value < 0)
-		return credit_dec_fail(d, "field_invalid", "'%s' is not one of the names this field accepts", key);
-	*out = (uint16_t)value;
-	return true;
 }
 
 void credit_http_format_day(int32_t day, char out[16])

@@ -123,132 +123,112 @@ static void enterprise_done(struct api_request *r, const uint32_t *results, uint
 	api_reply_json(r, api_result_status(results[0]), credit_json_enterprise(credit_enterprise_at(credit_http_state(r), (uint32_t)i)));
 }
 
-/* Over 70 lines: one flat check per field of the body, in the order the
- * problems are reported. */
-bool credit_decode_enterprise(struct credit_dec *dp, json_t *doc, const char *path_uscc, const uint8_t secret[32],
-			      struct credit_enterprise_cmd *c)
+/* ---- request schemas of the registry ---- */
+
+static const struct api_field rep_fields[] = {
+	{ CREDIT_F_TEXT("id_number", struct credit_rep_in, id_number, 0) },
+	{ CREDIT_F_TEXT("phone", struct credit_rep_in, phone, 0) },
+};
+static const struct api_schema rep_schema = API_SCHEMA("credit_legal_representative", rep_fields, struct credit_rep_in);
+
+#define T struct credit_enterprise_in
+#define ENTERPRISE_FIELDS \
+	{ CREDIT_F_TEXT("name", T, name, API_F_REQUIRED) }, \
+	{ CREDIT_F_TEXT("industry", T, industry, API_F_REQUIRED) }, \
+	{ CREDIT_F_TEXT("district", T, district, 0) }, \
+	{ CREDIT_F_AMOUNT("registered_capital", T, registered_capital_fen, API_F_REQUIRED) }, \
+	{ CREDIT_F_DAY("founded", T, founded_day, API_F_REQUIRED) }, \
+	{ CREDIT_F_ID("owner_id", T, owner_id, 0) }, \
+	{ .name = "tags", .type = API_T_FLAGS, .offset = offsetof(T, tags), .size = sizeof(uint32_t), \
+	  .names = credit_tag_names, .invalid = "'%s' must be an array of tag names" }, \
+	{ .name = "legal_representative", .type = API_T_OBJECT, .offset = offsetof(T, rep), \
+	  .size = sizeof(struct credit_rep_in), .items = &rep_schema, .invalid = "'%s' must be an object" },
+static const struct api_field register_fields[] = {
+	{ CREDIT_F_ID("id", T, id, API_F_REQUIRED) },
+	{ CREDIT_F_TEXT("uscc", T, uscc, API_F_REQUIRED) },
+	ENTERPRISE_FIELDS
+};
+static const struct api_field update_fields[] = {
+	{ CREDIT_F_ID("id", T, id, API_F_REQUIRED) },
+	ENTERPRISE_FIELDS
+};
+#undef ENTERPRISE_FIELDS
+#undef T
+const struct api_schema credit_register_schema = API_SCHEMA("credit_enterprise_register", register_fields,
+							    struct credit_enterprise_in);
+const struct api_schema credit_update_schema = API_SCHEMA("credit_enterprise_update", update_fields,
+							  struct credit_enterprise_in);
+
+/* The checks the codec has no type for (ID number, phone, the code's check
+ * character, in that order), then the command with personal data sealed. */
+bool credit_map_enterprise(struct credit_dec *d, struct credit_enterprise_in *in, const char *path_uscc,
+			   const uint8_t secret[32], struct credit_enterprise_cmd *c)
 {
-	static const char *const known[] = { "id", "uscc", "name", "industry", "district", "registered_capital",
-					     "founded", "tags", "owner_id", "legal_representative", NULL };
-	struct credit_dec d = { 0 };
+	SZ_ASSERT(d->code == NULL);
 	memset(c, 0, sizeof *c);
-	credit_dec_known(&d, doc, known);
-	credit_dec_id(&d, doc, "id", true, &c->id);
-	char uscc[CREDIT_USCC_FIELD_SIZE];
-	if (path_uscc == NULL) {
-		credit_dec_text(&d, doc, "uscc", true, uscc, sizeof uscc);
-	} else {
-		memset(uscc, 0, sizeof uscc);
-		snprintf(uscc, sizeof uscc, "%s", path_uscc);
-	}
-	credit_dec_text(&d, doc, "name", true, c->name, sizeof c->name);
-	credit_dec_text(&d, doc, "industry", true, c->industry, sizeof c->industry);
-	credit_dec_text(&d, doc, "district", false, c->district, sizeof c->district);
-	int64_t capital = 0;
-	credit_dec_amount(&d, doc, "registered_capital", true, &capital);
-	c->registered_capital_fen = (uint64_t)capital;
-	credit_dec_day(&d, doc, "founded", true, &c->founded_day);
-	credit_dec_id(&d, doc, "owner_id", false, &c->owner_id);
-	json_t *tags = json_object_get(doc, "tags");
-	if (tags != NULL) {
-		size_t i = 0;
-		json_t *t = NULL;
-		if (!json_is_array(tags))
-			credit_dec_fail(&d, "field_invalid", "'%s' must be an array of tag names", "tags");
-		else
-			json_array_foreach(tags, i, t) {
-				int32_t bit = json_is_string(t) ? credit_name_parse(credit_tag_name, CREDIT_TAG_COUNT - 1,
-										     json_string_value(t))
-								: -1;
-				if (bit < 0)
-					credit_dec_fail(&d, "field_invalid", "'%s' has an unknown tag", "tags");
-				else
-					c->tags |= 1u << bit;
-			}
-	}
-	char id_number[CREDIT_SEALED_PLAIN_SIZE] = "", phone[CREDIT_SEALED_PLAIN_SIZE] = "";
-	json_t *rep = json_object_get(doc, "legal_representative");
-	if (rep != NULL) {
-		static const char *const rep_known[] = { "id_number", "phone", NULL };
-		if (!json_is_object(rep)) {
-			credit_dec_fail(&d, "field_invalid", "'%s' must be an object", "legal_representative");
-		} else {
-			credit_dec_known(&d, rep, rep_known);
-			credit_dec_text(&d, rep, "id_number", false, id_number, sizeof id_number);
-			credit_dec_text(&d, rep, "phone", false, phone, sizeof phone);
-			if (id_number[0] && !id_number_ok(id_number))
-				credit_dec_fail(&d, "field_invalid", "'%s' is not a valid 18-character resident ID number",
-					 "legal_representative.id_number");
-			if (phone[0] && !phone_ok(phone))
-				credit_dec_fail(&d, "field_invalid", "'%s' must be 11 digits starting with 1",
-					 "legal_representative.phone");
-		}
-	}
+	const char *uscc = path_uscc != NULL ? path_uscc : in->uscc;
+	const char *id_number = in->rep.id_number, *phone = in->rep.phone;
+	if (id_number[0] && !id_number_ok(id_number))
+		credit_dec_fail(d, "field_invalid", "'%s' is not a valid 18-character resident ID number",
+				"legal_representative.id_number");
+	if (phone[0] && !phone_ok(phone))
+		credit_dec_fail(d, "field_invalid", "'%s' must be 11 digits starting with 1", "legal_representative.phone");
 	credit_uscc_detail detail;
-	enum credit_uscc_result v = d.code == NULL ? credit_uscc_validate(uscc, strlen(uscc), &detail) : CREDIT_USCC_OK;
-	if (d.code == NULL && v != CREDIT_USCC_OK) {
-		d.code = credit_uscc_result_name(v);
-		d.uscc_invalid = true;
+	enum credit_uscc_result v = d->code == NULL ? credit_uscc_validate(uscc, strlen(uscc), &detail) : CREDIT_USCC_OK;
+	if (d->code == NULL && v != CREDIT_USCC_OK) {
+		d->code = credit_uscc_result_name(v);
+		d->uscc_invalid = true;
 		if (v == CREDIT_USCC_BAD_CHECK)
-			snprintf(d.detail, sizeof d.detail, "%s: the check character should be '%c'",
+			snprintf(d->detail, sizeof d->detail, "%s: the check character should be '%c'",
 				 credit_uscc_result_text(v), detail.expected);
 		else
-			snprintf(d.detail, sizeof d.detail, "%s", credit_uscc_result_text(v));
+			snprintf(d->detail, sizeof d->detail, "%s", credit_uscc_result_text(v));
 	}
-	if (d.code != NULL) {
-		sodium_memzero(id_number, sizeof id_number);
-		sodium_memzero(phone, sizeof phone);
-		*dp = d;
-		return false;
+	if (d->code == NULL) {
+		c->id = in->id;
+		credit_http_copy_uscc(c->uscc, uscc);
+		memcpy(c->name, in->name, sizeof c->name);
+		memcpy(c->industry, in->industry, sizeof c->industry);
+		memcpy(c->district, in->district, sizeof c->district);
+		c->owner_id = in->owner_id;
+		c->registered_capital_fen = in->registered_capital_fen;
+		c->founded_day = in->founded_day;
+		c->tags = in->tags;
+		if (id_number[0]) {
+			seal(secret, c->id, 1, id_number, &c->rep_id);
+			snprintf(c->rep_id_masked, sizeof c->rep_id_masked, "%.3s***********%.4s", id_number, id_number + 14);
+		}
+		if (phone[0]) {
+			seal(secret, c->id, 2, phone, &c->rep_phone);
+			snprintf(c->rep_phone_masked, sizeof c->rep_phone_masked, "%.3s****%.4s", phone, phone + 7);
+		}
 	}
-	credit_http_copy_uscc(c->uscc, uscc);
-	if (id_number[0]) {
-		seal(secret, c->id, 1, id_number, &c->rep_id);
-		snprintf(c->rep_id_masked, sizeof c->rep_id_masked, "%.3s***********%.4s", id_number, id_number + 14);
-	}
-	if (phone[0]) {
-		seal(secret, c->id, 2, phone, &c->rep_phone);
-		snprintf(c->rep_phone_masked, sizeof c->rep_phone_masked, "%.3s****%.4s", phone, phone + 7);
-	}
-	sodium_memzero(id_number, sizeof id_number);
-	sodium_memzero(phone, sizeof phone);
-	return true;
+	sodium_memzero(&in->rep, sizeof in->rep);
+	return d->code == NULL;
 }
 
-/* Decodes a register/update body; uscc from the body or (update) the path. */
-static bool enterprise_decode(struct api_request *r, json_t *doc, const char *path_uscc,
-			      struct credit_enterprise_cmd *c)
+static void enterprise_submit(struct api_request *r, const char *path_uscc, uint16_t kind)
 {
 	struct credit_dec d = { 0 };
-	if (credit_decode_enterprise(&d, doc, path_uscc, r->server->secret, c))
-		return true;
-	return credit_dec_answer(r, &d);
+	struct credit_enterprise_cmd c;
+	if (credit_map_enterprise(&d, r->in, path_uscc, r->server->secret, &c))
+		api_submit_one(r, kind, &c, sizeof c, enterprise_done);
+	else
+		credit_dec_answer(r, &d);
 }
 
 void credit_handle_enterprise_register(struct api_request *r)
 {
-	json_t *doc = api_body_json(r);
-	if (doc == NULL)
-		return;
-	struct credit_enterprise_cmd c;
-	bool ok = enterprise_decode(r, doc, NULL, &c);
-	json_decref(doc);
-	if (ok)
-		api_submit_one(r, CREDIT_CMD_ENTERPRISE_REGISTER, &c, sizeof c, enterprise_done);
+	enterprise_submit(r, NULL, CREDIT_CMD_ENTERPRISE_REGISTER);
 }
 
 void credit_handle_enterprise_update(struct api_request *r)
 {
-	if (credit_http_path_enterprise(r) < 0)
+	if (credit_http_path_enterprise(r) < 0) {
+		sodium_memzero(&((struct credit_enterprise_in *)r->in)->rep, sizeof(struct credit_rep_in));
 		return;
-	json_t *doc = api_body_json(r);
-	if (doc == NULL)
-		return;
-	struct credit_enterprise_cmd c;
-	bool ok = enterprise_decode(r, doc, api_param(r, 0), &c);
-	json_decref(doc);
-	if (ok)
-		api_submit_one(r, CREDIT_CMD_ENTERPRISE_UPDATE, &c, sizeof c, enterprise_done);
+	}
+	enterprise_submit(r, api_param(r, 0), CREDIT_CMD_ENTERPRISE_UPDATE);
 }
 
 void credit_handle_enterprise_get(struct api_request *r)
@@ -294,151 +274,160 @@ static void feed_done(struct api_request *r, const uint32_t *results, uint32_t c
 	api_reply_json(r, api_result_status(results[0]), doc);
 }
 
-static void feed_head_decode(struct credit_dec *d, json_t *doc, const char *uscc, struct credit_feed_head *h)
-{
-	credit_dec_id(d, doc, "id", true, &h->id);
-	credit_http_copy_uscc(h->uscc, uscc);
-	credit_dec_text(d, doc, "source", true, h->source, sizeof h->source);
-	credit_dec_day(d, doc, "as_of", true, &h->as_of_day);
-}
+/* ---- request schemas of the feeds ---- */
 
-/* A "months" array of up to 12 rows; each row decoded by row_fn. */
-static json_t *months_of(struct credit_dec *d, json_t *doc, uint32_t *count)
+static const struct api_field tax_row_fields[] = {
+	{ CREDIT_F_MONTH("month", struct credit_tax_row_in, month, API_F_REQUIRED) },
+	{ CREDIT_F_AMOUNT("tax_paid", struct credit_tax_row_in, tax_paid_fen, API_F_REQUIRED) },
+};
+static const struct api_field headcount_row_fields[] = {
+	{ CREDIT_F_MONTH("month", struct credit_headcount_row_in, month, API_F_REQUIRED) },
+	{ CREDIT_F_INT("headcount", struct credit_headcount_row_in, headcount, API_F_REQUIRED, 0, 10000000) },
+};
+static const struct api_field cash_row_fields[] = {
+	{ CREDIT_F_MONTH("month", struct credit_cash_row_in, month, API_F_REQUIRED) },
+	{ CREDIT_F_AMOUNT("inflow", struct credit_cash_row_in, inflow_fen, API_F_REQUIRED) },
+	{ CREDIT_F_AMOUNT("outflow", struct credit_cash_row_in, outflow_fen, API_F_REQUIRED) },
+};
+static const struct api_field ip_item_fields[] = {
+	{ CREDIT_F_TEXT("number", struct credit_ip_item_in, number, API_F_REQUIRED) },
+	{ CREDIT_F_ENUM("kind", struct credit_ip_item_in, kind, API_F_REQUIRED, credit_ip_kind_names, 1, 0), .invalid = CREDIT_NAMES_INVALID },
+	{ CREDIT_F_DAY("granted", struct credit_ip_item_in, granted_day, API_F_REQUIRED) },
+	{ .name = "pledged", .type = API_T_BOOL, .offset = offsetof(struct credit_ip_item_in, pledged),
+	  .size = sizeof(bool), .invalid = "'%s' must be true or false" },
+};
+static const struct api_schema tax_row_schema = API_SCHEMA("credit_tax_month", tax_row_fields, struct credit_tax_row_in);
+static const struct api_schema headcount_row_schema =
+	API_SCHEMA("credit_headcount_month", headcount_row_fields, struct credit_headcount_row_in);
+static const struct api_schema cash_row_schema = API_SCHEMA("credit_cash_month", cash_row_fields, struct credit_cash_row_in);
+static const struct api_schema ip_item_schema = API_SCHEMA("credit_ip_item", ip_item_fields, struct credit_ip_item_in);
+
+#define T struct credit_feed_in
+#define HEAD_FIELDS \
+	{ CREDIT_F_ID("id", T, id, API_F_REQUIRED) }, \
+	{ CREDIT_F_TEXT("source", T, source, API_F_REQUIRED) }, \
+	{ CREDIT_F_DAY("as_of", T, as_of_day, API_F_REQUIRED) },
+#define MONTHS(row_schema, row_type) \
+	{ CREDIT_F_LIST("months", T, months, row_schema, row_type, CREDIT_FEED_MONTH_COUNT_MAX, \
+			"'%s' must be an array of 1 to 12 months") }
+static const struct api_field tax_fields[] = {
+	HEAD_FIELDS
+	{ CREDIT_F_TEXT("grade", T, grade, 0) },
+	{ CREDIT_F_INT("grade_year", T, grade_year, API_F_PRESENT, 2000, 2200), .present_offset = offsetof(T, grade_year_given) },
+	MONTHS(&tax_row_schema, struct credit_tax_row_in),
+};
+static const struct api_field headcount_fields[] = { HEAD_FIELDS MONTHS(&headcount_row_schema, struct credit_headcount_row_in) };
+static const struct api_field cashflow_fields[] = { HEAD_FIELDS MONTHS(&cash_row_schema, struct credit_cash_row_in) };
+static const struct api_field ip_fields[] = {
+	HEAD_FIELDS
+	{ CREDIT_F_LIST("items", T, items, &ip_item_schema, struct credit_ip_item_in, CREDIT_FEED_IP_COUNT_MAX,
+			"'%s' must be an array of 1 to 8 items") },
+};
+static const struct api_field innovation_fields[] = { HEAD_FIELDS { CREDIT_F_INT("points", T, points, API_F_REQUIRED, 0, 1000) } };
+static const struct api_field negative_fields[] = {
+	HEAD_FIELDS
+	{ CREDIT_F_ENUM("kind", T, kind, API_F_REQUIRED, credit_negative_kind_names, 1, 0), .invalid = CREDIT_NAMES_INVALID },
+	{ CREDIT_F_TEXT("reference", T, reference, API_F_REQUIRED) },
+	{ CREDIT_F_TEXT("summary", T, summary, 0) },
+	{ CREDIT_F_AMOUNT("amount", T, amount_fen, 0) },
+	{ CREDIT_F_DAY("conduct_ended", T, conduct_ended_day, API_F_REQUIRED) },
+};
+#undef MONTHS
+#undef HEAD_FIELDS
+#undef T
+const struct api_schema credit_feed_tax_schema = API_SCHEMA("credit_feed_tax", tax_fields, struct credit_feed_in);
+const struct api_schema credit_feed_headcount_schema = API_SCHEMA("credit_feed_headcount", headcount_fields, struct credit_feed_in);
+const struct api_schema credit_feed_cashflow_schema = API_SCHEMA("credit_feed_cashflow", cashflow_fields, struct credit_feed_in);
+const struct api_schema credit_feed_ip_schema = API_SCHEMA("credit_feed_ip", ip_fields, struct credit_feed_in);
+const struct api_schema credit_feed_innovation_schema = API_SCHEMA("credit_feed_innovation", innovation_fields, struct credit_feed_in);
+const struct api_schema credit_feed_negative_schema = API_SCHEMA("credit_feed_negative", negative_fields, struct credit_feed_in);
+const struct api_schema *const credit_feed_schemas[CREDIT_FEED_KIND_COUNT] = {
+	[CREDIT_FEED_TAX] = &credit_feed_tax_schema, [CREDIT_FEED_HEADCOUNT] = &credit_feed_headcount_schema,
+	[CREDIT_FEED_CASHFLOW] = &credit_feed_cashflow_schema, [CREDIT_FEED_IP] = &credit_feed_ip_schema,
+	[CREDIT_FEED_INNOVATION] = &credit_feed_innovation_schema, [CREDIT_FEED_NEGATIVE] = &credit_feed_negative_schema,
+};
+
+/* The month of row i of "months", or -1 after recording the failure. */
+static int32_t row_month(struct credit_dec *d, uint32_t i, const char *text)
 {
-	json_t *months = json_object_get(doc, "months");
-	if (months == NULL || !json_is_array(months) || json_array_size(months) == 0 ||
-	    json_array_size(months) > CREDIT_FEED_MONTH_COUNT_MAX) {
-		credit_dec_fail(d, "field_invalid", "'%s' must be an array of 1 to 12 months", "months");
-		return NULL;
+	int32_t month = credit_http_parse_month(text);
+	if (month < 0 && d->code == NULL) {
+		d->code = "field_invalid";
+		snprintf(d->detail, sizeof d->detail, "months[%u]: 'month' must be a month YYYY-MM", i);
 	}
-	*count = (uint32_t)json_array_size(months);
-	return months;
+	return month;
 }
 
-/* Over 70 lines: one case per feed kind, each a flat list of its fields. */
-bool credit_decode_feed(struct credit_dec *d, const char *kind, json_t *doc, const char *uscc, uint16_t *cmd_kind,
-			void *body, uint32_t *size)
+/* Over 70 lines: one case per feed kind, each a flat copy of its fields. */
+bool credit_map_feed(struct credit_dec *d, uint32_t kind, const struct credit_feed_in *in, const char *uscc,
+		     uint16_t *cmd_kind, void *body, uint32_t *size)
 {
-	size_t i;
-	json_t *row;
-	if (strcmp(kind, "tax") == 0) {
-		static const char *const known[] = { "id", "source", "as_of", "grade", "grade_year", "months", NULL };
+	SZ_ASSERT(kind < CREDIT_FEED_KIND_COUNT);
+	SZ_ASSERT(in->months.count <= CREDIT_FEED_MONTH_COUNT_MAX && in->items.count <= CREDIT_FEED_IP_COUNT_MAX);
+	struct credit_feed_head *h = body;
+	static const uint32_t sizes[CREDIT_FEED_KIND_COUNT] = {
+		sizeof(struct credit_tax_cmd), sizeof(struct credit_headcount_cmd), sizeof(struct credit_cashflow_cmd),
+		sizeof(struct credit_ip_cmd), sizeof(struct credit_innovation_cmd), sizeof(struct credit_negative_cmd),
+	};
+	memset(body, 0, sizes[kind]);
+	h->id = in->id;
+	credit_http_copy_uscc(h->uscc, uscc);
+	memcpy(h->source, in->source, sizeof h->source);
+	h->as_of_day = in->as_of_day;
+	h->count = kind == CREDIT_FEED_IP ? in->items.count : in->months.count;
+	*cmd_kind = (uint16_t)(CREDIT_CMD_FEED_TAX + kind);
+	*size = sizes[kind];
+	if (kind == CREDIT_FEED_TAX) {
 		struct credit_tax_cmd *c = body;
-		memset(c, 0, sizeof *c);
-		credit_dec_known(d, doc, known);
-		feed_head_decode(d, doc, uscc, &c->head);
-		credit_dec_text(d, doc, "grade", false, c->grade, sizeof c->grade);
-		int64_t year = 0;
-		credit_dec_int(d, doc, "grade_year", c->grade[0] != '\0', 2000, 2200, &year);
-		c->grade_year = (int32_t)year;
-		json_t *months = months_of(d, doc, &c->head.count);
-		static const char *const row_known[] = { "month", "tax_paid", NULL };
-		if (months)
-			json_array_foreach(months, i, row) {
-				credit_dec_known(d, row, row_known);
-				credit_dec_month(d, row, "month", &c->months[i].month);
-				credit_dec_amount(d, row, "tax_paid", true, &c->months[i].value);
-			}
-		*cmd_kind = CREDIT_CMD_FEED_TAX;
-		*size = sizeof *c;
-	} else if (strcmp(kind, "headcount") == 0) {
-		static const char *const known[] = { "id", "source", "as_of", "months", NULL };
-		struct credit_headcount_cmd *c = body;
-		memset(c, 0, sizeof *c);
-		credit_dec_known(d, doc, known);
-		feed_head_decode(d, doc, uscc, &c->head);
-		json_t *months = months_of(d, doc, &c->head.count);
-		static const char *const row_known[] = { "month", "headcount", NULL };
-		if (months)
-			json_array_foreach(months, i, row) {
-				credit_dec_known(d, row, row_known);
-				credit_dec_month(d, row, "month", &c->months[i].month);
-				credit_dec_int(d, row, "headcount", true, 0, 10000000, &c->months[i].value);
-			}
-		*cmd_kind = CREDIT_CMD_FEED_HEADCOUNT;
-		*size = sizeof *c;
-	} else if (strcmp(kind, "cashflow") == 0) {
-		static const char *const known[] = { "id", "source", "as_of", "months", NULL };
-		struct credit_cashflow_cmd *c = body;
-		memset(c, 0, sizeof *c);
-		credit_dec_known(d, doc, known);
-		feed_head_decode(d, doc, uscc, &c->head);
-		json_t *months = months_of(d, doc, &c->head.count);
-		static const char *const row_known[] = { "month", "inflow", "outflow", NULL };
-		if (months)
-			json_array_foreach(months, i, row) {
-				credit_dec_known(d, row, row_known);
-				credit_dec_month(d, row, "month", &c->months[i].month);
-				credit_dec_amount(d, row, "inflow", true, &c->months[i].inflow_fen);
-				credit_dec_amount(d, row, "outflow", true, &c->months[i].outflow_fen);
-			}
-		*cmd_kind = CREDIT_CMD_FEED_CASHFLOW;
-		*size = sizeof *c;
-	} else if (strcmp(kind, "ip") == 0) {
-		static const char *const known[] = { "id", "source", "as_of", "items", NULL };
-		struct credit_ip_cmd *c = body;
-		memset(c, 0, sizeof *c);
-		credit_dec_known(d, doc, known);
-		feed_head_decode(d, doc, uscc, &c->head);
-		json_t *items = json_object_get(doc, "items");
-		if (items == NULL || !json_is_array(items) || json_array_size(items) == 0 ||
-		    json_array_size(items) > CREDIT_FEED_IP_COUNT_MAX) {
-			credit_dec_fail(d, "field_invalid", "'%s' must be an array of 1 to 8 items", "items");
-		} else {
-			c->head.count = (uint32_t)json_array_size(items);
-			static const char *const row_known[] = { "number", "kind", "granted", "pledged", NULL };
-			json_array_foreach(items, i, row) {
-				struct credit_ip_item *it = &c->items[i];
-				credit_dec_known(d, row, row_known);
-				credit_dec_text(d, row, "number", true, it->number, sizeof it->number);
-				credit_dec_name(d, row, "kind", true, credit_ip_kind_name, CREDIT_IP_KIND_MAX, &it->kind);
-				credit_dec_day(d, row, "granted", true, &it->granted_day);
-				json_t *p = json_object_get(row, "pledged");
-				if (p != NULL && !json_is_boolean(p))
-					credit_dec_fail(d, "field_invalid", "'%s' must be true or false", "pledged");
-				it->pledged = p != NULL && json_is_true(p);
-			}
+		memcpy(c->grade, in->grade, sizeof c->grade);
+		if (in->grade[0] && !in->grade_year_given)
+			return credit_dec_fail(d, "field_missing", "'%s' is required", "grade_year");
+		c->grade_year = in->grade_year;
+		const struct credit_tax_row_in *rows = in->months.items;
+		for (uint32_t i = 0; i < in->months.count; i++) {
+			c->months[i].month = row_month(d, i, rows[i].month);
+			c->months[i].value = (int64_t)rows[i].tax_paid_fen;
 		}
-		*cmd_kind = CREDIT_CMD_FEED_IP;
-		*size = sizeof *c;
-	} else if (strcmp(kind, "innovation") == 0) {
-		static const char *const known[] = { "id", "source", "as_of", "points", NULL };
-		struct credit_innovation_cmd *c = body;
-		memset(c, 0, sizeof *c);
-		credit_dec_known(d, doc, known);
-		feed_head_decode(d, doc, uscc, &c->head);
-		credit_dec_int(d, doc, "points", true, 0, 1000, &c->points);
-		*cmd_kind = CREDIT_CMD_FEED_INNOVATION;
-		*size = sizeof *c;
-	} else if (strcmp(kind, "negative") == 0) {
-		static const char *const known[] = { "id", "source", "as_of", "kind", "reference", "amount",
-						     "conduct_ended", "summary", NULL };
-		struct credit_negative_cmd *c = body;
-		memset(c, 0, sizeof *c);
-		credit_dec_known(d, doc, known);
-		feed_head_decode(d, doc, uscc, &c->head);
-		credit_dec_name(d, doc, "kind", true, credit_negative_kind_name, CREDIT_NEG_KIND_MAX, &c->kind);
-		credit_dec_text(d, doc, "reference", true, c->reference, sizeof c->reference);
-		credit_dec_text(d, doc, "summary", false, c->summary, sizeof c->summary);
-		credit_dec_amount(d, doc, "amount", false, &c->amount_fen);
-		credit_dec_day(d, doc, "conduct_ended", true, &c->conduct_ended_day);
-		*cmd_kind = CREDIT_CMD_FEED_NEGATIVE;
-		*size = sizeof *c;
+	} else if (kind == CREDIT_FEED_HEADCOUNT) {
+		struct credit_headcount_cmd *c = body;
+		const struct credit_headcount_row_in *rows = in->months.items;
+		for (uint32_t i = 0; i < in->months.count; i++) {
+			c->months[i].month = row_month(d, i, rows[i].month);
+			c->months[i].value = rows[i].headcount;
+		}
+	} else if (kind == CREDIT_FEED_CASHFLOW) {
+		struct credit_cashflow_cmd *c = body;
+		const struct credit_cash_row_in *rows = in->months.items;
+		for (uint32_t i = 0; i < in->months.count; i++) {
+			c->months[i].month = row_month(d, i, rows[i].month);
+			c->months[i].inflow_fen = (int64_t)rows[i].inflow_fen;
+			c->months[i].outflow_fen = (int64_t)rows[i].outflow_fen;
+		}
+	} else if (kind == CREDIT_FEED_IP) {
+		struct credit_ip_cmd *c = body;
+		const struct credit_ip_item_in *items = in->items.items;
+		for (uint32_t i = 0; i < in->items.count; i++) {
+			memcpy(c->items[i].number, items[i].number, sizeof c->items[i].number);
+			c->items[i].kind = items[i].kind;
+			c->items[i].granted_day = items[i].granted_day;
+			c->items[i].pledged = items[i].pledged;
+		}
+	} else if (kind == CREDIT_FEED_INNOVATION) {
+		((struct credit_innovation_cmd *)body)->points = in->points;
 	} else {
-		d->code = "not_found";
-		snprintf(d->detail, sizeof d->detail, "no feed kind '%s' (tax, headcount, cashflow, ip, innovation, negative)",
-			 kind);
-		return false;
+		struct credit_negative_cmd *c = body;
+		c->kind = in->kind;
+		memcpy(c->reference, in->reference, sizeof c->reference);
+		memcpy(c->summary, in->summary, sizeof c->summary);
+		c->amount_fen = (int64_t)in->amount_fen;
+		c->conduct_ended_day = in->conduct_ended_day;
 	}
 	return d->code == NULL;
 }
 
-void credit_handle_feed(struct api_request *r)
+static void feed_submit(struct api_request *r, uint32_t kind)
 {
 	if (credit_http_path_enterprise(r) < 0)
-		return;
-	json_t *doc = api_body_json(r);
-	if (doc == NULL)
 		return;
 	static _Thread_local union {
 		struct credit_tax_cmd tax;
@@ -448,16 +437,21 @@ void credit_handle_feed(struct api_request *r)
 		struct credit_innovation_cmd innovation;
 		struct credit_negative_cmd negative;
 	} body;
-	uint16_t kind = 0;
+	uint16_t cmd_kind = 0;
 	uint32_t size = 0;
 	struct credit_dec d = { 0 };
-	bool ok = credit_decode_feed(&d, api_param(r, 1), doc, api_param(r, 0), &kind, &body, &size);
-	json_decref(doc);
-	if (ok)
-		api_submit_one(r, kind, &body, size, feed_done);
+	if (credit_map_feed(&d, kind, r->in, api_param(r, 0), &cmd_kind, &body, &size))
+		api_submit_one(r, cmd_kind, &body, size, feed_done);
 	else
 		credit_dec_answer(r, &d);
 }
+
+void credit_handle_feed_tax(struct api_request *r) { feed_submit(r, CREDIT_FEED_TAX); }
+void credit_handle_feed_headcount(struct api_request *r) { feed_submit(r, CREDIT_FEED_HEADCOUNT); }
+void credit_handle_feed_cashflow(struct api_request *r) { feed_submit(r, CREDIT_FEED_CASHFLOW); }
+void credit_handle_feed_ip(struct api_request *r) { feed_submit(r, CREDIT_FEED_IP); }
+void credit_handle_feed_innovation(struct api_request *r) { feed_submit(r, CREDIT_FEED_INNOVATION); }
+void credit_handle_feed_negative(struct api_request *r) { feed_submit(r, CREDIT_FEED_NEGATIVE); }
 
 /* ---- cash flow from the ledger ------------------------------------------------------- */
 
@@ -520,22 +514,26 @@ static int cashflow_compute(struct api_request *r, sz_id owner, uint32_t currenc
 	return 0;
 }
 
-bool credit_decode_cashflow_request(struct credit_dec *d, json_t *doc, sz_id *id, int32_t *from, int32_t *to,
-				    uint32_t *currency)
+static const struct api_field cashflow_request_fields[] = {
+	{ CREDIT_F_ID("id", struct credit_cashflow_request_in, id, API_F_REQUIRED) },
+	{ CREDIT_F_MONTH("from", struct credit_cashflow_request_in, from, API_F_REQUIRED) },
+	{ CREDIT_F_MONTH("to", struct credit_cashflow_request_in, to, API_F_REQUIRED) },
+	{ .name = "currency", .type = API_T_CURRENCY, .offset = offsetof(struct credit_cashflow_request_in, currency),
+	  .size = sizeof(uint32_t), .invalid = "'%s' must be three letters" },
+};
+const struct api_schema credit_cashflow_request_schema =
+	API_SCHEMA("credit_cashflow_request", cashflow_request_fields, struct credit_cashflow_request_in);
+
+bool credit_map_cashflow_request(struct credit_dec *d, const struct credit_cashflow_request_in *in, int32_t *from,
+				 int32_t *to, uint32_t *currency)
 {
-	static const char *const known[] = { "id", "from", "to", "currency", NULL };
-	char currency_text[8];
-	*from = *to = 0;
-	credit_dec_known(d, doc, known);
-	credit_dec_id(d, doc, "id", true, id);
-	credit_dec_month(d, doc, "from", from);
-	credit_dec_month(d, doc, "to", to);
-	credit_dec_text(d, doc, "currency", false, currency_text, sizeof currency_text);
-	if (d->code != NULL)
-		return false;
-	*currency = sz_currency_code("CNY");
-	if (currency_text[0] && sz_currency_parse(currency_text, currency))
-		return credit_dec_fail(d, "field_invalid", "'%s' must be three letters", "currency");
+	*from = credit_http_parse_month(in->from);
+	*to = credit_http_parse_month(in->to);
+	if (*from < 0)
+		return credit_dec_fail(d, "field_invalid", "'%s' must be a month YYYY-MM", "from");
+	if (*to < 0)
+		return credit_dec_fail(d, "field_invalid", "'%s' must be a month YYYY-MM", "to");
+	*currency = in->currency != 0 ? in->currency : sz_currency_code("CNY");
 	if (*to < *from || *to - *from >= (int32_t)CREDIT_FEED_MONTH_COUNT_MAX)
 		return credit_dec_fail(d, "field_invalid", "%s must be 1 to 12 months in order", "'from'..'to'");
 	return true;
@@ -546,20 +544,17 @@ void credit_handle_cashflow(struct api_request *r)
 	int64_t index = credit_http_path_enterprise(r);
 	if (index < 0)
 		return;
-	json_t *doc = api_body_json(r);
-	if (doc == NULL)
-		return;
 	struct credit_dec d = { 0 };
 	struct credit_cashflow_cmd c;
 	memset(&c, 0, sizeof c);
 	int32_t from = 0, to = 0;
 	uint32_t currency = 0;
-	bool ok = credit_decode_cashflow_request(&d, doc, &c.head.id, &from, &to, &currency);
-	json_decref(doc);
-	if (!ok) {
+	const struct credit_cashflow_request_in *in = r->in;
+	if (!credit_map_cashflow_request(&d, in, &from, &to, &currency)) {
 		credit_dec_answer(r, &d);
 		return;
 	}
+	c.head.id = in->id;
 	const struct credit_enterprise *e = credit_enterprise_at(credit_http_state(r), (uint32_t)index);
 	credit_http_copy_uscc(c.head.uscc, e->info.uscc);
 	strcpy(c.head.source, "ledger");

@@ -76,38 +76,47 @@ static bool version_param(struct api_request *r, char out[CREDIT_VERSION_SIZE])
 	return true;
 }
 
-static bool dec_sha(struct credit_dec *d, json_t *o, uint8_t out[32])
+static const struct api_field chunk_fields[] = {
+	{ CREDIT_F_ID("id", struct credit_model_chunk_in, id, API_F_REQUIRED) },
+	{ CREDIT_F_UINT("index", struct credit_model_chunk_in, index, API_F_REQUIRED, 0, 65535) },
+	{ CREDIT_F_UINT("count", struct credit_model_chunk_in, count, API_F_REQUIRED, 1, 65535) },
+	{ CREDIT_F_UINT("total_size", struct credit_model_chunk_in, total_size, API_F_REQUIRED, 1, UINT32_MAX) },
+	{ CREDIT_F_SHA256("sha256", struct credit_model_chunk_in, sha256) },
+	{ .name = "data", .type = API_T_STRING, .flags = API_F_REQUIRED, .offset = offsetof(struct credit_model_chunk_in, data),
+	  .size = CREDIT_CHUNK_TEXT_SIZE, .invalid = "'%s' must be base64 of at most 3968 bytes" },
+};
+const struct api_schema credit_model_chunk_schema =
+	API_SCHEMA("credit_model_chunk", chunk_fields, struct credit_model_chunk_in);
+
+static const struct api_field activate_fields[] = {
+	{ CREDIT_F_ID("id", struct credit_model_activate_in, id, API_F_REQUIRED) },
+	{ CREDIT_F_SHA256("sha256", struct credit_model_activate_in, sha256) },
+};
+const struct api_schema credit_model_activate_schema =
+	API_SCHEMA("credit_model_activate", activate_fields, struct credit_model_activate_in);
+
+/* 64 hex digits (the schema bounds the length) into out. */
+static bool sha_of(struct credit_dec *d, const char *hex, uint8_t out[32])
 {
-	char hex[65];
 	size_t n = 0;
-	if (!credit_dec_text(d, o, "sha256", true, hex, sizeof hex))
-		return false;
-	if (sodium_hex2bin(out, 32, hex, strlen(hex), NULL, &n, NULL) != 0 || n != 32 || strlen(hex) != 64)
+	if (strlen(hex) != 64 || sodium_hex2bin(out, 32, hex, 64, NULL, &n, NULL) != 0 || n != 32)
 		return credit_dec_fail(d, "field_invalid", "'%s' must be 64 hex digits", "sha256");
 	return true;
 }
 
-bool credit_decode_model_chunk(struct credit_dec *d, json_t *doc, struct credit_model_chunk_cmd *c)
+bool credit_map_model_chunk(struct credit_dec *d, const struct credit_model_chunk_in *in,
+			    struct credit_model_chunk_cmd *c)
 {
-	static const char *const known[] = { "id", "index", "count", "total_size", "sha256", "data", NULL };
-	int64_t index = 0, count = 0, total = 0;
-	credit_dec_known(d, doc, known);
-	credit_dec_id(d, doc, "id", true, &c->id);
-	credit_dec_int(d, doc, "index", true, 0, 65535, &index);
-	credit_dec_int(d, doc, "count", true, 1, 65535, &count);
-	credit_dec_int(d, doc, "total_size", true, 1, UINT32_MAX, &total);
-	dec_sha(d, doc, c->sha256);
-	json_t *data = json_object_get(doc, "data");
-	size_t n = 0;
-	if (data == NULL || !json_is_string(data) ||
-	    sodium_base642bin(c->data, sizeof c->data, json_string_value(data), json_string_length(data), NULL, &n, NULL,
-			      sodium_base64_VARIANT_ORIGINAL) != 0)
-		credit_dec_fail(d, "field_invalid", "'%s' must be base64 of at most 3968 bytes", "data");
-	if (d->code != NULL)
+	c->id = in->id;
+	c->index = in->index;
+	c->count = in->count;
+	c->total_size = in->total_size;
+	if (!sha_of(d, in->sha256, c->sha256))
 		return false;
-	c->index = (uint16_t)index;
-	c->count = (uint16_t)count;
-	c->total_size = (uint32_t)total;
+	size_t n = 0;
+	if (sodium_base642bin(c->data, sizeof c->data, in->data, strlen(in->data), NULL, &n, NULL,
+			      sodium_base64_VARIANT_ORIGINAL) != 0)
+		return credit_dec_fail(d, "field_invalid", "'%s' must be base64 of at most 3968 bytes", "data");
 	c->size = (uint32_t)n;
 	return true;
 }
@@ -118,26 +127,18 @@ void credit_handle_model_chunk(struct api_request *r)
 	memset(&c, 0, sizeof c);
 	if (!version_param(r, c.version))
 		return;
-	json_t *doc = api_body_json(r);
-	if (doc == NULL)
-		return;
 	struct credit_dec d = { 0 };
-	bool ok = credit_decode_model_chunk(&d, doc, &c);
-	json_decref(doc);
-	if (!ok) {
+	if (credit_map_model_chunk(&d, r->in, &c))
+		api_submit_one(r, CREDIT_CMD_MODEL_CHUNK, &c, sizeof c, model_done);
+	else
 		credit_dec_answer(r, &d);
-		return;
-	}
-	api_submit_one(r, CREDIT_CMD_MODEL_CHUNK, &c, sizeof c, model_done);
 }
 
-bool credit_decode_model_activate(struct credit_dec *d, json_t *doc, struct credit_model_activate_cmd *c)
+bool credit_map_model_activate(struct credit_dec *d, const struct credit_model_activate_in *in,
+			       struct credit_model_activate_cmd *c)
 {
-	static const char *const known[] = { "id", "sha256", NULL };
-	credit_dec_known(d, doc, known);
-	credit_dec_id(d, doc, "id", true, &c->id);
-	dec_sha(d, doc, c->sha256);
-	return d->code == NULL;
+	c->id = in->id;
+	return sha_of(d, in->sha256, c->sha256);
 }
 
 void credit_handle_model_activate(struct api_request *r)
@@ -146,14 +147,11 @@ void credit_handle_model_activate(struct api_request *r)
 	memset(&c, 0, sizeof c);
 	if (!version_param(r, c.version))
 		return;
-	json_t *doc = api_body_json(r);
-	if (doc == NULL)
-		return;
 	struct credit_dec d = { 0 };
-	bool ok = credit_decode_model_activate(&d, doc, &c);
-	json_decref(doc);
-	if (credit_dec_answer(r, &d) && ok)
+	if (credit_map_model_activate(&d, r->in, &c))
 		api_submit_one(r, CREDIT_CMD_MODEL_ACTIVATE, &c, sizeof c, model_done);
+	else
+		credit_dec_answer(r, &d);
 }
 
 void credit_handle_model_list(struct api_request *r)
@@ -180,31 +178,14 @@ static void watch_done(struct api_request *r, const uint32_t *results, uint32_t 
 				 api_json_string_u64(w->tenant_id), "watching", 1));
 }
 
-bool credit_decode_watch(struct credit_dec *d, json_t *doc, struct credit_watch_cmd *c)
-{
-	static const char *const known[] = { "id", NULL };
-	memset(c, 0, sizeof *c);
-	credit_dec_known(d, doc, known);
-	credit_dec_id(d, doc, "id", true, &c->id);
-	return d->code == NULL;
-}
-
 void credit_handle_watch(struct api_request *r)
 {
 	int64_t index = credit_http_path_enterprise(r);
 	if (index < 0)
 		return;
-	json_t *doc = api_body_json(r);
-	if (doc == NULL)
-		return;
-	struct credit_dec d = { 0 };
 	struct credit_watch_cmd c;
-	bool ok = credit_decode_watch(&d, doc, &c);
-	json_decref(doc);
-	if (!ok) {
-		credit_dec_answer(r, &d);
-		return;
-	}
+	memset(&c, 0, sizeof c);
+	c.id = ((const struct credit_id_in *)r->in)->id;
 	credit_http_copy_uscc(c.uscc, credit_enterprise_at(credit_http_state(r), (uint32_t)index)->info.uscc);
 	c.tenant_id = r->principal.tenant_id;
 	api_submit_one(r, CREDIT_CMD_WATCH, &c, sizeof c, watch_done);

@@ -213,27 +213,27 @@ static void authorization_done(struct api_request *r, const uint32_t *results, u
 	api_reply_json(r, api_result_status(results[0]), j_authorization(credit_http_state(r), a, credit_http_wall_ns()));
 }
 
-bool credit_decode_authorize(struct credit_dec *d, json_t *doc, const char *uscc, sz_id token_id,
-			     struct credit_authorize_cmd *c)
+static const struct api_field authorize_fields[] = {
+	{ CREDIT_F_ID("id", struct credit_authorize_in, id, API_F_REQUIRED) },
+	{ CREDIT_F_ENUM("purpose", struct credit_authorize_in, purpose, API_F_REQUIRED, credit_purpose_names, 1, 0), .invalid = CREDIT_NAMES_INVALID },
+	{ .name = "institution", .type = API_T_UINT, .flags = API_F_REQUIRED | API_F_TEXT,
+	  .offset = offsetof(struct credit_authorize_in, tenant_id), .size = sizeof(uint64_t), .umin = 1,
+	  .invalid = "'%s' must be the institution's tenant id (decimal string)" },
+	{ CREDIT_F_DAY("expires", struct credit_authorize_in, expires_day, API_F_REQUIRED) },
+};
+const struct api_schema credit_authorize_schema = API_SCHEMA("credit_authorize", authorize_fields, struct credit_authorize_in);
+
+void credit_map_authorize(const struct credit_authorize_in *in, const char *uscc, sz_id token_id,
+			  struct credit_authorize_cmd *c)
 {
-	static const char *const known[] = { "id", "institution", "purpose", "expires", NULL };
 	memset(c, 0, sizeof *c);
-	credit_dec_known(d, doc, known);
-	credit_dec_id(d, doc, "id", true, &c->id);
-	credit_dec_name(d, doc, "purpose", true, credit_purpose_name, CREDIT_PURPOSE_MAX, &c->purpose);
-	json_t *inst = json_object_get(doc, "institution");
-	if (inst == NULL || !json_is_string(inst) ||
-	    sz_u64_parse(json_string_value(inst), json_string_length(inst), &c->tenant_id) || c->tenant_id == 0)
-		credit_dec_fail(d, "field_invalid", "'%s' must be the institution's tenant id (decimal string)", "institution");
-	int32_t expires_day = 0;
-	credit_dec_day(d, doc, "expires", true, &expires_day);
-	if (d->code != NULL)
-		return false;
+	c->id = in->id;
+	c->purpose = in->purpose;
+	c->tenant_id = in->tenant_id;
 	credit_http_copy_uscc(c->uscc, uscc);
 	c->token_id = token_id;
 	/* valid through the named day: until midnight (UTC+8) after it */
-	c->expires_ns = credit_ns_of_day(expires_day + 1);
-	return true;
+	c->expires_ns = credit_ns_of_day(in->expires_day + 1);
 }
 
 void credit_handle_authorization_create(struct api_request *r)
@@ -241,18 +241,9 @@ void credit_handle_authorization_create(struct api_request *r)
 	int64_t index = credit_http_path_enterprise(r);
 	if (index < 0)
 		return;
-	json_t *doc = api_body_json(r);
-	if (doc == NULL)
-		return;
-	struct credit_dec d = { 0 };
 	struct credit_authorize_cmd c;
-	bool ok = credit_decode_authorize(&d, doc, credit_enterprise_at(credit_http_state(r), (uint32_t)index)->info.uscc,
-					  r->principal.token_id, &c);
-	json_decref(doc);
-	if (!ok) {
-		credit_dec_answer(r, &d);
-		return;
-	}
+	credit_map_authorize(r->in, credit_enterprise_at(credit_http_state(r), (uint32_t)index)->info.uscc,
+			     r->principal.token_id, &c);
 	api_submit_one(r, CREDIT_CMD_AUTHORIZE, &c, sizeof c, authorization_done);
 }
 
@@ -276,14 +267,10 @@ void credit_handle_authorization_list(struct api_request *r)
 	api_reply_json(r, 200, json_pack("{s:o}", "authorizations", rows));
 }
 
-bool credit_decode_revoke(struct credit_dec *d, json_t *doc, struct credit_revoke_cmd *c)
-{
-	static const char *const known[] = { "id", NULL };
-	memset(c, 0, sizeof *c);
-	credit_dec_known(d, doc, known);
-	credit_dec_id(d, doc, "id", true, &c->id);
-	return d->code == NULL;
-}
+static const struct api_field id_fields[] = {
+	{ CREDIT_F_ID("id", struct credit_id_in, id, API_F_REQUIRED) },
+};
+const struct api_schema credit_id_schema = API_SCHEMA("credit_command_id", id_fields, struct credit_id_in);
 
 void credit_handle_authorization_revoke(struct api_request *r)
 {
@@ -293,17 +280,9 @@ void credit_handle_authorization_revoke(struct api_request *r)
 		api_problem(r, "id_invalid", "'%s' is not a 128-bit id", text);
 		return;
 	}
-	json_t *doc = api_body_json(r);
-	if (doc == NULL)
-		return;
-	struct credit_dec d = { 0 };
 	struct credit_revoke_cmd c;
-	bool ok = credit_decode_revoke(&d, doc, &c);
-	json_decref(doc);
-	if (!ok) {
-		credit_dec_answer(r, &d);
-		return;
-	}
+	memset(&c, 0, sizeof c);
+	c.id = ((const struct credit_id_in *)r->in)->id;
 	const struct credit_domain_state *cs = credit_http_state(r);
 	const struct credit_op *op = credit_op_find(cs, auth_id);
 	const struct credit_authorization *a =
@@ -344,27 +323,30 @@ static void query_done(struct api_request *r, const uint32_t *results, uint32_t 
 	api_reply_json(r, api_result_status(results[0]), doc);
 }
 
-bool credit_decode_query(struct credit_dec *d, json_t *doc, bool score, struct credit_query_cmd *c)
+static const char *const product_names[] = { "scorecard", "tech", NULL }; /* from CREDIT_QUERY_SCORE */
+
+static const struct api_field report_fields[] = {
+	{ CREDIT_F_ID("id", struct credit_query_in, id, API_F_REQUIRED) },
+	{ CREDIT_F_ENUM("purpose", struct credit_query_in, purpose, API_F_REQUIRED, credit_purpose_names, 1, 0), .invalid = CREDIT_NAMES_INVALID },
+};
+static const struct api_field score_fields[] = {
+	{ CREDIT_F_ID("id", struct credit_query_in, id, API_F_REQUIRED) },
+	{ CREDIT_F_ENUM("purpose", struct credit_query_in, purpose, API_F_REQUIRED, credit_purpose_names, 1, 0), .invalid = CREDIT_NAMES_INVALID },
+	{ CREDIT_F_ENUM("product", struct credit_query_in, kind, 0, product_names, CREDIT_QUERY_SCORE, CREDIT_QUERY_SCORE),
+	  .invalid = "'%s' must be scorecard or tech" },
+	{ CREDIT_F_TEXT("model_version", struct credit_query_in, model_version, 0) },
+};
+const struct api_schema credit_report_schema = API_SCHEMA("credit_report", report_fields, struct credit_query_in);
+const struct api_schema credit_score_schema = API_SCHEMA("credit_score", score_fields, struct credit_query_in);
+
+void credit_map_query(const struct credit_query_in *in, bool score, struct credit_query_cmd *c)
 {
-	static const char *const known_report[] = { "id", "purpose", NULL };
-	static const char *const known_score[] = { "id", "purpose", "product", "model_version", NULL };
 	memset(c, 0, sizeof *c);
-	credit_dec_known(d, doc, score ? known_score : known_report);
-	credit_dec_id(d, doc, "id", true, &c->id);
-	credit_dec_name(d, doc, "purpose", true, credit_purpose_name, CREDIT_PURPOSE_MAX, &c->purpose);
-	c->kind = CREDIT_QUERY_REPORT;
-	if (score) {
-		char product[16];
-		credit_dec_text(d, doc, "product", false, product, sizeof product);
-		credit_dec_text(d, doc, "model_version", false, c->model_version, sizeof c->model_version);
-		if (product[0] == '\0' || strcmp(product, "scorecard") == 0)
-			c->kind = CREDIT_QUERY_SCORE;
-		else if (strcmp(product, "tech") == 0)
-			c->kind = CREDIT_QUERY_TECH_SCORE;
-		else
-			credit_dec_fail(d, "field_invalid", "'%s' must be scorecard or tech", "product");
-	}
-	return d->code == NULL;
+	c->id = in->id;
+	c->purpose = in->purpose;
+	c->kind = score ? in->kind : CREDIT_QUERY_REPORT;
+	SZ_ASSERT(c->kind >= CREDIT_QUERY_REPORT && c->kind <= CREDIT_QUERY_TECH_SCORE);
+	memcpy(c->model_version, in->model_version, sizeof c->model_version);
 }
 
 static void query_submit(struct api_request *r, bool score)
@@ -372,17 +354,8 @@ static void query_submit(struct api_request *r, bool score)
 	int64_t index = credit_http_path_enterprise(r);
 	if (index < 0)
 		return;
-	json_t *doc = api_body_json(r);
-	if (doc == NULL)
-		return;
-	struct credit_dec d = { 0 };
 	struct credit_query_cmd c;
-	bool ok = credit_decode_query(&d, doc, score, &c);
-	json_decref(doc);
-	if (!ok) {
-		credit_dec_answer(r, &d);
-		return;
-	}
+	credit_map_query(r->in, score, &c);
 	credit_http_copy_uscc(c.uscc, credit_enterprise_at(credit_http_state(r), (uint32_t)index)->info.uscc);
 	c.tenant_id = r->principal.tenant_id;
 	c.user_token_id = r->principal.token_id;
@@ -459,33 +432,24 @@ static void objection_done(struct api_request *r, const uint32_t *results, uint3
 	api_reply_json(r, api_result_status(results[0]), j_objection(c, credit_objection_at(c, target), credit_http_wall_ns()));
 }
 
-bool credit_decode_objection(struct credit_dec *d, json_t *doc, struct credit_objection_cmd *c)
-{
-	static const char *const known[] = { "id", "record_id", "reason", NULL };
-	memset(c, 0, sizeof *c);
-	credit_dec_known(d, doc, known);
-	credit_dec_id(d, doc, "id", true, &c->id);
-	credit_dec_id(d, doc, "record_id", true, &c->record_id);
-	credit_dec_text(d, doc, "reason", true, c->reason, sizeof c->reason);
-	return d->code == NULL;
-}
+static const struct api_field objection_fields[] = {
+	{ CREDIT_F_ID("id", struct credit_objection_in, id, API_F_REQUIRED) },
+	{ CREDIT_F_ID("record_id", struct credit_objection_in, record_id, API_F_REQUIRED) },
+	{ CREDIT_F_TEXT("reason", struct credit_objection_in, reason, API_F_REQUIRED) },
+};
+const struct api_schema credit_objection_schema = API_SCHEMA("credit_objection", objection_fields, struct credit_objection_in);
 
 void credit_handle_objection_create(struct api_request *r)
 {
 	int64_t index = credit_http_path_enterprise(r);
 	if (index < 0)
 		return;
-	json_t *doc = api_body_json(r);
-	if (doc == NULL)
-		return;
-	struct credit_dec d = { 0 };
+	const struct credit_objection_in *in = r->in;
 	struct credit_objection_cmd c;
-	bool ok = credit_decode_objection(&d, doc, &c);
-	json_decref(doc);
-	if (!ok) {
-		credit_dec_answer(r, &d);
-		return;
-	}
+	memset(&c, 0, sizeof c);
+	c.id = in->id;
+	c.record_id = in->record_id;
+	memcpy(c.reason, in->reason, sizeof c.reason);
 	credit_http_copy_uscc(c.uscc, credit_enterprise_at(credit_http_state(r), (uint32_t)index)->info.uscc);
 	api_submit_one(r, CREDIT_CMD_OBJECTION_FILE, &c, sizeof c, objection_done);
 }
@@ -517,42 +481,27 @@ void credit_handle_objection_get(struct api_request *r)
 		api_reply_json(r, 200, j_objection(credit_http_state(r), o, credit_http_wall_ns()));
 }
 
-bool credit_decode_resolve(struct credit_dec *d, json_t *doc, struct credit_resolve_cmd *c)
-{
-	static const char *const known[] = { "id", "outcome", "reply", NULL };
-	memset(c, 0, sizeof *c);
-	credit_dec_known(d, doc, known);
-	credit_dec_id(d, doc, "id", true, &c->id);
-	credit_dec_text(d, doc, "reply", true, c->reply, sizeof c->reply);
-	char outcome[16];
-	credit_dec_text(d, doc, "outcome", true, outcome, sizeof outcome);
-	if (d->code == NULL) {
-		if (strcmp(outcome, "corrected") == 0)
-			c->outcome = CREDIT_OUTCOME_CORRECTED;
-		else if (strcmp(outcome, "confirmed") == 0)
-			c->outcome = CREDIT_OUTCOME_CONFIRMED;
-		else
-			credit_dec_fail(d, "field_invalid", "'%s' must be corrected or confirmed", "outcome");
-	}
-	return d->code == NULL;
-}
+static const char *const outcome_names[] = { "corrected", "confirmed", NULL }; /* from CREDIT_OUTCOME_CORRECTED */
+
+static const struct api_field resolve_fields[] = {
+	{ CREDIT_F_ID("id", struct credit_resolve_in, id, API_F_REQUIRED) },
+	{ CREDIT_F_TEXT("reply", struct credit_resolve_in, reply, API_F_REQUIRED) },
+	{ CREDIT_F_ENUM("outcome", struct credit_resolve_in, outcome, API_F_REQUIRED, outcome_names,
+			CREDIT_OUTCOME_CORRECTED, 0), .invalid = "'%s' must be corrected or confirmed" },
+};
+const struct api_schema credit_resolve_schema = API_SCHEMA("credit_resolve", resolve_fields, struct credit_resolve_in);
 
 void credit_handle_objection_resolve(struct api_request *r)
 {
 	const struct credit_objection *o = path_objection(r);
 	if (o == NULL)
 		return;
-	json_t *doc = api_body_json(r);
-	if (doc == NULL)
-		return;
-	struct credit_dec d = { 0 };
+	const struct credit_resolve_in *in = r->in;
 	struct credit_resolve_cmd c;
-	bool ok = credit_decode_resolve(&d, doc, &c);
-	json_decref(doc);
-	if (!ok) {
-		credit_dec_answer(r, &d);
-		return;
-	}
+	memset(&c, 0, sizeof c);
+	c.id = in->id;
+	c.outcome = in->outcome;
+	memcpy(c.reply, in->reply, sizeof c.reply);
 	c.objection_id = o->id;
 	c.resolver_token_id = r->principal.token_id;
 	api_submit_one(r, CREDIT_CMD_OBJECTION_RESOLVE, &c, sizeof c, objection_done);

@@ -181,6 +181,39 @@ try:
     st, doc = s.post(f"{base}/{CODE}/feeds/weather", {"id": nid()}, cb)
     t.eq(st, 404, "an unknown feed kind is 404")
 
+    # ---- request shapes: the one request codec (api/schema.h) ------------------------------
+    # The rules every route shares since the credit routes are decoded by their schemas:
+    # an empty string is never a value (leave the field out), null is a wrong type, a missing
+    # array is missing, an unknown key is refused, and the body is checked before the path.
+    base_reg = {"id": nid(), "uscc": uscc("91440300MA5FC0DE4"), "name": "Shape Co", "industry": "I65",
+                "registered_capital": "1.00", "founded": "2020-01-01"}
+    st, doc = s.post(base, dict(base_reg, district=""), cb)
+    t.eq((st, doc and doc["code"]), (400, "field_invalid"), "an empty optional string is refused, not taken as absent")
+    st, doc = s.post(base, dict(base_reg, district=None), cb)
+    t.eq((st, doc and doc["code"]), (400, "field_invalid"), "null is a value of the wrong type, not absence")
+    st, doc = s.post(base, dict(base_reg, legal_representative={"id_number": ID_NUMBER, "email": "x"}), cb)
+    t.eq((st, doc and doc["code"]), (400, "field_unknown"), "an unknown key inside legal_representative is refused")
+    st, doc = s.post(base, dict(base_reg, founded="1969-12-31"), cb)
+    t.eq((st, doc and doc["code"]), (400, "field_invalid"), "a date before 1970 is refused")
+    status, doc, _, _ = s.request("PUT", f"{base}/{CODE}", body={"id": nid(), "uscc": CODE, "name": "x", "industry": "I65",
+                                                                  "registered_capital": "1.00", "founded": "2016-03-18"},
+                                  token=cb)
+    t.eq((status, doc and doc["code"]), (400, "field_unknown"), "an update names its code in the path only")
+    st, doc = s.post(f"{base}/{CODE}/feeds/tax", {"id": nid(), "source": "x", "as_of": today(-1)}, cb)
+    t.eq((st, doc and doc["code"]), (400, "field_missing"), "a feed without its months is missing them")
+    st, doc = s.post(f"{base}/{CODE}/feeds/tax", {"id": nid(), "source": "x", "as_of": today(-1), "months": ["2024-01"]}, cb)
+    t.eq((st, doc and doc["code"]), (400, "field_invalid"), "a month row that is not an object is invalid")
+    st, doc = s.post(f"{base}/{CODE}/feeds/tax", {"id": nid(), "source": "x", "as_of": today(-1), "grade": "A",
+                                                  "months": [{"month": month_text(1), "tax_paid": "1.00"}]}, cb)
+    t.eq((st, doc and doc["code"]), (400, "field_missing"), "a tax grade needs its grade_year")
+    st, doc = s.post(f"{base}/{uscc('91440300MA5FC0DE9')}/report", {}, bank1)
+    t.eq((st, doc and doc["code"]), (400, "field_missing"), "the body is checked before the enterprise of the path")
+    st, doc = s.post(f"{base}/{CODE}/authorizations", {"id": nid(), "purpose": "loan_approval",
+                                                      "expires": today(30)}, ent)
+    t.eq((st, doc and doc["code"]), (400, "field_missing"), "an authorization without its institution is missing it")
+    st, doc = s.post(f"{base}/{CODE}/score", {"id": nid(), "purpose": "loan_approval", "product": ""}, bank1)
+    t.eq((st, doc and doc["code"]), (400, "field_invalid"), "an empty product is refused, not taken as scorecard")
+
     # ---- cash flow from the ledger -----------------------------------------------
     for acct, owner in ((910001, ENT_OWNER), (910002, ENT_OWNER), (910003, 424242)):
         st, _ = s.post("/v1/accounts", {"id": str(acct), "currency": "CNY", "owner_id": str(owner),

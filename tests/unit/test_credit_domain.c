@@ -12,6 +12,7 @@
 #include "core/errors.h"
 #include "core/limits.h"
 #include "credit/domain.h"
+#include "credit/domain_internal.h"
 #include "credit/scorecard_train.h"
 #include "credit/uscc.h"
 #include "engine/engine.h"
@@ -829,6 +830,115 @@ static void test_watch_and_warnings(void **unused)
 
 /* ---- engine: restart, replay, snapshots --------------------------------------------- */
 
+/* The credit descriptor's reserve grows the op, enterprise and IP indexes
+ * for the worst case of the next batch before it is applied: a batch of 300
+ * registrations, each with an IP feed of 8 items, then applies with the same
+ * bucket tables (no growth inside apply). Expected capacities: the index
+ * keeps its load at most 1/2, so n entries need a power of two >= 2n: 300
+ * registrations and their 300 ops -> >= 600 buckets; 300 feeds of 8 IPs ->
+ * 2400 IPs -> >= 4800 (reserved for 8 per command of the batch). A model
+ * whose last chunk arrived is parsed by the next reserve, so its activation
+ * in a later batch only points at it; activated in the same batch as its
+ * last chunk it is still incomplete (model_incomplete). */
+static void test_reserve_before_batch(void **unused)
+{
+	(void)unused;
+	const struct sz_domain *d = NULL;
+	for (uint32_t i = 0; i < st.domain_count; i++)
+		if (st.domains[i].kind_base == SZ_CMD_CREDIT_BASE)
+			d = &st.domains[i];
+	assert_non_null(d);
+	assert_non_null(d->reserve);
+	const struct credit_domain_state *c = C();
+	uint32_t op_capacity = c->op_index.capacity;
+	assert_int_equal(d->reserve(d->state, 0), 0);
+	assert_int_equal(c->op_index.capacity, op_capacity); /* nothing to grow for */
+
+	enum { N = 300 };
+	static uint8_t buf[N * (sizeof(struct credit_enterprise_cmd) + sizeof(struct credit_ip_cmd) + 2 * sizeof(sz_command_header) + 16)];
+	uint32_t n = 0;
+	for (uint32_t k = 0; k < N; k++) {
+		struct credit_enterprise_cmd e = enterprise(1000 + k);
+		tu_append(buf, &n, CREDIT_CMD_ENTERPRISE_REGISTER, &e, sizeof e);
+		struct credit_ip_cmd ip;
+		memset(&ip, 0, sizeof ip);
+		head(&ip.head, 1000 + k, CREDIT_FEED_IP_COUNT_MAX);
+		for (uint32_t i = 0; i < CREDIT_FEED_IP_COUNT_MAX; i++) {
+			snprintf(ip.items[i].number, sizeof ip.items[i].number, "ZL2020%05u%02u", k, i);
+			ip.items[i].kind = 1;
+			ip.items[i].granted_day = credit_day_from_civil(2020, 1, 1);
+		}
+		tu_append(buf, &n, CREDIT_CMD_FEED_IP, &ip, sizeof ip);
+	}
+	assert_true(n <= sizeof buf);
+	assert_int_equal(sz_state_reserve(&st, 2 * N), 0);
+	assert_true(c->op_index.capacity >= 2 * 2 * N);
+	assert_true(c->enterprise_index.capacity >= 2 * 2 * N);
+	assert_true(c->ip_index.capacity >= 2 * 2 * N * CREDIT_FEED_IP_COUNT_MAX);
+	const uint32_t *ops = c->op_index.buckets, *enterprises = c->enterprise_index.buckets,
+		       *ips = c->ip_index.buckets;
+	static uint32_t results[2 * N];
+	sz_state_apply_batch(&st, ++seq, now_ns, buf, n, 2 * N, 0, results);
+	for (uint32_t i = 0; i < 2 * N; i++)
+		assert_int_equal(results[i], SZ_R_OK);
+	assert_int_equal(c->enterprise_count, N);
+	assert_int_equal(c->ip_count, N * CREDIT_FEED_IP_COUNT_MAX);
+	assert_ptr_equal(c->op_index.buckets, ops);
+	assert_ptr_equal(c->enterprise_index.buckets, enterprises);
+	assert_ptr_equal(c->ip_index.buckets, ips);
+	for (uint32_t k = 0; k < N; k++) {
+		char uscc[CREDIT_USCC_FIELD_SIZE];
+		uscc_make(1000 + k, uscc);
+		assert_true(credit_enterprise_find(c, uscc) >= 0);
+	}
+
+	/* a model: parsed by the reserve after its last chunk, not in apply */
+	size_t size;
+	char *text = model_text(&size, NULL);
+	uint8_t sha[32];
+	assert_int_equal(model_register("tech-2024.9", text, size, sha), SZ_R_OK);
+	const struct credit_model *m = &c->models[credit_model_find(c, "tech-2024.9")];
+	assert_false(m->prepared); /* each chunk came in its own batch; no reserve since the last */
+	assert_int_equal(d->reserve(d->state, 1), 0);
+	assert_true(m->prepared);
+	assert_int_equal(m->prepare_result, SZ_R_OK);
+	assert_int_equal(model_activate("tech-2024.9", sha), SZ_R_OK);
+	assert_int_equal(m->info.status, CREDIT_MODEL_ACTIVE);
+
+	/* the last chunk and the activation in one batch: not parsed yet */
+	uint32_t count = (uint32_t)((size + CREDIT_MODEL_CHUNK_SIZE - 1) / CREDIT_MODEL_CHUNK_SIZE);
+	static struct credit_model_chunk_cmd ch;
+	static uint8_t two[2 * (sizeof ch + sizeof(sz_command_header) + 8)];
+	for (uint32_t i = 0; i < count; i++) {
+		memset(&ch, 0, sizeof ch);
+		ch.id = fresh_id();
+		strcpy(ch.version, "tech-2024.10");
+		memcpy(ch.sha256, sha, 32);
+		ch.total_size = (uint32_t)size;
+		ch.index = (uint16_t)i;
+		ch.count = (uint16_t)count;
+		ch.size = i + 1 < count ? CREDIT_MODEL_CHUNK_SIZE : (uint32_t)(size - (size_t)i * CREDIT_MODEL_CHUNK_SIZE);
+		memcpy(ch.data, text + (size_t)i * CREDIT_MODEL_CHUNK_SIZE, ch.size);
+		if (i + 1 < count) {
+			assert_int_equal(apply(CREDIT_CMD_MODEL_CHUNK, &ch, sizeof ch), SZ_R_OK);
+			continue;
+		}
+		struct credit_model_activate_cmd a;
+		memset(&a, 0, sizeof a);
+		a.id = fresh_id();
+		strcpy(a.version, "tech-2024.10");
+		memcpy(a.sha256, sha, 32);
+		uint32_t k = 0, r2[2];
+		tu_append(two, &k, CREDIT_CMD_MODEL_CHUNK, &ch, sizeof ch);
+		tu_append(two, &k, CREDIT_CMD_MODEL_ACTIVATE, &a, sizeof a);
+		sz_state_apply_batch(&st, ++seq, st.batch_time_ns + 1, two, k, 2, 0, r2);
+		assert_int_equal(r2[0], SZ_R_OK);
+		assert_int_equal(r2[1], CREDIT_R_MODEL_INCOMPLETE);
+	}
+	assert_int_equal(model_activate("tech-2024.10", sha), SZ_R_OK); /* the next batch: parsed by its reserve */
+	free(text);
+}
+
 static int dir_setup(void **unused)
 {
 	(void)unused;
@@ -1001,6 +1111,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_objection_deadline_and_correction, state_setup, state_teardown),
 		cmocka_unit_test_setup_teardown(test_model_and_decisions, state_setup, state_teardown),
 		cmocka_unit_test_setup_teardown(test_watch_and_warnings, state_setup, state_teardown),
+		cmocka_unit_test_setup_teardown(test_reserve_before_batch, state_setup, state_teardown),
 		cmocka_unit_test_setup_teardown(test_engine_restart_and_replay, dir_setup, dir_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
