@@ -14,7 +14,8 @@
  * result name. Shapes the codec has no type for (hex keys and messages, a
  * type required only without a parent) are checked by the handler.
  * Scope: an operator acts only on its own tenant's operator, wallets and
- * devices, a merchant only on wallets (and devices of wallets) it owns;
+ * devices, a merchant only on wallets (and devices of wallets) it owns and
+ * never reads an operator's record;
  * others answer 404 as if absent. A payment is seen by whoever sees its
  * payer or payee and refunded by whoever may move the payee's money. A
  * device sync may be uploaded by anyone allowed to call the route (the
@@ -201,7 +202,11 @@ static bool path_tenant(struct api_request *r, uint64_t *out)
 		api_problem(r, "id_invalid", "'%s' is not a tenant id", text);
 		return false;
 	}
-	if (currency_operator_find(currency_http_state(r), *out) == NULL || !currency_http_in_scope(r, *out)) {
+	/* An operator's reserve, vault and customer holdings are for its own
+	 * staff and the oversight roles (central bank, regulator, auditor,
+	 * admin): a merchant, of any operator, does not see them. */
+	if (currency_operator_find(currency_http_state(r), *out) == NULL || !currency_http_in_scope(r, *out) ||
+	    r->principal.role == API_ROLE_MERCHANT) {
 		api_problem(r, "not_found", "no operator %s", text);
 		return false;
 	}
