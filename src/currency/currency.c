@@ -39,6 +39,7 @@ static const struct sz_result_class_info currency_result_classes[] = {
 	{ CURRENCY_R_WALLET_HAS_BALANCE, SZ_RESULT_CLASS_CONFLICT },
 	{ CURRENCY_R_WALLET_HAS_SUB_WALLETS, SZ_RESULT_CLASS_CONFLICT },
 	{ CURRENCY_R_LIMITS_VERSION_INVALID, SZ_RESULT_CLASS_CONFLICT },
+	{ CURRENCY_R_BALANCE_OVER_CLASS_CAP, SZ_RESULT_CLASS_CONFLICT },
 };
 
 /* ---- small helpers --------------------------------------------------------- */
@@ -416,16 +417,36 @@ void currency_spend_commit(struct currency_state *c, const struct currency_walle
 		count_outflow(&c->wallets[mw->parent - 1], amount, batch_time_ns);
 }
 
+uint64_t currency_family_balance(const struct currency_state *c, const struct sz_state *s,
+				 const struct currency_wallet *w)
+{
+	SZ_ASSERT(w->parent == 0);
+	const sz_account *accounts = sz_ledger_const(s)->accounts;
+	uint64_t sum = currency_account_balance(&accounts[w->account_index]);
+	for (uint32_t k = w->first_sub; k != 0; k = c->wallets[k - 1].next_sub) {
+		SZ_ASSERT(k <= c->wallet_count);
+		uint64_t b = currency_account_balance(&accounts[c->wallets[k - 1].account_index]);
+		sum = __builtin_add_overflow(sum, b, &sum) ? UINT64_MAX : sum;
+	}
+	return sum;
+}
+
 uint32_t currency_receive_check(const struct currency_state *c, const struct sz_state *s,
 				const struct currency_wallet *w, uint64_t amount, uint64_t batch_time_ns)
 {
 	if (w->flags & CURRENCY_WALLET_CLOSED)
 		return CURRENCY_R_WALLET_CLOSED;
-	uint64_t balance = currency_account_balance(&sz_ledger_const(s)->accounts[w->account_index]);
-	if (w->parent != 0)
-		return over(w->own.balance_fen, balance, amount) ? CURRENCY_R_SUB_WALLET_BALANCE_CAP_EXCEEDED : SZ_R_OK;
-	const struct currency_class_limits *cls = currency_class_limits_at(c, w, batch_time_ns);
-	if (over(cls->balance_fen, balance, amount) || over(w->own.balance_fen, balance, amount))
+	const struct currency_wallet *main = w;
+	if (w->parent != 0) {
+		uint64_t balance = currency_account_balance(&sz_ledger_const(s)->accounts[w->account_index]);
+		if (over(w->own.balance_fen, balance, amount))
+			return CURRENCY_R_SUB_WALLET_BALANCE_CAP_EXCEEDED;
+		main = &c->wallets[w->parent - 1];
+	}
+	/* Sub-wallet balances count toward the main wallet's caps. */
+	uint64_t family = currency_family_balance(c, s, main);
+	const struct currency_class_limits *cls = currency_class_limits_at(c, main, batch_time_ns);
+	if (over(cls->balance_fen, family, amount) || over(main->own.balance_fen, family, amount))
 		return CURRENCY_R_BALANCE_CAP_EXCEEDED;
 	return SZ_R_OK;
 }

@@ -96,6 +96,8 @@ enum currency_command_kind {
 	X(233, DEVICE_COUNTER_INVALID, "device_counter_invalid", "a load's device counter must not be below the last accepted offline counter") \
 	X(234, NOT_SUB_WALLET, "not_sub_wallet", "the operation needs a sub-wallet") \
 	X(235, CURRENCY_NOT_ISSUED, "currency_not_issued", "the currency has no operator") \
+	X(236, SUB_WALLET_LIMITS_OVER_CLASS, "sub_wallet_limits_over_class", "a sub-wallet's own limits must not exceed its parent's class and own limits") \
+	X(237, BALANCE_OVER_CLASS_CAP, "balance_over_class_cap", "the wallet (with its sub-wallets) holds more than the new class or own balance cap: move the excess first") \
 	X(250, OFFLINE_MALFORMED, "offline_malformed", "offline message: wrong magic, version, or non-zero reserved bytes") \
 	X(251, OFFLINE_BAD_SIGNATURE, "offline_bad_signature", "offline message: the device's signature does not verify") \
 	X(252, OFFLINE_COUNTER_REPLAYED, "offline_counter_replayed", "offline message: counter already used") \
@@ -319,8 +321,10 @@ struct currency_wallet {
 	uint8_t class_level;
 	uint8_t flags;
 	uint8_t reserved[2];
+	uint32_t first_sub;       /* main wallet: wallet index + 1 of its newest sub-wallet; 0 = none */
+	uint32_t next_sub;        /* sub-wallet: index + 1 of the parent's next older sub-wallet */
 };
-_Static_assert(sizeof(struct currency_wallet) == 144, "wallet record is 144 bytes");
+_Static_assert(sizeof(struct currency_wallet) == 152, "wallet record is 152 bytes");
 
 struct currency_state;
 
@@ -406,7 +410,12 @@ uint32_t currency_spend_check(const struct currency_state *c, const struct sz_st
 			      const struct currency_wallet *w, uint64_t amount, uint64_t batch_time_ns);
 void currency_spend_commit(struct currency_state *c, const struct currency_wallet *w, uint64_t amount,
 			   uint64_t batch_time_ns);
-/* Check that wallet w may receive amount (balance caps). */
+/* Balance of a main wallet together with all its sub-wallets (closed ones
+ * hold nothing): what its class and own balance caps bound. */
+uint64_t currency_family_balance(const struct currency_state *c, const struct sz_state *s,
+				 const struct currency_wallet *w);
+/* Check that wallet w may receive amount from outside its family (balance
+ * caps: a sub-wallet's own cap, and the main wallet's caps on the family). */
 uint32_t currency_receive_check(const struct currency_state *c, const struct sz_state *s,
 				const struct currency_wallet *w, uint64_t amount, uint64_t batch_time_ns);
 /* Create a customer-side ledger account (role CONTRACT) for an operator. */

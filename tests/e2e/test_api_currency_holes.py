@@ -121,6 +121,57 @@ try:
         st, doc = s.get("/v1/operators/1", tok)
         t.ok(st == 200 and doc.get("vault") == "1000000.00", f"hole 6: {who} reads the operator", (st, doc))
 
+    # ---- hole 1: a class-4 wallet cannot grow through sub-wallets -------------------------------------
+    st, doc = wallet("10004", 4, "501", "7001")
+    assert st == 201, (st, doc)
+    st, doc = s.post("/v1/wallets", {"id": "10014", "parent_id": "10004", "limits": {"balance": "1000000.00"}}, bank)
+    problem(st, doc, 422, "sub_wallet_limits_over_class",
+            "hole 1: a sub-wallet of a class-4 wallet cannot have a 1,000,000 cap (class 4: 10,000)")
+    st, doc = s.post("/v1/wallets", {"id": "10014", "parent_id": "10004", "limits": {"payment": "2000.01"}}, bank)
+    problem(st, doc, 422, "sub_wallet_limits_over_class", "hole 1: nor a per-payment limit above class 4's 2,000")
+    st, doc = s.post("/v1/wallets", {"id": "10014", "parent_id": "10004", "limits": {"balance": "10000.00"}}, bank)
+    t.ok(st == 201 and doc.get("class") == 4, "hole 1: a sub-wallet within the class is opened", (st, doc))
+    st, doc = s.post("/v1/wallets/10004/topup", {"id": "2001", "amount": "10000.00"}, bank)
+    t.ok(st == 201, "hole 1: the class-4 wallet is topped up to its 10,000 cap", (st, doc))
+    st, doc = s.post("/v1/wallets/10014/sub-fund", {"id": "2002", "amount": "10000.00"}, bank)
+    t.ok(st == 201 and doc.get("balance") == "10000.00", "hole 1: all 10,000 moves to the sub-wallet", (st, doc))
+    # family = 0 (parent) + 10,000 (sub) = the class-4 cap: not even 0.01 more comes in
+    st, doc = s.post("/v1/wallets/10004/topup", {"id": "2003", "amount": "10000.00"}, bank)
+    problem(st, doc, 422, "balance_cap_exceeded", "hole 1: the sub-wallet's 10,000 counts toward the parent's cap")
+    st, doc = s.post("/v1/wallets/10004/topup", {"id": "2004", "amount": "0.01"}, bank)
+    problem(st, doc, 422, "balance_cap_exceeded", "hole 1: not even 0.01 more")
+    st, doc = s.post("/v1/wallets/10014/sub-fund", {"id": "2005", "amount": "4000.00", "direction": "to_parent"}, bank)
+    t.ok(st == 201 and doc.get("balance") == "6000.00",
+         "hole 1: money moves back to the parent within the family (6,000 stay)", (st, doc))
+    st, doc = s.post("/v1/wallets/10004/topup", {"id": "2006", "amount": "0.01"}, bank)
+    problem(st, doc, 422, "balance_cap_exceeded", "hole 1: the family still holds 10,000, the cap")
+    st, doc = s.post("/v1/wallets/10004/withdraw", {"id": "2007", "amount": "1000.00"}, bank)
+    t.eq(st, 201, "hole 1: the holder withdraws 1,000 to the bank")
+    st, doc = s.post("/v1/wallets/10004/topup", {"id": "2008", "amount": "1000.00"}, bank)
+    t.ok(st == 201 and doc.get("balance") == "4000.00",
+         "hole 1: 1,000 comes in again (3,000 + 1,000 in the parent, 6,000 in the sub-wallet)", (st, doc))
+    st, doc = s.post("/v1/wallets/10004/topup", {"id": "2009", "amount": "0.01"}, bank)
+    problem(st, doc, 422, "balance_cap_exceeded", "hole 1: and the family is at 10,000 again")
+
+    # ---- hole 4: a downgrade with the balance above the new cap ----------------------------------------
+    st, doc = wallet("10003", 3, "503", "7003")
+    assert st == 201, (st, doc)
+    st, doc = s.post("/v1/wallets/10003/topup", {"id": "2101", "amount": "16000.00"}, bank)
+    assert st == 201, (st, doc)
+    st, doc = s.post("/v1/wallets/10003/update", {"id": "2102", "class": 4}, bank)
+    problem(st, doc, 409, "balance_over_class_cap", "hole 4: 3 -> 4 is refused while the wallet holds 16,000 (cap 10,000)")
+    st, doc = s.get("/v1/wallets/10003", reg)
+    t.ok(doc.get("class") == 3 and doc.get("balance") == "16000.00", "hole 4: the refusal changed nothing", doc)
+    st, doc = s.post("/v1/wallets/10003/update", {"id": "2103", "class": 3, "limits": {"balance": "15999.99"}}, bank)
+    problem(st, doc, 409, "balance_over_class_cap", "hole 4: so is an own cap below the balance")
+    st, doc = s.post("/v1/wallets/10003/withdraw", {"id": "2104", "amount": "6000.00"}, bank)
+    t.eq(st, 201, "hole 4: the holder moves the excess 6,000 to the bank")
+    st, doc = s.post("/v1/wallets/10003/update", {"id": "2105", "class": 4}, bank)
+    t.ok(st == 201 and doc.get("class") == 4 and doc.get("balance") == "10000.00",
+         "hole 4: with 10,000 (= the class-4 cap) the downgrade is accepted", (st, doc))
+    st, doc = s.post("/v1/wallets/10004/update", {"id": "2106", "class": 4, "limits": {"balance": "9999.99"}}, bank)
+    problem(st, doc, 409, "balance_over_class_cap", "hole 4: sub-wallet balances count for the new cap too")
+
     # ---- the end: every batch kept the invariants (the server checks them and stops on a violation) ----
     st, doc = s.get("/v1/operators/1", reg)
     t.eq(st, 200, "the server still answers after every batch was checked")
