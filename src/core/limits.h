@@ -137,9 +137,9 @@
 /* Seconds an idle connection is kept before it is closed (slow clients). */
 #define SZ_API_IDLE_TIMEOUT_S 30u
 
-/* Decimal digits after the point in an amount: the minor unit of every
- * supported currency is at most 1/100 (ISO 4217 exponent 2, JPY/KRW 0). */
-#define SZ_AMOUNT_SCALE_DIGITS_MAX 2u
+/* Decimal digits after the point in an amount: the largest ISO 4217 minor
+ * unit (4: CLF, UYW; 3: BHD, KWD ...; share/currency/iso4217.def). */
+#define SZ_AMOUNT_SCALE_DIGITS_MAX 4u
 
 /* API tokens in the auth state. One per operator, merchant and person is a
  * few thousand for a city pilot; the token table is scanned linearly only by

@@ -172,6 +172,28 @@ try:
     st, doc = s.post("/v1/wallets/10004/update", {"id": "2106", "class": 4, "limits": {"balance": "9999.99"}}, bank)
     problem(st, doc, 409, "balance_over_class_cap", "hole 4: sub-wallet balances count for the new cap too")
 
+    # ---- hole 7: ISO 4217 ---------------------------------------------------------------------------------
+    def account(aid, currency, token=bank):
+        return s.post("/v1/accounts", {"id": aid, "kind": "general", "owner_id": "1", "currency": currency}, token)
+
+    st, doc = account("7801", "XYZ")
+    problem(st, doc, 400, "field_invalid", "hole 7: XYZ is not an ISO 4217 code")
+    st, doc = account("7806", "XXX")
+    problem(st, doc, 400, "field_invalid", "hole 7: XXX (no currency, no minor unit) is refused at once")
+    st, doc = account("7807", "HKD")
+    t.eq(st, 201, "hole 7: HKD is an ISO 4217 code")
+    for aid, cur in (("7802", "BHD"), ("7803", "BHD"), ("7804", "JPY"), ("7805", "JPY")):
+        st, doc = account(aid, cur)
+        t.eq(st, 201, f"hole 7: an account in {cur}")
+    st, doc = s.post("/v1/transfers", {"id": "7901", "debit_account_id": "7802", "credit_account_id": "7803",
+                                       "amount": "1.234", "currency": "BHD"}, bank)
+    t.ok(st == 201 and doc.get("amount") == "1.234", "hole 7: BHD has three decimals (minor unit 3)", (st, doc))
+    st, doc = s.get("/v1/accounts/7803", reg)
+    t.ok(st == 200 and doc.get("credits_posted") == "1.234", "hole 7: and reads back with three", (st, doc))
+    st, doc = s.post("/v1/transfers", {"id": "7902", "debit_account_id": "7804", "credit_account_id": "7805",
+                                       "amount": "1.5", "currency": "JPY"}, bank)
+    t.ok(st == 400, "hole 7: JPY has no decimals (minor unit 0)", (st, doc))
+
     # ---- the end: every batch kept the invariants (the server checks them and stops on a violation) ----
     st, doc = s.get("/v1/operators/1", reg)
     t.eq(st, 200, "the server still answers after every batch was checked")
