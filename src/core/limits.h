@@ -223,6 +223,15 @@
 /* Grants of all subsidies. */
 #define CONTRACT_GRANT_COUNT_MAX (1u << 24)
 
+/* Settlement window of a suspended hard wallet when the limits version
+ * does not say: offline payments signed before the loss report can take
+ * days to reach a merchant's bank (the issue's example: 7 days). */
+#define CURRENCY_OFFLINE_SETTLE_S_DEFAULT (7u * 86400u)
+
+/* Suspended devices whose settlement window ends, refunded in one
+ * batch_begin (one ledger transfer each); the rest wait for the next batch. */
+#define CURRENCY_SETTLE_BATCH_COUNT_MAX 256u
+
 /* Timed releases due in one batch that are processed before its commands;
  * the rest wait for the next batch (keeps one batch's work bounded). */
 #define CONTRACT_TIMER_BATCH_COUNT_MAX 4096u

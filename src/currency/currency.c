@@ -40,6 +40,7 @@ static const struct sz_result_class_info currency_result_classes[] = {
 	{ CURRENCY_R_WALLET_HAS_SUB_WALLETS, SZ_RESULT_CLASS_CONFLICT },
 	{ CURRENCY_R_LIMITS_VERSION_INVALID, SZ_RESULT_CLASS_CONFLICT },
 	{ CURRENCY_R_BALANCE_OVER_CLASS_CAP, SZ_RESULT_CLASS_CONFLICT },
+	{ CURRENCY_R_WALLET_HAS_DEVICES, SZ_RESULT_CLASS_CONFLICT },
 };
 
 /* ---- small helpers --------------------------------------------------------- */
@@ -556,8 +557,12 @@ static int currency_snapshot_read(void *domain_state, struct sz_snap *f)
 		rc = ledger_index_insert(&c->wallet_index, c->wallets, wallet_key, c->wallets[i].id, i);
 	for (uint32_t i = 0; i < c->op_count && rc == 0; i++)
 		rc = ledger_index_insert(&c->op_index, c->ops, op_key, c->ops[i].id, i);
-	for (uint32_t i = 0; i < c->device_count && rc == 0; i++)
+	c->settling_count = 0;
+	for (uint32_t i = 0; i < c->device_count && rc == 0; i++) {
 		rc = ledger_index_insert(&c->device_index, c->devices, device_key, c->devices[i].id, i);
+		if (c->devices[i].suspended_ns != 0 && c->devices[i].settled_ns == 0)
+			c->settling_count++;
+	}
 	return rc;
 }
 
@@ -690,6 +695,22 @@ static int currency_reserve(void *domain_state, uint32_t command_count)
 	return rc;
 }
 
+static void currency_batch_begin(struct sz_state *s, void *domain_state, const struct sz_apply_ctx *ctx)
+{
+	struct currency_state *c = domain_state;
+	SZ_ASSERT(c != NULL);
+	if (c->settling_count > 0)
+		currency_devices_settle(s, c, ctx);
+}
+
+/* The earliest end of a suspended device's settlement window. */
+static uint64_t currency_next_deadline_ns(const void *domain_state)
+{
+	const struct currency_state *c = domain_state;
+	SZ_ASSERT(c != NULL);
+	return c->settling_count > 0 ? currency_devices_next_deadline_ns(c) : UINT64_MAX;
+}
+
 /* Accounts the currency domain (and contract, through it) holds carry its
  * user_data tag; raw ledger routes refuse them. */
 static bool currency_owns_account(const void *domain_state, const sz_account *a)
@@ -725,6 +746,8 @@ int currency_domain_register(struct sz_state *s)
 		.kind_base = SZ_CMD_CURRENCY_BASE,
 		.state = c,
 		.apply = currency_apply,
+		.batch_begin = currency_batch_begin,
+		.next_deadline_ns = currency_next_deadline_ns,
 		.prefetch = currency_prefetch,
 		.snapshot_write = currency_snapshot_write,
 		.snapshot_read = currency_snapshot_read,

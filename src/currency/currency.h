@@ -97,6 +97,7 @@ enum currency_command_kind {
 	X(234, NOT_SUB_WALLET, "not_sub_wallet", "the operation needs a sub-wallet") \
 	X(235, CURRENCY_NOT_ISSUED, "currency_not_issued", "the currency has no operator") \
 	X(236, SUB_WALLET_LIMITS_OVER_CLASS, "sub_wallet_limits_over_class", "a sub-wallet's own limits must not exceed its parent's class and own limits") \
+	X(238, WALLET_HAS_DEVICES, "wallet_has_devices", "a hard wallet of the wallet is active or still settling: suspend it and let its settlement window end first") \
 	X(237, BALANCE_OVER_CLASS_CAP, "balance_over_class_cap", "the wallet (with its sub-wallets) holds more than the new class or own balance cap: move the excess first") \
 	X(250, OFFLINE_MALFORMED, "offline_malformed", "offline message: wrong magic, version, or non-zero reserved bytes") \
 	X(251, OFFLINE_BAD_SIGNATURE, "offline_bad_signature", "offline message: the device's signature does not verify") \
@@ -270,7 +271,8 @@ struct currency_limits_cmd {
 	struct currency_class_limits classes[4];
 	uint64_t offline_payment_max_fen;
 	uint32_t offline_count_max;     /* offline payments before the device must sync */
-	uint32_t reserved;
+	uint32_t offline_settle_s;      /* after a device is suspended, payments it signed before still
+					 * settle for this long; then the rest is refunded (0 = at once) */
 };
 _Static_assert(sizeof(struct currency_limits_cmd) == 176, "limits command is 176 bytes");
 
@@ -378,11 +380,18 @@ struct currency_device {
 	uint64_t last_counter;    /* last accepted offline counter */
 	uint64_t window_base;     /* counter at the last load (device online) */
 	uint64_t created_ns;
-	uint64_t suspended_ns;    /* 0 = active */
+	uint64_t suspended_ns;    /* 0 = active; else the report time: nothing signed later is accepted */
+	uint64_t settle_until_ns; /* suspended: end of the settlement window (= suspended_ns if none) */
+	uint64_t settled_ns;      /* 0 = window still open; else when the rest was refunded */
 	uint32_t account_index;
 	uint32_t wallet;          /* wallet index */
 };
-_Static_assert(sizeof(struct currency_device) == 128, "device record is 128 bytes");
+_Static_assert(sizeof(struct currency_device) == 144, "device record is 144 bytes");
+/* Is the device suspended and its settlement window over (value refunded)? */
+static inline bool currency_device_settled(const struct currency_device *d)
+{
+	return d->suspended_ns != 0 && d->settled_ns != 0;
+}
 const struct currency_device *currency_device_find(const struct currency_state *c, sz_id id);
 
 /* Per-message outcomes of one sync (0 = accepted, else a 25x result). */

@@ -2,11 +2,13 @@
  * device.c — hard wallets: device registration with an Ed25519 key, loading
  * value from a wallet into the device's own ledger account (so it cannot be
  * spent twice online), syncing signed offline payments, and remote
- * suspension with refund of the remaining value.
+ * suspension: payments signed before the report still settle during the
+ * settlement window, then the remaining value is refunded.
  *
  * Sync rules, applied per message in (device, counter) order:
  *   malformed -> offline_malformed; unknown device -> offline_device_unknown;
- *   signature -> offline_bad_signature; suspended -> offline_device_suspended;
+ *   signature -> offline_bad_signature; suspended, and signed after the
+ *   report time or synced after the settlement window -> offline_device_suspended;
  *   counter <= last accepted -> offline_counter_replayed;
  *   counter > last + 1 -> offline_counter_skipped (the counter stays, so the
  *   missing message can still be synced, then this one again).
@@ -108,8 +110,28 @@ static uint32_t device_load(struct sz_state *s, struct currency_state *c, const 
 	return SZ_R_OK;
 }
 
-/* Suspend a lost device: its value as of the last accepted counter goes
- * back to the wallet at once; later messages are rejected. */
+/* The device's remaining value back to its wallet (the refund of a
+ * suspended device); transfer ids derive from (base, step). */
+static uint32_t device_refund(struct sz_state *s, struct currency_state *c, struct currency_device *d, sz_id base,
+			      uint32_t step, uint64_t now_ns)
+{
+	uint64_t value = currency_account_balance(&sz_ledger(s)->accounts[d->account_index]);
+	if (value > 0) {
+		uint32_t r = currency_move(s, c, base, step, d->id, d->wallet_id, value, 0, now_ns);
+		if (r != SZ_R_OK)
+			return r;
+	}
+	sz_journal(d, sizeof *d);
+	d->refunded_fen += value;
+	d->settled_ns = now_ns;
+	return SZ_R_OK;
+}
+
+/* Suspend a lost device. From the report time on nothing it signs later is
+ * accepted. Payments it signed before still settle during the settlement
+ * window of the limits in force (offline_settle_s); when the window ends,
+ * batch_begin refunds the rest to the wallet (currency_devices_settle). A
+ * zero window refunds at once. */
 static uint32_t device_suspend(struct sz_state *s, struct currency_state *c, const struct sz_apply_ctx *ctx,
 			       const sz_command_header *h, const struct currency_ref_cmd *cmd)
 {
@@ -123,16 +145,68 @@ static uint32_t device_suspend(struct sz_state *s, struct currency_state *c, con
 	struct currency_device *d = &c->devices[di];
 	if (d->suspended_ns != 0)
 		return CURRENCY_R_DEVICE_SUSPENDED;
-	uint64_t value = currency_account_balance(&sz_ledger(s)->accounts[d->account_index]);
-	if (value > 0) {
-		r = currency_move(s, c, cmd->id, 0, d->id, d->wallet_id, value, 0, ctx->timestamp_ns);
-		if (r != SZ_R_OK)
+	uint64_t now = ctx->timestamp_ns, before = d->refunded_fen;
+	uint64_t window_ns = (uint64_t)currency_limits_at(c, ctx->batch_time_ns)->offline_settle_s * 1000000000ull;
+	SZ_ASSERT(now != 0);
+	sz_journal(d, sizeof *d);
+	d->suspended_ns = now;
+	d->settle_until_ns = now + window_ns;
+	if (window_ns == 0) {
+		if ((r = device_refund(s, c, d, cmd->id, 0, now)) != SZ_R_OK)
 			return r;
+	} else {
+		SZ_JOURNAL_FIELD(c->settling_count);
+		c->settling_count++;
 	}
-	d->refunded_fen += value;
-	d->suspended_ns = ctx->timestamp_ns;
-	currency_op_add(c, cmd->id, fp, h->kind, value, ctx->timestamp_ns);
+	currency_op_add(c, cmd->id, fp, h->kind, d->refunded_fen - before, now);
 	return SZ_R_OK;
+}
+
+#define SETTLE_TAG 0x53455454u /* "SETT": transfer ids of end-of-window refunds */
+
+/* batch_begin: refund the rest of every suspended device whose settlement
+ * window has ended, each in its own journal bracket (at most
+ * CURRENCY_SETTLE_BATCH_COUNT_MAX per batch; the rest wait). A refund that
+ * fails (no ledger room left in this batch) is retried a second later. */
+void currency_devices_settle(struct sz_state *s, struct currency_state *c, const struct sz_apply_ctx *ctx)
+{
+	uint32_t done = 0;
+	for (uint32_t i = 0; i < c->device_count && c->settling_count > 0 && done < CURRENCY_SETTLE_BATCH_COUNT_MAX; i++) {
+		struct currency_device *d = &c->devices[i];
+		if (d->suspended_ns == 0 || d->settled_ns != 0 || d->settle_until_ns > ctx->batch_time_ns)
+			continue;
+		done++;
+		sz_journal_mark mark = sz_journal_begin();
+		uint32_t r = device_refund(s, c, d, currency_derive_id(d->id, SETTLE_TAG, 0), 0, ctx->timestamp_ns);
+		if (r == SZ_R_OK) {
+			SZ_JOURNAL_FIELD(c->settling_count);
+			c->settling_count--;
+		}
+		sz_journal_end(mark, r == SZ_R_OK);
+		if (r != SZ_R_OK)
+			d->settle_until_ns = ctx->batch_time_ns + 1000000000ull;
+	}
+}
+
+uint64_t currency_devices_next_deadline_ns(const struct currency_state *c)
+{
+	uint64_t t = UINT64_MAX;
+	for (uint32_t i = 0; i < c->device_count && c->settling_count > 0; i++) {
+		const struct currency_device *d = &c->devices[i];
+		if (d->suspended_ns != 0 && d->settled_ns == 0 && d->settle_until_ns < t)
+			t = d->settle_until_ns;
+	}
+	return t;
+}
+
+/* Devices of wallet index wi that are active or still settling (the wallet
+ * cannot close while one is: wallet_has_devices). */
+bool currency_wallet_has_live_device(const struct currency_state *c, uint32_t wi)
+{
+	for (uint32_t i = 0; i < c->device_count; i++)
+		if (c->devices[i].wallet == wi && !currency_device_settled(&c->devices[i]))
+			return true;
+	return false;
 }
 
 struct sync_item {
@@ -165,7 +239,9 @@ static uint32_t sync_one(struct sz_state *s, struct currency_state *c, const str
 	uint32_t r = currency_offline_verify(msg, d->public_key);
 	if (r != 0)
 		return r;
-	if (d->suspended_ns != 0)
+	/* A suspended device: only what it signed up to the report time, and
+	 * only while the settlement window is open. */
+	if (d->suspended_ns != 0 && (currency_device_settled(d) || p->device_time_ns > d->suspended_ns))
 		return CURRENCY_R_OFFLINE_DEVICE_SUSPENDED;
 	if (p->counter <= d->last_counter)
 		return CURRENCY_R_OFFLINE_COUNTER_REPLAYED;

@@ -274,6 +274,7 @@ static json_t *limits_version_json(const struct currency_limits_cmd *l)
 	}
 	json_object_set_new(o, "offline_payment_max", currency_http_amount_json(l->offline_payment_max_fen));
 	json_object_set_new(o, "offline_count_max", json_integer(l->offline_count_max));
+	json_object_set_new(o, "offline_settle_s", json_integer(l->offline_settle_s));
 	return o;
 }
 
@@ -307,6 +308,9 @@ static const struct api_field limits_set_fields[] = {
 	CURRENCY_HTTP_UINT("effective_from_ns", struct currency_limits_cmd, effective_from_ns, API_F_REQUIRED, 0),
 	CURRENCY_HTTP_AMOUNT("offline_payment_max", struct currency_limits_cmd, offline_payment_max_fen, API_F_REQUIRED),
 	CURRENCY_HTTP_UINT("offline_count_max", struct currency_limits_cmd, offline_count_max, API_F_REQUIRED, 0),
+	{ .name = "offline_settle_s", .type = API_T_UINT, .flags = API_F_TEXT | API_F_NUMBER,
+	  .offset = offsetof(struct currency_limits_cmd, offline_settle_s), .size = sizeof(uint32_t),
+	  .umax = UINT32_MAX, .dflt = CURRENCY_OFFLINE_SETTLE_S_DEFAULT },
 	LIMITS_CLASS("class1", 0),
 	LIMITS_CLASS("class2", 1),
 	LIMITS_CLASS("class3", 2),

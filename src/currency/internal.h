@@ -38,6 +38,7 @@ struct currency_state {
 	uint32_t sync_count;
 	struct currency_limits_cmd limits[CURRENCY_LIMITS_VERSION_COUNT_MAX];
 	uint32_t limits_count;
+	uint32_t settling_count;              /* suspended devices in their settlement window (derived) */
 };
 
 struct currency_supply_row *currency_supply_row(struct currency_state *c, uint32_t currency);
@@ -85,5 +86,12 @@ uint32_t currency_apply_device(struct sz_state *s, struct currency_state *c, con
 			       const sz_command_header *cmd);
 
 bool currency_bytes_zero(const void *p, size_t size);
+
+/* Suspended devices (device.c): refund those whose settlement window ended
+ * (batch_begin), the earliest window end, and whether a wallet still has a
+ * device that is active or settling. */
+void currency_devices_settle(struct sz_state *s, struct currency_state *c, const struct sz_apply_ctx *ctx);
+uint64_t currency_devices_next_deadline_ns(const struct currency_state *c);
+bool currency_wallet_has_live_device(const struct currency_state *c, uint32_t wallet_index);
 
 #endif

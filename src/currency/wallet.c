@@ -469,6 +469,8 @@ static uint32_t wallet_close(struct sz_state *s, struct currency_state *c, const
 		return CURRENCY_R_WALLET_CLOSED;
 	if (w->sub_count != 0)
 		return CURRENCY_R_WALLET_HAS_SUB_WALLETS;
+	if (currency_wallet_has_live_device(c, (uint32_t)(w - c->wallets)))
+		return CURRENCY_R_WALLET_HAS_DEVICES;
 	uint64_t balance = wallet_balance(s, w), now = ctx->timestamp_ns;
 	if (balance > 0) {
 		if (w->parent != 0)
@@ -484,8 +486,10 @@ static uint32_t wallet_close(struct sz_state *s, struct currency_state *c, const
 		return r;
 	if (w->parent != 0) {
 		SZ_ASSERT(c->wallets[w->parent - 1].sub_count > 0);
+		SZ_JOURNAL_FIELD(c->wallets[w->parent - 1].sub_count);
 		c->wallets[w->parent - 1].sub_count--;
 	}
+	SZ_JOURNAL_FIELD(w->flags);
 	w->flags |= CURRENCY_WALLET_CLOSED;
 	currency_op_add(c, cmd->id, fp, h->kind, balance, now);
 	return SZ_R_OK;

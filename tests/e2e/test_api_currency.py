@@ -7,7 +7,8 @@ accounts, tops up, pays merchants with categories, hits every limit with its
 own problem code, upgrades a class, runs a sub-wallet, auto top-up and a
 refund back where the money came from; a hard wallet is registered with an
 Ed25519 key, loaded, and syncs offline payments signed by `szfin currency
-sign-offline` with every rejection reason, then is suspended and refunded;
+sign-offline` with every rejection reason, then is suspended (its value
+waits for the settlement window);
 escrow, subsidy and conditional contracts run to each end, timed steps
 included; roles and tenant scope; idempotent retries; the raw ledger routes
 refuse domain accounts; every route refuses a body its schema does not
@@ -454,9 +455,9 @@ try:
     st, doc = sync("30205", ["zz"])
     problem(st, doc, 400, "field_invalid", "a message that is not 272 hex digits is refused")
     st, doc = s.post("/v1/devices/30001/suspend", {"id": "30301"}, bank)
-    t.ok(st == 201 and doc["suspended"] and doc["refunded"] == "300.00" and doc["value"] == "0.00",
-         "suspending the lost device refunds its value", doc)
-    t.eq(balance("10003"), "1800.00", "the value is back in the wallet")
+    t.ok(st == 201 and doc["suspended"] and not doc["settled"] and doc["refunded"] == "0.00"
+         and doc["value"] == "300.00", "suspending the lost device keeps its value for the settlement window", doc)
+    t.eq(balance("10003"), "1500.00", "the value is refunded only after the window (7 days by default)")
     st, doc = s.post("/v1/devices/30001/suspend", {"id": "30302"}, bank)
     problem(st, doc, 409, "device_suspended", "a device is suspended once")
     st, doc = sync("30206", [sign("30001", "20001", "10.00", 12)])
@@ -804,7 +805,8 @@ try:
     t.eq(st, 200, "after restart a retried payment still answers 200")
     st, doc = restarted.post("/v1/wallets/10003/payments", {"id": "8101", "payee_id": "20001", "amount": "10.00"}, bank)
     t.ok(st == 201, "after restart new payments work", doc)
-    st, doc = restarted.post("/v1/devices/30001/sync", {"id": "8102", "messages": [m1]}, bank)
+    st, doc = restarted.post("/v1/devices/30001/sync", {"id": "8102", "messages": [sign("30001", "20001", "10.00", 12)]},
+                             bank)
     t.ok(st == 201 and outcomes(doc) == ["offline_device_suspended"], "after restart the device stays suspended", doc)
 finally:
     if restarted is not None:

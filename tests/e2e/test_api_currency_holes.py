@@ -194,6 +194,66 @@ try:
                                        "amount": "1.5", "currency": "JPY"}, bank)
     t.ok(st == 400, "hole 7: JPY has no decimals (minor unit 0)", (st, doc))
 
+    # ---- holes 3 and 2: a hard wallet reported lost -----------------------------------------------------
+    pk = json.loads(cli("keygen", "--seed", SEED))["public_key"]
+    st, doc = wallet("20001", 2, "601", wtype="merchant", mcc=5411)
+    assert st == 201, (st, doc)
+    st, doc = wallet("10005", 2, "505", "7005")
+    assert st == 201, (st, doc)
+    st, doc = s.post("/v1/wallets/10005/topup", {"id": "2201", "amount": "1000.00"}, bank)
+    assert st == 201, (st, doc)
+    st, doc = s.post("/v1/devices", {"id": "30005", "wallet_id": "10005", "public_key": pk}, bank)
+    assert st == 201, (st, doc)
+    st, doc = s.post("/v1/devices/30005/load", {"id": "2202", "amount": "300.00", "device_counter": 0}, bank)
+    assert st == 201, (st, doc)
+    st, doc = s.post("/v1/wallets/10005/close", {"id": "2203"}, bank)
+    problem(st, doc, 409, "wallet_has_devices", "hole 3: a wallet whose hard wallet is active cannot close")
+    st, doc = s.get("/v1/wallets/10005", reg)
+    t.ok(doc.get("closed") is False and doc.get("balance") == "700.00", "hole 3: the refusal changed nothing", doc)
+
+    # a limits version with a 3-second settlement window (the default is 7 days), the class figures unchanged
+    effective_ns = time.time_ns() + 2 * 10**9
+    lim = {"version": 2, "effective_from_ns": str(effective_ns), "offline_payment_max": "500",
+           "offline_count_max": 10, "offline_settle_s": 3, "class1": {},
+           "class2": {"balance": "500000", "payment": "50000", "daily": "100000"},
+           "class3": {"balance": "20000", "payment": "5000", "daily": "10000"},
+           "class4": {"balance": "10000", "payment": "2000", "daily": "5000", "annual": "50000"}}
+    st, doc = s.post("/v1/currency/limits", lim, cb)
+    t.ok(st == 201 and doc["versions"][-1].get("offline_settle_s") == 3
+         and doc["versions"][0].get("offline_settle_s") == 7 * 86400,
+         "hole 2: the settlement window is part of the limits (version 1: 7 days)", (st, doc))
+    while time.time_ns() <= effective_ns + 10**8:
+        time.sleep(0.1)
+    st, doc = s.post("/v1/devices/30005/suspend", {"id": "2204"}, bank)
+    t.ok(st == 201 and doc.get("suspended") and doc.get("settled") is False and doc.get("value") == "300.00"
+         and doc.get("refunded") == "0.00", "hole 2: suspension keeps the value while the window is open", (st, doc))
+    # the report time the server stamped (a server without it: the wall clock after the report)
+    report_ns = int(doc["suspended_ns"]) if isinstance(doc, dict) and "suspended_ns" in doc else time.time_ns()
+    before = sign("30005", "20001", "100.00", 1, report_ns - 10**9)   # signed a second before the report
+    after = sign("30005", "20001", "50.00", 2, report_ns + 1)         # signed after it
+    st, doc = s.post("/v1/devices/30005/sync", {"id": "2205", "messages": [before, after]}, shop1)
+    t.ok(st == 201 and outcomes(doc) == ["accepted", "offline_device_suspended"],
+         "hole 2: a payment signed before the report settles in the window; one signed after it does not", (st, doc))
+    t.eq(balance("20001"), "100.00", "hole 2: the merchant is paid")
+    st, doc = s.post("/v1/wallets/10005/close", {"id": "2206"}, bank)
+    problem(st, doc, 409, "wallet_has_devices", "hole 3: nor while its suspended hard wallet is settling")
+    # the engine refunds the rest when the window ends (a tick batch on an idle server)
+    t.ok(wait_until(lambda: s.get("/v1/devices/30005", reg)[1].get("settled") is True),
+         "hole 2: the window ends", s.get("/v1/devices/30005", reg))
+    st, doc = s.get("/v1/devices/30005", reg)
+    # 300 loaded - 100 paid offline = 200 refunded; wallet 700 + 200 = 900
+    t.ok(doc.get("value") == "0.00" and doc.get("refunded") == "200.00" and doc.get("spent_offline") == "100.00",
+         "hole 2: only the rest (300 - 100 = 200) is refunded after the window", doc)
+    t.eq(balance("10005"), "900.00", "hole 2: the rest is back in the wallet")
+    late = sign("30005", "20001", "10.00", 2, report_ns - 10**9)
+    st, doc = s.post("/v1/devices/30005/sync", {"id": "2207", "messages": [late]}, shop1)
+    t.ok(st == 201 and outcomes(doc) == ["offline_device_suspended"],
+         "hole 2: after the window nothing more settles, even signed before the report", (st, doc))
+    st, doc = s.post("/v1/wallets/10005/close", {"id": "2208"}, bank)
+    t.ok(st == 201 and doc.get("closed") and doc.get("balance") == "0.00",
+         "hole 3: once its hard wallet is settled the wallet closes (900 back to the bank)", (st, doc))
+    t.eq(bank_balance("7005"), (100000 - 1000 + 900) * 100, "hole 3: the bank account got the 900 back")
+
     # ---- the end: every batch kept the invariants (the server checks them and stops on a violation) ----
     st, doc = s.get("/v1/operators/1", reg)
     t.eq(st, 200, "the server still answers after every batch was checked")
