@@ -432,6 +432,30 @@ uint64_t currency_family_balance(const struct currency_state *c, const struct sz
 	return sum;
 }
 
+static uint64_t cap_room(uint64_t cap, uint64_t held)
+{
+	if (cap == 0)
+		return UINT64_MAX;
+	return held >= cap ? 0 : cap - held;
+}
+
+static uint64_t min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
+
+uint64_t currency_receive_room(const struct currency_state *c, const struct sz_state *s,
+			       const struct currency_wallet *w, uint64_t batch_time_ns)
+{
+	uint64_t room = UINT64_MAX;
+	const struct currency_wallet *main = w;
+	if (w->parent != 0) {
+		room = cap_room(w->own.balance_fen, currency_account_balance(&sz_ledger_const(s)->accounts[w->account_index]));
+		main = &c->wallets[w->parent - 1];
+	}
+	uint64_t family = currency_family_balance(c, s, main);
+	const struct currency_class_limits *cls = currency_class_limits_at(c, main, batch_time_ns);
+	room = min_u64(room, cap_room(cls->balance_fen, family));
+	return min_u64(room, cap_room(main->own.balance_fen, family));
+}
+
 uint32_t currency_receive_check(const struct currency_state *c, const struct sz_state *s,
 				const struct currency_wallet *w, uint64_t amount, uint64_t batch_time_ns)
 {

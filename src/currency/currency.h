@@ -108,7 +108,8 @@ enum currency_command_kind {
 	X(256, OFFLINE_DEVICE_SUSPENDED, "offline_device_suspended", "offline message: the device was suspended") \
 	X(257, OFFLINE_COUNT_EXCEEDED, "offline_count_exceeded", "offline message: more payments than allowed before the device syncs") \
 	X(258, OFFLINE_DEVICE_UNKNOWN, "offline_device_unknown", "offline message: the device is not registered") \
-	X(259, OFFLINE_PAYEE_INVALID, "offline_payee_invalid", "offline message: the payee is not an open wallet of the currency")
+	X(259, OFFLINE_PAYEE_INVALID, "offline_payee_invalid", "offline message: the payee is not an open wallet of the currency") \
+	X(260, OFFLINE_PAYEE_OVER_CAP, "offline_payee_over_cap", "offline message: the payee's balance cap has no room and it has no linked bank account to settle the excess to; it stays pending (sync it again after an upgrade)")
 
 enum currency_result {
 #define CURRENCY_RESULT_ENUM(n, name, code, text) CURRENCY_R_##name = n,
@@ -423,6 +424,11 @@ void currency_spend_commit(struct currency_state *c, const struct currency_walle
  * hold nothing): what its class and own balance caps bound. */
 uint64_t currency_family_balance(const struct currency_state *c, const struct sz_state *s,
 				 const struct currency_wallet *w);
+/* How much wallet w may still receive from outside its family before a
+ * balance cap (its own, its main wallet's on the family) is reached;
+ * UINT64_MAX if no cap applies. */
+uint64_t currency_receive_room(const struct currency_state *c, const struct sz_state *s,
+			       const struct currency_wallet *w, uint64_t batch_time_ns);
 /* Check that wallet w may receive amount from outside its family (balance
  * caps: a sub-wallet's own cap, and the main wallet's caps on the family). */
 uint32_t currency_receive_check(const struct currency_state *c, const struct sz_state *s,

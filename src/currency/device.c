@@ -18,8 +18,10 @@
  *   load) -> offline_count_exceeded; payee not an open wallet of the
  *   currency -> offline_payee_invalid; amount above the device's value ->
  *   offline_exceeds_loaded_value; else device -> payee, accepted.
- * Offline receipts are not held to the payee's balance cap: the goods were
- * handed over when the device paid.
+ * The payee's balance cap: the goods were handed over when the device
+ * paid, so an accepted message is not refused for it; what does not fit
+ * under the cap settles to the payee's linked bank account, and without
+ * one the message stays pending (offline_payee_over_cap, counter kept).
  */
 #include "currency/internal.h"
 #include "currency/offline.h"
@@ -229,6 +231,30 @@ static int item_compare(const void *a, const void *b)
 	return x->index < y->index ? -1 : x->index > y->index;
 }
 
+/* Move an accepted offline payment: to_wallet to the payee, excess
+ * (beyond its cap) through the payee operator's vault and clearing to the
+ * bank account of main, all or nothing (a bracket of its own: a sync's
+ * other messages keep their outcomes). Steps 0, 1, 2 of the message's id. */
+static uint32_t offline_settle(struct sz_state *s, struct currency_state *c, const struct currency_device *d,
+			       const struct currency_wallet *payee, const struct currency_wallet *main, uint64_t counter,
+			       uint64_t to_wallet, uint64_t excess, uint64_t now_ns)
+{
+	sz_id base = currency_derive_id(d->id, OFFLINE_TAG, counter);
+	sz_journal_mark mark = sz_journal_begin();
+	uint32_t r = SZ_R_OK;
+	if (to_wallet > 0)
+		r = currency_move(s, c, base, 0, d->id, payee->id, to_wallet, 0, now_ns);
+	if (r == SZ_R_OK && excess > 0) {
+		const struct currency_operator *op = currency_operator_find(c, main->tenant_id);
+		SZ_ASSERT(op != NULL);
+		r = currency_move(s, c, base, 1, d->id, op->vault_id, excess, 0, now_ns);
+		if (r == SZ_R_OK)
+			r = currency_move(s, c, base, 2, op->clearing_id, main->bank_account_id, excess, 0, now_ns);
+	}
+	sz_journal_end(mark, r == SZ_R_OK);
+	return r;
+}
+
 static uint32_t sync_one(struct sz_state *s, struct currency_state *c, const struct sz_apply_ctx *ctx,
 			 const uint8_t *msg, const struct offline_payment *p)
 {
@@ -260,8 +286,17 @@ static uint32_t sync_one(struct sz_state *s, struct currency_state *c, const str
 		return CURRENCY_R_OFFLINE_PAYEE_INVALID;
 	if (currency_account_balance(&sz_ledger(s)->accounts[d->account_index]) < p->amount)
 		return CURRENCY_R_OFFLINE_EXCEEDS_LOADED_VALUE;
-	r = currency_move(s, c, currency_derive_id(d->id, OFFLINE_TAG, p->counter), 0, d->id, payee->id, p->amount,
-			  0, ctx->timestamp_ns);
+	/* The payee's balance cap: what does not fit settles to the bank account
+	 * linked to the payee (its main wallet's); without one the message
+	 * stays pending, its counter not consumed, until the payee has room. */
+	uint64_t room = currency_receive_room(c, s, payee, ctx->batch_time_ns);
+	uint64_t to_wallet = p->amount < room ? p->amount : room, excess = p->amount - to_wallet;
+	const struct currency_wallet *main = payee->parent ? &c->wallets[payee->parent - 1] : payee;
+	if (excess > 0 && sz_id_is_zero(main->bank_account_id)) {
+		d->last_counter = p->counter - 1; /* journalled above */
+		return CURRENCY_R_OFFLINE_PAYEE_OVER_CAP;
+	}
+	r = offline_settle(s, c, d, payee, main, p->counter, to_wallet, excess, ctx->timestamp_ns);
 	if (r != SZ_R_OK)
 		return CURRENCY_R_OFFLINE_PAYEE_INVALID; /* e.g. a frozen payee account */
 	sz_journal(&d->spent_fen, sizeof d->spent_fen);

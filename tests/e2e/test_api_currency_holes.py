@@ -254,6 +254,47 @@ try:
          "hole 3: once its hard wallet is settled the wallet closes (900 back to the bank)", (st, doc))
     t.eq(bank_balance("7005"), (100000 - 1000 + 900) * 100, "hole 3: the bank account got the 900 back")
 
+    # ---- hole 5: an offline receipt over the payee's balance cap ------------------------------------------
+    st, doc = wallet("10002", 2, "502", "7002")
+    assert st == 201, (st, doc)
+    st, doc = s.post("/v1/wallets/10002/topup", {"id": "2301", "amount": "12000.00"}, bank)
+    assert st == 201, (st, doc)
+    st, doc = s.post("/v1/devices", {"id": "30006", "wallet_id": "10002", "public_key": pk}, bank)
+    assert st == 201, (st, doc)
+    st, doc = s.post("/v1/devices/30006/load", {"id": "2302", "amount": "1000.00", "device_counter": 0}, bank)
+    assert st == 201, (st, doc)
+    st, doc = wallet("10007", 4, "504", "7004")                       # class 4 with a linked bank account
+    assert st == 201, (st, doc)
+    st, doc = s.post("/v1/wallets/10007/topup", {"id": "2303", "amount": "9900.00"}, bank)
+    assert st == 201, (st, doc)
+    st, doc = wallet("10009", 4, "506")                               # class 4 without one
+    assert st == 201, (st, doc)
+    st, doc = s.post("/v1/wallets/10002/payments", {"id": "2304", "payee_id": "10009", "amount": "9950.00"}, bank)
+    assert st == 201, (st, doc)
+    now = time.time_ns()
+    m1 = sign("30006", "10007", "300.00", 1, now)
+    st, doc = s.post("/v1/devices/30006/sync", {"id": "2305", "messages": [m1]}, bank)
+    t.ok(st == 201 and outcomes(doc) == ["accepted"], "hole 5: the offline payment over the payee's cap is accepted",
+         (st, doc))
+    # 9,900 + 300 = 10,200 > 10,000: 100 to the wallet, 200 to its bank account (100,000 - 9,900 + 200)
+    t.eq(balance("10007"), "10000.00", "hole 5: the payee's wallet is filled to its cap, not beyond")
+    t.eq(bank_balance("7004"), (100000 - 9900 + 200) * 100, "hole 5: the excess 200 settles to the payee's bank account")
+    m2 = sign("30006", "10009", "100.00", 2, now + 1)
+    m3 = sign("30006", "10007", "10.00", 3, now + 2)
+    st, doc = s.post("/v1/devices/30006/sync", {"id": "2306", "messages": [m2, m3]}, bank)
+    t.ok(st == 201 and outcomes(doc) == ["offline_payee_over_cap", "offline_counter_skipped"],
+         "hole 5: without a bank account the receipt over the cap stays pending (its counter is not used)", (st, doc))
+    t.eq(balance("10009"), "9950.00", "hole 5: the pending receipt moved nothing")
+    st, doc = s.post("/v1/wallets/10009/update", {"id": "2307", "class": 3}, bank)
+    assert st == 201, (st, doc)
+    st, doc = s.post("/v1/devices/30006/sync", {"id": "2308", "messages": [m2, m3]}, bank)
+    t.ok(st == 201 and outcomes(doc) == ["accepted", "accepted"],
+         "hole 5: after the payee's upgrade (class 3, cap 20,000) the pending receipt settles", (st, doc))
+    t.eq(balance("10009"), "10050.00", "hole 5: 9,950 + 100 in the upgraded wallet")
+    st, doc = s.get("/v1/devices/30006", reg)
+    t.ok(doc.get("spent_offline") == "410.00" and doc.get("value") == "590.00",
+         "hole 5: the device paid 300 + 100 + 10 = 410 of its 1,000", doc)
+
     # ---- the end: every batch kept the invariants (the server checks them and stops on a violation) ----
     st, doc = s.get("/v1/operators/1", reg)
     t.eq(st, 200, "the server still answers after every batch was checked")
