@@ -295,6 +295,39 @@ try:
     t.ok(doc.get("spent_offline") == "410.00" and doc.get("value") == "590.00",
          "hole 5: the device paid 300 + 100 + 10 = 410 of its 1,000", doc)
 
+    # ---- hole 5: subsidy grants and the holder's balance cap; the grant shows on the wallet -----------------
+    st, doc = wallet("10010", 1, "601", "7006", wtype="corporate")
+    assert st == 201, (st, doc)
+    st, doc = s.post("/v1/wallets/10010/topup", {"id": "2401", "amount": "5000.00"}, bank)
+    assert st == 201, (st, doc)
+    st, doc = s.post("/v1/contract-templates", {"id": "40002", "kind": "subsidy", "name": "food coupons",
+                                                "mcc": [5411], "max_duration_s": 3600}, cb)
+    assert st == 201, (st, doc)
+    st, doc = s.post("/v1/contracts", {"kind": "subsidy", "id": "42001", "template_id": "40002",
+                                       "issuer_wallet_id": "10010", "budget": "3000.00",
+                                       "expires_at_ns": str(time.time_ns() + 1800 * 10**9)}, bank)
+    assert st == 201, (st, doc)
+    st, doc = wallet("10011", 4, "507")
+    assert st == 201, (st, doc)
+    st, doc = s.post("/v1/wallets/10002/topup", {"id": "2402", "amount": "9000.00"}, bank)
+    assert st == 201, (st, doc)
+    st, doc = s.post("/v1/wallets/10002/payments", {"id": "2403", "payee_id": "10011", "amount": "9000.00"}, bank)
+    assert st == 201, (st, doc)
+    # class 4: 9,000 in the wallet + 1,500 granted = 10,500 > 10,000
+    st, doc = s.post("/v1/contracts/42001/grants", {"id": "2404", "wallet_id": "10011", "amount": "1500.00"}, bank)
+    problem(st, doc, 422, "balance_cap_exceeded", "hole 5: a grant is held to the holder's balance cap")
+    st, doc = s.post("/v1/contracts/42001/grants", {"id": "2405", "wallet_id": "10011", "amount": "1000.00"}, bank)
+    t.eq(st, 201, "hole 5: 9,000 + 1,000 granted = the cap is fine")
+    st, doc = s.post("/v1/contracts/42001/grants", {"id": "2406", "wallet_id": "10011", "amount": "0.01"}, bank)
+    problem(st, doc, 422, "balance_cap_exceeded", "hole 5: the grant held so far counts too")
+    st, doc = s.get("/v1/wallets/10011/grants", bank)
+    g = doc.get("grants", []) if st == 200 and isinstance(doc, dict) else []
+    t.ok(st == 200 and doc.get("remaining") == "1000.00" and len(g) == 1 and g[0].get("contract_id") == "42001"
+         and g[0].get("granted") == "1000.00" and g[0].get("remaining") == "1000.00",
+         "hole 5: the holder's remaining grant is visible on the wallet", (st, doc))
+    st, doc = s.get("/v1/wallets/10011/grants", pi)
+    problem(st, doc, 404, "not_found", "hole 5: another operator does not see the wallet's grants")
+
     # ---- the end: every batch kept the invariants (the server checks them and stops on a violation) ----
     st, doc = s.get("/v1/operators/1", reg)
     t.eq(st, 200, "the server still answers after every batch was checked")
