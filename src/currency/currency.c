@@ -41,6 +41,7 @@ static const struct sz_result_class_info currency_result_classes[] = {
 	{ CURRENCY_R_LIMITS_VERSION_INVALID, SZ_RESULT_CLASS_CONFLICT },
 	{ CURRENCY_R_BALANCE_OVER_CLASS_CAP, SZ_RESULT_CLASS_CONFLICT },
 	{ CURRENCY_R_WALLET_HAS_DEVICES, SZ_RESULT_CLASS_CONFLICT },
+	{ CURRENCY_R_WALLET_HAS_CONTRACTS, SZ_RESULT_CLASS_CONFLICT },
 };
 
 /* ---- small helpers --------------------------------------------------------- */
@@ -785,6 +786,14 @@ int currency_domain_register(struct sz_state *s)
 	if (rc)
 		currency_release(c);
 	return rc;
+}
+
+void currency_holdings_register(struct currency_state *c, currency_holdings_fn fn, const void *holder_state)
+{
+	SZ_ASSERT(c != NULL && fn != NULL);
+	SZ_ASSERT(c->holdings == NULL); /* one domain holds money for wallets */
+	c->holdings = fn;
+	c->holdings_state = holder_state;
 }
 
 struct currency_state *currency_state_get(const struct sz_state *s)

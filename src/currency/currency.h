@@ -98,6 +98,7 @@ enum currency_command_kind {
 	X(235, CURRENCY_NOT_ISSUED, "currency_not_issued", "the currency has no operator") \
 	X(236, SUB_WALLET_LIMITS_OVER_CLASS, "sub_wallet_limits_over_class", "a sub-wallet's own limits must not exceed its parent's class and own limits") \
 	X(238, WALLET_HAS_DEVICES, "wallet_has_devices", "a hard wallet of the wallet is active or still settling: suspend it and let its settlement window end first") \
+	X(239, WALLET_HAS_CONTRACTS, "wallet_has_contracts", "a contract holds money for or from the wallet (an active escrow, subsidy or conditional payment, a subsidy grant): end it first") \
 	X(237, BALANCE_OVER_CLASS_CAP, "balance_over_class_cap", "the wallet (with its sub-wallets) holds more than the new class or own balance cap: move the excess first") \
 	X(250, OFFLINE_MALFORMED, "offline_malformed", "offline message: wrong magic, version, or non-zero reserved bytes") \
 	X(251, OFFLINE_BAD_SIGNATURE, "offline_bad_signature", "offline message: the device's signature does not verify") \
@@ -436,6 +437,13 @@ uint32_t currency_receive_check(const struct currency_state *c, const struct sz_
 /* Create a customer-side ledger account (role CONTRACT) for an operator. */
 uint32_t currency_contract_account_open(struct sz_state *s, sz_id id, sz_id owner_id, uint64_t tenant_id,
 					uint32_t currency, uint64_t now_ns);
+
+/* Money a domain built on the currency holds for or from a wallet (the
+ * contract domain: escrows, subsidies, grants, held conditional payments):
+ * the wallet cannot close while fn says so (wallet_has_contracts). Set once
+ * when that domain registers (code wiring, not state). */
+typedef bool (*currency_holdings_fn)(const struct sz_state *s, const void *holder_state, sz_id wallet_id);
+void currency_holdings_register(struct currency_state *c, currency_holdings_fn fn, const void *holder_state);
 
 /* Deterministic ids: 128-bit mix of (base, tag, step). Never zero. */
 sz_id currency_derive_id(sz_id base, uint32_t tag, uint64_t step);

@@ -39,6 +39,8 @@ struct currency_state {
 	struct currency_limits_cmd limits[CURRENCY_LIMITS_VERSION_COUNT_MAX];
 	uint32_t limits_count;
 	uint32_t settling_count;              /* suspended devices in their settlement window (derived) */
+	currency_holdings_fn holdings;        /* set at registration by src/contract; NULL = none */
+	const void *holdings_state;
 };
 
 struct currency_supply_row *currency_supply_row(struct currency_state *c, uint32_t currency);

@@ -471,6 +471,8 @@ static uint32_t wallet_close(struct sz_state *s, struct currency_state *c, const
 		return CURRENCY_R_WALLET_HAS_SUB_WALLETS;
 	if (currency_wallet_has_live_device(c, (uint32_t)(w - c->wallets)))
 		return CURRENCY_R_WALLET_HAS_DEVICES;
+	if (c->holdings != NULL && c->holdings(s, c->holdings_state, w->id))
+		return CURRENCY_R_WALLET_HAS_CONTRACTS;
 	uint64_t balance = wallet_balance(s, w), now = ctx->timestamp_ns;
 	if (balance > 0) {
 		if (w->parent != 0)

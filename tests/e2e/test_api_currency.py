@@ -551,22 +551,25 @@ try:
          "every active escrow of the school paid what was delivered and refunded the rest", (a, b))
     t.eq(yuan(balance("10002")) - w_before, 50000, "500.00 went back to the consumer")
 
-    # a cancellation whose refund fails leaves no trace (the consumer closed the wallet)
+    # a wallet an active escrow pays from cannot close: the escrow ends first
     st, doc = wallet("10007", 2, "501", bank_account_id="7001")
     st, doc = topup("10007", "41301", "500.00")
     st, doc = s.post("/v1/contracts", dict(escrow, id="41004", consumer_wallet_id="10007", sessions=2), bank)
     t.eq(st, 201, "an escrow from a wallet that will close")
     st, doc = event("41004", "41302", "deliver", "20004")
     gym_before = balance("20004")
-    st, doc = s.post("/v1/wallets/10007/close", {"id": "41303"}, bank)
-    t.ok(st == 201 and doc["closed"], "the consumer closes the wallet (its balance goes to the bank)", doc)
     st, before = s.get("/v1/contracts/41004", reg)
-    st, doc = event("41004", "41304", "cancel", "10007")
-    problem(st, doc, 422, "credit_account_closed", "the refund to a closed wallet fails")
+    st, doc = s.post("/v1/wallets/10007/close", {"id": "41303"}, bank)
+    problem(st, doc, 409, "wallet_has_contracts", "a wallet an active escrow pays from cannot close")
     st, after = s.get("/v1/contracts/41004", reg)
-    t.ok(after == before and after["released"] == 0 and after["money"]["paid"] == "0.00",
-         "the failed cancellation changed nothing: no session released, no event", after)
-    t.eq(balance("20004"), gym_before, "and the gym was not paid by it")
+    t.ok(after == before and after["status"] == "active", "the refused close left the escrow as it was", after)
+    st, doc = event("41004", "41304", "cancel", "10007")
+    t.ok(st == 201 and doc["status"] == "cancelled" and doc["money"]["paid"] == "100.00"
+         and doc["money"]["refunded"] == "100.00",
+         "cancelling pays the delivered session and refunds the other to the still open wallet", doc)
+    t.eq(yuan(balance("20004")) - yuan(gym_before), 10000, "the gym was paid for the delivered session")
+    st, doc = s.post("/v1/wallets/10007/close", {"id": "41305"}, bank)
+    t.ok(st == 201 and doc["closed"], "then the consumer closes the wallet (its balance goes to the bank)", doc)
 
     # ---- purpose-bound subsidy --------------------------------------------------------------------
     st, doc = s.post("/v1/contract-templates", {"id": "40002", "kind": "subsidy", "name": "food coupons",

@@ -10,10 +10,11 @@ binary, with the rule that closes it:
      report time on, lets payments signed before it settle during the
      settlement window, and refunds only the rest after the window;
   3. a wallet cannot close while one of its hard wallets is active or still
-     settling;
+     settling, or while a contract holds money for or from it;
   4. a class downgrade is refused while the balance is above the new cap;
   5. an offline receipt over the payee's balance cap settles its excess to
-     the payee's linked bank account (or stays pending without one);
+     the payee's linked bank account (or stays pending without one); a
+     subsidy grant is held to the holder's cap and shows on the wallet;
   6. a merchant does not read an operator's reserve, vault and holdings;
   7. currency codes are checked against ISO 4217, amounts against each
      code's minor unit.
@@ -327,6 +328,14 @@ try:
          "hole 5: the holder's remaining grant is visible on the wallet", (st, doc))
     st, doc = s.get("/v1/wallets/10011/grants", pi)
     problem(st, doc, 404, "not_found", "hole 5: another operator does not see the wallet's grants")
+
+    # ---- hole 3 (contracts): a wallet a contract holds money for cannot close -------------------------------
+    st, doc = s.post("/v1/wallets/10010/close", {"id": "2501"}, bank)
+    problem(st, doc, 409, "wallet_has_contracts", "hole 3: the issuer of an active subsidy cannot close its wallet")
+    st, doc = s.post("/v1/wallets/10011/close", {"id": "2502"}, bank)
+    problem(st, doc, 409, "wallet_has_contracts", "hole 3: nor can a holder whose grant still holds money")
+    st, doc = s.get("/v1/wallets/10010", reg)
+    t.ok(doc.get("closed") is False, "hole 3: the issuer's wallet stays open", doc)
 
     # ---- the end: every batch kept the invariants (the server checks them and stops on a violation) ----
     st, doc = s.get("/v1/operators/1", reg)
