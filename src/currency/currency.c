@@ -42,6 +42,7 @@ static const struct sz_result_class_info currency_result_classes[] = {
 	{ CURRENCY_R_BALANCE_OVER_CLASS_CAP, SZ_RESULT_CLASS_CONFLICT },
 	{ CURRENCY_R_WALLET_HAS_DEVICES, SZ_RESULT_CLASS_CONFLICT },
 	{ CURRENCY_R_WALLET_HAS_CONTRACTS, SZ_RESULT_CLASS_CONFLICT },
+	{ CURRENCY_R_ID_TAKEN_BY_OTHER_KIND, SZ_RESULT_CLASS_CONFLICT },
 };
 
 /* ---- small helpers --------------------------------------------------------- */
@@ -211,13 +212,15 @@ struct currency_device *currency_device_append(struct currency_state *c, const s
 	return &c->devices[c->device_count++];
 }
 
-uint32_t currency_op_check(const struct currency_state *c, sz_id id, uint64_t fingerprint)
+uint32_t currency_op_check(const struct currency_state *c, sz_id id, uint16_t kind, uint64_t fingerprint)
 {
 	if (sz_id_is_zero(id))
 		return SZ_R_ID_ZERO;
 	int64_t i = currency_op_index(c, id);
 	if (i < 0)
 		return c->op_count < CURRENCY_OP_COUNT_MAX ? SZ_R_OK : SZ_R_LIMIT_REACHED;
+	if (c->ops[i].kind != kind)
+		return CURRENCY_R_ID_TAKEN_BY_OTHER_KIND;
 	return c->ops[i].fingerprint == fingerprint ? SZ_R_EXISTS : SZ_R_EXISTS_WITH_DIFFERENT_FIELDS;
 }
 

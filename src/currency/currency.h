@@ -99,6 +99,7 @@ enum currency_command_kind {
 	X(236, SUB_WALLET_LIMITS_OVER_CLASS, "sub_wallet_limits_over_class", "a sub-wallet's own limits must not exceed its parent's class and own limits") \
 	X(238, WALLET_HAS_DEVICES, "wallet_has_devices", "a hard wallet of the wallet is active or still settling: suspend it and let its settlement window end first") \
 	X(239, WALLET_HAS_CONTRACTS, "wallet_has_contracts", "a contract holds money for or from the wallet (an active escrow, subsidy or conditional payment, a subsidy grant): end it first") \
+	X(240, ID_TAKEN_BY_OTHER_KIND, "id_taken_by_other_kind", "the id is already used by a currency command of another kind: wallet, device, payment and other command ids share one space, choose another id") \
 	X(237, BALANCE_OVER_CLASS_CAP, "balance_over_class_cap", "the wallet (with its sub-wallets) holds more than the new class or own balance cap: move the excess first") \
 	X(250, OFFLINE_MALFORMED, "offline_malformed", "offline message: wrong magic, version, or non-zero reserved bytes") \
 	X(251, OFFLINE_BAD_SIGNATURE, "offline_bad_signature", "offline message: the device's signature does not verify") \

@@ -44,7 +44,7 @@ static uint32_t device_register(struct sz_state *s, struct currency_state *c, co
 				const sz_command_header *h, const struct currency_device_cmd *cmd)
 {
 	uint64_t fp = fingerprint(h);
-	uint32_t r = currency_op_check(c, cmd->id, fp);
+	uint32_t r = currency_op_check(c, cmd->id, h->kind, fp);
 	if (r != SZ_R_OK)
 		return r;
 	if (c->device_count == CURRENCY_DEVICE_COUNT_MAX)
@@ -81,7 +81,7 @@ static uint32_t device_load(struct sz_state *s, struct currency_state *c, const 
 			    const sz_command_header *h, const struct currency_amount_cmd *cmd)
 {
 	uint64_t fp = fingerprint(h);
-	uint32_t r = currency_op_check(c, cmd->id, fp);
+	uint32_t r = currency_op_check(c, cmd->id, h->kind, fp);
 	if (r != SZ_R_OK)
 		return r;
 	if (cmd->amount == 0)
@@ -138,7 +138,7 @@ static uint32_t device_suspend(struct sz_state *s, struct currency_state *c, con
 			       const sz_command_header *h, const struct currency_ref_cmd *cmd)
 {
 	uint64_t fp = fingerprint(h);
-	uint32_t r = currency_op_check(c, cmd->id, fp);
+	uint32_t r = currency_op_check(c, cmd->id, h->kind, fp);
 	if (r != SZ_R_OK)
 		return r;
 	int64_t di = currency_device_index(c, cmd->target_id);
@@ -318,7 +318,7 @@ static uint32_t device_sync(struct sz_state *s, struct currency_state *c, const 
 	    body_size != sizeof cmd + (uint64_t)cmd.count * OFFLINE_MESSAGE_SIZE)
 		return CURRENCY_R_SYNC_INVALID;
 	uint64_t fp = fingerprint(h);
-	uint32_t r = currency_op_check(c, cmd.id, fp);
+	uint32_t r = currency_op_check(c, cmd.id, h->kind, fp);
 	if (r != SZ_R_OK)
 		return r;
 	if (c->sync_count == CURRENCY_SYNC_COUNT_MAX)

@@ -56,8 +56,10 @@ struct currency_wallet *currency_wallet_append(struct currency_state *c, const s
 struct currency_device *currency_device_append(struct currency_state *c, const struct currency_device *d);
 
 /* Idempotency of action commands: 0 = new (then call currency_op_add after
- * success), else SZ_R_EXISTS or SZ_R_EXISTS_WITH_DIFFERENT_FIELDS. */
-uint32_t currency_op_check(const struct currency_state *c, sz_id id, uint64_t fingerprint);
+ * success), else SZ_R_EXISTS, SZ_R_EXISTS_WITH_DIFFERENT_FIELDS (same kind)
+ * or CURRENCY_R_ID_TAKEN_BY_OTHER_KIND (the ids of wallets, devices,
+ * payments ... share one space). */
+uint32_t currency_op_check(const struct currency_state *c, sz_id id, uint16_t kind, uint64_t fingerprint);
 struct currency_op *currency_op_add(struct currency_state *c, sz_id id, uint64_t fingerprint, uint16_t kind,
 				    uint64_t amount, uint64_t now_ns);
 int64_t currency_op_index(const struct currency_state *c, sz_id id);

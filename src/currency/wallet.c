@@ -56,7 +56,7 @@ static uint64_t fingerprint(const sz_command_header *cmd)
 static uint32_t check_new_op(const struct currency_state *c, sz_id id, const sz_command_header *cmd, uint64_t *fp)
 {
 	*fp = fingerprint(cmd);
-	return currency_op_check(c, id, *fp);
+	return currency_op_check(c, id, cmd->kind, *fp);
 }
 
 /* ---- operators, reserve, issuance ------------------------------------------------- */

@@ -17,7 +17,9 @@ binary, with the rule that closes it:
      subsidy grant is held to the holder's cap and shows on the wallet;
   6. a merchant does not read an operator's reserve, vault and holdings;
   7. currency codes are checked against ISO 4217, amounts against each
-     code's minor unit.
+     code's minor unit;
+  8. (smaller) a command id that is another kind's (a wallet's) answers
+     id_taken_by_other_kind.
 
 The server checks every domain invariant (the two-tier invariant among them)
 after each batch (SZFIN_CHECK_INVARIANTS=1) and stops on a violation, so the
@@ -336,6 +338,12 @@ try:
     problem(st, doc, 409, "wallet_has_contracts", "hole 3: nor can a holder whose grant still holds money")
     st, doc = s.get("/v1/wallets/10010", reg)
     t.ok(doc.get("closed") is False, "hole 3: the issuer's wallet stays open", doc)
+
+    # ---- 8: a command id equal to a wallet's names the clash --------------------------------------------------
+    st, doc = s.post("/v1/wallets/10002/payments", {"id": "10004", "payee_id": "10011", "amount": "1.00"}, bank)
+    problem(st, doc, 409, "id_taken_by_other_kind", "8: a payment whose id is a wallet's id says the ids share a space")
+    st, doc = s.post("/v1/wallets/10002/payments", {"id": "2403", "payee_id": "10011", "amount": "1.00"}, bank)
+    problem(st, doc, 409, "exists_with_different_fields", "8: the same kind with other fields stays as it was")
 
     # ---- the end: every batch kept the invariants (the server checks them and stops on a violation) ----
     st, doc = s.get("/v1/operators/1", reg)
