@@ -12,18 +12,37 @@
 
 #include <string.h>
 
-/* ISO 4217 currencies whose minor unit is the major unit (exponent 0). */
-static const char *const currencies_exponent_0[] = { "JPY", "KRW", "VND", "CLP", "ISK" };
+/* The ISO 4217 list with each code's minor unit, generated from its
+ * source by scripts/gen_iso4217.py (source and date in the file). */
+struct iso4217_row {
+	char code[4];
+	uint16_t numeric;
+	int8_t minor_unit; /* -1: the list's N.A. (funds, metals, XXX): not accepted */
+};
+static const struct iso4217_row iso4217[] = {
+#define ISO4217(code_, numeric_, minor_) { code_, numeric_, minor_ },
+#include "../../share/currency/iso4217.def"
+#undef ISO4217
+};
+
+static const struct iso4217_row *iso4217_find(uint32_t currency)
+{
+	for (size_t i = 0; i < sizeof iso4217 / sizeof iso4217[0]; i++)
+		if (sz_currency_code(iso4217[i].code) == currency)
+			return &iso4217[i];
+	return NULL;
+}
 
 uint32_t sz_currency_exponent(uint32_t currency)
 {
-	for (size_t i = 0; i < sizeof currencies_exponent_0 / sizeof currencies_exponent_0[0]; i++)
-		if (sz_currency_code(currencies_exponent_0[i]) == currency)
-			return 0;
-	_Static_assert(SZ_AMOUNT_SCALE_DIGITS_MAX == 2, "exponent table assumes 2");
-	return 2;
+	const struct iso4217_row *row = iso4217_find(currency);
+	if (row == NULL || row->minor_unit < 0)
+		return 2; /* not accepted by sz_currency_parse; old records show as 2 */
+	SZ_ASSERT((uint32_t)row->minor_unit <= SZ_AMOUNT_SCALE_DIGITS_MAX);
+	return (uint32_t)row->minor_unit;
 }
 
+/* Three letters A-Z naming an ISO 4217 currency that has a minor unit. */
 int sz_currency_parse(const char *text, uint32_t *out)
 {
 	SZ_ASSERT(out != NULL);
@@ -32,6 +51,9 @@ int sz_currency_parse(const char *text, uint32_t *out)
 	for (int i = 0; i < 3; i++)
 		if (text[i] < 'A' || text[i] > 'Z')
 			return SZ_EINVAL;
+	const struct iso4217_row *row = iso4217_find(sz_currency_code(text));
+	if (row == NULL || row->minor_unit < 0)
+		return SZ_EINVAL;
 	*out = sz_currency_code(text);
 	return 0;
 }

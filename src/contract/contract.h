@@ -257,6 +257,12 @@ const struct contract *contract_find(const struct contract_state *k, sz_id id);
 const struct contract_event *contract_event_next(const struct contract_state *k, uint32_t *link);
 /* Grants of a subsidy, newest first (same cursor scheme, link = grant_head). */
 const struct contract_grant *contract_grant_next(const struct contract_state *k, uint32_t *link);
+/* The subsidy grants held for a wallet, over all subsidies: start with
+ * *cursor = 0; each call returns the next grant and sets *subsidy to its
+ * contract (NULL at the end). Walks the contracts (a pilot has few
+ * subsidies; each grant lookup is indexed). */
+const struct contract_grant *contract_wallet_grant_next(const struct contract_state *k, sz_id wallet_id,
+							  uint32_t *cursor, const struct contract **subsidy);
 const char *contract_kind_name(uint16_t kind);
 const char *contract_status_name(uint16_t status);
 const char *contract_event_name(uint16_t kind);

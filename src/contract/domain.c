@@ -359,6 +359,31 @@ static uint64_t contract_next_deadline_ns(const void *domain_state)
 	return k->timer_count > 0 ? k->timers[0].due_ns : UINT64_MAX;
 }
 
+/* Does a contract hold money for or from wallet id? An active contract it
+ * pays or is paid by (escrow, subsidy issuer, conditional payment), or a
+ * subsidy grant to it with money left. Scans the contracts: wallets close
+ * rarely. */
+static bool contract_wallet_holds(const struct sz_state *s, const void *state, sz_id id)
+{
+	const struct contract_state *k = state;
+	SZ_ASSERT(k != NULL);
+	for (uint32_t i = 0; i < k->contract_count; i++) {
+		const struct contract *c = &k->contracts[i];
+		if (c->status != CONTRACT_ACTIVE)
+			continue;
+		if (sz_id_eq(c->payer_id, id) || sz_id_eq(c->payee_id, id))
+			return true;
+	}
+	uint32_t cursor = 0;
+	const struct contract *sub = NULL;
+	for (const struct contract_grant *g; (g = contract_wallet_grant_next(k, id, &cursor, &sub)) != NULL;) {
+		const sz_account *a = ledger_account_get(sz_ledger_const(s), g->account_id);
+		if (a != NULL && currency_account_balance(a) > 0)
+			return true;
+	}
+	return false;
+}
+
 int contract_domain_register(struct sz_state *s)
 {
 	if (currency_state_get(s) == NULL)
@@ -395,9 +420,12 @@ int contract_domain_register(struct sz_state *s)
 		.next_deadline_ns = contract_next_deadline_ns,
 	};
 	int rc = sz_state_register(s, &d);
-	if (rc)
+	if (rc) {
 		contract_release(k);
-	return rc;
+		return rc;
+	}
+	currency_holdings_register(currency_state_get(s), contract_wallet_holds, k);
+	return 0;
 }
 
 struct contract_state *contract_state_get(const struct sz_state *s)

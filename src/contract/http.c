@@ -408,6 +408,48 @@ static void contract_get(struct api_request *r)
 	api_reply_json(r, 200, contract_json(r, c));
 }
 
+/* GET /v1/wallets/{id}/grants: the subsidy money held for a wallet, which
+ * it cannot see in its own balance (the grant accounts are the subsidy's). */
+static void wallet_grants(struct api_request *r)
+{
+	sz_id id;
+	const char *text = api_param(r, 0);
+	if (sz_id_parse(text, strlen(text), &id, 0)) {
+		api_problem(r, "id_invalid", "'%s' is not a 128-bit id", text);
+		return;
+	}
+	if (!wallet_in_scope(r, id)) {
+		api_problem(r, "not_found", "no wallet %s", text);
+		return;
+	}
+	const struct contract_state *k = k_of(r);
+	const struct ledger *l = sz_ledger_const(sz_engine_state(r->server->engine));
+	json_t *list = json_array();
+	uint64_t total = 0;
+	uint32_t cursor = 0;
+	const struct contract *c = NULL;
+	for (const struct contract_grant *g; (g = contract_wallet_grant_next(k, id, &cursor, &c)) != NULL;) {
+		const sz_account *a = ledger_account_get(l, g->account_id);
+		uint64_t left = a ? currency_account_balance(a) : 0;
+		total += left;
+		json_t *o = json_object();
+		json_object_set_new(o, "contract_id", api_json_string_id(c->id));
+		json_object_set_new(o, "status", json_string(contract_status_name(c->status)));
+		json_object_set_new(o, "expires_at_ns", api_json_string_u64(c->deadline_ns));
+		json_object_set_new(o, "account_id", api_json_string_id(g->account_id));
+		json_object_set_new(o, "granted", amount_json(g->granted_fen));
+		json_object_set_new(o, "spent", amount_json(g->spent_fen));
+		json_object_set_new(o, "returned", amount_json(g->returned_fen));
+		json_object_set_new(o, "remaining", amount_json(left));
+		json_array_append_new(list, o);
+	}
+	json_t *doc = json_object();
+	json_object_set_new(doc, "wallet_id", api_json_string_id(id));
+	json_object_set_new(doc, "remaining", amount_json(total));
+	json_object_set_new(doc, "grants", list);
+	api_reply_json(r, 200, doc);
+}
+
 /* POST /v1/contracts/{id}/events {"id","type","party_id"[,"code"]}. */
 struct event_in {
 	struct contract_event_cmd cmd;
@@ -545,6 +587,7 @@ static const struct api_route routes[] = {
 	POST("/v1/contracts/{id}/events", OP | ME, contract_event, &event_schema, "deliver, confirm, cancel or post a condition"),
 	POST("/v1/contracts/{id}/grants", OP, contract_grant, &grant_schema, "grant subsidy money to a wallet"),
 	POST("/v1/contracts/{id}/spend", OP | ME, contract_spend, &spend_schema, "spend granted subsidy money at a merchant"),
+	GET("/v1/wallets/{id}/grants", READERS, wallet_grants, "the subsidy grants held for a wallet and what remains"),
 	POST("/v1/merchants/{id}/insolvency", CB | OP, merchant_insolvency, &insolvency_schema,
 	     "refund every active escrow of an insolvent merchant"),
 };

@@ -8,6 +8,7 @@
 #include "contract/internal.h"
 #include "core/assert.h"
 #include "core/errors.h"
+#include "core/hash.h"
 #include "engine/journal.h"
 #include "ledger/ledger.h"
 
@@ -94,6 +95,25 @@ const struct contract_grant *contract_grant_next(const struct contract_state *k,
 	const struct contract_grant *g = &k->grants[*link - 1];
 	*link = g->next;
 	return g;
+}
+
+const struct contract_grant *contract_wallet_grant_next(const struct contract_state *k, sz_id wallet_id,
+							  uint32_t *cursor, const struct contract **subsidy)
+{
+	SZ_ASSERT(*cursor <= k->contract_count);
+	while (*cursor < k->contract_count) {
+		const struct contract *c = &k->contracts[(*cursor)++];
+		if (c->kind != CONTRACT_KIND_SUBSIDY || c->grant_count == 0)
+			continue;
+		sz_id account = currency_derive_id(c->id, TAG_GRANT, sz_mix64(wallet_id.lo, wallet_id.hi));
+		int64_t gi = ledger_index_find(&k->grant_index, k->grants, contract_grant_key, account);
+		if (gi >= 0) {
+			*subsidy = c;
+			return &k->grants[gi];
+		}
+	}
+	*subsidy = NULL;
+	return NULL;
 }
 
 uint32_t contract_op_check(const struct contract_state *k, sz_id id, uint64_t fp)

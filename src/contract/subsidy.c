@@ -65,6 +65,12 @@ uint32_t contract_subsidy_grant(struct sz_state *s, struct contract_state *k, st
 		return CONTRACT_R_SUBSIDY_BUDGET_INSUFFICIENT;
 	sz_id grant_account = currency_derive_id(c->id, TAG_GRANT, sz_mix64(w->id.lo, w->id.hi));
 	int64_t gi = ledger_index_find(&k->grant_index, k->grants, contract_grant_key, grant_account);
+	/* A grant is e-currency held for the holder: with the wallet (and its
+	 * sub-wallets) it stays within the holder's balance caps. */
+	uint64_t held = gi < 0 ? 0 : contract_account_balance(s, grant_account), sum;
+	if (__builtin_add_overflow(held, cmd->amount, &sum) ||
+	    sum > currency_receive_room(cur, s, w, ctx->batch_time_ns))
+		return CURRENCY_R_BALANCE_CAP_EXCEEDED;
 	uint64_t now = ctx->timestamp_ns;
 	uint32_t r;
 	if (gi < 0) {
@@ -137,7 +143,10 @@ uint32_t contract_subsidy_spend(struct sz_state *s, struct contract_state *k, st
 	struct contract_grant *g = &k->grants[gi];
 	if (contract_account_balance(s, g->account_id) < cmd->amount)
 		return CONTRACT_R_GRANT_INSUFFICIENT;
-	uint32_t r = currency_move(s, cur, cmd->id, 0, g->account_id, payee->id, cmd->amount, payee->mcc, ctx->timestamp_ns);
+	uint32_t r = currency_receive_check(cur, s, payee, cmd->amount, ctx->batch_time_ns);
+	if (r != SZ_R_OK)
+		return r; /* the merchant's balance cap, as for a payment */
+	r = currency_move(s, cur, cmd->id, 0, g->account_id, payee->id, cmd->amount, payee->mcc, ctx->timestamp_ns);
 	if (r != SZ_R_OK)
 		return r;
 	SZ_JOURNAL_FIELD(g->spent_fen);

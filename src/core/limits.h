@@ -137,9 +137,9 @@
 /* Seconds an idle connection is kept before it is closed (slow clients). */
 #define SZ_API_IDLE_TIMEOUT_S 30u
 
-/* Decimal digits after the point in an amount: the minor unit of every
- * supported currency is at most 1/100 (ISO 4217 exponent 2, JPY/KRW 0). */
-#define SZ_AMOUNT_SCALE_DIGITS_MAX 2u
+/* Decimal digits after the point in an amount: the largest ISO 4217 minor
+ * unit (4: CLF, UYW; 3: BHD, KWD ...; share/currency/iso4217.def). */
+#define SZ_AMOUNT_SCALE_DIGITS_MAX 4u
 
 /* API tokens in the auth state. One per operator, merchant and person is a
  * few thousand for a city pilot; the token table is scanned linearly only by
@@ -222,6 +222,15 @@
 
 /* Grants of all subsidies. */
 #define CONTRACT_GRANT_COUNT_MAX (1u << 24)
+
+/* Settlement window of a suspended hard wallet when the limits version
+ * does not say: offline payments signed before the loss report can take
+ * days to reach a merchant's bank (the issue's example: 7 days). */
+#define CURRENCY_OFFLINE_SETTLE_S_DEFAULT (7u * 86400u)
+
+/* Suspended devices whose settlement window ends, refunded in one
+ * batch_begin (one ledger transfer each); the rest wait for the next batch. */
+#define CURRENCY_SETTLE_BATCH_COUNT_MAX 256u
 
 /* Timed releases due in one batch that are processed before its commands;
  * the rest wait for the next batch (keeps one batch's work bounded). */

@@ -477,6 +477,7 @@ static int limits_cmd(const struct client *c, const struct cargs *a)
 	sz_amount_format(cmd.offline_payment_max_fen, 2, text);
 	json_object_set_new(o, "offline_payment_max", json_string(text));
 	json_object_set_new(o, "offline_count_max", json_integer(cmd.offline_count_max));
+	json_object_set_new(o, "offline_settle_s", json_integer(cmd.offline_settle_s));
 	return send(c, "POST", "/v1/currency/limits", o);
 }
 

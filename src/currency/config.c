@@ -12,7 +12,8 @@
  * [class4]; amounts in yuan as decimal strings ("10000" or "2000.50");
  * 0 means no limit; effective_from is ns since the epoch or YYYY-MM-DD
  * (00:00 China time).
- *   [limits]  version, effective_from, offline_payment_max, offline_count_max
+ *   [limits]  version, effective_from, offline_payment_max, offline_count_max,
+ *             offline_settle_s (optional, default 7 days)
  *   [classN]  balance, payment, daily, annual
  */
 #include "currency/internal.h"
@@ -40,6 +41,7 @@ void currency_limits_default(struct currency_limits_cmd *out)
 	out->classes[3] = (struct currency_class_limits){ YUAN(10000), YUAN(2000), YUAN(5000), YUAN(50000) };
 	out->offline_payment_max_fen = YUAN(500);
 	out->offline_count_max = 10;
+	out->offline_settle_s = CURRENCY_OFFLINE_SETTLE_S_DEFAULT;
 }
 
 const struct currency_limits_cmd *currency_limits_at(const struct currency_state *c, uint64_t t_ns)
@@ -65,8 +67,6 @@ uint32_t currency_limits_apply(struct currency_state *c, const struct currency_l
 {
 	if (sz_id_is_zero(cmd->id))
 		return SZ_R_ID_ZERO;
-	if (cmd->reserved != 0)
-		return SZ_R_RESERVED_NONZERO;
 	const struct currency_limits_cmd *newest = &c->limits[c->limits_count - 1];
 	for (uint32_t i = 0; i < c->limits_count; i++)
 		if (c->limits[i].version == cmd->version)
@@ -194,6 +194,11 @@ static int load_handler(void *user, const char *section, const char *name, const
 			if (rc == 0 && (v == 0 || v > UINT32_MAX))
 				rc = SZ_EINVAL;
 			o->offline_count_max = (uint32_t)v;
+		} else if (strcmp(name, "offline_settle_s") == 0) {
+			rc = parse_u64(value, &v);
+			if (rc == 0 && v > UINT32_MAX)
+				rc = SZ_EINVAL;
+			o->offline_settle_s = (uint32_t)v;
 		}
 	} else if (strncmp(section, "class", 5) == 0 && section[5] >= '1' && section[5] <= '4' && section[6] == '\0') {
 		struct currency_class_limits *l = &o->classes[section[5] - '1'];
@@ -225,6 +230,7 @@ int currency_limits_load_file(const char *path, struct currency_limits_cmd *out,
 		return SZ_ELIMIT;
 	}
 	memset(out, 0, sizeof *out);
+	out->offline_settle_s = CURRENCY_OFFLINE_SETTLE_S_DEFAULT; /* when the file leaves it out */
 	struct load_ctx x = { .out = out, .why = why, .why_size = why_size };
 	int line = ini_parse(path, load_handler, &x);
 	if (line < 0) {

@@ -39,6 +39,10 @@ static const struct sz_result_class_info currency_result_classes[] = {
 	{ CURRENCY_R_WALLET_HAS_BALANCE, SZ_RESULT_CLASS_CONFLICT },
 	{ CURRENCY_R_WALLET_HAS_SUB_WALLETS, SZ_RESULT_CLASS_CONFLICT },
 	{ CURRENCY_R_LIMITS_VERSION_INVALID, SZ_RESULT_CLASS_CONFLICT },
+	{ CURRENCY_R_BALANCE_OVER_CLASS_CAP, SZ_RESULT_CLASS_CONFLICT },
+	{ CURRENCY_R_WALLET_HAS_DEVICES, SZ_RESULT_CLASS_CONFLICT },
+	{ CURRENCY_R_WALLET_HAS_CONTRACTS, SZ_RESULT_CLASS_CONFLICT },
+	{ CURRENCY_R_ID_TAKEN_BY_OTHER_KIND, SZ_RESULT_CLASS_CONFLICT },
 };
 
 /* ---- small helpers --------------------------------------------------------- */
@@ -208,13 +212,15 @@ struct currency_device *currency_device_append(struct currency_state *c, const s
 	return &c->devices[c->device_count++];
 }
 
-uint32_t currency_op_check(const struct currency_state *c, sz_id id, uint64_t fingerprint)
+uint32_t currency_op_check(const struct currency_state *c, sz_id id, uint16_t kind, uint64_t fingerprint)
 {
 	if (sz_id_is_zero(id))
 		return SZ_R_ID_ZERO;
 	int64_t i = currency_op_index(c, id);
 	if (i < 0)
 		return c->op_count < CURRENCY_OP_COUNT_MAX ? SZ_R_OK : SZ_R_LIMIT_REACHED;
+	if (c->ops[i].kind != kind)
+		return CURRENCY_R_ID_TAKEN_BY_OTHER_KIND;
 	return c->ops[i].fingerprint == fingerprint ? SZ_R_EXISTS : SZ_R_EXISTS_WITH_DIFFERENT_FIELDS;
 }
 
@@ -416,16 +422,60 @@ void currency_spend_commit(struct currency_state *c, const struct currency_walle
 		count_outflow(&c->wallets[mw->parent - 1], amount, batch_time_ns);
 }
 
+uint64_t currency_family_balance(const struct currency_state *c, const struct sz_state *s,
+				 const struct currency_wallet *w)
+{
+	SZ_ASSERT(w->parent == 0);
+	const sz_account *accounts = sz_ledger_const(s)->accounts;
+	uint64_t sum = currency_account_balance(&accounts[w->account_index]);
+	for (uint32_t k = w->first_sub; k != 0; k = c->wallets[k - 1].next_sub) {
+		SZ_ASSERT(k <= c->wallet_count);
+		uint64_t b = currency_account_balance(&accounts[c->wallets[k - 1].account_index]);
+		sum = __builtin_add_overflow(sum, b, &sum) ? UINT64_MAX : sum;
+	}
+	return sum;
+}
+
+static uint64_t cap_room(uint64_t cap, uint64_t held)
+{
+	if (cap == 0)
+		return UINT64_MAX;
+	return held >= cap ? 0 : cap - held;
+}
+
+static uint64_t min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
+
+uint64_t currency_receive_room(const struct currency_state *c, const struct sz_state *s,
+			       const struct currency_wallet *w, uint64_t batch_time_ns)
+{
+	uint64_t room = UINT64_MAX;
+	const struct currency_wallet *main = w;
+	if (w->parent != 0) {
+		room = cap_room(w->own.balance_fen, currency_account_balance(&sz_ledger_const(s)->accounts[w->account_index]));
+		main = &c->wallets[w->parent - 1];
+	}
+	uint64_t family = currency_family_balance(c, s, main);
+	const struct currency_class_limits *cls = currency_class_limits_at(c, main, batch_time_ns);
+	room = min_u64(room, cap_room(cls->balance_fen, family));
+	return min_u64(room, cap_room(main->own.balance_fen, family));
+}
+
 uint32_t currency_receive_check(const struct currency_state *c, const struct sz_state *s,
 				const struct currency_wallet *w, uint64_t amount, uint64_t batch_time_ns)
 {
 	if (w->flags & CURRENCY_WALLET_CLOSED)
 		return CURRENCY_R_WALLET_CLOSED;
-	uint64_t balance = currency_account_balance(&sz_ledger_const(s)->accounts[w->account_index]);
-	if (w->parent != 0)
-		return over(w->own.balance_fen, balance, amount) ? CURRENCY_R_SUB_WALLET_BALANCE_CAP_EXCEEDED : SZ_R_OK;
-	const struct currency_class_limits *cls = currency_class_limits_at(c, w, batch_time_ns);
-	if (over(cls->balance_fen, balance, amount) || over(w->own.balance_fen, balance, amount))
+	const struct currency_wallet *main = w;
+	if (w->parent != 0) {
+		uint64_t balance = currency_account_balance(&sz_ledger_const(s)->accounts[w->account_index]);
+		if (over(w->own.balance_fen, balance, amount))
+			return CURRENCY_R_SUB_WALLET_BALANCE_CAP_EXCEEDED;
+		main = &c->wallets[w->parent - 1];
+	}
+	/* Sub-wallet balances count toward the main wallet's caps. */
+	uint64_t family = currency_family_balance(c, s, main);
+	const struct currency_class_limits *cls = currency_class_limits_at(c, main, batch_time_ns);
+	if (over(cls->balance_fen, family, amount) || over(main->own.balance_fen, family, amount))
 		return CURRENCY_R_BALANCE_CAP_EXCEEDED;
 	return SZ_R_OK;
 }
@@ -535,8 +585,12 @@ static int currency_snapshot_read(void *domain_state, struct sz_snap *f)
 		rc = ledger_index_insert(&c->wallet_index, c->wallets, wallet_key, c->wallets[i].id, i);
 	for (uint32_t i = 0; i < c->op_count && rc == 0; i++)
 		rc = ledger_index_insert(&c->op_index, c->ops, op_key, c->ops[i].id, i);
-	for (uint32_t i = 0; i < c->device_count && rc == 0; i++)
+	c->settling_count = 0;
+	for (uint32_t i = 0; i < c->device_count && rc == 0; i++) {
 		rc = ledger_index_insert(&c->device_index, c->devices, device_key, c->devices[i].id, i);
+		if (c->devices[i].suspended_ns != 0 && c->devices[i].settled_ns == 0)
+			c->settling_count++;
+	}
 	return rc;
 }
 
@@ -669,6 +723,22 @@ static int currency_reserve(void *domain_state, uint32_t command_count)
 	return rc;
 }
 
+static void currency_batch_begin(struct sz_state *s, void *domain_state, const struct sz_apply_ctx *ctx)
+{
+	struct currency_state *c = domain_state;
+	SZ_ASSERT(c != NULL);
+	if (c->settling_count > 0)
+		currency_devices_settle(s, c, ctx);
+}
+
+/* The earliest end of a suspended device's settlement window. */
+static uint64_t currency_next_deadline_ns(const void *domain_state)
+{
+	const struct currency_state *c = domain_state;
+	SZ_ASSERT(c != NULL);
+	return c->settling_count > 0 ? currency_devices_next_deadline_ns(c) : UINT64_MAX;
+}
+
 /* Accounts the currency domain (and contract, through it) holds carry its
  * user_data tag; raw ledger routes refuse them. */
 static bool currency_owns_account(const void *domain_state, const sz_account *a)
@@ -704,6 +774,8 @@ int currency_domain_register(struct sz_state *s)
 		.kind_base = SZ_CMD_CURRENCY_BASE,
 		.state = c,
 		.apply = currency_apply,
+		.batch_begin = currency_batch_begin,
+		.next_deadline_ns = currency_next_deadline_ns,
 		.prefetch = currency_prefetch,
 		.snapshot_write = currency_snapshot_write,
 		.snapshot_read = currency_snapshot_read,
@@ -717,6 +789,14 @@ int currency_domain_register(struct sz_state *s)
 	if (rc)
 		currency_release(c);
 	return rc;
+}
+
+void currency_holdings_register(struct currency_state *c, currency_holdings_fn fn, const void *holder_state)
+{
+	SZ_ASSERT(c != NULL && fn != NULL);
+	SZ_ASSERT(c->holdings == NULL); /* one domain holds money for wallets */
+	c->holdings = fn;
+	c->holdings_state = holder_state;
 }
 
 struct currency_state *currency_state_get(const struct sz_state *s)

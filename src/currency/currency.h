@@ -96,6 +96,11 @@ enum currency_command_kind {
 	X(233, DEVICE_COUNTER_INVALID, "device_counter_invalid", "a load's device counter must not be below the last accepted offline counter") \
 	X(234, NOT_SUB_WALLET, "not_sub_wallet", "the operation needs a sub-wallet") \
 	X(235, CURRENCY_NOT_ISSUED, "currency_not_issued", "the currency has no operator") \
+	X(236, SUB_WALLET_LIMITS_OVER_CLASS, "sub_wallet_limits_over_class", "a sub-wallet's own limits must not exceed its parent's class and own limits") \
+	X(238, WALLET_HAS_DEVICES, "wallet_has_devices", "a hard wallet of the wallet is active or still settling: suspend it and let its settlement window end first") \
+	X(239, WALLET_HAS_CONTRACTS, "wallet_has_contracts", "a contract holds money for or from the wallet (an active escrow, subsidy or conditional payment, a subsidy grant): end it first") \
+	X(240, ID_TAKEN_BY_OTHER_KIND, "id_taken_by_other_kind", "the id is already used by a currency command of another kind: wallet, device, payment and other command ids share one space, choose another id") \
+	X(237, BALANCE_OVER_CLASS_CAP, "balance_over_class_cap", "the wallet (with its sub-wallets) holds more than the new class or own balance cap: move the excess first") \
 	X(250, OFFLINE_MALFORMED, "offline_malformed", "offline message: wrong magic, version, or non-zero reserved bytes") \
 	X(251, OFFLINE_BAD_SIGNATURE, "offline_bad_signature", "offline message: the device's signature does not verify") \
 	X(252, OFFLINE_COUNTER_REPLAYED, "offline_counter_replayed", "offline message: counter already used") \
@@ -105,7 +110,8 @@ enum currency_command_kind {
 	X(256, OFFLINE_DEVICE_SUSPENDED, "offline_device_suspended", "offline message: the device was suspended") \
 	X(257, OFFLINE_COUNT_EXCEEDED, "offline_count_exceeded", "offline message: more payments than allowed before the device syncs") \
 	X(258, OFFLINE_DEVICE_UNKNOWN, "offline_device_unknown", "offline message: the device is not registered") \
-	X(259, OFFLINE_PAYEE_INVALID, "offline_payee_invalid", "offline message: the payee is not an open wallet of the currency")
+	X(259, OFFLINE_PAYEE_INVALID, "offline_payee_invalid", "offline message: the payee is not an open wallet of the currency") \
+	X(260, OFFLINE_PAYEE_OVER_CAP, "offline_payee_over_cap", "offline message: the payee's balance cap has no room and it has no linked bank account to settle the excess to; it stays pending (sync it again after an upgrade)")
 
 enum currency_result {
 #define CURRENCY_RESULT_ENUM(n, name, code, text) CURRENCY_R_##name = n,
@@ -268,7 +274,8 @@ struct currency_limits_cmd {
 	struct currency_class_limits classes[4];
 	uint64_t offline_payment_max_fen;
 	uint32_t offline_count_max;     /* offline payments before the device must sync */
-	uint32_t reserved;
+	uint32_t offline_settle_s;      /* after a device is suspended, payments it signed before still
+					 * settle for this long; then the rest is refunded (0 = at once) */
 };
 _Static_assert(sizeof(struct currency_limits_cmd) == 176, "limits command is 176 bytes");
 
@@ -319,8 +326,10 @@ struct currency_wallet {
 	uint8_t class_level;
 	uint8_t flags;
 	uint8_t reserved[2];
+	uint32_t first_sub;       /* main wallet: wallet index + 1 of its newest sub-wallet; 0 = none */
+	uint32_t next_sub;        /* sub-wallet: index + 1 of the parent's next older sub-wallet */
 };
-_Static_assert(sizeof(struct currency_wallet) == 144, "wallet record is 144 bytes");
+_Static_assert(sizeof(struct currency_wallet) == 152, "wallet record is 152 bytes");
 
 struct currency_state;
 
@@ -374,11 +383,18 @@ struct currency_device {
 	uint64_t last_counter;    /* last accepted offline counter */
 	uint64_t window_base;     /* counter at the last load (device online) */
 	uint64_t created_ns;
-	uint64_t suspended_ns;    /* 0 = active */
+	uint64_t suspended_ns;    /* 0 = active; else the report time: nothing signed later is accepted */
+	uint64_t settle_until_ns; /* suspended: end of the settlement window (= suspended_ns if none) */
+	uint64_t settled_ns;      /* 0 = window still open; else when the rest was refunded */
 	uint32_t account_index;
 	uint32_t wallet;          /* wallet index */
 };
-_Static_assert(sizeof(struct currency_device) == 128, "device record is 128 bytes");
+_Static_assert(sizeof(struct currency_device) == 144, "device record is 144 bytes");
+/* Is the device suspended and its settlement window over (value refunded)? */
+static inline bool currency_device_settled(const struct currency_device *d)
+{
+	return d->suspended_ns != 0 && d->settled_ns != 0;
+}
 const struct currency_device *currency_device_find(const struct currency_state *c, sz_id id);
 
 /* Per-message outcomes of one sync (0 = accepted, else a 25x result). */
@@ -406,12 +422,29 @@ uint32_t currency_spend_check(const struct currency_state *c, const struct sz_st
 			      const struct currency_wallet *w, uint64_t amount, uint64_t batch_time_ns);
 void currency_spend_commit(struct currency_state *c, const struct currency_wallet *w, uint64_t amount,
 			   uint64_t batch_time_ns);
-/* Check that wallet w may receive amount (balance caps). */
+/* Balance of a main wallet together with all its sub-wallets (closed ones
+ * hold nothing): what its class and own balance caps bound. */
+uint64_t currency_family_balance(const struct currency_state *c, const struct sz_state *s,
+				 const struct currency_wallet *w);
+/* How much wallet w may still receive from outside its family before a
+ * balance cap (its own, its main wallet's on the family) is reached;
+ * UINT64_MAX if no cap applies. */
+uint64_t currency_receive_room(const struct currency_state *c, const struct sz_state *s,
+			       const struct currency_wallet *w, uint64_t batch_time_ns);
+/* Check that wallet w may receive amount from outside its family (balance
+ * caps: a sub-wallet's own cap, and the main wallet's caps on the family). */
 uint32_t currency_receive_check(const struct currency_state *c, const struct sz_state *s,
 				const struct currency_wallet *w, uint64_t amount, uint64_t batch_time_ns);
 /* Create a customer-side ledger account (role CONTRACT) for an operator. */
 uint32_t currency_contract_account_open(struct sz_state *s, sz_id id, sz_id owner_id, uint64_t tenant_id,
 					uint32_t currency, uint64_t now_ns);
+
+/* Money a domain built on the currency holds for or from a wallet (the
+ * contract domain: escrows, subsidies, grants, held conditional payments):
+ * the wallet cannot close while fn says so (wallet_has_contracts). Set once
+ * when that domain registers (code wiring, not state). */
+typedef bool (*currency_holdings_fn)(const struct sz_state *s, const void *holder_state, sz_id wallet_id);
+void currency_holdings_register(struct currency_state *c, currency_holdings_fn fn, const void *holder_state);
 
 /* Deterministic ids: 128-bit mix of (base, tag, step). Never zero. */
 sz_id currency_derive_id(sz_id base, uint32_t tag, uint64_t step);

@@ -2,11 +2,13 @@
  * device.c — hard wallets: device registration with an Ed25519 key, loading
  * value from a wallet into the device's own ledger account (so it cannot be
  * spent twice online), syncing signed offline payments, and remote
- * suspension with refund of the remaining value.
+ * suspension: payments signed before the report still settle during the
+ * settlement window, then the remaining value is refunded.
  *
  * Sync rules, applied per message in (device, counter) order:
  *   malformed -> offline_malformed; unknown device -> offline_device_unknown;
- *   signature -> offline_bad_signature; suspended -> offline_device_suspended;
+ *   signature -> offline_bad_signature; suspended, and signed after the
+ *   report time or synced after the settlement window -> offline_device_suspended;
  *   counter <= last accepted -> offline_counter_replayed;
  *   counter > last + 1 -> offline_counter_skipped (the counter stays, so the
  *   missing message can still be synced, then this one again).
@@ -16,8 +18,10 @@
  *   load) -> offline_count_exceeded; payee not an open wallet of the
  *   currency -> offline_payee_invalid; amount above the device's value ->
  *   offline_exceeds_loaded_value; else device -> payee, accepted.
- * Offline receipts are not held to the payee's balance cap: the goods were
- * handed over when the device paid.
+ * The payee's balance cap: the goods were handed over when the device
+ * paid, so an accepted message is not refused for it; what does not fit
+ * under the cap settles to the payee's linked bank account, and without
+ * one the message stays pending (offline_payee_over_cap, counter kept).
  */
 #include "currency/internal.h"
 #include "currency/offline.h"
@@ -40,7 +44,7 @@ static uint32_t device_register(struct sz_state *s, struct currency_state *c, co
 				const sz_command_header *h, const struct currency_device_cmd *cmd)
 {
 	uint64_t fp = fingerprint(h);
-	uint32_t r = currency_op_check(c, cmd->id, fp);
+	uint32_t r = currency_op_check(c, cmd->id, h->kind, fp);
 	if (r != SZ_R_OK)
 		return r;
 	if (c->device_count == CURRENCY_DEVICE_COUNT_MAX)
@@ -77,7 +81,7 @@ static uint32_t device_load(struct sz_state *s, struct currency_state *c, const 
 			    const sz_command_header *h, const struct currency_amount_cmd *cmd)
 {
 	uint64_t fp = fingerprint(h);
-	uint32_t r = currency_op_check(c, cmd->id, fp);
+	uint32_t r = currency_op_check(c, cmd->id, h->kind, fp);
 	if (r != SZ_R_OK)
 		return r;
 	if (cmd->amount == 0)
@@ -108,13 +112,33 @@ static uint32_t device_load(struct sz_state *s, struct currency_state *c, const 
 	return SZ_R_OK;
 }
 
-/* Suspend a lost device: its value as of the last accepted counter goes
- * back to the wallet at once; later messages are rejected. */
+/* The device's remaining value back to its wallet (the refund of a
+ * suspended device); transfer ids derive from (base, step). */
+static uint32_t device_refund(struct sz_state *s, struct currency_state *c, struct currency_device *d, sz_id base,
+			      uint32_t step, uint64_t now_ns)
+{
+	uint64_t value = currency_account_balance(&sz_ledger(s)->accounts[d->account_index]);
+	if (value > 0) {
+		uint32_t r = currency_move(s, c, base, step, d->id, d->wallet_id, value, 0, now_ns);
+		if (r != SZ_R_OK)
+			return r;
+	}
+	sz_journal(d, sizeof *d);
+	d->refunded_fen += value;
+	d->settled_ns = now_ns;
+	return SZ_R_OK;
+}
+
+/* Suspend a lost device. From the report time on nothing it signs later is
+ * accepted. Payments it signed before still settle during the settlement
+ * window of the limits in force (offline_settle_s); when the window ends,
+ * batch_begin refunds the rest to the wallet (currency_devices_settle). A
+ * zero window refunds at once. */
 static uint32_t device_suspend(struct sz_state *s, struct currency_state *c, const struct sz_apply_ctx *ctx,
 			       const sz_command_header *h, const struct currency_ref_cmd *cmd)
 {
 	uint64_t fp = fingerprint(h);
-	uint32_t r = currency_op_check(c, cmd->id, fp);
+	uint32_t r = currency_op_check(c, cmd->id, h->kind, fp);
 	if (r != SZ_R_OK)
 		return r;
 	int64_t di = currency_device_index(c, cmd->target_id);
@@ -123,16 +147,68 @@ static uint32_t device_suspend(struct sz_state *s, struct currency_state *c, con
 	struct currency_device *d = &c->devices[di];
 	if (d->suspended_ns != 0)
 		return CURRENCY_R_DEVICE_SUSPENDED;
-	uint64_t value = currency_account_balance(&sz_ledger(s)->accounts[d->account_index]);
-	if (value > 0) {
-		r = currency_move(s, c, cmd->id, 0, d->id, d->wallet_id, value, 0, ctx->timestamp_ns);
-		if (r != SZ_R_OK)
+	uint64_t now = ctx->timestamp_ns, before = d->refunded_fen;
+	uint64_t window_ns = (uint64_t)currency_limits_at(c, ctx->batch_time_ns)->offline_settle_s * 1000000000ull;
+	SZ_ASSERT(now != 0);
+	sz_journal(d, sizeof *d);
+	d->suspended_ns = now;
+	d->settle_until_ns = now + window_ns;
+	if (window_ns == 0) {
+		if ((r = device_refund(s, c, d, cmd->id, 0, now)) != SZ_R_OK)
 			return r;
+	} else {
+		SZ_JOURNAL_FIELD(c->settling_count);
+		c->settling_count++;
 	}
-	d->refunded_fen += value;
-	d->suspended_ns = ctx->timestamp_ns;
-	currency_op_add(c, cmd->id, fp, h->kind, value, ctx->timestamp_ns);
+	currency_op_add(c, cmd->id, fp, h->kind, d->refunded_fen - before, now);
 	return SZ_R_OK;
+}
+
+#define SETTLE_TAG 0x53455454u /* "SETT": transfer ids of end-of-window refunds */
+
+/* batch_begin: refund the rest of every suspended device whose settlement
+ * window has ended, each in its own journal bracket (at most
+ * CURRENCY_SETTLE_BATCH_COUNT_MAX per batch; the rest wait). A refund that
+ * fails (no ledger room left in this batch) is retried a second later. */
+void currency_devices_settle(struct sz_state *s, struct currency_state *c, const struct sz_apply_ctx *ctx)
+{
+	uint32_t done = 0;
+	for (uint32_t i = 0; i < c->device_count && c->settling_count > 0 && done < CURRENCY_SETTLE_BATCH_COUNT_MAX; i++) {
+		struct currency_device *d = &c->devices[i];
+		if (d->suspended_ns == 0 || d->settled_ns != 0 || d->settle_until_ns > ctx->batch_time_ns)
+			continue;
+		done++;
+		sz_journal_mark mark = sz_journal_begin();
+		uint32_t r = device_refund(s, c, d, currency_derive_id(d->id, SETTLE_TAG, 0), 0, ctx->timestamp_ns);
+		if (r == SZ_R_OK) {
+			SZ_JOURNAL_FIELD(c->settling_count);
+			c->settling_count--;
+		}
+		sz_journal_end(mark, r == SZ_R_OK);
+		if (r != SZ_R_OK)
+			d->settle_until_ns = ctx->batch_time_ns + 1000000000ull;
+	}
+}
+
+uint64_t currency_devices_next_deadline_ns(const struct currency_state *c)
+{
+	uint64_t t = UINT64_MAX;
+	for (uint32_t i = 0; i < c->device_count && c->settling_count > 0; i++) {
+		const struct currency_device *d = &c->devices[i];
+		if (d->suspended_ns != 0 && d->settled_ns == 0 && d->settle_until_ns < t)
+			t = d->settle_until_ns;
+	}
+	return t;
+}
+
+/* Devices of wallet index wi that are active or still settling (the wallet
+ * cannot close while one is: wallet_has_devices). */
+bool currency_wallet_has_live_device(const struct currency_state *c, uint32_t wi)
+{
+	for (uint32_t i = 0; i < c->device_count; i++)
+		if (c->devices[i].wallet == wi && !currency_device_settled(&c->devices[i]))
+			return true;
+	return false;
 }
 
 struct sync_item {
@@ -155,6 +231,30 @@ static int item_compare(const void *a, const void *b)
 	return x->index < y->index ? -1 : x->index > y->index;
 }
 
+/* Move an accepted offline payment: to_wallet to the payee, excess
+ * (beyond its cap) through the payee operator's vault and clearing to the
+ * bank account of main, all or nothing (a bracket of its own: a sync's
+ * other messages keep their outcomes). Steps 0, 1, 2 of the message's id. */
+static uint32_t offline_settle(struct sz_state *s, struct currency_state *c, const struct currency_device *d,
+			       const struct currency_wallet *payee, const struct currency_wallet *main, uint64_t counter,
+			       uint64_t to_wallet, uint64_t excess, uint64_t now_ns)
+{
+	sz_id base = currency_derive_id(d->id, OFFLINE_TAG, counter);
+	sz_journal_mark mark = sz_journal_begin();
+	uint32_t r = SZ_R_OK;
+	if (to_wallet > 0)
+		r = currency_move(s, c, base, 0, d->id, payee->id, to_wallet, 0, now_ns);
+	if (r == SZ_R_OK && excess > 0) {
+		const struct currency_operator *op = currency_operator_find(c, main->tenant_id);
+		SZ_ASSERT(op != NULL);
+		r = currency_move(s, c, base, 1, d->id, op->vault_id, excess, 0, now_ns);
+		if (r == SZ_R_OK)
+			r = currency_move(s, c, base, 2, op->clearing_id, main->bank_account_id, excess, 0, now_ns);
+	}
+	sz_journal_end(mark, r == SZ_R_OK);
+	return r;
+}
+
 static uint32_t sync_one(struct sz_state *s, struct currency_state *c, const struct sz_apply_ctx *ctx,
 			 const uint8_t *msg, const struct offline_payment *p)
 {
@@ -165,7 +265,9 @@ static uint32_t sync_one(struct sz_state *s, struct currency_state *c, const str
 	uint32_t r = currency_offline_verify(msg, d->public_key);
 	if (r != 0)
 		return r;
-	if (d->suspended_ns != 0)
+	/* A suspended device: only what it signed up to the report time, and
+	 * only while the settlement window is open. */
+	if (d->suspended_ns != 0 && (currency_device_settled(d) || p->device_time_ns > d->suspended_ns))
 		return CURRENCY_R_OFFLINE_DEVICE_SUSPENDED;
 	if (p->counter <= d->last_counter)
 		return CURRENCY_R_OFFLINE_COUNTER_REPLAYED;
@@ -184,8 +286,17 @@ static uint32_t sync_one(struct sz_state *s, struct currency_state *c, const str
 		return CURRENCY_R_OFFLINE_PAYEE_INVALID;
 	if (currency_account_balance(&sz_ledger(s)->accounts[d->account_index]) < p->amount)
 		return CURRENCY_R_OFFLINE_EXCEEDS_LOADED_VALUE;
-	r = currency_move(s, c, currency_derive_id(d->id, OFFLINE_TAG, p->counter), 0, d->id, payee->id, p->amount,
-			  0, ctx->timestamp_ns);
+	/* The payee's balance cap: what does not fit settles to the bank account
+	 * linked to the payee (its main wallet's); without one the message
+	 * stays pending, its counter not consumed, until the payee has room. */
+	uint64_t room = currency_receive_room(c, s, payee, ctx->batch_time_ns);
+	uint64_t to_wallet = p->amount < room ? p->amount : room, excess = p->amount - to_wallet;
+	const struct currency_wallet *main = payee->parent ? &c->wallets[payee->parent - 1] : payee;
+	if (excess > 0 && sz_id_is_zero(main->bank_account_id)) {
+		d->last_counter = p->counter - 1; /* journalled above */
+		return CURRENCY_R_OFFLINE_PAYEE_OVER_CAP;
+	}
+	r = offline_settle(s, c, d, payee, main, p->counter, to_wallet, excess, ctx->timestamp_ns);
 	if (r != SZ_R_OK)
 		return CURRENCY_R_OFFLINE_PAYEE_INVALID; /* e.g. a frozen payee account */
 	sz_journal(&d->spent_fen, sizeof d->spent_fen);
@@ -207,7 +318,7 @@ static uint32_t device_sync(struct sz_state *s, struct currency_state *c, const 
 	    body_size != sizeof cmd + (uint64_t)cmd.count * OFFLINE_MESSAGE_SIZE)
 		return CURRENCY_R_SYNC_INVALID;
 	uint64_t fp = fingerprint(h);
-	uint32_t r = currency_op_check(c, cmd.id, fp);
+	uint32_t r = currency_op_check(c, cmd.id, h->kind, fp);
 	if (r != SZ_R_OK)
 		return r;
 	if (c->sync_count == CURRENCY_SYNC_COUNT_MAX)

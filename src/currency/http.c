@@ -14,7 +14,8 @@
  * result name. Shapes the codec has no type for (hex keys and messages, a
  * type required only without a parent) are checked by the handler.
  * Scope: an operator acts only on its own tenant's operator, wallets and
- * devices, a merchant only on wallets (and devices of wallets) it owns;
+ * devices, a merchant only on wallets (and devices of wallets) it owns and
+ * never reads an operator's record;
  * others answer 404 as if absent. A payment is seen by whoever sees its
  * payer or payee and refunded by whoever may move the payee's money. A
  * device sync may be uploaded by anyone allowed to call the route (the
@@ -201,7 +202,11 @@ static bool path_tenant(struct api_request *r, uint64_t *out)
 		api_problem(r, "id_invalid", "'%s' is not a tenant id", text);
 		return false;
 	}
-	if (currency_operator_find(currency_http_state(r), *out) == NULL || !currency_http_in_scope(r, *out)) {
+	/* An operator's reserve, vault and customer holdings are for its own
+	 * staff and the oversight roles (central bank, regulator, auditor,
+	 * admin): a merchant, of any operator, does not see them. */
+	if (currency_operator_find(currency_http_state(r), *out) == NULL || !currency_http_in_scope(r, *out) ||
+	    r->principal.role == API_ROLE_MERCHANT) {
 		api_problem(r, "not_found", "no operator %s", text);
 		return false;
 	}
@@ -269,6 +274,7 @@ static json_t *limits_version_json(const struct currency_limits_cmd *l)
 	}
 	json_object_set_new(o, "offline_payment_max", currency_http_amount_json(l->offline_payment_max_fen));
 	json_object_set_new(o, "offline_count_max", json_integer(l->offline_count_max));
+	json_object_set_new(o, "offline_settle_s", json_integer(l->offline_settle_s));
 	return o;
 }
 
@@ -302,6 +308,9 @@ static const struct api_field limits_set_fields[] = {
 	CURRENCY_HTTP_UINT("effective_from_ns", struct currency_limits_cmd, effective_from_ns, API_F_REQUIRED, 0),
 	CURRENCY_HTTP_AMOUNT("offline_payment_max", struct currency_limits_cmd, offline_payment_max_fen, API_F_REQUIRED),
 	CURRENCY_HTTP_UINT("offline_count_max", struct currency_limits_cmd, offline_count_max, API_F_REQUIRED, 0),
+	{ .name = "offline_settle_s", .type = API_T_UINT, .flags = API_F_TEXT | API_F_NUMBER,
+	  .offset = offsetof(struct currency_limits_cmd, offline_settle_s), .size = sizeof(uint32_t),
+	  .umax = UINT32_MAX, .dflt = CURRENCY_OFFLINE_SETTLE_S_DEFAULT },
 	LIMITS_CLASS("class1", 0),
 	LIMITS_CLASS("class2", 1),
 	LIMITS_CLASS("class3", 2),

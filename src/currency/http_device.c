@@ -34,6 +34,12 @@ static json_t *device_json(const struct api_request *r, const struct currency_de
 	json_object_set_new(o, "refunded", currency_http_amount_json(d->refunded_fen));
 	json_object_set_new(o, "last_counter", api_json_string_u64(d->last_counter));
 	json_object_set_new(o, "suspended", json_boolean(d->suspended_ns != 0));
+	if (d->suspended_ns != 0) {
+		/* Payments signed up to suspended_ns settle until settle_until_ns. */
+		json_object_set_new(o, "suspended_ns", api_json_string_u64(d->suspended_ns));
+		json_object_set_new(o, "settle_until_ns", api_json_string_u64(d->settle_until_ns));
+		json_object_set_new(o, "settled", json_boolean(d->settled_ns != 0));
+	}
 	return o;
 }
 

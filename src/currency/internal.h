@@ -38,6 +38,9 @@ struct currency_state {
 	uint32_t sync_count;
 	struct currency_limits_cmd limits[CURRENCY_LIMITS_VERSION_COUNT_MAX];
 	uint32_t limits_count;
+	uint32_t settling_count;              /* suspended devices in their settlement window (derived) */
+	currency_holdings_fn holdings;        /* set at registration by src/contract; NULL = none */
+	const void *holdings_state;
 };
 
 struct currency_supply_row *currency_supply_row(struct currency_state *c, uint32_t currency);
@@ -53,8 +56,10 @@ struct currency_wallet *currency_wallet_append(struct currency_state *c, const s
 struct currency_device *currency_device_append(struct currency_state *c, const struct currency_device *d);
 
 /* Idempotency of action commands: 0 = new (then call currency_op_add after
- * success), else SZ_R_EXISTS or SZ_R_EXISTS_WITH_DIFFERENT_FIELDS. */
-uint32_t currency_op_check(const struct currency_state *c, sz_id id, uint64_t fingerprint);
+ * success), else SZ_R_EXISTS, SZ_R_EXISTS_WITH_DIFFERENT_FIELDS (same kind)
+ * or CURRENCY_R_ID_TAKEN_BY_OTHER_KIND (the ids of wallets, devices,
+ * payments ... share one space). */
+uint32_t currency_op_check(const struct currency_state *c, sz_id id, uint16_t kind, uint64_t fingerprint);
 struct currency_op *currency_op_add(struct currency_state *c, sz_id id, uint64_t fingerprint, uint16_t kind,
 				    uint64_t amount, uint64_t now_ns);
 int64_t currency_op_index(const struct currency_state *c, sz_id id);
@@ -85,5 +90,12 @@ uint32_t currency_apply_device(struct sz_state *s, struct currency_state *c, con
 			       const sz_command_header *cmd);
 
 bool currency_bytes_zero(const void *p, size_t size);
+
+/* Suspended devices (device.c): refund those whose settlement window ended
+ * (batch_begin), the earliest window end, and whether a wallet still has a
+ * device that is active or settling. */
+void currency_devices_settle(struct sz_state *s, struct currency_state *c, const struct sz_apply_ctx *ctx);
+uint64_t currency_devices_next_deadline_ns(const struct currency_state *c);
+bool currency_wallet_has_live_device(const struct currency_state *c, uint32_t wallet_index);
 
 #endif

@@ -56,7 +56,7 @@ static uint64_t fingerprint(const sz_command_header *cmd)
 static uint32_t check_new_op(const struct currency_state *c, sz_id id, const sz_command_header *cmd, uint64_t *fp)
 {
 	*fp = fingerprint(cmd);
-	return currency_op_check(c, id, *fp);
+	return currency_op_check(c, id, cmd->kind, *fp);
 }
 
 /* ---- operators, reserve, issuance ------------------------------------------------- */
@@ -252,6 +252,27 @@ static bool own_limits_ordered(const struct currency_class_limits *l)
 	       (l->daily_fen == 0 || l->annual_fen == 0 || l->daily_fen <= l->annual_fen);
 }
 
+/* A sub-wallet's own limits stay within its parent's: each non-zero own
+ * limit is at most the parent's class limit in force and the parent's own
+ * limit (0 = none there), so a sub-wallet never lends its holder a class
+ * it does not have. A zero own limit means the parent's limits only. */
+static bool sub_limits_within(const struct currency_state *c, const struct currency_wallet *parent,
+			      const struct currency_class_limits *own, uint64_t t_ns)
+{
+	const struct currency_class_limits *cls = currency_class_limits_at(c, parent, t_ns);
+	const uint64_t mine[4] = { own->balance_fen, own->payment_fen, own->daily_fen, own->annual_fen };
+	const uint64_t bound_cls[4] = { cls->balance_fen, cls->payment_fen, cls->daily_fen, cls->annual_fen };
+	const uint64_t bound_own[4] = { parent->own.balance_fen, parent->own.payment_fen, parent->own.daily_fen,
+					parent->own.annual_fen };
+	for (int k = 0; k < 4; k++) {
+		if (mine[k] == 0)
+			continue;
+		if ((bound_cls[k] != 0 && mine[k] > bound_cls[k]) || (bound_own[k] != 0 && mine[k] > bound_own[k]))
+			return false;
+	}
+	return true;
+}
+
 static uint32_t wallet_open(struct sz_state *s, struct currency_state *c, const struct sz_apply_ctx *ctx,
 			    const sz_command_header *h, const struct currency_wallet_open_cmd *cmd)
 {
@@ -291,6 +312,8 @@ static uint32_t wallet_open(struct sz_state *s, struct currency_state *c, const 
 			return CURRENCY_R_CLASS_INVALID;
 		if (cmd->type != 0 || cmd->mcc != 0 || cmd->flags != 0 || !sz_id_is_zero(cmd->bank_account_id))
 			return CURRENCY_R_WALLET_TYPE_INVALID;
+		if (!sub_limits_within(c, parent, &own, ctx->batch_time_ns))
+			return CURRENCY_R_SUB_WALLET_LIMITS_OVER_CLASS;
 		w.parent = (uint32_t)pi + 1;
 		w.tenant_id = parent->tenant_id;
 		w.currency = parent->currency;
@@ -331,8 +354,11 @@ static uint32_t wallet_open(struct sz_state *s, struct currency_state *c, const 
 	SZ_ASSERT(account_index >= 0);
 	w.account_index = (uint32_t)account_index;
 	if (parent != NULL) {
+		w.next_sub = parent->first_sub;
 		SZ_JOURNAL_FIELD(parent->sub_count);
+		SZ_JOURNAL_FIELD(parent->first_sub);
 		parent->sub_count++;
+		parent->first_sub = c->wallet_count + 1; /* the index the append below takes */
 	}
 	currency_wallet_append(c, &w);
 	currency_op_add(c, cmd->id, fp, h->kind, 0, ctx->timestamp_ns);
@@ -342,7 +368,6 @@ static uint32_t wallet_open(struct sz_state *s, struct currency_state *c, const 
 static uint32_t wallet_update(struct sz_state *s, struct currency_state *c, const struct sz_apply_ctx *ctx,
 			      const sz_command_header *h, const struct currency_wallet_update_cmd *cmd)
 {
-	(void)s;
 	uint64_t fp;
 	uint32_t r = check_new_op(c, cmd->id, h, &fp);
 	if (r != SZ_R_OK)
@@ -360,17 +385,31 @@ static uint32_t wallet_update(struct sz_state *s, struct currency_state *c, cons
 					     cmd->limit_annual_fen };
 	if (!own_limits_ordered(&own))
 		return CURRENCY_R_LIMITS_INVALID;
+	uint64_t t = ctx->batch_time_ns;
 	if (w->parent != 0) {
 		if (cmd->class_level != 0)
 			return CURRENCY_R_CLASS_INVALID;
 		if (cmd->flags != 0)
 			return CURRENCY_R_WALLET_TYPE_INVALID;
+		if (!sub_limits_within(c, &c->wallets[w->parent - 1], &own, t))
+			return CURRENCY_R_SUB_WALLET_LIMITS_OVER_CLASS;
+		if (own.balance_fen != 0 && wallet_balance(s, w) > own.balance_fen)
+			return CURRENCY_R_BALANCE_OVER_CLASS_CAP;
 	} else {
 		if (cmd->class_level < 1 || cmd->class_level > 4)
 			return CURRENCY_R_CLASS_INVALID;
 		if ((cmd->flags & CURRENCY_WALLET_AUTO_TOPUP) && sz_id_is_zero(w->bank_account_id))
 			return CURRENCY_R_BANK_ACCOUNT_MISSING;
+		/* A downgrade (or a lower own cap) is refused while the wallet and
+		 * its sub-wallets hold more than the new cap: move the excess first. */
+		uint64_t family = currency_family_balance(c, s, w);
+		uint64_t cap = currency_limits_at(c, t)->classes[cmd->class_level - 1].balance_fen;
+		if ((cap != 0 && family > cap) || (own.balance_fen != 0 && family > own.balance_fen))
+			return CURRENCY_R_BALANCE_OVER_CLASS_CAP;
 	}
+	SZ_JOURNAL_FIELD(w->class_level);
+	SZ_JOURNAL_FIELD(w->own);
+	SZ_JOURNAL_FIELD(w->flags);
 	if (w->parent == 0)
 		w->class_level = cmd->class_level; /* sub-wallets read their parent's class */
 	w->own = own;
@@ -430,6 +469,10 @@ static uint32_t wallet_close(struct sz_state *s, struct currency_state *c, const
 		return CURRENCY_R_WALLET_CLOSED;
 	if (w->sub_count != 0)
 		return CURRENCY_R_WALLET_HAS_SUB_WALLETS;
+	if (currency_wallet_has_live_device(c, (uint32_t)(w - c->wallets)))
+		return CURRENCY_R_WALLET_HAS_DEVICES;
+	if (c->holdings != NULL && c->holdings(s, c->holdings_state, w->id))
+		return CURRENCY_R_WALLET_HAS_CONTRACTS;
 	uint64_t balance = wallet_balance(s, w), now = ctx->timestamp_ns;
 	if (balance > 0) {
 		if (w->parent != 0)
@@ -445,8 +488,10 @@ static uint32_t wallet_close(struct sz_state *s, struct currency_state *c, const
 		return r;
 	if (w->parent != 0) {
 		SZ_ASSERT(c->wallets[w->parent - 1].sub_count > 0);
+		SZ_JOURNAL_FIELD(c->wallets[w->parent - 1].sub_count);
 		c->wallets[w->parent - 1].sub_count--;
 	}
+	SZ_JOURNAL_FIELD(w->flags);
 	w->flags |= CURRENCY_WALLET_CLOSED;
 	currency_op_add(c, cmd->id, fp, h->kind, balance, now);
 	return SZ_R_OK;
@@ -650,10 +695,13 @@ static uint32_t sub_fund(struct sz_state *s, struct currency_state *c, const str
 		return CURRENCY_R_NOT_SUB_WALLET;
 	const struct currency_wallet *parent = &c->wallets[sub->parent - 1];
 	const struct currency_wallet *from = cmd->aux == 0 ? parent : sub, *to = cmd->aux == 0 ? sub : parent;
-	if ((r = currency_receive_check(c, s, to, cmd->amount, ctx->batch_time_ns)) != SZ_R_OK)
-		return r;
-	if (from->flags & CURRENCY_WALLET_CLOSED)
+	/* The money stays in the family, whose total the main wallet's caps
+	 * bound: only the sub-wallet's own cap applies on the way in. */
+	if ((from->flags | to->flags) & CURRENCY_WALLET_CLOSED)
 		return CURRENCY_R_WALLET_CLOSED;
+	uint64_t cap = sub->own.balance_fen, held = wallet_balance(s, sub), sum;
+	if (cmd->aux == 0 && cap != 0 && (__builtin_add_overflow(held, cmd->amount, &sum) || sum > cap))
+		return CURRENCY_R_SUB_WALLET_BALANCE_CAP_EXCEEDED;
 	if (wallet_balance(s, from) < cmd->amount)
 		return CURRENCY_R_INSUFFICIENT_FUNDS;
 	r = currency_move(s, c, cmd->id, STEP_MAIN, from->id, to->id, cmd->amount, 0, ctx->timestamp_ns);

@@ -7,7 +7,8 @@ accounts, tops up, pays merchants with categories, hits every limit with its
 own problem code, upgrades a class, runs a sub-wallet, auto top-up and a
 refund back where the money came from; a hard wallet is registered with an
 Ed25519 key, loaded, and syncs offline payments signed by `szfin currency
-sign-offline` with every rejection reason, then is suspended and refunded;
+sign-offline` with every rejection reason, then is suspended (its value
+waits for the settlement window);
 escrow, subsidy and conditional contracts run to each end, timed steps
 included; roles and tenant scope; idempotent retries; the raw ledger routes
 refuse domain accounts; every route refuses a body its schema does not
@@ -454,9 +455,9 @@ try:
     st, doc = sync("30205", ["zz"])
     problem(st, doc, 400, "field_invalid", "a message that is not 272 hex digits is refused")
     st, doc = s.post("/v1/devices/30001/suspend", {"id": "30301"}, bank)
-    t.ok(st == 201 and doc["suspended"] and doc["refunded"] == "300.00" and doc["value"] == "0.00",
-         "suspending the lost device refunds its value", doc)
-    t.eq(balance("10003"), "1800.00", "the value is back in the wallet")
+    t.ok(st == 201 and doc["suspended"] and not doc["settled"] and doc["refunded"] == "0.00"
+         and doc["value"] == "300.00", "suspending the lost device keeps its value for the settlement window", doc)
+    t.eq(balance("10003"), "1500.00", "the value is refunded only after the window (7 days by default)")
     st, doc = s.post("/v1/devices/30001/suspend", {"id": "30302"}, bank)
     problem(st, doc, 409, "device_suspended", "a device is suspended once")
     st, doc = sync("30206", [sign("30001", "20001", "10.00", 12)])
@@ -550,22 +551,25 @@ try:
          "every active escrow of the school paid what was delivered and refunded the rest", (a, b))
     t.eq(yuan(balance("10002")) - w_before, 50000, "500.00 went back to the consumer")
 
-    # a cancellation whose refund fails leaves no trace (the consumer closed the wallet)
+    # a wallet an active escrow pays from cannot close: the escrow ends first
     st, doc = wallet("10007", 2, "501", bank_account_id="7001")
     st, doc = topup("10007", "41301", "500.00")
     st, doc = s.post("/v1/contracts", dict(escrow, id="41004", consumer_wallet_id="10007", sessions=2), bank)
     t.eq(st, 201, "an escrow from a wallet that will close")
     st, doc = event("41004", "41302", "deliver", "20004")
     gym_before = balance("20004")
-    st, doc = s.post("/v1/wallets/10007/close", {"id": "41303"}, bank)
-    t.ok(st == 201 and doc["closed"], "the consumer closes the wallet (its balance goes to the bank)", doc)
     st, before = s.get("/v1/contracts/41004", reg)
-    st, doc = event("41004", "41304", "cancel", "10007")
-    problem(st, doc, 422, "credit_account_closed", "the refund to a closed wallet fails")
+    st, doc = s.post("/v1/wallets/10007/close", {"id": "41303"}, bank)
+    problem(st, doc, 409, "wallet_has_contracts", "a wallet an active escrow pays from cannot close")
     st, after = s.get("/v1/contracts/41004", reg)
-    t.ok(after == before and after["released"] == 0 and after["money"]["paid"] == "0.00",
-         "the failed cancellation changed nothing: no session released, no event", after)
-    t.eq(balance("20004"), gym_before, "and the gym was not paid by it")
+    t.ok(after == before and after["status"] == "active", "the refused close left the escrow as it was", after)
+    st, doc = event("41004", "41304", "cancel", "10007")
+    t.ok(st == 201 and doc["status"] == "cancelled" and doc["money"]["paid"] == "100.00"
+         and doc["money"]["refunded"] == "100.00",
+         "cancelling pays the delivered session and refunds the other to the still open wallet", doc)
+    t.eq(yuan(balance("20004")) - yuan(gym_before), 10000, "the gym was paid for the delivered session")
+    st, doc = s.post("/v1/wallets/10007/close", {"id": "41305"}, bank)
+    t.ok(st == 201 and doc["closed"], "then the consumer closes the wallet (its balance goes to the bank)", doc)
 
     # ---- purpose-bound subsidy --------------------------------------------------------------------
     st, doc = s.post("/v1/contract-templates", {"id": "40002", "kind": "subsidy", "name": "food coupons",
@@ -804,7 +808,8 @@ try:
     t.eq(st, 200, "after restart a retried payment still answers 200")
     st, doc = restarted.post("/v1/wallets/10003/payments", {"id": "8101", "payee_id": "20001", "amount": "10.00"}, bank)
     t.ok(st == 201, "after restart new payments work", doc)
-    st, doc = restarted.post("/v1/devices/30001/sync", {"id": "8102", "messages": [m1]}, bank)
+    st, doc = restarted.post("/v1/devices/30001/sync", {"id": "8102", "messages": [sign("30001", "20001", "10.00", 12)]},
+                             bank)
     t.ok(st == 201 and outcomes(doc) == ["offline_device_suspended"], "after restart the device stays suspended", doc)
 finally:
     if restarted is not None:

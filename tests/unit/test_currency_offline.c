@@ -210,13 +210,35 @@ static void test_suspend_refunds(void **state)
 	assert_int_equal(do_sync(&f, m, 1, res), SZ_R_OK);
 	assert_int_equal(res[0], 0);
 	struct currency_ref_cmd s = { cu_id(&f.x), f.d.id };
+	uint64_t report_ns = f.x.t;
 	assert_int_equal(cu_run(&f.x, CURRENCY_CMD_DEVICE_SUSPEND, &s, sizeof s), SZ_R_OK);
 	assert_int_equal(cu_run(&f.x, CURRENCY_CMD_DEVICE_SUSPEND, &s, sizeof s), SZ_R_EXISTS);
-	assert_int_equal(cu_balance(&f.x, f.d.id), 0);
-	assert_int_equal(cu_balance(&f.x, f.holder), YUAN(4700) + YUAN(250));
+	/* the settlement window (7 days by default): the value stays on the device */
+	assert_int_equal(cu_balance(&f.x, f.d.id), YUAN(250));
+	assert_int_equal(cu_balance(&f.x, f.holder), YUAN(4700));
 	const struct currency_device *d = currency_device_find(cu_cur(&f.x), f.d.id);
-	assert_int_equal(d->refunded_fen, YUAN(250));
+	assert_true(d->suspended_ns >= report_ns && d->settled_ns == 0);
+	assert_int_equal(d->settle_until_ns, d->suspended_ns + 7ull * NS_DAY);
+	/* signed before the report (device time CU_T0 + 2): settles */
 	sign(&f, &f.d, f.shop, YUAN(50), 2, m[0]);
+	assert_int_equal(do_sync(&f, m, 1, res), SZ_R_OK);
+	assert_int_equal(res[0], 0);
+	/* signed after the report: refused, the counter stays */
+	struct offline_payment late = { f.d.id, f.shop, YUAN(10), 3, d->suspended_ns + 1, CNY };
+	currency_offline_sign(&late, f.d.sk, m[0]);
+	assert_int_equal(do_sync(&f, m, 1, res), SZ_R_OK);
+	assert_int_equal(res[0], CURRENCY_R_OFFLINE_DEVICE_SUSPENDED);
+	assert_int_equal(d->last_counter, 2);
+	/* the window ends: an empty batch's batch_begin refunds the rest (250 - 50) */
+	f.x.t = d->settle_until_ns;
+	uint64_t none[1] = { 0 };
+	cu_batch(&f.x, none, 0, 0, NULL);
+	assert_true(d->settled_ns != 0);
+	assert_int_equal(cu_balance(&f.x, f.d.id), 0);
+	assert_int_equal(cu_balance(&f.x, f.holder), YUAN(4700) + YUAN(200));
+	assert_int_equal(d->refunded_fen, YUAN(200));
+	/* after the window nothing settles, signed before the report or not */
+	sign(&f, &f.d, f.shop, YUAN(50), 3, m[0]);
 	assert_int_equal(do_sync(&f, m, 1, res), SZ_R_OK);
 	assert_int_equal(res[0], CURRENCY_R_OFFLINE_DEVICE_SUSPENDED);
 	assert_int_equal(load(&f, 1, 2), CURRENCY_R_DEVICE_SUSPENDED);

@@ -355,12 +355,16 @@ static void test_sub_wallets(void **state)
 	assert_int_equal(cu_pay(&x, parent, shop, YUAN(1500)), SZ_R_OK);
 	assert_int_equal(cu_pay(&x, sub, shop, 1), CURRENCY_R_DAILY_OUTFLOW_LIMIT_EXCEEDED);
 	assert_int_equal(currency_wallet_find(cu_cur(&x), parent)->day_out_fen, YUAN(5000));
-	/* the parent's per-payment class limit applies to the sub-wallet */
+	/* a sub-wallet's own limits stay within the parent's class (class 4:
+	 * 2,000 per payment), and the parent's per-payment class limit applies */
 	struct currency_wallet_update_cmd u;
 	memset(&u, 0, sizeof u);
 	u.id = cu_id(&x);
 	u.wallet_id = sub;
 	u.limit_payment_fen = YUAN(3000);
+	assert_int_equal(cu_run(&x, CURRENCY_CMD_WALLET_UPDATE, &u, sizeof u), CURRENCY_R_SUB_WALLET_LIMITS_OVER_CLASS);
+	u.id = cu_id(&x);
+	u.limit_payment_fen = 0;
 	assert_int_equal(cu_run(&x, CURRENCY_CMD_WALLET_UPDATE, &u, sizeof u), SZ_R_OK);
 	x.t += NS_DAY;
 	assert_int_equal(cu_pay(&x, sub, shop, YUAN(2000) + 1), CURRENCY_R_PER_PAYMENT_LIMIT_EXCEEDED);
