@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""gen_iso4217.py — writes share/currency/iso4217.def, the ISO 4217 currency
+"""gen_iso4217.py — writes src/api/iso4217.def, the ISO 4217 currency
 list szfin accepts (src/api/amount.c includes it), from Debian's iso-codes
 package (/usr/share/iso-codes/json/iso_4217.json: alpha-3 and numeric codes)
 and the minor units of ISO 4217 List One (the table the standard's
@@ -7,7 +7,7 @@ maintenance agency publishes), which iso-codes does not carry: every code
 has minor unit 2 except those listed below. Run it again when iso-codes is
 upgraded and review the diff:
 
-    python3 scripts/gen_iso4217.py > share/currency/iso4217.def
+    python3 scripts/gen_iso4217.py > src/api/iso4217.def
 """
 import datetime
 import json

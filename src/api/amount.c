@@ -21,7 +21,7 @@ struct iso4217_row {
 };
 static const struct iso4217_row iso4217[] = {
 #define ISO4217(code_, numeric_, minor_) { code_, numeric_, minor_ },
-#include "../../share/currency/iso4217.def"
+#include "api/iso4217.def"
 #undef ISO4217
 };
 

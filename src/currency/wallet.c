@@ -273,6 +273,62 @@ static bool sub_limits_within(const struct currency_state *c, const struct curre
 	return true;
 }
 
+/* The fields of a sub-wallet taken from its parent (wallet_open). */
+static uint32_t wallet_shape_sub(struct currency_state *c, const struct sz_apply_ctx *ctx,
+				 const struct currency_wallet_open_cmd *cmd, struct currency_wallet *w)
+{
+	int64_t pi = currency_wallet_index(c, cmd->parent_id);
+	if (pi < 0)
+		return CURRENCY_R_PARENT_INVALID;
+	struct currency_wallet *parent = &c->wallets[pi];
+	if (parent->parent != 0 || (parent->flags & CURRENCY_WALLET_CLOSED) ||
+	    (cmd->tenant_id != 0 && cmd->tenant_id != parent->tenant_id))
+		return CURRENCY_R_PARENT_INVALID;
+	if (cmd->class_level != 0)
+		return CURRENCY_R_CLASS_INVALID;
+	if (cmd->type != 0 || cmd->mcc != 0 || cmd->flags != 0 || !sz_id_is_zero(cmd->bank_account_id))
+		return CURRENCY_R_WALLET_TYPE_INVALID;
+	if (!sub_limits_within(c, parent, &w->own, ctx->batch_time_ns))
+		return CURRENCY_R_SUB_WALLET_LIMITS_OVER_CLASS;
+	w->parent = (uint32_t)pi + 1;
+	w->tenant_id = parent->tenant_id;
+	w->currency = parent->currency;
+	w->class_level = 0; /* a sub-wallet is held to its parent's class */
+	w->type = CURRENCY_WALLET_SUB;
+	if (sz_id_is_zero(w->owner_id))
+		w->owner_id = parent->owner_id;
+	return SZ_R_OK;
+}
+
+/* The fields of a top-level wallet: operator, class, type, bank account (wallet_open). */
+static uint32_t wallet_shape_top(struct sz_state *s, struct currency_state *c,
+				 const struct currency_wallet_open_cmd *cmd, struct currency_wallet *w)
+{
+	const struct currency_operator *op = currency_operator_find(c, cmd->tenant_id);
+	if (op == NULL)
+		return CURRENCY_R_OPERATOR_NOT_FOUND;
+	if (cmd->class_level < 1 || cmd->class_level > 4)
+		return CURRENCY_R_CLASS_INVALID;
+	if (cmd->type < CURRENCY_WALLET_PERSONAL || cmd->type > CURRENCY_WALLET_MERCHANT)
+		return CURRENCY_R_WALLET_TYPE_INVALID;
+	if ((cmd->type == CURRENCY_WALLET_MERCHANT) != (cmd->mcc != 0) || cmd->mcc > 9999)
+		return CURRENCY_R_MCC_INVALID;
+	if (!sz_id_is_zero(cmd->bank_account_id)) {
+		const sz_account *bank = ledger_account_get(sz_ledger(s), cmd->bank_account_id);
+		if (bank == NULL || bank->kind != SZ_KIND_BANK_DEPOSIT || bank->tenant_id != cmd->tenant_id ||
+		    bank->currency != op->cmd.currency)
+			return CURRENCY_R_BANK_ACCOUNT_INVALID;
+	} else if (cmd->flags & CURRENCY_WALLET_AUTO_TOPUP)
+		return CURRENCY_R_BANK_ACCOUNT_MISSING;
+	w->tenant_id = cmd->tenant_id;
+	w->currency = op->cmd.currency;
+	w->class_level = cmd->class_level;
+	w->type = cmd->type;
+	w->mcc = cmd->mcc;
+	w->bank_account_id = cmd->bank_account_id;
+	return SZ_R_OK;
+}
+
 static uint32_t wallet_open(struct sz_state *s, struct currency_state *c, const struct sz_apply_ctx *ctx,
 			    const sz_command_header *h, const struct currency_wallet_open_cmd *cmd)
 {
@@ -300,51 +356,11 @@ static uint32_t wallet_open(struct sz_state *s, struct currency_state *c, const 
 	w.created_ns = ctx->timestamp_ns;
 	w.flags = cmd->flags;
 	struct currency_wallet *parent = NULL;
-	if (!sz_id_is_zero(cmd->parent_id)) {
-		int64_t pi = currency_wallet_index(c, cmd->parent_id);
-		if (pi < 0)
-			return CURRENCY_R_PARENT_INVALID;
-		parent = &c->wallets[pi];
-		if (parent->parent != 0 || (parent->flags & CURRENCY_WALLET_CLOSED) ||
-		    (cmd->tenant_id != 0 && cmd->tenant_id != parent->tenant_id))
-			return CURRENCY_R_PARENT_INVALID;
-		if (cmd->class_level != 0)
-			return CURRENCY_R_CLASS_INVALID;
-		if (cmd->type != 0 || cmd->mcc != 0 || cmd->flags != 0 || !sz_id_is_zero(cmd->bank_account_id))
-			return CURRENCY_R_WALLET_TYPE_INVALID;
-		if (!sub_limits_within(c, parent, &own, ctx->batch_time_ns))
-			return CURRENCY_R_SUB_WALLET_LIMITS_OVER_CLASS;
-		w.parent = (uint32_t)pi + 1;
-		w.tenant_id = parent->tenant_id;
-		w.currency = parent->currency;
-		w.class_level = 0; /* a sub-wallet is held to its parent's class */
-		w.type = CURRENCY_WALLET_SUB;
-		if (sz_id_is_zero(w.owner_id))
-			w.owner_id = parent->owner_id;
-	} else {
-		const struct currency_operator *op = currency_operator_find(c, cmd->tenant_id);
-		if (op == NULL)
-			return CURRENCY_R_OPERATOR_NOT_FOUND;
-		if (cmd->class_level < 1 || cmd->class_level > 4)
-			return CURRENCY_R_CLASS_INVALID;
-		if (cmd->type < CURRENCY_WALLET_PERSONAL || cmd->type > CURRENCY_WALLET_MERCHANT)
-			return CURRENCY_R_WALLET_TYPE_INVALID;
-		if ((cmd->type == CURRENCY_WALLET_MERCHANT) != (cmd->mcc != 0) || cmd->mcc > 9999)
-			return CURRENCY_R_MCC_INVALID;
-		if (!sz_id_is_zero(cmd->bank_account_id)) {
-			const sz_account *bank = ledger_account_get(sz_ledger(s), cmd->bank_account_id);
-			if (bank == NULL || bank->kind != SZ_KIND_BANK_DEPOSIT || bank->tenant_id != cmd->tenant_id ||
-			    bank->currency != op->cmd.currency)
-				return CURRENCY_R_BANK_ACCOUNT_INVALID;
-		} else if (cmd->flags & CURRENCY_WALLET_AUTO_TOPUP)
-			return CURRENCY_R_BANK_ACCOUNT_MISSING;
-		w.tenant_id = cmd->tenant_id;
-		w.currency = op->cmd.currency;
-		w.class_level = cmd->class_level;
-		w.type = cmd->type;
-		w.mcc = cmd->mcc;
-		w.bank_account_id = cmd->bank_account_id;
-	}
+	r = sz_id_is_zero(cmd->parent_id) ? wallet_shape_top(s, c, cmd, &w) : wallet_shape_sub(c, ctx, cmd, &w);
+	if (r != SZ_R_OK)
+		return r;
+	if (w.parent != 0)
+		parent = &c->wallets[w.parent - 1];
 	r = currency_account_create(s, w.id, w.owner_id, w.tenant_id, w.currency,
 				    w.type == CURRENCY_WALLET_MERCHANT ? SZ_KIND_MERCHANT : SZ_KIND_WALLET,
 				    SZ_ACCOUNT_DEBITS_MUST_NOT_EXCEED_CREDITS, CURRENCY_ROLE_WALLET, ctx->timestamp_ns);
