@@ -65,6 +65,14 @@ struct api_route {
 
 /* A set of routes: the platform's own (router.c) or one domain's (its
  * src/<domain>/http.c exports `<domain>_route_table`). */
+/* Route-table entries without a body and with a JSON body decoded by schema_. */
+#define API_GET(path_, roles_, handler_, summary_)                                                          \
+	{ .method = "GET", .path = (path_), .roles = (roles_), .body = API_BODY_NONE, .handler = (handler_), \
+	  .summary = (summary_), .schema = NULL }
+#define API_POST(path_, roles_, handler_, schema_, summary_)                                                 \
+	{ .method = "POST", .path = (path_), .roles = (roles_), .body = API_BODY_JSON, .handler = (handler_), \
+	  .summary = (summary_), .schema = (schema_) }
+
 struct api_route_table {
 	const char *domain;
 	const struct api_route *routes;

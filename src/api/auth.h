@@ -33,6 +33,14 @@ enum api_role {
 	API_ROLE_COUNT = 6,
 };
 #define API_ROLE_BIT(role) (1u << (role))
+/* Role masks for route tables, defined once for the platform and every domain. */
+#define API_CB API_ROLE_BIT(API_ROLE_CENTRAL_BANK)
+#define API_OP API_ROLE_BIT(API_ROLE_OPERATOR)
+#define API_ME API_ROLE_BIT(API_ROLE_MERCHANT)
+#define API_RG API_ROLE_BIT(API_ROLE_REGULATOR)
+#define API_AU API_ROLE_BIT(API_ROLE_AUDITOR)
+#define API_AD API_ROLE_BIT(API_ROLE_ADMIN)
+#define API_READERS (API_CB | API_OP | API_ME | API_RG | API_AU | API_AD) /* every authenticated role */
 #define API_ROLES_ALL ((1u << API_ROLE_COUNT) - 1u)
 
 const char *api_role_name(uint32_t role);

@@ -23,43 +23,36 @@
 #include <stdio.h>
 #include <string.h>
 
-#define CB API_ROLE_BIT(API_ROLE_CENTRAL_BANK)
-#define OP API_ROLE_BIT(API_ROLE_OPERATOR)
-#define ME API_ROLE_BIT(API_ROLE_MERCHANT)
-#define RG API_ROLE_BIT(API_ROLE_REGULATOR)
-#define AU API_ROLE_BIT(API_ROLE_AUDITOR)
-#define AD API_ROLE_BIT(API_ROLE_ADMIN)
-#define READERS (CB | OP | ME | RG | AU | AD)
 #define PUBLIC 0u
 
 static const struct api_route platform_routes[] = {
 	/* accounts */
-	{ "POST", "/v1/accounts", CB | OP, API_BODY_JSON, api_handle_account_create, "create an account", &api_account_create_schema },
-	{ "GET", "/v1/accounts", READERS, API_BODY_NONE, api_handle_account_list, "list accounts of an owner", NULL },
-	{ "GET", "/v1/accounts/{id}", READERS, API_BODY_NONE, api_handle_account_get, "get an account", NULL },
-	{ "GET", "/v1/accounts/{id}/transfers", READERS, API_BODY_NONE, api_handle_account_history,
+	{ "POST", "/v1/accounts", API_CB | API_OP, API_BODY_JSON, api_handle_account_create, "create an account", &api_account_create_schema },
+	{ "GET", "/v1/accounts", API_READERS, API_BODY_NONE, api_handle_account_list, "list accounts of an owner", NULL },
+	{ "GET", "/v1/accounts/{id}", API_READERS, API_BODY_NONE, api_handle_account_get, "get an account", NULL },
+	{ "GET", "/v1/accounts/{id}/transfers", API_READERS, API_BODY_NONE, api_handle_account_history,
 	  "an account's transfers, newest first, with a cursor", NULL },
-	{ "POST", "/v1/accounts/{id}/freeze", CB | OP, API_BODY_NONE, api_handle_account_freeze, "freeze an account", NULL },
-	{ "POST", "/v1/accounts/{id}/unfreeze", CB | OP, API_BODY_NONE, api_handle_account_unfreeze, "unfreeze an account", NULL },
-	{ "POST", "/v1/accounts/{id}/close", CB | OP, API_BODY_NONE, api_handle_account_close, "close an account with zero balances", NULL },
+	{ "POST", "/v1/accounts/{id}/freeze", API_CB | API_OP, API_BODY_NONE, api_handle_account_freeze, "freeze an account", NULL },
+	{ "POST", "/v1/accounts/{id}/unfreeze", API_CB | API_OP, API_BODY_NONE, api_handle_account_unfreeze, "unfreeze an account", NULL },
+	{ "POST", "/v1/accounts/{id}/close", API_CB | API_OP, API_BODY_NONE, api_handle_account_close, "close an account with zero balances", NULL },
 	/* transfers */
-	{ "POST", "/v1/transfers", CB | OP | ME, API_BODY_JSON, api_handle_transfer_create, "create a transfer (single or pending)", &api_transfer_create_schema },
-	{ "POST", "/v1/transfers/batch", CB | OP | ME, API_BODY_JSON, api_handle_transfer_batch,
+	{ "POST", "/v1/transfers", API_CB | API_OP | API_ME, API_BODY_JSON, api_handle_transfer_create, "create a transfer (single or pending)", &api_transfer_create_schema },
+	{ "POST", "/v1/transfers/batch", API_CB | API_OP | API_ME, API_BODY_JSON, api_handle_transfer_batch,
 	  "create transfers together, optionally linked (all or nothing)", &api_transfer_batch_schema },
-	{ "GET", "/v1/transfers/{id}", READERS, API_BODY_NONE, api_handle_transfer_get, "get a transfer", NULL },
-	{ "POST", "/v1/transfers/{id}/post", CB | OP | ME, API_BODY_JSON, api_handle_transfer_post, "post a pending transfer", &api_transfer_post_schema },
-	{ "POST", "/v1/transfers/{id}/void", CB | OP | ME, API_BODY_JSON, api_handle_transfer_void, "void a pending transfer", &api_transfer_void_schema },
+	{ "GET", "/v1/transfers/{id}", API_READERS, API_BODY_NONE, api_handle_transfer_get, "get a transfer", NULL },
+	{ "POST", "/v1/transfers/{id}/post", API_CB | API_OP | API_ME, API_BODY_JSON, api_handle_transfer_post, "post a pending transfer", &api_transfer_post_schema },
+	{ "POST", "/v1/transfers/{id}/void", API_CB | API_OP | API_ME, API_BODY_JSON, api_handle_transfer_void, "void a pending transfer", &api_transfer_void_schema },
 	/* binary batches */
-	{ "POST", "/v1/binary/transfers", CB | OP, API_BODY_BINARY, api_handle_binary_transfers,
+	{ "POST", "/v1/binary/transfers", API_CB | API_OP, API_BODY_BINARY, api_handle_binary_transfers,
 	  "create up to 8190 transfers from 128-byte records", NULL },
-	{ "POST", "/v1/binary/accounts", CB | OP, API_BODY_BINARY, api_handle_binary_accounts,
+	{ "POST", "/v1/binary/accounts", API_CB | API_OP, API_BODY_BINARY, api_handle_binary_accounts,
 	  "create up to 8190 accounts from 128-byte records", NULL },
 	/* tokens */
-	{ "POST", "/v1/tokens", AD, API_BODY_JSON, api_handle_token_create, "create a token", &api_token_create_schema },
-	{ "GET", "/v1/tokens", AD, API_BODY_NONE, api_handle_token_list, "list tokens", NULL },
-	{ "DELETE", "/v1/tokens/{id}", AD, API_BODY_NONE, api_handle_token_revoke, "revoke a token", NULL },
-	{ "PUT", "/v1/tokens/{id}/role", AD, API_BODY_JSON, api_handle_token_role, "change a token's role and scope", &api_token_role_schema },
-	{ "GET", "/v1/whoami", READERS, API_BODY_NONE, api_handle_whoami, "the caller's role and scope", NULL },
+	{ "POST", "/v1/tokens", API_AD, API_BODY_JSON, api_handle_token_create, "create a token", &api_token_create_schema },
+	{ "GET", "/v1/tokens", API_AD, API_BODY_NONE, api_handle_token_list, "list tokens", NULL },
+	{ "DELETE", "/v1/tokens/{id}", API_AD, API_BODY_NONE, api_handle_token_revoke, "revoke a token", NULL },
+	{ "PUT", "/v1/tokens/{id}/role", API_AD, API_BODY_JSON, api_handle_token_role, "change a token's role and scope", &api_token_role_schema },
+	{ "GET", "/v1/whoami", API_READERS, API_BODY_NONE, api_handle_whoami, "the caller's role and scope", NULL },
 	/* operations */
 	{ "GET", "/v1/status", PUBLIC, API_BODY_NONE, api_handle_status, "live figures for the front page", NULL },
 	{ "GET", "/healthz", PUBLIC, API_BODY_NONE, api_handle_healthz, "liveness", NULL },

@@ -566,29 +566,17 @@ static void merchant_insolvency(struct api_request *r)
 
 /* ---- the route table ------------------------------------------------------------------------ */
 
-#define CB API_ROLE_BIT(API_ROLE_CENTRAL_BANK)
-#define OP API_ROLE_BIT(API_ROLE_OPERATOR)
-#define ME API_ROLE_BIT(API_ROLE_MERCHANT)
-#define READERS                                                                                              \
-	(API_ROLE_BIT(API_ROLE_CENTRAL_BANK) | API_ROLE_BIT(API_ROLE_OPERATOR) | API_ROLE_BIT(API_ROLE_MERCHANT) | \
-	 API_ROLE_BIT(API_ROLE_REGULATOR) | API_ROLE_BIT(API_ROLE_AUDITOR) | API_ROLE_BIT(API_ROLE_ADMIN))
-#define GET(path_, roles_, handler_, summary_)                                                              \
-	{ .method = "GET", .path = (path_), .roles = (roles_), .body = API_BODY_NONE, .handler = (handler_), \
-	  .summary = (summary_), .schema = NULL }
-#define POST(path_, roles_, handler_, schema_, summary_)                                                     \
-	{ .method = "POST", .path = (path_), .roles = (roles_), .body = API_BODY_JSON, .handler = (handler_), \
-	  .summary = (summary_), .schema = (schema_) }
 
 static const struct api_route routes[] = {
-	POST("/v1/contract-templates", CB | OP, template_create, &template_schema, "register a programmable-payment template"),
-	POST("/v1/contracts", OP | ME, contract_create, &create_schema,
+	API_POST("/v1/contract-templates", API_CB | API_OP, template_create, &template_schema, "register a programmable-payment template"),
+	API_POST("/v1/contracts", API_OP | API_ME, contract_create, &create_schema,
 	     "create an escrow, subsidy or conditional payment from a template"),
-	GET("/v1/contracts/{id}", READERS, contract_get, "a contract: terms, state, events and money moved"),
-	POST("/v1/contracts/{id}/events", OP | ME, contract_event, &event_schema, "deliver, confirm, cancel or post a condition"),
-	POST("/v1/contracts/{id}/grants", OP, contract_grant, &grant_schema, "grant subsidy money to a wallet"),
-	POST("/v1/contracts/{id}/spend", OP | ME, contract_spend, &spend_schema, "spend granted subsidy money at a merchant"),
-	GET("/v1/wallets/{id}/grants", READERS, wallet_grants, "the subsidy grants held for a wallet and what remains"),
-	POST("/v1/merchants/{id}/insolvency", CB | OP, merchant_insolvency, &insolvency_schema,
+	API_GET("/v1/contracts/{id}", API_READERS, contract_get, "a contract: terms, state, events and money moved"),
+	API_POST("/v1/contracts/{id}/events", API_OP | API_ME, contract_event, &event_schema, "deliver, confirm, cancel or post a condition"),
+	API_POST("/v1/contracts/{id}/grants", API_OP, contract_grant, &grant_schema, "grant subsidy money to a wallet"),
+	API_POST("/v1/contracts/{id}/spend", API_OP | API_ME, contract_spend, &spend_schema, "spend granted subsidy money at a merchant"),
+	API_GET("/v1/wallets/{id}/grants", API_READERS, wallet_grants, "the subsidy grants held for a wallet and what remains"),
+	API_POST("/v1/merchants/{id}/insolvency", API_CB | API_OP, merchant_insolvency, &insolvency_schema,
 	     "refund every active escrow of an insolvent merchant"),
 };
 

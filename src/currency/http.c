@@ -329,61 +329,49 @@ static void limits_set(struct api_request *r)
 
 /* ---- the route table ------------------------------------------------------------------------ */
 
-#define CB API_ROLE_BIT(API_ROLE_CENTRAL_BANK)
-#define OP API_ROLE_BIT(API_ROLE_OPERATOR)
-#define ME API_ROLE_BIT(API_ROLE_MERCHANT)
-#define READERS                                                                                              \
-	(API_ROLE_BIT(API_ROLE_CENTRAL_BANK) | API_ROLE_BIT(API_ROLE_OPERATOR) | API_ROLE_BIT(API_ROLE_MERCHANT) | \
-	 API_ROLE_BIT(API_ROLE_REGULATOR) | API_ROLE_BIT(API_ROLE_AUDITOR) | API_ROLE_BIT(API_ROLE_ADMIN))
-#define GET(path_, roles_, handler_, summary_)                                                              \
-	{ .method = "GET", .path = (path_), .roles = (roles_), .body = API_BODY_NONE, .handler = (handler_), \
-	  .summary = (summary_), .schema = NULL }
-#define POST(path_, roles_, handler_, schema_, summary_)                                                     \
-	{ .method = "POST", .path = (path_), .roles = (roles_), .body = API_BODY_JSON, .handler = (handler_), \
-	  .summary = (summary_), .schema = (schema_) }
 
 static const struct api_route routes[] = {
-	POST("/v1/operators", CB, operator_create, &operator_create_schema,
+	API_POST("/v1/operators", API_CB, operator_create, &operator_create_schema,
 	      "register an operator (bank or payment institution)"),
-	GET("/v1/operators/{tenant}", READERS, operator_get,
+	API_GET("/v1/operators/{tenant}", API_READERS, operator_get,
 	      "an operator's reserve, vault, issuance and customer holdings"),
-	POST("/v1/operators/{tenant}/reserve", CB, operator_reserve, &operator_reserve_schema,
+	API_POST("/v1/operators/{tenant}/reserve", API_CB, operator_reserve, &operator_reserve_schema,
 	      "deposit or withdraw an operator's reserve"),
-	POST("/v1/operators/{tenant}/issue", CB, operator_issue, &operator_issue_schema,
+	API_POST("/v1/operators/{tenant}/issue", API_CB, operator_issue, &operator_issue_schema,
 	      "issue digital currency to an operator against its reserve"),
-	POST("/v1/operators/{tenant}/redeem", CB, operator_redeem, &operator_issue_schema,
+	API_POST("/v1/operators/{tenant}/redeem", API_CB, operator_redeem, &operator_issue_schema,
 	      "redeem digital currency from an operator's vault"),
-	GET("/v1/currency/limits", READERS, limits_get, "every version of the wallet limits configuration"),
-	POST("/v1/currency/limits", CB, limits_set, &limits_set_schema,
+	API_GET("/v1/currency/limits", API_READERS, limits_get, "every version of the wallet limits configuration"),
+	API_POST("/v1/currency/limits", API_CB, limits_set, &limits_set_schema,
 	      "add a limits version, effective from a future time"),
-	POST("/v1/wallets", OP, currency_handle_wallet_create, &currency_wallet_create_schema,
+	API_POST("/v1/wallets", API_OP, currency_handle_wallet_create, &currency_wallet_create_schema,
 	      "open a wallet or sub-wallet"),
-	GET("/v1/wallets/{id}", READERS, currency_handle_wallet_get, "a wallet: class, balance, limits, outflow"),
-	POST("/v1/wallets/{id}/update", OP, currency_handle_wallet_update, &currency_wallet_update_schema,
+	API_GET("/v1/wallets/{id}", API_READERS, currency_handle_wallet_get, "a wallet: class, balance, limits, outflow"),
+	API_POST("/v1/wallets/{id}/update", API_OP, currency_handle_wallet_update, &currency_wallet_update_schema,
 	      "change a wallet's class, auto top-up and own limits"),
-	POST("/v1/wallets/{id}/close", OP, currency_handle_wallet_close, &currency_command_id_schema,
+	API_POST("/v1/wallets/{id}/close", API_OP, currency_handle_wallet_close, &currency_command_id_schema,
 	      "close a wallet (balance back to parent or bank)"),
-	POST("/v1/wallets/{id}/topup", OP, currency_handle_wallet_topup, &currency_amount_schema,
+	API_POST("/v1/wallets/{id}/topup", API_OP, currency_handle_wallet_topup, &currency_amount_schema,
 	      "top up from the linked bank account"),
-	POST("/v1/wallets/{id}/withdraw", OP, currency_handle_wallet_withdraw, &currency_amount_schema,
+	API_POST("/v1/wallets/{id}/withdraw", API_OP, currency_handle_wallet_withdraw, &currency_amount_schema,
 	      "redeem to the linked bank account"),
-	POST("/v1/wallets/{id}/sub-fund", OP, currency_handle_wallet_sub_fund, &currency_wallet_sub_fund_schema,
+	API_POST("/v1/wallets/{id}/sub-fund", API_OP, currency_handle_wallet_sub_fund, &currency_wallet_sub_fund_schema,
 	      "move money between a sub-wallet and its parent"),
-	POST("/v1/wallets/{id}/payments", OP | ME, currency_handle_payment_create, &currency_payment_create_schema,
+	API_POST("/v1/wallets/{id}/payments", API_OP | API_ME, currency_handle_payment_create, &currency_payment_create_schema,
 	      "pay from a wallet, with limit checks"),
-	GET("/v1/payments/{id}", READERS, currency_handle_payment_get,
+	API_GET("/v1/payments/{id}", API_READERS, currency_handle_payment_get,
 	      "a payment: amount, auto top-up part, refunds"),
-	POST("/v1/payments/{id}/refunds", OP | ME, currency_handle_payment_refund, &currency_amount_schema,
+	API_POST("/v1/payments/{id}/refunds", API_OP | API_ME, currency_handle_payment_refund, &currency_amount_schema,
 	      "refund a payment to where its money came from"),
-	POST("/v1/devices", OP, currency_handle_device_create, &currency_device_create_schema,
+	API_POST("/v1/devices", API_OP, currency_handle_device_create, &currency_device_create_schema,
 	      "register a hard wallet device with its Ed25519 key"),
-	GET("/v1/devices/{id}", READERS, currency_handle_device_get,
+	API_GET("/v1/devices/{id}", API_READERS, currency_handle_device_get,
 	      "a device: value, loads, offline spending, state"),
-	POST("/v1/devices/{id}/load", OP, currency_handle_device_load, &currency_device_load_schema,
+	API_POST("/v1/devices/{id}/load", API_OP, currency_handle_device_load, &currency_device_load_schema,
 	      "load value from the wallet into the device"),
-	POST("/v1/devices/{id}/suspend", OP, currency_handle_device_suspend, &currency_command_id_schema,
+	API_POST("/v1/devices/{id}/suspend", API_OP, currency_handle_device_suspend, &currency_command_id_schema,
 	      "suspend a lost device and refund its value"),
-	POST("/v1/devices/{id}/sync", OP | ME, currency_handle_device_sync, &currency_device_sync_schema,
+	API_POST("/v1/devices/{id}/sync", API_OP | API_ME, currency_handle_device_sync, &currency_device_sync_schema,
 	      "sync signed offline payments; one outcome per message"),
 };
 

@@ -127,52 +127,45 @@ bool green_http_done_ok(struct api_request *r, const uint32_t *results, uint32_t
 
 /* ---- the route table -------------------------------------------------------------------- */
 
-#define CB API_ROLE_BIT(API_ROLE_CENTRAL_BANK)
-#define OP API_ROLE_BIT(API_ROLE_OPERATOR)
-#define ME API_ROLE_BIT(API_ROLE_MERCHANT)
-#define RG API_ROLE_BIT(API_ROLE_REGULATOR)
-#define AU API_ROLE_BIT(API_ROLE_AUDITOR)
-#define AD API_ROLE_BIT(API_ROLE_ADMIN)
-#define READERS (CB | OP | ME | RG | AU | AD)
-#define BANK_READERS (OP | CB | RG | AU | AD)
+#define BANK_READERS (API_OP | API_CB | API_RG | API_AU | API_AD)
 
 static const struct api_route green_routes[] = {
-	{ "GET", "/v1/green/factors", READERS, API_BODY_NONE, green_handle_factors_list,
+	{ "GET", "/v1/green/factors", API_READERS, API_BODY_NONE, green_handle_factors_list,
 	  "loaded and active emission-factor sets", NULL },
-	{ "GET", "/v1/green/factors/{version}", READERS, API_BODY_NONE, green_handle_factor_set_get,
+	{ "GET", "/v1/green/factors/{version}", API_READERS, API_BODY_NONE, green_handle_factor_set_get,
 	  "a factor set's values with provenance", NULL },
-	{ "POST", "/v1/green/factors/{version}/activate", CB | AD, API_BODY_JSON, green_handle_factor_activate,
+	{ "POST", "/v1/green/factors/{version}/activate", API_CB | API_AD, API_BODY_JSON, green_handle_factor_activate,
 	  "activate a loaded factor set, pinned by digest", &green_activate_schema },
-	{ "POST", "/v1/green/accounts", ME, API_BODY_JSON, green_handle_account_submit,
+	{ "POST", "/v1/green/accounts", API_ME, API_BODY_JSON, green_handle_account_submit,
 	  "submit an enterprise's carbon account for a period", &green_account_schema },
-	{ "GET", "/v1/green/accounts/{enterprise}/{period}", READERS, API_BODY_NONE, green_handle_account_get,
+	{ "GET", "/v1/green/accounts/{enterprise}/{period}", API_READERS, API_BODY_NONE, green_handle_account_get,
 	  "a carbon account's result, grade, data quality and ESG", NULL },
-	{ "GET", "/v1/green/accounts/{enterprise}/{period}/restatements", READERS, API_BODY_NONE,
+	{ "GET", "/v1/green/accounts/{enterprise}/{period}/restatements", API_READERS, API_BODY_NONE,
 	  green_handle_account_restatements, "an account's restatements, before and after", NULL },
-	{ "POST", "/v1/green/accounts/{enterprise}/{period}/restate", ME | AD, API_BODY_JSON, green_handle_account_restate,
+	{ "POST", "/v1/green/accounts/{enterprise}/{period}/restate", API_ME | API_AD, API_BODY_JSON, green_handle_account_restate,
 	  "restate an account under a newer factor set", &green_restate_schema },
-	{ "POST", "/v1/green/accounts/{enterprise}/{period}/esg", OP, API_BODY_JSON, green_handle_account_esg,
+	{ "POST", "/v1/green/accounts/{enterprise}/{period}/esg", API_OP, API_BODY_JSON, green_handle_account_esg,
 	  "score an account's ESG against its peers", &green_esg_schema },
-	{ "GET", "/v1/green/certificates/{serial}", READERS, API_BODY_NONE, green_handle_cert_get,
+	{ "GET", "/v1/green/certificates/{serial}", API_READERS, API_BODY_NONE, green_handle_cert_get,
 	  "who claimed a green-power certificate", NULL },
-	{ "POST", "/v1/green/pricing/policies", OP, API_BODY_JSON, green_handle_policy_set,
+	{ "POST", "/v1/green/pricing/policies", API_OP, API_BODY_JSON, green_handle_policy_set,
 	  "set the bank's carbon-linked pricing policy", &green_policy_schema },
 	{ "GET", "/v1/green/pricing/policies/{bank}", BANK_READERS, API_BODY_NONE, green_handle_policy_get,
 	  "a bank's pricing policy", NULL },
-	{ "POST", "/v1/green/loans/{id}/price", OP, API_BODY_JSON, green_handle_loan_price,
+	{ "POST", "/v1/green/loans/{id}/price", API_OP, API_BODY_JSON, green_handle_loan_price,
 	  "price a carbon-reduction loan with pinned terms", &green_price_schema },
 	{ "GET", "/v1/green/loans/{id}", BANK_READERS, API_BODY_NONE, green_handle_loan_get,
 	  "a loan's pinned terms, tag, CERF and position", NULL },
-	{ "POST", "/v1/green/loans/{id}/cerf", OP, API_BODY_JSON, green_handle_loan_cerf,
+	{ "POST", "/v1/green/loans/{id}/cerf", API_OP, API_BODY_JSON, green_handle_loan_cerf,
 	  "assess a loan under the PBoC carbon-emission-reduction facility", &green_cerf_schema },
-	{ "POST", "/v1/green/positions", OP, API_BODY_JSON, green_handle_position_add, "register a loan position for PCAF",
+	{ "POST", "/v1/green/positions", API_OP, API_BODY_JSON, green_handle_position_add, "register a loan position for PCAF",
 	  &green_position_schema },
 	{ "GET", "/v1/green/books/{bank}/financed-emissions", BANK_READERS, API_BODY_NONE, green_handle_book_get,
 	  "PCAF financed emissions of a bank's book", NULL },
-	{ "POST", "/v1/green/tags", OP, API_BODY_JSON, green_handle_tag, "tag a loan or bond with a green taxonomy category",
+	{ "POST", "/v1/green/tags", API_OP, API_BODY_JSON, green_handle_tag, "tag a loan or bond with a green taxonomy category",
 	  &green_tag_schema },
-	{ "GET", "/v1/green/tags/{id}", READERS, API_BODY_NONE, green_handle_tag_get, "an instrument's taxonomy tag", NULL },
-	{ "GET", "/v1/green/taxonomy", READERS, API_BODY_NONE, green_handle_taxonomy,
+	{ "GET", "/v1/green/tags/{id}", API_READERS, API_BODY_NONE, green_handle_tag_get, "an instrument's taxonomy tag", NULL },
+	{ "GET", "/v1/green/taxonomy", API_READERS, API_BODY_NONE, green_handle_taxonomy,
 	  "the 2025 catalogue and the 2021 mapping", NULL },
 };
 

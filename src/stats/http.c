@@ -20,10 +20,6 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define READ_ROLES \
-	(API_ROLE_BIT(API_ROLE_CENTRAL_BANK) | API_ROLE_BIT(API_ROLE_REGULATOR) | API_ROLE_BIT(API_ROLE_AUDITOR) | \
-	 API_ROLE_BIT(API_ROLE_ADMIN))
-#define SET_ROLES (API_ROLE_BIT(API_ROLE_CENTRAL_BANK) | API_ROLE_BIT(API_ROLE_REGULATOR) | API_ROLE_BIT(API_ROLE_ADMIN))
 
 /* "YYYY-MM-DD" of a day number (days since 1970-01-01, proleptic Gregorian):
  * shift to an era that starts on 0000-03-01, then split the era into years
@@ -127,10 +123,10 @@ static void handle_threshold(struct api_request *r)
 }
 
 static const struct api_route stats_routes[] = {
-	{ "GET", "/v1/stats/{currency}", READ_ROLES, API_BODY_NONE, handle_get,
-	  "a currency's daily transfer figures (count, volume, large-value count), newest first", NULL },
-	{ "POST", "/v1/stats/thresholds", SET_ROLES, API_BODY_JSON, handle_threshold,
-	  "set a currency's large-value threshold", &threshold_schema },
+	API_GET("/v1/stats/{currency}", API_CB | API_RG | API_AU | API_AD, handle_get,
+		"a currency's daily transfer figures (count, volume, large-value count), newest first"),
+	API_POST("/v1/stats/thresholds", API_CB | API_RG | API_AD, handle_threshold, &threshold_schema,
+		 "set a currency's large-value threshold"),
 };
 
 const struct api_route_table stats_route_table = { "stats", stats_routes,
