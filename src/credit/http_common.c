@@ -224,3 +224,15 @@ bool credit_http_page_args(struct api_request *r, uint32_t *limit, uint64_t *cur
 	}
 	return true;
 }
+
+bool credit_http_list_args(struct api_request *r, const struct credit_domain_state *c, int64_t *only,
+			   uint32_t *limit, uint64_t *cursor)
+{
+	const char *uscc = api_query(r, "enterprise");
+	*only = -1;
+	if (uscc != NULL && (*only = credit_enterprise_find(c, uscc)) < 0) {
+		credit_http_problem_result(r, CREDIT_R_ENTERPRISE_NOT_FOUND);
+		return false;
+	}
+	return credit_http_page_args(r, limit, cursor);
+}

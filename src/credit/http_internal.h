@@ -110,6 +110,10 @@ json_t *credit_json_fixed(int64_t value, int64_t scale);
 int64_t credit_http_path_enterprise(struct api_request *r);
 void credit_http_copy_uscc(char out[CREDIT_USCC_FIELD_SIZE], const char *uscc);
 bool credit_http_page_args(struct api_request *r, uint32_t *limit, uint64_t *cursor);
+/* A list route's ?enterprise=USCC (*only = its index, -1 when absent) and
+ * its page arguments; answers the problem and returns false on bad input. */
+bool credit_http_list_args(struct api_request *r, const struct credit_domain_state *c, int64_t *only,
+			   uint32_t *limit, uint64_t *cursor);
 json_t *credit_json_id(sz_id id);
 json_t *credit_json_ns(uint64_t ns);
 json_t *credit_json_str(const char *s);

@@ -196,15 +196,10 @@ void credit_handle_watch(struct api_request *r)
 void credit_handle_warning_list(struct api_request *r)
 {
 	const struct credit_domain_state *c = credit_http_state(r);
-	const char *uscc = api_query(r, "enterprise");
-	int64_t only = -1;
-	if (uscc != NULL && (only = credit_enterprise_find(c, uscc)) < 0) {
-		credit_http_problem_result(r, CREDIT_R_ENTERPRISE_NOT_FOUND);
-		return;
-	}
+	int64_t only;
 	uint32_t limit;
 	uint64_t cursor;
-	if (!credit_http_page_args(r, &limit, &cursor))
+	if (!credit_http_list_args(r, c, &only, &limit, &cursor))
 		return;
 	uint64_t now = credit_http_wall_ns();
 	json_t *rows = json_array();
