@@ -156,7 +156,9 @@ static uint32_t fsync_bucket(uint64_t ns)
 static void populate_ahead(void *ctx)
 {
 	struct sz_engine *e = ctx;
-	sz_state_populate_ahead(&e->state);
+	SZ_ASSERT(e != NULL);
+	if (!e->config.populate_off)
+		sz_state_populate_ahead(&e->state);
 }
 
 /* The log writer thread: write and sync each queued batch in order, mark

@@ -129,14 +129,35 @@ void ledger_digest(const struct ledger *l, void *blake2b_state)
  *     account_index.capacity, slot_index.capacity, pending_index.capacity
  * accounts[account_count], account_history[account_count], slots[slot_count],
  * pending[pending_count], expiry_heap[expiry_count], u64 derived_count,
- * derived[derived_count] (records of domain-made transfers), then the three bucket
- * tables (u32 each, raw: they are deterministic given the same history). */
+ * derived[derived_count] (records of domain-made transfers), then the three
+ * indexes, each as its occupied buckets (write_index; the tables are
+ * deterministic given the same history, so they are stored, not rebuilt). */
 
+#define INDEX_PAIR_RUN 512u /* (bucket, value) pairs written per call */
+
+/* An index as its occupied buckets only, in bucket order: (u32 bucket, u32
+ * position + 1) for each of its count entries. At most half the buckets are
+ * occupied, so this is never larger than the raw table, and a table reserved
+ * for the largest batch costs nothing while it is nearly empty. */
 static int write_index(struct sz_snap *f, const struct ledger_index *x)
 {
 	SZ_ASSERT(x->buckets != NULL);
 	SZ_ASSERT((x->capacity & (x->capacity - 1)) == 0);
-	return sz_snap_write(f, x->buckets, (size_t)x->capacity * sizeof(uint32_t));
+	uint32_t run[2 * INDEX_PAIR_RUN], n = 0, written = 0;
+	int rc = 0;
+	for (uint32_t b = 0; b < x->capacity && rc == 0; b++) {
+		if (x->buckets[b] == 0)
+			continue;
+		run[2 * n] = b;
+		run[2 * n + 1] = x->buckets[b];
+		written++;
+		if (++n == INDEX_PAIR_RUN) {
+			rc = sz_snap_write(f, run, sizeof run);
+			n = 0;
+		}
+	}
+	SZ_ASSERT(rc != 0 || written == x->count);
+	return rc != 0 ? rc : sz_snap_write(f, run, (size_t)n * 2 * sizeof(uint32_t));
 }
 
 int ledger_snapshot_write(const struct ledger *l, struct sz_snap *f)
@@ -158,6 +179,29 @@ int ledger_snapshot_write(const struct ledger *l, struct sz_snap *f)
 	return write_index(f, &l->pending_index);
 }
 
+/* The pairs write_index wrote: buckets strictly increasing and in range,
+ * positions 1..count, each once (the index holds exactly 0..count-1). */
+static int read_index_pairs(struct sz_snap *f, struct ledger_index *x)
+{
+	uint32_t run[2 * INDEX_PAIR_RUN], next_bucket = 0;
+	for (uint32_t done = 0; done < x->count;) {
+		uint32_t n = x->count - done < INDEX_PAIR_RUN ? x->count - done : INDEX_PAIR_RUN;
+		int rc = sz_snap_read(f, run, (size_t)n * 2 * sizeof(uint32_t));
+		if (rc != 0)
+			return rc;
+		for (uint32_t i = 0; i < n; i++) {
+			uint32_t b = run[2 * i], v = run[2 * i + 1];
+			if (b < next_bucket || b >= x->capacity || v == 0 || v > x->count)
+				return SZ_ECORRUPT;
+			x->buckets[b] = v;
+			next_bucket = b + 1;
+		}
+		done += n;
+	}
+	SZ_ASSERT(next_bucket <= x->capacity);
+	return 0;
+}
+
 static int read_index(struct sz_snap *f, struct ledger_index *x, uint64_t capacity, uint64_t count)
 {
 	SZ_ASSERT(x != NULL && f != NULL);
@@ -170,7 +214,7 @@ static int read_index(struct sz_snap *f, struct ledger_index *x, uint64_t capaci
 		return SZ_ENOMEM;
 	x->capacity = (uint32_t)capacity;
 	x->count = (uint32_t)count;
-	return sz_snap_read(f, x->buckets, capacity * sizeof(uint32_t));
+	return read_index_pairs(f, x);
 }
 
 int ledger_snapshot_read(struct ledger *l, struct sz_snap *f)

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #define SNAP_MAGIC 0x313050414e535a53ull /* "SZSNAP01" */
-#define SNAP_VERSION 1u
+#define SNAP_VERSION 2u /* 2: ledger indexes as occupied buckets only */
 #define SNAP_HEADER_SIZE 128u
 #define SNAP_TRAILER_SIZE 40u
 #define SNAPSHOT_LIST_SCAN_MAX 4096 /* names looked at in snapshots/ */

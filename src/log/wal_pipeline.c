@@ -39,6 +39,9 @@ struct pipeline {
 	uint64_t consumed;   /* batches taken by fn */
 	bool scan_done;
 	bool consumer_failed;
+	/* Who sleeps on `changed`: the other side signals only then, so small
+	 * batches do not cost a wake-up (a futex call) each. */
+	bool reader_waiting, consumer_waiting;
 };
 
 static int produce(void *ctx, const struct wal_batch_header *h, const uint8_t *body, uint64_t body_pos)
@@ -47,8 +50,11 @@ static int produce(void *ctx, const struct wal_batch_header *h, const uint8_t *b
 	SZ_ASSERT(h->body_size <= SZ_BATCH_BODY_SIZE_MAX);
 	pthread_mutex_lock(&p->lock);
 	SZ_ASSERT(p->produced >= p->consumed);
-	while (p->produced - p->consumed == WAL_PIPELINE_SLOT_COUNT && !p->consumer_failed)
+	while (p->produced - p->consumed == WAL_PIPELINE_SLOT_COUNT && !p->consumer_failed) {
+		p->reader_waiting = true;
 		pthread_cond_wait(&p->changed, &p->lock);
+		p->reader_waiting = false;
+	}
 	bool failed = p->consumer_failed;
 	pthread_mutex_unlock(&p->lock);
 	if (failed)
@@ -59,7 +65,9 @@ static int produce(void *ctx, const struct wal_batch_header *h, const uint8_t *b
 	memcpy(s->body, body, h->body_size);
 	pthread_mutex_lock(&p->lock);
 	p->produced++;
-	pthread_cond_signal(&p->changed);
+	SZ_ASSERT(p->produced - p->consumed <= WAL_PIPELINE_SLOT_COUNT);
+	if (p->consumer_waiting)
+		pthread_cond_signal(&p->changed);
 	pthread_mutex_unlock(&p->lock);
 	if (p->reader_idle)
 		p->reader_idle(p->idle_ctx);
@@ -99,8 +107,11 @@ int wal_scan_pipelined(const struct sz_storage *st, const char *data_dir, const 
 		rc = SZ_ENOMEM;
 	while (rc == 0) {
 		pthread_mutex_lock(&p.lock);
-		while (p.produced == p.consumed && !p.scan_done)
+		while (p.produced == p.consumed && !p.scan_done) {
+			p.consumer_waiting = true;
 			pthread_cond_wait(&p.changed, &p.lock);
+			p.consumer_waiting = false;
+		}
 		bool empty = p.produced == p.consumed;
 		pthread_mutex_unlock(&p.lock);
 		if (empty)
@@ -110,7 +121,8 @@ int wal_scan_pipelined(const struct sz_storage *st, const char *data_dir, const 
 		pthread_mutex_lock(&p.lock);
 		p.consumed++;
 		p.consumer_failed = fn_rc != 0;
-		pthread_cond_signal(&p.changed);
+		if (p.reader_waiting || p.consumer_failed)
+			pthread_cond_signal(&p.changed);
 		pthread_mutex_unlock(&p.lock);
 		if (fn_rc != 0) {
 			pthread_join(reader, NULL);

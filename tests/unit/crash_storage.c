@@ -31,6 +31,7 @@
 #define CS_FD_COUNT_MAX 64
 #define CS_PATH_SIZE 256
 #define CS_SECTOR_SIZE 512u
+#define CS_CHUNK_SIZE (32u * 1024u) /* images are kept in chunks: an absent one reads as zeros */
 
 struct cs_pending {
 	uint64_t offset;
@@ -38,10 +39,18 @@ struct cs_pending {
 	uint8_t *data;
 };
 
+/* A file's bytes, in chunks allocated on first write: preallocating a 4 MiB
+ * segment costs nothing, and a power cut touches only what was written.
+ * Always zero beyond the size of the file it holds. */
+struct cs_image {
+	uint8_t **chunks;
+	uint64_t chunk_count;
+};
+
 struct cs_file {
 	bool used;
-	uint8_t *cur, *dur;     /* capacity bytes each, zero beyond their sizes */
-	uint64_t cur_size, dur_size, capacity;
+	struct cs_image cur, dur;
+	uint64_t cur_size, dur_size;
 	struct cs_pending *pending;
 	uint32_t pending_count, pending_capacity;
 };
@@ -84,24 +93,99 @@ static bool cs_powered(struct crash_storage *c)
 	return c->op_count++ < c->off_at_op;
 }
 
-static int cs_grow(struct cs_file *f, uint64_t size)
+/* The chunk holding byte offset, allocated (zeroed) if absent; NULL when out of memory. */
+static uint8_t *cs_chunk(struct cs_image *im, uint64_t offset)
 {
-	if (size <= f->capacity)
-		return 0;
-	uint64_t capacity = f->capacity ? f->capacity : 4096;
-	while (capacity < size)
-		capacity *= 2;
-	uint8_t *cur = realloc(f->cur, capacity), *dur;
-	if (cur == NULL)
-		return SZ_ENOMEM;
-	f->cur = cur;
-	if ((dur = realloc(f->dur, capacity)) == NULL)
-		return SZ_ENOMEM;
-	f->dur = dur;
-	memset(f->cur + f->capacity, 0, capacity - f->capacity);
-	memset(f->dur + f->capacity, 0, capacity - f->capacity);
-	f->capacity = capacity;
+	uint64_t index = offset / CS_CHUNK_SIZE;
+	if (index >= im->chunk_count) {
+		uint64_t count = im->chunk_count ? im->chunk_count : 64;
+		while (count <= index)
+			count *= 2;
+		uint8_t **grown = realloc(im->chunks, count * sizeof grown[0]);
+		if (grown == NULL)
+			return NULL;
+		memset(grown + im->chunk_count, 0, (count - im->chunk_count) * sizeof grown[0]);
+		im->chunks = grown;
+		im->chunk_count = count;
+	}
+	if (im->chunks[index] == NULL)
+		im->chunks[index] = calloc(1, CS_CHUNK_SIZE);
+	return im->chunks[index];
+}
+
+/* The part of [offset, offset + size) that lies in offset's chunk. */
+static size_t cs_piece(uint64_t offset, uint64_t size)
+{
+	uint64_t room = CS_CHUNK_SIZE - offset % CS_CHUNK_SIZE;
+	return (size_t)(size < room ? size : room);
+}
+
+static int cs_image_write(struct cs_image *im, uint64_t offset, const uint8_t *data, uint64_t size)
+{
+	for (size_t n; size > 0; offset += n, data += n, size -= n) {
+		n = cs_piece(offset, size);
+		uint8_t *chunk = cs_chunk(im, offset);
+		if (chunk == NULL)
+			return SZ_ENOMEM;
+		memcpy(chunk + offset % CS_CHUNK_SIZE, data, n);
+	}
 	return 0;
+}
+
+static const uint8_t *cs_chunk_or_null(const struct cs_image *im, uint64_t offset)
+{
+	uint64_t index = offset / CS_CHUNK_SIZE;
+	return index < im->chunk_count ? im->chunks[index] : NULL;
+}
+
+static void cs_image_read(const struct cs_image *im, uint64_t offset, uint8_t *out, uint64_t size)
+{
+	for (size_t n; size > 0; offset += n, out += n, size -= n) {
+		n = cs_piece(offset, size);
+		const uint8_t *chunk = cs_chunk_or_null(im, offset);
+		if (chunk)
+			memcpy(out, chunk + offset % CS_CHUNK_SIZE, n);
+		else
+			memset(out, 0, n);
+	}
+}
+
+/* Zero [from, to): whole chunks are freed. */
+static void cs_image_zero(struct cs_image *im, uint64_t from, uint64_t to)
+{
+	for (size_t n; from < to; from += n) {
+		n = cs_piece(from, to - from);
+		uint64_t index = from / CS_CHUNK_SIZE;
+		if (index >= im->chunk_count || im->chunks[index] == NULL)
+			continue;
+		if (n == CS_CHUNK_SIZE) {
+			free(im->chunks[index]);
+			im->chunks[index] = NULL;
+		} else {
+			memset(im->chunks[index] + from % CS_CHUNK_SIZE, 0, n);
+		}
+	}
+}
+
+/* dst's [offset, offset + size) becomes src's. */
+static int cs_image_copy(struct cs_image *dst, const struct cs_image *src, uint64_t offset, uint64_t size)
+{
+	for (size_t n; size > 0; offset += n, size -= n) {
+		n = cs_piece(offset, size);
+		const uint8_t *chunk = cs_chunk_or_null(src, offset);
+		if (chunk == NULL)
+			cs_image_zero(dst, offset, offset + n);
+		else if (cs_image_write(dst, offset, chunk + offset % CS_CHUNK_SIZE, n) != 0)
+			return SZ_ENOMEM;
+	}
+	return 0;
+}
+
+static void cs_image_free(struct cs_image *im)
+{
+	for (uint64_t i = 0; i < im->chunk_count; i++)
+		free(im->chunks[i]);
+	free(im->chunks);
 }
 
 static int cs_find(const struct cs_entry *v, int count, const char *path)
@@ -117,8 +201,8 @@ static void cs_free_file(struct cs_file *f)
 	for (uint32_t j = 0; j < f->pending_count; j++)
 		free(f->pending[j].data);
 	free(f->pending);
-	free(f->cur);
-	free(f->dur);
+	cs_image_free(&f->cur);
+	cs_image_free(&f->dur);
 	memset(f, 0, sizeof *f);
 }
 
@@ -212,7 +296,7 @@ static int cs_read(const struct sz_storage *s, int fd, void *out, size_t size, u
 	int rc = cs_powered(c) ? 0 : SZ_EIO;
 	if (rc == 0) {
 		size_t n = offset >= f->cur_size ? 0 : (size_t)(f->cur_size - offset < size ? f->cur_size - offset : size);
-		memcpy(out, f->cur + offset, n);
+		cs_image_read(&f->cur, offset, out, n);
 		*done = n;
 	}
 	pthread_mutex_unlock(&c->lock);
@@ -235,11 +319,10 @@ static int cs_write(const struct sz_storage *s, int fd, const void *data, size_t
 		}
 	}
 	uint8_t *copy = rc == 0 ? malloc(size ? size : 1) : NULL;
-	if (rc == 0 && (copy == NULL || cs_grow(f, offset + size) != 0))
+	if (rc == 0 && (copy == NULL || cs_image_write(&f->cur, offset, data, size) != 0))
 		rc = SZ_ENOMEM;
 	if (rc == 0) {
 		memcpy(copy, data, size);
-		memcpy(f->cur + offset, data, size);
 		if (offset + size > f->cur_size)
 			f->cur_size = offset + size;
 		f->pending[f->pending_count++] = (struct cs_pending){ offset, (uint32_t)size, copy };
@@ -250,16 +333,18 @@ static int cs_write(const struct sz_storage *s, int fd, const void *data, size_t
 	return rc;
 }
 
-static void cs_make_durable(struct cs_file *f)
+static int cs_make_durable(struct cs_file *f)
 {
-	if (f->dur_size < f->cur_size) /* the extension first: zeros, under what was written */
-		memset(f->dur + f->dur_size, 0, f->cur_size - f->dur_size);
+	/* the durable image is already zero beyond its size: the extension is there */
+	int rc = 0;
 	for (uint32_t i = 0; i < f->pending_count; i++) {
-		memcpy(f->dur + f->pending[i].offset, f->pending[i].data, f->pending[i].size);
+		if (rc == 0)
+			rc = cs_image_write(&f->dur, f->pending[i].offset, f->pending[i].data, f->pending[i].size);
 		free(f->pending[i].data);
 	}
 	f->pending_count = 0;
 	f->dur_size = f->cur_size;
+	return rc;
 }
 
 static int cs_sync(const struct sz_storage *s, int fd)
@@ -269,7 +354,7 @@ static int cs_sync(const struct sz_storage *s, int fd)
 	struct cs_file *f = cs_file_of(c, fd);
 	int rc = cs_powered(c) ? 0 : SZ_EIO;
 	if (rc == 0 && !c->no_sync)
-		cs_make_durable(f);
+		rc = cs_make_durable(f);
 	pthread_mutex_unlock(&c->lock);
 	return rc;
 }
@@ -280,10 +365,8 @@ static int cs_allocate(const struct sz_storage *s, int fd, uint64_t size)
 	pthread_mutex_lock(&c->lock);
 	struct cs_file *f = cs_file_of(c, fd);
 	int rc = cs_powered(c) ? 0 : SZ_EIO;
-	if (rc == 0)
-		rc = cs_grow(f, size);
 	if (rc == 0 && size > f->cur_size)
-		f->cur_size = size; /* zeros: beyond the old size the buffers are zero */
+		f->cur_size = size; /* zeros: beyond the old size the images are zero */
 	pthread_mutex_unlock(&c->lock);
 	return rc;
 }
@@ -436,8 +519,8 @@ static void cs_apply_torn(struct crash_storage *c, struct cs_file *f, const stru
 		uint64_t end = (at / CS_SECTOR_SIZE + 1) * CS_SECTOR_SIZE;
 		if (end > p->offset + p->size)
 			end = p->offset + p->size;
-		if (cs_next(c) & 1)
-			memcpy(f->dur + at, p->data + (at - p->offset), (size_t)(end - at));
+		if ((cs_next(c) & 1) && cs_image_write(&f->dur, at, p->data + (at - p->offset), end - at) != 0)
+			abort(); /* out of memory in the test's own disk */
 		at = end;
 	}
 }
@@ -457,9 +540,9 @@ static void crash_storage_cut(struct crash_storage *c)
 		for (uint32_t j = 0; j < f->pending_count; j++) {
 			struct cs_pending *p = &f->pending[j];
 			uint64_t how = cs_next(c) % 3;
-			if (how == 1)
-				memcpy(f->dur + p->offset, p->data, p->size);
-			else if (how == 2)
+			if (how == 1 && cs_image_write(&f->dur, p->offset, p->data, p->size) != 0)
+				abort(); /* out of memory in the test's own disk */
+			if (how == 2)
 				cs_apply_torn(c, f, p);
 			if (how != 0 && p->offset + p->size > f->dur_size)
 				f->dur_size = p->offset + p->size;
@@ -468,13 +551,14 @@ static void crash_storage_cut(struct crash_storage *c)
 		 * lost extension (the durable image is zero beyond its size). */
 		for (uint32_t j = 0; j < f->pending_count; j++) {
 			struct cs_pending *p = &f->pending[j];
-			memcpy(f->cur + p->offset, f->dur + p->offset, p->size);
+			if (cs_image_copy(&f->cur, &f->dur, p->offset, p->size) != 0)
+				abort();
 			free(p->data);
 		}
 		f->pending_count = 0;
 		if (old_size > f->dur_size) {
-			memset(f->cur + f->dur_size, 0, (size_t)(old_size - f->dur_size));
-			memset(f->dur + f->dur_size, 0, (size_t)(old_size - f->dur_size));
+			cs_image_zero(&f->cur, f->dur_size, old_size);
+			cs_image_zero(&f->dur, f->dur_size, old_size);
 		}
 		f->cur_size = f->dur_size;
 	}

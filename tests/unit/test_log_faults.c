@@ -17,6 +17,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
 
 static char dir[64];
 
@@ -204,13 +205,16 @@ static void test_segment_deleted_before_snapshot_refuses(void **state)
 	assert_int_equal(sz_log_check(sz_storage_posix(), dir, true, 0, &c), SZ_ECORRUPT);
 }
 
+/* Up to 20 s: poll returns at once when nothing is in flight, so sleep
+ * between polls (the scrub thread may be slow on a loaded machine). */
 static void poll_until_scrubbed(struct sz_engine *e, uint64_t count, struct sz_engine_stats *st)
 {
-	for (int i = 0; i < 10000; i++) {
+	for (int i = 0; i < 20000; i++) {
 		sz_engine_stats(e, st);
 		if (st->scrub_count >= count)
 			return;
 		assert_true(sz_engine_poll(e, 1) >= 0);
+		nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
 	}
 	fail_msg("scrub did not finish");
 }
