@@ -196,6 +196,76 @@ static void test_hook_list_is_bounded(void **unused)
 	sz_state_release(&s);
 }
 
+/* A domain of this test that makes its own ledger transfers (as wallets,
+ * contracts and loans do): a "sweep" command moves an amount between two
+ * accounts, through the ledger's own transfer path. */
+#define SWEEP_KIND_BASE 0x7e00u
+#define SWEEP_CMD_MOVE (SWEEP_KIND_BASE + 1u)
+
+static uint32_t sweep_apply(struct sz_state *s, void *domain_state, const struct sz_apply_ctx *ctx,
+			    const sz_command_header *cmd)
+{
+	(void)domain_state;
+	if (cmd->kind != SWEEP_CMD_MOVE || cmd->size != sizeof *cmd + sizeof(sz_transfer))
+		return SZ_R_COMMAND_INVALID;
+	sz_transfer t;
+	memcpy(&t, cmd + 1, sizeof t);
+	struct ledger_ctx lctx = { .timestamp_ns = ctx->timestamp_ns, .log_pos = 0 };
+	return ledger_create_transfer(sz_ledger(s), &t, &lctx);
+}
+
+static int sweep_snapshot_write(const void *domain_state, struct sz_snap *f)
+{
+	(void)domain_state, (void)f;
+	return 0;
+}
+
+static int sweep_snapshot_read(void *domain_state, struct sz_snap *f)
+{
+	(void)domain_state, (void)f;
+	return 0;
+}
+
+static void sweep_digest(const void *domain_state, void *blake2b_state)
+{
+	(void)domain_state, (void)blake2b_state;
+}
+
+static void sweep_release(void *domain_state)
+{
+	(void)domain_state;
+}
+
+static int sweep_state; /* the domain keeps nothing of its own */
+
+static void test_domain_made_transfers_pass_hooks(void **unused)
+{
+	(void)unused;
+	struct sz_state s;
+	accounts(&s);
+	struct sz_domain sweep = { .name = "sweep", .kind_base = SWEEP_KIND_BASE, .state = &sweep_state,
+				   .apply = sweep_apply, .snapshot_write = sweep_snapshot_write,
+				   .snapshot_read = sweep_snapshot_read, .digest = sweep_digest,
+				   .release = sweep_release };
+	assert_int_equal(sz_state_register(&s, &sweep), 0);
+	struct limit_hook limit = { .limit_fen = 500 };
+	struct stats_hook stats = { 0 };
+	assert_int_equal(sz_state_hook_add(&s, &(struct sz_hook){ "limit", limit_check, NULL, &limit }), 0);
+	assert_int_equal(sz_state_hook_add(&s, &(struct sz_hook){ "stats", NULL, stats_observe, &stats }), 0);
+
+	sz_transfer small = tu_transfer(30, 1, 2, 400, 0), big = tu_transfer(31, 1, 3, 501, 0);
+	assert_int_equal(apply1(&s, SWEEP_CMD_MOVE, &small, sizeof small), SZ_R_OK);
+	/* The domain's transfer is refused by the check like a client's, and nothing moves. */
+	assert_int_equal(apply1(&s, SWEEP_CMD_MOVE, &big, sizeof big), LIMIT_R_REFUSED);
+	assert_int_equal(limit.calls, 2);
+	assert_int_equal(stats.count, 1);
+	assert_int_equal(stats.sum_fen, 400);
+	assert_int_equal(ledger_slot_find(sz_ledger_const(&s), sz_id_make(0, 31)), -1);
+	assert_int_equal(ledger_account_get(sz_ledger_const(&s), sz_id_make(0, 3))->credits_posted, 0);
+	assert_int_equal(ledger_account_get(sz_ledger_const(&s), sz_id_make(0, 2))->credits_posted, 400);
+	sz_state_release(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -203,6 +273,7 @@ int main(void)
 		cmocka_unit_test(test_hooks_run_in_order),
 		cmocka_unit_test(test_observer_effects_roll_back_with_chain),
 		cmocka_unit_test(test_hook_list_is_bounded),
+		cmocka_unit_test(test_domain_made_transfers_pass_hooks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
