@@ -7,7 +7,7 @@
 #   SANITIZE=1      build with AddressSanitizer and UndefinedBehaviorSanitizer
 #   SANITIZE=thread build with ThreadSanitizer (the engine's two threads)
 .DEFAULT_GOAL := all
-.PHONY: all deps run test unit bench fuzz lint coverage clean unit-bins fuzz-bins determinism-bins
+.PHONY: all deps deps-test install run test unit bench fuzz lint coverage clean unit-bins fuzz-bins determinism-bins
 
 SANITIZE ?= 0
 ifeq ($(SANITIZE),1)
@@ -36,8 +36,8 @@ endif
 CC ?= cc
 BUILD := build/$(MODE)
 NO_TRUNCATION_WARNING := $(if $(findstring clang,$(CC)),,-Wno-format-truncation)
-CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wvla $(NO_TRUNCATION_WARNING) -g $(OPT) -Iinclude -Isrc -I/usr/include/postgresql -MMD -MP
-LDLIBS := -lmicrohttpd -ljansson -lsodium -lcurl -linih -lsqlite3 -lpq -lpthread -lm
+CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wvla $(NO_TRUNCATION_WARNING) -g $(OPT) -Iinclude -Isrc -MMD -MP
+LDLIBS := -lmicrohttpd -ljansson -lsodium -lcurl -linih -lpthread -lm
 LDFLAGS := $(OPT)
 
 # Every module is in the library; the program is the composition root's
@@ -64,7 +64,10 @@ TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 all: $(BIN) $(UNIT_BIN) $(E2E_BIN) $(BENCH_BIN) $(TOOL_BIN)
 
 deps:
-	@bash scripts/deps.sh
+	@bash scripts/deps.sh run
+
+deps-test:
+	@bash scripts/deps.sh test
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -93,9 +96,14 @@ $(BUILD)/bench/%: bench/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
+# The PostgreSQL baseline of make bench is the only user of libpq.
+$(BUILD)/bench/pg_bench: bench/pg_bench.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -I/usr/include/postgresql -o $@ $< $(LIB) -lpq $(LDLIBS)
+
 # Fuzz harnesses: libFuzzer with clang. The library is compiled once more
 # with the fuzzer's coverage instrumentation and the sanitizers.
-FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Iinclude -Isrc -I/usr/include/postgresql -fsanitize=fuzzer-no-link,address,undefined
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Iinclude -Isrc -fsanitize=fuzzer-no-link,address,undefined
 FUZZ_OBJ := $(LIB_SRC:%.c=build/fuzz/obj/%.o)
 build/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -113,7 +121,25 @@ run: deps
 
 JOBS := -j$(shell nproc)
 
-test: deps
+# make install [PREFIX=/usr/local] [DESTDIR=staging]: the binary, its data
+# files (share/), the web page and API reference, the systemd unit, and the
+# example settings and monitoring files as documentation. The binary finds
+# web/ and share/ at PREFIX/share/szfin (see src/api/serve.c).
+PREFIX ?= /usr/local
+SYSTEMD_UNIT_DIR ?= $(PREFIX)/lib/systemd/system
+install: $(BIN)
+	install -d -m 0755 $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/szfin/docs \
+		$(DESTDIR)$(PREFIX)/share/doc/szfin $(DESTDIR)$(SYSTEMD_UNIT_DIR)
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/szfin
+	cp -R share/. $(DESTDIR)$(PREFIX)/share/szfin/
+	cp -R web $(DESTDIR)$(PREFIX)/share/szfin/
+	install -m 0644 docs/openapi.yaml $(DESTDIR)$(PREFIX)/share/szfin/docs/openapi.yaml
+	sed 's#/usr/bin/szfin#$(PREFIX)/bin/szfin#' packaging/szfin.service >$(DESTDIR)$(SYSTEMD_UNIT_DIR)/szfin.service
+	install -m 0644 packaging/szfin.ini $(DESTDIR)$(PREFIX)/share/doc/szfin/szfin.ini.example
+	install -m 0644 packaging/prometheus-alerts.yml packaging/grafana-dashboard.json docs/operations.md \
+		$(DESTDIR)$(PREFIX)/share/doc/szfin/
+
+test: deps-test
 	@$(MAKE) $(JOBS) --no-print-directory all
 	@$(MAKE) $(JOBS) --no-print-directory SANITIZE=1 unit-bins
 	@$(MAKE) $(JOBS) --no-print-directory SANITIZE=thread build/tsan/tests/test_engine
@@ -125,13 +151,13 @@ unit-bins: $(UNIT_BIN) $(BIN)
 determinism-bins: $(TOOL_BIN) $(BIN)
 fuzz-bins: $(FUZZ_BIN)
 
-bench: deps
+bench: deps-test
 	@$(MAKE) $(JOBS) --no-print-directory all
 	@bash bench/run.sh $(BUILD)
 
 FUZZ_SECONDS ?= 60
 SIM_CYCLES_LONG ?= 3000
-fuzz: deps fuzz-bins
+fuzz: deps-test fuzz-bins
 	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p fuzz/corpus/$$n; \
 		$$f -max_total_time=$(FUZZ_SECONDS) fuzz/corpus/$$n || exit 1; done
 	@$(MAKE) $(JOBS) --no-print-directory $(BUILD)/tests/test_sim_power_cut
@@ -142,11 +168,11 @@ fuzz: deps fuzz-bins
 # each prints what it refuses and fails the target (lint_layers.py: the
 # include layering; the float rule in apply paths comes as its own script).
 LINT_SCRIPTS := $(sort $(wildcard scripts/lint[-_]*.py scripts/lint[-_]*.sh))
-lint: deps
+lint: deps-test
 	@for s in $(LINT_SCRIPTS); do case $$s in *.py) python3 $$s . ;; *) bash $$s . ;; esac || exit 1; done
 	cppcheck --quiet --error-exitcode=1 --std=c11 -Iinclude -Isrc --suppress=missingIncludeSystem src
 
-coverage: deps
+coverage: deps-test
 	@$(MAKE) --no-print-directory COVERAGE=1 all
 	@BUILD_MODE=coverage bash tests/run.sh
 	gcov -o build/coverage/src $(LIB_SRC) >/dev/null 2>&1 || true

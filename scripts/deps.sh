@@ -3,12 +3,25 @@
 # Used by every make target that builds or runs. Installs only missing packages.
 set -euo pipefail
 
+# `deps.sh run` (make run): what building and running szfin needs.
+# `deps.sh test` (make test, make bench; the default): that, and what only
+# the tests and benchmarks use.
+mode=${1:-test}
 packages=(
-	build-essential clang libclang-rt-14-dev pkg-config
-	libmicrohttpd-dev libjansson-dev libsodium-dev libcmocka-dev
-	libcurl4-openssl-dev libinih-dev libsqlite3-dev libpq-dev
-	postgresql python3 curl
+	build-essential pkg-config
+	libmicrohttpd-dev libjansson-dev libsodium-dev
+	libcurl4-openssl-dev libinih-dev
+	python3 curl
 )
+test_packages=(
+	clang libclang-rt-14-dev libcmocka-dev
+	libpq-dev postgresql
+)
+case "$mode" in
+run) ;;
+test) packages+=("${test_packages[@]}") ;;
+*) echo "usage: deps.sh [run|test]" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do

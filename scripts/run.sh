@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # run.sh — start szfin with demo data: `make run` calls `bash scripts/run.sh BIN`.
 #
-# Starts `BIN serve` on 127.0.0.1:8080 with embedded storage in ./data. If
+# Starts `BIN serve` on 127.0.0.1:8080 with embedded storage in ./data (64 MiB
+# log segments, so that a copied demo directory stays small). If
 # ./data is new, loads the demo data through the API (scripts/demo_data.py):
 # a central bank, three operator banks, merchants and 300 wallets with
 # history. Prints the URL, where the tokens are, and three example commands
@@ -25,7 +26,7 @@ new=0
 mkdir -p "$data"
 chmod 700 "$data"
 log=$data/server.log
-"$bin" serve --data-dir "$data" --listen "$listen" 2>>"$log" &
+"$bin" serve --data-dir "$data" --listen "$listen" --segment-size-mib 64 2>>"$log" &
 pid=$!
 trap 'kill -TERM $pid 2>/dev/null; wait $pid; exit 0' INT TERM
 

@@ -31,6 +31,7 @@ struct api_config {
 	uint32_t idle_timeout_s;
 	uint32_t snapshot_every_batches;
 	uint32_t scrub_every_s;         /* background log check period (0 = never) */
+	uint32_t segment_size_mib;      /* preallocated per new log segment */
 	uint32_t check_invariants;      /* 1: check every domain's invariants after each batch (tests) */
 };
 

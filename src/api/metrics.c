@@ -12,6 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 
 static const unsigned statuses[] = { 200, 201, 204, 304, 400, 401, 403, 404, 405, 409, 413, 415, 422, 500, 503, 507, 0 };
 #define STATUS_COUNT (sizeof statuses / sizeof statuses[0]) /* last = other */
@@ -210,6 +213,46 @@ static void render_engine(FILE *f, const struct api_server *s)
 		s->waiting_count, (double)(api_now_ns() - s->start_ns) / 1e9);
 }
 
+/* What an operator alerts on: the engine stopped (a failed log write or
+ * fsync, or memory for the next batch), and the data directory's disk. */
+static void render_health(FILE *f, const struct api_server *s)
+{
+	struct sz_engine_stats st;
+	sz_engine_stats(s->engine, &st);
+	fprintf(f, "# HELP szfin_engine_stopped 1 once the engine stopped (log write or fsync failed, or no memory "
+		   "for the next batch): nothing more is acknowledged.\n"
+		   "# TYPE szfin_engine_stopped gauge\nszfin_engine_stopped %d\n", st.fatal ? 1 : 0);
+	struct statvfs v;
+	if (statvfs(s->config.data_dir, &v) != 0)
+		return; /* no disk figures rather than wrong ones */
+	fprintf(f, "# HELP szfin_data_dir_free_bytes Bytes free to szfin on the data directory's file system.\n"
+		   "# TYPE szfin_data_dir_free_bytes gauge\nszfin_data_dir_free_bytes %llu\n"
+		   "# HELP szfin_data_dir_size_bytes Size of the data directory's file system.\n"
+		   "# TYPE szfin_data_dir_size_bytes gauge\nszfin_data_dir_size_bytes %llu\n",
+		(unsigned long long)v.f_bavail * v.f_frsize, (unsigned long long)v.f_blocks * v.f_frsize);
+}
+
+/* The process's own CPU time and resident memory, under the names every
+ * Prometheus client library uses (an idle server must not spin: alerts). */
+static void render_process(FILE *f)
+{
+	struct rusage u;
+	if (getrusage(RUSAGE_SELF, &u) == 0) {
+		double cpu_s = (double)u.ru_utime.tv_sec + (double)u.ru_stime.tv_sec +
+			       ((double)u.ru_utime.tv_usec + (double)u.ru_stime.tv_usec) / 1e6;
+		fprintf(f, "# HELP process_cpu_seconds_total User and system CPU time spent, in seconds.\n"
+			   "# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total %.6f\n", cpu_s);
+	}
+	FILE *statm = fopen("/proc/self/statm", "r");
+	unsigned long long size_pages = 0, resident_pages = 0;
+	if (statm != NULL && fscanf(statm, "%llu %llu", &size_pages, &resident_pages) == 2)
+		fprintf(f, "# HELP process_resident_memory_bytes Resident memory size in bytes.\n"
+			   "# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes %llu\n",
+			resident_pages * (unsigned long long)sysconf(_SC_PAGESIZE));
+	if (statm != NULL)
+		fclose(statm);
+}
+
 char *api_metrics_render(const struct api_server *s, size_t *size)
 {
 	char *text = NULL;
@@ -219,6 +262,8 @@ char *api_metrics_render(const struct api_server *s, size_t *size)
 	render_requests(f, s->metrics);
 	render_batches(f, s->metrics);
 	render_engine(f, s);
+	render_health(f, s);
+	render_process(f);
 	if (fclose(f) != 0) {
 		free(text);
 		return NULL;

@@ -84,26 +84,25 @@ static bool has_index(const char *dir)
 	return access(path, R_OK) == 0;
 }
 
-/* Default web dir: <binary>/../../web (build/<mode>/szfin in the repo),
- * then ./web, then /usr/share/szfin/web. */
+/* Default web dir: <binary>/../../web (build/<mode>/szfin in the repo), then
+ * <binary>/../share/szfin/web (make install's layout, any PREFIX), then ./web,
+ * then /usr/share/szfin/web. */
 static void web_dir_resolve(struct api_config *c)
 {
 	if (c->web_dir[0] != '\0')
 		return;
+	static const char *const beside_binary[] = { "../../web", "../share/szfin/web" };
 	char exe[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash != NULL) {
-			*slash = '\0';
-			char candidate[PATH_MAX + 16];
-			snprintf(candidate, sizeof candidate, "%s/../../web", exe);
-			char real[PATH_MAX];
-			if (realpath(candidate, real) != NULL && has_index(real) && strlen(real) < sizeof c->web_dir) {
-				snprintf(c->web_dir, sizeof c->web_dir, "%s", real);
-				return;
-			}
+	char *slash = n > 0 ? (exe[n] = '\0', strrchr(exe, '/')) : NULL;
+	if (slash != NULL)
+		*slash = '\0';
+	for (size_t i = 0; slash != NULL && i < sizeof beside_binary / sizeof beside_binary[0]; i++) {
+		char candidate[PATH_MAX + 32], real[PATH_MAX];
+		snprintf(candidate, sizeof candidate, "%s/%s", exe, beside_binary[i]);
+		if (realpath(candidate, real) != NULL && has_index(real) && strlen(real) < sizeof c->web_dir) {
+			snprintf(c->web_dir, sizeof c->web_dir, "%s", real);
+			return;
 		}
 	}
 	snprintf(c->web_dir, sizeof c->web_dir, "%s", has_index("web") ? "web" : "/usr/share/szfin/web");
@@ -133,6 +132,7 @@ static int open_engine(struct api_server *s)
 		.data_dir = s->config.data_dir,
 		.snapshot_every_batches = s->config.snapshot_every_batches,
 		.scrub_every_s = s->config.scrub_every_s,
+		.segment_size = (uint64_t)s->config.segment_size_mib << 20,
 		.check_invariants = s->config.check_invariants != 0,
 	};
 	uint64_t t0 = api_now_ns();

@@ -28,6 +28,9 @@
  * 1 GiB keeps the number of open files small at millions of commands/s. */
 #define SZ_SEGMENT_SIZE_DEFAULT (1024ull * 1024ull * 1024ull)
 #define SZ_SEGMENT_SIZE_MIN (1024ull * 1024ull * 4ull)
+/* The largest segment the server may be configured to preallocate, in MiB
+ * (log positions hold 40-bit offsets: far below that). */
+#define SZ_API_SEGMENT_SIZE_MIB_MAX 16384u
 
 /* Segment numbers are 20 bits of a transfer's log position (see ledger.h). */
 #define SZ_SEGMENT_COUNT_MAX (1u << 20)
