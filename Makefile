@@ -2,7 +2,7 @@
 #   make            build the szfin binary (build/release/szfin)
 #   make run        install what is missing, build, start the platform with demo data
 #   make test       install, build, run every suite; ends with "N passed, N failed"
-#   make bench      benchmarks with the PostgreSQL baseline
+#   make bench      benchmarks with the PostgreSQL baseline (SCALE=1: the scale run alone)
 #   make fuzz       run each fuzz harness for FUZZ_SECONDS
 #   SANITIZE=1      build with AddressSanitizer and UndefinedBehaviorSanitizer
 #   SANITIZE=thread build with ThreadSanitizer (the engine's two threads)
@@ -153,7 +153,7 @@ fuzz-bins: $(FUZZ_BIN)
 
 bench: deps-test
 	@$(MAKE) $(JOBS) --no-print-directory all
-	@bash bench/run.sh $(BUILD)
+	@SCALE=$(SCALE) SCALE_STEPS=$(SCALE_STEPS) bash bench/run.sh $(BUILD)
 
 FUZZ_SECONDS ?= 60
 SIM_CYCLES_LONG ?= 3000

@@ -50,7 +50,12 @@ ratio() {
 	awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0fx", a / b; else print "n/a" }'
 }
 
-echo "== szfin benchmarks ($(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)) =="
+echo "== szfin benchmarks ($(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ), load average $(cut -d' ' -f1-3 /proc/loadavg)) =="
+# make bench SCALE=1 [SCALE_STEPS=10,50,200]: the scale run alone (about 15 minutes).
+if [ -n "${SCALE:-}" ]; then
+	"$build/bench/scale_bench" --steps "${SCALE_STEPS:-10,50,200}" --dir "$tmp"
+	exit $?
+fi
 echo
 echo "-- ledger engine --"
 "$build/bench/ledger_bench" $quick --dir "$tmp" | tee "$tmp/ledger.out"
@@ -68,7 +73,7 @@ echo "$pg_tps" >"$tmp/pg_tps"
 export SZFIN_PG_TPS=$pg_tps
 
 for b in "$build"/bench/*_bench; do
-	case "$(basename "$b")" in ledger_bench|pg_bench) continue ;; esac
+	case "$(basename "$b")" in ledger_bench|pg_bench|scale_bench) continue ;; esac
 	echo
 	echo "-- $(basename "$b") --"
 	"$b" $quick
