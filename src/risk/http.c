@@ -97,7 +97,7 @@ static void handle_ruleset_post(struct api_request *r)
 	if (rc == 0)
 		api_submit_one(r, RISK_CMD_RULESET_ACTIVATE, rs, sizeof *rs, ruleset_done);
 	else
-		api_problem(r, "ruleset_invalid", "%s", why);
+		api_problem_custom(r, 400, "risk_ruleset_invalid", "The rule set is malformed", why);
 	free(rs);
 }
 
@@ -135,7 +135,7 @@ static bool query_u64(struct api_request *r, const char *name, uint64_t dflt, ui
 	if (q == NULL)
 		return true;
 	if (sz_u64_parse(q, strlen(q), out) != 0) {
-		api_problem(r, "field_invalid", "'%s' must be a decimal number", name);
+		api_problem(r, "query_invalid", "'%s' must be a decimal number", name);
 		return false;
 	}
 	return true;
@@ -151,7 +151,7 @@ static void handle_alert_list(struct api_request *r)
 		return;
 	if ((kind != NULL && strcmp(kind, "alerts") != 0 && strcmp(kind, "refusals") != 0) || limit == 0 ||
 	    limit > SZ_PAGE_ROW_COUNT_MAX) {
-		api_problem(r, "field_invalid", "kind is alerts or refusals; limit 1..%u", SZ_PAGE_ROW_COUNT_MAX);
+		api_problem(r, "query_invalid", "kind is alerts or refusals; limit 1..%u", SZ_PAGE_ROW_COUNT_MAX);
 		return;
 	}
 	bool refusals = kind != NULL && strcmp(kind, "refusals") == 0;

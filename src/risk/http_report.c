@@ -99,7 +99,7 @@ void risk_handle_reports(struct api_request *r)
 			  : kind && strcmp(kind, "suspicious") == 0 ? RISK_REPORT_SUSPICIOUS : 0;
 	bool csv = format != NULL && strcmp(format, "csv") == 0;
 	if (report == 0 || (format != NULL && !csv && strcmp(format, "json") != 0)) {
-		api_problem(r, "field_invalid", "kind is large_value or suspicious; format is json or csv");
+		api_problem(r, "query_invalid", "kind is large_value or suspicious; format is json or csv");
 		return;
 	}
 	json_t *rows = json_array();
