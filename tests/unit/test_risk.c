@@ -1,0 +1,308 @@
+/*
+ * test_risk.c — the risk domain (src/risk/): window counters, features,
+ * bands and typology scores (eval.c, outside any engine), rule-set checks,
+ * and the domain inside the engine: a wallet payment the currency domain
+ * makes is seen by the risk observer, an interdiction refuses it, changes
+ * no balance and is still recorded, and a failed chain rolls alerts back.
+ *
+ * Every expected value is derived by hand in the comment above its test.
+ * Time: T0 = 2025-03-01 10:00 CST = 02:00 UTC (CU_T0 of the currency
+ * helpers). 2025-01-01 is day 55 * 365 + 14 leap days (1972, 1976, ...,
+ * 2024) = 20089 since 1970-01-01; March 1 is 31 + 28 days later: 20148.
+ * In CST (UTC+8) 02:00 UTC is 10:00 the same date: risk_day_of(T0) = 20148.
+ */
+#include "test_currency_util.h"
+
+#include "risk/http.h"
+#include "risk/risk.h"
+
+#include <stdio.h>
+
+#define HOUR_NS (3600ull * NS_S)
+
+/* A one-rule, one-typology set; the caller edits the rule. */
+static struct risk_ruleset one_rule(uint8_t feature)
+{
+	struct risk_ruleset rs;
+	memset(&rs, 0, sizeof rs);
+	rs.version = 1;
+	rs.rule_count = 1;
+	rs.typology_count = 1;
+	rs.retention_days = 3650;
+	rs.report_due_working_days = 5;
+	rs.individual_kind_mask = 1u << SZ_KIND_WALLET;
+	rs.institution_kind_mask = 1u << SZ_KIND_GENERAL;
+	snprintf(rs.name, sizeof rs.name, "test");
+	rs.rules[0] = (struct risk_rule){ .rule_id = 1, .feature = feature, .band_count = 1, .band_min = { 1 },
+					  .band_score = { 100 } };
+	rs.typologies[0] = (struct risk_typology){ .typology_id = 1, .rule_count = 1, .alert_threshold = 100,
+						   .rule_id = { 1 }, .weight_pct = { 100 } };
+	assert_int_equal(risk_ruleset_check(&rs, NULL, 0), 0);
+	return rs;
+}
+
+static struct risk_txn txn(uint64_t id, uint64_t payer, uint64_t payee, uint64_t amount, uint64_t time_ns)
+{
+	return (struct risk_txn){ .transfer_id = sz_id_make(0, id), .payer_id = sz_id_make(0, payer),
+				  .payee_id = sz_id_make(0, payee), .amount_minor = amount, .time_ns = time_ns,
+				  .currency = CNY };
+}
+
+/* Window counters. Transfers out of one account at T0, T0 + 1 h, T0 + 2 h,
+ * T0 + 5 h of 100, 200, 300, 400 yuan. A 3-hour window judged at T0 + 5 h
+ * covers the buckets of hours T0+3..T0+5: only the 400 (this transfer),
+ * count 1, sum 400 yuan. Judged at T0 + 2 h (before adding the 300) it
+ * covers T0..T0+2: 100 + 200 + the 300 judged = 600 yuan, count 3. The
+ * same-day window at T0 + 5 h (15:00 CST, same day) holds all four: 1,000
+ * yuan. At T0 + 14 h = 00:00 CST next day the day counters start again:
+ * a same-day sum of a 50-yuan transfer is 50 yuan; and the 3-hour window
+ * there sees nothing of the day before. */
+static void test_window_counters(void **unused)
+{
+	(void)unused;
+	struct risk_ruleset rs = one_rule(RISK_F_SUM);
+	struct risk_rule *r = &rs.rules[0];
+	struct risk_account a;
+	memset(&a, 0, sizeof a);
+	a.account_id = sz_id_make(0, 1);
+	uint64_t amounts[3] = { YUAN(100), YUAN(200), YUAN(300) };
+	for (uint32_t k = 0; k < 2; k++) {
+		struct risk_txn x = txn(10 + k, 1, 2, amounts[k], CU_T0 + k * HOUR_NS);
+		risk_account_add(&rs, &a, &x, true, k == 0);
+	}
+	struct risk_view v = { &a, NULL, false };
+	r->window_h = 3;
+	struct risk_txn x2 = txn(12, 1, 2, YUAN(300), CU_T0 + 2 * HOUR_NS);
+	assert_int_equal(risk_eval_feature(&rs, r, &x2, &v), YUAN(600));
+	r->feature = RISK_F_COUNT;
+	assert_int_equal(risk_eval_feature(&rs, r, &x2, &v), 3);
+	risk_account_add(&rs, &a, &x2, true, false);
+	struct risk_txn x5 = txn(13, 1, 2, YUAN(400), CU_T0 + 5 * HOUR_NS);
+	assert_int_equal(risk_eval_feature(&rs, r, &x5, &v), 1);
+	r->feature = RISK_F_SUM;
+	assert_int_equal(risk_eval_feature(&rs, r, &x5, &v), YUAN(400));
+	r->window_h = 0;
+	assert_int_equal(risk_eval_feature(&rs, r, &x5, &v), YUAN(1000));
+	risk_account_add(&rs, &a, &x5, true, false);
+	assert_int_equal(a.day, risk_day_of(CU_T0));
+	assert_int_equal(risk_day_of(CU_T0), 20148);
+	struct risk_txn next = txn(14, 1, 2, YUAN(50), CU_T0 + 14 * HOUR_NS);
+	assert_int_equal(risk_day_of(next.time_ns), 20149);
+	assert_int_equal(risk_eval_feature(&rs, r, &next, &v), YUAN(50));
+	r->window_h = 3;
+	assert_int_equal(risk_eval_feature(&rs, r, &next, &v), YUAN(50));
+	risk_account_add(&rs, &a, &next, true, false);
+	/* The day roll moved the first day's 1,000 yuan into history. */
+	assert_int_equal(a.hist_out_sum_minor, YUAN(1000));
+	assert_int_equal(a.day_out_count, 1);
+	assert_int_equal(a.first_day, 20148);
+}
+
+/* Bands and weights. Rule 1: amount, bands 1,000 -> 20, 5,000 -> 60,
+ * 10,000 -> 100 yuan. Rule 2: round to 10^5 fen (1,000 yuan), band 1 -> 50.
+ * Typology: weights 70 % and 60 %, alert 60, interdiction 100.
+ *  4,999.99 yuan: rule 1 band 1,000 -> 20, not round -> 0;
+ *               score 70 * 20 / 100 = 14: nothing.
+ *  5,000.00:    60 and round 50: 70*60/100 + 60*50/100 = 42 + 30 = 72: alert.
+ * 10,000.00:    100 and 50: 70 + 30 = 100: alert and interdiction. */
+static void test_bands_and_weights(void **unused)
+{
+	(void)unused;
+	struct risk_ruleset rs = one_rule(RISK_F_AMOUNT);
+	rs.rules[0] = (struct risk_rule){ .rule_id = 1, .feature = RISK_F_AMOUNT, .band_count = 3,
+					  .band_min = { YUAN(1000), YUAN(5000), YUAN(10000) },
+					  .band_score = { 20, 60, 100 } };
+	rs.rules[1] = (struct risk_rule){ .rule_id = 2, .feature = RISK_F_ROUND, .param = 5, .band_count = 1,
+					  .band_min = { 1 }, .band_score = { 50 } };
+	rs.rule_count = 2;
+	rs.typologies[0] = (struct risk_typology){ .typology_id = 7, .rule_count = 2, .alert_threshold = 60,
+						   .interdict_threshold = 100, .rule_id = { 1, 2 },
+						   .weight_pct = { 70, 60 } };
+	assert_int_equal(risk_ruleset_check(&rs, NULL, 0), 0);
+	struct risk_view v = { NULL, NULL, true };
+	struct risk_verdict out[RISK_TYPOLOGY_COUNT_MAX];
+	uint64_t amounts[3] = { YUAN(5000) - 1, YUAN(5000), YUAN(10000) };
+	uint32_t scores[3] = { 14, 72, 100 };
+	for (uint32_t k = 0; k < 3; k++) {
+		struct risk_txn x = txn(1, 1, 2, amounts[k], CU_T0);
+		uint32_t alerts = risk_eval_typologies(&rs, &x, &v, out);
+		assert_int_equal(out[0].score, scores[k]);
+		assert_int_equal(alerts, k > 0);
+		assert_int_equal(out[0].interdict, k == 2);
+	}
+	assert_int_equal(out[0].contributions[0].contribution, 70);
+	assert_int_equal(out[0].contributions[1].contribution, 30);
+}
+
+/* Share, history, dormancy, new peers, party classes.
+ * Account in: 1,000 yuan at T0; out: 950 at T0 + 1 h -> 24 h share
+ * 950 / 1,000 = 9,500 bp. History: the account's first day holds 950 out;
+ * on day +2 (two full days of history: 950 over 2 days = 475 a day) a
+ * transfer of 950 gives 950 / 475 = 2.0 = 20,000 bp (param 2 days).
+ * Dormancy: at T0 + 100 days the last activity (day +2) is 98 days back.
+ * Party: a wallet payer with code 8001 in the cross-border range
+ * 8000-8099 is an individual cross-border transfer, not a domestic one. */
+static void test_share_history_dormancy(void **unused)
+{
+	(void)unused;
+	struct risk_ruleset rs = one_rule(RISK_F_SHARE_BP);
+	struct risk_rule *r = &rs.rules[0];
+	r->window_h = 24;
+	struct risk_account a;
+	memset(&a, 0, sizeof a);
+	struct risk_txn in = txn(1, 9, 1, YUAN(1000), CU_T0);
+	risk_account_add(&rs, &a, &in, false, true);
+	struct risk_view v = { &a, NULL, true };
+	struct risk_txn out = txn(2, 1, 3, YUAN(950), CU_T0 + HOUR_NS);
+	assert_int_equal(risk_eval_feature(&rs, r, &out, &v), 9500);
+	r->feature = RISK_F_NEW_PEERS;
+	assert_int_equal(risk_eval_feature(&rs, r, &out, &v), 1); /* this payee is new; the earlier payer is not a payee */
+	risk_account_add(&rs, &a, &out, true, true);
+	r->feature = RISK_F_HISTORY_BP;
+	r->param = 2;
+	struct risk_txn later = txn(3, 1, 3, YUAN(950), CU_T0 + 2 * NS_DAY);
+	assert_int_equal(risk_eval_feature(&rs, r, &later, &v), 20000);
+	r->param = 3; /* three days of history required: only two */
+	assert_int_equal(risk_eval_feature(&rs, r, &later, &v), 0);
+	risk_account_add(&rs, &a, &later, true, false);
+	r->feature = RISK_F_DORMANT_DAYS;
+	struct risk_txn wake = txn(4, 1, 3, YUAN(1), CU_T0 + 100 * NS_DAY);
+	assert_int_equal(risk_eval_feature(&rs, r, &wake, &v), 98);
+	rs.xborder_code_min = 8000;
+	rs.xborder_code_max = 8099;
+	struct risk_txn xb = txn(5, 1, 3, YUAN(1), CU_T0);
+	xb.code = 8001;
+	xb.payer_kind = SZ_KIND_WALLET;
+	uint32_t mask = risk_eval_party_mask(&rs, &xb);
+	assert_true(mask & (1u << RISK_PARTY_INDIVIDUAL_XBORDER));
+	assert_false(mask & (1u << RISK_PARTY_INDIVIDUAL_DOMESTIC));
+}
+
+/* Rule-set checks: each defect refused with RISK_R_RULESET_INVALID. */
+static void test_ruleset_checks(void **unused)
+{
+	(void)unused;
+	struct risk_ruleset rs = one_rule(RISK_F_AMOUNT);
+	struct risk_ruleset bad = rs;
+	bad.typologies[0].rule_id[0] = 2; /* no rule 2 */
+	assert_int_equal(risk_ruleset_check(&bad, NULL, 0), RISK_R_RULESET_INVALID);
+	bad = rs;
+	bad.rules[0].band_count = 2; /* band 2 must ascend above band 1 */
+	assert_int_equal(risk_ruleset_check(&bad, NULL, 0), RISK_R_RULESET_INVALID);
+	bad = rs;
+	bad.typologies[0].interdict_threshold = 50; /* below the alert threshold */
+	assert_int_equal(risk_ruleset_check(&bad, NULL, 0), RISK_R_RULESET_INVALID);
+	bad = rs;
+	bad.rules[0].tally = 1; /* amount rules count nothing */
+	assert_int_equal(risk_ruleset_check(&bad, NULL, 0), RISK_R_RULESET_INVALID);
+	/* The shipped default parses and checks. */
+	FILE *f = fopen("share/risk/default.json", "rb");
+	assert_non_null(f);
+	static char text[65536];
+	size_t n = fread(text, 1, sizeof text, f);
+	fclose(f);
+	char why[256];
+	struct risk_ruleset def;
+	assert_int_equal(risk_ruleset_parse(text, n, &def, why, sizeof why), 0);
+	assert_int_equal(def.rule_count, 18);
+	assert_int_equal(def.typology_count, 11);
+	/* Rule 3: institution transfers of 2,000,000.00 CNY = 200,000,000 fen. */
+	assert_int_equal(risk_ruleset_rule(&def, 3)->band_min[0], 200000000u);
+}
+
+static uint32_t activate(struct cu *x, struct risk_ruleset *rs)
+{
+	return cu_run(x, RISK_CMD_RULESET_ACTIVATE, rs, sizeof *rs);
+}
+
+/* In the engine: a wallet payment of 600 yuan under "amount >= 500 yuan:
+ * alert" is seen by the observer (one alert naming the payment's payer
+ * wallet); under version 2, "amount >= 500 yuan: interdict", a second
+ * payment of 600 yuan is refused with RISK_R_INTERDICTED, the payer's
+ * balance stays 10,000 - 600 = 9,400 yuan, and the refusal is recorded
+ * although the wallet command rolled back. */
+static void test_wallet_payment_seen_and_interdicted(void **unused)
+{
+	(void)unused;
+	static struct cu x;
+	cu_init(&x);
+	cu_setup_operator(&x, BANK, CURRENCY_OPERATOR_BANK, YUAN(1000000));
+	sz_id payer = cu_funded_wallet(&x, BANK, 1, YUAN(10000));
+	sz_id payee = cu_funded_wallet(&x, BANK, 1, 0);
+	struct risk_ruleset rs = one_rule(RISK_F_AMOUNT);
+	rs.rules[0].band_min[0] = YUAN(500);
+	assert_int_equal(activate(&x, &rs), SZ_R_OK);
+	assert_int_equal(activate(&x, &rs), RISK_R_VERSION_NOT_NEWER);
+	const struct risk_state *st = risk_state_get(&x.s);
+	assert_int_equal(cu_pay(&x, payer, payee, YUAN(600)), SZ_R_OK);
+	assert_int_equal(risk_alert_count(st), 1);
+	const struct risk_alert *a = risk_alert_at(st, 0);
+	assert_int_equal(a->amount_minor, YUAN(600));
+	assert_true(sz_id_eq(a->payer_id, payer)); /* the wallet is its ledger account */
+	assert_int_equal(cu_balance(&x, payer), YUAN(9400));
+	rs.version = 2;
+	rs.typologies[0].interdict_threshold = 100;
+	assert_int_equal(activate(&x, &rs), SZ_R_OK);
+	assert_int_equal(cu_pay(&x, payer, payee, YUAN(600)), RISK_R_INTERDICTED);
+	assert_int_equal(cu_balance(&x, payer), YUAN(9400));
+	assert_int_equal(risk_refusal_count(st), 1);
+	assert_int_equal(risk_alert_count(st), 1);
+	assert_int_equal(risk_refusal_at(st, 0)->ruleset_version, 2);
+	cu_release(&x);
+}
+
+/* A linked chain whose second transfer fails rolls the first one's
+ * counting and alert back with the ledger: no alert, no monitored account. */
+static void test_failed_chain_rolls_back(void **unused)
+{
+	(void)unused;
+	static struct cu x;
+	cu_init(&x);
+	for (uint64_t id = 1; id <= 2; id++) {
+		sz_account acc = tu_account(id, CNY, 0);
+		assert_int_equal(cu_run(&x, SZ_CMD_CREATE_ACCOUNT, &acc, sizeof acc), SZ_R_OK);
+	}
+	struct risk_ruleset rs = one_rule(RISK_F_AMOUNT);
+	assert_int_equal(activate(&x, &rs), SZ_R_OK);
+	uint8_t buf[512];
+	uint32_t n = 0, results[2];
+	sz_transfer t1 = tu_transfer(10, 1, 2, 100, SZ_TRANSFER_LINKED);
+	sz_transfer t2 = tu_transfer(11, 1, 99, 100, 0); /* no account 99 */
+	tu_append(buf, &n, SZ_CMD_CREATE_TRANSFER, &t1, sizeof t1);
+	tu_append(buf, &n, SZ_CMD_CREATE_TRANSFER, &t2, sizeof t2);
+	cu_batch(&x, buf, n, 2, results);
+	assert_int_equal(results[0], SZ_R_LINKED_EVENT_FAILED);
+	const struct risk_state *st = risk_state_get(&x.s);
+	assert_int_equal(risk_alert_count(st), 0);
+	assert_int_equal(risk_monitored_count(st), 0);
+	sz_transfer t3 = tu_transfer(12, 1, 2, 100, 0);
+	assert_int_equal(cu_run(&x, SZ_CMD_CREATE_TRANSFER, &t3, sizeof t3), SZ_R_OK);
+	assert_int_equal(risk_alert_count(st), 1);
+	assert_int_equal(risk_monitored_count(st), 2);
+	cu_release(&x);
+}
+
+/* Five working days after Friday 2025-02-28 12:00 CST are Mon 3 ... Fri 7
+ * March; due at the end of Friday 7 March CST = 2025-03-07 15:59:59.999999999 UTC.
+ * T0 - 22 h = 2025-02-28 12:00 CST. 2025-03-07 16:00 UTC = T0 + 6 days + 14 h. */
+static void test_due_working_days(void **unused)
+{
+	(void)unused;
+	uint64_t friday_noon = CU_T0 - 22 * HOUR_NS;
+	uint64_t due = risk_due_after_working_days(friday_noon, 5);
+	assert_int_equal(due, CU_T0 + 6 * NS_DAY + 14 * HOUR_NS - 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_window_counters),
+		cmocka_unit_test(test_bands_and_weights),
+		cmocka_unit_test(test_share_history_dormancy),
+		cmocka_unit_test(test_ruleset_checks),
+		cmocka_unit_test(test_wallet_payment_seen_and_interdicted),
+		cmocka_unit_test(test_failed_chain_rolls_back),
+		cmocka_unit_test(test_due_working_days),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
