@@ -103,8 +103,8 @@ static void explain_rule(const struct risk_alert *a, const struct risk_rule *r, 
 		return;
 	case RISK_F_SUM:
 		risk_money_text(c->value, cur, value);
-		snprintf(en, en_size, "%s %s%s %s of %s total %s %.3s with this transfer", win_en, out ? "outflow" : "inflow",
-			 rng_en, out ? "from" : "into", who_en, value, (const char *)&cur);
+		snprintf(en, en_size, "%s %s %s %s%s%s totals %s %.3s with this transfer", win_en, out ? "outflow" : "inflow",
+			 out ? "from" : "into", who_en, rng_en[0] ? " in transfers" : "", rng_en, value, (const char *)&cur);
 		snprintf(zh, zh_size, "%s%s%s%s累计%s元（含本笔）", who_zh, win_zh, rng_zh, out ? "转出" : "转入", value);
 		return;
 	case RISK_F_SHARE_BP:

@@ -204,7 +204,7 @@ static void test_ruleset_checks(void **unused)
 	char why[256];
 	struct risk_ruleset def;
 	assert_int_equal(risk_ruleset_parse(text, n, &def, why, sizeof why), 0);
-	assert_int_equal(def.rule_count, 18);
+	assert_int_equal(def.rule_count, 20);
 	assert_int_equal(def.typology_count, 11);
 	/* Rule 3: institution transfers of 2,000,000.00 CNY = 200,000,000 fen. */
 	assert_int_equal(risk_ruleset_rule(&def, 3)->band_min[0], 200000000u);
