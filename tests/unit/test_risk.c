@@ -13,8 +13,11 @@
  */
 #include "test_currency_util.h"
 
+#include "log/snapshot.h"
 #include "risk/http.h"
 #include "risk/risk.h"
+
+#include <sodium.h>
 
 #include <stdio.h>
 
@@ -282,6 +285,67 @@ static void test_failed_chain_rolls_back(void **unused)
 	cu_release(&x);
 }
 
+/* Snapshot round trip: after a rule set, transfers, an alert, a refusal
+ * and a case, a state loaded from the snapshot has the same digest, finds
+ * the same accounts through its rebuilt index, and judges the next
+ * transfer exactly as the original does (both refuse the 3rd transfer of
+ * 600 yuan under "count of same-day transfers >= 3: interdict"). */
+static void test_snapshot_round_trip(void **unused)
+{
+	(void)unused;
+	static struct cu x, y;
+	cu_init(&x);
+	for (uint64_t id = 1; id <= 2; id++) {
+		sz_account acc = tu_account(id, CNY, 0);
+		assert_int_equal(cu_run(&x, SZ_CMD_CREATE_ACCOUNT, &acc, sizeof acc), SZ_R_OK);
+	}
+	struct risk_ruleset rs = one_rule(RISK_F_COUNT);
+	rs.rules[0].window_h = 0;
+	rs.rules[0].band_min[0] = 2;
+	rs.rules[0].band_count = 2;
+	rs.rules[0].band_min[1] = 3;
+	rs.rules[0].band_score[0] = 100;
+	rs.rules[0].band_score[1] = 200;
+	rs.typologies[0].interdict_threshold = 200;
+	assert_int_equal(activate(&x, &rs), SZ_R_OK);
+	sz_transfer t1 = tu_transfer(10, 1, 2, YUAN(600), 0), t2 = tu_transfer(11, 1, 2, YUAN(600), 0);
+	assert_int_equal(cu_run(&x, SZ_CMD_CREATE_TRANSFER, &t1, sizeof t1), SZ_R_OK);
+	assert_int_equal(cu_run(&x, SZ_CMD_CREATE_TRANSFER, &t2, sizeof t2), SZ_R_OK); /* count 2: alert */
+	struct risk_case_cmd open = { .case_id = sz_id_make(0, 5), .alert_no = 1, .action = RISK_CASE_OPEN,
+				      .actor = RISK_ACTOR_ANALYST };
+	assert_int_equal(cu_run(&x, RISK_CMD_CASE, &open, sizeof open), SZ_R_OK);
+	FILE *f = tmpfile();
+	assert_non_null(f);
+	struct sz_snap w = { .f = f };
+	crypto_generichash_init(&w.hash, NULL, 0, 32);
+	assert_int_equal(sz_state_snapshot_write(&x.s, &w), 0);
+	rewind(f);
+	cu_init(&y);
+	struct sz_snap r = { .f = f };
+	crypto_generichash_init(&r.hash, NULL, 0, 32);
+	assert_int_equal(sz_state_snapshot_read(&y.s, &r), 0);
+	fclose(f);
+	y.s.sequence = x.s.sequence;
+	y.s.batch_time_ns = x.s.batch_time_ns;
+	y.seq = x.seq;
+	y.t = x.t;
+	uint8_t d1[32], d2[32];
+	cu_digest(&x, d1);
+	cu_digest(&y, d2);
+	assert_memory_equal(d1, d2, 32);
+	const struct risk_state *sy = risk_state_get(&y.s);
+	assert_non_null(risk_account_find(sy, sz_id_make(0, 1)));
+	assert_int_equal(risk_case_count(sy), 1);
+	sz_transfer t3 = tu_transfer(12, 1, 2, YUAN(600), 0);
+	assert_int_equal(cu_run(&x, SZ_CMD_CREATE_TRANSFER, &t3, sizeof t3), RISK_R_INTERDICTED);
+	assert_int_equal(cu_run(&y, SZ_CMD_CREATE_TRANSFER, &t3, sizeof t3), RISK_R_INTERDICTED);
+	cu_digest(&x, d1);
+	cu_digest(&y, d2);
+	assert_memory_equal(d1, d2, 32);
+	cu_release(&x);
+	cu_release(&y);
+}
+
 /* Five working days after Friday 2025-02-28 12:00 CST are Mon 3 ... Fri 7
  * March; due at the end of Friday 7 March CST = 2025-03-07 15:59:59.999999999 UTC.
  * T0 - 22 h = 2025-02-28 12:00 CST. 2025-03-07 16:00 UTC = T0 + 6 days + 14 h. */
@@ -303,6 +367,7 @@ int main(void)
 		cmocka_unit_test(test_wallet_payment_seen_and_interdicted),
 		cmocka_unit_test(test_failed_chain_rolls_back),
 		cmocka_unit_test(test_due_working_days),
+		cmocka_unit_test(test_snapshot_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
