@@ -34,7 +34,7 @@ struct auth_state {
 };
 
 const char *const api_role_names[API_ROLE_COUNT + 1] = {
-	"central_bank", "operator", "merchant", "regulator", "auditor", "admin", NULL,
+	"central_bank", "operator", "merchant", "regulator", "auditor", "admin", "risk_analyst", "compliance_officer", NULL,
 };
 #define role_names api_role_names
 
@@ -54,9 +54,9 @@ int api_role_parse(const char *name)
 const struct sz_result_info auth_result_table[AUTH_RESULT_COUNT] = {
 	{ AUTH_R_TOKEN_HASH_TAKEN, "token_hash_taken", "another token has this hash" },
 	{ AUTH_R_TOKEN_NOT_FOUND, "token_not_found", "no token has this id" },
-	{ AUTH_R_ROLE_INVALID, "role_invalid", "the role is not one of the six roles" },
+	{ AUTH_R_ROLE_INVALID, "role_invalid", "the role is not one of the known roles" },
 	{ AUTH_R_TOKEN_REVOKED, "token_revoked", "the token is revoked" },
-	{ AUTH_R_TENANT_REQUIRED, "tenant_required", "an operator or merchant token needs a tenant" },
+	{ AUTH_R_TENANT_REQUIRED, "tenant_required", "an operator, merchant, risk analyst or compliance officer token needs a tenant" },
 };
 
 const char *auth_result_name(uint32_t result)
@@ -139,7 +139,8 @@ static uint32_t check_scope(uint16_t role, uint64_t tenant_id, sz_id owner_id)
 {
 	if (role >= API_ROLE_COUNT)
 		return AUTH_R_ROLE_INVALID;
-	if ((role == API_ROLE_OPERATOR || role == API_ROLE_MERCHANT) && tenant_id == 0)
+	if ((role == API_ROLE_OPERATOR || role == API_ROLE_MERCHANT || role == API_ROLE_RISK_ANALYST ||
+	     role == API_ROLE_COMPLIANCE_OFFICER) && tenant_id == 0)
 		return AUTH_R_TENANT_REQUIRED;
 	if (role == API_ROLE_MERCHANT && sz_id_is_zero(owner_id))
 		return SZ_R_ID_ZERO;

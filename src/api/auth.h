@@ -30,7 +30,9 @@ enum api_role {
 	API_ROLE_REGULATOR = 3,  /* reads everything, moves nothing */
 	API_ROLE_AUDITOR = 4,    /* reads everything, moves nothing */
 	API_ROLE_ADMIN = 5,      /* manages tokens; reads everything */
-	API_ROLE_COUNT = 6,
+	API_ROLE_RISK_ANALYST = 6,      /* AML: works alerts and cases of one tenant */
+	API_ROLE_COMPLIANCE_OFFICER = 7,/* AML: as an analyst, and closes cases as reported or frozen */
+	API_ROLE_COUNT = 8,
 };
 #define API_ROLE_BIT(role) (1u << (role))
 /* Role masks for route tables, defined once for the platform and every domain. */
@@ -40,6 +42,8 @@ enum api_role {
 #define API_RG API_ROLE_BIT(API_ROLE_REGULATOR)
 #define API_AU API_ROLE_BIT(API_ROLE_AUDITOR)
 #define API_AD API_ROLE_BIT(API_ROLE_ADMIN)
+#define API_RA API_ROLE_BIT(API_ROLE_RISK_ANALYST)
+#define API_CO API_ROLE_BIT(API_ROLE_COMPLIANCE_OFFICER)
 #define API_READERS (API_CB | API_OP | API_ME | API_RG | API_AU | API_AD) /* every authenticated role */
 #define API_ROLES_ALL ((1u << API_ROLE_COUNT) - 1u)
 

@@ -6,6 +6,7 @@
  * merchant: accounts of its tenant whose owner_id is its owner.
  * regulator, auditor, admin: see every account, move none (their routes
  * exclude writes in the route table; this file says no as well).
+ * risk analyst, compliance officer: see the accounts of their tenant, move none.
  */
 #include "api/api.h"
 #include "core/assert.h"
@@ -26,6 +27,8 @@ bool api_scope_can_read(const struct api_principal *p, const sz_account *a)
 	case API_ROLE_ADMIN:
 		return true;
 	case API_ROLE_OPERATOR:
+	case API_ROLE_RISK_ANALYST:
+	case API_ROLE_COMPLIANCE_OFFICER:
 		return in_tenant(p, a);
 	case API_ROLE_MERCHANT:
 		return in_tenant(p, a) && sz_id_eq(a->owner_id, p->owner_id);

@@ -25,6 +25,9 @@
 #include "green/cli.h"
 #include "green/http.h"
 #include "ledger/ledger.h"
+#include "risk/cli.h"
+#include "risk/http.h"
+#include "risk/risk.h"
 #include "stats/cli.h"
 #include "stats/http.h"
 #include "stats/stats.h"
@@ -52,6 +55,7 @@ const struct app_domain app_domains[] = {
 	{ "contract", SZ_CMD_CONTRACT_BASE, contract_domain_register, &contract_route_table, NULL, RESULTS(CONTRACT_RESULT_LIST) },
 	{ "credit", SZ_CMD_CREDIT_BASE, credit_domain_register, &credit_route_table, &credit_cli_table, RESULTS(CREDIT_RESULT_LIST) },
 	{ "stats", STATS_KIND_BASE, stats_domain_register, &stats_route_table, &stats_cli_table, RESULTS(STATS_RESULT_LIST) },
+	{ "risk", RISK_KIND_BASE, risk_domain_register, &risk_route_table, &risk_cli_table, RESULTS(RISK_RESULT_LIST) },
 };
 const uint32_t app_domain_count = sizeof app_domains / sizeof app_domains[0];
 

@@ -10,7 +10,7 @@ import sys
 sys.path.insert(0, os.path.dirname(__file__))
 from api_harness import Server, Tap  # noqa: E402
 
-ROLES = ["central_bank", "operator", "merchant", "regulator", "auditor", "admin"]
+ROLES = ["central_bank", "operator", "merchant", "regulator", "auditor", "admin", "risk_analyst", "compliance_officer"]
 
 
 def spec_operations(text):
@@ -42,7 +42,7 @@ try:
     for role in ROLES:
         if role == "admin":
             continue
-        tenant = 1 if role in ("operator", "merchant") else None
+        tenant = 1 if role in ("operator", "merchant", "risk_analyst", "compliance_officer") else None
         owner = 5 if role == "merchant" else None
         tokens[role] = s.token(role, tenant=tenant, owner=owner, name=role)
     st, _, payload, resp = s.request("GET", "/openapi.yaml")
@@ -90,7 +90,7 @@ try:
 
     # tokens: list, role change, revoke
     st, doc = s.get("/v1/tokens", s.admin)
-    t.ok(st == 200 and len(doc["tokens"]) == 6 and all("token" not in x for x in doc["tokens"]),
+    t.ok(st == 200 and len(doc["tokens"]) == len(ROLES) and all("token" not in x for x in doc["tokens"]),
          "token list never shows token text")
     st, doc = s.post("/v1/tokens", {"role": "operator"}, s.admin)
     t.eq((st, doc and doc["code"]), (422, "tenant_required"), "operator token needs a tenant")

@@ -18,7 +18,7 @@
 #include "app/registry.h"
 #include "core/errors.h"
 
-#define SPEC_OP_MAX 128
+#define SPEC_OP_MAX 256
 
 struct spec_op {
 	char method[8];

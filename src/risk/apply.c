@@ -1,0 +1,468 @@
+/*
+ * apply.c — the risk domain's deterministic side: the transfer hook (check:
+ * judge and maybe interdict; observe: count and alert), rule-set
+ * activation, the account and pair tables, and registration.
+ *
+ * Which transfers: a single transfer and the post of a pending one move
+ * money and are judged (the post with the amount it moves); a pending
+ * transfer, a void and an expiry move nothing and pass unjudged. With no
+ * rule set in force nothing is judged or counted.
+ *
+ * Rollback: observe journals every change (a chain that fails later undoes
+ * the counting and the alerts with the ledger). A refusal is recorded by
+ * check WITHOUT journalling, in its own table: the refused command fails
+ * and is rolled back, but the record that it was refused must stay. Replay
+ * repeats the same refusals, so the state stays deterministic.
+ */
+#include "risk/internal.h"
+#include "core/assert.h"
+#include "core/errors.h"
+#include "core/results.h"
+#include "core/vm.h"
+#include "engine/hooks.h"
+#include "engine/journal.h"
+#include "engine/state.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const struct sz_result_info risk_results[] = {
+#define RISK_RESULT_INFO(n, name, code, text) { n, code, text },
+	RISK_RESULT_LIST(RISK_RESULT_INFO)
+#undef RISK_RESULT_INFO
+};
+
+uint64_t risk_hash_id(sz_id id)
+{
+	uint64_t h = id.lo * 0x9e3779b97f4a7c15ull ^ id.hi * 0xc2b2ae3d27d4eb4full;
+	return h ^ (h >> 29);
+}
+
+static uint64_t hash_pair(uint32_t a, uint32_t b)
+{
+	uint64_t h = ((uint64_t)a << 32 | b) * 0x9e3779b97f4a7c15ull;
+	return h ^ (h >> 31);
+}
+
+/* ---- account and pair tables --------------------------------------------- */
+
+/* The slot holding id, or the empty slot where it would go. */
+static uint32_t *account_slot(const struct risk_state *st, sz_id id)
+{
+	uint32_t i = (uint32_t)(risk_hash_id(id) & (RISK_ACCOUNT_SLOT_COUNT - 1));
+	for (;;) {
+		uint32_t *slot = &st->account_slots[i];
+		if (*slot == 0 || sz_id_eq(st->accounts[*slot - 1].account_id, id))
+			return slot;
+		i = (i + 1) & (RISK_ACCOUNT_SLOT_COUNT - 1);
+	}
+}
+
+const struct risk_account *risk_account_find(const struct risk_state *st, sz_id account_id)
+{
+	SZ_ASSERT(st != NULL);
+	uint32_t slot = *account_slot(st, account_id);
+	return slot ? &st->accounts[slot - 1] : NULL;
+}
+
+/* The record at an index slot of a's id (found by account_slot), added
+ * (journalled) if the slot is empty; NULL if the table is full. */
+static struct risk_account *account_at_slot(struct risk_state *st, uint32_t *slot, const sz_account *a,
+					    uint32_t *index)
+{
+	if (*slot == 0) {
+		if (st->account_count == RISK_ACCOUNT_COUNT_MAX)
+			return NULL;
+		struct risk_account *r = &st->accounts[st->account_count];
+		SZ_ASSERT(sz_id_is_zero(r->account_id));
+		sz_journal(slot, sizeof *slot);
+		SZ_JOURNAL_FIELD(st->account_count);
+		sz_journal(r, sizeof *r);
+		r->account_id = a->id;
+		r->tenant_id = a->tenant_id;
+		*slot = ++st->account_count;
+	}
+	SZ_ASSERT(sz_id_eq(st->accounts[*slot - 1].account_id, a->id));
+	*index = *slot - 1;
+	return &st->accounts[*slot - 1];
+}
+
+static uint32_t *pair_slot(const struct risk_state *st, uint32_t payer, uint32_t payee)
+{
+	uint32_t i = (uint32_t)(hash_pair(payer, payee) & (RISK_PAIR_SLOT_COUNT - 1));
+	for (;;) {
+		uint32_t *slot = &st->pair_slots[i];
+		if (*slot == 0)
+			return slot;
+		const struct risk_pair *p = &st->pairs[*slot - 1];
+		if (p->payer_index == payer && p->payee_index == payee)
+			return slot;
+		i = (i + 1) & (RISK_PAIR_SLOT_COUNT - 1);
+	}
+}
+
+static void pair_add(struct risk_state *st, uint32_t *slot, uint32_t payer, uint32_t payee, uint64_t time_ns)
+{
+	SZ_ASSERT(slot != NULL && payer != payee);
+	if (*slot != 0)
+		return;
+	if (st->pair_count == RISK_PAIR_COUNT_MAX) {
+		SZ_JOURNAL_FIELD(st->pair_overflow_count);
+		st->pair_overflow_count++;
+		return;
+	}
+	struct risk_pair *p = &st->pairs[st->pair_count];
+	sz_journal(p, sizeof *p);
+	sz_journal(slot, sizeof *slot);
+	SZ_JOURNAL_FIELD(st->pair_count);
+	*p = (struct risk_pair){ payer, payee, time_ns };
+	*slot = ++st->pair_count;
+}
+
+/* ---- versions ------------------------------------------------------------- */
+
+const struct risk_ruleset *risk_ruleset_in_force(const struct risk_state *st, uint64_t time_ns)
+{
+	SZ_ASSERT(st != NULL);
+	SZ_ASSERT(st->version_count <= RISK_VERSION_COUNT_MAX);
+	for (uint32_t i = st->version_count; i > 0; i--)
+		if (st->versions[i - 1].effective_ns <= time_ns)
+			return &st->versions[i - 1];
+	return NULL;
+}
+
+static uint32_t ruleset_activate(struct risk_state *st, const struct sz_apply_ctx *ctx, const struct risk_ruleset *in)
+{
+	if (risk_ruleset_check(in, NULL, 0) != 0)
+		return RISK_R_RULESET_INVALID;
+	if (st->version_count > 0 && in->version <= st->versions[st->version_count - 1].version)
+		return RISK_R_VERSION_NOT_NEWER;
+	uint64_t effective = in->effective_ns == 0 ? ctx->batch_time_ns : in->effective_ns;
+	if (effective < ctx->batch_time_ns ||
+	    (st->version_count > 0 && effective < st->versions[st->version_count - 1].effective_ns))
+		return RISK_R_EFFECTIVE_IN_PAST;
+	if (st->version_count == RISK_VERSION_COUNT_MAX) {
+		/* Drop the oldest version if the next one has superseded it. */
+		if (st->versions[1].effective_ns > ctx->batch_time_ns)
+			return RISK_R_VERSION_TABLE_FULL;
+		sz_journal(st->versions, sizeof st->versions);
+		SZ_JOURNAL_FIELD(st->version_count);
+		memmove(&st->versions[0], &st->versions[1], (RISK_VERSION_COUNT_MAX - 1) * sizeof st->versions[0]);
+		st->version_count--;
+	}
+	struct risk_ruleset *slot = &st->versions[st->version_count];
+	sz_journal(slot, sizeof *slot);
+	SZ_JOURNAL_FIELD(st->version_count);
+	*slot = *in;
+	slot->effective_ns = effective;
+	st->version_count++;
+	return SZ_R_OK;
+}
+
+/* ---- judging -------------------------------------------------------------- */
+
+static bool moves_money(const sz_transfer *t)
+{
+	return (t->flags & (SZ_TRANSFER_PENDING | SZ_TRANSFER_VOID_PENDING)) == 0;
+}
+
+static void txn_of(struct risk_txn *x, const struct sz_apply_ctx *ctx, const sz_transfer *t, const sz_account *debit,
+		   const sz_account *credit)
+{
+	*x = (struct risk_txn){
+		.transfer_id = t->id, .payer_id = debit->id, .payee_id = credit->id, .amount_minor = t->amount,
+		.time_ns = t->timestamp != 0 ? t->timestamp : ctx->timestamp_ns, .currency = debit->currency,
+		.code = t->code, .payer_kind = debit->kind, .payee_kind = credit->kind,
+		.payer_tenant_id = debit->tenant_id,
+	};
+}
+
+/* Judge x into the scratch verdicts (reused by observe for the same transfer). */
+static const struct risk_verdict *judge(struct risk_state *st, const struct risk_ruleset *rs,
+					const struct risk_txn *x)
+{
+	if (st->scratch.valid && sz_id_eq(st->scratch.transfer_id, x->transfer_id) &&
+	    st->scratch.time_ns == x->time_ns && st->scratch.version == rs->version)
+		return st->scratch.verdicts;
+	uint32_t *payer_slot = account_slot(st, x->payer_id), *payee_slot = account_slot(st, x->payee_id);
+	const struct risk_account *payer = *payer_slot ? &st->accounts[*payer_slot - 1] : NULL;
+	const struct risk_account *payee = *payee_slot ? &st->accounts[*payee_slot - 1] : NULL;
+	uint32_t *pair = payer && payee ? pair_slot(st, *payer_slot - 1, *payee_slot - 1) : NULL;
+	struct risk_view v = { payer, payee, pair == NULL || *pair == 0 };
+	risk_eval_typologies(rs, x, &v, st->scratch.verdicts);
+	st->scratch.payer_slot = payer_slot;
+	st->scratch.payee_slot = payee_slot;
+	st->scratch.pair_slot = pair;
+	st->scratch.transfer_id = x->transfer_id;
+	st->scratch.time_ns = x->time_ns;
+	st->scratch.version = rs->version;
+	st->scratch.valid = true;
+	return st->scratch.verdicts;
+}
+
+static void alert_fill(struct risk_alert *a, const struct risk_ruleset *rs, const struct risk_typology *ty,
+		       const struct risk_verdict *v, const struct risk_txn *x, const struct risk_account *payer)
+{
+	*a = (struct risk_alert){
+		.time_ns = x->time_ns, .transfer_id = x->transfer_id, .payer_id = x->payer_id, .payee_id = x->payee_id,
+		.amount_minor = x->amount_minor, .tenant_id = x->payer_tenant_id, .currency = x->currency,
+		.ruleset_version = rs->version, .typology_id = ty->typology_id, .interdicted = v->interdict,
+		.report = ty->report, .code = x->code, .party_mask = (uint16_t)risk_eval_party_mask(rs, x),
+		.score = v->score, .contribution_count = v->contribution_count,
+	};
+	memcpy(a->contributions, v->contributions, sizeof a->contributions);
+	if (ty->report != RISK_REPORT_NONE)
+		a->report_due_ns = risk_due_after_working_days(x->time_ns, rs->report_due_working_days);
+	if (payer == NULL)
+		return;
+	bool today = payer->day == risk_day_of(x->time_ns);
+	a->base_day_out_sum_minor = today ? payer->day_out_sum_minor : 0;
+	a->base_day_out_count = today ? payer->day_out_count : 0;
+	int32_t d = risk_day_of(x->time_ns);
+	a->base_hist_day_count = payer->last_activity_ns && d > payer->first_day ? (uint32_t)(d - payer->first_day) : 0;
+	a->base_hist_out_sum_minor = payer->hist_out_sum_minor + (today ? 0 : payer->day_out_sum_minor);
+	a->base_last_activity_ns = payer->last_activity_ns;
+	memcpy(a->evidence_transfer_id, payer->recent_transfer_id, sizeof a->evidence_transfer_id);
+}
+
+/* Record the refusal of x (not journalled: see the file comment). */
+static void refusal_record(struct risk_state *st, const struct risk_ruleset *rs, const struct risk_verdict *verdicts,
+			   const struct risk_txn *x)
+{
+	for (uint32_t t = 0; t < rs->typology_count; t++) {
+		if (!verdicts[t].interdict)
+			continue;
+		if (st->refusal_count == RISK_REFUSAL_COUNT_MAX) {
+			st->refusal_dropped_count++;
+			return;
+		}
+		struct risk_alert *a = &st->refusals[st->refusal_count];
+		alert_fill(a, rs, &rs->typologies[t], &verdicts[t], x, risk_account_find(st, x->payer_id));
+		a->alert_no = RISK_REFUSAL_NO_BASE + ++st->refusal_count;
+		return; /* one refusal per transfer: the first typology that interdicts */
+	}
+}
+
+static uint32_t risk_check(void *hook_state, const struct sz_apply_ctx *ctx, const sz_transfer *t,
+			   const sz_account *debit, const sz_account *credit)
+{
+	struct risk_state *st = hook_state;
+	SZ_ASSERT(st != NULL && ctx != NULL);
+	if (!moves_money(t))
+		return SZ_R_OK;
+	const struct risk_ruleset *rs = risk_ruleset_in_force(st, ctx->batch_time_ns);
+	if (rs == NULL)
+		return SZ_R_OK;
+	struct risk_txn x;
+	txn_of(&x, ctx, t, debit, credit);
+	const struct risk_verdict *v = judge(st, rs, &x);
+	for (uint32_t i = 0; i < rs->typology_count; i++)
+		if (v[i].interdict) {
+			refusal_record(st, rs, v, &x);
+			st->scratch.valid = false;
+			return RISK_R_INTERDICTED;
+		}
+	return SZ_R_OK;
+}
+
+static void alerts_store(struct risk_state *st, const struct risk_ruleset *rs, const struct risk_verdict *v,
+			 const struct risk_txn *x, const struct risk_account *payer)
+{
+	for (uint32_t t = 0; t < rs->typology_count; t++) {
+		if (!v[t].alert)
+			continue;
+		if (st->alert_count == RISK_ALERT_COUNT_MAX) {
+			SZ_JOURNAL_FIELD(st->alert_dropped_count);
+			st->alert_dropped_count++;
+			continue;
+		}
+		struct risk_alert *a = &st->alerts[st->alert_count];
+		sz_journal(a, sizeof *a);
+		SZ_JOURNAL_FIELD(st->alert_count);
+		alert_fill(a, rs, &rs->typologies[t], &v[t], x, payer);
+		a->alert_no = ++st->alert_count;
+	}
+}
+
+static void risk_observe(void *hook_state, const struct sz_apply_ctx *ctx, const sz_transfer *t,
+			 const sz_account *debit, const sz_account *credit)
+{
+	struct risk_state *st = hook_state;
+	SZ_ASSERT(st != NULL && ctx != NULL);
+	if (!moves_money(t))
+		return;
+	const struct risk_ruleset *rs = risk_ruleset_in_force(st, ctx->batch_time_ns);
+	if (rs == NULL)
+		return;
+	struct risk_txn x;
+	txn_of(&x, ctx, t, debit, credit);
+	const struct risk_verdict *v = judge(st, rs, &x);
+	uint32_t *payer_slot = st->scratch.payer_slot, *payee_slot = st->scratch.payee_slot;
+	uint32_t *pair = st->scratch.pair_slot;
+	st->scratch.valid = false;
+	alerts_store(st, rs, v, &x, *payer_slot ? &st->accounts[*payer_slot - 1] : NULL);
+	uint32_t payer_index = 0, payee_index = 0;
+	bool payee_was_new = *payee_slot == 0;
+	struct risk_account *payer = account_at_slot(st, payer_slot, debit, &payer_index);
+	if (payee_was_new) /* the payer may have taken the empty slot the payee would have had */
+		payee_slot = account_slot(st, credit->id);
+	struct risk_account *payee = account_at_slot(st, payee_slot, credit, &payee_index);
+	if (payer == NULL || payee == NULL) {
+		SZ_JOURNAL_FIELD(st->unmonitored_count);
+		st->unmonitored_count++;
+	}
+	if (pair == NULL && payer != NULL && payee != NULL)
+		pair = pair_slot(st, payer_index, payee_index);
+	bool pair_new = pair == NULL || *pair == 0;
+	if (payer != NULL) {
+		sz_journal(payer, sizeof *payer);
+		risk_account_add(rs, payer, &x, true, pair_new);
+	}
+	if (payee != NULL) {
+		sz_journal(payee, sizeof *payee);
+		risk_account_add(rs, payee, &x, false, pair_new);
+	}
+	if (payer != NULL && payee != NULL)
+		pair_add(st, pair, payer_index, payee_index, x.time_ns);
+}
+
+/* ---- commands and registration ------------------------------------------- */
+
+static uint32_t risk_apply(struct sz_state *s, void *domain_state, const struct sz_apply_ctx *ctx,
+			   const sz_command_header *cmd)
+{
+	SZ_ASSERT(s != NULL && ctx != NULL);
+	SZ_ASSERT(cmd->size >= sizeof *cmd);
+	uint32_t body = cmd->size - (uint32_t)sizeof *cmd;
+	if (cmd->kind == RISK_CMD_RULESET_ACTIVATE && body == sizeof(struct risk_ruleset)) {
+		struct risk_ruleset rs; /* 2.4 KiB on the stack: the body is not aligned */
+		memcpy(&rs, cmd + 1, sizeof rs);
+		return ruleset_activate(domain_state, ctx, &rs);
+	}
+	if (cmd->kind == RISK_CMD_CASE && body == sizeof(struct risk_case_cmd)) {
+		struct risk_case_cmd c;
+		memcpy(&c, cmd + 1, sizeof c);
+		return risk_case_apply(domain_state, ctx->timestamp_ns, &c);
+	}
+	return SZ_R_COMMAND_INVALID;
+}
+
+/* Snapshot, digest and invariants (state.c). */
+int risk_snapshot_write(const void *domain_state, struct sz_snap *f);
+int risk_snapshot_read(void *domain_state, struct sz_snap *f);
+void risk_digest(const void *domain_state, void *blake2b_state);
+int risk_check_invariants(const struct sz_state *s, const void *domain_state, char *why, size_t why_size);
+
+#define VM_ARRAYS(X) \
+	X(accounts, RISK_ACCOUNT_COUNT_MAX) X(account_slots, RISK_ACCOUNT_SLOT_COUNT) \
+	X(pairs, RISK_PAIR_COUNT_MAX) X(pair_slots, RISK_PAIR_SLOT_COUNT) \
+	X(alerts, RISK_ALERT_COUNT_MAX) X(refusals, RISK_REFUSAL_COUNT_MAX) \
+	X(cases, RISK_CASE_COUNT_MAX) X(events, RISK_CASE_EVENT_COUNT_MAX)
+
+static void risk_release(void *domain_state)
+{
+	struct risk_state *st = domain_state;
+	if (st == NULL)
+		return;
+#define VM_RELEASE(field, count) if (st->field) sz_vm_release(st->field, (size_t)(count) * sizeof *st->field);
+	VM_ARRAYS(VM_RELEASE)
+#undef VM_RELEASE
+	free(st);
+}
+
+static struct risk_state *risk_new(void)
+{
+	struct risk_state *st = calloc(1, sizeof *st);
+	if (st == NULL)
+		return NULL;
+	bool ok = true;
+#define VM_RESERVE(field, count) \
+	st->field = sz_vm_reserve((size_t)(count) * sizeof *st->field); ok = ok && st->field != NULL;
+	VM_ARRAYS(VM_RESERVE)
+#undef VM_RESERVE
+	if (!ok) {
+		risk_release(st);
+		return NULL;
+	}
+	return st;
+}
+
+int risk_domain_register(struct sz_state *s)
+{
+	SZ_ASSERT(s != NULL);
+	sz_result_register(risk_results, sizeof risk_results / sizeof risk_results[0]);
+	struct risk_state *st = risk_new();
+	if (st == NULL)
+		return SZ_ENOMEM;
+	struct sz_domain d = {
+		.name = "risk",
+		.kind_base = RISK_KIND_BASE,
+		.state = st,
+		.apply = risk_apply,
+		.snapshot_write = risk_snapshot_write,
+		.snapshot_read = risk_snapshot_read,
+		.digest = risk_digest,
+		.check_invariants = risk_check_invariants,
+		.release = risk_release,
+	};
+	struct sz_hook hook = { .name = "risk", .check = risk_check, .observe = risk_observe, .state = st };
+	int rc = sz_state_register(s, &d);
+	if (rc != 0) {
+		risk_release(st);
+		return rc;
+	}
+	return sz_state_hook_add(s, &hook); /* the state owns st from here on */
+}
+
+/* ---- read API -------------------------------------------------------------- */
+
+const struct risk_state *risk_state_get(const struct sz_state *s)
+{
+	SZ_ASSERT(s != NULL);
+	for (uint32_t i = 0; i < s->domain_count; i++)
+		if (s->domains[i].kind_base == RISK_KIND_BASE)
+			return s->domains[i].state;
+	return NULL;
+}
+
+uint32_t risk_version_count(const struct risk_state *st) { return st->version_count; }
+const struct risk_ruleset *risk_version_at(const struct risk_state *st, uint32_t index)
+{
+	SZ_ASSERT(index < st->version_count);
+	return &st->versions[index];
+}
+uint32_t risk_alert_count(const struct risk_state *st) { return st->alert_count; }
+const struct risk_alert *risk_alert_at(const struct risk_state *st, uint32_t index)
+{
+	SZ_ASSERT(index < st->alert_count);
+	return &st->alerts[index];
+}
+uint32_t risk_refusal_count(const struct risk_state *st) { return st->refusal_count; }
+const struct risk_alert *risk_refusal_at(const struct risk_state *st, uint32_t index)
+{
+	SZ_ASSERT(index < st->refusal_count);
+	return &st->refusals[index];
+}
+const struct risk_alert *risk_alert_find(const struct risk_state *st, uint64_t alert_no)
+{
+	SZ_ASSERT(st != NULL);
+	if (alert_no >= 1 && alert_no <= st->alert_count)
+		return &st->alerts[alert_no - 1];
+	if (alert_no > RISK_REFUSAL_NO_BASE && alert_no - RISK_REFUSAL_NO_BASE <= st->refusal_count)
+		return &st->refusals[alert_no - RISK_REFUSAL_NO_BASE - 1];
+	return NULL;
+}
+uint64_t risk_alert_dropped_count(const struct risk_state *st) { return st->alert_dropped_count; }
+uint64_t risk_unmonitored_count(const struct risk_state *st) { return st->unmonitored_count; }
+uint32_t risk_monitored_count(const struct risk_state *st) { return st->account_count; }
+uint32_t risk_case_count(const struct risk_state *st) { return st->case_count; }
+const struct risk_case *risk_case_at(const struct risk_state *st, uint32_t index)
+{
+	SZ_ASSERT(index < st->case_count);
+	return &st->cases[index];
+}
+const struct risk_case_event *risk_case_event_at(const struct risk_state *st, uint32_t index)
+{
+	SZ_ASSERT(index < st->event_count);
+	return &st->events[index];
+}

@@ -1,0 +1,320 @@
+/*
+ * http.c — the risk domain's HTTP routes: activate and list rule-set
+ * versions, read alerts and refusals, work cases, export reports.
+ *
+ * Routes (roles in the table below; a risk analyst or compliance officer
+ * sees only alerts and cases of its own tenant — the payer account's):
+ *   POST /v1/risk/rulesets             body: a rule-set file (docs/risk.md)
+ *   GET  /v1/risk/rulesets             the versions kept, with their effective times
+ *   GET  /v1/risk/status               counts, the version in force, table use
+ *   GET  /v1/risk/alerts               ?kind=alerts|refusals&typology=N&limit=N
+ *   GET  /v1/risk/alerts/{alert}       one alert with its explanation
+ *   POST /v1/risk/cases                {"case_id","alert","assignee"?,"due"?,"text"?}
+ *   POST /v1/risk/cases/{id}/events    {"action","assignee"?,"text"?,"disposition"?,"due"?}
+ *   GET  /v1/risk/cases                ?status=open|escalated|closed
+ *   GET  /v1/risk/cases/{id}           with its history
+ *   GET  /v1/risk/reports              ?kind=large_value|suspicious&format=json|csv (http_report.c)
+ */
+#include "risk/http_internal.h"
+#include "api/api.h"
+#include "api/codec.h"
+#include "api/schema.h"
+#include "core/assert.h"
+#include "core/errors.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RISK_READERS (API_CB | API_RG | API_AU | API_AD | API_RA | API_CO)
+#define RISK_LIST_DEFAULT 100u
+
+void risk_handle_reports(struct api_request *r);
+
+static const struct risk_state *state_of(struct api_request *r)
+{
+	return risk_state_get(sz_engine_state(r->server->engine));
+}
+
+/* The tenant a principal is confined to (0: it sees every tenant). */
+uint64_t risk_principal_tenant(const struct api_principal *p)
+{
+	return p->role == API_ROLE_RISK_ANALYST || p->role == API_ROLE_COMPLIANCE_OFFICER ? p->tenant_id : 0;
+}
+
+bool risk_alert_visible(const struct api_principal *p, const struct risk_alert *a)
+{
+	uint64_t tenant = risk_principal_tenant(p);
+	return tenant == 0 || tenant == a->tenant_id;
+}
+
+/* ---- rule sets -------------------------------------------------------------- */
+
+static json_t *version_json(const struct risk_ruleset *rs, uint64_t now_ns, const struct risk_ruleset *in_force)
+{
+	char eff[32];
+	risk_time_text(rs->effective_ns, eff);
+	return json_pack("{s:i, s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:b}", "version", (json_int_t)rs->version, "name",
+			 rs->name, "effective", eff, "effective_ns", "", "rules", rs->rule_count, "typologies",
+			 rs->typology_count, "report_due_working_days", rs->report_due_working_days,
+			 "retention_days", rs->retention_days, "in_force", rs == in_force && rs->effective_ns <= now_ns);
+}
+
+static json_t *versions_json(const struct risk_state *st, uint64_t now_ns)
+{
+	json_t *list = json_array();
+	const struct risk_ruleset *in_force = risk_ruleset_in_force(st, now_ns);
+	for (uint32_t i = 0; i < risk_version_count(st); i++) {
+		const struct risk_ruleset *rs = risk_version_at(st, i);
+		json_t *v = version_json(rs, now_ns, in_force);
+		json_object_set_new(v, "effective_ns", api_json_string_u64(rs->effective_ns));
+		json_array_append_new(list, v);
+	}
+	return json_pack("{s:o}", "versions", list);
+}
+
+static void ruleset_done(struct api_request *r, const uint32_t *results, uint32_t count)
+{
+	SZ_ASSERT(count == 1);
+	if (results[0] != SZ_R_OK) {
+		api_problem_result(r, results[0], NULL);
+		return;
+	}
+	const struct sz_state *s = sz_engine_state(r->server->engine);
+	api_reply_json(r, 200, versions_json(risk_state_get(s), s->batch_time_ns));
+}
+
+static void handle_ruleset_post(struct api_request *r)
+{
+	struct risk_ruleset *rs = malloc(sizeof *rs);
+	char why[256];
+	if (rs == NULL) {
+		api_problem(r, "internal", "no memory for the rule set");
+		return;
+	}
+	int rc = risk_ruleset_parse((const char *)r->body, r->body_size, rs, why, sizeof why);
+	if (rc == 0)
+		api_submit_one(r, RISK_CMD_RULESET_ACTIVATE, rs, sizeof *rs, ruleset_done);
+	else
+		api_problem_custom(r, 400, "risk_ruleset_invalid", "The rule set is malformed", why);
+	free(rs);
+}
+
+static void handle_ruleset_list(struct api_request *r)
+{
+	const struct sz_state *s = sz_engine_state(r->server->engine);
+	api_reply_json(r, 200, versions_json(risk_state_get(s), s->batch_time_ns));
+}
+
+static void handle_status(struct api_request *r)
+{
+	const struct sz_state *s = sz_engine_state(r->server->engine);
+	const struct risk_state *st = risk_state_get(s);
+	const struct risk_ruleset *rs = risk_ruleset_in_force(st, s->batch_time_ns);
+	json_t *o = json_object();
+	json_object_set_new(o, "version_in_force", rs ? json_integer(rs->version) : json_null());
+	json_object_set_new(o, "alert_count", json_integer(risk_alert_count(st)));
+	json_object_set_new(o, "alert_count_max", json_integer(RISK_ALERT_COUNT_MAX));
+	json_object_set_new(o, "alerts_dropped", api_json_string_u64(risk_alert_dropped_count(st)));
+	json_object_set_new(o, "refusal_count", json_integer(risk_refusal_count(st)));
+	json_object_set_new(o, "case_count", json_integer(risk_case_count(st)));
+	json_object_set_new(o, "monitored_accounts", json_integer(risk_monitored_count(st)));
+	json_object_set_new(o, "monitored_accounts_max", json_integer(RISK_ACCOUNT_COUNT_MAX));
+	json_object_set_new(o, "bytes_per_account", json_integer(RISK_ACCOUNT_BYTES));
+	json_object_set_new(o, "unmonitored_transfers", api_json_string_u64(risk_unmonitored_count(st)));
+	api_reply_json(r, 200, o);
+}
+
+/* ---- alerts ----------------------------------------------------------------- */
+
+static bool query_u64(struct api_request *r, const char *name, uint64_t dflt, uint64_t *out)
+{
+	const char *q = api_query(r, name);
+	*out = dflt;
+	if (q == NULL)
+		return true;
+	if (sz_u64_parse(q, strlen(q), out) != 0) {
+		api_problem(r, "query_invalid", "'%s' must be a decimal number", name);
+		return false;
+	}
+	return true;
+}
+
+static void handle_alert_list(struct api_request *r)
+{
+	const struct sz_state *s = sz_engine_state(r->server->engine);
+	const struct risk_state *st = risk_state_get(s);
+	const char *kind = api_query(r, "kind");
+	uint64_t typology, limit;
+	if (!query_u64(r, "typology", 0, &typology) || !query_u64(r, "limit", RISK_LIST_DEFAULT, &limit))
+		return;
+	if ((kind != NULL && strcmp(kind, "alerts") != 0 && strcmp(kind, "refusals") != 0) || limit == 0 ||
+	    limit > SZ_PAGE_ROW_COUNT_MAX) {
+		api_problem(r, "query_invalid", "kind is alerts or refusals; limit 1..%u", SZ_PAGE_ROW_COUNT_MAX);
+		return;
+	}
+	bool refusals = kind != NULL && strcmp(kind, "refusals") == 0;
+	uint32_t count = refusals ? risk_refusal_count(st) : risk_alert_count(st);
+	json_t *list = json_array();
+	/* Newest first; a bounded scan keeps a scoped caller's request cheap. */
+	for (uint32_t i = count, scanned = 0; i > 0 && json_array_size(list) < limit && scanned < SZ_API_LIST_SCAN_COUNT_MAX;
+	     i--, scanned++) {
+		const struct risk_alert *a = refusals ? risk_refusal_at(st, i - 1) : risk_alert_at(st, i - 1);
+		if (risk_alert_visible(&r->principal, a) && (typology == 0 || a->typology_id == typology))
+			json_array_append_new(list, risk_alert_json(st, a, s->batch_time_ns));
+	}
+	api_reply_json(r, 200, json_pack("{s:o}", "alerts", list));
+}
+
+static void handle_alert_get(struct api_request *r)
+{
+	const struct sz_state *s = sz_engine_state(r->server->engine);
+	uint64_t no = 0;
+	const struct risk_alert *a = NULL;
+	if (sz_u64_parse(api_param(r, 0), strlen(api_param(r, 0)), &no) == 0)
+		a = risk_alert_find(risk_state_get(s), no);
+	if (a == NULL || !risk_alert_visible(&r->principal, a)) {
+		api_problem(r, "not_found", "no alert %s", api_param(r, 0));
+		return;
+	}
+	api_reply_json(r, 200, risk_alert_json(risk_state_get(s), a, s->batch_time_ns));
+}
+
+/* ---- cases ------------------------------------------------------------------ */
+
+struct case_in {
+	sz_id case_id;
+	uint64_t alert_no;
+	sz_id assignee_id;
+	uint64_t due_ns;
+	uint32_t action;
+	uint32_t disposition;
+	char text[RISK_CASE_TEXT_SIZE];
+};
+
+static const char *const disposition_names[] = { "false_positive", "reported", "frozen", NULL };
+
+static const struct api_field case_open_fields[] = {
+	{ .name = "case_id", .type = API_T_ID, .flags = API_F_REQUIRED, .offset = offsetof(struct case_in, case_id) },
+	{ .name = "alert", .type = API_T_UINT, .flags = API_F_REQUIRED | API_F_TEXT | API_F_NUMBER,
+	  .offset = offsetof(struct case_in, alert_no), .size = 8, .umin = 1 },
+	{ .name = "assignee", .type = API_T_ID, .offset = offsetof(struct case_in, assignee_id) },
+	{ .name = "due", .type = API_T_TIME, .offset = offsetof(struct case_in, due_ns) },
+	{ .name = "text", .type = API_T_STRING, .offset = offsetof(struct case_in, text), .size = RISK_CASE_TEXT_SIZE },
+};
+static const struct api_schema case_open_schema = API_SCHEMA("risk_case_open", case_open_fields, struct case_in);
+
+static const struct api_field case_event_fields[] = {
+	{ .name = "action", .type = API_T_ENUM, .flags = API_F_REQUIRED, .offset = offsetof(struct case_in, action),
+	  .size = 4, .base = RISK_CASE_ASSIGN, .names = risk_action_names + 1 },
+	{ .name = "assignee", .type = API_T_ID, .offset = offsetof(struct case_in, assignee_id) },
+	{ .name = "disposition", .type = API_T_ENUM, .offset = offsetof(struct case_in, disposition), .size = 4,
+	  .base = RISK_DISP_FALSE_POSITIVE, .names = disposition_names },
+	{ .name = "due", .type = API_T_TIME, .offset = offsetof(struct case_in, due_ns) },
+	{ .name = "text", .type = API_T_STRING, .offset = offsetof(struct case_in, text), .size = RISK_CASE_TEXT_SIZE },
+};
+static const struct api_schema case_event_schema = API_SCHEMA("risk_case_event", case_event_fields, struct case_in);
+
+static void case_done(struct api_request *r, const uint32_t *results, uint32_t count)
+{
+	SZ_ASSERT(count == 1);
+	if (results[0] != SZ_R_OK) {
+		api_problem_result(r, results[0], NULL);
+		return;
+	}
+	const struct risk_case_cmd *c = api_submitted_body(r);
+	const struct risk_state *st = state_of(r);
+	const struct risk_case *k = risk_case_find(st, c->case_id);
+	SZ_ASSERT(k != NULL); /* the command just applied to it */
+	api_reply_json(r, c->action == RISK_CASE_OPEN ? 201 : 200, risk_case_json(st, k));
+}
+
+static void case_submit(struct api_request *r, const struct case_in *in, sz_id case_id, uint32_t action)
+{
+	struct risk_case_cmd c = {
+		.case_id = case_id, .actor_id = r->principal.token_id, .assignee_id = in->assignee_id,
+		.alert_no = in->alert_no, .tenant_id = risk_principal_tenant(&r->principal), .due_ns = in->due_ns,
+		.action = (uint8_t)action, .disposition = (uint8_t)in->disposition,
+		.actor = r->principal.role == API_ROLE_RISK_ANALYST ? RISK_ACTOR_ANALYST
+			 : r->principal.role == API_ROLE_COMPLIANCE_OFFICER ? RISK_ACTOR_OFFICER : RISK_ACTOR_PLATFORM,
+	};
+	memcpy(c.text, in->text, sizeof c.text);
+	api_submit_one(r, RISK_CMD_CASE, &c, sizeof c, case_done);
+}
+
+static void handle_case_open(struct api_request *r)
+{
+	const struct case_in *in = r->in;
+	case_submit(r, in, in->case_id, RISK_CASE_OPEN);
+}
+
+static bool case_param(struct api_request *r, sz_id *id)
+{
+	if (sz_id_parse(api_param(r, 0), strlen(api_param(r, 0)), id, 0) != 0) {
+		api_problem(r, "id_invalid", "'%s' is not a case id", api_param(r, 0));
+		return false;
+	}
+	return true;
+}
+
+static void handle_case_event(struct api_request *r)
+{
+	const struct case_in *in = r->in;
+	sz_id id;
+	if (!case_param(r, &id))
+		return;
+	if (in->action == RISK_CASE_CLOSE && in->disposition == RISK_DISP_NONE) {
+		api_problem(r, "field_missing", "'disposition' is required to close a case");
+		return;
+	}
+	case_submit(r, in, id, in->action);
+}
+
+static void handle_case_get(struct api_request *r)
+{
+	sz_id id;
+	if (!case_param(r, &id))
+		return;
+	const struct risk_state *st = state_of(r);
+	const struct risk_case *k = risk_case_find(st, id);
+	uint64_t tenant = risk_principal_tenant(&r->principal);
+	if (k == NULL || (tenant != 0 && k->tenant_id != tenant)) {
+		api_problem(r, "not_found", "no case %s", api_param(r, 0));
+		return;
+	}
+	api_reply_json(r, 200, risk_case_json(st, k));
+}
+
+static void handle_case_list(struct api_request *r)
+{
+	static const char *const status_names[] = { "", "open", "escalated", "closed" };
+	const struct risk_state *st = state_of(r);
+	const char *status = api_query(r, "status");
+	uint64_t tenant = risk_principal_tenant(&r->principal);
+	json_t *list = json_array();
+	for (uint32_t i = risk_case_count(st); i > 0 && json_array_size(list) < SZ_PAGE_ROW_COUNT_MAX; i--) {
+		const struct risk_case *k = risk_case_at(st, i - 1);
+		if ((tenant == 0 || k->tenant_id == tenant) && (status == NULL || strcmp(status, status_names[k->status]) == 0))
+			json_array_append_new(list, risk_case_json(st, k));
+	}
+	api_reply_json(r, 200, json_pack("{s:o}", "cases", list));
+}
+
+static const struct api_route risk_routes[] = {
+	{ .method = "POST", .path = "/v1/risk/rulesets", .roles = API_CB | API_RG | API_AD, .body = API_BODY_JSON,
+	  .handler = handle_ruleset_post, .summary = "activate a rule-set version (a rule-set file as the body)" },
+	API_GET("/v1/risk/rulesets", RISK_READERS, handle_ruleset_list, "the rule-set versions kept"),
+	API_GET("/v1/risk/status", RISK_READERS, handle_status, "the risk domain's counts and the version in force"),
+	API_GET("/v1/risk/alerts", RISK_READERS, handle_alert_list, "alerts or refusals, newest first"),
+	API_GET("/v1/risk/alerts/{alert}", RISK_READERS, handle_alert_get, "one alert with its explanation"),
+	API_POST("/v1/risk/cases", API_RA | API_CO, handle_case_open, &case_open_schema, "open a case on an alert"),
+	API_POST("/v1/risk/cases/{id}/events", API_RA | API_CO, handle_case_event, &case_event_schema,
+		 "assign, comment, escalate or close a case"),
+	API_GET("/v1/risk/cases", RISK_READERS, handle_case_list, "cases, newest first"),
+	API_GET("/v1/risk/cases/{id}", RISK_READERS, handle_case_get, "one case with its history"),
+	API_GET("/v1/risk/reports", API_CB | API_RG | API_AU | API_AD | API_CO, risk_handle_reports,
+		"large-value or suspicious transaction report rows (JSON or CSV)"),
+};
+
+const struct api_route_table risk_route_table = { "risk", risk_routes, sizeof risk_routes / sizeof risk_routes[0] };

@@ -1,0 +1,538 @@
+/*
+ * test_risk.c — the risk domain (src/risk/): window counters, features,
+ * bands and typology scores (eval.c, outside any engine), rule-set checks,
+ * and the domain inside the engine: a wallet payment the currency domain
+ * makes is seen by the risk observer, an interdiction refuses it, changes
+ * no balance and is still recorded, and a failed chain rolls alerts back.
+ *
+ * Every expected value is derived by hand in the comment above its test.
+ * Time: T0 = 2025-03-01 10:00 CST = 02:00 UTC (CU_T0 of the currency
+ * helpers). 2025-01-01 is day 55 * 365 + 14 leap days (1972, 1976, ...,
+ * 2024) = 20089 since 1970-01-01; March 1 is 31 + 28 days later: 20148.
+ * In CST (UTC+8) 02:00 UTC is 10:00 the same date: risk_day_of(T0) = 20148.
+ */
+#include "test_currency_util.h"
+
+#include "log/snapshot.h"
+#include "risk/http.h"
+#include "risk/risk.h"
+
+#include <sodium.h>
+
+#include <stdio.h>
+
+#define HOUR_NS (3600ull * NS_S)
+
+/* A one-rule, one-typology set; the caller edits the rule. */
+static struct risk_ruleset one_rule(uint8_t feature)
+{
+	struct risk_ruleset rs;
+	memset(&rs, 0, sizeof rs);
+	rs.version = 1;
+	rs.rule_count = 1;
+	rs.typology_count = 1;
+	rs.retention_days = 3650;
+	rs.report_due_working_days = 5;
+	rs.individual_kind_mask = 1u << SZ_KIND_WALLET;
+	rs.institution_kind_mask = 1u << SZ_KIND_GENERAL;
+	snprintf(rs.name, sizeof rs.name, "test");
+	rs.rules[0] = (struct risk_rule){ .rule_id = 1, .feature = feature, .band_count = 1, .band_min = { 1 },
+					  .band_score = { 100 } };
+	rs.typologies[0] = (struct risk_typology){ .typology_id = 1, .rule_count = 1, .alert_threshold = 100,
+						   .rule_id = { 1 }, .weight_pct = { 100 } };
+	assert_int_equal(risk_ruleset_check(&rs, NULL, 0), 0);
+	return rs;
+}
+
+static struct risk_txn txn(uint64_t id, uint64_t payer, uint64_t payee, uint64_t amount, uint64_t time_ns)
+{
+	return (struct risk_txn){ .transfer_id = sz_id_make(0, id), .payer_id = sz_id_make(0, payer),
+				  .payee_id = sz_id_make(0, payee), .amount_minor = amount, .time_ns = time_ns,
+				  .currency = CNY };
+}
+
+/* Window counters. Transfers out of one account at T0, T0 + 1 h, T0 + 2 h,
+ * T0 + 5 h of 100, 200, 300, 400 yuan. A 3-hour window judged at T0 + 5 h
+ * covers the buckets of hours T0+3..T0+5: only the 400 (this transfer),
+ * count 1, sum 400 yuan. Judged at T0 + 2 h (before adding the 300) it
+ * covers T0..T0+2: 100 + 200 + the 300 judged = 600 yuan, count 3. The
+ * same-day window at T0 + 5 h (15:00 CST, same day) holds all four: 1,000
+ * yuan. At T0 + 14 h = 00:00 CST next day the day counters start again:
+ * a same-day sum of a 50-yuan transfer is 50 yuan; and the 3-hour window
+ * there sees nothing of the day before. */
+static void test_window_counters(void **unused)
+{
+	(void)unused;
+	struct risk_ruleset rs = one_rule(RISK_F_SUM);
+	struct risk_rule *r = &rs.rules[0];
+	struct risk_account a;
+	memset(&a, 0, sizeof a);
+	a.account_id = sz_id_make(0, 1);
+	uint64_t amounts[3] = { YUAN(100), YUAN(200), YUAN(300) };
+	for (uint32_t k = 0; k < 2; k++) {
+		struct risk_txn x = txn(10 + k, 1, 2, amounts[k], CU_T0 + k * HOUR_NS);
+		risk_account_add(&rs, &a, &x, true, k == 0);
+	}
+	struct risk_view v = { &a, NULL, false };
+	r->window_h = 3;
+	struct risk_txn x2 = txn(12, 1, 2, YUAN(300), CU_T0 + 2 * HOUR_NS);
+	assert_int_equal(risk_eval_feature(&rs, r, &x2, &v), YUAN(600));
+	r->feature = RISK_F_COUNT;
+	assert_int_equal(risk_eval_feature(&rs, r, &x2, &v), 3);
+	risk_account_add(&rs, &a, &x2, true, false);
+	struct risk_txn x5 = txn(13, 1, 2, YUAN(400), CU_T0 + 5 * HOUR_NS);
+	assert_int_equal(risk_eval_feature(&rs, r, &x5, &v), 1);
+	r->feature = RISK_F_SUM;
+	assert_int_equal(risk_eval_feature(&rs, r, &x5, &v), YUAN(400));
+	r->window_h = 0;
+	assert_int_equal(risk_eval_feature(&rs, r, &x5, &v), YUAN(1000));
+	risk_account_add(&rs, &a, &x5, true, false);
+	assert_int_equal(a.day, risk_day_of(CU_T0));
+	assert_int_equal(risk_day_of(CU_T0), 20148);
+	struct risk_txn next = txn(14, 1, 2, YUAN(50), CU_T0 + 14 * HOUR_NS);
+	assert_int_equal(risk_day_of(next.time_ns), 20149);
+	assert_int_equal(risk_eval_feature(&rs, r, &next, &v), YUAN(50));
+	r->window_h = 3;
+	assert_int_equal(risk_eval_feature(&rs, r, &next, &v), YUAN(50));
+	risk_account_add(&rs, &a, &next, true, false);
+	/* The day roll moved the first day's 1,000 yuan into history. */
+	assert_int_equal(a.hist_out_sum_minor, YUAN(1000));
+	assert_int_equal(a.day_out_count, 1);
+	assert_int_equal(a.first_day, 20148);
+}
+
+/* Bands and weights. Rule 1: amount, bands 1,000 -> 20, 5,000 -> 60,
+ * 10,000 -> 100 yuan. Rule 2: round to 10^5 fen (1,000 yuan), band 1 -> 50.
+ * Typology: weights 70 % and 60 %, alert 60, interdiction 100.
+ *  4,999.99 yuan: rule 1 band 1,000 -> 20, not round -> 0;
+ *               score 70 * 20 / 100 = 14: nothing.
+ *  5,000.00:    60 and round 50: 70*60/100 + 60*50/100 = 42 + 30 = 72: alert.
+ * 10,000.00:    100 and 50: 70 + 30 = 100: alert and interdiction. */
+static void test_bands_and_weights(void **unused)
+{
+	(void)unused;
+	struct risk_ruleset rs = one_rule(RISK_F_AMOUNT);
+	rs.rules[0] = (struct risk_rule){ .rule_id = 1, .feature = RISK_F_AMOUNT, .band_count = 3,
+					  .band_min = { YUAN(1000), YUAN(5000), YUAN(10000) },
+					  .band_score = { 20, 60, 100 } };
+	rs.rules[1] = (struct risk_rule){ .rule_id = 2, .feature = RISK_F_ROUND, .param = 5, .band_count = 1,
+					  .band_min = { 1 }, .band_score = { 50 } };
+	rs.rule_count = 2;
+	rs.typologies[0] = (struct risk_typology){ .typology_id = 7, .rule_count = 2, .alert_threshold = 60,
+						   .interdict_threshold = 100, .rule_id = { 1, 2 },
+						   .weight_pct = { 70, 60 } };
+	assert_int_equal(risk_ruleset_check(&rs, NULL, 0), 0);
+	struct risk_view v = { NULL, NULL, true };
+	struct risk_verdict out[RISK_TYPOLOGY_COUNT_MAX];
+	uint64_t amounts[3] = { YUAN(5000) - 1, YUAN(5000), YUAN(10000) };
+	uint32_t scores[3] = { 14, 72, 100 };
+	for (uint32_t k = 0; k < 3; k++) {
+		struct risk_txn x = txn(1, 1, 2, amounts[k], CU_T0);
+		uint32_t alerts = risk_eval_typologies(&rs, &x, &v, out);
+		assert_int_equal(out[0].score, scores[k]);
+		assert_int_equal(alerts, k > 0);
+		assert_int_equal(out[0].interdict, k == 2);
+	}
+	assert_int_equal(out[0].contributions[0].contribution, 70);
+	assert_int_equal(out[0].contributions[1].contribution, 30);
+}
+
+/* Share, history, dormancy, new peers, party classes.
+ * Account in: 1,000 yuan at T0; out: 950 at T0 + 1 h -> 24 h share
+ * 950 / 1,000 = 9,500 bp. History: the account's first day holds 950 out;
+ * on day +2 (two full days of history: 950 over 2 days = 475 a day) a
+ * transfer of 950 gives 950 / 475 = 2.0 = 20,000 bp (param 2 days).
+ * Dormancy: at T0 + 100 days the last activity (day +2) is 98 days back.
+ * Party: a wallet payer with code 8001 in the cross-border range
+ * 8000-8099 is an individual cross-border transfer, not a domestic one. */
+static void test_share_history_dormancy(void **unused)
+{
+	(void)unused;
+	struct risk_ruleset rs = one_rule(RISK_F_SHARE_BP);
+	struct risk_rule *r = &rs.rules[0];
+	r->window_h = 24;
+	struct risk_account a;
+	memset(&a, 0, sizeof a);
+	struct risk_txn in = txn(1, 9, 1, YUAN(1000), CU_T0);
+	risk_account_add(&rs, &a, &in, false, true);
+	struct risk_view v = { &a, NULL, true };
+	struct risk_txn out = txn(2, 1, 3, YUAN(950), CU_T0 + HOUR_NS);
+	assert_int_equal(risk_eval_feature(&rs, r, &out, &v), 9500);
+	r->feature = RISK_F_NEW_PEERS;
+	assert_int_equal(risk_eval_feature(&rs, r, &out, &v), 1); /* this payee is new; the earlier payer is not a payee */
+	risk_account_add(&rs, &a, &out, true, true);
+	r->feature = RISK_F_HISTORY_BP;
+	r->param = 2;
+	struct risk_txn later = txn(3, 1, 3, YUAN(950), CU_T0 + 2 * NS_DAY);
+	assert_int_equal(risk_eval_feature(&rs, r, &later, &v), 20000);
+	r->param = 3; /* three days of history required: only two */
+	assert_int_equal(risk_eval_feature(&rs, r, &later, &v), 0);
+	risk_account_add(&rs, &a, &later, true, false);
+	r->feature = RISK_F_DORMANT_DAYS;
+	struct risk_txn wake = txn(4, 1, 3, YUAN(1), CU_T0 + 100 * NS_DAY);
+	assert_int_equal(risk_eval_feature(&rs, r, &wake, &v), 98);
+	rs.xborder_code_min = 8000;
+	rs.xborder_code_max = 8099;
+	struct risk_txn xb = txn(5, 1, 3, YUAN(1), CU_T0);
+	xb.code = 8001;
+	xb.payer_kind = SZ_KIND_WALLET;
+	uint32_t mask = risk_eval_party_mask(&rs, &xb);
+	assert_true(mask & (1u << RISK_PARTY_INDIVIDUAL_XBORDER));
+	assert_false(mask & (1u << RISK_PARTY_INDIVIDUAL_DOMESTIC));
+}
+
+/* Rule-set checks: each defect refused with RISK_R_RULESET_INVALID. */
+static void test_ruleset_checks(void **unused)
+{
+	(void)unused;
+	struct risk_ruleset rs = one_rule(RISK_F_AMOUNT);
+	struct risk_ruleset bad = rs;
+	bad.typologies[0].rule_id[0] = 2; /* no rule 2 */
+	assert_int_equal(risk_ruleset_check(&bad, NULL, 0), RISK_R_RULESET_INVALID);
+	bad = rs;
+	bad.rules[0].band_count = 2; /* band 2 must ascend above band 1 */
+	assert_int_equal(risk_ruleset_check(&bad, NULL, 0), RISK_R_RULESET_INVALID);
+	bad = rs;
+	bad.typologies[0].interdict_threshold = 50; /* below the alert threshold */
+	assert_int_equal(risk_ruleset_check(&bad, NULL, 0), RISK_R_RULESET_INVALID);
+	bad = rs;
+	bad.rules[0].tally = 1; /* amount rules count nothing */
+	assert_int_equal(risk_ruleset_check(&bad, NULL, 0), RISK_R_RULESET_INVALID);
+	/* The shipped default parses and checks. */
+	FILE *f = fopen("share/risk/default.json", "rb");
+	assert_non_null(f);
+	static char text[65536];
+	size_t n = fread(text, 1, sizeof text, f);
+	fclose(f);
+	char why[256];
+	struct risk_ruleset def;
+	assert_int_equal(risk_ruleset_parse(text, n, &def, why, sizeof why), 0);
+	assert_int_equal(def.rule_count, 20);
+	assert_int_equal(def.typology_count, 11);
+	/* Rule 3: institution transfers of 2,000,000.00 CNY = 200,000,000 fen. */
+	assert_int_equal(risk_ruleset_rule(&def, 3)->band_min[0], 200000000u);
+}
+
+static uint32_t activate(struct cu *x, struct risk_ruleset *rs)
+{
+	return cu_run(x, RISK_CMD_RULESET_ACTIVATE, rs, sizeof *rs);
+}
+
+
+/* ---- the default rule set, each typology on both sides of its threshold -- */
+
+static struct risk_ruleset default_set;
+
+static void load_default(void)
+{
+	FILE *f = fopen("share/risk/default.json", "rb");
+	assert_non_null(f);
+	static char text[65536];
+	size_t n = fread(text, 1, sizeof text, f);
+	fclose(f);
+	char why[256];
+	assert_int_equal(risk_ruleset_parse(text, n, &default_set, why, sizeof why), 0);
+}
+
+/* Does typology `id` of the default set alert (2: interdict) on x? */
+static int judged(uint16_t id, const struct risk_txn *x, const struct risk_account *payer,
+		  const struct risk_account *payee, bool pair_new)
+{
+	struct risk_view v = { payer, payee, pair_new };
+	struct risk_verdict out[RISK_TYPOLOGY_COUNT_MAX];
+	risk_eval_typologies(&default_set, x, &v, out);
+	for (uint32_t t = 0; t < default_set.typology_count; t++)
+		if (out[t].typology_id == id)
+			return out[t].interdict ? 2 : out[t].alert ? 1 : 0;
+	fail_msg("no typology %u", id);
+	return -1;
+}
+
+static struct risk_txn dtxn(uint64_t amount, uint16_t code, uint16_t payer_kind, uint64_t time_ns)
+{
+	static uint64_t next = 5000;
+	struct risk_txn x = txn(next++, 1, 2, amount, time_ns);
+	x.code = code;
+	x.payer_kind = payer_kind;
+	x.payee_kind = SZ_KIND_GENERAL;
+	return x;
+}
+
+/* PBoC large-value lines (Order [2016] No. 3 art. 5): cash >= 50,000.00
+ * (code 9000 is cash in the default set), single or same-day cumulative;
+ * institution (general account) >= 2,000,000.00; individual (wallet)
+ * domestic >= 500,000.00; individual cross-border (code 8000) >= 200,000.00.
+ * One fen below each line alerts nothing. Cumulative cash: 30,000.00 then
+ * 20,000.00 the same day = 50,000.00: the second alerts. */
+static void test_default_large_value(void **unused)
+{
+	(void)unused;
+	load_default();
+	struct risk_account a;
+	memset(&a, 0, sizeof a);
+	struct { uint16_t typology, code, kind; uint64_t line; } lines[] = {
+		{ 1, 9000, SZ_KIND_WALLET, YUAN(50000) },
+		{ 2, 3, SZ_KIND_GENERAL, YUAN(2000000) },
+		{ 3, 3, SZ_KIND_WALLET, YUAN(500000) },
+		{ 4, 8000, SZ_KIND_WALLET, YUAN(200000) },
+	};
+	for (uint32_t i = 0; i < 4; i++) {
+		struct risk_txn at = dtxn(lines[i].line, lines[i].code, lines[i].kind, CU_T0);
+		struct risk_txn below = dtxn(lines[i].line - 1, lines[i].code, lines[i].kind, CU_T0);
+		assert_int_equal(judged(lines[i].typology, &at, &a, NULL, true), 1);
+		assert_int_equal(judged(lines[i].typology, &below, &a, NULL, true), 0);
+	}
+	struct risk_txn domestic = dtxn(YUAN(200000), 3, SZ_KIND_WALLET, CU_T0);
+	assert_int_equal(judged(4, &domestic, &a, NULL, true), 0); /* not cross-border */
+	struct risk_txn first = dtxn(YUAN(30000), 9000, SZ_KIND_WALLET, CU_T0);
+	assert_int_equal(judged(1, &first, &a, NULL, true), 0);
+	risk_account_add(&default_set, &a, &first, true, true);
+	struct risk_txn second = dtxn(YUAN(20000), 9000, SZ_KIND_WALLET, CU_T0 + NS_S);
+	struct risk_txn second_less = dtxn(YUAN(20000) - 1, 9000, SZ_KIND_WALLET, CU_T0 + NS_S);
+	assert_int_equal(judged(1, &second, &a, NULL, false), 1);
+	assert_int_equal(judged(1, &second_less, &a, NULL, false), 0);
+}
+
+/* Structuring (typology 5): the n-th same-day transfer of 49,800.00 scores
+ * 0 (n = 1, 2), 40 (3, 4), 80 (5, 6: alert), 100 (7: interdiction).
+ * 50,000.00 is outside the 45,000-50,000 band and never counts. */
+static void test_default_structuring(void **unused)
+{
+	(void)unused;
+	load_default();
+	struct risk_account a;
+	memset(&a, 0, sizeof a);
+	int want[8] = { 0, 0, 0, 0, 0, 1, 1, 2 };
+	for (uint32_t n = 1; n <= 7; n++) {
+		struct risk_txn x = dtxn(YUAN(49800), 3, SZ_KIND_GENERAL, CU_T0 + n * NS_S);
+		assert_int_equal(judged(5, &x, &a, NULL, n == 1), want[n]);
+		struct risk_txn over = dtxn(YUAN(50000), 3, SZ_KIND_GENERAL, CU_T0 + n * NS_S);
+		assert_int_equal(judged(5, &over, &a, NULL, false), want[n - 1]); /* counts only the n - 1 before it */
+		risk_account_add(&default_set, &a, &x, true, n == 1);
+	}
+}
+
+/* Behavioural typologies, each on both sides:
+ * 6 fan-in: the payee had 9 first-time payers of 6,000.00 in 24 h; a 10th
+ *   new payer: new peers 10 -> 60 x 50 % = 30, 24 h inflow 60,000 -> 100 x
+ *   50 % = 50: 80, alert; with only 8 earlier (9 new) 0 + 50 = 50: none.
+ * 7 fan-out: the same from the payer's side.
+ * 8 rapid in and out: in 100,000.00, out 95,000.00: 9,500 bp -> 100 and
+ *   inflow >= 50,000 -> 100: 50 + 50 = 100, alert; out 80,000.00: 8,000 bp
+ *   -> 0: 50, none.
+ * 9 dormant: last activity 91 days back, 10,000.00: 50 + 50, alert; 89
+ *   days: 0 + 50, none.
+ * 10 history: 30 days of 10,000.00 out a day; today 15,000.00 is 15,000 bp
+ *   of the daily average: alert; 14,999.99 is 14,999 bp: none.
+ * 11 round: the 3rd outgoing transfer today, 10,000.00 (a multiple of
+ *   10^6 fen): 50 + 50, alert; 10,000.01: 0 + 50, none. */
+static void test_default_behaviour(void **unused)
+{
+	(void)unused;
+	load_default();
+	static struct risk_account peer, hub;
+	for (int side = 0; side < 2; side++) { /* 0: fan-in on the payee, 1: fan-out from the payer */
+		memset(&hub, 0, sizeof hub);
+		memset(&peer, 0, sizeof peer);
+		for (uint32_t k = 0; k < 9; k++) {
+			struct risk_txn x = dtxn(YUAN(6000), 3, SZ_KIND_GENERAL, CU_T0 + k * NS_S);
+			risk_account_add(&default_set, &hub, &x, side == 1, true);
+			if (k == 7) {
+				struct risk_txn ninth = dtxn(YUAN(6000), 3, SZ_KIND_GENERAL, CU_T0 + 20 * NS_S);
+				uint16_t id = side == 0 ? 6 : 7;
+				assert_int_equal(side == 0 ? judged(id, &ninth, &peer, &hub, true) : judged(id, &ninth, &hub, &peer, true), 0);
+			}
+		}
+		struct risk_txn tenth = dtxn(YUAN(6000), 3, SZ_KIND_GENERAL, CU_T0 + 30 * NS_S);
+		if (side == 0)
+			assert_int_equal(judged(6, &tenth, &peer, &hub, true), 1);
+		else
+			assert_int_equal(judged(7, &tenth, &hub, &peer, true), 1);
+	}
+	memset(&hub, 0, sizeof hub);
+	struct risk_txn in = dtxn(YUAN(100000), 3, SZ_KIND_GENERAL, CU_T0);
+	risk_account_add(&default_set, &hub, &in, false, true);
+	struct risk_txn out95 = dtxn(YUAN(95000), 3, SZ_KIND_GENERAL, CU_T0 + HOUR_NS);
+	struct risk_txn out80 = dtxn(YUAN(80000), 3, SZ_KIND_GENERAL, CU_T0 + HOUR_NS);
+	assert_int_equal(judged(8, &out95, &hub, NULL, true), 1);
+	assert_int_equal(judged(8, &out80, &hub, NULL, true), 0);
+	struct risk_txn wake91 = dtxn(YUAN(10000), 3, SZ_KIND_GENERAL, CU_T0 + 91 * NS_DAY);
+	struct risk_txn wake89 = dtxn(YUAN(10000), 3, SZ_KIND_GENERAL, CU_T0 + 89 * NS_DAY);
+	assert_int_equal(judged(9, &wake91, &hub, NULL, true), 1);
+	assert_int_equal(judged(9, &wake89, &hub, NULL, true), 0);
+	memset(&hub, 0, sizeof hub);
+	for (uint32_t d = 0; d < 30; d++) {
+		struct risk_txn x = dtxn(YUAN(10000), 3, SZ_KIND_GENERAL, CU_T0 + d * NS_DAY);
+		risk_account_add(&default_set, &hub, &x, true, false);
+	}
+	struct risk_txn big = dtxn(YUAN(15000), 3, SZ_KIND_GENERAL, CU_T0 + 30 * NS_DAY);
+	struct risk_txn less = dtxn(YUAN(15000) - 1, 3, SZ_KIND_GENERAL, CU_T0 + 30 * NS_DAY);
+	assert_int_equal(judged(10, &big, &hub, NULL, false), 1);
+	assert_int_equal(judged(10, &less, &hub, NULL, false), 0);
+	memset(&hub, 0, sizeof hub);
+	for (uint32_t k = 0; k < 2; k++) {
+		struct risk_txn x = dtxn(YUAN(7), 3, SZ_KIND_GENERAL, CU_T0 + k * NS_S);
+		risk_account_add(&default_set, &hub, &x, true, false);
+	}
+	struct risk_txn round = dtxn(YUAN(10000), 3, SZ_KIND_GENERAL, CU_T0 + 5 * NS_S);
+	struct risk_txn odd = dtxn(YUAN(10000) + 1, 3, SZ_KIND_GENERAL, CU_T0 + 5 * NS_S);
+	assert_int_equal(judged(11, &round, &hub, NULL, false), 1);
+	assert_int_equal(judged(11, &odd, &hub, NULL, false), 0);
+}
+
+/* In the engine: a wallet payment of 600 yuan under "amount >= 500 yuan:
+ * alert" is seen by the observer (one alert naming the payment's payer
+ * wallet); under version 2, "amount >= 500 yuan: interdict", a second
+ * payment of 600 yuan is refused with RISK_R_INTERDICTED, the payer's
+ * balance stays 10,000 - 600 = 9,400 yuan, and the refusal is recorded
+ * although the wallet command rolled back. */
+static void test_wallet_payment_seen_and_interdicted(void **unused)
+{
+	(void)unused;
+	static struct cu x;
+	cu_init(&x);
+	cu_setup_operator(&x, BANK, CURRENCY_OPERATOR_BANK, YUAN(1000000));
+	sz_id payer = cu_funded_wallet(&x, BANK, 1, YUAN(10000));
+	sz_id payee = cu_funded_wallet(&x, BANK, 1, 0);
+	struct risk_ruleset rs = one_rule(RISK_F_AMOUNT);
+	rs.rules[0].band_min[0] = YUAN(500);
+	assert_int_equal(activate(&x, &rs), SZ_R_OK);
+	assert_int_equal(activate(&x, &rs), RISK_R_VERSION_NOT_NEWER);
+	const struct risk_state *st = risk_state_get(&x.s);
+	assert_int_equal(cu_pay(&x, payer, payee, YUAN(600)), SZ_R_OK);
+	assert_int_equal(risk_alert_count(st), 1);
+	const struct risk_alert *a = risk_alert_at(st, 0);
+	assert_int_equal(a->amount_minor, YUAN(600));
+	assert_true(sz_id_eq(a->payer_id, payer)); /* the wallet is its ledger account */
+	assert_int_equal(cu_balance(&x, payer), YUAN(9400));
+	rs.version = 2;
+	rs.typologies[0].interdict_threshold = 100;
+	assert_int_equal(activate(&x, &rs), SZ_R_OK);
+	assert_int_equal(cu_pay(&x, payer, payee, YUAN(600)), RISK_R_INTERDICTED);
+	assert_int_equal(cu_balance(&x, payer), YUAN(9400));
+	assert_int_equal(risk_refusal_count(st), 1);
+	assert_int_equal(risk_alert_count(st), 1);
+	assert_int_equal(risk_refusal_at(st, 0)->ruleset_version, 2);
+	cu_release(&x);
+}
+
+/* A linked chain whose second transfer fails rolls the first one's
+ * counting and alert back with the ledger: no alert, no monitored account. */
+static void test_failed_chain_rolls_back(void **unused)
+{
+	(void)unused;
+	static struct cu x;
+	cu_init(&x);
+	for (uint64_t id = 1; id <= 2; id++) {
+		sz_account acc = tu_account(id, CNY, 0);
+		assert_int_equal(cu_run(&x, SZ_CMD_CREATE_ACCOUNT, &acc, sizeof acc), SZ_R_OK);
+	}
+	struct risk_ruleset rs = one_rule(RISK_F_AMOUNT);
+	assert_int_equal(activate(&x, &rs), SZ_R_OK);
+	uint8_t buf[512];
+	uint32_t n = 0, results[2];
+	sz_transfer t1 = tu_transfer(10, 1, 2, 100, SZ_TRANSFER_LINKED);
+	sz_transfer t2 = tu_transfer(11, 1, 99, 100, 0); /* no account 99 */
+	tu_append(buf, &n, SZ_CMD_CREATE_TRANSFER, &t1, sizeof t1);
+	tu_append(buf, &n, SZ_CMD_CREATE_TRANSFER, &t2, sizeof t2);
+	cu_batch(&x, buf, n, 2, results);
+	assert_int_equal(results[0], SZ_R_LINKED_EVENT_FAILED);
+	const struct risk_state *st = risk_state_get(&x.s);
+	assert_int_equal(risk_alert_count(st), 0);
+	assert_int_equal(risk_monitored_count(st), 0);
+	sz_transfer t3 = tu_transfer(12, 1, 2, 100, 0);
+	assert_int_equal(cu_run(&x, SZ_CMD_CREATE_TRANSFER, &t3, sizeof t3), SZ_R_OK);
+	assert_int_equal(risk_alert_count(st), 1);
+	assert_int_equal(risk_monitored_count(st), 2);
+	cu_release(&x);
+}
+
+/* Snapshot round trip: after a rule set, transfers, an alert, a refusal
+ * and a case, a state loaded from the snapshot has the same digest, finds
+ * the same accounts through its rebuilt index, and judges the next
+ * transfer exactly as the original does (both refuse the 3rd transfer of
+ * 600 yuan under "count of same-day transfers >= 3: interdict"). */
+static void test_snapshot_round_trip(void **unused)
+{
+	(void)unused;
+	static struct cu x, y;
+	cu_init(&x);
+	for (uint64_t id = 1; id <= 2; id++) {
+		sz_account acc = tu_account(id, CNY, 0);
+		assert_int_equal(cu_run(&x, SZ_CMD_CREATE_ACCOUNT, &acc, sizeof acc), SZ_R_OK);
+	}
+	struct risk_ruleset rs = one_rule(RISK_F_COUNT);
+	rs.rules[0].window_h = 0;
+	rs.rules[0].band_min[0] = 2;
+	rs.rules[0].band_count = 2;
+	rs.rules[0].band_min[1] = 3;
+	rs.rules[0].band_score[0] = 100;
+	rs.rules[0].band_score[1] = 200;
+	rs.typologies[0].interdict_threshold = 200;
+	assert_int_equal(activate(&x, &rs), SZ_R_OK);
+	sz_transfer t1 = tu_transfer(10, 1, 2, YUAN(600), 0), t2 = tu_transfer(11, 1, 2, YUAN(600), 0);
+	assert_int_equal(cu_run(&x, SZ_CMD_CREATE_TRANSFER, &t1, sizeof t1), SZ_R_OK);
+	assert_int_equal(cu_run(&x, SZ_CMD_CREATE_TRANSFER, &t2, sizeof t2), SZ_R_OK); /* count 2: alert */
+	struct risk_case_cmd open = { .case_id = sz_id_make(0, 5), .alert_no = 1, .action = RISK_CASE_OPEN,
+				      .actor = RISK_ACTOR_ANALYST };
+	assert_int_equal(cu_run(&x, RISK_CMD_CASE, &open, sizeof open), SZ_R_OK);
+	FILE *f = tmpfile();
+	assert_non_null(f);
+	struct sz_snap w = { .f = f };
+	crypto_generichash_init(&w.hash, NULL, 0, 32);
+	assert_int_equal(sz_state_snapshot_write(&x.s, &w), 0);
+	rewind(f);
+	cu_init(&y);
+	struct sz_snap r = { .f = f };
+	crypto_generichash_init(&r.hash, NULL, 0, 32);
+	assert_int_equal(sz_state_snapshot_read(&y.s, &r), 0);
+	fclose(f);
+	y.s.sequence = x.s.sequence;
+	y.s.batch_time_ns = x.s.batch_time_ns;
+	y.seq = x.seq;
+	y.t = x.t;
+	uint8_t d1[32], d2[32];
+	cu_digest(&x, d1);
+	cu_digest(&y, d2);
+	assert_memory_equal(d1, d2, 32);
+	const struct risk_state *sy = risk_state_get(&y.s);
+	assert_non_null(risk_account_find(sy, sz_id_make(0, 1)));
+	assert_int_equal(risk_case_count(sy), 1);
+	sz_transfer t3 = tu_transfer(12, 1, 2, YUAN(600), 0);
+	assert_int_equal(cu_run(&x, SZ_CMD_CREATE_TRANSFER, &t3, sizeof t3), RISK_R_INTERDICTED);
+	assert_int_equal(cu_run(&y, SZ_CMD_CREATE_TRANSFER, &t3, sizeof t3), RISK_R_INTERDICTED);
+	cu_digest(&x, d1);
+	cu_digest(&y, d2);
+	assert_memory_equal(d1, d2, 32);
+	cu_release(&x);
+	cu_release(&y);
+}
+
+/* Five working days after Friday 2025-02-28 12:00 CST are Mon 3 ... Fri 7
+ * March; due at the end of Friday 7 March CST = 2025-03-07 15:59:59.999999999 UTC.
+ * T0 - 22 h = 2025-02-28 12:00 CST. 2025-03-07 16:00 UTC = T0 + 6 days + 14 h. */
+static void test_due_working_days(void **unused)
+{
+	(void)unused;
+	uint64_t friday_noon = CU_T0 - 22 * HOUR_NS;
+	uint64_t due = risk_due_after_working_days(friday_noon, 5);
+	assert_int_equal(due, CU_T0 + 6 * NS_DAY + 14 * HOUR_NS - 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_window_counters),
+		cmocka_unit_test(test_bands_and_weights),
+		cmocka_unit_test(test_share_history_dormancy),
+		cmocka_unit_test(test_ruleset_checks),
+		cmocka_unit_test(test_default_large_value),
+		cmocka_unit_test(test_default_structuring),
+		cmocka_unit_test(test_default_behaviour),
+		cmocka_unit_test(test_wallet_payment_seen_and_interdicted),
+		cmocka_unit_test(test_failed_chain_rolls_back),
+		cmocka_unit_test(test_due_working_days),
+		cmocka_unit_test(test_snapshot_round_trip),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
