@@ -20,6 +20,8 @@
  *   then per characteristic:
  *     characteristic NAME numeric|categorical SELECTED(0|1) IV_NANO COEFFICIENT_NANO
  *                    POINTS_MAX_MILLI BIN_COUNT LEVEL_COUNT
+ *     range MIN_E4|min MAX_E4|max          (numeric only, version 3: the declared range;
+ *                                           "min"/"max" are the open ends)
  *     bin range|levels|other|missing UPPER_E4(- unless range) GOOD BAD WOE_NANO IV_NANO
  *         POINTS_MILLI                                                       (BIN_COUNT lines)
  *     level BIN LABEL                                                        (LEVEL_COUNT lines)
@@ -34,7 +36,9 @@
  *
  * Version 1 held doubles (%.17g) and no grade or probability table; a
  * server reading it had to score in floating point. This build reads only
- * version 2 (SZ_EVERSION otherwise): retrain, or re-run szfin credit train.
+ * versions 2 and 3 (SZ_EVERSION otherwise): retrain, or re-run szfin credit
+train. Version 3 added the range line; a version 2 model reads with open
+ranges.
  *
  * A reader checks, in order: size <= SZ_SCORECARD_MODEL_SIZE_MAX, the magic
  * word, the version, the checksum, then every line's shape and the model's
@@ -61,7 +65,9 @@
 #include <unistd.h>
 
 #define MODEL_MAGIC "szfin-scorecard"
-#define MODEL_VERSION 2u
+#define MODEL_VERSION 3u
+/* The oldest version this build still reads (without declared ranges). */
+#define MODEL_VERSION_MIN 2u
 /* Fields on one line: the options and grades lines have 9. */
 #define MODEL_LINE_FIELD_COUNT_MAX 12u
 /* Bounds on the numbers of a model: a points value is at most 10^9 points,
@@ -167,6 +173,16 @@ static void save_characteristic(struct out *o, const scorecard_characteristic *c
 		   c->kind == CREDIT_CSV_NUMERIC ? "numeric" : "categorical", c->selected ? 1u : 0u,
 		   (long long)c->iv_nano, (long long)c->coefficient_nano,
 		   (long long)c->points_max_milli, c->bin_count, c->level_count);
+	if (c->kind == CREDIT_CSV_NUMERIC) {
+		if (c->value_min_e4 == SCORECARD_RANGE_OPEN_MIN)
+			out_printf(o, "range min");
+		else
+			out_printf(o, "range %lld", (long long)c->value_min_e4);
+		if (c->value_max_e4 == SCORECARD_RANGE_OPEN_MAX)
+			out_printf(o, " max\n");
+		else
+			out_printf(o, " %lld\n", (long long)c->value_max_e4);
+	}
 	for (uint32_t b = 0; b < c->bin_count; b++) {
 		const scorecard_bin *bin = &c->bins[b];
 		out_printf(o, "bin %s", bin_kind_name(bin->kind));
@@ -283,6 +299,7 @@ struct in {
 	uint32_t line;
 	char *fields[MODEL_LINE_FIELD_COUNT_MAX];
 	uint32_t field_count;
+	uint32_t version;
 	char buffer[2 * SZ_CREDIT_CSV_FIELD_SIZE_MAX * 3 + 256]; /* escaped labels are <= 3x */
 	scorecard_error *error;
 };
@@ -488,6 +505,25 @@ static int parse_bin(struct in *in, scorecard_characteristic *c, uint32_t b)
 	return SZ_OK;
 }
 
+/* "range MIN_E4|min MAX_E4|max": min <= max, both within the value bounds. */
+static int parse_range(struct in *in, scorecard_characteristic *c)
+{
+	int rc = in_line(in, "range", 3);
+	if (rc != SZ_OK)
+		return rc;
+	if (strcmp(in->fields[1], "min") == 0)
+		c->value_min_e4 = SCORECARD_RANGE_OPEN_MIN;
+	else if ((rc = in_i64(in, 1, SCORECARD_VALUE_E4_MAX, false, &c->value_min_e4)) != SZ_OK)
+		return rc;
+	if ((rc = in_i64(in, 2, SCORECARD_VALUE_E4_MAX, true, &c->value_max_e4)) != SZ_OK)
+		return rc;
+	if (c->value_max_e4 == SCORECARD_UPPER_LAST)
+		c->value_max_e4 = SCORECARD_RANGE_OPEN_MAX;
+	if (c->value_min_e4 > c->value_max_e4)
+		return in_fail(in, "declared range of '%.40s' is empty", c->name);
+	return SZ_OK;
+}
+
 static int parse_characteristic(struct in *in, scorecard_model *model, uint32_t i)
 {
 	scorecard_characteristic *c = &model->characteristics[i];
@@ -517,6 +553,10 @@ static int parse_characteristic(struct in *in, scorecard_model *model, uint32_t 
 		return in_fail(in, "bin or level count does not fit the kind");
 	c->missing_bin = c->bin_count - 1u;
 	c->other_bin = c->kind == CREDIT_CSV_NUMERIC ? SCORECARD_NO_BIN : c->bin_count - 2u;
+	c->value_min_e4 = SCORECARD_RANGE_OPEN_MIN;
+	c->value_max_e4 = SCORECARD_RANGE_OPEN_MAX;
+	if (c->kind == CREDIT_CSV_NUMERIC && in->version >= 3u && (rc = parse_range(in, c)) != SZ_OK)
+		return rc;
 	c->bins = calloc(c->bin_count, sizeof(*c->bins));
 	c->level_names = calloc(c->level_count + 1u, sizeof(char *));
 	c->level_bins = calloc(c->level_count + 1u, sizeof(uint32_t));
@@ -749,14 +789,15 @@ int scorecard_model_parse(scorecard_model *model, const char *text, size_t size,
 		rc = in_fail(in, "not a szfin scorecard model");
 		goto done;
 	}
-	if (version != MODEL_VERSION) {
+	if (version < MODEL_VERSION_MIN || version > MODEL_VERSION) {
 		if (error != NULL)
 			snprintf(error->message, sizeof(error->message),
-				 "model format version %u; this build reads version %u", version,
-				 MODEL_VERSION);
+				 "model format version %u; this build reads versions %u to %u", version,
+				 MODEL_VERSION_MIN, MODEL_VERSION);
 		rc = SZ_EVERSION;
 		goto done;
 	}
+	in->version = version;
 	/* Checksum: the last line is "sha256 HEX\n" over everything before it. */
 	static const size_t check_size = 7 + 2 * SZ_HASH_SIZE + 1;
 	if (size < check_size || text[size - 1] != '\n' ||

@@ -278,14 +278,20 @@ int scorecard_folds_assign(const uint8_t *is_good, uint32_t count, uint32_t fold
 	return SZ_OK;
 }
 
-static double fold_auc_sd(const double *values, uint32_t count, double mean)
+/* Sample standard deviation of the folds that trained. */
+static double fold_auc_sd(const double *values, const bool *failed, uint32_t count, double mean)
 {
-	if (count < 2)
-		return 0.0;
+	uint32_t used = 0;
 	double sum = 0.0;
-	for (uint32_t i = 0; i < count; i++)
+	for (uint32_t i = 0; i < count; i++) {
+		if (failed[i])
+			continue;
 		sum += (values[i] - mean) * (values[i] - mean);
-	return sqrt(sum / (count - 1));
+		used++;
+	}
+	if (used < 2)
+		return 0.0;
+	return sqrt(sum / (used - 1));
 }
 
 /* Over 70 lines: per fold train, score and measure, then the summary, with
@@ -303,9 +309,10 @@ int scorecard_cross_validate(const credit_csv_table *table, const char *target_n
 	double *oof_scores = malloc((n > 0 ? n : 1u) * sizeof(double));
 	double *test_scores = malloc((n > 0 ? n : 1u) * sizeof(double));
 	uint8_t *test_good = malloc(n > 0 ? n : 1u);
+	uint8_t *oof_good = malloc(n > 0 ? n : 1u);
 	int rc = SZ_ENOMEM;
 	if (folds == NULL || train_rows == NULL || oof_scores == NULL || test_scores == NULL ||
-	    test_good == NULL)
+	    test_good == NULL || oof_good == NULL)
 		goto fail;
 	rc = scorecard_folds_assign(is_good, n, fold_count, seed, folds);
 	if (rc != SZ_OK) {
@@ -316,6 +323,7 @@ int scorecard_cross_validate(const credit_csv_table *table, const char *target_n
 		goto fail;
 	}
 	result->fold_count = fold_count;
+	uint32_t scored_count = 0;
 	for (uint32_t f = 0; f < fold_count; f++) {
 		uint32_t train_count = 0;
 		for (uint32_t r = 0; r < n; r++) {
@@ -323,10 +331,20 @@ int scorecard_cross_validate(const credit_csv_table *table, const char *target_n
 				train_rows[train_count++] = r;
 		}
 		scorecard_model model = { 0 };
+		scorecard_error fold_error;
 		rc = scorecard_train(&model, table, target_name, good_label, is_good, train_rows,
-				     train_count, options, error);
-		if (rc != SZ_OK)
+				     train_count, options, &fold_error);
+		if (rc == SZ_ENOMEM)
 			goto fail;
+		if (rc != SZ_OK) {
+			result->fold_failed[f] = true;
+			result->failed_count++;
+			snprintf(result->fold_error[f], sizeof(result->fold_error[f]), "%s",
+				 fold_error.message);
+			result->fold_auc[f] = NAN;
+			result->fold_ks[f] = NAN;
+			continue;
+		}
 		scorecard_binding binding;
 		rc = scorecard_binding_init(&binding, &model, table, error);
 		if (rc != SZ_OK) {
@@ -341,7 +359,8 @@ int scorecard_cross_validate(const credit_csv_table *table, const char *target_n
 			scorecard_score_row(&model, &binding, table, r, &score);
 			test_scores[test_count] = scorecard_double_of(score.score_milli, SCORECARD_POINTS_SCALE);
 			test_good[test_count] = is_good[r];
-			oof_scores[r] = test_scores[test_count];
+			oof_scores[scored_count] = test_scores[test_count];
+			oof_good[scored_count++] = is_good[r];
 			test_count++;
 		}
 		result->fold_selected_count[f] = model.selected_count;
@@ -353,16 +372,159 @@ int scorecard_cross_validate(const credit_csv_table *table, const char *target_n
 			goto fail;
 		result->fold_auc[f] = metrics.auc;
 		result->fold_ks[f] = metrics.ks;
-		result->auc_mean += metrics.auc / fold_count;
-		result->ks_mean += metrics.ks / fold_count;
+		result->auc_mean += metrics.auc;
+		result->ks_mean += metrics.ks;
 	}
-	result->auc_sd = fold_auc_sd(result->fold_auc, fold_count, result->auc_mean);
-	rc = scorecard_auc(oof_scores, is_good, n, &result->auc_pooled);
+	uint32_t trained = fold_count - result->failed_count;
+	if (trained == 0) {
+		for (uint32_t f = 0; f < fold_count; f++)
+			SZ_ASSERT(result->fold_failed[f]);
+		if (error != NULL)
+			snprintf(error->message, sizeof(error->message), "every fold failed; fold 1: %s",
+				 result->fold_error[0]);
+		rc = SZ_EINVAL;
+		goto fail;
+	}
+	result->auc_mean /= trained;
+	result->ks_mean /= trained;
+	result->auc_sd = fold_auc_sd(result->fold_auc, result->fold_failed, fold_count,
+				     result->auc_mean);
+	rc = scorecard_auc(oof_scores, oof_good, scored_count, &result->auc_pooled);
 fail:
 	free(folds);
 	free(train_rows);
 	free(oof_scores);
 	free(test_scores);
 	free(test_good);
+	free(oof_good);
+	return rc;
+}
+
+static int double_compare(const void *a, const void *b)
+{
+	double x = *(const double *)a;
+	double y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+double scorecard_median(const double *scores, uint32_t count)
+{
+	SZ_ASSERT(scores != NULL && count > 0);
+	double *sorted = malloc((size_t)count * sizeof(double));
+	if (sorted == NULL)
+		return NAN;
+	memcpy(sorted, scores, (size_t)count * sizeof(double));
+	qsort(sorted, count, sizeof(double), double_compare);
+	double median = count % 2 == 1 ? sorted[count / 2]
+				       : (sorted[count / 2 - 1] + sorted[count / 2]) / 2.0;
+	free(sorted);
+	return median;
+}
+
+/* Group of each row: labels (categorical) or quartiles (numeric); the last
+ * group index is for missing values when there are any. */
+static uint32_t groups_assign(const credit_csv_column *column, uint32_t count, uint32_t *group_of,
+			      scorecard_group *groups)
+{
+	uint32_t group_count = 0;
+	if (column->kind == CREDIT_CSV_CATEGORICAL) {
+		uint32_t labels = column->level_count < SCORECARD_GROUP_COUNT_MAX - 1u
+				  ? column->level_count : SCORECARD_GROUP_COUNT_MAX - 1u;
+		for (uint32_t l = 0; l < labels; l++)
+			snprintf(groups[l].label, sizeof groups[l].label, "%s",
+				 l + 1 == labels && column->level_count > labels ? "(other labels)"
+										  : column->level_names[l]);
+		group_count = labels;
+		for (uint32_t r = 0; r < count; r++) {
+			int32_t level = column->levels[r];
+			group_of[r] = level < 0 ? UINT32_MAX
+				      : (uint32_t)level < labels ? (uint32_t)level : labels - 1u;
+		}
+	} else {
+		double *sorted = malloc((size_t)count * sizeof(double));
+		uint32_t n = 0;
+		for (uint32_t r = 0; sorted != NULL && r < count; r++) {
+			if (!isnan(column->numbers[r]))
+				sorted[n++] = column->numbers[r];
+		}
+		if (sorted != NULL && n > 0) {
+			qsort(sorted, n, sizeof(double), double_compare);
+			double uppers[4];
+			uint32_t pos = 0;
+			for (uint32_t k = 1; k <= 4 && pos < n; k++) {
+				uint32_t end = (uint32_t)(((uint64_t)k * n) / 4u);
+				if (end <= pos)
+					continue;
+				while (end < n && sorted[end] == sorted[end - 1])
+					end++;
+				uppers[group_count] = sorted[end - 1];
+				snprintf(groups[group_count].label, sizeof groups[group_count].label,
+					 "%.6g to %.6g", sorted[pos], sorted[end - 1]);
+				group_count++;
+				pos = end;
+			}
+			for (uint32_t r = 0; r < count; r++) {
+				double v = column->numbers[r];
+				uint32_t g = 0;
+				while (g + 1 < group_count && v > uppers[g])
+					g++;
+				group_of[r] = isnan(v) ? UINT32_MAX : g;
+			}
+		}
+		free(sorted);
+	}
+	bool missing = false;
+	for (uint32_t r = 0; r < count; r++) {
+		if (group_of[r] == UINT32_MAX) {
+			group_of[r] = group_count;
+			missing = true;
+		}
+	}
+	if (missing)
+		snprintf(groups[group_count++].label, sizeof groups[0].label, "(missing)");
+	SZ_ASSERT(group_count <= SCORECARD_GROUP_COUNT_MAX);
+	return group_count;
+}
+
+int scorecard_groups_compute(const credit_csv_column *column, const double *scores,
+			     const uint8_t *is_good, uint32_t count, double cutoff,
+			     scorecard_group *groups, uint32_t *group_count)
+{
+	SZ_ASSERT(column != NULL && scores != NULL && is_good != NULL);
+	SZ_ASSERT(groups != NULL && group_count != NULL);
+	memset(groups, 0, SCORECARD_GROUP_COUNT_MAX * sizeof(*groups));
+	uint32_t *group_of = malloc((count > 0 ? count : 1u) * sizeof(uint32_t));
+	double *group_scores = malloc((count > 0 ? count : 1u) * sizeof(double));
+	uint8_t *group_good = malloc(count > 0 ? count : 1u);
+	int rc = SZ_ENOMEM;
+	if (group_of == NULL || group_scores == NULL || group_good == NULL)
+		goto done;
+	uint32_t n = groups_assign(column, count, group_of, groups);
+	double best_rate = 0.0;
+	for (uint32_t g = 0; g < n; g++) {
+		uint32_t k = 0;
+		for (uint32_t r = 0; r < count; r++) {
+			if (group_of[r] != g)
+				continue;
+			group_scores[k] = scores[r];
+			group_good[k++] = is_good[r];
+			groups[g].good_count += is_good[r];
+			groups[g].approved_count += scores[r] >= cutoff;
+		}
+		groups[g].count = k;
+		if (scorecard_auc(group_scores, group_good, k, &groups[g].auc) != SZ_OK)
+			groups[g].auc = NAN;
+		groups[g].approval_rate = k > 0 ? (double)groups[g].approved_count / k : NAN;
+		if (k > 0 && groups[g].approval_rate > best_rate)
+			best_rate = groups[g].approval_rate;
+	}
+	for (uint32_t g = 0; g < n; g++)
+		groups[g].impact_ratio = best_rate > 0.0 ? groups[g].approval_rate / best_rate : NAN;
+	*group_count = n;
+	rc = SZ_OK;
+done:
+	free(group_of);
+	free(group_scores);
+	free(group_good);
 	return rc;
 }

@@ -71,6 +71,34 @@ double scorecard_psi(const double *expected_shares, const double *actual_shares,
 int scorecard_shift_compute(const scorecard_model *model, const scorecard_binding *binding,
 			    const credit_csv_table *table, double *psi, double *csi);
 
+/* Fairness of decisions by a sensitive attribute: per group the AUC, the
+ * approval rate (score >= cutoff) and the adverse-impact ratio, the group's
+ * approval rate over the highest group's (the four-fifths rule flags a
+ * ratio under 0.8). Groups are the labels of a categorical column, or the
+ * quartiles of a numeric one (ties never split); missing values are their
+ * own group. */
+#define SCORECARD_GROUP_COUNT_MAX 64u
+#define SCORECARD_IMPACT_RATIO_MIN 0.8
+
+typedef struct scorecard_group {
+	char label[64];
+	uint32_t count;
+	uint32_t good_count;
+	uint32_t approved_count;
+	double auc;            /* NAN when the group lacks goods or bads */
+	double approval_rate;
+	double impact_ratio;
+} scorecard_group;
+
+/* Fills groups (at most SCORECARD_GROUP_COUNT_MAX; labels past that are
+ * pooled into the last) for column over count rows. SZ_ENOMEM. */
+int scorecard_groups_compute(const credit_csv_column *column, const double *scores,
+			     const uint8_t *is_good, uint32_t count, double cutoff,
+			     scorecard_group *groups, uint32_t *group_count);
+
+/* Median of count scores (the default approval cutoff of a report). */
+double scorecard_median(const double *scores, uint32_t count);
+
 /* splitmix64 (Steele, Lea, Flood 2014): the next value of the stream. */
 uint64_t scorecard_splitmix64(uint64_t *state);
 
@@ -90,10 +118,17 @@ typedef struct scorecard_cv_result {
 	double auc_sd;         /* sample standard deviation across folds */
 	double ks_mean;
 	double auc_pooled;     /* AUC of all out-of-fold scores together */
+	/* A fold whose training fails is reported, never the end of the run:
+	 * the means and the pooled AUC are over the folds that trained. */
+	uint32_t failed_count;
+	bool fold_failed[SZ_SCORECARD_FOLD_COUNT_MAX];
+	char fold_error[SZ_SCORECARD_FOLD_COUNT_MAX][160];
 } scorecard_cv_result;
 
 /* Stratified k-fold cross-validation of scorecard_train with options on all
- * rows of table. Errors as scorecard_train and scorecard_folds_assign. */
+ * rows of table. A fold that fails to train is marked with its error; the
+ * run fails (SZ_EINVAL, the first fold's error) only when every fold does.
+ * Errors as scorecard_folds_assign, SZ_ENOMEM. */
 int scorecard_cross_validate(const credit_csv_table *table, const char *target_name,
 			     const char *good_label, const uint8_t *is_good,
 			     const scorecard_options *options, uint32_t fold_count, uint64_t seed,
