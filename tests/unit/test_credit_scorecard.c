@@ -479,11 +479,12 @@ static void test_unseen_and_missing_labels(void **state)
 	scorecard_binding_release(&b);
 	credit_csv_release(&t);
 	const char *text_age = "Seniority,Home,Time,Age,Marital,Records,Job,Expenses,Income,"
-			       "Assets,Debt,Amount,Price\n1,rent,36,old,married,no,fixed,50,100,0,"
-			       "0,900,1000\n";
+			       "Assets,Debt,Amount,Price\n1,rent,36,30,married,no,fixed,50,100,0,"
+			       "0,900,1000\n2,rent,36,30,married,no,fixed,50,100,0,0,lots,1000\n";
 	parse_text(&t, text_age, strlen(text_age));
 	assert_int_equal(scorecard_binding_init(&b, m, &t, &error), SZ_EINVAL);
-	assert_non_null(strstr(error.message, "categorical in the data but numeric"));
+	/* the message names the row and the field (line 2 of the file) */
+	assert_string_equal(error.message, "row 2 (line 3): 'lots' in column 'Amount' is not a number");
 	credit_csv_release(&t);
 	/* numbers: below the first bound, beyond the last, NaN */
 	int32_t age = -1;
@@ -512,7 +513,7 @@ static void test_model_round_trip(void **state)
 	char *text = NULL;
 	size_t size = 0;
 	assert_int_equal(scorecard_model_save(&f->model, &text, &size), SZ_OK);
-	assert_true(strncmp(text, "szfin-scorecard 2\n", 18) == 0);
+	assert_true(strncmp(text, "szfin-scorecard 3\n", 18) == 0);
 	scorecard_model loaded;
 	scorecard_error error;
 	if (scorecard_model_parse(&loaded, text, size, &error) != SZ_OK)
@@ -640,10 +641,10 @@ static void test_model_rejects_damage(void **state)
 	assert_int_equal(scorecard_model_parse(&m, text, size - 1, &error), SZ_ECORRUPT);
 	assert_int_equal(scorecard_model_parse(&m, text, 0, &error), SZ_ECORRUPT);
 	assert_int_equal(scorecard_model_parse(&m, "a,b\n1,2\n", 8, &error), SZ_ECORRUPT);
-	assert_int_equal(parse_edited(text, size, "szfin-scorecard 2", "szfin-scorecard 3", false,
+	assert_int_equal(parse_edited(text, size, "szfin-scorecard 3", "szfin-scorecard 4", false,
 				      &error), SZ_EVERSION);
 	/* version 1 (doubles) is refused as a version, not as damage */
-	assert_int_equal(parse_edited(text, size, "szfin-scorecard 2", "szfin-scorecard 1", false,
+	assert_int_equal(parse_edited(text, size, "szfin-scorecard 3", "szfin-scorecard 1", false,
 				      &error), SZ_EVERSION);
 	assert_int_equal(scorecard_model_parse(&m, text, (size_t)SZ_SCORECARD_MODEL_SIZE_MAX + 1u,
 					       &error), SZ_ELIMIT);
@@ -754,7 +755,10 @@ static void test_drop_negative_and_chi_merge(void **state)
 	struct fixture *f = *state;
 	scorecard_options o;
 	scorecard_options_default(&o);
+	assert_true(o.drop_negative); /* the default since negative signs reverse WoE */
 	o.lambda = 0.0;
+	o.drop_negative = false;
+	o.exclude_protected = false; /* Marital is the negative one */
 	scorecard_error error;
 	scorecard_model plain = { 0 };
 	scorecard_model dropped = { 0 };
@@ -768,8 +772,12 @@ static void test_drop_negative_and_chi_merge(void **state)
 	assert_int_equal(scorecard_train(&dropped, &f->table, "Status", "good", f->good, NULL,
 					 f->table.row_count, &o, &error), SZ_OK);
 	assert_true(dropped.selected_count < plain.selected_count);
-	for (uint32_t i = 0; i < dropped.characteristic_count; i++)
+	for (uint32_t i = 0; i < dropped.characteristic_count; i++) {
 		assert_true(dropped.characteristics[i].coefficient_nano >= 0);
+		/* every characteristic negative in the plain fit is reported as dropped */
+		if (plain.characteristics[i].coefficient_nano < 0)
+			assert_int_equal(dropped.characteristics[i].exclusion, SCORECARD_EXCLUDED_NEGATIVE);
+	}
 	scorecard_model_release(&plain);
 	scorecard_model_release(&dropped);
 
