@@ -55,6 +55,8 @@ static const char cli_usage[] =
 	"                          race, ethnicity, sex/gender, marital status, age, religion,\n"
 	"                          nationality/foreign_worker/citizenship)\n"
 	"  --allow-protected LIST  use these protected columns anyway (or all); the report says so\n"
+	"  --thin-file-min X       thin-file policy of the product: a decision whose data\n"
+	"                          completeness is under X (0..1) goes to manual review (default 0)\n"
 	"  --base-points X --base-odds X --pdo X   scaling (default 600 at 50:1, 20 to double)\n"
 	"  --design-out FILE       train: write the WoE design matrix (y, WoE columns) as CSV\n"
 	"validate: --sensitive gives per-group AUC, approval rate and adverse-impact ratio of\n"
@@ -169,6 +171,8 @@ static int args_parse(int argc, char **argv, int first, struct cli_args *args)
 				o->fine_bin_count = (uint32_t)count;
 		} else if (!is_number) {
 			return usage_error("unknown option or value not a number:", arg);
+		} else if (strcmp(arg, "--thin-file-min") == 0) {
+			o->thin_file_completeness_min = number;
 		} else if (strcmp(arg, "--cutoff") == 0) {
 			args->cutoff = number;
 		} else if (strcmp(arg, "--lambda") == 0) {
@@ -628,7 +632,7 @@ static int cmd_score(int argc, char **argv)
 		fprintf(stderr, "szfin credit: %s\n", error.message);
 		goto done;
 	}
-	printf("row,score,bad_probability,grade,reasons,completeness,missing,unseen\n");
+	printf("row,score,bad_probability,grade,reasons,completeness,missing,unseen,review\n");
 	uint32_t refused = 0;
 	for (uint32_t r = 0; r < table.row_count && r < a.rows; r++) {
 		double value = 0.0;
@@ -653,7 +657,7 @@ static int cmd_score(int argc, char **argv)
 		print_flagged(&model, &binding, &table, r, SCORECARD_BIN_MISSING);
 		printf(",");
 		print_flagged(&model, &binding, &table, r, SCORECARD_BIN_OTHER);
-		printf("\n");
+		printf(",%s\n", scorecard_thin_file(&model, scorecard_completeness_ppm(&result)) ? "manual" : "");
 	}
 	scorecard_binding_release(&binding);
 	status = refused > 0 ? CLI_FAILURE : 0;

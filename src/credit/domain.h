@@ -222,7 +222,8 @@ enum credit_command_kind {
 	X(420, MODEL_EXISTS, "model_exists", "a model of this version is registered with other content") \
 	X(421, WRONG_ENTERPRISE, "wrong_enterprise", "the record belongs to another enterprise") \
 	X(422, MONTH_INVALID, "month_invalid", "months must be distinct, valid and not in the future") \
-	X(423, WATCH_EXISTS, "watch_exists", "the institution watches this enterprise already")
+	X(423, WATCH_EXISTS, "watch_exists", "the institution watches this enterprise already") \
+	X(424, INPUT_OUT_OF_RANGE, "input_out_of_range", "an input of the enterprise is outside the range the model declares for it")
 
 enum credit_result {
 #define CREDIT_RESULT_ENUM(n, name, code, text) CREDIT_R_##name = n,
@@ -570,7 +571,9 @@ struct credit_tech {
 #define CREDIT_TECH_POINTS_PER_INDEX_MILLI 600
 
 /* A scored query. Fixed point, as scorecard.h: points in 1/1,000, the bad
- * probability in parts per billion, inputs in 1/10,000 of their unit. */
+ * probability in parts per billion, inputs in 1/10,000 of their unit. Data
+ * completeness and which features were missing or unseen are recorded with
+ * it (bits by enum credit_feature: CREDIT_FEATURE_COUNT <= 32). */
 struct credit_decision {
 	sz_id query_id;
 	uint32_t model;            /* model index */
@@ -579,11 +582,12 @@ struct credit_decision {
 	int64_t bad_probability_ppb;
 	uint32_t grade;            /* enum scorecard_grade */
 	uint32_t reasons[SCORECARD_REASON_COUNT];         /* characteristic index */
-	uint32_t reserved;
+	uint32_t missing_mask;     /* bit f: feature f, used by the model, was missing */
 	int64_t reasons_lost_milli[SCORECARD_REASON_COUNT];
 	int64_t inputs_e4[CREDIT_FEATURE_COUNT];          /* SCORECARD_VALUE_MISSING = missing / categorical */
 	uint8_t labels[CREDIT_FEATURE_COUNT];             /* categorical inputs, see credit_feature_label */
-	uint8_t reserved_labels[6];
+	uint16_t completeness_bp;  /* scored characteristics with a value seen in training, 1/10,000 */
+	uint32_t unseen_mask;      /* bit f: feature f's label was never seen in training */
 	struct credit_tech tech;
 };
 

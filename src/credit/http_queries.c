@@ -166,6 +166,19 @@ static json_t *j_decision(const struct credit_domain_state *c, const struct cred
 		json_object_set_new(inputs, credit_feature_name(f), v);
 	}
 	json_object_set_new(o, "inputs", inputs);
+	json_t *missing = json_array();
+	json_t *unseen = json_array();
+	for (uint32_t f = 0; f < CREDIT_FEATURE_COUNT; f++) {
+		if (d->missing_mask & (1u << f))
+			json_array_append_new(missing, json_string(credit_feature_name(f)));
+		if (d->unseen_mask & (1u << f))
+			json_array_append_new(unseen, json_string(credit_feature_name(f)));
+	}
+	json_object_set_new(o, "missing", missing);
+	json_object_set_new(o, "unseen", unseen);
+	json_object_set_new(o, "completeness", credit_json_fixed(d->completeness_bp, 10000));
+	bool thin = scorecard_thin_file(&m->parsed, (uint32_t)d->completeness_bp * 100u);
+	json_object_set_new(o, "review", json_string(thin ? "manual" : "automatic"));
 	if (q->kind == CREDIT_QUERY_TECH_SCORE) {
 		const struct credit_tech *t = &d->tech;
 		json_t *tech = json_pack("{s:i, s:i, s:i, s:i, s:i, s:o, s:s}", "index", t->index, "ip_points", t->ip_points,

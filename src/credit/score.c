@@ -214,6 +214,13 @@ uint32_t scorecard_completeness_ppm(const scorecard_result *r)
 	return (uint32_t)(present * SCORECARD_PPM / r->scored_count);
 }
 
+bool scorecard_thin_file(const scorecard_model *model, uint32_t completeness_ppm)
+{
+	SZ_ASSERT(model->thin_file_completeness_min_ppm <= SCORECARD_PPM);
+	SZ_ASSERT(completeness_ppm <= SCORECARD_PPM);
+	return completeness_ppm < model->thin_file_completeness_min_ppm;
+}
+
 bool scorecard_value_in_range(const scorecard_characteristic *c, int64_t number_e4)
 {
 	SZ_ASSERT(c->kind == CREDIT_CSV_NUMERIC);

@@ -214,7 +214,14 @@ typedef struct scorecard_model {
 	uint32_t score_bin_count;
 	int64_t score_uppers_milli[SCORECARD_SCORE_BIN_COUNT];
 	uint32_t score_shares_ppm[SCORECARD_SCORE_BIN_COUNT];
+	/* Thin-file policy of the product this model scores: a decision whose
+	 * completeness (scorecard_completeness_ppm) is under this goes to the
+	 * manual-review band whatever its score; 0 = no policy. */
+	uint32_t thin_file_completeness_min_ppm;
 } scorecard_model;
+
+/* Whether a result falls in the model's manual-review band (thin file). */
+bool scorecard_thin_file(const scorecard_model *model, uint32_t completeness_ppm);
 
 typedef struct scorecard_reason {
 	uint32_t characteristic;   /* index in model->characteristics */

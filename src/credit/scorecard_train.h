@@ -50,6 +50,9 @@ typedef struct scorecard_options {
 	bool exclude_protected;
 	const char *protected_list;
 	const char *protected_allow;
+	/* Thin-file policy written into the model: completeness under this
+	 * share (0..1) is the manual-review band; 0 = none. */
+	double thin_file_completeness_min;
 } scorecard_options;
 
 /* The default protected attributes: race, ethnicity, sex, marital status,

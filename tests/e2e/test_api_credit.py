@@ -306,6 +306,16 @@ try:
              "decision: up to four reason codes", doc["reasons"])
         t.eq(doc["inputs"]["negative_records"], 1, "decision: inputs recorded")
         t.eq(doc["inputs"]["tax_paid_12m_10k"], 24, "decision: 12 months of tax in 10k yuan")
+        # completeness by hand: the characteristics scored whose input is null
+        # are the missing ones; completeness = (scored - missing) / scored
+        model_names = [ln.split()[1] for ln in open(model_path) if ln.startswith("characteristic ")
+                       and ln.split()[3] == "1"]
+        expect_missing = sorted(n for n in model_names if doc["inputs"].get(n) is None)
+        t.eq(sorted(doc["missing"]), expect_missing, "decision: the missing characteristics are named")
+        t.eq(doc["unseen"], [], "decision: no unseen label")
+        want = (len(model_names) - len(expect_missing)) * 10000 // len(model_names) / 10000
+        t.ok(abs(doc["completeness"] - want) < 1e-9 and doc["review"] == "automatic",
+             "decision: data completeness recorded", (doc["completeness"], want))
     st, doc = s.get(f"/v1/credit/decisions/{score_id}", regulator)
     t.eq((st, doc and doc["id"]), (200, score_id), "a regulator reads the decision")
     st, doc = s.get(f"/v1/credit/decisions/{score_id}", bank2)
