@@ -34,7 +34,9 @@ static const char cli_usage[] =
 	"  szfin credit train FILE.csv --target COLUMN [--good VALUE] [--out MODEL] [OPTIONS]\n"
 	"  szfin credit validate MODEL FILE.csv [--target COLUMN] [--good VALUE]\n"
 	"                          [--sensitive COLUMN[,COLUMN...]] [--cutoff SCORE]\n"
+	"                          [--master-scale NAME:PD_MAX,...]\n"
 	"  szfin credit cv FILE.csv --target COLUMN [--good VALUE] [--folds N] [--seed N] [OPTIONS]\n"
+	"                          [--time-column COLUMN --oot-from VALUE]\n"
 	"  szfin credit score MODEL FILE.csv [--rows N]\n"
 	"  szfin credit uscc CODE...\n"
 	"  szfin credit enterprise|report|decide|queries|warnings|objections|models|model ...\n"
@@ -59,6 +61,12 @@ static const char cli_usage[] =
 	"                          completeness is under X (0..1) goes to manual review (default 0)\n"
 	"  --base-points X --base-odds X --pdo X   scaling (default 600 at 50:1, 20 to double)\n"
 	"  --design-out FILE       train: write the WoE design matrix (y, WoE columns) as CSV\n"
+	"validate: --master-scale sets the PD grades (default 1:0.0025,2:0.005,3:0.01,4:0.02,\n"
+	"  5:0.05,6:0.1,7:0.2,8:1); each grade's observed bad rate is tested against its mean PD\n"
+	"  (one-sided exact binomial), and the deciles by Hosmer-Lemeshow.\n"
+	"cv: --time-column with --oot-from holds out the rows from that time on (compared as\n"
+	"  numbers, or as text for a text column, e.g. 2023-07): k-fold on the earlier rows, and a\n"
+	"  model trained on all of them scored out of time (AUC, KS, calibration).\n"
 	"validate: --sensitive gives per-group AUC, approval rate and adverse-impact ratio of\n"
 	"  each column (it need not be in the model); approval is score >= --cutoff (default the\n"
 	"  median score).\n"
@@ -72,6 +80,9 @@ struct cli_args {
 	const char *out;
 	const char *design_out;
 	const char *sensitive;
+	const char *master_scale;
+	const char *time_column;
+	const char *oot_from;
 	double cutoff;              /* NAN = the median score */
 	uint32_t folds;
 	uint64_t seed;
@@ -145,6 +156,12 @@ static int args_parse(int argc, char **argv, int first, struct cli_args *args)
 			args->design_out = value;
 		} else if (strcmp(arg, "--sensitive") == 0) {
 			args->sensitive = value;
+		} else if (strcmp(arg, "--master-scale") == 0) {
+			args->master_scale = value;
+		} else if (strcmp(arg, "--time-column") == 0) {
+			args->time_column = value;
+		} else if (strcmp(arg, "--oot-from") == 0) {
+			args->oot_from = value;
 		} else if (strcmp(arg, "--protected") == 0) {
 			o->protected_list = value;
 		} else if (strcmp(arg, "--allow-protected") == 0) {
@@ -463,6 +480,46 @@ done:
 	return status;
 }
 
+/* Hosmer-Lemeshow over the deciles and the PD master scale with each
+ * grade's binomial test. */
+static int print_calibration_tests(const scorecard_metrics *m, const double *bad,
+				   const uint8_t *is_good, uint32_t count, const char *scale_text)
+{
+	uint32_t counts[SCORECARD_CALIBRATION_COUNT];
+	double observed[SCORECARD_CALIBRATION_COUNT];
+	double expected[SCORECARD_CALIBRATION_COUNT];
+	for (uint32_t k = 0; k < m->calibration_count; k++) {
+		counts[k] = m->calibration[k].count;
+		observed[k] = m->calibration[k].observed_bad_rate * m->calibration[k].count;
+		expected[k] = m->calibration[k].predicted_bad_rate * m->calibration[k].count;
+	}
+	double hl = 0.0, p = 0.0;
+	scorecard_hosmer_lemeshow(counts, observed, expected, m->calibration_count, &hl, &p);
+	printf("  Hosmer-Lemeshow over the deciles: %.3f, p = %.4f (%u degrees of freedom; p < 0.05 "
+	       "rejects calibration)\n", hl, p, m->calibration_count - 2u);
+	scorecard_master_scale scale;
+	scorecard_error error;
+	if (scorecard_master_scale_parse(scale_text != NULL ? scale_text : SCORECARD_MASTER_SCALE_DEFAULT,
+					 &scale, &error) != SZ_OK) {
+		fprintf(stderr, "szfin credit: validate: %s\n", error.message);
+		return CLI_FAILURE;
+	}
+	static scorecard_grade_check checks[SCORECARD_MASTER_GRADE_COUNT_MAX];
+	scorecard_grade_checks(&scale, bad, is_good, count, checks);
+	printf("PD master scale (observed against predicted; binomial p = P(bads >= observed) if the "
+	       "PD is right):\n");
+	printf("  %-6s %10s %7s %6s %11s %11s %11s\n", "grade", "PD up to", "rows", "bads", "predicted",
+	       "observed", "binomial p");
+	for (uint32_t g = 0; g < scale.grade_count; g++) {
+		const scorecard_grade_check *c = &checks[g];
+		printf("  %-6s %9.2f%% %7u %6u %10.2f%% %10.2f%% %11.4f%s\n", scale.names[g],
+		       100.0 * scale.pd_max[g], c->count, c->bad_count, 100.0 * c->predicted_pd,
+		       100.0 * c->observed_rate, c->binomial_p,
+		       c->binomial_p < 0.05 ? "  PD TOO LOW" : "");
+	}
+	return SZ_OK;
+}
+
 /* Per-group AUC, approval rate and adverse-impact ratio of each sensitive
  * column (comma-separated names), whether or not the model uses it. */
 static int print_fairness(const credit_csv_table *table, const char *list, const double *scores,
@@ -571,6 +628,8 @@ static int cmd_validate(int argc, char **argv)
 		printf("  %-6u %7u %9.1f-%-9.1f %11.2f%% %11.2f%%\n", k + 1, c->count, c->score_min,
 		       c->score_max, 100.0 * c->predicted_bad_rate, 100.0 * c->observed_bad_rate);
 	}
+	if (print_calibration_tests(&m, bad, is_good, table.row_count, a.master_scale) != SZ_OK)
+		goto done;
 	if (a.sensitive != NULL && print_fairness(&table, a.sensitive, scores, is_good, a.cutoff) != SZ_OK)
 		goto done;
 	printf("stability against the training population (< 0.1 stable, > 0.25 shifted):\n");

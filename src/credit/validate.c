@@ -528,3 +528,147 @@ done:
 	free(group_good);
 	return rc;
 }
+
+int scorecard_master_scale_parse(const char *text, scorecard_master_scale *scale,
+				 scorecard_error *error)
+{
+	SZ_ASSERT(text != NULL && scale != NULL);
+	memset(scale, 0, sizeof(*scale));
+	const char *p = text;
+	while (*p != '\0') {
+		const char *comma = strchr(p, ',');
+		size_t n = comma != NULL ? (size_t)(comma - p) : strlen(p);
+		const char *colon = memchr(p, ':', n);
+		size_t name_size = colon != NULL ? (size_t)(colon - p) : 0;
+		double pd = NAN;
+		if (colon != NULL)
+			(void)credit_csv_number_parse(colon + 1, n - name_size - 1, &pd);
+		uint32_t g = scale->grade_count;
+		if (g == SCORECARD_MASTER_GRADE_COUNT_MAX || name_size == 0 || name_size >= 16 ||
+		    !(pd > 0.0 && pd <= 1.0) || (g > 0 && !(pd > scale->pd_max[g - 1]))) {
+			if (error != NULL)
+				snprintf(error->message, sizeof(error->message),
+					 "master scale: grade %u must be NAME:PD_MAX with PD_MAX rising in "
+					 "(0, 1] (at most %u grades)", g + 1, SCORECARD_MASTER_GRADE_COUNT_MAX);
+			return SZ_EINVAL;
+		}
+		memcpy(scale->names[g], p, name_size);
+		scale->pd_max[g] = pd;
+		scale->grade_count++;
+		p += n + (comma != NULL ? 1u : 0u);
+	}
+	if (scale->grade_count == 0 || scale->pd_max[scale->grade_count - 1] != 1.0) {
+		if (error != NULL)
+			snprintf(error->message, sizeof(error->message),
+				 "master scale: the last grade must reach PD 1");
+		return SZ_EINVAL;
+	}
+	return SZ_OK;
+}
+
+uint32_t scorecard_master_grade_of(const scorecard_master_scale *scale, double pd)
+{
+	SZ_ASSERT(scale->grade_count >= 1);
+	SZ_ASSERT(scale->pd_max[scale->grade_count - 1] == 1.0);
+	uint32_t g = 0;
+	while (g + 1 < scale->grade_count && pd > scale->pd_max[g])
+		g++;
+	return g;
+}
+
+double scorecard_binomial_upper(uint32_t n, uint32_t k, double p)
+{
+	SZ_ASSERT(k <= n || n == 0);
+	SZ_ASSERT(p >= 0.0 && p <= 1.0);
+	if (k == 0)
+		return 1.0;
+	if (p <= 0.0)
+		return 0.0;
+	if (p >= 1.0)
+		return 1.0;
+	double sum = 0.0;
+	double log_p = log(p);
+	double log_q = log1p(-p);
+	for (uint32_t i = k; i <= n; i++) {
+		double log_choose = lgamma(n + 1.0) - lgamma(i + 1.0) - lgamma(n - i + 1.0);
+		sum += exp(log_choose + i * log_p + (n - i) * log_q);
+	}
+	return sum < 1.0 ? sum : 1.0;
+}
+
+/* Regularised lower incomplete gamma P(a, x) by its power series
+ * e^-x x^a / Gamma(a + 1) * sum x^n / ((a + 1) ... (a + n)); every term is
+ * positive, so the sum is stable; it stops when a term no longer changes it. */
+static double gamma_lower_regularised(double a, double x)
+{
+	SZ_ASSERT(a > 0.0 && x >= 0.0);
+	if (x == 0.0)
+		return 0.0;
+	double term = 1.0;
+	double sum = 1.0;
+	for (uint32_t n = 1; n < 100000u; n++) {
+		term *= x / (a + n);
+		sum += term;
+		if (term < sum * 1e-17)
+			break;
+	}
+	double log_front = -x + a * log(x) - lgamma(a + 1.0);
+	double value = exp(log_front + log(sum));
+	return value < 1.0 ? value : 1.0;
+}
+
+double scorecard_chi2_upper(double x, double df)
+{
+	SZ_ASSERT(df > 0.0);
+	if (!(x > 0.0))
+		return 1.0;
+	return 1.0 - gamma_lower_regularised(df / 2.0, x / 2.0);
+}
+
+void scorecard_hosmer_lemeshow(const uint32_t *counts, const double *observed,
+			       const double *expected, uint32_t group_count, double *statistic,
+			       double *p_value)
+{
+	SZ_ASSERT(counts != NULL && observed != NULL && expected != NULL);
+	SZ_ASSERT(statistic != NULL && p_value != NULL);
+	double hl = 0.0;
+	uint32_t used = 0;
+	for (uint32_t g = 0; g < group_count; g++) {
+		double n = counts[g];
+		double e = expected[g];
+		if (!(e > 0.0) || !(e < n))
+			continue;
+		double d = observed[g] - e;
+		hl += d * d / (e * (1.0 - e / n));
+		used++;
+	}
+	*statistic = hl;
+	*p_value = used > 2 ? scorecard_chi2_upper(hl, (double)(used - 2)) : NAN;
+}
+
+int scorecard_grade_checks(const scorecard_master_scale *scale, const double *bad_probabilities,
+			   const uint8_t *is_good, uint32_t count, scorecard_grade_check *checks)
+{
+	SZ_ASSERT(scale != NULL && bad_probabilities != NULL && is_good != NULL);
+	SZ_ASSERT(scale->grade_count <= SCORECARD_MASTER_GRADE_COUNT_MAX);
+	memset(checks, 0, scale->grade_count * sizeof(*checks));
+	for (uint32_t r = 0; r < count; r++) {
+		scorecard_grade_check *c = &checks[scorecard_master_grade_of(scale, bad_probabilities[r])];
+		c->count++;
+		c->bad_count += is_good[r] == 0;
+		c->predicted_pd += bad_probabilities[r];
+	}
+	for (uint32_t g = 0; g < scale->grade_count; g++) {
+		scorecard_grade_check *c = &checks[g];
+		if (c->count == 0) {
+			c->predicted_pd = NAN;
+			c->observed_rate = NAN;
+			c->binomial_p = NAN;
+			continue;
+		}
+		c->predicted_pd /= c->count;
+		c->observed_rate = (double)c->bad_count / c->count;
+		c->binomial_p = scorecard_binomial_upper(c->count, c->bad_count, c->predicted_pd);
+	}
+	return SZ_OK;
+}

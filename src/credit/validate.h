@@ -96,6 +96,55 @@ int scorecard_groups_compute(const credit_csv_column *column, const double *scor
 			     const uint8_t *is_good, uint32_t count, double cutoff,
 			     scorecard_group *groups, uint32_t *group_count);
 
+/* PD master scale: grades with the highest bad probability of each, in
+ * increasing order, the last 1.0. Parsed from "NAME:PD_MAX,NAME:PD_MAX,...";
+ * the default is 1 <= 0.25%, 2 <= 0.5%, 3 <= 1%, 4 <= 2%, 5 <= 5%,
+ * 6 <= 10%, 7 <= 20%, 8 <= 100%. */
+#define SCORECARD_MASTER_GRADE_COUNT_MAX 20u
+#define SCORECARD_MASTER_SCALE_DEFAULT "1:0.0025,2:0.005,3:0.01,4:0.02,5:0.05,6:0.1,7:0.2,8:1"
+
+typedef struct scorecard_master_scale {
+	uint32_t grade_count;
+	char names[SCORECARD_MASTER_GRADE_COUNT_MAX][16];
+	double pd_max[SCORECARD_MASTER_GRADE_COUNT_MAX];
+} scorecard_master_scale;
+
+/* SZ_EINVAL (with a message) unless names are 1-15 bytes and the bounds
+ * increase strictly in (0, 1] ending at 1. */
+int scorecard_master_scale_parse(const char *text, scorecard_master_scale *scale,
+				 scorecard_error *error);
+/* Grade index of a bad probability: the first whose pd_max >= pd. */
+uint32_t scorecard_master_grade_of(const scorecard_master_scale *scale, double pd);
+
+/* Per master grade: rows, observed bads, mean predicted PD, and the
+ * one-sided exact binomial test of H0 "the PD is right" against "too low":
+ * p = P(X >= observed) for X ~ Binomial(rows, mean PD). */
+typedef struct scorecard_grade_check {
+	uint32_t count;
+	uint32_t bad_count;
+	double predicted_pd;
+	double observed_rate;
+	double binomial_p;     /* NAN for an empty grade */
+} scorecard_grade_check;
+
+int scorecard_grade_checks(const scorecard_master_scale *scale, const double *bad_probabilities,
+			   const uint8_t *is_good, uint32_t count, scorecard_grade_check *checks);
+
+/* P(X >= k) for X ~ Binomial(n, p), summed exactly in log space. */
+double scorecard_binomial_upper(uint32_t n, uint32_t k, double p);
+
+/* Hosmer-Lemeshow over groups with counts n_g, observed bads o_g and
+ * expected bads e_g (sum of predicted PDs): HL = sum (o_g - e_g)^2 /
+ * (e_g (1 - e_g / n_g)); p from the chi-square distribution with
+ * group_count - 2 degrees of freedom. Groups with e_g = 0 or e_g = n_g are
+ * skipped (their term is undefined). */
+void scorecard_hosmer_lemeshow(const uint32_t *counts, const double *observed,
+			       const double *expected, uint32_t group_count, double *statistic,
+			       double *p_value);
+
+/* P(chi-square with df degrees of freedom > x). */
+double scorecard_chi2_upper(double x, double df);
+
 /* Median of count scores (the default approval cutoff of a report). */
 double scorecard_median(const double *scores, uint32_t count);
 
