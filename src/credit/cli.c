@@ -437,6 +437,23 @@ done:
 	return status;
 }
 
+static void print_out_of_time(const scorecard_oot_result *oot)
+{
+	const scorecard_metrics *m = &oot->oot;
+	printf("\n%-14s %8s %8s %10s\n", "", "AUC", "KS", "Brier");
+	printf("%-14s %8.4f %8.4f %10s   (k-fold mean)\n", "in time", oot->cv.auc_mean, oot->cv.ks_mean, "-");
+	printf("%-14s %8.4f %8.4f %10.4f   (model on all in-time rows, %u rows scored)\n",
+	       "out of time", m->auc, m->ks, m->brier, m->count);
+	printf("out-of-time calibration by decile of score (worst first):\n");
+	printf("  %-6s %7s %12s %12s\n", "decile", "rows", "predicted", "observed");
+	for (uint32_t k = 0; k < m->calibration_count; k++)
+		printf("  %-6u %7u %11.2f%% %11.2f%%\n", k + 1, m->calibration[k].count,
+		       100.0 * m->calibration[k].predicted_bad_rate,
+		       100.0 * m->calibration[k].observed_bad_rate);
+	printf("  Hosmer-Lemeshow out of time: %.3f, p = %.4f\n", oot->hosmer_lemeshow,
+	       oot->hosmer_lemeshow_p);
+}
+
 static int cmd_cv(int argc, char **argv)
 {
 	struct cli_args a;
@@ -450,16 +467,33 @@ static int cmd_cv(int argc, char **argv)
 	uint8_t *is_good;
 	if (load_table(a.positional[0], a.target, good, &table, &is_good) != SZ_OK)
 		return CLI_FAILURE;
-	scorecard_cv_result cv;
+	static scorecard_oot_result oot;
+	scorecard_cv_result *cvp = &oot.cv;
 	scorecard_error error;
 	int status = CLI_FAILURE;
-	if (scorecard_cross_validate(&table, a.target, good, is_good, &a.options, a.folds, a.seed,
-				     &cv, &error) != SZ_OK) {
+	if ((a.time_column == NULL) != (a.oot_from == NULL)) {
+		status = usage_error("--time-column and --oot-from go together", NULL);
+		goto done;
+	}
+	if (a.time_column != NULL) {
+		a.options.ignore_columns = a.time_column;
+		if (scorecard_out_of_time(&table, a.target, good, is_good, a.time_column, a.oot_from,
+					  &a.options, a.folds, a.seed, &oot, &error) != SZ_OK) {
+			fprintf(stderr, "szfin credit: cv: %s\n", error.message);
+			goto done;
+		}
+	} else if (scorecard_cross_validate(&table, a.target, good, is_good, &a.options, a.folds,
+					    a.seed, cvp, &error) != SZ_OK) {
 		fprintf(stderr, "szfin credit: cv: %s\n", error.message);
 		goto done;
 	}
+	const scorecard_cv_result cv = *cvp;
 	printf("%u-fold stratified cross-validation of %s (%u rows, seed %llu)\n", cv.fold_count,
-	       a.positional[0], table.row_count, (unsigned long long)a.seed);
+	       a.positional[0], a.time_column != NULL ? oot.in_count : table.row_count,
+	       (unsigned long long)a.seed);
+	if (a.time_column != NULL)
+		printf("in time: the rows with %s before %s; out of time: the %u rows from it\n",
+		       a.time_column, a.oot_from, oot.out_count);
 	printf("  %-6s %8s %8s %10s\n", "fold", "AUC", "KS", "selected");
 	for (uint32_t f = 0; f < cv.fold_count; f++) {
 		if (cv.fold_failed[f])
@@ -473,6 +507,8 @@ static int cmd_cv(int argc, char **argv)
 		       cv.failed_count, cv.fold_count, cv.fold_count - cv.failed_count);
 	printf("AUC mean %.4f (sd %.4f), Gini %.4f, KS mean %.4f, pooled out-of-fold AUC %.4f\n",
 	       cv.auc_mean, cv.auc_sd, 2.0 * cv.auc_mean - 1.0, cv.ks_mean, cv.auc_pooled);
+	if (a.time_column != NULL)
+		print_out_of_time(&oot);
 	status = 0;
 done:
 	credit_csv_release(&table);

@@ -589,7 +589,7 @@ static int train_bin(scorecard_model *model, const credit_csv_table *table, int3
 {
 	uint32_t n = 0;
 	for (uint32_t col = 0; col < table->column_count; col++) {
-		if ((int32_t)col == target)
+		if ((int32_t)col == target || protected_allowed(table->columns[col].name, options->ignore_columns))
 			continue;
 		scorecard_characteristic *c = &model->characteristics[n++];
 		const credit_csv_column *column = &table->columns[col];
@@ -695,6 +695,10 @@ int scorecard_train(scorecard_model *model, const credit_csv_table *table,
 	model->target_name = strdup(target_name);
 	model->good_label = strdup(good_label);
 	model->characteristic_count = table->column_count - 1u;
+	for (uint32_t col = 0; col < table->column_count; col++) {
+		if ((int32_t)col != target && protected_allowed(table->columns[col].name, options->ignore_columns))
+			model->characteristic_count--;
+	}
 	model->characteristics = calloc(model->characteristic_count + 1u,
 					sizeof(*model->characteristics));
 	if (model->target_name == NULL || model->good_label == NULL ||

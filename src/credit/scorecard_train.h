@@ -53,6 +53,9 @@ typedef struct scorecard_options {
 	/* Thin-file policy written into the model: completeness under this
 	 * share (0..1) is the manual-review band; 0 = none. */
 	double thin_file_completeness_min;
+	/* Columns that are neither target nor characteristic (a time column,
+	 * an id): comma-separated names, NULL = none. */
+	const char *ignore_columns;
 } scorecard_options;
 
 /* The default protected attributes: race, ethnicity, sex, marital status,

@@ -294,16 +294,26 @@ static double fold_auc_sd(const double *values, const bool *failed, uint32_t cou
 	return sqrt(sum / (used - 1));
 }
 
-/* Over 70 lines: per fold train, score and measure, then the summary, with
- * one cleanup exit for the fold buffers. */
 int scorecard_cross_validate(const credit_csv_table *table, const char *target_name,
 			     const char *good_label, const uint8_t *is_good,
 			     const scorecard_options *options, uint32_t fold_count, uint64_t seed,
 			     scorecard_cv_result *result, scorecard_error *error)
 {
+	return scorecard_cross_validate_rows(table, target_name, good_label, is_good, NULL,
+					     table->row_count, options, fold_count, seed, result, error);
+}
+
+/* Over 70 lines: per fold train, score and measure, then the summary, with
+ * one cleanup exit for the fold buffers. */
+int scorecard_cross_validate_rows(const credit_csv_table *table, const char *target_name,
+				  const char *good_label, const uint8_t *is_good,
+				  const uint32_t *rows, uint32_t n,
+				  const scorecard_options *options, uint32_t fold_count, uint64_t seed,
+				  scorecard_cv_result *result, scorecard_error *error)
+{
 	SZ_ASSERT(table != NULL && is_good != NULL && result != NULL);
+	SZ_ASSERT(rows != NULL || n == table->row_count);
 	memset(result, 0, sizeof(*result));
-	uint32_t n = table->row_count;
 	uint32_t *folds = malloc((n > 0 ? n : 1u) * sizeof(uint32_t));
 	uint32_t *train_rows = malloc((n > 0 ? n : 1u) * sizeof(uint32_t));
 	double *oof_scores = malloc((n > 0 ? n : 1u) * sizeof(double));
@@ -314,7 +324,9 @@ int scorecard_cross_validate(const credit_csv_table *table, const char *target_n
 	if (folds == NULL || train_rows == NULL || oof_scores == NULL || test_scores == NULL ||
 	    test_good == NULL || oof_good == NULL)
 		goto fail;
-	rc = scorecard_folds_assign(is_good, n, fold_count, seed, folds);
+	for (uint32_t k = 0; k < n; k++)
+		oof_good[k] = is_good[rows != NULL ? rows[k] : k];
+	rc = scorecard_folds_assign(oof_good, n, fold_count, seed, folds);
 	if (rc != SZ_OK) {
 		if (error != NULL && rc == SZ_EINVAL)
 			snprintf(error->message, sizeof(error->message),
@@ -326,9 +338,9 @@ int scorecard_cross_validate(const credit_csv_table *table, const char *target_n
 	uint32_t scored_count = 0;
 	for (uint32_t f = 0; f < fold_count; f++) {
 		uint32_t train_count = 0;
-		for (uint32_t r = 0; r < n; r++) {
-			if (folds[r] != f)
-				train_rows[train_count++] = r;
+		for (uint32_t k = 0; k < n; k++) {
+			if (folds[k] != f)
+				train_rows[train_count++] = rows != NULL ? rows[k] : k;
 		}
 		scorecard_model model = { 0 };
 		scorecard_error fold_error;
@@ -352,9 +364,10 @@ int scorecard_cross_validate(const credit_csv_table *table, const char *target_n
 			goto fail;
 		}
 		uint32_t test_count = 0;
-		for (uint32_t r = 0; r < n; r++) {
-			if (folds[r] != f)
+		for (uint32_t k = 0; k < n; k++) {
+			if (folds[k] != f)
 				continue;
+			uint32_t r = rows != NULL ? rows[k] : k;
 			scorecard_result score;
 			scorecard_score_row(&model, &binding, table, r, &score);
 			test_scores[test_count] = scorecard_double_of(score.score_milli, SCORECARD_POINTS_SCALE);
@@ -671,4 +684,108 @@ int scorecard_grade_checks(const scorecard_master_scale *scale, const double *ba
 		c->binomial_p = scorecard_binomial_upper(c->count, c->bad_count, c->predicted_pd);
 	}
 	return SZ_OK;
+}
+
+/* Whether row r is at or after the out-of-time start: numbers compare as
+ * numbers, text as text (ISO dates and YYYY-MM sort as text). */
+static bool row_out_of_time(const credit_csv_column *col, uint32_t r, const char *from, double from_number)
+{
+	if (col->kind == CREDIT_CSV_NUMERIC)
+		return !isnan(col->numbers[r]) && col->numbers[r] >= from_number;
+	int32_t level = col->levels[r];
+	return level >= 0 && strcmp(col->level_names[level], from) >= 0;
+}
+
+/* Over 70 lines: split, k-fold on the earlier rows, train on all of them,
+ * score the later ones, then measure, with one cleanup exit. */
+int scorecard_out_of_time(const credit_csv_table *table, const char *target_name,
+			  const char *good_label, const uint8_t *is_good, const char *time_column,
+			  const char *from, const scorecard_options *options, uint32_t fold_count,
+			  uint64_t seed, scorecard_oot_result *result, scorecard_error *error)
+{
+	SZ_ASSERT(table != NULL && is_good != NULL && time_column != NULL && from != NULL);
+	SZ_ASSERT(options != NULL && result != NULL);
+	memset(result, 0, sizeof(*result));
+	int32_t time = credit_csv_column_find(table, time_column);
+	if (time < 0) {
+		snprintf(error->message, sizeof(error->message), "no time column '%.64s'", time_column);
+		return SZ_ENOTFOUND;
+	}
+	const credit_csv_column *col = &table->columns[time];
+	double from_number = NAN;
+	if (col->kind == CREDIT_CSV_NUMERIC &&
+	    credit_csv_number_parse(from, strlen(from), &from_number) != SZ_OK) {
+		snprintf(error->message, sizeof(error->message),
+			 "time column '%.64s' is numeric; --oot-from '%.64s' is not a number", time_column, from);
+		return SZ_EINVAL;
+	}
+	uint32_t n = table->row_count;
+	uint32_t *in_rows = malloc((n > 0 ? n : 1u) * sizeof(uint32_t));
+	double *scores = malloc((n > 0 ? n : 1u) * sizeof(double));
+	double *bad = malloc((n > 0 ? n : 1u) * sizeof(double));
+	uint8_t *out_good = malloc(n > 0 ? n : 1u);
+	scorecard_model model = { 0 };
+	scorecard_binding binding = { 0 };
+	int rc = SZ_ENOMEM;
+	if (in_rows == NULL || scores == NULL || bad == NULL || out_good == NULL)
+		goto done;
+	for (uint32_t r = 0; r < n; r++) {
+		if (!row_out_of_time(col, r, from, from_number))
+			in_rows[result->in_count++] = r;
+	}
+	result->out_count = n - result->in_count;
+	if (result->in_count == 0 || result->out_count == 0) {
+		snprintf(error->message, sizeof(error->message),
+			 "--oot-from %.64s leaves %u rows before and %u from it: both need rows", from,
+			 result->in_count, result->out_count);
+		rc = SZ_EINVAL;
+		goto done;
+	}
+	rc = scorecard_cross_validate_rows(table, target_name, good_label, is_good, in_rows,
+					   result->in_count, options, fold_count, seed, &result->cv, error);
+	if (rc != SZ_OK)
+		goto done;
+	rc = scorecard_train(&model, table, target_name, good_label, is_good, in_rows,
+			     result->in_count, options, error);
+	if (rc == SZ_OK)
+		rc = scorecard_binding_init(&binding, &model, table, error);
+	if (rc != SZ_OK)
+		goto done;
+	uint32_t k = 0;
+	for (uint32_t r = 0; r < n; r++) {
+		if (!row_out_of_time(col, r, from, from_number))
+			continue;
+		scorecard_result score;
+		scorecard_score_row(&model, &binding, table, r, &score);
+		scores[k] = scorecard_double_of(score.score_milli, SCORECARD_POINTS_SCALE);
+		bad[k] = scorecard_double_of(score.bad_ppb, SCORECARD_NANO);
+		out_good[k++] = is_good[r];
+	}
+	SZ_ASSERT(k == result->out_count);
+	rc = scorecard_metrics_compute(scores, bad, out_good, k, &result->oot);
+	if (rc != SZ_OK) {
+		snprintf(error->message, sizeof(error->message),
+			 "the out-of-time rows need goods and bads");
+		goto done;
+	}
+	uint32_t counts[SCORECARD_CALIBRATION_COUNT];
+	double observed[SCORECARD_CALIBRATION_COUNT];
+	double expected[SCORECARD_CALIBRATION_COUNT];
+	for (uint32_t g = 0; g < result->oot.calibration_count; g++) {
+		const scorecard_calibration *c = &result->oot.calibration[g];
+		counts[g] = c->count;
+		observed[g] = c->observed_bad_rate * c->count;
+		expected[g] = c->predicted_bad_rate * c->count;
+	}
+	scorecard_hosmer_lemeshow(counts, observed, expected, result->oot.calibration_count,
+				  &result->hosmer_lemeshow, &result->hosmer_lemeshow_p);
+done:
+	scorecard_binding_release(&binding);
+	if (model.characteristics != NULL)
+		scorecard_model_release(&model);
+	free(in_rows);
+	free(scores);
+	free(bad);
+	free(out_good);
+	return rc;
 }

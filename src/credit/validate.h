@@ -183,4 +183,31 @@ int scorecard_cross_validate(const credit_csv_table *table, const char *target_n
 			     const scorecard_options *options, uint32_t fold_count, uint64_t seed,
 			     scorecard_cv_result *result, scorecard_error *error);
 
+/* scorecard_cross_validate on the given rows of table only. */
+int scorecard_cross_validate_rows(const credit_csv_table *table, const char *target_name,
+				  const char *good_label, const uint8_t *is_good,
+				  const uint32_t *rows, uint32_t row_count,
+				  const scorecard_options *options, uint32_t fold_count, uint64_t seed,
+				  scorecard_cv_result *result, scorecard_error *error);
+
+/* Out-of-time validation: rows whose time_column value is at or after
+ * `from` (numbers as numbers, text as text: 2023-07 sorts after 2023-06)
+ * are held out; k-fold cross-validation runs on the earlier rows, a model
+ * trained on all of them scores the later ones: AUC, KS, calibration by
+ * decile and Hosmer-Lemeshow out of time. The options must ignore the time
+ * column (options->ignore_columns). */
+typedef struct scorecard_oot_result {
+	uint32_t in_count;
+	uint32_t out_count;
+	scorecard_cv_result cv;          /* in time */
+	scorecard_metrics oot;           /* out of time */
+	double hosmer_lemeshow;
+	double hosmer_lemeshow_p;
+} scorecard_oot_result;
+
+int scorecard_out_of_time(const credit_csv_table *table, const char *target_name,
+			  const char *good_label, const uint8_t *is_good, const char *time_column,
+			  const char *from, const scorecard_options *options, uint32_t fold_count,
+			  uint64_t seed, scorecard_oot_result *result, scorecard_error *error);
+
 #endif

@@ -64,11 +64,12 @@ data = os.path.join(work, "rows.csv")
 with open(data, "w") as f:
     f.write(header + "\n" + "\n".join(rows) + "\n")
 rc, out, err = credit("score", model, data)
+head = out.strip().split("\n")[0].split(",")
 lines = [x.split(",") for x in out.strip().split("\n")[1:]]
 scores = {int(x[0]): float(x[1]) for x in lines}
 t.ok(1 in scores and 2 in scores and scores[2] <= scores[1],
      "a blank Records scores no better than Records = yes", str(scores))
-t.ok(lines[1][-2] == "Records" if len(lines) > 1 else False, "the decision names the missing characteristic",
+t.ok(lines[1][head.index("missing")] == "Records" if len(lines) > 1 else False, "the decision names the missing characteristic",
      str(lines[1:2]))
 t.ok(scores.get(3) == scores.get(4) == scores.get(5), "rent, Rent and full-width rent score alike", str(scores))
 t.ok(6 not in scores and "row 6: Amount = -500 is outside its declared range" in err,
@@ -90,4 +91,28 @@ t.ok("data completeness" in out, "validate reports data completeness")
 
 rc, out, err = credit("cv", SAMPLE, "--target", "Status", "--iv-min", "99")
 t.ok(rc != 0 and "every fold failed" in err, "cv names the fold error when every fold fails", err)
+# Calibration: Hosmer-Lemeshow and the PD master scale with a binomial test per grade.
+rc, out, err = credit("validate", model, SAMPLE, "--master-scale", "low:0.05,mid:0.2,high:1")
+t.ok(rc == 0 and "Hosmer-Lemeshow over the deciles" in out and "PD master scale" in out
+     and "\n  low " in out and "\n  high " in out, "validate: HL and the configured master scale", out[-900:])
+rc, out, err = credit("validate", model, SAMPLE, "--master-scale", "low:0.5,high:0.2")
+t.ok(rc != 0 and "master scale" in err, "a master scale whose PDs do not rise is refused", err)
+
+# Out of time: 12 months of 100 rows each; from 2023-10 on is 3 x 100 = 300
+# rows out of time, 900 in time; the month column is never a characteristic.
+oot = os.path.join(work, "oot.csv")
+with open(oot, "w") as f:
+    f.write("y,month,x\n")
+    for i in range(1200):
+        x = (i * 37) % 1000
+        good = (i * 7919) % 1000 < 300 + 600 * x // 1000
+        f.write(f"{'good' if good else 'bad'},2023-{1 + i % 12:02d},{x}\n")
+rc, out, err = credit("cv", oot, "--target", "y", "--time-column", "month", "--oot-from", "2023-10")
+t.ok(rc == 0 and "(900 rows" in out and "the 300 rows from it" in out and "out of time " in out
+     and "Hosmer-Lemeshow out of time" in out, "cv: out-of-time split by month", out + err)
+folds = out.split("selected\n")[-1].split("AUC mean")[0].strip().split("\n")
+t.ok(len(folds) == 5 and all(ln.split()[-1] == "1" for ln in folds),
+     "cv: only x is selected (the time column is ignored)", out)
+rc, out, err = credit("cv", oot, "--target", "y", "--time-column", "month")
+t.ok(rc == 2, "--time-column needs --oot-from", err)
 t.done()
