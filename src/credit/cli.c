@@ -61,9 +61,10 @@ static const char cli_usage[] =
 	"                          completeness is under X (0..1) goes to manual review (default 0)\n"
 	"  --base-points X --base-odds X --pdo X   scaling (default 600 at 50:1, 20 to double)\n"
 	"  --design-out FILE       train: write the WoE design matrix (y, WoE columns) as CSV\n"
-	"validate: --master-scale sets the PD grades (default 1:0.0025,2:0.005,3:0.01,4:0.02,\n"
-	"  5:0.05,6:0.1,7:0.2,8:1); each grade's observed bad rate is tested against its mean PD\n"
-	"  (one-sided exact binomial), and the deciles by Hosmer-Lemeshow.\n"
+	"--master-scale NAME:PD_MAX,...  the PD grades: train writes them into the model (default\n"
+	"  1:0.0025,2:0.005,3:0.01,4:0.02,5:0.05,6:0.1,7:0.2,8:1); validate uses the model's unless\n"
+	"  given, tests each grade's observed bad rate against its mean PD (one-sided exact\n"
+	"  binomial) and the deciles by Hosmer-Lemeshow.\n"
 	"cv: --time-column with --oot-from holds out the rows from that time on (compared as\n"
 	"  numbers, or as text for a text column, e.g. 2023-07): k-fold on the earlier rows, and a\n"
 	"  model trained on all of them scored out of time (AUC, KS, calibration).\n"
@@ -395,6 +396,7 @@ static int cmd_train(int argc, char **argv)
 	if (a.positional_count != 1 || a.target == NULL)
 		return usage_error("train needs FILE.csv and --target COLUMN", NULL);
 	const char *good = a.good != NULL ? a.good : "good";
+	a.options.master_scale = a.master_scale;
 	credit_csv_table table;
 	uint8_t *is_good;
 	if (load_table(a.positional[0], a.target, good, &table, &is_good) != SZ_OK)
@@ -664,7 +666,14 @@ static int cmd_validate(int argc, char **argv)
 		printf("  %-6u %7u %9.1f-%-9.1f %11.2f%% %11.2f%%\n", k + 1, c->count, c->score_min,
 		       c->score_max, 100.0 * c->predicted_bad_rate, 100.0 * c->observed_bad_rate);
 	}
-	if (print_calibration_tests(&m, bad, is_good, table.row_count, a.master_scale) != SZ_OK)
+	char model_scale[SCORECARD_MASTER_COUNT_MAX * (SCORECARD_MASTER_NAME_SIZE + 16)];
+	size_t used = 0;
+	for (uint32_t k = 0; k < model.master_count; k++)
+		used += (size_t)snprintf(model_scale + used, sizeof model_scale - used, "%s%s:%.9f",
+					 k > 0 ? "," : "", model.master_names[k],
+					 nano_of(model.master_pd_max_ppb[k]));
+	if (print_calibration_tests(&m, bad, is_good, table.row_count,
+				    a.master_scale != NULL ? a.master_scale : model_scale) != SZ_OK)
 		goto done;
 	if (a.sensitive != NULL && print_fairness(&table, a.sensitive, scores, is_good, a.cutoff) != SZ_OK)
 		goto done;

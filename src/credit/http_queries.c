@@ -154,6 +154,8 @@ static json_t *j_decision(const struct credit_domain_state *c, const struct cred
 	json_object_set_new(o, "score", credit_json_fixed(d->score_milli, SCORECARD_POINTS_SCALE));
 	json_object_set_new(o, "grade", json_string(scorecard_grade_name(d->grade)));
 	json_object_set_new(o, "bad_probability", credit_json_number((double)d->bad_probability_ppb / SCORECARD_NANO));
+	json_object_set_new(o, "pd_grade",
+			    json_string(m->parsed.master_names[scorecard_master_of(&m->parsed, (uint32_t)d->bad_probability_ppb)]));
 	json_t *reasons = json_array();
 	for (uint32_t i = 0; i < d->reason_count; i++)
 		json_array_append_new(reasons, json_pack("{s:s, s:o}", "code", m->parsed.characteristics[d->reasons[i]].name,

@@ -32,6 +32,8 @@
  *   pd BAD_PPB                                                               (COUNT lines)
  *   score_bands COUNT
  *   band UPPER_MILLI SHARE_PPM                                               (COUNT lines)
+ *   master_scale COUNT                   (version 3: the PD master scale)
+ *   master NAME PD_MAX_PPB                 (COUNT lines; rising, the last 1000000000)
  *   end
  *   sha256 HEX(64)     <- SHA-256 of every byte before this line
  *
@@ -234,6 +236,12 @@ int scorecard_model_save(const scorecard_model *model, char **text, size_t *size
 		out_printf(&o, "band");
 		out_upper(&o, model->score_uppers_milli[k]);
 		out_printf(&o, " %u\n", model->score_shares_ppm[k]);
+	}
+	out_printf(&o, "master_scale %u\n", model->master_count);
+	for (uint32_t k = 0; k < model->master_count; k++) {
+		out_printf(&o, "master");
+		out_string(&o, model->master_names[k]);
+		out_printf(&o, " %u\n", model->master_pd_max_ppb[k]);
 	}
 	out_printf(&o, "end\n");
 	if (o.status == SZ_OK) {
@@ -728,6 +736,43 @@ static int parse_scale(struct in *in, scorecard_model *model)
 	return SZ_OK;
 }
 
+/* The PD master scale; a version 2 model gets one grade "all" (PD <= 1). */
+static int parse_master_scale(struct in *in, scorecard_model *model)
+{
+	if (in->version < 3u) {
+		model->master_count = 1;
+		memcpy(model->master_names[0], "all", 4);
+		model->master_pd_max_ppb[0] = SCORECARD_NANO;
+		return SZ_OK;
+	}
+	int rc;
+	if ((rc = in_line(in, "master_scale", 2)) != SZ_OK ||
+	    (rc = in_u32(in, 1, SCORECARD_MASTER_COUNT_MAX, &model->master_count)) != SZ_OK)
+		return rc;
+	if (model->master_count == 0)
+		return in_fail(in, "the master scale needs a grade");
+	for (uint32_t k = 0; k < model->master_count; k++) {
+		char *name = NULL;
+		if ((rc = in_line(in, "master", 3)) != SZ_OK || (rc = in_string(in, 1, &name)) != SZ_OK)
+			return rc;
+		size_t length = strlen(name);
+		if (length >= SCORECARD_MASTER_NAME_SIZE) {
+			free(name);
+			return in_fail(in, "master grade name longer than %u bytes", SCORECARD_MASTER_NAME_SIZE - 1u);
+		}
+		memcpy(model->master_names[k], name, length + 1);
+		free(name);
+		if ((rc = in_u32(in, 2, SCORECARD_NANO, &model->master_pd_max_ppb[k])) != SZ_OK)
+			return rc;
+		if (model->master_pd_max_ppb[k] == 0 ||
+		    (k > 0 && model->master_pd_max_ppb[k] <= model->master_pd_max_ppb[k - 1]))
+			return in_fail(in, "master scale bounds must rise above 0");
+	}
+	if (model->master_pd_max_ppb[model->master_count - 1] != SCORECARD_NANO)
+		return in_fail(in, "the last master grade must reach 1000000000");
+	return SZ_OK;
+}
+
 static int parse_body(struct in *in, scorecard_model *model)
 {
 	int rc;
@@ -752,6 +797,8 @@ static int parse_body(struct in *in, scorecard_model *model)
 		return rc;
 	if ((rc = parse_characteristics(in, model)) != SZ_OK ||
 	    (rc = parse_scale(in, model)) != SZ_OK)
+		return rc;
+	if ((rc = parse_master_scale(in, model)) != SZ_OK)
 		return rc;
 	if ((rc = in_line(in, "end", 1)) != SZ_OK)
 		return rc;

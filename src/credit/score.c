@@ -214,6 +214,16 @@ uint32_t scorecard_completeness_ppm(const scorecard_result *r)
 	return (uint32_t)(present * SCORECARD_PPM / r->scored_count);
 }
 
+uint32_t scorecard_master_of(const scorecard_model *model, uint32_t bad_ppb)
+{
+	SZ_ASSERT(model->master_count >= 1 && model->master_count <= SCORECARD_MASTER_COUNT_MAX);
+	SZ_ASSERT(model->master_pd_max_ppb[model->master_count - 1] == SCORECARD_NANO);
+	uint32_t g = 0;
+	while (g + 1 < model->master_count && bad_ppb > model->master_pd_max_ppb[g])
+		g++;
+	return g;
+}
+
 bool scorecard_thin_file(const scorecard_model *model, uint32_t completeness_ppm)
 {
 	SZ_ASSERT(model->thin_file_completeness_min_ppm <= SCORECARD_PPM);

@@ -21,6 +21,7 @@
 #include "core/limits.h"
 #include "credit/binning.h"
 #include "credit/logit.h"
+#include "credit/validate.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -643,6 +644,24 @@ static int train_fit(const scorecard_model *model, const scorecard_binding *bind
 	return scorecard_logit_fit(design, y, row_count, k, lambda, beta, NULL);
 }
 
+/* The model's integer master scale from its text (validate.h). */
+static int master_scale_set(scorecard_model *model, const char *text, scorecard_error *error)
+{
+	scorecard_master_scale scale;
+	int rc = scorecard_master_scale_parse(text != NULL ? text : SCORECARD_MASTER_SCALE_DEFAULT,
+					      &scale, error);
+	if (rc != SZ_OK)
+		return rc;
+	_Static_assert(SCORECARD_MASTER_GRADE_COUNT_MAX <= SCORECARD_MASTER_COUNT_MAX, "master scale bound");
+	model->master_count = scale.grade_count;
+	for (uint32_t k = 0; k < scale.grade_count; k++) {
+		memcpy(model->master_names[k], scale.names[k], sizeof scale.names[k]);
+		model->master_pd_max_ppb[k] = (uint32_t)scorecard_fixed_of(scale.pd_max[k], SCORECARD_NANO);
+	}
+	SZ_ASSERT(model->master_pd_max_ppb[scale.grade_count - 1] == SCORECARD_NANO);
+	return SZ_OK;
+}
+
 /* Over 70 lines: the training pipeline of the file comment in order (bin,
  * index, fit and refit, points, scale, bands) over buffers it owns, with
  * one cleanup exit; each step is a function above. */
@@ -687,6 +706,9 @@ int scorecard_train(scorecard_model *model, const credit_csv_table *table,
 		rc = SZ_EINVAL;
 		goto fail;
 	}
+	rc = master_scale_set(model, options->master_scale, error);
+	if (rc != SZ_OK)
+		goto fail;
 	options_record(&model->options, options);
 	model->thin_file_completeness_min_ppm =
 		(uint32_t)scorecard_fixed_of(options->thin_file_completeness_min, SCORECARD_PPM);

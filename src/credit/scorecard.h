@@ -66,6 +66,10 @@
 /* Marks a bin index that does not exist (other_bin of numeric characteristics). */
 #define SCORECARD_NO_BIN UINT32_MAX
 
+/* PD master scale bounds: grades and the bytes of a grade name (with NUL). */
+#define SCORECARD_MASTER_COUNT_MAX 20u
+#define SCORECARD_MASTER_NAME_SIZE 16u
+
 /* Fixed-point scales (see above). */
 #define SCORECARD_VALUE_SCALE 10000
 #define SCORECARD_POINTS_SCALE 1000
@@ -218,7 +222,16 @@ typedef struct scorecard_model {
 	 * completeness (scorecard_completeness_ppm) is under this goes to the
 	 * manual-review band whatever its score; 0 = no policy. */
 	uint32_t thin_file_completeness_min_ppm;
+	/* PD master scale (format 3): grade k holds bad probabilities up to
+	 * master_pd_max_ppb[k], rising, the last SCORECARD_NANO. */
+	uint32_t master_count;
+	char master_names[SCORECARD_MASTER_COUNT_MAX][SCORECARD_MASTER_NAME_SIZE];
+	uint32_t master_pd_max_ppb[SCORECARD_MASTER_COUNT_MAX];
 } scorecard_model;
+
+/* Master-scale grade of a bad probability: the first grade whose bound is
+ * >= bad_ppb. The model has at least one grade. */
+uint32_t scorecard_master_of(const scorecard_model *model, uint32_t bad_ppb);
 
 /* Whether a result falls in the model's manual-review band (thin file). */
 bool scorecard_thin_file(const scorecard_model *model, uint32_t completeness_ppm);

@@ -56,6 +56,9 @@ typedef struct scorecard_options {
 	/* Columns that are neither target nor characteristic (a time column,
 	 * an id): comma-separated names, NULL = none. */
 	const char *ignore_columns;
+	/* PD master scale written into the model, "NAME:PD_MAX,..." (validate.h);
+	 * NULL = SCORECARD_MASTER_SCALE_DEFAULT. */
+	const char *master_scale;
 } scorecard_options;
 
 /* The default protected attributes: race, ethnicity, sex, marital status,

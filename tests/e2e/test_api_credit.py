@@ -313,6 +313,11 @@ try:
         expect_missing = sorted(n for n in model_names if doc["inputs"].get(n) is None)
         t.eq(sorted(doc["missing"]), expect_missing, "decision: the missing characteristics are named")
         t.eq(doc["unseen"], [], "decision: no unseen label")
+        # the default master scale: grade k holds PDs up to 0.25%, 0.5%, 1%, 2%, 5%, 10%, 20%, 100%
+        bounds = [0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 1.0]
+        want_grade = str(1 + next(i for i, b in enumerate(bounds) if doc["bad_probability"] <= b + 5e-5))
+        t.ok(doc["pd_grade"] == want_grade or doc["pd_grade"] == str(int(want_grade) + 1),
+             "decision: PD master-scale grade", (doc["pd_grade"], doc["bad_probability"]))
         want = (len(model_names) - len(expect_missing)) * 10000 // len(model_names) / 10000
         t.ok(abs(doc["completeness"] - want) < 1e-9 and doc["review"] == "automatic",
              "decision: data completeness recorded", (doc["completeness"], want))

@@ -651,7 +651,7 @@ static void test_model_rejects_damage(void **state)
 	/* well sealed but wrong inside: the reader names the line */
 	assert_int_equal(parse_edited(text, size, "\nintercept ", "\nintercep ", true, &error),
 			 SZ_ECORRUPT);
-	assert_non_null(strstr(error.message, "model line 6"));
+	assert_non_null(strstr(error.message, "model line 7"));
 	assert_int_equal(parse_edited(text, size, "bin missing -", "bin range -", true, &error),
 			 SZ_ECORRUPT);
 	assert_int_equal(parse_edited(text, size, "\ntraining ", "\ntraining 1", true, &error),
@@ -985,6 +985,39 @@ static void test_separation_named_and_merged(void **state)
 	free(good);
 }
 
+/* A configured PD master scale travels in the model as integers (ppb) and
+ * grades a bad probability by its first bound at or above it. */
+static void test_master_scale_in_model(void **state)
+{
+	struct fixture *f = *state;
+	scorecard_options o;
+	scorecard_options_default(&o);
+	o.master_scale = "A:0.02,B:0.2,C:1";
+	scorecard_model m = { 0 };
+	scorecard_error error;
+	assert_int_equal(scorecard_train(&m, &f->table, "Status", "good", f->good, NULL,
+					 f->table.row_count, &o, &error), SZ_OK);
+	char *text = NULL;
+	size_t size = 0;
+	assert_int_equal(scorecard_model_save(&m, &text, &size), SZ_OK);
+	assert_non_null(strstr(text, "\nmaster_scale 3\nmaster A 20000000\nmaster B 200000000\n"
+				     "master C 1000000000\nend\n"));
+	scorecard_model loaded;
+	assert_int_equal(scorecard_model_parse(&loaded, text, size, &error), SZ_OK);
+	assert_int_equal(loaded.master_count, 3);
+	assert_string_equal(loaded.master_names[1], "B");
+	assert_int_equal(scorecard_master_of(&loaded, 20000000), 0);
+	assert_int_equal(scorecard_master_of(&loaded, 20000001), 1);
+	assert_int_equal(scorecard_master_of(&loaded, 1000000000), 2);
+	scorecard_model_release(&loaded);
+	free(text);
+	scorecard_model_release(&m);
+	o.master_scale = "A:0.5,B:0.2,C:1";
+	assert_int_equal(scorecard_train(&m, &f->table, "Status", "good", f->good, NULL,
+					 f->table.row_count, &o, &error), SZ_EINVAL);
+	assert_non_null(strstr(error.message, "master scale"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1003,6 +1036,7 @@ int main(void)
 		cmocka_unit_test(test_options_and_target_errors),
 		cmocka_unit_test(test_drop_negative_and_chi_merge),
 		cmocka_unit_test(test_label_normalize),
+		cmocka_unit_test(test_master_scale_in_model),
 		cmocka_unit_test(test_protected_attributes),
 		cmocka_unit_test(test_missing_policy_and_range),
 		cmocka_unit_test(test_separation_named_and_merged),
