@@ -12,6 +12,7 @@
 #include "core/assert.h"
 #include "core/errors.h"
 #include "credit/csv.h"
+#include "credit/domain.h"
 #include "credit/scorecard_train.h"
 #include "credit/uscc.h"
 #include "credit/validate.h"
@@ -34,7 +35,7 @@ static const char cli_usage[] =
 	"  szfin credit train FILE.csv --target COLUMN [--good VALUE] [--out MODEL] [OPTIONS]\n"
 	"  szfin credit validate MODEL FILE.csv [--target COLUMN] [--good VALUE]\n"
 	"                          [--sensitive COLUMN[,COLUMN...]] [--cutoff SCORE]\n"
-	"                          [--master-scale NAME:PD_MAX,...]\n"
+	"                          [--master-scale NAME:PD_MAX,...] [--product scorecard|tech]\n"
 	"  szfin credit cv FILE.csv --target COLUMN [--good VALUE] [--folds N] [--seed N] [OPTIONS]\n"
 	"                          [--time-column COLUMN --oot-from VALUE]\n"
 	"  szfin credit score MODEL FILE.csv [--rows N]\n"
@@ -57,6 +58,7 @@ static const char cli_usage[] =
 	"                          race, ethnicity, sex/gender, marital status, age, religion,\n"
 	"                          nationality/foreign_worker/citizenship)\n"
 	"  --allow-protected LIST  use these protected columns anyway (or all); the report says so\n"
+	"  --ignore LIST           columns that are neither target nor characteristic (ids, dates)\n"
 	"  --thin-file-min X       thin-file policy of the product: a decision whose data\n"
 	"                          completeness is under X (0..1) goes to manual review (default 0)\n"
 	"  --base-points X --base-odds X --pdo X   scaling (default 600 at 50:1, 20 to double)\n"
@@ -68,6 +70,9 @@ static const char cli_usage[] =
 	"cv: --time-column with --oot-from holds out the rows from that time on (compared as\n"
 	"  numbers, or as text for a text column, e.g. 2023-07): k-fold on the earlier rows, and a\n"
 	"  model trained on all of them scored out of time (AUC, KS, calibration).\n"
+	"validate --product tech: the tech-enterprise score (scorecard + (tech index - 50) x 0.6,\n"
+	"  the index from invention_patents, ip_total, innovation_points, headcount_growth_pct and\n"
+	"  tax_growth_pct) is validated instead of the scorecard's.\n"
 	"validate: --sensitive gives per-group AUC, approval rate and adverse-impact ratio of\n"
 	"  each column (it need not be in the model); approval is score >= --cutoff (default the\n"
 	"  median score).\n"
@@ -82,6 +87,7 @@ struct cli_args {
 	const char *design_out;
 	const char *sensitive;
 	const char *master_scale;
+	const char *product;
 	const char *time_column;
 	const char *oot_from;
 	double cutoff;              /* NAN = the median score */
@@ -159,6 +165,12 @@ static int args_parse(int argc, char **argv, int first, struct cli_args *args)
 			args->sensitive = value;
 		} else if (strcmp(arg, "--master-scale") == 0) {
 			args->master_scale = value;
+		} else if (strcmp(arg, "--product") == 0) {
+			if (strcmp(value, "scorecard") != 0 && strcmp(value, "tech") != 0)
+				return usage_error("--product takes scorecard or tech, not", value);
+			args->product = value;
+		} else if (strcmp(arg, "--ignore") == 0) {
+			o->ignore_columns = value;
 		} else if (strcmp(arg, "--time-column") == 0) {
 			args->time_column = value;
 		} else if (strcmp(arg, "--oot-from") == 0) {
@@ -518,6 +530,38 @@ done:
 	return status;
 }
 
+/* The five characteristics of the tech-flow index (credit_tech_index_of). */
+static const char *const tech_names[5] = {
+	"invention_patents", "ip_total", "innovation_points", "headcount_growth_pct", "tax_growth_pct",
+};
+
+static int tech_columns_find(const credit_csv_table *table, int32_t columns[5])
+{
+	for (uint32_t k = 0; k < 5; k++) {
+		columns[k] = credit_csv_column_find(table, tech_names[k]);
+		if (columns[k] < 0 || table->columns[columns[k]].kind != CREDIT_CSV_NUMERIC) {
+			fprintf(stderr, "szfin credit: validate --product tech needs a numeric column %s\n",
+				tech_names[k]);
+			return SZ_ENOTFOUND;
+		}
+	}
+	return SZ_OK;
+}
+
+/* The tech-enterprise score of row r (docs/credit.md): the scorecard score
+ * plus (index - 50) x 0.6 point, its bad probability and grade by the
+ * model's table and thresholds, as the server computes them. */
+static void tech_score(const scorecard_model *model, const credit_csv_table *table, const int32_t columns[5],
+		       uint32_t r, scorecard_result *result)
+{
+	int64_t v[5];
+	for (uint32_t k = 0; k < 5; k++)
+		v[k] = scorecard_value_e4_of(table->columns[columns[k]].numbers[r]);
+	int32_t index = credit_tech_index_of(v[0], v[1], v[2], v[3], v[4]);
+	result->score_milli += (int64_t)(index - 50) * CREDIT_TECH_POINTS_PER_INDEX_MILLI;
+	scorecard_score_finish(model, result);
+}
+
 /* Hosmer-Lemeshow over the deciles and the PD master scale with each
  * grade's binomial test. */
 static int print_calibration_tests(const scorecard_metrics *m, const double *bad,
@@ -631,6 +675,10 @@ static int cmd_validate(int argc, char **argv)
 	csi = malloc((model.characteristic_count + 1u) * sizeof(double));
 	if (scores == NULL || bad == NULL || csi == NULL)
 		goto done;
+	bool tech = a.product != NULL && strcmp(a.product, "tech") == 0;
+	int32_t tech_columns[5];
+	if (tech && tech_columns_find(&table, tech_columns) != SZ_OK)
+		goto done;
 	uint64_t completeness_sum_ppm = 0;
 	uint32_t incomplete_rows = 0, out_of_range_rows = 0;
 	for (uint32_t r = 0; r < table.row_count; r++) {
@@ -638,6 +686,8 @@ static int cmd_validate(int argc, char **argv)
 		double value;
 		out_of_range_rows += scorecard_row_out_of_range(&model, &binding, &table, r, &value) >= 0;
 		scorecard_score_row(&model, &binding, &table, r, &result);
+		if (tech)
+			tech_score(&model, &table, tech_columns, r, &result);
 		scores[r] = points_of(result.score_milli);
 		bad[r] = nano_of(result.bad_ppb);
 		completeness_sum_ppm += scorecard_completeness_ppm(&result);
@@ -650,8 +700,8 @@ static int cmd_validate(int argc, char **argv)
 		fprintf(stderr, "szfin credit: validate needs good and bad rows\n");
 		goto done;
 	}
-	printf("validation of %s on %s (%u rows: %u good, %u bad)\n", a.positional[0],
-	       a.positional[1], m.count, m.good_count, m.bad_count);
+	printf("validation of %s%s on %s (%u rows: %u good, %u bad)\n", a.positional[0],
+	       tech ? " (tech-enterprise score)" : "", a.positional[1], m.count, m.good_count, m.bad_count);
 	printf("  AUC %.4f  Gini %.4f  KS %.4f (at score %.1f)  Brier %.4f\n", m.auc, m.gini, m.ks,
 	       m.ks_score, m.brier);
 	printf("  data completeness %.1f%% on average; %u rows with a missing or unseen value; "

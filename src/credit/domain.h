@@ -765,6 +765,16 @@ void credit_features(const struct credit_enterprise *e, uint64_t now_ns, int64_t
 		     uint8_t labels[CREDIT_FEATURE_COUNT]);
 /* The label text of a categorical feature's code; NULL = missing. */
 const char *credit_feature_label(uint32_t feature, uint8_t code);
+/* The tech-flow index (0-100) from the characteristics alone (values in
+ * 1/10,000; SCORECARD_VALUE_MISSING counts as none): IP 6 per invention
+ * patent and 2 per other item (at most 30), innovation points x 30 / 1000,
+ * headcount and tax growth in whole percent (0-20 each, the whole percent
+ * at or below the feature's value). The offline validation of the tech
+ * score uses it; the server's credit_tech_compute works from the exact
+ * growth ratio, which gives the same whole percent except within 0.00005
+ * below a whole percent. */
+int32_t credit_tech_index_of(int64_t invention_patents_e4, int64_t ip_total_e4, int64_t innovation_points_e4,
+			     int64_t headcount_growth_pct_e4, int64_t tax_growth_pct_e4);
 enum credit_csv_kind credit_feature_kind(uint32_t feature);
 
 /* Tech-flow index, combined score, grade and suggested credit limit. */

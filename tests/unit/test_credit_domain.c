@@ -1123,6 +1123,19 @@ static void test_engine_restart_and_replay(void **unused)
 
 /* ---- calendar --------------------------------------------------------------------- */
 
+/* The tech-flow index from characteristics, by hand: 2 invention patents
+ * of 5 items = 6 x 2 + 2 x 3 = 18; 500 innovation points = 15; headcount
+ * +12.5% = 12; tax +30% = 20 (capped): 65. Missing values count as none;
+ * IP is capped at 30, a fall in growth gives 0. */
+static void test_tech_index_of_features(void **unused)
+{
+	(void)unused;
+	assert_int_equal(credit_tech_index_of(20000, 50000, 5000000, 125000, 300000), 65);
+	assert_int_equal(credit_tech_index_of(SCORECARD_VALUE_MISSING, SCORECARD_VALUE_MISSING, SCORECARD_VALUE_MISSING,
+					      SCORECARD_VALUE_MISSING, SCORECARD_VALUE_MISSING), 0);
+	assert_int_equal(credit_tech_index_of(80000, 80000, 10000000, -50000, 199999), 30 + 30 + 0 + 19);
+}
+
 static void test_calendar(void **unused)
 {
 	(void)unused;
@@ -1151,6 +1164,7 @@ int main(void)
 		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_calendar),
+		cmocka_unit_test(test_tech_index_of_features),
 		cmocka_unit_test_setup_teardown(test_register_and_idempotency, state_setup, state_teardown),
 		cmocka_unit_test_setup_teardown(test_feeds_and_features, state_setup, state_teardown),
 		cmocka_unit_test_setup_teardown(test_negative_purge_after_five_years, state_setup, state_teardown),
