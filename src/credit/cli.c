@@ -489,8 +489,12 @@ static int cmd_cv(int argc, char **argv)
 		status = usage_error("--time-column and --oot-from go together", NULL);
 		goto done;
 	}
+	char ignore[1024];
 	if (a.time_column != NULL) {
-		a.options.ignore_columns = a.time_column;
+		/* the time column is never a characteristic, with any --ignore */
+		snprintf(ignore, sizeof ignore, "%s%s%s", a.time_column, a.options.ignore_columns ? "," : "",
+			 a.options.ignore_columns ? a.options.ignore_columns : "");
+		a.options.ignore_columns = ignore;
 		if (scorecard_out_of_time(&table, a.target, good, is_good, a.time_column, a.oot_from,
 					  &a.options, a.folds, a.seed, &oot, &error) != SZ_OK) {
 			fprintf(stderr, "szfin credit: cv: %s\n", error.message);
