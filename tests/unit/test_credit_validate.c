@@ -291,6 +291,54 @@ static void test_cross_validation(void **state)
 	free(good);
 }
 
+/* One fold that fails to train is reported and the run goes on. The IV
+ * filter is set between the best IV of the two 2-fold training halves, so
+ * exactly the half with the lower best IV trains no model. */
+static void test_cv_one_fold_fails(void **state)
+{
+	(void)state;
+	credit_csv_table t;
+	uint8_t *good;
+	sample_load(&t, &good);
+	uint32_t n = t.row_count;
+	uint32_t *fold = malloc(n * sizeof(uint32_t));
+	uint32_t *rows = malloc(n * sizeof(uint32_t));
+	assert_int_equal(scorecard_folds_assign(good, n, 2, 99, fold), SZ_OK);
+	scorecard_options o;
+	scorecard_options_default(&o);
+	o.iv_min = 0.0;
+	scorecard_error error;
+	double best[2];
+	for (uint32_t f = 0; f < 2; f++) {
+		uint32_t k = 0;
+		for (uint32_t r = 0; r < n; r++)
+			if (fold[r] != f)
+				rows[k++] = r;
+		scorecard_model m = { 0 };
+		assert_int_equal(scorecard_train(&m, &t, "Status", "good", good, rows, k, &o, &error), SZ_OK);
+		best[f] = 0.0;
+		for (uint32_t i = 0; i < m.characteristic_count; i++)
+			if (m.characteristics[i].exclusion != SCORECARD_EXCLUDED_PROTECTED &&
+			    m.characteristics[i].iv_nano / 1e9 > best[f])
+				best[f] = m.characteristics[i].iv_nano / 1e9;
+		scorecard_model_release(&m);
+	}
+	assert_true(best[0] != best[1]);
+	uint32_t weak = best[0] < best[1] ? 0 : 1;
+	o.iv_min = (best[0] + best[1]) / 2.0;
+	scorecard_cv_result cv;
+	assert_int_equal(scorecard_cross_validate(&t, "Status", "good", good, &o, 2, 99, &cv, &error), SZ_OK);
+	assert_int_equal(cv.failed_count, 1);
+	assert_true(cv.fold_failed[weak] && !cv.fold_failed[1 - weak]);
+	assert_non_null(strstr(cv.fold_error[weak], "minimum IV"));
+	assert_true(cv.auc_mean == cv.fold_auc[1 - weak]);
+	assert_true(cv.auc_pooled > 0.5);
+	free(fold);
+	free(rows);
+	credit_csv_release(&t);
+	free(good);
+}
+
 static void test_cross_validation_does_not_leak(void **state)
 {
 	(void)state;
@@ -412,6 +460,7 @@ int main(void)
 		cmocka_unit_test(test_folds_stratified),
 		cmocka_unit_test(test_shift_psi_csi),
 		cmocka_unit_test(test_cross_validation),
+		cmocka_unit_test(test_cv_one_fold_fails),
 		cmocka_unit_test(test_binomial_by_hand),
 		cmocka_unit_test(test_hosmer_lemeshow_by_hand),
 		cmocka_unit_test(test_cross_validation_does_not_leak),
