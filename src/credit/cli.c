@@ -59,8 +59,9 @@ static const char cli_usage[] =
 	"                          nationality/foreign_worker/citizenship)\n"
 	"  --allow-protected LIST  use these protected columns anyway (or all); the report says so\n"
 	"  --ignore LIST           columns that are neither target nor characteristic (ids, dates)\n"
-	"  --thin-file-min X       thin-file policy of the product: a decision whose data\n"
+	"  --thin-file-min X       thin-file policy of the scorecard product: a decision whose data\n"
 	"                          completeness is under X (0..1) goes to manual review (default 0)\n"
+	"  --thin-file-min-tech X  the same for the tech-enterprise product\n"
 	"  --base-points X --base-odds X --pdo X   scaling (default 600 at 50:1, 20 to double)\n"
 	"  --design-out FILE       train: write the WoE design matrix (y, WoE columns) as CSV\n"
 	"--master-scale NAME:PD_MAX,...  the PD grades: train writes them into the model (default\n"
@@ -202,7 +203,9 @@ static int args_parse(int argc, char **argv, int first, struct cli_args *args)
 		} else if (!is_number) {
 			return usage_error("unknown option or value not a number:", arg);
 		} else if (strcmp(arg, "--thin-file-min") == 0) {
-			o->thin_file_completeness_min = number;
+			o->thin_file_completeness_min[SCORECARD_PRODUCT_SCORECARD] = number;
+		} else if (strcmp(arg, "--thin-file-min-tech") == 0) {
+			o->thin_file_completeness_min[SCORECARD_PRODUCT_TECH] = number;
 		} else if (strcmp(arg, "--cutoff") == 0) {
 			args->cutoff = number;
 		} else if (strcmp(arg, "--lambda") == 0) {
@@ -815,7 +818,8 @@ static int cmd_score(int argc, char **argv)
 		print_flagged(&model, &binding, &table, r, SCORECARD_BIN_MISSING);
 		printf(",");
 		print_flagged(&model, &binding, &table, r, SCORECARD_BIN_OTHER);
-		printf(",%s\n", scorecard_thin_file(&model, scorecard_completeness_ppm(&result)) ? "manual" : "");
+		printf(",%s\n", scorecard_thin_file(&model, SCORECARD_PRODUCT_SCORECARD,
+						     scorecard_completeness_ppm(&result)) ? "manual" : "");
 	}
 	scorecard_binding_release(&binding);
 	status = refused > 0 ? CLI_FAILURE : 0;

@@ -179,7 +179,9 @@ static json_t *j_decision(const struct credit_domain_state *c, const struct cred
 	json_object_set_new(o, "missing", missing);
 	json_object_set_new(o, "unseen", unseen);
 	json_object_set_new(o, "completeness", credit_json_fixed(d->completeness_bp, 10000));
-	bool thin = scorecard_thin_file(&m->parsed, (uint32_t)d->completeness_bp * 100u);
+	enum scorecard_product product = q->kind == CREDIT_QUERY_TECH_SCORE ? SCORECARD_PRODUCT_TECH
+									    : SCORECARD_PRODUCT_SCORECARD;
+	bool thin = scorecard_thin_file(&m->parsed, product, (uint32_t)d->completeness_bp * 100u);
 	json_object_set_new(o, "review", json_string(thin ? "manual" : "automatic"));
 	if (q->kind == CREDIT_QUERY_TECH_SCORE) {
 		const struct credit_tech *t = &d->tech;

@@ -14,7 +14,8 @@
  *   options FINE_BINS BIN_SHARE_MIN_PPM CATEGORY_SHARE_MIN_PPM WOE_PRIOR_PPM
  *           SPLIT_CHI2_MIN_PPM DROP_NEGATIVE(0|1) IV_MIN_PPM LAMBDA_PPM
  *   scaling BASE_POINTS_PPM BASE_ODDS_PPM PDO_POINTS_PPM
- *   thin_file COMPLETENESS_MIN_PPM      (version 3: the manual-review band; 0 = none)
+ *   thin_file SCORECARD_MIN_PPM TECH_MIN_PPM  (version 3: each product's manual-review
+ *                                             band by completeness; 0 = none)
  *   training GOOD_COUNT BAD_COUNT
  *   intercept B0_NANO
  *   characteristics COUNT SELECTED_COUNT
@@ -218,7 +219,8 @@ int scorecard_model_save(const scorecard_model *model, char **text, size_t *size
 		   opt->drop_negative, (long long)opt->iv_min_ppm, (long long)opt->lambda_ppm);
 	out_printf(&o, "scaling %lld %lld %lld\n", (long long)opt->base_points_ppm,
 		   (long long)opt->base_odds_ppm, (long long)opt->pdo_points_ppm);
-	out_printf(&o, "thin_file %u\n", model->thin_file_completeness_min_ppm);
+	out_printf(&o, "thin_file %u %u\n", model->thin_file_completeness_min_ppm[SCORECARD_PRODUCT_SCORECARD],
+		   model->thin_file_completeness_min_ppm[SCORECARD_PRODUCT_TECH]);
 	out_printf(&o, "training %u %u\nintercept %lld\ncharacteristics %u %u\n", model->good_count,
 		   model->bad_count, (long long)model->intercept_nano, model->characteristic_count,
 		   model->selected_count);
@@ -783,8 +785,9 @@ static int parse_body(struct in *in, scorecard_model *model)
 	if ((rc = parse_options(in, &model->options)) != SZ_OK)
 		return rc;
 	if (in->version >= 3u &&
-	    ((rc = in_line(in, "thin_file", 2)) != SZ_OK ||
-	     (rc = in_u32(in, 1, SCORECARD_PPM, &model->thin_file_completeness_min_ppm)) != SZ_OK))
+	    ((rc = in_line(in, "thin_file", 1 + SCORECARD_PRODUCT_COUNT)) != SZ_OK ||
+	     (rc = in_u32(in, 1, SCORECARD_PPM, &model->thin_file_completeness_min_ppm[0])) != SZ_OK ||
+	     (rc = in_u32(in, 2, SCORECARD_PPM, &model->thin_file_completeness_min_ppm[1])) != SZ_OK))
 		return rc;
 	if ((rc = in_line(in, "training", 3)) != SZ_OK ||
 	    (rc = in_u32(in, 1, SZ_CREDIT_CSV_ROW_COUNT_MAX, &model->good_count)) != SZ_OK ||

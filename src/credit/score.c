@@ -224,11 +224,12 @@ uint32_t scorecard_master_of(const scorecard_model *model, uint32_t bad_ppb)
 	return g;
 }
 
-bool scorecard_thin_file(const scorecard_model *model, uint32_t completeness_ppm)
+bool scorecard_thin_file(const scorecard_model *model, enum scorecard_product product,
+			 uint32_t completeness_ppm)
 {
-	SZ_ASSERT(model->thin_file_completeness_min_ppm <= SCORECARD_PPM);
+	SZ_ASSERT((uint32_t)product < SCORECARD_PRODUCT_COUNT);
 	SZ_ASSERT(completeness_ppm <= SCORECARD_PPM);
-	return completeness_ppm < model->thin_file_completeness_min_ppm;
+	return completeness_ppm < model->thin_file_completeness_min_ppm[product];
 }
 
 bool scorecard_value_in_range(const scorecard_characteristic *c, int64_t number_e4)

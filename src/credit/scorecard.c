@@ -96,7 +96,8 @@ int scorecard_options_check(const scorecard_options *o, scorecard_error *error)
 		error_set(error, "minimum IV must be 0..100");
 		return SZ_EINVAL;
 	}
-	if (!(o->thin_file_completeness_min >= 0.0 && o->thin_file_completeness_min <= 1.0)) {
+	if (!(o->thin_file_completeness_min[0] >= 0.0 && o->thin_file_completeness_min[0] <= 1.0 &&
+	      o->thin_file_completeness_min[1] >= 0.0 && o->thin_file_completeness_min[1] <= 1.0)) {
 		error_set(error, "thin-file completeness must be 0..1");
 		return SZ_EINVAL;
 	}
@@ -710,8 +711,9 @@ int scorecard_train(scorecard_model *model, const credit_csv_table *table,
 	if (rc != SZ_OK)
 		goto fail;
 	options_record(&model->options, options);
-	model->thin_file_completeness_min_ppm =
-		(uint32_t)scorecard_fixed_of(options->thin_file_completeness_min, SCORECARD_PPM);
+	for (uint32_t p = 0; p < SCORECARD_PRODUCT_COUNT; p++)
+		model->thin_file_completeness_min_ppm[p] =
+			(uint32_t)scorecard_fixed_of(options->thin_file_completeness_min[p], SCORECARD_PPM);
 	model->good_count = totals.good_count;
 	model->bad_count = totals.bad_count;
 	model->target_name = strdup(target_name);

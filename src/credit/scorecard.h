@@ -66,6 +66,14 @@
 /* Marks a bin index that does not exist (other_bin of numeric characteristics). */
 #define SCORECARD_NO_BIN UINT32_MAX
 
+/* The products a model scores for: the scorecard alone, and the
+ * tech-enterprise score built on it (docs/credit.md). */
+enum scorecard_product {
+	SCORECARD_PRODUCT_SCORECARD = 0,
+	SCORECARD_PRODUCT_TECH = 1,
+};
+#define SCORECARD_PRODUCT_COUNT 2u
+
 /* PD master scale bounds: grades and the bytes of a grade name (with NUL). */
 #define SCORECARD_MASTER_COUNT_MAX 20u
 #define SCORECARD_MASTER_NAME_SIZE 16u
@@ -218,10 +226,11 @@ typedef struct scorecard_model {
 	uint32_t score_bin_count;
 	int64_t score_uppers_milli[SCORECARD_SCORE_BIN_COUNT];
 	uint32_t score_shares_ppm[SCORECARD_SCORE_BIN_COUNT];
-	/* Thin-file policy of the product this model scores: a decision whose
-	 * completeness (scorecard_completeness_ppm) is under this goes to the
-	 * manual-review band whatever its score; 0 = no policy. */
-	uint32_t thin_file_completeness_min_ppm;
+	/* Thin-file policy per product (enum scorecard_product): a decision
+	 * whose completeness (scorecard_completeness_ppm) is under its
+	 * product's bound goes to the manual-review band whatever its score;
+	 * 0 = no policy. */
+	uint32_t thin_file_completeness_min_ppm[SCORECARD_PRODUCT_COUNT];
 	/* PD master scale (format 3): grade k holds bad probabilities up to
 	 * master_pd_max_ppb[k], rising, the last SCORECARD_NANO. */
 	uint32_t master_count;
@@ -233,8 +242,10 @@ typedef struct scorecard_model {
  * >= bad_ppb. The model has at least one grade. */
 uint32_t scorecard_master_of(const scorecard_model *model, uint32_t bad_ppb);
 
-/* Whether a result falls in the model's manual-review band (thin file). */
-bool scorecard_thin_file(const scorecard_model *model, uint32_t completeness_ppm);
+/* Whether a result of a product falls in the model's manual-review band
+ * (thin file). */
+bool scorecard_thin_file(const scorecard_model *model, enum scorecard_product product,
+			 uint32_t completeness_ppm);
 
 typedef struct scorecard_reason {
 	uint32_t characteristic;   /* index in model->characteristics */

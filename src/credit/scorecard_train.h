@@ -50,9 +50,10 @@ typedef struct scorecard_options {
 	bool exclude_protected;
 	const char *protected_list;
 	const char *protected_allow;
-	/* Thin-file policy written into the model: completeness under this
-	 * share (0..1) is the manual-review band; 0 = none. */
-	double thin_file_completeness_min;
+	/* Thin-file policy written into the model, per product (enum
+	 * scorecard_product): completeness under this share (0..1) is the
+	 * manual-review band; 0 = none. */
+	double thin_file_completeness_min[SCORECARD_PRODUCT_COUNT];
 	/* Columns that are neither target nor characteristic (a time column,
 	 * an id): comma-separated names, NULL = none. */
 	const char *ignore_columns;

@@ -993,6 +993,7 @@ static void test_master_scale_in_model(void **state)
 	scorecard_options o;
 	scorecard_options_default(&o);
 	o.master_scale = "A:0.02,B:0.2,C:1";
+	o.thin_file_completeness_min[SCORECARD_PRODUCT_TECH] = 0.75; /* tech product only */
 	scorecard_model m = { 0 };
 	scorecard_error error;
 	assert_int_equal(scorecard_train(&m, &f->table, "Status", "good", f->good, NULL,
@@ -1009,6 +1010,11 @@ static void test_master_scale_in_model(void **state)
 	assert_int_equal(scorecard_master_of(&loaded, 20000000), 0);
 	assert_int_equal(scorecard_master_of(&loaded, 20000001), 1);
 	assert_int_equal(scorecard_master_of(&loaded, 1000000000), 2);
+	/* the thin-file policy per product travels with it */
+	assert_non_null(strstr(text, "\nthin_file 0 750000\n"));
+	assert_true(scorecard_thin_file(&loaded, SCORECARD_PRODUCT_TECH, 749999));
+	assert_false(scorecard_thin_file(&loaded, SCORECARD_PRODUCT_TECH, 750000));
+	assert_false(scorecard_thin_file(&loaded, SCORECARD_PRODUCT_SCORECARD, 0));
 	scorecard_model_release(&loaded);
 	free(text);
 	scorecard_model_release(&m);
