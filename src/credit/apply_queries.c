@@ -63,6 +63,48 @@ uint32_t credit_apply_revoke(struct credit_domain_state *c, const struct sz_appl
 
 /* ---- queries and decisions --------------------------------------------------------------- */
 
+/* Which features the model scored as missing or as an unseen label, and
+ * the completeness of the decision. */
+static void decision_coverage(const struct credit_model *m, const scorecard_value *values,
+			      const scorecard_result *result, struct credit_decision *d)
+{
+	const scorecard_model *model = &m->parsed;
+	d->missing_mask = 0;
+	d->unseen_mask = 0;
+	for (uint32_t i = 0; i < model->characteristic_count; i++) {
+		const scorecard_characteristic *ch = &model->characteristics[i];
+		int32_t f = m->feature_of[i];
+		if (!ch->selected || f < 0)
+			continue;
+		uint32_t bin = ch->kind == CREDIT_CSV_NUMERIC ? scorecard_bin_of_number(ch, values[i].number_e4)
+							      : scorecard_bin_of_label(ch, values[i].label);
+		if (bin == ch->missing_bin)
+			d->missing_mask |= 1u << f;
+		else if (bin == ch->other_bin)
+			d->unseen_mask |= 1u << f;
+	}
+	uint32_t ppm = scorecard_completeness_ppm(result);
+	SZ_ASSERT(ppm <= SCORECARD_PPM);
+	d->completeness_bp = (uint16_t)(ppm / 100u);
+}
+
+/* A numeric input outside the range the model declares (a negative amount
+ * where training had none) is refused, never binned. */
+static bool inputs_in_range(const struct credit_model *m, const struct credit_enterprise *e, uint64_t now_ns)
+{
+	static _Thread_local int64_t inputs_e4[CREDIT_FEATURE_COUNT];
+	static _Thread_local uint8_t labels[CREDIT_FEATURE_COUNT];
+	credit_features(e, now_ns, inputs_e4, labels);
+	const scorecard_model *model = &m->parsed;
+	for (uint32_t i = 0; i < model->characteristic_count; i++) {
+		const scorecard_characteristic *ch = &model->characteristics[i];
+		int32_t f = m->feature_of[i];
+		if (ch->selected && f >= 0 && ch->kind == CREDIT_CSV_NUMERIC && !scorecard_value_in_range(ch, inputs_e4[f]))
+			return false;
+	}
+	return true;
+}
+
 static void score_enterprise(const struct credit_model *m, const struct credit_enterprise *e, uint64_t now_ns,
 			     struct credit_decision *d)
 {
@@ -82,6 +124,7 @@ static void score_enterprise(const struct credit_model *m, const struct credit_e
 	}
 	scorecard_result result;
 	scorecard_score_values(model, values, &result);
+	decision_coverage(m, values, &result, d);
 	d->score_milli = result.score_milli;
 	d->bad_probability_ppb = result.bad_ppb;
 	d->grade = (uint32_t)result.grade;
@@ -125,6 +168,8 @@ uint32_t credit_apply_query(struct credit_domain_state *c, const struct sz_apply
 	}
 	if (c->query_count == CREDIT_QUERY_COUNT_MAX)
 		return SZ_R_LIMIT_REACHED;
+	if (model >= 0 && !inputs_in_range(&c->models[model], &c->enterprises[index], ctx->timestamp_ns))
+		return CREDIT_R_INPUT_OUT_OF_RANGE;
 	struct credit_enterprise *e = &c->enterprises[index];
 	struct credit_query *q = &c->queries[c->query_count];
 	*q = (struct credit_query){

@@ -322,6 +322,10 @@ int scorecard_bin_numeric(scorecard_characteristic *c, const double *numbers,
 	missing->bad_count = missing_bad;
 	c->missing_bin = range_count;
 	c->other_bin = SCORECARD_NO_BIN;
+	/* Declared range: a characteristic never negative in training (an
+	 * amount, a count) refuses negative values. */
+	c->value_min_e4 = n > 0 && pairs[0].value < 0.0 ? SCORECARD_RANGE_OPEN_MIN : 0;
+	c->value_max_e4 = SCORECARD_RANGE_OPEN_MAX;
 	scorecard_woe_apply(c, totals, prior);
 	rc = SZ_OK;
 fail:
@@ -368,6 +372,36 @@ static void blocks_merge_small_categorical(struct block *blocks, uint32_t *count
 	}
 }
 
+/* Normalised label of every level of a column (scorecard_label_normalize),
+ * and the first level with the same normalised label (-1 when it
+ * normalises to nothing or to a missing token): "Radio/TV" and "radio/tv"
+ * are one category. SZ_ENOMEM. */
+static int labels_canonical(const credit_csv_column *column, char **normal, int32_t *canonical)
+{
+	SZ_ASSERT(column->level_count <= SZ_CREDIT_CSV_LEVEL_COUNT_MAX);
+	for (uint32_t level = 0; level < column->level_count; level++) {
+		char buffer[SZ_CREDIT_CSV_FIELD_SIZE_MAX + 1u];
+		size_t length = scorecard_label_normalize(column->level_names[level], buffer,
+							  sizeof buffer);
+		normal[level] = strdup(buffer);
+		if (normal[level] == NULL)
+			return SZ_ENOMEM;
+		canonical[level] = (int32_t)level;
+		if (length == 0 || credit_csv_is_missing(buffer, length)) {
+			canonical[level] = -1;
+			continue;
+		}
+		/* Quadratic in the labels (at most SZ_CREDIT_CSV_LEVEL_COUNT_MAX), once per training. */
+		for (uint32_t first = 0; first < level; first++) {
+			if (canonical[first] == (int32_t)first && strcmp(normal[first], buffer) == 0) {
+				canonical[level] = (int32_t)first;
+				break;
+			}
+		}
+	}
+	return SZ_OK;
+}
+
 /* Over 70 lines: counts, WoE ranking, merging and the label table over
  * buffers it owns, with one cleanup exit; the steps are the block_*
  * functions above. */
@@ -385,15 +419,23 @@ int scorecard_bin_categorical(scorecard_characteristic *c, const credit_csv_colu
 	struct label_rank *ranks = malloc((level_total + 1u) * sizeof(*ranks));
 	struct block *blocks = malloc((level_total + 1u) * sizeof(*blocks));
 	uint32_t *bin_of_position = malloc((level_total + 1u) * sizeof(uint32_t));
+	int32_t *canonical = malloc((level_total + 1u) * sizeof(int32_t));
+	char **normal = calloc(level_total + 1u, sizeof(char *));
 	if (goods == NULL || bads == NULL || ranks == NULL || blocks == NULL ||
-	    bin_of_position == NULL)
+	    bin_of_position == NULL || canonical == NULL || normal == NULL)
 		goto fail;
 	uint32_t missing_good = 0;
 	uint32_t missing_bad = 0;
+	rc = labels_canonical(column, normal, canonical);
+	if (rc != SZ_OK)
+		goto fail;
+	rc = SZ_ENOMEM;
 	for (uint32_t i = 0; i < row_count; i++) {
 		int32_t level = column->levels[rows[i]];
 		uint8_t good = is_good[rows[i]];
 		SZ_ASSERT(level < (int32_t)level_total);
+		if (level >= 0)
+			level = canonical[level];
 		if (level < 0) {
 			missing_good += good;
 			missing_bad += 1u - good;
@@ -461,7 +503,7 @@ int scorecard_bin_categorical(scorecard_characteristic *c, const credit_csv_colu
 	for (uint32_t level = 0; level < level_total; level++) {
 		if (bin_of_level[level] == SCORECARD_NO_BIN)
 			continue;
-		char *name = strdup(column->level_names[level]);
+		char *name = strdup(normal[level]);
 		if (name == NULL)
 			goto fail;
 		c->level_names[c->level_count] = name;
@@ -472,6 +514,12 @@ int scorecard_bin_categorical(scorecard_characteristic *c, const credit_csv_colu
 	scorecard_woe_apply(c, totals, prior);
 	rc = SZ_OK;
 fail:
+	if (normal != NULL) {
+		for (uint32_t level = 0; level < level_total; level++)
+			free(normal[level]);
+	}
+	free(normal);
+	free(canonical);
 	free(goods);
 	free(bads);
 	free(ranks);

@@ -31,6 +31,7 @@ static const char client_usage[] =
 	"  szfin credit warnings [--enterprise CODE]\n"
 	"  szfin credit objections [--state open|overdue|all]\n"
 	"  szfin credit models\n"
+	"  szfin credit monitor [--model VERSION]   score PSI and CSI of the decisions by month\n"
 	"  szfin credit model register VERSION MODEL_FILE\n"
 	"  szfin credit model activate VERSION MODEL_FILE\n"
 	"PURPOSE: loan_approval, post_loan, guarantee, supply_chain\n";
@@ -152,7 +153,7 @@ static int model_command(const struct client *c, const char *verb, const char *v
 int credit_client_main(int argc, char **argv)
 {
 	static const char *const commands[] = { "enterprise", "report", "decide", "queries", "warnings",
-						"objections", "models", "model", NULL };
+						"objections", "models", "model", "monitor", NULL };
 	bool ours = false;
 	for (const char *const *k = commands; *k && argc >= 2; k++)
 		ours |= strcmp(argv[1], *k) == 0;
@@ -204,6 +205,11 @@ int credit_client_main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "models") == 0)
 		return send(&c, "GET", "/v1/credit/models", NULL);
+	if (strcmp(cmd, "monitor") == 0) {
+		const char *model = option(argc, argv, "--model");
+		snprintf(path, sizeof path, "/v1/credit/monitoring%s%s", model ? "?model=" : "", model ? model : "");
+		return send(&c, "GET", path, NULL);
+	}
 	if (strcmp(cmd, "model") == 0 && argc == 5 &&
 	    (strcmp(argv[2], "register") == 0 || strcmp(argv[2], "activate") == 0))
 		return model_command(&c, argv[2], argv[3], argv[4]);

@@ -55,6 +55,7 @@ _Static_assert(sizeof(struct credit_negative) == 288, "negative record is 288 by
 _Static_assert(sizeof(struct credit_authorization) == 80, "authorization is 80 bytes");
 _Static_assert(sizeof(struct credit_query) == 88, "query is 88 bytes");
 _Static_assert(sizeof(struct credit_decision) == 304, "decision is 304 bytes");
+_Static_assert(CREDIT_FEATURE_COUNT <= 32, "a decision's feature masks are 32 bits");
 _Static_assert(sizeof(struct credit_objection) == 608, "objection is 608 bytes");
 _Static_assert(sizeof(struct credit_warning) == 56, "warning is 56 bytes");
 _Static_assert(sizeof(struct credit_purge) == 40, "purge is 40 bytes");

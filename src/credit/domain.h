@@ -222,7 +222,8 @@ enum credit_command_kind {
 	X(420, MODEL_EXISTS, "model_exists", "a model of this version is registered with other content") \
 	X(421, WRONG_ENTERPRISE, "wrong_enterprise", "the record belongs to another enterprise") \
 	X(422, MONTH_INVALID, "month_invalid", "months must be distinct, valid and not in the future") \
-	X(423, WATCH_EXISTS, "watch_exists", "the institution watches this enterprise already")
+	X(423, WATCH_EXISTS, "watch_exists", "the institution watches this enterprise already") \
+	X(424, INPUT_OUT_OF_RANGE, "input_out_of_range", "an input of the enterprise is outside the range the model declares for it")
 
 enum credit_result {
 #define CREDIT_RESULT_ENUM(n, name, code, text) CREDIT_R_##name = n,
@@ -570,7 +571,9 @@ struct credit_tech {
 #define CREDIT_TECH_POINTS_PER_INDEX_MILLI 600
 
 /* A scored query. Fixed point, as scorecard.h: points in 1/1,000, the bad
- * probability in parts per billion, inputs in 1/10,000 of their unit. */
+ * probability in parts per billion, inputs in 1/10,000 of their unit. Data
+ * completeness and which features were missing or unseen are recorded with
+ * it (bits by enum credit_feature: CREDIT_FEATURE_COUNT <= 32). */
 struct credit_decision {
 	sz_id query_id;
 	uint32_t model;            /* model index */
@@ -579,11 +582,12 @@ struct credit_decision {
 	int64_t bad_probability_ppb;
 	uint32_t grade;            /* enum scorecard_grade */
 	uint32_t reasons[SCORECARD_REASON_COUNT];         /* characteristic index */
-	uint32_t reserved;
+	uint32_t missing_mask;     /* bit f: feature f, used by the model, was missing */
 	int64_t reasons_lost_milli[SCORECARD_REASON_COUNT];
 	int64_t inputs_e4[CREDIT_FEATURE_COUNT];          /* SCORECARD_VALUE_MISSING = missing / categorical */
 	uint8_t labels[CREDIT_FEATURE_COUNT];             /* categorical inputs, see credit_feature_label */
-	uint8_t reserved_labels[6];
+	uint16_t completeness_bp;  /* scored characteristics with a value seen in training, 1/10,000 */
+	uint32_t unseen_mask;      /* bit f: feature f's label was never seen in training */
 	struct credit_tech tech;
 };
 
@@ -761,6 +765,16 @@ void credit_features(const struct credit_enterprise *e, uint64_t now_ns, int64_t
 		     uint8_t labels[CREDIT_FEATURE_COUNT]);
 /* The label text of a categorical feature's code; NULL = missing. */
 const char *credit_feature_label(uint32_t feature, uint8_t code);
+/* The tech-flow index (0-100) from the characteristics alone (values in
+ * 1/10,000; SCORECARD_VALUE_MISSING counts as none): IP 6 per invention
+ * patent and 2 per other item (at most 30), innovation points x 30 / 1000,
+ * headcount and tax growth in whole percent (0-20 each, the whole percent
+ * at or below the feature's value). The offline validation of the tech
+ * score uses it; the server's credit_tech_compute works from the exact
+ * growth ratio, which gives the same whole percent except within 0.00005
+ * below a whole percent. */
+int32_t credit_tech_index_of(int64_t invention_patents_e4, int64_t ip_total_e4, int64_t innovation_points_e4,
+			     int64_t headcount_growth_pct_e4, int64_t tax_growth_pct_e4);
 enum credit_csv_kind credit_feature_kind(uint32_t feature);
 
 /* Tech-flow index, combined score, grade and suggested credit limit. */

@@ -325,3 +325,25 @@ void credit_tech_compute(const struct credit_enterprise *e, uint64_t now_ns, con
 		limit = LIMIT_CAP_FEN;
 	out->credit_limit_fen = (int64_t)(limit / LIMIT_ROUND_FEN * LIMIT_ROUND_FEN);
 }
+
+static int64_t whole_of_e4(int64_t value_e4, int64_t max)
+{
+	if (value_e4 == SCORECARD_VALUE_MISSING || value_e4 <= 0)
+		return 0;
+	int64_t whole = value_e4 / SCORECARD_VALUE_SCALE;
+	return whole > max ? max : whole;
+}
+
+int32_t credit_tech_index_of(int64_t invention_patents_e4, int64_t ip_total_e4, int64_t innovation_points_e4,
+			     int64_t headcount_growth_pct_e4, int64_t tax_growth_pct_e4)
+{
+	int64_t inventions = whole_of_e4(invention_patents_e4, 1000000);
+	int64_t items = whole_of_e4(ip_total_e4, 1000000);
+	int64_t others = items > inventions ? items - inventions : 0;
+	int64_t ip = 6 * inventions + 2 * others;
+	int64_t index = ip > 30 ? 30 : ip;
+	index += whole_of_e4(innovation_points_e4, 1000) * 30 / 1000;
+	index += whole_of_e4(headcount_growth_pct_e4, 20) + whole_of_e4(tax_growth_pct_e4, 20);
+	SZ_ASSERT(index >= 0 && index <= 100);
+	return (int32_t)index;
+}

@@ -39,6 +39,7 @@ static const struct api_route credit_routes[] = {
 	{ "POST", "/v1/credit/models/{version}/chunks", API_CB | API_AD, API_BODY_JSON, credit_handle_model_chunk, "upload one chunk of a scorecard model artifact", &credit_model_chunk_schema },
 	{ "POST", "/v1/credit/models/{version}/activate", API_CB | API_AD, API_BODY_JSON, credit_handle_model_activate, "activate a complete model, pinned by its SHA-256", &credit_model_activate_schema },
 	{ "GET", "/v1/credit/models", API_READERS, API_BODY_NONE, credit_handle_model_list, "registered scorecard models and the active one", NULL },
+	{ "GET", "/v1/credit/monitoring", API_CB | API_RG | API_AU | API_AD, API_BODY_NONE, credit_handle_monitoring, "score PSI and CSI of a model's decisions by month (stable, warning > 0.1, alert > 0.25)", NULL },
 	{ "POST", "/v1/credit/enterprises/{uscc}/watch", API_OP, API_BODY_JSON, credit_handle_watch, "watch an authorized enterprise for early warnings", &credit_id_schema },
 	{ "GET", "/v1/credit/warnings", API_CB | API_OP | API_RG | API_AU | API_AD, API_BODY_NONE, credit_handle_warning_list, "early warnings (a bank sees its authorized enterprises)", NULL },
 	{ "GET", "/v1/credit/purges", API_CB | API_RG | API_AU | API_AD, API_BODY_NONE, credit_handle_purge_list, "negative records purged after five years", NULL },

@@ -138,6 +138,7 @@ void credit_handle_feed_negative(struct api_request *r);
 void credit_handle_model_activate(struct api_request *r);
 void credit_handle_model_chunk(struct api_request *r);
 void credit_handle_model_list(struct api_request *r);
+void credit_handle_monitoring(struct api_request *r);
 void credit_handle_objection_create(struct api_request *r);
 void credit_handle_objection_get(struct api_request *r);
 void credit_handle_objection_list(struct api_request *r);

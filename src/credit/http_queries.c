@@ -154,6 +154,8 @@ static json_t *j_decision(const struct credit_domain_state *c, const struct cred
 	json_object_set_new(o, "score", credit_json_fixed(d->score_milli, SCORECARD_POINTS_SCALE));
 	json_object_set_new(o, "grade", json_string(scorecard_grade_name(d->grade)));
 	json_object_set_new(o, "bad_probability", credit_json_number((double)d->bad_probability_ppb / SCORECARD_NANO));
+	json_object_set_new(o, "pd_grade",
+			    json_string(m->parsed.master_names[scorecard_master_of(&m->parsed, (uint32_t)d->bad_probability_ppb)]));
 	json_t *reasons = json_array();
 	for (uint32_t i = 0; i < d->reason_count; i++)
 		json_array_append_new(reasons, json_pack("{s:s, s:o}", "code", m->parsed.characteristics[d->reasons[i]].name,
@@ -166,6 +168,21 @@ static json_t *j_decision(const struct credit_domain_state *c, const struct cred
 		json_object_set_new(inputs, credit_feature_name(f), v);
 	}
 	json_object_set_new(o, "inputs", inputs);
+	json_t *missing = json_array();
+	json_t *unseen = json_array();
+	for (uint32_t f = 0; f < CREDIT_FEATURE_COUNT; f++) {
+		if (d->missing_mask & (1u << f))
+			json_array_append_new(missing, json_string(credit_feature_name(f)));
+		if (d->unseen_mask & (1u << f))
+			json_array_append_new(unseen, json_string(credit_feature_name(f)));
+	}
+	json_object_set_new(o, "missing", missing);
+	json_object_set_new(o, "unseen", unseen);
+	json_object_set_new(o, "completeness", credit_json_fixed(d->completeness_bp, 10000));
+	enum scorecard_product product = q->kind == CREDIT_QUERY_TECH_SCORE ? SCORECARD_PRODUCT_TECH
+									    : SCORECARD_PRODUCT_SCORECARD;
+	bool thin = scorecard_thin_file(&m->parsed, product, (uint32_t)d->completeness_bp * 100u);
+	json_object_set_new(o, "review", json_string(thin ? "manual" : "automatic"));
 	if (q->kind == CREDIT_QUERY_TECH_SCORE) {
 		const struct credit_tech *t = &d->tech;
 		json_t *tech = json_pack("{s:i, s:i, s:i, s:i, s:i, s:o, s:s}", "index", t->index, "ip_points", t->ip_points,

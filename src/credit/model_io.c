@@ -14,12 +14,16 @@
  *   options FINE_BINS BIN_SHARE_MIN_PPM CATEGORY_SHARE_MIN_PPM WOE_PRIOR_PPM
  *           SPLIT_CHI2_MIN_PPM DROP_NEGATIVE(0|1) IV_MIN_PPM LAMBDA_PPM
  *   scaling BASE_POINTS_PPM BASE_ODDS_PPM PDO_POINTS_PPM
+ *   thin_file SCORECARD_MIN_PPM TECH_MIN_PPM  (version 3: each product's manual-review
+ *                                             band by completeness; 0 = none)
  *   training GOOD_COUNT BAD_COUNT
  *   intercept B0_NANO
  *   characteristics COUNT SELECTED_COUNT
  *   then per characteristic:
  *     characteristic NAME numeric|categorical SELECTED(0|1) IV_NANO COEFFICIENT_NANO
  *                    POINTS_MAX_MILLI BIN_COUNT LEVEL_COUNT
+ *     range MIN_E4|min MAX_E4|max          (numeric only, version 3: the declared range;
+ *                                           "min"/"max" are the open ends)
  *     bin range|levels|other|missing UPPER_E4(- unless range) GOOD BAD WOE_NANO IV_NANO
  *         POINTS_MILLI                                                       (BIN_COUNT lines)
  *     level BIN LABEL                                                        (LEVEL_COUNT lines)
@@ -29,12 +33,16 @@
  *   pd BAD_PPB                                                               (COUNT lines)
  *   score_bands COUNT
  *   band UPPER_MILLI SHARE_PPM                                               (COUNT lines)
+ *   master_scale COUNT                   (version 3: the PD master scale)
+ *   master NAME PD_MAX_PPB                 (COUNT lines; rising, the last 1000000000)
  *   end
  *   sha256 HEX(64)     <- SHA-256 of every byte before this line
  *
  * Version 1 held doubles (%.17g) and no grade or probability table; a
  * server reading it had to score in floating point. This build reads only
- * version 2 (SZ_EVERSION otherwise): retrain, or re-run szfin credit train.
+ * versions 2 and 3 (SZ_EVERSION otherwise): retrain, or re-run szfin credit
+train. Version 3 added the range line; a version 2 model reads with open
+ranges.
  *
  * A reader checks, in order: size <= SZ_SCORECARD_MODEL_SIZE_MAX, the magic
  * word, the version, the checksum, then every line's shape and the model's
@@ -61,7 +69,9 @@
 #include <unistd.h>
 
 #define MODEL_MAGIC "szfin-scorecard"
-#define MODEL_VERSION 2u
+#define MODEL_VERSION 3u
+/* The oldest version this build still reads (without declared ranges). */
+#define MODEL_VERSION_MIN 2u
 /* Fields on one line: the options and grades lines have 9. */
 #define MODEL_LINE_FIELD_COUNT_MAX 12u
 /* Bounds on the numbers of a model: a points value is at most 10^9 points,
@@ -167,6 +177,16 @@ static void save_characteristic(struct out *o, const scorecard_characteristic *c
 		   c->kind == CREDIT_CSV_NUMERIC ? "numeric" : "categorical", c->selected ? 1u : 0u,
 		   (long long)c->iv_nano, (long long)c->coefficient_nano,
 		   (long long)c->points_max_milli, c->bin_count, c->level_count);
+	if (c->kind == CREDIT_CSV_NUMERIC) {
+		if (c->value_min_e4 == SCORECARD_RANGE_OPEN_MIN)
+			out_printf(o, "range min");
+		else
+			out_printf(o, "range %lld", (long long)c->value_min_e4);
+		if (c->value_max_e4 == SCORECARD_RANGE_OPEN_MAX)
+			out_printf(o, " max\n");
+		else
+			out_printf(o, " %lld\n", (long long)c->value_max_e4);
+	}
 	for (uint32_t b = 0; b < c->bin_count; b++) {
 		const scorecard_bin *bin = &c->bins[b];
 		out_printf(o, "bin %s", bin_kind_name(bin->kind));
@@ -199,6 +219,8 @@ int scorecard_model_save(const scorecard_model *model, char **text, size_t *size
 		   opt->drop_negative, (long long)opt->iv_min_ppm, (long long)opt->lambda_ppm);
 	out_printf(&o, "scaling %lld %lld %lld\n", (long long)opt->base_points_ppm,
 		   (long long)opt->base_odds_ppm, (long long)opt->pdo_points_ppm);
+	out_printf(&o, "thin_file %u %u\n", model->thin_file_completeness_min_ppm[SCORECARD_PRODUCT_SCORECARD],
+		   model->thin_file_completeness_min_ppm[SCORECARD_PRODUCT_TECH]);
 	out_printf(&o, "training %u %u\nintercept %lld\ncharacteristics %u %u\n", model->good_count,
 		   model->bad_count, (long long)model->intercept_nano, model->characteristic_count,
 		   model->selected_count);
@@ -216,6 +238,12 @@ int scorecard_model_save(const scorecard_model *model, char **text, size_t *size
 		out_printf(&o, "band");
 		out_upper(&o, model->score_uppers_milli[k]);
 		out_printf(&o, " %u\n", model->score_shares_ppm[k]);
+	}
+	out_printf(&o, "master_scale %u\n", model->master_count);
+	for (uint32_t k = 0; k < model->master_count; k++) {
+		out_printf(&o, "master");
+		out_string(&o, model->master_names[k]);
+		out_printf(&o, " %u\n", model->master_pd_max_ppb[k]);
 	}
 	out_printf(&o, "end\n");
 	if (o.status == SZ_OK) {
@@ -283,6 +311,7 @@ struct in {
 	uint32_t line;
 	char *fields[MODEL_LINE_FIELD_COUNT_MAX];
 	uint32_t field_count;
+	uint32_t version;
 	char buffer[2 * SZ_CREDIT_CSV_FIELD_SIZE_MAX * 3 + 256]; /* escaped labels are <= 3x */
 	scorecard_error *error;
 };
@@ -488,6 +517,25 @@ static int parse_bin(struct in *in, scorecard_characteristic *c, uint32_t b)
 	return SZ_OK;
 }
 
+/* "range MIN_E4|min MAX_E4|max": min <= max, both within the value bounds. */
+static int parse_range(struct in *in, scorecard_characteristic *c)
+{
+	int rc = in_line(in, "range", 3);
+	if (rc != SZ_OK)
+		return rc;
+	if (strcmp(in->fields[1], "min") == 0)
+		c->value_min_e4 = SCORECARD_RANGE_OPEN_MIN;
+	else if ((rc = in_i64(in, 1, SCORECARD_VALUE_E4_MAX, false, &c->value_min_e4)) != SZ_OK)
+		return rc;
+	if ((rc = in_i64(in, 2, SCORECARD_VALUE_E4_MAX, true, &c->value_max_e4)) != SZ_OK)
+		return rc;
+	if (c->value_max_e4 == SCORECARD_UPPER_LAST)
+		c->value_max_e4 = SCORECARD_RANGE_OPEN_MAX;
+	if (c->value_min_e4 > c->value_max_e4)
+		return in_fail(in, "declared range of '%.40s' is empty", c->name);
+	return SZ_OK;
+}
+
 static int parse_characteristic(struct in *in, scorecard_model *model, uint32_t i)
 {
 	scorecard_characteristic *c = &model->characteristics[i];
@@ -517,6 +565,10 @@ static int parse_characteristic(struct in *in, scorecard_model *model, uint32_t 
 		return in_fail(in, "bin or level count does not fit the kind");
 	c->missing_bin = c->bin_count - 1u;
 	c->other_bin = c->kind == CREDIT_CSV_NUMERIC ? SCORECARD_NO_BIN : c->bin_count - 2u;
+	c->value_min_e4 = SCORECARD_RANGE_OPEN_MIN;
+	c->value_max_e4 = SCORECARD_RANGE_OPEN_MAX;
+	if (c->kind == CREDIT_CSV_NUMERIC && in->version >= 3u && (rc = parse_range(in, c)) != SZ_OK)
+		return rc;
 	c->bins = calloc(c->bin_count, sizeof(*c->bins));
 	c->level_names = calloc(c->level_count + 1u, sizeof(char *));
 	c->level_bins = calloc(c->level_count + 1u, sizeof(uint32_t));
@@ -686,6 +738,43 @@ static int parse_scale(struct in *in, scorecard_model *model)
 	return SZ_OK;
 }
 
+/* The PD master scale; a version 2 model gets one grade "all" (PD <= 1). */
+static int parse_master_scale(struct in *in, scorecard_model *model)
+{
+	if (in->version < 3u) {
+		model->master_count = 1;
+		memcpy(model->master_names[0], "all", 4);
+		model->master_pd_max_ppb[0] = SCORECARD_NANO;
+		return SZ_OK;
+	}
+	int rc;
+	if ((rc = in_line(in, "master_scale", 2)) != SZ_OK ||
+	    (rc = in_u32(in, 1, SCORECARD_MASTER_COUNT_MAX, &model->master_count)) != SZ_OK)
+		return rc;
+	if (model->master_count == 0)
+		return in_fail(in, "the master scale needs a grade");
+	for (uint32_t k = 0; k < model->master_count; k++) {
+		char *name = NULL;
+		if ((rc = in_line(in, "master", 3)) != SZ_OK || (rc = in_string(in, 1, &name)) != SZ_OK)
+			return rc;
+		size_t length = strlen(name);
+		if (length >= SCORECARD_MASTER_NAME_SIZE) {
+			free(name);
+			return in_fail(in, "master grade name longer than %u bytes", SCORECARD_MASTER_NAME_SIZE - 1u);
+		}
+		memcpy(model->master_names[k], name, length + 1);
+		free(name);
+		if ((rc = in_u32(in, 2, SCORECARD_NANO, &model->master_pd_max_ppb[k])) != SZ_OK)
+			return rc;
+		if (model->master_pd_max_ppb[k] == 0 ||
+		    (k > 0 && model->master_pd_max_ppb[k] <= model->master_pd_max_ppb[k - 1]))
+			return in_fail(in, "master scale bounds must rise above 0");
+	}
+	if (model->master_pd_max_ppb[model->master_count - 1] != SCORECARD_NANO)
+		return in_fail(in, "the last master grade must reach 1000000000");
+	return SZ_OK;
+}
+
 static int parse_body(struct in *in, scorecard_model *model)
 {
 	int rc;
@@ -694,6 +783,11 @@ static int parse_body(struct in *in, scorecard_model *model)
 	    (rc = in_string(in, 2, &model->good_label)) != SZ_OK)
 		return rc;
 	if ((rc = parse_options(in, &model->options)) != SZ_OK)
+		return rc;
+	if (in->version >= 3u &&
+	    ((rc = in_line(in, "thin_file", 1 + SCORECARD_PRODUCT_COUNT)) != SZ_OK ||
+	     (rc = in_u32(in, 1, SCORECARD_PPM, &model->thin_file_completeness_min_ppm[0])) != SZ_OK ||
+	     (rc = in_u32(in, 2, SCORECARD_PPM, &model->thin_file_completeness_min_ppm[1])) != SZ_OK))
 		return rc;
 	if ((rc = in_line(in, "training", 3)) != SZ_OK ||
 	    (rc = in_u32(in, 1, SZ_CREDIT_CSV_ROW_COUNT_MAX, &model->good_count)) != SZ_OK ||
@@ -706,6 +800,8 @@ static int parse_body(struct in *in, scorecard_model *model)
 		return rc;
 	if ((rc = parse_characteristics(in, model)) != SZ_OK ||
 	    (rc = parse_scale(in, model)) != SZ_OK)
+		return rc;
+	if ((rc = parse_master_scale(in, model)) != SZ_OK)
 		return rc;
 	if ((rc = in_line(in, "end", 1)) != SZ_OK)
 		return rc;
@@ -749,14 +845,15 @@ int scorecard_model_parse(scorecard_model *model, const char *text, size_t size,
 		rc = in_fail(in, "not a szfin scorecard model");
 		goto done;
 	}
-	if (version != MODEL_VERSION) {
+	if (version < MODEL_VERSION_MIN || version > MODEL_VERSION) {
 		if (error != NULL)
 			snprintf(error->message, sizeof(error->message),
-				 "model format version %u; this build reads version %u", version,
-				 MODEL_VERSION);
+				 "model format version %u; this build reads versions %u to %u", version,
+				 MODEL_VERSION_MIN, MODEL_VERSION);
 		rc = SZ_EVERSION;
 		goto done;
 	}
+	in->version = version;
 	/* Checksum: the last line is "sha256 HEX\n" over everything before it. */
 	static const size_t check_size = 7 + 2 * SZ_HASH_SIZE + 1;
 	if (size < check_size || text[size - 1] != '\n' ||

@@ -30,6 +30,49 @@ static uint32_t label_hash(const char *text)
 	return h;
 }
 
+static bool label_space(unsigned char ch)
+{
+	return ch == ' ' || (ch >= '\t' && ch <= '\r');
+}
+
+size_t scorecard_label_normalize(const char *label, char *out, size_t size)
+{
+	SZ_ASSERT(label != NULL && out != NULL);
+	SZ_ASSERT(size >= 1);
+	const unsigned char *p = (const unsigned char *)label;
+	size_t n = 0;
+	bool space_pending = false;
+	while (*p != '\0') {
+		unsigned char ch = *p;
+		size_t width = 1;
+		if (ch == 0xEF && p[1] == 0xBC && p[2] >= 0x81 && p[2] <= 0xBF) {
+			ch = (unsigned char)(p[2] - 0x81 + 0x21);  /* U+FF01-U+FF3F */
+			width = 3;
+		} else if (ch == 0xEF && p[1] == 0xBD && p[2] >= 0x80 && p[2] <= 0x9E) {
+			ch = (unsigned char)(p[2] - 0x80 + 0x60);  /* U+FF40-U+FF5E */
+			width = 3;
+		} else if (ch == 0xE3 && p[1] == 0x80 && p[2] == 0x80) {
+			ch = ' ';                                  /* U+3000 */
+			width = 3;
+		}
+		p += width;
+		if (label_space(ch)) {
+			space_pending = n > 0;
+			continue;
+		}
+		if (ch >= 'A' && ch <= 'Z')
+			ch = (unsigned char)(ch - 'A' + 'a');
+		if (space_pending && n + 1 < size)
+			out[n++] = ' ';
+		space_pending = false;
+		if (n + 1 < size)
+			out[n++] = (char)ch;
+	}
+	out[n] = '\0';
+	SZ_ASSERT(n < size);
+	return n;
+}
+
 void scorecard_model_release(scorecard_model *model)
 {
 	SZ_ASSERT(model != NULL);
@@ -62,6 +105,12 @@ int scorecard_model_index(scorecard_model *model)
 		if (c->kind != CREDIT_CSV_CATEGORICAL)
 			continue;
 		SZ_ASSERT(c->level_count <= SZ_CREDIT_CSV_LEVEL_COUNT_MAX);
+		/* Stored labels are normalised (a model written before the rule
+		 * may hold "Radio/TV"); in place: never longer. */
+		for (uint32_t level = 0; level < c->level_count; level++) {
+			char *name = c->level_names[level];
+			scorecard_label_normalize(name, name, strlen(name) + 1u);
+		}
 		uint32_t slot_count = 8;
 		while (slot_count < 2u * c->level_count)
 			slot_count *= 2;
@@ -105,13 +154,17 @@ uint32_t scorecard_bin_of_label(const scorecard_characteristic *c, const char *l
 	SZ_ASSERT(c->label_slots != NULL);
 	if (label == NULL || credit_csv_is_missing(label, strlen(label)))
 		return c->missing_bin;
+	char normal[SZ_CREDIT_CSV_FIELD_SIZE_MAX + 1u];
+	size_t length = scorecard_label_normalize(label, normal, sizeof normal);
+	if (length == 0 || credit_csv_is_missing(normal, length))
+		return c->missing_bin;
 	uint32_t mask = c->label_slot_count - 1u;
-	uint32_t slot = label_hash(label) & mask;
+	uint32_t slot = label_hash(normal) & mask;
 	for (;;) {
 		int32_t level = c->label_slots[slot];
 		if (level < 0)
 			return c->other_bin;
-		if (strcmp(c->level_names[level], label) == 0)
+		if (strcmp(c->level_names[level], normal) == 0)
 			return c->level_bins[level];
 		slot = (slot + 1u) & mask;
 	}
@@ -127,6 +180,14 @@ void scorecard_score_add(const scorecard_model *model, uint32_t characteristic, 
 	const scorecard_bin *b = &c->bins[bin];
 	/* Points are bounded at load (model_io.c): a sum over the card fits. */
 	r->score_milli += b->points_milli;
+	r->scored_count++;
+	if (bin == c->missing_bin) {
+		r->missing_count++;
+		r->missing_mask |= characteristic < 64 ? (uint64_t)1 << characteristic : 0;
+	} else if (bin == c->other_bin) {
+		r->unseen_count++;
+		r->unseen_mask |= characteristic < 64 ? (uint64_t)1 << characteristic : 0;
+	}
 	int64_t lost = c->points_max_milli - b->points_milli;
 	if (lost <= 0)
 		return;
@@ -142,6 +203,42 @@ void scorecard_score_add(const scorecard_model *model, uint32_t characteristic, 
 	r->reasons[pos].points_lost_milli = lost;
 	if (n < SCORECARD_REASON_COUNT)
 		r->reason_count = n + 1;
+}
+
+uint32_t scorecard_completeness_ppm(const scorecard_result *r)
+{
+	SZ_ASSERT(r->missing_count + r->unseen_count <= r->scored_count);
+	if (r->scored_count == 0)
+		return SCORECARD_PPM;
+	uint64_t present = r->scored_count - r->missing_count - r->unseen_count;
+	return (uint32_t)(present * SCORECARD_PPM / r->scored_count);
+}
+
+uint32_t scorecard_master_of(const scorecard_model *model, uint32_t bad_ppb)
+{
+	SZ_ASSERT(model->master_count >= 1 && model->master_count <= SCORECARD_MASTER_COUNT_MAX);
+	SZ_ASSERT(model->master_pd_max_ppb[model->master_count - 1] == SCORECARD_NANO);
+	uint32_t g = 0;
+	while (g + 1 < model->master_count && bad_ppb > model->master_pd_max_ppb[g])
+		g++;
+	return g;
+}
+
+bool scorecard_thin_file(const scorecard_model *model, enum scorecard_product product,
+			 uint32_t completeness_ppm)
+{
+	SZ_ASSERT((uint32_t)product < SCORECARD_PRODUCT_COUNT);
+	SZ_ASSERT(completeness_ppm <= SCORECARD_PPM);
+	return completeness_ppm < model->thin_file_completeness_min_ppm[product];
+}
+
+bool scorecard_value_in_range(const scorecard_characteristic *c, int64_t number_e4)
+{
+	SZ_ASSERT(c->kind == CREDIT_CSV_NUMERIC);
+	SZ_ASSERT(c->value_min_e4 <= c->value_max_e4);
+	if (number_e4 == SCORECARD_VALUE_MISSING)
+		return true;
+	return number_e4 >= c->value_min_e4 && number_e4 <= c->value_max_e4;
 }
 
 uint32_t scorecard_pd_of(const scorecard_model *model, int64_t score_milli)

@@ -104,6 +104,21 @@ int scorecard_binding_init(scorecard_binding *binding, const scorecard_model *mo
 			binding->columns[i] = column;
 			continue;
 		}
+		if (c->kind == CREDIT_CSV_NUMERIC && col->kind == CREDIT_CSV_CATEGORICAL) {
+			/* Name the first row whose field is not a number. */
+			for (uint32_t r = 0; r < table->row_count; r++) {
+				double ignored;
+				int32_t level = col->levels[r];
+				const char *text = level >= 0 ? col->level_names[level] : NULL;
+				if (text == NULL || credit_csv_number_parse(text, strlen(text), &ignored) == SZ_OK)
+					continue;
+				error_set(error, "row %u (line %u): '%.40s' in column '%.64s' is not a number",
+					  r + 1u, r + 2u, text, c->name);
+				break;
+			}
+			scorecard_binding_release(binding);
+			return SZ_EINVAL;
+		}
 		if (col->kind != c->kind) {
 			error_set(error, "column '%.64s' is %s in the data but %s in the model", c->name,
 				  col->kind == CREDIT_CSV_NUMERIC ? "numeric" : "categorical",
@@ -161,4 +176,22 @@ void scorecard_score_row(const scorecard_model *model, const scorecard_binding *
 		scorecard_score_add(model, i, scorecard_bin_of_row(model, binding, table, i, row), result);
 	}
 	scorecard_score_finish(model, result);
+}
+
+int32_t scorecard_row_out_of_range(const scorecard_model *model, const scorecard_binding *binding,
+				   const credit_csv_table *table, uint32_t row, double *value)
+{
+	SZ_ASSERT(model != NULL && binding != NULL && table != NULL);
+	SZ_ASSERT(row < table->row_count);
+	for (uint32_t i = 0; i < model->characteristic_count; i++) {
+		const scorecard_characteristic *c = &model->characteristics[i];
+		if (!c->selected || c->kind != CREDIT_CSV_NUMERIC)
+			continue;
+		const credit_csv_column *col = &table->columns[binding->columns[i]];
+		if (!scorecard_value_in_range(c, scorecard_value_e4_of(col->numbers[row]))) {
+			*value = col->numbers[row];
+			return (int32_t)i;
+		}
+	}
+	return -1;
 }

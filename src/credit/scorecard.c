@@ -21,6 +21,7 @@
 #include "core/limits.h"
 #include "credit/binning.h"
 #include "credit/logit.h"
+#include "credit/validate.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -52,7 +53,13 @@ void scorecard_options_default(scorecard_options *options)
 	options->category_share_min = 0.01;
 	options->woe_prior_count = 1.0;
 	options->split_chi2_min = 0.0;
-	options->drop_negative = false;
+	/* With WoE coding a negative coefficient reverses what the
+	 * characteristic means: drop it and refit (the report lists it). */
+	options->drop_negative = true;
+	options->missing_policy = SCORECARD_MISSING_WORST;
+	options->exclude_protected = true;
+	options->protected_list = NULL;
+	options->protected_allow = NULL;
 	options->iv_min = 0.02;
 	options->lambda = 10.0;
 	options->scaling.base_points = 600.0;
@@ -87,6 +94,11 @@ int scorecard_options_check(const scorecard_options *o, scorecard_error *error)
 	}
 	if (!(o->iv_min >= 0.0 && o->iv_min <= 100.0)) {
 		error_set(error, "minimum IV must be 0..100");
+		return SZ_EINVAL;
+	}
+	if (!(o->thin_file_completeness_min[0] >= 0.0 && o->thin_file_completeness_min[0] <= 1.0 &&
+	      o->thin_file_completeness_min[1] >= 0.0 && o->thin_file_completeness_min[1] <= 1.0)) {
+		error_set(error, "thin-file completeness must be 0..1");
 		return SZ_EINVAL;
 	}
 	if (!(o->lambda >= 0.0 && o->lambda <= 1e9)) {
@@ -232,6 +244,8 @@ static void points_apply(scorecard_model *model, const scorecard_scaling *scalin
 	}
 }
 
+static void missing_policy_apply(scorecard_characteristic *c, enum scorecard_missing_policy policy);
+
 /* Bad probability in ppb at a score, from the scaling: ln odds =
  * (points - offset) / factor; one exponential of a non-positive number. */
 static uint32_t pd_at(const scorecard_scaling *scaling, int64_t score_milli)
@@ -368,14 +382,216 @@ int scorecard_design_write(const scorecard_model *model, const scorecard_binding
 	return SZ_OK;
 }
 
-/* Bins every characteristic and applies the IV filter. */
+/* Lowercased tokens of text (split at every byte not a letter or digit)
+ * into tokens, at most count_max; returns the count. */
+static uint32_t name_tokens(const char *text, size_t length, char tokens[][32], uint32_t count_max)
+{
+	uint32_t count = 0;
+	size_t used = 0;
+	for (size_t i = 0; i <= length; i++) {
+		unsigned char ch = i < length ? (unsigned char)text[i] : 0;
+		bool alnum = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+		if (alnum && count < count_max && used + 1 < 32) {
+			tokens[count][used++] = (char)(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+			continue;
+		}
+		if (!alnum && used > 0) {
+			tokens[count++][used] = '\0';
+			used = 0;
+		}
+	}
+	return count;
+}
+
+/* Names the credit domain computes for an enterprise (docs/credit.md):
+ * company attributes, never a person's. */
+static bool enterprise_characteristic(const char *name)
+{
+	return strcmp(name, "age_years") == 0;
+}
+
+bool scorecard_protected_match(const char *column_name, const char *list)
+{
+	SZ_ASSERT(column_name != NULL);
+	if (enterprise_characteristic(column_name))
+		return false;
+	if (list == NULL)
+		list = SCORECARD_PROTECTED_DEFAULT;
+	char column[16][32];
+	uint32_t column_count = name_tokens(column_name, strlen(column_name), column, 16);
+	const char *entry = list;
+	while (*entry != '\0') {
+		const char *comma = strchr(entry, ',');
+		size_t length = comma != NULL ? (size_t)(comma - entry) : strlen(entry);
+		char want[8][32];
+		uint32_t want_count = name_tokens(entry, length, want, 8);
+		for (uint32_t start = 0; want_count > 0 && start + want_count <= column_count; start++) {
+			uint32_t k = 0;
+			while (k < want_count && strcmp(column[start + k], want[k]) == 0)
+				k++;
+			if (k == want_count)
+				return true;
+		}
+		entry += length + (comma != NULL ? 1u : 0u);
+	}
+	return false;
+}
+
+/* Whether the column is on the comma-separated allow list ("all" = every one). */
+static bool protected_allowed(const char *name, const char *allow)
+{
+	if (allow == NULL)
+		return false;
+	if (strcmp(allow, "all") == 0)
+		return true;
+	size_t length = strlen(name);
+	for (const char *p = allow; *p != '\0';) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma != NULL ? (size_t)(comma - p) : strlen(p);
+		if (n == length && memcmp(p, name, n) == 0)
+			return true;
+		p += n + (comma != NULL ? 1u : 0u);
+	}
+	return false;
+}
+
+/* The missing bin of a characteristic with no missing training row: under
+ * SCORECARD_MISSING_WORST it takes the WoE of the bin with the lowest WoE
+ * among those with rows (points follow from it in points_apply; with a
+ * positive coefficient that is the fewest points), so leaving a bad value
+ * blank never raises a score. */
+static void missing_policy_apply(scorecard_characteristic *c, enum scorecard_missing_policy policy)
+{
+	scorecard_bin *missing = &c->bins[c->missing_bin];
+	SZ_ASSERT(missing->kind == SCORECARD_BIN_MISSING);
+	if (missing->good_count + missing->bad_count > 0 || policy != SCORECARD_MISSING_WORST)
+		return;
+	uint32_t worst = SCORECARD_NO_BIN;
+	for (uint32_t b = 0; b < c->bin_count; b++) {
+		const scorecard_bin *bin = &c->bins[b];
+		if (bin->good_count + bin->bad_count == 0)
+			continue;
+		if (worst == SCORECARD_NO_BIN || bin->points_milli < c->bins[worst].points_milli ||
+		    (!c->selected && bin->woe_nano < c->bins[worst].woe_nano))
+			worst = b;
+	}
+	SZ_ASSERT(worst != SCORECARD_NO_BIN);
+	missing->woe_nano = c->bins[worst].woe_nano;
+	missing->points_milli = c->bins[worst].points_milli;
+}
+
+/* First bin with training rows of a single outcome (quasi-complete
+ * separation: its WoE would be infinite), or SCORECARD_NO_BIN. */
+static uint32_t separated_bin(const scorecard_characteristic *c)
+{
+	for (uint32_t b = 0; b < c->bin_count; b++) {
+		const scorecard_bin *bin = &c->bins[b];
+		if (bin->kind != SCORECARD_BIN_RANGE && bin->kind != SCORECARD_BIN_LEVELS)
+			continue;
+		if (bin->good_count + bin->bad_count > 0 && (bin->good_count == 0 || bin->bad_count == 0))
+			return b;
+	}
+	return SCORECARD_NO_BIN;
+}
+
+static void separation_describe(scorecard_characteristic *c, uint32_t b, bool merged)
+{
+	const scorecard_bin *bin = &c->bins[b];
+	char what[64];
+	if (bin->kind == SCORECARD_BIN_RANGE) {
+		double upper = scorecard_double_of(bin->upper_e4, SCORECARD_VALUE_SCALE);
+		if (b == 0)
+			snprintf(what, sizeof what, "<= %.6g", upper);
+		else if (bin->upper_e4 == SCORECARD_UPPER_LAST)
+			snprintf(what, sizeof what, "> %.6g",
+				 scorecard_double_of(c->bins[b - 1].upper_e4, SCORECARD_VALUE_SCALE));
+		else
+			snprintf(what, sizeof what, "(%.6g, %.6g]",
+				 scorecard_double_of(c->bins[b - 1].upper_e4, SCORECARD_VALUE_SCALE), upper);
+	} else {
+		snprintf(what, sizeof what, "(labels)");
+		for (uint32_t l = 0; l < c->level_count; l++) {
+			if (c->level_bins[l] == b) {
+				snprintf(what, sizeof what, "'%.40s'", c->level_names[l]);
+				break;
+			}
+		}
+	}
+	snprintf(c->separation_note, sizeof c->separation_note,
+		 "bin %s of '%.40s' has no %s rows (quasi-complete separation): %s", what, c->name,
+		 bin->bad_count == 0 ? "bad" : "good",
+		 merged ? "merged with its neighbour" : "its WoE is shrunk by the prior count");
+}
+
+/* Merges bin b of c into a neighbour (the next one when there is one among
+ * the ranges or levels, else the previous), keeping the bin shape. */
+static void bins_merge(scorecard_characteristic *c, uint32_t b)
+{
+	uint32_t value_bins = c->kind == CREDIT_CSV_NUMERIC ? c->missing_bin : c->other_bin;
+	SZ_ASSERT(b < value_bins && value_bins >= 2);
+	uint32_t into = b + 1 < value_bins ? b + 1 : b - 1;
+	uint32_t low = b < into ? b : into;
+	scorecard_bin *keep = &c->bins[low];
+	const scorecard_bin *gone = &c->bins[low + 1];
+	keep->good_count += gone->good_count;
+	keep->bad_count += gone->bad_count;
+	keep->upper_e4 = gone->upper_e4;
+	for (uint32_t l = 0; l < c->level_count; l++) {
+		if (c->level_bins[l] > low)
+			c->level_bins[l]--;
+	}
+	memmove(&c->bins[low + 1], &c->bins[low + 2], (c->bin_count - low - 2) * sizeof(*c->bins));
+	c->bin_count--;
+	c->missing_bin--;
+	if (c->other_bin != SCORECARD_NO_BIN)
+		c->other_bin--;
+	SZ_ASSERT(c->bins[c->missing_bin].kind == SCORECARD_BIN_MISSING);
+}
+
+/* Quasi-complete separation in the selected characteristics: named in the
+ * characteristic's note; with a WoE prior count the prior already keeps its
+ * WoE finite, without one the bin is merged with its neighbour until no bin
+ * lacks an outcome (a characteristic left with one value bin is dropped). */
+static void separation_resolve(scorecard_model *model, const scorecard_options *options,
+			       const scorecard_totals *totals)
+{
+	for (uint32_t i = 0; i < model->characteristic_count; i++) {
+		scorecard_characteristic *c = &model->characteristics[i];
+		if (!c->selected)
+			continue;
+		for (;;) {
+			uint32_t b = separated_bin(c);
+			if (b == SCORECARD_NO_BIN)
+				break;
+			bool merge = options->woe_prior_count == 0.0;
+			if (c->separation_note[0] == '\0')
+				separation_describe(c, b, merge);
+			if (!merge)
+				break;
+			uint32_t value_bins = c->kind == CREDIT_CSV_NUMERIC ? c->missing_bin : c->other_bin;
+			if (value_bins < 2) {
+				c->selected = false;
+				c->exclusion = SCORECARD_EXCLUDED_IV;
+				model->selected_count--;
+				break;
+			}
+			bins_merge(c, b);
+			c->separation_merge_count++;
+		}
+		if (c->separation_merge_count > 0)
+			scorecard_woe_apply(c, totals, options->woe_prior_count);
+	}
+}
+
+/* Bins every characteristic and applies the IV filter and the protected
+ * attribute exclusion. */
 static int train_bin(scorecard_model *model, const credit_csv_table *table, int32_t target,
 		     const uint8_t *is_good, const uint32_t *rows, uint32_t row_count,
 		     const scorecard_options *options, const scorecard_totals *totals)
 {
 	uint32_t n = 0;
 	for (uint32_t col = 0; col < table->column_count; col++) {
-		if ((int32_t)col == target)
+		if ((int32_t)col == target || protected_allowed(table->columns[col].name, options->ignore_columns))
 			continue;
 		scorecard_characteristic *c = &model->characteristics[n++];
 		const credit_csv_column *column = &table->columns[col];
@@ -391,6 +607,15 @@ static int train_bin(scorecard_model *model, const credit_csv_table *table, int3
 			return rc;
 		double iv = scorecard_double_of(c->iv_nano, SCORECARD_NANO);
 		c->selected = iv >= options->iv_min && c->iv_nano > 0;
+		c->exclusion = c->selected ? SCORECARD_INCLUDED : SCORECARD_EXCLUDED_IV;
+		if (options->exclude_protected && scorecard_protected_match(c->name, options->protected_list)) {
+			if (protected_allowed(c->name, options->protected_allow)) {
+				c->protected_used = c->selected;
+			} else {
+				c->selected = false;
+				c->exclusion = SCORECARD_EXCLUDED_PROTECTED;
+			}
+		}
 		model->selected_count += c->selected;
 	}
 	SZ_ASSERT(n == model->characteristic_count);
@@ -418,6 +643,24 @@ static int train_fit(const scorecard_model *model, const scorecard_binding *bind
 		SZ_ASSERT(j == k);
 	}
 	return scorecard_logit_fit(design, y, row_count, k, lambda, beta, NULL);
+}
+
+/* The model's integer master scale from its text (validate.h). */
+static int master_scale_set(scorecard_model *model, const char *text, scorecard_error *error)
+{
+	scorecard_master_scale scale;
+	int rc = scorecard_master_scale_parse(text != NULL ? text : SCORECARD_MASTER_SCALE_DEFAULT,
+					      &scale, error);
+	if (rc != SZ_OK)
+		return rc;
+	_Static_assert(SCORECARD_MASTER_GRADE_COUNT_MAX <= SCORECARD_MASTER_COUNT_MAX, "master scale bound");
+	model->master_count = scale.grade_count;
+	for (uint32_t k = 0; k < scale.grade_count; k++) {
+		memcpy(model->master_names[k], scale.names[k], sizeof scale.names[k]);
+		model->master_pd_max_ppb[k] = (uint32_t)scorecard_fixed_of(scale.pd_max[k], SCORECARD_NANO);
+	}
+	SZ_ASSERT(model->master_pd_max_ppb[scale.grade_count - 1] == SCORECARD_NANO);
+	return SZ_OK;
 }
 
 /* Over 70 lines: the training pipeline of the file comment in order (bin,
@@ -464,12 +707,22 @@ int scorecard_train(scorecard_model *model, const credit_csv_table *table,
 		rc = SZ_EINVAL;
 		goto fail;
 	}
+	rc = master_scale_set(model, options->master_scale, error);
+	if (rc != SZ_OK)
+		goto fail;
 	options_record(&model->options, options);
+	for (uint32_t p = 0; p < SCORECARD_PRODUCT_COUNT; p++)
+		model->thin_file_completeness_min_ppm[p] =
+			(uint32_t)scorecard_fixed_of(options->thin_file_completeness_min[p], SCORECARD_PPM);
 	model->good_count = totals.good_count;
 	model->bad_count = totals.bad_count;
 	model->target_name = strdup(target_name);
 	model->good_label = strdup(good_label);
 	model->characteristic_count = table->column_count - 1u;
+	for (uint32_t col = 0; col < table->column_count; col++) {
+		if ((int32_t)col != target && protected_allowed(table->columns[col].name, options->ignore_columns))
+			model->characteristic_count--;
+	}
 	model->characteristics = calloc(model->characteristic_count + 1u,
 					sizeof(*model->characteristics));
 	if (model->target_name == NULL || model->good_label == NULL ||
@@ -478,6 +731,7 @@ int scorecard_train(scorecard_model *model, const credit_csv_table *table,
 	rc = train_bin(model, table, target, is_good, rows, row_count, options, &totals);
 	if (rc != SZ_OK)
 		goto fail;
+	separation_resolve(model, options, &totals);
 	if (model->selected_count == 0) {
 		error_set(error, "no characteristic reaches the minimum IV %g", options->iv_min);
 		rc = SZ_EINVAL;
@@ -523,7 +777,18 @@ int scorecard_train(scorecard_model *model, const credit_csv_table *table,
 			goto fail;
 		}
 		model->characteristics[worst].selected = false;
+		model->characteristics[worst].exclusion = SCORECARD_EXCLUDED_NEGATIVE;
 		model->selected_count--;
+	}
+	if (rc == SZ_EINVAL || rc == SZ_ELIMIT) {
+		for (uint32_t i = 0; i < model->characteristic_count; i++) {
+			const scorecard_characteristic *c = &model->characteristics[i];
+			if (c->selected && c->separation_note[0] != '\0') {
+				error_set(error, "the logistic fit failed: %s (try --woe-prior 1 or "
+						 "--lambda > 0)", c->separation_note);
+				goto fail;
+			}
+		}
 	}
 	if (rc == SZ_EINVAL) {
 		error_set(error, "the logistic fit is singular: characteristics are collinear "
@@ -544,6 +809,8 @@ int scorecard_train(scorecard_model *model, const credit_csv_table *table,
 		c->coefficient_nano = c->selected ? scorecard_fixed_of(beta[j++], SCORECARD_NANO) : 0;
 	}
 	points_apply(model, &options->scaling);
+	for (uint32_t i = 0; i < model->characteristic_count; i++)
+		missing_policy_apply(&model->characteristics[i], options->missing_policy);
 	scorecard_scale_apply(model, &options->scaling);
 	rc = score_distribution_set(model, &binding, table, rows, row_count);
 	if (rc != SZ_OK)

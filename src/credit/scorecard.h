@@ -66,6 +66,18 @@
 /* Marks a bin index that does not exist (other_bin of numeric characteristics). */
 #define SCORECARD_NO_BIN UINT32_MAX
 
+/* The products a model scores for: the scorecard alone, and the
+ * tech-enterprise score built on it (docs/credit.md). */
+enum scorecard_product {
+	SCORECARD_PRODUCT_SCORECARD = 0,
+	SCORECARD_PRODUCT_TECH = 1,
+};
+#define SCORECARD_PRODUCT_COUNT 2u
+
+/* PD master scale bounds: grades and the bytes of a grade name (with NUL). */
+#define SCORECARD_MASTER_COUNT_MAX 20u
+#define SCORECARD_MASTER_NAME_SIZE 16u
+
 /* Fixed-point scales (see above). */
 #define SCORECARD_VALUE_SCALE 10000
 #define SCORECARD_POINTS_SCALE 1000
@@ -78,6 +90,9 @@
  * characteristic): far beyond any figure a model bins, and sums of a few of
  * them cannot overflow. */
 #define SCORECARD_VALUE_E4_MAX 1000000000000000000ll
+/* Open ends of a declared value range. */
+#define SCORECARD_RANGE_OPEN_MIN (-SCORECARD_VALUE_E4_MAX)
+#define SCORECARD_RANGE_OPEN_MAX SCORECARD_VALUE_E4_MAX
 /* Upper bound of the last range bin, and of the last score band. */
 #define SCORECARD_UPPER_LAST INT64_MAX
 /* Entries of the score -> bad probability table: 0.1 point apart for a card
@@ -87,6 +102,21 @@
 #define SCORECARD_PD_COUNT_MAX 4096u
 /* Finest step of that table: 0.1 point. */
 #define SCORECARD_PD_STEP_MILLI_MIN 100
+
+/* What the missing bin of a characteristic scores when training had no
+ * missing value for it (with missing rows, it has their own WoE). */
+enum scorecard_missing_policy {
+	SCORECARD_MISSING_WORST = 0,   /* the WoE of its worst bin: missing data never helps */
+	SCORECARD_MISSING_NEUTRAL = 1, /* WoE 0: the population average */
+};
+
+/* Why training left a characteristic out (not serialized: the train report). */
+enum scorecard_exclusion {
+	SCORECARD_INCLUDED = 0,
+	SCORECARD_EXCLUDED_IV,         /* IV under iv_min */
+	SCORECARD_EXCLUDED_NEGATIVE,   /* negative coefficient: dropped and refit */
+	SCORECARD_EXCLUDED_PROTECTED,  /* a protected attribute */
+};
 
 typedef struct scorecard_error {
 	char message[256];
@@ -141,9 +171,22 @@ typedef struct scorecard_characteristic {
 	bool selected;            /* passed the IV filter; in the regression and the score */
 	int64_t coefficient_nano; /* 0 when not selected */
 	int64_t points_max_milli; /* selected: highest points of a bin with training rows */
+	/* Numeric: the declared range of a value (inclusive, 1/10,000 of the
+	 * unit); a value outside it is refused, never binned. Training declares
+	 * [0, max] when no training value is negative, else [min, max] (the
+	 * open ends SCORECARD_RANGE_OPEN_MIN/MAX); --range overrides. */
+	int64_t value_min_e4;
+	int64_t value_max_e4;
 	/* Derived on train and load, not serialized: label -> bin lookup. */
 	uint32_t label_slot_count;
 	int32_t *label_slots;
+	/* Set by training only, for its report: why it was left out, whether it
+	 * is a protected attribute used by override, and the bins merged
+	 * because one outcome was absent from them (quasi-complete separation). */
+	enum scorecard_exclusion exclusion;
+	bool protected_used;
+	uint32_t separation_merge_count;
+	char separation_note[128];     /* the first bin found with one outcome absent */
 } scorecard_characteristic;
 
 enum scorecard_grade {
@@ -183,7 +226,26 @@ typedef struct scorecard_model {
 	uint32_t score_bin_count;
 	int64_t score_uppers_milli[SCORECARD_SCORE_BIN_COUNT];
 	uint32_t score_shares_ppm[SCORECARD_SCORE_BIN_COUNT];
+	/* Thin-file policy per product (enum scorecard_product): a decision
+	 * whose completeness (scorecard_completeness_ppm) is under its
+	 * product's bound goes to the manual-review band whatever its score;
+	 * 0 = no policy. */
+	uint32_t thin_file_completeness_min_ppm[SCORECARD_PRODUCT_COUNT];
+	/* PD master scale (format 3): grade k holds bad probabilities up to
+	 * master_pd_max_ppb[k], rising, the last SCORECARD_NANO. */
+	uint32_t master_count;
+	char master_names[SCORECARD_MASTER_COUNT_MAX][SCORECARD_MASTER_NAME_SIZE];
+	uint32_t master_pd_max_ppb[SCORECARD_MASTER_COUNT_MAX];
 } scorecard_model;
+
+/* Master-scale grade of a bad probability: the first grade whose bound is
+ * >= bad_ppb. The model has at least one grade. */
+uint32_t scorecard_master_of(const scorecard_model *model, uint32_t bad_ppb);
+
+/* Whether a result of a product falls in the model's manual-review band
+ * (thin file). */
+bool scorecard_thin_file(const scorecard_model *model, enum scorecard_product product,
+			 uint32_t completeness_ppm);
 
 typedef struct scorecard_reason {
 	uint32_t characteristic;   /* index in model->characteristics */
@@ -196,7 +258,22 @@ typedef struct scorecard_result {
 	enum scorecard_grade grade;
 	uint32_t reason_count;     /* characteristics that lost points, at most 4 */
 	scorecard_reason reasons[SCORECARD_REASON_COUNT]; /* most points lost first */
+	/* Data completeness: selected characteristics scored, and of them those
+	 * whose value was missing or a label unseen in training (the first 64
+	 * characteristic indexes also as bits of the masks). */
+	uint32_t scored_count;
+	uint32_t missing_count;
+	uint32_t unseen_count;
+	uint64_t missing_mask;
+	uint64_t unseen_mask;
 } scorecard_result;
+
+/* Share of the scored characteristics with a value seen in training, in
+ * parts per million (rounded down); SCORECARD_PPM when none was scored. */
+uint32_t scorecard_completeness_ppm(const scorecard_result *result);
+
+/* Whether a numeric value is inside c's declared range (missing is). */
+bool scorecard_value_in_range(const scorecard_characteristic *c, int64_t number_e4);
 
 /* One raw value per characteristic: numeric uses number_e4
  * (SCORECARD_VALUE_MISSING = missing), categorical uses label (NULL or a
@@ -213,7 +290,18 @@ void scorecard_model_release(scorecard_model *model);
  * the label hash tables. SZ_ENOMEM. */
 int scorecard_model_index(scorecard_model *model);
 
-/* Bin of a raw value of characteristic c. */
+/* Labels are compared after one normalisation, at training and at
+ * scoring: full-width ASCII forms (U+FF01-U+FF5E) become their ASCII
+ * characters and the ideographic space (U+3000) a space; ASCII letters are
+ * lowercased; leading and trailing whitespace (space, tab, CR, LF, VT, FF)
+ * is removed and every inner run of it becomes one space. Other bytes are
+ * kept. So "Radio/TV", " radio/tv " and "\uFF32adio/TV" are "radio/tv".
+ * Writes at most size - 1 bytes and a NUL into out; the result is never
+ * longer than the input. Returns its length. */
+size_t scorecard_label_normalize(const char *label, char *out, size_t size);
+
+/* Bin of a raw value of characteristic c (a label through the rule above;
+ * a label that normalises to nothing is missing). */
 uint32_t scorecard_bin_of_number(const scorecard_characteristic *c, int64_t number_e4);
 uint32_t scorecard_bin_of_label(const scorecard_characteristic *c, const char *label);
 

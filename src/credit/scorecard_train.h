@@ -40,7 +40,43 @@ typedef struct scorecard_options {
 	double iv_min;              /* characteristics with a lower IV are left out */
 	double lambda;              /* L2 penalty on the coefficients (not the intercept); 0 = MLE */
 	scorecard_scaling scaling;
+	/* The missing bin of a characteristic whose training rows have no
+	 * missing value (one that has them gets their own WoE). */
+	enum scorecard_missing_policy missing_policy;
+	/* Protected attributes (scorecard_protected_match) are left out of the
+	 * model unless allowed: protected_list replaces the default list when
+	 * not NULL (comma-separated names); protected_allow names the columns
+	 * used anyway (comma-separated, or "all"; NULL = none). */
+	bool exclude_protected;
+	const char *protected_list;
+	const char *protected_allow;
+	/* Thin-file policy written into the model, per product (enum
+	 * scorecard_product): completeness under this share (0..1) is the
+	 * manual-review band; 0 = none. */
+	double thin_file_completeness_min[SCORECARD_PRODUCT_COUNT];
+	/* Columns that are neither target nor characteristic (a time column,
+	 * an id): comma-separated names, NULL = none. */
+	const char *ignore_columns;
+	/* PD master scale written into the model, "NAME:PD_MAX,..." (validate.h);
+	 * NULL = SCORECARD_MASTER_SCALE_DEFAULT. */
+	const char *master_scale;
 } scorecard_options;
+
+/* The default protected attributes: race, ethnicity, sex, marital status,
+ * age, religion, nationality, with the spellings public data sets use for
+ * them (gender, personal_status_sex, foreign_worker, citizenship). */
+#define SCORECARD_PROTECTED_DEFAULT \
+	"race,ethnicity,ethnic,sex,gender,marital,marital_status,personal_status,age,religion," \
+	"nationality,foreign_worker,citizenship"
+
+/* Whether a column name is on a comma-separated list of protected names
+ * (NULL = SCORECARD_PROTECTED_DEFAULT). Names compare as tokens: both are
+ * lowercased and split at every byte that is not a letter or digit, and an
+ * entry matches when its tokens appear in a row among the column's ("Age",
+ * "age_group" and "Marital" match; "mortgage" and "stage" do not). The
+ * enterprise characteristics the credit domain computes (age_years is the
+ * age of a company) are never protected. */
+bool scorecard_protected_match(const char *column_name, const char *list);
 
 /* Model characteristics bound to a table's columns, with each categorical
  * column's label indexes translated to bins once (the scoring fast path). */
@@ -51,7 +87,10 @@ typedef struct scorecard_binding {
 } scorecard_binding;
 
 /* Defaults: 30 fine bins, 3% minimum bin share, 1% minimum category share,
- * prior count 1, no ChiMerge, negative coefficients kept, IV >= 0.02,
+ * prior count 1, no ChiMerge, characteristics with a negative coefficient
+ * dropped and the model refit, protected attributes excluded, the missing
+ * bin of a characteristic never missing in training scored as its worst
+ * bin, IV >= 0.02,
  * lambda 10 (a mild ridge: it lifts cross-validated AUC where bads are rare
  * and WoE is noisy; pass 0 for the plain maximum-likelihood fit), 600
  * points at 50:1, 20 points to double the odds. */
@@ -110,6 +149,11 @@ void scorecard_binding_release(scorecard_binding *binding);
 uint32_t scorecard_bin_of_row(const scorecard_model *model, const scorecard_binding *binding,
 			      const credit_csv_table *table, uint32_t characteristic,
 			      uint32_t row);
+
+/* The first selected characteristic whose value in row `row` is outside
+ * its declared range (and the value), or -1. */
+int32_t scorecard_row_out_of_range(const scorecard_model *model, const scorecard_binding *binding,
+				   const credit_csv_table *table, uint32_t row, double *value);
 
 /* Scores row `row` of a bound table: the same result as
  * scorecard_score_values with each value through scorecard_value_e4_of. */

@@ -278,36 +278,55 @@ int scorecard_folds_assign(const uint8_t *is_good, uint32_t count, uint32_t fold
 	return SZ_OK;
 }
 
-static double fold_auc_sd(const double *values, uint32_t count, double mean)
+/* Sample standard deviation of the folds that trained. */
+static double fold_auc_sd(const double *values, const bool *failed, uint32_t count, double mean)
 {
-	if (count < 2)
-		return 0.0;
+	uint32_t used = 0;
 	double sum = 0.0;
-	for (uint32_t i = 0; i < count; i++)
+	for (uint32_t i = 0; i < count; i++) {
+		if (failed[i])
+			continue;
 		sum += (values[i] - mean) * (values[i] - mean);
-	return sqrt(sum / (count - 1));
+		used++;
+	}
+	if (used < 2)
+		return 0.0;
+	return sqrt(sum / (used - 1));
 }
 
-/* Over 70 lines: per fold train, score and measure, then the summary, with
- * one cleanup exit for the fold buffers. */
 int scorecard_cross_validate(const credit_csv_table *table, const char *target_name,
 			     const char *good_label, const uint8_t *is_good,
 			     const scorecard_options *options, uint32_t fold_count, uint64_t seed,
 			     scorecard_cv_result *result, scorecard_error *error)
 {
+	return scorecard_cross_validate_rows(table, target_name, good_label, is_good, NULL,
+					     table->row_count, options, fold_count, seed, result, error);
+}
+
+/* Over 70 lines: per fold train, score and measure, then the summary, with
+ * one cleanup exit for the fold buffers. */
+int scorecard_cross_validate_rows(const credit_csv_table *table, const char *target_name,
+				  const char *good_label, const uint8_t *is_good,
+				  const uint32_t *rows, uint32_t n,
+				  const scorecard_options *options, uint32_t fold_count, uint64_t seed,
+				  scorecard_cv_result *result, scorecard_error *error)
+{
 	SZ_ASSERT(table != NULL && is_good != NULL && result != NULL);
+	SZ_ASSERT(rows != NULL || n == table->row_count);
 	memset(result, 0, sizeof(*result));
-	uint32_t n = table->row_count;
 	uint32_t *folds = malloc((n > 0 ? n : 1u) * sizeof(uint32_t));
 	uint32_t *train_rows = malloc((n > 0 ? n : 1u) * sizeof(uint32_t));
 	double *oof_scores = malloc((n > 0 ? n : 1u) * sizeof(double));
 	double *test_scores = malloc((n > 0 ? n : 1u) * sizeof(double));
 	uint8_t *test_good = malloc(n > 0 ? n : 1u);
+	uint8_t *oof_good = malloc(n > 0 ? n : 1u);
 	int rc = SZ_ENOMEM;
 	if (folds == NULL || train_rows == NULL || oof_scores == NULL || test_scores == NULL ||
-	    test_good == NULL)
+	    test_good == NULL || oof_good == NULL)
 		goto fail;
-	rc = scorecard_folds_assign(is_good, n, fold_count, seed, folds);
+	for (uint32_t k = 0; k < n; k++)
+		oof_good[k] = is_good[rows != NULL ? rows[k] : k];
+	rc = scorecard_folds_assign(oof_good, n, fold_count, seed, folds);
 	if (rc != SZ_OK) {
 		if (error != NULL && rc == SZ_EINVAL)
 			snprintf(error->message, sizeof(error->message),
@@ -316,17 +335,28 @@ int scorecard_cross_validate(const credit_csv_table *table, const char *target_n
 		goto fail;
 	}
 	result->fold_count = fold_count;
+	uint32_t scored_count = 0;
 	for (uint32_t f = 0; f < fold_count; f++) {
 		uint32_t train_count = 0;
-		for (uint32_t r = 0; r < n; r++) {
-			if (folds[r] != f)
-				train_rows[train_count++] = r;
+		for (uint32_t k = 0; k < n; k++) {
+			if (folds[k] != f)
+				train_rows[train_count++] = rows != NULL ? rows[k] : k;
 		}
 		scorecard_model model = { 0 };
+		scorecard_error fold_error;
 		rc = scorecard_train(&model, table, target_name, good_label, is_good, train_rows,
-				     train_count, options, error);
-		if (rc != SZ_OK)
+				     train_count, options, &fold_error);
+		if (rc == SZ_ENOMEM)
 			goto fail;
+		if (rc != SZ_OK) {
+			result->fold_failed[f] = true;
+			result->failed_count++;
+			snprintf(result->fold_error[f], sizeof(result->fold_error[f]), "%s",
+				 fold_error.message);
+			result->fold_auc[f] = NAN;
+			result->fold_ks[f] = NAN;
+			continue;
+		}
 		scorecard_binding binding;
 		rc = scorecard_binding_init(&binding, &model, table, error);
 		if (rc != SZ_OK) {
@@ -334,14 +364,16 @@ int scorecard_cross_validate(const credit_csv_table *table, const char *target_n
 			goto fail;
 		}
 		uint32_t test_count = 0;
-		for (uint32_t r = 0; r < n; r++) {
-			if (folds[r] != f)
+		for (uint32_t k = 0; k < n; k++) {
+			if (folds[k] != f)
 				continue;
+			uint32_t r = rows != NULL ? rows[k] : k;
 			scorecard_result score;
 			scorecard_score_row(&model, &binding, table, r, &score);
 			test_scores[test_count] = scorecard_double_of(score.score_milli, SCORECARD_POINTS_SCALE);
 			test_good[test_count] = is_good[r];
-			oof_scores[r] = test_scores[test_count];
+			oof_scores[scored_count] = test_scores[test_count];
+			oof_good[scored_count++] = is_good[r];
 			test_count++;
 		}
 		result->fold_selected_count[f] = model.selected_count;
@@ -353,16 +385,407 @@ int scorecard_cross_validate(const credit_csv_table *table, const char *target_n
 			goto fail;
 		result->fold_auc[f] = metrics.auc;
 		result->fold_ks[f] = metrics.ks;
-		result->auc_mean += metrics.auc / fold_count;
-		result->ks_mean += metrics.ks / fold_count;
+		result->auc_mean += metrics.auc;
+		result->ks_mean += metrics.ks;
 	}
-	result->auc_sd = fold_auc_sd(result->fold_auc, fold_count, result->auc_mean);
-	rc = scorecard_auc(oof_scores, is_good, n, &result->auc_pooled);
+	uint32_t trained = fold_count - result->failed_count;
+	if (trained == 0) {
+		for (uint32_t f = 0; f < fold_count; f++)
+			SZ_ASSERT(result->fold_failed[f]);
+		if (error != NULL)
+			snprintf(error->message, sizeof(error->message), "every fold failed; fold 1: %s",
+				 result->fold_error[0]);
+		rc = SZ_EINVAL;
+		goto fail;
+	}
+	result->auc_mean /= trained;
+	result->ks_mean /= trained;
+	result->auc_sd = fold_auc_sd(result->fold_auc, result->fold_failed, fold_count,
+				     result->auc_mean);
+	rc = scorecard_auc(oof_scores, oof_good, scored_count, &result->auc_pooled);
 fail:
 	free(folds);
 	free(train_rows);
 	free(oof_scores);
 	free(test_scores);
 	free(test_good);
+	free(oof_good);
+	return rc;
+}
+
+static int double_compare(const void *a, const void *b)
+{
+	double x = *(const double *)a;
+	double y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+double scorecard_median(const double *scores, uint32_t count)
+{
+	SZ_ASSERT(scores != NULL && count > 0);
+	double *sorted = malloc((size_t)count * sizeof(double));
+	if (sorted == NULL)
+		return NAN;
+	memcpy(sorted, scores, (size_t)count * sizeof(double));
+	qsort(sorted, count, sizeof(double), double_compare);
+	double median = count % 2 == 1 ? sorted[count / 2]
+				       : (sorted[count / 2 - 1] + sorted[count / 2]) / 2.0;
+	free(sorted);
+	return median;
+}
+
+/* Group of each row: labels (categorical) or quartiles (numeric); the last
+ * group index is for missing values when there are any. */
+static uint32_t groups_assign(const credit_csv_column *column, uint32_t count, uint32_t *group_of,
+			      scorecard_group *groups)
+{
+	uint32_t group_count = 0;
+	if (column->kind == CREDIT_CSV_CATEGORICAL) {
+		uint32_t labels = column->level_count < SCORECARD_GROUP_COUNT_MAX - 1u
+				  ? column->level_count : SCORECARD_GROUP_COUNT_MAX - 1u;
+		for (uint32_t l = 0; l < labels; l++)
+			snprintf(groups[l].label, sizeof groups[l].label, "%s",
+				 l + 1 == labels && column->level_count > labels ? "(other labels)"
+										  : column->level_names[l]);
+		group_count = labels;
+		for (uint32_t r = 0; r < count; r++) {
+			int32_t level = column->levels[r];
+			group_of[r] = level < 0 ? UINT32_MAX
+				      : (uint32_t)level < labels ? (uint32_t)level : labels - 1u;
+		}
+	} else {
+		double *sorted = malloc((size_t)count * sizeof(double));
+		uint32_t n = 0;
+		for (uint32_t r = 0; sorted != NULL && r < count; r++) {
+			if (!isnan(column->numbers[r]))
+				sorted[n++] = column->numbers[r];
+		}
+		if (sorted != NULL && n > 0) {
+			qsort(sorted, n, sizeof(double), double_compare);
+			double uppers[4];
+			uint32_t pos = 0;
+			for (uint32_t k = 1; k <= 4 && pos < n; k++) {
+				uint32_t end = (uint32_t)(((uint64_t)k * n) / 4u);
+				if (end <= pos)
+					continue;
+				while (end < n && sorted[end] == sorted[end - 1])
+					end++;
+				uppers[group_count] = sorted[end - 1];
+				snprintf(groups[group_count].label, sizeof groups[group_count].label,
+					 "%.6g to %.6g", sorted[pos], sorted[end - 1]);
+				group_count++;
+				pos = end;
+			}
+			for (uint32_t r = 0; r < count; r++) {
+				double v = column->numbers[r];
+				uint32_t g = 0;
+				while (g + 1 < group_count && v > uppers[g])
+					g++;
+				group_of[r] = isnan(v) ? UINT32_MAX : g;
+			}
+		}
+		free(sorted);
+	}
+	bool missing = false;
+	for (uint32_t r = 0; r < count; r++) {
+		if (group_of[r] == UINT32_MAX) {
+			group_of[r] = group_count;
+			missing = true;
+		}
+	}
+	if (missing)
+		snprintf(groups[group_count++].label, sizeof groups[0].label, "(missing)");
+	SZ_ASSERT(group_count <= SCORECARD_GROUP_COUNT_MAX);
+	return group_count;
+}
+
+int scorecard_groups_compute(const credit_csv_column *column, const double *scores,
+			     const uint8_t *is_good, uint32_t count, double cutoff,
+			     scorecard_group *groups, uint32_t *group_count)
+{
+	SZ_ASSERT(column != NULL && scores != NULL && is_good != NULL);
+	SZ_ASSERT(groups != NULL && group_count != NULL);
+	memset(groups, 0, SCORECARD_GROUP_COUNT_MAX * sizeof(*groups));
+	uint32_t *group_of = malloc((count > 0 ? count : 1u) * sizeof(uint32_t));
+	double *group_scores = malloc((count > 0 ? count : 1u) * sizeof(double));
+	uint8_t *group_good = malloc(count > 0 ? count : 1u);
+	int rc = SZ_ENOMEM;
+	if (group_of == NULL || group_scores == NULL || group_good == NULL)
+		goto done;
+	uint32_t n = groups_assign(column, count, group_of, groups);
+	double best_rate = 0.0;
+	for (uint32_t g = 0; g < n; g++) {
+		uint32_t k = 0;
+		for (uint32_t r = 0; r < count; r++) {
+			if (group_of[r] != g)
+				continue;
+			group_scores[k] = scores[r];
+			group_good[k++] = is_good[r];
+			groups[g].good_count += is_good[r];
+			groups[g].approved_count += scores[r] >= cutoff;
+		}
+		groups[g].count = k;
+		if (scorecard_auc(group_scores, group_good, k, &groups[g].auc) != SZ_OK)
+			groups[g].auc = NAN;
+		groups[g].approval_rate = k > 0 ? (double)groups[g].approved_count / k : NAN;
+		if (k > 0 && groups[g].approval_rate > best_rate)
+			best_rate = groups[g].approval_rate;
+	}
+	for (uint32_t g = 0; g < n; g++)
+		groups[g].impact_ratio = best_rate > 0.0 ? groups[g].approval_rate / best_rate : NAN;
+	*group_count = n;
+	rc = SZ_OK;
+done:
+	free(group_of);
+	free(group_scores);
+	free(group_good);
+	return rc;
+}
+
+int scorecard_master_scale_parse(const char *text, scorecard_master_scale *scale,
+				 scorecard_error *error)
+{
+	SZ_ASSERT(text != NULL && scale != NULL);
+	memset(scale, 0, sizeof(*scale));
+	const char *p = text;
+	while (*p != '\0') {
+		const char *comma = strchr(p, ',');
+		size_t n = comma != NULL ? (size_t)(comma - p) : strlen(p);
+		const char *colon = memchr(p, ':', n);
+		size_t name_size = colon != NULL ? (size_t)(colon - p) : 0;
+		double pd = NAN;
+		if (colon != NULL)
+			(void)credit_csv_number_parse(colon + 1, n - name_size - 1, &pd);
+		uint32_t g = scale->grade_count;
+		if (g == SCORECARD_MASTER_GRADE_COUNT_MAX || name_size == 0 || name_size >= 16 ||
+		    !(pd > 0.0 && pd <= 1.0) || (g > 0 && !(pd > scale->pd_max[g - 1]))) {
+			if (error != NULL)
+				snprintf(error->message, sizeof(error->message),
+					 "master scale: grade %u must be NAME:PD_MAX with PD_MAX rising in "
+					 "(0, 1] (at most %u grades)", g + 1, SCORECARD_MASTER_GRADE_COUNT_MAX);
+			return SZ_EINVAL;
+		}
+		memcpy(scale->names[g], p, name_size);
+		scale->pd_max[g] = pd;
+		scale->grade_count++;
+		p += n + (comma != NULL ? 1u : 0u);
+	}
+	if (scale->grade_count == 0 || scale->pd_max[scale->grade_count - 1] != 1.0) {
+		if (error != NULL)
+			snprintf(error->message, sizeof(error->message),
+				 "master scale: the last grade must reach PD 1");
+		return SZ_EINVAL;
+	}
+	return SZ_OK;
+}
+
+uint32_t scorecard_master_grade_of(const scorecard_master_scale *scale, double pd)
+{
+	SZ_ASSERT(scale->grade_count >= 1);
+	SZ_ASSERT(scale->pd_max[scale->grade_count - 1] == 1.0);
+	uint32_t g = 0;
+	while (g + 1 < scale->grade_count && pd > scale->pd_max[g])
+		g++;
+	return g;
+}
+
+double scorecard_binomial_upper(uint32_t n, uint32_t k, double p)
+{
+	SZ_ASSERT(k <= n || n == 0);
+	SZ_ASSERT(p >= 0.0 && p <= 1.0);
+	if (k == 0)
+		return 1.0;
+	if (p <= 0.0)
+		return 0.0;
+	if (p >= 1.0)
+		return 1.0;
+	double sum = 0.0;
+	double log_p = log(p);
+	double log_q = log1p(-p);
+	for (uint32_t i = k; i <= n; i++) {
+		double log_choose = lgamma(n + 1.0) - lgamma(i + 1.0) - lgamma(n - i + 1.0);
+		sum += exp(log_choose + i * log_p + (n - i) * log_q);
+	}
+	return sum < 1.0 ? sum : 1.0;
+}
+
+/* Regularised lower incomplete gamma P(a, x) by its power series
+ * e^-x x^a / Gamma(a + 1) * sum x^n / ((a + 1) ... (a + n)); every term is
+ * positive, so the sum is stable; it stops when a term no longer changes it. */
+static double gamma_lower_regularised(double a, double x)
+{
+	SZ_ASSERT(a > 0.0 && x >= 0.0);
+	if (x == 0.0)
+		return 0.0;
+	double term = 1.0;
+	double sum = 1.0;
+	for (uint32_t n = 1; n < 100000u; n++) {
+		term *= x / (a + n);
+		sum += term;
+		if (term < sum * 1e-17)
+			break;
+	}
+	double log_front = -x + a * log(x) - lgamma(a + 1.0);
+	double value = exp(log_front + log(sum));
+	return value < 1.0 ? value : 1.0;
+}
+
+double scorecard_chi2_upper(double x, double df)
+{
+	SZ_ASSERT(df > 0.0);
+	if (!(x > 0.0))
+		return 1.0;
+	return 1.0 - gamma_lower_regularised(df / 2.0, x / 2.0);
+}
+
+void scorecard_hosmer_lemeshow(const uint32_t *counts, const double *observed,
+			       const double *expected, uint32_t group_count, double *statistic,
+			       double *p_value)
+{
+	SZ_ASSERT(counts != NULL && observed != NULL && expected != NULL);
+	SZ_ASSERT(statistic != NULL && p_value != NULL);
+	double hl = 0.0;
+	uint32_t used = 0;
+	for (uint32_t g = 0; g < group_count; g++) {
+		double n = counts[g];
+		double e = expected[g];
+		if (!(e > 0.0) || !(e < n))
+			continue;
+		double d = observed[g] - e;
+		hl += d * d / (e * (1.0 - e / n));
+		used++;
+	}
+	*statistic = hl;
+	*p_value = used > 2 ? scorecard_chi2_upper(hl, (double)(used - 2)) : NAN;
+}
+
+int scorecard_grade_checks(const scorecard_master_scale *scale, const double *bad_probabilities,
+			   const uint8_t *is_good, uint32_t count, scorecard_grade_check *checks)
+{
+	SZ_ASSERT(scale != NULL && bad_probabilities != NULL && is_good != NULL);
+	SZ_ASSERT(scale->grade_count <= SCORECARD_MASTER_GRADE_COUNT_MAX);
+	memset(checks, 0, scale->grade_count * sizeof(*checks));
+	for (uint32_t r = 0; r < count; r++) {
+		scorecard_grade_check *c = &checks[scorecard_master_grade_of(scale, bad_probabilities[r])];
+		c->count++;
+		c->bad_count += is_good[r] == 0;
+		c->predicted_pd += bad_probabilities[r];
+	}
+	for (uint32_t g = 0; g < scale->grade_count; g++) {
+		scorecard_grade_check *c = &checks[g];
+		if (c->count == 0) {
+			c->predicted_pd = NAN;
+			c->observed_rate = NAN;
+			c->binomial_p = NAN;
+			continue;
+		}
+		c->predicted_pd /= c->count;
+		c->observed_rate = (double)c->bad_count / c->count;
+		c->binomial_p = scorecard_binomial_upper(c->count, c->bad_count, c->predicted_pd);
+	}
+	return SZ_OK;
+}
+
+/* Whether row r is at or after the out-of-time start: numbers compare as
+ * numbers, text as text (ISO dates and YYYY-MM sort as text). */
+static bool row_out_of_time(const credit_csv_column *col, uint32_t r, const char *from, double from_number)
+{
+	if (col->kind == CREDIT_CSV_NUMERIC)
+		return !isnan(col->numbers[r]) && col->numbers[r] >= from_number;
+	int32_t level = col->levels[r];
+	return level >= 0 && strcmp(col->level_names[level], from) >= 0;
+}
+
+/* Over 70 lines: split, k-fold on the earlier rows, train on all of them,
+ * score the later ones, then measure, with one cleanup exit. */
+int scorecard_out_of_time(const credit_csv_table *table, const char *target_name,
+			  const char *good_label, const uint8_t *is_good, const char *time_column,
+			  const char *from, const scorecard_options *options, uint32_t fold_count,
+			  uint64_t seed, scorecard_oot_result *result, scorecard_error *error)
+{
+	SZ_ASSERT(table != NULL && is_good != NULL && time_column != NULL && from != NULL);
+	SZ_ASSERT(options != NULL && result != NULL);
+	memset(result, 0, sizeof(*result));
+	int32_t time = credit_csv_column_find(table, time_column);
+	if (time < 0) {
+		snprintf(error->message, sizeof(error->message), "no time column '%.64s'", time_column);
+		return SZ_ENOTFOUND;
+	}
+	const credit_csv_column *col = &table->columns[time];
+	double from_number = NAN;
+	if (col->kind == CREDIT_CSV_NUMERIC &&
+	    credit_csv_number_parse(from, strlen(from), &from_number) != SZ_OK) {
+		snprintf(error->message, sizeof(error->message),
+			 "time column '%.64s' is numeric; --oot-from '%.64s' is not a number", time_column, from);
+		return SZ_EINVAL;
+	}
+	uint32_t n = table->row_count;
+	uint32_t *in_rows = malloc((n > 0 ? n : 1u) * sizeof(uint32_t));
+	double *scores = malloc((n > 0 ? n : 1u) * sizeof(double));
+	double *bad = malloc((n > 0 ? n : 1u) * sizeof(double));
+	uint8_t *out_good = malloc(n > 0 ? n : 1u);
+	scorecard_model model = { 0 };
+	scorecard_binding binding = { 0 };
+	int rc = SZ_ENOMEM;
+	if (in_rows == NULL || scores == NULL || bad == NULL || out_good == NULL)
+		goto done;
+	for (uint32_t r = 0; r < n; r++) {
+		if (!row_out_of_time(col, r, from, from_number))
+			in_rows[result->in_count++] = r;
+	}
+	result->out_count = n - result->in_count;
+	if (result->in_count == 0 || result->out_count == 0) {
+		snprintf(error->message, sizeof(error->message),
+			 "--oot-from %.64s leaves %u rows before and %u from it: both need rows", from,
+			 result->in_count, result->out_count);
+		rc = SZ_EINVAL;
+		goto done;
+	}
+	rc = scorecard_cross_validate_rows(table, target_name, good_label, is_good, in_rows,
+					   result->in_count, options, fold_count, seed, &result->cv, error);
+	if (rc != SZ_OK)
+		goto done;
+	rc = scorecard_train(&model, table, target_name, good_label, is_good, in_rows,
+			     result->in_count, options, error);
+	if (rc == SZ_OK)
+		rc = scorecard_binding_init(&binding, &model, table, error);
+	if (rc != SZ_OK)
+		goto done;
+	uint32_t k = 0;
+	for (uint32_t r = 0; r < n; r++) {
+		if (!row_out_of_time(col, r, from, from_number))
+			continue;
+		scorecard_result score;
+		scorecard_score_row(&model, &binding, table, r, &score);
+		scores[k] = scorecard_double_of(score.score_milli, SCORECARD_POINTS_SCALE);
+		bad[k] = scorecard_double_of(score.bad_ppb, SCORECARD_NANO);
+		out_good[k++] = is_good[r];
+	}
+	SZ_ASSERT(k == result->out_count);
+	rc = scorecard_metrics_compute(scores, bad, out_good, k, &result->oot);
+	if (rc != SZ_OK) {
+		snprintf(error->message, sizeof(error->message),
+			 "the out-of-time rows need goods and bads");
+		goto done;
+	}
+	uint32_t counts[SCORECARD_CALIBRATION_COUNT];
+	double observed[SCORECARD_CALIBRATION_COUNT];
+	double expected[SCORECARD_CALIBRATION_COUNT];
+	for (uint32_t g = 0; g < result->oot.calibration_count; g++) {
+		const scorecard_calibration *c = &result->oot.calibration[g];
+		counts[g] = c->count;
+		observed[g] = c->observed_bad_rate * c->count;
+		expected[g] = c->predicted_bad_rate * c->count;
+	}
+	scorecard_hosmer_lemeshow(counts, observed, expected, result->oot.calibration_count,
+				  &result->hosmer_lemeshow, &result->hosmer_lemeshow_p);
+done:
+	scorecard_binding_release(&binding);
+	if (model.characteristics != NULL)
+		scorecard_model_release(&model);
+	free(in_rows);
+	free(scores);
+	free(bad);
+	free(out_good);
 	return rc;
 }

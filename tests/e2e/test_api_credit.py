@@ -9,6 +9,7 @@ objections, watches and early warnings, revocation, scope of each role, and
 a restart that keeps everything. Python 3 standard library only."""
 import datetime
 import hashlib
+import math
 import os
 import random
 import subprocess
@@ -306,6 +307,41 @@ try:
              "decision: up to four reason codes", doc["reasons"])
         t.eq(doc["inputs"]["negative_records"], 1, "decision: inputs recorded")
         t.eq(doc["inputs"]["tax_paid_12m_10k"], 24, "decision: 12 months of tax in 10k yuan")
+        # completeness by hand: the characteristics scored whose input is null
+        # are the missing ones; completeness = (scored - missing) / scored
+        model_names = [ln.split()[1] for ln in open(model_path) if ln.startswith("characteristic ")
+                       and ln.split()[3] == "1"]
+        expect_missing = sorted(n for n in model_names if doc["inputs"].get(n) is None)
+        t.eq(sorted(doc["missing"]), expect_missing, "decision: the missing characteristics are named")
+        t.eq(doc["unseen"], [], "decision: no unseen label")
+        # the default master scale: grade k holds PDs up to 0.25%, 0.5%, 1%, 2%, 5%, 10%, 20%, 100%
+        bounds = [0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 1.0]
+        want_grade = str(1 + next(i for i, b in enumerate(bounds) if doc["bad_probability"] <= b + 5e-5))
+        t.ok(doc["pd_grade"] == want_grade or doc["pd_grade"] == str(int(want_grade) + 1),
+             "decision: PD master-scale grade", (doc["pd_grade"], doc["bad_probability"]))
+        want = (len(model_names) - len(expect_missing)) * 10000 // len(model_names) / 10000
+        t.ok(abs(doc["completeness"] - want) < 1e-9 and doc["review"] == "automatic",
+             "decision: data completeness recorded", (doc["completeness"], want))
+    # monitoring: one decision this month; PSI by hand from the model's
+    # training bands (PSI = sum (a - e) ln(a / e), shares floored at 1e-4)
+    if st == 201:
+        score = doc["score"]
+        bands = [ln.split() for ln in open(model_path) if ln.startswith("band ")]
+        uppers = [float("inf") if b[1] == "max" else int(b[1]) / 1000 for b in bands]
+        shares = [int(b[2]) / 1e6 for b in bands]
+        hit = next(i for i, u in enumerate(uppers) if score <= u)
+        want = sum((max(a, 1e-4) - max(e, 1e-4)) * math.log(max(a, 1e-4) / max(e, 1e-4))
+                   for a, e in zip([1.0 if i == hit else 0.0 for i in range(len(shares))], shares))
+        st2, mon = s.get("/v1/credit/monitoring", cb)
+        t.ok(st2 == 200 and len(mon["months"]) == 1 and mon["months"][0]["decisions"] == 1
+             and abs(mon["months"][0]["psi"] - want) < 1e-9 and mon["months"][0]["state"] == "alert",
+             "monitoring: score PSI of the month by hand, over 0.25 is an alert", (mon, want))
+        t.ok(st2 == 200 and all(v["state"] in ("stable", "warning", "alert")
+                                for v in mon["months"][0]["csi"].values()), "monitoring: CSI per characteristic")
+        st2, _ = s.get("/v1/credit/monitoring", bank1)
+        t.eq(st2, 403, "monitoring is for the platform, regulator and auditor")
+        rc, out, err = cli(["credit", "monitor", "--json"], cb, s.port)
+        t.ok(rc == 0 and '"psi"' in out, "szfin credit monitor", err + out)
     st, doc = s.get(f"/v1/credit/decisions/{score_id}", regulator)
     t.eq((st, doc and doc["id"]), (200, score_id), "a regulator reads the decision")
     st, doc = s.get(f"/v1/credit/decisions/{score_id}", bank2)

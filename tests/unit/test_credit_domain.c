@@ -753,6 +753,54 @@ static void test_model_and_decisions(void **unused)
 	}
 	scorecard_binding_release(&binding);
 	credit_csv_release(&table);
+	/* the decision records which characteristics were missing (training had
+	 * none missing, so each scores its worst bin) and its completeness:
+	 * (selected - missing - unseen) / selected, in 1/10,000 */
+	uint32_t selected = 0, absent = 0;
+	for (uint32_t i = 0; i < m->parsed.characteristic_count; i++) {
+		const scorecard_characteristic *ch = &m->parsed.characteristics[i];
+		int32_t f = m->feature_of[i];
+		if (!ch->selected)
+			continue;
+		selected++;
+		bool is_missing = ch->kind == CREDIT_CSV_NUMERIC ? d->inputs_e4[f] == SCORECARD_VALUE_MISSING
+								 : credit_feature_label((uint32_t)f, d->labels[f]) == NULL;
+		absent += is_missing;
+		assert_int_equal((d->missing_mask >> f) & 1u, is_missing);
+		/* missing scores as the worst bin: blanking data never raises a score */
+		int64_t worst = INT64_MAX;
+		for (uint32_t b = 0; b < ch->bin_count; b++)
+			if (ch->bins[b].good_count + ch->bins[b].bad_count > 0 && ch->bins[b].points_milli < worst)
+				worst = ch->bins[b].points_milli;
+		assert_true(ch->bins[ch->missing_bin].points_milli == worst);
+	}
+	assert_true(absent >= 1); /* no headcount feed */
+	assert_true((d->missing_mask >> CREDIT_FEATURE_HEADCOUNT) & 1u);
+	assert_int_equal(d->unseen_mask, 0);
+	assert_int_equal(d->completeness_bp, (selected - absent) * 10000u / selected);
+	/* a model declaring negative_records >= 2 refuses this enterprise (1 record) */
+	{
+		scorecard_model ranged;
+		scorecard_error perr;
+		assert_int_equal(scorecard_model_parse(&ranged, text, size, &perr), SZ_OK);
+		for (uint32_t i = 0; i < ranged.characteristic_count; i++)
+			if (strcmp(ranged.characteristics[i].name, "negative_records") == 0)
+				ranged.characteristics[i].value_min_e4 = 20000;
+		char *ranged_text = NULL;
+		size_t ranged_size = 0;
+		assert_int_equal(scorecard_model_save(&ranged, &ranged_text, &ranged_size), SZ_OK);
+		scorecard_model_release(&ranged);
+		uint8_t ranged_sha[32];
+		assert_int_equal(model_register("ranged-1", ranged_text, ranged_size, ranged_sha), SZ_R_OK);
+		assert_int_equal(model_activate("ranged-1", ranged_sha), SZ_R_OK);
+		uint32_t before = C()->query_count;
+		sz_id refused;
+		assert_int_equal(query_at(now_ns, 1, 42, CREDIT_PURPOSE_LOAN_APPROVAL, CREDIT_QUERY_SCORE, &refused),
+				 CREDIT_R_INPUT_OUT_OF_RANGE);
+		assert_int_equal(C()->query_count, before); /* nothing logged */
+		assert_int_equal(model_activate("tech-2024.1", sha), SZ_R_OK);
+		free(ranged_text);
+	}
 	/* tech product: index 0-100, combined score, limit */
 	assert_true(d->tech.index >= 0 && d->tech.index <= 100);
 	/* combined = points + (index - 50) x 0.6 point = 600 milli-points per index point */
@@ -1075,6 +1123,19 @@ static void test_engine_restart_and_replay(void **unused)
 
 /* ---- calendar --------------------------------------------------------------------- */
 
+/* The tech-flow index from characteristics, by hand: 2 invention patents
+ * of 5 items = 6 x 2 + 2 x 3 = 18; 500 innovation points = 15; headcount
+ * +12.5% = 12; tax +30% = 20 (capped): 65. Missing values count as none;
+ * IP is capped at 30, a fall in growth gives 0. */
+static void test_tech_index_of_features(void **unused)
+{
+	(void)unused;
+	assert_int_equal(credit_tech_index_of(20000, 50000, 5000000, 125000, 300000), 65);
+	assert_int_equal(credit_tech_index_of(SCORECARD_VALUE_MISSING, SCORECARD_VALUE_MISSING, SCORECARD_VALUE_MISSING,
+					      SCORECARD_VALUE_MISSING, SCORECARD_VALUE_MISSING), 0);
+	assert_int_equal(credit_tech_index_of(80000, 80000, 10000000, -50000, 199999), 30 + 30 + 0 + 19);
+}
+
 static void test_calendar(void **unused)
 {
 	(void)unused;
@@ -1103,6 +1164,7 @@ int main(void)
 		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_calendar),
+		cmocka_unit_test(test_tech_index_of_features),
 		cmocka_unit_test_setup_teardown(test_register_and_idempotency, state_setup, state_teardown),
 		cmocka_unit_test_setup_teardown(test_feeds_and_features, state_setup, state_teardown),
 		cmocka_unit_test_setup_teardown(test_negative_purge_after_five_years, state_setup, state_teardown),

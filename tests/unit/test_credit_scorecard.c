@@ -479,11 +479,12 @@ static void test_unseen_and_missing_labels(void **state)
 	scorecard_binding_release(&b);
 	credit_csv_release(&t);
 	const char *text_age = "Seniority,Home,Time,Age,Marital,Records,Job,Expenses,Income,"
-			       "Assets,Debt,Amount,Price\n1,rent,36,old,married,no,fixed,50,100,0,"
-			       "0,900,1000\n";
+			       "Assets,Debt,Amount,Price\n1,rent,36,30,married,no,fixed,50,100,0,"
+			       "0,900,1000\n2,rent,36,30,married,no,fixed,50,100,0,0,lots,1000\n";
 	parse_text(&t, text_age, strlen(text_age));
 	assert_int_equal(scorecard_binding_init(&b, m, &t, &error), SZ_EINVAL);
-	assert_non_null(strstr(error.message, "categorical in the data but numeric"));
+	/* the message names the row and the field (line 2 of the file) */
+	assert_string_equal(error.message, "row 2 (line 3): 'lots' in column 'Amount' is not a number");
 	credit_csv_release(&t);
 	/* numbers: below the first bound, beyond the last, NaN */
 	int32_t age = -1;
@@ -512,7 +513,7 @@ static void test_model_round_trip(void **state)
 	char *text = NULL;
 	size_t size = 0;
 	assert_int_equal(scorecard_model_save(&f->model, &text, &size), SZ_OK);
-	assert_true(strncmp(text, "szfin-scorecard 2\n", 18) == 0);
+	assert_true(strncmp(text, "szfin-scorecard 3\n", 18) == 0);
 	scorecard_model loaded;
 	scorecard_error error;
 	if (scorecard_model_parse(&loaded, text, size, &error) != SZ_OK)
@@ -640,17 +641,17 @@ static void test_model_rejects_damage(void **state)
 	assert_int_equal(scorecard_model_parse(&m, text, size - 1, &error), SZ_ECORRUPT);
 	assert_int_equal(scorecard_model_parse(&m, text, 0, &error), SZ_ECORRUPT);
 	assert_int_equal(scorecard_model_parse(&m, "a,b\n1,2\n", 8, &error), SZ_ECORRUPT);
-	assert_int_equal(parse_edited(text, size, "szfin-scorecard 2", "szfin-scorecard 3", false,
+	assert_int_equal(parse_edited(text, size, "szfin-scorecard 3", "szfin-scorecard 4", false,
 				      &error), SZ_EVERSION);
 	/* version 1 (doubles) is refused as a version, not as damage */
-	assert_int_equal(parse_edited(text, size, "szfin-scorecard 2", "szfin-scorecard 1", false,
+	assert_int_equal(parse_edited(text, size, "szfin-scorecard 3", "szfin-scorecard 1", false,
 				      &error), SZ_EVERSION);
 	assert_int_equal(scorecard_model_parse(&m, text, (size_t)SZ_SCORECARD_MODEL_SIZE_MAX + 1u,
 					       &error), SZ_ELIMIT);
 	/* well sealed but wrong inside: the reader names the line */
 	assert_int_equal(parse_edited(text, size, "\nintercept ", "\nintercep ", true, &error),
 			 SZ_ECORRUPT);
-	assert_non_null(strstr(error.message, "model line 6"));
+	assert_non_null(strstr(error.message, "model line 7"));
 	assert_int_equal(parse_edited(text, size, "bin missing -", "bin range -", true, &error),
 			 SZ_ECORRUPT);
 	assert_int_equal(parse_edited(text, size, "\ntraining ", "\ntraining 1", true, &error),
@@ -754,7 +755,10 @@ static void test_drop_negative_and_chi_merge(void **state)
 	struct fixture *f = *state;
 	scorecard_options o;
 	scorecard_options_default(&o);
+	assert_true(o.drop_negative); /* the default since negative signs reverse WoE */
 	o.lambda = 0.0;
+	o.drop_negative = false;
+	o.exclude_protected = false; /* Marital is the negative one */
 	scorecard_error error;
 	scorecard_model plain = { 0 };
 	scorecard_model dropped = { 0 };
@@ -768,8 +772,12 @@ static void test_drop_negative_and_chi_merge(void **state)
 	assert_int_equal(scorecard_train(&dropped, &f->table, "Status", "good", f->good, NULL,
 					 f->table.row_count, &o, &error), SZ_OK);
 	assert_true(dropped.selected_count < plain.selected_count);
-	for (uint32_t i = 0; i < dropped.characteristic_count; i++)
+	for (uint32_t i = 0; i < dropped.characteristic_count; i++) {
 		assert_true(dropped.characteristics[i].coefficient_nano >= 0);
+		/* every characteristic negative in the plain fit is reported as dropped */
+		if (plain.characteristics[i].coefficient_nano < 0)
+			assert_int_equal(dropped.characteristics[i].exclusion, SCORECARD_EXCLUDED_NEGATIVE);
+	}
 	scorecard_model_release(&plain);
 	scorecard_model_release(&dropped);
 
@@ -795,6 +803,227 @@ static void test_drop_negative_and_chi_merge(void **state)
 	scorecard_model_release(&chi);
 }
 
+
+/* The label rule of scorecard.h, case by case (expected strings by hand). */
+static void test_label_normalize(void **state)
+{
+	(void)state;
+	char out[64];
+	assert_int_equal(scorecard_label_normalize("Radio/TV", out, sizeof out), 8);
+	assert_string_equal(out, "radio/tv");
+	scorecard_label_normalize("  radio \t\t tv  ", out, sizeof out);
+	assert_string_equal(out, "radio tv");
+	/* U+FF32 U+FF41 = full-width "Ra", U+3000 ideographic space */
+	scorecard_label_normalize("\xEF\xBC\xB2\xEF\xBD\x81" "dio\xE3\x80\x80" "TV", out, sizeof out);
+	assert_string_equal(out, "radio tv");
+	scorecard_label_normalize("\xE5\x8C\x97\xE4\xBA\xAC", out, sizeof out); /* 北京: kept */
+	assert_string_equal(out, "\xE5\x8C\x97\xE4\xBA\xAC");
+	assert_int_equal(scorecard_label_normalize(" \t ", out, sizeof out), 0);
+	/* training merges spellings: "Radio/TV" and "radio/tv" are one category */
+	credit_csv_table t;
+	const char *csv = "y,purpose\ngood,radio/tv\nbad,Radio/TV\ngood,car\nbad,car\nbad,car\n"
+			  "good,RADIO/TV\n";
+	parse_text(&t, csv, strlen(csv));
+	uint8_t good[6];
+	scorecard_error error;
+	assert_int_equal(scorecard_target_encode(&t, "y", "good", good, &error), SZ_OK);
+	scorecard_options o;
+	scorecard_options_default(&o);
+	o.iv_min = 0.0;
+	o.category_share_min = 0.1;
+	scorecard_model m = { 0 };
+	assert_int_equal(scorecard_train(&m, &t, "y", "good", good, NULL, 6, &o, &error), SZ_OK);
+	const scorecard_characteristic *c = &m.characteristics[0];
+	assert_int_equal(c->level_count, 2); /* radio/tv (3 rows) and car (3 rows) */
+	uint32_t radio = scorecard_bin_of_label(c, "radio/tv");
+	assert_int_equal(c->bins[radio].good_count + c->bins[radio].bad_count, 3);
+	assert_int_equal(scorecard_bin_of_label(c, "Radio/TV"), radio);
+	assert_int_equal(scorecard_bin_of_label(c, " \xEF\xBD\x92\xEF\xBD\x81\xEF\xBD\x84\xEF\xBD\x89"
+						   "\xEF\xBD\x8F/tv"), radio);
+	assert_int_equal(scorecard_bin_of_label(c, "boat"), c->other_bin);
+	scorecard_result r = { 0 };
+	scorecard_score_add(&m, 0, scorecard_bin_of_label(c, "boat"), &r);
+	assert_int_equal(r.unseen_count, 1);
+	assert_int_equal(scorecard_completeness_ppm(&r), 0);
+	scorecard_model_release(&m);
+	credit_csv_release(&t);
+}
+
+/* Protected attributes by token (scorecard_train.h): the German credit and
+ * credit_data spellings match, look-alikes and the enterprise age do not. */
+static void test_protected_attributes(void **state)
+{
+	struct fixture *f = *state;
+	const char *yes[] = { "Age", "age_group", "Marital", "personal_status_sex", "foreign_worker",
+			      "Race", "applicant_ethnicity", "Sex", "religion", "nationality" };
+	const char *no[] = { "mortgage", "stage", "Amount", "age_years", "Seniority", "Home" };
+	for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
+		assert_true(scorecard_protected_match(yes[i], NULL));
+	for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+		assert_false(scorecard_protected_match(no[i], NULL));
+	assert_true(scorecard_protected_match("Home", "home,job"));
+	assert_false(scorecard_protected_match("Age", "home,job"));
+	/* the fixture trained with the defaults: Age and Marital are out */
+	for (uint32_t i = 0; i < f->model.characteristic_count; i++) {
+		const scorecard_characteristic *c = &f->model.characteristics[i];
+		bool protected_name = strcmp(c->name, "Age") == 0 || strcmp(c->name, "Marital") == 0;
+		assert_int_equal(c->exclusion == SCORECARD_EXCLUDED_PROTECTED, protected_name);
+		assert_false(c->selected && protected_name);
+	}
+	scorecard_options o;
+	scorecard_options_default(&o);
+	o.protected_allow = "Marital";
+	o.drop_negative = false;
+	scorecard_model m = { 0 };
+	scorecard_error error;
+	assert_int_equal(scorecard_train(&m, &f->table, "Status", "good", f->good, NULL,
+					 f->table.row_count, &o, &error), SZ_OK);
+	for (uint32_t i = 0; i < m.characteristic_count; i++) {
+		const scorecard_characteristic *c = &m.characteristics[i];
+		if (strcmp(c->name, "Marital") == 0)
+			assert_true(c->protected_used && c->selected);
+		if (strcmp(c->name, "Age") == 0)
+			assert_int_equal(c->exclusion, SCORECARD_EXCLUDED_PROTECTED);
+	}
+	scorecard_model_release(&m);
+}
+
+/* A characteristic never missing in training: its missing bin scores as the
+ * worst bin by default, as WoE 0 under the neutral policy; with missing
+ * training rows it keeps their own WoE. Declared range: never negative in
+ * training, so negative values are out of range. */
+static void test_missing_policy_and_range(void **state)
+{
+	(void)state;
+	credit_csv_table t;
+	uint8_t *good;
+	synthetic(&t, &good, rising, 7);
+	scorecard_options o;
+	scorecard_options_default(&o);
+	scorecard_error error;
+	for (int policy = 0; policy < 2; policy++) {
+		o.missing_policy = policy == 0 ? SCORECARD_MISSING_WORST : SCORECARD_MISSING_NEUTRAL;
+		scorecard_model m = { 0 };
+		assert_int_equal(scorecard_train(&m, &t, "y", "good", good, NULL, t.row_count, &o, &error),
+				 SZ_OK);
+		const scorecard_characteristic *c = &m.characteristics[0];
+		const scorecard_bin *missing = &c->bins[c->missing_bin];
+		assert_int_equal(missing->good_count + missing->bad_count, 0);
+		int64_t lowest = INT64_MAX;
+		for (uint32_t b = 0; b < c->missing_bin; b++)
+			lowest = c->bins[b].points_milli < lowest ? c->bins[b].points_milli : lowest;
+		if (policy == 0) {
+			assert_true(missing->points_milli == lowest);
+			assert_true(missing->woe_nano == c->bins[0].woe_nano); /* rising: bin 0 is worst */
+		} else {
+			assert_true(missing->woe_nano == 0);
+		}
+		assert_true(c->value_min_e4 == 0);
+		assert_false(scorecard_value_in_range(c, -1));
+		assert_true(scorecard_value_in_range(c, 0));
+		assert_true(scorecard_value_in_range(c, SCORECARD_VALUE_MISSING));
+		/* the range survives the model file */
+		char *text = NULL;
+		size_t size = 0;
+		assert_int_equal(scorecard_model_save(&m, &text, &size), SZ_OK);
+		assert_non_null(strstr(text, "\nrange 0 max\n"));
+		scorecard_model loaded;
+		assert_int_equal(scorecard_model_parse(&loaded, text, size, &error), SZ_OK);
+		assert_true(loaded.characteristics[0].value_min_e4 == 0);
+		assert_true(loaded.characteristics[0].bins[c->missing_bin].points_milli == missing->points_milli);
+		scorecard_model_release(&loaded);
+		free(text);
+		scorecard_model_release(&m);
+	}
+	credit_csv_release(&t);
+	free(good);
+}
+
+/* Quasi-complete separation: category "z" has 40 goods and no bad. Without
+ * a WoE prior and without a penalty the trainer names the bin and merges
+ * it; with the prior it names it and keeps it (the prior bounds its WoE). */
+static void test_separation_named_and_merged(void **state)
+{
+	(void)state;
+	char *text = NULL;
+	size_t size = 0;
+	FILE *mem = open_memstream(&text, &size);
+	fprintf(mem, "y,kind\n");
+	for (int i = 0; i < 200; i++)
+		fprintf(mem, "%s,%s\n", i % 3 == 0 ? "bad" : "good", i % 2 == 0 ? "a" : "b");
+	for (int i = 0; i < 200; i++)
+		fprintf(mem, "%s,c\n", i % 2 == 0 ? "bad" : "good");
+	for (int i = 0; i < 40; i++)
+		fprintf(mem, "good,z\n");
+	fclose(mem);
+	credit_csv_table t;
+	parse_text(&t, text, size);
+	free(text);
+	uint8_t *good = malloc(t.row_count);
+	scorecard_error error;
+	assert_int_equal(scorecard_target_encode(&t, "y", "good", good, &error), SZ_OK);
+	scorecard_options o;
+	scorecard_options_default(&o);
+	o.lambda = 0.0;
+	o.woe_prior_count = 0.0;
+	o.iv_min = 0.0;
+	scorecard_model m = { 0 };
+	if (scorecard_train(&m, &t, "y", "good", good, NULL, t.row_count, &o, &error) != SZ_OK)
+		fail_msg("train: %s", error.message);
+	const scorecard_characteristic *c = &m.characteristics[0];
+	assert_non_null(strstr(c->separation_note, "bin 'z' of 'kind' has no bad rows"));
+	assert_non_null(strstr(c->separation_note, "merged"));
+	assert_true(c->separation_merge_count >= 1);
+	for (uint32_t b = 0; b < c->other_bin; b++)
+		assert_true(c->bins[b].good_count > 0 && c->bins[b].bad_count > 0);
+	scorecard_model_release(&m);
+	o.woe_prior_count = 1.0;
+	assert_int_equal(scorecard_train(&m, &t, "y", "good", good, NULL, t.row_count, &o, &error), SZ_OK);
+	assert_non_null(strstr(m.characteristics[0].separation_note, "shrunk by the prior"));
+	scorecard_model_release(&m);
+	credit_csv_release(&t);
+	free(good);
+}
+
+/* A configured PD master scale travels in the model as integers (ppb) and
+ * grades a bad probability by its first bound at or above it. */
+static void test_master_scale_in_model(void **state)
+{
+	struct fixture *f = *state;
+	scorecard_options o;
+	scorecard_options_default(&o);
+	o.master_scale = "A:0.02,B:0.2,C:1";
+	o.thin_file_completeness_min[SCORECARD_PRODUCT_TECH] = 0.75; /* tech product only */
+	scorecard_model m = { 0 };
+	scorecard_error error;
+	assert_int_equal(scorecard_train(&m, &f->table, "Status", "good", f->good, NULL,
+					 f->table.row_count, &o, &error), SZ_OK);
+	char *text = NULL;
+	size_t size = 0;
+	assert_int_equal(scorecard_model_save(&m, &text, &size), SZ_OK);
+	assert_non_null(strstr(text, "\nmaster_scale 3\nmaster A 20000000\nmaster B 200000000\n"
+				     "master C 1000000000\nend\n"));
+	scorecard_model loaded;
+	assert_int_equal(scorecard_model_parse(&loaded, text, size, &error), SZ_OK);
+	assert_int_equal(loaded.master_count, 3);
+	assert_string_equal(loaded.master_names[1], "B");
+	assert_int_equal(scorecard_master_of(&loaded, 20000000), 0);
+	assert_int_equal(scorecard_master_of(&loaded, 20000001), 1);
+	assert_int_equal(scorecard_master_of(&loaded, 1000000000), 2);
+	/* the thin-file policy per product travels with it */
+	assert_non_null(strstr(text, "\nthin_file 0 750000\n"));
+	assert_true(scorecard_thin_file(&loaded, SCORECARD_PRODUCT_TECH, 749999));
+	assert_false(scorecard_thin_file(&loaded, SCORECARD_PRODUCT_TECH, 750000));
+	assert_false(scorecard_thin_file(&loaded, SCORECARD_PRODUCT_SCORECARD, 0));
+	scorecard_model_release(&loaded);
+	free(text);
+	scorecard_model_release(&m);
+	o.master_scale = "A:0.5,B:0.2,C:1";
+	assert_int_equal(scorecard_train(&m, &f->table, "Status", "good", f->good, NULL,
+					 f->table.row_count, &o, &error), SZ_EINVAL);
+	assert_non_null(strstr(error.message, "master scale"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -812,6 +1041,11 @@ int main(void)
 		cmocka_unit_test(test_training_is_deterministic),
 		cmocka_unit_test(test_options_and_target_errors),
 		cmocka_unit_test(test_drop_negative_and_chi_merge),
+		cmocka_unit_test(test_label_normalize),
+		cmocka_unit_test(test_master_scale_in_model),
+		cmocka_unit_test(test_protected_attributes),
+		cmocka_unit_test(test_missing_policy_and_range),
+		cmocka_unit_test(test_separation_named_and_merged),
 	};
 	return cmocka_run_group_tests(tests, sample_setup, sample_teardown);
 }

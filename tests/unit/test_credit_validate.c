@@ -291,6 +291,54 @@ static void test_cross_validation(void **state)
 	free(good);
 }
 
+/* One fold that fails to train is reported and the run goes on. The IV
+ * filter is set between the best IV of the two 2-fold training halves, so
+ * exactly the half with the lower best IV trains no model. */
+static void test_cv_one_fold_fails(void **state)
+{
+	(void)state;
+	credit_csv_table t;
+	uint8_t *good;
+	sample_load(&t, &good);
+	uint32_t n = t.row_count;
+	uint32_t *fold = malloc(n * sizeof(uint32_t));
+	uint32_t *rows = malloc(n * sizeof(uint32_t));
+	assert_int_equal(scorecard_folds_assign(good, n, 2, 99, fold), SZ_OK);
+	scorecard_options o;
+	scorecard_options_default(&o);
+	o.iv_min = 0.0;
+	scorecard_error error;
+	double best[2];
+	for (uint32_t f = 0; f < 2; f++) {
+		uint32_t k = 0;
+		for (uint32_t r = 0; r < n; r++)
+			if (fold[r] != f)
+				rows[k++] = r;
+		scorecard_model m = { 0 };
+		assert_int_equal(scorecard_train(&m, &t, "Status", "good", good, rows, k, &o, &error), SZ_OK);
+		best[f] = 0.0;
+		for (uint32_t i = 0; i < m.characteristic_count; i++)
+			if (m.characteristics[i].exclusion != SCORECARD_EXCLUDED_PROTECTED &&
+			    m.characteristics[i].iv_nano / 1e9 > best[f])
+				best[f] = m.characteristics[i].iv_nano / 1e9;
+		scorecard_model_release(&m);
+	}
+	assert_true(best[0] != best[1]);
+	uint32_t weak = best[0] < best[1] ? 0 : 1;
+	o.iv_min = (best[0] + best[1]) / 2.0;
+	scorecard_cv_result cv;
+	assert_int_equal(scorecard_cross_validate(&t, "Status", "good", good, &o, 2, 99, &cv, &error), SZ_OK);
+	assert_int_equal(cv.failed_count, 1);
+	assert_true(cv.fold_failed[weak] && !cv.fold_failed[1 - weak]);
+	assert_non_null(strstr(cv.fold_error[weak], "minimum IV"));
+	assert_true(cv.auc_mean == cv.fold_auc[1 - weak]);
+	assert_true(cv.auc_pooled > 0.5);
+	free(fold);
+	free(rows);
+	credit_csv_release(&t);
+	free(good);
+}
+
 static void test_cross_validation_does_not_leak(void **state)
 {
 	(void)state;
@@ -336,6 +384,72 @@ static void test_cross_validation_does_not_leak(void **state)
 	free(text);
 }
 
+/* Exact binomial tail by hand: n = 10, p = 0.1, at least 3 bads.
+ *   P(0) = 0.9^10               = 0.3486784401
+ *   P(1) = 10 * 0.1 * 0.9^9     = 0.3874204890
+ *   P(2) = 45 * 0.01 * 0.9^8    = 0.1937102445
+ *   P(X >= 3) = 1 - 0.9298091736 = 0.0701908264 */
+static void test_binomial_by_hand(void **state)
+{
+	(void)state;
+	assert_true(fabs(scorecard_binomial_upper(10, 3, 0.1) - 0.0701908264) < 1e-9);
+	assert_true(fabs(scorecard_binomial_upper(10, 0, 0.1) - 1.0) < 1e-12);
+	/* P(X >= 10) = 0.1^10 */
+	assert_true(fabs(scorecard_binomial_upper(10, 10, 0.1) - 1e-10) < 1e-20);
+	/* master scale: parse, grade lookup, errors */
+	scorecard_master_scale scale;
+	scorecard_error error;
+	assert_int_equal(scorecard_master_scale_parse("A:0.01,B:0.1,C:1", &scale, &error), SZ_OK);
+	assert_int_equal(scale.grade_count, 3);
+	assert_int_equal(scorecard_master_grade_of(&scale, 0.01), 0);
+	assert_int_equal(scorecard_master_grade_of(&scale, 0.0100001), 1);
+	assert_int_equal(scorecard_master_grade_of(&scale, 0.5), 2);
+	assert_int_equal(scorecard_master_scale_parse("A:0.1,B:0.05,C:1", &scale, &error), SZ_EINVAL);
+	assert_int_equal(scorecard_master_scale_parse("A:0.1,B:0.5", &scale, &error), SZ_EINVAL);
+	assert_int_equal(scorecard_master_scale_parse(SCORECARD_MASTER_SCALE_DEFAULT, &scale, &error), SZ_OK);
+	assert_int_equal(scale.grade_count, 8);
+	/* per grade: 10 rows at PD 0.1 with 3 bads is the example above */
+	double pd[12];
+	uint8_t good[12];
+	for (int i = 0; i < 10; i++) {
+		pd[i] = 0.1;
+		good[i] = i >= 3;
+	}
+	pd[10] = 0.005;
+	good[10] = 1;
+	pd[11] = 0.5;
+	good[11] = 0;
+	assert_int_equal(scorecard_master_scale_parse("A:0.01,B:0.1,C:1", &scale, &error), SZ_OK);
+	scorecard_grade_check checks[3];
+	assert_int_equal(scorecard_grade_checks(&scale, pd, good, 12, checks), SZ_OK);
+	assert_int_equal(checks[1].count, 10);
+	assert_int_equal(checks[1].bad_count, 3);
+	assert_true(fabs(checks[1].binomial_p - 0.0701908264) < 1e-9);
+	assert_int_equal(checks[0].count, 1);
+	assert_int_equal(checks[2].bad_count, 1);
+}
+
+/* Hosmer-Lemeshow by hand, three groups of 10 rows, expected bads 1, 2, 3
+ * and observed 2, 2, 2:
+ *   HL = (2-1)^2 / (1 (1 - 1/10)) + 0 + (2-3)^2 / (3 (1 - 3/10))
+ *      = 1/0.9 + 1/2.1 = 1.587301587...
+ * with 3 - 2 = 1 degree of freedom, P(chi2_1 > x) = erfc(sqrt(x / 2)).
+ * Chi-square tail at df = 2 is exp(-x / 2). */
+static void test_hosmer_lemeshow_by_hand(void **state)
+{
+	(void)state;
+	uint32_t counts[3] = { 10, 10, 10 };
+	double observed[3] = { 2, 2, 2 };
+	double expected[3] = { 1, 2, 3 };
+	double hl = 0.0, p = 0.0;
+	scorecard_hosmer_lemeshow(counts, observed, expected, 3, &hl, &p);
+	assert_true(fabs(hl - (1.0 / 0.9 + 1.0 / 2.1)) < 1e-12);
+	assert_true(fabs(p - erfc(sqrt(hl / 2.0))) < 1e-9);
+	assert_true(fabs(scorecard_chi2_upper(3.0, 2.0) - exp(-1.5)) < 1e-12);
+	/* the tabulated 95% point of chi-square with 8 degrees of freedom: 15.507 */
+	assert_true(fabs(scorecard_chi2_upper(15.507, 8.0) - 0.05) < 1e-4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -346,6 +460,9 @@ int main(void)
 		cmocka_unit_test(test_folds_stratified),
 		cmocka_unit_test(test_shift_psi_csi),
 		cmocka_unit_test(test_cross_validation),
+		cmocka_unit_test(test_cv_one_fold_fails),
+		cmocka_unit_test(test_binomial_by_hand),
+		cmocka_unit_test(test_hosmer_lemeshow_by_hand),
 		cmocka_unit_test(test_cross_validation_does_not_leak),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
