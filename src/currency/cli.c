@@ -9,7 +9,8 @@
  *        prints one signed offline payment message (136 bytes, 272 hex digits;
  *        layout in src/currency/offline.h) for POST /v1/devices/{id}/sync
  *
- *   operator create|get|reserve|issue|redeem   wallet create|get|update|topup|withdraw|pay|sub-fund|close
+ *   operator create|get|reserve|issue|redeem
+ *   wallet create|get|update|topup|withdraw|pay|sub-fund|close|control|holder-limit
  *   payment get|refund   device register|get|load|sync|suspend
  *   contract template|create|get|event|grant|spend|insolvency   limits get|load FILE
  *
@@ -272,7 +273,10 @@ static int wallet_cmd(const struct client *c, const struct cargs *a)
 			"       szfin currency wallet topup|withdraw ID --id CMD --amount A\n"
 			"       szfin currency wallet pay ID --id CMD --payee-id ID --amount A [--mcc N]\n"
 			"       szfin currency wallet sub-fund SUB_ID --id CMD --amount A [--direction to_parent]\n"
-			"       szfin currency wallet close ID --id CMD";
+			"       szfin currency wallet close ID --id CMD\n"
+			"       szfin currency wallet control ID --id CMD --authority operator|regulator|judicial\n"
+			"              --state frozen|receive_only|pay_only|amount|none [--reason CODE] [--amount A]\n"
+			"       szfin currency wallet holder-limit ID --id CMD --daily A";
 	if (a->positional_count < 2)
 		return usage(u);
 	const char *action = a->positional[1];
@@ -289,6 +293,7 @@ static int wallet_cmd(const struct client *c, const struct cargs *a)
 	static const char *const actions[][2] = {
 		{ "update", "update" }, { "topup", "topup" }, { "withdraw", "withdraw" },
 		{ "pay", "payments" }, { "sub-fund", "sub-fund" }, { "close", "close" },
+		{ "control", "controls" }, { "holder-limit", "holder-limit" },
 	};
 	for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++)
 		if (strcmp(action, actions[i][0]) == 0) {

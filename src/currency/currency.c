@@ -43,6 +43,11 @@ static const struct sz_result_class_info currency_result_classes[] = {
 	{ CURRENCY_R_WALLET_HAS_DEVICES, SZ_RESULT_CLASS_CONFLICT },
 	{ CURRENCY_R_WALLET_HAS_CONTRACTS, SZ_RESULT_CLASS_CONFLICT },
 	{ CURRENCY_R_ID_TAKEN_BY_OTHER_KIND, SZ_RESULT_CLASS_CONFLICT },
+	{ CURRENCY_R_WALLET_FROZEN, SZ_RESULT_CLASS_CONFLICT },
+	{ CURRENCY_R_WALLET_RECEIVE_ONLY, SZ_RESULT_CLASS_CONFLICT },
+	{ CURRENCY_R_WALLET_PAY_ONLY, SZ_RESULT_CLASS_CONFLICT },
+	{ CURRENCY_R_WALLET_AMOUNT_FROZEN, SZ_RESULT_CLASS_CONFLICT },
+	{ CURRENCY_R_CONTROL_NOT_SET, SZ_RESULT_CLASS_CONFLICT },
 };
 
 /* ---- small helpers --------------------------------------------------------- */
@@ -371,6 +376,9 @@ static uint32_t main_spend_check(const struct currency_state *c, const struct cu
 	if (over(cls->payment_fen, 0, amount) || over(w->own.payment_fen, 0, amount))
 		return CURRENCY_R_PER_PAYMENT_LIMIT_EXCEEDED;
 	uint64_t d = day_used(w, currency_china_day(t_ns));
+	/* The holder's own limit is at most the class's: named first, it is the one the holder chose. */
+	if (over(w->holder_daily_fen, d, amount))
+		return CURRENCY_R_HOLDER_DAILY_LIMIT_EXCEEDED;
 	if (over(cls->daily_fen, d, amount) || over(w->own.daily_fen, d, amount))
 		return CURRENCY_R_DAILY_OUTFLOW_LIMIT_EXCEEDED;
 	uint64_t y = year_used(w, currency_china_year(t_ns));
@@ -497,6 +505,10 @@ static uint32_t currency_apply(struct sz_state *s, void *domain_state, const str
 	case CURRENCY_CMD_SET_LIMITS:
 		r = currency_apply_operator(s, c, ctx, cmd);
 		break;
+	case CURRENCY_CMD_WALLET_CONTROL:
+	case CURRENCY_CMD_HOLDER_LIMIT:
+		r = currency_apply_control(s, c, ctx, cmd);
+		break;
 	case CURRENCY_CMD_DEVICE_REGISTER:
 	case CURRENCY_CMD_DEVICE_LOAD:
 	case CURRENCY_CMD_DEVICE_SYNC:
@@ -585,6 +597,7 @@ static int currency_snapshot_read(void *domain_state, struct sz_snap *f)
 		rc = ledger_index_insert(&c->wallet_index, c->wallets, wallet_key, c->wallets[i].id, i);
 	for (uint32_t i = 0; i < c->op_count && rc == 0; i++)
 		rc = ledger_index_insert(&c->op_index, c->ops, op_key, c->ops[i].id, i);
+	currency_controls_recount(c);
 	c->settling_count = 0;
 	for (uint32_t i = 0; i < c->device_count && rc == 0; i++) {
 		rc = ledger_index_insert(&c->device_index, c->devices, device_key, c->devices[i].id, i);
@@ -786,9 +799,11 @@ int currency_domain_register(struct sz_state *s)
 		.owns_account = currency_owns_account,
 	};
 	int rc = sz_state_register(s, &d);
-	if (rc)
+	if (rc) {
 		currency_release(c);
-	return rc;
+		return rc;
+	}
+	return currency_controls_register(s, c); /* the state owns c from here on */
 }
 
 void currency_holdings_register(struct currency_state *c, currency_holdings_fn fn, const void *holder_state)

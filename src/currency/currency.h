@@ -8,7 +8,10 @@
  * with classes 1-4 and their outflow counters; hard-wallet devices and offline
  * payment sync; the versioned limits configuration; the remembered action
  * commands (idempotency, refunds); the two-tier invariant.
- * Commands SZ_CMD_CURRENCY_BASE + 1 .. + 17 (bodies below: fixed
+ * wallet controls (freezes, receive-only and pay-only states, judicial
+ * amount freezes, the holder's own daily limit) and the transfer hook that
+ * enforces them on every ledger transfer;
+ * Commands SZ_CMD_CURRENCY_BASE + 1 .. + 19 (bodies below: fixed
  * little-endian structs, no padding; device sync is a fixed header followed
  * by offline messages). Results 200-299.
  *
@@ -57,6 +60,8 @@ enum currency_command_kind {
 	CURRENCY_CMD_DEVICE_LOAD = SZ_CMD_CURRENCY_BASE + 15,      /* currency_amount_cmd */
 	CURRENCY_CMD_DEVICE_SYNC = SZ_CMD_CURRENCY_BASE + 16,      /* currency_sync_cmd + messages */
 	CURRENCY_CMD_DEVICE_SUSPEND = SZ_CMD_CURRENCY_BASE + 17,   /* currency_ref_cmd */
+	CURRENCY_CMD_WALLET_CONTROL = SZ_CMD_CURRENCY_BASE + 18,   /* currency_control_cmd */
+	CURRENCY_CMD_HOLDER_LIMIT = SZ_CMD_CURRENCY_BASE + 19,     /* currency_amount_cmd (amount = daily limit) */
 };
 
 #define CURRENCY_RESULT_LIST(X) \
@@ -100,6 +105,14 @@ enum currency_command_kind {
 	X(238, WALLET_HAS_DEVICES, "wallet_has_devices", "a hard wallet of the wallet is active or still settling: suspend it and let its settlement window end first") \
 	X(239, WALLET_HAS_CONTRACTS, "wallet_has_contracts", "a contract holds money for or from the wallet (an active escrow, subsidy or conditional payment, a subsidy grant): end it first") \
 	X(240, ID_TAKEN_BY_OTHER_KIND, "id_taken_by_other_kind", "the id is already used by a currency command of another kind: wallet, device, payment and other command ids share one space, choose another id") \
+	X(241, WALLET_FROZEN, "wallet_frozen", "the wallet is frozen: it neither pays nor receives until the control is lifted by who set it") \
+	X(242, WALLET_RECEIVE_ONLY, "wallet_receive_only", "the wallet may only receive (只收不付): nothing may leave it until the control is lifted") \
+	X(243, WALLET_PAY_ONLY, "wallet_pay_only", "the wallet may only pay: nothing may come into it until the control is lifted") \
+	X(244, WALLET_AMOUNT_FROZEN, "wallet_amount_frozen", "the transfer would take the wallet's balance below the amount frozen on it (a judicial or other amount freeze)") \
+	X(245, HOLDER_DAILY_LIMIT_EXCEEDED, "holder_daily_limit_exceeded", "the wallet's outflow today (China time) would exceed the daily limit its holder set") \
+	X(246, HOLDER_LIMIT_OVER_CLASS, "holder_limit_over_class", "a holder's daily limit must not exceed the class and operator daily limits in force (it only tightens them); set on main wallets") \
+	X(247, CONTROL_INVALID, "control_invalid", "a wallet control needs an authority (operator, regulator, judicial), a state, a reason code, and an amount exactly when the state is amount") \
+	X(248, CONTROL_NOT_SET, "control_not_set", "the authority has no control on the wallet to lift") \
 	X(237, BALANCE_OVER_CLASS_CAP, "balance_over_class_cap", "the wallet (with its sub-wallets) holds more than the new class or own balance cap: move the excess first") \
 	X(250, OFFLINE_MALFORMED, "offline_malformed", "offline message: wrong magic, version, or non-zero reserved bytes") \
 	X(251, OFFLINE_BAD_SIGNATURE, "offline_bad_signature", "offline message: the device's signature does not verify") \
@@ -157,6 +170,35 @@ static inline bool currency_user_data_is_domain(uint64_t user_data)
 {
 	return (user_data & 0xffffffff00000000ull) == CURRENCY_TAG;
 }
+
+/* Wallet controls. Each authority has one slot per wallet; a slot's state
+ * blocks what it says until that authority lifts it (state NONE). The
+ * strictest slots win: any FROZEN, or RECEIVE_ONLY with PAY_ONLY, blocks
+ * both ways; AMOUNT slots add up to the amount the balance may not go below. */
+enum currency_control_authority {
+	CURRENCY_AUTHORITY_OPERATOR = 1,  /* the operator's own risk or service team */
+	CURRENCY_AUTHORITY_REGULATOR = 2, /* the central bank or a regulator (AML) */
+	CURRENCY_AUTHORITY_JUDICIAL = 3,  /* a court order, executed by the operator */
+	CURRENCY_AUTHORITY_COUNT = 3,
+};
+enum currency_control_state {
+	CURRENCY_CONTROL_NONE = 0,         /* lift this authority's control */
+	CURRENCY_CONTROL_FROZEN = 1,       /* neither pays nor receives */
+	CURRENCY_CONTROL_RECEIVE_ONLY = 2, /* 只收不付: receives, does not pay */
+	CURRENCY_CONTROL_PAY_ONLY = 3,     /* pays, does not receive */
+	CURRENCY_CONTROL_AMOUNT = 4,       /* amount_fen of the balance may not leave */
+};
+enum currency_control_reason {
+	CURRENCY_REASON_HOLDER_REQUEST = 1,
+	CURRENCY_REASON_SUSPECTED_FRAUD = 2,
+	CURRENCY_REASON_AML_INVESTIGATION = 3,
+	CURRENCY_REASON_COURT_ORDER = 4,
+	CURRENCY_REASON_SANCTIONS = 5,
+	CURRENCY_REASON_IDENTITY_UNVERIFIED = 6,
+	CURRENCY_REASON_DORMANT = 7,
+	CURRENCY_REASON_OTHER = 8,
+	CURRENCY_REASON_COUNT = 8,
+};
 
 /* ---- command bodies (little-endian, no padding) ------------------------- */
 
@@ -295,6 +337,18 @@ struct currency_sync_cmd {
 };
 _Static_assert(sizeof(struct currency_sync_cmd) == 24, "sync command header is 24 bytes");
 
+/* Set or lift (state NONE) one authority's control on a wallet. */
+struct currency_control_cmd {
+	sz_id id;
+	sz_id wallet_id;
+	uint64_t amount_fen;     /* state AMOUNT: the frozen amount (> 0); else 0 */
+	uint8_t authority;       /* enum currency_control_authority */
+	uint8_t state;           /* enum currency_control_state */
+	uint16_t reason;         /* enum currency_control_reason (0 only when lifting) */
+	uint32_t reserved;
+};
+_Static_assert(sizeof(struct currency_control_cmd) == 48, "control command is 48 bytes");
+
 /* ---- state as seen by queries and by src/contract ------------------------ */
 
 struct currency_operator {
@@ -305,6 +359,17 @@ struct currency_operator {
 	uint64_t redeemed_fen;    /* cumulative */
 	uint64_t created_ns;
 };
+
+/* One authority's control on a wallet (state NONE: no control). */
+struct currency_wallet_control {
+	uint8_t state;            /* enum currency_control_state */
+	uint8_t reserved;
+	uint16_t reason;          /* enum currency_control_reason */
+	uint32_t reserved2;
+	uint64_t amount_fen;      /* state AMOUNT */
+	uint64_t set_ns;          /* when it was set */
+};
+_Static_assert(sizeof(struct currency_wallet_control) == 24, "wallet control is 24 bytes");
 
 struct currency_wallet {
 	sz_id id;
@@ -328,8 +393,10 @@ struct currency_wallet {
 	uint8_t reserved[2];
 	uint32_t first_sub;       /* main wallet: wallet index + 1 of its newest sub-wallet; 0 = none */
 	uint32_t next_sub;        /* sub-wallet: index + 1 of the parent's next older sub-wallet */
+	struct currency_wallet_control controls[CURRENCY_AUTHORITY_COUNT]; /* [authority - 1] */
+	uint64_t holder_daily_fen; /* the holder's own daily outflow limit; 0 = none */
 };
-_Static_assert(sizeof(struct currency_wallet) == 152, "wallet record is 152 bytes");
+_Static_assert(sizeof(struct currency_wallet) == 232, "wallet record is 232 bytes");
 
 struct currency_state;
 
@@ -353,6 +420,19 @@ uint32_t currency_limits_count(const struct currency_state *c);
 const struct currency_limits_cmd *currency_limits_version(const struct currency_state *c, uint32_t index);
 /* The default version 1 (the CNY figures). */
 void currency_limits_default(struct currency_limits_cmd *out);
+/* What a wallet's controls (its own, and a sub-wallet's parent's) allow. */
+struct currency_wallet_blocks {
+	bool pay_blocked, receive_blocked;
+	uint32_t pay_result, receive_result;  /* the refusal when blocked */
+	uint64_t frozen_fen;                  /* sum of amount freezes (saturating) */
+};
+void currency_wallet_blocks_of(const struct currency_state *c, const struct currency_wallet *w,
+			       struct currency_wallet_blocks *out);
+/* Names of the control enums (NULL-terminated, index = value - 1; states from FROZEN). */
+extern const char *const currency_authority_names[];
+extern const char *const currency_control_state_names[];
+extern const char *const currency_reason_names[];
+
 /* Supply outstanding of a currency (issued - redeemed). */
 uint64_t currency_supply(const struct currency_state *c, uint32_t currency);
 

@@ -90,6 +90,10 @@ void currency_handle_wallet_close(struct api_request *r);
 void currency_handle_payment_create(struct api_request *r);
 void currency_handle_payment_get(struct api_request *r);
 void currency_handle_payment_refund(struct api_request *r);
+extern const struct api_schema currency_wallet_control_schema;
+extern const struct api_schema currency_holder_limit_schema;
+void currency_handle_wallet_control(struct api_request *r);
+void currency_handle_wallet_holder_limit(struct api_request *r);
 
 /* ---- routes of http_device.c -------------------------------------------- */
 

@@ -2,7 +2,8 @@
  * internal.h — the currency domain's state and the helpers shared by its
  * source files (currency.c: state, money movement, snapshot,
  * invariants; wallet.c: operators, wallets, payments; device.c: hard
- * wallets; config.c: limits versions). Not for other modules: they use
+ * wallets; config.c: limits versions; control.c: wallet controls and their
+ * transfer hook). Not for other modules: they use
  * currency.h.
  */
 #ifndef SZ_CURRENCY_INTERNAL_H
@@ -39,6 +40,7 @@ struct currency_state {
 	struct currency_limits_cmd limits[CURRENCY_LIMITS_VERSION_COUNT_MAX];
 	uint32_t limits_count;
 	uint32_t settling_count;              /* suspended devices in their settlement window (derived) */
+	uint32_t controlled_count;            /* wallets with a control in force (derived; control.c) */
 	currency_holdings_fn holdings;        /* set at registration by src/contract; NULL = none */
 	const void *holdings_state;
 };
@@ -88,6 +90,13 @@ uint32_t currency_apply_wallet(struct sz_state *s, struct currency_state *c, con
 			       const sz_command_header *cmd);
 uint32_t currency_apply_device(struct sz_state *s, struct currency_state *c, const struct sz_apply_ctx *ctx,
 			       const sz_command_header *cmd);
+
+uint32_t currency_apply_control(struct sz_state *s, struct currency_state *c, const struct sz_apply_ctx *ctx,
+				const sz_command_header *cmd);
+/* Register the transfer hook that enforces wallet controls (control.c), and
+ * recount the wallets under control after a snapshot is read. */
+int currency_controls_register(struct sz_state *s, struct currency_state *c);
+void currency_controls_recount(struct currency_state *c);
 
 bool currency_bytes_zero(const void *p, size_t size);
 

@@ -489,6 +489,12 @@ static uint32_t wallet_close(struct sz_state *s, struct currency_state *c, const
 		return CURRENCY_R_WALLET_HAS_DEVICES;
 	if (c->holdings != NULL && c->holdings(s, c->holdings_state, w->id))
 		return CURRENCY_R_WALLET_HAS_CONTRACTS;
+	/* A wallet under a control that blocks paying (or an amount freeze)
+	 * stays open, empty or not, until the authority lifts it. */
+	struct currency_wallet_blocks blocks;
+	currency_wallet_blocks_of(c, w, &blocks);
+	if (blocks.pay_blocked || blocks.frozen_fen != 0)
+		return blocks.pay_blocked ? blocks.pay_result : CURRENCY_R_WALLET_AMOUNT_FROZEN;
 	uint64_t balance = wallet_balance(s, w), now = ctx->timestamp_ns;
 	if (balance > 0) {
 		if (w->parent != 0)
