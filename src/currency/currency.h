@@ -10,8 +10,10 @@
  * commands (idempotency, refunds); the two-tier invariant.
  * wallet controls (freezes, receive-only and pay-only states, judicial
  * amount freezes, the holder's own daily limit) and the transfer hook that
- * enforces them on every ledger transfer;
- * Commands SZ_CMD_CURRENCY_BASE + 1 .. + 19 (bodies below: fixed
+ * enforces them on every ledger transfer; fiscal payments (government
+ * agency and treasury wallets, batch disbursements with per-line results,
+ * tax and fee collection with receipts);
+ * Commands SZ_CMD_CURRENCY_BASE + 1 .. + 21 (bodies below: fixed
  * little-endian structs, no padding; device sync is a fixed header followed
  * by offline messages). Results 200-299.
  *
@@ -42,6 +44,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Fiscal limits. Lines in one disbursement chunk command: 64 + 96 x 40 bytes
+ * and the header fit SZ_COMMAND_SIZE_MAX (4096). Lines in one disbursement
+ * request (one engine batch of 43 chunks, a JSON body of about 400 KiB):
+ * a city district's monthly subsidy or payroll run fits; a larger run is
+ * split into batches by the agency. Batches and line records remembered
+ * (the per-line report stays queryable). */
+#define CURRENCY_FISCAL_CHUNK_LINE_COUNT_MAX 96u
+#define CURRENCY_FISCAL_LINE_COUNT_MAX 4096u
+#define CURRENCY_FISCAL_CHUNK_COUNT_MAX \
+	((CURRENCY_FISCAL_LINE_COUNT_MAX + CURRENCY_FISCAL_CHUNK_LINE_COUNT_MAX - 1) / CURRENCY_FISCAL_CHUNK_LINE_COUNT_MAX)
+#define CURRENCY_FISCAL_BATCH_COUNT_MAX (1u << 20)
+#define CURRENCY_FISCAL_LINE_RECORD_COUNT_MAX (1u << 26)
+
 enum currency_command_kind {
 	CURRENCY_CMD_OPERATOR_REGISTER = SZ_CMD_CURRENCY_BASE + 1, /* currency_operator_cmd */
 	CURRENCY_CMD_RESERVE = SZ_CMD_CURRENCY_BASE + 2,           /* currency_reserve_cmd */
@@ -62,6 +77,8 @@ enum currency_command_kind {
 	CURRENCY_CMD_DEVICE_SUSPEND = SZ_CMD_CURRENCY_BASE + 17,   /* currency_ref_cmd */
 	CURRENCY_CMD_WALLET_CONTROL = SZ_CMD_CURRENCY_BASE + 18,   /* currency_control_cmd */
 	CURRENCY_CMD_HOLDER_LIMIT = SZ_CMD_CURRENCY_BASE + 19,     /* currency_amount_cmd (amount = daily limit) */
+	CURRENCY_CMD_FISCAL_DISBURSE = SZ_CMD_CURRENCY_BASE + 20,  /* currency_fiscal_chunk_cmd + lines */
+	CURRENCY_CMD_FISCAL_COLLECT = SZ_CMD_CURRENCY_BASE + 21,   /* currency_collect_cmd */
 };
 
 #define CURRENCY_RESULT_LIST(X) \
@@ -124,6 +141,10 @@ enum currency_command_kind {
 	X(257, OFFLINE_COUNT_EXCEEDED, "offline_count_exceeded", "offline message: more payments than allowed before the device syncs") \
 	X(258, OFFLINE_DEVICE_UNKNOWN, "offline_device_unknown", "offline message: the device is not registered") \
 	X(259, OFFLINE_PAYEE_INVALID, "offline_payee_invalid", "offline message: the payee is not an open wallet of the currency") \
+	X(261, FISCAL_PAYER_INVALID, "fiscal_payer_invalid", "a disbursement is paid from an open government agency wallet") \
+	X(262, FISCAL_BATCH_INVALID, "fiscal_batch_invalid", "a disbursement chunk carries 1 to 96 lines, matches its size, names a purpose, and follows the batch's earlier chunks with the same payer, purpose and chunk count") \
+	X(263, TREASURY_INVALID, "treasury_invalid", "taxes and fees are collected into an open treasury wallet of the payer's currency, from another wallet") \
+	X(264, COLLECTION_INVALID, "collection_invalid", "a collection is a tax or a fee with a code 1 to 9999 and a period YYYYMM") \
 	X(260, OFFLINE_PAYEE_OVER_CAP, "offline_payee_over_cap", "offline message: the payee's balance cap has no room and it has no linked bank account to settle the excess to; it stays pending (sync it again after an upgrade)")
 
 enum currency_result {
@@ -138,6 +159,8 @@ enum currency_wallet_type {
 	CURRENCY_WALLET_CORPORATE = 2,
 	CURRENCY_WALLET_MERCHANT = 3, /* corporate wallet that receives payments with its MCC */
 	CURRENCY_WALLET_SUB = 4,      /* set by the engine for wallets opened with a parent */
+	CURRENCY_WALLET_GOVERNMENT = 5, /* a government agency's wallet (class 1): pays fiscal disbursements */
+	CURRENCY_WALLET_TREASURY = 6,   /* the treasury's wallet (国库, class 1): receives taxes and fees */
 };
 enum currency_wallet_flags {
 	CURRENCY_WALLET_AUTO_TOPUP = 1u << 0, /* pull a shortfall from the linked bank account */
@@ -349,6 +372,52 @@ struct currency_control_cmd {
 };
 _Static_assert(sizeof(struct currency_control_cmd) == 48, "control command is 48 bytes");
 
+/* Fiscal disbursement (财政支出): a batch of up to CURRENCY_FISCAL_LINE_COUNT_MAX
+ * lines travels as chunk commands of up to CURRENCY_FISCAL_CHUNK_LINE_COUNT_MAX
+ * lines each (a command is at most SZ_COMMAND_SIZE_MAX bytes), all in one
+ * engine batch; chunk 0 opens the batch record, chunk k > 0 must follow
+ * chunk k - 1. Each line pays on its own: one line's failure is its result,
+ * the other lines still pay. A line id pays at most once, in any batch. */
+enum currency_fiscal_purpose {
+	CURRENCY_FISCAL_SUBSIDY = 1,
+	CURRENCY_FISCAL_SALARY = 2,
+	CURRENCY_FISCAL_PENSION = 3,
+	CURRENCY_FISCAL_OTHER = 4,
+};
+struct currency_fiscal_chunk_cmd {
+	sz_id id;                /* chunk command id (the API derives it from the batch id and chunk index) */
+	sz_id batch_id;
+	sz_id payer_id;          /* government agency wallet */
+	uint32_t chunk_index;
+	uint32_t chunk_count;
+	uint32_t line_count;     /* lines following this header */
+	uint16_t purpose;        /* enum currency_fiscal_purpose */
+	uint16_t reserved;
+};
+_Static_assert(sizeof(struct currency_fiscal_chunk_cmd) == 64, "fiscal chunk header is 64 bytes");
+struct currency_fiscal_line_cmd {
+	sz_id line_id;
+	sz_id payee_id;
+	uint64_t amount;
+};
+_Static_assert(sizeof(struct currency_fiscal_line_cmd) == 40, "fiscal line is 40 bytes");
+_Static_assert(sizeof(sz_command_header) + sizeof(struct currency_fiscal_chunk_cmd) +
+		       CURRENCY_FISCAL_CHUNK_LINE_COUNT_MAX * sizeof(struct currency_fiscal_line_cmd) <= SZ_COMMAND_SIZE_MAX,
+	       "a full chunk fits one command");
+
+/* Tax and fee collection (财政收入) into the treasury wallet. */
+enum currency_collection_kind { CURRENCY_COLLECT_TAX = 1, CURRENCY_COLLECT_FEE = 2 };
+struct currency_collect_cmd {
+	sz_id id;                /* the receipt is this command's record */
+	sz_id payer_id;
+	sz_id treasury_id;
+	uint64_t amount;
+	uint16_t kind;           /* enum currency_collection_kind */
+	uint16_t tax_code;       /* 1..9999, the tax or fee item */
+	uint32_t period;         /* YYYYMM the tax or fee is for */
+};
+_Static_assert(sizeof(struct currency_collect_cmd) == 64, "collect command is 64 bytes");
+
 /* ---- state as seen by queries and by src/contract ------------------------ */
 
 struct currency_operator {
@@ -476,6 +545,40 @@ static inline bool currency_device_settled(const struct currency_device *d)
 	return d->suspended_ns != 0 && d->settled_ns != 0;
 }
 const struct currency_device *currency_device_find(const struct currency_state *c, sz_id id);
+
+/* A disbursement batch and its lines (the per-line result report). */
+struct currency_fiscal_batch {
+	sz_id id;
+	sz_id payer_id;
+	uint64_t paid_fen;        /* lines paid by this batch */
+	uint64_t failed_fen;      /* lines refused */
+	uint64_t exists_fen;      /* lines whose id had paid before (not paid again) */
+	uint64_t created_ns;
+	uint32_t first_line;      /* index of its first line record */
+	uint32_t line_count;      /* line records so far */
+	uint32_t paid_count, failed_count, exists_count;
+	uint32_t chunk_count, chunks_applied;
+	uint16_t purpose;
+	uint16_t reserved;
+};
+_Static_assert(sizeof(struct currency_fiscal_batch) == 96, "fiscal batch record is 96 bytes");
+struct currency_fiscal_line {
+	sz_id line_id;
+	sz_id payee_id;
+	uint64_t amount;
+	uint32_t batch;           /* batch index */
+	uint16_t result;          /* 0 paid, SZ_R_EXISTS paid before, else the refusal */
+	uint16_t reserved;
+};
+_Static_assert(sizeof(struct currency_fiscal_line) == 48, "fiscal line record is 48 bytes");
+const struct currency_fiscal_batch *currency_fiscal_batch_find(const struct currency_state *c, sz_id id);
+/* The line records from index `from` (batch lines are in order; other
+ * batches' lines may lie between chunks): the next line of batch b at or
+ * after *cursor, advancing it, or NULL. */
+const struct currency_fiscal_line *currency_fiscal_line_next(const struct currency_state *c,
+							     const struct currency_fiscal_batch *b, uint32_t *cursor);
+/* The ledger transfer id of a fiscal line. */
+sz_id currency_fiscal_line_transfer_id(sz_id line_id);
 
 /* Per-message outcomes of one sync (0 = accepted, else a 25x result). */
 struct currency_sync_record {

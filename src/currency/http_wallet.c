@@ -24,6 +24,8 @@ static const char *wallet_type_name(uint16_t type)
 	case CURRENCY_WALLET_CORPORATE: return "corporate";
 	case CURRENCY_WALLET_MERCHANT: return "merchant";
 	case CURRENCY_WALLET_SUB: return "sub";
+	case CURRENCY_WALLET_GOVERNMENT: return "government";
+	case CURRENCY_WALLET_TREASURY: return "treasury";
 	}
 	return "unknown";
 }
@@ -153,7 +155,8 @@ struct wallet_create_in {
 	bool type_given;
 };
 
-static const char *const wallet_type_names[] = { "personal", "corporate", "merchant", NULL };
+/* "sub" holds the place of CURRENCY_WALLET_SUB (set by the engine; refused as a type). */
+static const char *const wallet_type_names[] = { "personal", "corporate", "merchant", "sub", "government", "treasury", NULL };
 static const struct api_field wallet_create_fields[] = {
 	CURRENCY_HTTP_ID("id", struct wallet_create_in, cmd.id, API_F_REQUIRED),
 	CURRENCY_HTTP_ID("owner_id", struct wallet_create_in, cmd.owner_id, 0),

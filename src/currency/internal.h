@@ -3,7 +3,7 @@
  * source files (currency.c: state, money movement, snapshot,
  * invariants; wallet.c: operators, wallets, payments; device.c: hard
  * wallets; config.c: limits versions; control.c: wallet controls and their
- * transfer hook). Not for other modules: they use
+ * transfer hook; fiscal.c: disbursements and collections). Not for other modules: they use
  * currency.h.
  */
 #ifndef SZ_CURRENCY_INTERNAL_H
@@ -41,6 +41,11 @@ struct currency_state {
 	uint32_t limits_count;
 	uint32_t settling_count;              /* suspended devices in their settlement window (derived) */
 	uint32_t controlled_count;            /* wallets with a control in force (derived; control.c) */
+	struct currency_fiscal_batch *batches;      /* vm-reserved (fiscal.c) */
+	uint32_t batch_count;
+	struct ledger_index batch_index;
+	struct currency_fiscal_line *fiscal_lines;  /* vm-reserved */
+	uint32_t fiscal_line_count;
 	currency_holdings_fn holdings;        /* set at registration by src/contract; NULL = none */
 	const void *holdings_state;
 };
@@ -97,6 +102,13 @@ uint32_t currency_apply_control(struct sz_state *s, struct currency_state *c, co
  * recount the wallets under control after a snapshot is read. */
 int currency_controls_register(struct sz_state *s, struct currency_state *c);
 void currency_controls_recount(struct currency_state *c);
+
+uint32_t currency_apply_fiscal(struct sz_state *s, struct currency_state *c, const struct sz_apply_ctx *ctx,
+			       const sz_command_header *cmd);
+/* Room in the batch index for a batch of command_count commands; the index
+ * rebuilt after a snapshot is read. */
+int currency_fiscal_reserve(struct currency_state *c, uint32_t command_count);
+int currency_fiscal_reindex(struct currency_state *c);
 
 bool currency_bytes_zero(const void *p, size_t size);
 

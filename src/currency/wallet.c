@@ -309,8 +309,11 @@ static uint32_t wallet_shape_top(struct sz_state *s, struct currency_state *c,
 		return CURRENCY_R_OPERATOR_NOT_FOUND;
 	if (cmd->class_level < 1 || cmd->class_level > 4)
 		return CURRENCY_R_CLASS_INVALID;
-	if (cmd->type < CURRENCY_WALLET_PERSONAL || cmd->type > CURRENCY_WALLET_MERCHANT)
+	if (cmd->type < CURRENCY_WALLET_PERSONAL || cmd->type > CURRENCY_WALLET_TREASURY || cmd->type == CURRENCY_WALLET_SUB)
 		return CURRENCY_R_WALLET_TYPE_INVALID;
+	/* Government agency and treasury wallets are class 1 (opened in person, operator-set caps). */
+	if (cmd->type >= CURRENCY_WALLET_GOVERNMENT && cmd->class_level != 1)
+		return CURRENCY_R_CLASS_INVALID;
 	if ((cmd->type == CURRENCY_WALLET_MERCHANT) != (cmd->mcc != 0) || cmd->mcc > 9999)
 		return CURRENCY_R_MCC_INVALID;
 	if (!sz_id_is_zero(cmd->bank_account_id)) {
