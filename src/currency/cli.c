@@ -13,6 +13,7 @@
  *   wallet create|get|update|topup|withdraw|pay|sub-fund|close|control|holder-limit
  *   payment get|refund   device register|get|load|sync|suspend
  *   contract template|create|get|event|grant|spend|insolvency   limits get|load FILE
+ *   fiscal disburse|report|collect|receipt
  *
  * Flags map onto the route's JSON fields: --some-field V becomes
  * "some_field": "V" (the server validates everything); --limit-X V goes into
@@ -498,9 +499,52 @@ static void help(void)
 		"  payment  get|refund\n"
 		"  device   register|get|load|sync|suspend\n"
 		"  contract template|create|get|event|grant|spend|insolvency\n"
-		"  limits   get|load FILE (share/currency/limits.ini layout)\n\n"
+		"  limits   get|load FILE (share/currency/limits.ini layout)\n"
+		"  fiscal   disburse|report|collect|receipt\n\n"
 		"--some-field VALUE becomes the JSON field \"some_field\" (see docs/openapi.yaml);\n"
 		"szfin currency GROUP shows a group's usage. Common options: --url URL, --token-file FILE, --json.\n");
+}
+
+/* fiscal disburse --file FILE (the JSON body of POST /v1/fiscal/disbursements, '-' = stdin),
+ * report ID [--lines all|failed|none], collect --fields..., receipt ID. */
+static int fiscal_cmd(const struct client *c, const struct cargs *a)
+{
+	const char *u = "fiscal disburse --file FILE.json ('-' = stdin; the body of POST /v1/fiscal/disbursements)\n"
+			"       szfin currency fiscal report BATCH_ID [--lines all|failed|none]\n"
+			"       szfin currency fiscal collect --id ID --payer-id ID --treasury-id ID --amount A --kind tax|fee\n"
+			"              --tax-code N --period YYYYMM\n"
+			"       szfin currency fiscal receipt ID";
+	if (a->positional_count < 2)
+		return usage(u);
+	const char *action = a->positional[1];
+	char path[256];
+	if (strcmp(action, "disburse") == 0) {
+		const char *file = flag(a, "file");
+		if (file == NULL)
+			return usage(u);
+		json_error_t err;
+		json_t *body = strcmp(file, "-") == 0 ? json_loadf(stdin, 0, &err) : json_load_file(file, 0, &err);
+		if (body == NULL) {
+			fprintf(stderr, "szfin: %s: %s (line %d)\n", file, err.text, err.line);
+			return 2;
+		}
+		return send(c, "POST", "/v1/fiscal/disbursements", body);
+	}
+	if (strcmp(action, "collect") == 0)
+		return send(c, "POST", "/v1/fiscal/collections", body_from_flags(a, no_skip));
+	if (a->positional_count < 3)
+		return usage(u);
+	if (strcmp(action, "report") == 0) {
+		const char *lines = flag(a, "lines");
+		snprintf(path, sizeof path, "/v1/fiscal/disbursements/%s%s%s", a->positional[2], lines ? "?lines=" : "",
+			 lines ? lines : "");
+		return send(c, "GET", path, NULL);
+	}
+	if (strcmp(action, "receipt") == 0) {
+		snprintf(path, sizeof path, "/v1/fiscal/collections/%s", a->positional[2]);
+		return send(c, "GET", path, NULL);
+	}
+	return usage(u);
 }
 
 static int currency_main(int argc, char **argv)
@@ -531,6 +575,7 @@ static int currency_main(int argc, char **argv)
 	} groups[] = {
 		{ "operator", operator_cmd }, { "wallet", wallet_cmd }, { "payment", payment_cmd },
 		{ "device", device_cmd }, { "contract", contract_cmd }, { "limits", limits_cmd },
+		{ "fiscal", fiscal_cmd },
 	};
 	for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++)
 		if (strcmp(group, groups[i].name) == 0)
