@@ -62,7 +62,8 @@ enum contract_command_kind {
 	X(316, GRANT_INSUFFICIENT, "grant_insufficient", "the grant's remaining amount is too small") \
 	X(317, CONDITION_CODE_MISMATCH, "condition_code_mismatch", "the event is not the contract's condition") \
 	X(318, PAYEE_INVALID, "payee_invalid", "the payee must be an open wallet of the same currency (a merchant for escrows)") \
-	X(319, AMOUNT_INVALID, "amount_invalid", "the amount is zero or overflows")
+	X(319, AMOUNT_INVALID, "amount_invalid", "the amount is zero or overflows") \
+	X(320, MERCHANT_AT_RISK, "merchant_at_risk", "the merchant's risk status is high: it takes no new prepayments until the status is lowered")
 
 enum contract_result {
 #define CONTRACT_RESULT_ENUM(n, name, code, text) CONTRACT_R_##name = n,
@@ -94,7 +95,7 @@ struct contract_template_cmd {
 	uint32_t max_sessions;
 	uint32_t max_duration_s;
 	uint32_t condition_code;   /* conditional: the event code that releases (0 = any) */
-	uint32_t reserved;
+	uint32_t cooling_off_s;    /* escrow: a cancellation this soon after creation refunds everything held (0 = none) */
 	uint16_t mcc[CONTRACT_MCC_COUNT_MAX];
 	char name[32];
 };
@@ -220,6 +221,7 @@ enum contract_event_kind {
 	CONTRACT_EV_CONDITION_MET = 10, /* amount: released; aux: code */
 	CONTRACT_EV_DEADLINE_REFUND = 11, /* amount: refunded */
 	CONTRACT_EV_STEP_FAILED = 12,   /* a timed step failed; aux: result */
+	CONTRACT_EV_COOLING_OFF_REFUND = 13, /* cancelled in the cooling-off period; amount: refunded */
 };
 
 struct contract_event {

@@ -33,6 +33,8 @@ uint32_t contract_escrow_create(struct sz_state *s, struct contract_state *k, st
 		return CURRENCY_R_WALLET_NOT_FOUND;
 	if (merchant == NULL || merchant->type != CURRENCY_WALLET_MERCHANT || merchant->currency != consumer->currency)
 		return CONTRACT_R_PAYEE_INVALID;
+	if (merchant->risk_status >= CURRENCY_RISK_HIGH)
+		return CONTRACT_R_MERCHANT_AT_RISK;
 	struct contract c;
 	contract_record_init(&c, cmd->id, cmd->template_id, CONTRACT_KIND_ESCROW, ctx->timestamp_ns);
 	if ((r = contract_fund_from_wallet(s, cur, consumer, cmd->id, c.account_id, total, ctx)) != SZ_R_OK)
@@ -85,6 +87,33 @@ uint32_t contract_escrow_end(struct sz_state *s, struct contract_state *k, struc
 	c->ended_ns = now;
 	contract_event_add(k, c, status == CONTRACT_CANCELLED ? CONTRACT_EV_CANCELLED : CONTRACT_EV_INSOLVENCY, base, party, rest,
 		  0, now);
+	return SZ_R_OK;
+}
+
+/* Is the escrow still in its template's cooling-off period (after creation)? */
+static bool escrow_in_cooling_off(const struct contract_state *k, const struct contract *c, uint64_t now)
+{
+	const struct contract_template *t = contract_template_find(k, c->template_id);
+	SZ_ASSERT(t != NULL);
+	uint64_t until = c->created_ns + (uint64_t)t->cmd.cooling_off_s * 1000000000ull;
+	return t->cmd.cooling_off_s != 0 && now < until;
+}
+
+/* A cancellation in the cooling-off period: everything the escrow still
+ * holds goes back to the consumer, delivered but unconfirmed sessions
+ * included (what was already released stays the merchant's). */
+static uint32_t escrow_cooling_off_refund(struct sz_state *s, struct contract_state *k, struct currency_state *cur,
+					  struct contract *c, sz_id base, sz_id party, uint64_t now)
+{
+	uint64_t rest = contract_account_balance(s, c->account_id);
+	SZ_ASSERT(rest == (uint64_t)(c->sessions - c->released) * c->amount_fen);
+	uint32_t r = rest == 0 ? SZ_R_OK : contract_pay_out(s, cur, base, 2, c->account_id, c->payer_id, rest, now);
+	if (r != SZ_R_OK)
+		return r;
+	c->refunded_fen += rest;
+	c->status = CONTRACT_CANCELLED;
+	c->ended_ns = now;
+	contract_event_add(k, c, CONTRACT_EV_COOLING_OFF_REFUND, base, party, rest, 0, now);
 	return SZ_R_OK;
 }
 
@@ -145,6 +174,8 @@ uint32_t contract_escrow_event(struct sz_state *s, struct contract_state *k, str
 			return CONTRACT_R_NO_SESSION_TO_CONFIRM;
 		return contract_escrow_release(s, k, cur, c, c->released + 1, cmd->id, CONTRACT_EV_CONFIRMED, cmd->party_id, now);
 	case CONTRACT_CMD_CANCEL: {
+		if (escrow_in_cooling_off(k, c, now))
+			return escrow_cooling_off_refund(s, k, cur, c, cmd->id, cmd->party_id, now);
 		/* escrow_end pays delivered sessions (changing the record) before
 		 * the refund, which may still fail (say the consumer's wallet was
 		 * closed): the engine's journal then rolls the record, its events

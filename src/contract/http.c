@@ -101,6 +101,11 @@ static json_t *contract_json(const struct api_request *r, const struct contract 
 		json_object_set_new(terms, "condition_party_id", api_json_string_id(c->party_id));
 	json_object_set_new(terms, c->kind == CONTRACT_KIND_ESCROW ? "session_amount" : "amount", amount_json(c->amount_fen));
 	if (c->kind == CONTRACT_KIND_ESCROW) {
+		const struct contract_template *t = contract_template_find(k, c->template_id);
+		SZ_ASSERT(t != NULL);
+		if (t->cmd.cooling_off_s != 0)
+			json_object_set_new(terms, "cooling_off_until_ns",
+					    api_json_string_u64(c->created_ns + (uint64_t)t->cmd.cooling_off_s * 1000000000ull));
 		json_object_set_new(terms, "sessions", json_integer(c->sessions));
 		json_object_set_new(o, "delivered", json_integer(c->delivered));
 		json_object_set_new(o, "released", json_integer(c->released));
@@ -224,6 +229,7 @@ static const struct api_field template_mcc_item = {
 static const struct api_field template_fields[] = {
 	F_ID("id", struct template_in, cmd.id, API_F_REQUIRED),
 	F_UINT("auto_confirm_s", struct template_in, cmd.auto_confirm_s, 0, 0),
+	F_UINT("cooling_off_s", struct template_in, cmd.cooling_off_s, 0, 0),
 	F_UINT("max_sessions", struct template_in, cmd.max_sessions, 0, 0),
 	F_UINT("max_duration_s", struct template_in, cmd.max_duration_s, API_F_REQUIRED, 0),
 	F_UINT("condition_code", struct template_in, cmd.condition_code, 0, 0),

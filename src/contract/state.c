@@ -43,7 +43,7 @@ const char *contract_event_name(uint16_t kind)
 {
 	static const char *const names[] = {
 		"unknown", "created", "delivered", "confirmed", "auto_released", "cancelled", "merchant_insolvent",
-		"granted", "spent", "expired", "condition_met", "deadline_refund", "step_failed",
+		"granted", "spent", "expired", "condition_met", "deadline_refund", "step_failed", "cooling_off_refund",
 	};
 	return kind < sizeof names / sizeof names[0] ? names[kind] : "unknown";
 }
@@ -291,14 +291,13 @@ uint32_t contract_template_register(struct contract_state *k, const struct contr
 {
 	if (sz_id_is_zero(cmd->id))
 		return SZ_R_ID_ZERO;
-	if (cmd->reserved != 0)
-		return SZ_R_RESERVED_NONZERO;
 	const struct contract_template *t = contract_template_find(k, cmd->id);
 	if (t != NULL)
 		return memcmp(&t->cmd, cmd, sizeof *cmd) == 0 ? SZ_R_EXISTS : SZ_R_EXISTS_WITH_DIFFERENT_FIELDS;
 	if (cmd->kind < CONTRACT_KIND_ESCROW || cmd->kind > CONTRACT_KIND_CONDITIONAL ||
 	    cmd->mcc_count > CONTRACT_MCC_COUNT_MAX || cmd->max_duration_s == 0 ||
-	    cmd->max_duration_s > CONTRACT_DURATION_S_MAX || cmd->auto_confirm_s > CONTRACT_DURATION_S_MAX)
+	    cmd->max_duration_s > CONTRACT_DURATION_S_MAX || cmd->auto_confirm_s > CONTRACT_DURATION_S_MAX ||
+	    cmd->cooling_off_s > CONTRACT_DURATION_S_MAX || (cmd->cooling_off_s != 0 && cmd->kind != CONTRACT_KIND_ESCROW))
 		return CONTRACT_R_TEMPLATE_INVALID;
 	if (cmd->kind == CONTRACT_KIND_ESCROW &&
 	    (cmd->max_sessions == 0 || cmd->max_sessions > CONTRACT_ESCROW_SESSION_COUNT_MAX || cmd->auto_confirm_s == 0))

@@ -2,7 +2,7 @@
  * control.c — wallet controls: freezes, receive-only (只收不付) and
  * pay-only states and amount freezes set by an authority (the operator,
  * a regulator, a court through the operator) with a reason code; the
- * holder's own daily limit; and the transfer hook that enforces the
+ * holder's own daily limit; a merchant's risk status; and the transfer hook that enforces the
  * controls on every ledger transfer, whichever domain makes it (a payment,
  * a device load, a contract's funding or release, a subsidy spend).
  *
@@ -244,10 +244,46 @@ static uint32_t holder_limit(const struct sz_state *s, struct currency_state *c,
 	return SZ_R_OK;
 }
 
+/* A merchant wallet's risk status (read by src/contract when a prepayment is made). */
+static uint32_t merchant_risk(struct currency_state *c, const struct sz_apply_ctx *ctx, const sz_command_header *h,
+			      const struct currency_risk_cmd *cmd)
+{
+	uint64_t fp = sz_fingerprint64(h + 1, h->size - sizeof *h);
+	uint32_t r = currency_op_check(c, cmd->id, h->kind, fp);
+	if (r != SZ_R_OK)
+		return r;
+	if (cmd->reserved != 0)
+		return SZ_R_RESERVED_NONZERO;
+	if (cmd->status > CURRENCY_RISK_HIGH || cmd->reason > CURRENCY_REASON_COUNT)
+		return CURRENCY_R_CONTROL_INVALID;
+	int64_t wi = currency_wallet_index(c, cmd->wallet_id);
+	if (wi < 0)
+		return CURRENCY_R_WALLET_NOT_FOUND;
+	struct currency_wallet *w = &c->wallets[wi];
+	if (w->flags & CURRENCY_WALLET_CLOSED)
+		return CURRENCY_R_WALLET_CLOSED;
+	if (w->type != CURRENCY_WALLET_MERCHANT)
+		return CURRENCY_R_WALLET_TYPE_INVALID;
+	SZ_JOURNAL_FIELD(w->risk_status);
+	w->risk_status = (uint8_t)cmd->status;
+	struct currency_op *op = currency_op_add(c, cmd->id, fp, h->kind, 0, ctx->timestamp_ns);
+	op->payer = (uint32_t)wi + 1;
+	op->aux = (uint32_t)cmd->status << 16 | cmd->reason;
+	return SZ_R_OK;
+}
+
 uint32_t currency_apply_control(struct sz_state *s, struct currency_state *c, const struct sz_apply_ctx *ctx,
 				const sz_command_header *h)
 {
-	SZ_ASSERT(h->kind == CURRENCY_CMD_WALLET_CONTROL || h->kind == CURRENCY_CMD_HOLDER_LIMIT);
+	SZ_ASSERT(h->kind == CURRENCY_CMD_WALLET_CONTROL || h->kind == CURRENCY_CMD_HOLDER_LIMIT ||
+		  h->kind == CURRENCY_CMD_MERCHANT_RISK);
+	if (h->kind == CURRENCY_CMD_MERCHANT_RISK) {
+		struct currency_risk_cmd cmd;
+		if (h->size != sizeof *h + sizeof cmd)
+			return SZ_R_COMMAND_INVALID;
+		memcpy(&cmd, h + 1, sizeof cmd);
+		return merchant_risk(c, ctx, h, &cmd);
+	}
 	if (h->kind == CURRENCY_CMD_WALLET_CONTROL) {
 		struct currency_control_cmd cmd;
 		if (h->size != sizeof *h + sizeof cmd)

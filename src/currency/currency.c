@@ -507,6 +507,7 @@ static uint32_t currency_apply(struct sz_state *s, void *domain_state, const str
 		break;
 	case CURRENCY_CMD_WALLET_CONTROL:
 	case CURRENCY_CMD_HOLDER_LIMIT:
+	case CURRENCY_CMD_MERCHANT_RISK:
 		r = currency_apply_control(s, c, ctx, cmd);
 		break;
 	case CURRENCY_CMD_FISCAL_DISBURSE:

@@ -13,7 +13,7 @@
  * enforces them on every ledger transfer; fiscal payments (government
  * agency and treasury wallets, batch disbursements with per-line results,
  * tax and fee collection with receipts);
- * Commands SZ_CMD_CURRENCY_BASE + 1 .. + 21 (bodies below: fixed
+ * merchants' risk status; Commands SZ_CMD_CURRENCY_BASE + 1 .. + 22 (bodies below: fixed
  * little-endian structs, no padding; device sync is a fixed header followed
  * by offline messages). Results 200-299.
  *
@@ -79,6 +79,7 @@ enum currency_command_kind {
 	CURRENCY_CMD_HOLDER_LIMIT = SZ_CMD_CURRENCY_BASE + 19,     /* currency_amount_cmd (amount = daily limit) */
 	CURRENCY_CMD_FISCAL_DISBURSE = SZ_CMD_CURRENCY_BASE + 20,  /* currency_fiscal_chunk_cmd + lines */
 	CURRENCY_CMD_FISCAL_COLLECT = SZ_CMD_CURRENCY_BASE + 21,   /* currency_collect_cmd */
+	CURRENCY_CMD_MERCHANT_RISK = SZ_CMD_CURRENCY_BASE + 22,    /* currency_risk_cmd */
 };
 
 #define CURRENCY_RESULT_LIST(X) \
@@ -222,6 +223,10 @@ enum currency_control_reason {
 	CURRENCY_REASON_OTHER = 8,
 	CURRENCY_REASON_COUNT = 8,
 };
+
+/* A merchant's risk status (prepaid-fund supervision, 元管家 style): at HIGH
+ * the merchant takes no new prepayments (contract escrows); running ones go on. */
+enum currency_risk_status { CURRENCY_RISK_NORMAL = 0, CURRENCY_RISK_WATCH = 1, CURRENCY_RISK_HIGH = 2 };
 
 /* ---- command bodies (little-endian, no padding) ------------------------- */
 
@@ -418,6 +423,16 @@ struct currency_collect_cmd {
 };
 _Static_assert(sizeof(struct currency_collect_cmd) == 64, "collect command is 64 bytes");
 
+/* Set a merchant wallet's risk status. */
+struct currency_risk_cmd {
+	sz_id id;
+	sz_id wallet_id;
+	uint16_t status;         /* enum currency_risk_status */
+	uint16_t reason;         /* enum currency_control_reason (0 = none) */
+	uint32_t reserved;
+};
+_Static_assert(sizeof(struct currency_risk_cmd) == 40, "risk command is 40 bytes");
+
 /* ---- state as seen by queries and by src/contract ------------------------ */
 
 struct currency_operator {
@@ -459,7 +474,8 @@ struct currency_wallet {
 	uint16_t mcc;
 	uint8_t class_level;
 	uint8_t flags;
-	uint8_t reserved[2];
+	uint8_t risk_status;      /* merchants: enum currency_risk_status */
+	uint8_t reserved;
 	uint32_t first_sub;       /* main wallet: wallet index + 1 of its newest sub-wallet; 0 = none */
 	uint32_t next_sub;        /* sub-wallet: index + 1 of the parent's next older sub-wallet */
 	struct currency_wallet_control controls[CURRENCY_AUTHORITY_COUNT]; /* [authority - 1] */

@@ -362,6 +362,8 @@ static const struct api_route routes[] = {
 	      "set or lift a freeze, receive-only, pay-only or amount freeze, with its authority and reason"),
 	API_POST("/v1/wallets/{id}/holder-limit", API_OP | API_ME, currency_handle_wallet_holder_limit,
 	      &currency_holder_limit_schema, "set the holder's own daily limit, below the class limit"),
+	API_POST("/v1/wallets/{id}/risk-status", API_OP | API_CB | API_RG, currency_handle_wallet_risk, &currency_risk_schema,
+	      "set a merchant's risk status; at high it takes no new prepayments"),
 	API_POST("/v1/wallets/{id}/payments", API_OP | API_ME, currency_handle_payment_create, &currency_payment_create_schema,
 	      "pay from a wallet, with limit checks"),
 	API_GET("/v1/payments/{id}", API_READERS, currency_handle_payment_get,

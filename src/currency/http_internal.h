@@ -95,6 +95,8 @@ extern const struct api_schema currency_wallet_control_schema;
 extern const struct api_schema currency_holder_limit_schema;
 void currency_handle_wallet_control(struct api_request *r);
 void currency_handle_wallet_holder_limit(struct api_request *r);
+extern const struct api_schema currency_risk_schema;
+void currency_handle_wallet_risk(struct api_request *r);
 
 /* ---- routes of http_fiscal.c -------------------------------------------- */
 

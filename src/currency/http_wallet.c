@@ -33,6 +33,8 @@ static const char *wallet_type_name(uint16_t type)
 /* The wallet's controls: one entry per authority that has one, what they
  * allow together (a sub-wallet's include its main wallet's), the holder's
  * own daily limit. */
+extern const char *const currency_risk_names[];
+
 static void wallet_controls_json(json_t *o, const struct currency_state *c, const struct currency_wallet *w)
 {
 	json_t *list = json_array();
@@ -78,6 +80,10 @@ static json_t *wallet_json(const struct api_request *r, const struct currency_wa
 	json_object_set_new(o, "closed", json_boolean(w->flags & CURRENCY_WALLET_CLOSED));
 	if (w->mcc)
 		json_object_set_new(o, "mcc", json_integer(w->mcc));
+	if (w->type == CURRENCY_WALLET_MERCHANT) {
+		SZ_ASSERT(w->risk_status <= CURRENCY_RISK_HIGH);
+		json_object_set_new(o, "risk_status", json_string(currency_risk_names[w->risk_status]));
+	}
 	if (!sz_id_is_zero(w->bank_account_id))
 		json_object_set_new(o, "bank_account_id", api_json_string_id(w->bank_account_id));
 	const struct currency_wallet *parent = currency_wallet_parent(c, w);
@@ -457,3 +463,25 @@ const struct api_schema currency_holder_limit_schema =
 	API_SCHEMA("holder_limit", holder_limit_fields, struct currency_amount_cmd);
 
 void currency_handle_wallet_holder_limit(struct api_request *r) { wallet_amount(r, CURRENCY_CMD_HOLDER_LIMIT); }
+
+/* POST /v1/wallets/{id}/risk-status {"id","status"[,"reason"]}: a merchant's risk status. */
+const char *const currency_risk_names[] = { "normal", "watch", "high", NULL };
+static const struct api_field risk_fields[] = {
+	CURRENCY_HTTP_ID("id", struct currency_risk_cmd, id, API_F_REQUIRED),
+	{ .name = "status", .type = API_T_ENUM, .flags = API_F_REQUIRED, .offset = offsetof(struct currency_risk_cmd, status),
+	  .size = sizeof(uint16_t), .base = CURRENCY_RISK_NORMAL, .names = currency_risk_names },
+	{ .name = "reason", .type = API_T_ENUM, .offset = offsetof(struct currency_risk_cmd, reason),
+	  .size = sizeof(uint16_t), .base = CURRENCY_REASON_HOLDER_REQUEST, .names = currency_reason_names },
+};
+const struct api_schema currency_risk_schema = API_SCHEMA("merchant_risk", risk_fields, struct currency_risk_cmd);
+
+void currency_handle_wallet_risk(struct api_request *r)
+{
+	struct currency_risk_cmd *c = r->in;
+	SZ_ASSERT(c != NULL);
+	const struct currency_wallet *w = path_wallet(r);
+	if (w == NULL)
+		return;
+	c->wallet_id = w->id;
+	currency_http_submit(r, CURRENCY_CMD_MERCHANT_RISK, c, sizeof *c, c->id, w->id, wallet_done);
+}

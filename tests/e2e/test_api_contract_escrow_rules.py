@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""test_api_contract_escrow_rules.py — prepaid escrow refinements as
+Shenzhen's 元管家 supervises prepaid funds, end to end on the real binary:
+
+  * a cooling-off period (the template's cooling_off_s): a cancellation in
+    it refunds everything the escrow still holds, delivered sessions
+    included; after it, delivered sessions are paid and only the rest is
+    refunded; what was already released stays the merchant's;
+  * a merchant's risk status (normal, watch, high; set by its operator, the
+    central bank or a regulator): at high it takes no new prepayment,
+    while running escrows go on.
+
+The server checks every domain invariant after each batch
+(SZFIN_CHECK_INVARIANTS=1). Balances are derived by hand in the comments."""
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+from api_harness import Server, Tap  # noqa: E402
+
+ENV = {"SZFIN_CHECK_INVARIANTS": "1"}
+t = Tap()
+s = Server(env=ENV).start()
+restarted = None
+
+
+def problem(st, doc, status, code, name):
+    t.ok(st == status and isinstance(doc, dict) and doc.get("code") == code, name, f"status {st} doc {doc}")
+
+
+try:
+    cb = s.token("central_bank", name="pboc")
+    bank = s.token("operator", tenant=1, name="bank")
+    gym = s.token("merchant", tenant=1, owner=601, name="gym")
+    reg = s.token("regulator", name="reg")
+
+    def balance(wid, srv=None):
+        st, doc = (srv or s).get(f"/v1/wallets/{wid}", reg)
+        assert st == 200, (st, doc)
+        return doc["balance"]
+
+    st, doc = s.post("/v1/operators", {"id": "1001", "tenant_id": "1", "type": "bank", "name": "Nanshan Bank"}, cb)
+    assert st == 201, (st, doc)
+    for cid, route in (("1101", "reserve"), ("1201", "issue")):
+        st, doc = s.post(f"/v1/operators/1/{route}", {"id": cid, "amount": "100000.00"}, cb)
+        assert st == 201, (st, doc)
+    st, doc = s.post("/v1/accounts", {"id": "7000", "kind": "general", "owner_id": "1", "currency": "CNY"}, bank)
+    assert st == 201, (st, doc)
+    st, doc = s.post("/v1/accounts", {"id": "7001", "kind": "bank_deposit", "owner_id": "501", "currency": "CNY",
+                                      "flags": ["debits_must_not_exceed_credits"]}, bank)
+    assert st == 201, (st, doc)
+    st, doc = s.post("/v1/transfers", {"id": "7100", "debit_account_id": "7000", "credit_account_id": "7001",
+                                       "amount": "10000.00", "currency": "CNY"}, bank)
+    assert st == 201, (st, doc)
+    st, doc = s.post("/v1/wallets", {"id": "10001", "owner_id": "501", "type": "personal", "class": 2,
+                                     "bank_account_id": "7001"}, bank)
+    assert st == 201, (st, doc)
+    st, doc = s.post("/v1/wallets", {"id": "20001", "owner_id": "601", "type": "merchant", "class": 2, "mcc": 7997}, bank)
+    assert st == 201 and doc.get("risk_status") == "normal", (st, doc)
+    st, doc = s.post("/v1/wallets/10001/topup", {"id": "2001", "amount": "5000.00"}, bank)
+    assert st == 201, (st, doc)
+    # consumer C 10001: 5,000.00   gym M 20001: 0.00
+
+    def template(tid, cooling, kind="prepaid_escrow", **extra):
+        body = {"id": tid, "kind": kind, "name": "gym", "max_sessions": 12, "auto_confirm_s": 3600,
+                "max_duration_s": 86400, "cooling_off_s": cooling}
+        body.update(extra)
+        return s.post("/v1/contract-templates", body, bank)
+
+    st, doc = template("5009", 600, kind="subsidy", mcc=[5411])
+    problem(st, doc, 422, "template_invalid", "only an escrow template has a cooling-off period")
+    st, doc = template("5001", 3600)
+    t.ok(st == 201, "an escrow template with a one-hour cooling-off period", (st, doc))
+    st, doc = template("5002", 1)
+    t.ok(st == 201, "and one with a one-second cooling-off period", (st, doc))
+
+    def escrow(cid, tmpl, sessions):
+        return s.post("/v1/contracts", {"kind": "prepaid_escrow", "id": cid, "template_id": tmpl,
+                                        "consumer_wallet_id": "10001", "merchant_wallet_id": "20001",
+                                        "session_amount": "100.00", "sessions": sessions}, bank)
+
+    def event(cid, eid, etype, party):
+        return s.post(f"/v1/contracts/{cid}/events", {"id": eid, "type": etype, "party_id": party}, bank)
+
+    # ---- cooling-off: everything held comes back ------------------------------------------------------------
+    st, doc = escrow("41001", "5001", 3)
+    t.ok(st == 201 and int(doc["terms"].get("cooling_off_until_ns", 0)) > 0, "a 3 x 100.00 escrow shows its cooling-off end",
+         (st, doc))
+    st, doc = event("41001", "41101", "deliver", "20001")
+    t.ok(st == 201 and doc["delivered"] == 1, "the gym delivers session 1", (st, doc))
+    st, doc = event("41001", "41102", "cancel", "10001")
+    t.ok(st == 201 and doc["status"] == "cancelled" and doc["money"]["refunded"] == "300.00"
+         and doc["money"]["paid"] == "0.00" and doc["events"][-1]["type"] == "cooling_off_refund",
+         "a cancellation in the cooling-off period refunds all 300.00, the delivered session too", (st, doc))
+    # C 5,000 - 300 + 300 = 5,000.00; M 0.00
+    t.eq((balance("10001"), balance("20001")), ("5000.00", "0.00"), "the consumer has all of it back")
+
+    # ---- after the cooling-off: the delivered session is paid -------------------------------------------------
+    st, doc = escrow("41002", "5002", 3)
+    assert st == 201, (st, doc)
+    st, doc = event("41002", "41201", "deliver", "20001")
+    assert st == 201, (st, doc)
+    time.sleep(1.3)
+    st, doc = event("41002", "41202", "cancel", "10001")
+    t.ok(st == 201 and doc["status"] == "cancelled" and doc["money"]["paid"] == "100.00"
+         and doc["money"]["refunded"] == "200.00" and doc["events"][-1]["type"] == "cancelled",
+         "after the cooling-off the delivered session is paid and 200.00 refunded", (st, doc))
+    # C 5,000 - 300 + 200 = 4,900.00; M 100.00
+    t.eq((balance("10001"), balance("20001")), ("4900.00", "100.00"), "balances after the late cancellation")
+
+    # ---- a released session stays the merchant's, even in the cooling-off period --------------------------------
+    st, doc = escrow("41003", "5001", 2)
+    assert st == 201, (st, doc)
+    st, doc = event("41003", "41301", "deliver", "20001")
+    assert st == 201, (st, doc)
+    st, doc = event("41003", "41302", "confirm", "10001")
+    assert st == 201 and doc["money"]["paid"] == "100.00", (st, doc)
+    st, doc = event("41003", "41303", "cancel", "10001")
+    t.ok(st == 201 and doc["money"]["refunded"] == "100.00" and doc["money"]["paid"] == "100.00",
+         "a cooling-off cancellation refunds what is held (100.00), not what was released", (st, doc))
+    # C 4,900 - 200 + 100 = 4,800.00; M 200.00
+    t.eq((balance("10001"), balance("20001")), ("4800.00", "200.00"), "balances after it")
+
+    # ---- merchant risk status ----------------------------------------------------------------------------
+    st, doc = escrow("41004", "5001", 2)
+    assert st == 201, (st, doc)
+    # C 4,600.00 (41004 holds 200.00)
+    st, doc = s.post("/v1/wallets/20001/risk-status", {"id": "6001", "status": "high"}, gym)
+    problem(st, doc, 403, "forbidden", "a merchant does not set its own risk status")
+    st, doc = s.post("/v1/wallets/10001/risk-status", {"id": "6002", "status": "high"}, reg)
+    problem(st, doc, 422, "wallet_type_invalid", "a risk status is a merchant's")
+    st, doc = s.post("/v1/wallets/20001/risk-status", {"id": "6003", "status": "alarming"}, reg)
+    problem(st, doc, 400, "field_invalid", "an unknown status is refused")
+    st, doc = s.post("/v1/wallets/20001/risk-status", {"id": "6004", "status": "high", "reason": "suspected_fraud"}, reg)
+    t.ok(st == 201 and doc.get("risk_status") == "high", "the regulator marks the gym high-risk", (st, doc))
+    st, doc = escrow("41005", "5001", 2)
+    problem(st, doc, 422, "merchant_at_risk", "a high-risk merchant takes no new prepayment")
+    t.eq(balance("10001"), "4600.00", "the refused prepayment took nothing")
+    st, doc = event("41004", "41401", "deliver", "20001")
+    t.ok(st == 201, "a running escrow goes on: the gym delivers", (st, doc))
+    st, doc = event("41004", "41402", "confirm", "10001")
+    t.ok(st == 201 and doc["money"]["paid"] == "100.00", "and the consumer confirms", (st, doc))
+    # M 200 + 100 = 300.00
+    st, doc = s.post("/v1/wallets/20001/risk-status", {"id": "6005", "status": "watch"}, bank)
+    t.ok(st == 201 and doc.get("risk_status") == "watch", "the operator lowers it to watch", (st, doc))
+    st, doc = escrow("41005", "5001", 2)
+    t.ok(st == 201, "under watch the merchant takes prepayments again", (st, doc))
+    # C 4,600 - 200 = 4,400.00
+    t.eq((balance("10001"), balance("20001")), ("4400.00", "300.00"), "balances follow the hand derivation")
+
+    # ---- restart ---------------------------------------------------------------------------------------
+    st, before = s.get("/v1/wallets/20001", reg)
+    t.eq(s.stop(), 0, "the server stops cleanly after every batch was checked")
+    restarted = Server(data_dir=s.data_dir, env=ENV).start()
+    st, after = restarted.get("/v1/wallets/20001", reg)
+    t.ok(after == before and after.get("risk_status") == "watch", "after restart the risk status is kept", after)
+    t.eq(restarted.stop(), 0, "the restarted server stops cleanly")
+finally:
+    if restarted is not None:
+        restarted.cleanup()
+    s.cleanup()
+t.done()
