@@ -514,6 +514,11 @@ static uint32_t currency_apply(struct sz_state *s, void *domain_state, const str
 	case CURRENCY_CMD_FISCAL_COLLECT:
 		r = currency_apply_fiscal(s, c, ctx, cmd);
 		break;
+	case CURRENCY_CMD_RATE_SET:
+	case CURRENCY_CMD_RESERVE_RATIO:
+	case CURRENCY_CMD_INTEREST_PAY:
+		r = currency_apply_interest(s, c, ctx, cmd);
+		break;
 	case CURRENCY_CMD_DEVICE_REGISTER:
 	case CURRENCY_CMD_DEVICE_LOAD:
 	case CURRENCY_CMD_DEVICE_SYNC:
@@ -535,6 +540,7 @@ static uint32_t currency_apply(struct sz_state *s, void *domain_state, const str
 
 struct currency_counts {
 	uint64_t operators, supply, wallets, ops, devices, syncs, limits, batches, fiscal_lines;
+	uint64_t accrual_day; /* not a count: the China day interest was last accrued for */
 };
 
 static void counts_of(const struct currency_state *c, struct currency_counts *n)
@@ -548,6 +554,7 @@ static void counts_of(const struct currency_state *c, struct currency_counts *n)
 	n->limits = c->limits_count;
 	n->batches = c->batch_count;
 	n->fiscal_lines = c->fiscal_line_count;
+	n->accrual_day = c->accrual_day;
 }
 
 #define ARRAYS(X, c) \
@@ -597,6 +604,9 @@ static int currency_snapshot_read(void *domain_state, struct sz_snap *f)
 	c->limits_count = (uint32_t)n.limits;
 	c->batch_count = (uint32_t)n.batches;
 	c->fiscal_line_count = (uint32_t)n.fiscal_lines;
+	if (n.accrual_day > UINT32_MAX)
+		return SZ_ECORRUPT;
+	c->accrual_day = (uint32_t)n.accrual_day;
 #define READ_ARRAY(arr, count) \
 	if (rc == 0 && (count) > 0) \
 		rc = sz_snap_read(f, (arr), sizeof((arr)[0]) * (size_t)(count));
@@ -700,6 +710,8 @@ static int currency_check_invariants(const struct sz_state *s, const void *domai
 			goto done;
 		}
 	}
+	if (currency_interest_check(s, c, why, why_size) != 0)
+		rc = SZ_ECORRUPT;
 done:
 	free(held);
 	return rc;
@@ -762,6 +774,7 @@ static void currency_batch_begin(struct sz_state *s, void *domain_state, const s
 	SZ_ASSERT(c != NULL);
 	if (c->settling_count > 0)
 		currency_devices_settle(s, c, ctx);
+	currency_interest_accrue(s, c, ctx);
 }
 
 /* The earliest end of a suspended device's settlement window. */

@@ -55,6 +55,16 @@
 #define CURRENCY_FISCAL_CHUNK_COUNT_MAX \
 	((CURRENCY_FISCAL_LINE_COUNT_MAX + CURRENCY_FISCAL_CHUNK_LINE_COUNT_MAX - 1) / CURRENCY_FISCAL_CHUNK_LINE_COUNT_MAX)
 #define CURRENCY_FISCAL_BATCH_COUNT_MAX (1u << 20)
+
+/* Interest (2026 rules). Rate versions kept per bank (a bank changes its
+ * demand-deposit rate a few times a year). Wallets paid by one interest
+ * command: each payment is a ledger transfer (the batch's ledger room) and
+ * a journal bracket; a bank with more wallets repeats the command. The
+ * day-count denominator: actual/365, rates in parts per million. */
+#define CURRENCY_RATE_VERSION_COUNT_MAX 16u
+#define CURRENCY_RATE_PPM_MAX 100000u
+#define CURRENCY_INTEREST_PAY_COUNT_MAX 4096u
+#define CURRENCY_INTEREST_DENOMINATOR (365ull * 1000000ull)
 #define CURRENCY_FISCAL_LINE_RECORD_COUNT_MAX (1u << 26)
 
 enum currency_command_kind {
@@ -80,6 +90,9 @@ enum currency_command_kind {
 	CURRENCY_CMD_FISCAL_DISBURSE = SZ_CMD_CURRENCY_BASE + 20,  /* currency_fiscal_chunk_cmd + lines */
 	CURRENCY_CMD_FISCAL_COLLECT = SZ_CMD_CURRENCY_BASE + 21,   /* currency_collect_cmd */
 	CURRENCY_CMD_MERCHANT_RISK = SZ_CMD_CURRENCY_BASE + 22,    /* currency_risk_cmd */
+	CURRENCY_CMD_RATE_SET = SZ_CMD_CURRENCY_BASE + 23,         /* currency_rate_cmd */
+	CURRENCY_CMD_RESERVE_RATIO = SZ_CMD_CURRENCY_BASE + 24,    /* currency_ratio_cmd */
+	CURRENCY_CMD_INTEREST_PAY = SZ_CMD_CURRENCY_BASE + 25,     /* currency_issue_cmd (amount 0) */
 };
 
 #define CURRENCY_RESULT_LIST(X) \
@@ -146,6 +159,9 @@ enum currency_command_kind {
 	X(262, FISCAL_BATCH_INVALID, "fiscal_batch_invalid", "a disbursement chunk carries 1 to 96 lines, matches its size, names a purpose, and follows the batch's earlier chunks with the same payer, purpose and chunk count") \
 	X(263, TREASURY_INVALID, "treasury_invalid", "taxes and fees are collected into an open treasury wallet of the payer's currency, from another wallet") \
 	X(264, COLLECTION_INVALID, "collection_invalid", "a collection is a tax or a fee with a code 1 to 9999 and a period YYYYMM") \
+	X(265, NOT_A_BANK, "not_a_bank", "deposit rates, interest and a reserve ratio below 100% are for bank operators; payment institutions keep 100% reserve and pay no interest") \
+	X(266, RATE_INVALID, "rate_invalid", "a rate version must be newer than the last, take effect after it and not before the current batch, at most 100,000 ppm (10%)") \
+	X(267, RATIO_INVALID, "ratio_invalid", "a reserve ratio is 0 to 10,000 basis points, and the reserve must cover the pledge it asks for") \
 	X(260, OFFLINE_PAYEE_OVER_CAP, "offline_payee_over_cap", "offline message: the payee's balance cap has no room and it has no linked bank account to settle the excess to; it stays pending (sync it again after an upgrade)")
 
 enum currency_result {
@@ -433,7 +449,33 @@ struct currency_risk_cmd {
 };
 _Static_assert(sizeof(struct currency_risk_cmd) == 40, "risk command is 40 bytes");
 
+/* A version of a bank's deposit rate (takes effect at effective_from_ns). */
+struct currency_rate_cmd {
+	sz_id id;
+	uint64_t tenant_id;
+	uint64_t effective_from_ns;
+	uint32_t version;
+	uint32_t rate_ppm;
+};
+_Static_assert(sizeof(struct currency_rate_cmd) == 40, "rate command is 40 bytes");
+
+/* A bank's reserve ratio for e-CNY (deposit-reserve requirement), set by the central bank. */
+struct currency_ratio_cmd {
+	sz_id id;
+	uint64_t tenant_id;
+	uint32_t ratio_bp;
+	uint32_t reserved;
+};
+_Static_assert(sizeof(struct currency_ratio_cmd) == 32, "ratio command is 32 bytes");
+
 /* ---- state as seen by queries and by src/contract ------------------------ */
+
+/* A version of a bank's demand-deposit rate for e-CNY in classes 1-3. */
+struct currency_rate {
+	uint64_t effective_from_ns;
+	uint32_t version;
+	uint32_t rate_ppm;        /* annual, parts per million (3,500 = 0.35%) */
+};
 
 struct currency_operator {
 	struct currency_operator_cmd cmd;
@@ -442,6 +484,12 @@ struct currency_operator {
 	uint64_t issued_fen;      /* cumulative */
 	uint64_t redeemed_fen;    /* cumulative */
 	uint64_t created_ns;
+	uint64_t pledged_fen;     /* reserve pledged at the central bank for its outstanding issuance */
+	uint64_t interest_accrued_fen; /* cumulative, whole fen credited to wallets' interest_due_fen */
+	uint64_t interest_paid_fen;    /* cumulative, paid into wallets */
+	uint32_t reserve_ratio_bp;     /* pledge per issued fen: banks 0..10,000 (default 10,000), institutions 10,000 */
+	uint32_t rate_count;
+	struct currency_rate rates[CURRENCY_RATE_VERSION_COUNT_MAX];
 };
 
 /* One authority's control on a wallet (state NONE: no control). */
@@ -480,8 +528,10 @@ struct currency_wallet {
 	uint32_t next_sub;        /* sub-wallet: index + 1 of the parent's next older sub-wallet */
 	struct currency_wallet_control controls[CURRENCY_AUTHORITY_COUNT]; /* [authority - 1] */
 	uint64_t holder_daily_fen; /* the holder's own daily outflow limit; 0 = none */
+	uint64_t interest_due_fen; /* accrued interest not yet paid (bank, classes 1-3) */
+	uint64_t interest_rem;     /* accrued fraction of a fen, in 1/CURRENCY_INTEREST_DENOMINATOR fen */
 };
-_Static_assert(sizeof(struct currency_wallet) == 232, "wallet record is 232 bytes");
+_Static_assert(sizeof(struct currency_wallet) == 248, "wallet record is 248 bytes");
 
 struct currency_state;
 
@@ -517,6 +567,11 @@ void currency_wallet_blocks_of(const struct currency_state *c, const struct curr
 extern const char *const currency_authority_names[];
 extern const char *const currency_control_state_names[];
 extern const char *const currency_reason_names[];
+
+/* The pledge a bank or institution owes for outstanding issuance at its ratio (rounded up). */
+uint64_t currency_pledge_required(const struct currency_operator *op, uint64_t outstanding_fen);
+/* The rate in force at time t (0 if none). */
+uint32_t currency_rate_at(const struct currency_operator *op, uint64_t t_ns);
 
 /* Supply outstanding of a currency (issued - redeemed). */
 uint64_t currency_supply(const struct currency_state *c, uint32_t currency);

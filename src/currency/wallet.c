@@ -107,6 +107,7 @@ static uint32_t operator_register(struct sz_state *s, struct currency_state *c, 
 	op.vault_id = operator_account_id(cmd->tenant_id, CURRENCY_ROLE_VAULT);
 	op.clearing_id = operator_account_id(cmd->tenant_id, CURRENCY_ROLE_CLEARING);
 	op.created_ns = now;
+	op.reserve_ratio_bp = 10000; /* 100% until the central bank sets a bank's ratio */
 	uint16_t reserve_flags = cmd->type == CURRENCY_OPERATOR_PAYMENT_INSTITUTION ? SZ_ACCOUNT_DEBITS_MUST_NOT_EXCEED_CREDITS : 0;
 	sz_id owner = sz_id_make(0, cmd->tenant_id);
 	if ((r = currency_account_create(s, op.reserve_id, owner, cmd->tenant_id, cmd->currency, SZ_KIND_RESERVE,
@@ -180,9 +181,9 @@ static uint32_t issue_redeem(struct sz_state *s, struct currency_state *c, const
 		if (__builtin_add_overflow(row->supply_fen, cmd->amount, &sum) ||
 		    __builtin_add_overflow(op->issued_fen, cmd->amount, &sum))
 			return SZ_R_OVERFLOW;
-		r = currency_move(s, c, cmd->id, STEP_PLEDGE, op->reserve_id, row->pledged_id, cmd->amount, 0, now);
-		if (r == SZ_R_EXCEEDS_CREDITS)
-			return CURRENCY_R_RESERVE_INSUFFICIENT;
+		/* The pledge follows the outstanding issuance at the operator's ratio. */
+		r = currency_pledge_to(s, c, op, cmd->id, STEP_PLEDGE,
+				       currency_pledge_required(op, op->issued_fen - op->redeemed_fen + cmd->amount), now);
 		if (r == SZ_R_OK)
 			r = currency_move(s, c, cmd->id, STEP_MAIN, row->issuance_id, op->vault_id, cmd->amount, 0, now);
 	} else {
@@ -192,7 +193,8 @@ static uint32_t issue_redeem(struct sz_state *s, struct currency_state *c, const
 		if (r == SZ_R_EXCEEDS_CREDITS)
 			return CURRENCY_R_VAULT_INSUFFICIENT;
 		if (r == SZ_R_OK)
-			r = currency_move(s, c, cmd->id, STEP_PLEDGE, row->pledged_id, op->reserve_id, cmd->amount, 0, now);
+			r = currency_pledge_to(s, c, op, cmd->id, STEP_PLEDGE,
+					       currency_pledge_required(op, op->issued_fen - op->redeemed_fen - cmd->amount), now);
 	}
 	if (r != SZ_R_OK)
 		return r;
