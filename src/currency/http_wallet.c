@@ -61,6 +61,7 @@ static void wallet_controls_json(json_t *o, const struct currency_state *c, cons
 	json_t *holder = json_object();
 	json_object_set_new(holder, "daily", currency_http_amount_json(w->holder_daily_fen));
 	json_object_set_new(o, "holder_limits", holder);
+	json_object_set_new(o, "interest_due", currency_http_amount_json(w->interest_due_fen));
 }
 
 static json_t *wallet_json(const struct api_request *r, const struct currency_wallet *w)
