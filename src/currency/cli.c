@@ -9,8 +9,8 @@
  *        prints one signed offline payment message (136 bytes, 272 hex digits;
  *        layout in src/currency/offline.h) for POST /v1/devices/{id}/sync
  *
- *   operator create|get|reserve|issue|redeem
- *   wallet create|get|update|topup|withdraw|pay|sub-fund|close|control|holder-limit
+ *   operator create|get|reserve|issue|redeem|rates|reserve-ratio|interest-pay
+ *   wallet create|get|update|topup|withdraw|pay|sub-fund|close|control|holder-limit|risk-status
  *   payment get|refund   device register|get|load|sync|suspend
  *   contract template|create|get|event|grant|spend|insolvency   limits get|load FILE
  *   fiscal disburse|report|collect|receipt
@@ -244,7 +244,10 @@ static int operator_cmd(const struct client *c, const struct cargs *a)
 {
 	const char *u = "operator create --id ID --tenant-id N --type bank|payment_institution [--name TEXT]\n"
 			"       szfin currency operator get TENANT\n"
-			"       szfin currency operator reserve|issue|redeem TENANT --id ID --amount A [--direction deposit|withdraw]";
+			"       szfin currency operator reserve|issue|redeem TENANT --id ID --amount A [--direction deposit|withdraw]\n"
+			"       szfin currency operator rates TENANT --id ID --version N --rate-ppm PPM --effective-from-ns NS\n"
+			"       szfin currency operator reserve-ratio TENANT --id ID --ratio-bp BP\n"
+			"       szfin currency operator interest-pay TENANT --id ID";
 	if (a->positional_count < 2)
 		return usage(u);
 	const char *action = a->positional[1];
@@ -257,8 +260,13 @@ static int operator_cmd(const struct client *c, const struct cargs *a)
 		snprintf(path, sizeof path, "/v1/operators/%s", a->positional[2]);
 		return send(c, "GET", path, NULL);
 	}
-	if (strcmp(action, "reserve") == 0 || strcmp(action, "issue") == 0 || strcmp(action, "redeem") == 0) {
+	if (strcmp(action, "reserve") == 0 || strcmp(action, "issue") == 0 || strcmp(action, "redeem") == 0 ||
+	    strcmp(action, "rates") == 0 || strcmp(action, "reserve-ratio") == 0) {
 		snprintf(path, sizeof path, "/v1/operators/%s/%s", a->positional[2], action);
+		return send(c, "POST", path, body_from_flags(a, no_skip));
+	}
+	if (strcmp(action, "interest-pay") == 0) {
+		snprintf(path, sizeof path, "/v1/operators/%s/interest/pay", a->positional[2]);
 		return send(c, "POST", path, body_from_flags(a, no_skip));
 	}
 	return usage(u);
@@ -277,7 +285,8 @@ static int wallet_cmd(const struct client *c, const struct cargs *a)
 			"       szfin currency wallet close ID --id CMD\n"
 			"       szfin currency wallet control ID --id CMD --authority operator|regulator|judicial\n"
 			"              --state frozen|receive_only|pay_only|amount|none [--reason CODE] [--amount A]\n"
-			"       szfin currency wallet holder-limit ID --id CMD --daily A";
+			"       szfin currency wallet holder-limit ID --id CMD --daily A\n"
+			"       szfin currency wallet risk-status MERCHANT_ID --id CMD --status normal|watch|high [--reason CODE]";
 	if (a->positional_count < 2)
 		return usage(u);
 	const char *action = a->positional[1];
@@ -294,7 +303,7 @@ static int wallet_cmd(const struct client *c, const struct cargs *a)
 	static const char *const actions[][2] = {
 		{ "update", "update" }, { "topup", "topup" }, { "withdraw", "withdraw" },
 		{ "pay", "payments" }, { "sub-fund", "sub-fund" }, { "close", "close" },
-		{ "control", "controls" }, { "holder-limit", "holder-limit" },
+		{ "control", "controls" }, { "holder-limit", "holder-limit" }, { "risk-status", "risk-status" },
 	};
 	for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++)
 		if (strcmp(action, actions[i][0]) == 0) {
@@ -494,8 +503,8 @@ static void help(void)
 		"  keygen [--seed HEX]                    a device key pair: {\"seed\", \"public_key\"}\n"
 		"  sign-offline --seed HEX --device ID --payee ID --amount A --counter N [--time NS] [--currency CNY]\n"
 		"                                         one signed offline payment (272 hex digits)\n"
-		"  operator create|get|reserve|issue|redeem\n"
-		"  wallet   create|get|update|topup|withdraw|pay|sub-fund|close\n"
+		"  operator create|get|reserve|issue|redeem|rates|reserve-ratio|interest-pay\n"
+		"  wallet   create|get|update|topup|withdraw|pay|sub-fund|close|control|holder-limit|risk-status\n"
 		"  payment  get|refund\n"
 		"  device   register|get|load|sync|suspend\n"
 		"  contract template|create|get|event|grant|spend|insolvency\n"

@@ -12,12 +12,14 @@ Shenzhen's 元管家 supervises prepaid funds, end to end on the real binary:
 
 The server checks every domain invariant after each batch
 (SZFIN_CHECK_INVARIANTS=1). Balances are derived by hand in the comments."""
+import json
 import os
+import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from api_harness import Server, Tap  # noqa: E402
+from api_harness import BIN, Server, Tap  # noqa: E402
 
 ENV = {"SZFIN_CHECK_INVARIANTS": "1"}
 t = Tap()
@@ -148,6 +150,14 @@ try:
     t.ok(st == 201, "under watch the merchant takes prepayments again", (st, doc))
     # C 4,600 - 200 = 4,400.00
     t.eq((balance("10001"), balance("20001")), ("4400.00", "300.00"), "balances follow the hand derivation")
+
+    env = dict(os.environ, SZFIN_URL=f"http://127.0.0.1:{s.port}", SZFIN_TOKEN=reg)
+    out = subprocess.run([BIN, "currency", "--json", "wallet", "risk-status", "20001", "--id", "6006", "--status", "high",
+                          "--reason", "sanctions"], capture_output=True, text=True, timeout=30, env=env)
+    t.ok(out.returncode == 0 and json.loads(out.stdout).get("risk_status") == "high",
+         "szfin currency wallet risk-status sets it from the command line", (out.returncode, out.stdout, out.stderr))
+    st, doc = s.post("/v1/wallets/20001/risk-status", {"id": "6007", "status": "watch"}, bank)
+    assert st == 201, (st, doc)
 
     # ---- restart ---------------------------------------------------------------------------------------
     st, before = s.get("/v1/wallets/20001", reg)

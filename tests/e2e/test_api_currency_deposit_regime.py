@@ -11,12 +11,14 @@ Here every batch is followed by the server's invariant check
 (SZFIN_CHECK_INVARIANTS=1), the deposit-regime invariants included (pledges
 add up to the central bank's pledged account and follow each bank's ratio;
 interest due plus paid equals accrued)."""
+import json
 import os
+import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from api_harness import Server, Tap  # noqa: E402
+from api_harness import BIN, Server, Tap  # noqa: E402
 
 ENV = {"SZFIN_CHECK_INVARIANTS": "1"}
 t = Tap()
@@ -105,6 +107,19 @@ try:
          "the interest command pays nothing before a day has ended", (st, doc))
     st, doc2 = s.post("/v1/operators/1/interest/pay", {"id": "1331"}, bank)
     t.ok(st == 200 and doc2["paid"] == "0.00", "the same payment command again answers 200", (st, doc2))
+
+    env = dict(os.environ, SZFIN_URL=f"http://127.0.0.1:{s.port}", SZFIN_TOKEN=bank)
+    third_ns = str(int(later_ns) + 86400 * 10**9)
+    out = subprocess.run([BIN, "currency", "--json", "operator", "rates", "1", "--id", "1314", "--version", "3",
+                          "--rate-ppm", "2500", "--effective-from-ns", third_ns], capture_output=True, text=True,
+                         timeout=30, env=env)
+    cli_doc = json.loads(out.stdout) if out.returncode == 0 else {}
+    t.ok([v["rate_ppm"] for v in cli_doc.get("interest", {}).get("rates", [])] == [3500, 3000, 2500],
+         "szfin currency operator rates adds version 3", (out.returncode, out.stdout, out.stderr))
+    out = subprocess.run([BIN, "currency", "--json", "operator", "interest-pay", "1", "--id", "1332"],
+                         capture_output=True, text=True, timeout=30, env=env)
+    t.ok(out.returncode == 0 and json.loads(out.stdout).get("wallets_paid") == 0,
+         "szfin currency operator interest-pay runs the payment", (out.returncode, out.stdout, out.stderr))
 
     before = s.get("/v1/operators/1", reg)
     t.eq(s.stop(), 0, "the server stops cleanly after every batch was checked")
