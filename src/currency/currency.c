@@ -48,6 +48,7 @@ static const struct sz_result_class_info currency_result_classes[] = {
 	{ CURRENCY_R_WALLET_PAY_ONLY, SZ_RESULT_CLASS_CONFLICT },
 	{ CURRENCY_R_WALLET_AMOUNT_FROZEN, SZ_RESULT_CLASS_CONFLICT },
 	{ CURRENCY_R_CONTROL_NOT_SET, SZ_RESULT_CLASS_CONFLICT },
+	{ CURRENCY_R_BANK_ACCOUNT_OTHER_OPERATOR, SZ_RESULT_CLASS_CONFLICT },
 };
 
 /* ---- small helpers --------------------------------------------------------- */

@@ -162,6 +162,7 @@ enum currency_command_kind {
 	X(265, NOT_A_BANK, "not_a_bank", "deposit rates, interest and a reserve ratio below 100% are for bank operators; payment institutions keep 100% reserve and pay no interest") \
 	X(266, RATE_INVALID, "rate_invalid", "a rate version must be newer than the last, take effect after it and not before the current batch, at most 100,000 ppm (10%)") \
 	X(267, RATIO_INVALID, "ratio_invalid", "a reserve ratio is 0 to 10,000 basis points, and the reserve must cover the pledge it asks for") \
+	X(268, BANK_ACCOUNT_OTHER_OPERATOR, "bank_account_other_operator", "the bank account is held at another operator: a wallet links a deposit account at its own operator only (the other operator has not authorised this one to debit it)") \
 	X(260, OFFLINE_PAYEE_OVER_CAP, "offline_payee_over_cap", "offline message: the payee's balance cap has no room and it has no linked bank account to settle the excess to; it stays pending (sync it again after an upgrade)")
 
 enum currency_result {

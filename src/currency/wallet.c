@@ -320,9 +320,12 @@ static uint32_t wallet_shape_top(struct sz_state *s, struct currency_state *c,
 		return CURRENCY_R_MCC_INVALID;
 	if (!sz_id_is_zero(cmd->bank_account_id)) {
 		const sz_account *bank = ledger_account_get(sz_ledger(s), cmd->bank_account_id);
-		if (bank == NULL || bank->kind != SZ_KIND_BANK_DEPOSIT || bank->tenant_id != cmd->tenant_id ||
-		    bank->currency != op->cmd.currency)
+		if (bank == NULL || bank->kind != SZ_KIND_BANK_DEPOSIT || bank->currency != op->cmd.currency)
 			return CURRENCY_R_BANK_ACCOUNT_INVALID;
+		/* Top-ups would debit it on this operator's command alone: another
+		 * operator's customer account needs that operator's authority. */
+		if (bank->tenant_id != cmd->tenant_id)
+			return CURRENCY_R_BANK_ACCOUNT_OTHER_OPERATOR;
 	} else if (cmd->flags & CURRENCY_WALLET_AUTO_TOPUP)
 		return CURRENCY_R_BANK_ACCOUNT_MISSING;
 	w->tenant_id = cmd->tenant_id;
