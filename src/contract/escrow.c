@@ -37,6 +37,7 @@ uint32_t contract_escrow_create(struct sz_state *s, struct contract_state *k, st
 		return CONTRACT_R_MERCHANT_AT_RISK;
 	struct contract c;
 	contract_record_init(&c, cmd->id, cmd->template_id, CONTRACT_KIND_ESCROW, ctx->timestamp_ns);
+	c.template_version = t->version;
 	if ((r = contract_fund_from_wallet(s, cur, consumer, cmd->id, c.account_id, total, ctx)) != SZ_R_OK)
 		return r;
 	c.payer_id = consumer->id;
@@ -93,8 +94,7 @@ uint32_t contract_escrow_end(struct sz_state *s, struct contract_state *k, struc
 /* Is the escrow still in its template's cooling-off period (after creation)? */
 static bool escrow_in_cooling_off(const struct contract_state *k, const struct contract *c, uint64_t now)
 {
-	const struct contract_template *t = contract_template_find(k, c->template_id);
-	SZ_ASSERT(t != NULL);
+	const struct contract_template *t = contract_template_of(k, c);
 	uint64_t until = c->created_ns + (uint64_t)t->cmd.cooling_off_s * 1000000000ull;
 	return t->cmd.cooling_off_s != 0 && now < until;
 }
@@ -162,8 +162,7 @@ uint32_t contract_escrow_event(struct sz_state *s, struct contract_state *k, str
 	case CONTRACT_CMD_SESSION_DELIVER: {
 		if (c->delivered == c->sessions)
 			return CONTRACT_R_ALL_SESSIONS_DELIVERED;
-		const struct contract_template *t = contract_template_find(k, c->template_id);
-		SZ_ASSERT(t != NULL);
+		const struct contract_template *t = contract_template_of(k, c);
 		c->delivered++;
 		contract_event_add(k, c, CONTRACT_EV_DELIVERED, cmd->id, cmd->party_id, 0, c->delivered, now);
 		contract_timer_push(k, now + (uint64_t)t->cmd.auto_confirm_s * 1000000000ull, (uint32_t)(c - k->contracts), c->delivered);

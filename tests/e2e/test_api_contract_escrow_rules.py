@@ -8,7 +8,9 @@ Shenzhen's 元管家 supervises prepaid funds, end to end on the real binary:
     refunded; what was already released stays the merchant's;
   * a merchant's risk status (normal, watch, high; set by its operator, the
     central bank or a regulator): at high it takes no new prepayment,
-    while running escrows go on.
+    while running escrows go on;
+  * versioned templates: a contract records the version it was made under,
+    and a new version never changes running contracts.
 
 The server checks every domain invariant after each batch
 (SZFIN_CHECK_INVARIANTS=1). Balances are derived by hand in the comments."""
@@ -158,6 +160,45 @@ try:
          "szfin currency wallet risk-status sets it from the command line", (out.returncode, out.stdout, out.stderr))
     st, doc = s.post("/v1/wallets/20001/risk-status", {"id": "6007", "status": "watch"}, bank)
     assert st == 201, (st, doc)
+
+    # ---- versioned templates: a new version never changes running contracts -----------------------------------
+    st, doc = escrow("41006", "5001", 2)
+    t.ok(st == 201 and doc["terms"]["template_version"] == 1 and "cooling_off_until_ns" in doc["terms"],
+         "an escrow made under version 1 records it", (st, doc))
+    # C 4,400 - 200 = 4,200.00
+    v2 = {"id": "5101", "version": 2, "kind": "prepaid_escrow", "name": "gym", "max_sessions": 12, "auto_confirm_s": 3600,
+          "max_duration_s": 86400, "cooling_off_s": 0}
+    st, doc = s.post("/v1/contract-templates/5001/versions", dict(v2, id="5102", version=3), bank)
+    problem(st, doc, 422, "template_version_invalid", "versions follow one another (2 after 1)")
+    st, doc = s.post("/v1/contract-templates/5001/versions", dict(v2, id="5103", kind="subsidy", mcc=[5411]), bank)
+    problem(st, doc, 422, "template_kind_mismatch", "a version keeps the template's kind")
+    st, doc = s.post("/v1/contract-templates/5999/versions", dict(v2, id="5104"), bank)
+    problem(st, doc, 404, "template_not_found", "a version of an unknown template is 404")
+    st, doc = s.post("/v1/contract-templates/5001/versions", v2, bank)
+    t.ok(st == 201, "version 2 of the gym template drops the cooling-off period", (st, doc))
+    st, doc = s.post("/v1/contract-templates/5001/versions", v2, bank)
+    t.eq(st, 200, "the same version again answers 200")
+    st, doc = s.post("/v1/contract-templates/5001/versions", dict(v2, max_sessions=6), bank)
+    problem(st, doc, 409, "exists_with_different_fields", "the same command id with other terms is 409")
+    st, doc = s.post("/v1/contract-templates/5001/versions", dict(v2, id="5105", max_sessions=6), bank)
+    problem(st, doc, 409, "exists_with_different_fields", "and so is version 2 again with other terms")
+    st, doc = template("5001", 3600)
+    t.eq(st, 200, "the original registration again still answers 200 (compared with version 1)")
+    st, doc = escrow("41007", "5001", 2)
+    t.ok(st == 201 and doc["terms"]["template_version"] == 2 and "cooling_off_until_ns" not in doc["terms"],
+         "a new escrow runs under version 2", (st, doc))
+    # C 4,200 - 200 = 4,000.00
+    for cid, eid in (("41006", "41601"), ("41007", "41701")):
+        st, doc = event(cid, eid, "deliver", "20001")
+        assert st == 201, (st, doc)
+    st, doc = event("41006", "41602", "cancel", "10001")
+    t.ok(st == 201 and doc["money"]["refunded"] == "200.00" and doc["events"][-1]["type"] == "cooling_off_refund",
+         "the version-1 escrow keeps its cooling-off period: all 200.00 back", (st, doc))
+    st, doc = event("41007", "41702", "cancel", "10001")
+    t.ok(st == 201 and doc["money"]["paid"] == "100.00" and doc["money"]["refunded"] == "100.00",
+         "the version-2 escrow has none: the delivered session is paid", (st, doc))
+    # C 4,000 + 200 + 100 = 4,300.00; M 300 + 100 = 400.00
+    t.eq((balance("10001"), balance("20001")), ("4300.00", "400.00"), "balances after both cancellations")
 
     # ---- restart ---------------------------------------------------------------------------------------
     st, before = s.get("/v1/wallets/20001", reg)
