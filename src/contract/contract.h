@@ -224,8 +224,9 @@ struct contract {
 	uint16_t kind;
 	uint16_t status;
 	uint32_t template_version; /* the template version it runs under (0 in records older than versions: 1) */
+	uint64_t frozen_fen;     /* escrow: released money held back for the merchant (its prepaid freeze share) */
 };
-_Static_assert(sizeof(struct contract) == 200, "contract record is 200 bytes");
+_Static_assert(sizeof(struct contract) == 208, "contract record is 208 bytes");
 
 enum contract_event_kind {
 	CONTRACT_EV_CREATED = 1,        /* amount: funded */

@@ -50,21 +50,48 @@ uint32_t contract_escrow_create(struct sz_state *s, struct contract_state *k, st
 	return SZ_R_OK;
 }
 
-/* Release delivered-but-unconfirmed sessions up to `upto`. */
+/* The share of a release the merchant's prepaid freeze holds back (rounded up). */
+static uint64_t frozen_share(const struct currency_state *cur, const struct contract *c, uint64_t amount)
+{
+	const struct currency_wallet *m = currency_wallet_find(cur, c->payee_id);
+	SZ_ASSERT(m != NULL);
+	SZ_ASSERT(m->prepaid_freeze_bp <= 10000);
+	return (uint64_t)(((unsigned __int128)amount * m->prepaid_freeze_bp + 9999) / 10000);
+}
+
+/* Pay the merchant what its freeze held back (step 3 of base). */
+static uint32_t release_frozen(struct sz_state *s, struct currency_state *cur, struct contract *c, sz_id base, uint64_t now)
+{
+	uint32_t r = contract_pay_out(s, cur, base, 3, c->account_id, c->payee_id, c->frozen_fen, now);
+	if (r != SZ_R_OK)
+		return r;
+	c->paid_fen += c->frozen_fen;
+	c->frozen_fen = 0;
+	return SZ_R_OK;
+}
+
+/* Release delivered-but-unconfirmed sessions up to `upto`. The merchant's
+ * prepaid freeze share of it stays in the escrow (frozen_fen) until the
+ * escrow completes or is cancelled (then the merchant's), or the merchant
+ * is insolvent (then the consumer's: the guarantee). */
 uint32_t contract_escrow_release(struct sz_state *s, struct contract_state *k, struct currency_state *cur, struct contract *c,
 				 uint32_t upto, sz_id base, uint16_t ev_kind, sz_id party, uint64_t now)
 {
 	SZ_ASSERT(upto <= c->delivered);
 	if (upto <= c->released)
 		return SZ_R_OK;
-	uint64_t amount = (uint64_t)(upto - c->released) * c->amount_fen;
-	uint32_t r = contract_pay_out(s, cur, base, 1, c->account_id, c->payee_id, amount, now);
+	uint64_t amount = (uint64_t)(upto - c->released) * c->amount_fen, frozen = frozen_share(cur, c, amount);
+	uint32_t r = contract_pay_out(s, cur, base, 1, c->account_id, c->payee_id, amount - frozen, now);
 	if (r != SZ_R_OK)
 		return r;
 	c->released = upto;
-	c->paid_fen += amount;
-	contract_event_add(k, c, ev_kind, ev_kind == CONTRACT_EV_AUTO_RELEASED ? sz_id_make(0, 0) : base, party, amount, upto, now);
+	c->paid_fen += amount - frozen;
+	c->frozen_fen += frozen;
+	contract_event_add(k, c, ev_kind, ev_kind == CONTRACT_EV_AUTO_RELEASED ? sz_id_make(0, 0) : base, party,
+			   amount - frozen, upto, now);
 	if (c->released == c->sessions) {
+		if ((r = release_frozen(s, cur, c, base, now)) != SZ_R_OK)
+			return r;
 		c->status = CONTRACT_COMPLETED;
 		c->ended_ns = now;
 	}
@@ -79,8 +106,13 @@ uint32_t contract_escrow_end(struct sz_state *s, struct contract_state *k, struc
 	uint32_t r = contract_escrow_release(s, k, cur, c, c->delivered, base, CONTRACT_EV_CONFIRMED, party, now);
 	if (r != SZ_R_OK || c->status != CONTRACT_ACTIVE)
 		return r;
+	/* Cancelled: what the freeze held back is the merchant's (delivered);
+	 * insolvent: it goes back to the consumer with the rest. */
+	if (status == CONTRACT_CANCELLED && (r = release_frozen(s, cur, c, base, now)) != SZ_R_OK)
+		return r;
 	uint64_t rest = contract_account_balance(s, c->account_id);
-	SZ_ASSERT(rest == (uint64_t)(c->sessions - c->released) * c->amount_fen);
+	SZ_ASSERT(rest == (uint64_t)(c->sessions - c->released) * c->amount_fen + c->frozen_fen);
+	c->frozen_fen = 0;
 	if ((r = contract_pay_out(s, cur, base, 2, c->account_id, c->payer_id, rest, now)) != SZ_R_OK)
 		return r;
 	c->refunded_fen += rest;
@@ -99,15 +131,19 @@ static bool escrow_in_cooling_off(const struct contract_state *k, const struct c
 	return t->cmd.cooling_off_s != 0 && now < until;
 }
 
-/* A cancellation in the cooling-off period: everything the escrow still
- * holds goes back to the consumer, delivered but unconfirmed sessions
- * included (what was already released stays the merchant's). */
+/* A cancellation in the cooling-off period: every session not yet released
+ * goes back to the consumer, delivered but unconfirmed ones included (what
+ * was already released stays the merchant's, the part its freeze held back
+ * too). */
 static uint32_t escrow_cooling_off_refund(struct sz_state *s, struct contract_state *k, struct currency_state *cur,
 					  struct contract *c, sz_id base, sz_id party, uint64_t now)
 {
+	uint32_t r = release_frozen(s, cur, c, base, now); /* released sessions stay the merchant's, held-back part too */
+	if (r != SZ_R_OK)
+		return r;
 	uint64_t rest = contract_account_balance(s, c->account_id);
 	SZ_ASSERT(rest == (uint64_t)(c->sessions - c->released) * c->amount_fen);
-	uint32_t r = rest == 0 ? SZ_R_OK : contract_pay_out(s, cur, base, 2, c->account_id, c->payer_id, rest, now);
+	r = rest == 0 ? SZ_R_OK : contract_pay_out(s, cur, base, 2, c->account_id, c->payer_id, rest, now);
 	if (r != SZ_R_OK)
 		return r;
 	c->refunded_fen += rest;

@@ -120,6 +120,8 @@ static json_t *contract_json(const struct api_request *r, const struct contract 
 	json_object_set_new(money, "funded", amount_json(c->funded_fen));
 	json_object_set_new(money, "paid", amount_json(c->paid_fen));
 	json_object_set_new(money, "refunded", amount_json(c->refunded_fen));
+	if (c->kind == CONTRACT_KIND_ESCROW)
+		json_object_set_new(money, "frozen", amount_json(c->frozen_fen));
 	if (c->kind == CONTRACT_KIND_SUBSIDY)
 		json_object_set_new(money, "granted", amount_json(c->granted_fen));
 	const sz_account *a = ledger_account_get(sz_ledger_const(sz_engine_state(r->server->engine)), c->account_id);

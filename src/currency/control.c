@@ -252,8 +252,8 @@ static uint32_t merchant_risk(struct currency_state *c, const struct sz_apply_ct
 	uint32_t r = currency_op_check(c, cmd->id, h->kind, fp);
 	if (r != SZ_R_OK)
 		return r;
-	if (cmd->reserved != 0)
-		return SZ_R_RESERVED_NONZERO;
+	if (cmd->freeze_share_bp > 10000)
+		return CURRENCY_R_FREEZE_SHARE_INVALID;
 	if (cmd->status > CURRENCY_RISK_HIGH || cmd->reason > CURRENCY_REASON_COUNT)
 		return CURRENCY_R_CONTROL_INVALID;
 	int64_t wi = currency_wallet_index(c, cmd->wallet_id);
@@ -265,7 +265,9 @@ static uint32_t merchant_risk(struct currency_state *c, const struct sz_apply_ct
 	if (w->type != CURRENCY_WALLET_MERCHANT)
 		return CURRENCY_R_WALLET_TYPE_INVALID;
 	SZ_JOURNAL_FIELD(w->risk_status);
+	SZ_JOURNAL_FIELD(w->prepaid_freeze_bp);
 	w->risk_status = (uint8_t)cmd->status;
+	w->prepaid_freeze_bp = cmd->freeze_share_bp;
 	struct currency_op *op = currency_op_add(c, cmd->id, fp, h->kind, 0, ctx->timestamp_ns);
 	op->payer = (uint32_t)wi + 1;
 	op->aux = (uint32_t)cmd->status << 16 | cmd->reason;

@@ -163,6 +163,7 @@ enum currency_command_kind {
 	X(266, RATE_INVALID, "rate_invalid", "a rate version must be newer than the last, take effect after it and not before the current batch, at most 100,000 ppm (10%)") \
 	X(267, RATIO_INVALID, "ratio_invalid", "a reserve ratio is 0 to 10,000 basis points, and the reserve must cover the pledge it asks for") \
 	X(268, BANK_ACCOUNT_OTHER_OPERATOR, "bank_account_other_operator", "the bank account is held at another operator: a wallet links a deposit account at its own operator only (the other operator has not authorised this one to debit it)") \
+	X(269, FREEZE_SHARE_INVALID, "freeze_share_invalid", "a prepaid freeze share is 0 to 10,000 basis points") \
 	X(260, OFFLINE_PAYEE_OVER_CAP, "offline_payee_over_cap", "offline message: the payee's balance cap has no room and it has no linked bank account to settle the excess to; it stays pending (sync it again after an upgrade)")
 
 enum currency_result {
@@ -446,7 +447,7 @@ struct currency_risk_cmd {
 	sz_id wallet_id;
 	uint16_t status;         /* enum currency_risk_status */
 	uint16_t reason;         /* enum currency_control_reason (0 = none) */
-	uint32_t reserved;
+	uint32_t freeze_share_bp; /* share of each prepaid release held back until the escrow ends (0..10,000) */
 };
 _Static_assert(sizeof(struct currency_risk_cmd) == 40, "risk command is 40 bytes");
 
@@ -531,8 +532,10 @@ struct currency_wallet {
 	uint64_t holder_daily_fen; /* the holder's own daily outflow limit; 0 = none */
 	uint64_t interest_due_fen; /* accrued interest not yet paid (bank, classes 1-3) */
 	uint64_t interest_rem;     /* accrued fraction of a fen, in 1/CURRENCY_INTEREST_DENOMINATOR fen */
+	uint32_t prepaid_freeze_bp; /* merchants: share of prepaid releases held back (src/contract) */
+	uint32_t reserved3;
 };
-_Static_assert(sizeof(struct currency_wallet) == 248, "wallet record is 248 bytes");
+_Static_assert(sizeof(struct currency_wallet) == 256, "wallet record is 256 bytes");
 
 struct currency_state;
 

@@ -84,6 +84,7 @@ static json_t *wallet_json(const struct api_request *r, const struct currency_wa
 	if (w->type == CURRENCY_WALLET_MERCHANT) {
 		SZ_ASSERT(w->risk_status <= CURRENCY_RISK_HIGH);
 		json_object_set_new(o, "risk_status", json_string(currency_risk_names[w->risk_status]));
+		json_object_set_new(o, "prepaid_freeze_bp", json_integer(w->prepaid_freeze_bp));
 	}
 	if (!sz_id_is_zero(w->bank_account_id))
 		json_object_set_new(o, "bank_account_id", api_json_string_id(w->bank_account_id));
@@ -465,7 +466,8 @@ const struct api_schema currency_holder_limit_schema =
 
 void currency_handle_wallet_holder_limit(struct api_request *r) { wallet_amount(r, CURRENCY_CMD_HOLDER_LIMIT); }
 
-/* POST /v1/wallets/{id}/risk-status {"id","status"[,"reason"]}: a merchant's risk status. */
+/* POST /v1/wallets/{id}/risk-status {"id","status"[,"reason"][,"freeze_share_bp"]}: a
+ * merchant's risk status and the share of its prepaid releases held back. */
 const char *const currency_risk_names[] = { "normal", "watch", "high", NULL };
 static const struct api_field risk_fields[] = {
 	CURRENCY_HTTP_ID("id", struct currency_risk_cmd, id, API_F_REQUIRED),
@@ -473,6 +475,7 @@ static const struct api_field risk_fields[] = {
 	  .size = sizeof(uint16_t), .base = CURRENCY_RISK_NORMAL, .names = currency_risk_names },
 	{ .name = "reason", .type = API_T_ENUM, .offset = offsetof(struct currency_risk_cmd, reason),
 	  .size = sizeof(uint16_t), .base = CURRENCY_REASON_HOLDER_REQUEST, .names = currency_reason_names },
+	CURRENCY_HTTP_UINT("freeze_share_bp", struct currency_risk_cmd, freeze_share_bp, 0, 10000),
 };
 const struct api_schema currency_risk_schema = API_SCHEMA("merchant_risk", risk_fields, struct currency_risk_cmd);
 

@@ -6,7 +6,8 @@
  * deposit-reserve requirement at a ratio the central bank sets, while a
  * payment institution keeps 100%.
  *
- * Accrual (batch_begin of the first batch of a China-time day): every
+ * Accrual (batch_begin of the first batch of a China-time day, from the day
+ * the first rate anywhere was set): every
  * wallet of a bank in class 1-3 (sub-wallets by their main wallet's class)
  * earns, for each day since the last accrual, its balance at the end of
  * that day times the rate in force at the end of that day, on actual/365:
@@ -81,6 +82,10 @@ static uint32_t rate_set(struct currency_state *c, const struct sz_apply_ctx *ct
 		return CURRENCY_R_RATE_INVALID;
 	sz_journal(op, sizeof *op);
 	op->rates[op->rate_count++] = (struct currency_rate){ cmd->effective_from_ns, cmd->version, cmd->rate_ppm };
+	if (c->accrual_day == 0) { /* the first rate anywhere starts daily accrual from today */
+		SZ_JOURNAL_FIELD(c->accrual_day);
+		c->accrual_day = currency_china_day(ctx->batch_time_ns);
+	}
 	currency_op_add(c, cmd->id, fp, h->kind, cmd->rate_ppm, ctx->timestamp_ns);
 	return SZ_R_OK;
 }
@@ -231,13 +236,10 @@ static void accrue_wallet(struct currency_state *c, const struct sz_state *s, st
 void currency_interest_accrue(struct sz_state *s, struct currency_state *c, const struct sz_apply_ctx *ctx)
 {
 	uint32_t today = currency_china_day(ctx->batch_time_ns);
-	if (c->accrual_day == 0 || today <= c->accrual_day) {
-		if (c->accrual_day == 0) {
-			SZ_JOURNAL_FIELD(c->accrual_day);
-			c->accrual_day = today;
-		}
+	/* Nothing accrues before the first rate (which starts the clock): a
+	 * batch then changes no currency state. */
+	if (c->accrual_day == 0 || today <= c->accrual_day)
 		return;
-	}
 	uint64_t sums[CURRENCY_OPERATOR_COUNT_MAX];
 	bool any = false;
 	for (uint32_t i = 0; i < c->operator_count; i++) {

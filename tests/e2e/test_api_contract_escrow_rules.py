@@ -10,7 +10,10 @@ Shenzhen's 元管家 supervises prepaid funds, end to end on the real binary:
     central bank or a regulator): at high it takes no new prepayment,
     while running escrows go on;
   * versioned templates: a contract records the version it was made under,
-    and a new version never changes running contracts.
+    and a new version never changes running contracts;
+  * a proportional freeze of the merchant's prepaid funds: a share of each
+    release is held in the escrow until it completes or is cancelled (then
+    the merchant's) or the merchant is insolvent (then the consumer's).
 
 The server checks every domain invariant after each batch
 (SZFIN_CHECK_INVARIANTS=1). Balances are derived by hand in the comments."""
@@ -199,6 +202,53 @@ try:
          "the version-2 escrow has none: the delivered session is paid", (st, doc))
     # C 4,000 + 200 + 100 = 4,300.00; M 300 + 100 = 400.00
     t.eq((balance("10001"), balance("20001")), ("4300.00", "400.00"), "balances after both cancellations")
+
+    # ---- proportional freeze of the merchant's prepaid funds ----------------------------------------------------
+    # Running: 41004 (2 sessions, 1 released, holds 100.00) and 41005 (2 sessions, none delivered, holds 200.00).
+    st, doc = s.post("/v1/wallets/20001/risk-status", {"id": "6009", "status": "watch", "freeze_share_bp": 10001}, reg)
+    problem(st, doc, 400, "field_invalid", "a freeze share above 100% is refused")
+    st, doc = s.post("/v1/wallets/20001/risk-status", {"id": "6010", "status": "watch", "freeze_share_bp": 3000}, reg)
+    t.ok(st == 201 and doc.get("prepaid_freeze_bp") == 3000, "the regulator freezes 30% of the gym's prepaid releases",
+         (st, doc))
+    st, doc = escrow("41008", "5001", 3)
+    assert st == 201, (st, doc)
+    # C 4,300 - 300 = 4,000.00
+    for k in range(2):
+        st, doc = event("41008", f"4180{2 * k}", "deliver", "20001")
+        assert st == 201, (st, doc)
+        st, doc = event("41008", f"4180{2 * k + 1}", "confirm", "10001")
+    # Each confirmed 100.00: 70.00 to the gym, 30.00 held back.
+    t.ok(st == 201 and doc["money"]["paid"] == "140.00" and doc["money"]["frozen"] == "60.00"
+         and doc["money"]["held"] == "160.00", "two releases pay 2 x 70.00 and hold 2 x 30.00 back", (st, doc))
+    t.eq(balance("20001"), "540.00", "the gym received 400 + 140")
+    st, doc = event("41008", "41806", "cancel", "10001")
+    # Cancelled: the 60.00 held back is the gym's (sessions delivered), session 3 (100.00) goes back.
+    t.ok(st == 201 and doc["money"]["paid"] == "200.00" and doc["money"]["refunded"] == "100.00"
+         and doc["money"]["frozen"] == "0.00", "a cancellation pays the held-back 60.00 and refunds session 3", (st, doc))
+    # M 540 + 60 = 600.00; C 4,000 + 100 = 4,100.00
+    st, doc = escrow("41009", "5001", 1)
+    assert st == 201, (st, doc)
+    st, doc = event("41009", "41901", "deliver", "20001")
+    assert st == 201, (st, doc)
+    st, doc = event("41009", "41902", "confirm", "10001")
+    t.ok(st == 201 and doc["status"] == "completed" and doc["money"]["paid"] == "100.00" and doc["money"]["frozen"] == "0.00",
+         "a completed escrow pays what was held back", (st, doc))
+    # M 600 + 100 = 700.00; C 4,100 - 100 = 4,000.00
+    st, doc = escrow("41010", "5001", 2)
+    assert st == 201, (st, doc)
+    st, doc = event("41010", "42001", "deliver", "20001")
+    assert st == 201, (st, doc)
+    st, doc = event("41010", "42002", "confirm", "10001")
+    assert st == 201 and doc["money"]["frozen"] == "30.00", (st, doc)
+    # M 700 + 70 = 770.00; C 4,000 - 200 = 3,800.00
+    st, doc = s.post("/v1/merchants/20001/insolvency", {"id": "42003"}, cb)
+    t.ok(st in (200, 201), "the gym is declared insolvent", (st, doc))
+    st, doc = s.get("/v1/contracts/41010", reg)
+    # 41010: the 30.00 held back and session 2 (100.00) go back to the consumer: the freeze is the guarantee.
+    t.ok(doc["status"] == "merchant_insolvent" and doc["money"]["paid"] == "70.00" and doc["money"]["refunded"] == "130.00",
+         "on insolvency what the freeze held back returns to the consumer", doc)
+    # C 3,800 + 100 (41004) + 200 (41005) + 130 (41010) = 4,230.00; M 770.00
+    t.eq((balance("10001"), balance("20001")), ("4230.00", "770.00"), "balances after the insolvency")
 
     # ---- restart ---------------------------------------------------------------------------------------
     st, before = s.get("/v1/wallets/20001", reg)
