@@ -3,19 +3,20 @@
  * on the ledger.
  *
  * Owns: operators (banks and payment institutions) and their reserve, vault
- * and clearing accounts; the central bank's issuance, pledge and settlement
- * accounts per currency; wallets (personal, corporate, merchant, sub-wallets)
- * with classes 1-4 and their outflow counters; hard-wallet devices and offline
- * payment sync; the versioned limits configuration; the remembered action
- * commands (idempotency, refunds); the two-tier invariant.
- * wallet controls (freezes, receive-only and pay-only states, judicial
- * amount freezes, the holder's own daily limit) and the transfer hook that
- * enforces them on every ledger transfer; fiscal payments (government
- * agency and treasury wallets, batch disbursements with per-line results,
- * tax and fee collection with receipts);
- * merchants' risk status; Commands SZ_CMD_CURRENCY_BASE + 1 .. + 22 (bodies below: fixed
- * little-endian structs, no padding; device sync is a fixed header followed
- * by offline messages). Results 200-299.
+ * and clearing accounts, pledges at their reserve ratio, deposit-rate tables
+ * and interest (banks); the central bank's issuance, pledge and settlement
+ * accounts per currency; wallets (personal, corporate, merchant, government,
+ * treasury, sub-wallets) with classes 1-4 and their outflow counters and
+ * accrued interest; wallet controls (freezes, receive-only and pay-only
+ * states, amount freezes, the holder's own daily limit) and the transfer hook
+ * that enforces them on every ledger transfer; merchants' risk status and
+ * prepaid freeze share; fiscal payments (batch disbursements with per-line
+ * results, tax and fee collection with receipts); hard-wallet devices and
+ * offline payment sync; the versioned limits configuration; the remembered
+ * action commands (idempotency, refunds); the two-tier invariant for both
+ * regimes. Commands SZ_CMD_CURRENCY_BASE + 1 .. + 25 (bodies below: fixed
+ * little-endian structs, no padding; device sync and disbursement chunks are
+ * a fixed header followed by records). Results 200-299.
  *
  * Money model (all amounts in minor units, fen for CNY):
  *   central bank per currency: settlement (source of reserves), pledged
