@@ -40,6 +40,7 @@ uint32_t contract_conditional_create(struct sz_state *s, struct contract_state *
 		return CONTRACT_R_PAYEE_INVALID;
 	struct contract c;
 	contract_record_init(&c, cmd->id, cmd->template_id, CONTRACT_KIND_CONDITIONAL, ctx->timestamp_ns);
+	c.template_version = t->version;
 	if ((r = contract_fund_from_wallet(s, cur, payer, cmd->id, c.account_id, cmd->amount, ctx)) != SZ_R_OK)
 		return r;
 	c.payer_id = payer->id;

@@ -7,7 +7,10 @@
  * their grants, their events (every step of a contract's life, queryable)
  * and the timer heap that runs timed steps (escrow auto-confirm, subsidy
  * expiry, conditional deadline) in batch_begin in (due time, contract,
- * session) order. Commands SZ_CMD_CONTRACT_BASE + 1 .. + 11; results 300-399.
+ * session) order. Commands SZ_CMD_CONTRACT_BASE + 1 .. + 12; results 300-399.
+ * Templates are versioned: registering makes version 1, each new version
+ * of the same id is a new record; a contract runs under the version that
+ * was newest when it was made, and a later version never changes it.
  *
  * Money: each contract holds its money in its own ledger accounts, opened
  * through currency_contract_account_open for the payer's operator and owned
@@ -28,6 +31,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* Versions of one template: a programme changes its terms a few times. */
+#define CONTRACT_TEMPLATE_VERSION_COUNT_MAX 64u
+
 enum contract_command_kind {
 	CONTRACT_CMD_TEMPLATE_REGISTER = SZ_CMD_CONTRACT_BASE + 1,  /* contract_template_cmd */
 	CONTRACT_CMD_ESCROW_CREATE = SZ_CMD_CONTRACT_BASE + 2,      /* contract_escrow_cmd */
@@ -40,6 +46,7 @@ enum contract_command_kind {
 	CONTRACT_CMD_SUBSIDY_SPEND = SZ_CMD_CONTRACT_BASE + 9,      /* contract_spend_cmd */
 	CONTRACT_CMD_CONDITIONAL_CREATE = SZ_CMD_CONTRACT_BASE + 10, /* contract_conditional_cmd */
 	CONTRACT_CMD_CONDITION_POST = SZ_CMD_CONTRACT_BASE + 11,    /* contract_event_cmd (party: condition party) */
+	CONTRACT_CMD_TEMPLATE_VERSION = SZ_CMD_CONTRACT_BASE + 12,  /* contract_template_version_cmd */
 };
 
 #define CONTRACT_RESULT_LIST(X) \
@@ -62,7 +69,9 @@ enum contract_command_kind {
 	X(316, GRANT_INSUFFICIENT, "grant_insufficient", "the grant's remaining amount is too small") \
 	X(317, CONDITION_CODE_MISMATCH, "condition_code_mismatch", "the event is not the contract's condition") \
 	X(318, PAYEE_INVALID, "payee_invalid", "the payee must be an open wallet of the same currency (a merchant for escrows)") \
-	X(319, AMOUNT_INVALID, "amount_invalid", "the amount is zero or overflows")
+	X(319, AMOUNT_INVALID, "amount_invalid", "the amount is zero or overflows") \
+	X(321, TEMPLATE_VERSION_INVALID, "template_version_invalid", "a template's next version is its newest version + 1, of the same kind") \
+	X(320, MERCHANT_AT_RISK, "merchant_at_risk", "the merchant's risk status is high: it takes no new prepayments until the status is lowered")
 
 enum contract_result {
 #define CONTRACT_RESULT_ENUM(n, name, code, text) CONTRACT_R_##name = n,
@@ -94,11 +103,20 @@ struct contract_template_cmd {
 	uint32_t max_sessions;
 	uint32_t max_duration_s;
 	uint32_t condition_code;   /* conditional: the event code that releases (0 = any) */
-	uint32_t reserved;
+	uint32_t cooling_off_s;    /* escrow: a cancellation this soon after creation refunds everything held (0 = none) */
 	uint16_t mcc[CONTRACT_MCC_COUNT_MAX];
 	char name[32];
 };
 _Static_assert(sizeof(struct contract_template_cmd) == 88, "template command is 88 bytes");
+
+/* A new version of a registered template (same id and kind, new terms). */
+struct contract_template_version_cmd {
+	sz_id id;                  /* command id */
+	struct contract_template_cmd terms; /* terms.id: the template */
+	uint32_t version;          /* the newest version + 1 */
+	uint32_t reserved;
+};
+_Static_assert(sizeof(struct contract_template_version_cmd) == 112, "template version command is 112 bytes");
 
 /* Prepaid escrow (id = contract id): sessions x session_fen from the consumer. */
 struct contract_escrow_cmd {
@@ -176,6 +194,8 @@ _Static_assert(sizeof(struct contract_conditional_cmd) == 104, "conditional comm
 struct contract_template {
 	struct contract_template_cmd cmd;
 	uint64_t created_ns;
+	uint32_t version;          /* 1 for the registered one */
+	uint32_t reserved;
 };
 
 struct contract {
@@ -203,9 +223,10 @@ struct contract {
 	uint32_t condition_code;
 	uint16_t kind;
 	uint16_t status;
-	uint32_t reserved;
+	uint32_t template_version; /* the template version it runs under (0 in records older than versions: 1) */
+	uint64_t frozen_fen;     /* escrow: released money held back for the merchant (its prepaid freeze share) */
 };
-_Static_assert(sizeof(struct contract) == 200, "contract record is 200 bytes");
+_Static_assert(sizeof(struct contract) == 208, "contract record is 208 bytes");
 
 enum contract_event_kind {
 	CONTRACT_EV_CREATED = 1,        /* amount: funded */
@@ -220,6 +241,7 @@ enum contract_event_kind {
 	CONTRACT_EV_CONDITION_MET = 10, /* amount: released; aux: code */
 	CONTRACT_EV_DEADLINE_REFUND = 11, /* amount: refunded */
 	CONTRACT_EV_STEP_FAILED = 12,   /* a timed step failed; aux: result */
+	CONTRACT_EV_COOLING_OFF_REFUND = 13, /* cancelled in the cooling-off period; amount: refunded */
 };
 
 struct contract_event {
@@ -250,7 +272,12 @@ struct contract_state;
 
 int contract_domain_register(struct sz_state *s);
 struct contract_state *contract_state_get(const struct sz_state *s);
+/* The newest version of template id, or NULL. */
 const struct contract_template *contract_template_find(const struct contract_state *k, sz_id id);
+/* Version `version` of template id, or NULL. */
+const struct contract_template *contract_template_at(const struct contract_state *k, sz_id id, uint32_t version);
+/* The template version contract c runs under. */
+const struct contract_template *contract_template_of(const struct contract_state *k, const struct contract *c);
 const struct contract *contract_find(const struct contract_state *k, sz_id id);
 /* Events of a contract newest first: start with link = c->event_head; each
  * call returns the event and advances link; NULL at the end. */

@@ -61,6 +61,10 @@ static uint32_t dispatch(struct sz_state *s, struct contract_state *k, struct cu
 		BODY(struct contract_template_cmd, b);
 		return contract_template_register(k, &b, ctx->timestamp_ns);
 	}
+	case CONTRACT_CMD_TEMPLATE_VERSION: {
+		BODY(struct contract_template_version_cmd, b);
+		return contract_template_version(k, &b, ctx->timestamp_ns);
+	}
 	case CONTRACT_CMD_ESCROW_CREATE: {
 		BODY(struct contract_escrow_cmd, b);
 		return contract_escrow_create(s, k, cur, ctx, &b);

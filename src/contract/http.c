@@ -94,6 +94,7 @@ static json_t *contract_json(const struct api_request *r, const struct contract 
 	json_object_set_new(o, "kind", json_string(contract_kind_name(c->kind)));
 	json_object_set_new(o, "status", json_string(contract_status_name(c->status)));
 	json_object_set_new(terms, "template_id", api_json_string_id(c->template_id));
+	json_object_set_new(terms, "template_version", json_integer(c->template_version ? c->template_version : 1));
 	json_object_set_new(terms, "payer_wallet_id", api_json_string_id(c->payer_id));
 	if (!sz_id_is_zero(c->payee_id))
 		json_object_set_new(terms, "payee_wallet_id", api_json_string_id(c->payee_id));
@@ -101,6 +102,10 @@ static json_t *contract_json(const struct api_request *r, const struct contract 
 		json_object_set_new(terms, "condition_party_id", api_json_string_id(c->party_id));
 	json_object_set_new(terms, c->kind == CONTRACT_KIND_ESCROW ? "session_amount" : "amount", amount_json(c->amount_fen));
 	if (c->kind == CONTRACT_KIND_ESCROW) {
+		const struct contract_template *t = contract_template_of(k, c);
+		if (t->cmd.cooling_off_s != 0)
+			json_object_set_new(terms, "cooling_off_until_ns",
+					    api_json_string_u64(c->created_ns + (uint64_t)t->cmd.cooling_off_s * 1000000000ull));
 		json_object_set_new(terms, "sessions", json_integer(c->sessions));
 		json_object_set_new(o, "delivered", json_integer(c->delivered));
 		json_object_set_new(o, "released", json_integer(c->released));
@@ -115,6 +120,8 @@ static json_t *contract_json(const struct api_request *r, const struct contract 
 	json_object_set_new(money, "funded", amount_json(c->funded_fen));
 	json_object_set_new(money, "paid", amount_json(c->paid_fen));
 	json_object_set_new(money, "refunded", amount_json(c->refunded_fen));
+	if (c->kind == CONTRACT_KIND_ESCROW)
+		json_object_set_new(money, "frozen", amount_json(c->frozen_fen));
 	if (c->kind == CONTRACT_KIND_SUBSIDY)
 		json_object_set_new(money, "granted", amount_json(c->granted_fen));
 	const sz_account *a = ledger_account_get(sz_ledger_const(sz_engine_state(r->server->engine)), c->account_id);
@@ -224,6 +231,7 @@ static const struct api_field template_mcc_item = {
 static const struct api_field template_fields[] = {
 	F_ID("id", struct template_in, cmd.id, API_F_REQUIRED),
 	F_UINT("auto_confirm_s", struct template_in, cmd.auto_confirm_s, 0, 0),
+	F_UINT("cooling_off_s", struct template_in, cmd.cooling_off_s, 0, 0),
 	F_UINT("max_sessions", struct template_in, cmd.max_sessions, 0, 0),
 	F_UINT("max_duration_s", struct template_in, cmd.max_duration_s, API_F_REQUIRED, 0),
 	F_UINT("condition_code", struct template_in, cmd.condition_code, 0, 0),
@@ -246,6 +254,58 @@ static void template_create(struct api_request *r)
 	for (uint32_t i = 0; i < in->mcc.count; i++)
 		c->mcc[i] = ((const uint16_t *)in->mcc.items)[i];
 	submit(r, CONTRACT_CMD_TEMPLATE_REGISTER, c, sizeof *c, sz_id_make(0, 0), template_done);
+}
+
+/* POST /v1/contract-templates/{id}/versions: "id" (the command's), the
+ * template's fields (the template from the path) and "version" (the newest + 1). */
+struct template_version_in {
+	struct template_in t;
+	sz_id id;
+	uint32_t version;
+};
+static const struct api_field template_version_fields[] = {
+	F_ID("id", struct template_version_in, id, API_F_REQUIRED),
+	F_UINT("version", struct template_version_in, version, API_F_REQUIRED, CONTRACT_TEMPLATE_VERSION_COUNT_MAX),
+	F_UINT("auto_confirm_s", struct template_version_in, t.cmd.auto_confirm_s, 0, 0),
+	F_UINT("cooling_off_s", struct template_version_in, t.cmd.cooling_off_s, 0, 0),
+	F_UINT("max_sessions", struct template_version_in, t.cmd.max_sessions, 0, 0),
+	F_UINT("max_duration_s", struct template_version_in, t.cmd.max_duration_s, API_F_REQUIRED, 0),
+	F_UINT("condition_code", struct template_version_in, t.cmd.condition_code, 0, 0),
+	{ .name = "kind", .type = API_T_ENUM, .flags = API_F_REQUIRED, .offset = offsetof(struct template_version_in, t.cmd.kind),
+	  .size = sizeof(uint16_t), .base = CONTRACT_KIND_ESCROW, .names = kind_names },
+	{ .name = "mcc", .type = API_T_LIST, .offset = offsetof(struct template_version_in, t.mcc), .size = sizeof(uint16_t),
+	  .umax = CONTRACT_MCC_COUNT_MAX, .item = &template_mcc_item },
+	{ .name = "name", .type = API_T_STRING, .offset = offsetof(struct template_version_in, t.cmd.name),
+	  .size = sizeof(((struct contract_template_cmd *)0)->name) },
+};
+static const struct api_schema template_version_schema =
+	API_SCHEMA("contract_template_version", template_version_fields, struct template_version_in);
+
+static void template_version_create(struct api_request *r)
+{
+	struct template_version_in *in = r->in;
+	SZ_ASSERT(in != NULL);
+	SZ_ASSERT(in->t.mcc.count <= CONTRACT_MCC_COUNT_MAX);
+	const char *text = api_param(r, 0);
+	struct contract_template_version_cmd c;
+	memset(&c, 0, sizeof c);
+	if (sz_id_parse(text, strlen(text), &c.terms.id, 0)) {
+		api_problem(r, "id_invalid", "'%s' is not a 128-bit id", text);
+		return;
+	}
+	c.terms.kind = in->t.cmd.kind;
+	c.terms.auto_confirm_s = in->t.cmd.auto_confirm_s;
+	c.terms.cooling_off_s = in->t.cmd.cooling_off_s;
+	c.terms.max_sessions = in->t.cmd.max_sessions;
+	c.terms.max_duration_s = in->t.cmd.max_duration_s;
+	c.terms.condition_code = in->t.cmd.condition_code;
+	memcpy(c.terms.name, in->t.cmd.name, sizeof c.terms.name);
+	c.terms.mcc_count = (uint16_t)in->t.mcc.count;
+	for (uint32_t i = 0; i < in->t.mcc.count; i++)
+		c.terms.mcc[i] = ((const uint16_t *)in->t.mcc.items)[i];
+	c.id = in->id;
+	c.version = in->version;
+	submit(r, CONTRACT_CMD_TEMPLATE_VERSION, &c, sizeof c, sz_id_make(0, 0), template_done);
 }
 
 /* ---- contracts ------------------------------------------------------------------------------ */
@@ -569,6 +629,8 @@ static void merchant_insolvency(struct api_request *r)
 
 static const struct api_route routes[] = {
 	API_POST("/v1/contract-templates", API_CB | API_OP, template_create, &template_schema, "register a programmable-payment template"),
+	API_POST("/v1/contract-templates/{id}/versions", API_CB | API_OP, template_version_create, &template_version_schema,
+	      "add a version of a template; running contracts keep theirs"),
 	API_POST("/v1/contracts", API_OP | API_ME, contract_create, &create_schema,
 	     "create an escrow, subsidy or conditional payment from a template"),
 	API_GET("/v1/contracts/{id}", API_READERS, contract_get, "a contract: terms, state, events and money moved"),

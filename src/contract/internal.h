@@ -78,6 +78,7 @@ uint32_t contract_fund_from_wallet(struct sz_state *s, struct currency_state *cu
 uint32_t contract_pay_out(struct sz_state *s, struct currency_state *cur, sz_id base, uint32_t step, sz_id from, sz_id to,
 			  uint64_t amount, uint64_t now);
 uint32_t contract_template_register(struct contract_state *k, const struct contract_template_cmd *cmd, uint64_t now);
+uint32_t contract_template_version(struct contract_state *k, const struct contract_template_version_cmd *cmd, uint64_t now);
 void contract_record_init(struct contract *c, sz_id id, sz_id template_id, uint16_t kind, uint64_t now);
 uint32_t contract_new_check(const struct contract_state *k, sz_id id);
 uint32_t contract_escrow_create(struct sz_state *s, struct contract_state *k, struct currency_state *cur,

@@ -43,22 +43,51 @@ const char *contract_event_name(uint16_t kind)
 {
 	static const char *const names[] = {
 		"unknown", "created", "delivered", "confirmed", "auto_released", "cancelled", "merchant_insolvent",
-		"granted", "spent", "expired", "condition_met", "deadline_refund", "step_failed",
+		"granted", "spent", "expired", "condition_met", "deadline_refund", "step_failed", "cooling_off_refund",
 	};
 	return kind < sizeof names / sizeof names[0] ? names[kind] : "unknown";
 }
 
 /* ---- indexes and records ---------------------------------------------------------- */
 
-sz_id contract_template_key(const void *base, uint32_t i) { return ((const struct contract_template *)base)[i].cmd.id; }
+#define TAG_TEMPLATE_VERSION 0x54565352u /* "TVSR": index keys of template versions after the first */
+
+static sz_id template_version_key(sz_id id, uint32_t version)
+{
+	return version <= 1 ? id : currency_derive_id(id, TAG_TEMPLATE_VERSION, version);
+}
+
+sz_id contract_template_key(const void *base, uint32_t i)
+{
+	const struct contract_template *t = &((const struct contract_template *)base)[i];
+	return template_version_key(t->cmd.id, t->version);
+}
 sz_id contract_record_key(const void *base, uint32_t i) { return ((const struct contract *)base)[i].id; }
 sz_id contract_grant_key(const void *base, uint32_t i) { return ((const struct contract_grant *)base)[i].account_id; }
 sz_id contract_op_key(const void *base, uint32_t i) { return ((const struct contract_op *)base)[i].id; }
 
+const struct contract_template *contract_template_at(const struct contract_state *k, sz_id id, uint32_t version)
+{
+	int64_t i = ledger_index_find(&k->template_index, k->templates, contract_template_key,
+				      template_version_key(id, version));
+	return i < 0 ? NULL : &k->templates[i];
+}
+
+/* Versions are consecutive from 1 and few (CONTRACT_TEMPLATE_VERSION_COUNT_MAX): the newest is found by walking. */
 const struct contract_template *contract_template_find(const struct contract_state *k, sz_id id)
 {
-	int64_t i = ledger_index_find(&k->template_index, k->templates, contract_template_key, id);
-	return i < 0 ? NULL : &k->templates[i];
+	const struct contract_template *t = contract_template_at(k, id, 1), *next;
+	for (uint32_t v = 2; t != NULL && v <= CONTRACT_TEMPLATE_VERSION_COUNT_MAX &&
+			     (next = contract_template_at(k, id, v)) != NULL; v++)
+		t = next;
+	return t;
+}
+
+const struct contract_template *contract_template_of(const struct contract_state *k, const struct contract *c)
+{
+	const struct contract_template *t = contract_template_at(k, c->template_id, c->template_version ? c->template_version : 1);
+	SZ_ASSERT(t != NULL); /* templates are never removed */
+	return t;
 }
 
 /* The record a command may change: journalled whole (engine/journal.h). */
@@ -287,27 +316,27 @@ uint32_t contract_pay_out(struct sz_state *s, struct currency_state *cur, sz_id 
 
 /* ---- templates ------------------------------------------------------------------------------- */
 
-uint32_t contract_template_register(struct contract_state *k, const struct contract_template_cmd *cmd, uint64_t now)
+static bool template_terms_valid(const struct contract_template_cmd *cmd)
 {
-	if (sz_id_is_zero(cmd->id))
-		return SZ_R_ID_ZERO;
-	if (cmd->reserved != 0)
-		return SZ_R_RESERVED_NONZERO;
-	const struct contract_template *t = contract_template_find(k, cmd->id);
-	if (t != NULL)
-		return memcmp(&t->cmd, cmd, sizeof *cmd) == 0 ? SZ_R_EXISTS : SZ_R_EXISTS_WITH_DIFFERENT_FIELDS;
 	if (cmd->kind < CONTRACT_KIND_ESCROW || cmd->kind > CONTRACT_KIND_CONDITIONAL ||
 	    cmd->mcc_count > CONTRACT_MCC_COUNT_MAX || cmd->max_duration_s == 0 ||
-	    cmd->max_duration_s > CONTRACT_DURATION_S_MAX || cmd->auto_confirm_s > CONTRACT_DURATION_S_MAX)
-		return CONTRACT_R_TEMPLATE_INVALID;
+	    cmd->max_duration_s > CONTRACT_DURATION_S_MAX || cmd->auto_confirm_s > CONTRACT_DURATION_S_MAX ||
+	    cmd->cooling_off_s > CONTRACT_DURATION_S_MAX || (cmd->cooling_off_s != 0 && cmd->kind != CONTRACT_KIND_ESCROW))
+		return false;
 	if (cmd->kind == CONTRACT_KIND_ESCROW &&
 	    (cmd->max_sessions == 0 || cmd->max_sessions > CONTRACT_ESCROW_SESSION_COUNT_MAX || cmd->auto_confirm_s == 0))
-		return CONTRACT_R_TEMPLATE_INVALID;
+		return false;
 	if (cmd->kind == CONTRACT_KIND_SUBSIDY && cmd->mcc_count == 0)
-		return CONTRACT_R_TEMPLATE_INVALID;
+		return false;
 	for (uint32_t i = 0; i < CONTRACT_MCC_COUNT_MAX; i++)
 		if ((i < cmd->mcc_count) != (cmd->mcc[i] != 0) || cmd->mcc[i] > 9999)
-			return CONTRACT_R_TEMPLATE_INVALID;
+			return false;
+	return true;
+}
+
+static uint32_t template_append(struct contract_state *k, const struct contract_template_cmd *cmd, uint32_t version,
+				uint64_t now)
+{
 	if (k->template_count == CONTRACT_TEMPLATE_COUNT_MAX)
 		return SZ_R_LIMIT_REACHED;
 	struct contract_template *n = &k->templates[k->template_count];
@@ -316,10 +345,44 @@ uint32_t contract_template_register(struct contract_state *k, const struct contr
 	memset(n, 0, sizeof *n);
 	n->cmd = *cmd;
 	n->created_ns = now;
-	int rc = ledger_index_insert(&k->template_index, k->templates, contract_template_key, cmd->id, k->template_count);
+	n->version = version;
+	int rc = ledger_index_insert(&k->template_index, k->templates, contract_template_key,
+				     template_version_key(cmd->id, version), k->template_count);
 	SZ_ASSERT(rc == 0);
 	k->template_count++;
 	return SZ_R_OK;
+}
+
+uint32_t contract_template_register(struct contract_state *k, const struct contract_template_cmd *cmd, uint64_t now)
+{
+	if (sz_id_is_zero(cmd->id))
+		return SZ_R_ID_ZERO;
+	/* The same registration again is compared with version 1, whatever came after. */
+	const struct contract_template *t = contract_template_at(k, cmd->id, 1);
+	if (t != NULL)
+		return memcmp(&t->cmd, cmd, sizeof *cmd) == 0 ? SZ_R_EXISTS : SZ_R_EXISTS_WITH_DIFFERENT_FIELDS;
+	if (!template_terms_valid(cmd))
+		return CONTRACT_R_TEMPLATE_INVALID;
+	return template_append(k, cmd, 1, now);
+}
+
+uint32_t contract_template_version(struct contract_state *k, const struct contract_template_version_cmd *cmd, uint64_t now)
+{
+	if (cmd->reserved != 0)
+		return SZ_R_RESERVED_NONZERO;
+	const struct contract_template *at = contract_template_at(k, cmd->terms.id, cmd->version);
+	if (at != NULL && cmd->version > 1)
+		return memcmp(&at->cmd, &cmd->terms, sizeof cmd->terms) == 0 ? SZ_R_EXISTS : SZ_R_EXISTS_WITH_DIFFERENT_FIELDS;
+	const struct contract_template *newest = contract_template_find(k, cmd->terms.id);
+	if (newest == NULL)
+		return CONTRACT_R_TEMPLATE_NOT_FOUND;
+	if (cmd->terms.kind != newest->cmd.kind)
+		return CONTRACT_R_TEMPLATE_KIND_MISMATCH;
+	if (cmd->version != newest->version + 1 || cmd->version > CONTRACT_TEMPLATE_VERSION_COUNT_MAX)
+		return CONTRACT_R_TEMPLATE_VERSION_INVALID;
+	if (!template_terms_valid(&cmd->terms))
+		return CONTRACT_R_TEMPLATE_INVALID;
+	return template_append(k, &cmd->terms, cmd->version, now);
 }
 
 void contract_record_init(struct contract *c, sz_id id, sz_id template_id, uint16_t kind, uint64_t now)

@@ -31,6 +31,7 @@ uint32_t contract_subsidy_create(struct sz_state *s, struct contract_state *k, s
 		return CURRENCY_R_WALLET_NOT_FOUND;
 	struct contract c;
 	contract_record_init(&c, cmd->id, cmd->template_id, CONTRACT_KIND_SUBSIDY, now);
+	c.template_version = t->version;
 	if ((r = contract_fund_from_wallet(s, cur, issuer, cmd->id, c.account_id, cmd->budget_fen, ctx)) != SZ_R_OK)
 		return r;
 	c.payer_id = issuer->id;
@@ -133,8 +134,7 @@ uint32_t contract_subsidy_spend(struct sz_state *s, struct contract_state *k, st
 		return CONTRACT_R_SUBSIDY_PAYEE_NOT_MERCHANT;
 	if (cmd->mcc != 0 && cmd->mcc != payee->mcc)
 		return CURRENCY_R_MCC_INVALID;
-	const struct contract_template *t = contract_template_find(k, c->template_id);
-	SZ_ASSERT(t != NULL);
+	const struct contract_template *t = contract_template_of(k, c);
 	bool allowed = false;
 	for (uint32_t i = 0; i < t->cmd.mcc_count; i++)
 		allowed |= t->cmd.mcc[i] == payee->mcc;

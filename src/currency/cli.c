@@ -9,9 +9,11 @@
  *        prints one signed offline payment message (136 bytes, 272 hex digits;
  *        layout in src/currency/offline.h) for POST /v1/devices/{id}/sync
  *
- *   operator create|get|reserve|issue|redeem   wallet create|get|update|topup|withdraw|pay|sub-fund|close
+ *   operator create|get|reserve|issue|redeem|rates|reserve-ratio|interest-pay
+ *   wallet create|get|update|topup|withdraw|pay|sub-fund|close|control|holder-limit|risk-status
  *   payment get|refund   device register|get|load|sync|suspend
  *   contract template|create|get|event|grant|spend|insolvency   limits get|load FILE
+ *   fiscal disburse|report|collect|receipt
  *
  * Flags map onto the route's JSON fields: --some-field V becomes
  * "some_field": "V" (the server validates everything); --limit-X V goes into
@@ -242,7 +244,10 @@ static int operator_cmd(const struct client *c, const struct cargs *a)
 {
 	const char *u = "operator create --id ID --tenant-id N --type bank|payment_institution [--name TEXT]\n"
 			"       szfin currency operator get TENANT\n"
-			"       szfin currency operator reserve|issue|redeem TENANT --id ID --amount A [--direction deposit|withdraw]";
+			"       szfin currency operator reserve|issue|redeem TENANT --id ID --amount A [--direction deposit|withdraw]\n"
+			"       szfin currency operator rates TENANT --id ID --version N --rate-ppm PPM --effective-from-ns NS\n"
+			"       szfin currency operator reserve-ratio TENANT --id ID --ratio-bp BP\n"
+			"       szfin currency operator interest-pay TENANT --id ID";
 	if (a->positional_count < 2)
 		return usage(u);
 	const char *action = a->positional[1];
@@ -255,8 +260,13 @@ static int operator_cmd(const struct client *c, const struct cargs *a)
 		snprintf(path, sizeof path, "/v1/operators/%s", a->positional[2]);
 		return send(c, "GET", path, NULL);
 	}
-	if (strcmp(action, "reserve") == 0 || strcmp(action, "issue") == 0 || strcmp(action, "redeem") == 0) {
+	if (strcmp(action, "reserve") == 0 || strcmp(action, "issue") == 0 || strcmp(action, "redeem") == 0 ||
+	    strcmp(action, "rates") == 0 || strcmp(action, "reserve-ratio") == 0) {
 		snprintf(path, sizeof path, "/v1/operators/%s/%s", a->positional[2], action);
+		return send(c, "POST", path, body_from_flags(a, no_skip));
+	}
+	if (strcmp(action, "interest-pay") == 0) {
+		snprintf(path, sizeof path, "/v1/operators/%s/interest/pay", a->positional[2]);
 		return send(c, "POST", path, body_from_flags(a, no_skip));
 	}
 	return usage(u);
@@ -272,7 +282,11 @@ static int wallet_cmd(const struct client *c, const struct cargs *a)
 			"       szfin currency wallet topup|withdraw ID --id CMD --amount A\n"
 			"       szfin currency wallet pay ID --id CMD --payee-id ID --amount A [--mcc N]\n"
 			"       szfin currency wallet sub-fund SUB_ID --id CMD --amount A [--direction to_parent]\n"
-			"       szfin currency wallet close ID --id CMD";
+			"       szfin currency wallet close ID --id CMD\n"
+			"       szfin currency wallet control ID --id CMD --authority operator|regulator|judicial\n"
+			"              --state frozen|receive_only|pay_only|amount|none [--reason CODE] [--amount A]\n"
+			"       szfin currency wallet holder-limit ID --id CMD --daily A\n"
+			"       szfin currency wallet risk-status MERCHANT_ID --id CMD --status normal|watch|high [--reason CODE]";
 	if (a->positional_count < 2)
 		return usage(u);
 	const char *action = a->positional[1];
@@ -289,6 +303,7 @@ static int wallet_cmd(const struct client *c, const struct cargs *a)
 	static const char *const actions[][2] = {
 		{ "update", "update" }, { "topup", "topup" }, { "withdraw", "withdraw" },
 		{ "pay", "payments" }, { "sub-fund", "sub-fund" }, { "close", "close" },
+		{ "control", "controls" }, { "holder-limit", "holder-limit" }, { "risk-status", "risk-status" },
 	};
 	for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++)
 		if (strcmp(action, actions[i][0]) == 0) {
@@ -488,14 +503,57 @@ static void help(void)
 		"  keygen [--seed HEX]                    a device key pair: {\"seed\", \"public_key\"}\n"
 		"  sign-offline --seed HEX --device ID --payee ID --amount A --counter N [--time NS] [--currency CNY]\n"
 		"                                         one signed offline payment (272 hex digits)\n"
-		"  operator create|get|reserve|issue|redeem\n"
-		"  wallet   create|get|update|topup|withdraw|pay|sub-fund|close\n"
+		"  operator create|get|reserve|issue|redeem|rates|reserve-ratio|interest-pay\n"
+		"  wallet   create|get|update|topup|withdraw|pay|sub-fund|close|control|holder-limit|risk-status\n"
 		"  payment  get|refund\n"
 		"  device   register|get|load|sync|suspend\n"
 		"  contract template|create|get|event|grant|spend|insolvency\n"
-		"  limits   get|load FILE (share/currency/limits.ini layout)\n\n"
+		"  limits   get|load FILE (share/currency/limits.ini layout)\n"
+		"  fiscal   disburse|report|collect|receipt\n\n"
 		"--some-field VALUE becomes the JSON field \"some_field\" (see docs/openapi.yaml);\n"
 		"szfin currency GROUP shows a group's usage. Common options: --url URL, --token-file FILE, --json.\n");
+}
+
+/* fiscal disburse --file FILE (the JSON body of POST /v1/fiscal/disbursements, '-' = stdin),
+ * report ID [--lines all|failed|none], collect --fields..., receipt ID. */
+static int fiscal_cmd(const struct client *c, const struct cargs *a)
+{
+	const char *u = "fiscal disburse --file FILE.json ('-' = stdin; the body of POST /v1/fiscal/disbursements)\n"
+			"       szfin currency fiscal report BATCH_ID [--lines all|failed|none]\n"
+			"       szfin currency fiscal collect --id ID --payer-id ID --treasury-id ID --amount A --kind tax|fee\n"
+			"              --tax-code N --period YYYYMM\n"
+			"       szfin currency fiscal receipt ID";
+	if (a->positional_count < 2)
+		return usage(u);
+	const char *action = a->positional[1];
+	char path[256];
+	if (strcmp(action, "disburse") == 0) {
+		const char *file = flag(a, "file");
+		if (file == NULL)
+			return usage(u);
+		json_error_t err;
+		json_t *body = strcmp(file, "-") == 0 ? json_loadf(stdin, 0, &err) : json_load_file(file, 0, &err);
+		if (body == NULL) {
+			fprintf(stderr, "szfin: %s: %s (line %d)\n", file, err.text, err.line);
+			return 2;
+		}
+		return send(c, "POST", "/v1/fiscal/disbursements", body);
+	}
+	if (strcmp(action, "collect") == 0)
+		return send(c, "POST", "/v1/fiscal/collections", body_from_flags(a, no_skip));
+	if (a->positional_count < 3)
+		return usage(u);
+	if (strcmp(action, "report") == 0) {
+		const char *lines = flag(a, "lines");
+		snprintf(path, sizeof path, "/v1/fiscal/disbursements/%s%s%s", a->positional[2], lines ? "?lines=" : "",
+			 lines ? lines : "");
+		return send(c, "GET", path, NULL);
+	}
+	if (strcmp(action, "receipt") == 0) {
+		snprintf(path, sizeof path, "/v1/fiscal/collections/%s", a->positional[2]);
+		return send(c, "GET", path, NULL);
+	}
+	return usage(u);
 }
 
 static int currency_main(int argc, char **argv)
@@ -526,6 +584,7 @@ static int currency_main(int argc, char **argv)
 	} groups[] = {
 		{ "operator", operator_cmd }, { "wallet", wallet_cmd }, { "payment", payment_cmd },
 		{ "device", device_cmd }, { "contract", contract_cmd }, { "limits", limits_cmd },
+		{ "fiscal", fiscal_cmd },
 	};
 	for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++)
 		if (strcmp(group, groups[i].name) == 0)

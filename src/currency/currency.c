@@ -43,6 +43,12 @@ static const struct sz_result_class_info currency_result_classes[] = {
 	{ CURRENCY_R_WALLET_HAS_DEVICES, SZ_RESULT_CLASS_CONFLICT },
 	{ CURRENCY_R_WALLET_HAS_CONTRACTS, SZ_RESULT_CLASS_CONFLICT },
 	{ CURRENCY_R_ID_TAKEN_BY_OTHER_KIND, SZ_RESULT_CLASS_CONFLICT },
+	{ CURRENCY_R_WALLET_FROZEN, SZ_RESULT_CLASS_CONFLICT },
+	{ CURRENCY_R_WALLET_RECEIVE_ONLY, SZ_RESULT_CLASS_CONFLICT },
+	{ CURRENCY_R_WALLET_PAY_ONLY, SZ_RESULT_CLASS_CONFLICT },
+	{ CURRENCY_R_WALLET_AMOUNT_FROZEN, SZ_RESULT_CLASS_CONFLICT },
+	{ CURRENCY_R_CONTROL_NOT_SET, SZ_RESULT_CLASS_CONFLICT },
+	{ CURRENCY_R_BANK_ACCOUNT_OTHER_OPERATOR, SZ_RESULT_CLASS_CONFLICT },
 };
 
 /* ---- small helpers --------------------------------------------------------- */
@@ -371,6 +377,9 @@ static uint32_t main_spend_check(const struct currency_state *c, const struct cu
 	if (over(cls->payment_fen, 0, amount) || over(w->own.payment_fen, 0, amount))
 		return CURRENCY_R_PER_PAYMENT_LIMIT_EXCEEDED;
 	uint64_t d = day_used(w, currency_china_day(t_ns));
+	/* The holder's own limit is at most the class's: named first, it is the one the holder chose. */
+	if (over(w->holder_daily_fen, d, amount))
+		return CURRENCY_R_HOLDER_DAILY_LIMIT_EXCEEDED;
 	if (over(cls->daily_fen, d, amount) || over(w->own.daily_fen, d, amount))
 		return CURRENCY_R_DAILY_OUTFLOW_LIMIT_EXCEEDED;
 	uint64_t y = year_used(w, currency_china_year(t_ns));
@@ -497,6 +506,20 @@ static uint32_t currency_apply(struct sz_state *s, void *domain_state, const str
 	case CURRENCY_CMD_SET_LIMITS:
 		r = currency_apply_operator(s, c, ctx, cmd);
 		break;
+	case CURRENCY_CMD_WALLET_CONTROL:
+	case CURRENCY_CMD_HOLDER_LIMIT:
+	case CURRENCY_CMD_MERCHANT_RISK:
+		r = currency_apply_control(s, c, ctx, cmd);
+		break;
+	case CURRENCY_CMD_FISCAL_DISBURSE:
+	case CURRENCY_CMD_FISCAL_COLLECT:
+		r = currency_apply_fiscal(s, c, ctx, cmd);
+		break;
+	case CURRENCY_CMD_RATE_SET:
+	case CURRENCY_CMD_RESERVE_RATIO:
+	case CURRENCY_CMD_INTEREST_PAY:
+		r = currency_apply_interest(s, c, ctx, cmd);
+		break;
 	case CURRENCY_CMD_DEVICE_REGISTER:
 	case CURRENCY_CMD_DEVICE_LOAD:
 	case CURRENCY_CMD_DEVICE_SYNC:
@@ -512,11 +535,13 @@ static uint32_t currency_apply(struct sz_state *s, void *domain_state, const str
 
 /* ---- snapshot and digest ---------------------------------------------------------
  * Section layout: u64 operator_count, supply_count, wallet_count, op_count,
- * device_count, sync_count, limits_count; then the arrays in that order, raw
+ * device_count, sync_count, limits_count, batch_count, fiscal_line_count;
+ * then the arrays in that order, raw
  * (records have no padding and are zero-filled when created). */
 
 struct currency_counts {
-	uint64_t operators, supply, wallets, ops, devices, syncs, limits;
+	uint64_t operators, supply, wallets, ops, devices, syncs, limits, batches, fiscal_lines;
+	uint64_t accrual_day; /* not a count: the China day interest was last accrued for */
 };
 
 static void counts_of(const struct currency_state *c, struct currency_counts *n)
@@ -528,6 +553,9 @@ static void counts_of(const struct currency_state *c, struct currency_counts *n)
 	n->devices = c->device_count;
 	n->syncs = c->sync_count;
 	n->limits = c->limits_count;
+	n->batches = c->batch_count;
+	n->fiscal_lines = c->fiscal_line_count;
+	n->accrual_day = c->accrual_day;
 }
 
 #define ARRAYS(X, c) \
@@ -537,7 +565,9 @@ static void counts_of(const struct currency_state *c, struct currency_counts *n)
 	X((c)->ops, (c)->op_count) \
 	X((c)->devices, (c)->device_count) \
 	X((c)->syncs, (c)->sync_count) \
-	X((c)->limits, (c)->limits_count)
+	X((c)->limits, (c)->limits_count) \
+	X((c)->batches, (c)->batch_count) \
+	X((c)->fiscal_lines, (c)->fiscal_line_count)
 
 static int currency_snapshot_write(const void *domain_state, struct sz_snap *f)
 {
@@ -563,7 +593,8 @@ static int currency_snapshot_read(void *domain_state, struct sz_snap *f)
 	if (n.operators > CURRENCY_OPERATOR_COUNT_MAX || n.supply > CURRENCY_SUPPLY_COUNT_MAX ||
 	    n.wallets > CURRENCY_WALLET_COUNT_MAX || n.ops > CURRENCY_OP_COUNT_MAX ||
 	    n.devices > CURRENCY_DEVICE_COUNT_MAX || n.syncs > CURRENCY_SYNC_COUNT_MAX ||
-	    n.limits == 0 || n.limits > CURRENCY_LIMITS_VERSION_COUNT_MAX)
+	    n.limits == 0 || n.limits > CURRENCY_LIMITS_VERSION_COUNT_MAX || n.batches > CURRENCY_FISCAL_BATCH_COUNT_MAX ||
+	    n.fiscal_lines > CURRENCY_FISCAL_LINE_RECORD_COUNT_MAX)
 		return SZ_ECORRUPT;
 	c->operator_count = (uint32_t)n.operators;
 	c->supply_count = (uint32_t)n.supply;
@@ -572,6 +603,11 @@ static int currency_snapshot_read(void *domain_state, struct sz_snap *f)
 	c->device_count = (uint32_t)n.devices;
 	c->sync_count = (uint32_t)n.syncs;
 	c->limits_count = (uint32_t)n.limits;
+	c->batch_count = (uint32_t)n.batches;
+	c->fiscal_line_count = (uint32_t)n.fiscal_lines;
+	if (n.accrual_day > UINT32_MAX)
+		return SZ_ECORRUPT;
+	c->accrual_day = (uint32_t)n.accrual_day;
 #define READ_ARRAY(arr, count) \
 	if (rc == 0 && (count) > 0) \
 		rc = sz_snap_read(f, (arr), sizeof((arr)[0]) * (size_t)(count));
@@ -585,6 +621,9 @@ static int currency_snapshot_read(void *domain_state, struct sz_snap *f)
 		rc = ledger_index_insert(&c->wallet_index, c->wallets, wallet_key, c->wallets[i].id, i);
 	for (uint32_t i = 0; i < c->op_count && rc == 0; i++)
 		rc = ledger_index_insert(&c->op_index, c->ops, op_key, c->ops[i].id, i);
+	if (rc == 0)
+		rc = currency_fiscal_reindex(c);
+	currency_controls_recount(c);
 	c->settling_count = 0;
 	for (uint32_t i = 0; i < c->device_count && rc == 0; i++) {
 		rc = ledger_index_insert(&c->device_index, c->devices, device_key, c->devices[i].id, i);
@@ -672,6 +711,8 @@ static int currency_check_invariants(const struct sz_state *s, const void *domai
 			goto done;
 		}
 	}
+	if (currency_interest_check(s, c, why, why_size) != 0)
+		rc = SZ_ECORRUPT;
 done:
 	free(held);
 	return rc;
@@ -691,6 +732,9 @@ static void currency_release(void *domain_state)
 	sz_vm_release(c->ops, VM_SIZE(struct currency_op, CURRENCY_OP_COUNT_MAX));
 	sz_vm_release(c->devices, VM_SIZE(struct currency_device, CURRENCY_DEVICE_COUNT_MAX));
 	sz_vm_release(c->syncs, VM_SIZE(struct currency_sync_record, CURRENCY_SYNC_COUNT_MAX));
+	sz_vm_release(c->batches, VM_SIZE(struct currency_fiscal_batch, CURRENCY_FISCAL_BATCH_COUNT_MAX));
+	sz_vm_release(c->fiscal_lines, VM_SIZE(struct currency_fiscal_line, CURRENCY_FISCAL_LINE_RECORD_COUNT_MAX));
+	ledger_index_release(&c->batch_index);
 	ledger_index_release(&c->operator_index);
 	ledger_index_release(&c->wallet_index);
 	ledger_index_release(&c->op_index);
@@ -720,6 +764,8 @@ static int currency_reserve(void *domain_state, uint32_t command_count)
 		rc = ledger_index_reserve(&c->op_index, c->ops, op_key, room);
 	if (rc == 0)
 		rc = ledger_index_reserve(&c->device_index, c->devices, device_key, room);
+	if (rc == 0)
+		rc = currency_fiscal_reserve(c, command_count);
 	return rc;
 }
 
@@ -729,6 +775,7 @@ static void currency_batch_begin(struct sz_state *s, void *domain_state, const s
 	SZ_ASSERT(c != NULL);
 	if (c->settling_count > 0)
 		currency_devices_settle(s, c, ctx);
+	currency_interest_accrue(s, c, ctx);
 }
 
 /* The earliest end of a suspended device's settlement window. */
@@ -761,9 +808,12 @@ int currency_domain_register(struct sz_state *s)
 	c->ops = sz_vm_reserve(VM_SIZE(struct currency_op, CURRENCY_OP_COUNT_MAX));
 	c->devices = sz_vm_reserve(VM_SIZE(struct currency_device, CURRENCY_DEVICE_COUNT_MAX));
 	c->syncs = sz_vm_reserve(VM_SIZE(struct currency_sync_record, CURRENCY_SYNC_COUNT_MAX));
+	c->batches = sz_vm_reserve(VM_SIZE(struct currency_fiscal_batch, CURRENCY_FISCAL_BATCH_COUNT_MAX));
+	c->fiscal_lines = sz_vm_reserve(VM_SIZE(struct currency_fiscal_line, CURRENCY_FISCAL_LINE_RECORD_COUNT_MAX));
 	if (c->operators == NULL || c->wallets == NULL || c->ops == NULL || c->devices == NULL || c->syncs == NULL ||
-	    ledger_index_init(&c->operator_index, 0) || ledger_index_init(&c->wallet_index, 0) ||
-	    ledger_index_init(&c->op_index, 0) || ledger_index_init(&c->device_index, 0)) {
+	    c->batches == NULL || c->fiscal_lines == NULL || ledger_index_init(&c->operator_index, 0) ||
+	    ledger_index_init(&c->wallet_index, 0) || ledger_index_init(&c->op_index, 0) ||
+	    ledger_index_init(&c->device_index, 0) || ledger_index_init(&c->batch_index, 0)) {
 		currency_release(c);
 		return SZ_ENOMEM;
 	}
@@ -786,9 +836,11 @@ int currency_domain_register(struct sz_state *s)
 		.owns_account = currency_owns_account,
 	};
 	int rc = sz_state_register(s, &d);
-	if (rc)
+	if (rc) {
 		currency_release(c);
-	return rc;
+		return rc;
+	}
+	return currency_controls_register(s, c); /* the state owns c from here on */
 }
 
 void currency_holdings_register(struct currency_state *c, currency_holdings_fn fn, const void *holder_state)

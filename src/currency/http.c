@@ -131,6 +131,21 @@ static json_t *operator_json(const struct api_request *r, const struct currency_
 	json_object_set_new(o, "issued", currency_http_amount_json(op->issued_fen));
 	json_object_set_new(o, "redeemed", currency_http_amount_json(op->redeemed_fen));
 	json_object_set_new(o, "supply", currency_http_amount_json(currency_supply(currency_http_state(r), op->cmd.currency)));
+	json_object_set_new(o, "reserve_ratio_bp", json_integer(op->reserve_ratio_bp));
+	json_object_set_new(o, "pledged", currency_http_amount_json(op->pledged_fen));
+	json_t *interest = json_object(), *rates = json_array();
+	json_object_set_new(interest, "accrued", currency_http_amount_json(op->interest_accrued_fen));
+	json_object_set_new(interest, "paid", currency_http_amount_json(op->interest_paid_fen));
+	json_object_set_new(interest, "due", currency_http_amount_json(op->interest_accrued_fen - op->interest_paid_fen));
+	for (uint32_t i = 0; i < op->rate_count; i++) {
+		json_t *v = json_object();
+		json_object_set_new(v, "version", json_integer(op->rates[i].version));
+		json_object_set_new(v, "rate_ppm", json_integer(op->rates[i].rate_ppm));
+		json_object_set_new(v, "effective_from_ns", api_json_string_u64(op->rates[i].effective_from_ns));
+		json_array_append_new(rates, v);
+	}
+	json_object_set_new(interest, "rates", rates);
+	json_object_set_new(o, "interest", interest);
 	return o;
 }
 
@@ -260,6 +275,71 @@ static void operator_reserve(struct api_request *r)
 	currency_http_submit(r, CURRENCY_CMD_RESERVE, c, sizeof *c, c->id, sz_id_make(0, c->tenant_id), operator_done);
 }
 
+/* POST /v1/operators/{tenant}/rates {"id","version","rate_ppm","effective_from_ns"}. */
+static const struct api_field rate_fields[] = {
+	CURRENCY_HTTP_ID("id", struct currency_rate_cmd, id, API_F_REQUIRED),
+	CURRENCY_HTTP_UINT("version", struct currency_rate_cmd, version, API_F_REQUIRED, 0),
+	CURRENCY_HTTP_UINT("rate_ppm", struct currency_rate_cmd, rate_ppm, API_F_REQUIRED, CURRENCY_RATE_PPM_MAX),
+	CURRENCY_HTTP_UINT("effective_from_ns", struct currency_rate_cmd, effective_from_ns, API_F_REQUIRED, 0),
+};
+static const struct api_schema rate_schema = API_SCHEMA("operator_rate", rate_fields, struct currency_rate_cmd);
+
+static void operator_rate(struct api_request *r)
+{
+	struct currency_rate_cmd *c = r->in;
+	SZ_ASSERT(c != NULL);
+	if (!path_tenant(r, &c->tenant_id))
+		return;
+	currency_http_submit(r, CURRENCY_CMD_RATE_SET, c, sizeof *c, c->id, sz_id_make(0, c->tenant_id), operator_done);
+}
+
+/* POST /v1/operators/{tenant}/reserve-ratio {"id","ratio_bp"}. */
+static const struct api_field ratio_fields[] = {
+	CURRENCY_HTTP_ID("id", struct currency_ratio_cmd, id, API_F_REQUIRED),
+	CURRENCY_HTTP_UINT("ratio_bp", struct currency_ratio_cmd, ratio_bp, API_F_REQUIRED, 10000),
+};
+static const struct api_schema ratio_schema = API_SCHEMA("operator_ratio", ratio_fields, struct currency_ratio_cmd);
+
+static void operator_ratio(struct api_request *r)
+{
+	struct currency_ratio_cmd *c = r->in;
+	SZ_ASSERT(c != NULL);
+	if (!path_tenant(r, &c->tenant_id))
+		return;
+	currency_http_submit(r, CURRENCY_CMD_RESERVE_RATIO, c, sizeof *c, c->id, sz_id_make(0, c->tenant_id), operator_done);
+}
+
+/* POST /v1/operators/{tenant}/interest/pay {"id"}. */
+static const struct api_field interest_pay_fields[] = {
+	CURRENCY_HTTP_ID("id", struct currency_issue_cmd, id, API_F_REQUIRED),
+};
+static const struct api_schema interest_pay_schema =
+	API_SCHEMA("operator_interest_pay", interest_pay_fields, struct currency_issue_cmd);
+
+static void interest_done(struct api_request *r, const uint32_t *results, uint32_t count)
+{
+	if (!currency_http_result_ok(r, results, count))
+		return;
+	const struct currency_http_pending *p = r->extra;
+	const struct currency_op *rec = currency_op_find(currency_http_state(r), p->id);
+	SZ_ASSERT(rec != NULL);
+	json_t *o = json_object();
+	json_object_set_new(o, "id", api_json_string_id(rec->id));
+	json_object_set_new(o, "paid", currency_http_amount_json(rec->amount));
+	json_object_set_new(o, "wallets_paid", json_integer(rec->aux));
+	json_object_set_new(o, "operator", operator_json(r, currency_operator_find(currency_http_state(r), p->subject.lo)));
+	api_reply_json(r, api_result_status(results[0]), o);
+}
+
+static void operator_interest_pay(struct api_request *r)
+{
+	struct currency_issue_cmd *c = r->in;
+	SZ_ASSERT(c != NULL);
+	if (!path_tenant(r, &c->tenant_id))
+		return;
+	currency_http_submit(r, CURRENCY_CMD_INTEREST_PAY, c, sizeof *c, c->id, sz_id_make(0, c->tenant_id), interest_done);
+}
+
 /* ---- limits --------------------------------------------------------------------------------- */
 
 static json_t *limits_version_json(const struct currency_limits_cmd *l)
@@ -341,6 +421,12 @@ static const struct api_route routes[] = {
 	      "issue digital currency to an operator against its reserve"),
 	API_POST("/v1/operators/{tenant}/redeem", API_CB, operator_redeem, &operator_issue_schema,
 	      "redeem digital currency from an operator's vault"),
+	API_POST("/v1/operators/{tenant}/rates", API_CB | API_OP, operator_rate, &rate_schema,
+	      "add a version of a bank's demand-deposit rate for e-CNY in classes 1-3"),
+	API_POST("/v1/operators/{tenant}/reserve-ratio", API_CB, operator_ratio, &ratio_schema,
+	      "set a bank's reserve ratio for its e-CNY issuance (deposit-reserve requirement)"),
+	API_POST("/v1/operators/{tenant}/interest/pay", API_CB | API_OP, operator_interest_pay, &interest_pay_schema,
+	      "pay the interest accrued on a bank's wallets, up to 4,096 wallets a command"),
 	API_GET("/v1/currency/limits", API_READERS, limits_get, "every version of the wallet limits configuration"),
 	API_POST("/v1/currency/limits", API_CB, limits_set, &limits_set_schema,
 	      "add a limits version, effective from a future time"),
@@ -357,12 +443,27 @@ static const struct api_route routes[] = {
 	      "redeem to the linked bank account"),
 	API_POST("/v1/wallets/{id}/sub-fund", API_OP, currency_handle_wallet_sub_fund, &currency_wallet_sub_fund_schema,
 	      "move money between a sub-wallet and its parent"),
+	API_POST("/v1/wallets/{id}/controls", API_OP | API_CB | API_RG, currency_handle_wallet_control,
+	      &currency_wallet_control_schema,
+	      "set or lift a freeze, receive-only, pay-only or amount freeze, with its authority and reason"),
+	API_POST("/v1/wallets/{id}/holder-limit", API_OP | API_ME, currency_handle_wallet_holder_limit,
+	      &currency_holder_limit_schema, "set the holder's own daily limit, below the class limit"),
+	API_POST("/v1/wallets/{id}/risk-status", API_OP | API_CB | API_RG, currency_handle_wallet_risk, &currency_risk_schema,
+	      "set a merchant's risk status; at high it takes no new prepayments"),
 	API_POST("/v1/wallets/{id}/payments", API_OP | API_ME, currency_handle_payment_create, &currency_payment_create_schema,
 	      "pay from a wallet, with limit checks"),
 	API_GET("/v1/payments/{id}", API_READERS, currency_handle_payment_get,
 	      "a payment: amount, auto top-up part, refunds"),
 	API_POST("/v1/payments/{id}/refunds", API_OP | API_ME, currency_handle_payment_refund, &currency_amount_schema,
 	      "refund a payment to where its money came from"),
+	API_POST("/v1/fiscal/disbursements", API_OP | API_ME, currency_handle_disbursement_create,
+	      &currency_disbursement_schema,
+	      "pay subsidies or salaries from a government agency wallet to many wallets, one result per line"),
+	API_GET("/v1/fiscal/disbursements/{id}", API_READERS, currency_handle_disbursement_get,
+	      "a disbursement's per-line report and its reconciliation with the ledger"),
+	API_POST("/v1/fiscal/collections", API_OP | API_ME, currency_handle_collection_create, &currency_collection_schema,
+	      "collect a tax or fee from a wallet into the treasury wallet; answers the receipt"),
+	API_GET("/v1/fiscal/collections/{id}", API_READERS, currency_handle_collection_get, "a tax or fee receipt"),
 	API_POST("/v1/devices", API_OP, currency_handle_device_create, &currency_device_create_schema,
 	      "register a hard wallet device with its Ed25519 key"),
 	API_GET("/v1/devices/{id}", API_READERS, currency_handle_device_get,

@@ -1,7 +1,8 @@
 /*
  * http_internal.h — what the currency domain's HTTP adapter files share
  * (http.c: route table, operators, limits and these helpers; http_wallet.c:
- * wallets and payments; http_device.c: hard-wallet devices and offline sync).
+ * wallets and payments; http_device.c: hard-wallet devices and offline sync;
+ * http_fiscal.c: fiscal disbursements and collections).
  *
  * Owns: the state a done callback needs, the caller-scope rules on wallets
  * and tenants, the one submission path, the amount rendering of the adapter,
@@ -90,6 +91,21 @@ void currency_handle_wallet_close(struct api_request *r);
 void currency_handle_payment_create(struct api_request *r);
 void currency_handle_payment_get(struct api_request *r);
 void currency_handle_payment_refund(struct api_request *r);
+extern const struct api_schema currency_wallet_control_schema;
+extern const struct api_schema currency_holder_limit_schema;
+void currency_handle_wallet_control(struct api_request *r);
+void currency_handle_wallet_holder_limit(struct api_request *r);
+extern const struct api_schema currency_risk_schema;
+void currency_handle_wallet_risk(struct api_request *r);
+
+/* ---- routes of http_fiscal.c -------------------------------------------- */
+
+extern const struct api_schema currency_disbursement_schema;
+extern const struct api_schema currency_collection_schema;
+void currency_handle_disbursement_create(struct api_request *r);
+void currency_handle_disbursement_get(struct api_request *r);
+void currency_handle_collection_create(struct api_request *r);
+void currency_handle_collection_get(struct api_request *r);
 
 /* ---- routes of http_device.c -------------------------------------------- */
 

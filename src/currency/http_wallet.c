@@ -2,7 +2,8 @@
  * http_wallet.c — HTTP routes of currency wallets and payments: open,
  * read, update and close a wallet or sub-wallet, top up from and withdraw
  * to its linked bank account, fund a sub-wallet, pay from a wallet and
- * refund a payment. Scope and submission as described in http.c.
+ * refund a payment; set and lift wallet controls and the holder's own
+ * daily limit. Scope and submission as described in http.c.
  */
 #include "currency/http.h"
 #include "api/api.h"
@@ -23,8 +24,44 @@ static const char *wallet_type_name(uint16_t type)
 	case CURRENCY_WALLET_CORPORATE: return "corporate";
 	case CURRENCY_WALLET_MERCHANT: return "merchant";
 	case CURRENCY_WALLET_SUB: return "sub";
+	case CURRENCY_WALLET_GOVERNMENT: return "government";
+	case CURRENCY_WALLET_TREASURY: return "treasury";
 	}
 	return "unknown";
+}
+
+/* The wallet's controls: one entry per authority that has one, what they
+ * allow together (a sub-wallet's include its main wallet's), the holder's
+ * own daily limit. */
+extern const char *const currency_risk_names[];
+
+static void wallet_controls_json(json_t *o, const struct currency_state *c, const struct currency_wallet *w)
+{
+	json_t *list = json_array();
+	for (uint32_t k = 0; k < CURRENCY_AUTHORITY_COUNT; k++) {
+		const struct currency_wallet_control *slot = &w->controls[k];
+		if (slot->state == CURRENCY_CONTROL_NONE)
+			continue;
+		SZ_ASSERT(slot->state <= CURRENCY_CONTROL_AMOUNT && slot->reason >= 1 && slot->reason <= CURRENCY_REASON_COUNT);
+		json_t *e = json_object();
+		json_object_set_new(e, "authority", json_string(currency_authority_names[k]));
+		json_object_set_new(e, "state", json_string(currency_control_state_names[slot->state - 1]));
+		json_object_set_new(e, "reason", json_string(currency_reason_names[slot->reason - 1]));
+		if (slot->state == CURRENCY_CONTROL_AMOUNT)
+			json_object_set_new(e, "amount", currency_http_amount_json(slot->amount_fen));
+		json_object_set_new(e, "set_ns", api_json_string_u64(slot->set_ns));
+		json_array_append_new(list, e);
+	}
+	json_object_set_new(o, "controls", list);
+	struct currency_wallet_blocks b;
+	currency_wallet_blocks_of(c, w, &b);
+	json_object_set_new(o, "can_pay", json_boolean(!b.pay_blocked));
+	json_object_set_new(o, "can_receive", json_boolean(!b.receive_blocked));
+	json_object_set_new(o, "frozen_amount", currency_http_amount_json(b.frozen_fen));
+	json_t *holder = json_object();
+	json_object_set_new(holder, "daily", currency_http_amount_json(w->holder_daily_fen));
+	json_object_set_new(o, "holder_limits", holder);
+	json_object_set_new(o, "interest_due", currency_http_amount_json(w->interest_due_fen));
 }
 
 static json_t *wallet_json(const struct api_request *r, const struct currency_wallet *w)
@@ -44,6 +81,11 @@ static json_t *wallet_json(const struct api_request *r, const struct currency_wa
 	json_object_set_new(o, "closed", json_boolean(w->flags & CURRENCY_WALLET_CLOSED));
 	if (w->mcc)
 		json_object_set_new(o, "mcc", json_integer(w->mcc));
+	if (w->type == CURRENCY_WALLET_MERCHANT) {
+		SZ_ASSERT(w->risk_status <= CURRENCY_RISK_HIGH);
+		json_object_set_new(o, "risk_status", json_string(currency_risk_names[w->risk_status]));
+		json_object_set_new(o, "prepaid_freeze_bp", json_integer(w->prepaid_freeze_bp));
+	}
 	if (!sz_id_is_zero(w->bank_account_id))
 		json_object_set_new(o, "bank_account_id", api_json_string_id(w->bank_account_id));
 	const struct currency_wallet *parent = currency_wallet_parent(c, w);
@@ -61,6 +103,7 @@ static json_t *wallet_json(const struct api_request *r, const struct currency_wa
 	json_object_set_new(o, "outflow_today", currency_http_amount_json(w->day == currency_china_day(t) ? w->day_out_fen : 0));
 	json_object_set_new(o, "outflow_this_year",
 			    currency_http_amount_json(w->year == currency_china_year(t) ? w->year_out_fen : 0));
+	wallet_controls_json(o, c, w);
 	return o;
 }
 
@@ -120,7 +163,8 @@ struct wallet_create_in {
 	bool type_given;
 };
 
-static const char *const wallet_type_names[] = { "personal", "corporate", "merchant", NULL };
+/* "sub" holds the place of CURRENCY_WALLET_SUB (set by the engine; refused as a type). */
+static const char *const wallet_type_names[] = { "personal", "corporate", "merchant", "sub", "government", "treasury", NULL };
 static const struct api_field wallet_create_fields[] = {
 	CURRENCY_HTTP_ID("id", struct wallet_create_in, cmd.id, API_F_REQUIRED),
 	CURRENCY_HTTP_ID("owner_id", struct wallet_create_in, cmd.owner_id, 0),
@@ -358,4 +402,90 @@ void currency_handle_payment_get(struct api_request *r)
 	const struct currency_op *op = path_payment(r, false);
 	if (op != NULL)
 		api_reply_json(r, 200, op_json(currency_http_state(r), op));
+}
+
+/* ---- wallet controls ------------------------------------------------------------------------ */
+
+/* POST /v1/wallets/{id}/controls {"id","authority","state"[,"reason"][,"amount"]}:
+ * into the command. State "none" lifts the authority's control. */
+static const char *const control_state_names[] = { "none", "frozen", "receive_only", "pay_only", "amount", NULL };
+static const struct api_field control_fields[] = {
+	CURRENCY_HTTP_ID("id", struct currency_control_cmd, id, API_F_REQUIRED),
+	{ .name = "authority", .type = API_T_ENUM, .flags = API_F_REQUIRED,
+	  .offset = offsetof(struct currency_control_cmd, authority), .size = sizeof(uint8_t),
+	  .base = CURRENCY_AUTHORITY_OPERATOR, .names = currency_authority_names },
+	{ .name = "state", .type = API_T_ENUM, .flags = API_F_REQUIRED, .offset = offsetof(struct currency_control_cmd, state),
+	  .size = sizeof(uint8_t), .base = CURRENCY_CONTROL_NONE, .names = control_state_names },
+	{ .name = "reason", .type = API_T_ENUM, .offset = offsetof(struct currency_control_cmd, reason),
+	  .size = sizeof(uint16_t), .base = CURRENCY_REASON_HOLDER_REQUEST, .names = currency_reason_names },
+	CURRENCY_HTTP_AMOUNT("amount", struct currency_control_cmd, amount_fen, 0),
+};
+const struct api_schema currency_wallet_control_schema =
+	API_SCHEMA("wallet_control", control_fields, struct currency_control_cmd);
+
+/* Who may act for an authority: an operator's staff for the operator and
+ * for a court (an operator executes a court's order), the central bank and
+ * regulators for the regulator. */
+static bool may_act_for(const struct api_request *r, uint8_t authority)
+{
+	switch (r->principal.role) {
+	case API_ROLE_OPERATOR:
+		return authority == CURRENCY_AUTHORITY_OPERATOR || authority == CURRENCY_AUTHORITY_JUDICIAL;
+	case API_ROLE_CENTRAL_BANK:
+	case API_ROLE_REGULATOR:
+		return authority == CURRENCY_AUTHORITY_REGULATOR;
+	default:
+		return false;
+	}
+}
+
+void currency_handle_wallet_control(struct api_request *r)
+{
+	struct currency_control_cmd *c = r->in;
+	SZ_ASSERT(c != NULL);
+	const struct currency_wallet *w = path_wallet(r);
+	if (w == NULL)
+		return;
+	if (!may_act_for(r, c->authority)) {
+		api_problem(r, "forbidden", "the caller's role does not set or lift controls of authority '%s'",
+			    currency_authority_names[c->authority - 1]);
+		return;
+	}
+	c->wallet_id = w->id;
+	currency_http_submit(r, CURRENCY_CMD_WALLET_CONTROL, c, sizeof *c, c->id, w->id, wallet_done);
+}
+
+/* POST /v1/wallets/{id}/holder-limit {"id","daily"}: the holder's own daily
+ * limit ("0.00" removes it). */
+static const struct api_field holder_limit_fields[] = {
+	CURRENCY_HTTP_ID("id", struct currency_amount_cmd, id, API_F_REQUIRED),
+	CURRENCY_HTTP_AMOUNT("daily", struct currency_amount_cmd, amount, API_F_REQUIRED),
+};
+const struct api_schema currency_holder_limit_schema =
+	API_SCHEMA("holder_limit", holder_limit_fields, struct currency_amount_cmd);
+
+void currency_handle_wallet_holder_limit(struct api_request *r) { wallet_amount(r, CURRENCY_CMD_HOLDER_LIMIT); }
+
+/* POST /v1/wallets/{id}/risk-status {"id","status"[,"reason"][,"freeze_share_bp"]}: a
+ * merchant's risk status and the share of its prepaid releases held back. */
+const char *const currency_risk_names[] = { "normal", "watch", "high", NULL };
+static const struct api_field risk_fields[] = {
+	CURRENCY_HTTP_ID("id", struct currency_risk_cmd, id, API_F_REQUIRED),
+	{ .name = "status", .type = API_T_ENUM, .flags = API_F_REQUIRED, .offset = offsetof(struct currency_risk_cmd, status),
+	  .size = sizeof(uint16_t), .base = CURRENCY_RISK_NORMAL, .names = currency_risk_names },
+	{ .name = "reason", .type = API_T_ENUM, .offset = offsetof(struct currency_risk_cmd, reason),
+	  .size = sizeof(uint16_t), .base = CURRENCY_REASON_HOLDER_REQUEST, .names = currency_reason_names },
+	CURRENCY_HTTP_UINT("freeze_share_bp", struct currency_risk_cmd, freeze_share_bp, 0, 10000),
+};
+const struct api_schema currency_risk_schema = API_SCHEMA("merchant_risk", risk_fields, struct currency_risk_cmd);
+
+void currency_handle_wallet_risk(struct api_request *r)
+{
+	struct currency_risk_cmd *c = r->in;
+	SZ_ASSERT(c != NULL);
+	const struct currency_wallet *w = path_wallet(r);
+	if (w == NULL)
+		return;
+	c->wallet_id = w->id;
+	currency_http_submit(r, CURRENCY_CMD_MERCHANT_RISK, c, sizeof *c, c->id, w->id, wallet_done);
 }

@@ -2,7 +2,9 @@
  * internal.h — the currency domain's state and the helpers shared by its
  * source files (currency.c: state, money movement, snapshot,
  * invariants; wallet.c: operators, wallets, payments; device.c: hard
- * wallets; config.c: limits versions). Not for other modules: they use
+ * wallets; config.c: limits versions; control.c: wallet controls and their
+ * transfer hook; fiscal.c: disbursements and collections; interest.c: deposit rates,
+ * interest and reserve ratios of banks). Not for other modules: they use
  * currency.h.
  */
 #ifndef SZ_CURRENCY_INTERNAL_H
@@ -39,6 +41,13 @@ struct currency_state {
 	struct currency_limits_cmd limits[CURRENCY_LIMITS_VERSION_COUNT_MAX];
 	uint32_t limits_count;
 	uint32_t settling_count;              /* suspended devices in their settlement window (derived) */
+	uint32_t controlled_count;            /* wallets with a control in force (derived; control.c) */
+	struct currency_fiscal_batch *batches;      /* vm-reserved (fiscal.c) */
+	uint32_t batch_count;
+	struct ledger_index batch_index;
+	struct currency_fiscal_line *fiscal_lines;  /* vm-reserved */
+	uint32_t fiscal_line_count;
+	uint32_t accrual_day;                 /* China day interest was last accrued for (interest.c) */
 	currency_holdings_fn holdings;        /* set at registration by src/contract; NULL = none */
 	const void *holdings_state;
 };
@@ -88,6 +97,30 @@ uint32_t currency_apply_wallet(struct sz_state *s, struct currency_state *c, con
 			       const sz_command_header *cmd);
 uint32_t currency_apply_device(struct sz_state *s, struct currency_state *c, const struct sz_apply_ctx *ctx,
 			       const sz_command_header *cmd);
+
+uint32_t currency_apply_control(struct sz_state *s, struct currency_state *c, const struct sz_apply_ctx *ctx,
+				const sz_command_header *cmd);
+/* Register the transfer hook that enforces wallet controls (control.c), and
+ * recount the wallets under control after a snapshot is read. */
+int currency_controls_register(struct sz_state *s, struct currency_state *c);
+void currency_controls_recount(struct currency_state *c);
+
+uint32_t currency_apply_fiscal(struct sz_state *s, struct currency_state *c, const struct sz_apply_ctx *ctx,
+			       const sz_command_header *cmd);
+/* Room in the batch index for a batch of command_count commands; the index
+ * rebuilt after a snapshot is read. */
+int currency_fiscal_reserve(struct currency_state *c, uint32_t command_count);
+int currency_fiscal_reindex(struct currency_state *c);
+
+uint32_t currency_apply_interest(struct sz_state *s, struct currency_state *c, const struct sz_apply_ctx *ctx,
+				 const sz_command_header *cmd);
+/* batch_begin: accrue interest for the days since the last accrual. */
+void currency_interest_accrue(struct sz_state *s, struct currency_state *c, const struct sz_apply_ctx *ctx);
+/* The deposit-regime invariants (interest, pledges); 0 or -1 with why. */
+int currency_interest_check(const struct sz_state *s, const struct currency_state *c, char *why, size_t why_size);
+/* Move reserve to or from the pledged account so op's pledge becomes required. */
+uint32_t currency_pledge_to(struct sz_state *s, struct currency_state *c, struct currency_operator *op, sz_id base,
+			    uint32_t step, uint64_t required, uint64_t now_ns);
 
 bool currency_bytes_zero(const void *p, size_t size);
 

@@ -107,6 +107,7 @@ static uint32_t operator_register(struct sz_state *s, struct currency_state *c, 
 	op.vault_id = operator_account_id(cmd->tenant_id, CURRENCY_ROLE_VAULT);
 	op.clearing_id = operator_account_id(cmd->tenant_id, CURRENCY_ROLE_CLEARING);
 	op.created_ns = now;
+	op.reserve_ratio_bp = 10000; /* 100% until the central bank sets a bank's ratio */
 	uint16_t reserve_flags = cmd->type == CURRENCY_OPERATOR_PAYMENT_INSTITUTION ? SZ_ACCOUNT_DEBITS_MUST_NOT_EXCEED_CREDITS : 0;
 	sz_id owner = sz_id_make(0, cmd->tenant_id);
 	if ((r = currency_account_create(s, op.reserve_id, owner, cmd->tenant_id, cmd->currency, SZ_KIND_RESERVE,
@@ -180,9 +181,9 @@ static uint32_t issue_redeem(struct sz_state *s, struct currency_state *c, const
 		if (__builtin_add_overflow(row->supply_fen, cmd->amount, &sum) ||
 		    __builtin_add_overflow(op->issued_fen, cmd->amount, &sum))
 			return SZ_R_OVERFLOW;
-		r = currency_move(s, c, cmd->id, STEP_PLEDGE, op->reserve_id, row->pledged_id, cmd->amount, 0, now);
-		if (r == SZ_R_EXCEEDS_CREDITS)
-			return CURRENCY_R_RESERVE_INSUFFICIENT;
+		/* The pledge follows the outstanding issuance at the operator's ratio. */
+		r = currency_pledge_to(s, c, op, cmd->id, STEP_PLEDGE,
+				       currency_pledge_required(op, op->issued_fen - op->redeemed_fen + cmd->amount), now);
 		if (r == SZ_R_OK)
 			r = currency_move(s, c, cmd->id, STEP_MAIN, row->issuance_id, op->vault_id, cmd->amount, 0, now);
 	} else {
@@ -192,7 +193,8 @@ static uint32_t issue_redeem(struct sz_state *s, struct currency_state *c, const
 		if (r == SZ_R_EXCEEDS_CREDITS)
 			return CURRENCY_R_VAULT_INSUFFICIENT;
 		if (r == SZ_R_OK)
-			r = currency_move(s, c, cmd->id, STEP_PLEDGE, row->pledged_id, op->reserve_id, cmd->amount, 0, now);
+			r = currency_pledge_to(s, c, op, cmd->id, STEP_PLEDGE,
+					       currency_pledge_required(op, op->issued_fen - op->redeemed_fen - cmd->amount), now);
 	}
 	if (r != SZ_R_OK)
 		return r;
@@ -309,15 +311,21 @@ static uint32_t wallet_shape_top(struct sz_state *s, struct currency_state *c,
 		return CURRENCY_R_OPERATOR_NOT_FOUND;
 	if (cmd->class_level < 1 || cmd->class_level > 4)
 		return CURRENCY_R_CLASS_INVALID;
-	if (cmd->type < CURRENCY_WALLET_PERSONAL || cmd->type > CURRENCY_WALLET_MERCHANT)
+	if (cmd->type < CURRENCY_WALLET_PERSONAL || cmd->type > CURRENCY_WALLET_TREASURY || cmd->type == CURRENCY_WALLET_SUB)
 		return CURRENCY_R_WALLET_TYPE_INVALID;
+	/* Government agency and treasury wallets are class 1 (opened in person, operator-set caps). */
+	if (cmd->type >= CURRENCY_WALLET_GOVERNMENT && cmd->class_level != 1)
+		return CURRENCY_R_CLASS_INVALID;
 	if ((cmd->type == CURRENCY_WALLET_MERCHANT) != (cmd->mcc != 0) || cmd->mcc > 9999)
 		return CURRENCY_R_MCC_INVALID;
 	if (!sz_id_is_zero(cmd->bank_account_id)) {
 		const sz_account *bank = ledger_account_get(sz_ledger(s), cmd->bank_account_id);
-		if (bank == NULL || bank->kind != SZ_KIND_BANK_DEPOSIT || bank->tenant_id != cmd->tenant_id ||
-		    bank->currency != op->cmd.currency)
+		if (bank == NULL || bank->kind != SZ_KIND_BANK_DEPOSIT || bank->currency != op->cmd.currency)
 			return CURRENCY_R_BANK_ACCOUNT_INVALID;
+		/* Top-ups would debit it on this operator's command alone: another
+		 * operator's customer account needs that operator's authority. */
+		if (bank->tenant_id != cmd->tenant_id)
+			return CURRENCY_R_BANK_ACCOUNT_OTHER_OPERATOR;
 	} else if (cmd->flags & CURRENCY_WALLET_AUTO_TOPUP)
 		return CURRENCY_R_BANK_ACCOUNT_MISSING;
 	w->tenant_id = cmd->tenant_id;
@@ -489,6 +497,12 @@ static uint32_t wallet_close(struct sz_state *s, struct currency_state *c, const
 		return CURRENCY_R_WALLET_HAS_DEVICES;
 	if (c->holdings != NULL && c->holdings(s, c->holdings_state, w->id))
 		return CURRENCY_R_WALLET_HAS_CONTRACTS;
+	/* A wallet under a control that blocks paying (or an amount freeze)
+	 * stays open, empty or not, until the authority lifts it. */
+	struct currency_wallet_blocks blocks;
+	currency_wallet_blocks_of(c, w, &blocks);
+	if (blocks.pay_blocked || blocks.frozen_fen != 0)
+		return blocks.pay_blocked ? blocks.pay_result : CURRENCY_R_WALLET_AMOUNT_FROZEN;
 	uint64_t balance = wallet_balance(s, w), now = ctx->timestamp_ns;
 	if (balance > 0) {
 		if (w->parent != 0)

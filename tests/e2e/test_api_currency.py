@@ -211,7 +211,7 @@ try:
     st, doc = wallet("10006", 2, "506", tenant_id="1", token=pi)
     problem(st, doc, 403, "out_of_scope", "an operator opens wallets only in its own tenant")
     st, doc = wallet("10006", 2, "506", bank_account_id="7201")
-    problem(st, doc, 422, "bank_account_invalid", "another operator's bank account cannot be linked")
+    problem(st, doc, 409, "bank_account_other_operator", "another operator's bank account cannot be linked, and the refusal says why")
     st, doc = wallet("10004", 4, "501", bank_account_id="7001")
     t.eq(st, 200, "opening the same wallet again answers 200")
     st, doc = wallet("10004", 3, "501", bank_account_id="7001")

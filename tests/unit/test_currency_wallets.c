@@ -87,7 +87,7 @@ static void test_topup_withdraw_and_vault(void **state)
 	/* A bank account of another operator cannot be linked. */
 	cu_setup_operator(&x, PAYINST, CURRENCY_OPERATOR_PAYMENT_INSTITUTION, YUAN(100));
 	struct currency_wallet_open_cmd bad = cu_wallet_cmd(&x, PAYINST, 2, CURRENCY_WALLET_PERSONAL, bank);
-	assert_int_equal(cu_run(&x, CURRENCY_CMD_WALLET_OPEN, &bad, sizeof bad), CURRENCY_R_BANK_ACCOUNT_INVALID);
+	assert_int_equal(cu_run(&x, CURRENCY_CMD_WALLET_OPEN, &bad, sizeof bad), CURRENCY_R_BANK_ACCOUNT_OTHER_OPERATOR);
 	bad = cu_wallet_cmd(&x, BANK, 5, CURRENCY_WALLET_PERSONAL, bank);
 	assert_int_equal(cu_run(&x, CURRENCY_CMD_WALLET_OPEN, &bad, sizeof bad), CURRENCY_R_CLASS_INVALID);
 	cu_release(&x);
