@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
 	build-essential clang libclang-rt-14-dev pkg-config
 	libmicrohttpd-dev libjansson-dev libsodium-dev libcmocka-dev
-	libcurl4-openssl-dev libinih-dev libsqlite3-dev libpq-dev
+	libcurl4-openssl-dev libinih-dev libsqlite3-dev libpq-dev libicu-dev
 	postgresql python3 curl
 )
 
