@@ -9,6 +9,9 @@
  * Latin-ASCII; Any-Lower); the Jaro-Winkler similarity and the
  * order-independent token score built on it.
  *
+ * lint-float: offline — screening is never called from apply; its
+ * Jaro-Winkler similarities are fractions, only the per-mille score travels.
+ *
  * Screening runs OFFLINE of apply (at registration and on cross-border
  * requests, in the adapter): it calls ICU and uses floating point. What
  * enters a command is the integer score (0..SCREEN_SCORE_MAX, per mille).
