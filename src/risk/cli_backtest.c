@@ -750,7 +750,10 @@ int risk_gen_main(int argc, char **argv)
 	FILE *t = out_file(dir, "transfers.csv"), *ac = out_file(dir, "accounts.csv"), *lb = out_file(dir, "labels.csv");
 	struct gen_counts c;
 	int rc = t && ac && lb ? gen_run(&p, t, ac, lb, &c) : SZ_EIO;
-	int closed = (t && fclose(t) != 0) | (ac && fclose(ac) != 0) | (lb && fclose(lb) != 0);
+	int closed = 0;
+	closed += t && fclose(t) != 0;
+	closed += ac && fclose(ac) != 0;
+	closed += lb && fclose(lb) != 0;
 	if (rc == SZ_EINVAL)
 		fprintf(stderr, "szfin risk gen: parameters out of range (days 110-366, people >= 10 x plants)\n");
 	else if (rc != 0 || closed)
