@@ -65,10 +65,11 @@ const struct risk_account *risk_account_find(const struct risk_state *st, sz_id 
 	return slot ? &st->accounts[slot - 1] : NULL;
 }
 
-/* The account's record, added (journalled) if new; NULL if the table is full. */
-static struct risk_account *account_get(struct risk_state *st, const sz_account *a, uint32_t *index)
+/* The record at an index slot of a's id (found by account_slot), added
+ * (journalled) if the slot is empty; NULL if the table is full. */
+static struct risk_account *account_at_slot(struct risk_state *st, uint32_t *slot, const sz_account *a,
+					    uint32_t *index)
 {
-	uint32_t *slot = account_slot(st, a->id);
 	if (*slot == 0) {
 		if (st->account_count == RISK_ACCOUNT_COUNT_MAX)
 			return NULL;
@@ -81,6 +82,7 @@ static struct risk_account *account_get(struct risk_state *st, const sz_account 
 		r->tenant_id = a->tenant_id;
 		*slot = ++st->account_count;
 	}
+	SZ_ASSERT(sz_id_eq(st->accounts[*slot - 1].account_id, a->id));
 	*index = *slot - 1;
 	return &st->accounts[*slot - 1];
 }
@@ -99,17 +101,9 @@ static uint32_t *pair_slot(const struct risk_state *st, uint32_t payer, uint32_t
 	}
 }
 
-static bool pair_known(const struct risk_state *st, const struct risk_account *payer,
-		       const struct risk_account *payee)
+static void pair_add(struct risk_state *st, uint32_t *slot, uint32_t payer, uint32_t payee, uint64_t time_ns)
 {
-	if (payer == NULL || payee == NULL)
-		return false;
-	return *pair_slot(st, (uint32_t)(payer - st->accounts), (uint32_t)(payee - st->accounts)) != 0;
-}
-
-static void pair_add(struct risk_state *st, uint32_t payer, uint32_t payee, uint64_t time_ns)
-{
-	uint32_t *slot = pair_slot(st, payer, payee);
+	SZ_ASSERT(slot != NULL && payer != payee);
 	if (*slot != 0)
 		return;
 	if (st->pair_count == RISK_PAIR_COUNT_MAX) {
@@ -190,10 +184,15 @@ static const struct risk_verdict *judge(struct risk_state *st, const struct risk
 	if (st->scratch.valid && sz_id_eq(st->scratch.transfer_id, x->transfer_id) &&
 	    st->scratch.time_ns == x->time_ns && st->scratch.version == rs->version)
 		return st->scratch.verdicts;
-	const struct risk_account *payer = risk_account_find(st, x->payer_id);
-	const struct risk_account *payee = risk_account_find(st, x->payee_id);
-	struct risk_view v = { payer, payee, !pair_known(st, payer, payee) };
+	uint32_t *payer_slot = account_slot(st, x->payer_id), *payee_slot = account_slot(st, x->payee_id);
+	const struct risk_account *payer = *payer_slot ? &st->accounts[*payer_slot - 1] : NULL;
+	const struct risk_account *payee = *payee_slot ? &st->accounts[*payee_slot - 1] : NULL;
+	uint32_t *pair = payer && payee ? pair_slot(st, *payer_slot - 1, *payee_slot - 1) : NULL;
+	struct risk_view v = { payer, payee, pair == NULL || *pair == 0 };
 	risk_eval_typologies(rs, x, &v, st->scratch.verdicts);
+	st->scratch.payer_slot = payer_slot;
+	st->scratch.payee_slot = payee_slot;
+	st->scratch.pair_slot = pair;
 	st->scratch.transfer_id = x->transfer_id;
 	st->scratch.time_ns = x->time_ns;
 	st->scratch.version = rs->version;
@@ -298,17 +297,23 @@ static void risk_observe(void *hook_state, const struct sz_apply_ctx *ctx, const
 	struct risk_txn x;
 	txn_of(&x, ctx, t, debit, credit);
 	const struct risk_verdict *v = judge(st, rs, &x);
-	alerts_store(st, rs, v, &x, risk_account_find(st, x.payer_id));
+	uint32_t *payer_slot = st->scratch.payer_slot, *payee_slot = st->scratch.payee_slot;
+	uint32_t *pair = st->scratch.pair_slot;
 	st->scratch.valid = false;
+	alerts_store(st, rs, v, &x, *payer_slot ? &st->accounts[*payer_slot - 1] : NULL);
 	uint32_t payer_index = 0, payee_index = 0;
-	struct risk_account *payer = account_get(st, debit, &payer_index);
-	struct risk_account *payee = account_get(st, credit, &payee_index);
+	bool payee_was_new = *payee_slot == 0;
+	struct risk_account *payer = account_at_slot(st, payer_slot, debit, &payer_index);
+	if (payee_was_new) /* the payer may have taken the empty slot the payee would have had */
+		payee_slot = account_slot(st, credit->id);
+	struct risk_account *payee = account_at_slot(st, payee_slot, credit, &payee_index);
 	if (payer == NULL || payee == NULL) {
 		SZ_JOURNAL_FIELD(st->unmonitored_count);
 		st->unmonitored_count++;
 	}
-	bool pair_new = payer == NULL || payee == NULL ||
-			*pair_slot(st, payer_index, payee_index) == 0;
+	if (pair == NULL && payer != NULL && payee != NULL)
+		pair = pair_slot(st, payer_index, payee_index);
+	bool pair_new = pair == NULL || *pair == 0;
 	if (payer != NULL) {
 		sz_journal(payer, sizeof *payer);
 		risk_account_add(rs, payer, &x, true, pair_new);
@@ -318,7 +323,7 @@ static void risk_observe(void *hook_state, const struct sz_apply_ctx *ctx, const
 		risk_account_add(rs, payee, &x, false, pair_new);
 	}
 	if (payer != NULL && payee != NULL)
-		pair_add(st, payer_index, payee_index, x.time_ns);
+		pair_add(st, pair, payer_index, payee_index, x.time_ns);
 }
 
 /* ---- commands and registration ------------------------------------------- */

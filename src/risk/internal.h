@@ -48,6 +48,10 @@ struct risk_state {
 		uint64_t time_ns;
 		uint32_t version;
 		bool valid;
+		/* The index slots judge found (valid with the verdicts: nothing
+		 * changes the tables between a transfer's check and its observe). */
+		uint32_t *payer_slot, *payee_slot;
+		uint32_t *pair_slot;   /* NULL unless both accounts were monitored */
 		struct risk_verdict verdicts[RISK_TYPOLOGY_COUNT_MAX];
 	} scratch;
 };

@@ -91,11 +91,10 @@ static int check_state(const struct risk_state *st, char *why, size_t why_size)
 	return 0;
 }
 
+/* Fill the index tables from the records; the tables must be empty. */
 void risk_index_rebuild(struct risk_state *st)
 {
 	SZ_ASSERT(st != NULL);
-	memset(st->account_slots, 0, (size_t)RISK_ACCOUNT_SLOT_COUNT * sizeof *st->account_slots);
-	memset(st->pair_slots, 0, (size_t)RISK_PAIR_SLOT_COUNT * sizeof *st->pair_slots);
 	for (uint32_t i = 0; i < st->account_count; i++) {
 		uint32_t k = (uint32_t)(risk_hash_id(st->accounts[i].account_id) & (RISK_ACCOUNT_SLOT_COUNT - 1));
 		while (st->account_slots[k] != 0)
@@ -116,6 +115,10 @@ int risk_snapshot_read(void *domain_state, struct sz_snap *f)
 {
 	struct risk_state *st = domain_state;
 	SZ_ASSERT(st != NULL && f != NULL);
+	if (st->account_count != 0 || st->pair_count != 0) { /* not fresh from registration: empty the indexes */
+		memset(st->account_slots, 0, (size_t)RISK_ACCOUNT_SLOT_COUNT * sizeof *st->account_slots);
+		memset(st->pair_slots, 0, (size_t)RISK_PAIR_SLOT_COUNT * sizeof *st->pair_slots);
+	}
 	uint64_t magic = 0;
 	int rc = sz_snap_read_u64(f, &magic);
 	if (rc == 0 && magic != RISK_SNAPSHOT_MAGIC)

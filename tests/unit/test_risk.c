@@ -13,8 +13,11 @@
  */
 #include "test_currency_util.h"
 
+#include "log/snapshot.h"
 #include "risk/http.h"
 #include "risk/risk.h"
+
+#include <sodium.h>
 
 #include <stdio.h>
 
@@ -215,6 +218,168 @@ static uint32_t activate(struct cu *x, struct risk_ruleset *rs)
 	return cu_run(x, RISK_CMD_RULESET_ACTIVATE, rs, sizeof *rs);
 }
 
+
+/* ---- the default rule set, each typology on both sides of its threshold -- */
+
+static struct risk_ruleset default_set;
+
+static void load_default(void)
+{
+	FILE *f = fopen("share/risk/default.json", "rb");
+	assert_non_null(f);
+	static char text[65536];
+	size_t n = fread(text, 1, sizeof text, f);
+	fclose(f);
+	char why[256];
+	assert_int_equal(risk_ruleset_parse(text, n, &default_set, why, sizeof why), 0);
+}
+
+/* Does typology `id` of the default set alert (2: interdict) on x? */
+static int judged(uint16_t id, const struct risk_txn *x, const struct risk_account *payer,
+		  const struct risk_account *payee, bool pair_new)
+{
+	struct risk_view v = { payer, payee, pair_new };
+	struct risk_verdict out[RISK_TYPOLOGY_COUNT_MAX];
+	risk_eval_typologies(&default_set, x, &v, out);
+	for (uint32_t t = 0; t < default_set.typology_count; t++)
+		if (out[t].typology_id == id)
+			return out[t].interdict ? 2 : out[t].alert ? 1 : 0;
+	fail_msg("no typology %u", id);
+	return -1;
+}
+
+static struct risk_txn dtxn(uint64_t amount, uint16_t code, uint16_t payer_kind, uint64_t time_ns)
+{
+	static uint64_t next = 5000;
+	struct risk_txn x = txn(next++, 1, 2, amount, time_ns);
+	x.code = code;
+	x.payer_kind = payer_kind;
+	x.payee_kind = SZ_KIND_GENERAL;
+	return x;
+}
+
+/* PBoC large-value lines (Order [2016] No. 3 art. 5): cash >= 50,000.00
+ * (code 9000 is cash in the default set), single or same-day cumulative;
+ * institution (general account) >= 2,000,000.00; individual (wallet)
+ * domestic >= 500,000.00; individual cross-border (code 8000) >= 200,000.00.
+ * One fen below each line alerts nothing. Cumulative cash: 30,000.00 then
+ * 20,000.00 the same day = 50,000.00: the second alerts. */
+static void test_default_large_value(void **unused)
+{
+	(void)unused;
+	load_default();
+	struct risk_account a;
+	memset(&a, 0, sizeof a);
+	struct { uint16_t typology, code, kind; uint64_t line; } lines[] = {
+		{ 1, 9000, SZ_KIND_WALLET, YUAN(50000) },
+		{ 2, 3, SZ_KIND_GENERAL, YUAN(2000000) },
+		{ 3, 3, SZ_KIND_WALLET, YUAN(500000) },
+		{ 4, 8000, SZ_KIND_WALLET, YUAN(200000) },
+	};
+	for (uint32_t i = 0; i < 4; i++) {
+		struct risk_txn at = dtxn(lines[i].line, lines[i].code, lines[i].kind, CU_T0);
+		struct risk_txn below = dtxn(lines[i].line - 1, lines[i].code, lines[i].kind, CU_T0);
+		assert_int_equal(judged(lines[i].typology, &at, &a, NULL, true), 1);
+		assert_int_equal(judged(lines[i].typology, &below, &a, NULL, true), 0);
+	}
+	struct risk_txn domestic = dtxn(YUAN(200000), 3, SZ_KIND_WALLET, CU_T0);
+	assert_int_equal(judged(4, &domestic, &a, NULL, true), 0); /* not cross-border */
+	struct risk_txn first = dtxn(YUAN(30000), 9000, SZ_KIND_WALLET, CU_T0);
+	assert_int_equal(judged(1, &first, &a, NULL, true), 0);
+	risk_account_add(&default_set, &a, &first, true, true);
+	struct risk_txn second = dtxn(YUAN(20000), 9000, SZ_KIND_WALLET, CU_T0 + NS_S);
+	struct risk_txn second_less = dtxn(YUAN(20000) - 1, 9000, SZ_KIND_WALLET, CU_T0 + NS_S);
+	assert_int_equal(judged(1, &second, &a, NULL, false), 1);
+	assert_int_equal(judged(1, &second_less, &a, NULL, false), 0);
+}
+
+/* Structuring (typology 5): the n-th same-day transfer of 49,800.00 scores
+ * 0 (n = 1, 2), 40 (3, 4), 80 (5, 6: alert), 100 (7: interdiction).
+ * 50,000.00 is outside the 45,000-50,000 band and never counts. */
+static void test_default_structuring(void **unused)
+{
+	(void)unused;
+	load_default();
+	struct risk_account a;
+	memset(&a, 0, sizeof a);
+	int want[8] = { 0, 0, 0, 0, 0, 1, 1, 2 };
+	for (uint32_t n = 1; n <= 7; n++) {
+		struct risk_txn x = dtxn(YUAN(49800), 3, SZ_KIND_GENERAL, CU_T0 + n * NS_S);
+		assert_int_equal(judged(5, &x, &a, NULL, n == 1), want[n]);
+		struct risk_txn over = dtxn(YUAN(50000), 3, SZ_KIND_GENERAL, CU_T0 + n * NS_S);
+		assert_int_equal(judged(5, &over, &a, NULL, false), want[n - 1]); /* counts only the n - 1 before it */
+		risk_account_add(&default_set, &a, &x, true, n == 1);
+	}
+}
+
+/* Behavioural typologies, each on both sides:
+ * 6 fan-in: the payee had 9 first-time payers of 6,000.00 in 24 h; a 10th
+ *   new payer: new peers 10 -> 60 x 50 % = 30, 24 h inflow 60,000 -> 100 x
+ *   50 % = 50: 80, alert; with only 8 earlier (9 new) 0 + 50 = 50: none.
+ * 7 fan-out: the same from the payer's side.
+ * 8 rapid in and out: in 100,000.00, out 95,000.00: 9,500 bp -> 100 and
+ *   inflow >= 50,000 -> 100: 50 + 50 = 100, alert; out 80,000.00: 8,000 bp
+ *   -> 0: 50, none.
+ * 9 dormant: last activity 91 days back, 10,000.00: 50 + 50, alert; 89
+ *   days: 0 + 50, none.
+ * 10 history: 30 days of 10,000.00 out a day; today 15,000.00 is 15,000 bp
+ *   of the daily average: alert; 14,999.99 is 14,999 bp: none.
+ * 11 round: the 3rd outgoing transfer today, 10,000.00 (a multiple of
+ *   10^6 fen): 50 + 50, alert; 10,000.01: 0 + 50, none. */
+static void test_default_behaviour(void **unused)
+{
+	(void)unused;
+	load_default();
+	static struct risk_account peer, hub;
+	for (int side = 0; side < 2; side++) { /* 0: fan-in on the payee, 1: fan-out from the payer */
+		memset(&hub, 0, sizeof hub);
+		memset(&peer, 0, sizeof peer);
+		for (uint32_t k = 0; k < 9; k++) {
+			struct risk_txn x = dtxn(YUAN(6000), 3, SZ_KIND_GENERAL, CU_T0 + k * NS_S);
+			risk_account_add(&default_set, &hub, &x, side == 1, true);
+			if (k == 7) {
+				struct risk_txn ninth = dtxn(YUAN(6000), 3, SZ_KIND_GENERAL, CU_T0 + 20 * NS_S);
+				uint16_t id = side == 0 ? 6 : 7;
+				assert_int_equal(side == 0 ? judged(id, &ninth, &peer, &hub, true) : judged(id, &ninth, &hub, &peer, true), 0);
+			}
+		}
+		struct risk_txn tenth = dtxn(YUAN(6000), 3, SZ_KIND_GENERAL, CU_T0 + 30 * NS_S);
+		if (side == 0)
+			assert_int_equal(judged(6, &tenth, &peer, &hub, true), 1);
+		else
+			assert_int_equal(judged(7, &tenth, &hub, &peer, true), 1);
+	}
+	memset(&hub, 0, sizeof hub);
+	struct risk_txn in = dtxn(YUAN(100000), 3, SZ_KIND_GENERAL, CU_T0);
+	risk_account_add(&default_set, &hub, &in, false, true);
+	struct risk_txn out95 = dtxn(YUAN(95000), 3, SZ_KIND_GENERAL, CU_T0 + HOUR_NS);
+	struct risk_txn out80 = dtxn(YUAN(80000), 3, SZ_KIND_GENERAL, CU_T0 + HOUR_NS);
+	assert_int_equal(judged(8, &out95, &hub, NULL, true), 1);
+	assert_int_equal(judged(8, &out80, &hub, NULL, true), 0);
+	struct risk_txn wake91 = dtxn(YUAN(10000), 3, SZ_KIND_GENERAL, CU_T0 + 91 * NS_DAY);
+	struct risk_txn wake89 = dtxn(YUAN(10000), 3, SZ_KIND_GENERAL, CU_T0 + 89 * NS_DAY);
+	assert_int_equal(judged(9, &wake91, &hub, NULL, true), 1);
+	assert_int_equal(judged(9, &wake89, &hub, NULL, true), 0);
+	memset(&hub, 0, sizeof hub);
+	for (uint32_t d = 0; d < 30; d++) {
+		struct risk_txn x = dtxn(YUAN(10000), 3, SZ_KIND_GENERAL, CU_T0 + d * NS_DAY);
+		risk_account_add(&default_set, &hub, &x, true, false);
+	}
+	struct risk_txn big = dtxn(YUAN(15000), 3, SZ_KIND_GENERAL, CU_T0 + 30 * NS_DAY);
+	struct risk_txn less = dtxn(YUAN(15000) - 1, 3, SZ_KIND_GENERAL, CU_T0 + 30 * NS_DAY);
+	assert_int_equal(judged(10, &big, &hub, NULL, false), 1);
+	assert_int_equal(judged(10, &less, &hub, NULL, false), 0);
+	memset(&hub, 0, sizeof hub);
+	for (uint32_t k = 0; k < 2; k++) {
+		struct risk_txn x = dtxn(YUAN(7), 3, SZ_KIND_GENERAL, CU_T0 + k * NS_S);
+		risk_account_add(&default_set, &hub, &x, true, false);
+	}
+	struct risk_txn round = dtxn(YUAN(10000), 3, SZ_KIND_GENERAL, CU_T0 + 5 * NS_S);
+	struct risk_txn odd = dtxn(YUAN(10000) + 1, 3, SZ_KIND_GENERAL, CU_T0 + 5 * NS_S);
+	assert_int_equal(judged(11, &round, &hub, NULL, false), 1);
+	assert_int_equal(judged(11, &odd, &hub, NULL, false), 0);
+}
+
 /* In the engine: a wallet payment of 600 yuan under "amount >= 500 yuan:
  * alert" is seen by the observer (one alert naming the payment's payer
  * wallet); under version 2, "amount >= 500 yuan: interdict", a second
@@ -282,6 +447,67 @@ static void test_failed_chain_rolls_back(void **unused)
 	cu_release(&x);
 }
 
+/* Snapshot round trip: after a rule set, transfers, an alert, a refusal
+ * and a case, a state loaded from the snapshot has the same digest, finds
+ * the same accounts through its rebuilt index, and judges the next
+ * transfer exactly as the original does (both refuse the 3rd transfer of
+ * 600 yuan under "count of same-day transfers >= 3: interdict"). */
+static void test_snapshot_round_trip(void **unused)
+{
+	(void)unused;
+	static struct cu x, y;
+	cu_init(&x);
+	for (uint64_t id = 1; id <= 2; id++) {
+		sz_account acc = tu_account(id, CNY, 0);
+		assert_int_equal(cu_run(&x, SZ_CMD_CREATE_ACCOUNT, &acc, sizeof acc), SZ_R_OK);
+	}
+	struct risk_ruleset rs = one_rule(RISK_F_COUNT);
+	rs.rules[0].window_h = 0;
+	rs.rules[0].band_min[0] = 2;
+	rs.rules[0].band_count = 2;
+	rs.rules[0].band_min[1] = 3;
+	rs.rules[0].band_score[0] = 100;
+	rs.rules[0].band_score[1] = 200;
+	rs.typologies[0].interdict_threshold = 200;
+	assert_int_equal(activate(&x, &rs), SZ_R_OK);
+	sz_transfer t1 = tu_transfer(10, 1, 2, YUAN(600), 0), t2 = tu_transfer(11, 1, 2, YUAN(600), 0);
+	assert_int_equal(cu_run(&x, SZ_CMD_CREATE_TRANSFER, &t1, sizeof t1), SZ_R_OK);
+	assert_int_equal(cu_run(&x, SZ_CMD_CREATE_TRANSFER, &t2, sizeof t2), SZ_R_OK); /* count 2: alert */
+	struct risk_case_cmd open = { .case_id = sz_id_make(0, 5), .alert_no = 1, .action = RISK_CASE_OPEN,
+				      .actor = RISK_ACTOR_ANALYST };
+	assert_int_equal(cu_run(&x, RISK_CMD_CASE, &open, sizeof open), SZ_R_OK);
+	FILE *f = tmpfile();
+	assert_non_null(f);
+	struct sz_snap w = { .f = f };
+	crypto_generichash_init(&w.hash, NULL, 0, 32);
+	assert_int_equal(sz_state_snapshot_write(&x.s, &w), 0);
+	rewind(f);
+	cu_init(&y);
+	struct sz_snap r = { .f = f };
+	crypto_generichash_init(&r.hash, NULL, 0, 32);
+	assert_int_equal(sz_state_snapshot_read(&y.s, &r), 0);
+	fclose(f);
+	y.s.sequence = x.s.sequence;
+	y.s.batch_time_ns = x.s.batch_time_ns;
+	y.seq = x.seq;
+	y.t = x.t;
+	uint8_t d1[32], d2[32];
+	cu_digest(&x, d1);
+	cu_digest(&y, d2);
+	assert_memory_equal(d1, d2, 32);
+	const struct risk_state *sy = risk_state_get(&y.s);
+	assert_non_null(risk_account_find(sy, sz_id_make(0, 1)));
+	assert_int_equal(risk_case_count(sy), 1);
+	sz_transfer t3 = tu_transfer(12, 1, 2, YUAN(600), 0);
+	assert_int_equal(cu_run(&x, SZ_CMD_CREATE_TRANSFER, &t3, sizeof t3), RISK_R_INTERDICTED);
+	assert_int_equal(cu_run(&y, SZ_CMD_CREATE_TRANSFER, &t3, sizeof t3), RISK_R_INTERDICTED);
+	cu_digest(&x, d1);
+	cu_digest(&y, d2);
+	assert_memory_equal(d1, d2, 32);
+	cu_release(&x);
+	cu_release(&y);
+}
+
 /* Five working days after Friday 2025-02-28 12:00 CST are Mon 3 ... Fri 7
  * March; due at the end of Friday 7 March CST = 2025-03-07 15:59:59.999999999 UTC.
  * T0 - 22 h = 2025-02-28 12:00 CST. 2025-03-07 16:00 UTC = T0 + 6 days + 14 h. */
@@ -300,9 +526,13 @@ int main(void)
 		cmocka_unit_test(test_bands_and_weights),
 		cmocka_unit_test(test_share_history_dormancy),
 		cmocka_unit_test(test_ruleset_checks),
+		cmocka_unit_test(test_default_large_value),
+		cmocka_unit_test(test_default_structuring),
+		cmocka_unit_test(test_default_behaviour),
 		cmocka_unit_test(test_wallet_payment_seen_and_interdicted),
 		cmocka_unit_test(test_failed_chain_rolls_back),
 		cmocka_unit_test(test_due_working_days),
+		cmocka_unit_test(test_snapshot_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
