@@ -37,7 +37,7 @@ CC ?= cc
 BUILD := build/$(MODE)
 NO_TRUNCATION_WARNING := $(if $(findstring clang,$(CC)),,-Wno-format-truncation)
 CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wvla $(NO_TRUNCATION_WARNING) -g $(OPT) -Iinclude -Isrc -MMD -MP
-LDLIBS := -lmicrohttpd -ljansson -lsodium -lcurl -linih -lpthread -lm
+LDLIBS := -lmicrohttpd -ljansson -lsodium -lcurl -linih -licui18n -licuuc -lpthread -lm
 LDFLAGS := $(OPT)
 
 # Every module is in the library; the program is the composition root's

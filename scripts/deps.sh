@@ -10,7 +10,7 @@ mode=${1:-test}
 packages=(
 	build-essential pkg-config
 	libmicrohttpd-dev libjansson-dev libsodium-dev
-	libcurl4-openssl-dev libinih-dev
+	libcurl4-openssl-dev libinih-dev libicu-dev
 	python3 curl
 )
 test_packages=(
