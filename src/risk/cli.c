@@ -19,6 +19,7 @@
 #include "cli/cli.h"
 #include "cli/client.h"
 #include "core/limits.h"
+#include "risk/cli_backtest.h"
 #include "risk/http.h"
 
 #include <jansson.h>
@@ -33,6 +34,7 @@ static int usage(FILE *out, int code)
 		     "       szfin risk case-open CASE_ID ALERT [TEXT] | cases | case-show CASE_ID\n"
 		     "       szfin risk case assign|comment|escalate|close CASE_ID [ARG]\n"
 		     "       szfin risk report large_value|suspicious [csv]\n"
+		     "       szfin risk backtest ... | gen ...   (offline: no server; --help on each)\n"
 		     "  AML rule sets, alerts with explanations, cases and reports\n");
 	return code;
 }
@@ -129,6 +131,10 @@ static int risk_main(int argc, char **argv)
 {
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
 		return usage(stdout, 0);
+	if (argc >= 2 && strcmp(argv[1], "backtest") == 0) /* offline: no --url or token */
+		return risk_backtest_main(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "gen") == 0)
+		return risk_gen_main(argc - 1, argv + 1);
 	struct client c;
 	argc = client_init(&c, argc, argv);
 	if (argc < 2)
