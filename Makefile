@@ -7,7 +7,7 @@
 #   SANITIZE=1      build with AddressSanitizer and UndefinedBehaviorSanitizer
 #   SANITIZE=thread build with ThreadSanitizer (the engine's two threads)
 .DEFAULT_GOAL := all
-.PHONY: all deps run test unit bench fuzz lint coverage clean unit-bins fuzz-bins determinism-bins
+.PHONY: all web-vendor deps run test unit bench fuzz lint coverage clean unit-bins fuzz-bins determinism-bins
 
 SANITIZE ?= 0
 ifeq ($(SANITIZE),1)
@@ -61,7 +61,20 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 
-all: $(BIN) $(UNIT_BIN) $(E2E_BIN) $(BENCH_BIN) $(TOOL_BIN)
+all: $(BIN) $(UNIT_BIN) $(E2E_BIN) $(BENCH_BIN) $(TOOL_BIN) web-vendor
+
+# The dashboard's libraries, installed from npm by scripts/deps.sh (npm ci)
+# and copied into build/web/vendor/, which `szfin serve` serves as
+# /web/vendor/ (src/api/vendor.h). Never committed. Skipped with a note when
+# node_modules is absent (a build without the dashboard).
+WEB_VENDOR := build/web/vendor
+WEB_VENDOR_FILES := echarts/dist/echarts.min.js swagger-ui-dist/swagger-ui-bundle.js \
+	swagger-ui-dist/swagger-ui.css
+web-vendor:
+	@if [ -d node_modules/echarts ] && [ -d node_modules/swagger-ui-dist ]; then \
+		mkdir -p $(WEB_VENDOR) && for f in $(WEB_VENDOR_FILES); do \
+		cmp -s node_modules/$$f $(WEB_VENDOR)/$$(basename $$f) || cp node_modules/$$f $(WEB_VENDOR)/; done; \
+	else echo "web-vendor: node_modules missing (bash scripts/deps.sh installs it); the dashboard has no charts or API reference"; fi
 
 deps:
 	@bash scripts/deps.sh
@@ -107,8 +120,9 @@ build/fuzz/%: fuzz/%.c build/fuzz/libszfin.a
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< build/fuzz/libszfin.a $(LDLIBS)
 
-run: deps
-	@$(MAKE) $(JOBS) --no-print-directory $(BIN)
+run:
+	@SZFIN_DEPS=run bash scripts/deps.sh
+	@$(MAKE) $(JOBS) --no-print-directory $(BIN) web-vendor
 	@bash scripts/run.sh $(BIN)
 
 JOBS := -j$(shell nproc)
