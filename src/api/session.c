@@ -181,11 +181,47 @@ static void handle_views(struct api_request *r)
 	api_reply_json(r, 200, doc);
 }
 
+/* The log's head: batch sequence, head hash and the last online check
+ * (a background scrub: the check `szfin verify` makes). */
+static void handle_audit_head(struct api_request *r)
+{
+	struct sz_engine_stats st;
+	sz_engine_stats(r->server->engine, &st);
+	char hash_hex[65];
+	sodium_bin2hex(hash_hex, sizeof hash_hex, st.head_hash, sizeof st.head_hash);
+	json_t *doc = json_object();
+	json_object_set_new(doc, "sequence", api_json_string_u64(st.sequence));
+	json_object_set_new(doc, "head_hash", json_string(hash_hex));
+	json_object_set_new(doc, "verifications", api_json_string_u64(st.scrub_count));
+	json_object_set_new(doc, "verifications_failed", api_json_string_u64(st.scrub_failed_count));
+	json_object_set_new(doc, "last_ok", json_boolean(st.scrub_last_ok));
+	json_object_set_new(doc, "last_time_ns", api_json_string_u64(st.scrub_last_time_ns));
+	json_object_set_new(doc, "last_batches", api_json_string_u64(st.scrub_last_batches));
+	api_reply_json(r, 200, doc);
+}
+
+/* Start an online verification; its outcome shows in GET /v1/audit/head. */
+static void handle_audit_verify(struct api_request *r)
+{
+	int rc = sz_engine_scrub(r->server->engine);
+	if (rc != 0) {
+		api_problem_custom(r, 409, "verification_busy", "A verification is running", "try again when it ends");
+		return;
+	}
+	json_t *doc = json_object();
+	json_object_set_new(doc, "started", json_true());
+	api_reply_json(r, 202, doc);
+}
+
+#define AUDIT_READERS (API_CB | API_RG | API_AU | API_AD)
 static const struct api_route session_routes[] = {
 	API_POST("/v1/session", 0u, handle_login, &session_login_schema, "log in: exchange a token for a session cookie"),
 	{ .method = "DELETE", .path = "/v1/session", .roles = API_READERS, .body = API_BODY_NONE,
 	  .handler = handle_logout, .summary = "log out: end the session", .schema = NULL },
 	API_GET("/v1/views", API_READERS, handle_views, "the domains this server has, for navigation"),
+	API_GET("/v1/audit/head", AUDIT_READERS, handle_audit_head, "the log's head hash and the last online verification"),
+	{ .method = "POST", .path = "/v1/audit/verify", .roles = API_AU | API_AD, .body = API_BODY_NONE,
+	  .handler = handle_audit_verify, .summary = "start an online verification of the log", .schema = NULL },
 };
 const struct api_route_table api_session_route_table = {
 	"auth", session_routes, sizeof session_routes / sizeof session_routes[0],

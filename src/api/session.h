@@ -5,8 +5,10 @@
  * sessions, each expiring API_SESSION_TTL_S after login), the
  * szfin_session cookie (HttpOnly, SameSite=Strict, Path=/, Max-Age), the
  * routes POST /v1/session (login), DELETE /v1/session (logout) and
- * GET /v1/views (what the server has, for the dashboard's navigation), and
- * the CSRF rule for cookie-authenticated requests.
+ * GET /v1/views (what the server has, for the dashboard's navigation),
+ * GET /v1/audit/head and POST /v1/audit/verify (the auditor's view: head
+ * hash, last online verification, start one), and the CSRF rule for
+ * cookie-authenticated requests.
  *
  * A session holds the keyed hash of the token it was made from, never the
  * token: each request looks the token up again, so revoking the token or
