@@ -15,7 +15,7 @@ packages=(
 # npm devDependencies (playwright-core, axe-core: the browser tests) only for
 # make test and make bench.
 mode=${SZFIN_DEPS:-test}
-[ "$mode" = run ] || packages+=(chromium)
+[ "$mode" = run ] || packages+=(chromium fonts-wqy-microhei) # the browser tests; a CJK font for zh-CN screenshots
 
 npm_install() { # npm ci from the committed package-lock.json, when it changed
 	command -v npm >/dev/null || packages+=(npm)

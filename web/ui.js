@@ -140,12 +140,19 @@ export function barFigure(title, categories, series, format = String) {
     return row;
   });
   const fig = h("figure", {}, h("figcaption", { text: title }), chart, table(t("table.of", { name: title }), columns, rows));
-  queueMicrotask(() => drawBars(chart, categories, series, format));
+  whenConnected(chart, () => drawBars(chart, categories, series, format));
   return fig;
 }
 
+// Run draw once el is in the document (views build their DOM before the
+// shell attaches it); give up after about a second.
+function whenConnected(el, draw, frames = 60) {
+  if (el.isConnected) draw();
+  else if (frames > 0) requestAnimationFrame(() => whenConnected(el, draw, frames - 1));
+}
+
 function drawBars(el, categories, series, format) {
-  if (typeof echarts === "undefined" || !el.isConnected) return; // the table alone still says it all
+  if (typeof echarts === "undefined") return; // the table alone still says it all
   const font = prefs.elder ? 22 : 13;
   const chart = echarts.init(el, null, { renderer: "svg" });
   chart.setOption({
