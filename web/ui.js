@@ -101,7 +101,8 @@ function cell(key, value) {
 
 // A table of rows (objects) with the given columns [{key, title}].
 export function table(caption, columns, rows) {
-  return h("div", { class: "table-wrap" },
+  // A region that may scroll sideways: focusable, so a keyboard can scroll it.
+  return h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": caption },
     h("table", {},
       h("caption", { text: caption }),
       h("thead", {}, h("tr", {}, columns.map((c) => h("th", { scope: "col", text: c.title ?? c.key })))),
