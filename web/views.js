@@ -147,7 +147,7 @@ async function throughput() {
 }
 
 async function credit() {
-  const [form, out] = lookupForm("credit", [{ name: "uscc", label: t("credit.enterprise"), value: "" }], t("credit.show"), async (v) => {
+  const [form, out] = lookupForm("credit", [{ name: "uscc", label: t("credit.enterprise"), value: "91440300MA5FC0DE1F" }], t("credit.show"), async (v) => {
     const code = encodeURIComponent(v.uscc);
     const e = await api("GET", `/v1/credit/enterprises/${code}`);
     const q = await api("GET", `/v1/credit/enterprises/${code}/queries`).catch((err) => ({ error: err.message }));
@@ -160,14 +160,17 @@ async function credit() {
 }
 
 async function green(ctx) {
-  const [f1, o1] = lookupForm("carbon", [{ name: "enterprise", label: t("green.enterprise") }, { name: "period", label: t("green.period"), value: "2025", numeric: true }],
+  const [f1, o1] = lookupForm("carbon", [{ name: "enterprise", label: t("green.enterprise"), value: "600001", numeric: true }, { name: "period", label: t("green.period"), value: "2023", numeric: true }],
     t("green.account"), async (v) => anyTable(`${v.enterprise} ${v.period}`,
       await api("GET", `/v1/green/accounts/${encodeURIComponent(v.enterprise)}/${encodeURIComponent(v.period)}`)));
   const [f2, o2] = lookupForm("book", [{ name: "bank", label: t("green.bank"), value: ctx.tenant && ctx.tenant !== "0" ? ctx.tenant : "1", numeric: true }],
     t("green.book"), async (v) => anyTable(t("green.book"), await api("GET", `/v1/green/books/${encodeURIComponent(v.bank)}/financed-emissions`)));
+  const [f3, o3] = lookupForm("loan", [{ name: "id", label: t("green.loan"), value: "890030", numeric: true }],
+    t("show"), async (v) => anyTable(t("green.loan"), (await api("GET", `/v1/green/loans/${encodeURIComponent(v.id)}`)).terms));
   return h("div", {},
-    await section(t("green.factors"), async () => anyTable(t("green.factors"), await api("GET", "/v1/green/factors"))),
+    await section(t("green.factors"), async () => anyTable(t("green.factors"), (await api("GET", "/v1/green/factors")).loaded)),
     h("section", {}, h("h3", { text: t("green.account") }), f1, o1),
+    h("section", {}, h("h3", { text: t("green.loan") }), f3, o3),
     h("section", {}, h("h3", { text: t("green.book") }), f2, o2));
 }
 

@@ -69,15 +69,17 @@ export function shotPath(name) {
   return join(SHOTS, name + ".png");
 }
 
-// axe-core with the WCAG 2.x A/AA tags; returns the violations.
-export async function axe(page) {
+// axe-core with the WCAG 2.x A/AA tags; returns the violations. enhanced:
+// also the 7:1 contrast rule (WCAG 1.4.6), which elder mode promises.
+export async function axe(page, enhanced = false) {
   const source = readFileSync(join(ROOT, "node_modules/axe-core/axe.min.js"), "utf8");
   await page.addScriptTag({ content: source });
-  return page.evaluate(async () => {
+  return page.evaluate(async (enhancedContrast) => {
     const result = await window.axe.run(document, {
       runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] },
+      rules: enhancedContrast ? { "color-contrast-enhanced": { enabled: true } } : {},
     });
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length,
       targets: v.nodes.slice(0, 3).map((n) => n.target.join(" ")), summary: v.nodes[0]?.failureSummary }));
-  });
+  }, enhanced);
 }
