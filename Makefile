@@ -7,7 +7,7 @@
 #   SANITIZE=1      build with AddressSanitizer and UndefinedBehaviorSanitizer
 #   SANITIZE=thread build with ThreadSanitizer (the engine's two threads)
 .DEFAULT_GOAL := all
-.PHONY: all deps deps-test install run test unit bench fuzz lint coverage clean unit-bins fuzz-bins determinism-bins
+.PHONY: all web-vendor deps deps-test install run test unit bench fuzz lint coverage clean unit-bins fuzz-bins determinism-bins
 
 SANITIZE ?= 0
 ifeq ($(SANITIZE),1)
@@ -61,7 +61,20 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 
-all: $(BIN) $(UNIT_BIN) $(E2E_BIN) $(BENCH_BIN) $(TOOL_BIN)
+all: $(BIN) $(UNIT_BIN) $(E2E_BIN) $(BENCH_BIN) $(TOOL_BIN) web-vendor
+
+# The dashboard's libraries, installed from npm by scripts/deps.sh (npm ci)
+# and copied into build/web/vendor/, which `szfin serve` serves as
+# /web/vendor/ (src/api/vendor.h). Never committed. Skipped with a note when
+# node_modules is absent (a build without the dashboard).
+WEB_VENDOR := build/web/vendor
+WEB_VENDOR_FILES := echarts/dist/echarts.min.js swagger-ui-dist/swagger-ui-bundle.js \
+	swagger-ui-dist/swagger-ui.css
+web-vendor:
+	@if [ -d node_modules/echarts ] && [ -d node_modules/swagger-ui-dist ]; then \
+		mkdir -p $(WEB_VENDOR) && for f in $(WEB_VENDOR_FILES); do \
+		cmp -s node_modules/$$f $(WEB_VENDOR)/$$(basename $$f) || cp node_modules/$$f $(WEB_VENDOR)/; done; \
+	else echo "web-vendor: node_modules missing (bash scripts/deps.sh installs it); the dashboard has no charts or API reference"; fi
 
 deps:
 	@bash scripts/deps.sh run
@@ -116,7 +129,7 @@ build/fuzz/%: fuzz/%.c build/fuzz/libszfin.a
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< build/fuzz/libszfin.a $(LDLIBS)
 
 run: deps
-	@$(MAKE) $(JOBS) --no-print-directory $(BIN)
+	@$(MAKE) $(JOBS) --no-print-directory $(BIN) web-vendor
 	@bash scripts/run.sh $(BIN)
 
 JOBS := -j$(shell nproc)
@@ -127,12 +140,13 @@ JOBS := -j$(shell nproc)
 # web/ and share/ at PREFIX/share/szfin (see src/api/serve.c).
 PREFIX ?= /usr/local
 SYSTEMD_UNIT_DIR ?= $(PREFIX)/lib/systemd/system
-install: $(BIN)
+install: $(BIN) web-vendor
 	install -d -m 0755 $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/szfin/docs \
 		$(DESTDIR)$(PREFIX)/share/doc/szfin $(DESTDIR)$(SYSTEMD_UNIT_DIR)
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/szfin
 	cp -R share/. $(DESTDIR)$(PREFIX)/share/szfin/
 	cp -R web $(DESTDIR)$(PREFIX)/share/szfin/
+	if [ -d $(WEB_VENDOR) ]; then cp -R $(WEB_VENDOR) $(DESTDIR)$(PREFIX)/share/szfin/web/; fi
 	install -m 0644 docs/openapi.yaml $(DESTDIR)$(PREFIX)/share/szfin/docs/openapi.yaml
 	sed 's#/usr/bin/szfin#$(PREFIX)/bin/szfin#' packaging/szfin.service >$(DESTDIR)$(SYSTEMD_UNIT_DIR)/szfin.service
 	install -m 0644 packaging/szfin.ini $(DESTDIR)$(PREFIX)/share/doc/szfin/szfin.ini.example

@@ -26,10 +26,16 @@ Creates, with the admin token from DATA_DIR/admin.token:
           large-value transfer (300003 -> 300004); a risk analyst and a
           compliance officer of bank 1, and a case (950001) opened on the
           first structuring alert and escalated.
+  green   (make_green) the cn-2024.1 factor set active, carbon accounts of
+          enterprises 600001 and 600004 for 2023, operator 1's pricing
+          policy, a priced carbon-linked loan (890030) and its PCAF position;
+  credit  (make_credit) two enterprises with a year of tax and headcount
+          feeds, a patent and an innovation score each.
 Everything goes through the public API with the roles a real deployment
 would use: the central bank issues, each operator moves only its customers'
 money. Ids are fixed, so running it twice changes nothing (idempotent).
 """
+import datetime
 import http.client
 import json
 import os
@@ -261,6 +267,71 @@ def make_risk(url, tokens):
                      ok_codes=("risk_case_exists",))
         if analyst.call("GET", "/v1/risk/cases/950001")["status"] == "open":
             analyst.call("POST", "/v1/risk/cases/950001/events", {"action": "escalate", "text": "to compliance"})
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+CST = datetime.timezone(datetime.timedelta(hours=8))
+
+
+def uscc(body17):
+    """GB 32100-2015: the 18th character checks the first 17 (weights 3^i mod 31)."""
+    total = sum(USCC_ALPHABET.index(ch) * pow(3, i, 31) for i, ch in enumerate(body17))
+    return body17 + USCC_ALPHABET[(31 - total % 31) % 31]
+
+
+def month_text(k):
+    now = datetime.datetime.now(CST)
+    m = now.year * 12 + now.month - 1 - k
+    return f"{m // 12:04d}-{m % 12 + 1:02d}"
+
+
+def make_credit(url, tokens):
+    """Credit: two enterprises (owned by merchants 600002 and 600005) with a
+    year of tax and headcount feeds, patents and an innovation score, filed by
+    the central bank as the platform's data provider."""
+    cb = Api(url, tokens["central-bank"])
+    base = "/v1/credit/enterprises"
+    as_of = (datetime.datetime.now(CST).date() - datetime.timedelta(days=1)).isoformat()
+    firms = ((uscc("91440300MA5FC0DE1"), "深圳星河芯片科技有限公司", "C3973", "600002", "20000.00", 100),
+             (uscc("91440300MA5FC0DE2"), "Qianhai Green Logistics Co.", "G5430", "600005", "8000.00", 40))
+    for k, (code, name, industry, owner, tax, heads) in enumerate(firms):
+        n = 891000 + 100 * k
+        cb.call("POST", base, {"id": str(n), "uscc": code, "name": name, "industry": industry, "district": "Nanshan",
+                               "registered_capital": "5000000.00", "founded": "2016-03-18", "owner_id": owner})
+        cb.call("POST", f"{base}/{code}/feeds/tax", {"id": str(n + 1), "source": "shenzhen-tax", "as_of": as_of,
+                                                     "grade": "A", "grade_year": 2023,
+                                                     "months": [{"month": month_text(m), "tax_paid": tax}
+                                                                for m in range(12, 0, -1)]})
+        cb.call("POST", f"{base}/{code}/feeds/headcount", {"id": str(n + 2), "source": "shenzhen-social-security",
+                                                           "as_of": as_of,
+                                                           "months": [{"month": month_text(m), "headcount": heads + m}
+                                                                      for m in range(12, 0, -1)]})
+        cb.call("POST", f"{base}/{code}/feeds/ip", {"id": str(n + 3), "source": "cnipa", "as_of": as_of, "items": [
+            {"number": f"ZL20181000000{k + 1}.X" if k == 0 else "ZL202020000002.1",
+             "kind": "invention" if k == 0 else "utility_model", "granted": "2019-05-01"}]})
+        cb.call("POST", f"{base}/{code}/feeds/innovation", {"id": str(n + 4), "source": "szstic", "as_of": as_of,
+                                                            "points": 780 - 300 * k})
+
+
+def make_green(url, tokens):
+    """Green finance: the 2024 factor set activated by the central bank, carbon
+    accounts for two merchant enterprises (enterprise id = the merchant's
+    owner id), operator 1's pricing policy, a carbon-linked loan priced from
+    the carbon score and its PCAF position (financed emissions)."""
+    cb = Api(url, tokens["central-bank"])
+    bank = Api(url, tokens["operator-1"])
+    cb.call("POST", "/v1/green/factors/cn-2024.1/activate", {"id": "890001"})
+    for k, (name, mwh, certs) in enumerate((("merchant-200001", "1000", "300"), ("merchant-200004", "2400", "0"))):
+        body = {"id": str(890010 + k), "period": 2023, "province": "CN-GD", "electricity_mwh": mwh,
+                "value_added": "50000000.00", "industry_intensity_tco2e_per_10k_yuan": "0.20"}
+        if certs != "0":
+            body["certificates"] = [{"serial": f"GEC-2023-{890010 + k:06d}", "mwh": certs}]
+        Api(url, tokens[name]).call("POST", "/v1/green/accounts", body)
+    bank.call("POST", "/v1/green/pricing/policies", {"id": "890020", "base_score": 60, "discount_per_point_bp": "1",
+                                                     "cap_bp": "15"})
+    bank.call("POST", "/v1/green/loans/890030/price", {"id": "890031", "enterprise_id": "600001", "period": 2023,
+                                                        "base_rate_percent": "3.00", "score": 78})
+    bank.call("POST", "/v1/green/positions", {"id": "890040", "loan_id": "890030", "outstanding": "10000000.00",
+                                              "equity": "40000000.00", "debt": "60000000.00",
+                                              "emissions_tco2e": "5000", "data_quality": 2})
 
 
 def main():
@@ -276,6 +347,8 @@ def main():
     make_history(url, tokens)
     make_currency(url, tokens)
     make_risk(url, tokens)
+    make_green(url, tokens)
+    make_credit(url, tokens)
 
 
 if __name__ == "__main__":

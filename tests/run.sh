@@ -2,7 +2,8 @@
 # run.sh — runs every szfin test suite and ends with one line "N passed, N failed".
 # Suites: unit tests (release build), unit tests (ASan+UBSan build), the engine
 # tests under ThreadSanitizer, end-to-end
-# programs (C and Python, real binary on loopback), the determinism test (two
+# programs (C and Python, real binary on loopback), the browser tests
+# (tests/browser, headless chromium), the determinism test (two
 # builds replay one log, tests/determinism.sh), fuzz corpus replay.
 # Each test program prints TAP lines ("ok ..." / "not ok ..."); a program that
 # exits non-zero without a "not ok" line counts as one failure.
@@ -59,6 +60,14 @@ for t in tests/e2e/test_*.py; do
 done
 if [ "$mode" = release ]; then
 	run_one "e2e/determinism.sh" bash tests/determinism.sh
+fi
+# The dashboard in headless chromium (playwright-core from npm, Debian's
+# chromium); node's TAP reporter prints one "ok N - ..." line per test.
+if [ "$mode" = release ] && [ -d node_modules/playwright-core ]; then
+	for t in tests/browser/*.test.mjs; do
+		[ -f "$t" ] || continue
+		run_one "browser/$(basename "$t")" node --test --test-reporter=tap "$t"
+	done
 fi
 if [ "$mode" = release ]; then
 	for f in build/fuzz/fuzz_*; do

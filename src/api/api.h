@@ -135,6 +135,7 @@ struct api_request {
 	const char *content_type;
 	char location[128];
 	bool auth_challenge;          /* 401: add WWW-Authenticate */
+	char set_cookie[160];         /* Set-Cookie of a login or logout (session.c); "" = none */
 	/* what a done callback needs to build the answer */
 	api_done_fn on_done;
 	uint32_t submitted_count;

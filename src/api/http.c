@@ -13,6 +13,7 @@
  * its batch is durable and applied, so no reply ever precedes durability.
  */
 #include "api/api.h"
+#include "api/session.h"
 #include "api/metrics.h"
 #include "core/assert.h"
 #include "core/errors.h"
@@ -243,6 +244,8 @@ static void request_begin(struct api_request *r, const char *method)
 			 : r->route->body == API_BODY_JSON ? s->config.body_size_max : 0;
 	if (r->route->roles != 0) {
 		authenticate(r);
+		if (r->principal.role == API_ROLE_COUNT && !api_session_authenticate(r))
+			return; /* the session's CSRF rule answered */
 		if (r->principal.role == API_ROLE_COUNT) {
 			api_problem(r, "unauthorized", "send Authorization: Bearer <token>");
 			return;
@@ -334,6 +337,8 @@ static enum MHD_Result respond(struct api_request *r)
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type);
 	if (r->location[0])
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, r->location);
+	if (r->set_cookie[0])
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, r->set_cookie);
 	if (r->auth_challenge)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"szfin\"");
 	if (s->draining)

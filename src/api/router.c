@@ -17,6 +17,7 @@
  */
 #include "api/api.h"
 #include "api/requests.h"
+#include "api/vendor.h"
 #include "core/assert.h"
 #include "core/errors.h"
 
@@ -62,6 +63,7 @@ static const struct api_route platform_routes[] = {
 	{ "GET", "/", PUBLIC, API_BODY_NONE, api_handle_static, "front page", NULL },
 	{ "GET", "/docs", PUBLIC, API_BODY_NONE, api_handle_static, "rendered API reference", NULL },
 	{ "GET", "/web/{file}", PUBLIC, API_BODY_NONE, api_handle_static, "static files of the web page", NULL },
+	{ "GET", "/web/vendor/{file}", PUBLIC, API_BODY_NONE, api_handle_vendor_file, "dashboard libraries from npm (vendor.h)", NULL },
 };
 const struct api_route_table api_platform_route_table = {
 	"platform", platform_routes, sizeof platform_routes / sizeof platform_routes[0],

@@ -9,6 +9,7 @@
 #include "app/registry.h"
 #include "api/api.h"
 #include "api/auth.h"
+#include "api/session.h"
 #include "cli/cli.h"
 #include "contract/contract.h"
 #include "contract/http.h"
@@ -48,7 +49,7 @@
 /* Append new domains at the end (the order is part of the digest). */
 const struct app_domain app_domains[] = {
 	{ "ledger", 0, ledger_domain_register, NULL, NULL, RESULTS(SZ_RESULT_LIST) }, /* first: kind base 0 */
-	{ "auth", SZ_CMD_AUTH_BASE, auth_domain_register, NULL, NULL, auth_result_table, AUTH_RESULT_COUNT },
+	{ "auth", SZ_CMD_AUTH_BASE, auth_domain_register, &api_session_route_table, NULL, auth_result_table, AUTH_RESULT_COUNT },
 	{ "green", SZ_CMD_GREEN_BASE, green_domain_register, &green_route_table, &green_cli_table, RESULTS(GREEN_RESULT_LIST) },
 	{ "currency", SZ_CMD_CURRENCY_BASE, currency_domain_register, &currency_route_table, &currency_cli_table,
 	  RESULTS(CURRENCY_RESULT_LIST) },

@@ -67,7 +67,7 @@ try:
             code = doc.get("code") if isinstance(doc, dict) else None
             where = f"{op['method']} {op['path']} as {who or 'anonymous'}"
             if public:
-                good = st not in (401, 403, 405) and code != "not_found" or op["path"] == "/web/{file}"
+                good = st not in (401, 403, 405) and code != "not_found" or op["path"] in ("/web/{file}", "/web/vendor/{file}")
             elif who is None:
                 good = st == 401 and code == "unauthorized" and resp.getheader("WWW-Authenticate")
             elif who in op["roles"]:

@@ -1,0 +1,242 @@
+// dashboard.test.mjs — the dashboard in headless chromium against a real
+// `szfin serve` loaded with the demo data: login and logout, each role's
+// pages, the language switch, elder mode, and axe-core (WCAG 2.x A/AA) on
+// every page in both modes and both languages. Expected values come from
+// the demo script's inputs (scripts/demo_data.py: each operator is issued
+// 2000000.00 CNY; the names of the three operators) and from the WCAG / MIIT
+// numbers (24 px text, 1.5 line height, 48 px targets), not from our output.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { axe, ROOT, shotPath, startBrowser, startServer } from "./harness.mjs";
+
+let server;
+let browser;
+const axeCounts = {};
+
+before(async () => {
+  server = await startServer();
+  browser = await startBrowser("en-US");
+});
+after(async () => {
+  writeFileSync(join(ROOT, "build/test-artifacts/axe-counts.json"), JSON.stringify(axeCounts, null, 2) + "\n");
+  await browser?.stop();
+  await server?.stop();
+});
+
+async function login(page, name) {
+  await page.goto(server.url + "/");
+  await page.waitForSelector("#token");
+  await page.fill("#token", server.token(name));
+  await page.click("#login-submit");
+  await page.waitForSelector("#view-title");
+}
+
+async function logout(page) {
+  await page.click("#logout");
+  await page.waitForSelector("#login:not([hidden])");
+}
+
+async function setPrefs(page, lang, elder) {
+  await page.evaluate(([l, e]) => { localStorage.setItem("szfin.lang", l); localStorage.setItem("szfin.elder", e ? "1" : "0"); }, [lang, elder]);
+}
+
+async function openView(page, view) {
+  await page.goto(`${server.url}/#${view}`);
+  await page.waitForSelector("#view-title");
+  await page.waitForLoadState("networkidle");
+}
+
+async function navViews(page) {
+  return page.$$eval("#nav a[data-view]", (as) => as.map((a) => a.dataset.view));
+}
+
+test("a wrong token is refused with a message and no session", async () => {
+  const page = await browser.context.newPage();
+  await page.goto(server.url + "/");
+  await page.fill("#token", "szfin_" + "0".repeat(64));
+  await page.click("#login-submit");
+  await page.waitForFunction(() => document.getElementById("login-error").textContent.length > 0);
+  assert.equal(await page.isVisible("#view"), false);
+  assert.equal((await browser.context.cookies()).filter((c) => c.name === "szfin_session").length, 0);
+  await page.close();
+});
+
+test("login sets an HttpOnly SameSite=Strict cookie, the page keeps no token, logout ends the session", async () => {
+  const page = await browser.context.newPage();
+  await login(page, "central-bank");
+  assert.match(await page.textContent("#whoami"), /central bank/);
+  const cookie = (await browser.context.cookies()).find((c) => c.name === "szfin_session");
+  assert.ok(cookie, "session cookie set");
+  assert.equal(cookie.httpOnly, true);
+  assert.equal(cookie.sameSite, "Strict");
+  assert.ok(cookie.expires > Date.now() / 1000, "the cookie has an expiry");
+  const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie);
+  assert.equal(stored.includes(server.token("central-bank")), false, "the raw token is stored nowhere");
+  assert.equal(stored.includes("szfin_session"), false, "JavaScript cannot read the cookie");
+  assert.equal(await page.inputValue("#token"), "");
+  await logout(page);
+  const after = await fetch(server.url + "/v1/views", { headers: { Cookie: `szfin_session=${cookie.value}` } });
+  assert.equal(after.status, 401, "the old cookie is refused after logout");
+  await page.close();
+});
+
+test("a cookie-authenticated change without the CSRF marker is refused", async () => {
+  const page = await browser.context.newPage();
+  await login(page, "auditor");
+  const status = await page.evaluate(async () => (await fetch("/v1/audit/verify", { method: "POST" })).status);
+  assert.equal(status, 403);
+  const marked = await page.evaluate(async () => (await fetch("/v1/audit/verify", { method: "POST", headers: { "X-Szfin-Request": "1" } })).status);
+  assert.ok(marked === 202 || marked === 409, `marked request accepted (${marked})`);
+  await logout(page);
+  await page.close();
+});
+
+test("central bank: supply per operator from the demo's issuance, as chart and table", async () => {
+  const page = await browser.context.newPage();
+  await login(page, "central-bank");
+  assert.deepEqual((await navViews(page)).slice(0, 2), ["overview", "supply"]);
+  await openView(page, "supply");
+  const text = await page.textContent("#view");
+  for (const name of ["Pengcheng Bank", "Qianhai Digital Bank", "Nanshan Payments"]) assert.ok(text.includes(name), name);
+  assert.ok(text.includes("2000000.00"), "the exact decimal string of the issuance");
+  assert.ok(await page.$("#view figure .chart svg"), "the chart is drawn");
+  assert.ok(await page.$("#view figure table"), "the chart has its table");
+  await logout(page);
+  await page.close();
+});
+
+test("operator: its reserve account's history pages by cursor, times in RFC 3339", async () => {
+  const page = await browser.context.newPage();
+  await login(page, "operator-1");
+  await openView(page, "history");
+  await page.waitForSelector("#view table");
+  const first = await page.$$eval("#view tbody tr", (rows) => rows.map((r) => r.cells[1].textContent));
+  assert.equal(first.length, 10);
+  const time = await page.textContent("#view tbody tr td time");
+  assert.match(time, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$/);
+  await page.click("text=Next page");
+  await page.waitForFunction((old) => document.querySelector("#view tbody tr td:nth-child(2)")?.textContent !== old, first[0]);
+  const second = await page.$$eval("#view tbody tr", (rows) => rows.map((r) => r.cells[1].textContent));
+  assert.equal(second.filter((id) => first.includes(id)).length, 0, "the next page has other transfers");
+  await logout(page);
+  await page.close();
+});
+
+test("regulator: throughput and commit latency from /metrics; auditor: verification runs", async () => {
+  const page = await browser.context.newPage();
+  await login(page, "regulator");
+  await openView(page, "throughput");
+  assert.ok((await page.textContent("#view")).includes("mean commit latency"));
+  await logout(page);
+  await login(page, "auditor");
+  await openView(page, "audit");
+  assert.match(await page.textContent("#view code.hash"), /^[0-9a-f]{64}$/);
+  await page.click("#audit-verify");
+  await page.waitForFunction(() => /intact|damage/.test(document.getElementById("view").textContent), null, { timeout: 15000 });
+  assert.ok((await page.textContent("#view")).includes("✔ intact"));
+  await logout(page);
+  await page.close();
+});
+
+test("language: default from the browser, switch, remembered; red is up in zh-CN", async () => {
+  const zh = await startBrowser("zh-CN");
+  try {
+    const page = await zh.context.newPage();
+    await page.goto(server.url + "/");
+    await page.waitForSelector("#login-title");
+    assert.equal(await page.getAttribute("html", "lang"), "zh-CN");
+    assert.equal(await page.textContent("#login-title"), "登录");
+    await page.fill("#token", server.token("operator-1"));
+    await page.click("#login-submit");
+    await openView(page, "history");
+    const color = (sel) => page.$eval(sel, (el) => getComputedStyle(el).color.match(/\d+/g).map(Number));
+    const showWallet = async () => { // wallet 100000 is topped up by its bank in the demo: money in
+      await page.fill("#history-account", "100000");
+      await page.click("#view form button");
+      await page.waitForSelector("#view td.up");
+    };
+    await showWallet();
+    const [r, g] = await color("#view td.up");
+    assert.ok(r > g, `up is red in zh-CN (rgb ${r},${g})`);
+    assert.match(await page.textContent("#view td.up"), /▲/, "and carries an arrow, not colour alone");
+    await page.click("#lang-toggle");
+    await page.waitForFunction(() => document.documentElement.lang === "en");
+    assert.equal(await page.textContent("#login-title"), "Log in");
+    await showWallet();
+    const [r2, g2] = await color("#view td.up");
+    assert.ok(g2 > r2, `up is green in en (rgb ${r2},${g2})`);
+    await page.reload();
+    await page.waitForSelector("#view-title");
+    assert.equal(await page.getAttribute("html", "lang"), "en", "the choice is remembered");
+    await page.click("#lang-toggle");
+    await page.waitForFunction(() => document.documentElement.lang === "zh-CN");
+    await page.click("#logout");
+  } finally {
+    await zh.stop();
+  }
+});
+
+test("elder mode: aria-pressed, 24 px text, line height 1.5, 48 px targets, remembered, and off again", async () => {
+  const page = await browser.context.newPage();
+  await login(page, "operator-1");
+  await setPrefs(page, "en", false);
+  await page.reload();
+  await page.waitForSelector("#view-title");
+  assert.equal(await page.getAttribute("#elder-toggle", "aria-pressed"), "false");
+  await page.click("#elder-toggle");
+  assert.equal(await page.getAttribute("#elder-toggle", "aria-pressed"), "true");
+  await page.reload();
+  await page.waitForSelector("#view-title");
+  assert.equal(await page.getAttribute("#elder-toggle", "aria-pressed"), "true", "remembered");
+  const m = await page.evaluate(() => {
+    const s = getComputedStyle(document.body);
+    const heights = [...document.querySelectorAll("button:not([hidden]), #nav a, #nav summary, input")]
+      .filter((e) => e.offsetParent !== null).map((e) => e.getBoundingClientRect().height);
+    return { font: parseFloat(s.fontSize), line: parseFloat(s.lineHeight), minTarget: Math.min(...heights) };
+  });
+  assert.ok(m.font >= 24, `body text ${m.font}px`);
+  assert.ok(m.line / m.font >= 1.5, `line height ${m.line / m.font}`);
+  assert.ok(m.minTarget >= 48, `smallest target ${m.minTarget}px`);
+  assert.equal(await page.textContent('#nav a[data-view="history"]'), "My payments", "plain-language labels");
+  await page.click("#elder-toggle");
+  assert.equal(await page.getAttribute("#elder-toggle", "aria-pressed"), "false");
+  assert.equal(await page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize)), 16);
+  await logout(page);
+  await page.close();
+});
+
+// Every role's pages in both languages and both modes: a screenshot each and
+// zero axe-core violations (in elder mode also of the 7:1 contrast rule).
+const ROLES = ["central-bank", "operator-1", "merchant-200001", "regulator", "auditor"];
+for (const lang of ["en", "zh-CN"]) {
+  for (const elder of [false, true]) {
+    const mode = elder ? "elder" : "normal";
+    test(`every role's pages, ${lang} ${mode}: screenshots and zero axe-core violations`, async () => {
+      const page = await browser.context.newPage();
+      const found = [];
+      let pages = 0;
+      await page.goto(server.url + "/");
+      await setPrefs(page, lang, elder);
+      await page.reload();
+      await page.waitForSelector("#login:not([hidden])");
+      await page.screenshot({ path: shotPath(`login-${lang}-${mode}`), fullPage: true });
+      for (const v of await axe(page, elder)) found.push({ page: "login", ...v });
+      for (const role of ROLES) {
+        await login(page, role);
+        for (const view of await navViews(page)) {
+          await openView(page, view);
+          await page.screenshot({ path: shotPath(`${role}-${view}-${lang}-${mode}`), fullPage: true });
+          for (const v of await axe(page, elder)) found.push({ page: `${role}/${view}`, ...v });
+          pages++;
+        }
+        await logout(page);
+      }
+      axeCounts[`${lang} ${mode}`] = { pages: pages + 1, violations: found.length };
+      console.log(`# axe ${lang} ${mode}: ${pages + 1} pages, ${found.length} violations`);
+      assert.deepEqual(found, []);
+      await page.close();
+    });
+  }
+}

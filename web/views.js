@@ -1,0 +1,226 @@
+// views.js — what each role sees, built on the API's own scoping: every view
+// reads the same routes a client would, with the session cookie, so a view
+// shows exactly what the caller's role and tenant may see.
+// Each view names the domain it needs (GET /v1/views lists what the server
+// has); the shell shows a view only when that domain is present.
+import { api, anyTable, barFigure, decimalOf, h, label, minorUnits, prefs, rfc3339, t, table } from "/web/ui.js";
+
+function errorBox(e) {
+  return h("p", { class: "error", role: "status" }, e.status === 403 ? t("forbidden") : t("error", { detail: e.message }));
+}
+
+async function section(title, load) {
+  const s = h("section", {}, h("h3", { text: title }));
+  try { s.append(await load()); } catch (e) { s.append(errorBox(e)); }
+  return s;
+}
+
+// A small form: labelled inputs and a submit button; onsubmit(values) fills out.
+function lookupForm(id, fields, button, onsubmit) {
+  const out = h("div", { class: "result", "aria-live": "polite" });
+  const inputs = fields.map((f) => h("input", { id: `${id}-${f.name}`, name: f.name, value: f.value ?? "", inputmode: f.numeric ? "numeric" : undefined }));
+  const form = h("form", { class: "lookup" },
+    fields.map((f, i) => h("div", { class: "field" }, h("label", { for: inputs[i].id, text: f.label }), inputs[i])),
+    h("button", { type: "submit", text: button }));
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const values = Object.fromEntries(inputs.map((i) => [i.name, i.value.trim()]));
+    out.replaceChildren();
+    try { out.append(await onsubmit(values)); } catch (e) { out.append(errorBox(e)); }
+  });
+  return [form, out];
+}
+
+async function overview(ctx) {
+  const s = await api("GET", "/v1/status");
+  const card = (key, value) => h("div", { class: "card" }, h("div", { class: "label", text: t(key) }), h("div", { class: "value", text: String(value) }));
+  return h("div", {},
+    h("div", { class: "cards" }, card("overview.accounts", s.accounts), card("overview.transfers", s.transfers),
+      card("overview.pending", s.pending), card("overview.commands", s.commands)),
+    h("p", { class: "muted", text: t("overview.state", { sequence: s.sequence, storage: s.storage, ready: s.ready ? t("ready") : t("not.ready") }) }));
+}
+
+// Operators are numbered by tenant; the central bank's view asks for 1..16.
+async function supply() {
+  const found = await Promise.all(Array.from({ length: 16 }, (_, i) => api("GET", `/v1/operators/${i + 1}`).catch(() => null)));
+  const ops = found.filter(Boolean);
+  if (ops.length === 0) return h("p", { text: t("supply.none") });
+  const names = ops.map((o) => o.name || o.tenant_id);
+  const money = (k) => ops.map((o) => minorUnits(o[k] ?? "0"));
+  const fig = barFigure(t("supply.chart"), names, [
+    { name: t("col.issued"), values: money("issued") },
+    { name: t("col.redeemed"), values: money("redeemed") },
+    { name: t("col.held"), values: money("held_for_customers") },
+  ], (v) => decimalOf(BigInt(v)));
+  const cols = [["name", "col.name"], ["type", "col.type"], ["issued", "col.issued"], ["redeemed", "col.redeemed"],
+    ["reserve", "col.reserve"], ["held_for_customers", "col.held"], ["supply", "col.supply"]]
+    .map(([key, title]) => ({ key, title: t(title), render: (r) => (typeof r[key] === "object" && r[key] ? JSON.stringify(r[key]) : String(r[key] ?? "")) }));
+  return h("div", {}, fig, table(t("view.supply"), cols, ops));
+}
+
+function defaultAccount(ctx) {
+  if (ctx.role === "central_bank") return "1";
+  if (ctx.role === "operator") return String(10 + Number(ctx.tenant || 1));
+  return "100000";
+}
+
+// One account's transfers, newest first, paged by the API's cursor.
+function history(ctx) {
+  const out = h("div", { class: "result", "aria-live": "polite" });
+  const input = h("input", { id: "history-account", name: "account", value: defaultAccount(ctx), inputmode: "numeric" });
+  const cursors = [];
+  async function show(account, cursor) {
+    const q = new URLSearchParams({ limit: prefs.elder ? "5" : "10" });
+    if (cursor) q.set("cursor", cursor);
+    const doc = await api("GET", `/v1/accounts/${encodeURIComponent(account)}/transfers?${q}`);
+    const incoming = (r) => r.credit_account_id === account;
+    const cols = [
+      { key: "timestamp_ns", title: t("col.time"), render: (r) => h("time", { datetime: rfc3339(r.timestamp_ns), text: rfc3339(r.timestamp_ns) }) },
+      { key: "id", title: t("col.id") },
+      { key: "dir", title: t("col.direction"), class: (r) => (incoming(r) ? "up" : "down"),
+        render: (r) => (incoming(r) ? `▲ ${t("dir.in")}` : `▼ ${t("dir.out")}`) },
+      { key: "amount", title: t("col.amount"), class: () => "num", render: (r) => `${r.amount} ${r.currency}` },
+      { key: "other", title: t("col.counterparty"), render: (r) => (incoming(r) ? r.debit_account_id : r.credit_account_id) },
+      { key: "status", title: t("col.status") },
+    ];
+    const nav = h("div", { class: "pager" });
+    if (cursor) nav.append(h("button", { type: "button", text: t("history.first"), onclick: () => run(account, null) }));
+    if (doc.next_cursor) nav.append(h("button", { type: "button", text: t("history.next"), onclick: () => run(account, doc.next_cursor) }));
+    out.replaceChildren(doc.transfers.length ? table(`${t("view.history")} ${account}`, cols, doc.transfers) : h("p", { text: t("history.none") }), nav);
+  }
+  function run(account, cursor) {
+    cursors.push(cursor);
+    show(account, cursor).catch((e) => out.replaceChildren(errorBox(e)));
+  }
+  const form = h("form", { class: "lookup" },
+    h("div", { class: "field" }, h("label", { for: input.id, text: t("history.account") }), input),
+    h("button", { type: "submit", text: t("history.show") }));
+  form.addEventListener("submit", (ev) => { ev.preventDefault(); run(input.value.trim(), null); });
+  run(input.value, null);
+  return h("div", {}, form, out);
+}
+
+async function wallets() {
+  const [form, out] = lookupForm("wallet", [{ name: "id", label: t("wallets.lookup"), value: "800001", numeric: true }], t("wallets.show"),
+    async (v) => anyTable(`${t("view.wallets")} ${v.id}`, await api("GET", `/v1/wallets/${encodeURIComponent(v.id)}`)));
+  return h("div", {}, await section(t("wallets.limits"), async () => anyTable(t("wallets.limits"), await api("GET", "/v1/currency/limits"))),
+    h("section", {}, h("h3", { text: t("wallets.lookup") }), form, out));
+}
+
+async function contracts() {
+  const [f1, o1] = lookupForm("contract", [{ name: "id", label: t("contracts.contract"), value: "841001", numeric: true }], t("show"),
+    async (v) => anyTable(`${t("contracts.contract")} ${v.id}`, await api("GET", `/v1/contracts/${encodeURIComponent(v.id)}`)));
+  const [f2, o2] = lookupForm("device", [{ name: "id", label: t("contracts.device"), value: "830001", numeric: true }], t("show"),
+    async (v) => anyTable(`${t("contracts.device")} ${v.id}`, await api("GET", `/v1/devices/${encodeURIComponent(v.id)}`)));
+  return h("div", {}, h("section", {}, h("h3", { text: t("contracts.contract") }), f1, o1), h("section", {}, h("h3", { text: t("contracts.device") }), f2, o2));
+}
+
+// Prometheus text -> {name: [{labels, value}]}.
+function parseMetrics(text) {
+  const out = {};
+  for (const line of text.split("\n")) {
+    const m = /^([a-z_]+)(\{[^}]*\})?\s+(\S+)$/.exec(line);
+    if (!m) continue;
+    (out[m[1]] ||= []).push({ labels: m[2] || "", value: m[3] });
+  }
+  return out;
+}
+
+async function throughput() {
+  const response = await fetch("/metrics", { cache: "no-store" });
+  const m = parseMetrics(await response.text());
+  const one = (k) => m[k]?.[0]?.value ?? "0";
+  const count = Number(one("szfin_fsync_seconds_count"));
+  const meanMs = count ? ((Number(one("szfin_fsync_seconds_sum")) / count) * 1000).toFixed(3) : "0";
+  const buckets = (m.szfin_fsync_seconds_bucket || []).map((b) => ({ le: /le="([^"]+)"/.exec(b.labels)[1], cumulative: BigInt(b.value) }));
+  const perBucket = buckets.map((b, i) => b.cumulative - (i ? buckets[i - 1].cumulative : 0n));
+  const names = buckets.map((b) => (b.le === "+Inf" ? "+Inf" : String(Number(b.le) * 1000)));
+  const figures = [
+    { field: t("throughput.commands"), value: one("szfin_engine_commands_total") },
+    { field: t("throughput.batches"), value: one("szfin_engine_batches_total") },
+    { field: t("throughput.mean"), value: `${meanMs} ms` },
+  ];
+  const parts = [table(t("throughput.figures"), [{ key: "field", title: t("col.field") }, { key: "value", title: t("col.value") }], figures)];
+  if (buckets.length) parts.push(barFigure(t("throughput.latency"), names, [{ name: t("col.count"), values: perBucket }], (v) => String(v)));
+  parts.push(await section(t("throughput.large"), async () => anyTable(t("throughput.large"), await api("GET", "/v1/stats/CNY"))));
+  return h("div", {}, ...parts);
+}
+
+async function credit() {
+  const [form, out] = lookupForm("credit", [{ name: "uscc", label: t("credit.enterprise"), value: "91440300MA5FC0DE1F" }], t("credit.show"), async (v) => {
+    const code = encodeURIComponent(v.uscc);
+    const e = await api("GET", `/v1/credit/enterprises/${code}`);
+    const q = await api("GET", `/v1/credit/enterprises/${code}/queries`).catch((err) => ({ error: err.message }));
+    return h("div", {}, anyTable(v.uscc, e), anyTable(`${v.uscc} queries`, q));
+  });
+  return h("div", {},
+    await section(t("credit.models"), async () => anyTable(t("credit.models"), await api("GET", "/v1/credit/models"))),
+    await section(t("credit.warnings"), async () => anyTable(t("credit.warnings"), await api("GET", "/v1/credit/warnings"))),
+    h("section", {}, h("h3", { text: t("credit.enterprise") }), form, out));
+}
+
+async function green(ctx) {
+  const [f1, o1] = lookupForm("carbon", [{ name: "enterprise", label: t("green.enterprise"), value: "600001", numeric: true }, { name: "period", label: t("green.period"), value: "2023", numeric: true }],
+    t("green.account"), async (v) => anyTable(`${v.enterprise} ${v.period}`,
+      await api("GET", `/v1/green/accounts/${encodeURIComponent(v.enterprise)}/${encodeURIComponent(v.period)}`)));
+  const [f2, o2] = lookupForm("book", [{ name: "bank", label: t("green.bank"), value: ctx.tenant && ctx.tenant !== "0" ? ctx.tenant : "1", numeric: true }],
+    t("green.book"), async (v) => anyTable(t("green.book"), await api("GET", `/v1/green/books/${encodeURIComponent(v.bank)}/financed-emissions`)));
+  const [f3, o3] = lookupForm("loan", [{ name: "id", label: t("green.loan"), value: "890030", numeric: true }],
+    t("show"), async (v) => anyTable(t("green.loan"), (await api("GET", `/v1/green/loans/${encodeURIComponent(v.id)}`)).terms));
+  return h("div", {},
+    await section(t("green.factors"), async () => anyTable(t("green.factors"), (await api("GET", "/v1/green/factors")).loaded)),
+    h("section", {}, h("h3", { text: t("green.account") }), f1, o1),
+    h("section", {}, h("h3", { text: t("green.loan") }), f3, o3),
+    h("section", {}, h("h3", { text: t("green.book") }), f2, o2));
+}
+
+async function audit(ctx) {
+  const out = h("div", { class: "result", "aria-live": "polite" });
+  const note = h("p", { class: "muted", role: "status" });
+  async function refresh() {
+    const head = await api("GET", "/v1/audit/head");
+    const rows = [
+      { field: t("audit.sequence"), value: head.sequence },
+      { field: t("audit.hash"), value: h("code", { class: "hash", text: head.head_hash }) },
+      { field: t("audit.count"), value: head.verifications },
+      { field: t("audit.last"), value: rfc3339(head.last_time_ns) },
+      { field: t("audit.result"), value: head.last_time_ns === "0" ? t("audit.never") : head.last_ok ? t("audit.ok") : t("audit.bad") },
+    ];
+    out.replaceChildren(table(t("audit.head"), [{ key: "field", title: t("col.field") }, { key: "value", title: t("col.value"), render: (r) => r.value }], rows));
+  }
+  const verify = h("button", { type: "button", id: "audit-verify", text: t("audit.verify"), onclick: async () => {
+    try {
+      await api("POST", "/v1/audit/verify");
+      note.textContent = t("audit.started");
+      setTimeout(() => refresh().catch(() => {}), 1000);
+    } catch (e) { note.replaceChildren(errorBox(e)); }
+  } });
+  const again = h("button", { type: "button", text: t("audit.refresh"), onclick: () => refresh().catch((e) => out.replaceChildren(errorBox(e))) });
+  await refresh();
+  const canVerify = ctx.role === "auditor" || ctx.role === "admin";
+  return h("div", {}, out, h("div", { class: "pager" }, canVerify ? verify : null, again), note);
+}
+
+// Every view: its domain and renderer. Roles list their views with the most
+// common tasks first (elder mode shows those first and folds the rest).
+export const VIEWS = {
+  overview: { domain: "platform", render: overview },
+  history: { domain: "platform", render: history },
+  supply: { domain: "currency", render: supply },
+  wallets: { domain: "currency", render: wallets },
+  contracts: { domain: "contract", render: contracts },
+  throughput: { domain: "platform", render: throughput },
+  credit: { domain: "credit", render: credit },
+  green: { domain: "green", render: green },
+  audit: { domain: "auth", render: audit },
+};
+export const ROLE_VIEWS = {
+  central_bank: ["overview", "supply", "history", "throughput", "audit", "credit", "green"],
+  operator: ["overview", "history", "wallets", "contracts", "credit", "green"],
+  merchant: ["history", "overview", "wallets", "credit", "green"],
+  regulator: ["overview", "throughput", "supply", "history", "credit", "green", "audit"],
+  auditor: ["audit", "overview", "history", "throughput", "supply", "credit", "green"],
+  admin: ["overview", "audit", "throughput", "supply", "history", "wallets", "contracts", "credit", "green"],
+};
+export const ELDER_COMMON = 3;
+export { label };
