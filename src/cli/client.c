@@ -1,8 +1,11 @@
 /*
  * client.c — libcurl transport, token discovery and output for the szfin
- * client subcommands (see client.h).
+ * client subcommands (see client.h). A token is used only when the user
+ * names it (SZFIN_TOKEN, SZFIN_TOKEN_FILE, --token-file): never one found
+ * lying in a data directory.
  */
 #include "cli/client.h"
+#include "core/assert.h"
 
 #include <curl/curl.h>
 #include <jansson.h>
@@ -57,9 +60,32 @@ int client_init(struct client *c, int argc, char **argv)
 		snprintf(c->token, sizeof c->token, "%s", token);
 	else if (token_file != NULL && token_from_file(c, token_file, true))
 		return -1;
-	else if (token_file == NULL)
-		token_from_file(c, "data/admin.token", false);
 	return out;
+}
+
+int client_init_args(struct client *c, const struct cli_args *a)
+{
+	SZ_ASSERT(a->spec != NULL && a->spec->client);
+	memset(c, 0, sizeof *c);
+	const char *url = cli_args_get(a, "url");
+	if (url == NULL)
+		url = getenv("SZFIN_URL");
+	snprintf(c->url, sizeof c->url, "%s", url ? url : "http://127.0.0.1:8080");
+	size_t n = strlen(c->url);
+	if (n && c->url[n - 1] == '/')
+		c->url[n - 1] = '\0';
+	c->json = cli_args_has(a, "json");
+	const char *token_file = cli_args_get(a, "token-file");
+	const char *token = getenv("SZFIN_TOKEN");
+	if (token_file == NULL && token != NULL) {
+		snprintf(c->token, sizeof c->token, "%s", token);
+		return 0;
+	}
+	if (token_file == NULL)
+		token_file = getenv("SZFIN_TOKEN_FILE");
+	if (token_file != NULL && token_from_file(c, token_file, true))
+		return -1;
+	return 0;
 }
 
 struct sink {
