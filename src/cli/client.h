@@ -6,7 +6,8 @@
  * SZFIN_TOKEN, else the file named by SZFIN_TOKEN_FILE; nothing else: never
  * a token the user did not point to, such as data/admin.token, and never a
  * token on the command line), one request over libcurl, and
- * printing answers for people or as JSON.
+ * printing answers for people (times in RFC 3339) or as JSON (as
+ * the server sent it: times in nanoseconds).
  */
 #ifndef SZ_CLI_CLIENT_H
 #define SZ_CLI_CLIENT_H
@@ -38,6 +39,10 @@ int client_init_args(struct client *c, const struct cli_args *a);
 /* One request; body may be NULL. 0, or -1 on a transport failure. */
 int client_request(const struct client *c, const char *method, const char *path, const char *content_type,
 		   const void *body, size_t size, struct client_answer *out);
+/* Nanoseconds since the epoch (decimal text) as RFC 3339 UTC with nine
+ * fraction digits, e.g. 2026-12-02T13:01:32.000000001Z; 0 or -1 if not a
+ * number. */
+int client_time_rfc3339(char *out, size_t size, const char *ns_text);
 /* Print an answer (human or JSON); returns the exit code (0 for 2xx, 1 otherwise). */
 int client_print(const struct client *c, const struct client_answer *a);
 

@@ -8,6 +8,7 @@ picks up a token the user did not point it to (data/admin.token).
 Expected outcomes are the behaviour the issue states (getopt_long
 conventions: exit 2 on a usage error, 0 after --help), not output our code
 produced."""
+import datetime
 import json
 import os
 import shutil
@@ -94,6 +95,18 @@ try:
     t.ok(rc == 1 and "not_found" in err, "and the transfer does not exist", f"rc={rc}\n{out}{err}")
     rc, out, err = run("account", "get", "2", "--json", url=live, token_file=cb_file)
     t.eq(json.loads(out).get("credits_posted"), "0.00", "and account 2 received nothing")
+    # Times for people in RFC 3339 (UTC), raw nanoseconds only behind --json; Python's datetime is the
+    # independent conversion.
+    rc, out, err = run("transfer", "create", "--id", "51", "--from", "1", "--to", "2", "--amount", "3.00",
+                       "--currency", "CNY", url=live, token_file=cb_file)
+    rc, out, err = run("transfer", "get", "51", "--json", url=live, token_file=cb_file)
+    ns = int(json.loads(out)["timestamp_ns"])
+    want = datetime.datetime.fromtimestamp(ns // 10**9, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    want += ".%09dZ" % (ns % 10**9)
+    rc, out, err = run("transfer", "get", "51", url=live, token_file=cb_file)
+    line = [x for x in out.splitlines() if x.startswith("timestamp ")]
+    t.ok(rc == 0 and line and line[0].split()[1] == want and str(ns) not in out,
+         "transfer get prints its time in RFC 3339, not nanoseconds", f"want {want}\n{out}")
     rc, out, err = run("transfer", "post", "12", "--id", url=live, token_file=cb_file)
     t.ok(rc == 2 and "'--id' needs a value" in err, "a missing value is an error naming the option", err)
     rc, out, err = run("transfer", "get", url=live, token_file=cb_file)
