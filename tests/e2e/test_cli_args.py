@@ -124,6 +124,18 @@ try:
          f"rc={rc}\n{out}{err}")
     rc, out, err = run("whoami", "--token-file", "data/admin.token", url=live, cwd=home)
     t.ok(rc == 0 and "admin" in out, "--token-file points to it explicitly", out + err)
+
+    # bash completion: the words come from the binary's own --help.
+    script = os.path.join(os.path.dirname(__file__), "..", "..", "share", "completion", "szfin.bash")
+
+    def complete(*words):
+        cmd = (f'source "{script}"; COMP_WORDS=("{BIN}" ' + " ".join(f'"{w}"' for w in words) +
+               f'); COMP_CWORD={len(words)}; _szfin; echo "${{COMPREPLY[*]}}"')
+        return subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, timeout=60).stdout.split()
+    t.eq(complete("acc"), ["account"], "bash completion: a command")
+    t.eq(complete("account", "hi"), ["history"], "bash completion: an action")
+    t.eq(complete("account", "list", "--li"), ["--limit"], "bash completion: an option")
+    t.ok(os.path.exists(os.path.join(os.path.dirname(script), "_szfin")), "a zsh completion file ships beside it")
 finally:
     s.cleanup()
     shutil.rmtree(home, ignore_errors=True)
