@@ -149,6 +149,9 @@ struct api_request {
 	void *extra;                  /* handler-owned, freed with the request */
 	void *in;                     /* the body decoded by route->schema (schema.h), freed with the request */
 	char token_text[AUTH_TOKEN_TEXT_SIZE];
+	/* X-Request-Id: the client's if sane, else made by the server; logged
+	 * with the request and returned in the answer (http.c). */
+	char request_id[72];
 };
 
 /* ---- answering (response.c / problem.c) -------------------------------- */
@@ -270,6 +273,7 @@ void api_handle_metrics(struct api_request *r);
 void api_handle_status(struct api_request *r);
 void api_handle_static(struct api_request *r);
 void api_handle_openapi(struct api_request *r);
+void api_handle_problems_doc(struct api_request *r);
 
 /* ---- router (router.c) ------------------------------------------------- */
 

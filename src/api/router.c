@@ -28,7 +28,7 @@
 static const struct api_route platform_routes[] = {
 	/* accounts */
 	{ "POST", "/v1/accounts", API_CB | API_OP, API_BODY_JSON, api_handle_account_create, "create an account", &api_account_create_schema },
-	{ "GET", "/v1/accounts", API_READERS, API_BODY_NONE, api_handle_account_list, "list accounts of an owner", NULL },
+	{ "GET", "/v1/accounts", API_READERS, API_BODY_NONE, api_handle_account_list, "list accounts (of an owner, or every one the token may read, by tenant and currency)", NULL },
 	{ "GET", "/v1/accounts/{id}", API_READERS, API_BODY_NONE, api_handle_account_get, "get an account", NULL },
 	{ "GET", "/v1/accounts/{id}/transfers", API_READERS, API_BODY_NONE, api_handle_account_history,
 	  "an account's transfers, newest first, with a cursor", NULL },
@@ -61,6 +61,7 @@ static const struct api_route platform_routes[] = {
 	{ "GET", "/openapi.yaml", PUBLIC, API_BODY_NONE, api_handle_openapi, "the OpenAPI description", NULL },
 	{ "GET", "/", PUBLIC, API_BODY_NONE, api_handle_static, "front page", NULL },
 	{ "GET", "/docs", PUBLIC, API_BODY_NONE, api_handle_static, "rendered API reference", NULL },
+	{ "GET", "/docs/problems", PUBLIC, API_BODY_NONE, api_handle_problems_doc, "the problem types (docs/problems.md)", NULL },
 	{ "GET", "/web/{file}", PUBLIC, API_BODY_NONE, api_handle_static, "static files of the web page", NULL },
 };
 const struct api_route_table api_platform_route_table = {

@@ -28,8 +28,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* The program's version, printed by `szfin --version`. */
-#define SZFIN_VERSION "0.14.0"
+#include "core/version.h" /* SZFIN_VERSION, printed by `szfin --version` */
 
 /* A command's options, its own plus the common client ones: a table
  * longer than this is a defect in the table, not user input. */

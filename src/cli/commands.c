@@ -82,7 +82,9 @@ static const struct cli_option account_create_options[] = {
 	{ "user-data", true, "TEXT", "opaque client data" },
 };
 static const struct cli_option account_list_options[] = {
-	{ "owner", true, "ID", "this owner's accounts" },
+	{ "owner", true, "ID", "this owner's accounts (else every account the token may read)" },
+	{ "tenant", true, "N", "only this tenant's accounts (without --owner)" },
+	{ "currency", true, "CODE", "only accounts in this currency (without --owner)" },
 	{ "limit", true, "N", "at most N rows" },
 	{ "cursor", true, "C", "continue from the cursor a previous page returned" },
 };
@@ -94,7 +96,7 @@ static const struct cli_spec account_create_spec =
 	CLI_SPEC("account create --id ID --currency CNY [--owner ID] [--tenant N] [--kind KIND] [--flags F,G]",
 		 "opens an account", account_create_options, true);
 static const struct cli_spec account_list_spec =
-	CLI_SPEC("account list --owner ID [--limit N] [--cursor C]",
+	CLI_SPEC("account list [--owner ID | --tenant N --currency CODE] [--limit N] [--cursor C]",
 		 "lists accounts, one page at a time", account_list_options, true);
 static const struct cli_spec account_get_spec = CLI_SPEC_NO_OPTIONS("account get ID", "one account and its balances", true);
 static const struct cli_spec account_history_spec =
@@ -126,8 +128,8 @@ static int account_create(const struct client *c, const struct cli_args *a)
 
 static int account_list(const struct client *c, const struct cli_args *a)
 {
-	static const char *const keys[] = { "owner_id", "limit", "cursor", NULL };
-	static const char *const names[] = { "owner", "limit", "cursor", NULL };
+	static const char *const keys[] = { "owner_id", "tenant_id", "currency", "limit", "cursor", NULL };
+	static const char *const names[] = { "owner", "tenant", "currency", "limit", "cursor", NULL };
 	char path[512];
 	path_query(path, sizeof path, "/v1/accounts", a, keys, names);
 	return send_json(c, "GET", path, NULL);
