@@ -115,7 +115,7 @@ void api_handle_account_get(struct api_request *r)
 }
 
 /* ?limit= within [1, SZ_PAGE_ROW_COUNT_MAX]; answers 400 and returns 0 if bad. */
-static uint32_t page_limit(struct api_request *r)
+uint32_t api_page_limit(struct api_request *r)
 {
 	const char *text = api_query(r, "limit");
 	if (text == NULL)
@@ -193,7 +193,7 @@ static void account_list_all(struct api_request *r, uint32_t limit)
 
 void api_handle_account_list(struct api_request *r)
 {
-	uint32_t limit = page_limit(r);
+	uint32_t limit = api_page_limit(r);
 	if (limit == 0)
 		return;
 	const char *owner_text = api_query(r, "owner_id");
@@ -242,7 +242,7 @@ void api_handle_account_history(struct api_request *r)
 	const sz_account *a = path_account(r);
 	if (a == NULL)
 		return;
-	uint32_t limit = page_limit(r);
+	uint32_t limit = api_page_limit(r);
 	if (limit == 0)
 		return;
 	const struct ledger *l = ledger_of(r);

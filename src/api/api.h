@@ -274,6 +274,10 @@ void api_handle_status(struct api_request *r);
 void api_handle_static(struct api_request *r);
 void api_handle_openapi(struct api_request *r);
 void api_handle_problems_doc(struct api_request *r);
+void api_handle_transfer_list(struct api_request *r);
+/* ?limit= of a list within [1, SZ_PAGE_ROW_COUNT_MAX] (default
+ * SZ_API_PAGE_ROW_COUNT_DEFAULT); answers 400 and returns 0 if bad. */
+uint32_t api_page_limit(struct api_request *r);
 
 /* ---- router (router.c) ------------------------------------------------- */
 

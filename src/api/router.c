@@ -39,6 +39,7 @@ static const struct api_route platform_routes[] = {
 	{ "POST", "/v1/transfers", API_CB | API_OP | API_ME, API_BODY_JSON, api_handle_transfer_create, "create a transfer (single or pending)", &api_transfer_create_schema },
 	{ "POST", "/v1/transfers/batch", API_CB | API_OP | API_ME, API_BODY_JSON, api_handle_transfer_batch,
 	  "create transfers together, optionally linked (all or nothing)", &api_transfer_batch_schema },
+	{ "GET", "/v1/transfers", API_READERS, API_BODY_NONE, api_handle_transfer_list, "list transfers in the caller's scope, by account and currency", NULL },
 	{ "GET", "/v1/transfers/{id}", API_READERS, API_BODY_NONE, api_handle_transfer_get, "get a transfer", NULL },
 	{ "POST", "/v1/transfers/{id}/post", API_CB | API_OP | API_ME, API_BODY_JSON, api_handle_transfer_post, "post a pending transfer", &api_transfer_post_schema },
 	{ "POST", "/v1/transfers/{id}/void", API_CB | API_OP | API_ME, API_BODY_JSON, api_handle_transfer_void, "void a pending transfer", &api_transfer_void_schema },

@@ -1,7 +1,7 @@
 /*
  * commands.c — client subcommands for every API operation:
  *   szfin account  create|get|list|history|freeze|unfreeze|close
- *   szfin transfer create|batch|get|post|void
+ *   szfin transfer create|batch|list|get|post|void
  *   szfin token    create|list|revoke|role
  *   szfin whoami | status | health | metrics
  * Each action has its own option table (args.h): an option it does not
@@ -184,6 +184,12 @@ static const struct cli_option transfer_create_options[] = {
 	{ "pending", false, NULL, "a two-phase hold, posted or voided later" },
 	{ "timeout", true, "S", "seconds before a pending hold expires" },
 };
+static const struct cli_option transfer_list_options[] = {
+	{ "account", true, "ID", "only transfers debiting or crediting this account" },
+	{ "currency", true, "CODE", "only transfers in this currency" },
+	{ "limit", true, "N", "at most N rows" },
+	{ "cursor", true, "C", "continue from the cursor a previous page returned" },
+};
 static const struct cli_option transfer_batch_options[] = {
 	{ "linked", false, NULL, "all or nothing: one failure fails every transfer" },
 };
@@ -201,6 +207,9 @@ static const struct cli_spec transfer_create_spec = CLI_SPEC(
 static const struct cli_spec transfer_batch_spec = CLI_SPEC("transfer batch FILE.json|- [--linked]",
 							    "many transfers from a JSON array (or {\"transfers\":[...]})",
 							    transfer_batch_options, true);
+static const struct cli_spec transfer_list_spec =
+	CLI_SPEC("transfer list [--account ID] [--currency CODE] [--limit N] [--cursor C]",
+		 "every transfer the token may read (a regulator: all), in commit order", transfer_list_options, true);
 static const struct cli_spec transfer_get_spec = CLI_SPEC_NO_OPTIONS("transfer get ID", "one transfer", true);
 static const struct cli_spec transfer_post_spec =
 	CLI_SPEC("transfer post PENDING_ID --id ID [--amount A]", "posts a pending hold", transfer_post_options, true);
@@ -244,6 +253,15 @@ static int transfer_batch(const struct client *c, const struct cli_args *a)
 	return send_json(c, "POST", "/v1/transfers/batch", doc);
 }
 
+static int transfer_list(const struct client *c, const struct cli_args *a)
+{
+	static const char *const keys[] = { "account_id", "currency", "limit", "cursor", NULL };
+	static const char *const names[] = { "account", "currency", "limit", "cursor", NULL };
+	char path[512];
+	path_query(path, sizeof path, "/v1/transfers", a, keys, names);
+	return send_json(c, "GET", path, NULL);
+}
+
 static int transfer_get(const struct client *c, const struct cli_args *a)
 {
 	char path[256];
@@ -267,6 +285,7 @@ static int transfer_void(const struct client *c, const struct cli_args *a) { ret
 static const struct action transfer_actions[] = {
 	{ "create", &transfer_create_spec, transfer_create, 0, false },
 	{ "batch", &transfer_batch_spec, transfer_batch, 1, true },
+	{ "list", &transfer_list_spec, transfer_list, 0, false },
 	{ "get", &transfer_get_spec, transfer_get, 1, false },
 	{ "post", &transfer_post_spec, transfer_post, 1, false },
 	{ "void", &transfer_void_spec, transfer_void, 1, false },

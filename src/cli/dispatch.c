@@ -18,7 +18,7 @@
 static const struct cli_command platform_commands[] = {
 	{ "serve", serve_main, "run the server (HTTP API, engine, log); --help for options" },
 	{ "account", account_main_cli, "create, get, list, history, freeze, unfreeze, close accounts" },
-	{ "transfer", transfer_main_cli, "create (single, pending), batch, get, post, void transfers" },
+	{ "transfer", transfer_main_cli, "create (single, pending), batch, list, get, post, void transfers" },
 	{ "token", token_main_cli, "create, list, revoke tokens and change their roles (admin)" },
 	{ "whoami", whoami_main, "the role and scope of the current token" },
 	{ "status", status_main, "live figures: accounts, transfers, commands" },

@@ -225,6 +225,32 @@ try:
     t.eq(paged, every, "paging by limit=2 visits every account once, in order")
     st, doc = s.get("/v1/accounts?currency=cny", rg)
     t.eq((st, doc and doc["code"]), (400, "query_invalid"), "a bad currency filter is refused")
+    # GET /v1/transfers: every transfer in scope, filtered by account and currency, paged.
+    st, doc = s.get("/v1/transfers?limit=1000", rg)
+    everything = doc["transfers"] if st == 200 else []
+    t.ok(st == 200 and everything and doc["next_cursor"] is None, "a regulator lists every transfer", str(doc))
+    st, one = s.get(f"/v1/transfers/{everything[0]['id']}", rg) if everything else (0, None)
+    t.eq(one, everything[0] if everything else None, "a listed transfer is the one GET /v1/transfers/{id} answers")
+    st, hist = s.get("/v1/accounts/12/transfers?limit=1000", rg)
+    st, doc = s.get("/v1/transfers?account_id=12&limit=1000", rg)
+    t.eq(sorted(x["id"] for x in doc["transfers"]), sorted(x["id"] for x in hist["transfers"]),
+         "filtered by account_id: the same transfers as the account's history")
+    st, doc = s.get("/v1/transfers?currency=USD&limit=1000", rg)
+    t.ok(st == 200 and all(x["currency"] == "USD" for x in doc["transfers"]), "filtered by currency", str(doc))
+    paged, cursor = [], None
+    for _ in range(len(everything) + 1):
+        st, doc = s.get("/v1/transfers?limit=1" + (f"&cursor={cursor}" if cursor else ""), rg)
+        paged += [x["id"] for x in doc["transfers"]]
+        cursor = doc["next_cursor"]
+        if cursor is None:
+            break
+    t.eq(paged, [x["id"] for x in everything], "paging by limit=1 visits every transfer once, in order")
+    st, doc = s.get("/v1/transfers?limit=1000", op2)
+    mine = {x["id"] for x in doc["transfers"]}
+    t.ok(st == 200 and mine <= {x["id"] for x in everything} and len(mine) < len(everything),
+         "an operator lists only transfers it may read", str(doc))
+    st, doc = s.get("/v1/transfers?account_id=nope", rg)
+    t.eq((st, doc and doc["code"]), (400, "query_invalid"), "a bad account_id filter is refused")
 
     # --- freeze
     st, doc = s.post("/v1/accounts/12/freeze", None, op1)

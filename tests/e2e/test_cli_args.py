@@ -107,6 +107,8 @@ try:
     line = [x for x in out.splitlines() if x.startswith("timestamp ")]
     t.ok(rc == 0 and line and line[0].split()[1] == want and str(ns) not in out,
          "transfer get prints its time in RFC 3339, not nanoseconds", f"want {want}\n{out}")
+    rc, out, err = run("transfer", "list", "--account", "2", "--json", url=live, token_file=cb_file)
+    t.eq(rc == 0 and [x["id"] for x in json.loads(out)["transfers"]], ["51"], "transfer list --account")
     rc, out, err = run("transfer", "post", "12", "--id", url=live, token_file=cb_file)
     t.ok(rc == 2 and "'--id' needs a value" in err, "a missing value is an error naming the option", err)
     rc, out, err = run("transfer", "get", url=live, token_file=cb_file)
