@@ -115,7 +115,7 @@ void api_handle_account_get(struct api_request *r)
 }
 
 /* ?limit= within [1, SZ_PAGE_ROW_COUNT_MAX]; answers 400 and returns 0 if bad. */
-static uint32_t page_limit(struct api_request *r)
+uint32_t api_page_limit(struct api_request *r)
 {
 	const char *text = api_query(r, "limit");
 	if (text == NULL)
@@ -128,17 +128,84 @@ static uint32_t page_limit(struct api_request *r)
 	return (uint32_t)v;
 }
 
-void api_handle_account_list(struct api_request *r)
+struct account_filter {
+	bool by_tenant, by_currency;
+	uint64_t tenant_id;
+	uint32_t currency;
+};
+
+/* ?tenant_id=N&currency=XYZ; answers 400 and returns false if bad. */
+static bool account_filter_parse(struct api_request *r, struct account_filter *f)
 {
-	const char *owner_text = api_query(r, "owner_id");
-	sz_id owner;
-	if (owner_text == NULL || sz_id_parse(owner_text, strlen(owner_text), &owner, 0)) {
-		api_problem(r, "query_invalid", "owner_id=<id> is required");
+	memset(f, 0, sizeof *f);
+	const char *tenant = api_query(r, "tenant_id");
+	const char *currency = api_query(r, "currency");
+	if (tenant != NULL && sz_u64_parse(tenant, strlen(tenant), &f->tenant_id)) {
+		api_problem(r, "query_invalid", "tenant_id must be a whole number");
+		return false;
+	}
+	f->by_tenant = tenant != NULL;
+	if (currency != NULL && (strlen(currency) != 3 || strspn(currency, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3)) {
+		api_problem(r, "query_invalid", "currency must be three capital letters (ISO 4217)");
+		return false;
+	}
+	f->by_currency = currency != NULL;
+	if (currency != NULL)
+		f->currency = sz_currency_code(currency);
+	return true;
+}
+
+static bool account_filter_match(const struct account_filter *f, const sz_account *a)
+{
+	return (!f->by_tenant || a->tenant_id == f->tenant_id) && (!f->by_currency || a->currency == f->currency);
+}
+
+/* Without owner_id: every account the token may read (a regulator: all),
+ * in creation order, filtered by tenant and currency. The cursor is the
+ * account index to continue from; each page scans a bounded number. */
+static void account_list_all(struct api_request *r, uint32_t limit)
+{
+	struct account_filter f;
+	if (!account_filter_parse(r, &f))
+		return;
+	const struct ledger *l = ledger_of(r);
+	const char *cursor_text = api_query(r, "cursor");
+	uint64_t next = 0;
+	if (cursor_text && (sz_u64_parse(cursor_text, strlen(cursor_text), &next) || next == 0 ||
+			    next > l->account_count)) {
+		api_problem(r, "cursor_invalid", "use next_cursor from the previous page");
 		return;
 	}
-	uint32_t limit = page_limit(r);
+	SZ_ASSERT(next <= l->account_count);
+	json_t *rows = json_array();
+	uint32_t scanned = 0;
+	for (; next < l->account_count && json_array_size(rows) < limit && scanned < SZ_API_LIST_SCAN_COUNT_MAX;
+	     next++, scanned++) {
+		const sz_account *a = &l->accounts[next];
+		if (account_filter_match(&f, a) && api_scope_can_read(&r->principal, a))
+			json_array_append_new(rows, api_json_from_account(a));
+	}
+	json_t *doc = json_object();
+	json_object_set_new(doc, "accounts", rows);
+	json_object_set_new(doc, "next_cursor", next < l->account_count ? api_json_string_u64(next) : json_null());
+	api_reply_json(r, 200, doc);
+}
+
+void api_handle_account_list(struct api_request *r)
+{
+	uint32_t limit = api_page_limit(r);
 	if (limit == 0)
 		return;
+	const char *owner_text = api_query(r, "owner_id");
+	if (owner_text == NULL) {
+		account_list_all(r, limit);
+		return;
+	}
+	sz_id owner;
+	if (sz_id_parse(owner_text, strlen(owner_text), &owner, 0)) {
+		api_problem(r, "query_invalid", "owner_id must be an id");
+		return;
+	}
 	const char *cursor_text = api_query(r, "cursor");
 	uint64_t cursor = 0; /* account index + 1 to continue from (exclusive) */
 	const struct ledger *l = ledger_of(r);
@@ -175,7 +242,7 @@ void api_handle_account_history(struct api_request *r)
 	const sz_account *a = path_account(r);
 	if (a == NULL)
 		return;
-	uint32_t limit = page_limit(r);
+	uint32_t limit = api_page_limit(r);
 	if (limit == 0)
 		return;
 	const struct ledger *l = ledger_of(r);

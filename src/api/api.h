@@ -150,6 +150,9 @@ struct api_request {
 	void *extra;                  /* handler-owned, freed with the request */
 	void *in;                     /* the body decoded by route->schema (schema.h), freed with the request */
 	char token_text[AUTH_TOKEN_TEXT_SIZE];
+	/* X-Request-Id: the client's if sane, else made by the server; logged
+	 * with the request and returned in the answer (http.c). */
+	char request_id[72];
 };
 
 /* ---- answering (response.c / problem.c) -------------------------------- */
@@ -271,6 +274,11 @@ void api_handle_metrics(struct api_request *r);
 void api_handle_status(struct api_request *r);
 void api_handle_static(struct api_request *r);
 void api_handle_openapi(struct api_request *r);
+void api_handle_problems_doc(struct api_request *r);
+void api_handle_transfer_list(struct api_request *r);
+/* ?limit= of a list within [1, SZ_PAGE_ROW_COUNT_MAX] (default
+ * SZ_API_PAGE_ROW_COUNT_DEFAULT); answers 400 and returns 0 if bad. */
+uint32_t api_page_limit(struct api_request *r);
 
 /* ---- router (router.c) ------------------------------------------------- */
 

@@ -14,6 +14,7 @@
  */
 #include "api/api.h"
 #include "api/session.h"
+#include "api/http_limits.h"
 #include "api/metrics.h"
 #include "core/assert.h"
 #include "core/errors.h"
@@ -25,6 +26,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -217,10 +219,93 @@ static void authenticate(struct api_request *r)
 static bool content_type_ok(struct api_request *r)
 {
 	const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-	if (r->route->body == API_BODY_NONE || ct == NULL)
+	if (r->route->body == API_BODY_NONE)
 		return true;
+	if (ct == NULL) /* a body route needs its type said (415), not guessed */
+		return false;
 	const char *want = r->route->body == API_BODY_JSON ? "application/json" : "application/octet-stream";
 	return strncmp(ct, want, strlen(want)) == 0;
+}
+
+/* ---- request head: id, URL and header bounds --------------------------- */
+
+/* What the URI callback saw in the raw target, before libmicrohttpd
+ * decodes it (a decoded %00 would cut the path short: /web/app.js%00.txt
+ * would serve app.js). The callback's answer is the first *con_cls. */
+static char uri_has_nul, uri_too_long;
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	(void)cls;
+	(void)conn;
+	if (uri == NULL)
+		return NULL;
+	if (strlen(uri) > SZ_API_URL_SIZE_MAX)
+		return &uri_too_long;
+	for (const char *p = strchr(uri, '%'); p != NULL; p = strchr(p + 1, '%'))
+		if (p[1] == '0' && p[2] == '0')
+			return &uri_has_nul;
+	return NULL;
+}
+
+static bool request_id_sane(const char *id)
+{
+	size_t n = strlen(id);
+	if (n == 0 || n > SZ_API_REQUEST_ID_SIZE_MAX)
+		return false;
+	return strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == n;
+}
+
+/* The client's X-Request-Id if sane, else this process's random 32 bits
+ * and a sequence number: unique per server run, and no clock. */
+static void request_id_set(struct api_request *r)
+{
+	static uint32_t boot;
+	static uint64_t sequence;
+	const char *given = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-Request-Id");
+	if (given != NULL && request_id_sane(given)) {
+		snprintf(r->request_id, sizeof r->request_id, "%s", given);
+		return;
+	}
+	if (boot == 0)
+		boot = randombytes_random() | 1u;
+	sequence++;
+	snprintf(r->request_id, sizeof r->request_id, "%08x%016llx", boot, (unsigned long long)sequence);
+}
+
+struct header_tally {
+	uint32_t count;
+	size_t size;
+};
+
+static enum MHD_Result header_count(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	struct header_tally *t = cls;
+	t->count++;
+	t->size += strlen(key) + (value ? strlen(value) : 0);
+	return MHD_YES;
+}
+
+/* 414, 431 or 400 for a head szfin will not read; false if one was answered. */
+static bool head_ok(struct api_request *r, void *uri_seen)
+{
+	if (uri_seen == &uri_too_long) {
+		api_problem(r, "uri_too_long", "the request target may have at most %u bytes", SZ_API_URL_SIZE_MAX);
+		return false;
+	}
+	if (uri_seen == &uri_has_nul) {
+		api_problem(r, "path_invalid", "the request target holds an encoded NUL (%%00)");
+		return false;
+	}
+	struct header_tally t = { 0, 0 };
+	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, header_count, &t);
+	if (t.count > SZ_API_HEADER_COUNT_MAX || t.size > SZ_API_HEADER_SIZE_MAX) {
+		api_problem(r, "headers_too_large", "at most %u header fields and %u bytes of them (sent %u, %zu bytes)",
+			    SZ_API_HEADER_COUNT_MAX, SZ_API_HEADER_SIZE_MAX, t.count, t.size);
+		return false;
+	}
+	return true;
 }
 
 /* Route, authenticate and authorise on the first callback. Leaves the request
@@ -298,6 +383,32 @@ static void body_append(struct api_request *r, const char *data, size_t size)
 	r->body_size += size;
 }
 
+/* Idempotency-Key: the command's id given as a header instead of in the
+ * body (same semantics: a resubmission returns the first outcome). With
+ * both, they must agree (409). False after answering a problem. */
+static bool idempotency_key_apply(struct api_request *r, json_t *doc)
+{
+	const char *key = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Idempotency-Key");
+	if (key == NULL)
+		return true;
+	const struct api_schema *schema = r->route->schema;
+	bool has_id = false;
+	for (uint32_t i = 0; i < schema->field_count && !has_id; i++)
+		has_id = strcmp(schema->fields[i].name, "id") == 0;
+	if (!has_id) {
+		api_problem(r, "field_invalid", "this route takes no id, so no Idempotency-Key");
+		return false;
+	}
+	json_t *id = json_object_get(doc, "id");
+	if (id == NULL)
+		return json_object_set_new(doc, "id", json_string(key)) == 0;
+	if (!json_is_string(id) || strcmp(json_string_value(id), key) != 0) {
+		api_problem(r, "idempotency_key_conflict", "Idempotency-Key is %s but the body's id differs", key);
+		return false;
+	}
+	return true;
+}
+
 /* Decode the body by the route's schema into r->in (the one request codec,
  * schema.h). False after answering the first problem. */
 static bool request_decode(struct api_request *r)
@@ -309,6 +420,10 @@ static bool request_decode(struct api_request *r)
 	json_t *doc = api_body_json(r);
 	if (doc == NULL)
 		return false;
+	if (!idempotency_key_apply(r, doc)) {
+		json_decref(doc);
+		return false;
+	}
 	r->in = calloc(1, schema->size);
 	if (r->in == NULL) {
 		json_decref(doc);
@@ -339,6 +454,8 @@ static enum MHD_Result respond(struct api_request *r)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, r->location);
 	if (r->set_cookie[0])
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, r->set_cookie);
+	if (r->request_id[0])
+		MHD_add_response_header(resp, "X-Request-Id", r->request_id);
 	if (r->auth_challenge)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"szfin\"");
 	if (s->draining)
@@ -348,7 +465,7 @@ static enum MHD_Result respond(struct api_request *r)
 	uint64_t duration_ns = api_now_ns() - r->start_ns;
 	api_metrics_request(s->metrics, r->route ? (int)r->route_index : -1, r->status, duration_ns);
 	api_log(r->status >= 400 ? API_LOG_INFO : API_LOG_DEBUG, "request",
-		"route=\"%s\" path=\"%s\" status=%u duration_us=%llu role=%s",
+		"request_id=%s route=\"%s\" path=\"%s\" status=%u duration_us=%llu role=%s", r->request_id,
 		r->route ? r->route->path : "unmatched", r->url, r->status,
 		(unsigned long long)(duration_ns / 1000), api_role_name(r->principal.role));
 	return ret;
@@ -361,7 +478,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	(void)version;
 	struct api_server *s = cls;
 	struct api_request *r = *con_cls;
-	if (r == NULL) {
+	if (r == NULL || *con_cls == &uri_has_nul || *con_cls == &uri_too_long) {
+		void *uri_seen = *con_cls;
 		r = calloc(1, sizeof *r);
 		if (r == NULL)
 			return MHD_NO;
@@ -371,7 +489,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		r->start_ns = api_now_ns();
 		r->principal.role = API_ROLE_COUNT;
 		*con_cls = r;
-		request_begin(r, method);
+		request_id_set(r);
+		if (head_ok(r, uri_seen))
+			request_begin(r, method);
 		return r->state == API_REQ_READY ? respond(r) : MHD_YES;
 	}
 	if (r->state == API_REQ_READY)
@@ -400,8 +520,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	(void)conn;
 	(void)code;
 	struct api_request *r = *con_cls;
-	if (r == NULL)
-		return;
+	if (r == NULL || *con_cls == &uri_has_nul || *con_cls == &uri_too_long)
+		return; /* the URI callback's mark: no request was made */
 	SZ_ASSERT(r->state != API_REQ_WAITING);
 	free(r->body);
 	free(r->answer);
@@ -436,6 +556,8 @@ int api_server_start(struct api_server *s, char *why, size_t why_size)
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)s->config.idle_timeout_s,
 		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SZ_API_CONNECTION_MEMORY_SIZE,
 		MHD_OPTION_END);
 	if (s->daemon == NULL) {
 		snprintf(why, why_size, "cannot listen on %s: %s", s->config.listen, strerror(errno));

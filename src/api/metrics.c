@@ -7,16 +7,18 @@
 #include "api/api.h"
 #include "core/assert.h"
 #include "core/errors.h"
+#include "core/version.h"
 #include "ledger/ledger.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <dirent.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-static const unsigned statuses[] = { 200, 201, 204, 304, 400, 401, 403, 404, 405, 409, 413, 415, 422, 500, 503, 507, 0 };
+static const unsigned statuses[] = { 200, 201, 204, 304, 400, 401, 403, 404, 405, 409, 413, 414, 415, 422, 431, 500, 503, 507, 0 };
 #define STATUS_COUNT (sizeof statuses / sizeof statuses[0]) /* last = other */
 
 static const double latency_bounds_s[] = { 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
@@ -232,25 +234,83 @@ static void render_health(FILE *f, const struct api_server *s)
 		(unsigned long long)v.f_bavail * v.f_frsize, (unsigned long long)v.f_blocks * v.f_frsize);
 }
 
-/* The process's own CPU time and resident memory, under the names every
- * Prometheus client library uses (an idle server must not spin: alerts). */
+/* Seconds since the epoch at which this process started: its start in
+ * clock ticks after boot (/proc/self/stat field 22) plus the boot time
+ * (/proc/stat btime). 0 if either cannot be read. */
+static double process_start_s(void)
+{
+	char line[1024];
+	unsigned long long start_ticks = 0, boot_s = 0;
+	FILE *f = fopen("/proc/self/stat", "r");
+	if (f == NULL)
+		return 0;
+	size_t n = fread(line, 1, sizeof line - 1, f);
+	fclose(f);
+	line[n] = '\0';
+	const char *p = strrchr(line, ')'); /* the command name may hold spaces */
+	for (int field = 2; p != NULL && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	if (p == NULL || sscanf(p + 1, "%llu", &start_ticks) != 1)
+		return 0;
+	f = fopen("/proc/stat", "r");
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof line, f) != NULL)
+		if (sscanf(line, "btime %llu", &boot_s) == 1)
+			break;
+	fclose(f);
+	long ticks_per_s = sysconf(_SC_CLK_TCK);
+	return boot_s && ticks_per_s > 0 ? (double)boot_s + (double)start_ticks / (double)ticks_per_s : 0;
+}
+
+static unsigned open_fd_count(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	if (d == NULL)
+		return 0;
+	unsigned count = 0;
+	for (struct dirent *e = readdir(d); e != NULL; e = readdir(d))
+		count += e->d_name[0] != '.';
+	closedir(d);
+	return count > 0 ? count - 1 : 0; /* less the directory's own fd */
+}
+
+/* The standard process_* metrics (Prometheus client conventions) and the
+ * build: version and compiler. */
 static void render_process(FILE *f)
 {
-	struct rusage u;
-	if (getrusage(RUSAGE_SELF, &u) == 0) {
-		double cpu_s = (double)u.ru_utime.tv_sec + (double)u.ru_stime.tv_sec +
-			       ((double)u.ru_utime.tv_usec + (double)u.ru_stime.tv_usec) / 1e6;
-		fprintf(f, "# HELP process_cpu_seconds_total User and system CPU time spent, in seconds.\n"
-			   "# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total %.6f\n", cpu_s);
-	}
+	struct rusage ru;
+	double cpu_s = 0;
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		cpu_s = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
+			(double)ru.ru_stime.tv_usec / 1e6;
+	unsigned long long vm_pages = 0, rss_pages = 0;
 	FILE *statm = fopen("/proc/self/statm", "r");
-	unsigned long long size_pages = 0, resident_pages = 0;
-	if (statm != NULL && fscanf(statm, "%llu %llu", &size_pages, &resident_pages) == 2)
-		fprintf(f, "# HELP process_resident_memory_bytes Resident memory size in bytes.\n"
-			   "# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes %llu\n",
-			resident_pages * (unsigned long long)sysconf(_SC_PAGESIZE));
-	if (statm != NULL)
+	if (statm != NULL) {
+		if (fscanf(statm, "%llu %llu", &vm_pages, &rss_pages) != 2)
+			vm_pages = rss_pages = 0;
 		fclose(statm);
+	}
+	unsigned long long page = (unsigned long long)sysconf(_SC_PAGESIZE);
+	struct rlimit nofile = { 0, 0 };
+	getrlimit(RLIMIT_NOFILE, &nofile);
+	fprintf(f, "# HELP process_cpu_seconds_total User and system CPU time spent, in seconds.\n"
+		   "# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total %.6f\n"
+		   "# HELP process_resident_memory_bytes Resident memory size in bytes.\n"
+		   "# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes %llu\n"
+		   "# HELP process_virtual_memory_bytes Virtual memory size in bytes.\n"
+		   "# TYPE process_virtual_memory_bytes gauge\nprocess_virtual_memory_bytes %llu\n"
+		   "# HELP process_open_fds Number of open file descriptors.\n"
+		   "# TYPE process_open_fds gauge\nprocess_open_fds %u\n"
+		   "# HELP process_max_fds Maximum number of open file descriptors.\n"
+		   "# TYPE process_max_fds gauge\nprocess_max_fds %llu\n"
+		   "# HELP process_start_time_seconds Start time of the process since the Unix epoch in seconds.\n"
+		   "# TYPE process_start_time_seconds gauge\nprocess_start_time_seconds %.2f\n",
+		cpu_s, rss_pages * page, vm_pages * page, open_fd_count(), (unsigned long long)nofile.rlim_cur,
+		process_start_s());
+	fprintf(f, "# HELP szfin_build_info The running build (always 1).\n# TYPE szfin_build_info gauge\n"
+		   "szfin_build_info{version=\"%s\",compiler=\"%s\"} 1\n",
+		SZFIN_VERSION, __VERSION__);
 }
 
 char *api_metrics_render(const struct api_server *s, size_t *size)

@@ -75,6 +75,7 @@ static const char *content_type_of(const char *name)
 		{ ".html", "text/html; charset=utf-8" }, { ".js", "text/javascript; charset=utf-8" },
 		{ ".css", "text/css; charset=utf-8" }, { ".yaml", "application/yaml; charset=utf-8" },
 		{ ".svg", "image/svg+xml" }, { ".json", "application/json" }, { ".ico", "image/x-icon" },
+		{ ".md", "text/markdown; charset=utf-8" },
 	};
 	const char *dot = strrchr(name, '.');
 	for (size_t i = 0; dot && i < sizeof types / sizeof types[0]; i++)
@@ -118,6 +119,14 @@ void api_handle_static(struct api_request *r)
 	char path[API_CONFIG_TEXT_SIZE + 80];
 	snprintf(path, sizeof path, "%s/%s", r->server->config.web_dir, name);
 	send_file(r, path, name);
+}
+
+/* docs/problems.md: the anchors every problem's type points to. */
+void api_handle_problems_doc(struct api_request *r)
+{
+	char path[API_CONFIG_TEXT_SIZE + 80];
+	snprintf(path, sizeof path, "%s/../docs/problems.md", r->server->config.web_dir);
+	send_file(r, path, "problems.md");
 }
 
 void api_handle_openapi(struct api_request *r)

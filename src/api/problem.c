@@ -7,7 +7,7 @@
  * results by the switch below, domain results by the class each domain
  * registers for them (sz_result_class: not found 404, conflict 409, else
  * 422). Codes are part of the API: never rename one; add new ones at the end.
- * A problem document: {"type": "/docs#problem-<code>", "title", "status",
+ * A problem document: {"type": "/docs/problems#<code>", "title", "status",
  * "code", "detail", "instance"} with content type application/problem+json.
  */
 #include "api/api.h"
@@ -53,6 +53,10 @@ static const struct problem problems[] = {
 	{ "internal", 500, "Internal error" },
 	{ "log_corrupt", 500, "A log record failed its checksum: the server refuses to answer from it" },
 	{ "domain_account", 403, "The account belongs to the currency or contract domain: only their routes move it" },
+	{ "uri_too_long", 414, "The request target is too long" },
+	{ "headers_too_large", 431, "The request has too many or too long header fields" },
+	{ "path_invalid", 400, "The request target is not a valid path" },
+	{ "idempotency_key_conflict", 409, "The Idempotency-Key header and the id in the body differ" },
 };
 #define PROBLEM_COUNT (sizeof problems / sizeof problems[0])
 
@@ -62,7 +66,8 @@ const char *const api_problem_codes[] = {
 	"batch_too_large", "record_size_invalid", "unsupported_media_type", "cursor_invalid",
 	"limit_invalid", "query_invalid", "unauthorized", "forbidden", "out_of_scope", "not_found",
 	"account_not_found", "transfer_not_found", "method_not_allowed", "not_ready",
-	"engine_failed", "internal", "log_corrupt", "domain_account", NULL,
+	"engine_failed", "internal", "log_corrupt", "domain_account", "uri_too_long", "headers_too_large",
+	"path_invalid", "idempotency_key_conflict", NULL,
 };
 
 static const struct problem *problem_find(const char *code)
@@ -108,7 +113,9 @@ static void problem_send(struct api_request *r, unsigned status, const char *cod
 {
 	json_t *doc = json_object();
 	char type[96];
-	snprintf(type, sizeof type, "/docs#problem-%s", code);
+	/* docs/problems.md (served at /docs/problems) has an anchor per API
+	 * code; command results share one, with their meaning per route. */
+	snprintf(type, sizeof type, "/docs/problems#%s", problem_find(code) ? code : "command-results");
 	json_object_set_new(doc, "type", json_string(type));
 	json_object_set_new(doc, "title", json_string(title));
 	json_object_set_new(doc, "status", json_integer(status));

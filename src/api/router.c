@@ -29,7 +29,7 @@
 static const struct api_route platform_routes[] = {
 	/* accounts */
 	{ "POST", "/v1/accounts", API_CB | API_OP, API_BODY_JSON, api_handle_account_create, "create an account", &api_account_create_schema },
-	{ "GET", "/v1/accounts", API_READERS, API_BODY_NONE, api_handle_account_list, "list accounts of an owner", NULL },
+	{ "GET", "/v1/accounts", API_READERS, API_BODY_NONE, api_handle_account_list, "list accounts (of an owner, or every one the token may read, by tenant and currency)", NULL },
 	{ "GET", "/v1/accounts/{id}", API_READERS, API_BODY_NONE, api_handle_account_get, "get an account", NULL },
 	{ "GET", "/v1/accounts/{id}/transfers", API_READERS, API_BODY_NONE, api_handle_account_history,
 	  "an account's transfers, newest first, with a cursor", NULL },
@@ -40,6 +40,7 @@ static const struct api_route platform_routes[] = {
 	{ "POST", "/v1/transfers", API_CB | API_OP | API_ME, API_BODY_JSON, api_handle_transfer_create, "create a transfer (single or pending)", &api_transfer_create_schema },
 	{ "POST", "/v1/transfers/batch", API_CB | API_OP | API_ME, API_BODY_JSON, api_handle_transfer_batch,
 	  "create transfers together, optionally linked (all or nothing)", &api_transfer_batch_schema },
+	{ "GET", "/v1/transfers", API_READERS, API_BODY_NONE, api_handle_transfer_list, "list transfers in the caller's scope, by account and currency", NULL },
 	{ "GET", "/v1/transfers/{id}", API_READERS, API_BODY_NONE, api_handle_transfer_get, "get a transfer", NULL },
 	{ "POST", "/v1/transfers/{id}/post", API_CB | API_OP | API_ME, API_BODY_JSON, api_handle_transfer_post, "post a pending transfer", &api_transfer_post_schema },
 	{ "POST", "/v1/transfers/{id}/void", API_CB | API_OP | API_ME, API_BODY_JSON, api_handle_transfer_void, "void a pending transfer", &api_transfer_void_schema },
@@ -62,6 +63,7 @@ static const struct api_route platform_routes[] = {
 	{ "GET", "/openapi.yaml", PUBLIC, API_BODY_NONE, api_handle_openapi, "the OpenAPI description", NULL },
 	{ "GET", "/", PUBLIC, API_BODY_NONE, api_handle_static, "front page", NULL },
 	{ "GET", "/docs", PUBLIC, API_BODY_NONE, api_handle_static, "rendered API reference", NULL },
+	{ "GET", "/docs/problems", PUBLIC, API_BODY_NONE, api_handle_problems_doc, "the problem types (docs/problems.md)", NULL },
 	{ "GET", "/web/{file}", PUBLIC, API_BODY_NONE, api_handle_static, "static files of the web page", NULL },
 	{ "GET", "/web/vendor/{file}", PUBLIC, API_BODY_NONE, api_handle_vendor_file, "dashboard libraries from npm (vendor.h)", NULL },
 };

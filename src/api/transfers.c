@@ -249,6 +249,79 @@ void api_handle_transfer_get(struct api_request *r)
 	api_reply_json(r, 200, api_json_from_transfer(&t, ledger_slot_status(ledger_of(r), (uint32_t)slot)));
 }
 
+struct transfer_filter {
+	bool by_account, by_currency;
+	sz_id account_id;
+	uint32_t currency;
+};
+
+/* ?account_id=ID&currency=XYZ; answers 400 and returns false if bad. */
+static bool transfer_filter_parse(struct api_request *r, struct transfer_filter *f)
+{
+	memset(f, 0, sizeof *f);
+	const char *account = api_query(r, "account_id");
+	const char *currency = api_query(r, "currency");
+	if (account != NULL && sz_id_parse(account, strlen(account), &f->account_id, 0)) {
+		api_problem(r, "query_invalid", "account_id must be an id");
+		return false;
+	}
+	if (currency != NULL && (strlen(currency) != 3 || strspn(currency, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3)) {
+		api_problem(r, "query_invalid", "currency must be three capital letters (ISO 4217)");
+		return false;
+	}
+	f->by_account = account != NULL;
+	f->by_currency = currency != NULL;
+	if (currency != NULL)
+		f->currency = sz_currency_code(currency);
+	return true;
+}
+
+static bool transfer_filter_match(const struct transfer_filter *f, const sz_transfer *t)
+{
+	if (f->by_currency && t->currency != f->currency)
+		return false;
+	return !f->by_account || sz_id_eq(t->debit_account_id, f->account_id) ||
+	       sz_id_eq(t->credit_account_id, f->account_id);
+}
+
+/* GET /v1/transfers: every retained transfer the token may read (a
+ * regulator: all), in commit order, filtered by account and currency. The
+ * cursor is the slot index to continue from; a page reads a bounded number
+ * of records from the log. */
+void api_handle_transfer_list(struct api_request *r)
+{
+	const struct ledger *l = ledger_of(r);
+	struct transfer_filter f;
+	uint32_t limit = api_page_limit(r);
+	if (limit == 0 || !transfer_filter_parse(r, &f))
+		return;
+	const char *cursor_text = api_query(r, "cursor");
+	uint64_t next = 0;
+	if (cursor_text && (sz_u64_parse(cursor_text, strlen(cursor_text), &next) || next == 0 || next > l->slot_count)) {
+		api_problem(r, "cursor_invalid", "use next_cursor from the previous page");
+		return;
+	}
+	json_t *rows = json_array();
+	for (uint32_t scanned = 0; next < l->slot_count && json_array_size(rows) < limit &&
+				   scanned < SZ_API_LIST_SCAN_COUNT_MAX; next++, scanned++) {
+		sz_transfer t;
+		int rc = sz_engine_read_transfer(r->server->engine, l->slots[next].log_pos, &t);
+		if (rc != 0) {
+			json_decref(rows);
+			api_problem(r, rc == SZ_ECORRUPT ? "log_corrupt" : "internal",
+				    "cannot read the record of transfer slot %llu", (unsigned long long)next);
+			return;
+		}
+		api_transfer_complete(r->server->engine, &t);
+		if (transfer_filter_match(&f, &t) && transfer_readable(r, &t))
+			json_array_append_new(rows, api_json_from_transfer(&t, ledger_slot_status(l, (uint32_t)next)));
+	}
+	json_t *doc = json_object();
+	json_object_set_new(doc, "transfers", rows);
+	json_object_set_new(doc, "next_cursor", next < l->slot_count ? api_json_string_u64(next) : json_null());
+	api_reply_json(r, 200, doc);
+}
+
 static void second_phase_done(struct api_request *r, const uint32_t *results, uint32_t count)
 {
 	SZ_ASSERT(count == 1);

@@ -1,14 +1,19 @@
 /*
  * client.c — libcurl transport, token discovery and output for the szfin
- * client subcommands (see client.h).
+ * client subcommands (see client.h). A token is used only when the user
+ * names it (SZFIN_TOKEN, SZFIN_TOKEN_FILE, --token-file): never one found
+ * lying in a data directory.
  */
 #include "cli/client.h"
+#include "core/assert.h"
 
 #include <curl/curl.h>
+#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static int token_from_file(struct client *c, const char *path, bool required)
 {
@@ -57,9 +62,32 @@ int client_init(struct client *c, int argc, char **argv)
 		snprintf(c->token, sizeof c->token, "%s", token);
 	else if (token_file != NULL && token_from_file(c, token_file, true))
 		return -1;
-	else if (token_file == NULL)
-		token_from_file(c, "data/admin.token", false);
 	return out;
+}
+
+int client_init_args(struct client *c, const struct cli_args *a)
+{
+	SZ_ASSERT(a->spec != NULL && a->spec->client);
+	memset(c, 0, sizeof *c);
+	const char *url = cli_args_get(a, "url");
+	if (url == NULL)
+		url = getenv("SZFIN_URL");
+	snprintf(c->url, sizeof c->url, "%s", url ? url : "http://127.0.0.1:8080");
+	size_t n = strlen(c->url);
+	if (n && c->url[n - 1] == '/')
+		c->url[n - 1] = '\0';
+	c->json = cli_args_has(a, "json");
+	const char *token_file = cli_args_get(a, "token-file");
+	const char *token = getenv("SZFIN_TOKEN");
+	if (token_file == NULL && token != NULL) {
+		snprintf(c->token, sizeof c->token, "%s", token);
+		return 0;
+	}
+	if (token_file == NULL)
+		token_file = getenv("SZFIN_TOKEN_FILE");
+	if (token_file != NULL && token_from_file(c, token_file, true))
+		return -1;
+	return 0;
 }
 
 struct sink {
@@ -128,6 +156,53 @@ int client_request(const struct client *c, const char *method, const char *path,
 
 /* ---- human output ------------------------------------------------------ */
 
+/* Every "*_ns" field the API answers is a point in time in nanoseconds
+ * since the Unix epoch (timestamp_ns, created_ns, expires_at_ns, ...). */
+static bool is_time_key(const char *key)
+{
+	size_t n = strlen(key);
+	return n > 3 && strcmp(key + n - 3, "_ns") == 0;
+}
+
+int client_time_rfc3339(char *out, size_t size, const char *ns_text)
+{
+	char *end = NULL;
+	errno = 0;
+	unsigned long long ns = strtoull(ns_text, &end, 10);
+	if (errno != 0 || end == ns_text || *end != '\0' || ns_text[0] == '-')
+		return -1;
+	time_t seconds = (time_t)(ns / 1000000000ull);
+	struct tm tm;
+	if (gmtime_r(&seconds, &tm) == NULL)
+		return -1;
+	char date[32];
+	strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out, size, "%s.%09lluZ", date, ns % 1000000000ull);
+	return 0;
+}
+
+/* A time field for people: RFC 3339 in UTC; 0 means "not set". */
+static bool print_time(FILE *f, const char *key, json_t *v)
+{
+	char text[32], rfc[64];
+	if (!is_time_key(key))
+		return false;
+	if (json_is_string(v))
+		snprintf(text, sizeof text, "%s", json_string_value(v));
+	else if (json_is_integer(v) && json_integer_value(v) >= 0)
+		snprintf(text, sizeof text, "%lld", (long long)json_integer_value(v));
+	else
+		return false;
+	if (strcmp(text, "0") == 0) {
+		fputs("-", f);
+		return true;
+	}
+	if (client_time_rfc3339(rfc, sizeof rfc, text) != 0)
+		return false;
+	fputs(rfc, f);
+	return true;
+}
+
 static void print_value(FILE *f, json_t *v)
 {
 	if (json_is_string(v)) {
@@ -154,7 +229,15 @@ static void print_object(FILE *f, json_t *o)
 	json_object_foreach(o, key, v) {
 		if (json_is_array(v) && json_array_size(v) && json_is_object(json_array_get(v, 0)))
 			continue; /* lists are printed as tables */
-		fprintf(f, "%-18s ", key);
+		if (is_time_key(key)) {
+			fprintf(f, "%-18.*s ", (int)strlen(key) - 3, key);
+			if (print_time(f, key, v)) {
+				fputc('\n', f);
+				continue;
+			}
+		} else {
+			fprintf(f, "%-18s ", key);
+		}
 		print_value(f, v);
 		fputc('\n', f);
 	}

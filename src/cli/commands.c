@@ -1,68 +1,37 @@
 /*
  * commands.c — client subcommands for every API operation:
  *   szfin account  create|get|list|history|freeze|unfreeze|close
- *   szfin transfer create|batch|get|post|void
+ *   szfin transfer create|batch|list|get|post|void
  *   szfin token    create|list|revoke|role
  *   szfin whoami | status | health | metrics
- * Each builds one request from its flags, sends it with client.c and prints
- * the answer for people (or as JSON with --json). Flags map one-to-one onto
- * JSON fields; the server validates everything.
+ * Each action has its own option table (args.h): an option it does not
+ * know is an error, so nothing is sent for a misspelt flag. Each builds one
+ * request from its flags, sends it with client.c and prints the answer for
+ * people (or as JSON with --json). Flags map one-to-one onto JSON fields;
+ * the server validates every value.
  */
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/client.h"
+#include "core/assert.h"
 
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define ARG_COUNT_MAX 32
+/* Words on one subcommand's command line (argv), far above any real use. */
+#define COMMANDS_ARGV_COUNT_MAX 128
 
-struct args {
-	const char *positional[ARG_COUNT_MAX];
-	int positional_count;
-	const char *names[ARG_COUNT_MAX];
-	const char *values[ARG_COUNT_MAX]; /* NULL for a bare switch */
-	int flag_count;
+typedef int (*action_fn)(const struct client *c, const struct cli_args *a);
+
+struct action {
+	const char *name;
+	const struct cli_spec *spec;
+	action_fn run;
+	uint32_t positional_count; /* exactly this many words after the action */
+	bool positional_optional;  /* or one fewer */
 };
-
-/* Flags that take no value. */
-static bool is_switch(const char *name)
-{
-	return strcmp(name, "pending") == 0 || strcmp(name, "linked") == 0 || strcmp(name, "help") == 0;
-}
-
-static int args_parse(struct args *a, int argc, char **argv)
-{
-	memset(a, 0, sizeof *a);
-	for (int i = 0; i < argc; i++) {
-		if (strncmp(argv[i], "--", 2) == 0) {
-			if (a->flag_count == ARG_COUNT_MAX)
-				return -1;
-			const char *name = argv[i] + 2;
-			a->names[a->flag_count] = name;
-			if (!is_switch(name)) {
-				if (i + 1 >= argc) {
-					fprintf(stderr, "szfin: --%s needs a value\n", name);
-					return -1;
-				}
-				a->values[a->flag_count] = argv[++i];
-			}
-			a->flag_count++;
-		} else if (a->positional_count < ARG_COUNT_MAX) {
-			a->positional[a->positional_count++] = argv[i];
-		}
-	}
-	return 0;
-}
-
-static const char *flag(const struct args *a, const char *name)
-{
-	for (int i = 0; i < a->flag_count; i++)
-		if (strcmp(a->names[i], name) == 0)
-			return a->values[i] ? a->values[i] : "";
-	return NULL;
-}
 
 static void set_string(json_t *o, const char *key, const char *value)
 {
@@ -86,22 +55,14 @@ static int send_json(const struct client *c, const char *method, const char *pat
 	return rc;
 }
 
-static int need(const struct args *a, int count, const char *usage)
-{
-	if (a->positional_count >= count)
-		return 0;
-	fprintf(stderr, "usage: szfin %s\n", usage);
-	return 2;
-}
-
 /* Path with an optional query string built from flags. */
-static void path_query(char *out, size_t size, const char *base, const struct args *a, const char *const *keys,
+static void path_query(char *out, size_t size, const char *base, const struct cli_args *a, const char *const *keys,
 		       const char *const *names)
 {
 	int n = snprintf(out, size, "%s", base);
 	char sep = '?';
 	for (int i = 0; keys[i] != NULL; i++) {
-		const char *v = flag(a, names[i]);
+		const char *v = cli_args_get(a, names[i]);
 		if (v != NULL && n > 0 && (size_t)n < size) {
 			n += snprintf(out + n, size - (size_t)n, "%c%s=%s", sep, keys[i], v);
 			sep = '&';
@@ -109,82 +70,173 @@ static void path_query(char *out, size_t size, const char *base, const struct ar
 	}
 }
 
-static int account_main(const struct client *c, const struct args *a)
-{
-	const char *usage = "account create --id ID --currency CNY [--owner ID] [--tenant N] [--kind KIND] [--flags F,G]\n"
-			    "       szfin account get ID | list --owner ID [--limit N] [--cursor C]\n"
-			    "       szfin account history ID [--limit N] [--cursor C] | freeze ID | unfreeze ID | close ID";
-	if (need(a, 1, usage))
-		return 2;
-	const char *action = a->positional[0];
-	char path[512];
-	if (strcmp(action, "create") == 0) {
-		json_t *o = json_object();
-		set_string(o, "id", flag(a, "id"));
-		set_string(o, "currency", flag(a, "currency"));
-		set_string(o, "owner_id", flag(a, "owner"));
-		set_string(o, "tenant_id", flag(a, "tenant"));
-		set_string(o, "kind", flag(a, "kind"));
-		set_string(o, "user_data", flag(a, "user-data"));
-		const char *flags = flag(a, "flags");
-		if (flags != NULL) {
-			json_t *list = json_array();
-			char copy[256];
-			snprintf(copy, sizeof copy, "%s", flags);
-			for (char *save = NULL, *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
-				json_array_append_new(list, json_string(t));
-			json_object_set_new(o, "flags", list);
-		}
-		return send_json(c, "POST", "/v1/accounts", o);
-	}
-	if (strcmp(action, "list") == 0) {
-		static const char *const keys[] = { "owner_id", "limit", "cursor", NULL };
-		static const char *const names[] = { "owner", "limit", "cursor", NULL };
-		path_query(path, sizeof path, "/v1/accounts", a, keys, names);
-		return send_json(c, "GET", path, NULL);
-	}
-	if (need(a, 2, usage))
-		return 2;
-	const char *id = a->positional[1];
-	if (strcmp(action, "get") == 0) {
-		snprintf(path, sizeof path, "/v1/accounts/%s", id);
-		return send_json(c, "GET", path, NULL);
-	}
-	if (strcmp(action, "history") == 0) {
-		static const char *const keys[] = { "limit", "cursor", NULL };
-		char base[128];
-		snprintf(base, sizeof base, "/v1/accounts/%s/transfers", id);
-		path_query(path, sizeof path, base, a, keys, keys);
-		return send_json(c, "GET", path, NULL);
-	}
-	if (strcmp(action, "freeze") == 0 || strcmp(action, "unfreeze") == 0 || strcmp(action, "close") == 0) {
-		snprintf(path, sizeof path, "/v1/accounts/%s/%s", id, action);
-		return send_json(c, "POST", path, NULL);
-	}
-	return need(a, 99, usage);
-}
+/* ---- account ----------------------------------------------------------- */
 
-static json_t *transfer_from_flags(const struct args *a)
+static const struct cli_option account_create_options[] = {
+	{ "id", true, "ID", "the new account's id" },
+	{ "currency", true, "CODE", "ISO 4217 code, e.g. CNY" },
+	{ "owner", true, "ID", "owner id" },
+	{ "tenant", true, "N", "tenant (operator) id" },
+	{ "kind", true, "KIND", "account kind, e.g. reserve" },
+	{ "flags", true, "F,G", "balance constraints, comma-separated" },
+	{ "user-data", true, "TEXT", "opaque client data" },
+};
+static const struct cli_option account_list_options[] = {
+	{ "owner", true, "ID", "this owner's accounts (else every account the token may read)" },
+	{ "tenant", true, "N", "only this tenant's accounts (without --owner)" },
+	{ "currency", true, "CODE", "only accounts in this currency (without --owner)" },
+	{ "limit", true, "N", "at most N rows" },
+	{ "cursor", true, "C", "continue from the cursor a previous page returned" },
+};
+static const struct cli_option page_options[] = {
+	{ "limit", true, "N", "at most N rows" },
+	{ "cursor", true, "C", "continue from the cursor a previous page returned" },
+};
+static const struct cli_spec account_create_spec =
+	CLI_SPEC("account create --id ID --currency CNY [--owner ID] [--tenant N] [--kind KIND] [--flags F,G]",
+		 "opens an account", account_create_options, true);
+static const struct cli_spec account_list_spec =
+	CLI_SPEC("account list [--owner ID | --tenant N --currency CODE] [--limit N] [--cursor C]",
+		 "lists accounts, one page at a time", account_list_options, true);
+static const struct cli_spec account_get_spec = CLI_SPEC_NO_OPTIONS("account get ID", "one account and its balances", true);
+static const struct cli_spec account_history_spec =
+	CLI_SPEC("account history ID [--limit N] [--cursor C]", "an account's transfers, newest first", page_options, true);
+static const struct cli_spec account_freeze_spec = CLI_SPEC_NO_OPTIONS("account freeze ID", "refuse new debits and credits", true);
+static const struct cli_spec account_unfreeze_spec = CLI_SPEC_NO_OPTIONS("account unfreeze ID", "lift a freeze", true);
+static const struct cli_spec account_close_spec = CLI_SPEC_NO_OPTIONS("account close ID", "close an account with zero balance", true);
+
+static int account_create(const struct client *c, const struct cli_args *a)
 {
 	json_t *o = json_object();
-	set_string(o, "id", flag(a, "id"));
-	set_string(o, "debit_account_id", flag(a, "from"));
-	set_string(o, "credit_account_id", flag(a, "to"));
-	set_string(o, "amount", flag(a, "amount"));
-	set_string(o, "currency", flag(a, "currency"));
-	set_string(o, "user_ref", flag(a, "ref"));
-	if (flag(a, "code"))
-		json_object_set_new(o, "code", json_integer(atoll(flag(a, "code"))));
-	if (flag(a, "timeout"))
-		json_object_set_new(o, "timeout_s", json_integer(atoll(flag(a, "timeout"))));
-	if (flag(a, "pending"))
-		json_object_set_new(o, "pending", json_true());
-	return o;
+	set_string(o, "id", cli_args_get(a, "id"));
+	set_string(o, "currency", cli_args_get(a, "currency"));
+	set_string(o, "owner_id", cli_args_get(a, "owner"));
+	set_string(o, "tenant_id", cli_args_get(a, "tenant"));
+	set_string(o, "kind", cli_args_get(a, "kind"));
+	set_string(o, "user_data", cli_args_get(a, "user-data"));
+	const char *flags = cli_args_get(a, "flags");
+	if (flags != NULL) {
+		json_t *list = json_array();
+		char copy[256];
+		snprintf(copy, sizeof copy, "%s", flags);
+		for (char *save = NULL, *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
+			json_array_append_new(list, json_string(t));
+		json_object_set_new(o, "flags", list);
+	}
+	return send_json(c, "POST", "/v1/accounts", o);
 }
 
-static int transfer_batch(const struct client *c, const struct args *a)
+static int account_list(const struct client *c, const struct cli_args *a)
 {
-	const char *file = a->positional_count > 1 ? a->positional[1] : "-";
+	static const char *const keys[] = { "owner_id", "tenant_id", "currency", "limit", "cursor", NULL };
+	static const char *const names[] = { "owner", "tenant", "currency", "limit", "cursor", NULL };
+	char path[512];
+	path_query(path, sizeof path, "/v1/accounts", a, keys, names);
+	return send_json(c, "GET", path, NULL);
+}
+
+static int account_get(const struct client *c, const struct cli_args *a)
+{
+	char path[256];
+	snprintf(path, sizeof path, "/v1/accounts/%s", a->positional[0]);
+	return send_json(c, "GET", path, NULL);
+}
+
+static int account_history(const struct client *c, const struct cli_args *a)
+{
+	static const char *const keys[] = { "limit", "cursor", NULL };
+	char base[160], path[512];
+	snprintf(base, sizeof base, "/v1/accounts/%s/transfers", a->positional[0]);
+	path_query(path, sizeof path, base, a, keys, keys);
+	return send_json(c, "GET", path, NULL);
+}
+
+static int account_state(const struct client *c, const struct cli_args *a, const char *verb)
+{
+	char path[256];
+	snprintf(path, sizeof path, "/v1/accounts/%s/%s", a->positional[0], verb);
+	return send_json(c, "POST", path, NULL);
+}
+static int account_freeze(const struct client *c, const struct cli_args *a) { return account_state(c, a, "freeze"); }
+static int account_unfreeze(const struct client *c, const struct cli_args *a) { return account_state(c, a, "unfreeze"); }
+static int account_close(const struct client *c, const struct cli_args *a) { return account_state(c, a, "close"); }
+
+static const struct action account_actions[] = {
+	{ "create", &account_create_spec, account_create, 0, false },
+	{ "get", &account_get_spec, account_get, 1, false },
+	{ "list", &account_list_spec, account_list, 0, false },
+	{ "history", &account_history_spec, account_history, 1, false },
+	{ "freeze", &account_freeze_spec, account_freeze, 1, false },
+	{ "unfreeze", &account_unfreeze_spec, account_unfreeze, 1, false },
+	{ "close", &account_close_spec, account_close, 1, false },
+};
+
+/* ---- transfer ---------------------------------------------------------- */
+
+static const struct cli_option transfer_create_options[] = {
+	{ "id", true, "ID", "the transfer's id (resubmitting it is idempotent)" },
+	{ "from", true, "ACCOUNT", "the debit account" },
+	{ "to", true, "ACCOUNT", "the credit account" },
+	{ "amount", true, "12.34", "decimal amount in the currency's units" },
+	{ "currency", true, "CODE", "ISO 4217 code" },
+	{ "code", true, "N", "transfer code" },
+	{ "ref", true, "ID", "client reference" },
+	{ "pending", false, NULL, "a two-phase hold, posted or voided later" },
+	{ "timeout", true, "S", "seconds before a pending hold expires" },
+};
+static const struct cli_option transfer_list_options[] = {
+	{ "account", true, "ID", "only transfers debiting or crediting this account" },
+	{ "currency", true, "CODE", "only transfers in this currency" },
+	{ "limit", true, "N", "at most N rows" },
+	{ "cursor", true, "C", "continue from the cursor a previous page returned" },
+};
+static const struct cli_option transfer_batch_options[] = {
+	{ "linked", false, NULL, "all or nothing: one failure fails every transfer" },
+};
+static const struct cli_option transfer_post_options[] = {
+	{ "id", true, "ID", "the posting transfer's id" },
+	{ "amount", true, "A", "post less than the hold" },
+};
+static const struct cli_option transfer_void_options[] = {
+	{ "id", true, "ID", "the voiding transfer's id" },
+};
+static const struct cli_spec transfer_create_spec = CLI_SPEC(
+	"transfer create --id ID --from ACCOUNT --to ACCOUNT --amount 12.34 --currency CNY\n"
+	"                    [--code N] [--ref ID] [--pending [--timeout S]]",
+	"moves money between two accounts", transfer_create_options, true);
+static const struct cli_spec transfer_batch_spec = CLI_SPEC("transfer batch FILE.json|- [--linked]",
+							    "many transfers from a JSON array (or {\"transfers\":[...]})",
+							    transfer_batch_options, true);
+static const struct cli_spec transfer_list_spec =
+	CLI_SPEC("transfer list [--account ID] [--currency CODE] [--limit N] [--cursor C]",
+		 "every transfer the token may read (a regulator: all), in commit order", transfer_list_options, true);
+static const struct cli_spec transfer_get_spec = CLI_SPEC_NO_OPTIONS("transfer get ID", "one transfer", true);
+static const struct cli_spec transfer_post_spec =
+	CLI_SPEC("transfer post PENDING_ID --id ID [--amount A]", "posts a pending hold", transfer_post_options, true);
+static const struct cli_spec transfer_void_spec =
+	CLI_SPEC("transfer void PENDING_ID --id ID", "voids a pending hold", transfer_void_options, true);
+
+static int transfer_create(const struct client *c, const struct cli_args *a)
+{
+	json_t *o = json_object();
+	set_string(o, "id", cli_args_get(a, "id"));
+	set_string(o, "debit_account_id", cli_args_get(a, "from"));
+	set_string(o, "credit_account_id", cli_args_get(a, "to"));
+	set_string(o, "amount", cli_args_get(a, "amount"));
+	set_string(o, "currency", cli_args_get(a, "currency"));
+	set_string(o, "user_ref", cli_args_get(a, "ref"));
+	if (cli_args_has(a, "code"))
+		json_object_set_new(o, "code", json_integer(atoll(cli_args_get(a, "code"))));
+	if (cli_args_has(a, "timeout"))
+		json_object_set_new(o, "timeout_s", json_integer(atoll(cli_args_get(a, "timeout"))));
+	if (cli_args_has(a, "pending"))
+		json_object_set_new(o, "pending", json_true());
+	return send_json(c, "POST", "/v1/transfers", o);
+}
+
+static int transfer_batch(const struct client *c, const struct cli_args *a)
+{
+	const char *file = a->positional_count > 0 ? a->positional[0] : "-";
 	json_error_t error;
 	json_t *doc = strcmp(file, "-") == 0 ? json_loadf(stdin, 0, &error) : json_load_file(file, 0, &error);
 	if (doc == NULL) {
@@ -196,106 +248,207 @@ static int transfer_batch(const struct client *c, const struct args *a)
 		json_object_set_new(wrapped, "transfers", doc);
 		doc = wrapped;
 	}
-	if (flag(a, "linked"))
+	if (cli_args_has(a, "linked"))
 		json_object_set_new(doc, "linked", json_true());
 	return send_json(c, "POST", "/v1/transfers/batch", doc);
 }
 
-static int transfer_main(const struct client *c, const struct args *a)
+static int transfer_list(const struct client *c, const struct cli_args *a)
 {
-	const char *usage = "transfer create --id ID --from ACCOUNT --to ACCOUNT --amount 12.34 --currency CNY\n"
-			    "                [--code N] [--ref ID] [--pending [--timeout S]]\n"
-			    "       szfin transfer batch FILE.json|- [--linked] | get ID\n"
-			    "       szfin transfer post PENDING_ID --id ID [--amount A] | void PENDING_ID --id ID";
-	if (need(a, 1, usage))
-		return 2;
-	const char *action = a->positional[0];
+	static const char *const keys[] = { "account_id", "currency", "limit", "cursor", NULL };
+	static const char *const names[] = { "account", "currency", "limit", "cursor", NULL };
 	char path[512];
-	if (strcmp(action, "create") == 0)
-		return send_json(c, "POST", "/v1/transfers", transfer_from_flags(a));
-	if (strcmp(action, "batch") == 0)
-		return transfer_batch(c, a);
-	if (need(a, 2, usage))
-		return 2;
-	if (strcmp(action, "get") == 0) {
-		snprintf(path, sizeof path, "/v1/transfers/%s", a->positional[1]);
-		return send_json(c, "GET", path, NULL);
-	}
-	if (strcmp(action, "post") == 0 || strcmp(action, "void") == 0) {
-		json_t *o = json_object();
-		set_string(o, "id", flag(a, "id"));
-		if (strcmp(action, "post") == 0)
-			set_string(o, "amount", flag(a, "amount"));
-		snprintf(path, sizeof path, "/v1/transfers/%s/%s", a->positional[1], action);
-		return send_json(c, "POST", path, o);
-	}
-	return need(a, 99, usage);
+	path_query(path, sizeof path, "/v1/transfers", a, keys, names);
+	return send_json(c, "GET", path, NULL);
 }
 
-static int token_main(const struct client *c, const struct args *a)
+static int transfer_get(const struct client *c, const struct cli_args *a)
 {
-	const char *usage = "token create --role ROLE [--tenant N] [--owner ID] [--name TEXT] | list\n"
-			    "       szfin token revoke ID | role ID --role ROLE [--tenant N] [--owner ID]";
-	if (need(a, 1, usage))
-		return 2;
-	const char *action = a->positional[0];
 	char path[256];
-	if (strcmp(action, "list") == 0)
-		return send_json(c, "GET", "/v1/tokens", NULL);
-	json_t *o = json_object();
-	set_string(o, "role", flag(a, "role"));
-	set_string(o, "tenant_id", flag(a, "tenant"));
-	set_string(o, "owner_id", flag(a, "owner"));
-	if (strcmp(action, "create") == 0) {
-		set_string(o, "name", flag(a, "name"));
-		return send_json(c, "POST", "/v1/tokens", o);
-	}
-	if (a->positional_count < 2 || (strcmp(action, "revoke") != 0 && strcmp(action, "role") != 0)) {
-		json_decref(o);
-		return need(a, 99, usage);
-	}
-	if (strcmp(action, "revoke") == 0) {
-		json_decref(o);
-		snprintf(path, sizeof path, "/v1/tokens/%s", a->positional[1]);
-		return send_json(c, "DELETE", path, NULL);
-	}
-	snprintf(path, sizeof path, "/v1/tokens/%s/role", a->positional[1]);
-	return send_json(c, "PUT", path, o);
+	snprintf(path, sizeof path, "/v1/transfers/%s", a->positional[0]);
+	return send_json(c, "GET", path, NULL);
 }
 
-static int run(int argc, char **argv, int (*body)(const struct client *, const struct args *))
+static int transfer_finish(const struct client *c, const struct cli_args *a, const char *verb)
 {
+	json_t *o = json_object();
+	set_string(o, "id", cli_args_get(a, "id"));
+	if (strcmp(verb, "post") == 0)
+		set_string(o, "amount", cli_args_get(a, "amount"));
+	char path[256];
+	snprintf(path, sizeof path, "/v1/transfers/%s/%s", a->positional[0], verb);
+	return send_json(c, "POST", path, o);
+}
+static int transfer_post(const struct client *c, const struct cli_args *a) { return transfer_finish(c, a, "post"); }
+static int transfer_void(const struct client *c, const struct cli_args *a) { return transfer_finish(c, a, "void"); }
+
+static const struct action transfer_actions[] = {
+	{ "create", &transfer_create_spec, transfer_create, 0, false },
+	{ "batch", &transfer_batch_spec, transfer_batch, 1, true },
+	{ "list", &transfer_list_spec, transfer_list, 0, false },
+	{ "get", &transfer_get_spec, transfer_get, 1, false },
+	{ "post", &transfer_post_spec, transfer_post, 1, false },
+	{ "void", &transfer_void_spec, transfer_void, 1, false },
+};
+
+/* ---- token ------------------------------------------------------------- */
+
+static const struct cli_option token_create_options[] = {
+	{ "role", true, "ROLE", "admin, central_bank, operator, regulator, ..." },
+	{ "tenant", true, "N", "tenant (operator) id" },
+	{ "owner", true, "ID", "owner id" },
+	{ "name", true, "TEXT", "a label" },
+};
+static const struct cli_option token_role_options[] = {
+	{ "role", true, "ROLE", "the new role" },
+	{ "tenant", true, "N", "tenant (operator) id" },
+	{ "owner", true, "ID", "owner id" },
+};
+static const struct cli_spec token_create_spec =
+	CLI_SPEC("token create --role ROLE [--tenant N] [--owner ID] [--name TEXT]",
+		 "creates a token; the answer shows it once", token_create_options, true);
+static const struct cli_spec token_list_spec = CLI_SPEC_NO_OPTIONS("token list", "every token (never their secrets)", true);
+static const struct cli_spec token_revoke_spec = CLI_SPEC_NO_OPTIONS("token revoke ID", "revokes a token", true);
+static const struct cli_spec token_role_spec =
+	CLI_SPEC("token role ID --role ROLE [--tenant N] [--owner ID]", "changes a token's role", token_role_options, true);
+
+static json_t *token_body(const struct cli_args *a)
+{
+	json_t *o = json_object();
+	set_string(o, "role", cli_args_get(a, "role"));
+	set_string(o, "tenant_id", cli_args_get(a, "tenant"));
+	set_string(o, "owner_id", cli_args_get(a, "owner"));
+	return o;
+}
+
+static int token_create(const struct client *c, const struct cli_args *a)
+{
+	json_t *o = token_body(a);
+	set_string(o, "name", cli_args_get(a, "name"));
+	return send_json(c, "POST", "/v1/tokens", o);
+}
+static int token_list(const struct client *c, const struct cli_args *a) { (void)a; return send_json(c, "GET", "/v1/tokens", NULL); }
+static int token_revoke(const struct client *c, const struct cli_args *a)
+{
+	char path[256];
+	snprintf(path, sizeof path, "/v1/tokens/%s", a->positional[0]);
+	return send_json(c, "DELETE", path, NULL);
+}
+static int token_role(const struct client *c, const struct cli_args *a)
+{
+	char path[256];
+	snprintf(path, sizeof path, "/v1/tokens/%s/role", a->positional[0]);
+	return send_json(c, "PUT", path, token_body(a));
+}
+
+static const struct action token_actions[] = {
+	{ "create", &token_create_spec, token_create, 0, false },
+	{ "list", &token_list_spec, token_list, 0, false },
+	{ "revoke", &token_revoke_spec, token_revoke, 1, false },
+	{ "role", &token_role_spec, token_role, 1, false },
+};
+
+/* ---- running an action ------------------------------------------------- */
+
+static void actions_usage(FILE *f, const char *command, const struct action *actions, uint32_t count)
+{
+	fprintf(f, "usage:\n");
+	for (uint32_t i = 0; i < count; i++)
+		fprintf(f, "  szfin %s\n", actions[i].spec->usage);
+	fprintf(f, "\nszfin %s ACTION --help shows an action's options.\n", command);
+}
+
+/* Parse and run one action: argv[0] = its name; prefix = "account" etc. */
+static int run_parsed(const struct action *act, const char *name, int argc, char **argv)
+{
+	SZ_ASSERT(argc >= 1 && argc <= COMMANDS_ARGV_COUNT_MAX);
+	char *words[COMMANDS_ARGV_COUNT_MAX + 1];
+	memcpy(words, argv, (size_t)argc * sizeof words[0]);
+	words[0] = (char *)name;
+	words[argc] = NULL;
+	struct cli_args a;
+	int rc = cli_args_parse(act->spec, argc, words, &a);
+	if (rc != CLI_ARGS_OK)
+		return cli_args_exit(rc);
+	uint32_t want = act->positional_count;
+	if (a.positional_count != want && !(act->positional_optional && a.positional_count + 1 == want)) {
+		fprintf(stderr, "szfin %s: expected %u argument%s, got %u\nusage: szfin %s\n", name, want,
+			want == 1 ? "" : "s", a.positional_count, act->spec->usage);
+		return 2;
+	}
 	struct client c;
-	argc = client_init(&c, argc - 1, argv + 1);
-	if (argc < 0)
+	if (client_init_args(&c, &a) != 0)
 		return 2;
-	struct args a;
-	if (args_parse(&a, argc, argv + 1))
+	return act->run(&c, &a);
+}
+
+static int run_actions(int argc, char **argv, const struct action *actions, uint32_t count)
+{
+	SZ_ASSERT(argc >= 1 && count > 0);
+	const char *command = argv[0];
+	if (argc < 2) {
+		actions_usage(stderr, command, actions, count);
 		return 2;
-	if (flag(&a, "help") != NULL || (a.positional_count > 0 && strcmp(a.positional[0], "-h") == 0)) {
-		a.positional_count = 0; /* each subcommand prints its usage when given no action */
-		body(&c, &a);
-		fprintf(stderr, "\ncommon options: --url URL (or SZFIN_URL), --token-file FILE (or SZFIN_TOKEN_FILE;\n"
-				"SZFIN_TOKEN takes the token itself), --json for the server's JSON as is.\n");
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		actions_usage(stdout, command, actions, count);
 		return 0;
 	}
-	return body(&c, &a);
-}
-
-static int whoami(const struct client *c, const struct args *a)
-{
-	if (a->positional_count == 0 && flag(a, "help"))
+	if (argc > COMMANDS_ARGV_COUNT_MAX) {
+		fprintf(stderr, "szfin %s: more than %d arguments\n", command, COMMANDS_ARGV_COUNT_MAX);
 		return 2;
-	return send_json(c, "GET", "/v1/whoami", NULL);
+	}
+	const char *names[16];
+	SZ_ASSERT(count <= 16);
+	for (uint32_t i = 0; i < count; i++) {
+		names[i] = actions[i].name;
+		if (strcmp(argv[1], actions[i].name) == 0) {
+			char name[64];
+			snprintf(name, sizeof name, "%s %s", command, actions[i].name);
+			return run_parsed(&actions[i], name, argc - 1, argv + 1);
+		}
+	}
+	char what[64];
+	snprintf(what, sizeof what, "%s action", command);
+	cli_unknown_word(what, argv[1], names, count);
+	actions_usage(stderr, command, actions, count);
+	return 2;
 }
-static int status(const struct client *c, const struct args *a) { (void)a; return send_json(c, "GET", "/v1/status", NULL); }
-static int health(const struct client *c, const struct args *a) { (void)a; return send_json(c, "GET", "/healthz", NULL); }
-static int metrics(const struct client *c, const struct args *a) { (void)a; return send_json(c, "GET", "/metrics", NULL); }
 
-int account_main_cli(int argc, char **argv) { return run(argc, argv, account_main); }
-int transfer_main_cli(int argc, char **argv) { return run(argc, argv, transfer_main); }
-int token_main_cli(int argc, char **argv) { return run(argc, argv, token_main); }
-int whoami_main(int argc, char **argv) { return run(argc, argv, whoami); }
-int status_main(int argc, char **argv) { return run(argc, argv, status); }
-int health_main(int argc, char **argv) { return run(argc, argv, health); }
-int metrics_main(int argc, char **argv) { return run(argc, argv, metrics); }
+#define ACTIONS(table) (table), (uint32_t)(sizeof(table) / sizeof((table)[0]))
+
+int account_main_cli(int argc, char **argv) { return run_actions(argc, argv, ACTIONS(account_actions)); }
+int transfer_main_cli(int argc, char **argv) { return run_actions(argc, argv, ACTIONS(transfer_actions)); }
+int token_main_cli(int argc, char **argv) { return run_actions(argc, argv, ACTIONS(token_actions)); }
+
+/* ---- one-shot reads ---------------------------------------------------- */
+
+static const struct cli_spec whoami_spec = CLI_SPEC_NO_OPTIONS("whoami", "the role and scope of the current token", true);
+static const struct cli_spec status_spec = CLI_SPEC_NO_OPTIONS("status", "live figures: accounts, transfers, commands", true);
+static const struct cli_spec health_spec = CLI_SPEC_NO_OPTIONS("health", "is the server alive (GET /healthz)", true);
+static const struct cli_spec metrics_spec = CLI_SPEC_NO_OPTIONS("metrics", "the server's Prometheus metrics", true);
+
+static int get_path(const struct client *c, const struct cli_args *a, const char *path)
+{
+	(void)a;
+	return send_json(c, "GET", path, NULL);
+}
+static int whoami(const struct client *c, const struct cli_args *a) { return get_path(c, a, "/v1/whoami"); }
+static int status(const struct client *c, const struct cli_args *a) { return get_path(c, a, "/v1/status"); }
+static int health(const struct client *c, const struct cli_args *a) { return get_path(c, a, "/healthz"); }
+static int metrics(const struct client *c, const struct cli_args *a) { return get_path(c, a, "/metrics"); }
+
+static int run_single(int argc, char **argv, const struct cli_spec *spec, action_fn fn)
+{
+	const struct action act = { argv[0], spec, fn, 0, false };
+	if (argc > COMMANDS_ARGV_COUNT_MAX) {
+		fprintf(stderr, "szfin %s: more than %d arguments\n", argv[0], COMMANDS_ARGV_COUNT_MAX);
+		return 2;
+	}
+	return run_parsed(&act, argv[0], argc, argv);
+}
+
+int whoami_main(int argc, char **argv) { return run_single(argc, argv, &whoami_spec, whoami); }
+int status_main(int argc, char **argv) { return run_single(argc, argv, &status_spec, status); }
+int health_main(int argc, char **argv) { return run_single(argc, argv, &health_spec, health); }
+int metrics_main(int argc, char **argv) { return run_single(argc, argv, &metrics_spec, metrics); }

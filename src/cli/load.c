@@ -5,11 +5,14 @@
  * Modes: single durable JSON transfers at a given concurrency (one
  * keep-alive connection per concurrent client, one request in flight on
  * each), or binary batches of up to 8190 transfers. It first creates its
- * own accounts (binary endpoint) under a random id prefix, so runs never
- * collide; an admin token is swapped for a fresh central_bank token.
+ * own accounts (binary endpoint) under an id prefix (--prefix, else
+ * random), so runs never collide and stay separable; into a ledger that
+ * already holds accounts it warns first (and asks on a terminal unless
+ * --yes). An admin token is swapped for a fresh central_bank token.
  * The client is a small epoll loop over raw sockets with preformatted
  * requests, so that it costs the server's CPU as little as possible.
  */
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/client.h"
 #include "szfin/szfin.h"
@@ -313,36 +316,80 @@ static double percentile_ms(const struct run *r, double p)
 	return (double)r->latencies_ns[index] / 1e6;
 }
 
-static void usage(void)
+static const struct cli_option load_options[] = {
+	{ "concurrency", true, "N", "concurrent clients, one keep-alive connection each (1..1024; default 16)" },
+	{ "seconds", true, "S", "how long to run (default 10)" },
+	{ "accounts", true, "N", "load-test accounts to create first (at least 2; default 10000)" },
+	{ "batch", true, "N", "binary batches of N transfers (1..8190) instead of single JSON transfers" },
+	{ "prefix", true, "N", "high 64 bits of every load-test id (1..2^63-1; default random), to keep them apart" },
+	{ "yes", false, NULL, "go ahead without asking when the ledger already holds accounts" },
+};
+static const struct cli_spec load_spec = CLI_SPEC(
+	"load [--concurrency N] [--seconds S] [--accounts N] [--batch N] [--prefix N] [--yes] [--json]",
+	"Creates load-test accounts (ids under one prefix), then sends transfers between them and prints\n"
+	"throughput and latency percentiles. Into a ledger that already holds accounts it warns first\n"
+	"(and asks, on a terminal, unless --yes): its accounts and transfers stay in that ledger for good.\n"
+	"An admin token is swapped for a fresh central_bank token for the run.",
+	load_options, true);
+
+static int number_option(const struct cli_args *a, const char *name, uint64_t low, uint64_t high, uint64_t *out)
 {
-	fprintf(stderr, "usage: szfin load [--url URL] [--concurrency N] [--seconds S] [--accounts N] [--batch N] [--json]\n"
-			"  single JSON transfers at concurrency N (default 16) for S seconds (default 10);\n"
-			"  --batch N sends binary batches of N transfers (1..8190) instead.\n"
-			"  The token comes from SZFIN_TOKEN / SZFIN_TOKEN_FILE / data/admin.token.\n");
+	const char *text = cli_args_get(a, name);
+	if (text == NULL)
+		return 0;
+	char *end = NULL;
+	errno = 0;
+	unsigned long long v = strtoull(text, &end, 10);
+	if (errno != 0 || end == text || *end != '\0' || text[0] == '-' || v < low || v > high) {
+		fprintf(stderr, "szfin load: --%s takes a whole number from %llu to %llu, not '%s'\n", name,
+			(unsigned long long)low, (unsigned long long)high, text);
+		return -1;
+	}
+	*out = v;
+	return 0;
 }
 
-static int parse_opts(struct load_opts *o, int argc, char **argv)
+static int parse_opts(struct run *r, const struct cli_args *a)
 {
-	*o = (struct load_opts){ .concurrency = 16, .seconds = 10, .accounts = 10000, .batch = 0 };
-	for (int i = 1; i < argc; i++) {
-		if (i + 1 >= argc) {
-			usage();
-			return -1;
-		}
-		unsigned long v = strtoul(argv[i + 1], NULL, 10);
-		if (strcmp(argv[i], "--concurrency") == 0 && v >= 1 && v <= LOAD_CONCURRENCY_MAX)
-			o->concurrency = (uint32_t)v;
-		else if (strcmp(argv[i], "--seconds") == 0 && v >= 1)
-			o->seconds = (uint32_t)v;
-		else if (strcmp(argv[i], "--accounts") == 0 && v >= 2)
-			o->accounts = (uint32_t)v;
-		else if (strcmp(argv[i], "--batch") == 0 && v >= 1 && v <= LOAD_BATCH_MAX)
-			o->batch = (uint32_t)v;
-		else {
-			usage();
-			return -1;
-		}
-		i++;
+	uint64_t concurrency = 16, seconds = 10, accounts = 10000, batch = 0, prefix = 0;
+	if (number_option(a, "concurrency", 1, LOAD_CONCURRENCY_MAX, &concurrency) ||
+	    number_option(a, "seconds", 1, 86400, &seconds) || number_option(a, "accounts", 2, UINT32_MAX, &accounts) ||
+	    number_option(a, "batch", 1, LOAD_BATCH_MAX, &batch) ||
+	    number_option(a, "prefix", 1, INT64_MAX, &prefix))
+		return -1;
+	r->o = (struct load_opts){ .concurrency = (uint32_t)concurrency, .seconds = (uint32_t)seconds,
+				   .accounts = (uint32_t)accounts, .batch = (uint32_t)batch };
+	r->prefix = prefix;
+	return 0;
+}
+
+/* Warn before writing load-test accounts into a ledger that holds others;
+ * on a terminal, ask. 0 to go ahead, -1 to stop. */
+static int confirm_live(const struct run *r, bool yes)
+{
+	struct client_answer a;
+	if (client_request(&r->c, "GET", "/v1/status", NULL, NULL, 0, &a) || a.status != 200) {
+		fprintf(stderr, "szfin load: cannot read %s/v1/status (%ld)\n", r->c.url, a.status);
+		free(a.body);
+		return -1;
+	}
+	json_t *doc = json_loads(a.body, 0, NULL);
+	free(a.body);
+	json_int_t held = json_integer_value(json_object_get(doc, "accounts"));
+	json_decref(doc);
+	fprintf(stderr, "szfin load: load-test ids use the prefix %llu (--prefix)\n", (unsigned long long)r->prefix);
+	if (held <= 0)
+		return 0;
+	fprintf(stderr, "szfin load: WARNING: the ledger at %s already holds %lld accounts; this run adds %u\n"
+			"  load-test accounts and their transfers to it, for good (ids under prefix %llu).\n",
+		r->c.url, (long long)held, r->o.accounts, (unsigned long long)r->prefix);
+	if (yes || !isatty(STDIN_FILENO))
+		return 0;
+	fprintf(stderr, "Go ahead? [y/N] ");
+	char answer[16];
+	if (fgets(answer, sizeof answer, stdin) == NULL || (answer[0] != 'y' && answer[0] != 'Y')) {
+		fprintf(stderr, "szfin load: nothing written\n");
+		return -1;
 	}
 	return 0;
 }
@@ -351,18 +398,29 @@ int load_main(int argc, char **argv)
 {
 	static struct run run;
 	struct run *r = &run;
-	argc = client_init(&r->c, argc, argv);
-	if (argc < 0 || (argc > 1 && strcmp(argv[1], "--help") == 0)) {
-		usage();
-		return argc < 0 ? 2 : 0;
+	struct cli_args args;
+	int status = cli_args_parse(&load_spec, argc, argv, &args);
+	if (status != CLI_ARGS_OK)
+		return cli_args_exit(status);
+	if (args.positional_count != 0) {
+		fprintf(stderr, "usage: szfin %s\n", load_spec.usage);
+		return 2;
 	}
-	if (parse_opts(&r->o, argc, argv) || parse_url(r))
+	if (client_init_args(&r->c, &args) || parse_opts(r, &args) || parse_url(r))
 		return 2;
 	if (sodium_init() < 0)
 		return 1;
-	randombytes_buf(&r->prefix, sizeof r->prefix);
-	r->prefix = (r->prefix | 1) & 0x7fffffffffffffffull;
+	if (r->prefix == 0) {
+		randombytes_buf(&r->prefix, sizeof r->prefix);
+		r->prefix = (r->prefix | 1) & 0x7fffffffffffffffull;
+	}
+	if (confirm_live(r, cli_args_has(&args, "yes")))
+		return 1;
 	r->batch_body = malloc((size_t)LOAD_BATCH_MAX * sizeof(sz_transfer));
+	if (r->batch_body == NULL) {
+		fprintf(stderr, "szfin load: out of memory\n");
+		return 1;
+	}
 	if (ensure_mover_token(r) || create_accounts(r))
 		return 1;
 	uint64_t t0 = now_ns();

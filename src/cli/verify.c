@@ -10,6 +10,7 @@
  * batch count and the head hash; exits 0 if the log is intact, 1 if damaged
  * (naming file and offset), 2 on usage error.
  */
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "core/errors.h"
 #include "core/hash.h"
@@ -37,26 +38,28 @@ static int verify_replay(const char *dir)
 	return 0;
 }
 
+static const struct cli_option verify_options[] = {
+	{ "replay", false, NULL, "also replay the whole log into a fresh state, check invariants and compare\n"
+				 "                           the state digest with every snapshot's recorded digest" },
+};
+static const struct cli_spec verify_spec = CLI_SPEC(
+	"verify [--replay] DATA_DIR",
+	"Checks checksums and the hash chain of DATA_DIR/log offline, and that the log reaches the\n"
+	"newest snapshot; prints the head hash. Exits 0 if intact, 1 if damaged, 2 on a usage error.",
+	verify_options, false);
+
 int verify_main(int argc, char **argv)
 {
-	const char *dir = NULL;
-	bool replay = false;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--replay") == 0)
-			replay = true;
-		else if (strcmp(argv[i], "--help") == 0 || argv[i][0] == '-')
-			dir = NULL, argc = 0;
-		else
-			dir = argv[i];
-	}
-	if (dir == NULL) {
-		fprintf(stderr, "usage: szfin verify [--replay] DATA_DIR\n"
-				"  checks checksums and the hash chain of DATA_DIR/log offline, and that the log\n"
-				"  reaches the newest snapshot; prints the head hash;\n"
-				"  --replay also replays the whole log into a fresh state, checks invariants and\n"
-				"  compares the state digest with every snapshot's recorded digest.\n");
+	struct cli_args a;
+	int status = cli_args_parse(&verify_spec, argc, argv, &a);
+	if (status != CLI_ARGS_OK)
+		return cli_args_exit(status);
+	if (a.positional_count != 1) {
+		fprintf(stderr, "usage: szfin %s\n", verify_spec.usage);
 		return 2;
 	}
+	const char *dir = a.positional[0];
+	bool replay = cli_args_has(&a, "replay");
 	if (sz_hash_init() != 0)
 		return 1;
 	struct sz_log_check c;

@@ -6,6 +6,7 @@
  * flags); every value is checked by the server. Decimals pass through as
  * the text given, so no figure is ever rounded here (no floating point).
  */
+#include "cli/args.h"
 #include "cli/client.h"
 #include "green/cli_internal.h"
 
@@ -62,6 +63,8 @@ int green_cli_args_parse(struct green_cli_args *a, int argc, char **argv)
 /* The value of --name (a switch gives ""), marked as used; NULL if absent. */
 const char *green_cli_opt(struct green_cli_args *a, const char *name)
 {
+	if (a->asked_count < GREEN_CLI_ASKED_COUNT_MAX)
+		a->asked[a->asked_count++] = name;
 	for (int i = 0; i < a->flag_count; i++)
 		if (strcmp(a->names[i], name) == 0) {
 			a->used[i] = true;
@@ -75,8 +78,19 @@ int green_cli_options_unused(const struct green_cli_args *a, const char *command
 {
 	for (int i = 0; i < a->flag_count; i++)
 		if (!a->used[i]) {
-			fprintf(stderr, "szfin green %s: unknown option --%s (see szfin green %s --help)\n", command,
-				a->names[i], command);
+			const char *best = NULL;
+			uint32_t best_distance = CLI_SUGGEST_DISTANCE_MAX + 1;
+			for (int k = 0; k < a->asked_count; k++) {
+				uint32_t d = cli_edit_distance(a->names[i], a->asked[k]);
+				if (d < best_distance) {
+					best = a->asked[k];
+					best_distance = d;
+				}
+			}
+			fprintf(stderr, "szfin green %s: unknown option --%s", command, a->names[i]);
+			if (best != NULL)
+				fprintf(stderr, "; did you mean --%s?", best);
+			fprintf(stderr, " (see szfin green %s --help)\n", command);
 			return -1;
 		}
 	return 0;

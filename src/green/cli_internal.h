@@ -18,6 +18,8 @@ struct client; /* cli/client.h, included by each cli*.c before this header */
 #define GREEN_CLI_FLAG_COUNT_MAX 48
 /* The deepest command is `account restate ENTERPRISE PERIOD`: four words. */
 #define GREEN_CLI_POSITIONAL_COUNT_MAX 8
+/* Option names one command reads: its field table plus --file and --id. */
+#define GREEN_CLI_ASKED_COUNT_MAX 64
 /* Rendered cells: ids are 39 digits, factor-set codes and names are short. */
 #define GREEN_CLI_CELL_SIZE 256
 #define GREEN_CLI_PATH_SIZE 512
@@ -29,6 +31,10 @@ struct green_cli_args {
 	const char *values[GREEN_CLI_FLAG_COUNT_MAX]; /* NULL: a bare switch */
 	bool used[GREEN_CLI_FLAG_COUNT_MAX];
 	int flag_count;
+	/* The names the command asked for (green_cli_opt), whether given or
+	 * not: an unknown option is matched against them for "did you mean". */
+	const char *asked[GREEN_CLI_ASKED_COUNT_MAX];
+	int asked_count;
 };
 
 /* ---- command line (cli_args.c) ---- */

@@ -13,10 +13,12 @@
 #include "core/vm.h"
 
 #include <dirent.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const struct sz_result_info green_results[] = {
 #define GREEN_RESULT_INFO(n, name, code, text) { n, code, text },
@@ -32,6 +34,26 @@ static bool is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* <directory of the running binary>/rel, resolved, if it is a directory. */
+static bool beside_binary(char *buf, size_t size, const char *rel)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n <= 0)
+		return false;
+	exe[n] = '\0';
+	char *slash = strrchr(exe, '/');
+	if (slash == NULL)
+		return false;
+	*slash = '\0';
+	char candidate[PATH_MAX + 64], real[PATH_MAX];
+	snprintf(candidate, sizeof candidate, "%s/%s", exe, rel);
+	if (realpath(candidate, real) == NULL || !is_dir(real) || strlen(real) >= size)
+		return false;
+	snprintf(buf, size, "%s", real);
+	return true;
+}
+
 const char *green_domain_data_dir(char *buf, size_t size)
 {
 	const char *env = getenv("SZFIN_GREEN_DIR");
@@ -45,8 +67,9 @@ const char *green_domain_data_dir(char *buf, size_t size)
 		if (is_dir(buf))
 			return buf;
 	}
-	snprintf(buf, size, "share/green");
-	if (is_dir(buf))
+	/* Never the working directory: the factor sets decide command outcomes,
+	 * so a server started elsewhere must find the same ones (issue 14). */
+	if (beside_binary(buf, size, "../../share/green") || beside_binary(buf, size, "../share/szfin/green"))
 		return buf;
 	snprintf(buf, size, "/usr/share/szfin/green");
 	return is_dir(buf) ? buf : NULL;
@@ -131,8 +154,12 @@ static int load_factor_sets(struct green_domain_state *g, const char *dir)
 static int load_environment(struct green_domain_state *g)
 {
 	char dir[400];
-	if (green_domain_data_dir(dir, sizeof dir) == NULL)
+	if (green_domain_data_dir(dir, sizeof dir) == NULL) {
+		fprintf(stderr, "green: no environment found (SZFIN_GREEN_DIR, SZFIN_ROOT/share/green, share/green "
+				"beside the binary, /usr/share/szfin/green): no factor sets\n");
 		return 0; /* no data: the domain runs, every computation is refused */
+	}
+	fprintf(stderr, "green: environment (factor sets, regions, taxonomy) from %s\n", dir);
 	char path[512];
 	green_parse_error err;
 	snprintf(path, sizeof path, "%s/regions.csv", dir);

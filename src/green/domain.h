@@ -346,7 +346,9 @@ struct green_domain_state;
 int green_domain_register(struct sz_state *s);
 
 /* The data directory: $SZFIN_GREEN_DIR, else $SZFIN_ROOT/share/green, else
- * ./share/green, else /usr/share/szfin/green (the first that exists). */
+ * share/green beside the binary (../../share/green from build/<mode>/szfin,
+ * ../share/szfin/green from PREFIX/bin/szfin), else /usr/share/szfin/green
+ * (the first that exists); never the working directory. */
 const char *green_domain_data_dir(char *buf, size_t size);
 
 /* ---- queries (read-only; engine thread, between polls) ---------------------- */

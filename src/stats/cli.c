@@ -7,6 +7,7 @@
  * (cli/client.h). Exit codes: 0 ok, 1 the server refused, 2 usage.
  */
 #include "stats/cli.h"
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/client.h"
 
@@ -14,14 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int usage(FILE *out, int code)
-{
-	fprintf(out, "usage: szfin stats show CURRENCY [--json]\n"
-		     "       szfin stats threshold CURRENCY AMOUNT [--json]\n"
-		     "  daily transfer figures per currency, and the large-value threshold\n");
-	return code;
-}
 
 static int show(const struct client *c, const char *currency)
 {
@@ -52,19 +45,26 @@ static int threshold(const struct client *c, const char *currency, const char *a
 	return rc;
 }
 
+static const struct cli_spec stats_spec = CLI_SPEC_NO_OPTIONS(
+	"stats show CURRENCY [--json]\n       szfin stats threshold CURRENCY AMOUNT [--json]",
+	"daily transfer figures per currency, and the large-value threshold", true);
+
 static int stats_main(int argc, char **argv)
 {
-	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
-		return usage(stdout, 0);
+	struct cli_args a;
+	int status = cli_args_parse(&stats_spec, argc, argv, &a);
+	if (status != CLI_ARGS_OK)
+		return cli_args_exit(status);
 	struct client c;
-	argc = client_init(&c, argc, argv);
-	if (argc < 0)
+	bool show_words = a.positional_count == 2 && strcmp(a.positional[0], "show") == 0;
+	bool threshold_words = a.positional_count == 3 && strcmp(a.positional[0], "threshold") == 0;
+	if (!show_words && !threshold_words) {
+		fprintf(stderr, "usage: szfin %s\n", stats_spec.usage);
 		return 2;
-	if (argc == 3 && strcmp(argv[1], "show") == 0)
-		return show(&c, argv[2]);
-	if (argc == 4 && strcmp(argv[1], "threshold") == 0)
-		return threshold(&c, argv[2], argv[3]);
-	return usage(stderr, 2);
+	}
+	if (client_init_args(&c, &a) != 0)
+		return 2;
+	return show_words ? show(&c, a.positional[1]) : threshold(&c, a.positional[1], a.positional[2]);
 }
 
 static const struct cli_command stats_commands[] = {

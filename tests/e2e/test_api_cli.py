@@ -114,6 +114,15 @@ try:
                        "--json", token_file=admin_file)
     doc = js(out)
     t.ok(rc == 0 and doc and doc["transfers_per_s"] > doc["requests_per_s"], "load: binary batches", out + err)
+    t.ok("WARNING" in err and "already holds" in err, "load warns before writing into a live ledger", err)
+    rc, out, err = cli("load", "--seconds", "1", "--concurrency", "1", "--accounts", "2", "--prefix", "77",
+                       "--yes", "--json", token_file=admin_file)
+    first = str(77 * 2**64 + 10**9)  # id = prefix (high 64 bits) * 2^64 + 10^9 + index, as load.c documents
+    rc2, out2, err2 = cli("account", "get", first, "--json", token_file=admin_file)
+    t.ok(rc == 0 and rc2 == 0 and (js(out2) or {}).get("id") == first, "load --prefix keeps its ids apart",
+         out + err + out2 + err2)
+    rc, out, err = cli("load", "--prefix", "0", token_file=admin_file)
+    t.ok(rc == 2 and "--prefix" in err, "load --prefix 0 is refused", err)
     os.environ.pop("SZFIN_URL", None)
     p = subprocess.run([BIN, "status"], capture_output=True, text=True,
                        env={"SZFIN_URL": "http://127.0.0.1:1", "PATH": os.environ.get("PATH", "")})
