@@ -9,6 +9,7 @@
  * cannot be created, frozen, unfrozen or closed here: domain_account.
  */
 #include "api/api.h"
+#include "api/schema.h"
 #include "api/codec.h"
 #include "api/metrics.h"
 #include "core/assert.h"
@@ -237,31 +238,59 @@ void api_handle_account_list(struct api_request *r)
 	api_reply_json(r, 200, doc);
 }
 
+/* The query of an account's history: ?limit=&cursor=&from=&to= (times in
+ * RFC 3339 UTC; from inclusive, to exclusive). Answers 400 and returns false
+ * on anything else. */
+struct history_query {
+	uint32_t limit;
+	uint32_t link;        /* where the page starts: the cursor or the head */
+	bool from_cursor;
+	uint64_t from_ns, to_ns;
+};
+
+static bool history_query_parse(struct api_request *r, const struct ledger *l, uint32_t head, struct history_query *q)
+{
+	static const char *const allowed[] = { "limit", "cursor", "from", "to", NULL };
+	if (!api_query_only(r, allowed) || (q->limit = api_page_limit(r)) == 0)
+		return false;
+	const char *from = api_query(r, "from"), *to = api_query(r, "to"), *cursor_text = api_query(r, "cursor");
+	q->from_ns = 0;
+	q->to_ns = UINT64_MAX;
+	if ((from && api_time_parse(from, &q->from_ns)) || (to && api_time_parse(to, &q->to_ns)) ||
+	    q->from_ns > q->to_ns) {
+		api_problem(r, "query_invalid", "from and to are UTC times YYYY-MM-DDTHH:MM:SSZ, from not after to");
+		return false;
+	}
+	q->link = head;
+	q->from_cursor = cursor_text != NULL;
+	uint64_t cursor = 0;
+	if (cursor_text && (sz_u64_parse(cursor_text, strlen(cursor_text), &cursor) || cursor == 0 ||
+			    cursor > UINT32_MAX || (cursor >> 1) > l->slot_count)) {
+		api_problem(r, "cursor_invalid", "use next_cursor from the previous page");
+		return false;
+	}
+	if (cursor_text)
+		q->link = (uint32_t)cursor;
+	return true;
+}
+
+/* Newest first. Transfers newer than `to` are stepped over (at most
+ * SZ_API_HISTORY_SCAN_COUNT_MAX records per page: a page may then hold fewer
+ * rows and a cursor); the first older than `from` ends the list. */
 void api_handle_account_history(struct api_request *r)
 {
 	const sz_account *a = path_account(r);
 	if (a == NULL)
 		return;
-	uint32_t limit = api_page_limit(r);
-	if (limit == 0)
-		return;
 	const struct ledger *l = ledger_of(r);
 	int64_t index = ledger_account_find(l, a->id);
 	SZ_ASSERT(index >= 0);
-	uint32_t link = ledger_history_head(l, (uint32_t)index);
-	const char *cursor_text = api_query(r, "cursor");
-	uint64_t cursor = 0;
-	if (cursor_text) {
-		if (sz_u64_parse(cursor_text, strlen(cursor_text), &cursor) || cursor == 0 || cursor > UINT32_MAX ||
-		    (cursor >> 1) > l->slot_count) {
-			api_problem(r, "cursor_invalid", "use next_cursor from the previous page");
-			return;
-		}
-		link = (uint32_t)cursor;
-	}
+	struct history_query q;
+	if (!history_query_parse(r, l, ledger_history_head(l, (uint32_t)index), &q))
+		return;
 	json_t *rows = json_array();
-	bool first = true;
-	while (link != 0 && json_array_size(rows) < limit) {
+	uint32_t link = q.link, scanned = 0;
+	while (link != 0 && json_array_size(rows) < q.limit && scanned < SZ_API_HISTORY_SCAN_COUNT_MAX) {
 		uint32_t side = link & 1u;
 		int64_t slot = ledger_history_next(l, &link);
 		if (slot < 0)
@@ -280,13 +309,17 @@ void api_handle_account_history(struct api_request *r)
 		 * pending transfer before checking that a cursor leads into this
 		 * account's chain (a page may start at such a record). */
 		api_transfer_complete(r->server->engine, &t);
-		if (first && cursor_text && !sz_id_eq(side ? t.credit_account_id : t.debit_account_id, a->id)) {
+		if (scanned++ == 0 && q.from_cursor && !sz_id_eq(side ? t.credit_account_id : t.debit_account_id, a->id)) {
 			json_decref(rows);
 			api_problem(r, "cursor_invalid", "the cursor belongs to another list");
 			return;
 		}
-		first = false;
-		json_array_append_new(rows, api_json_from_transfer(&t, ledger_slot_status(l, (uint32_t)slot)));
+		if (t.timestamp < q.from_ns) {
+			link = 0; /* older than the window: the list ends */
+			break;
+		}
+		if (t.timestamp < q.to_ns)
+			json_array_append_new(rows, api_json_from_transfer(&t, ledger_slot_status(l, (uint32_t)slot)));
 	}
 	json_t *doc = json_object();
 	json_object_set_new(doc, "transfers", rows);

@@ -192,6 +192,9 @@ const void *api_submitted_body(const struct api_request *r);
 
 /* Query parameter or NULL. */
 const char *api_query(struct api_request *r, const char *name);
+/* True if every query parameter is in allowed (NULL-terminated); otherwise
+ * answers 400 query_invalid naming the first other one and returns false. */
+bool api_query_only(struct api_request *r, const char *const *allowed);
 /* Parse the body as a JSON object under the depth limit; on failure answers
  * with a problem and returns NULL. The caller owns the result. */
 json_t *api_body_json(struct api_request *r);

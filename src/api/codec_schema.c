@@ -169,6 +169,18 @@ static int dec_time(const struct api_field *f, json_t *v, void *p, struct api_de
 	return 0;
 }
 
+/* A time in the same form as an API_T_TIME field, from query text. */
+int api_time_parse(const char *text, uint64_t *ns_out)
+{
+	SZ_ASSERT(text != NULL && ns_out != NULL);
+	static const struct api_field any_time = { .name = "time", .type = API_T_TIME };
+	json_t *v = json_string(text);
+	struct api_decode_error err;
+	int rc = v != NULL ? dec_time(&any_time, v, ns_out, &err) : -1;
+	json_decref(v);
+	return rc;
+}
+
 /* ---- numbers ---------------------------------------------------------------- */
 
 static int dec_uint(const struct api_field *f, json_t *v, void *p, struct api_decode_error *err)

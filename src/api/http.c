@@ -160,6 +160,33 @@ const char *api_query(struct api_request *r, const char *name)
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+struct query_check {
+	const char *const *allowed;
+	const char *unknown; /* the first parameter not in allowed */
+};
+
+static enum MHD_Result query_known(void *ctx, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct query_check *q = ctx;
+	(void)kind, (void)value;
+	for (const char *const *a = q->allowed; *a != NULL; a++)
+		if (strcmp(*a, key) == 0)
+			return MHD_YES;
+	q->unknown = key;
+	return MHD_NO;
+}
+
+bool api_query_only(struct api_request *r, const char *const *allowed)
+{
+	SZ_ASSERT(r != NULL && allowed != NULL);
+	struct query_check q = { allowed, NULL };
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, query_known, &q);
+	if (q.unknown == NULL)
+		return true;
+	api_problem(r, "query_invalid", "unknown query parameter %.64s", q.unknown);
+	return false;
+}
+
 const char *api_param(const struct api_request *r, uint32_t index)
 {
 	SZ_ASSERT(index < r->param_count);

@@ -175,4 +175,8 @@ int api_decimal_scale(const struct api_decimal *d, uint32_t exponent, uint64_t *
  * SZ_EINVAL with why. */
 int api_schema_check(const struct api_schema *schema, char *why, size_t why_size);
 
+/* Parse query text in the API_T_TIME form (YYYY-MM-DDTHH:MM:SSZ, UTC, from
+ * 1970 on) into ns since the epoch: 0, or non-zero when it is not one. */
+int api_time_parse(const char *text, uint64_t *ns_out);
+
 #endif

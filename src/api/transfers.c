@@ -198,7 +198,8 @@ void api_transfer_complete(const struct sz_engine *e, sz_transfer *t)
 	t->debit_account_id = pending.debit_account_id;
 	t->credit_account_id = pending.credit_account_id;
 	t->currency = pending.currency;
-	if (t->amount == 0 && (t->flags & SZ_TRANSFER_POST_PENDING))
+	/* A post of 0 posts the whole hold; a void voids it all: show that amount. */
+	if (t->amount == 0 && (t->flags & (SZ_TRANSFER_POST_PENDING | SZ_TRANSFER_VOID_PENDING)))
 		t->amount = pending.amount;
 }
 

@@ -158,6 +158,9 @@
 
 /* Rows in one page by default, when the client does not ask for a limit. */
 #define SZ_API_PAGE_ROW_COUNT_DEFAULT 100u
+/* Records one history page reads at most while stepping over transfers
+ * newer than its `to` time: a page then ends early with a cursor. */
+#define SZ_API_HISTORY_SCAN_COUNT_MAX 10000u
 
 /* Accounts examined for one list-by-owner page: the owner index is a chain
  * per owner, so this bounds the work of one request even for huge owners. */
