@@ -8,7 +8,7 @@
  * also replays the whole log into a fresh state and compares the state
  * digest with every snapshot's recorded digest (determinism). Prints the
  * batch count and the head hash; exits 0 if the log is intact, 1 if damaged
- * (naming file and offset), 2 on usage error.
+ * (naming file and offset) or missing (no DIR/log), 2 on usage error.
  */
 #include "cli/args.h"
 #include "cli/cli.h"
@@ -19,6 +19,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static int verify_replay(const char *dir)
 {
@@ -62,6 +63,13 @@ int verify_main(int argc, char **argv)
 	bool replay = cli_args_has(&a, "replay");
 	if (sz_hash_init() != 0)
 		return 1;
+	char log_dir[4096];
+	struct stat st;
+	snprintf(log_dir, sizeof log_dir, "%s/log", dir);
+	if (stat(log_dir, &st) != 0 || !S_ISDIR(st.st_mode)) { /* never "intact" for what is not there */
+		printf("log: MISSING: %s is not a szfin data directory (it has no log/)\n", dir);
+		return 1;
+	}
 	struct sz_log_check c;
 	int rc = sz_log_check(sz_storage_posix(), dir, false, 0, &c);
 	if (rc != 0) {

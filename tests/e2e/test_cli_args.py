@@ -60,6 +60,9 @@ try:
          "verify --help exits 0 and checks nothing", f"rc={rc}\n{out}{err}")
     rc, out, err = run("verify", "--replay", url=dead)
     t.ok(rc == 2 and "usage" in err, "verify without a directory is a usage error (2)", f"rc={rc}\n{err}")
+    rc, out, err = run("verify", "/nonexistent-dir", url=dead)
+    t.ok(rc == 1 and "MISSING" in out and "intact" not in out,
+         "verify of a directory that does not exist fails (it used to say 'hash chain intact')", f"rc={rc}\n{out}{err}")
     rc, out, err = run("--version", url=dead)
     t.ok(rc == 0 and out.startswith("szfin ") and len(out.split()) == 2, "--version", out + err)
 
