@@ -23,6 +23,7 @@
  *
  * usage: currency_bench [--quick] [--dir DIR]
  */
+#include "bench.h"
 #include "core/assert.h"
 #include "core/errors.h"
 #include "core/hash.h"
@@ -48,13 +49,6 @@
 #define CHUNKS_PER_BATCH 512u /* 512 x 3,912 bytes: inside SZ_BATCH_BODY_SIZE_MAX */
 #define AGENCY_ID sz_id_make(9, 1)
 _Static_assert(CHUNKS_PER_BATCH * CHUNK_SIZE <= SZ_BATCH_BODY_SIZE_MAX, "a fiscal batch fits one engine batch");
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
 static uint64_t rnd64(void)

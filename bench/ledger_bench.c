@@ -11,6 +11,7 @@
  *
  * usage: ledger_bench [--quick] [--dir DIR]   (DIR defaults to /tmp)
  */
+#include "bench.h"
 #include "core/assert.h"
 #include "core/errors.h"
 #include "core/limits.h"
@@ -28,13 +29,6 @@
 static const char *base_dir = "/tmp";
 static bool quick;
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static uint64_t rng = 0x2545f4914f6cdd1dull;
 static uint64_t rnd64(void)
 {
@@ -42,19 +36,6 @@ static uint64_t rnd64(void)
 	rng ^= rng >> 7;
 	rng ^= rng << 17;
 	return rng;
-}
-
-static long rss_kib(void)
-{
-	FILE *f = fopen("/proc/self/status", "r");
-	char line[256];
-	long kib = 0;
-	while (f && fgets(line, sizeof line, f))
-		if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
-			break;
-	if (f)
-		fclose(f);
-	return kib;
 }
 
 /* ---- account choice ---------------------------------------------------------------- */
@@ -109,25 +90,6 @@ static struct sz_engine *open_engine(const char *dir)
 		exit(1);
 	}
 	return e;
-}
-
-static void create_accounts(struct sz_engine *e, uint32_t count)
-{
-	static uint8_t buf[SZ_BATCH_COMMAND_COUNT_MAX * (sizeof(sz_command_header) + sizeof(sz_account))];
-	static uint32_t results[SZ_BATCH_COMMAND_COUNT_MAX];
-	for (uint32_t first = 1; first <= count; first += SZ_BATCH_COMMAND_COUNT_MAX) {
-		uint32_t n = 0, size = 0;
-		for (uint32_t id = first; id <= count && n < SZ_BATCH_COMMAND_COUNT_MAX; id++, n++) {
-			sz_command_header h = { .size = sizeof h + sizeof(sz_account), .kind = SZ_CMD_CREATE_ACCOUNT };
-			sz_account a = { .id = sz_id_make(0, id), .currency = sz_currency_code("CNY") };
-			memcpy(buf + size, &h, sizeof h);
-			memcpy(buf + size + sizeof h, &a, sizeof a);
-			size += h.size;
-		}
-		SZ_ASSERT(sz_engine_execute(e, buf, size, n, results) == 0);
-		for (uint32_t i = 0; i < n; i++)
-			SZ_ASSERT(results[i] == SZ_R_OK);
-	}
 }
 
 /* Pre-generated transfer commands. */

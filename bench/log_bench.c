@@ -14,6 +14,7 @@
  *    RSS growth, before and during the snapshot.
  * Figures, not pass/fail.
  */
+#include "bench.h"
 #include "core/errors.h"
 #include "core/hash.h"
 #include "engine/engine.h"
@@ -26,13 +27,6 @@
 #include <unistd.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
-
-static uint64_t now_ns(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
-}
 
 /* Private dirty memory of this process: right after a fork it is ~0 (all
  * shared with the child); what it grows by is what copy-on-write copied. */

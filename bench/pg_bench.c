@@ -11,6 +11,7 @@
  *
  * usage: pg_bench CONNINFO ACCOUNTS SECONDS CONCURRENCY
  */
+#include "bench.h"
 #include "core/assert.h"
 
 #include <libpq-fe.h>
@@ -50,13 +51,6 @@ static const char *schema =
 	"  RETURN 'ok';"
 	" EXCEPTION WHEN unique_violation THEN RETURN 'exists';"
 	" END $$;";
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 struct worker {
 	pthread_t thread;

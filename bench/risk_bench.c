@@ -18,6 +18,7 @@
  *
  * usage: risk_bench [--quick]   (RISK_BENCH_RULES=FILE judges with another rule-set file)
  */
+#include "bench.h"
 #include "core/hash.h"
 #include "core/limits.h"
 #include "engine/state.h"
@@ -33,13 +34,6 @@
 #define BATCH SZ_BATCH_COMMAND_COUNT_MAX
 #define RAW_SIZE (sizeof(sz_command_header) + sizeof(sz_transfer))
 #define T0_NS (1740794400ull * 1000000000ull)
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
 static uint64_t rnd64(void)

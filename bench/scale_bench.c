@@ -15,6 +15,7 @@
  *
  * usage: scale_bench [--steps 10,50,200] [--dir DIR]
  */
+#include "bench.h"
 #include "core/assert.h"
 #include "core/errors.h"
 #include "core/limits.h"
@@ -44,26 +45,6 @@ static uint64_t rnd64(void)
 	rng ^= rng >> 7;
 	rng ^= rng << 17;
 	return rng;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static long rss_kib(void)
-{
-	FILE *f = fopen("/proc/self/status", "r");
-	char line[256];
-	long kib = 0;
-	while (f && fgets(line, sizeof line, f))
-		if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
-			break;
-	if (f)
-		fclose(f);
-	return kib;
 }
 
 /* Bytes of the regular files in dir (one level). */
@@ -96,23 +77,6 @@ static struct sz_engine *open_engine(const char *dir, double *recovery_s)
 	if (recovery_s)
 		*recovery_s = (double)(now_ns() - t0) / 1e9;
 	return e;
-}
-
-static void create_accounts(struct sz_engine *e)
-{
-	static uint8_t buf[SZ_BATCH_COMMAND_COUNT_MAX * (sizeof(sz_command_header) + sizeof(sz_account))];
-	static uint32_t results[SZ_BATCH_COMMAND_COUNT_MAX];
-	for (uint32_t first = 1; first <= SCALE_ACCOUNT_COUNT; first += SZ_BATCH_COMMAND_COUNT_MAX) {
-		uint32_t n = 0, size = 0;
-		for (uint32_t id = first; id <= SCALE_ACCOUNT_COUNT && n < SZ_BATCH_COMMAND_COUNT_MAX; id++, n++) {
-			sz_command_header h = { .size = sizeof h + sizeof(sz_account), .kind = SZ_CMD_CREATE_ACCOUNT };
-			sz_account a = { .id = sz_id_make(0, id), .currency = sz_currency_code("CNY") };
-			memcpy(buf + size, &h, sizeof h);
-			memcpy(buf + size + sizeof h, &a, sizeof a);
-			size += h.size;
-		}
-		SZ_ASSERT(sz_engine_execute(e, buf, size, n, results) == 0);
-	}
 }
 
 /* One batch of transfers with ids from next_id on, between random accounts. */
@@ -299,7 +263,7 @@ int main(int argc, char **argv)
 	printf("  (replay/s: transfers and the 1M accounts' commands replayed from the log alone, per second)\n");
 	printf("  step  transfers/s  last 5M/s  RSS GiB  log GiB  snap GiB  rec.snap s  rec.log s  load MB/s  read MB/s  replay/s\n");
 	struct sz_engine *e = open_engine(dir, NULL);
-	create_accounts(e);
+	create_accounts(e, SCALE_ACCOUNT_COUNT);
 	long rss_accounts_kib = rss_kib();
 	struct step_figures f[SCALE_STEP_COUNT_MAX];
 	double first_window_tps = 0, unused;
