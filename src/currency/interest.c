@@ -60,6 +60,16 @@ static uint64_t day_end_ns(uint32_t d)
 
 static bool op_is_bank(const struct currency_operator *op) { return op->cmd.type == CURRENCY_OPERATOR_BANK; }
 
+/* The bank operator of tenant_id: operator_not_found, or not_a_bank for a
+ * payment institution (no deposit regime, no interest). */
+static uint32_t bank_find(struct currency_state *c, uint64_t tenant_id, struct currency_operator **out)
+{
+	*out = currency_operator_mut(c, tenant_id);
+	if (*out == NULL)
+		return CURRENCY_R_OPERATOR_NOT_FOUND;
+	return op_is_bank(*out) ? SZ_R_OK : CURRENCY_R_NOT_A_BANK;
+}
+
 /* ---- commands -------------------------------------------------------------------------- */
 
 static uint32_t rate_set(struct currency_state *c, const struct sz_apply_ctx *ctx, const sz_command_header *h,
@@ -69,11 +79,9 @@ static uint32_t rate_set(struct currency_state *c, const struct sz_apply_ctx *ct
 	uint32_t r = currency_op_check(c, cmd->id, h->kind, fp);
 	if (r != SZ_R_OK)
 		return r;
-	struct currency_operator *op = currency_operator_mut(c, cmd->tenant_id);
-	if (op == NULL)
-		return CURRENCY_R_OPERATOR_NOT_FOUND;
-	if (!op_is_bank(op))
-		return CURRENCY_R_NOT_A_BANK;
+	struct currency_operator *op;
+	if ((r = bank_find(c, cmd->tenant_id, &op)) != SZ_R_OK)
+		return r;
 	const struct currency_rate *last = op->rate_count ? &op->rates[op->rate_count - 1] : NULL;
 	if (op->rate_count == CURRENCY_RATE_VERSION_COUNT_MAX)
 		return SZ_R_LIMIT_REACHED;
@@ -120,11 +128,9 @@ static uint32_t ratio_set(struct sz_state *s, struct currency_state *c, const st
 		return r;
 	if (cmd->reserved != 0)
 		return SZ_R_RESERVED_NONZERO;
-	struct currency_operator *op = currency_operator_mut(c, cmd->tenant_id);
-	if (op == NULL)
-		return CURRENCY_R_OPERATOR_NOT_FOUND;
-	if (!op_is_bank(op))
-		return CURRENCY_R_NOT_A_BANK;
+	struct currency_operator *op;
+	if ((r = bank_find(c, cmd->tenant_id, &op)) != SZ_R_OK)
+		return r;
 	if (cmd->ratio_bp > 10000)
 		return CURRENCY_R_RATIO_INVALID;
 	SZ_JOURNAL_FIELD(op->reserve_ratio_bp);
@@ -149,11 +155,9 @@ static uint32_t interest_pay(struct sz_state *s, struct currency_state *c, const
 		return r;
 	if (cmd->amount != 0)
 		return SZ_R_RESERVED_NONZERO;
-	struct currency_operator *op = currency_operator_mut(c, cmd->tenant_id);
-	if (op == NULL)
-		return CURRENCY_R_OPERATOR_NOT_FOUND;
-	if (!op_is_bank(op))
-		return CURRENCY_R_NOT_A_BANK;
+	struct currency_operator *op;
+	if ((r = bank_find(c, cmd->tenant_id, &op)) != SZ_R_OK)
+		return r;
 	uint64_t total = 0;
 	uint32_t paid = 0;
 	for (uint32_t i = 0; i < c->wallet_count && paid < CURRENCY_INTEREST_PAY_COUNT_MAX; i++) {
