@@ -43,7 +43,9 @@ LDFLAGS := $(OPT)
 # Every module is in the library; the program is the composition root's
 # main (src/app/main.c), so tests link exactly what the program runs.
 MAIN_SRC := src/app/main.c
-LIB_SRC := $(sort $(filter-out $(MAIN_SRC),$(wildcard src/*/*.c)))
+# The boosted challenger's trainer (libxgboost) is its own program, outside the library.
+BOOST_SRC := src/credit/boost_train.c src/credit/cli_boost.c
+LIB_SRC := $(sort $(filter-out $(MAIN_SRC) $(BOOST_SRC),$(wildcard src/*/*.c)))
 CLI_SRC := $(MAIN_SRC)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 E2E_SRC := $(sort $(wildcard tests/e2e/*_test.c))
@@ -61,7 +63,9 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 
-all: $(BIN) $(UNIT_BIN) $(E2E_BIN) $(BENCH_BIN) $(TOOL_BIN) web-vendor
+BOOST_BIN := $(BUILD)/szfin-credit-boost
+
+all: $(BIN) $(BOOST_BIN) $(UNIT_BIN) $(E2E_BIN) $(BENCH_BIN) $(TOOL_BIN) web-vendor
 
 # The dashboard's libraries, installed from npm by scripts/deps.sh (npm ci)
 # and copied into build/web/vendor/, which `szfin serve` serves as
@@ -113,6 +117,14 @@ $(BUILD)/bench/%: bench/%.c $(LIB)
 $(BUILD)/bench/pg_bench: bench/pg_bench.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -I/usr/include/postgresql -o $@ $< $(LIB) -lpq $(LDLIBS)
+
+# libxgboost (a test-time package, scripts/deps.sh) is linked only into the
+# challenger's trainer and the credit benchmark, never into szfin.
+$(BOOST_BIN): $(BOOST_SRC:%.c=$(BUILD)/%.o) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ -lxgboost $(LDLIBS)
+$(BUILD)/bench/credit_bench: bench/credit_bench.c $(BUILD)/src/credit/boost_train.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ -lxgboost $(LDLIBS)
 
 # Fuzz harnesses: libFuzzer with clang. The library is compiled once more
 # with the fuzzer's coverage instrumentation and the sanitizers.
@@ -194,4 +206,4 @@ coverage: deps-test
 clean:
 	rm -rf build
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d) $(BOOST_SRC:%.c=$(BUILD)/%.d)

@@ -8,7 +8,9 @@ set -euo pipefail
 # `deps.sh test` (make test, make bench; the default): that, and what only
 # the tests and benchmarks use: clang, cmocka, PostgreSQL, chromium and a CJK
 # font for the browser tests, and the npm devDependencies (playwright-core,
-# axe-core). SZFIN_DEPS=run|test is the same as the argument.
+# axe-core); and libxgboost-dev, for the credit challenger's trainer
+# (szfin-credit-boost) and benchmark only: the server scores the challenger's
+# integer trees from the model file and never links it. SZFIN_DEPS=run|test is the same as the argument.
 mode=${1:-${SZFIN_DEPS:-test}}
 packages=(
 	build-essential pkg-config
@@ -20,6 +22,7 @@ test_packages=(
 	clang libclang-rt-14-dev libcmocka-dev
 	libpq-dev postgresql
 	chromium fonts-wqy-microhei
+	libxgboost-dev
 )
 case "$mode" in
 run) ;;

@@ -402,6 +402,10 @@ static void print_notes(const scorecard_model *m, const scorecard_options *o)
 		printf("  separation: no bin lacks an outcome\n");
 }
 
+static credit_cli_train_step train_step;
+
+void credit_cli_train_step_set(credit_cli_train_step step) { train_step = step; }
+
 static int cmd_train(int argc, char **argv)
 {
 	struct cli_args a;
@@ -429,6 +433,8 @@ static int cmd_train(int argc, char **argv)
 	       table.row_count, a.positional[0], model.good_count, model.bad_count, a.target, good);
 	print_model(&model);
 	print_notes(&model, &a.options);
+	if (train_step != NULL && train_step(&model, &table, is_good) != 0)
+		goto done;
 	if (a.design_out != NULL) {
 		if (scorecard_binding_init(&binding, &model, &table, &error) != SZ_OK ||
 		    scorecard_design_write(&model, &binding, &table, is_good, NULL, table.row_count,

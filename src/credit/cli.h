@@ -16,6 +16,16 @@ extern const struct cli_command_table credit_cli_table;
 
 int credit_cli_main(int argc, char **argv);
 
+/* A step of `credit train` after the scorecard is trained and before the
+ * model is written (the boosted challenger of cli_boost.c, the
+ * szfin-credit-boost trainer, sets one): returns 0, or non-zero after
+ * printing why, which fails the command. NULL (the default) = none. */
+struct scorecard_model;
+struct credit_csv_table;
+typedef int (*credit_cli_train_step)(struct scorecard_model *model,
+				     const struct credit_csv_table *table, const unsigned char *is_good);
+void credit_cli_train_step_set(credit_cli_train_step step);
+
 /* The HTTP client subcommands (cli_client.c: enterprise, report, decide,
  * queries, warnings, objections, models, model). Returns -1 when argv[1]
  * is not one of them, else the exit code. */

@@ -35,6 +35,12 @@
  *   band UPPER_MILLI SHARE_PPM                                               (COUNT lines)
  *   master_scale COUNT                   (version 3: the PD master scale)
  *   master NAME PD_MAX_PPB                 (COUNT lines; rising, the last 1000000000)
+ *   challenger boost BASE_MILLI TREE_COUNT NODE_COUNT DEPTH_MAX ETA_PPM
+ *                                        (version 4 only: the boosted challenger, boost.h)
+ *   tree NODE_COUNT                                                          (TREE_COUNT times)
+ *   split CHARACTERISTIC THRESHOLD YES NO MISSING(yes|no) VALUE_MILLI  or  leaf VALUE_MILLI
+ *                                        (NODE_COUNT lines, node 0 the root; YES and NO
+ *                                         are node numbers within the tree, after this one)
  *   end
  *   sha256 HEX(64)     <- SHA-256 of every byte before this line
  *
@@ -42,7 +48,8 @@
  * server reading it had to score in floating point. This build reads only
  * versions 2 and 3 (SZ_EVERSION otherwise): retrain, or re-run szfin credit
 train. Version 3 added the range line; a version 2 model reads with open
-ranges.
+ranges. Version 4 is version 3 with a challenger; a model without one is
+ * still written as version 3.
  *
  * A reader checks, in order: size <= SZ_SCORECARD_MODEL_SIZE_MAX, the magic
  * word, the version, the checksum, then every line's shape and the model's
@@ -55,6 +62,7 @@ ranges.
  * crash leaves the old or the new model, whole.
  */
 #include "credit/scorecard.h"
+#include "credit/boost.h"
 
 #include "core/assert.h"
 #include "core/errors.h"
@@ -69,7 +77,9 @@ ranges.
 #include <unistd.h>
 
 #define MODEL_MAGIC "szfin-scorecard"
-#define MODEL_VERSION 3u
+#define MODEL_VERSION 4u
+/* Written when the model has no challenger. */
+#define MODEL_VERSION_NO_CHALLENGER 3u
 /* The oldest version this build still reads (without declared ranges). */
 #define MODEL_VERSION_MIN 2u
 /* Fields on one line: the options and grades lines have 9. */
@@ -204,13 +214,33 @@ static void save_characteristic(struct out *o, const scorecard_characteristic *c
 	}
 }
 
+static void save_challenger(struct out *o, const boost_model *b)
+{
+	SZ_ASSERT(b->tree_count <= BOOST_TREE_COUNT_MAX);
+	out_printf(o, "challenger boost %lld %u %u %u %u\n", (long long)b->base_milli, b->tree_count,
+		   b->node_count, b->depth_max, b->eta_ppm);
+	for (uint32_t t = 0; t < b->tree_count; t++) {
+		out_printf(o, "tree %u\n", b->tree_node_count[t]);
+		for (uint32_t k = 0; k < b->tree_node_count[t]; k++) {
+			const boost_node *n = &b->nodes[b->tree_first[t] + k];
+			if (n->characteristic == BOOST_LEAF)
+				out_printf(o, "leaf %lld\n", (long long)n->value_milli);
+			else
+				out_printf(o, "split %u %lld %u %u %s %lld\n", n->characteristic,
+					   (long long)n->threshold, n->yes, n->no,
+					   n->missing_yes ? "yes" : "no", (long long)n->value_milli);
+		}
+	}
+}
+
 int scorecard_model_save(const scorecard_model *model, char **text, size_t *size)
 {
 	SZ_ASSERT(model != NULL && text != NULL && size != NULL);
 	SZ_ASSERT(model->characteristics != NULL && model->selected_count > 0);
 	struct out o = { NULL, 0, 0, SZ_OK };
 	const scorecard_options_record *opt = &model->options;
-	out_printf(&o, "%s %u\ntarget", MODEL_MAGIC, MODEL_VERSION);
+	out_printf(&o, "%s %u\ntarget", MODEL_MAGIC,
+		   model->challenger != NULL ? MODEL_VERSION : MODEL_VERSION_NO_CHALLENGER);
 	out_string(&o, model->target_name);
 	out_string(&o, model->good_label);
 	out_printf(&o, "\noptions %u %lld %lld %lld %lld %u %lld %lld\n", opt->fine_bin_count,
@@ -245,6 +275,8 @@ int scorecard_model_save(const scorecard_model *model, char **text, size_t *size
 		out_string(&o, model->master_names[k]);
 		out_printf(&o, " %u\n", model->master_pd_max_ppb[k]);
 	}
+	if (model->challenger != NULL)
+		save_challenger(&o, model->challenger);
 	out_printf(&o, "end\n");
 	if (o.status == SZ_OK) {
 		uint8_t hash[SZ_HASH_SIZE];
@@ -775,6 +807,93 @@ static int parse_master_scale(struct in *in, scorecard_model *model)
 	return SZ_OK;
 }
 
+static int parse_node(struct in *in, boost_node *n)
+{
+	int rc;
+	int64_t value = 0;
+	if (in->field_count == 2 && strcmp(in->fields[0], "leaf") == 0) {
+		if ((rc = in_i64(in, 1, BOOST_VALUE_MILLI_MAX, false, &n->value_milli)) != SZ_OK)
+			return rc;
+		n->characteristic = BOOST_LEAF;
+		return SZ_OK;
+	}
+	if (in->field_count != 7 || strcmp(in->fields[0], "split") != 0)
+		return in_fail(in, "expected 'split' with 6 fields or 'leaf' with 1");
+	uint32_t yes = 0, no = 0;
+	if ((rc = in_u32(in, 1, SZ_CREDIT_CSV_COLUMN_COUNT_MAX - 1u, &n->characteristic)) != SZ_OK ||
+	    (rc = in_i64(in, 2, SCORECARD_VALUE_E4_MAX - 1, false, &n->threshold)) != SZ_OK ||
+	    (rc = in_u32(in, 3, BOOST_TREE_NODE_COUNT_MAX - 1u, &yes)) != SZ_OK ||
+	    (rc = in_u32(in, 4, BOOST_TREE_NODE_COUNT_MAX - 1u, &no)) != SZ_OK ||
+	    (rc = in_i64(in, 6, BOOST_VALUE_MILLI_MAX, false, &value)) != SZ_OK)
+		return rc;
+	if (strcmp(in->fields[5], "yes") != 0 && strcmp(in->fields[5], "no") != 0)
+		return in_fail(in, "missing branch must be yes or no");
+	n->yes = (uint16_t)yes;
+	n->no = (uint16_t)no;
+	n->missing_yes = strcmp(in->fields[5], "yes") == 0;
+	n->value_milli = value;
+	return SZ_OK;
+}
+
+/* "tree COUNT" and its node lines; a node line is either shape, so the
+ * keyword is read generically. */
+static int parse_tree(struct in *in, boost_model *b, uint32_t t, uint32_t *next)
+{
+	int rc;
+	uint32_t count = 0;
+	if ((rc = in_line(in, "tree", 2)) != SZ_OK ||
+	    (rc = in_u32(in, 1, BOOST_TREE_NODE_COUNT_MAX, &count)) != SZ_OK)
+		return rc;
+	if (count == 0 || count > b->node_count - *next)
+		return in_fail(in, "tree node count does not fit the model's");
+	b->tree_first[t] = *next;
+	b->tree_node_count[t] = count;
+	for (uint32_t k = 0; k < count; k++) {
+		SZ_ASSERT(in->pos <= in->size);
+		const char *start = in->data + in->pos;
+		bool leaf = in->size - in->pos >= 5 && memcmp(start, "leaf ", 5) == 0;
+		if ((rc = in_line(in, leaf ? "leaf" : "split", leaf ? 2 : 7)) != SZ_OK ||
+		    (rc = parse_node(in, &b->nodes[*next + k])) != SZ_OK)
+			return rc;
+	}
+	*next += count;
+	return SZ_OK;
+}
+
+static int parse_challenger(struct in *in, scorecard_model *model)
+{
+	int rc;
+	if ((rc = in_line(in, "challenger", 7)) != SZ_OK)
+		return rc;
+	if (strcmp(in->fields[1], "boost") != 0)
+		return in_fail(in, "unknown challenger kind");
+	boost_model *b = calloc(1, sizeof(*b));
+	if (b == NULL)
+		return SZ_ENOMEM;
+	model->challenger = b;
+	if ((rc = in_i64(in, 2, BOOST_VALUE_MILLI_MAX, false, &b->base_milli)) != SZ_OK ||
+	    (rc = in_u32(in, 3, BOOST_TREE_COUNT_MAX, &b->tree_count)) != SZ_OK ||
+	    (rc = in_u32(in, 4, BOOST_NODE_COUNT_MAX, &b->node_count)) != SZ_OK ||
+	    (rc = in_u32(in, 5, BOOST_TREE_NODE_COUNT_MAX, &b->depth_max)) != SZ_OK ||
+	    (rc = in_u32(in, 6, SCORECARD_PPM, &b->eta_ppm)) != SZ_OK)
+		return rc;
+	if (b->tree_count == 0 || b->node_count < b->tree_count)
+		return in_fail(in, "a challenger needs trees");
+	b->tree_first = calloc(b->tree_count, sizeof(uint32_t));
+	b->tree_node_count = calloc(b->tree_count, sizeof(uint32_t));
+	b->nodes = calloc(b->node_count, sizeof(boost_node));
+	if (b->tree_first == NULL || b->tree_node_count == NULL || b->nodes == NULL)
+		return SZ_ENOMEM;
+	uint32_t next = 0;
+	for (uint32_t t = 0; t < b->tree_count; t++)
+		if ((rc = parse_tree(in, b, t, &next)) != SZ_OK)
+			return rc;
+	char why[160];
+	if (boost_model_check(b, model, why, sizeof why) != SZ_OK)
+		return in_fail(in, "%s", why);
+	return SZ_OK;
+}
+
 static int parse_body(struct in *in, scorecard_model *model)
 {
 	int rc;
@@ -802,6 +921,8 @@ static int parse_body(struct in *in, scorecard_model *model)
 	    (rc = parse_scale(in, model)) != SZ_OK)
 		return rc;
 	if ((rc = parse_master_scale(in, model)) != SZ_OK)
+		return rc;
+	if (in->version >= 4u && (rc = parse_challenger(in, model)) != SZ_OK)
 		return rc;
 	if ((rc = in_line(in, "end", 1)) != SZ_OK)
 		return rc;

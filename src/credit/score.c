@@ -12,6 +12,7 @@
  * the offline tools score with (score_table.c): one implementation.
  */
 #include "credit/scorecard.h"
+#include "credit/boost.h"
 
 #include "core/assert.h"
 #include "core/errors.h"
@@ -93,6 +94,10 @@ void scorecard_model_release(scorecard_model *model)
 	free(model->characteristics);
 	free(model->target_name);
 	free(model->good_label);
+	if (model->challenger != NULL) {
+		boost_model_release(model->challenger);
+		free(model->challenger);
+	}
 	memset(model, 0, sizeof(*model));
 }
 

@@ -236,6 +236,9 @@ typedef struct scorecard_model {
 	uint32_t master_count;
 	char master_names[SCORECARD_MASTER_COUNT_MAX][SCORECARD_MASTER_NAME_SIZE];
 	uint32_t master_pd_max_ppb[SCORECARD_MASTER_COUNT_MAX];
+	/* The boosted challenger scored in shadow (boost.h, model format 4),
+	 * or NULL; owned by the model. */
+	struct boost_model *challenger;
 } scorecard_model;
 
 /* Master-scale grade of a bad probability: the first grade whose bound is
