@@ -4,6 +4,7 @@
  * and watches.
  */
 #include "credit/domain_internal.h"
+#include "credit/boost.h"
 
 #include "core/assert.h"
 #include "core/errors.h"
@@ -105,6 +106,25 @@ static bool inputs_in_range(const struct credit_model *m, const struct credit_en
 	return true;
 }
 
+/* The challenger in shadow, on the values the champion scored. */
+static void score_challenger(const scorecard_model *model, const scorecard_value *values,
+			     struct credit_shadow *shadow)
+{
+	SZ_ASSERT(model->challenger != NULL);
+	scorecard_result result;
+	boost_score_values(model->challenger, model, values, &result);
+	SZ_ASSERT(result.reason_count <= SCORECARD_REASON_COUNT);
+	shadow->present = 1;
+	shadow->score_milli = result.score_milli;
+	shadow->bad_probability_ppb = result.bad_ppb;
+	shadow->grade = (uint32_t)result.grade;
+	shadow->reason_count = result.reason_count;
+	for (uint32_t i = 0; i < result.reason_count; i++) {
+		shadow->reasons[i] = result.reasons[i].characteristic;
+		shadow->reasons_lost_milli[i] = result.reasons[i].points_lost_milli;
+	}
+}
+
 static void score_enterprise(const struct credit_model *m, const struct credit_enterprise *e, uint64_t now_ns,
 			     struct credit_decision *d)
 {
@@ -133,6 +153,8 @@ static void score_enterprise(const struct credit_model *m, const struct credit_e
 		d->reasons[i] = result.reasons[i].characteristic;
 		d->reasons_lost_milli[i] = result.reasons[i].points_lost_milli;
 	}
+	if (model->challenger != NULL)
+		score_challenger(model, values, &d->challenger);
 }
 
 uint32_t credit_apply_query(struct credit_domain_state *c, const struct sz_apply_ctx *ctx,

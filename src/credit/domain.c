@@ -6,7 +6,7 @@
  *
  * Snapshot section (after the sections of earlier domains), little-endian:
  *   struct credit_counts (counts of every array, the next purge and due
- *   times, magic "CREDITv2")
+ *   times, magic "CREDITv3")
  *   enterprises, ips, negatives, authorizations, queries, decisions,
  *   objections, warnings, purges, watches, ops: their structs, in order
  *   per model: struct credit_model_info, then total_size bytes of text
@@ -54,7 +54,8 @@ _Static_assert(sizeof(struct credit_ip) == 88, "IP record is 88 bytes");
 _Static_assert(sizeof(struct credit_negative) == 288, "negative record is 288 bytes");
 _Static_assert(sizeof(struct credit_authorization) == 80, "authorization is 80 bytes");
 _Static_assert(sizeof(struct credit_query) == 88, "query is 88 bytes");
-_Static_assert(sizeof(struct credit_decision) == 304, "decision is 304 bytes");
+_Static_assert(sizeof(struct credit_decision) == 384, "decision is 384 bytes");
+_Static_assert(sizeof(struct credit_shadow) == 80, "a shadow score has no padding");
 _Static_assert(CREDIT_FEATURE_COUNT <= 32, "a decision's feature masks are 32 bits");
 _Static_assert(sizeof(struct credit_objection) == 608, "objection is 608 bytes");
 _Static_assert(sizeof(struct credit_warning) == 56, "warning is 56 bytes");
@@ -290,10 +291,11 @@ static void credit_batch_begin(struct sz_state *s, void *domain_state, const str
 
 /* ---- snapshot and digest ------------------------------------------------------------ */
 
-/* "CREDITv2", little-endian. v2: decisions hold fixed-point integers where
- * v1 held doubles (score, probability, points lost, inputs); a v1 section
- * is refused as not a credit section. */
-#define CREDIT_SNAP_MAGIC 0x3276544944455243ull
+/* "CREDITv3", little-endian. v2: decisions hold fixed-point integers where
+ * v1 held doubles (score, probability, points lost, inputs); v3: decisions
+ * also hold the challenger's shadow score (struct credit_shadow). An older
+ * section is refused as not a credit section. */
+#define CREDIT_SNAP_MAGIC 0x3376544944455243ull
 
 struct credit_counts {
 	uint64_t enterprises, ips, negatives, authorizations, queries, decisions, objections, warnings, purges,

@@ -570,6 +570,21 @@ struct credit_tech {
 /* 0.6 points per index point. */
 #define CREDIT_TECH_POINTS_PER_INDEX_MILLI 600
 
+/* Champion/challenger: a model file with a boosted challenger (boost.h)
+ * decides with its scorecard (the champion) and scores the challenger in
+ * shadow on the same inputs; both are recorded on the decision. Same
+ * units as the decision's own score. */
+struct credit_shadow {
+	int64_t score_milli;
+	int64_t bad_probability_ppb;
+	uint32_t present;          /* 1 when the model has a challenger */
+	uint32_t grade;            /* enum scorecard_grade */
+	uint32_t reason_count;
+	uint32_t reserved32;
+	uint32_t reasons[SCORECARD_REASON_COUNT];         /* characteristic index */
+	int64_t reasons_lost_milli[SCORECARD_REASON_COUNT]; /* -(path contribution) */
+};
+
 /* A scored query. Fixed point, as scorecard.h: points in 1/1,000, the bad
  * probability in parts per billion, inputs in 1/10,000 of their unit. Data
  * completeness and which features were missing or unseen are recorded with
@@ -589,6 +604,7 @@ struct credit_decision {
 	uint16_t completeness_bp;  /* scored characteristics with a value seen in training, 1/10,000 */
 	uint32_t unseen_mask;      /* bit f: feature f's label was never seen in training */
 	struct credit_tech tech;
+	struct credit_shadow challenger; /* the model's boosted challenger, scored in shadow */
 };
 
 struct credit_objection {

@@ -144,6 +144,27 @@ static json_t *j_query(const struct credit_domain_state *c, const struct credit_
 	return o;
 }
 
+/* The challenger's shadow score: the same shape as the champion's fields;
+ * its reasons are the characteristics whose path contributions lost most. */
+static json_t *j_shadow(const struct credit_model *m, const struct credit_shadow *s)
+{
+	SZ_ASSERT(s->present && s->reason_count <= SCORECARD_REASON_COUNT);
+	json_t *o = json_object();
+	json_object_set_new(o, "kind", json_string("boosted_trees"));
+	json_object_set_new(o, "role", json_string("shadow"));
+	json_object_set_new(o, "score", credit_json_fixed(s->score_milli, SCORECARD_POINTS_SCALE));
+	json_object_set_new(o, "grade", json_string(scorecard_grade_name(s->grade)));
+	json_object_set_new(o, "bad_probability", credit_json_number((double)s->bad_probability_ppb / SCORECARD_NANO));
+	json_object_set_new(o, "pd_grade",
+			    json_string(m->parsed.master_names[scorecard_master_of(&m->parsed, (uint32_t)s->bad_probability_ppb)]));
+	json_t *reasons = json_array();
+	for (uint32_t i = 0; i < s->reason_count; i++)
+		json_array_append_new(reasons, json_pack("{s:s, s:o}", "code", m->parsed.characteristics[s->reasons[i]].name,
+							 "points_lost", credit_json_fixed(s->reasons_lost_milli[i], SCORECARD_POINTS_SCALE)));
+	json_object_set_new(o, "reasons", reasons);
+	return o;
+}
+
 static json_t *j_decision(const struct credit_domain_state *c, const struct credit_query *q)
 {
 	SZ_ASSERT(q->decision != 0);
@@ -161,6 +182,8 @@ static json_t *j_decision(const struct credit_domain_state *c, const struct cred
 		json_array_append_new(reasons, json_pack("{s:s, s:o}", "code", m->parsed.characteristics[d->reasons[i]].name,
 							 "points_lost", credit_json_fixed(d->reasons_lost_milli[i], SCORECARD_POINTS_SCALE)));
 	json_object_set_new(o, "reasons", reasons);
+	if (d->challenger.present)
+		json_object_set_new(o, "challenger", j_shadow(m, &d->challenger));
 	json_t *inputs = json_object();
 	for (uint32_t f = 0; f < CREDIT_FEATURE_COUNT; f++) {
 		json_t *v = credit_feature_kind(f) == CREDIT_CSV_NUMERIC ? credit_json_fixed(d->inputs_e4[f], SCORECARD_VALUE_SCALE)
