@@ -164,6 +164,7 @@ static size_t body_size_of(uint16_t kind)
 	case CREDIT_CMD_MODEL_CHUNK: return sizeof(struct credit_model_chunk_cmd);
 	case CREDIT_CMD_MODEL_ACTIVATE: return sizeof(struct credit_model_activate_cmd);
 	case CREDIT_CMD_WATCH: return sizeof(struct credit_watch_cmd);
+	case CREDIT_CMD_DECISION_OUTCOME: return sizeof(struct credit_outcome_cmd);
 	}
 	return 0;
 }
@@ -185,6 +186,7 @@ union credit_body {
 	struct credit_model_chunk_cmd chunk;
 	struct credit_model_activate_cmd activate;
 	struct credit_watch_cmd watch;
+	struct credit_outcome_cmd outcome;
 };
 
 /* The enterprise a command names (for the op record), or UINT32_MAX. */
@@ -254,6 +256,7 @@ uint32_t credit_apply(struct sz_state *s, void *domain_state, const struct sz_ap
 	case CREDIT_CMD_MODEL_CHUNK: r = credit_apply_chunk(c, ctx, &body.chunk); break;
 	case CREDIT_CMD_MODEL_ACTIVATE: r = credit_apply_activate(c, ctx, &body.activate); break;
 	case CREDIT_CMD_WATCH: r = credit_apply_watch(c, ctx, &body.watch); break;
+	case CREDIT_CMD_DECISION_OUTCOME: r = credit_apply_outcome(c, ctx, &body.outcome); break;
 	default: SZ_UNREACHABLE();
 	}
 	if (r != SZ_R_OK)

@@ -438,3 +438,28 @@ uint32_t credit_apply_watch(struct credit_domain_state *c, const struct sz_apply
 	e->watch_count++;
 	return SZ_R_OK;
 }
+
+/* ---- decision outcomes ---------------------------------------------------------------- */
+
+/* Records whether a decided loan performed: once per decision (the same
+ * outcome again is accepted, another one is outcome_recorded). */
+uint32_t credit_apply_outcome(struct credit_domain_state *c, const struct sz_apply_ctx *ctx,
+			      const struct credit_outcome_cmd *cmd)
+{
+	SZ_ASSERT(c != NULL && cmd != NULL);
+	if ((cmd->outcome != CREDIT_DECISION_GOOD && cmd->outcome != CREDIT_DECISION_BAD) || cmd->reserved != 0)
+		return CREDIT_R_RECORD_INVALID;
+	int64_t seen = ledger_index_find(&c->op_index, c->ops, credit_key_op, cmd->decision_id);
+	if (seen < 0 || c->ops[seen].kind != CREDIT_CMD_QUERY)
+		return CREDIT_R_DECISION_NOT_FOUND;
+	const struct credit_query *q = &c->queries[c->ops[seen].target];
+	if (q->decision == 0 || (cmd->tenant_id != 0 && q->tenant_id != cmd->tenant_id))
+		return CREDIT_R_DECISION_NOT_FOUND;
+	struct credit_decision *d = &c->decisions[q->decision - 1];
+	SZ_ASSERT(q->decision <= c->decision_count);
+	if (d->outcome != 0)
+		return d->outcome == cmd->outcome ? SZ_R_OK : CREDIT_R_OUTCOME_RECORDED;
+	d->outcome = cmd->outcome;
+	d->outcome_ns = ctx->timestamp_ns;
+	return SZ_R_OK;
+}

@@ -32,6 +32,9 @@ static const char client_usage[] =
 	"  szfin credit objections [--state open|overdue|all]\n"
 	"  szfin credit models\n"
 	"  szfin credit monitor [--model VERSION]   score PSI and CSI of the decisions by month\n"
+	"  szfin credit outcome DECISION_ID good|bad [--id ID]   whether a decided loan performed\n"
+	"  szfin credit challenger [--model VERSION]   champion scorecard against its boosted\n"
+	"                          challenger on the decisions with outcomes (AUC, KS, approval)\n"
 	"  szfin credit model register VERSION MODEL_FILE\n"
 	"  szfin credit model activate VERSION MODEL_FILE\n"
 	"PURPOSE: loan_approval, post_loan, guarantee, supply_chain\n";
@@ -153,7 +156,7 @@ static int model_command(const struct client *c, const char *verb, const char *v
 int credit_client_main(int argc, char **argv)
 {
 	static const char *const commands[] = { "enterprise", "report", "decide", "queries", "warnings",
-						"objections", "models", "model", "monitor", NULL };
+						"objections", "models", "model", "monitor", "outcome", "challenger", NULL };
 	bool ours = false;
 	for (const char *const *k = commands; *k && argc >= 2; k++)
 		ours |= strcmp(argv[1], *k) == 0;
@@ -209,6 +212,17 @@ int credit_client_main(int argc, char **argv)
 		const char *model = option(argc, argv, "--model");
 		snprintf(path, sizeof path, "/v1/credit/monitoring%s%s", model ? "?model=" : "", model ? model : "");
 		return send(&c, "GET", path, NULL);
+	}
+	if (strcmp(cmd, "challenger") == 0) {
+		const char *model = option(argc, argv, "--model");
+		snprintf(path, sizeof path, "/v1/credit/challenger%s%s", model ? "?model=" : "", model ? model : "");
+		return send(&c, "GET", path, NULL);
+	}
+	if (strcmp(cmd, "outcome") == 0 && argc >= 4 && argv[2][0] != '-' &&
+	    (strcmp(argv[3], "good") == 0 || strcmp(argv[3], "bad") == 0)) {
+		id_text(option(argc, argv, "--id"), id);
+		snprintf(path, sizeof path, "/v1/credit/decisions/%s/outcome", argv[2]);
+		return send(&c, "POST", path, json_pack("{s:s, s:s}", "id", id, "outcome", argv[3]));
 	}
 	if (strcmp(cmd, "model") == 0 && argc == 5 &&
 	    (strcmp(argv[2], "register") == 0 || strcmp(argv[2], "activate") == 0))

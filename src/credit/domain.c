@@ -54,7 +54,8 @@ _Static_assert(sizeof(struct credit_ip) == 88, "IP record is 88 bytes");
 _Static_assert(sizeof(struct credit_negative) == 288, "negative record is 288 bytes");
 _Static_assert(sizeof(struct credit_authorization) == 80, "authorization is 80 bytes");
 _Static_assert(sizeof(struct credit_query) == 88, "query is 88 bytes");
-_Static_assert(sizeof(struct credit_decision) == 384, "decision is 384 bytes");
+_Static_assert(sizeof(struct credit_decision) == 400, "decision is 400 bytes");
+_Static_assert(sizeof(struct credit_outcome_cmd) == 48, "outcome command is 48 bytes");
 _Static_assert(sizeof(struct credit_shadow) == 80, "a shadow score has no padding");
 _Static_assert(CREDIT_FEATURE_COUNT <= 32, "a decision's feature masks are 32 bits");
 _Static_assert(sizeof(struct credit_objection) == 608, "objection is 608 bytes");
@@ -293,7 +294,8 @@ static void credit_batch_begin(struct sz_state *s, void *domain_state, const str
 
 /* "CREDITv3", little-endian. v2: decisions hold fixed-point integers where
  * v1 held doubles (score, probability, points lost, inputs); v3: decisions
- * also hold the challenger's shadow score (struct credit_shadow). An older
+ * also hold the challenger's shadow score (struct credit_shadow) and the
+ * observed outcome. An older
  * section is refused as not a credit section. */
 #define CREDIT_SNAP_MAGIC 0x3376544944455243ull
 

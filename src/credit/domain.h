@@ -196,6 +196,7 @@ enum credit_command_kind {
 	CREDIT_CMD_MODEL_CHUNK = SZ_CMD_CREDIT_BASE + 14,        /* credit_model_chunk_cmd */
 	CREDIT_CMD_MODEL_ACTIVATE = SZ_CMD_CREDIT_BASE + 15,     /* credit_model_activate_cmd */
 	CREDIT_CMD_WATCH = SZ_CMD_CREDIT_BASE + 16,              /* credit_watch_cmd */
+	CREDIT_CMD_DECISION_OUTCOME = SZ_CMD_CREDIT_BASE + 17,   /* credit_outcome_cmd */
 };
 
 #define CREDIT_RESULT_LIST(X) \
@@ -223,7 +224,9 @@ enum credit_command_kind {
 	X(421, WRONG_ENTERPRISE, "wrong_enterprise", "the record belongs to another enterprise") \
 	X(422, MONTH_INVALID, "month_invalid", "months must be distinct, valid and not in the future") \
 	X(423, WATCH_EXISTS, "watch_exists", "the institution watches this enterprise already") \
-	X(424, INPUT_OUT_OF_RANGE, "input_out_of_range", "an input of the enterprise is outside the range the model declares for it")
+	X(424, INPUT_OUT_OF_RANGE, "input_out_of_range", "an input of the enterprise is outside the range the model declares for it") \
+	X(425, DECISION_NOT_FOUND, "decision_not_found", "no score decision of this institution has this id") \
+	X(426, OUTCOME_RECORDED, "outcome_recorded", "the decision has another outcome recorded already")
 
 enum credit_result {
 #define CREDIT_RESULT_ENUM(n, name, code, text) CREDIT_R_##name = n,
@@ -419,6 +422,19 @@ struct credit_watch_cmd {
 	uint64_t tenant_id;
 };
 
+/* The observed outcome of a score decision (the loan performed or
+ * defaulted), for the champion/challenger report. tenant_id: the
+ * institution that recorded it (0 = the platform operator, any decision).
+ * 48 bytes. */
+enum credit_decision_outcome { CREDIT_DECISION_GOOD = 1, CREDIT_DECISION_BAD = 2 };
+struct credit_outcome_cmd {
+	sz_id id;
+	sz_id decision_id;         /* the score query's id */
+	uint64_t tenant_id;
+	uint32_t outcome;          /* enum credit_decision_outcome */
+	uint32_t reserved;
+};
+
 /* ---- state records (read-only to the HTTP adapter, http_*.c) ---------------------------------- */
 
 struct credit_series {
@@ -605,6 +621,9 @@ struct credit_decision {
 	uint32_t unseen_mask;      /* bit f: feature f's label was never seen in training */
 	struct credit_tech tech;
 	struct credit_shadow challenger; /* the model's boosted challenger, scored in shadow */
+	uint32_t outcome;          /* enum credit_decision_outcome; 0 = not known yet */
+	uint32_t reserved_outcome;
+	uint64_t outcome_ns;
 };
 
 struct credit_objection {

@@ -115,5 +115,7 @@ uint32_t credit_apply_activate(struct credit_domain_state *c, const struct sz_ap
 			       const struct credit_model_activate_cmd *cmd);
 uint32_t credit_apply_watch(struct credit_domain_state *c, const struct sz_apply_ctx *ctx,
 			    const struct credit_watch_cmd *cmd);
+uint32_t credit_apply_outcome(struct credit_domain_state *c, const struct sz_apply_ctx *ctx,
+			      const struct credit_outcome_cmd *cmd);
 
 #endif

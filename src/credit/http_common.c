@@ -41,6 +41,7 @@ unsigned credit_http_result_status(uint32_t result)
 	case CREDIT_R_RECORD_NOT_FOUND:
 	case CREDIT_R_OBJECTION_NOT_FOUND:
 	case CREDIT_R_MODEL_NOT_FOUND:
+	case CREDIT_R_DECISION_NOT_FOUND:
 		return 404;
 	case CREDIT_R_AUTHORIZATION_REQUIRED:
 		return 403;
@@ -50,6 +51,7 @@ unsigned credit_http_result_status(uint32_t result)
 	case CREDIT_R_MODEL_EXISTS:
 	case CREDIT_R_WATCH_EXISTS:
 	case CREDIT_R_AUTHORIZATION_REVOKED:
+	case CREDIT_R_OUTCOME_RECORDED:
 		return 409;
 	}
 	return api_result_status(result);

@@ -125,6 +125,10 @@ void credit_handle_authorization_list(struct api_request *r);
 void credit_handle_authorization_revoke(struct api_request *r);
 void credit_handle_cashflow(struct api_request *r);
 void credit_handle_decision_get(struct api_request *r);
+/* http_challenger.c */
+extern const struct api_schema credit_outcome_schema;
+void credit_handle_decision_outcome(struct api_request *r);
+void credit_handle_challenger_report(struct api_request *r);
 void credit_handle_enterprise_get(struct api_request *r);
 void credit_handle_enterprise_personal(struct api_request *r);
 void credit_handle_enterprise_register(struct api_request *r);

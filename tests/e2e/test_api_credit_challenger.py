@@ -62,6 +62,38 @@ def training_csv(path):
             f.write(f"{'good' if good else 'bad'},{tax},{heads},{neg},{grades[g]},{pts}\n")
 
 
+def auc(scores, goods):
+    """Mann-Whitney: the share of (good, bad) pairs the score orders right, ties half."""
+    pairs = [(g, b) for g, gg in zip(scores, goods) if gg for b, bg in zip(scores, goods) if not bg]
+    return sum(1.0 if g > b else 0.5 if g == b else 0.0 for g, b in pairs) / len(pairs)
+
+
+def enterprise(s, cb, owner, body17, tax, heads, negatives):
+    """Registers an enterprise with its feeds and an authorization for bank 1."""
+    code = uscc(body17)
+    tok = s.token("merchant", tenant=1, owner=owner, name=f"ent{owner}")
+    st, _ = s.post("/v1/credit/enterprises", {"id": nid(), "uscc": code, "name": f"Co {owner}", "industry": "C3973",
+                                              "registered_capital": "800000.00", "founded": "2017-04-02",
+                                              "owner_id": str(owner)}, cb)
+    ok = st == 201
+    st, _ = s.post(f"/v1/credit/enterprises/{code}/feeds/tax", {
+        "id": nid(), "source": "tax", "as_of": today(-1), "grade": "M", "grade_year": 2023,
+        "months": [{"month": month_text(k), "tax_paid": tax} for k in range(12, 0, -1)]}, cb)
+    ok = ok and st == 201
+    st, _ = s.post(f"/v1/credit/enterprises/{code}/feeds/headcount", {
+        "id": nid(), "source": "ss", "as_of": today(-1),
+        "months": [{"month": month_text(k), "headcount": heads} for k in range(6, 0, -1)]}, cb)
+    ok = ok and st == 201
+    for n in range(negatives):
+        st, _ = s.post(f"/v1/credit/enterprises/{code}/feeds/negative", {
+            "id": nid(), "source": "court", "as_of": today(-1), "kind": "court_judgment", "reference": f"r{n}",
+            "amount": "1000.00", "conduct_ended": "2024-03-01"}, cb)
+        ok = ok and st == 201
+    st, _ = s.post(f"/v1/credit/enterprises/{code}/authorizations", {
+        "id": nid(), "institution": "1", "purpose": "loan_approval", "expires": today(30)}, tok)
+    return code if ok and st == 201 else None
+
+
 def run(args, token=None, port=None):
     env = dict(os.environ)
     if port is not None:
@@ -187,12 +219,64 @@ try:
              "challenger reasons = the most negative path contributions (walked here)")
         t.ok(ch["grade"] in ["AAA", "AA", "A", "BBB", "BB", "B", "CCC", "CC", "C"] and 0 < ch["bad_probability"] < 1,
              "challenger grade and bad probability", ch)
+    # ---- outcomes and the champion/challenger report ----------------------------------
+    decisions = [doc] if doc else []
+    for owner, body, tax, heads, neg in ((710002, "91440300MA5FC1AB2", "200.00", 8, 3),
+                                         (710003, "91440300MA5FC1AB3", "90000.00", 300, 0),
+                                         (710004, "91440300MA5FC1AB4", "1500.00", 20, 2)):
+        code = enterprise(s, cb, owner, body, tax, heads, neg)
+        st, d = s.post(f"{base}/{code}/score", {"id": nid(), "purpose": "loan_approval"}, bank)
+        t.ok(code is not None and st == 201 and "challenger" in d, f"decision for enterprise {owner}", d)
+        if st == 201:
+            decisions.append(d)
+    outcomes = ["good", "bad", "good", "bad"][:len(decisions)]
+    for d, outcome in zip(decisions, outcomes):
+        st, o = s.post(f"/v1/credit/decisions/{d['id']}/outcome", {"id": nid(), "outcome": outcome}, bank)
+        t.ok(st == 201 and o["outcome"] == outcome, f"outcome {outcome} recorded by the deciding bank", o)
+    first = decisions[0]["id"] if decisions else "1"
+    st, o = s.post(f"/v1/credit/decisions/{first}/outcome", {"id": nid(), "outcome": "bad"}, bank)
+    t.eq((st, o and o["code"]), (409, "outcome_recorded"), "another outcome for the same decision is refused")
+    bank2 = s.token("operator", tenant=2, name="bank2")
+    st, o = s.post(f"/v1/credit/decisions/{first}/outcome", {"id": nid(), "outcome": "good"}, bank2)
+    t.eq((st, o and o["code"]), (404, "decision_not_found"), "another bank cannot record it")
+    st, o = s.post("/v1/credit/decisions/987654321/outcome", {"id": nid(), "outcome": "good"}, bank)
+    t.eq((st, o and o["code"]), (404, "decision_not_found"), "an unknown decision")
+    st, o = s.post(f"/v1/credit/decisions/{first}/outcome", {"id": nid(), "outcome": "defaulted"}, bank)
+    t.eq((st, o and o["code"]), (400, "field_invalid"), "an outcome other than good or bad")
+    rc, out, err = run([BIN, "credit", "challenger", "--json"], cb, s.port)
+    t.ok(rc == 0 and '"with_outcome"' in out, "szfin credit challenger prints the report", err + out)
+    st, rep = s.get("/v1/credit/challenger?model=champion-1", cb)
+    t.ok(st == 200 and rep["decisions"] == len(decisions) and rep["with_outcome"] == len(decisions) and
+         rep["goods"] == 2 and rep["bads"] == 2, "report: decisions and outcomes counted", rep)
+    if st == 200 and len(decisions) == 4:
+        goods = [o == "good" for o in outcomes]
+        want_champion = auc([d["score"] for d in decisions], goods)
+        want_challenger = auc([d["challenger"]["score"] for d in decisions], goods)
+        t.ok(abs(rep["champion"]["auc"] - want_champion) < 1e-4 and
+             abs(rep["challenger"]["auc"] - want_challenger) < 1e-4 and
+             abs(rep["difference"]["auc"] - (want_challenger - want_champion)) < 2e-4,
+             "report: AUC of each on the decisions with outcomes (pairs counted here)",
+             (rep["champion"], rep["challenger"], want_champion, want_challenger))
+        inv = ["AAA", "AA", "A", "BBB"]
+        want_appr = [sum(d["grade"] in inv for d in decisions) / 4, sum(d["challenger"]["grade"] in inv for d in decisions) / 4]
+        t.ok(abs(rep["champion"]["approval_rate"] - want_appr[0]) < 1e-4 and
+             abs(rep["challenger"]["approval_rate"] - want_appr[1]) < 1e-4,
+             "report: approval rates (grade BBB or better)", (rep, want_appr))
+        agree = sum((d["grade"] in inv) == (d["challenger"]["grade"] in inv) for d in decisions) / 4
+        diff = sum(d["challenger"]["score"] - d["score"] for d in decisions) / 4
+        t.ok(abs(rep["agreement"] - agree) < 1e-4 and abs(rep["mean_score_difference"] - diff) < 1e-3,
+             "report: agreement and mean score difference", (rep["agreement"], agree, rep["mean_score_difference"], diff))
+    st, rep = s.get("/v1/credit/challenger", bank)
+    t.eq(st, 403, "banks do not read the report")
+
     # The champion decides exactly as the same card without a challenger.
     rc, out, err = run([BIN, "credit", "model", "register", "plain-1", plain, "--json"], cb, s.port)
     rc, out, err = run([BIN, "credit", "model", "activate", "plain-1", plain, "--json"], cb, s.port)
     t.eq(rc, 0, "activate the plain card")
     st, plain_doc = s.post(f"{base}/{CODE}/score", {"id": nid(), "purpose": "loan_approval"}, bank)
     t.ok(st == 201 and "challenger" not in plain_doc, "no challenger, no shadow score", plain_doc)
+    st, rep = s.get("/v1/credit/challenger", cb)
+    t.eq(st, 404, "the report of a model without a challenger is 404")
     if doc and plain_doc:
         t.eq((plain_doc["score"], plain_doc["grade"], plain_doc["reasons"]), (doc["score"], doc["grade"], doc["reasons"]),
              "the champion's decision is the plain card's")
