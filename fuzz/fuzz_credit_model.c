@@ -5,7 +5,8 @@
  * The input is parsed twice: as given (almost always stopped by the
  * checksum), and re-sealed, i.e. with a correct "sha256" line appended, so
  * that the fuzzer reaches the structure checks behind the checksum. A model
- * that parses must score a row of missing values and save back to bytes that
+ * that parses must score a row of missing values (with its challenger, if
+ * it has one: format 4, where the path contributions must add up) and save back to bytes that
  * parse again to the same text.
  * Seed corpus: fuzz/corpus/fuzz_credit_model/ (models without their
  * checksum line; replayed by make test).
@@ -14,6 +15,7 @@
 #include "core/errors.h"
 #include "core/hash.h"
 #include "credit/scorecard.h"
+#include "credit/boost.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -33,6 +35,26 @@ static void exercise(const char *text, size_t size)
 	scorecard_result result;
 	scorecard_score_values(&model, values, &result);
 	SZ_ASSERT(result.reason_count <= SCORECARD_REASON_COUNT);
+	if (model.challenger != NULL) {
+		/* The challenger (format 4): every walk ends, and the bias plus
+		 * the path contributions is the score. */
+		int64_t *features = calloc(model.characteristic_count + 1u, sizeof(int64_t));
+		int64_t *contributions = calloc(model.characteristic_count + 1u, sizeof(int64_t));
+		SZ_ASSERT(features != NULL && contributions != NULL);
+		for (int pass = 0; pass < 2; pass++) {
+			for (uint32_t i = 0; i < model.characteristic_count; i++)
+				features[i] = pass == 0 ? SCORECARD_VALUE_MISSING : (int64_t)i * 7919 - 30000;
+			int64_t bias = 0, sum = 0;
+			boost_score_features(model.challenger, &model, features, &result, contributions, &bias);
+			SZ_ASSERT(result.reason_count <= SCORECARD_REASON_COUNT);
+			for (uint32_t i = 0; i < model.characteristic_count; i++)
+				sum += contributions[i];
+			SZ_ASSERT(bias + sum == result.score_milli);
+		}
+		boost_score_values(model.challenger, &model, values, &result);
+		free(features);
+		free(contributions);
+	}
 	free(values);
 	char *saved = NULL;
 	size_t saved_size = 0;
