@@ -153,6 +153,7 @@ static int model_command(const struct client *c, const char *verb, const char *v
 	return rc;
 }
 
+/* Over 70 lines: one flat branch per client command of the usage text. */
 int credit_client_main(int argc, char **argv)
 {
 	static const char *const commands[] = { "enterprise", "report", "decide", "queries", "warnings",
