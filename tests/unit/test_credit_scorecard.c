@@ -641,7 +641,7 @@ static void test_model_rejects_damage(void **state)
 	assert_int_equal(scorecard_model_parse(&m, text, size - 1, &error), SZ_ECORRUPT);
 	assert_int_equal(scorecard_model_parse(&m, text, 0, &error), SZ_ECORRUPT);
 	assert_int_equal(scorecard_model_parse(&m, "a,b\n1,2\n", 8, &error), SZ_ECORRUPT);
-	assert_int_equal(parse_edited(text, size, "szfin-scorecard 3", "szfin-scorecard 4", false,
+	assert_int_equal(parse_edited(text, size, "szfin-scorecard 3", "szfin-scorecard 5", false,
 				      &error), SZ_EVERSION);
 	/* version 1 (doubles) is refused as a version, not as damage */
 	assert_int_equal(parse_edited(text, size, "szfin-scorecard 3", "szfin-scorecard 1", false,
