@@ -40,8 +40,10 @@ import http.client
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
+import tempfile
 import urllib.parse
 
 BANKS = {1: "Pengcheng Bank", 2: "Qianhai Digital Bank", 3: "Nanshan Payments"}
@@ -309,6 +311,37 @@ def make_credit(url, tokens):
              "kind": "invention" if k == 0 else "utility_model", "granted": "2019-05-01"}]})
         cb.call("POST", f"{base}/{code}/feeds/innovation", {"id": str(n + 4), "source": "szstic", "as_of": as_of,
                                                             "points": 780 - 300 * k})
+    make_credit_decisions(url, tokens, firms)
+
+
+def make_credit_decisions(url, tokens, firms):
+    """An active model trained on the shipped synthetic tech-enterprise set
+    (with its boosted challenger when szfin-credit-boost was built, else the
+    scorecard alone) and a scored decision, with reason codes, for each
+    enterprise by Pengcheng Bank under the enterprise's authorization."""
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+    szfin = os.environ.get("SZFIN_BIN") or os.path.join(root, "build", "release", "szfin")
+    boost = os.path.join(os.path.dirname(szfin), "szfin-credit-boost")
+    data = os.path.join(root, "tests", "data", "credit", "tech_enterprises.csv")
+    work = tempfile.mkdtemp(prefix="szfin-demo-credit-")
+    model = os.path.join(work, "tech.model")
+    train = [boost] if os.access(boost, os.X_OK) else [szfin, "credit"]
+    args = train + ["train", data, "--target", "status", "--ignore", "month", "--out", model]
+    if subprocess.run(args, capture_output=True).returncode != 0 and train[0] == boost:
+        subprocess.run([szfin, "credit"] + args[1:], capture_output=True, check=True)
+    env = dict(os.environ, SZFIN_URL=url, SZFIN_TOKEN=tokens["central-bank"])
+    for verb in ("register", "activate"):
+        subprocess.run([szfin, "credit", "model", verb, "tech-demo.1", model], env=env, capture_output=True,
+                       check=True)
+    shutil.rmtree(work, ignore_errors=True)
+    bank = Api(url, tokens["operator-1"])
+    until = (datetime.datetime.now(CST).date() + datetime.timedelta(days=365)).isoformat()
+    for k, (code, _, _, owner, _, _) in enumerate(firms):
+        n = 891900 + 10 * k
+        Api(url, tokens[f"merchant-{int(owner) - 400000}"]).call(
+            "POST", f"/v1/credit/enterprises/{code}/authorizations",
+            {"id": str(n), "institution": "1", "purpose": "loan_approval", "expires": until})
+        bank.call("POST", f"/v1/credit/enterprises/{code}/score", {"id": str(n + 1), "purpose": "loan_approval"})
 
 
 def make_green(url, tokens):
