@@ -7,6 +7,7 @@
  * prints come from the library, none are computed here except formatting.
  */
 #include "credit/cli.h"
+#include "cli/args.h"
 #include "cli/cli.h"
 
 #include "core/assert.h"
@@ -79,7 +80,7 @@ static const char cli_usage[] =
 	"  median score).\n"
 	"--good defaults to \"good\"; validate defaults to the model's target and good value.\n";
 
-struct cli_args {
+struct cli_args_credit {
 	const char *positional[2];
 	uint32_t positional_count;
 	const char *target;
@@ -123,119 +124,172 @@ static int parse_u64(const char *text, uint64_t max, uint64_t *out)
 	return SZ_OK;
 }
 
-/* Parses argv[first..] into args; returns 0 or a usage error exit code.
- * Over 70 lines: one flat branch per option of the usage text above. */
-static int args_parse(int argc, char **argv, int first, struct cli_args *args)
+/* A numeric option (the value already read as a number). */
+static int number_apply(struct cli_args_credit *args, const char *name, double number, const char *value)
 {
+	scorecard_options *o = &args->options;
+	struct { const char *name; double *slot; } numbers[] = {
+		{ "thin-file-min", &o->thin_file_completeness_min[SCORECARD_PRODUCT_SCORECARD] },
+		{ "thin-file-min-tech", &o->thin_file_completeness_min[SCORECARD_PRODUCT_TECH] },
+		{ "cutoff", &args->cutoff },            { "lambda", &o->lambda },
+		{ "iv-min", &o->iv_min },               { "min-bin-share", &o->bin_share_min },
+		{ "min-category-share", &o->category_share_min }, { "split-chi2", &o->split_chi2_min },
+		{ "woe-prior", &o->woe_prior_count },   { "base-points", &o->scaling.base_points },
+		{ "base-odds", &o->scaling.base_odds }, { "pdo", &o->scaling.pdo_points },
+	};
+	for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
+		if (strcmp(name, numbers[i].name) == 0) {
+			*numbers[i].slot = number;
+			return SZ_OK;
+		}
+	}
+	SZ_ASSERT(strcmp(name, "drop-negative") == 0); /* the last numeric option of the table */
+	if (number != 0.0 && number != 1.0)
+		return usage_error("--drop-negative takes 0 or 1, not", value);
+	o->drop_negative = number == 1.0;
+	return SZ_OK;
+}
+
+/* Every option of train, validate, cv and score (each command reads the
+ * ones it needs, as the usage says); all take a value. */
+static const struct cli_option credit_options[] = {
+	{ "target", true, "COLUMN", "the outcome column" },
+	{ "good", true, "VALUE", "the good outcome (default good; validate: the model's)" },
+	{ "out", true, "MODEL", "train: write the model file" },
+	{ "design-out", true, "FILE", "train: write the WoE design matrix (y, WoE columns) as CSV" },
+	{ "sensitive", true, "COLUMN,...", "validate: per-group AUC, approval and adverse-impact ratio" },
+	{ "cutoff", true, "SCORE", "validate: approval is score >= SCORE (default the median)" },
+	{ "master-scale", true, "NAME:PD_MAX,...", "the PD grades (train writes them, validate tests them)" },
+	{ "product", true, "scorecard|tech", "validate: the product whose score is validated" },
+	{ "ignore", true, "LIST", "columns that are neither target nor characteristic (ids, dates)" },
+	{ "time-column", true, "COLUMN", "cv: the time column of the out-of-time split" },
+	{ "oot-from", true, "VALUE", "cv: the rows from this time on are out of time" },
+	{ "protected", true, "LIST", "protected attributes left out (replaces the default list)" },
+	{ "allow-protected", true, "LIST", "use these protected columns anyway (or all); the report says so" },
+	{ "missing-policy", true, "worst|neutral", "a characteristic never missing in training: worst bin or WoE 0" },
+	{ "seed", true, "N", "cv: the fold seed" },
+	{ "folds", true, "N", "cv: folds (default 5)" },
+	{ "rows", true, "N", "score: print at most N rows" },
+	{ "fine-bins", true, "N", "quantile bins before merging (default 30)" },
+	{ "thin-file-min", true, "X", "thin-file policy of the scorecard product (completeness 0..1)" },
+	{ "thin-file-min-tech", true, "X", "the same for the tech-enterprise product" },
+	{ "lambda", true, "X", "L2 penalty of the logistic fit (default 10; 0 = maximum likelihood)" },
+	{ "iv-min", true, "X", "leave out characteristics with IV below X (default 0.02)" },
+	{ "min-bin-share", true, "X", "smallest numeric bin, share of rows (default 0.03)" },
+	{ "min-category-share", true, "X", "smaller categories are merged (default 0.01)" },
+	{ "split-chi2", true, "X", "merge adjacent bins whose chi-square is below X (default 0: off)" },
+	{ "drop-negative", true, "0|1", "drop characteristics with a negative coefficient and refit (default 1)" },
+	{ "woe-prior", true, "X", "prior count shrinking small bins' WoE (default 1)" },
+	{ "base-points", true, "X", "points at the base odds (default 600)" },
+	{ "base-odds", true, "X", "good:bad odds at the base points (default 50)" },
+	{ "pdo", true, "X", "points that double the odds (default 20)" },
+};
+
+static const struct cli_spec credit_spec = CLI_SPEC(
+	"credit train FILE.csv --target COLUMN [--good VALUE] [--out MODEL] [OPTIONS]\n"
+	"       szfin credit validate MODEL FILE.csv [--target COLUMN] [--good VALUE] [OPTIONS]\n"
+	"       szfin credit cv FILE.csv --target COLUMN [--folds N] [--seed N] [OPTIONS]\n"
+	"       szfin credit score MODEL FILE.csv [--rows N]",
+	"The offline scorecard tools: train a model, validate it (AUC, KS, calibration, PD master\n"
+	"scale, fairness), cross-validate training, score CSV rows with the server's integer code.\n"
+	"See szfin credit --help for every command and docs/credit.md for the details.",
+	credit_options, false);
+
+/* One option's value into args (name without "--"); 0 or a usage error. */
+static int option_apply(struct cli_args_credit *args, const char *name, const char *value)
+{
+	scorecard_options *o = &args->options;
+	double number = 0.0;
+	uint64_t count = 0;
+	bool is_number = parse_double(value, &number) == SZ_OK;
+	bool is_count = parse_u64(value, UINT32_MAX, &count) == SZ_OK;
+	struct { const char *name; const char **slot; } texts[] = {
+		{ "target", &args->target },           { "good", &args->good },
+		{ "out", &args->out },                 { "design-out", &args->design_out },
+		{ "sensitive", &args->sensitive },     { "master-scale", &args->master_scale },
+		{ "ignore", &o->ignore_columns },      { "time-column", &args->time_column },
+		{ "oot-from", &args->oot_from },       { "protected", &o->protected_list },
+		{ "allow-protected", &o->protected_allow },
+	};
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		if (strcmp(name, texts[i].name) == 0) {
+			*texts[i].slot = value;
+			return SZ_OK;
+		}
+	}
+	if (strcmp(name, "product") == 0) {
+		if (strcmp(value, "scorecard") != 0 && strcmp(value, "tech") != 0)
+			return usage_error("--product takes scorecard or tech, not", value);
+		args->product = value;
+	} else if (strcmp(name, "missing-policy") == 0) {
+		if (strcmp(value, "worst") != 0 && strcmp(value, "neutral") != 0)
+			return usage_error("--missing-policy takes worst or neutral, not", value);
+		o->missing_policy = strcmp(value, "worst") == 0 ? SCORECARD_MISSING_WORST : SCORECARD_MISSING_NEUTRAL;
+	} else if (strcmp(name, "seed") == 0) {
+		if (parse_u64(value, UINT64_MAX, &args->seed) != SZ_OK)
+			return usage_error("--seed needs an unsigned integer, not", value);
+	} else if (strcmp(name, "folds") == 0 || strcmp(name, "rows") == 0 || strcmp(name, "fine-bins") == 0) {
+		if (!is_count) {
+			char what[64];
+			snprintf(what, sizeof what, "--%s needs a count, not", name);
+			return usage_error(what, value);
+		}
+		uint32_t *slot = strcmp(name, "folds") == 0 ? &args->folds
+				 : strcmp(name, "rows") == 0 ? &args->rows : &o->fine_bin_count;
+		*slot = (uint32_t)count;
+	} else if (!is_number) {
+		char what[64];
+		snprintf(what, sizeof what, "--%s needs a number, not", name);
+		return usage_error(what, value);
+	} else {
+		return number_apply(args, name, number, value);
+	}
+	return SZ_OK;
+}
+
+/* Parses argv[first..] into args with getopt_long (cli/args.h: unknown
+ * options get a "did you mean"); returns 0, CLI_HELP_SHOWN after --help,
+ * or a usage error exit code. */
+static int args_parse(int argc, char **argv, int first, struct cli_args_credit *args)
+{
+	SZ_ASSERT(first >= 1 && first <= argc);
 	memset(args, 0, sizeof(*args));
-	args->good = NULL;
 	args->folds = 5;
 	args->seed = CLI_SEED_DEFAULT;
 	args->rows = UINT32_MAX;
 	args->cutoff = NAN;
 	scorecard_options_default(&args->options);
-	scorecard_options *o = &args->options;
-	for (int i = first; i < argc; i++) {
-		const char *arg = argv[i];
-		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-			fputs(cli_usage, stdout);
-			return CLI_HELP_SHOWN;
-		}
-		if (strncmp(arg, "--", 2) != 0) {
-			if (args->positional_count == 2)
-				return usage_error("unexpected argument", arg);
-			args->positional[args->positional_count++] = arg;
+	/* argv[0] of the parse names the command in its messages: "credit train". */
+	char name[64];
+	snprintf(name, sizeof name, "credit %s", argv[first - 1]);
+	char **words = malloc((size_t)(argc - first + 2) * sizeof(char *));
+	if (words == NULL)
+		return CLI_FAILURE;
+	words[0] = name;
+	for (int i = first; i < argc; i++)
+		words[i - first + 1] = argv[i];
+	words[argc - first + 1] = NULL;
+	struct cli_args a;
+	int status = cli_args_parse(&credit_spec, argc - first + 1, words, &a);
+	free(words);
+	if (status == CLI_ARGS_HELP)
+		return CLI_HELP_SHOWN;
+	if (status != CLI_ARGS_OK)
+		return CLI_USAGE_ERROR;
+	if (a.positional_count > 2)
+		return usage_error("unexpected argument", a.positional[2]);
+	args->positional_count = a.positional_count;
+	for (uint32_t i = 0; i < a.positional_count; i++)
+		args->positional[i] = a.positional[i];
+	for (uint32_t i = 0; i < credit_spec.option_count; i++) {
+		if (!a.present[i])
 			continue;
-		}
-		if (i + 1 >= argc)
-			return usage_error("option needs a value:", arg);
-		const char *value = argv[++i];
-		double number = 0.0;
-		uint64_t count = 0;
-		bool is_number = parse_double(value, &number) == SZ_OK;
-		bool is_count = parse_u64(value, UINT32_MAX, &count) == SZ_OK;
-		if (strcmp(arg, "--target") == 0) {
-			args->target = value;
-		} else if (strcmp(arg, "--good") == 0) {
-			args->good = value;
-		} else if (strcmp(arg, "--out") == 0) {
-			args->out = value;
-		} else if (strcmp(arg, "--design-out") == 0) {
-			args->design_out = value;
-		} else if (strcmp(arg, "--sensitive") == 0) {
-			args->sensitive = value;
-		} else if (strcmp(arg, "--master-scale") == 0) {
-			args->master_scale = value;
-		} else if (strcmp(arg, "--product") == 0) {
-			if (strcmp(value, "scorecard") != 0 && strcmp(value, "tech") != 0)
-				return usage_error("--product takes scorecard or tech, not", value);
-			args->product = value;
-		} else if (strcmp(arg, "--ignore") == 0) {
-			o->ignore_columns = value;
-		} else if (strcmp(arg, "--time-column") == 0) {
-			args->time_column = value;
-		} else if (strcmp(arg, "--oot-from") == 0) {
-			args->oot_from = value;
-		} else if (strcmp(arg, "--protected") == 0) {
-			o->protected_list = value;
-		} else if (strcmp(arg, "--allow-protected") == 0) {
-			o->protected_allow = value;
-		} else if (strcmp(arg, "--missing-policy") == 0) {
-			if (strcmp(value, "worst") == 0)
-				o->missing_policy = SCORECARD_MISSING_WORST;
-			else if (strcmp(value, "neutral") == 0)
-				o->missing_policy = SCORECARD_MISSING_NEUTRAL;
-			else
-				return usage_error("--missing-policy takes worst or neutral, not", value);
-		} else if (strcmp(arg, "--seed") == 0) {
-			if (parse_u64(value, UINT64_MAX, &args->seed) != SZ_OK)
-				return usage_error("--seed needs an unsigned integer, not", value);
-		} else if (strcmp(arg, "--folds") == 0 || strcmp(arg, "--rows") == 0 ||
-			   strcmp(arg, "--fine-bins") == 0) {
-			if (!is_count)
-				return usage_error("option needs a count:", arg);
-			if (strcmp(arg, "--folds") == 0)
-				args->folds = (uint32_t)count;
-			else if (strcmp(arg, "--rows") == 0)
-				args->rows = (uint32_t)count;
-			else
-				o->fine_bin_count = (uint32_t)count;
-		} else if (!is_number) {
-			return usage_error("unknown option or value not a number:", arg);
-		} else if (strcmp(arg, "--thin-file-min") == 0) {
-			o->thin_file_completeness_min[SCORECARD_PRODUCT_SCORECARD] = number;
-		} else if (strcmp(arg, "--thin-file-min-tech") == 0) {
-			o->thin_file_completeness_min[SCORECARD_PRODUCT_TECH] = number;
-		} else if (strcmp(arg, "--cutoff") == 0) {
-			args->cutoff = number;
-		} else if (strcmp(arg, "--lambda") == 0) {
-			o->lambda = number;
-		} else if (strcmp(arg, "--iv-min") == 0) {
-			o->iv_min = number;
-		} else if (strcmp(arg, "--min-bin-share") == 0) {
-			o->bin_share_min = number;
-		} else if (strcmp(arg, "--min-category-share") == 0) {
-			o->category_share_min = number;
-		} else if (strcmp(arg, "--split-chi2") == 0) {
-			o->split_chi2_min = number;
-		} else if (strcmp(arg, "--drop-negative") == 0) {
-			if (number != 0.0 && number != 1.0)
-				return usage_error("--drop-negative takes 0 or 1, not", value);
-			o->drop_negative = number == 1.0;
-		} else if (strcmp(arg, "--woe-prior") == 0) {
-			o->woe_prior_count = number;
-		} else if (strcmp(arg, "--base-points") == 0) {
-			o->scaling.base_points = number;
-		} else if (strcmp(arg, "--base-odds") == 0) {
-			o->scaling.base_odds = number;
-		} else if (strcmp(arg, "--pdo") == 0) {
-			o->scaling.pdo_points = number;
-		} else {
-			return usage_error("unknown option", arg);
-		}
+		int rc = option_apply(args, credit_options[i].name, a.values[i]);
+		if (rc != SZ_OK)
+			return rc;
 	}
 	scorecard_error error;
-	if (scorecard_options_check(o, &error) != SZ_OK)
+	if (scorecard_options_check(&args->options, &error) != SZ_OK)
 		return usage_error(error.message, NULL);
 	return SZ_OK;
 }
@@ -408,7 +462,7 @@ void credit_cli_train_step_set(credit_cli_train_step step) { train_step = step; 
 
 static int cmd_train(int argc, char **argv)
 {
-	struct cli_args a;
+	struct cli_args_credit a;
 	int rc = args_parse(argc, argv, 2, &a);
 	if (rc != SZ_OK)
 		return rc == CLI_HELP_SHOWN ? 0 : rc;
@@ -479,7 +533,7 @@ static void print_out_of_time(const scorecard_oot_result *oot)
 
 static int cmd_cv(int argc, char **argv)
 {
-	struct cli_args a;
+	struct cli_args_credit a;
 	int rc = args_parse(argc, argv, 2, &a);
 	if (rc != SZ_OK)
 		return rc == CLI_HELP_SHOWN ? 0 : rc;
@@ -656,7 +710,7 @@ static int print_fairness(const credit_csv_table *table, const char *list, const
  * one cleanup exit for the buffers it owns. */
 static int cmd_validate(int argc, char **argv)
 {
-	struct cli_args a;
+	struct cli_args_credit a;
 	int rc = args_parse(argc, argv, 2, &a);
 	if (rc != SZ_OK)
 		return rc == CLI_HELP_SHOWN ? 0 : rc;
@@ -774,7 +828,7 @@ static void print_flagged(const scorecard_model *m, const scorecard_binding *bin
 
 static int cmd_score(int argc, char **argv)
 {
-	struct cli_args a;
+	struct cli_args_credit a;
 	int rc = args_parse(argc, argv, 2, &a);
 	if (rc != SZ_OK)
 		return rc == CLI_HELP_SHOWN ? 0 : rc;

@@ -32,6 +32,15 @@ for cmd in ("train", "validate", "cv"):
     t.eq(rc, 0, f"credit {cmd} --help exits 0")
     t.ok(out.startswith("usage:") and err == "", f"credit {cmd} --help prints usage only", err[:80])
 
+# The option table (cli/args.h): a misspelt option gets a suggestion, a bad
+# value names its option, --name=VALUE works.
+rc, out, err = credit("train", SAMPLE, "--targt", "Status")
+t.ok(rc == 2 and "did you mean --target?" in err, "a misspelt option suggests the right one", err[:200])
+rc, out, err = credit("cv", SAMPLE, "--target", "Status", "--folds", "many")
+t.ok(rc == 2 and "--folds needs a count, not many" in err, "a bad count names its option", err[:200])
+rc, out, err = credit("train", SAMPLE, "--target=Status", "--lambda", "ten")
+t.ok(rc == 2 and "--lambda needs a number, not ten" in err, "a bad number names its option", err[:200])
+
 model = os.path.join(work, "m.model")
 rc, out, err = credit("train", SAMPLE, "--target", "Status", "--out", model)
 t.eq(rc, 0, "train on the sample")
