@@ -13,6 +13,7 @@
 #include "credit/cli.h"
 
 #include "api/codec.h"
+#include "cli/args.h"
 #include "cli/client.h"
 #include "credit/domain.h"
 
@@ -38,14 +39,6 @@ static const char client_usage[] =
 	"  szfin credit model register VERSION MODEL_FILE\n"
 	"  szfin credit model activate VERSION MODEL_FILE\n"
 	"PURPOSE: loan_approval, post_loan, guarantee, supply_chain\n";
-
-static const char *option(int argc, char **argv, const char *name)
-{
-	for (int i = 0; i + 1 < argc; i++)
-		if (strcmp(argv[i], name) == 0)
-			return argv[i + 1];
-	return NULL;
-}
 
 static void id_text(const char *given, char out[SZ_ID_TEXT_SIZE])
 {
@@ -153,6 +146,24 @@ static int model_command(const struct client *c, const char *verb, const char *v
 	return rc;
 }
 
+static const struct cli_option client_options[] = {
+	{ "purpose", true, "PURPOSE", "report, decide: loan_approval, post_loan, guarantee or supply_chain" },
+	{ "id", true, "ID", "the command id (default a fresh one; the same id again is idempotent)" },
+	{ "product", true, "scorecard|tech", "decide: the product scored" },
+	{ "model", true, "VERSION", "decide, monitor, challenger: the model (default the active one)" },
+	{ "enterprise", true, "CODE", "warnings: only this enterprise's" },
+	{ "state", true, "open|overdue|all", "objections: which (default open)" },
+};
+
+static const struct cli_spec client_spec = CLI_SPEC(
+	"credit enterprise get CODE | report CODE --purpose P | decide CODE --purpose P [--product X]\n"
+	"       | queries CODE | warnings | objections | models | monitor | challenger\n"
+	"       | outcome DECISION_ID good|bad | model register|activate VERSION MODEL_FILE",
+	client_usage, client_options, true);
+
+/* The command's words after its name, by count (argc of the old form - 2). */
+static bool words_are(const struct cli_args *a, uint32_t count) { return a->positional_count == count; }
+
 /* Over 70 lines: one flat branch per client command of the usage text. */
 int credit_client_main(int argc, char **argv)
 {
@@ -163,71 +174,73 @@ int credit_client_main(int argc, char **argv)
 		ours |= strcmp(argv[1], *k) == 0;
 	if (!ours)
 		return -1;
-	struct client c;
-	argc = client_init(&c, argc, argv);
-	if (argc < 0)
-		return 2;
 	const char *cmd = argv[1];
+	char name[64];
+	snprintf(name, sizeof name, "credit %s", cmd);
+	argv[1] = name; /* argv[0] of the parse names the command in its messages */
+	struct cli_args a;
+	int status = cli_args_parse(&client_spec, argc - 1, argv + 1, &a);
+	argv[1] = (char *)cmd;
+	if (status != CLI_ARGS_OK)
+		return cli_args_exit(status);
+	struct client c;
+	if (client_init_args(&c, &a) != 0)
+		return 2;
+	const char *const *w = a.positional;
 	char path[256], id[SZ_ID_TEXT_SIZE];
-	if (strcmp(cmd, "enterprise") == 0 && argc == 4 && strcmp(argv[2], "get") == 0) {
-		snprintf(path, sizeof path, "/v1/credit/enterprises/%s", argv[3]);
+	if (strcmp(cmd, "enterprise") == 0 && words_are(&a, 2) && strcmp(w[0], "get") == 0) {
+		snprintf(path, sizeof path, "/v1/credit/enterprises/%s", w[1]);
 		return send(&c, "GET", path, NULL);
 	}
-	if ((strcmp(cmd, "report") == 0 || strcmp(cmd, "decide") == 0) && argc >= 3 && argv[2][0] != '-') {
-		const char *purpose = option(argc, argv, "--purpose");
+	if ((strcmp(cmd, "report") == 0 || strcmp(cmd, "decide") == 0) && words_are(&a, 1)) {
+		const char *purpose = cli_args_get(&a, "purpose");
 		if (purpose == NULL) {
 			fprintf(stderr, "szfin credit %s: --purpose is required\n\n%s", cmd, client_usage);
 			return 2;
 		}
-		id_text(option(argc, argv, "--id"), id);
+		id_text(cli_args_get(&a, "id"), id);
 		json_t *body = json_pack("{s:s, s:s}", "id", id, "purpose", purpose);
 		bool decide = strcmp(cmd, "decide") == 0;
 		if (decide) {
-			const char *product = option(argc, argv, "--product");
-			const char *model = option(argc, argv, "--model");
+			const char *product = cli_args_get(&a, "product");
+			const char *model = cli_args_get(&a, "model");
 			if (product)
 				json_object_set_new(body, "product", json_string(product));
 			if (model)
 				json_object_set_new(body, "model_version", json_string(model));
 		}
-		snprintf(path, sizeof path, "/v1/credit/enterprises/%s/%s", argv[2], decide ? "score" : "report");
+		snprintf(path, sizeof path, "/v1/credit/enterprises/%s/%s", w[0], decide ? "score" : "report");
 		return send(&c, "POST", path, body);
 	}
-	if (strcmp(cmd, "queries") == 0 && argc == 3) {
-		snprintf(path, sizeof path, "/v1/credit/enterprises/%s/queries", argv[2]);
+	if (strcmp(cmd, "queries") == 0 && words_are(&a, 1)) {
+		snprintf(path, sizeof path, "/v1/credit/enterprises/%s/queries", w[0]);
 		return send(&c, "GET", path, NULL);
 	}
-	if (strcmp(cmd, "warnings") == 0) {
-		const char *e = option(argc, argv, "--enterprise");
+	const char *model = cli_args_get(&a, "model");
+	if (strcmp(cmd, "warnings") == 0 && words_are(&a, 0)) {
+		const char *e = cli_args_get(&a, "enterprise");
 		snprintf(path, sizeof path, "/v1/credit/warnings%s%s", e ? "?enterprise=" : "", e ? e : "");
 		return send(&c, "GET", path, NULL);
 	}
-	if (strcmp(cmd, "objections") == 0) {
-		const char *state = option(argc, argv, "--state");
+	if (strcmp(cmd, "objections") == 0 && words_are(&a, 0)) {
+		const char *state = cli_args_get(&a, "state");
 		snprintf(path, sizeof path, "/v1/credit/objections?state=%s", state ? state : "open");
 		return send(&c, "GET", path, NULL);
 	}
-	if (strcmp(cmd, "models") == 0)
+	if (strcmp(cmd, "models") == 0 && words_are(&a, 0))
 		return send(&c, "GET", "/v1/credit/models", NULL);
-	if (strcmp(cmd, "monitor") == 0) {
-		const char *model = option(argc, argv, "--model");
-		snprintf(path, sizeof path, "/v1/credit/monitoring%s%s", model ? "?model=" : "", model ? model : "");
+	if ((strcmp(cmd, "monitor") == 0 || strcmp(cmd, "challenger") == 0) && words_are(&a, 0)) {
+		snprintf(path, sizeof path, "/v1/credit/%s%s%s", strcmp(cmd, "monitor") == 0 ? "monitoring" : "challenger",
+			 model ? "?model=" : "", model ? model : "");
 		return send(&c, "GET", path, NULL);
 	}
-	if (strcmp(cmd, "challenger") == 0) {
-		const char *model = option(argc, argv, "--model");
-		snprintf(path, sizeof path, "/v1/credit/challenger%s%s", model ? "?model=" : "", model ? model : "");
-		return send(&c, "GET", path, NULL);
+	if (strcmp(cmd, "outcome") == 0 && words_are(&a, 2) && (strcmp(w[1], "good") == 0 || strcmp(w[1], "bad") == 0)) {
+		id_text(cli_args_get(&a, "id"), id);
+		snprintf(path, sizeof path, "/v1/credit/decisions/%s/outcome", w[0]);
+		return send(&c, "POST", path, json_pack("{s:s, s:s}", "id", id, "outcome", w[1]));
 	}
-	if (strcmp(cmd, "outcome") == 0 && argc >= 4 && argv[2][0] != '-' &&
-	    (strcmp(argv[3], "good") == 0 || strcmp(argv[3], "bad") == 0)) {
-		id_text(option(argc, argv, "--id"), id);
-		snprintf(path, sizeof path, "/v1/credit/decisions/%s/outcome", argv[2]);
-		return send(&c, "POST", path, json_pack("{s:s, s:s}", "id", id, "outcome", argv[3]));
-	}
-	if (strcmp(cmd, "model") == 0 && argc == 5 &&
-	    (strcmp(argv[2], "register") == 0 || strcmp(argv[2], "activate") == 0))
-		return model_command(&c, argv[2], argv[3], argv[4]);
+	if (strcmp(cmd, "model") == 0 && words_are(&a, 3) && (strcmp(w[0], "register") == 0 || strcmp(w[0], "activate") == 0))
+		return model_command(&c, w[0], w[1], w[2]);
 	fprintf(stderr, "szfin credit: bad arguments for '%s'\n\n%s", cmd, client_usage);
 	return 2;
 }
