@@ -1,0 +1,660 @@
+/*
+ * tier.c — run files of cold transfer slots, their filters and the builder
+ * thread (see tier.h).
+ *
+ * A run file: a 64-byte header (magic, version, record size, block size,
+ * slot range, record and block counts, its own checksum), the records sorted
+ * by id, one checksum per block of SZ_TIER_BLOCK_RECORD_COUNT records, and a
+ * trailer checksum over the header and the block checksums. Checksums are
+ * the first 8 bytes of BLAKE2b (core/hash.h).
+ */
+#include "ledger/tier.h"
+#include "core/assert.h"
+#include "core/errors.h"
+#include "core/hash.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define RUN_MAGIC "SZTIER1"
+#define RUN_VERSION 1u
+#define HEADER_SIZE 64u
+#define BLOOM_LINE_WORDS 8u
+#define BLOOM_LINE_BITS (BLOOM_LINE_WORDS * 64u)
+
+struct run_header {
+	char magic[8];
+	uint32_t version;
+	uint32_t record_size;
+	uint32_t block_record_count;
+	uint32_t slot_lo, slot_hi;
+	uint32_t record_count;
+	uint32_t block_count;
+	uint8_t zero[20];
+	uint64_t check;              /* of the 56 bytes before it */
+};
+_Static_assert(sizeof(struct run_header) == HEADER_SIZE, "run header is 64 bytes");
+
+static uint64_t sum64(const void *data, size_t size)
+{
+	SZ_ASSERT(data != NULL || size == 0);
+	uint8_t h[SZ_HASH_SIZE];
+	sz_blake2b(h, data, size);
+	uint64_t v;
+	memcpy(&v, h, sizeof v);
+	return v;
+}
+
+static int id_cmp(sz_id a, sz_id b)
+{
+	if (a.hi != b.hi)
+		return a.hi < b.hi ? -1 : 1;
+	if (a.lo != b.lo)
+		return a.lo < b.lo ? -1 : 1;
+	return 0;
+}
+
+static sz_id record_id(const struct tier_record *r)
+{
+	SZ_ASSERT(r != NULL);
+	sz_id id;
+	memcpy(&id, r->slot, sizeof id); /* struct ledger_slot begins with its id */
+	return id;
+}
+
+static int record_cmp(const void *a, const void *b)
+{
+	return id_cmp(record_id(a), record_id(b));
+}
+
+static void run_path(char *out, size_t size, const char *dir, uint32_t lo, uint32_t hi, const char *suffix)
+{
+	SZ_ASSERT(out != NULL && dir != NULL);
+	snprintf(out, size, "%s/run-%010u-%010u.idx%s", dir, lo, hi, suffix);
+}
+
+/* ---- the filter ----------------------------------------------------------- */
+
+static uint32_t bloom_line(const struct tier_run *r, uint64_t h1)
+{
+	SZ_ASSERT(r->bloom_line_count > 0);
+	return (uint32_t)(((unsigned __int128)h1 * r->bloom_line_count) >> 64);
+}
+
+static void bloom_add(struct tier_run *r, sz_id id)
+{
+	uint64_t h1 = sz_mix64(id.lo, id.hi), h2 = sz_mix64(id.hi ^ 0x5bd1e9955bd1e995ull, id.lo);
+	uint64_t *line = &r->bloom[(size_t)bloom_line(r, h1) * BLOOM_LINE_WORDS];
+	for (uint32_t k = 0; k < SZ_TIER_BLOOM_PROBE_COUNT; k++) {
+		uint32_t bit = (uint32_t)(h2 >> (9 * k)) & (BLOOM_LINE_BITS - 1);
+		line[bit / 64] |= 1ull << (bit % 64);
+	}
+}
+
+static bool bloom_test(const struct tier_run *r, sz_id id)
+{
+	uint64_t h1 = sz_mix64(id.lo, id.hi), h2 = sz_mix64(id.hi ^ 0x5bd1e9955bd1e995ull, id.lo);
+	const uint64_t *line = &r->bloom[(size_t)bloom_line(r, h1) * BLOOM_LINE_WORDS];
+	for (uint32_t k = 0; k < SZ_TIER_BLOOM_PROBE_COUNT; k++) {
+		uint32_t bit = (uint32_t)(h2 >> (9 * k)) & (BLOOM_LINE_BITS - 1);
+		if (!(line[bit / 64] & (1ull << (bit % 64))))
+			return false;
+	}
+	return true;
+}
+
+static void run_free(struct tier_run *r)
+{
+	SZ_ASSERT(r != NULL);
+	if (r->fd >= 0)
+		close(r->fd);
+	free(r->bloom);
+	free(r->fences);
+	free(r->block_sums);
+	memset(r, 0, sizeof *r);
+	r->fd = -1;
+}
+
+/* The RAM part of a run from its sorted records. */
+static int run_index(struct tier_run *r, const struct tier_record *records, uint32_t count)
+{
+	SZ_ASSERT(r != NULL);
+	SZ_ASSERT(count == 0 || records != NULL);
+	r->record_count = count;
+	r->block_count = (count + SZ_TIER_BLOCK_RECORD_COUNT - 1) / SZ_TIER_BLOCK_RECORD_COUNT;
+	r->bloom_line_count = (uint32_t)(((uint64_t)count * SZ_TIER_BLOOM_BITS_PER_RECORD + BLOOM_LINE_BITS - 1) /
+					 BLOOM_LINE_BITS);
+	if (r->bloom_line_count == 0)
+		r->bloom_line_count = 1;
+	r->bloom = calloc((size_t)r->bloom_line_count * BLOOM_LINE_WORDS, sizeof(uint64_t));
+	r->fences = calloc(r->block_count + 1u, sizeof(sz_id));
+	r->block_sums = calloc(r->block_count + 1u, sizeof(uint64_t));
+	if (!r->bloom || !r->fences || !r->block_sums)
+		return SZ_ENOMEM;
+	for (uint32_t i = 0; i < count; i++)
+		bloom_add(r, record_id(&records[i]));
+	for (uint32_t b = 0; b < r->block_count; b++) {
+		uint32_t first = b * SZ_TIER_BLOCK_RECORD_COUNT;
+		uint32_t n = count - first < SZ_TIER_BLOCK_RECORD_COUNT ? count - first : SZ_TIER_BLOCK_RECORD_COUNT;
+		r->fences[b] = record_id(&records[first]);
+		r->block_sums[b] = sum64(&records[first], (size_t)n * sizeof records[0]);
+	}
+	return 0;
+}
+
+/* ---- writing -------------------------------------------------------------- */
+
+static int write_all(int fd, const void *data, size_t size)
+{
+	SZ_ASSERT(fd >= 0);
+	const uint8_t *p = data;
+	while (size > 0) {
+		ssize_t n = write(fd, p, size);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return SZ_EIO;
+		p += n;
+		size -= (size_t)n;
+	}
+	return 0;
+}
+
+static void header_make(struct run_header *h, const struct tier_run *r)
+{
+	SZ_ASSERT(h != NULL && r != NULL);
+	memset(h, 0, sizeof *h);
+	memcpy(h->magic, RUN_MAGIC, sizeof RUN_MAGIC);
+	h->version = RUN_VERSION;
+	h->record_size = sizeof(struct tier_record);
+	h->block_record_count = SZ_TIER_BLOCK_RECORD_COUNT;
+	h->slot_lo = r->slot_lo;
+	h->slot_hi = r->slot_hi;
+	h->record_count = r->record_count;
+	h->block_count = r->block_count;
+	h->check = sum64(h, offsetof(struct run_header, check));
+}
+
+static uint64_t trailer_of(const struct run_header *h, const uint64_t *sums, uint32_t block_count)
+{
+	SZ_ASSERT(h != NULL);
+	uint64_t parts[2] = { sum64(h, sizeof *h), sum64(sums, (size_t)block_count * sizeof sums[0]) };
+	return sum64(parts, sizeof parts);
+}
+
+static int fsync_dir(const char *dir)
+{
+	SZ_ASSERT(dir != NULL);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY);
+	if (fd < 0)
+		return SZ_EIO;
+	int rc = fsync(fd) == 0 ? 0 : SZ_EIO;
+	close(fd);
+	return rc;
+}
+
+static int write_file(const char *dir, const struct tier_job *job, const struct tier_run *r)
+{
+	char tmp[SZ_TIER_PATH_SIZE], final[SZ_TIER_PATH_SIZE];
+	run_path(tmp, sizeof tmp, dir, r->slot_lo, r->slot_hi, ".tmp");
+	run_path(final, sizeof final, dir, r->slot_lo, r->slot_hi, "");
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return SZ_EIO;
+	struct run_header h;
+	header_make(&h, r);
+	uint64_t trailer = trailer_of(&h, r->block_sums, r->block_count);
+	int rc = write_all(fd, &h, sizeof h);
+	if (rc == 0)
+		rc = write_all(fd, job->records, (size_t)job->record_count * sizeof job->records[0]);
+	if (rc == 0)
+		rc = write_all(fd, r->block_sums, (size_t)r->block_count * sizeof r->block_sums[0]);
+	if (rc == 0)
+		rc = write_all(fd, &trailer, sizeof trailer);
+	if (rc == 0 && fsync(fd) != 0)
+		rc = SZ_EIO;
+	close(fd);
+	if (rc == 0 && rename(tmp, final) != 0)
+		rc = SZ_EIO;
+	if (rc == 0)
+		rc = fsync_dir(dir);
+	if (rc != 0)
+		unlink(tmp);
+	return rc;
+}
+
+static int open_run_fd(const char *dir, uint32_t lo, uint32_t hi)
+{
+	char path[SZ_TIER_PATH_SIZE];
+	run_path(path, sizeof path, dir, lo, hi, "");
+	return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+int tier_build(const char *dir, struct tier_job *job)
+{
+	SZ_ASSERT(dir != NULL && job != NULL);
+	SZ_ASSERT(job->slot_lo < job->slot_hi);
+	qsort(job->records, job->record_count, sizeof job->records[0], record_cmp);
+	struct tier_run *r = &job->run;
+	memset(r, 0, sizeof *r);
+	r->fd = -1;
+	r->slot_lo = job->slot_lo;
+	r->slot_hi = job->slot_hi;
+	int rc = run_index(r, job->records, job->record_count);
+	if (rc == 0)
+		rc = write_file(dir, job, r);
+	if (rc == 0 && (r->fd = open_run_fd(dir, r->slot_lo, r->slot_hi)) < 0)
+		rc = SZ_EIO;
+	if (rc != 0)
+		run_free(r);
+	return rc;
+}
+
+/* ---- reading back ---------------------------------------------------------- */
+
+static int read_exact(int fd, void *out, size_t size, uint64_t offset)
+{
+	SZ_ASSERT(fd >= 0);
+	uint8_t *p = out;
+	while (size > 0) {
+		ssize_t n = pread(fd, p, size, (off_t)offset);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return SZ_EIO;
+		if (n == 0)
+			return SZ_ECORRUPT; /* shorter than its header says */
+		p += n;
+		size -= (size_t)n;
+		offset += (uint64_t)n;
+	}
+	return 0;
+}
+
+static bool header_valid(const struct run_header *h, uint32_t lo, uint32_t hi, uint64_t file_size)
+{
+	SZ_ASSERT(h != NULL);
+	if (memcmp(h->magic, RUN_MAGIC, sizeof RUN_MAGIC) != 0 || h->version != RUN_VERSION ||
+	    h->record_size != sizeof(struct tier_record) || h->block_record_count != SZ_TIER_BLOCK_RECORD_COUNT ||
+	    h->check != sum64(h, offsetof(struct run_header, check)))
+		return false;
+	if (h->slot_lo != lo || h->slot_hi != hi || h->record_count > hi - lo ||
+	    h->block_count != (h->record_count + SZ_TIER_BLOCK_RECORD_COUNT - 1) / SZ_TIER_BLOCK_RECORD_COUNT)
+		return false;
+	uint64_t want = HEADER_SIZE + (uint64_t)h->record_count * sizeof(struct tier_record) +
+			(uint64_t)h->block_count * sizeof(uint64_t) + sizeof(uint64_t);
+	return want == file_size;
+}
+
+/* Records strictly increasing by id, slot numbers inside the range. */
+static bool records_valid(const struct tier_record *records, uint32_t count, uint32_t lo, uint32_t hi)
+{
+	SZ_ASSERT(lo < hi);
+	for (uint32_t i = 0; i < count; i++) {
+		if (records[i].slot_number < lo || records[i].slot_number >= hi)
+			return false;
+		if (i > 0 && record_cmp(&records[i - 1], &records[i]) >= 0)
+			return false;
+	}
+	return true;
+}
+
+struct adopted {
+	struct run_header h;
+	struct tier_record *records;
+	uint64_t *sums;
+};
+
+static int adopt_read(int fd, uint32_t lo, uint32_t hi, struct adopted *a)
+{
+	struct stat st;
+	if (fstat(fd, &st) != 0)
+		return SZ_EIO;
+	int rc = read_exact(fd, &a->h, sizeof a->h, 0);
+	if (rc != 0)
+		return rc;
+	if (!header_valid(&a->h, lo, hi, (uint64_t)st.st_size))
+		return SZ_ECORRUPT;
+	a->records = malloc((size_t)a->h.record_count * sizeof a->records[0] + 1);
+	a->sums = malloc((size_t)a->h.block_count * sizeof a->sums[0] + 8);
+	if (a->records == NULL || a->sums == NULL)
+		return SZ_ENOMEM;
+	uint64_t records_size = (uint64_t)a->h.record_count * sizeof a->records[0], trailer;
+	if ((rc = read_exact(fd, a->records, records_size, HEADER_SIZE)) != 0 ||
+	    (rc = read_exact(fd, a->sums, (size_t)a->h.block_count * 8, HEADER_SIZE + records_size)) != 0 ||
+	    (rc = read_exact(fd, &trailer, sizeof trailer, HEADER_SIZE + records_size + a->h.block_count * 8ull)) != 0)
+		return rc;
+	if (trailer != trailer_of(&a->h, a->sums, a->h.block_count) ||
+	    !records_valid(a->records, a->h.record_count, lo, hi))
+		return SZ_ECORRUPT;
+	return 0;
+}
+
+static int runs_insert(struct tier *t, const struct tier_run *r)
+{
+	SZ_ASSERT(t != NULL && r != NULL);
+	if (t->run_count >= SZ_TIER_RUN_COUNT_MAX)
+		return SZ_ELIMIT;
+	struct tier_run *grown = realloc(t->runs, (t->run_count + 1u) * sizeof *grown);
+	if (grown == NULL)
+		return SZ_ENOMEM;
+	t->runs = grown;
+	uint32_t at = t->run_count;
+	while (at > 0 && t->runs[at - 1].slot_lo > r->slot_lo)
+		at--;
+	memmove(&t->runs[at + 1], &t->runs[at], (t->run_count - at) * sizeof *grown);
+	t->runs[at] = *r;
+	t->run_count++;
+	t->record_count += r->record_count;
+	return 0;
+}
+
+/* Check each block against the file's block sums (what lookups will use). */
+static int adopt_check(struct tier_run *r, const struct adopted *a,
+		       bool (*check)(void *ctx, const struct tier_record *rec), void *ctx)
+{
+	int rc = run_index(r, a->records, a->h.record_count);
+	if (rc != 0)
+		return rc;
+	for (uint32_t b = 0; b < r->block_count; b++)
+		if (r->block_sums[b] != a->sums[b])
+			return SZ_ECORRUPT;
+	for (uint32_t i = 0; check != NULL && i < a->h.record_count; i++)
+		if (!check(ctx, &a->records[i]))
+			return SZ_ECORRUPT;
+	return 0;
+}
+
+int tier_adopt(struct tier *t, uint32_t slot_lo, uint32_t slot_hi,
+	       bool (*check)(void *ctx, const struct tier_record *r), void *ctx)
+{
+	SZ_ASSERT(t != NULL);
+	SZ_ASSERT(slot_lo < slot_hi);
+	int fd = open_run_fd(t->dir, slot_lo, slot_hi);
+	if (fd < 0)
+		return SZ_ENOTFOUND;
+	struct adopted a = { .records = NULL, .sums = NULL };
+	struct tier_run r = { .fd = fd, .slot_lo = slot_lo, .slot_hi = slot_hi };
+	int rc = adopt_read(fd, slot_lo, slot_hi, &a);
+	if (rc == 0)
+		rc = adopt_check(&r, &a, check, ctx);
+	if (rc == 0)
+		rc = runs_insert(t, &r);
+	free(a.records);
+	free(a.sums);
+	if (rc != 0) {
+		run_free(&r);
+		char path[SZ_TIER_PATH_SIZE];
+		run_path(path, sizeof path, t->dir, slot_lo, slot_hi, "");
+		if (rc == SZ_ECORRUPT)
+			unlink(path); /* never served; the caller rebuilds it */
+	}
+	return rc;
+}
+
+int tier_read_run(const struct tier *t, uint32_t index, bool (*each)(void *ctx, const struct tier_record *r),
+		  void *ctx)
+{
+	SZ_ASSERT(t != NULL && each != NULL);
+	SZ_ASSERT(index < t->run_count);
+	const struct tier_run *r = &t->runs[index];
+	struct adopted a = { .records = NULL, .sums = NULL };
+	int rc = r->fd < 0 ? SZ_ECORRUPT : adopt_read(r->fd, r->slot_lo, r->slot_hi, &a);
+	if (rc == 0 && a.h.record_count != r->record_count)
+		rc = SZ_ECORRUPT;
+	for (uint32_t b = 0; rc == 0 && b < r->block_count; b++) {
+		uint32_t first = b * SZ_TIER_BLOCK_RECORD_COUNT;
+		uint32_t n = r->record_count - first < SZ_TIER_BLOCK_RECORD_COUNT ? r->record_count - first
+										    : SZ_TIER_BLOCK_RECORD_COUNT;
+		if (a.sums[b] != r->block_sums[b] || sum64(&a.records[first], (size_t)n * sizeof a.records[0]) != r->block_sums[b])
+			rc = SZ_ECORRUPT;
+	}
+	for (uint32_t i = 0; rc == 0 && i < r->record_count; i++)
+		if (!each(ctx, &a.records[i]))
+			rc = SZ_ECORRUPT;
+	free(a.records);
+	free(a.sums);
+	return rc;
+}
+
+int tier_list(const struct tier *t, void (*found)(void *ctx, uint32_t lo, uint32_t hi), void *ctx)
+{
+	SZ_ASSERT(t != NULL && found != NULL);
+	DIR *d = opendir(t->dir);
+	if (d == NULL)
+		return SZ_EIO;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		unsigned lo, hi;
+		char tail[8];
+		if (sscanf(e->d_name, "run-%10u-%10u.idx%7s", &lo, &hi, tail) == 2 && lo < hi &&
+		    strlen(e->d_name) == strlen("run-0000000000-0000000000.idx"))
+			found(ctx, lo, hi);
+	}
+	closedir(d);
+	return 0;
+}
+
+/* ---- lookups --------------------------------------------------------------- */
+
+bool tier_may_contain(const struct tier *t, sz_id id)
+{
+	SZ_ASSERT(t != NULL);
+	for (uint32_t i = 0; i < t->run_count; i++)
+		if (t->runs[i].fd >= 0 && bloom_test(&t->runs[i], id))
+			return true;
+	return false;
+}
+
+/* The block of r that would hold id, or -1 (id before the first fence). */
+static int64_t block_of(const struct tier_run *r, sz_id id)
+{
+	SZ_ASSERT(r->block_count > 0);
+	uint32_t lo = 0, hi = r->block_count; /* answer in [lo, hi) once fences[lo] <= id */
+	if (id_cmp(r->fences[0], id) > 0)
+		return -1;
+	while (hi - lo > 1) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (id_cmp(r->fences[mid], id) <= 0)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int run_find(struct tier *t, struct tier_run *r, sz_id id, struct tier_record *out)
+{
+	int64_t b = block_of(r, id);
+	if (b < 0)
+		return 0;
+	uint32_t first = (uint32_t)b * SZ_TIER_BLOCK_RECORD_COUNT;
+	uint32_t n = r->record_count - first < SZ_TIER_BLOCK_RECORD_COUNT ? r->record_count - first
+									    : SZ_TIER_BLOCK_RECORD_COUNT;
+	struct tier_record block[SZ_TIER_BLOCK_RECORD_COUNT];
+	int rc = read_exact(r->fd, block, (size_t)n * sizeof block[0], HEADER_SIZE + (uint64_t)first * sizeof block[0]);
+	t->disk_reads++;
+	if (rc == 0 && sum64(block, (size_t)n * sizeof block[0]) != r->block_sums[b])
+		rc = SZ_ECORRUPT;
+	if (rc != 0)
+		return rc;
+	for (uint32_t i = 0; i < n; i++) {
+		if (id_cmp(record_id(&block[i]), id) == 0) {
+			*out = block[i];
+			return 1;
+		}
+	}
+	t->bloom_false_positive_count++;
+	return 0;
+}
+
+/* Drop a damaged run: close it, remove its file, forget it. */
+static void run_drop(struct tier *t, uint32_t index)
+{
+	SZ_ASSERT(index < t->run_count);
+	char path[SZ_TIER_PATH_SIZE];
+	run_path(path, sizeof path, t->dir, t->runs[index].slot_lo, t->runs[index].slot_hi, "");
+	unlink(path);
+	t->record_count -= t->runs[index].record_count;
+	run_free(&t->runs[index]);
+	memmove(&t->runs[index], &t->runs[index + 1], (t->run_count - index - 1) * sizeof t->runs[0]);
+	t->run_count--;
+}
+
+int tier_find(struct tier *t, sz_id id, struct tier_record *out, uint32_t *damaged_lo, uint32_t *damaged_hi)
+{
+	SZ_ASSERT(t != NULL && out != NULL);
+	for (uint32_t i = t->run_count; i-- > 0;) {
+		struct tier_run *r = &t->runs[i];
+		if (r->record_count == 0 || !bloom_test(r, id))
+			continue;
+		int rc = run_find(t, r, id, out);
+		if (rc == SZ_ECORRUPT) {
+			if (damaged_lo)
+				*damaged_lo = r->slot_lo;
+			if (damaged_hi)
+				*damaged_hi = r->slot_hi;
+			run_drop(t, i);
+		}
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+uint64_t tier_memory_bytes(const struct tier *t)
+{
+	SZ_ASSERT(t != NULL);
+	uint64_t bytes = (uint64_t)t->run_count * sizeof(struct tier_run);
+	for (uint32_t i = 0; i < t->run_count; i++)
+		bytes += (uint64_t)t->runs[i].bloom_line_count * BLOOM_LINE_WORDS * 8u +
+			 (uint64_t)(t->runs[i].block_count + 1u) * (sizeof(sz_id) + sizeof(uint64_t));
+	return bytes;
+}
+
+/* ---- the builder thread ----------------------------------------------------- */
+
+static void *builder_main(void *arg)
+{
+	struct tier *t = arg;
+	SZ_ASSERT(t != NULL);
+	pthread_mutex_lock(&t->lock);
+	for (;;) {
+		while (t->job == NULL && !t->stopping)
+			pthread_cond_wait(&t->wake, &t->lock);
+		if (t->job == NULL)
+			break;
+		struct tier_job *job = t->job;
+		pthread_mutex_unlock(&t->lock);
+		job->rc = tier_build(t->dir, job);
+		pthread_mutex_lock(&t->lock);
+		t->job = NULL;
+		t->done = job;
+		pthread_cond_broadcast(&t->wake);
+	}
+	pthread_mutex_unlock(&t->lock);
+	return NULL;
+}
+
+int tier_open(struct tier *t, const char *dir)
+{
+	SZ_ASSERT(t != NULL && dir != NULL);
+	memset(t, 0, sizeof *t);
+	if (strlen(dir) + 64 >= sizeof t->dir)
+		return SZ_EINVAL;
+	snprintf(t->dir, sizeof t->dir, "%s", dir);
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+		return SZ_EIO;
+	pthread_mutex_init(&t->lock, NULL);
+	pthread_cond_init(&t->wake, NULL);
+	if (pthread_create(&t->thread, NULL, builder_main, t) != 0) {
+		pthread_mutex_destroy(&t->lock);
+		pthread_cond_destroy(&t->wake);
+		return SZ_ENOMEM;
+	}
+	t->thread_started = true;
+	return 0;
+}
+
+void tier_job_free(struct tier_job *job)
+{
+	if (job == NULL)
+		return;
+	free(job->records);
+	if (job->rc != 0 || job->run.bloom != NULL)
+		run_free(&job->run);
+	free(job);
+}
+
+void tier_close(struct tier *t)
+{
+	SZ_ASSERT(t != NULL);
+	if (t->thread_started) {
+		pthread_mutex_lock(&t->lock);
+		t->stopping = true;
+		pthread_cond_broadcast(&t->wake);
+		pthread_mutex_unlock(&t->lock);
+		pthread_join(t->thread, NULL);
+		pthread_mutex_destroy(&t->lock);
+		pthread_cond_destroy(&t->wake);
+		tier_job_free(t->done);
+	}
+	for (uint32_t i = 0; i < t->run_count; i++)
+		run_free(&t->runs[i]);
+	free(t->runs);
+	memset(t, 0, sizeof *t);
+}
+
+int tier_submit(struct tier *t, struct tier_job *job)
+{
+	SZ_ASSERT(t != NULL && job != NULL);
+	SZ_ASSERT(t->thread_started);
+	pthread_mutex_lock(&t->lock);
+	int rc = 0;
+	if (t->job != NULL || t->done != NULL)
+		rc = SZ_EBUSY;
+	else
+		t->job = job;
+	pthread_cond_broadcast(&t->wake);
+	pthread_mutex_unlock(&t->lock);
+	return rc;
+}
+
+struct tier_job *tier_collect(struct tier *t)
+{
+	SZ_ASSERT(t != NULL);
+	SZ_ASSERT(t->thread_started);
+	pthread_mutex_lock(&t->lock);
+	struct tier_job *job = t->done;
+	t->done = NULL;
+	pthread_mutex_unlock(&t->lock);
+	if (job != NULL && job->rc == 0) {
+		int rc = runs_insert(t, &job->run);
+		if (rc == 0)
+			job->run.bloom = NULL; /* the tier owns it now */
+		else
+			job->rc = rc;
+		if (rc == 0) {
+			job->run.fences = NULL;
+			job->run.block_sums = NULL;
+			job->run.fd = -1;
+		}
+	}
+	return job;
+}
+
+void tier_wait(struct tier *t)
+{
+	SZ_ASSERT(t != NULL);
+	SZ_ASSERT(t->thread_started);
+	pthread_mutex_lock(&t->lock);
+	while (t->job != NULL)
+		pthread_cond_wait(&t->wake, &t->lock);
+	pthread_mutex_unlock(&t->lock);
+}
