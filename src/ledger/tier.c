@@ -81,6 +81,13 @@ static void run_path(char *out, size_t size, const char *dir, uint32_t lo, uint3
 
 /* ---- the filter ----------------------------------------------------------- */
 
+/* The second hash: from the first (well mixed) and the id's high word, so
+ * that no relation between an id's words can make it constant. */
+static uint64_t bloom_second(uint64_t h1, sz_id id)
+{
+	return sz_mix64(h1, id.hi ^ 0x5bd1e9955bd1e995ull);
+}
+
 static uint32_t bloom_line(const struct tier_run *r, uint64_t h1)
 {
 	SZ_ASSERT(r->bloom_line_count > 0);
@@ -89,7 +96,7 @@ static uint32_t bloom_line(const struct tier_run *r, uint64_t h1)
 
 static void bloom_add(struct tier_run *r, sz_id id)
 {
-	uint64_t h1 = sz_mix64(id.lo, id.hi), h2 = sz_mix64(id.hi ^ 0x5bd1e9955bd1e995ull, id.lo);
+	uint64_t h1 = sz_mix64(id.lo, id.hi), h2 = bloom_second(h1, id);
 	uint64_t *line = &r->bloom[(size_t)bloom_line(r, h1) * BLOOM_LINE_WORDS];
 	for (uint32_t k = 0; k < SZ_TIER_BLOOM_PROBE_COUNT; k++) {
 		uint32_t bit = (uint32_t)(h2 >> (9 * k)) & (BLOOM_LINE_BITS - 1);
@@ -99,7 +106,7 @@ static void bloom_add(struct tier_run *r, sz_id id)
 
 static bool bloom_test(const struct tier_run *r, sz_id id)
 {
-	uint64_t h1 = sz_mix64(id.lo, id.hi), h2 = sz_mix64(id.hi ^ 0x5bd1e9955bd1e995ull, id.lo);
+	uint64_t h1 = sz_mix64(id.lo, id.hi), h2 = bloom_second(h1, id);
 	const uint64_t *line = &r->bloom[(size_t)bloom_line(r, h1) * BLOOM_LINE_WORDS];
 	for (uint32_t k = 0; k < SZ_TIER_BLOOM_PROBE_COUNT; k++) {
 		uint32_t bit = (uint32_t)(h2 >> (9 * k)) & (BLOOM_LINE_BITS - 1);
