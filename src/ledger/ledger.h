@@ -208,7 +208,7 @@ int ledger_tier_attach(struct ledger *l, const char *dir, uint32_t hot_window_co
 /* Between batches (ledger_reserve calls it): collect a finished run and take
  * its transfers out of RAM, adopt or start the next run when due. */
 void ledger_tier_step(struct ledger *l);
-/* Wait for the run being built and collect it (tests, close). */
+/* Build every run that is due now and take its transfers out of RAM (tests). */
 void ledger_tier_settle(struct ledger *l);
 /* Before a batch's apply bracket, on the engine thread: look up on disk the
  * ids of this batch's transfer commands (and the pending ids they post or

@@ -306,8 +306,11 @@ void ledger_tier_settle(struct ledger *l)
 {
 	SZ_ASSERT(l != NULL && l->tier != NULL);
 	SZ_ASSERT(!sz_journal_open());
-	tier_wait(&l->tier->t);
-	ledger_tier_step(l);
+	struct ledger_tier *x = l->tier;
+	do {
+		tier_wait(&x->t);
+		ledger_tier_step(l);
+	} while (!x->failed && x->build_hi != x->cold_end);
 }
 
 /* ---- resolving a batch's cold ids ------------------------------------------------ */
