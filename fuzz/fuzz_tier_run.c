@@ -94,7 +94,7 @@ static void check_built(const uint8_t *data, size_t size)
 	*heap = job;
 	tier_job_free(heap);
 	struct tier t;
-	SZ_ASSERT(tier_open(&t, dir) == 0);
+	SZ_ASSERT(tier_open(&t, dir, 1000) == 0);
 	int rc = tier_adopt(&t, RANGE_LO, RANGE_HI, NULL, NULL);
 	SZ_ASSERT(flip ? rc == SZ_ECORRUPT : rc == 0);
 	for (uint32_t i = 0; rc == 0 && i < n; i++) {
@@ -111,7 +111,7 @@ static void check_raw(const uint8_t *data, size_t size)
 {
 	write_raw(data, size);
 	struct tier t;
-	SZ_ASSERT(tier_open(&t, dir) == 0);
+	SZ_ASSERT(tier_open(&t, dir, 1000) == 0);
 	int rc = tier_adopt(&t, RANGE_LO, RANGE_HI, NULL, NULL);
 	SZ_ASSERT(rc == 0 || rc == SZ_ECORRUPT || rc == SZ_ENOMEM);
 	if (rc == 0 && t.run_count == 1 && size >= 64 + 48) {

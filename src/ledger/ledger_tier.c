@@ -75,15 +75,6 @@ int ledger_tier_attach(struct ledger *l, const char *dir, uint32_t hot_window_co
 	struct ledger_tier *x = calloc(1, sizeof *x);
 	if (x == NULL)
 		return SZ_ENOMEM;
-	x->resolved = calloc(RESOLVED_COUNT_MAX, sizeof x->resolved[0]);
-	x->resolved_buckets = calloc(RESOLVED_BUCKET_COUNT, sizeof x->resolved_buckets[0]);
-	int rc = x->resolved && x->resolved_buckets ? tier_open(&x->t, dir) : SZ_ENOMEM;
-	if (rc != 0) {
-		free(x->resolved);
-		free(x->resolved_buckets);
-		free(x);
-		return rc;
-	}
 	if (hot_window_count < SZ_HOT_WINDOW_TRANSFER_COUNT_MIN)
 		hot_window_count = SZ_HOT_WINDOW_TRANSFER_COUNT_MIN;
 	x->hot_window_count = hot_window_count;
@@ -92,6 +83,15 @@ int ledger_tier_attach(struct ledger *l, const char *dir, uint32_t hot_window_co
 		x->run_slot_count = RUN_SLOT_COUNT_MIN;
 	if (x->run_slot_count > SZ_TIER_RUN_SLOT_COUNT_DEFAULT)
 		x->run_slot_count = SZ_TIER_RUN_SLOT_COUNT_DEFAULT;
+	x->resolved = calloc(RESOLVED_COUNT_MAX, sizeof x->resolved[0]);
+	x->resolved_buckets = calloc(RESOLVED_BUCKET_COUNT, sizeof x->resolved_buckets[0]);
+	int rc = x->resolved && x->resolved_buckets ? tier_open(&x->t, dir, x->run_slot_count) : SZ_ENOMEM;
+	if (rc != 0) {
+		free(x->resolved);
+		free(x->resolved_buckets);
+		free(x);
+		return rc;
+	}
 	x->index_capacity_full = l->slot_index.capacity;
 	x->tail_clean = true;
 	l->tier = x;

@@ -88,32 +88,48 @@ static uint64_t bloom_second(uint64_t h1, sz_id id)
 	return sz_mix64(h1, id.hi ^ 0x5bd1e9955bd1e995ull);
 }
 
-static uint32_t bloom_line(const struct tier_run *r, uint64_t h1)
+static uint32_t bloom_line(uint32_t line_count, uint64_t h1)
 {
-	SZ_ASSERT(r->bloom_line_count > 0);
-	return (uint32_t)(((unsigned __int128)h1 * r->bloom_line_count) >> 64);
+	SZ_ASSERT(line_count > 0);
+	return (uint32_t)(((unsigned __int128)h1 * line_count) >> 64);
 }
 
-static void bloom_add(struct tier_run *r, sz_id id)
+static void filter_add(uint64_t *bloom, uint32_t line_count, sz_id id)
 {
 	uint64_t h1 = sz_mix64(id.lo, id.hi), h2 = bloom_second(h1, id);
-	uint64_t *line = &r->bloom[(size_t)bloom_line(r, h1) * BLOOM_LINE_WORDS];
+	uint64_t *line = &bloom[(size_t)bloom_line(line_count, h1) * BLOOM_LINE_WORDS];
 	for (uint32_t k = 0; k < SZ_TIER_BLOOM_PROBE_COUNT; k++) {
 		uint32_t bit = (uint32_t)(h2 >> (9 * k)) & (BLOOM_LINE_BITS - 1);
 		line[bit / 64] |= 1ull << (bit % 64);
 	}
 }
 
-static bool bloom_test(const struct tier_run *r, sz_id id)
+static bool filter_test(const uint64_t *bloom, uint32_t line_count, sz_id id)
 {
 	uint64_t h1 = sz_mix64(id.lo, id.hi), h2 = bloom_second(h1, id);
-	const uint64_t *line = &r->bloom[(size_t)bloom_line(r, h1) * BLOOM_LINE_WORDS];
+	const uint64_t *line = &bloom[(size_t)bloom_line(line_count, h1) * BLOOM_LINE_WORDS];
 	for (uint32_t k = 0; k < SZ_TIER_BLOOM_PROBE_COUNT; k++) {
 		uint32_t bit = (uint32_t)(h2 >> (9 * k)) & (BLOOM_LINE_BITS - 1);
 		if (!(line[bit / 64] & (1ull << (bit % 64))))
 			return false;
 	}
 	return true;
+}
+
+static void bloom_add(struct tier_run *r, sz_id id)
+{
+	filter_add(r->bloom, r->bloom_line_count, id);
+}
+
+static bool bloom_test(const struct tier_run *r, sz_id id)
+{
+	return filter_test(r->bloom, r->bloom_line_count, id);
+}
+
+static uint32_t lines_for(uint64_t record_count)
+{
+	uint64_t lines = (record_count * SZ_TIER_BLOOM_BITS_PER_RECORD + BLOOM_LINE_BITS - 1) / BLOOM_LINE_BITS;
+	return lines == 0 ? 1 : (uint32_t)lines;
 }
 
 static void run_free(struct tier_run *r)
@@ -135,10 +151,7 @@ static int run_index(struct tier_run *r, const struct tier_record *records, uint
 	SZ_ASSERT(count == 0 || records != NULL);
 	r->record_count = count;
 	r->block_count = (count + SZ_TIER_BLOCK_RECORD_COUNT - 1) / SZ_TIER_BLOCK_RECORD_COUNT;
-	r->bloom_line_count = (uint32_t)(((uint64_t)count * SZ_TIER_BLOOM_BITS_PER_RECORD + BLOOM_LINE_BITS - 1) /
-					 BLOOM_LINE_BITS);
-	if (r->bloom_line_count == 0)
-		r->bloom_line_count = 1;
+	r->bloom_line_count = lines_for(count);
 	r->bloom = calloc((size_t)r->bloom_line_count * BLOOM_LINE_WORDS, sizeof(uint64_t));
 	r->fences = calloc(r->block_count + 1u, sizeof(sz_id));
 	r->block_sums = calloc(r->block_count + 1u, sizeof(uint64_t));
@@ -343,11 +356,44 @@ static int adopt_read(int fd, uint32_t lo, uint32_t hi, struct adopted *a)
 	return 0;
 }
 
-static int runs_insert(struct tier *t, const struct tier_run *r)
+static uint32_t generation_of(const struct tier *t, uint32_t slot)
+{
+	SZ_ASSERT(t->run_slot_count > 0);
+	return slot / t->run_slot_count / SZ_TIER_GENERATION_RUN_COUNT;
+}
+
+/* The generation filter a run belongs to, allocated for a full generation. */
+static struct tier_generation *generation_for(struct tier *t, uint32_t slot_lo)
+{
+	uint32_t g = generation_of(t, slot_lo);
+	if (g >= t->generation_count) {
+		struct tier_generation *grown = realloc(t->generations, (g + 1u) * sizeof *grown);
+		if (grown == NULL)
+			return NULL;
+		memset(&grown[t->generation_count], 0, (g + 1u - t->generation_count) * sizeof *grown);
+		t->generations = grown;
+		t->generation_count = g + 1u;
+	}
+	struct tier_generation *gen = &t->generations[g];
+	if (gen->bloom == NULL) {
+		gen->bloom_line_count = lines_for((uint64_t)t->run_slot_count * SZ_TIER_GENERATION_RUN_COUNT);
+		gen->bloom = calloc((size_t)gen->bloom_line_count * BLOOM_LINE_WORDS, sizeof(uint64_t));
+		if (gen->bloom == NULL)
+			return NULL;
+	}
+	return gen;
+}
+
+static int runs_insert(struct tier *t, const struct tier_run *r, const struct tier_record *records)
 {
 	SZ_ASSERT(t != NULL && r != NULL);
 	if (t->run_count >= SZ_TIER_RUN_COUNT_MAX)
 		return SZ_ELIMIT;
+	struct tier_generation *gen = generation_for(t, r->slot_lo);
+	if (gen == NULL)
+		return SZ_ENOMEM;
+	for (uint32_t i = 0; i < r->record_count; i++)
+		filter_add(gen->bloom, gen->bloom_line_count, record_id(&records[i]));
 	struct tier_run *grown = realloc(t->runs, (t->run_count + 1u) * sizeof *grown);
 	if (grown == NULL)
 		return SZ_ENOMEM;
@@ -392,7 +438,7 @@ int tier_adopt(struct tier *t, uint32_t slot_lo, uint32_t slot_hi,
 	if (rc == 0)
 		rc = adopt_check(&r, &a, check, ctx);
 	if (rc == 0)
-		rc = runs_insert(t, &r);
+		rc = runs_insert(t, &r, a.records);
 	free(a.records);
 	free(a.sums);
 	if (rc != 0) {
@@ -450,12 +496,38 @@ int tier_list(const struct tier *t, void (*found)(void *ctx, uint32_t lo, uint32
 
 /* ---- lookups --------------------------------------------------------------- */
 
+/* Runs [*first, *end) of generation g (runs are in slot order). */
+static void generation_runs(const struct tier *t, uint32_t g, uint32_t *first, uint32_t *end)
+{
+	uint64_t lo = (uint64_t)g * t->run_slot_count * SZ_TIER_GENERATION_RUN_COUNT;
+	uint64_t hi = lo + (uint64_t)t->run_slot_count * SZ_TIER_GENERATION_RUN_COUNT;
+	uint32_t a = 0, b = t->run_count;
+	while (a < b) { /* first run with slot_lo >= lo */
+		uint32_t mid = a + (b - a) / 2;
+		if (t->runs[mid].slot_lo < lo)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	*first = a;
+	while (a < t->run_count && t->runs[a].slot_lo < hi)
+		a++;
+	*end = a;
+}
+
 bool tier_may_contain(const struct tier *t, sz_id id)
 {
 	SZ_ASSERT(t != NULL);
-	for (uint32_t i = 0; i < t->run_count; i++)
-		if (t->runs[i].fd >= 0 && bloom_test(&t->runs[i], id))
-			return true;
+	for (uint32_t g = 0; g < t->generation_count; g++) {
+		const struct tier_generation *gen = &t->generations[g];
+		if (gen->bloom == NULL || !filter_test(gen->bloom, gen->bloom_line_count, id))
+			continue;
+		uint32_t first, end;
+		generation_runs(t, g, &first, &end);
+		for (uint32_t i = first; i < end; i++)
+			if (t->runs[i].record_count > 0 && bloom_test(&t->runs[i], id))
+				return true;
+	}
 	return false;
 }
 
@@ -501,34 +573,50 @@ static int run_find(struct tier *t, struct tier_run *r, sz_id id, struct tier_re
 	return 0;
 }
 
-/* Drop a damaged run: close it, remove its file, forget it. */
-static void run_drop(struct tier *t, uint32_t index)
+/* A damaged run: its file removed, its filter kept so that lookups of ids it
+ * may hold fail (SZ_ECORRUPT) instead of answering "absent". */
+static void run_mark_damaged(struct tier *t, struct tier_run *r)
 {
-	SZ_ASSERT(index < t->run_count);
+	SZ_ASSERT(t != NULL && r != NULL);
 	char path[SZ_TIER_PATH_SIZE];
-	run_path(path, sizeof path, t->dir, t->runs[index].slot_lo, t->runs[index].slot_hi, "");
+	run_path(path, sizeof path, t->dir, r->slot_lo, r->slot_hi, "");
 	unlink(path);
-	t->record_count -= t->runs[index].record_count;
-	run_free(&t->runs[index]);
-	memmove(&t->runs[index], &t->runs[index + 1], (t->run_count - index - 1) * sizeof t->runs[0]);
-	t->run_count--;
+	if (r->fd >= 0)
+		close(r->fd);
+	r->fd = -1;
 }
 
-int tier_find(struct tier *t, sz_id id, struct tier_record *out, uint32_t *damaged_lo, uint32_t *damaged_hi)
+static int find_in_generation(struct tier *t, uint32_t g, sz_id id, struct tier_record *out, uint32_t *damaged_lo,
+			      uint32_t *damaged_hi)
 {
-	SZ_ASSERT(t != NULL && out != NULL);
-	for (uint32_t i = t->run_count; i-- > 0;) {
+	uint32_t first, end;
+	generation_runs(t, g, &first, &end);
+	for (uint32_t i = first; i < end; i++) {
 		struct tier_run *r = &t->runs[i];
 		if (r->record_count == 0 || !bloom_test(r, id))
 			continue;
-		int rc = run_find(t, r, id, out);
+		int rc = r->fd < 0 ? SZ_ECORRUPT : run_find(t, r, id, out);
 		if (rc == SZ_ECORRUPT) {
 			if (damaged_lo)
 				*damaged_lo = r->slot_lo;
 			if (damaged_hi)
 				*damaged_hi = r->slot_hi;
-			run_drop(t, i);
+			run_mark_damaged(t, r);
 		}
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int tier_find(struct tier *t, sz_id id, struct tier_record *out, uint32_t *damaged_lo, uint32_t *damaged_hi)
+{
+	SZ_ASSERT(t != NULL && out != NULL);
+	for (uint32_t g = t->generation_count; g-- > 0;) {
+		const struct tier_generation *gen = &t->generations[g];
+		if (gen->bloom == NULL || !filter_test(gen->bloom, gen->bloom_line_count, id))
+			continue;
+		int rc = find_in_generation(t, g, id, out, damaged_lo, damaged_hi);
 		if (rc != 0)
 			return rc;
 	}
@@ -539,6 +627,8 @@ uint64_t tier_memory_bytes(const struct tier *t)
 {
 	SZ_ASSERT(t != NULL);
 	uint64_t bytes = (uint64_t)t->run_count * sizeof(struct tier_run);
+	for (uint32_t g = 0; g < t->generation_count; g++)
+		bytes += t->generations[g].bloom ? (uint64_t)t->generations[g].bloom_line_count * BLOOM_LINE_WORDS * 8u : 0;
 	for (uint32_t i = 0; i < t->run_count; i++)
 		bytes += (uint64_t)t->runs[i].bloom_line_count * BLOOM_LINE_WORDS * 8u +
 			 (uint64_t)(t->runs[i].block_count + 1u) * (sizeof(sz_id) + sizeof(uint64_t));
@@ -569,10 +659,12 @@ static void *builder_main(void *arg)
 	return NULL;
 }
 
-int tier_open(struct tier *t, const char *dir)
+int tier_open(struct tier *t, const char *dir, uint32_t run_slot_count)
 {
 	SZ_ASSERT(t != NULL && dir != NULL);
+	SZ_ASSERT(run_slot_count > 0);
 	memset(t, 0, sizeof *t);
+	t->run_slot_count = run_slot_count;
 	if (strlen(dir) + 64 >= sizeof t->dir)
 		return SZ_EINVAL;
 	snprintf(t->dir, sizeof t->dir, "%s", dir);
@@ -615,6 +707,9 @@ void tier_close(struct tier *t)
 	for (uint32_t i = 0; i < t->run_count; i++)
 		run_free(&t->runs[i]);
 	free(t->runs);
+	for (uint32_t g = 0; g < t->generation_count; g++)
+		free(t->generations[g].bloom);
+	free(t->generations);
 	memset(t, 0, sizeof *t);
 }
 
@@ -642,7 +737,7 @@ struct tier_job *tier_collect(struct tier *t)
 	t->done = NULL;
 	pthread_mutex_unlock(&t->lock);
 	if (job != NULL && job->rc == 0) {
-		int rc = runs_insert(t, &job->run);
+		int rc = runs_insert(t, &job->run, job->records);
 		if (rc == 0)
 			job->run.bloom = NULL; /* the tier owns it now */
 		else

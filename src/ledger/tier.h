@@ -46,11 +46,22 @@ struct tier_record {
 };
 _Static_assert(sizeof(struct tier_record) == 48, "tier record is 48 bytes");
 
+/* Generation filters: one blocked bloom filter over the runs of
+ * SZ_TIER_GENERATION_RUN_COUNT consecutive ranges, so that a new id probes
+ * one line per generation, not one per run; the runs' own filters are read
+ * only when a generation admits the id. */
+#define SZ_TIER_GENERATION_RUN_COUNT 64u
+
+struct tier_generation {
+	uint64_t *bloom;             /* NULL until its first run arrives */
+	uint32_t bloom_line_count;
+};
+
 struct tier_run {
 	uint32_t slot_lo, slot_hi;   /* slot numbers [lo, hi) the run covers */
 	uint32_t record_count;       /* records in it (the final slots of the range) */
 	uint32_t block_count;
-	int fd;                      /* open read-only; -1 once damaged */
+	int fd;                      /* open read-only; -1 once damaged (then its lookups fail) */
 	uint64_t *bloom;             /* bloom_line_count lines of 8 words */
 	uint32_t bloom_line_count;
 	sz_id *fences;               /* first id of each block */
@@ -71,6 +82,9 @@ struct tier {
 	struct tier_run *runs;       /* in slot order, oldest first */
 	uint32_t run_count;
 	uint64_t record_count;       /* over every run */
+	uint32_t run_slot_count;     /* slots per run (tier_open): generations span 64 of them */
+	struct tier_generation *generations;
+	uint32_t generation_count;
 	uint64_t disk_reads;         /* statistics: blocks read by lookups */
 	uint64_t bloom_false_positive_count;
 	/* The builder thread: one job at a time, handed over under the lock. */
@@ -85,7 +99,7 @@ struct tier {
 
 /* Open the tier in dir (created if missing). Runs already there are not
  * loaded yet: tier_adopt does that once the state they index is known. */
-int tier_open(struct tier *t, const char *dir);
+int tier_open(struct tier *t, const char *dir, uint32_t run_slot_count);
 /* Stop the builder (waiting for a job in flight), close and free. */
 void tier_close(struct tier *t);
 
@@ -117,8 +131,9 @@ void tier_wait(struct tier *t);
 void tier_job_free(struct tier_job *job);
 
 /* Find id: 1 and *out if present, 0 if not, SZ_ECORRUPT if the block that
- * would hold it failed its check (never wrong data; the run is then dropped
- * and its range reported in *damaged_lo/hi), SZ_EIO. */
+ * would hold it failed its check or its run was found damaged before (never
+ * wrong data, never "absent" for what a damaged run may hold; the run's file
+ * is removed and its range reported in *damaged_lo/hi), SZ_EIO. */
 int tier_find(struct tier *t, sz_id id, struct tier_record *out, uint32_t *damaged_lo, uint32_t *damaged_hi);
 /* Does any run's filter admit id? (No I/O; false means certainly absent.) */
 bool tier_may_contain(const struct tier *t, sz_id id);
