@@ -338,8 +338,10 @@ const struct ledger_slot *ledger_resolved(const struct ledger *l, sz_id id)
 static void resolve_id(struct ledger *l, sz_id id)
 {
 	struct ledger_tier *x = l->tier;
-	if (sz_id_is_zero(id) || ledger_slot_find(l, id) >= 0 || ledger_resolved(l, id) != NULL ||
-	    !tier_may_contain(&x->t, id))
+	/* The filters first: for a new id they almost always say no, and the
+	 * hot index need not be probed twice (here and in apply). */
+	if (sz_id_is_zero(id) || !tier_may_contain(&x->t, id) || ledger_slot_find(l, id) >= 0 ||
+	    ledger_resolved(l, id) != NULL)
 		return;
 	struct tier_record r;
 	uint32_t lo = 0, hi = 0;
