@@ -868,7 +868,7 @@ int64_t ledger_history_next(const struct ledger *l, uint32_t *link)
 		return -1;
 	uint32_t slot = (*link >> 1) - 1;
 	SZ_ASSERT(slot < l->slot_count);
-	if (sz_id_is_zero(l->slots[slot].id)) { /* given back to the disk tier: history in RAM ends */
+	if (ledger_tier_slot_cold(l, slot)) { /* on the disk tier: history in RAM ends (ledger_history_step) */
 		*link = 0;
 		return -1;
 	}

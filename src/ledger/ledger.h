@@ -180,7 +180,9 @@ const sz_transfer *ledger_derived(const struct ledger *l, uint64_t log_pos);
 
 /* History: walk an account's transfers newest first. Start with
  * link = ledger_history_head(l, account_index); each call returns the slot
- * and advances link; returns -1 at the end. */
+ * and advances link; returns -1 at the end. With a disk tier this walks the
+ * hot part only (it ends where the tier begins): ledger_history_step walks
+ * all of it. */
 uint32_t ledger_history_head(const struct ledger *l, uint32_t account_index);
 int64_t ledger_history_next(const struct ledger *l, uint32_t *link);
 
@@ -221,6 +223,14 @@ const struct ledger_slot *ledger_resolved(const struct ledger *l, sz_id id);
  * of its slot) if hot, 2 if on the disk tier, 0 if absent, SZ_ECORRUPT or
  * SZ_EIO. *slot_number gets its slot number. */
 int ledger_transfer_find(struct ledger *l, sz_id id, struct ledger_slot *out, uint32_t *slot_number);
+/* Is slot below the disk tier's boundary (on a run unless pinned)? */
+bool ledger_tier_slot_cold(const struct ledger *l, uint32_t slot);
+/* Account history across the disk tier (queries, outside apply): like
+ * ledger_history_next, but a slot given back to the disk tier is read from
+ * its run (checked). 1 = from RAM, 2 = from disk, 0 = end of the chain,
+ * SZ_ECORRUPT or SZ_EIO. *out gets a copy of the slot, *slot_number its
+ * number; *link advances. */
+int ledger_history_step(struct ledger *l, uint32_t *link, struct ledger_slot *out, uint32_t *slot_number);
 /* Snapshot writer only (a forked child): put every cold slot back in RAM and
  * the slot index back to what it would be without the tier, so that the
  * snapshot does not depend on what was hot. 0 or SZ_E*. */

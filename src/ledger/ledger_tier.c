@@ -412,6 +412,45 @@ int ledger_transfer_find(struct ledger *l, sz_id id, struct ledger_slot *out, ui
 	return 2;
 }
 
+bool ledger_tier_slot_cold(const struct ledger *l, uint32_t slot)
+{
+	SZ_ASSERT(l != NULL);
+	SZ_ASSERT(slot < l->slot_count);
+	return l->tier != NULL && slot < l->tier->cold_end;
+}
+
+int ledger_history_step(struct ledger *l, uint32_t *link, struct ledger_slot *out, uint32_t *slot_number)
+{
+	SZ_ASSERT(l != NULL && link != NULL && out != NULL);
+	SZ_ASSERT(!sz_journal_open());
+	if (*link == 0)
+		return 0;
+	uint32_t slot = (*link >> 1) - 1;
+	SZ_ASSERT(slot < l->slot_count);
+	/* Below cold_end a slot on a run is read from it, even if its page is
+	 * kept: a slot across two pages may have lost the half on a page given
+	 * back. A slot that is on no run (pinned) never lost any. */
+	int rc = 0;
+	if (ledger_tier_slot_cold(l, slot)) {
+		struct tier_record r;
+		rc = tier_find_slot(&l->tier->t, slot, &r);
+		if (rc < 0)
+			return rc;
+		if (rc == 1)
+			memcpy(out, r.slot, sizeof *out);
+	}
+	if (rc == 1) {
+		rc = 2;
+	} else {
+		*out = l->slots[slot];
+		rc = 1;
+	}
+	if (slot_number)
+		*slot_number = slot;
+	*link = (*link & 1) ? out->prev_credit : out->prev_debit;
+	return rc;
+}
+
 static bool restore_one(void *ctx, const struct tier_record *r)
 {
 	struct ledger *l = ctx;

@@ -4,9 +4,12 @@
  *
  * A run file: a 64-byte header (magic, version, record size, block size,
  * slot range, record and block counts, its own checksum), the records sorted
- * by id, one checksum per block of SZ_TIER_BLOCK_RECORD_COUNT records, and a
- * trailer checksum over the header and the block checksums. Checksums are
- * the first 8 bytes of BLAKE2b (core/hash.h).
+ * by id, one checksum per block of SZ_TIER_BLOCK_RECORD_COUNT records, the
+ * slot map (for each slot of the range, the index of its record or
+ * UINT32_MAX: account history walks by slot number), and a trailer checksum
+ * over the header and the block checksums. The slot map is derived from the
+ * records, so its chunk checksums live in RAM only. Checksums are the first
+ * 8 bytes of BLAKE2b (core/hash.h).
  */
 #include "ledger/tier.h"
 #include "core/assert.h"
@@ -23,7 +26,9 @@
 #include <unistd.h>
 
 #define RUN_MAGIC "SZTIER1"
-#define RUN_VERSION 1u
+#define RUN_VERSION 2u
+#define MAP_CHUNK_SLOT_COUNT 1024u   /* slot map entries per checked chunk: one 4 KiB read */
+#define MAP_NONE UINT32_MAX          /* a slot of the range not in the run (pinned: it stayed in RAM) */
 #define HEADER_SIZE 64u
 #define BLOOM_LINE_WORDS 8u
 #define BLOOM_LINE_BITS (BLOOM_LINE_WORDS * 64u)
@@ -140,8 +145,43 @@ static void run_free(struct tier_run *r)
 	free(r->bloom);
 	free(r->fences);
 	free(r->block_sums);
+	free(r->map_sums);
 	memset(r, 0, sizeof *r);
 	r->fd = -1;
+}
+
+static uint32_t map_chunk_count(const struct tier_run *r)
+{
+	SZ_ASSERT(r->slot_hi > r->slot_lo);
+	return (r->slot_hi - r->slot_lo + MAP_CHUNK_SLOT_COUNT - 1) / MAP_CHUNK_SLOT_COUNT;
+}
+
+/* The slot map of sorted records (caller frees) and its chunk checksums. */
+static uint32_t *run_map(struct tier_run *r, const struct tier_record *records, uint32_t count)
+{
+	SZ_ASSERT(r != NULL);
+	uint32_t range = r->slot_hi - r->slot_lo, chunks = map_chunk_count(r);
+	uint32_t *map = malloc((size_t)range * sizeof *map);
+	r->map_sums = calloc(chunks, sizeof r->map_sums[0]);
+	if (map == NULL || r->map_sums == NULL) {
+		free(map);
+		return NULL;
+	}
+	memset(map, 0xff, (size_t)range * sizeof *map);
+	for (uint32_t i = 0; i < count; i++)
+		map[records[i].slot_number - r->slot_lo] = i;
+	for (uint32_t c = 0; c < chunks; c++) {
+		uint32_t first = c * MAP_CHUNK_SLOT_COUNT;
+		uint32_t n = range - first < MAP_CHUNK_SLOT_COUNT ? range - first : MAP_CHUNK_SLOT_COUNT;
+		r->map_sums[c] = sum64(&map[first], (size_t)n * sizeof *map);
+	}
+	return map;
+}
+
+static uint64_t map_offset(const struct tier_run *r)
+{
+	return HEADER_SIZE + (uint64_t)r->record_count * sizeof(struct tier_record) +
+	       (uint64_t)r->block_count * sizeof(uint64_t);
 }
 
 /* The RAM part of a run from its sorted records. */
@@ -219,7 +259,7 @@ static int fsync_dir(const char *dir)
 	return rc;
 }
 
-static int write_file(const char *dir, const struct tier_job *job, const struct tier_run *r)
+static int write_file(const char *dir, const struct tier_job *job, const struct tier_run *r, const uint32_t *map)
 {
 	char tmp[SZ_TIER_PATH_SIZE], final[SZ_TIER_PATH_SIZE];
 	run_path(tmp, sizeof tmp, dir, r->slot_lo, r->slot_hi, ".tmp");
@@ -235,6 +275,8 @@ static int write_file(const char *dir, const struct tier_job *job, const struct 
 		rc = write_all(fd, job->records, (size_t)job->record_count * sizeof job->records[0]);
 	if (rc == 0)
 		rc = write_all(fd, r->block_sums, (size_t)r->block_count * sizeof r->block_sums[0]);
+	if (rc == 0)
+		rc = write_all(fd, map, (size_t)(r->slot_hi - r->slot_lo) * sizeof map[0]);
 	if (rc == 0)
 		rc = write_all(fd, &trailer, sizeof trailer);
 	if (rc == 0 && fsync(fd) != 0)
@@ -267,8 +309,12 @@ int tier_build(const char *dir, struct tier_job *job)
 	r->slot_lo = job->slot_lo;
 	r->slot_hi = job->slot_hi;
 	int rc = run_index(r, job->records, job->record_count);
+	uint32_t *map = rc == 0 ? run_map(r, job->records, job->record_count) : NULL;
+	if (rc == 0 && map == NULL)
+		rc = SZ_ENOMEM;
 	if (rc == 0)
-		rc = write_file(dir, job, r);
+		rc = write_file(dir, job, r, map);
+	free(map);
 	if (rc == 0 && (r->fd = open_run_fd(dir, r->slot_lo, r->slot_hi)) < 0)
 		rc = SZ_EIO;
 	if (rc != 0)
@@ -308,7 +354,8 @@ static bool header_valid(const struct run_header *h, uint32_t lo, uint32_t hi, u
 	    h->block_count != (h->record_count + SZ_TIER_BLOCK_RECORD_COUNT - 1) / SZ_TIER_BLOCK_RECORD_COUNT)
 		return false;
 	uint64_t want = HEADER_SIZE + (uint64_t)h->record_count * sizeof(struct tier_record) +
-			(uint64_t)h->block_count * sizeof(uint64_t) + sizeof(uint64_t);
+			(uint64_t)h->block_count * sizeof(uint64_t) + (uint64_t)(hi - lo) * sizeof(uint32_t) +
+			sizeof(uint64_t);
 	return want == file_size;
 }
 
@@ -329,6 +376,7 @@ struct adopted {
 	struct run_header h;
 	struct tier_record *records;
 	uint64_t *sums;
+	uint32_t *map;               /* the file's slot map: must equal the one the records imply */
 };
 
 static int adopt_read(int fd, uint32_t lo, uint32_t hi, struct adopted *a)
@@ -346,9 +394,15 @@ static int adopt_read(int fd, uint32_t lo, uint32_t hi, struct adopted *a)
 	if (a->records == NULL || a->sums == NULL)
 		return SZ_ENOMEM;
 	uint64_t records_size = (uint64_t)a->h.record_count * sizeof a->records[0], trailer;
+	uint64_t map_size = (uint64_t)(hi - lo) * sizeof(uint32_t);
+	a->map = malloc(map_size);
+	if (a->map == NULL)
+		return SZ_ENOMEM;
+	uint64_t map_at = HEADER_SIZE + records_size + a->h.block_count * 8ull;
 	if ((rc = read_exact(fd, a->records, records_size, HEADER_SIZE)) != 0 ||
 	    (rc = read_exact(fd, a->sums, (size_t)a->h.block_count * 8, HEADER_SIZE + records_size)) != 0 ||
-	    (rc = read_exact(fd, &trailer, sizeof trailer, HEADER_SIZE + records_size + a->h.block_count * 8ull)) != 0)
+	    (rc = read_exact(fd, a->map, map_size, map_at)) != 0 ||
+	    (rc = read_exact(fd, &trailer, sizeof trailer, map_at + map_size)) != 0)
 		return rc;
 	if (trailer != trailer_of(&a->h, a->sums, a->h.block_count) ||
 	    !records_valid(a->records, a->h.record_count, lo, hi))
@@ -418,6 +472,13 @@ static int adopt_check(struct tier_run *r, const struct adopted *a,
 	for (uint32_t b = 0; b < r->block_count; b++)
 		if (r->block_sums[b] != a->sums[b])
 			return SZ_ECORRUPT;
+	uint32_t *map = run_map(r, a->records, a->h.record_count);
+	if (map == NULL)
+		return SZ_ENOMEM;
+	bool same = memcmp(map, a->map, (size_t)(r->slot_hi - r->slot_lo) * sizeof map[0]) == 0;
+	free(map);
+	if (!same)
+		return SZ_ECORRUPT;
 	for (uint32_t i = 0; check != NULL && i < a->h.record_count; i++)
 		if (!check(ctx, &a->records[i]))
 			return SZ_ECORRUPT;
@@ -432,7 +493,7 @@ int tier_adopt(struct tier *t, uint32_t slot_lo, uint32_t slot_hi,
 	int fd = open_run_fd(t->dir, slot_lo, slot_hi);
 	if (fd < 0)
 		return SZ_ENOTFOUND;
-	struct adopted a = { .records = NULL, .sums = NULL };
+	struct adopted a = { .records = NULL, .sums = NULL, .map = NULL };
 	struct tier_run r = { .fd = fd, .slot_lo = slot_lo, .slot_hi = slot_hi };
 	int rc = adopt_read(fd, slot_lo, slot_hi, &a);
 	if (rc == 0)
@@ -441,6 +502,7 @@ int tier_adopt(struct tier *t, uint32_t slot_lo, uint32_t slot_hi,
 		rc = runs_insert(t, &r, a.records);
 	free(a.records);
 	free(a.sums);
+	free(a.map);
 	if (rc != 0) {
 		run_free(&r);
 		char path[SZ_TIER_PATH_SIZE];
@@ -457,7 +519,7 @@ int tier_read_run(const struct tier *t, uint32_t index, bool (*each)(void *ctx, 
 	SZ_ASSERT(t != NULL && each != NULL);
 	SZ_ASSERT(index < t->run_count);
 	const struct tier_run *r = &t->runs[index];
-	struct adopted a = { .records = NULL, .sums = NULL };
+	struct adopted a = { .records = NULL, .sums = NULL, .map = NULL };
 	int rc = r->fd < 0 ? SZ_ECORRUPT : adopt_read(r->fd, r->slot_lo, r->slot_hi, &a);
 	if (rc == 0 && a.h.record_count != r->record_count)
 		rc = SZ_ECORRUPT;
@@ -473,6 +535,7 @@ int tier_read_run(const struct tier *t, uint32_t index, bool (*each)(void *ctx, 
 			rc = SZ_ECORRUPT;
 	free(a.records);
 	free(a.sums);
+	free(a.map);
 	return rc;
 }
 
@@ -609,6 +672,67 @@ static int find_in_generation(struct tier *t, uint32_t g, sz_id id, struct tier_
 	return 0;
 }
 
+/* The run covering slot, or NULL. */
+static struct tier_run *run_of_slot(struct tier *t, uint32_t slot)
+{
+	uint32_t a = 0, b = t->run_count;
+	while (a < b) { /* first run with slot_hi > slot */
+		uint32_t mid = a + (b - a) / 2;
+		if (t->runs[mid].slot_hi <= slot)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	return a < t->run_count && t->runs[a].slot_lo <= slot ? &t->runs[a] : NULL;
+}
+
+/* Record index of slot in r from its checked map chunk; MAP_NONE if absent. */
+static int map_lookup(struct tier *t, struct tier_run *r, uint32_t slot, uint32_t *index)
+{
+	uint32_t range = r->slot_hi - r->slot_lo, c = (slot - r->slot_lo) / MAP_CHUNK_SLOT_COUNT;
+	uint32_t first = c * MAP_CHUNK_SLOT_COUNT;
+	uint32_t n = range - first < MAP_CHUNK_SLOT_COUNT ? range - first : MAP_CHUNK_SLOT_COUNT;
+	uint32_t chunk[MAP_CHUNK_SLOT_COUNT];
+	int rc = read_exact(r->fd, chunk, (size_t)n * sizeof chunk[0], map_offset(r) + (uint64_t)first * sizeof chunk[0]);
+	t->disk_reads++;
+	if (rc == 0 && sum64(chunk, (size_t)n * sizeof chunk[0]) != r->map_sums[c])
+		rc = SZ_ECORRUPT;
+	if (rc == 0)
+		*index = chunk[slot - r->slot_lo - first];
+	if (rc == 0 && *index != MAP_NONE && *index >= r->record_count)
+		rc = SZ_ECORRUPT;
+	return rc;
+}
+
+int tier_find_slot(struct tier *t, uint32_t slot, struct tier_record *out)
+{
+	SZ_ASSERT(t != NULL && out != NULL);
+	struct tier_run *r = run_of_slot(t, slot);
+	if (r == NULL)
+		return 0;
+	uint32_t index = MAP_NONE;
+	int rc = r->fd < 0 ? SZ_ECORRUPT : map_lookup(t, r, slot, &index);
+	if (rc == 0 && index != MAP_NONE) {
+		uint32_t b = index / SZ_TIER_BLOCK_RECORD_COUNT, first = b * SZ_TIER_BLOCK_RECORD_COUNT;
+		uint32_t n = r->record_count - first < SZ_TIER_BLOCK_RECORD_COUNT ? r->record_count - first
+										    : SZ_TIER_BLOCK_RECORD_COUNT;
+		struct tier_record block[SZ_TIER_BLOCK_RECORD_COUNT];
+		rc = read_exact(r->fd, block, (size_t)n * sizeof block[0], HEADER_SIZE + (uint64_t)first * sizeof block[0]);
+		t->disk_reads++;
+		if (rc == 0 && sum64(block, (size_t)n * sizeof block[0]) != r->block_sums[b])
+			rc = SZ_ECORRUPT;
+		if (rc == 0 && block[index - first].slot_number != slot)
+			rc = SZ_ECORRUPT;
+		if (rc == 0) {
+			*out = block[index - first];
+			rc = 1;
+		}
+	}
+	if (rc == SZ_ECORRUPT)
+		run_mark_damaged(t, r);
+	return rc;
+}
+
 int tier_find(struct tier *t, sz_id id, struct tier_record *out, uint32_t *damaged_lo, uint32_t *damaged_hi)
 {
 	SZ_ASSERT(t != NULL && out != NULL);
@@ -631,7 +755,8 @@ uint64_t tier_memory_bytes(const struct tier *t)
 		bytes += t->generations[g].bloom ? (uint64_t)t->generations[g].bloom_line_count * BLOOM_LINE_WORDS * 8u : 0;
 	for (uint32_t i = 0; i < t->run_count; i++)
 		bytes += (uint64_t)t->runs[i].bloom_line_count * BLOOM_LINE_WORDS * 8u +
-			 (uint64_t)(t->runs[i].block_count + 1u) * (sizeof(sz_id) + sizeof(uint64_t));
+			 (uint64_t)(t->runs[i].block_count + 1u) * (sizeof(sz_id) + sizeof(uint64_t)) +
+			 (uint64_t)map_chunk_count(&t->runs[i]) * sizeof(uint64_t);
 	return bytes;
 }
 
@@ -745,6 +870,7 @@ struct tier_job *tier_collect(struct tier *t)
 		if (rc == 0) {
 			job->run.fences = NULL;
 			job->run.block_sums = NULL;
+			job->run.map_sums = NULL;
 			job->run.fd = -1;
 		}
 	}

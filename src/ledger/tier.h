@@ -66,6 +66,7 @@ struct tier_run {
 	uint32_t bloom_line_count;
 	sz_id *fences;               /* first id of each block */
 	uint64_t *block_sums;        /* checksum of each block */
+	uint64_t *map_sums;          /* checksum of each chunk of the slot map (1024 slots) */
 };
 
 /* A run being built: the records (unsorted), the range, the result. */
@@ -135,6 +136,10 @@ void tier_job_free(struct tier_job *job);
  * wrong data, never "absent" for what a damaged run may hold; the run's file
  * is removed and its range reported in *damaged_lo/hi), SZ_EIO. */
 int tier_find(struct tier *t, sz_id id, struct tier_record *out, uint32_t *damaged_lo, uint32_t *damaged_hi);
+/* The record of slot number slot (account history): 1 and *out, 0 if no
+ * run holds it (not cold, or pinned in RAM), SZ_ECORRUPT (map chunk or block
+ * failed its check; the run is then marked damaged), SZ_EIO. */
+int tier_find_slot(struct tier *t, uint32_t slot, struct tier_record *out);
 /* Does any run's filter admit id? (No I/O; false means certainly absent.) */
 bool tier_may_contain(const struct tier *t, sz_id id);
 

@@ -309,6 +309,29 @@ static void digest_in_ram(uint8_t out[32])
 	assert_int_equal(sz_engine_close(e), 0);
 }
 
+/* Each account's whole history, newest first, as (slot number, log
+ * position) pairs; how many of them came from disk. */
+static uint32_t histories(struct sz_engine *e, uint64_t *out, uint32_t size, uint32_t *from_disk)
+{
+	struct ledger *l = ledger_of(e);
+	uint32_t n = 0;
+	*from_disk = 0;
+	for (uint64_t id = 1; id <= 3; id++) {
+		uint32_t link = ledger_history_head(l, (uint32_t)ledger_account_find(l, sz_id_make(0, id)));
+		struct ledger_slot s;
+		uint32_t slot;
+		int rc;
+		while ((rc = ledger_history_step(l, &link, &s, &slot)) > 0) {
+			assert_true(n + 2 <= size);
+			out[n++] = slot;
+			out[n++] = s.log_pos;
+			*from_disk += rc == 2;
+		}
+		assert_int_equal(rc, 0);
+	}
+	return n;
+}
+
 static void test_engine_cold_answers_like_ram(void **state)
 {
 	(void)state;
@@ -322,9 +345,21 @@ static void test_engine_cold_answers_like_ram(void **state)
 	/* The pages of cold slots went back: all but the first (it holds the
 	 * open pending transfer, pinned) and the ones the hot window spans. */
 	assert_true(ledger_tier_released_bytes(ledger_of(e)) >= (uint64_t)(TRANSFER_COUNT - 3 * HOT_WINDOW) * 40u - 2 * 4096u);
+	/* Account history across the tier: the same chains as the server with
+	 * every transfer in RAM walks (each transfer is in two of them). */
+	static uint64_t walked[4 * TRANSFER_COUNT + 64], walked_ram[4 * TRANSFER_COUNT + 64];
+	uint32_t from_disk = 0, from_disk_ram = 0;
+	uint32_t n = histories(e, walked, 4 * TRANSFER_COUNT + 64, &from_disk);
+	assert_int_equal(n, 2 * 2 * (3 + (TRANSFER_COUNT - 1) + 1)); /* 3 at the start, 3999, 1 post; two sides */
+	assert_true(from_disk > TRANSFER_COUNT);
 	assert_int_equal(sz_engine_close(e), 0); /* writes a snapshot: cold slots put back for it */
 	digest_in_ram(got);
 	assert_memory_equal(want, got, 32);
+	e = open_at(dir_ram, 0);
+	assert_int_equal(histories(e, walked_ram, 4 * TRANSFER_COUNT + 64, &from_disk_ram), n);
+	assert_int_equal(from_disk_ram, 0);
+	assert_memory_equal(walked, walked_ram, n * sizeof walked[0]);
+	assert_int_equal(sz_engine_close(e), 0);
 	e = open_at(dir, HOT_WINDOW); /* loads the snapshot; runs adopted again */
 	sz_state_digest(sz_engine_state(e), got);
 	assert_memory_equal(want, got, 32);
