@@ -225,6 +225,9 @@ const struct ledger_slot *ledger_resolved(const struct ledger *l, sz_id id);
 int ledger_transfer_find(struct ledger *l, sz_id id, struct ledger_slot *out, uint32_t *slot_number);
 /* Is slot below the disk tier's boundary (on a run unless pinned)? */
 bool ledger_tier_slot_cold(const struct ledger *l, uint32_t slot);
+/* Slot number slot, from RAM (1) or its run (2), checked; SZ_ECORRUPT or
+ * SZ_EIO (queries that scan by slot number, outside apply). */
+int ledger_slot_read(struct ledger *l, uint32_t slot, struct ledger_slot *out);
 /* Account history across the disk tier (queries, outside apply): like
  * ledger_history_next, but a slot given back to the disk tier is read from
  * its run (checked). 1 = from RAM, 2 = from disk, 0 = end of the chain,

@@ -419,13 +419,9 @@ bool ledger_tier_slot_cold(const struct ledger *l, uint32_t slot)
 	return l->tier != NULL && slot < l->tier->cold_end;
 }
 
-int ledger_history_step(struct ledger *l, uint32_t *link, struct ledger_slot *out, uint32_t *slot_number)
+int ledger_slot_read(struct ledger *l, uint32_t slot, struct ledger_slot *out)
 {
-	SZ_ASSERT(l != NULL && link != NULL && out != NULL);
-	SZ_ASSERT(!sz_journal_open());
-	if (*link == 0)
-		return 0;
-	uint32_t slot = (*link >> 1) - 1;
+	SZ_ASSERT(l != NULL && out != NULL);
 	SZ_ASSERT(slot < l->slot_count);
 	/* Below cold_end a slot on a run is read from it, even if its page is
 	 * kept: a slot across two pages may have lost the half on a page given
@@ -439,12 +435,22 @@ int ledger_history_step(struct ledger *l, uint32_t *link, struct ledger_slot *ou
 		if (rc == 1)
 			memcpy(out, r.slot, sizeof *out);
 	}
-	if (rc == 1) {
-		rc = 2;
-	} else {
-		*out = l->slots[slot];
-		rc = 1;
-	}
+	if (rc == 1)
+		return 2;
+	*out = l->slots[slot];
+	return 1;
+}
+
+int ledger_history_step(struct ledger *l, uint32_t *link, struct ledger_slot *out, uint32_t *slot_number)
+{
+	SZ_ASSERT(l != NULL && link != NULL && out != NULL);
+	SZ_ASSERT(!sz_journal_open());
+	if (*link == 0)
+		return 0;
+	uint32_t slot = (*link >> 1) - 1;
+	int rc = ledger_slot_read(l, slot, out);
+	if (rc < 0)
+		return rc;
 	if (slot_number)
 		*slot_number = slot;
 	*link = (*link & 1) ? out->prev_credit : out->prev_debit;
