@@ -557,6 +557,30 @@ int tier_list(const struct tier *t, void (*found)(void *ctx, uint32_t lo, uint32
 	return 0;
 }
 
+/* A run file this tier will never adopt (another run size) or a temporary
+ * left by a crash mid-build: removed at open. */
+static void remove_strays(const struct tier *t)
+{
+	SZ_ASSERT(t != NULL && t->run_slot_count > 0);
+	DIR *d = opendir(t->dir);
+	if (d == NULL)
+		return;
+	struct dirent *e;
+	char path[SZ_TIER_PATH_SIZE];
+	while ((e = readdir(d)) != NULL) {
+		unsigned lo, hi;
+		size_t len = strlen(e->d_name);
+		bool tmp = len > 4 && strncmp(e->d_name, "run-", 4) == 0 && strcmp(e->d_name + len - 4, ".tmp") == 0;
+		bool other = sscanf(e->d_name, "run-%10u-%10u.idx", &lo, &hi) == 2 && len == strlen("run-0000000000-0000000000.idx") &&
+			     (hi <= lo || hi - lo != t->run_slot_count || lo % t->run_slot_count != 0);
+		if (!tmp && !other)
+			continue;
+		snprintf(path, sizeof path, "%s/%s", t->dir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+}
+
 /* ---- lookups --------------------------------------------------------------- */
 
 /* Runs [*first, *end) of generation g (runs are in slot order). */
@@ -795,6 +819,7 @@ int tier_open(struct tier *t, const char *dir, uint32_t run_slot_count)
 	snprintf(t->dir, sizeof t->dir, "%s", dir);
 	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
 		return SZ_EIO;
+	remove_strays(t);
 	pthread_mutex_init(&t->lock, NULL);
 	pthread_cond_init(&t->wake, NULL);
 	if (pthread_create(&t->thread, NULL, builder_main, t) != 0) {

@@ -98,8 +98,10 @@ struct tier {
 	bool stopping;
 };
 
-/* Open the tier in dir (created if missing). Runs already there are not
- * loaded yet: tier_adopt does that once the state they index is known. */
+/* Open the tier in dir (created if missing) for runs of run_slot_count
+ * slots. Runs already there are not loaded yet: tier_adopt does that once
+ * the state they index is known. Files of another run size and temporaries
+ * of an interrupted build are removed. */
 int tier_open(struct tier *t, const char *dir, uint32_t run_slot_count);
 /* Stop the builder (waiting for a job in flight), close and free. */
 void tier_close(struct tier *t);

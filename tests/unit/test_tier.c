@@ -65,13 +65,13 @@ static sz_id record_key(uint64_t id)
 	return sz_id_make(id * 0x9e3779b97f4a7c15ull, id);
 }
 
-/* Build a run of ids 1..count over slots [1000, 1000 + count). */
-static void build(const char *where, uint32_t count)
+/* Build a run of ids 1..count over slots [lo, lo + count). */
+static void build(const char *where, uint32_t lo, uint32_t count)
 {
-	struct tier_job job = { .record_count = count, .slot_lo = 1000, .slot_hi = 1000 + count };
+	struct tier_job job = { .record_count = count, .slot_lo = lo, .slot_hi = lo + count };
 	job.records = malloc(count * sizeof job.records[0]);
 	for (uint32_t i = 0; i < count; i++)
-		job.records[i] = record(i + 1, 1000 + i);
+		job.records[i] = record(i + 1, lo + i);
 	assert_int_equal(tier_build(where, &job), 0);
 	free(job.records);
 	job.records = NULL;
@@ -92,17 +92,17 @@ static void test_run_find_and_filter(void **state)
 {
 	(void)state;
 	const uint32_t count = 5000;
-	build(dir, count);
+	build(dir, count, count);
 	struct tier t;
-	assert_int_equal(tier_open(&t, dir, 1000), 0);
+	assert_int_equal(tier_open(&t, dir, count), 0); /* runs of 5000 slots: [5000, 10000) is one */
 	uint32_t seen = 0;
-	assert_int_equal(tier_adopt(&t, 1000, 1000 + count, accept_all, &seen), 0);
+	assert_int_equal(tier_adopt(&t, count, 2 * count, accept_all, &seen), 0);
 	assert_int_equal(seen, count);
-	assert_int_equal(tier_adopt(&t, 1000, 1001, NULL, NULL), SZ_ENOTFOUND);
+	assert_int_equal(tier_adopt(&t, 0, count, NULL, NULL), SZ_ENOTFOUND);
 	struct tier_record out;
 	for (uint32_t i = 1; i <= count; i++) {
 		assert_int_equal(tier_find(&t, record_key(i), &out, NULL, NULL), 1);
-		assert_int_equal(out.slot_number, 1000 + i - 1);
+		assert_int_equal(out.slot_number, count + i - 1);
 	}
 	/* Absent ids: a blocked filter of 10 bits and 7 probes per id admits
 	 * about 1% (each probe bit is set with probability ~ 1 - e^(-7*10/512)
@@ -116,8 +116,8 @@ static void test_run_find_and_filter(void **state)
 	print_message("filter admitted %u of 20000 absent ids; %llu bytes for %u records\n", admitted, (unsigned long long)tier_memory_bytes(&t), count);
 	assert_true(admitted < 600);
 	/* Under 2 bytes of RAM per record, plus the generation filter, made for
-	 * 64 runs of 1000 slots at 10 bits each (filled as runs arrive). */
-	assert_true(tier_memory_bytes(&t) < 2u * count + 64u * 1000u * 10u / 8u + 1024u);
+	 * 64 runs of 5000 slots at 10 bits each (filled as runs arrive). */
+	assert_true(tier_memory_bytes(&t) < 2u * count + 64u * count * 10u / 8u + 1024u);
 	tier_close(&t);
 }
 
@@ -135,7 +135,7 @@ static void flip_byte(const char *path, long offset)
 static void test_damaged_run_never_served(void **state)
 {
 	(void)state;
-	build(dir, 1000);
+	build(dir, 1000, 1000);
 	char path[256];
 	snprintf(path, sizeof path, "%s/run-%010u-%010u.idx", dir, 1000u, 2000u);
 	struct tier t;
@@ -164,12 +164,12 @@ static void test_damaged_run_never_served(void **state)
 	assert_true(tier_may_contain(&t, record_key(1)));
 	tier_close(&t);
 	/* A damaged file at adoption is refused and removed; so is a short one. */
-	build(dir, 1000);
+	build(dir, 1000, 1000);
 	flip_byte(path, 64 + 999 * 48);
 	assert_int_equal(tier_open(&t, dir, 1000), 0);
 	assert_int_equal(tier_adopt(&t, 1000, 2000, NULL, NULL), SZ_ECORRUPT);
 	assert_int_equal(access(path, F_OK), -1);
-	build(dir, 1000);
+	build(dir, 1000, 1000);
 	assert_int_equal(truncate(path, 64 + 10 * 48), 0);
 	assert_int_equal(tier_adopt(&t, 1000, 2000, NULL, NULL), SZ_ECORRUPT);
 	assert_int_equal(t.run_count, 0);
@@ -421,7 +421,18 @@ static void test_crash_and_damaged_runs_rebuilt(void **state)
 	check_cold_lookup(e);
 	assert_int_equal(sz_engine_close(e), 0);
 	assert_true(spoil_runs(true) > 10); /* and missing ones */
+	/* Strays: a run of another size and a temporary of a build cut short. */
+	char stray[2][256];
+	snprintf(stray[0], sizeof stray[0], "%s/tier/run-%010u-%010u.idx", dir, 0u, 1000u);
+	snprintf(stray[1], sizeof stray[1], "%s/tier/run-%010u-%010u.idx.tmp", dir, 64u, 128u);
+	for (int i = 0; i < 2; i++) {
+		FILE *f = fopen(stray[i], "w");
+		assert_non_null(f);
+		fclose(f);
+	}
 	e = open_at(dir, HOT_WINDOW);
+	assert_int_equal(access(stray[0], F_OK), -1);
+	assert_int_equal(access(stray[1], F_OK), -1);
 	sz_state_digest(sz_engine_state(e), got);
 	assert_memory_equal(want, got, 32);
 	check_cold_lookup(e);
