@@ -132,6 +132,16 @@ static void evict(struct ledger *l, uint32_t slot)
 	l->slot_cold_count++;
 }
 
+static void release_span(struct ledger *l, size_t first_page, size_t page_count)
+{
+	SZ_ASSERT(l->tier != NULL);
+	if (page_count == 0)
+		return;
+	uint8_t *at = (uint8_t *)l->slots + first_page * PAGE_SIZE_BYTES;
+	if (madvise(at, page_count * PAGE_SIZE_BYTES, MADV_DONTNEED) == 0)
+		l->tier->released_bytes += page_count * PAGE_SIZE_BYTES;
+}
+
 /* Give back the pages of [lo, hi) whose every slot left RAM (evicted bits,
  * one per slot of the range); a page across hi waits for the next range. */
 static void release_pages(struct ledger *l, uint32_t lo, uint32_t hi, const uint64_t *evicted)
@@ -139,6 +149,7 @@ static void release_pages(struct ledger *l, uint32_t lo, uint32_t hi, const uint
 	struct ledger_tier *x = l->tier;
 	SZ_ASSERT(lo < hi && lo == x->cold_end);
 	const size_t lo_b = (size_t)lo * sizeof(struct ledger_slot), hi_b = (size_t)hi * sizeof(struct ledger_slot);
+	size_t span_start = 0, span_pages = 0; /* consecutive clean pages: one madvise for all of them */
 	for (size_t p = lo_b / PAGE_SIZE_BYTES; p * PAGE_SIZE_BYTES < hi_b; p++) {
 		size_t b0 = p * PAGE_SIZE_BYTES, b1 = b0 + PAGE_SIZE_BYTES;
 		bool clean = b0 >= lo_b || (x->tail_page == p && x->tail_clean);
@@ -149,10 +160,16 @@ static void release_pages(struct ledger *l, uint32_t lo, uint32_t hi, const uint
 		if (b1 > hi_b) {
 			x->tail_page = p;
 			x->tail_clean = clean;
-		} else if (clean && madvise((uint8_t *)l->slots + b0, PAGE_SIZE_BYTES, MADV_DONTNEED) == 0) {
-			x->released_bytes += PAGE_SIZE_BYTES;
+		} else if (clean) {
+			if (span_pages == 0)
+				span_start = p;
+			span_pages++;
+			continue;
 		}
+		release_span(l, span_start, span_pages);
+		span_pages = 0;
 	}
+	release_span(l, span_start, span_pages);
 	if (hi_b % PAGE_SIZE_BYTES == 0) {
 		x->tail_page = hi_b / PAGE_SIZE_BYTES;
 		x->tail_clean = true;
