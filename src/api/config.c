@@ -10,6 +10,7 @@
 #include "core/assert.h"
 #include "core/errors.h"
 #include "core/limits.h"
+#include "ledger/ledger.h"
 
 #include <ini.h>
 #include <stddef.h>
@@ -59,6 +60,10 @@ static const struct option options[] = {
 	    "check the whole retained log in the background every N seconds, as szfin verify does (0 = never)"),
 	U32("check_invariants", "SZFIN_CHECK_INVARIANTS", check_invariants, 0, 1, 0,
 	    "1 = check every domain's invariants after each batch and stop on a violation (tests; slow)"),
+	U32("hot_window_transfers", "SZFIN_HOT_WINDOW_TRANSFERS", hot_window_transfers, 0, SZ_TRANSFER_COUNT_MAX,
+	    SZ_HOT_WINDOW_TRANSFER_COUNT_DEFAULT,
+	    "transfers kept in RAM; older final ones move to checksummed index runs in data_dir/tier "
+	    "(0 = keep every transfer in RAM; at least 256)"),
 };
 #define OPTION_COUNT (sizeof options / sizeof options[0])
 

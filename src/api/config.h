@@ -33,6 +33,7 @@ struct api_config {
 	uint32_t scrub_every_s;         /* background log check period (0 = never) */
 	uint32_t segment_size_mib;      /* preallocated per new log segment */
 	uint32_t check_invariants;      /* 1: check every domain's invariants after each batch (tests) */
+	uint32_t hot_window_transfers;  /* transfers kept in RAM; older ones on index runs (0 = all in RAM) */
 };
 
 /* Fill defaults, then apply the INI file (--config or SZFIN_CONFIG), the

@@ -134,6 +134,7 @@ static int open_engine(struct api_server *s)
 		.scrub_every_s = s->config.scrub_every_s,
 		.segment_size = (uint64_t)s->config.segment_size_mib << 20,
 		.check_invariants = s->config.check_invariants != 0,
+		.hot_window_count = s->config.hot_window_transfers,
 	};
 	uint64_t t0 = api_now_ns();
 	int rc = sz_engine_open(&s->engine, &ec, why, sizeof why);

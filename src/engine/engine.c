@@ -882,6 +882,8 @@ static int make_dirs(struct sz_engine *e)
  * instead would silently compute a different state. */
 static int register_domains(struct sz_engine *e)
 {
+	e->state.data_dir = e->config.storage == NULL ? e->data_dir : NULL; /* the ledger's disk tier: real files */
+	e->state.hot_window_count = e->config.hot_window_count;
 	return e->config.register_domains ? e->config.register_domains(&e->state) : sz_state_register_domains(&e->state);
 }
 

@@ -40,6 +40,8 @@ struct sz_engine_config {
 	 * (a forked child could not reach the storage's memory). */
 	const struct sz_storage *storage;
 	uint32_t scrub_every_s;          /* background scrub of the log every N s; 0 = on request */
+	uint32_t hot_window_count;       /* transfers kept in RAM; older final ones move to index runs
+	                                    in data_dir/tier (ledger.h); 0 = keep every transfer in RAM */
 	bool populate_off;               /* never fault state pages in ahead (simulations that open
 	                                    an engine thousands of times; speed only, no effect on state) */
 	/* Fault injection for tests: fail the Nth write or fsync (1-based, 0 = never). */

@@ -223,6 +223,9 @@ void sz_state_apply_batch(struct sz_state *s, uint64_t sequence, uint64_t batch_
 		SZ_ASSERT(rc == 0);
 	}
 	SZ_ASSERT(s->reserved_sequence == sequence && count <= s->reserved_count);
+	for (uint32_t d = 0; d < s->domain_count; d++) /* before the bracket: may read disk */
+		if (s->domains[d].resolve)
+			s->domains[d].resolve(s, s->domains[d].state, cmds, count);
 
 	sz_journal_attach(&s->journal);
 	struct sz_apply_ctx begin = {

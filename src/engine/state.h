@@ -56,6 +56,11 @@ struct sz_domain {
 	 * stage 1 touches index buckets, stage 2 (later) the records they name.
 	 * Must not change anything. */
 	void (*prefetch)(const struct sz_state *s, const void *domain_state, const sz_command_header *cmd, int stage);
+	/* Optional: before the batch's apply bracket (no journal attached), on
+	 * the engine thread: look up whatever apply will need that is not in
+	 * RAM (the ledger's cold transfers, ledger.h). May do I/O; must leave
+	 * apply's results exactly what they would be with everything in RAM. */
+	void (*resolve)(struct sz_state *s, void *domain_state, const sz_command_header *const *cmds, uint32_t count);
 	/* Optional: before the first command of each batch (timeouts, expiry). */
 	void (*batch_begin)(struct sz_state *s, void *domain_state, const struct sz_apply_ctx *ctx);
 	int (*snapshot_write)(const void *domain_state, struct sz_snap *f);
@@ -96,6 +101,11 @@ struct sz_state {
 	uint32_t domain_count;
 	uint64_t sequence;          /* last applied batch */
 	uint64_t batch_time_ns;     /* of the last applied batch */
+	/* Set by the engine before registering domains: where a domain may keep
+	 * files derived from the log (NULL: nowhere; the ledger's disk tier is
+	 * then off), and the ledger's hot window (0 = every transfer in RAM). */
+	const char *data_dir;
+	uint32_t hot_window_count;
 };
 
 /* Does this command carry the flag that links it to the next one (ledger

@@ -11,6 +11,7 @@
  * and the other domains move money through it (sz_ledger).
  */
 #include "ledger/ledger.h"
+#include "ledger/tier.h"
 #include "core/assert.h"
 #include "core/errors.h"
 #include "core/limits.h"
@@ -18,6 +19,7 @@
 #include "engine/state.h"
 
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,6 +59,14 @@ static void ledger_domain_prefetch(const struct sz_state *s, const void *domain_
 	SZ_ASSERT(stage == 1 || stage == 2);
 	if (c->kind == SZ_CMD_CREATE_TRANSFER && body_size_is(c, sizeof(sz_transfer)))
 		ledger_prefetch_transfer(domain_state, (const sz_transfer *)(c + 1), stage);
+}
+
+static void ledger_domain_resolve(struct sz_state *s, void *domain_state, const sz_command_header *const *cmds,
+				  uint32_t count)
+{
+	SZ_ASSERT(domain_state != NULL && s != NULL);
+	SZ_ASSERT(count <= SZ_BATCH_COMMAND_COUNT_MAX);
+	ledger_resolve(domain_state, cmds, count);
 }
 
 static void ledger_domain_batch_begin(struct sz_state *s, void *domain_state, const struct sz_apply_ctx *ctx)
@@ -197,12 +207,21 @@ int ledger_domain_register(struct sz_state *s)
 		return rc;
 	}
 	ledger_hooks_set(l, &s->hooks);
+	if (s->data_dir != NULL && s->hot_window_count != 0) {
+		char dir[SZ_TIER_PATH_SIZE];
+		snprintf(dir, sizeof dir, "%s/tier", s->data_dir);
+		if ((rc = ledger_tier_attach(l, dir, s->hot_window_count)) != 0) {
+			ledger_domain_release(l);
+			return rc;
+		}
+	}
 	struct sz_domain d = {
 		.name = "ledger",
 		.kind_base = 0,
 		.state = l,
 		.apply = ledger_domain_apply,
 		.prefetch = ledger_domain_prefetch,
+		.resolve = ledger_domain_resolve,
 		.batch_begin = ledger_domain_batch_begin,
 		.snapshot_write = ledger_domain_snapshot_write,
 		.snapshot_read = ledger_domain_snapshot_read,

@@ -29,6 +29,7 @@ int ledger_index_init(struct ledger_index *x, uint32_t capacity)
 		return SZ_ENOMEM;
 	x->capacity = capacity;
 	x->count = 0;
+	x->sparse = false;
 	x->spare_count = 0;
 	return 0;
 }
@@ -92,7 +93,7 @@ static uint32_t free_bucket(const struct ledger_index *x, sz_id id)
 static void place_raw(struct ledger_index *x, sz_id id, uint32_t position)
 {
 	SZ_ASSERT((uint64_t)(x->count + 1) * 2 <= x->capacity);
-	SZ_ASSERT(position < x->capacity);
+	SZ_ASSERT(position < UINT32_MAX); /* a sparse table holds positions beyond its capacity */
 	uint32_t b = free_bucket(x, id);
 	x->buckets[b] = position + 1;
 	x->count++;
@@ -109,6 +110,35 @@ static void place(struct ledger_index *x, sz_id id, uint32_t position)
 	x->count++;
 }
 
+/* A sparse table's entries into a new one, in the old table's bucket order. */
+static void refill_from_buckets(struct ledger_index *to, const struct ledger_index *from, const void *base,
+				ledger_index_key_fn key)
+{
+	SZ_ASSERT(to->count == 0);
+	SZ_ASSERT((uint64_t)from->count * 2 <= to->capacity);
+	for (uint32_t b = 0; b < from->capacity; b++)
+		if (from->buckets[b] != 0)
+			place_raw(to, key(base, from->buckets[b] - 1), from->buckets[b] - 1);
+}
+
+int ledger_index_rebuild(struct ledger_index *x, const void *base, ledger_index_key_fn key, uint32_t capacity)
+{
+	SZ_ASSERT(!sz_journal_open());
+	SZ_ASSERT((uint64_t)x->count * 2 <= capacity && (capacity & (capacity - 1)) == 0);
+	if (x->spare_count > 0)
+		settle(x);
+	struct ledger_index fresh;
+	int rc = ledger_index_init(&fresh, capacity);
+	if (rc != 0)
+		return rc;
+	refill_from_buckets(&fresh, x, base, key);
+	SZ_ASSERT(fresh.count == x->count);
+	sz_vm_release(x->buckets, (size_t)x->capacity * sizeof x->buckets[0]);
+	x->buckets = fresh.buckets;
+	x->capacity = fresh.capacity;
+	return 0;
+}
+
 static int grow(struct ledger_index *x, const void *base, ledger_index_key_fn key)
 {
 	struct ledger_index bigger;
@@ -116,10 +146,12 @@ static int grow(struct ledger_index *x, const void *base, ledger_index_key_fn ke
 	int rc = ledger_index_init(&bigger, x->capacity * 2);
 	if (rc != 0)
 		return rc;
+	if (x->sparse)
+		refill_from_buckets(&bigger, x, base, key);
 	/* Positions are dense (see index.h): walking them in order reads the
 	 * keys sequentially; the random writes into the new table are hinted
 	 * GROW_PREFETCH_DISTANCE positions ahead so their misses overlap. */
-	for (uint32_t position = 0; position < x->count; position++) {
+	for (uint32_t position = 0; !x->sparse && position < x->count; position++) {
 		if (position + GROW_PREFETCH_DISTANCE < x->count)
 			__builtin_prefetch(&bigger.buckets[bucket_of(&bigger, key(base, position + GROW_PREFETCH_DISTANCE))], 1);
 		place_raw(&bigger, key(base, position), position);

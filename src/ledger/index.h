@@ -5,8 +5,10 @@
  * index stores position + 1 and compares keys through a key function, so an
  * account or transfer costs 4 bytes / load factor here. Linear probing,
  * power-of-two capacity, load kept at or below 1/2, backward-shift delete.
- * The positions held are always exactly 0 .. count-1: every caller keeps a
- * dense array (append, pop the last, or move the last into a hole).
+ * The positions held are exactly 0 .. count-1 (every caller keeps a dense
+ * array: append, pop the last, or move the last into a hole) unless the
+ * table is marked sparse (the ledger's slot index once the disk tier took
+ * old slots out): growth then walks the old table instead of the positions.
  * Every bucket write is journalled (engine/journal.h), so a rolled-back
  * bracket restores the table exactly. The ledger reserves room before each
  * batch, so its tables never grow inside apply; a domain table that does
@@ -18,6 +20,7 @@
 #include "szfin/szfin.h"
 #include "core/hash.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Open-addressing id → position table (u32 values, power-of-two capacity). */
@@ -27,6 +30,7 @@ struct ledger_index {
 	uint32_t *buckets;       /* position + 1; 0 = empty */
 	uint32_t capacity;       /* power of two */
 	uint32_t count;
+	bool sparse;             /* positions held are not 0 .. count-1 */
 	/* Tables replaced while a journal bracket was open (a domain that does
 	 * not reserve grew its index inside apply): both the old and the new
 	 * one stay allocated until the bracket's outcome is known, then the one
@@ -64,6 +68,9 @@ int ledger_index_insert(struct ledger_index *x, const void *base, ledger_index_k
 /* Grow (between batches, never inside apply) until room more entries fit
  * at load <= 1/2. 0, SZ_ENOMEM or SZ_ELIMIT. */
 int ledger_index_reserve(struct ledger_index *x, const void *base, ledger_index_key_fn key, uint32_t room);
+/* Rebuild (outside any bracket) at capacity, a power of two holding count
+ * at load <= 1/2; shrinks a sparse table. 0 or SZ_ENOMEM (table unchanged). */
+int ledger_index_rebuild(struct ledger_index *x, const void *base, ledger_index_key_fn key, uint32_t capacity);
 /* Remove the entry of id that holds position; it must be present. */
 void ledger_index_remove(struct ledger_index *x, const void *base, ledger_index_key_fn key, sz_id id, uint32_t position);
 /* Replace the position stored for id (after the item moved in its array). */

@@ -89,6 +89,7 @@ void ledger_release(struct ledger *l)
 	ledger_index_release(&l->pending_index);
 	free(l->pending);
 	free(l->expiry_heap);
+	ledger_tier_release(l);
 	memset(l, 0, sizeof *l);
 }
 
@@ -211,6 +212,8 @@ int ledger_reserve(struct ledger *l, uint32_t command_count)
 {
 	SZ_ASSERT(command_count <= SZ_BATCH_COMMAND_COUNT_MAX);
 	SZ_ASSERT(!sz_journal_open());
+	if (l->tier != NULL)
+		ledger_tier_step(l); /* may take a run's transfers out of the hot index */
 	/* Whatever the commands are, the batch adds at most this many entries
 	 * (each command is checked against the same bound in apply). */
 	const uint32_t room = SZ_BATCH_LEDGER_INSERT_COUNT_MAX;
@@ -304,12 +307,43 @@ static uint8_t slot_status(const struct ledger_slot *s)
 	return (uint8_t)(s->log_pos >> STATUS_SHIFT);
 }
 
+/* One slot's share of slot_digest: two keyed mixes of its number and bytes. */
+static void slot_digest_mix(const struct ledger_slot *s, uint32_t slot, uint64_t out[2])
+{
+	SZ_ASSERT(s != NULL);
+	SZ_ASSERT(slot < SZ_TRANSFER_COUNT_MAX);
+	uint64_t a = sz_mix64(s->id.lo ^ slot, s->id.hi);
+	uint64_t b = sz_mix64(a ^ s->fingerprint, s->log_pos);
+	out[0] = sz_mix64(b, (uint64_t)s->prev_debit << 32 | s->prev_credit);
+	out[1] = sz_mix64(out[0] ^ 0x2545f4914f6cdd1dull, b + slot);
+}
+
+static void slot_digest_add(struct ledger *l, uint32_t slot, bool add)
+{
+	uint64_t m[2];
+	slot_digest_mix(&l->slots[slot], slot, m);
+	sz_journal(l->slot_digest, sizeof l->slot_digest);
+	l->slot_digest[0] = add ? l->slot_digest[0] + m[0] : l->slot_digest[0] - m[0];
+	l->slot_digest[1] = add ? l->slot_digest[1] + m[1] : l->slot_digest[1] - m[1];
+}
+
+void ledger_slot_digest_recompute(struct ledger *l)
+{
+	SZ_ASSERT(!sz_journal_open());
+	SZ_ASSERT(l->slot_cold_count == 0);
+	l->slot_digest[0] = l->slot_digest[1] = 0;
+	for (uint32_t slot = 0; slot < l->slot_count; slot++)
+		slot_digest_add(l, slot, true);
+}
+
 static void slot_set_status(struct ledger *l, uint32_t slot, uint8_t status)
 {
 	SZ_ASSERT(slot < l->slot_count);
 	SZ_ASSERT(status <= 0xf);
+	slot_digest_add(l, slot, false);
 	SZ_JOURNAL_FIELD(l->slots[slot].log_pos);
 	l->slots[slot].log_pos = (l->slots[slot].log_pos & POS_MASK) | (uint64_t)status << STATUS_SHIFT;
+	slot_digest_add(l, slot, true);
 }
 
 static uint32_t history_link(uint32_t slot, uint32_t side)
@@ -338,6 +372,7 @@ static void slot_insert(struct ledger *l, const sz_transfer *t, uint64_t fingerp
 	s->prev_credit = l->account_history[credit_index];
 	l->account_history[debit_index] = history_link(slot, 0);
 	l->account_history[credit_index] = history_link(slot, 1);
+	slot_digest_add(l, slot, true);
 	batch_insert_counted(l);
 	int rc = ledger_index_insert(&l->slot_index, l->slots, slot_key, t->id, slot);
 	SZ_ASSERT(rc == 0); /* room reserved before the batch: never grows here */
@@ -642,8 +677,11 @@ static uint32_t transfer_post_void(struct ledger *l, const sz_transfer *t, uint6
 	if (t->timeout_s != 0)
 		return SZ_R_TIMEOUT_RESERVED_FOR_PENDING;
 	int64_t pslot = ledger_slot_find(l, t->pending_id);
-	if (pslot < 0)
-		return SZ_R_PENDING_NOT_FOUND;
+	if (pslot < 0) {
+		/* On the disk tier only final transfers: never still pending. */
+		const struct ledger_slot *cold = ledger_resolved(l, t->pending_id);
+		return cold == NULL ? SZ_R_PENDING_NOT_FOUND : pending_status_result(slot_status(cold));
+	}
 	uint32_t r = pending_status_result(slot_status(&l->slots[pslot]));
 	if (r != SZ_R_OK)
 		return r;
@@ -691,7 +729,7 @@ static uint32_t transfer_post_void(struct ledger *l, const sz_transfer *t, uint6
 		    debit_index, credit_index);
 	SZ_JOURNAL_FIELD(l->transfers_posted_count);
 	l->transfers_posted_count++;
-	SZ_ASSERT(l->slot_index.count == l->slot_count);
+	SZ_ASSERT(l->slot_index.count + l->slot_cold_count == l->slot_count);
 	sz_hooks_observe(l->hooks, t, dr, cr);
 	return SZ_R_OK;
 }
@@ -705,8 +743,9 @@ uint32_t ledger_create_transfer(struct ledger *l, const sz_transfer *t, const st
 		goto rejected;
 	uint64_t fingerprint = transfer_fingerprint(t);
 	int64_t existing = ledger_slot_find(l, t->id);
-	if (existing >= 0) {
-		r = l->slots[existing].fingerprint == fingerprint ? SZ_R_EXISTS : SZ_R_EXISTS_WITH_DIFFERENT_FIELDS;
+	const struct ledger_slot *found = existing >= 0 ? &l->slots[existing] : ledger_resolved(l, t->id);
+	if (found != NULL) {
+		r = found->fingerprint == fingerprint ? SZ_R_EXISTS : SZ_R_EXISTS_WITH_DIFFERENT_FIELDS;
 		goto rejected;
 	}
 	if (t->flags & (SZ_TRANSFER_POST_PENDING | SZ_TRANSFER_VOID_PENDING))
@@ -796,7 +835,7 @@ const sz_account *ledger_account_get(const struct ledger *l, sz_id id)
 
 int64_t ledger_slot_find(const struct ledger *l, sz_id id)
 {
-	SZ_ASSERT(l->slot_index.count == l->slot_count);
+	SZ_ASSERT(l->slot_index.count + l->slot_cold_count == l->slot_count);
 	SZ_ASSERT(l->slot_index.capacity > 0);
 	return ledger_index_find(&l->slot_index, l->slots, slot_key, id);
 }
@@ -829,6 +868,10 @@ int64_t ledger_history_next(const struct ledger *l, uint32_t *link)
 		return -1;
 	uint32_t slot = (*link >> 1) - 1;
 	SZ_ASSERT(slot < l->slot_count);
+	if (ledger_tier_slot_cold(l, slot)) { /* on the disk tier: history in RAM ends (ledger_history_step) */
+		*link = 0;
+		return -1;
+	}
 	*link = (*link & 1) ? l->slots[slot].prev_credit : l->slots[slot].prev_debit;
 	return slot;
 }

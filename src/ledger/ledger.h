@@ -5,7 +5,10 @@
  * index, a dense array of transfer slots (id, fingerprint, log position,
  * status, history links) with an id index, the open pending transfers and
  * their expiry heap. Full transfer records live in the log; memory keeps only
- * what rules need (about 48 bytes per retained transfer).
+ * what rules need (about 48 bytes per hot transfer). With a hot window set
+ * (ledger_tier.c), older final transfers move to checksummed index runs on
+ * disk (tier.h) and leave RAM; a batch's cold ids are resolved before its
+ * apply bracket (ledger_resolve), so results never depend on hot or cold.
  * Applies ledger commands deterministically: no clock, no I/O, no randomness;
  * time is the command's timestamp stamped by the engine.
  * Never: mutate state outside ledger_apply_* / ledger_expire, mutate without
@@ -55,6 +58,14 @@ struct ledger_pending {
 
 
 struct sz_hooks;
+struct ledger_tier;
+
+/* Hot window: transfers kept in RAM beyond which final transfers move to the
+ * disk tier. The server's default keeps 16 million (about 860 MB) hot; 0 in
+ * an engine config keeps everything in RAM (no tier). */
+#define SZ_HOT_WINDOW_TRANSFER_COUNT_DEFAULT (1u << 24)
+/* The smallest window accepted: a few runs of the smallest size. */
+#define SZ_HOT_WINDOW_TRANSFER_COUNT_MIN 256u
 
 struct ledger {
 	sz_account *accounts;
@@ -64,7 +75,12 @@ struct ledger {
 
 	struct ledger_slot *slots;   /* reserved once for SZ_TRANSFER_COUNT_MAX (core/vm.h) */
 	uint32_t slot_count;
-	struct ledger_index slot_index;
+	struct ledger_index slot_index; /* the hot slots (all but slot_cold_count) */
+	uint32_t slot_cold_count;    /* slots on the disk tier, out of slot_index */
+	/* Digest of every slot, hot or cold: the sums over slots of two keyed
+	 * 64-bit mixes of slot number and contents, kept up to date in apply. */
+	uint64_t slot_digest[2];
+	struct ledger_tier *tier;    /* NULL: every transfer stays in RAM */
 
 	/* Records of transfers made by domain commands (context log_pos 0): a
 	 * slot's log position with segment 0 and offset n names derived[n - 1]. */
@@ -164,7 +180,9 @@ const sz_transfer *ledger_derived(const struct ledger *l, uint64_t log_pos);
 
 /* History: walk an account's transfers newest first. Start with
  * link = ledger_history_head(l, account_index); each call returns the slot
- * and advances link; returns -1 at the end. */
+ * and advances link; returns -1 at the end. With a disk tier this walks the
+ * hot part only (it ends where the tier begins): ledger_history_step walks
+ * all of it. */
 uint32_t ledger_history_head(const struct ledger *l, uint32_t account_index);
 int64_t ledger_history_next(const struct ledger *l, uint32_t *link);
 
@@ -179,8 +197,51 @@ void ledger_digest(const struct ledger *l, void *blake2b_state);
 /* Snapshot: write/read the state (caller provides the stream and checksum). */
 int ledger_snapshot_write(const struct ledger *l, struct sz_snap *f);
 int ledger_snapshot_read(struct ledger *l, struct sz_snap *f);
+/* Recompute slot_digest from every slot in RAM (snapshot loading only). */
+void ledger_slot_digest_recompute(struct ledger *l);
 /* Grow the pending arrays by one step (snapshot loading only). */
 int ledger_pending_reserve_for_load(struct ledger *l);
+
+/* ---- the disk tier (ledger_tier.c) ----------------------------------------- */
+
+/* Move final transfers older than the newest hot_window_count to index runs
+ * in dir (created if missing). Call once, before any batch; 0 or SZ_E*. */
+int ledger_tier_attach(struct ledger *l, const char *dir, uint32_t hot_window_count);
+/* Between batches (ledger_reserve calls it): collect a finished run and take
+ * its transfers out of RAM, adopt or start the next run when due. */
+void ledger_tier_step(struct ledger *l);
+/* Build every run that is due now and take its transfers out of RAM (tests). */
+void ledger_tier_settle(struct ledger *l);
+/* Before a batch's apply bracket, on the engine thread: look up on disk the
+ * ids of this batch's transfer commands (and the pending ids they post or
+ * void) that are not hot, so that apply answers exactly as if they were.
+ * A damaged run here stops the process (it can not answer; restart rebuilds). */
+void ledger_resolve(struct ledger *l, const sz_command_header *const *cmds, uint32_t count);
+/* A resolved cold slot for id in this batch, or NULL (apply only). */
+const struct ledger_slot *ledger_resolved(const struct ledger *l, sz_id id);
+/* Find a transfer hot or cold (queries, outside apply): 1 and *out (a copy
+ * of its slot) if hot, 2 if on the disk tier, 0 if absent, SZ_ECORRUPT or
+ * SZ_EIO. *slot_number gets its slot number. */
+int ledger_transfer_find(struct ledger *l, sz_id id, struct ledger_slot *out, uint32_t *slot_number);
+/* Is slot below the disk tier's boundary (on a run unless pinned)? */
+bool ledger_tier_slot_cold(const struct ledger *l, uint32_t slot);
+/* Slot number slot, from RAM (1) or its run (2), checked; SZ_ECORRUPT or
+ * SZ_EIO (queries that scan by slot number, outside apply). */
+int ledger_slot_read(struct ledger *l, uint32_t slot, struct ledger_slot *out);
+/* Account history across the disk tier (queries, outside apply): like
+ * ledger_history_next, but a slot given back to the disk tier is read from
+ * its run (checked). 1 = from RAM, 2 = from disk, 0 = end of the chain,
+ * SZ_ECORRUPT or SZ_EIO. *out gets a copy of the slot, *slot_number its
+ * number; *link advances. */
+int ledger_history_step(struct ledger *l, uint32_t *link, struct ledger_slot *out, uint32_t *slot_number);
+/* Snapshot writer only (a forked child): put every cold slot back in RAM and
+ * the slot index back to what it would be without the tier, so that the
+ * snapshot does not depend on what was hot. 0 or SZ_E*. */
+int ledger_tier_restore_all(struct ledger *l);
+/* RAM the tier holds (filters, fences, block sums) and slots given back. */
+uint64_t ledger_tier_memory_bytes(const struct ledger *l);
+uint64_t ledger_tier_released_bytes(const struct ledger *l);
+void ledger_tier_release(struct ledger *l);
 
 /* Memory held by the ledger, by part, for the benchmark's per-item figures. */
 struct ledger_memory {

@@ -113,7 +113,8 @@ void ledger_digest(const struct ledger *l, void *blake2b_state)
 	crypto_generichash_update(h, (const uint8_t *)counts, sizeof counts);
 	crypto_generichash_update(h, (const uint8_t *)l->accounts, (size_t)l->account_count * sizeof(sz_account));
 	crypto_generichash_update(h, (const uint8_t *)l->account_history, (size_t)l->account_count * sizeof(uint32_t));
-	crypto_generichash_update(h, (const uint8_t *)l->slots, (size_t)l->slot_count * sizeof(struct ledger_slot));
+	/* Slots by their running digest (ledger.h): the same whether hot or on the disk tier. */
+	crypto_generichash_update(h, (const uint8_t *)l->slot_digest, sizeof l->slot_digest);
 	uint64_t derived_count = l->derived_count;
 	crypto_generichash_update(h, (const uint8_t *)&derived_count, sizeof derived_count);
 	crypto_generichash_update(h, (const uint8_t *)l->derived, (size_t)l->derived_count * sizeof(sz_transfer));
@@ -162,6 +163,11 @@ static int write_index(struct sz_snap *f, const struct ledger_index *x)
 
 int ledger_snapshot_write(const struct ledger *l, struct sz_snap *f)
 {
+	/* Cold slots back in RAM first (the writer's copy of the state): the
+	 * section is then the same whatever was hot (ledger_tier.c). */
+	int tier_rc = ledger_tier_restore_all((struct ledger *)l);
+	if (tier_rc != 0)
+		return tier_rc;
 	SZ_ASSERT(l->account_index.count == l->account_count);
 	SZ_ASSERT(l->slot_index.count == l->slot_count && l->pending_index.count == l->pending_count);
 	uint64_t header[7] = { l->account_count, l->slot_count, l->pending_count, l->expiry_count,
@@ -253,6 +259,8 @@ int ledger_snapshot_read(struct ledger *l, struct sz_snap *f)
 		rc = read_index(f, &l->slot_index, h[5], h[1]);
 	if (rc == 0)
 		rc = read_index(f, &l->pending_index, h[6], h[2]);
+	if (rc == 0)
+		ledger_slot_digest_recompute(l); /* not stored: a sum over the slots */
 	return rc;
 }
 
@@ -262,8 +270,8 @@ void ledger_memory(const struct ledger *l, struct ledger_memory *m)
 	SZ_ASSERT(l->pending_count <= l->pending_capacity);
 	m->accounts_bytes = (uint64_t)l->account_count * (sizeof(sz_account) + sizeof(uint32_t)) +
 			    (uint64_t)l->account_index.capacity * sizeof(uint32_t);
-	m->transfers_bytes = (uint64_t)l->slot_count * sizeof(struct ledger_slot) +
-			     (uint64_t)l->slot_index.capacity * sizeof(uint32_t);
+	m->transfers_bytes = (uint64_t)l->slot_count * sizeof(struct ledger_slot) - ledger_tier_released_bytes(l) +
+			     (uint64_t)l->slot_index.capacity * sizeof(uint32_t) + ledger_tier_memory_bytes(l);
 	m->derived_bytes = (uint64_t)l->derived_count * sizeof(sz_transfer);
 	m->pending_bytes = (uint64_t)l->pending_capacity * (sizeof(struct ledger_pending) + sizeof(uint32_t)) +
 			   (uint64_t)l->pending_index.capacity * sizeof(uint32_t);
