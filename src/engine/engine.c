@@ -936,9 +936,12 @@ static int recover(struct sz_engine *e, char *why, size_t why_size)
 	if (e->config.verify_replay && (r.check_count = sz_snapshot_list(e->st, e->data_dir, r.check_sequences,
 									 SNAPSHOT_LIST_MAX)) < 0)
 		return r.check_count;
+	uint64_t load_start_ns = monotonic_ns();
 	if (!e->config.verify_replay && (rc = load_snapshot(e, &snap, why, why_size)) != 0)
 		return rc;
 	uint64_t loaded_ns = monotonic_ns();
+	e->stats.snapshot_load_ns = snap.sequence != 0 ? loaded_ns - load_start_ns : 0;
+	e->stats.snapshot_load_bytes = snap.file_size;
 	if (snap.sequence != 0) {
 		start.from_first_retained = true;
 		start.anchor_sequence = snap.sequence;
