@@ -924,51 +924,157 @@ static int load_snapshot(struct sz_engine *e, struct sz_snapshot_info *loaded, c
 	return 0;
 }
 
-/* Check the log from its first retained segment (all of it, the part the
- * snapshot covers too), anchored at the snapshot's batch, and replay what
- * comes after the snapshot. */
-static int recover(struct sz_engine *e, char *why, size_t why_size)
+/* Where the log continues once recovery is done (result of the last scan). */
+static void resume_at(struct sz_engine *e, const struct wal_scan_result *result)
+{
+	SZ_ASSERT(e->state.sequence == result->last_sequence || result->batch_count == 0);
+	if (result->torn_tail)
+		fprintf(stderr, "szfin: repaired a torn last batch in segment %u at offset %llu (never acknowledged)\n",
+			result->torn_segment, (unsigned long long)result->torn_offset);
+	if (result->batch_count > 0)
+		memcpy(e->stats.head_hash, result->head_hash, 32);
+	memcpy(e->writer_head, e->stats.head_hash, 32);
+	e->next_sequence = e->state.sequence + 1;
+	e->next_time_ns_min = e->state.batch_time_ns + 1;
+	e->segment = result->end_segment ? result->end_segment : 1;
+	e->offset = result->end_offset ? result->end_offset : WAL_SEGMENT_HEADER_SIZE;
+}
+
+/* The one-pass recovery: check the log from its first retained segment (all
+ * of it, the part the snapshot covers too), anchored at the snapshot's
+ * batch, and replay what comes after the snapshot. Used for verify_replay,
+ * without snapshots, and when the newest snapshot is not the one loaded. */
+static int recover_in_one_pass(struct sz_engine *e, const struct sz_snapshot_info *snap, char *why, size_t why_size)
 {
 	struct wal_scan_start start = { .sequence = 1 };
 	struct replay r = { .e = e, .why = why, .why_size = why_size };
-	struct sz_snapshot_info snap = { 0 };
-	int rc = 0;
 	if (e->config.verify_replay && (r.check_count = sz_snapshot_list(e->st, e->data_dir, r.check_sequences,
 									 SNAPSHOT_LIST_MAX)) < 0)
 		return r.check_count;
-	uint64_t load_start_ns = monotonic_ns();
-	if (!e->config.verify_replay && (rc = load_snapshot(e, &snap, why, why_size)) != 0)
-		return rc;
 	uint64_t loaded_ns = monotonic_ns();
-	e->stats.snapshot_load_ns = snap.sequence != 0 ? loaded_ns - load_start_ns : 0;
-	e->stats.snapshot_load_bytes = snap.file_size;
-	if (snap.sequence != 0) {
+	if (snap->sequence != 0) {
 		start.from_first_retained = true;
-		start.anchor_sequence = snap.sequence;
-		memcpy(start.anchor_hash, snap.head_hash, 32);
-		start.anchor_log_pos = snap.next_log_pos;
+		start.anchor_sequence = snap->sequence;
+		memcpy(start.anchor_hash, snap->head_hash, 32);
+		start.anchor_log_pos = snap->next_log_pos;
 	}
 	struct wal_scan_result result;
-	rc = wal_scan_pipelined(e->st, e->data_dir, &start, replay_batch, &r, &result, populate_ahead, e);
+	int rc = wal_scan_pipelined(e->st, e->data_dir, &start, replay_batch, &r, &result, populate_ahead, e);
 	uint64_t end_ns = monotonic_ns();
 	e->stats.log_check_ns = (r.checked_until_ns ? r.checked_until_ns : end_ns) - loaded_ns;
 	if (rc == SZ_ECORRUPT && why[0] == 0)
 		snprintf(why, why_size, "%s", result.why);
 	if (rc != 0)
 		return rc;
-	if (result.torn_tail)
-		fprintf(stderr, "szfin: repaired a torn last batch in segment %u at offset %llu (never acknowledged)\n",
-			result.torn_segment, (unsigned long long)result.torn_offset);
 	SZ_ASSERT(e->state.sequence == result.last_sequence);
-	SZ_ASSERT(snap.sequence == 0 || result.anchor_reached);
-	if (result.batch_count > 0)
-		memcpy(e->stats.head_hash, result.head_hash, 32);
-	memcpy(e->writer_head, e->stats.head_hash, 32);
-	e->next_sequence = e->state.sequence + 1;
-	e->next_time_ns_min = e->state.batch_time_ns + 1;
-	e->segment = result.end_segment ? result.end_segment : 1;
-	e->offset = result.end_offset ? result.end_offset : WAL_SEGMENT_HEADER_SIZE;
+	SZ_ASSERT(snap->sequence == 0 || result.anchor_reached);
+	resume_at(e, &result);
 	return 0;
+}
+
+/* The check of the log up to the snapshot's batch, on its own thread while
+ * the snapshot loads: the same scan as the one-pass recovery's, stopping at
+ * the anchor. It alone touches the reader's position notes until joined. */
+struct covered_check {
+	struct sz_engine *e;
+	struct wal_scan_start start;
+	struct wal_scan_result result;
+	uint64_t anchor_time_end_ns; /* the anchor batch's time + its command count */
+	uint64_t ns;
+	int rc;
+};
+
+static int note_covered(void *ctx, const struct wal_batch_header *h, const uint8_t *body, uint64_t body_pos)
+{
+	struct covered_check *c = ctx;
+	SZ_ASSERT(c->start.sequence_max == c->start.anchor_sequence);
+	(void)body;
+	if (h->sequence > c->start.anchor_sequence)
+		return SZ_ESTATE; /* the first retained segment starts after the anchor: recover in one pass */
+	c->anchor_time_end_ns = h->batch_time_ns + h->command_count;
+	return wal_reader_note(c->e->reader, body_pos, h->body_size);
+}
+
+static void *covered_main(void *arg)
+{
+	struct covered_check *c = arg;
+	SZ_ASSERT(c->start.from_first_retained && c->start.anchor_sequence > 0);
+	uint64_t t0 = monotonic_ns();
+	c->rc = wal_scan(c->e->st, c->e->data_dir, &c->start, false, note_covered, c, &c->result);
+	c->ns = monotonic_ns() - t0;
+	return NULL;
+}
+
+/* After the covered part checked out: replay from just after the snapshot's batch. */
+static int replay_tail(struct sz_engine *e, const struct covered_check *c, char *why, size_t why_size)
+{
+	SZ_ASSERT(c->rc == 0 && c->result.anchor_reached);
+	SZ_ASSERT(e->state.sequence == c->start.anchor_sequence);
+	struct wal_scan_start start = { .sequence = e->state.sequence + 1, .segment = (uint32_t)(c->start.anchor_log_pos >> 40),
+					.offset = c->start.anchor_log_pos & ((1ull << 40) - 1),
+					.batch_time_ns_min = c->anchor_time_end_ns };
+	memcpy(start.prev_hash, c->start.anchor_hash, 32);
+	struct replay r = { .e = e, .why = why, .why_size = why_size };
+	struct wal_scan_result result;
+	int rc = wal_scan_pipelined(e->st, e->data_dir, &start, replay_batch, &r, &result, populate_ahead, e);
+	if (rc == SZ_ECORRUPT && why[0] == 0)
+		snprintf(why, why_size, "%s", result.why);
+	if (rc != 0)
+		return rc;
+	SZ_ASSERT(e->state.sequence == result.last_sequence);
+	resume_at(e, &result);
+	return 0;
+}
+
+/* Recovery with the newest snapshot: its header (not yet verified) names the
+ * anchor; the log up to it is checked on a second thread while the snapshot
+ * is verified and loaded (and its digest compared) here. If the snapshot
+ * loaded is not that one (damaged: an older one or none), the check is
+ * discarded and recovery runs in one pass from what was loaded. */
+static int recover(struct sz_engine *e, char *why, size_t why_size)
+{
+	uint64_t seqs[SNAPSHOT_LIST_MAX];
+	struct sz_snapshot_info snap = { 0 };
+	struct covered_check c = { .e = e };
+	int n = e->config.verify_replay ? 0 : sz_snapshot_list(e->st, e->data_dir, seqs, SNAPSHOT_LIST_MAX);
+	if (n < 0)
+		return n; /* never "no snapshot": the log start may have been archived */
+	bool ahead = false; /* the covered check runs */
+	pthread_t checker;
+	struct sz_snapshot_info newest;
+	if (n > 0 && sz_snapshot_read_info(e->st, e->data_dir, seqs[0], &newest) == 0 &&
+	    (newest.next_log_pos & ((1ull << 40) - 1)) > WAL_SEGMENT_HEADER_SIZE) {
+		c.start = (struct wal_scan_start){ .from_first_retained = true, .anchor_sequence = newest.sequence,
+						   .anchor_log_pos = newest.next_log_pos, .sequence_max = newest.sequence };
+		memcpy(c.start.anchor_hash, newest.head_hash, 32);
+		ahead = pthread_create(&checker, NULL, covered_main, &c) == 0;
+	}
+	uint64_t t0 = monotonic_ns();
+	int rc = e->config.verify_replay ? 0 : load_snapshot(e, &snap, why, why_size);
+	e->stats.snapshot_load_ns = snap.sequence != 0 ? monotonic_ns() - t0 : 0;
+	e->stats.snapshot_load_bytes = snap.file_size;
+	if (ahead)
+		pthread_join(checker, NULL);
+	if (rc != 0)
+		return rc;
+	bool same = ahead && snap.sequence == newest.sequence && memcmp(snap.head_hash, newest.head_hash, 32) == 0 &&
+		    snap.next_log_pos == newest.next_log_pos;
+	if (!same || c.rc == SZ_ESTATE) {
+		if (ahead) { /* start the position notes afresh: the one-pass scan notes every batch */
+			wal_reader_close(e->reader);
+			e->reader = NULL;
+			if ((rc = wal_reader_open(&e->reader, e->st, e->data_dir)) != 0)
+				return rc;
+		}
+		return recover_in_one_pass(e, &snap, why, why_size);
+	}
+	e->stats.log_check_ns = c.ns;
+	if (c.rc != 0) {
+		if (c.rc == SZ_ECORRUPT && why[0] == 0)
+			snprintf(why, why_size, "%s", c.result.why);
+		return c.rc;
+	}
+	return replay_tail(e, &c, why, why_size);
 }
 
 static void engine_free(struct sz_engine *e)
