@@ -38,6 +38,8 @@ BUILD := build/$(MODE)
 NO_TRUNCATION_WARNING := $(if $(findstring clang,$(CC)),,-Wno-format-truncation)
 CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wvla $(NO_TRUNCATION_WARNING) -g $(OPT) -Iinclude -Isrc -MMD -MP
 LDLIBS := -lmicrohttpd -ljansson -lsodium -lcurl -linih -licui18n -licuuc -lpthread -lm
+# snapshot chunk checksums (src/log/snapshot.c): XXH3-128 from Debian's libxxhash-dev
+LDLIBS += -lxxhash
 LDFLAGS := $(OPT)
 
 # Every module is in the library; the program is the composition root's

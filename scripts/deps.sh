@@ -17,6 +17,7 @@ packages=(
 	libmicrohttpd-dev libjansson-dev libsodium-dev
 	libcurl4-openssl-dev libinih-dev libicu-dev
 	python3 curl
+	libxxhash-dev
 )
 test_packages=(
 	clang libclang-rt-14-dev libcmocka-dev

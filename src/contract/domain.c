@@ -221,7 +221,7 @@ static int contract_snapshot_write(const void *domain_state, struct sz_snap *f)
 	int rc = sz_snap_write(f, &n, sizeof n);
 #define WRITE_ARRAY(arr, count) \
 	if (rc == 0 && (count) > 0) \
-		rc = sz_snap_write(f, (arr), sizeof((arr)[0]) * (size_t)(count));
+		rc = sz_snap_write_array(f, (arr), sizeof((arr)[0]) * (size_t)(count));
 	ARRAYS(WRITE_ARRAY, k)
 #undef WRITE_ARRAY
 	return rc;
@@ -252,7 +252,7 @@ static int contract_snapshot_read(void *domain_state, struct sz_snap *f)
 	k->timer_count = (uint32_t)n.timers;
 #define READ_ARRAY(arr, count) \
 	if (rc == 0 && (count) > 0) \
-		rc = sz_snap_read(f, (arr), sizeof((arr)[0]) * (size_t)(count));
+		rc = sz_snap_read_array(f, (arr), sizeof((arr)[0]) * (size_t)(count));
 	ARRAYS(READ_ARRAY, k)
 #undef READ_ARRAY
 	for (uint32_t i = 0; i < k->template_count && rc == 0; i++)

@@ -577,7 +577,7 @@ static int currency_snapshot_write(const void *domain_state, struct sz_snap *f)
 	int rc = sz_snap_write(f, &n, sizeof n);
 #define WRITE_ARRAY(arr, count) \
 	if (rc == 0 && (count) > 0) \
-		rc = sz_snap_write(f, (arr), sizeof((arr)[0]) * (size_t)(count));
+		rc = sz_snap_write_array(f, (arr), sizeof((arr)[0]) * (size_t)(count));
 	ARRAYS(WRITE_ARRAY, c)
 #undef WRITE_ARRAY
 	return rc;
@@ -610,7 +610,7 @@ static int currency_snapshot_read(void *domain_state, struct sz_snap *f)
 	c->accrual_day = (uint32_t)n.accrual_day;
 #define READ_ARRAY(arr, count) \
 	if (rc == 0 && (count) > 0) \
-		rc = sz_snap_read(f, (arr), sizeof((arr)[0]) * (size_t)(count));
+		rc = sz_snap_read_array(f, (arr), sizeof((arr)[0]) * (size_t)(count));
 	ARRAYS(READ_ARRAY, c)
 #undef READ_ARRAY
 	if (rc)

@@ -1,18 +1,15 @@
 /*
- * engine.c — group commit, the log writer thread, apply, recovery, snapshots.
+ * engine.c — group commit, the log writer thread, apply, recovery.
  *
  * Three batch buffers rotate: one open (collecting commands), and up to two
  * in flight (one being written and synced by the writer thread, one durable
  * and waiting to be applied). The open batch is closed whenever the writer
  * is idle, so commands that arrive during an fdatasync share the next one.
  * Batches are applied strictly in sequence order, and only once durable.
- *
- * Size: about 1,100 lines, over the usual bound, because group commit, the
- * writer thread, recovery, snapshots and the background scrub share the
- * pipeline's state (struct sz_engine). Snapshots and the scrub are the parts
- * to move into a file of their own next.
+ * Snapshots and the background scrub are in engine_snapshot.c; what both
+ * files share (struct sz_engine) is in engine_internal.h.
  */
-#include "engine/engine.h"
+#include "engine/engine_internal.h"
 #include "core/assert.h"
 #include "core/errors.h"
 #include "core/hash.h"
@@ -37,93 +34,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-#define BATCH_BUFFER_COUNT (SZ_PIPELINE_DEPTH + 1u)
-#define SNAPSHOT_KEEP_COUNT 2
-#define SNAPSHOT_LIST_MAX 64
-#define PATH_SIZE_MAX 4096
-
-enum batch_status { BATCH_FREE, BATCH_OPEN, BATCH_QUEUED, BATCH_DURABLE, BATCH_FAILED };
-
-struct batch_callback {
-	sz_engine_done_fn done;
-	void *ctx;
-	uint32_t first;
-	uint32_t count;
-};
-
-struct batch {
-	uint8_t *data; /* wal_batch_header + body */
-	uint32_t body_size;
-	uint32_t count;
-	struct batch_callback *callbacks;
-	uint32_t callback_count;
-	uint32_t segment;
-	uint64_t offset;
-	enum batch_status status; /* guarded by engine.lock while in the fifo */
-};
-
-struct sz_engine {
-	struct sz_engine_config config;
-	const struct sz_storage *st;
-	char data_dir[PATH_SIZE_MAX];
-	struct sz_state state;
-	struct wal_writer *writer;
-
-	struct batch batches[BATCH_BUFFER_COUNT];
-	uint32_t open;              /* index of the open batch or UINT32_MAX */
-	uint32_t fifo[BATCH_BUFFER_COUNT]; /* in flight, oldest first; guarded by lock */
-	uint32_t fifo_count;
-
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	bool stop;
-	int event_fd;
-	uint8_t writer_head[32];    /* writer thread only: hash of last written batch */
-
-	uint64_t next_sequence;
-	uint64_t next_time_ns_min;
-	uint32_t segment;           /* next write position */
-	uint64_t offset;
-
-	struct wal_reader *reader;  /* checked record reads (sz_engine_read_transfer) */
-	/* Background scrub: a thread running sz_log_check over what was durable
-	 * when it began; it sets scrub_done (under lock) and poll joins it. */
-	pthread_t scrub_thread;
-	bool scrub_running;
-	bool scrub_done;            /* guarded by lock */
-	int scrub_rc;               /* guarded by lock */
-	uint64_t scrub_sequence_max;
-	struct sz_log_check scrub_check; /* written by the scrub thread only while running */
-	uint64_t scrub_next_ns;     /* monotonic time of the next periodic scrub */
-	uint64_t tick_last_ns;      /* when the last tick batch was submitted */
-	uint64_t results_sequence;  /* last applied batch, and the hash of its */
-	uint8_t results_hash[32];   /* result codes: recorded in the next header */
-	pid_t snapshot_pid;
-	uint64_t snapshot_sequence;
-	bool fatal;
-	uint32_t *results;
-	struct sz_engine_stats stats;
-};
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	int rc = clock_gettime(CLOCK_REALTIME, &ts);
-	SZ_ASSERT(rc == 0);
-	SZ_ASSERT(ts.tv_sec >= 0);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static uint64_t monotonic_ns(void)
-{
-	struct timespec ts;
-	int rc = clock_gettime(CLOCK_MONOTONIC, &ts);
-	SZ_ASSERT(rc == 0);
-	SZ_ASSERT(ts.tv_sec >= 0);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 /* ---- writer thread ---------------------------------------------------------- */
 
@@ -180,9 +90,9 @@ static void *writer_main(void *arg)
 
 		struct wal_batch_header *h = (struct wal_batch_header *)b->data;
 		memcpy(h->prev_hash, e->writer_head, 32);
-		uint64_t t0 = monotonic_ns();
+		uint64_t t0 = engine_monotonic_ns();
 		int rc = wal_append(e->writer, b->segment, b->offset, b->data, WAL_BATCH_HEADER_SIZE + b->body_size);
-		uint64_t sync_ns = monotonic_ns() - t0;
+		uint64_t sync_ns = engine_monotonic_ns() - t0;
 		if (rc == 0)
 			memcpy(e->writer_head, h->header_hash, 32);
 
@@ -245,7 +155,7 @@ static void batch_close(struct sz_engine *e)
 	SZ_ASSERT(e->open != UINT32_MAX);
 	struct batch *b = &e->batches[e->open];
 	SZ_ASSERT(b->count > 0 && e->fifo_count < BATCH_BUFFER_COUNT);
-	uint64_t t = now_ns();
+	uint64_t t = engine_now_ns();
 	if (t < e->next_time_ns_min)
 		t = e->next_time_ns_min;
 	uint32_t size = WAL_BATCH_HEADER_SIZE + b->body_size;
@@ -381,8 +291,6 @@ int sz_engine_flush(struct sz_engine *e)
 
 /* ---- apply ---------------------------------------------------------------------- */
 
-static void snapshot_reap(struct sz_engine *e, bool wait);
-
 static void check_invariants(struct sz_engine *e)
 {
 	SZ_ASSERT(e->config.check_invariants);
@@ -391,50 +299,6 @@ static void check_invariants(struct sz_engine *e)
 		fprintf(stderr, "szfin: invariant violated after batch %llu: %s\n",
 			(unsigned long long)e->state.sequence, why);
 		SZ_ASSERT(!"invariant violated");
-	}
-}
-
-static int write_sections(void *ctx, struct sz_snap *f)
-{
-	SZ_ASSERT(ctx != NULL);
-	SZ_ASSERT(f != NULL && f->error == 0);
-	return sz_state_snapshot_write(ctx, f);
-}
-
-static int read_sections(void *ctx, struct sz_snap *f)
-{
-	SZ_ASSERT(ctx != NULL);
-	SZ_ASSERT(f != NULL && f->error == 0);
-	return sz_state_snapshot_read(ctx, f);
-}
-
-static void snapshot_prune(struct sz_engine *e);
-
-static void snapshot_start(struct sz_engine *e, const struct batch *b)
-{
-	const struct wal_batch_header *h = (const struct wal_batch_header *)b->data;
-	struct sz_snapshot_info info = {
-		.sequence = e->state.sequence,
-		.batch_time_ns = e->state.batch_time_ns,
-		.next_log_pos = ((uint64_t)b->segment << 40) | (b->offset + WAL_BATCH_HEADER_SIZE + b->body_size),
-	};
-	memcpy(info.head_hash, h->header_hash, 32);
-	SZ_ASSERT(e->snapshot_pid == 0);
-	SZ_ASSERT(info.sequence == h->sequence);
-	if (e->config.storage != NULL) { /* a test storage lives in this process's memory */
-		sz_state_digest(&e->state, info.state_digest);
-		if (sz_snapshot_write(e->st, e->data_dir, &info, write_sections, &e->state) == 0)
-			snapshot_prune(e);
-		return;
-	}
-	pid_t pid = fork();
-	if (pid == 0) { /* child: a copy-on-write view of the state at this batch */
-		sz_state_digest(&e->state, info.state_digest);
-		_exit(sz_snapshot_write(e->st, e->data_dir, &info, write_sections, &e->state) == 0 ? 0 : 1);
-	}
-	if (pid > 0) {
-		e->snapshot_pid = pid;
-		e->snapshot_sequence = info.sequence;
 	}
 }
 
@@ -463,7 +327,7 @@ static void apply_batch(struct sz_engine *e, struct batch *b)
 	memcpy(e->stats.head_hash, h->header_hash, 32);
 	uint32_t every = e->config.snapshot_every_batches;
 	if (every && h->sequence % every == 0 && e->snapshot_pid == 0)
-		snapshot_start(e, b);
+		engine_snapshot_start(e, b);
 }
 
 /* Reset the wakeup eventfd (non-blocking: nothing to read is fine). Every
@@ -496,7 +360,7 @@ static void tick_if_due(struct sz_engine *e)
 {
 	if (e->fifo_count != 0 || (e->open != UINT32_MAX && e->batches[e->open].count > 0))
 		return;
-	uint64_t t = now_ns();
+	uint64_t t = engine_now_ns();
 	if (t < sz_state_next_deadline_ns(&e->state) || t < e->tick_last_ns + SZ_TICK_INTERVAL_MS_MIN * 1000000ull)
 		return;
 	const sz_command_header tick = { .size = sizeof tick, .kind = SZ_CMD_TICK };
@@ -506,14 +370,12 @@ static void tick_if_due(struct sz_engine *e)
 	}
 }
 
-static void scrub_poll(struct sz_engine *e);
-
 int sz_engine_poll(struct sz_engine *e, int timeout_ms)
 {
 	SZ_ASSERT(e != NULL);
 	SZ_ASSERT(timeout_ms >= -1);
 	drain_event(e);
-	scrub_poll(e);
+	engine_scrub_poll(e);
 	if (e->fatal)
 		return SZ_EFATAL;
 	tick_if_due(e);
@@ -560,7 +422,7 @@ int sz_engine_poll(struct sz_engine *e, int timeout_ms)
 		if (applied > 0 || wait_event(e, timeout_ms) <= 0)
 			break;
 	}
-	snapshot_reap(e, false);
+	engine_snapshot_reap(e, false);
 	return applied;
 }
 
@@ -639,145 +501,6 @@ void sz_engine_stats(const struct sz_engine *engine, struct sz_engine_stats *out
 	SZ_ASSERT(out->scrub_failed_count <= out->scrub_count);
 }
 
-/* ---- background scrub ----------------------------------------------------------- */
-
-static void *scrub_main(void *arg)
-{
-	struct sz_engine *e = arg;
-	SZ_ASSERT(e->scrub_running);
-	int rc = sz_log_check(e->st, e->data_dir, true, e->scrub_sequence_max, &e->scrub_check);
-	pthread_mutex_lock(&e->lock);
-	SZ_ASSERT(!e->scrub_done);
-	e->scrub_rc = rc;
-	e->scrub_done = true;
-	pthread_mutex_unlock(&e->lock);
-	return NULL;
-}
-
-int sz_engine_scrub(struct sz_engine *e)
-{
-	SZ_ASSERT(e != NULL);
-	if (e->fatal)
-		return SZ_EFATAL;
-	if (e->scrub_running || e->state.sequence == 0)
-		return 0;
-	/* Only what is durable and applied: the writer may be appending after it. */
-	e->scrub_sequence_max = e->state.sequence;
-	e->scrub_done = false;
-	e->scrub_running = true;
-	if (pthread_create(&e->scrub_thread, NULL, scrub_main, e) != 0) {
-		e->scrub_running = false;
-		return SZ_ENOMEM;
-	}
-	SZ_ASSERT(e->scrub_running);
-	return 0;
-}
-
-/* Join a finished scrub and record its outcome; start a periodic one if due. */
-static void scrub_poll(struct sz_engine *e)
-{
-	SZ_ASSERT(e != NULL);
-	SZ_ASSERT(e->scrub_running || !e->scrub_done || e->stats.scrub_count > 0);
-	if (e->scrub_running) {
-		pthread_mutex_lock(&e->lock);
-		bool done = e->scrub_done;
-		pthread_mutex_unlock(&e->lock);
-		if (!done)
-			return;
-		pthread_join(e->scrub_thread, NULL);
-		e->scrub_running = false;
-		bool ok = e->scrub_rc == 0;
-		if (!ok)
-			fprintf(stderr, "szfin: scrub: " SZ_LOG_DAMAGED_FORMAT "\n", e->scrub_check.why);
-		pthread_mutex_lock(&e->lock);
-		e->stats.scrub_count++;
-		e->stats.scrub_failed_count += !ok;
-		e->stats.scrub_last_ok = ok;
-		e->stats.scrub_last_time_ns = now_ns();
-		e->stats.scrub_last_batches = e->scrub_check.batch_count;
-		pthread_mutex_unlock(&e->lock);
-	}
-	if (e->config.scrub_every_s == 0)
-		return;
-	uint64_t now = monotonic_ns();
-	if (now >= e->scrub_next_ns) {
-		e->scrub_next_ns = now + (uint64_t)e->config.scrub_every_s * 1000000000ull;
-		(void)sz_engine_scrub(e); /* a thread that cannot start is tried again next period */
-	}
-}
-
-static void scrub_stop(struct sz_engine *e)
-{
-	SZ_ASSERT(e != NULL);
-	if (!e->scrub_running)
-		return;
-	pthread_join(e->scrub_thread, NULL);
-	e->scrub_running = false;
-	SZ_ASSERT(e->scrub_done);
-}
-
-/* ---- snapshots -------------------------------------------------------------------- */
-
-/* Keep the newest SNAPSHOT_KEEP_COUNT snapshots; archive log segments that
- * only the removed ones needed (never the segment holding the oldest kept
- * snapshot's batch, so that start can check that batch's hash). */
-static void snapshot_prune(struct sz_engine *e)
-{
-	uint64_t seqs[SNAPSHOT_LIST_MAX];
-	int n = sz_snapshot_list(e->st, e->data_dir, seqs, SNAPSHOT_LIST_MAX);
-	SZ_ASSERT(n <= SNAPSHOT_LIST_MAX);
-	for (int i = SNAPSHOT_KEEP_COUNT; i < n; i++)
-		(void)sz_snapshot_remove(e->st, e->data_dir, seqs[i]); /* one left behind is removed next time */
-	struct sz_snapshot_info oldest;
-	if (n < SNAPSHOT_KEEP_COUNT || sz_snapshot_read_info(e->st, e->data_dir, seqs[SNAPSHOT_KEEP_COUNT - 1], &oldest))
-		return;
-	uint32_t segment = (uint32_t)(oldest.next_log_pos >> 40);
-	if ((oldest.next_log_pos & ((1ull << 40) - 1)) == WAL_SEGMENT_HEADER_SIZE && segment > 1)
-		segment--; /* the position is the start of the next segment: the batch is in the one before */
-	SZ_ASSERT(segment <= e->segment);
-	(void)wal_archive_before(e->st, e->data_dir, segment);
-}
-
-static void snapshot_reap(struct sz_engine *e, bool wait)
-{
-	if (e->snapshot_pid == 0)
-		return;
-	SZ_ASSERT(e->snapshot_pid > 0);
-	int status;
-	pid_t r = waitpid(e->snapshot_pid, &status, wait ? 0 : WNOHANG);
-	if (r == 0)
-		return;
-	e->snapshot_pid = 0;
-	SZ_ASSERT(r > 0 || errno == ECHILD || errno == EINTR);
-	if (r > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		snapshot_prune(e);
-	else
-		fprintf(stderr, "szfin: snapshot at batch %llu failed; the log still holds everything\n",
-			(unsigned long long)e->snapshot_sequence);
-}
-
-int sz_engine_snapshot(struct sz_engine *e)
-{
-	SZ_ASSERT(e != NULL);
-	if (e->fatal)
-		return SZ_EFATAL;
-	if (e->state.sequence == 0)
-		return 0;
-	snapshot_reap(e, true);
-	struct sz_snapshot_info info = {
-		.sequence = e->state.sequence,
-		.batch_time_ns = e->state.batch_time_ns,
-		.next_log_pos = ((uint64_t)e->segment << 40) | e->offset,
-	};
-	SZ_ASSERT(e->fifo_count == 0); /* only between batches, after draining */
-	memcpy(info.head_hash, e->stats.head_hash, 32);
-	sz_state_digest(&e->state, info.state_digest);
-	int rc = sz_snapshot_write(e->st, e->data_dir, &info, write_sections, &e->state);
-	if (rc == 0)
-		snapshot_prune(e);
-	return rc;
-}
-
 /* ---- open, recover, close ---------------------------------------------------------- */
 
 /* Outcomes of the last few replayed batches: a header records the outcome
@@ -826,7 +549,7 @@ static int replay_batch(void *ctx, const struct wal_batch_header *h, const uint8
 		return 0;
 	SZ_ASSERT(h->sequence == e->state.sequence + 1);
 	if (r->checked_until_ns == 0)
-		r->checked_until_ns = monotonic_ns();
+		r->checked_until_ns = engine_monotonic_ns();
 	if (sz_state_reserve(&e->state, h->command_count) != 0) {
 		snprintf(r->why, r->why_size, "cannot reserve memory to replay batch %llu", (unsigned long long)h->sequence);
 		return SZ_ENOMEM;
@@ -875,99 +598,165 @@ static int make_dirs(struct sz_engine *e)
 	return 0;
 }
 
-/* Load the newest snapshot that verifies. A damaged snapshot (checksum,
- * digest) falls back to an older one or to the log start. A snapshot that is
- * intact but that a domain refuses (SZ_ESTATE: the server lacks data it was
- * built with, e.g. different factor files) stops the start: replaying the log
- * instead would silently compute a different state. */
-static int register_domains(struct sz_engine *e)
+/* The domains of a fresh state: the configured set, or every registered one. */
+int engine_register_domains(struct sz_engine *e)
 {
 	e->state.data_dir = e->config.storage == NULL ? e->data_dir : NULL; /* the ledger's disk tier: real files */
 	e->state.hot_window_count = e->config.hot_window_count;
 	return e->config.register_domains ? e->config.register_domains(&e->state) : sz_state_register_domains(&e->state);
 }
 
-static int load_snapshot(struct sz_engine *e, struct sz_snapshot_info *loaded, char *why, size_t why_size)
+/* Where the log continues once recovery is done (result of the last scan). */
+static void resume_at(struct sz_engine *e, const struct wal_scan_result *result)
 {
-	SZ_ASSERT(e->state.sequence == 0); /* a fresh state */
-	uint64_t seqs[SNAPSHOT_LIST_MAX];
-	int n = sz_snapshot_list(e->st, e->data_dir, seqs, SNAPSHOT_LIST_MAX);
-	if (n < 0)
-		return n; /* never "no snapshot": the log start may have been archived */
-	SZ_ASSERT(n <= SNAPSHOT_LIST_MAX);
-	for (int i = 0; i < n; i++) {
-		struct sz_snapshot_info info;
-		int rc = sz_snapshot_load(e->st, e->data_dir, seqs[i], read_sections, &e->state, &info, why, why_size);
-		uint8_t digest[32];
-		if (rc == 0) {
-			e->state.sequence = info.sequence;
-			e->state.batch_time_ns = info.batch_time_ns;
-			sz_state_digest(&e->state, digest);
-			if (memcmp(digest, info.state_digest, 32) != 0) {
-				rc = SZ_ECORRUPT;
-				snprintf(why, why_size, "snapshot %llu: state digest differs from the one it recorded",
-					 (unsigned long long)seqs[i]);
-			}
-		}
-		if (rc == 0) {
-			*loaded = info;
-			memcpy(e->stats.head_hash, info.head_hash, 32);
-			return 0;
-		}
-		if (rc == SZ_ESTATE || rc == SZ_ENOMEM || rc == SZ_EIO)
-			return rc; /* a domain refuses it, or the disk fails: never fall back silently */
-		fprintf(stderr, "szfin: skipping snapshot: %s\n", why);
-		why[0] = 0;
-		sz_state_release(&e->state);
-		if ((rc = sz_state_init(&e->state)) != 0 || (rc = register_domains(e)) != 0)
-			return rc;
-	}
-	memset(loaded, 0, sizeof *loaded);
-	return 0;
+	SZ_ASSERT(e->state.sequence == result->last_sequence || result->batch_count == 0);
+	if (result->torn_tail)
+		fprintf(stderr, "szfin: repaired a torn last batch in segment %u at offset %llu (never acknowledged)\n",
+			result->torn_segment, (unsigned long long)result->torn_offset);
+	if (result->batch_count > 0)
+		memcpy(e->stats.head_hash, result->head_hash, 32);
+	memcpy(e->writer_head, e->stats.head_hash, 32);
+	e->next_sequence = e->state.sequence + 1;
+	e->next_time_ns_min = e->state.batch_time_ns + 1;
+	e->segment = result->end_segment ? result->end_segment : 1;
+	e->offset = result->end_offset ? result->end_offset : WAL_SEGMENT_HEADER_SIZE;
 }
 
-/* Check the log from its first retained segment (all of it, the part the
- * snapshot covers too), anchored at the snapshot's batch, and replay what
- * comes after the snapshot. */
-static int recover(struct sz_engine *e, char *why, size_t why_size)
+/* The one-pass recovery: check the log from its first retained segment (all
+ * of it, the part the snapshot covers too), anchored at the snapshot's
+ * batch, and replay what comes after the snapshot. Used for verify_replay,
+ * without snapshots, and when the newest snapshot is not the one loaded. */
+static int recover_in_one_pass(struct sz_engine *e, const struct sz_snapshot_info *snap, char *why, size_t why_size)
 {
 	struct wal_scan_start start = { .sequence = 1 };
 	struct replay r = { .e = e, .why = why, .why_size = why_size };
-	struct sz_snapshot_info snap = { 0 };
-	int rc = 0;
 	if (e->config.verify_replay && (r.check_count = sz_snapshot_list(e->st, e->data_dir, r.check_sequences,
 									 SNAPSHOT_LIST_MAX)) < 0)
 		return r.check_count;
-	if (!e->config.verify_replay && (rc = load_snapshot(e, &snap, why, why_size)) != 0)
-		return rc;
-	uint64_t loaded_ns = monotonic_ns();
-	if (snap.sequence != 0) {
+	uint64_t loaded_ns = engine_monotonic_ns();
+	if (snap->sequence != 0) {
 		start.from_first_retained = true;
-		start.anchor_sequence = snap.sequence;
-		memcpy(start.anchor_hash, snap.head_hash, 32);
-		start.anchor_log_pos = snap.next_log_pos;
+		start.anchor_sequence = snap->sequence;
+		memcpy(start.anchor_hash, snap->head_hash, 32);
+		start.anchor_log_pos = snap->next_log_pos;
 	}
 	struct wal_scan_result result;
-	rc = wal_scan_pipelined(e->st, e->data_dir, &start, replay_batch, &r, &result, populate_ahead, e);
-	uint64_t end_ns = monotonic_ns();
+	int rc = wal_scan_pipelined(e->st, e->data_dir, &start, replay_batch, &r, &result, populate_ahead, e);
+	uint64_t end_ns = engine_monotonic_ns();
 	e->stats.log_check_ns = (r.checked_until_ns ? r.checked_until_ns : end_ns) - loaded_ns;
 	if (rc == SZ_ECORRUPT && why[0] == 0)
 		snprintf(why, why_size, "%s", result.why);
 	if (rc != 0)
 		return rc;
-	if (result.torn_tail)
-		fprintf(stderr, "szfin: repaired a torn last batch in segment %u at offset %llu (never acknowledged)\n",
-			result.torn_segment, (unsigned long long)result.torn_offset);
 	SZ_ASSERT(e->state.sequence == result.last_sequence);
-	SZ_ASSERT(snap.sequence == 0 || result.anchor_reached);
-	if (result.batch_count > 0)
-		memcpy(e->stats.head_hash, result.head_hash, 32);
-	memcpy(e->writer_head, e->stats.head_hash, 32);
-	e->next_sequence = e->state.sequence + 1;
-	e->next_time_ns_min = e->state.batch_time_ns + 1;
-	e->segment = result.end_segment ? result.end_segment : 1;
-	e->offset = result.end_offset ? result.end_offset : WAL_SEGMENT_HEADER_SIZE;
+	SZ_ASSERT(snap->sequence == 0 || result.anchor_reached);
+	resume_at(e, &result);
 	return 0;
+}
+
+/* The check of the log up to the snapshot's batch, on its own thread while
+ * the snapshot loads: the same scan as the one-pass recovery's, stopping at
+ * the anchor. It alone touches the reader's position notes until joined. */
+struct covered_check {
+	struct sz_engine *e;
+	struct wal_scan_start start;
+	struct wal_scan_result result;
+	uint64_t anchor_time_end_ns; /* the anchor batch's time + its command count */
+	uint64_t ns;
+	int rc;
+};
+
+static int note_covered(void *ctx, const struct wal_batch_header *h, const uint8_t *body, uint64_t body_pos)
+{
+	struct covered_check *c = ctx;
+	SZ_ASSERT(c->start.sequence_max == c->start.anchor_sequence);
+	(void)body;
+	if (h->sequence > c->start.anchor_sequence)
+		return SZ_ESTATE; /* the first retained segment starts after the anchor: recover in one pass */
+	c->anchor_time_end_ns = h->batch_time_ns + h->command_count;
+	return wal_reader_note(c->e->reader, body_pos, h->body_size);
+}
+
+static void *covered_main(void *arg)
+{
+	struct covered_check *c = arg;
+	SZ_ASSERT(c->start.from_first_retained && c->start.anchor_sequence > 0);
+	uint64_t t0 = engine_monotonic_ns();
+	c->rc = wal_scan(c->e->st, c->e->data_dir, &c->start, false, note_covered, c, &c->result);
+	c->ns = engine_monotonic_ns() - t0;
+	return NULL;
+}
+
+/* After the covered part checked out: replay from just after the snapshot's batch. */
+static int replay_tail(struct sz_engine *e, const struct covered_check *c, char *why, size_t why_size)
+{
+	SZ_ASSERT(c->rc == 0 && c->result.anchor_reached);
+	SZ_ASSERT(e->state.sequence == c->start.anchor_sequence);
+	struct wal_scan_start start = { .sequence = e->state.sequence + 1, .segment = (uint32_t)(c->start.anchor_log_pos >> 40),
+					.offset = c->start.anchor_log_pos & ((1ull << 40) - 1),
+					.batch_time_ns_min = c->anchor_time_end_ns };
+	memcpy(start.prev_hash, c->start.anchor_hash, 32);
+	struct replay r = { .e = e, .why = why, .why_size = why_size };
+	struct wal_scan_result result;
+	int rc = wal_scan_pipelined(e->st, e->data_dir, &start, replay_batch, &r, &result, populate_ahead, e);
+	if (rc == SZ_ECORRUPT && why[0] == 0)
+		snprintf(why, why_size, "%s", result.why);
+	if (rc != 0)
+		return rc;
+	SZ_ASSERT(e->state.sequence == result.last_sequence);
+	resume_at(e, &result);
+	return 0;
+}
+
+/* Recovery with the newest snapshot: its header (not yet verified) names the
+ * anchor; the log up to it is checked on a second thread while the snapshot
+ * is verified and loaded (and its digest compared) here. If the snapshot
+ * loaded is not that one (damaged: an older one or none), the check is
+ * discarded and recovery runs in one pass from what was loaded. */
+static int recover(struct sz_engine *e, char *why, size_t why_size)
+{
+	uint64_t seqs[SNAPSHOT_LIST_MAX];
+	struct sz_snapshot_info snap = { 0 };
+	struct covered_check c = { .e = e };
+	int n = e->config.verify_replay ? 0 : sz_snapshot_list(e->st, e->data_dir, seqs, SNAPSHOT_LIST_MAX);
+	if (n < 0)
+		return n; /* never "no snapshot": the log start may have been archived */
+	bool ahead = false; /* the covered check runs */
+	pthread_t checker;
+	struct sz_snapshot_info newest;
+	if (n > 0 && sz_snapshot_read_info(e->st, e->data_dir, seqs[0], &newest) == 0 &&
+	    (newest.next_log_pos & ((1ull << 40) - 1)) > WAL_SEGMENT_HEADER_SIZE) {
+		c.start = (struct wal_scan_start){ .from_first_retained = true, .anchor_sequence = newest.sequence,
+						   .anchor_log_pos = newest.next_log_pos, .sequence_max = newest.sequence };
+		memcpy(c.start.anchor_hash, newest.head_hash, 32);
+		ahead = pthread_create(&checker, NULL, covered_main, &c) == 0;
+	}
+	uint64_t t0 = engine_monotonic_ns();
+	int rc = e->config.verify_replay ? 0 : engine_snapshot_load(e, &snap, why, why_size);
+	e->stats.snapshot_load_ns = snap.sequence != 0 ? engine_monotonic_ns() - t0 : 0;
+	e->stats.snapshot_load_bytes = snap.file_size;
+	if (ahead)
+		pthread_join(checker, NULL);
+	if (rc != 0)
+		return rc;
+	bool same = ahead && snap.sequence == newest.sequence && memcmp(snap.head_hash, newest.head_hash, 32) == 0 &&
+		    snap.next_log_pos == newest.next_log_pos;
+	if (!same || c.rc == SZ_ESTATE) {
+		if (ahead) { /* start the position notes afresh: the one-pass scan notes every batch */
+			wal_reader_close(e->reader);
+			e->reader = NULL;
+			if ((rc = wal_reader_open(&e->reader, e->st, e->data_dir)) != 0)
+				return rc;
+		}
+		return recover_in_one_pass(e, &snap, why, why_size);
+	}
+	e->stats.log_check_ns = c.ns;
+	if (c.rc != 0) {
+		if (c.rc == SZ_ECORRUPT && why[0] == 0)
+			snprintf(why, why_size, "%s", c.result.why);
+		return c.rc;
+	}
+	return replay_tail(e, &c, why, why_size);
 }
 
 static void engine_free(struct sz_engine *e)
@@ -990,7 +779,7 @@ int sz_engine_open(struct sz_engine **out, const struct sz_engine_config *cfg, c
 	SZ_ASSERT(out != NULL && cfg != NULL);
 	SZ_ASSERT(why != NULL && why_size > 0);
 	why[0] = 0;
-	uint64_t t0 = monotonic_ns();
+	uint64_t t0 = engine_monotonic_ns();
 	if (sz_hash_init() != 0)
 		return SZ_EIO;
 	struct sz_engine *e = calloc(1, sizeof *e);
@@ -1016,10 +805,10 @@ int sz_engine_open(struct sz_engine **out, const struct sz_engine_config *cfg, c
 	if (rc == 0)
 		rc = sz_state_init(&e->state);
 	if (rc == 0)
-		rc = register_domains(e);
+		rc = engine_register_domains(e);
 	if (rc == 0)
 		rc = recover(e, why, why_size);
-	e->stats.replay_ns = monotonic_ns() - t0; /* all of recovery: state set-up, snapshot load, check, replay */
+	e->stats.replay_ns = engine_monotonic_ns() - t0; /* all of recovery: state set-up, snapshot load, check, replay */
 	if (rc == 0)
 		rc = wal_writer_open(&e->writer, e->st, e->data_dir, e->config.segment_size);
 	if (rc == 0) {
@@ -1036,7 +825,7 @@ int sz_engine_open(struct sz_engine **out, const struct sz_engine_config *cfg, c
 		engine_free(e);
 		return rc;
 	}
-	e->scrub_next_ns = monotonic_ns() + (uint64_t)cfg->scrub_every_s * 1000000000ull;
+	e->scrub_next_ns = engine_monotonic_ns() + (uint64_t)cfg->scrub_every_s * 1000000000ull;
 	SZ_ASSERT(e->next_sequence == e->state.sequence + 1);
 	*out = e;
 	return 0;
@@ -1049,8 +838,8 @@ int sz_engine_close(struct sz_engine *e)
 	while (!e->fatal && (e->fifo_count > 0 || (e->open != UINT32_MAX && e->batches[e->open].count > 0)))
 		if (sz_engine_poll(e, -1) < 0)
 			rc = SZ_EFATAL;
-	snapshot_reap(e, true);
-	scrub_stop(e);
+	engine_snapshot_reap(e, true);
+	engine_scrub_stop(e);
 	if (!e->fatal && e->state.sequence > 0 && !e->config.verify_replay)
 		rc = sz_engine_snapshot(e);
 	if (e->fatal)

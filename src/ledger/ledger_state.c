@@ -10,7 +10,9 @@
 #include "core/vm.h"
 #include "log/snapshot.h"
 
+#include <pthread.h>
 #include <sodium.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,6 +106,48 @@ int ledger_check_invariants(const struct ledger *l, char *why, size_t why_size)
 	return check_pending(l, why, why_size);
 }
 
+/* An array of at least DIGEST_SPLIT_MIN bytes enters the digest as the
+ * BLAKE2b-256 of its first and of its second half (the second computed on
+ * another thread): a large state's digest takes half the time, and a small
+ * one's is the plain stream it always was. Deterministic: the split depends
+ * on the size alone. */
+#define DIGEST_SPLIT_MIN (64u << 20)
+
+struct digest_half {
+	const uint8_t *data;
+	size_t size;
+	uint8_t hash[32];
+};
+
+static void *digest_half_main(void *arg)
+{
+	struct digest_half *d = arg;
+	SZ_ASSERT(d->data != NULL);
+	SZ_ASSERT(d->size > 0);
+	crypto_generichash(d->hash, 32, d->data, d->size, NULL, 0);
+	return NULL;
+}
+
+static void digest_array(crypto_generichash_state *h, const void *data, size_t size)
+{
+	SZ_ASSERT(h != NULL);
+	SZ_ASSERT(data != NULL || size == 0);
+	if (size < DIGEST_SPLIT_MIN) {
+		crypto_generichash_update(h, data, size);
+		return;
+	}
+	struct digest_half halves[2] = { { data, size / 2, { 0 } }, { (const uint8_t *)data + size / 2, size - size / 2, { 0 } } };
+	pthread_t helper;
+	bool two = pthread_create(&helper, NULL, digest_half_main, &halves[1]) == 0;
+	digest_half_main(&halves[0]);
+	if (two)
+		pthread_join(helper, NULL);
+	else
+		digest_half_main(&halves[1]); /* no second thread: the same result here */
+	crypto_generichash_update(h, halves[0].hash, 32);
+	crypto_generichash_update(h, halves[1].hash, 32);
+}
+
 void ledger_digest(const struct ledger *l, void *blake2b_state)
 {
 	SZ_ASSERT(l != NULL && blake2b_state != NULL);
@@ -111,13 +155,13 @@ void ledger_digest(const struct ledger *l, void *blake2b_state)
 	crypto_generichash_state *h = blake2b_state;
 	uint64_t counts[3] = { l->account_count, l->slot_count, l->pending_count };
 	crypto_generichash_update(h, (const uint8_t *)counts, sizeof counts);
-	crypto_generichash_update(h, (const uint8_t *)l->accounts, (size_t)l->account_count * sizeof(sz_account));
+	digest_array(h, l->accounts, (size_t)l->account_count * sizeof(sz_account));
 	crypto_generichash_update(h, (const uint8_t *)l->account_history, (size_t)l->account_count * sizeof(uint32_t));
 	/* Slots by their running digest (ledger.h): the same whether hot or on the disk tier. */
 	crypto_generichash_update(h, (const uint8_t *)l->slot_digest, sizeof l->slot_digest);
 	uint64_t derived_count = l->derived_count;
 	crypto_generichash_update(h, (const uint8_t *)&derived_count, sizeof derived_count);
-	crypto_generichash_update(h, (const uint8_t *)l->derived, (size_t)l->derived_count * sizeof(sz_transfer));
+	digest_array(h, l->derived, (size_t)l->derived_count * sizeof(sz_transfer));
 	for (uint32_t i = 0; i < l->pending_count; i++) {
 		const struct ledger_pending *p = &l->pending[i];
 		uint64_t fields[3] = { (uint64_t)p->slot << 32 | p->debit_index, (uint64_t)p->credit_index << 32, p->amount ^ p->expires_at_ns };
@@ -127,39 +171,14 @@ void ledger_digest(const struct ledger *l, void *blake2b_state)
 
 /* ---- snapshot section ------------------------------------------------------
  * u64 account_count, slot_count, pending_count, expiry_count,
- *     account_index.capacity, slot_index.capacity, pending_index.capacity
+ *     account_index.capacity, slot_index.capacity, pending_index.capacity,
+ *     derived_count
+ * then, each as a page-aligned memory image (sz_snap_write_array):
  * accounts[account_count], account_history[account_count], slots[slot_count],
- * pending[pending_count], expiry_heap[expiry_count], u64 derived_count,
- * derived[derived_count] (records of domain-made transfers), then the three
- * indexes, each as its occupied buckets (write_index; the tables are
- * deterministic given the same history, so they are stored, not rebuilt). */
-
-#define INDEX_PAIR_RUN 512u /* (bucket, value) pairs written per call */
-
-/* An index as its occupied buckets only, in bucket order: (u32 bucket, u32
- * position + 1) for each of its count entries. At most half the buckets are
- * occupied, so this is never larger than the raw table, and a table reserved
- * for the largest batch costs nothing while it is nearly empty. */
-static int write_index(struct sz_snap *f, const struct ledger_index *x)
-{
-	SZ_ASSERT(x->buckets != NULL);
-	SZ_ASSERT((x->capacity & (x->capacity - 1)) == 0);
-	uint32_t run[2 * INDEX_PAIR_RUN], n = 0, written = 0;
-	int rc = 0;
-	for (uint32_t b = 0; b < x->capacity && rc == 0; b++) {
-		if (x->buckets[b] == 0)
-			continue;
-		run[2 * n] = b;
-		run[2 * n + 1] = x->buckets[b];
-		written++;
-		if (++n == INDEX_PAIR_RUN) {
-			rc = sz_snap_write(f, run, sizeof run);
-			n = 0;
-		}
-	}
-	SZ_ASSERT(rc != 0 || written == x->count);
-	return rc != 0 ? rc : sz_snap_write(f, run, (size_t)n * 2 * sizeof(uint32_t));
-}
+ * pending[pending_count], expiry_heap[expiry_count], derived[derived_count]
+ * (records of domain-made transfers), and the three index bucket tables
+ * (the tables are deterministic given the same history, so they are stored,
+ * not rebuilt: a load is reads straight into the reserved arrays). */
 
 int ledger_snapshot_write(const struct ledger *l, struct sz_snap *f)
 {
@@ -170,42 +189,36 @@ int ledger_snapshot_write(const struct ledger *l, struct sz_snap *f)
 		return tier_rc;
 	SZ_ASSERT(l->account_index.count == l->account_count);
 	SZ_ASSERT(l->slot_index.count == l->slot_count && l->pending_index.count == l->pending_count);
-	uint64_t header[7] = { l->account_count, l->slot_count, l->pending_count, l->expiry_count,
-			       l->account_index.capacity, l->slot_index.capacity, l->pending_index.capacity };
+	uint64_t header[8] = { l->account_count, l->slot_count, l->pending_count, l->expiry_count,
+			       l->account_index.capacity, l->slot_index.capacity, l->pending_index.capacity,
+			       l->derived_count };
 	sz_snap_write(f, header, sizeof header);
-	sz_snap_write(f, l->accounts, (size_t)l->account_count * sizeof(sz_account));
-	sz_snap_write(f, l->account_history, (size_t)l->account_count * sizeof(uint32_t));
-	sz_snap_write(f, l->slots, (size_t)l->slot_count * sizeof(struct ledger_slot));
-	sz_snap_write(f, l->pending, (size_t)l->pending_count * sizeof(struct ledger_pending));
-	sz_snap_write(f, l->expiry_heap, (size_t)l->expiry_count * sizeof(uint32_t));
-	sz_snap_write_u64(f, l->derived_count);
-	sz_snap_write(f, l->derived, (size_t)l->derived_count * sizeof(sz_transfer));
-	write_index(f, &l->account_index);
-	write_index(f, &l->slot_index);
-	return write_index(f, &l->pending_index);
+	sz_snap_write_array(f, l->accounts, (size_t)l->account_count * sizeof(sz_account));
+	sz_snap_write_array(f, l->account_history, (size_t)l->account_count * sizeof(uint32_t));
+	sz_snap_write_array(f, l->slots, (size_t)l->slot_count * sizeof(struct ledger_slot));
+	sz_snap_write_array(f, l->pending, (size_t)l->pending_count * sizeof(struct ledger_pending));
+	sz_snap_write_array(f, l->expiry_heap, (size_t)l->expiry_count * sizeof(uint32_t));
+	sz_snap_write_array(f, l->derived, (size_t)l->derived_count * sizeof(sz_transfer));
+	sz_snap_write_array(f, l->account_index.buckets, (size_t)l->account_index.capacity * sizeof(uint32_t));
+	sz_snap_write_array(f, l->slot_index.buckets, (size_t)l->slot_index.capacity * sizeof(uint32_t));
+	return sz_snap_write_array(f, l->pending_index.buckets, (size_t)l->pending_index.capacity * sizeof(uint32_t));
 }
 
-/* The pairs write_index wrote: buckets strictly increasing and in range,
- * positions 1..count, each once (the index holds exactly 0..count-1). */
-static int read_index_pairs(struct sz_snap *f, struct ledger_index *x)
+/* A bucket table as written: exactly count buckets hold a position, each
+ * within 1..count (the index holds exactly 0..count-1). One pass over the
+ * table, cheap beside reading it. */
+static int check_buckets(const struct ledger_index *x)
 {
-	uint32_t run[2 * INDEX_PAIR_RUN], next_bucket = 0;
-	for (uint32_t done = 0; done < x->count;) {
-		uint32_t n = x->count - done < INDEX_PAIR_RUN ? x->count - done : INDEX_PAIR_RUN;
-		int rc = sz_snap_read(f, run, (size_t)n * 2 * sizeof(uint32_t));
-		if (rc != 0)
-			return rc;
-		for (uint32_t i = 0; i < n; i++) {
-			uint32_t b = run[2 * i], v = run[2 * i + 1];
-			if (b < next_bucket || b >= x->capacity || v == 0 || v > x->count)
-				return SZ_ECORRUPT;
-			x->buckets[b] = v;
-			next_bucket = b + 1;
-		}
-		done += n;
+	SZ_ASSERT(x->buckets != NULL);
+	SZ_ASSERT(x->count * 2ull <= x->capacity);
+	uint64_t used = 0;
+	uint32_t over = 0;
+	for (uint32_t b = 0; b < x->capacity; b++) {
+		uint32_t v = x->buckets[b];
+		used += v != 0;
+		over |= v > x->count;
 	}
-	SZ_ASSERT(next_bucket <= x->capacity);
-	return 0;
+	return used == x->count && over == 0 ? 0 : SZ_ECORRUPT;
 }
 
 static int read_index(struct sz_snap *f, struct ledger_index *x, uint64_t capacity, uint64_t count)
@@ -220,18 +233,18 @@ static int read_index(struct sz_snap *f, struct ledger_index *x, uint64_t capaci
 		return SZ_ENOMEM;
 	x->capacity = (uint32_t)capacity;
 	x->count = (uint32_t)count;
-	return read_index_pairs(f, x);
+	int rc = sz_snap_read_array(f, x->buckets, (size_t)capacity * sizeof(uint32_t));
+	return rc != 0 ? rc : check_buckets(x);
 }
 
-int ledger_snapshot_read(struct ledger *l, struct sz_snap *f)
+static int read_counts(struct ledger *l, struct sz_snap *f, uint64_t h[8])
 {
-	SZ_ASSERT(l != NULL && f != NULL);
-	uint64_t h[7];
-	int rc = sz_snap_read(f, h, sizeof h);
+	SZ_ASSERT(l->account_count == 0 && l->slot_count == 0);
+	int rc = sz_snap_read(f, h, 8 * sizeof h[0]);
 	if (rc != 0)
 		return rc;
-	SZ_ASSERT(l->account_count == 0 && l->slot_count == 0);
-	if (h[0] > SZ_ACCOUNT_COUNT_MAX || h[1] > SZ_TRANSFER_COUNT_MAX || h[2] > SZ_PENDING_COUNT_MAX || h[3] > h[2])
+	if (h[0] > SZ_ACCOUNT_COUNT_MAX || h[1] > SZ_TRANSFER_COUNT_MAX || h[2] > SZ_PENDING_COUNT_MAX || h[3] > h[2] ||
+	    h[7] > SZ_DERIVED_TRANSFER_COUNT_MAX)
 		return SZ_ECORRUPT;
 	l->account_count = (uint32_t)h[0];
 	l->slot_count = (uint32_t)h[1];
@@ -241,18 +254,23 @@ int ledger_snapshot_read(struct ledger *l, struct sz_snap *f)
 			return rc;
 	l->pending_count = (uint32_t)h[2];
 	l->expiry_count = (uint32_t)h[3];
-	sz_snap_read(f, l->accounts, (size_t)h[0] * sizeof(sz_account));
-	sz_snap_read(f, l->account_history, (size_t)h[0] * sizeof(uint32_t));
-	sz_snap_read(f, l->slots, (size_t)h[1] * sizeof(struct ledger_slot));
-	sz_snap_read(f, l->pending, (size_t)h[2] * sizeof(struct ledger_pending));
-	rc = sz_snap_read(f, l->expiry_heap, (size_t)h[3] * sizeof(uint32_t));
-	uint64_t derived_count = 0;
-	if (rc == 0 && (rc = sz_snap_read_u64(f, &derived_count)) == 0 && derived_count > SZ_DERIVED_TRANSFER_COUNT_MAX)
-		rc = SZ_ECORRUPT;
-	if (rc == 0) {
-		l->derived_count = (uint32_t)derived_count;
-		rc = sz_snap_read(f, l->derived, (size_t)derived_count * sizeof(sz_transfer));
-	}
+	l->derived_count = (uint32_t)h[7];
+	return 0;
+}
+
+int ledger_snapshot_read(struct ledger *l, struct sz_snap *f)
+{
+	SZ_ASSERT(l != NULL && f != NULL);
+	uint64_t h[8];
+	int rc = read_counts(l, f, h);
+	if (rc != 0)
+		return rc;
+	sz_snap_read_array(f, l->accounts, (size_t)h[0] * sizeof(sz_account));
+	sz_snap_read_array(f, l->account_history, (size_t)h[0] * sizeof(uint32_t));
+	sz_snap_read_array(f, l->slots, (size_t)h[1] * sizeof(struct ledger_slot));
+	sz_snap_read_array(f, l->pending, (size_t)h[2] * sizeof(struct ledger_pending));
+	sz_snap_read_array(f, l->expiry_heap, (size_t)h[3] * sizeof(uint32_t));
+	rc = sz_snap_read_array(f, l->derived, (size_t)h[7] * sizeof(sz_transfer));
 	if (rc == 0)
 		rc = read_index(f, &l->account_index, h[4], h[0]);
 	if (rc == 0)

@@ -569,6 +569,9 @@ static void test_replay_time_includes_snapshot_load(void **state)
 	assert_non_null(get(e, ACCOUNTS));
 	assert_true(st.replay_ns <= open_ns);
 	assert_true(st.log_check_ns <= st.replay_ns);
+	/* The snapshot's verification and load are inside replay_ns, and timed on their own too. */
+	assert_true(st.snapshot_load_ns > 0 && st.snapshot_load_ns <= st.replay_ns);
+	assert_true(st.snapshot_load_bytes > ACCOUNTS * sizeof(sz_account)); /* the accounts' array at least */
 	if (st.replay_ns * 2 < open_ns)
 		fail_msg("replay_ns %llu µs of an open of %llu µs", (unsigned long long)(st.replay_ns / 1000),
 			 (unsigned long long)(open_ns / 1000));
