@@ -314,61 +314,88 @@ static void test_default_structuring(void **unused)
 
 /* Behavioural typologies, each on both sides:
  * 6 fan-in: the payee had 9 first-time payers of 6,000.00 in 24 h; a 10th
- *   new payer: new peers 10 -> 60 x 50 % = 30, 24 h inflow 60,000 -> 100 x
- *   50 % = 50: 80, alert; with only 8 earlier (9 new) 0 + 50 = 50: none.
- * 7 fan-out: the same from the payer's side.
- * 8 rapid in and out: in 100,000.00, out 95,000.00: 9,500 bp -> 100 and
- *   inflow >= 50,000 -> 100: 50 + 50 = 100, alert; out 80,000.00: 8,000 bp
- *   -> 0: 50, none.
+ *   new payer: new peers 10 -> 60 x 50 % = 30, 24 h inflow 60,000 >=
+ *   10,000 -> 100 x 50 % = 50: 80, alert; with only 8 earlier (9 new)
+ *   0 + 50 = 50: none. Ten new payers of 999.99 bring 9,999.90 < 10,000:
+ *   30 + 0, none.
+ * 7 fan-out: the same from a wallet payer's side; an enterprise payer
+ *   (general account: payroll) is exempt from rule 11: 0 + 50, none.
+ * 8 rapid in and out (8 h window): in 100,000.00, out 95,000.00 an hour
+ *   later: 9,500 bp in [8,500, 11,501) -> 100 and 8 h inflow >= 50,000 ->
+ *   100: 50 + 50 = 100, alert; out 80,000.00: 8,000 bp -> 0: 50, none;
+ *   out 115,000.00 is 11,500 bp: alert; 115,010.00 is 11,501 bp: none;
+ *   95,000.00 seven hours later (the inflow's hour is the window's first):
+ *   alert; eight hours later the inflow has left the window: none.
  * 9 dormant: last activity 91 days back, 10,000.00: 50 + 50, alert; 89
  *   days: 0 + 50, none.
- * 10 history: 30 days of 10,000.00 out a day; today 15,000.00 is 15,000 bp
- *   of the daily average: alert; 14,999.99 is 14,999 bp: none.
+ * 10 history: 30 days of 100,000.00 out a day; today 150,000.00 is 15,000
+ *   bp of the daily average: alert; 149,999.99 is 14,999 bp: none. After 30
+ *   days of 10,000.00 a day, 99,999.99 (99,999 bp) is below the rule's
+ *   100,000.00 exit: none.
  * 11 round: the 3rd outgoing transfer today, 10,000.00 (a multiple of
  *   10^6 fen): 50 + 50, alert; 10,000.01: 0 + 50, none. */
+static int fan_judged(int side, uint64_t amount, uint32_t earlier, uint16_t payer_kind)
+{
+	static struct risk_account peer, hub;
+	memset(&hub, 0, sizeof hub);
+	memset(&peer, 0, sizeof peer);
+	for (uint32_t k = 0; k < earlier; k++) {
+		struct risk_txn x = dtxn(amount, 3, payer_kind, CU_T0 + k * NS_S);
+		risk_account_add(&default_set, &hub, &x, side == 1, true);
+	}
+	struct risk_txn next = dtxn(amount, 3, payer_kind, CU_T0 + 30 * NS_S);
+	return side == 0 ? judged(6, &next, &peer, &hub, true) : judged(7, &next, &hub, &peer, true);
+}
+
+static int pass_through_judged(uint64_t out_amount, uint64_t after_ns)
+{
+	static struct risk_account hub;
+	memset(&hub, 0, sizeof hub);
+	struct risk_txn in = dtxn(YUAN(100000), 3, SZ_KIND_WALLET, CU_T0);
+	risk_account_add(&default_set, &hub, &in, false, true);
+	struct risk_txn out = dtxn(out_amount, 3, SZ_KIND_WALLET, CU_T0 + after_ns);
+	return judged(8, &out, &hub, NULL, true);
+}
+
+static int history_judged(uint64_t daily, uint64_t today)
+{
+	static struct risk_account hub;
+	memset(&hub, 0, sizeof hub);
+	for (uint32_t d = 0; d < 30; d++) {
+		struct risk_txn x = dtxn(daily, 3, SZ_KIND_GENERAL, CU_T0 + d * NS_DAY);
+		risk_account_add(&default_set, &hub, &x, true, false);
+	}
+	struct risk_txn t = dtxn(today, 3, SZ_KIND_GENERAL, CU_T0 + 30 * NS_DAY);
+	return judged(10, &t, &hub, NULL, false);
+}
+
 static void test_default_behaviour(void **unused)
 {
 	(void)unused;
 	load_default();
-	static struct risk_account peer, hub;
 	for (int side = 0; side < 2; side++) { /* 0: fan-in on the payee, 1: fan-out from the payer */
-		memset(&hub, 0, sizeof hub);
-		memset(&peer, 0, sizeof peer);
-		for (uint32_t k = 0; k < 9; k++) {
-			struct risk_txn x = dtxn(YUAN(6000), 3, SZ_KIND_GENERAL, CU_T0 + k * NS_S);
-			risk_account_add(&default_set, &hub, &x, side == 1, true);
-			if (k == 7) {
-				struct risk_txn ninth = dtxn(YUAN(6000), 3, SZ_KIND_GENERAL, CU_T0 + 20 * NS_S);
-				uint16_t id = side == 0 ? 6 : 7;
-				assert_int_equal(side == 0 ? judged(id, &ninth, &peer, &hub, true) : judged(id, &ninth, &hub, &peer, true), 0);
-			}
-		}
-		struct risk_txn tenth = dtxn(YUAN(6000), 3, SZ_KIND_GENERAL, CU_T0 + 30 * NS_S);
-		if (side == 0)
-			assert_int_equal(judged(6, &tenth, &peer, &hub, true), 1);
-		else
-			assert_int_equal(judged(7, &tenth, &hub, &peer, true), 1);
+		assert_int_equal(fan_judged(side, YUAN(6000), 9, SZ_KIND_WALLET), 1);
+		assert_int_equal(fan_judged(side, YUAN(6000), 8, SZ_KIND_WALLET), 0);
+		assert_int_equal(fan_judged(side, YUAN(1000) - 1, 9, SZ_KIND_WALLET), 0);
 	}
+	assert_int_equal(fan_judged(1, YUAN(6000), 9, SZ_KIND_GENERAL), 0);
+	assert_int_equal(pass_through_judged(YUAN(95000), HOUR_NS), 1);
+	assert_int_equal(pass_through_judged(YUAN(80000), HOUR_NS), 0);
+	assert_int_equal(pass_through_judged(YUAN(115000), HOUR_NS), 1);
+	assert_int_equal(pass_through_judged(YUAN(115010), HOUR_NS), 0);
+	assert_int_equal(pass_through_judged(YUAN(95000), 7 * HOUR_NS), 1);
+	assert_int_equal(pass_through_judged(YUAN(95000), 8 * HOUR_NS), 0);
+	static struct risk_account hub;
 	memset(&hub, 0, sizeof hub);
 	struct risk_txn in = dtxn(YUAN(100000), 3, SZ_KIND_GENERAL, CU_T0);
 	risk_account_add(&default_set, &hub, &in, false, true);
-	struct risk_txn out95 = dtxn(YUAN(95000), 3, SZ_KIND_GENERAL, CU_T0 + HOUR_NS);
-	struct risk_txn out80 = dtxn(YUAN(80000), 3, SZ_KIND_GENERAL, CU_T0 + HOUR_NS);
-	assert_int_equal(judged(8, &out95, &hub, NULL, true), 1);
-	assert_int_equal(judged(8, &out80, &hub, NULL, true), 0);
 	struct risk_txn wake91 = dtxn(YUAN(10000), 3, SZ_KIND_GENERAL, CU_T0 + 91 * NS_DAY);
 	struct risk_txn wake89 = dtxn(YUAN(10000), 3, SZ_KIND_GENERAL, CU_T0 + 89 * NS_DAY);
 	assert_int_equal(judged(9, &wake91, &hub, NULL, true), 1);
 	assert_int_equal(judged(9, &wake89, &hub, NULL, true), 0);
-	memset(&hub, 0, sizeof hub);
-	for (uint32_t d = 0; d < 30; d++) {
-		struct risk_txn x = dtxn(YUAN(10000), 3, SZ_KIND_GENERAL, CU_T0 + d * NS_DAY);
-		risk_account_add(&default_set, &hub, &x, true, false);
-	}
-	struct risk_txn big = dtxn(YUAN(15000), 3, SZ_KIND_GENERAL, CU_T0 + 30 * NS_DAY);
-	struct risk_txn less = dtxn(YUAN(15000) - 1, 3, SZ_KIND_GENERAL, CU_T0 + 30 * NS_DAY);
-	assert_int_equal(judged(10, &big, &hub, NULL, false), 1);
-	assert_int_equal(judged(10, &less, &hub, NULL, false), 0);
+	assert_int_equal(history_judged(YUAN(100000), YUAN(150000)), 1);
+	assert_int_equal(history_judged(YUAN(100000), YUAN(150000) - 1), 0);
+	assert_int_equal(history_judged(YUAN(10000), YUAN(100000) - 1), 0);
 	memset(&hub, 0, sizeof hub);
 	for (uint32_t k = 0; k < 2; k++) {
 		struct risk_txn x = dtxn(YUAN(7), 3, SZ_KIND_GENERAL, CU_T0 + k * NS_S);
