@@ -43,3 +43,12 @@ void sz_hooks_observe_slow(const struct sz_hooks *h, const sz_transfer *t, const
 		if (h->list[i].observe != NULL)
 			h->list[i].observe(h->list[i].state, h->ctx, t, debit, credit);
 }
+
+void sz_hooks_prefetch_slow(const struct sz_hooks *h, const sz_transfer *t, int stage)
+{
+	SZ_ASSERT(h->count <= SZ_HOOK_COUNT_MAX);
+	SZ_ASSERT(t != NULL && (stage == 1 || stage == 2));
+	for (uint32_t i = 0; i < h->count; i++)
+		if (h->list[i].prefetch != NULL)
+			h->list[i].prefetch(h->list[i].state, t, stage);
+}

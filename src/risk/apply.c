@@ -326,6 +326,39 @@ static void risk_observe(void *hook_state, const struct sz_apply_ctx *ctx, const
 		pair_add(st, pair, payer_index, payee_index, x.time_ns);
 }
 
+/* Cache hints for a transfer some places ahead (hooks.h): stage 1 the two
+ * account index slots; stage 2 the records they name (the whole record:
+ * sliding windows read every hourly bucket) and the pair's index slot. Only
+ * the first probe of each slot is hinted; reads nothing it would change. */
+static void prefetch_record(const struct risk_state *st, uint32_t slot)
+{
+	const char *r = (const char *)&st->accounts[slot - 1];
+	for (uint32_t off = 0; off < sizeof(struct risk_account); off += 64)
+		__builtin_prefetch(r + off);
+}
+
+static void risk_prefetch(const void *hook_state, const sz_transfer *t, int stage)
+{
+	const struct risk_state *st = hook_state;
+	SZ_ASSERT(st != NULL && t != NULL);
+	if (st->version_count == 0 || !moves_money(t))
+		return;
+	uint32_t d = (uint32_t)(risk_hash_id(t->debit_account_id) & (RISK_ACCOUNT_SLOT_COUNT - 1));
+	uint32_t c = (uint32_t)(risk_hash_id(t->credit_account_id) & (RISK_ACCOUNT_SLOT_COUNT - 1));
+	if (stage == 1) {
+		__builtin_prefetch(&st->account_slots[d]);
+		__builtin_prefetch(&st->account_slots[c]);
+		return;
+	}
+	uint32_t ds = st->account_slots[d], cs = st->account_slots[c];
+	if (ds != 0)
+		prefetch_record(st, ds);
+	if (cs != 0)
+		prefetch_record(st, cs);
+	if (ds != 0 && cs != 0)
+		__builtin_prefetch(&st->pair_slots[hash_pair(ds - 1, cs - 1) & (RISK_PAIR_SLOT_COUNT - 1)]);
+}
+
 /* ---- commands and registration ------------------------------------------- */
 
 static uint32_t risk_apply(struct sz_state *s, void *domain_state, const struct sz_apply_ctx *ctx,
@@ -405,7 +438,8 @@ int risk_domain_register(struct sz_state *s)
 		.check_invariants = risk_check_invariants,
 		.release = risk_release,
 	};
-	struct sz_hook hook = { .name = "risk", .check = risk_check, .observe = risk_observe, .state = st };
+	struct sz_hook hook = { .name = "risk", .check = risk_check, .observe = risk_observe, .state = st,
+				.prefetch = risk_prefetch };
 	int rc = sz_state_register(s, &d);
 	if (rc != 0) {
 		risk_release(st);
