@@ -14,6 +14,7 @@
  *   GET  /v1/risk/cases                ?status=open|escalated|closed
  *   GET  /v1/risk/cases/{id}           with its history
  *   GET  /v1/risk/reports              ?kind=large_value|suspicious&format=json|csv (http_report.c)
+ *   POST /v1/risk/screen               {"name","threshold"?}: watch-list hits (http_screen.c)
  */
 #include "risk/http_internal.h"
 #include "api/api.h"
@@ -31,6 +32,8 @@
 #define RISK_LIST_DEFAULT 100u
 
 void risk_handle_reports(struct api_request *r);
+void risk_handle_screen(struct api_request *r);
+extern const struct api_schema risk_screen_schema;
 
 static const struct risk_state *state_of(struct api_request *r)
 {
@@ -315,6 +318,8 @@ static const struct api_route risk_routes[] = {
 	API_GET("/v1/risk/cases/{id}", RISK_READERS, handle_case_get, "one case with its history"),
 	API_GET("/v1/risk/reports", API_CB | API_RG | API_AU | API_AD | API_CO, risk_handle_reports,
 		"large-value or suspicious transaction report rows (JSON or CSV)"),
+	API_POST("/v1/risk/screen", RISK_READERS | API_OP, risk_handle_screen, &risk_screen_schema,
+		 "screen a name against the watch list"),
 };
 
 const struct api_route_table risk_route_table = { "risk", risk_routes, sizeof risk_routes / sizeof risk_routes[0] };
