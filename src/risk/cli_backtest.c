@@ -4,8 +4,8 @@
  * changing any live state; generate synthetic traffic with planted,
  * labelled typologies.
  *
- *   szfin risk backtest --rules FILE --transfers CSV [--accounts CSV]
- *         [--labels CSV] [--format csv|json] [--out FILE]
+ *   szfin risk backtest --rules FILE (--transfers CSV | --data-dir DIR)
+ *         [--accounts CSV] [--labels CSV] [--format csv|json] [--out FILE]
  *         [--time-col NAME] [--from-col NAME] [--to-col NAME]
  *         [--amount-col NAME] [--currency-col NAME] [--type-col NAME]
  *         [--cycle-window-h N (0 = off; default 72)] [--cycle-hops-min N]
@@ -24,6 +24,9 @@
  * per-typology counts and, with labels, per-typology recall, share of
  * transfers and accounts flagged, account precision and the targets.
  * The first bad line stops the command with its line number (exit 1).
+ * --data-dir DIR replays DIR's log read-only instead (backtest_log.c): the
+ * transfers that committed there, with the ledger's account kinds; a
+ * damaged or missing log stops the command with the reason (exit 1).
  */
 #include "risk/cli_backtest.h"
 #include "api/codec.h"
@@ -49,7 +52,7 @@
 enum { ROLE_TIME, ROLE_FROM, ROLE_TO, ROLE_AMOUNT, ROLE_CURRENCY, ROLE_TYPE };
 
 struct bt_args {
-	const char *rules, *transfers, *accounts, *labels, *out, *format;
+	const char *rules, *transfers, *data_dir, *accounts, *labels, *out, *format;
 	const char *col[BT_ROLE_COUNT];
 	uint64_t cycle_window_h;
 	uint32_t cycle_hops_min;
@@ -369,6 +372,42 @@ static int transfers_read(const struct bt_args *a, const struct risk_ruleset *rs
 	return rc;
 }
 
+/* The transfers that committed in a data directory's log (backtest_log.c),
+ * named by their account ids as the API writes them; each transfer's "row"
+ * is its ordinal among them (1 = the first). Account kinds come from the
+ * ledger's records. */
+static int log_transfers_read(const struct bt_args *a, struct names *n, struct bt_input *in)
+{
+	struct bt_log_transfer *lt = NULL;
+	uint32_t count = 0;
+	char why[512] = "";
+	if (bt_log_read(a->data_dir, &lt, &count, why, sizeof why) != 0) {
+		fprintf(stderr, "szfin risk backtest: %s\n", why);
+		return 1;
+	}
+	int rc = 0;
+	for (uint32_t i = 0; rc == 0 && i < count; i++) {
+		char p[SZ_ID_TEXT_SIZE], q[SZ_ID_TEXT_SIZE];
+		sz_id_format(lt[i].payer, p);
+		sz_id_format(lt[i].payee, q);
+		int64_t pi = names_get(n, p, 1), qi = names_get(n, q, 1);
+		struct bt_transfer t = { .payer = (uint32_t)pi, .payee = (uint32_t)qi, .amount_minor = lt[i].amount_minor,
+					 .time_ns = lt[i].time_ns, .currency = lt[i].currency, .code = lt[i].code };
+		if (pi < 0 || qi < 0 || input_push(in, &t, i + 1) != 0) {
+			fprintf(stderr, "szfin risk backtest: %s: more accounts or transfers than a backtest holds\n",
+				a->data_dir);
+			rc = 1;
+			break;
+		}
+		n->kind[pi] = lt[i].payer_kind;
+		n->kind[qi] = lt[i].payee_kind;
+	}
+	free(lt);
+	if (rc == 0)
+		printf("# data directory %s: %u committed transfers replayed from the log\n", a->data_dir, count);
+	return rc;
+}
+
 /* ---- labels --------------------------------------------------------------------- */
 
 struct bt_labels {
@@ -592,7 +631,8 @@ static void labels_print(const struct bt_result *r, const struct bt_labels *l)
 
 static int backtest_usage(void)
 {
-	fprintf(stderr, "usage: szfin risk backtest --rules FILE --transfers CSV [--accounts CSV] [--labels CSV]\n"
+	fprintf(stderr, "usage: szfin risk backtest --rules FILE (--transfers CSV | --data-dir DIR) [--accounts CSV]\n"
+			"         [--labels CSV]\n"
 			"         [--format csv|json] [--out FILE] [--time-col NAME] [--from-col NAME] [--to-col NAME]\n"
 			"         [--amount-col NAME] [--currency-col NAME] [--type-col NAME]\n"
 			"         [--cycle-window-h N] [--cycle-hops-min N]\n");
@@ -624,6 +664,7 @@ static int backtest_args(int argc, char **argv, struct bt_args *a)
 		int known = 1;
 		if (strcmp(f, "--rules") == 0) a->rules = v;
 		else if (strcmp(f, "--transfers") == 0) a->transfers = v;
+		else if (strcmp(f, "--data-dir") == 0) a->data_dir = v;
 		else if (strcmp(f, "--accounts") == 0) a->accounts = v;
 		else if (strcmp(f, "--labels") == 0) a->labels = v;
 		else if (strcmp(f, "--out") == 0) a->out = v;
@@ -641,7 +682,7 @@ static int backtest_args(int argc, char **argv, struct bt_args *a)
 		if (!known)
 			return -1;
 	}
-	return a->rules && a->transfers ? 0 : -1;
+	return a->rules && (a->transfers != NULL) != (a->data_dir != NULL) ? 0 : -1;
 }
 
 static int rules_load(const char *path, struct risk_ruleset *rs, struct bt_names_of_typologies *tn)
@@ -687,7 +728,7 @@ int risk_backtest_main(int argc, char **argv)
 	if (rc == 0 && a.accounts)
 		rc = accounts_read(a.accounts, &n);
 	if (rc == 0)
-		rc = transfers_read(&a, &rs, &n, &in);
+		rc = a.data_dir ? log_transfers_read(&a, &n, &in) : transfers_read(&a, &rs, &n, &in);
 	if (rc == 0 && a.labels)
 		rc = labels_read(a.labels, &n, &l);
 	double t0 = seconds_now();
