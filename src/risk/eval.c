@@ -57,10 +57,12 @@ uint32_t risk_eval_party_mask(const struct risk_ruleset *rs, const struct risk_t
 	return mask;
 }
 
-/* Does x pass a rule's filter (party class and amount range)? */
-static bool filter_passes(const struct risk_rule *r, uint32_t party_mask, uint64_t amount)
+/* Does x pass a rule's filter (party class, transfer codes, amount range)? */
+static bool filter_passes(const struct risk_rule *r, uint32_t party_mask, uint16_t code, uint64_t amount)
 {
 	if ((party_mask & (1u << r->party)) == 0)
+		return false;
+	if (r->code_max != 0 && (code < r->code_min || code > r->code_max))
 		return false;
 	if (amount < r->amount_min_minor)
 		return false;
@@ -190,7 +192,7 @@ static uint64_t feature_value(const struct risk_ruleset *rs, const struct risk_r
 	case RISK_F_SUM: {
 		window_read(a, r, x->time_ns, &w, memo);
 		bool x_in_flow = (r->flow == RISK_FLOW_OUT) == x_is_out;
-		bool x_counts = r->tally ? filter_passes(r, risk_eval_party_mask(rs, x), x->amount_minor) : x_in_flow;
+		bool x_counts = r->tally ? filter_passes(r, risk_eval_party_mask(rs, x), x->code, x->amount_minor) : x_in_flow;
 		return flow_value(&w, r, x_counts, x->amount_minor);
 	}
 	case RISK_F_SHARE_BP: {
@@ -238,7 +240,7 @@ static uint16_t rule_score(const struct risk_ruleset *rs, const struct risk_rule
 	if (side_kind < 16 && (r->exit_kind_mask & (1u << side_kind)))
 		return 0;
 	/* A tally rule's filter selects what it counts; the others' filter the transfer. */
-	if (r->tally == 0 && !filter_passes(r, risk_eval_party_mask(rs, x), x->amount_minor))
+	if (r->tally == 0 && !filter_passes(r, risk_eval_party_mask(rs, x), x->code, x->amount_minor))
 		return 0;
 	*value = feature_value(rs, r, x, v, memo);
 	uint16_t score = 0;
@@ -352,7 +354,7 @@ static void tally_add(const struct risk_ruleset *rs, struct risk_account *a, str
 		done |= 1u << r->tally;
 		bool side_ok = (r->side == RISK_SIDE_PAYER) == as_payer && (r->flow == RISK_FLOW_OUT) == as_payer;
 		if (!side_ok || (r->currency != 0 && r->currency != x->currency) ||
-		    !filter_passes(r, party, x->amount_minor))
+		    !filter_passes(r, party, x->code, x->amount_minor))
 			continue;
 		uint32_t s = r->tally - 1u;
 		a->day_tally_count[s] = add32(a->day_tally_count[s]);

@@ -94,6 +94,12 @@ static void explain_rule(const struct risk_alert *a, const struct risk_rule *r, 
 		snprintf(en, en_size, "transfer of %s %.3s is at or above %s %.3s", amount, (const char *)&cur, value,
 			 (const char *)&cur);
 		snprintf(zh, zh_size, "单笔交易%s元，达到或超过%s元", amount, value);
+		if (r->code_max != 0) { /* a listed code range: high-risk jurisdictions in the default set */
+			size_t ne = strlen(en), nz = strlen(zh);
+			snprintf(en + ne, en_size - ne, ", with transfer code %u in the listed range %u-%u", a->code,
+				 r->code_min, r->code_max);
+			snprintf(zh + nz, zh_size - nz, "，交易代码%u属于所列范围%u-%u", a->code, r->code_min, r->code_max);
+		}
 		return;
 	case RISK_F_COUNT:
 		snprintf(en, en_size, "transfer of %s %.3s is the %llu%s %s transfer%s %s %s", amount, (const char *)&cur,

@@ -134,7 +134,9 @@ struct risk_rule {
 	uint16_t param;            /* ROUND: exponent; HISTORY_BP: minimum days of history */
 	uint32_t currency;         /* the rule applies to this currency only (packed ISO 4217) */
 	uint8_t band_count;        /* 1..RISK_BAND_COUNT_MAX */
-	uint8_t reserved[7];
+	uint8_t reserved[3];
+	uint16_t code_min;         /* filter: transfer code in [code_min, code_max]; both 0 = any code */
+	uint16_t code_max;
 	uint64_t band_min[RISK_BAND_COUNT_MAX];
 	uint16_t band_score[RISK_BAND_COUNT_MAX]; /* 0..RISK_SCORE_MAX */
 };

@@ -207,8 +207,23 @@ static void test_ruleset_checks(void **unused)
 	char why[256];
 	struct risk_ruleset def;
 	assert_int_equal(risk_ruleset_parse(text, n, &def, why, sizeof why), 0);
-	assert_int_equal(def.rule_count, 20);
-	assert_int_equal(def.typology_count, 11);
+	assert_int_equal(def.rule_count, 21);
+	assert_int_equal(def.typology_count, 12);
+	/* Transfer-code filters: [first, last], first >= 1, last >= first. */
+	bad = rs;
+	bad.rules[0].code_min = 10;
+	bad.rules[0].code_max = 5;
+	assert_int_equal(risk_ruleset_check(&bad, NULL, 0), RISK_R_RULESET_INVALID);
+	bad.rules[0].code_max = 0;
+	assert_int_equal(risk_ruleset_check(&bad, NULL, 0), RISK_R_RULESET_INVALID);
+	bad.rules[0].code_max = 10;
+	assert_int_equal(risk_ruleset_check(&bad, NULL, 0), 0);
+	static const char with_zero[] = "{\"format\":\"szfin-risk-rules/1\",\"version\":1,\"name\":\"t\",\"currency\":\"CNY\","
+		"\"rules\":[{\"id\":1,\"feature\":\"amount\",\"codes\":[0,5],\"bands\":[{\"min\":\"1.00\",\"score\":1}]}],"
+		"\"typologies\":[{\"id\":1,\"alert\":1,\"rules\":[{\"rule\":1,\"weight\":100}]}]}";
+	assert_int_not_equal(risk_ruleset_parse(with_zero, sizeof with_zero - 1, &bad, why, sizeof why), 0);
+	if (strstr(why, "codes") == NULL)
+		fail_msg("%s", why);
 	/* Rule 3: institution transfers of 2,000,000.00 CNY = 200,000,000 fen. */
 	assert_int_equal(risk_ruleset_rule(&def, 3)->band_min[0], 200000000u);
 }
@@ -258,7 +273,7 @@ static struct risk_txn dtxn(uint64_t amount, uint16_t code, uint16_t payer_kind,
 	return x;
 }
 
-/* PBoC large-value lines (Order [2016] No. 3 art. 5): cash >= 50,000.00
+/* Also typology 12 (below). PBoC large-value lines (Order [2016] No. 3 art. 5): cash >= 50,000.00
  * (code 9000 is cash in the default set), single or same-day cumulative;
  * institution (general account) >= 2,000,000.00; individual (wallet)
  * domestic >= 500,000.00; individual cross-border (code 8000) >= 200,000.00.
@@ -281,6 +296,14 @@ static void test_default_large_value(void **unused)
 		struct risk_txn below = dtxn(lines[i].line - 1, lines[i].code, lines[i].kind, CU_T0);
 		assert_int_equal(judged(lines[i].typology, &at, &a, NULL, true), 1);
 		assert_int_equal(judged(lines[i].typology, &below, &a, NULL, true), 0);
+	}
+	/* 12 listed high-risk jurisdiction: any amount with a code in 8090-8099
+	 * (the operator's code map), not 8089 or 8100. */
+	uint16_t codes[] = { 8089, 8090, 8095, 8099, 8100 };
+	int hits[] = { 0, 1, 1, 1, 0 };
+	for (uint32_t i = 0; i < 5; i++) {
+		struct risk_txn x = dtxn(1, codes[i], SZ_KIND_WALLET, CU_T0);
+		assert_int_equal(judged(12, &x, &a, NULL, true), hits[i]);
 	}
 	struct risk_txn domestic = dtxn(YUAN(200000), 3, SZ_KIND_WALLET, CU_T0);
 	assert_int_equal(judged(4, &domestic, &a, NULL, true), 0); /* not cross-border */
