@@ -26,6 +26,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Screening scores are per mille (risk/screen.h, which apply does not include). */
+#define SCREEN_SCORE_LIMIT 1000u
+
 static const struct sz_result_info risk_results[] = {
 #define RISK_RESULT_INFO(n, name, code, text) { n, code, text },
 	RISK_RESULT_LIST(RISK_RESULT_INFO)
@@ -359,6 +362,37 @@ static void risk_prefetch(const void *hook_state, const sz_transfer *t, int stag
 		__builtin_prefetch(&st->pair_slots[hash_pair(ds - 1, cs - 1) & (RISK_PAIR_SLOT_COUNT - 1)]);
 }
 
+/* A screening result: an alert when the score reaches the threshold. */
+static uint32_t screen_hit_apply(struct risk_state *st, uint64_t time_ns, const struct risk_screen_cmd *c)
+{
+	if (sz_id_is_zero(c->subject_id) || c->score > SCREEN_SCORE_LIMIT || c->threshold == 0 ||
+	    c->threshold > SCREEN_SCORE_LIMIT || c->currency == 0 || memchr(c->list_name, 0, sizeof c->list_name) == NULL ||
+	    memchr(c->entry_id, 0, sizeof c->entry_id) == NULL)
+		return RISK_R_COMMAND_INVALID;
+	if (c->score < c->threshold)
+		return SZ_R_OK;
+	if (st->alert_count == RISK_ALERT_COUNT_MAX) {
+		SZ_JOURNAL_FIELD(st->alert_dropped_count);
+		st->alert_dropped_count++;
+		return SZ_R_OK;
+	}
+	struct risk_alert *a = &st->alerts[st->alert_count];
+	sz_journal(a, sizeof *a);
+	SZ_JOURNAL_FIELD(st->alert_count);
+	*a = (struct risk_alert){ .time_ns = time_ns, .transfer_id = c->event_id, .payer_id = c->subject_id,
+				  .tenant_id = c->tenant_id, .currency = c->currency,
+				  .typology_id = RISK_TYPOLOGY_SCREENING, .report = RISK_REPORT_SUSPICIOUS,
+				  .report_due_ns = risk_due_after_working_days(time_ns, RISK_REPORT_DUE_WORKING_DAYS_DEFAULT),
+				  .score = c->score, .contribution_count = 1 };
+	a->contributions[0] = (struct risk_contribution){ .rule_id = 0, .rule_score = (uint16_t)c->score,
+							  .contribution = c->threshold, .value = c->list_version };
+	_Static_assert(sizeof a->evidence_transfer_id == sizeof c->list_name + sizeof c->entry_id, "names fit");
+	memcpy(&a->evidence_transfer_id[0], c->list_name, sizeof c->list_name);
+	memcpy(&a->evidence_transfer_id[2], c->entry_id, sizeof c->entry_id);
+	a->alert_no = ++st->alert_count;
+	return SZ_R_OK;
+}
+
 /* ---- commands and registration ------------------------------------------- */
 
 static uint32_t risk_apply(struct sz_state *s, void *domain_state, const struct sz_apply_ctx *ctx,
@@ -376,6 +410,11 @@ static uint32_t risk_apply(struct sz_state *s, void *domain_state, const struct 
 		struct risk_case_cmd c;
 		memcpy(&c, cmd + 1, sizeof c);
 		return risk_case_apply(domain_state, ctx->timestamp_ns, &c);
+	}
+	if (cmd->kind == RISK_CMD_SCREEN_HIT && body == sizeof(struct risk_screen_cmd)) {
+		struct risk_screen_cmd c;
+		memcpy(&c, cmd + 1, sizeof c);
+		return screen_hit_apply(domain_state, ctx->timestamp_ns, &c);
 	}
 	return SZ_R_COMMAND_INVALID;
 }

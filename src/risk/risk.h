@@ -44,6 +44,7 @@ struct sz_state;
 enum risk_command_kind {
 	RISK_CMD_RULESET_ACTIVATE = RISK_KIND_BASE + 1, /* body: struct risk_ruleset */
 	RISK_CMD_CASE = RISK_KIND_BASE + 2,             /* body: struct risk_case_cmd */
+	RISK_CMD_SCREEN_HIT = RISK_KIND_BASE + 3,       /* body: struct risk_screen_cmd */
 };
 
 /* ---- limits ---------------------------------------------------------------- */
@@ -281,6 +282,33 @@ void risk_account_add(const struct risk_ruleset *rs, struct risk_account *a, con
 /* CST day and UTC hour numbers of a time. */
 int32_t risk_day_of(uint64_t time_ns);
 uint32_t risk_hour_of(uint64_t time_ns);
+
+/* ---- screening results ----------------------------------------------------- */
+
+/* 120 bytes. The outcome of a name screening made OUTSIDE apply (ICU and
+ * Jaro-Winkler run in the HTTP adapter, src/risk/http_screen.c): only these
+ * integers and names enter the log. A score at or above the threshold opens
+ * an alert (typology RISK_TYPOLOGY_SCREENING, rule-set version 0); below it
+ * the command changes nothing. */
+struct risk_screen_cmd {
+	sz_id subject_id;              /* the account or wallet whose holder was screened */
+	sz_id event_id;                /* the registration or transfer it was screened for (0 = none) */
+	uint64_t tenant_id;            /* the subject's tenant (the alert's scope) */
+	uint32_t score;                /* best hit, per mille (0..1000) */
+	uint32_t threshold;            /* per mille (1..1000) */
+	uint32_t list_version;
+	uint32_t currency;             /* the subject account's (packed ISO 4217; the alert's amount is 0) */
+	char list_name[32];            /* NUL-terminated */
+	char entry_id[32];             /* the best hit's watch-list id, NUL-terminated */
+};
+_Static_assert(sizeof(struct risk_screen_cmd) == 120, "screen command is 120 bytes, no padding");
+/* The typology number of screening alerts: 0, which no rule set uses. Such
+ * an alert feeds the suspicious report (due in 5 working days) and has
+ * payer = the subject, transfer = the event, amount 0, one
+ * contribution {rule 0, value = list version, rule_score = score,
+ * contribution = threshold}, and its evidence ids carry the list name
+ * (evidence 0-1) and the entry id (evidence 2-3) as NUL-padded bytes. */
+#define RISK_TYPOLOGY_SCREENING 0u
 
 /* ---- alerts and cases ---------------------------------------------------- */
 

@@ -466,6 +466,45 @@ static void test_wallet_payment_seen_and_interdicted(void **unused)
 	cu_release(&x);
 }
 
+/* A screening result (RISK_CMD_SCREEN_HIT, computed outside apply): score
+ * 899 under threshold 900 changes nothing; 900 opens alert 1 (typology 0,
+ * score 900, the list name and entry id kept in its evidence); a score of
+ * 1001 per mille, a zero subject or a name without its NUL are refused with
+ * RISK_R_COMMAND_INVALID and store nothing. */
+static void test_screen_hit(void **unused)
+{
+	(void)unused;
+	static struct cu x;
+	cu_init(&x);
+	struct risk_screen_cmd c = { .subject_id = { 42, 0 }, .event_id = { 9001, 0 }, .tenant_id = 1, .score = 899,
+				     .threshold = 900, .list_version = 3, .currency = CNY };
+	snprintf(c.list_name, sizeof c.list_name, "szfin-test");
+	snprintf(c.entry_id, sizeof c.entry_id, "T0001");
+	const struct risk_state *st = risk_state_get(&x.s);
+	assert_int_equal(cu_run(&x, RISK_CMD_SCREEN_HIT, &c, sizeof c), SZ_R_OK);
+	assert_int_equal(risk_alert_count(st), 0);
+	c.score = 900;
+	assert_int_equal(cu_run(&x, RISK_CMD_SCREEN_HIT, &c, sizeof c), SZ_R_OK);
+	assert_int_equal(risk_alert_count(st), 1);
+	const struct risk_alert *a = risk_alert_at(st, 0);
+	assert_int_equal(a->typology_id, RISK_TYPOLOGY_SCREENING);
+	assert_int_equal(a->score, 900);
+	assert_int_equal(a->contributions[0].value, 3);
+	assert_true(sz_id_eq(a->payer_id, c.subject_id));
+	assert_string_equal((const char *)&a->evidence_transfer_id[2], "T0001");
+	struct risk_screen_cmd bad = c;
+	bad.score = 1001;
+	assert_int_equal(cu_run(&x, RISK_CMD_SCREEN_HIT, &bad, sizeof bad), RISK_R_COMMAND_INVALID);
+	bad = c;
+	bad.subject_id = (sz_id){ 0, 0 };
+	assert_int_equal(cu_run(&x, RISK_CMD_SCREEN_HIT, &bad, sizeof bad), RISK_R_COMMAND_INVALID);
+	bad = c;
+	memset(bad.entry_id, 'x', sizeof bad.entry_id);
+	assert_int_equal(cu_run(&x, RISK_CMD_SCREEN_HIT, &bad, sizeof bad), RISK_R_COMMAND_INVALID);
+	assert_int_equal(risk_alert_count(st), 1);
+	cu_release(&x);
+}
+
 /* A linked chain whose second transfer fails rolls the first one's
  * counting and alert back with the ledger: no alert, no monitored account. */
 static void test_failed_chain_rolls_back(void **unused)
@@ -575,6 +614,7 @@ int main(void)
 		cmocka_unit_test(test_window_counters),
 		cmocka_unit_test(test_bands_and_weights),
 		cmocka_unit_test(test_share_history_dormancy),
+		cmocka_unit_test(test_screen_hit),
 		cmocka_unit_test(test_ruleset_checks),
 		cmocka_unit_test(test_default_large_value),
 		cmocka_unit_test(test_default_structuring),
