@@ -16,7 +16,9 @@ not refuse). No other typology reaches its threshold: one payee, 348,600.00
 in total (under every large-value line), 49,800.00 is no multiple of 10,000.
 The data directory's files are byte for byte the same afterwards, and the
 restarted server still has no rule set and no alert (live state untouched).
-A missing directory and a directory without a log are clear errors (exit 1)."""
+A missing directory and a directory without a log are clear errors (exit 1).
+The risk commands read their options through the tables of cli/args.h:
+misspelt options and actions get a "did you mean", --help exits 0."""
 import hashlib
 import os
 import subprocess
@@ -97,6 +99,16 @@ try:
     out = subprocess.run([BIN, "risk", "backtest", "--rules", DEFAULT, "--data-dir", empty, "--transfers", "x.csv"],
                          capture_output=True, text=True)
     t.eq(out.returncode, 2, "--data-dir and --transfers together are a usage error")
+    # the option tables (cli/args.h): did-you-mean for options and actions, --help exits 0
+    for argv, want in ((["risk", "backtest", "--rulse", DEFAULT], "did you mean --rules?"),
+                       (["risk", "gen", "--seeed", "3"], "did you mean --seed?"),
+                       (["risk", "statsu"], "did you mean 'status'?"),
+                       (["risk", "status", "--jsno"], "did you mean --json?")):
+        out = subprocess.run([BIN] + argv, capture_output=True, text=True)
+        t.ok(out.returncode == 2 and want in out.stderr, f"szfin {' '.join(argv)}: {want}", out.stderr)
+    for argv in (["risk", "--help"], ["risk", "backtest", "--help"], ["risk", "gen", "--help"]):
+        out = subprocess.run([BIN] + argv, capture_output=True, text=True)
+        t.ok(out.returncode == 0 and out.stdout.startswith("usage: szfin risk"), f"szfin {' '.join(argv)}", out.stdout)
 finally:
     s.cleanup()
 t.done()
