@@ -362,6 +362,47 @@ static void risk_prefetch(const void *hook_state, const sz_transfer *t, int stag
 		__builtin_prefetch(&st->pair_slots[hash_pair(ds - 1, cs - 1) & (RISK_PAIR_SLOT_COUNT - 1)]);
 }
 
+/* Overdue reports (RISK_TYPOLOGY_OVERDUE): at the start of each batch, the
+ * alerts whose report fell due before the batch time are looked at once, in
+ * order (due times follow alert times, which follow batch times: the cursor
+ * overdue_next stops at the first one not yet due). A large-value alert not
+ * filed by then raises one overdue alert. The timer is the batch time: no
+ * clock. */
+static void overdue_scan(struct risk_state *st, uint64_t batch_time_ns)
+{
+	while (st->overdue_next < st->alert_count) {
+		const struct risk_alert *late = &st->alerts[st->overdue_next];
+		if (late->report_due_ns != 0 && late->report_due_ns >= batch_time_ns)
+			return; /* not due yet: nor is anything after it */
+		SZ_JOURNAL_FIELD(st->overdue_next);
+		st->overdue_next++;
+		if (late->report != RISK_REPORT_LARGE || late->report_due_ns == 0 || risk_alert_filed(st, late->alert_no))
+			continue;
+		if (st->alert_count == RISK_ALERT_COUNT_MAX) {
+			SZ_JOURNAL_FIELD(st->alert_dropped_count);
+			st->alert_dropped_count++;
+			continue;
+		}
+		struct risk_alert *a = &st->alerts[st->alert_count];
+		sz_journal(a, sizeof *a);
+		SZ_JOURNAL_FIELD(st->alert_count);
+		*a = (struct risk_alert){ .time_ns = batch_time_ns, .transfer_id = late->transfer_id,
+					  .payer_id = late->payer_id, .payee_id = late->payee_id,
+					  .amount_minor = late->amount_minor, .tenant_id = late->tenant_id,
+					  .currency = late->currency, .typology_id = RISK_TYPOLOGY_OVERDUE,
+					  .code = late->code, .score = 0, .contribution_count = 1 };
+		a->contributions[0] = (struct risk_contribution){ .value = late->alert_no };
+		a->alert_no = ++st->alert_count;
+	}
+}
+
+static void risk_batch_begin(struct sz_state *s, void *domain_state, const struct sz_apply_ctx *ctx)
+{
+	SZ_ASSERT(s != NULL && domain_state != NULL);
+	SZ_ASSERT(ctx != NULL);
+	overdue_scan(domain_state, ctx->batch_time_ns);
+}
+
 /* A screening result: an alert when the score reaches the threshold. */
 static uint32_t screen_hit_apply(struct risk_state *st, uint64_t time_ns, const struct risk_screen_cmd *c)
 {
@@ -471,6 +512,7 @@ int risk_domain_register(struct sz_state *s)
 		.kind_base = RISK_KIND_BASE,
 		.state = st,
 		.apply = risk_apply,
+		.batch_begin = risk_batch_begin,
 		.snapshot_write = risk_snapshot_write,
 		.snapshot_read = risk_snapshot_read,
 		.digest = risk_digest,

@@ -174,10 +174,26 @@ static json_t *screening_explanation_json(const struct risk_alert *a)
 	return json_pack("{s:s, s:s}", "en", en, "zh", zh);
 }
 
+/* An overdue-report alert's sentence (risk.h, RISK_TYPOLOGY_OVERDUE). */
+static json_t *overdue_explanation_json(const struct risk_state *st, const struct risk_alert *a)
+{
+	uint64_t late_no = a->contributions[0].value;
+	const struct risk_alert *late = risk_alert_find(st, late_no);
+	char due[32] = "?", en[256], zh[256];
+	if (late != NULL)
+		risk_time_text(late->report_due_ns, due);
+	snprintf(en, sizeof en, "the large-value report of alert %llu was due by %s and has not been filed (no case on it "
+		 "closed as reported)", (unsigned long long)late_no, due);
+	snprintf(zh, sizeof zh, "预警%llu的大额交易报告应于%s前报送，至今未报送", (unsigned long long)late_no, due);
+	return json_pack("{s:s, s:s}", "en", en, "zh", zh);
+}
+
 static json_t *explanation_json(const struct risk_state *st, const struct risk_alert *a)
 {
 	if (a->typology_id == RISK_TYPOLOGY_SCREENING && a->ruleset_version == 0)
 		return screening_explanation_json(a);
+	if (a->typology_id == RISK_TYPOLOGY_OVERDUE && a->ruleset_version == 0)
+		return overdue_explanation_json(st, a);
 	char en[1024] = "", zh[1024] = "", s_en[256], s_zh[256];
 	const struct risk_ruleset *rs = risk_version_find(st, a->ruleset_version);
 	for (uint32_t k = 0; rs != NULL && k < a->contribution_count; k++) {
@@ -211,7 +227,9 @@ static json_t *contributions_json(const struct risk_state *st, const struct risk
 		const struct risk_rule *r = rs ? risk_ruleset_rule(rs, c->rule_id) : NULL;
 		json_array_append_new(list, json_pack("{s:i, s:s, s:o, s:i, s:i}", "rule", c->rule_id, "feature",
 						      r ? risk_feature_name(r->feature)
-						      : a->ruleset_version == 0 ? "screening" : "unknown", "value",
+						      : a->ruleset_version != 0		       ? "unknown"
+						      : a->typology_id == RISK_TYPOLOGY_OVERDUE ? "overdue_report"
+											  : "screening", "value",
 						      api_json_string_u64(c->value), "rule_score", c->rule_score,
 						      "contribution", (json_int_t)c->contribution));
 	}

@@ -309,6 +309,12 @@ _Static_assert(sizeof(struct risk_screen_cmd) == 120, "screen command is 120 byt
  * contribution = threshold}, and its evidence ids carry the list name
  * (evidence 0-1) and the entry id (evidence 2-3) as NUL-padded bytes. */
 #define RISK_TYPOLOGY_SCREENING 0u
+/* The typology number of overdue-report alerts (rule-set version 0 too):
+ * raised when a batch's time passes a large-value alert's report due time
+ * (5 working days) and no case on it was closed as reported or frozen. It
+ * names the late alert in contributions[0].value, and copies its transfer,
+ * accounts, amount and tenant. Raised once per late alert. */
+#define RISK_TYPOLOGY_OVERDUE 0xffffu
 
 /* ---- alerts and cases ---------------------------------------------------- */
 
@@ -437,6 +443,8 @@ const struct risk_alert *risk_alert_find(const struct risk_state *st, uint64_t a
 uint64_t risk_alert_dropped_count(const struct risk_state *st);
 uint64_t risk_unmonitored_count(const struct risk_state *st);
 uint32_t risk_case_count(const struct risk_state *st);
+/* Was alert_no reported: a case on it closed as reported or frozen? */
+bool risk_alert_filed(const struct risk_state *st, uint64_t alert_no);
 const struct risk_case *risk_case_at(const struct risk_state *st, uint32_t index);
 const struct risk_case *risk_case_find(const struct risk_state *st, sz_id case_id);
 uint32_t risk_case_event_count(const struct risk_state *st);

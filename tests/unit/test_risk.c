@@ -505,6 +505,60 @@ static void test_screen_hit(void **unused)
 	cu_release(&x);
 }
 
+/* Overdue large-value reports (RISK_TYPOLOGY_OVERDUE). One rule "amount >=
+ * 500 yuan" in a large-value typology. CU_T0 is Saturday 2025-03-01 10:00
+ * CST; five working days are Mon 3 ... Fri 7, so the report is due at the
+ * end of Friday 2025-03-07 CST = 2025-03-07T16:00:00Z (1741363200 s) minus
+ * 1 ns. Alert 1 (transfer 10) is not filed; alert 2 (transfer 11) gets a
+ * case closed as reported. A batch at the due time raises nothing; the
+ * first batch after it raises one overdue alert naming alert 1 (and none
+ * for the filed alert 2); later batches raise no more. */
+static void test_overdue_report(void **unused)
+{
+	(void)unused;
+	static struct cu x;
+	cu_init(&x);
+	for (uint64_t id = 1; id <= 2; id++) {
+		sz_account acc = tu_account(id, CNY, 0);
+		assert_int_equal(cu_run(&x, SZ_CMD_CREATE_ACCOUNT, &acc, sizeof acc), SZ_R_OK);
+	}
+	struct risk_ruleset rs = one_rule(RISK_F_AMOUNT);
+	rs.rules[0].band_min[0] = YUAN(500);
+	rs.typologies[0].report = RISK_REPORT_LARGE;
+	assert_int_equal(activate(&x, &rs), SZ_R_OK);
+	sz_transfer t1 = tu_transfer(10, 1, 2, YUAN(600), 0), t2 = tu_transfer(11, 1, 2, YUAN(700), 0);
+	assert_int_equal(cu_run(&x, SZ_CMD_CREATE_TRANSFER, &t1, sizeof t1), SZ_R_OK);
+	assert_int_equal(cu_run(&x, SZ_CMD_CREATE_TRANSFER, &t2, sizeof t2), SZ_R_OK);
+	const struct risk_state *st = risk_state_get(&x.s);
+	assert_int_equal(risk_alert_count(st), 2);
+	const uint64_t due = 1741363200ull * NS_S - 1;
+	assert_int_equal(risk_alert_at(st, 0)->report_due_ns, due);
+	struct risk_case_cmd open = { .case_id = sz_id_make(0, 5), .alert_no = 2, .action = RISK_CASE_OPEN,
+				      .actor = RISK_ACTOR_OFFICER };
+	struct risk_case_cmd close = open;
+	close.action = RISK_CASE_CLOSE;
+	close.disposition = RISK_DISP_REPORTED;
+	assert_int_equal(cu_run(&x, RISK_CMD_CASE, &open, sizeof open), SZ_R_OK);
+	assert_int_equal(cu_run(&x, RISK_CMD_CASE, &close, sizeof close), SZ_R_OK);
+	sz_transfer small = tu_transfer(20, 1, 2, 1, 0);
+	x.t = due;
+	assert_int_equal(cu_run(&x, SZ_CMD_CREATE_TRANSFER, &small, sizeof small), SZ_R_OK);
+	assert_int_equal(risk_alert_count(st), 2); /* due, not yet overdue */
+	small.id = sz_id_make(0, 21);
+	assert_int_equal(cu_run(&x, SZ_CMD_CREATE_TRANSFER, &small, sizeof small), SZ_R_OK);
+	assert_int_equal(risk_alert_count(st), 3);
+	const struct risk_alert *o = risk_alert_at(st, 2);
+	assert_int_equal(o->typology_id, RISK_TYPOLOGY_OVERDUE);
+	assert_int_equal(o->contributions[0].value, 1);
+	assert_true(sz_id_eq(o->transfer_id, sz_id_make(0, 10)));
+	assert_int_equal(o->amount_minor, YUAN(600));
+	small.id = sz_id_make(0, 22);
+	x.t += 30 * NS_DAY;
+	assert_int_equal(cu_run(&x, SZ_CMD_CREATE_TRANSFER, &small, sizeof small), SZ_R_OK);
+	assert_int_equal(risk_alert_count(st), 3); /* once per late alert */
+	cu_release(&x);
+}
+
 /* A linked chain whose second transfer fails rolls the first one's
  * counting and alert back with the ledger: no alert, no monitored account. */
 static void test_failed_chain_rolls_back(void **unused)
@@ -615,6 +669,7 @@ int main(void)
 		cmocka_unit_test(test_bands_and_weights),
 		cmocka_unit_test(test_share_history_dormancy),
 		cmocka_unit_test(test_screen_hit),
+		cmocka_unit_test(test_overdue_report),
 		cmocka_unit_test(test_ruleset_checks),
 		cmocka_unit_test(test_default_large_value),
 		cmocka_unit_test(test_default_structuring),
