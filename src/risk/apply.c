@@ -434,6 +434,39 @@ static uint32_t screen_hit_apply(struct risk_state *st, uint64_t time_ns, const 
 	return SZ_R_OK;
 }
 
+/* Tombstone the records of one table older than before_ns (tables are in
+ * time order), at most *budget of them. */
+static void purge_table(struct risk_alert *table, uint32_t count, uint64_t before_ns, uint32_t *budget)
+{
+	for (uint32_t i = 0; i < count && *budget > 0; i++) {
+		struct risk_alert *a = &table[i];
+		if (a->time_ns >= before_ns)
+			return;
+		if (risk_alert_purged(a))
+			continue;
+		sz_journal(a, sizeof *a);
+		*a = (struct risk_alert){ .alert_no = a->alert_no, .time_ns = a->time_ns,
+					  .ruleset_version = RISK_PURGED_VERSION };
+		(*budget)--;
+	}
+}
+
+static uint32_t purge_apply(struct risk_state *st, uint64_t batch_time_ns, const struct risk_purge_cmd *c)
+{
+	if (c->reserved != 0 || c->before_ns == 0)
+		return RISK_R_COMMAND_INVALID;
+	const struct risk_ruleset *rs = risk_ruleset_in_force(st, batch_time_ns);
+	uint64_t days = rs ? rs->retention_days : RISK_RETENTION_DAYS_DEFAULT;
+	uint64_t horizon_ns = days * RISK_NS_PER_DAY;
+	if (batch_time_ns < horizon_ns || c->before_ns > batch_time_ns - horizon_ns)
+		return RISK_R_RETENTION_NOT_REACHED;
+	uint32_t budget = RISK_PURGE_RECORD_COUNT_MAX;
+	purge_table(st->alerts, st->alert_count, c->before_ns, &budget);
+	purge_table(st->refusals, st->refusal_count, c->before_ns, &budget);
+	SZ_ASSERT(budget <= RISK_PURGE_RECORD_COUNT_MAX);
+	return SZ_R_OK;
+}
+
 /* ---- commands and registration ------------------------------------------- */
 
 static uint32_t risk_apply(struct sz_state *s, void *domain_state, const struct sz_apply_ctx *ctx,
@@ -451,6 +484,11 @@ static uint32_t risk_apply(struct sz_state *s, void *domain_state, const struct 
 		struct risk_case_cmd c;
 		memcpy(&c, cmd + 1, sizeof c);
 		return risk_case_apply(domain_state, ctx->timestamp_ns, &c);
+	}
+	if (cmd->kind == RISK_CMD_PURGE && body == sizeof(struct risk_purge_cmd)) {
+		struct risk_purge_cmd c;
+		memcpy(&c, cmd + 1, sizeof c);
+		return purge_apply(domain_state, ctx->batch_time_ns, &c);
 	}
 	if (cmd->kind == RISK_CMD_SCREEN_HIT && body == sizeof(struct risk_screen_cmd)) {
 		struct risk_screen_cmd c;

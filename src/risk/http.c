@@ -23,6 +23,8 @@
  * /v1/wallets/{id}/controls) and then the case command. The case's answer
  * says what happened to the wallet ("wallet_control").
  *   POST /v1/risk/screen               {"name","threshold"?}: watch-list hits (http_screen.c)
+ *   POST /v1/risk/purge                {"before"}: tombstone alerts and refusals older than it,
+ *                                      once it is the retention period in the past
  */
 #include "risk/http_internal.h"
 #include "currency/currency.h"
@@ -173,7 +175,8 @@ static void handle_alert_list(struct api_request *r)
 	for (uint32_t i = count, scanned = 0; i > 0 && json_array_size(list) < limit && scanned < SZ_API_LIST_SCAN_COUNT_MAX;
 	     i--, scanned++) {
 		const struct risk_alert *a = refusals ? risk_refusal_at(st, i - 1) : risk_alert_at(st, i - 1);
-		if (risk_alert_visible(&r->principal, a) && (typology == 0 || a->typology_id == typology))
+		if (!risk_alert_purged(a) && risk_alert_visible(&r->principal, a) &&
+		    (typology == 0 || a->typology_id == typology))
 			json_array_append_new(list, risk_alert_json(st, a, s->batch_time_ns));
 	}
 	api_reply_json(r, 200, json_pack("{s:o}", "alerts", list));
@@ -190,7 +193,56 @@ static void handle_alert_get(struct api_request *r)
 		api_problem(r, "not_found", "no alert %s", api_param(r, 0));
 		return;
 	}
+	if (risk_alert_purged(a)) {
+		api_problem(r, "not_found", "alert %s was purged after its retention period", api_param(r, 0));
+		return;
+	}
 	api_reply_json(r, 200, risk_alert_json(risk_state_get(s), a, s->batch_time_ns));
+}
+
+/* ---- retention ---------------------------------------------------------------- */
+
+struct purge_in {
+	uint64_t before_ns;
+};
+static const struct api_field purge_fields[] = {
+	{ .name = "before", .type = API_T_TIME, .flags = API_F_REQUIRED, .offset = offsetof(struct purge_in, before_ns) },
+};
+static const struct api_schema purge_schema = API_SCHEMA("risk_purge", purge_fields, struct purge_in);
+
+/* Older records left unpurged (the command purges a bounded number). */
+static uint32_t purge_left(const struct risk_state *st, uint64_t before_ns)
+{
+	uint32_t left = 0;
+	for (uint32_t pass = 0; pass < 2; pass++) {
+		uint32_t count = pass == 0 ? risk_alert_count(st) : risk_refusal_count(st);
+		for (uint32_t i = 0; i < count; i++) {
+			const struct risk_alert *a = pass == 0 ? risk_alert_at(st, i) : risk_refusal_at(st, i);
+			if (a->time_ns >= before_ns)
+				break;
+			left += !risk_alert_purged(a);
+		}
+	}
+	return left;
+}
+
+static void purge_done(struct api_request *r, const uint32_t *results, uint32_t count)
+{
+	SZ_ASSERT(count == 1);
+	if (results[0] != SZ_R_OK) {
+		api_problem_result(r, results[0], NULL);
+		return;
+	}
+	const struct risk_purge_cmd *c = api_submitted_body(r);
+	uint32_t left = purge_left(state_of(r), c->before_ns);
+	api_reply_json(r, 200, json_pack("{s:b, s:i}", "more", left > 0, "older_left", (json_int_t)left));
+}
+
+static void handle_purge(struct api_request *r)
+{
+	const struct purge_in *in = r->in;
+	struct risk_purge_cmd c = { .before_ns = in->before_ns };
+	api_submit_one(r, RISK_CMD_PURGE, &c, sizeof c, purge_done);
 }
 
 /* ---- cases ------------------------------------------------------------------ */
@@ -398,6 +450,8 @@ static const struct api_route risk_routes[] = {
 		"large-value or suspicious transaction report rows (JSON or CSV)"),
 	API_POST("/v1/risk/screen", RISK_READERS | API_OP, risk_handle_screen, &risk_screen_schema,
 		 "screen a name against the watch list"),
+	API_POST("/v1/risk/purge", API_CB | API_RG | API_AD, handle_purge, &purge_schema,
+		 "purge alerts and refusals older than the retention period"),
 };
 
 const struct api_route_table risk_route_table = { "risk", risk_routes, sizeof risk_routes / sizeof risk_routes[0] };

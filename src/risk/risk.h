@@ -45,6 +45,7 @@ enum risk_command_kind {
 	RISK_CMD_RULESET_ACTIVATE = RISK_KIND_BASE + 1, /* body: struct risk_ruleset */
 	RISK_CMD_CASE = RISK_KIND_BASE + 2,             /* body: struct risk_case_cmd */
 	RISK_CMD_SCREEN_HIT = RISK_KIND_BASE + 3,       /* body: struct risk_screen_cmd */
+	RISK_CMD_PURGE = RISK_KIND_BASE + 4,            /* body: struct risk_purge_cmd */
 };
 
 /* ---- limits ---------------------------------------------------------------- */
@@ -316,6 +317,24 @@ _Static_assert(sizeof(struct risk_screen_cmd) == 120, "screen command is 120 byt
  * accounts, amount and tenant. Raised once per late alert. */
 #define RISK_TYPOLOGY_OVERDUE 0xffffu
 
+/* ---- retention ---------------------------------------------------------------- */
+
+/* 16 bytes. Purge alerts and refusals older than before_ns: each becomes a
+ * tombstone that keeps only its number and time (ruleset_version =
+ * RISK_PURGED_VERSION). Refused (RISK_R_RETENTION_NOT_REACHED) unless
+ * before_ns is at least the retention period (the version in force's
+ * retention_days, default 10 years) before the batch time. At most
+ * RISK_PURGE_RECORD_COUNT_MAX records a command (its undo must fit the
+ * journal); the caller repeats until nothing is left. Cases and their
+ * history are kept. */
+struct risk_purge_cmd {
+	uint64_t before_ns;
+	uint64_t reserved;             /* zero */
+};
+_Static_assert(sizeof(struct risk_purge_cmd) == 16, "purge command is 16 bytes");
+#define RISK_PURGE_RECORD_COUNT_MAX 4096u
+#define RISK_PURGED_VERSION UINT32_MAX
+
 /* ---- alerts and cases ---------------------------------------------------- */
 
 /* One stored alert (or refusal). */
@@ -346,6 +365,9 @@ struct risk_alert {
 	sz_id evidence_transfer_id[RISK_RECENT_COUNT]; /* the payer's previous transfers */
 };
 _Static_assert(sizeof(struct risk_alert) == 336, "alert is 336 bytes, no padding");
+/* A purged alert (RISK_CMD_PURGE) keeps only its number and time. */
+static inline bool risk_alert_purged(const struct risk_alert *a) { return a->ruleset_version == RISK_PURGED_VERSION; }
+
 
 enum risk_case_action {
 	RISK_CASE_OPEN = 1, RISK_CASE_ASSIGN = 2, RISK_CASE_COMMENT = 3, RISK_CASE_ESCALATE = 4, RISK_CASE_CLOSE = 5,
@@ -414,7 +436,8 @@ _Static_assert(sizeof(struct risk_case_event) == 224, "case event is 224 bytes, 
 	X(708, CASE_CLOSED, "risk_case_closed", "the case is closed") \
 	X(709, CASE_TABLE_FULL, "risk_case_table_full", "no room for another case or history entry") \
 	X(710, DISPOSITION_DENIED, "risk_disposition_denied", "only a compliance officer may close a case as reported or frozen") \
-	X(711, VERSION_TABLE_FULL, "risk_version_table_full", "every kept rule-set version is still in force or scheduled")
+	X(711, VERSION_TABLE_FULL, "risk_version_table_full", "every kept rule-set version is still in force or scheduled") \
+	X(712, RETENTION_NOT_REACHED, "risk_retention_not_reached", "records younger than the retention period cannot be purged")
 
 enum risk_result {
 #define RISK_RESULT_ENUM(n, name, code, text) RISK_R_##name = n,

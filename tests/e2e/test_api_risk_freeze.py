@@ -16,7 +16,9 @@ in one typology alerting at 100. A payment of 600.00 from 10001 alerts (600 >=
   1.00 from it is refused wallet_frozen; its balance stays 10,000 - 600 =
   9,400.00.
 - The operator lifts it through /v1/wallets/10001/controls (state none): it
-  pays again."""
+  pays again.
+- Retention (default 3650 days): purging before 2026-01-01 is refused
+  (risk_retention_not_reached); before 1990-01-01 runs and leaves the alert."""
 import os
 import sys
 
@@ -90,6 +92,17 @@ try:
     t.ok(st in (200, 201), "the operator lifts its freeze", doc)
     st, doc = s.post("/v1/wallets/10001/payments", {"id": "3003", "payee_id": "10002", "amount": "1.00"}, bank)
     t.eq(st, 201, "the wallet pays again")
+
+    # retention: nothing here is 10 years old (the rule set keeps the default 3650 days)
+    st, doc = s.post("/v1/risk/purge", {"before": "2026-01-01T00:00:00Z"}, reg)
+    t.ok(st >= 400 and doc and doc.get("code") == "risk_retention_not_reached",
+         "records younger than the retention period are not purged", doc)
+    st, doc = s.post("/v1/risk/purge", {"before": "1990-01-01T00:00:00Z"}, reg)
+    t.eq((st, doc), (200, {"more": False, "older_left": 0}), "a purge of what is older than 10 years runs")
+    st, doc = s.get(f"/v1/risk/alerts/{alert_no}", reg)
+    t.eq(st, 200, "the alert is still there")
+    st, doc = s.post("/v1/risk/purge", {"before": "1990-01-01T00:00:00Z"}, co)
+    t.eq(st, 403, "a compliance officer does not purge")
 finally:
     s.cleanup()
 t.done()

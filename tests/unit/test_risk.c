@@ -559,6 +559,49 @@ static void test_overdue_report(void **unused)
 	cu_release(&x);
 }
 
+/* Retention (RISK_CMD_PURGE) under a set keeping records 1 day: two alerts
+ * at t1 < t2; a day and a second after t2, purging before t2 is allowed
+ * (t2 <= batch - 1 day) and tombstones alert 1 only (t1 < t2 <= t2: the bound
+ * is exclusive); before batch - 1 day + 1 ns is refused
+ * (RISK_R_RETENTION_NOT_REACHED); a non-zero reserved field is invalid. The
+ * tombstone keeps its number and time; alert 2 is untouched. */
+static void test_purge(void **unused)
+{
+	(void)unused;
+	static struct cu x;
+	cu_init(&x);
+	for (uint64_t id = 1; id <= 2; id++) {
+		sz_account acc = tu_account(id, CNY, 0);
+		assert_int_equal(cu_run(&x, SZ_CMD_CREATE_ACCOUNT, &acc, sizeof acc), SZ_R_OK);
+	}
+	struct risk_ruleset rs = one_rule(RISK_F_AMOUNT);
+	rs.retention_days = 1;
+	assert_int_equal(activate(&x, &rs), SZ_R_OK);
+	sz_transfer t1 = tu_transfer(10, 1, 2, 100, 0), t2 = tu_transfer(11, 1, 2, 100, 0);
+	assert_int_equal(cu_run(&x, SZ_CMD_CREATE_TRANSFER, &t1, sizeof t1), SZ_R_OK);
+	assert_int_equal(cu_run(&x, SZ_CMD_CREATE_TRANSFER, &t2, sizeof t2), SZ_R_OK);
+	const struct risk_state *st = risk_state_get(&x.s);
+	assert_int_equal(risk_alert_count(st), 2);
+	uint64_t at2 = risk_alert_at(st, 1)->time_ns, at1 = risk_alert_at(st, 0)->time_ns;
+	assert_true(at1 < at2);
+	x.t = at2 + NS_DAY + NS_S;
+	struct risk_purge_cmd early = { .before_ns = x.t - NS_DAY + 1 };
+	assert_int_equal(cu_run(&x, RISK_CMD_PURGE, &early, sizeof early), RISK_R_RETENTION_NOT_REACHED);
+	struct risk_purge_cmd bad = { .before_ns = at2, .reserved = 1 };
+	assert_int_equal(cu_run(&x, RISK_CMD_PURGE, &bad, sizeof bad), RISK_R_COMMAND_INVALID);
+	struct risk_purge_cmd ok = { .before_ns = at2 };
+	assert_int_equal(cu_run(&x, RISK_CMD_PURGE, &ok, sizeof ok), SZ_R_OK);
+	assert_int_equal(risk_alert_count(st), 2);
+	const struct risk_alert *a1 = risk_alert_at(st, 0), *a2 = risk_alert_at(st, 1);
+	assert_true(risk_alert_purged(a1));
+	assert_int_equal(a1->alert_no, 1);
+	assert_int_equal(a1->time_ns, at1);
+	assert_true(sz_id_is_zero(a1->payer_id));
+	assert_false(risk_alert_purged(a2));
+	assert_int_equal(a2->amount_minor, 100);
+	cu_release(&x);
+}
+
 /* A linked chain whose second transfer fails rolls the first one's
  * counting and alert back with the ledger: no alert, no monitored account. */
 static void test_failed_chain_rolls_back(void **unused)
@@ -670,6 +713,7 @@ int main(void)
 		cmocka_unit_test(test_share_history_dormancy),
 		cmocka_unit_test(test_screen_hit),
 		cmocka_unit_test(test_overdue_report),
+		cmocka_unit_test(test_purge),
 		cmocka_unit_test(test_ruleset_checks),
 		cmocka_unit_test(test_default_large_value),
 		cmocka_unit_test(test_default_structuring),
