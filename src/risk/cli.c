@@ -13,6 +13,7 @@
  *   szfin risk cases | case-show CASE_ID
  *   szfin risk report KIND [csv]           KIND: large_value | suspicious
  *   szfin risk screen NAME [--subject ID] [--event ID] [--threshold N]   POST /v1/risk/screen
+ *   szfin risk purge BEFORE                POST /v1/risk/purge (retention)
  * Options through the table of cli/args.h (getopt_long: unknown options get
  * a "did you mean", --help prints the usage); an unknown action gets one too.
  * Common options (--url, --token-file, --json) as for every client command
@@ -38,6 +39,7 @@
 	"       szfin risk case assign|comment|escalate|close CASE_ID [ARG]\n" \
 	"       szfin risk report large_value|suspicious [csv]\n" \
 	"       szfin risk screen NAME [--subject ID] [--event ID] [--threshold N]\n" \
+	"       szfin risk purge BEFORE   (RFC 3339: alerts older than it, past the retention period)\n" \
 	"       szfin risk backtest ... | gen ...   (offline: no server; --help on each)"
 
 static const struct cli_option risk_options[] = {
@@ -48,7 +50,7 @@ static const struct cli_option risk_options[] = {
 static const struct cli_spec risk_spec = CLI_SPEC(RISK_USAGE, "AML rule sets, alerts with explanations, cases, "
 						  "reports and name screening", risk_options, true);
 static const char *const risk_actions[] = { "activate", "check", "rulesets", "status", "alerts", "alert",
-					    "case-open", "case", "cases", "case-show", "report", "screen",
+					    "case-open", "case", "cases", "case-show", "report", "screen", "purge",
 					    "backtest", "gen" };
 
 static int usage(FILE *out, int code)
@@ -200,6 +202,14 @@ static int dispatch(const struct client *c, const struct cli_args *a)
 	}
 	if (n == 2 && strcmp(cmd, "screen") == 0)
 		return screen(c, a, p[1]);
+	if (n == 2 && strcmp(cmd, "purge") == 0) {
+		json_t *body = json_pack("{s:s}", "before", p[1]);
+		char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+		json_decref(body);
+		int rc = text ? request(c, "POST", "/v1/risk/purge", text) : 1;
+		free(text);
+		return rc;
+	}
 	return usage(stderr, 2);
 }
 
