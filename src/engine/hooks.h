@@ -13,7 +13,7 @@
  * amount that moves), both accounts as they are (read-only; before the change
  * for check, after it for observe) and the apply context (batch time).
  *
- * A hook may also give a prefetch: a cache hint for a transfer some places
+ * A hook may also give a prefetch (sz_hooks_set_prefetch, after it is added): a cache hint for a transfer some places
  * ahead in the batch (stage 1 first, stage 2 later, as the domains'
  * prefetch in engine/state.h), called from the ledger's prefetch path. It
  * must not change anything, and may read only its own state.
@@ -47,11 +47,12 @@ struct sz_hook {
 	sz_hook_check_fn check;     /* optional */
 	sz_hook_observe_fn observe; /* optional */
 	void *state;                /* the hook's own state, passed back */
-	sz_hook_prefetch_fn prefetch; /* optional */
 };
 
 struct sz_hooks {
 	struct sz_hook list[SZ_HOOK_COUNT_MAX];
+	/* Optional prefetch hint of list[i] (sz_hooks_set_prefetch), passed list[i].state. */
+	sz_hook_prefetch_fn prefetch[SZ_HOOK_COUNT_MAX];
 	uint32_t count;
 	/* The context of the command (or batch_begin) being applied, set by the
 	 * engine before it calls into the ledger or a domain. */
@@ -68,6 +69,9 @@ uint32_t sz_hooks_check_slow(const struct sz_hooks *h, const sz_transfer *t, con
 void sz_hooks_observe_slow(const struct sz_hooks *h, const sz_transfer *t, const sz_account *debit,
 			   const sz_account *credit);
 
+/* Give the hook registered under name a prefetch hint (at start, after it
+ * was added). 0 or SZ_ENOTFOUND. */
+int sz_hooks_set_prefetch(struct sz_hooks *h, const char *name, sz_hook_prefetch_fn fn);
 /* Run the prefetch hints in order. */
 void sz_hooks_prefetch_slow(const struct sz_hooks *h, const sz_transfer *t, int stage);
 

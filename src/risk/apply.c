@@ -557,14 +557,14 @@ int risk_domain_register(struct sz_state *s)
 		.check_invariants = risk_check_invariants,
 		.release = risk_release,
 	};
-	struct sz_hook hook = { .name = "risk", .check = risk_check, .observe = risk_observe, .state = st,
-				.prefetch = risk_prefetch };
+	struct sz_hook hook = { .name = "risk", .check = risk_check, .observe = risk_observe, .state = st };
 	int rc = sz_state_register(s, &d);
 	if (rc != 0) {
 		risk_release(st);
 		return rc;
 	}
-	return sz_state_hook_add(s, &hook); /* the state owns st from here on */
+	rc = sz_state_hook_add(s, &hook); /* the state owns st from here on */
+	return rc == 0 ? sz_hooks_set_prefetch(&s->hooks, "risk", risk_prefetch) : rc;
 }
 
 /* ---- read API -------------------------------------------------------------- */

@@ -296,7 +296,9 @@ static void test_prefetch_hints(void **unused)
 	assert_int_equal(sz_state_hook_add(&s, &(struct sz_hook){ .name = "stats", .observe = stats_observe,
 								   .state = &stats }), 0);
 	assert_int_equal(sz_state_hook_add(&s, &(struct sz_hook){ .name = "hint", .observe = stats_observe,
-								   .state = &p, .prefetch = prefetch_note }), 0);
+								   .state = &p }), 0);
+	assert_int_equal(sz_hooks_set_prefetch(&s.hooks, "nobody", prefetch_note), SZ_ENOTFOUND);
+	assert_int_equal(sz_hooks_set_prefetch(&s.hooks, "hint", prefetch_note), 0);
 	sz_hooks_prefetch(&s.hooks, &t, 1);
 	sz_hooks_prefetch(&s.hooks, &t, 2);
 	assert_int_equal(p.calls, 2);
