@@ -13,10 +13,11 @@
  * amount that moves), both accounts as they are (read-only; before the change
  * for check, after it for observe) and the apply context (batch time).
  *
- * A hook may also give a prefetch (sz_hooks_set_prefetch, after it is added): a cache hint for a transfer some places
- * ahead in the batch (stage 1 first, stage 2 later, as the domains'
- * prefetch in engine/state.h), called from the ledger's prefetch path. It
- * must not change anything, and may read only its own state.
+ * A hook may also give a prefetch hint (sz_hooks_set_prefetch, once it is
+ * added): a cache hint for a transfer some places ahead in the batch (stage
+ * 1 first, stage 2 later, as the domains' prefetch in engine/state.h),
+ * called from the ledger's prefetch path. It must not change anything, and
+ * may read only its own state.
  *
  * Rules for hooks: deterministic, no I/O, no clock, no allocation. An
  * observer that changes its own state journals it (engine/journal.h): a chain
