@@ -269,6 +269,11 @@ def make_risk(url, tokens):
                      ok_codes=("risk_case_exists",))
         if analyst.call("GET", "/v1/risk/cases/950001")["status"] == "open":
             analyst.call("POST", "/v1/risk/cases/950001/events", {"action": "escalate", "text": "to compliance"})
+    # screening: registering account 300004's holder under a listed (made-up) name opens a screening alert once
+    screened = [x for x in analyst.call("GET", "/v1/risk/alerts?limit=1000")["alerts"] if x.get("typology") == 0]
+    if not screened:
+        op.call("POST", "/v1/risk/screen", {"name": "陳志明", "subject": "300004", "event": "3900200"},
+                ok_codes=("risk_watchlist_unavailable",))
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CST = datetime.timezone(datetime.timedelta(hours=8))
 

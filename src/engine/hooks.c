@@ -6,12 +6,15 @@
 #include "core/assert.h"
 #include "core/errors.h"
 
+#include <string.h>
+
 int sz_hooks_add(struct sz_hooks *h, const struct sz_hook *hook)
 {
 	SZ_ASSERT(h != NULL && hook != NULL);
 	SZ_ASSERT(hook->check != NULL || hook->observe != NULL);
 	if (h->count >= SZ_HOOK_COUNT_MAX)
 		return SZ_ELIMIT;
+	h->prefetch[h->count] = NULL;
 	h->list[h->count++] = *hook;
 	SZ_ASSERT(h->count <= SZ_HOOK_COUNT_MAX);
 	return 0;
@@ -42,4 +45,25 @@ void sz_hooks_observe_slow(const struct sz_hooks *h, const sz_transfer *t, const
 	for (uint32_t i = 0; i < h->count; i++)
 		if (h->list[i].observe != NULL)
 			h->list[i].observe(h->list[i].state, h->ctx, t, debit, credit);
+}
+
+int sz_hooks_set_prefetch(struct sz_hooks *h, const char *name, sz_hook_prefetch_fn fn)
+{
+	SZ_ASSERT(h != NULL && name != NULL);
+	SZ_ASSERT(h->count <= SZ_HOOK_COUNT_MAX);
+	for (uint32_t i = 0; i < h->count; i++)
+		if (strcmp(h->list[i].name, name) == 0) {
+			h->prefetch[i] = fn;
+			return 0;
+		}
+	return SZ_ENOTFOUND;
+}
+
+void sz_hooks_prefetch_slow(const struct sz_hooks *h, const sz_transfer *t, int stage)
+{
+	SZ_ASSERT(h->count <= SZ_HOOK_COUNT_MAX);
+	SZ_ASSERT(t != NULL && (stage == 1 || stage == 2));
+	for (uint32_t i = 0; i < h->count; i++)
+		if (h->prefetch[i] != NULL)
+			h->prefetch[i](h->list[i].state, t, stage);
 }

@@ -13,6 +13,12 @@
  * amount that moves), both accounts as they are (read-only; before the change
  * for check, after it for observe) and the apply context (batch time).
  *
+ * A hook may also give a prefetch hint (sz_hooks_set_prefetch, once it is
+ * added): a cache hint for a transfer some places ahead in the batch (stage
+ * 1 first, stage 2 later, as the domains' prefetch in engine/state.h),
+ * called from the ledger's prefetch path. It must not change anything, and
+ * may read only its own state.
+ *
  * Rules for hooks: deterministic, no I/O, no clock, no allocation. An
  * observer that changes its own state journals it (engine/journal.h): a chain
  * that fails later rolls back what observers did, together with the ledger.
@@ -34,6 +40,9 @@ typedef uint32_t (*sz_hook_check_fn)(void *hook_state, const struct sz_apply_ctx
 typedef void (*sz_hook_observe_fn)(void *hook_state, const struct sz_apply_ctx *ctx, const sz_transfer *t,
 				   const sz_account *debit, const sz_account *credit);
 
+/* stage 1: touch index slots; stage 2: the records they name. Read-only. */
+typedef void (*sz_hook_prefetch_fn)(const void *hook_state, const sz_transfer *t, int stage);
+
 struct sz_hook {
 	const char *name;
 	sz_hook_check_fn check;     /* optional */
@@ -43,6 +52,8 @@ struct sz_hook {
 
 struct sz_hooks {
 	struct sz_hook list[SZ_HOOK_COUNT_MAX];
+	/* Optional prefetch hint of list[i] (sz_hooks_set_prefetch), passed list[i].state. */
+	sz_hook_prefetch_fn prefetch[SZ_HOOK_COUNT_MAX];
 	uint32_t count;
 	/* The context of the command (or batch_begin) being applied, set by the
 	 * engine before it calls into the ledger or a domain. */
@@ -58,6 +69,18 @@ uint32_t sz_hooks_check_slow(const struct sz_hooks *h, const sz_transfer *t, con
 /* Run the observers in order. */
 void sz_hooks_observe_slow(const struct sz_hooks *h, const sz_transfer *t, const sz_account *debit,
 			   const sz_account *credit);
+
+/* Give the hook registered under name a prefetch hint (at start, after it
+ * was added). 0 or SZ_ENOTFOUND. */
+int sz_hooks_set_prefetch(struct sz_hooks *h, const char *name, sz_hook_prefetch_fn fn);
+/* Run the prefetch hints in order. */
+void sz_hooks_prefetch_slow(const struct sz_hooks *h, const sz_transfer *t, int stage);
+
+static inline void sz_hooks_prefetch(const struct sz_hooks *h, const sz_transfer *t, int stage)
+{
+	if (__builtin_expect(h->count != 0, 0))
+		sz_hooks_prefetch_slow(h, t, stage);
+}
 
 static inline uint32_t sz_hooks_check(const struct sz_hooks *h, const sz_transfer *t, const sz_account *debit,
 				      const sz_account *credit)

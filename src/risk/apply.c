@@ -26,6 +26,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Screening scores are per mille (risk/screen.h, which apply does not include). */
+#define SCREEN_SCORE_LIMIT 1000u
+
 static const struct sz_result_info risk_results[] = {
 #define RISK_RESULT_INFO(n, name, code, text) { n, code, text },
 	RISK_RESULT_LIST(RISK_RESULT_INFO)
@@ -326,6 +329,144 @@ static void risk_observe(void *hook_state, const struct sz_apply_ctx *ctx, const
 		pair_add(st, pair, payer_index, payee_index, x.time_ns);
 }
 
+/* Cache hints for a transfer some places ahead (hooks.h): stage 1 the two
+ * account index slots; stage 2 the records they name (the whole record:
+ * sliding windows read every hourly bucket) and the pair's index slot. Only
+ * the first probe of each slot is hinted; reads nothing it would change. */
+static void prefetch_record(const struct risk_state *st, uint32_t slot)
+{
+	const char *r = (const char *)&st->accounts[slot - 1];
+	for (uint32_t off = 0; off < sizeof(struct risk_account); off += 64)
+		__builtin_prefetch(r + off);
+}
+
+static void risk_prefetch(const void *hook_state, const sz_transfer *t, int stage)
+{
+	const struct risk_state *st = hook_state;
+	SZ_ASSERT(st != NULL && t != NULL);
+	if (st->version_count == 0 || !moves_money(t))
+		return;
+	uint32_t d = (uint32_t)(risk_hash_id(t->debit_account_id) & (RISK_ACCOUNT_SLOT_COUNT - 1));
+	uint32_t c = (uint32_t)(risk_hash_id(t->credit_account_id) & (RISK_ACCOUNT_SLOT_COUNT - 1));
+	if (stage == 1) {
+		__builtin_prefetch(&st->account_slots[d]);
+		__builtin_prefetch(&st->account_slots[c]);
+		return;
+	}
+	uint32_t ds = st->account_slots[d], cs = st->account_slots[c];
+	if (ds != 0)
+		prefetch_record(st, ds);
+	if (cs != 0)
+		prefetch_record(st, cs);
+	if (ds != 0 && cs != 0)
+		__builtin_prefetch(&st->pair_slots[hash_pair(ds - 1, cs - 1) & (RISK_PAIR_SLOT_COUNT - 1)]);
+}
+
+/* Overdue reports (RISK_TYPOLOGY_OVERDUE): at the start of each batch, the
+ * alerts whose report fell due before the batch time are looked at once, in
+ * order (due times follow alert times, which follow batch times: the cursor
+ * overdue_next stops at the first one not yet due). A large-value alert not
+ * filed by then raises one overdue alert. The timer is the batch time: no
+ * clock. */
+static void overdue_scan(struct risk_state *st, uint64_t batch_time_ns)
+{
+	while (st->overdue_next < st->alert_count) {
+		const struct risk_alert *late = &st->alerts[st->overdue_next];
+		if (late->report_due_ns != 0 && late->report_due_ns >= batch_time_ns)
+			return; /* not due yet: nor is anything after it */
+		SZ_JOURNAL_FIELD(st->overdue_next);
+		st->overdue_next++;
+		if (late->report != RISK_REPORT_LARGE || late->report_due_ns == 0 || risk_alert_filed(st, late->alert_no))
+			continue;
+		if (st->alert_count == RISK_ALERT_COUNT_MAX) {
+			SZ_JOURNAL_FIELD(st->alert_dropped_count);
+			st->alert_dropped_count++;
+			continue;
+		}
+		struct risk_alert *a = &st->alerts[st->alert_count];
+		sz_journal(a, sizeof *a);
+		SZ_JOURNAL_FIELD(st->alert_count);
+		*a = (struct risk_alert){ .time_ns = batch_time_ns, .transfer_id = late->transfer_id,
+					  .payer_id = late->payer_id, .payee_id = late->payee_id,
+					  .amount_minor = late->amount_minor, .tenant_id = late->tenant_id,
+					  .currency = late->currency, .typology_id = RISK_TYPOLOGY_OVERDUE,
+					  .code = late->code, .score = 0, .contribution_count = 1 };
+		a->contributions[0] = (struct risk_contribution){ .value = late->alert_no };
+		a->alert_no = ++st->alert_count;
+	}
+}
+
+static void risk_batch_begin(struct sz_state *s, void *domain_state, const struct sz_apply_ctx *ctx)
+{
+	SZ_ASSERT(s != NULL && domain_state != NULL);
+	SZ_ASSERT(ctx != NULL);
+	overdue_scan(domain_state, ctx->batch_time_ns);
+}
+
+/* A screening result: an alert when the score reaches the threshold. */
+static uint32_t screen_hit_apply(struct risk_state *st, uint64_t time_ns, const struct risk_screen_cmd *c)
+{
+	if (sz_id_is_zero(c->subject_id) || c->score > SCREEN_SCORE_LIMIT || c->threshold == 0 ||
+	    c->threshold > SCREEN_SCORE_LIMIT || c->currency == 0 || memchr(c->list_name, 0, sizeof c->list_name) == NULL ||
+	    memchr(c->entry_id, 0, sizeof c->entry_id) == NULL)
+		return RISK_R_COMMAND_INVALID;
+	if (c->score < c->threshold)
+		return SZ_R_OK;
+	if (st->alert_count == RISK_ALERT_COUNT_MAX) {
+		SZ_JOURNAL_FIELD(st->alert_dropped_count);
+		st->alert_dropped_count++;
+		return SZ_R_OK;
+	}
+	struct risk_alert *a = &st->alerts[st->alert_count];
+	sz_journal(a, sizeof *a);
+	SZ_JOURNAL_FIELD(st->alert_count);
+	*a = (struct risk_alert){ .time_ns = time_ns, .transfer_id = c->event_id, .payer_id = c->subject_id,
+				  .tenant_id = c->tenant_id, .currency = c->currency,
+				  .typology_id = RISK_TYPOLOGY_SCREENING, .report = RISK_REPORT_SUSPICIOUS,
+				  .report_due_ns = risk_due_after_working_days(time_ns, RISK_REPORT_DUE_WORKING_DAYS_DEFAULT),
+				  .score = c->score, .contribution_count = 1 };
+	a->contributions[0] = (struct risk_contribution){ .rule_id = 0, .rule_score = (uint16_t)c->score,
+							  .contribution = c->threshold, .value = c->list_version };
+	_Static_assert(sizeof a->evidence_transfer_id == sizeof c->list_name + sizeof c->entry_id, "names fit");
+	memcpy(&a->evidence_transfer_id[0], c->list_name, sizeof c->list_name);
+	memcpy(&a->evidence_transfer_id[2], c->entry_id, sizeof c->entry_id);
+	a->alert_no = ++st->alert_count;
+	return SZ_R_OK;
+}
+
+/* Tombstone the records of one table older than before_ns (tables are in
+ * time order), at most *budget of them. */
+static void purge_table(struct risk_alert *table, uint32_t count, uint64_t before_ns, uint32_t *budget)
+{
+	for (uint32_t i = 0; i < count && *budget > 0; i++) {
+		struct risk_alert *a = &table[i];
+		if (a->time_ns >= before_ns)
+			return;
+		if (risk_alert_purged(a))
+			continue;
+		sz_journal(a, sizeof *a);
+		*a = (struct risk_alert){ .alert_no = a->alert_no, .time_ns = a->time_ns,
+					  .ruleset_version = RISK_PURGED_VERSION };
+		(*budget)--;
+	}
+}
+
+static uint32_t purge_apply(struct risk_state *st, uint64_t batch_time_ns, const struct risk_purge_cmd *c)
+{
+	if (c->reserved != 0 || c->before_ns == 0)
+		return RISK_R_COMMAND_INVALID;
+	const struct risk_ruleset *rs = risk_ruleset_in_force(st, batch_time_ns);
+	uint64_t days = rs ? rs->retention_days : RISK_RETENTION_DAYS_DEFAULT;
+	uint64_t horizon_ns = days * RISK_NS_PER_DAY;
+	if (batch_time_ns < horizon_ns || c->before_ns > batch_time_ns - horizon_ns)
+		return RISK_R_RETENTION_NOT_REACHED;
+	uint32_t budget = RISK_PURGE_RECORD_COUNT_MAX;
+	purge_table(st->alerts, st->alert_count, c->before_ns, &budget);
+	purge_table(st->refusals, st->refusal_count, c->before_ns, &budget);
+	SZ_ASSERT(budget <= RISK_PURGE_RECORD_COUNT_MAX);
+	return SZ_R_OK;
+}
+
 /* ---- commands and registration ------------------------------------------- */
 
 static uint32_t risk_apply(struct sz_state *s, void *domain_state, const struct sz_apply_ctx *ctx,
@@ -343,6 +484,16 @@ static uint32_t risk_apply(struct sz_state *s, void *domain_state, const struct 
 		struct risk_case_cmd c;
 		memcpy(&c, cmd + 1, sizeof c);
 		return risk_case_apply(domain_state, ctx->timestamp_ns, &c);
+	}
+	if (cmd->kind == RISK_CMD_PURGE && body == sizeof(struct risk_purge_cmd)) {
+		struct risk_purge_cmd c;
+		memcpy(&c, cmd + 1, sizeof c);
+		return purge_apply(domain_state, ctx->batch_time_ns, &c);
+	}
+	if (cmd->kind == RISK_CMD_SCREEN_HIT && body == sizeof(struct risk_screen_cmd)) {
+		struct risk_screen_cmd c;
+		memcpy(&c, cmd + 1, sizeof c);
+		return screen_hit_apply(domain_state, ctx->timestamp_ns, &c);
 	}
 	return SZ_R_COMMAND_INVALID;
 }
@@ -399,6 +550,7 @@ int risk_domain_register(struct sz_state *s)
 		.kind_base = RISK_KIND_BASE,
 		.state = st,
 		.apply = risk_apply,
+		.batch_begin = risk_batch_begin,
 		.snapshot_write = risk_snapshot_write,
 		.snapshot_read = risk_snapshot_read,
 		.digest = risk_digest,
@@ -411,7 +563,8 @@ int risk_domain_register(struct sz_state *s)
 		risk_release(st);
 		return rc;
 	}
-	return sz_state_hook_add(s, &hook); /* the state owns st from here on */
+	rc = sz_state_hook_add(s, &hook); /* the state owns st from here on */
+	return rc == 0 ? sz_hooks_set_prefetch(&s->hooks, "risk", risk_prefetch) : rc;
 }
 
 /* ---- read API -------------------------------------------------------------- */

@@ -10,7 +10,8 @@
  * accounts flagged, account precision).
  * Inputs are already decoded (cli_backtest.c reads CSV and log files):
  * accounts are dense indexes, transfers sorted by time.
- * Never: touch an engine state, or read files.
+ * Never: touch the live engine state. Reading files is cli_backtest.c's,
+ * except a data directory's log, which backtest_log.c replays privately.
  */
 #ifndef SZ_RISK_BACKTEST_H
 #define SZ_RISK_BACKTEST_H
@@ -70,6 +71,21 @@ struct bt_result {
 int bt_run(const struct bt_options *o, const struct bt_transfer *t, uint32_t transfer_count, const uint16_t *kinds,
 	   uint32_t account_count, struct bt_result *out);
 void bt_result_release(struct bt_result *r);
+
+/* One transfer committed in a data directory's log (backtest_log.c). */
+struct bt_log_transfer {
+	sz_id payer, payee;
+	uint64_t amount_minor;
+	uint64_t time_ns;
+	uint32_t currency;
+	uint16_t code;
+	uint16_t payer_kind, payee_kind;
+};
+/* Replay data_dir's log from batch 1 into a private state (read-only: no
+ * file is written) and list the transfers that committed, in order (*out:
+ * malloc'ed, the caller frees). 0, or an error with a sentence in why:
+ * SZ_ENOTFOUND (no log), SZ_ECORRUPT, SZ_EIO, SZ_ENOMEM, SZ_ELIMIT. */
+int bt_log_read(const char *data_dir, struct bt_log_transfer **out, uint32_t *count, char *why, size_t why_size);
 
 /* A planted alert: its typology name's index and its accounts. */
 struct bt_label {

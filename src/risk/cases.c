@@ -98,6 +98,18 @@ static uint32_t case_change(struct risk_case *k, const struct risk_case_cmd *c, 
 	return RISK_R_COMMAND_INVALID;
 }
 
+bool risk_alert_filed(const struct risk_state *st, uint64_t alert_no)
+{
+	SZ_ASSERT(st != NULL);
+	for (uint32_t i = 0; i < st->case_count; i++) {
+		const struct risk_case *k = &st->cases[i];
+		if (k->alert_no == alert_no && k->status == RISK_CASE_S_CLOSED &&
+		    (k->disposition == RISK_DISP_REPORTED || k->disposition == RISK_DISP_FROZEN))
+			return true;
+	}
+	return false;
+}
+
 uint32_t risk_case_apply(struct risk_state *st, uint64_t time_ns, const struct risk_case_cmd *c)
 {
 	SZ_ASSERT(st != NULL && c != NULL);

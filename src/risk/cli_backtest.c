@@ -4,8 +4,8 @@
  * changing any live state; generate synthetic traffic with planted,
  * labelled typologies.
  *
- *   szfin risk backtest --rules FILE --transfers CSV [--accounts CSV]
- *         [--labels CSV] [--format csv|json] [--out FILE]
+ *   szfin risk backtest --rules FILE (--transfers CSV | --data-dir DIR)
+ *         [--accounts CSV] [--labels CSV] [--format csv|json] [--out FILE]
  *         [--time-col NAME] [--from-col NAME] [--to-col NAME]
  *         [--amount-col NAME] [--currency-col NAME] [--type-col NAME]
  *         [--cycle-window-h N (0 = off; default 72)] [--cycle-hops-min N]
@@ -24,9 +24,13 @@
  * per-typology counts and, with labels, per-typology recall, share of
  * transfers and accounts flagged, account precision and the targets.
  * The first bad line stops the command with its line number (exit 1).
+ * --data-dir DIR replays DIR's log read-only instead (backtest_log.c): the
+ * transfers that committed there, with the ledger's account kinds; a
+ * damaged or missing log stops the command with the reason (exit 1).
  */
 #include "risk/cli_backtest.h"
 #include "api/codec.h"
+#include "cli/args.h"
 #include "core/errors.h"
 #include "risk/backtest.h"
 #include "risk/gen.h"
@@ -49,7 +53,7 @@
 enum { ROLE_TIME, ROLE_FROM, ROLE_TO, ROLE_AMOUNT, ROLE_CURRENCY, ROLE_TYPE };
 
 struct bt_args {
-	const char *rules, *transfers, *accounts, *labels, *out, *format;
+	const char *rules, *transfers, *data_dir, *accounts, *labels, *out, *format;
 	const char *col[BT_ROLE_COUNT];
 	uint64_t cycle_window_h;
 	uint32_t cycle_hops_min;
@@ -369,6 +373,42 @@ static int transfers_read(const struct bt_args *a, const struct risk_ruleset *rs
 	return rc;
 }
 
+/* The transfers that committed in a data directory's log (backtest_log.c),
+ * named by their account ids as the API writes them; each transfer's "row"
+ * is its ordinal among them (1 = the first). Account kinds come from the
+ * ledger's records. */
+static int log_transfers_read(const struct bt_args *a, struct names *n, struct bt_input *in)
+{
+	struct bt_log_transfer *lt = NULL;
+	uint32_t count = 0;
+	char why[512] = "";
+	if (bt_log_read(a->data_dir, &lt, &count, why, sizeof why) != 0) {
+		fprintf(stderr, "szfin risk backtest: %s\n", why);
+		return 1;
+	}
+	int rc = 0;
+	for (uint32_t i = 0; rc == 0 && i < count; i++) {
+		char p[SZ_ID_TEXT_SIZE], q[SZ_ID_TEXT_SIZE];
+		sz_id_format(lt[i].payer, p);
+		sz_id_format(lt[i].payee, q);
+		int64_t pi = names_get(n, p, 1), qi = names_get(n, q, 1);
+		struct bt_transfer t = { .payer = (uint32_t)pi, .payee = (uint32_t)qi, .amount_minor = lt[i].amount_minor,
+					 .time_ns = lt[i].time_ns, .currency = lt[i].currency, .code = lt[i].code };
+		if (pi < 0 || qi < 0 || input_push(in, &t, i + 1) != 0) {
+			fprintf(stderr, "szfin risk backtest: %s: more accounts or transfers than a backtest holds\n",
+				a->data_dir);
+			rc = 1;
+			break;
+		}
+		n->kind[pi] = lt[i].payer_kind;
+		n->kind[qi] = lt[i].payee_kind;
+	}
+	free(lt);
+	if (rc == 0)
+		printf("# data directory %s: %u committed transfers replayed from the log\n", a->data_dir, count);
+	return rc;
+}
+
 /* ---- labels --------------------------------------------------------------------- */
 
 struct bt_labels {
@@ -590,12 +630,36 @@ static void labels_print(const struct bt_result *r, const struct bt_labels *l)
 
 /* ---- commands ------------------------------------------------------------------ */
 
+static const struct cli_option backtest_options[] = {
+	{ "rules", true, "FILE", "the rule-set file to judge with (docs/risk.md; never activated)" },
+	{ "transfers", true, "CSV", "transfers to replay, in time order" },
+	{ "data-dir", true, "DIR", "instead: replay DIR's log read-only (the transfers that committed)" },
+	{ "accounts", true, "CSV", "id,kind of the accounts (others are wallets)" },
+	{ "labels", true, "CSV", "planted alerts (szfin risk gen): recall and the targets" },
+	{ "format", true, "csv|json", "alerts output format (default csv)" },
+	{ "out", true, "FILE", "write the alerts there (default stdout)" },
+	{ "time-col", true, "NAME", "transfers column of the time (default time)" },
+	{ "from-col", true, "NAME", "column of the payer (default from)" },
+	{ "to-col", true, "NAME", "column of the payee (default to)" },
+	{ "amount-col", true, "NAME", "column of the amount (default amount)" },
+	{ "currency-col", true, "NAME", "column of the currency (default currency; else the set's)" },
+	{ "type-col", true, "NAME", "column of the type: cash, xborder or a code (default type)" },
+	{ "cycle-window-h", true, "N", "graph cycle search window in hours (default 72; 0 = off)" },
+	{ "cycle-hops-min", true, "N", "shortest cycle reported, 2-6 hops (default 3)" },
+};
+static const struct cli_spec backtest_spec = CLI_SPEC(
+	"risk backtest --rules FILE (--transfers CSV | --data-dir DIR) [--accounts CSV] [--labels CSV]\n"
+	"         [--format csv|json] [--out FILE] [--time-col NAME] [--from-col NAME] [--to-col NAME]\n"
+	"         [--amount-col NAME] [--currency-col NAME] [--type-col NAME]\n"
+	"         [--cycle-window-h N] [--cycle-hops-min N]",
+	"Replays transfers (a CSV, or a data directory's log) against a rule-set version without a server\n"
+	"and without changing any live state; prints the alerts, per-typology counts and, with labels,\n"
+	"recall and the shares flagged against the targets.",
+	backtest_options, false);
+
 static int backtest_usage(void)
 {
-	fprintf(stderr, "usage: szfin risk backtest --rules FILE --transfers CSV [--accounts CSV] [--labels CSV]\n"
-			"         [--format csv|json] [--out FILE] [--time-col NAME] [--from-col NAME] [--to-col NAME]\n"
-			"         [--amount-col NAME] [--currency-col NAME] [--type-col NAME]\n"
-			"         [--cycle-window-h N] [--cycle-hops-min N]\n");
+	fprintf(stderr, "usage: szfin %s\n", backtest_spec.usage);
 	return 2;
 }
 
@@ -609,39 +673,54 @@ static int number_arg(const char *s, uint64_t max, uint64_t *out)
 	return 0;
 }
 
-static int backtest_args(int argc, char **argv, struct bt_args *a)
+/* 0; -2 when the parse printed help or an error (*status says which); -1
+ * for a value or combination the parse cannot judge (after a message). */
+static int backtest_args(int argc, char **argv, struct bt_args *a, int *status)
 {
-	static const char *const col_flags[BT_ROLE_COUNT] = { "--time-col", "--from-col", "--to-col",
-							      "--amount-col", "--currency-col", "--type-col" };
+	static const char *const col_names[BT_ROLE_COUNT] = { "time-col", "from-col", "to-col",
+							      "amount-col", "currency-col", "type-col" };
 	static const char *const col_default[BT_ROLE_COUNT] = { "time", "from", "to", "amount", "currency", "type" };
 	*a = (struct bt_args){ .format = "csv", .cycle_window_h = 72, .cycle_hops_min = BT_CYCLE_HOPS_MIN_DEFAULT };
 	memcpy(a->col, col_default, sizeof a->col);
-	for (int i = 1; i < argc; i += 2) {
-		if (i + 1 >= argc)
-			return -1;
-		const char *f = argv[i], *v = argv[i + 1];
-		uint64_t num = 0;
-		int known = 1;
-		if (strcmp(f, "--rules") == 0) a->rules = v;
-		else if (strcmp(f, "--transfers") == 0) a->transfers = v;
-		else if (strcmp(f, "--accounts") == 0) a->accounts = v;
-		else if (strcmp(f, "--labels") == 0) a->labels = v;
-		else if (strcmp(f, "--out") == 0) a->out = v;
-		else if (strcmp(f, "--format") == 0 && (strcmp(v, "csv") == 0 || strcmp(v, "json") == 0)) a->format = v;
-		else if (strcmp(f, "--cycle-window-h") == 0 && number_arg(v, 24 * 366, &num) == 0) a->cycle_window_h = num;
-		else if (strcmp(f, "--cycle-hops-min") == 0 && number_arg(v, 6, &num) == 0 && num >= 2)
-			a->cycle_hops_min = (uint32_t)num;
-		else
-			known = 0;
-		for (uint32_t r = 0; !known && r < BT_ROLE_COUNT; r++)
-			if (strcmp(f, col_flags[r]) == 0 && v[0] != '\0') {
-				a->col[r] = v;
-				known = 1;
-			}
-		if (!known)
-			return -1;
+	struct cli_args ca;
+	static char name[] = "risk backtest"; /* messages name the whole command */
+	argv[0] = name;
+	*status = cli_args_parse(&backtest_spec, argc, argv, &ca);
+	if (*status != CLI_ARGS_OK)
+		return -2; /* help printed, or the parse's own message */
+	a->rules = cli_args_get(&ca, "rules");
+	a->transfers = cli_args_get(&ca, "transfers");
+	a->data_dir = cli_args_get(&ca, "data-dir");
+	a->accounts = cli_args_get(&ca, "accounts");
+	a->labels = cli_args_get(&ca, "labels");
+	a->out = cli_args_get(&ca, "out");
+	const char *format = cli_args_get(&ca, "format"), *w = cli_args_get(&ca, "cycle-window-h");
+	const char *hops = cli_args_get(&ca, "cycle-hops-min");
+	uint64_t num = 0;
+	int bad = ca.positional_count != 0;
+	if (format != NULL && strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)
+		bad = fprintf(stderr, "szfin risk backtest: --format is csv or json\n");
+	else if (format != NULL)
+		a->format = format;
+	if (w != NULL && number_arg(w, 24 * 366, &num) != 0)
+		bad = fprintf(stderr, "szfin risk backtest: --cycle-window-h is 0 to %u hours\n", 24 * 366);
+	else if (w != NULL)
+		a->cycle_window_h = num;
+	if (hops != NULL && (number_arg(hops, 6, &num) != 0 || num < 2))
+		bad = fprintf(stderr, "szfin risk backtest: --cycle-hops-min is 2 to 6\n");
+	else if (hops != NULL)
+		a->cycle_hops_min = (uint32_t)num;
+	for (uint32_t r = 0; r < BT_ROLE_COUNT; r++) {
+		const char *v = cli_args_get(&ca, col_names[r]);
+		if (v != NULL && v[0] == '\0')
+			bad = fprintf(stderr, "szfin risk backtest: --%s needs a column name\n", col_names[r]);
+		else if (v != NULL)
+			a->col[r] = v;
 	}
-	return a->rules && a->transfers ? 0 : -1;
+	if (a->rules == NULL || (a->transfers != NULL) == (a->data_dir != NULL))
+		bad = 1;
+	*status = bad ? CLI_ARGS_ERROR : CLI_ARGS_OK;
+	return bad ? -1 : 0;
 }
 
 static int rules_load(const char *path, struct risk_ruleset *rs, struct bt_names_of_typologies *tn)
@@ -673,7 +752,11 @@ static double seconds_now(void)
 int risk_backtest_main(int argc, char **argv)
 {
 	struct bt_args a;
-	if (backtest_args(argc, argv, &a) != 0)
+	int status = CLI_ARGS_OK;
+	int parsed = backtest_args(argc, argv, &a, &status);
+	if (parsed == -2)
+		return cli_args_exit(status);
+	if (parsed != 0)
 		return backtest_usage();
 	static struct risk_ruleset rs;
 	static struct bt_names_of_typologies tn;
@@ -687,7 +770,7 @@ int risk_backtest_main(int argc, char **argv)
 	if (rc == 0 && a.accounts)
 		rc = accounts_read(a.accounts, &n);
 	if (rc == 0)
-		rc = transfers_read(&a, &rs, &n, &in);
+		rc = a.data_dir ? log_transfers_read(&a, &n, &in) : transfers_read(&a, &rs, &n, &in);
 	if (rc == 0 && a.labels)
 		rc = labels_read(a.labels, &n, &l);
 	double t0 = seconds_now();
@@ -723,29 +806,52 @@ static FILE *out_file(const char *dir, const char *name)
 	return f;
 }
 
+static const struct cli_option gen_options[] = {
+	{ "out-dir", true, "DIR", "write transfers.csv, accounts.csv and labels.csv there" },
+	{ "seed", true, "N", "generator seed (default 1): same parameters, same bytes" },
+	{ "days", true, "N", "days of traffic, 110-366 (default 120)" },
+	{ "people", true, "N", "people (wallets), at least 10 x plants (default 4000)" },
+	{ "plants", true, "N", "plants of each of the six typologies (default 20)" },
+};
+static const struct cli_spec gen_spec = CLI_SPEC(
+	"risk gen --out-dir DIR [--seed N] [--days 110-366] [--people N] [--plants N]",
+	"Writes synthetic payments with planted, labelled typologies (model in src/risk/gen.c).", gen_options, false);
+
+/* --name N into *out (bounded); false after a message. */
+static bool gen_number(const struct cli_args *a, const char *name, uint64_t max, uint64_t *out)
+{
+	const char *v = cli_args_get(a, name);
+	if (v == NULL)
+		return true;
+	if (number_arg(v, max, out) == 0)
+		return true;
+	fprintf(stderr, "szfin risk gen: --%s must be a whole number up to %llu\n", name, (unsigned long long)max);
+	return false;
+}
+
 int risk_gen_main(int argc, char **argv)
 {
 	struct gen_params p;
 	gen_params_default(&p);
-	const char *dir = NULL;
-	for (int i = 1; i < argc; i += 2) {
-		uint64_t v = 0;
-		int ok = i + 1 < argc;
-		if (ok && strcmp(argv[i], "--out-dir") == 0) dir = argv[i + 1];
-		else if (ok && strcmp(argv[i], "--seed") == 0 && number_arg(argv[i + 1], UINT64_MAX, &v) == 0) p.seed = v;
-		else if (ok && strcmp(argv[i], "--days") == 0 && number_arg(argv[i + 1], GEN_DAYS_MAX, &v) == 0) p.days = (uint32_t)v;
-		else if (ok && strcmp(argv[i], "--people") == 0 && number_arg(argv[i + 1], GEN_PEOPLE_MAX, &v) == 0) p.people = (uint32_t)v;
-		else if (ok && strcmp(argv[i], "--plants") == 0 && number_arg(argv[i + 1], GEN_PLANTS_PER_TYPOLOGY_MAX, &v) == 0)
-			p.plants_per_typology = (uint32_t)v;
-		else {
-			fprintf(stderr, "usage: szfin risk gen --out-dir DIR [--seed N] [--days 110-366] [--people N] [--plants N]\n");
-			return 2;
-		}
-	}
-	if (dir == NULL) {
-		fprintf(stderr, "usage: szfin risk gen --out-dir DIR [--seed N] [--days 110-366] [--people N] [--plants N]\n");
+	struct cli_args a;
+	static char name[] = "risk gen";
+	argv[0] = name;
+	int status = cli_args_parse(&gen_spec, argc, argv, &a);
+	if (status != CLI_ARGS_OK)
+		return cli_args_exit(status);
+	const char *dir = cli_args_get(&a, "out-dir");
+	uint64_t seed = p.seed, days = p.days, people = p.people, plants = p.plants_per_typology;
+	bool ok = gen_number(&a, "seed", UINT64_MAX, &seed) && gen_number(&a, "days", GEN_DAYS_MAX, &days) &&
+		  gen_number(&a, "people", GEN_PEOPLE_MAX, &people) &&
+		  gen_number(&a, "plants", GEN_PLANTS_PER_TYPOLOGY_MAX, &plants);
+	if (!ok || dir == NULL || a.positional_count != 0) {
+		fprintf(stderr, "usage: szfin %s\n", gen_spec.usage);
 		return 2;
 	}
+	p.seed = seed;
+	p.days = (uint32_t)days;
+	p.people = (uint32_t)people;
+	p.plants_per_typology = (uint32_t)plants;
 	mkdir(dir, 0755);
 	FILE *t = out_file(dir, "transfers.csv"), *ac = out_file(dir, "accounts.csv"), *lb = out_file(dir, "labels.csv");
 	struct gen_counts c;

@@ -57,10 +57,12 @@ uint32_t risk_eval_party_mask(const struct risk_ruleset *rs, const struct risk_t
 	return mask;
 }
 
-/* Does x pass a rule's filter (party class and amount range)? */
-static bool filter_passes(const struct risk_rule *r, uint32_t party_mask, uint64_t amount)
+/* Does x pass a rule's filter (party class, transfer codes, amount range)? */
+static bool filter_passes(const struct risk_rule *r, uint32_t party_mask, uint16_t code, uint64_t amount)
 {
 	if ((party_mask & (1u << r->party)) == 0)
+		return false;
+	if (r->code_max != 0 && (code < r->code_min || code > r->code_max))
 		return false;
 	if (amount < r->amount_min_minor)
 		return false;
@@ -83,8 +85,43 @@ struct window_figures {
 	uint64_t tally_count, tally_sum;
 };
 
+/* One sliding window of one account with every tally slot's count: what a
+ * pass over its buckets gives. */
+struct window_all {
+	struct window_figures f;
+	uint64_t tally_count[RISK_TALLY_COUNT_MAX];
+};
+
+/* Memo of sliding windows for one transfer's evaluation: several rules read
+ * the same window of the same account (fan-in's count and sum, pass-through's
+ * share and inflow), and each read walks up to 24 buckets. Bit h of valid[side]
+ * says w[side][h] holds window h of that side. */
+struct window_memo {
+	uint32_t valid[2];
+	struct window_all w[2][RISK_BUCKET_COUNT + 1];
+};
+
+static void window_sum(const struct risk_account *a, uint32_t window_h, uint64_t time_ns, struct window_all *w)
+{
+	memset(w, 0, sizeof *w);
+	uint32_t now = risk_hour_of(time_ns);
+	for (uint32_t k = 0; k < window_h && k <= now; k++) {
+		const struct risk_bucket *b = bucket_at(a, now - k);
+		if (b == NULL)
+			continue;
+		w->f.out_sum = add_sat(w->f.out_sum, b->out_sum_minor);
+		w->f.in_sum = add_sat(w->f.in_sum, b->in_sum_minor);
+		w->f.out_count += b->out_count;
+		w->f.in_count += b->in_count;
+		w->f.new_payees += b->new_payee_count;
+		w->f.new_payers += b->new_payer_count;
+		for (uint32_t s = 0; s < RISK_TALLY_COUNT_MAX; s++)
+			w->tally_count[s] += b->tally_count[s];
+	}
+}
+
 static void window_read(const struct risk_account *a, const struct risk_rule *r, uint64_t time_ns,
-			struct window_figures *w)
+			struct window_figures *w, struct window_memo *memo)
 {
 	memset(w, 0, sizeof *w);
 	if (a == NULL)
@@ -98,19 +135,19 @@ static void window_read(const struct risk_account *a, const struct risk_rule *r,
 					      a->day_tally_count[slot], a->day_tally_sum_minor[slot] };
 		return;
 	}
-	uint32_t now = risk_hour_of(time_ns);
-	for (uint32_t k = 0; k < r->window_h && k <= now; k++) {
-		const struct risk_bucket *b = bucket_at(a, now - k);
-		if (b == NULL)
-			continue;
-		w->out_sum = add_sat(w->out_sum, b->out_sum_minor);
-		w->in_sum = add_sat(w->in_sum, b->in_sum_minor);
-		w->out_count += b->out_count;
-		w->in_count += b->in_count;
-		w->new_payees += b->new_payee_count;
-		w->new_payers += b->new_payer_count;
-		w->tally_count += b->tally_count[slot];
+	SZ_ASSERT(r->window_h <= RISK_BUCKET_COUNT);
+	struct window_all one, *all = &one;
+	if (memo != NULL) {
+		all = &memo->w[r->side & 1][r->window_h];
+		if ((memo->valid[r->side & 1] & (1u << r->window_h)) == 0) {
+			window_sum(a, r->window_h, time_ns, all);
+			memo->valid[r->side & 1] |= 1u << r->window_h;
+		}
+	} else {
+		window_sum(a, r->window_h, time_ns, all);
 	}
+	*w = all->f;
+	w->tally_count = all->tally_count[slot];
 }
 
 /* Same-day outflow against the average daily outflow of the earlier days. */
@@ -140,8 +177,8 @@ static uint64_t flow_value(const struct window_figures *w, const struct risk_rul
 	return add_sat(r->tally ? w->tally_sum : out ? w->out_sum : w->in_sum, add_sum);
 }
 
-uint64_t risk_eval_feature(const struct risk_ruleset *rs, const struct risk_rule *r, const struct risk_txn *x,
-			   const struct risk_view *v)
+static uint64_t feature_value(const struct risk_ruleset *rs, const struct risk_rule *r, const struct risk_txn *x,
+			      const struct risk_view *v, struct window_memo *memo)
 {
 	SZ_ASSERT(rs != NULL && r != NULL);
 	SZ_ASSERT(x != NULL && v != NULL);
@@ -153,13 +190,13 @@ uint64_t risk_eval_feature(const struct risk_ruleset *rs, const struct risk_rule
 		return x->amount_minor;
 	case RISK_F_COUNT:
 	case RISK_F_SUM: {
-		window_read(a, r, x->time_ns, &w);
+		window_read(a, r, x->time_ns, &w, memo);
 		bool x_in_flow = (r->flow == RISK_FLOW_OUT) == x_is_out;
-		bool x_counts = r->tally ? filter_passes(r, risk_eval_party_mask(rs, x), x->amount_minor) : x_in_flow;
+		bool x_counts = r->tally ? filter_passes(r, risk_eval_party_mask(rs, x), x->code, x->amount_minor) : x_in_flow;
 		return flow_value(&w, r, x_counts, x->amount_minor);
 	}
 	case RISK_F_SHARE_BP: {
-		window_read(a, r, x->time_ns, &w);
+		window_read(a, r, x->time_ns, &w, memo);
 		uint64_t out = add_sat(w.out_sum, x_is_out ? x->amount_minor : 0);
 		uint64_t in = add_sat(w.in_sum, x_is_out ? 0 : x->amount_minor);
 		return in == 0 ? 0 : mul_div_sat(out, 10000u, in);
@@ -171,7 +208,7 @@ uint64_t risk_eval_feature(const struct risk_ruleset *rs, const struct risk_rule
 			return 0;
 		return (x->time_ns - a->last_activity_ns) / RISK_NS_PER_DAY;
 	case RISK_F_NEW_PEERS:
-		window_read(a, r, x->time_ns, &w);
+		window_read(a, r, x->time_ns, &w, memo);
 		return (r->flow == RISK_FLOW_OUT ? w.new_payees : w.new_payers) + (v->pair_new ? 1u : 0u);
 	case RISK_F_ROUND: {
 		uint64_t unit = 1;
@@ -184,8 +221,14 @@ uint64_t risk_eval_feature(const struct risk_ruleset *rs, const struct risk_rule
 	return 0;
 }
 
-uint16_t risk_eval_rule(const struct risk_ruleset *rs, const struct risk_rule *r, const struct risk_txn *x,
-			const struct risk_view *v, uint64_t *value)
+uint64_t risk_eval_feature(const struct risk_ruleset *rs, const struct risk_rule *r, const struct risk_txn *x,
+			   const struct risk_view *v)
+{
+	return feature_value(rs, r, x, v, NULL);
+}
+
+static uint16_t rule_score(const struct risk_ruleset *rs, const struct risk_rule *r, const struct risk_txn *x,
+			   const struct risk_view *v, uint64_t *value, struct window_memo *memo)
 {
 	SZ_ASSERT(r->band_count >= 1 && r->band_count <= RISK_BAND_COUNT_MAX);
 	*value = 0;
@@ -197,9 +240,9 @@ uint16_t risk_eval_rule(const struct risk_ruleset *rs, const struct risk_rule *r
 	if (side_kind < 16 && (r->exit_kind_mask & (1u << side_kind)))
 		return 0;
 	/* A tally rule's filter selects what it counts; the others' filter the transfer. */
-	if (r->tally == 0 && !filter_passes(r, risk_eval_party_mask(rs, x), x->amount_minor))
+	if (r->tally == 0 && !filter_passes(r, risk_eval_party_mask(rs, x), x->code, x->amount_minor))
 		return 0;
-	*value = risk_eval_feature(rs, r, x, v);
+	*value = feature_value(rs, r, x, v, memo);
 	uint16_t score = 0;
 	for (uint32_t b = 0; b < r->band_count; b++)
 		if (*value >= r->band_min[b])
@@ -208,28 +251,65 @@ uint16_t risk_eval_rule(const struct risk_ruleset *rs, const struct risk_rule *r
 	return score;
 }
 
+uint16_t risk_eval_rule(const struct risk_ruleset *rs, const struct risk_rule *r, const struct risk_txn *x,
+			const struct risk_view *v, uint64_t *value)
+{
+	return rule_score(rs, r, x, v, value, NULL);
+}
+
+/* The highest score a rule's bands give (bands may descend: 90-100 %). */
+static uint32_t rule_score_max(const struct risk_rule *r)
+{
+	uint32_t m = 0;
+	for (uint32_t b = 0; b < r->band_count; b++)
+		m = r->band_score[b] > m ? r->band_score[b] : m;
+	return m;
+}
+
+/* Judge one typology. Rules are evaluated in order while the alert
+ * threshold can still be reached: once the score so far plus the most the
+ * remaining rules could add falls short, the typology neither alerts nor
+ * interdicts (interdict >= alert, risk_ruleset_check) and the rest is
+ * skipped; the verdict then lists only the rules evaluated. */
+static void typology_judge(const struct risk_ruleset *rs, const struct risk_typology *ty, const struct risk_txn *x,
+			   const struct risk_view *v, struct window_memo *memo, struct risk_verdict *vd)
+{
+	const struct risk_rule *rules[RISK_TYPOLOGY_RULE_COUNT_MAX];
+	uint32_t rest_max = 0;
+	for (uint32_t k = 0; k < ty->rule_count; k++) {
+		rules[k] = risk_ruleset_rule(rs, ty->rule_id[k]);
+		SZ_ASSERT(rules[k] != NULL); /* references checked at activation */
+		rest_max += (uint32_t)ty->weight_pct[k] * rule_score_max(rules[k]) / 100u;
+	}
+	for (uint32_t k = 0; k < ty->rule_count; k++) {
+		if (vd->score + rest_max < ty->alert_threshold)
+			return;
+		const struct risk_rule *r = rules[k];
+		struct risk_contribution *c = &vd->contributions[vd->contribution_count++];
+		c->rule_id = r->rule_id;
+		c->rule_score = rule_score(rs, r, x, v, &c->value, memo);
+		c->contribution = (uint32_t)ty->weight_pct[k] * c->rule_score / 100u;
+		vd->score += c->contribution;
+		rest_max -= (uint32_t)ty->weight_pct[k] * rule_score_max(r) / 100u;
+	}
+	vd->alert = vd->score >= ty->alert_threshold;
+	vd->interdict = ty->interdict_threshold != 0 && vd->score >= ty->interdict_threshold;
+}
+
 uint32_t risk_eval_typologies(const struct risk_ruleset *rs, const struct risk_txn *x, const struct risk_view *v,
 			      struct risk_verdict out[RISK_TYPOLOGY_COUNT_MAX])
 {
 	SZ_ASSERT(rs != NULL && out != NULL);
 	SZ_ASSERT(rs->typology_count <= RISK_TYPOLOGY_COUNT_MAX);
 	uint32_t alert_count = 0;
+	struct window_memo memo;
+	memo.valid[0] = memo.valid[1] = 0;
 	for (uint32_t t = 0; t < rs->typology_count; t++) {
 		const struct risk_typology *ty = &rs->typologies[t];
 		struct risk_verdict *vd = &out[t];
 		memset(vd, 0, sizeof *vd);
 		vd->typology_id = ty->typology_id;
-		for (uint32_t k = 0; k < ty->rule_count; k++) {
-			const struct risk_rule *r = risk_ruleset_rule(rs, ty->rule_id[k]);
-			SZ_ASSERT(r != NULL); /* references checked at activation */
-			struct risk_contribution *c = &vd->contributions[vd->contribution_count++];
-			c->rule_id = r->rule_id;
-			c->rule_score = risk_eval_rule(rs, r, x, v, &c->value);
-			c->contribution = (uint32_t)ty->weight_pct[k] * c->rule_score / 100u;
-			vd->score += c->contribution;
-		}
-		vd->alert = vd->score >= ty->alert_threshold;
-		vd->interdict = ty->interdict_threshold != 0 && vd->score >= ty->interdict_threshold;
+		typology_judge(rs, ty, x, v, &memo, vd);
 		alert_count += vd->alert;
 	}
 	return alert_count;
@@ -274,7 +354,7 @@ static void tally_add(const struct risk_ruleset *rs, struct risk_account *a, str
 		done |= 1u << r->tally;
 		bool side_ok = (r->side == RISK_SIDE_PAYER) == as_payer && (r->flow == RISK_FLOW_OUT) == as_payer;
 		if (!side_ok || (r->currency != 0 && r->currency != x->currency) ||
-		    !filter_passes(r, party, x->amount_minor))
+		    !filter_passes(r, party, x->code, x->amount_minor))
 			continue;
 		uint32_t s = r->tally - 1u;
 		a->day_tally_count[s] = add32(a->day_tally_count[s]);

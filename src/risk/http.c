@@ -14,8 +14,20 @@
  *   GET  /v1/risk/cases                ?status=open|escalated|closed
  *   GET  /v1/risk/cases/{id}           with its history
  *   GET  /v1/risk/reports              ?kind=large_value|suspicious&format=json|csv (http_report.c)
+ *
+ * Closing a case as "frozen" (a compliance officer only) also freezes the
+ * alert's payer when it is a currency wallet: the batch carries the currency
+ * domain's own wallet-control command (authority operator — the
+ * institution's compliance team — state frozen, reason aml_investigation;
+ * lifted, like any control, by the same authority through
+ * /v1/wallets/{id}/controls) and then the case command. The case's answer
+ * says what happened to the wallet ("wallet_control").
+ *   POST /v1/risk/screen               {"name","threshold"?}: watch-list hits (http_screen.c)
+ *   POST /v1/risk/purge                {"before"}: tombstone alerts and refusals older than it,
+ *                                      once it is the retention period in the past
  */
 #include "risk/http_internal.h"
+#include "currency/currency.h"
 #include "api/api.h"
 #include "api/codec.h"
 #include "api/schema.h"
@@ -31,6 +43,8 @@
 #define RISK_LIST_DEFAULT 100u
 
 void risk_handle_reports(struct api_request *r);
+void risk_handle_screen(struct api_request *r);
+extern const struct api_schema risk_screen_schema;
 
 static const struct risk_state *state_of(struct api_request *r)
 {
@@ -161,7 +175,8 @@ static void handle_alert_list(struct api_request *r)
 	for (uint32_t i = count, scanned = 0; i > 0 && json_array_size(list) < limit && scanned < SZ_API_LIST_SCAN_COUNT_MAX;
 	     i--, scanned++) {
 		const struct risk_alert *a = refusals ? risk_refusal_at(st, i - 1) : risk_alert_at(st, i - 1);
-		if (risk_alert_visible(&r->principal, a) && (typology == 0 || a->typology_id == typology))
+		if (!risk_alert_purged(a) && risk_alert_visible(&r->principal, a) &&
+		    (typology == 0 || a->typology_id == typology))
 			json_array_append_new(list, risk_alert_json(st, a, s->batch_time_ns));
 	}
 	api_reply_json(r, 200, json_pack("{s:o}", "alerts", list));
@@ -178,7 +193,56 @@ static void handle_alert_get(struct api_request *r)
 		api_problem(r, "not_found", "no alert %s", api_param(r, 0));
 		return;
 	}
+	if (risk_alert_purged(a)) {
+		api_problem(r, "not_found", "alert %s was purged after its retention period", api_param(r, 0));
+		return;
+	}
 	api_reply_json(r, 200, risk_alert_json(risk_state_get(s), a, s->batch_time_ns));
+}
+
+/* ---- retention ---------------------------------------------------------------- */
+
+struct purge_in {
+	uint64_t before_ns;
+};
+static const struct api_field purge_fields[] = {
+	{ .name = "before", .type = API_T_TIME, .flags = API_F_REQUIRED, .offset = offsetof(struct purge_in, before_ns) },
+};
+static const struct api_schema purge_schema = API_SCHEMA("risk_purge", purge_fields, struct purge_in);
+
+/* Older records left unpurged (the command purges a bounded number). */
+static uint32_t purge_left(const struct risk_state *st, uint64_t before_ns)
+{
+	uint32_t left = 0;
+	for (uint32_t pass = 0; pass < 2; pass++) {
+		uint32_t count = pass == 0 ? risk_alert_count(st) : risk_refusal_count(st);
+		for (uint32_t i = 0; i < count; i++) {
+			const struct risk_alert *a = pass == 0 ? risk_alert_at(st, i) : risk_refusal_at(st, i);
+			if (a->time_ns >= before_ns)
+				break;
+			left += !risk_alert_purged(a);
+		}
+	}
+	return left;
+}
+
+static void purge_done(struct api_request *r, const uint32_t *results, uint32_t count)
+{
+	SZ_ASSERT(count == 1);
+	if (results[0] != SZ_R_OK) {
+		api_problem_result(r, results[0], NULL);
+		return;
+	}
+	const struct risk_purge_cmd *c = api_submitted_body(r);
+	uint32_t left = purge_left(state_of(r), c->before_ns);
+	api_reply_json(r, 200, json_pack("{s:b, s:i}", "more", left > 0, "older_left", (json_int_t)left));
+}
+
+static void handle_purge(struct api_request *r)
+{
+	const struct purge_in *in = r->in;
+	struct risk_purge_cmd c = { .before_ns = in->before_ns };
+	api_submit_one(r, RISK_CMD_PURGE, &c, sizeof c, purge_done);
 }
 
 /* ---- cases ------------------------------------------------------------------ */
@@ -258,6 +322,73 @@ static bool case_param(struct api_request *r, sz_id *id)
 	return true;
 }
 
+/* Control and case command of a close-as-frozen, one batch (domain
+ * commands are not linked: the case's checks are made here first, so that
+ * the freeze is not applied for a close that apply would refuse). */
+struct freeze_batch {
+	sz_command_header control_header;
+	struct currency_control_cmd control;
+	sz_command_header case_header;
+	struct risk_case_cmd case_cmd;
+};
+
+static void freeze_done(struct api_request *r, const uint32_t *results, uint32_t count)
+{
+	SZ_ASSERT(count == 2);
+	const struct freeze_batch *b = r->extra; /* case_close_frozen put the batch there */
+	SZ_ASSERT(b != NULL);
+	if (results[1] != SZ_R_OK) {
+		api_problem_result(r, results[1], NULL);
+		return;
+	}
+	const struct risk_state *st = state_of(r);
+	const struct risk_case *k = risk_case_find(st, b->case_cmd.case_id);
+	SZ_ASSERT(k != NULL); /* the command just applied to it */
+	json_t *doc = risk_case_json(st, k);
+	char wallet[SZ_ID_TEXT_SIZE];
+	sz_id_format(b->control.wallet_id, wallet);
+	json_object_set_new(doc, "wallet_control",
+			    json_pack("{s:s, s:s, s:s}", "wallet", wallet, "state", "frozen", "result",
+				      results[0] == SZ_R_OK ? "ok" : sz_result_name(results[0])));
+	api_reply_json(r, 200, doc);
+}
+
+/* Close as frozen: when the alert's payer is a currency wallet and the close
+ * will be accepted, submit the freeze and the close together; true if it did. */
+static bool case_close_frozen(struct api_request *r, const struct case_in *in, sz_id case_id)
+{
+	const struct sz_state *s = sz_engine_state(r->server->engine);
+	const struct risk_state *st = risk_state_get(s);
+	const struct risk_case *k = risk_case_find(st, case_id);
+	uint64_t tenant = risk_principal_tenant(&r->principal);
+	if (k == NULL || (tenant != 0 && k->tenant_id != tenant) || k->status == RISK_CASE_S_CLOSED ||
+	    r->principal.role != API_ROLE_COMPLIANCE_OFFICER)
+		return false; /* apply refuses it with its own result; nothing is frozen */
+	const struct risk_alert *a = risk_alert_find(st, k->alert_no);
+	const struct currency_state *cs = currency_state_get(s);
+	if (a == NULL || cs == NULL || currency_wallet_find(cs, a->payer_id) == NULL)
+		return false; /* not a wallet: the case closes, nothing to freeze here */
+	struct freeze_batch b = {
+		.control_header = { .size = sizeof b.control_header + sizeof b.control, .kind = CURRENCY_CMD_WALLET_CONTROL },
+		.control = { .id = case_id, .wallet_id = a->payer_id, .authority = CURRENCY_AUTHORITY_OPERATOR,
+			     .state = CURRENCY_CONTROL_FROZEN, .reason = CURRENCY_REASON_AML_INVESTIGATION },
+		.case_header = { .size = sizeof b.case_header + sizeof b.case_cmd, .kind = RISK_CMD_CASE },
+		.case_cmd = { .case_id = case_id, .actor_id = r->principal.token_id, .tenant_id = tenant,
+			      .action = RISK_CASE_CLOSE, .disposition = RISK_DISP_FROZEN, .actor = RISK_ACTOR_OFFICER },
+	};
+	memcpy(b.case_cmd.text, in->text, sizeof b.case_cmd.text);
+	struct freeze_batch *kept = malloc(sizeof *kept);
+	if (kept == NULL) {
+		api_problem(r, "internal", "out of memory");
+		return true;
+	}
+	*kept = b;
+	free(r->extra);
+	r->extra = kept; /* the request owns it: freeze_done reads the ids back */
+	api_submit(r, kept, sizeof *kept, 2, freeze_done);
+	return true;
+}
+
 static void handle_case_event(struct api_request *r)
 {
 	const struct case_in *in = r->in;
@@ -268,6 +399,8 @@ static void handle_case_event(struct api_request *r)
 		api_problem(r, "field_missing", "'disposition' is required to close a case");
 		return;
 	}
+	if (in->action == RISK_CASE_CLOSE && in->disposition == RISK_DISP_FROZEN && case_close_frozen(r, in, id))
+		return;
 	case_submit(r, in, id, in->action);
 }
 
@@ -315,6 +448,10 @@ static const struct api_route risk_routes[] = {
 	API_GET("/v1/risk/cases/{id}", RISK_READERS, handle_case_get, "one case with its history"),
 	API_GET("/v1/risk/reports", API_CB | API_RG | API_AU | API_AD | API_CO, risk_handle_reports,
 		"large-value or suspicious transaction report rows (JSON or CSV)"),
+	API_POST("/v1/risk/screen", RISK_READERS | API_OP, risk_handle_screen, &risk_screen_schema,
+		 "screen a name against the watch list"),
+	API_POST("/v1/risk/purge", API_CB | API_RG | API_AD, handle_purge, &purge_schema,
+		 "purge alerts and refusals older than the retention period"),
 };
 
 const struct api_route_table risk_route_table = { "risk", risk_routes, sizeof risk_routes / sizeof risk_routes[0] };

@@ -94,6 +94,12 @@ static void explain_rule(const struct risk_alert *a, const struct risk_rule *r, 
 		snprintf(en, en_size, "transfer of %s %.3s is at or above %s %.3s", amount, (const char *)&cur, value,
 			 (const char *)&cur);
 		snprintf(zh, zh_size, "单笔交易%s元，达到或超过%s元", amount, value);
+		if (r->code_max != 0) { /* a listed code range: high-risk jurisdictions in the default set */
+			size_t ne = strlen(en), nz = strlen(zh);
+			snprintf(en + ne, en_size - ne, ", with transfer code %u in the listed range %u-%u", a->code,
+				 r->code_min, r->code_max);
+			snprintf(zh + nz, zh_size - nz, "，交易代码%u属于所列范围%u-%u", a->code, r->code_min, r->code_max);
+		}
 		return;
 	case RISK_F_COUNT:
 		snprintf(en, en_size, "transfer of %s %.3s is the %llu%s %s transfer%s %s %s", amount, (const char *)&cur,
@@ -154,8 +160,40 @@ const struct risk_ruleset *risk_version_find(const struct risk_state *st, uint32
 }
 
 /* Both explanations: each scoring rule's sentence, joined with "; ". */
+/* A screening alert's sentence (risk.h, RISK_TYPOLOGY_SCREENING). */
+static json_t *screening_explanation_json(const struct risk_alert *a)
+{
+	char list[33] = "", entry[33] = "", en[320], zh[320];
+	memcpy(list, &a->evidence_transfer_id[0], 32);
+	memcpy(entry, &a->evidence_transfer_id[2], 32);
+	const struct risk_contribution *c = &a->contributions[0];
+	snprintf(en, sizeof en, "name screening: the holder's name scored %u per mille against entry %s of watch list %s "
+		 "version %llu (threshold %u)", a->score, entry, list, (unsigned long long)c->value, c->contribution);
+	snprintf(zh, sizeof zh, "名单筛查：持有人姓名与名单%s（版本%llu）条目%s的相似度为%u‰（阈值%u‰）", list,
+		 (unsigned long long)c->value, entry, a->score, c->contribution);
+	return json_pack("{s:s, s:s}", "en", en, "zh", zh);
+}
+
+/* An overdue-report alert's sentence (risk.h, RISK_TYPOLOGY_OVERDUE). */
+static json_t *overdue_explanation_json(const struct risk_state *st, const struct risk_alert *a)
+{
+	uint64_t late_no = a->contributions[0].value;
+	const struct risk_alert *late = risk_alert_find(st, late_no);
+	char due[32] = "?", en[256], zh[256];
+	if (late != NULL)
+		risk_time_text(late->report_due_ns, due);
+	snprintf(en, sizeof en, "the large-value report of alert %llu was due by %s and has not been filed (no case on it "
+		 "closed as reported)", (unsigned long long)late_no, due);
+	snprintf(zh, sizeof zh, "预警%llu的大额交易报告应于%s前报送，至今未报送", (unsigned long long)late_no, due);
+	return json_pack("{s:s, s:s}", "en", en, "zh", zh);
+}
+
 static json_t *explanation_json(const struct risk_state *st, const struct risk_alert *a)
 {
+	if (a->typology_id == RISK_TYPOLOGY_SCREENING && a->ruleset_version == 0)
+		return screening_explanation_json(a);
+	if (a->typology_id == RISK_TYPOLOGY_OVERDUE && a->ruleset_version == 0)
+		return overdue_explanation_json(st, a);
 	char en[1024] = "", zh[1024] = "", s_en[256], s_zh[256];
 	const struct risk_ruleset *rs = risk_version_find(st, a->ruleset_version);
 	for (uint32_t k = 0; rs != NULL && k < a->contribution_count; k++) {
@@ -188,7 +226,10 @@ static json_t *contributions_json(const struct risk_state *st, const struct risk
 		const struct risk_contribution *c = &a->contributions[k];
 		const struct risk_rule *r = rs ? risk_ruleset_rule(rs, c->rule_id) : NULL;
 		json_array_append_new(list, json_pack("{s:i, s:s, s:o, s:i, s:i}", "rule", c->rule_id, "feature",
-						      r ? risk_feature_name(r->feature) : "unknown", "value",
+						      r ? risk_feature_name(r->feature)
+						      : a->ruleset_version != 0		       ? "unknown"
+						      : a->typology_id == RISK_TYPOLOGY_OVERDUE ? "overdue_report"
+											  : "screening", "value",
 						      api_json_string_u64(c->value), "rule_score", c->rule_score,
 						      "contribution", (json_int_t)c->contribution));
 	}
@@ -208,6 +249,13 @@ static json_t *baseline_json(const struct risk_alert *a)
 
 static json_t *evidence_json(const struct risk_alert *a)
 {
+	if (a->typology_id == RISK_TYPOLOGY_SCREENING && a->ruleset_version == 0) {
+		char list[33] = "", entry[33] = "";
+		memcpy(list, &a->evidence_transfer_id[0], 32);
+		memcpy(entry, &a->evidence_transfer_id[2], 32);
+		return json_pack("{s:[o], s:[o], s:s, s:s}", "transfers", api_json_string_id(a->transfer_id), "accounts",
+				 api_json_string_id(a->payer_id), "watch_list", list, "entry", entry);
+	}
 	json_t *transfers = json_array();
 	json_array_append_new(transfers, api_json_string_id(a->transfer_id));
 	for (uint32_t k = 0; k < RISK_RECENT_COUNT; k++)

@@ -107,7 +107,7 @@ void risk_handle_reports(struct api_request *r)
 		uint32_t count = pass == 0 ? risk_alert_count(st) : risk_refusal_count(st);
 		for (uint32_t i = 0; i < count && json_array_size(rows) < SZ_API_LIST_SCAN_COUNT_MAX; i++) {
 			const struct risk_alert *a = pass == 0 ? risk_alert_at(st, i) : risk_refusal_at(st, i);
-			if (a->report == report && risk_alert_visible(&r->principal, a))
+			if (a->report == report && !risk_alert_purged(a) && risk_alert_visible(&r->principal, a))
 				json_array_append_new(rows, report_row(st, a, s->batch_time_ns));
 		}
 	}

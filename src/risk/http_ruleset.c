@@ -213,7 +213,7 @@ static int parse_rule(struct parse *p, json_t *o, struct risk_rule *r)
 {
 	static const char *const keys[] = { "id", "feature", "side", "flow", "party", "window", "tally",
 					    "amount_min", "amount_max", "exit_below", "exit_kinds", "param",
-					    "bands", "name", "source", NULL };
+					    "codes", "bands", "name", "source", NULL };
 	uint64_t id = 0, tally = 0, param = 0;
 	uint32_t feature = 0, side = 0, flow = 0, party = 0;
 	if (!json_is_object(o))
@@ -234,6 +234,9 @@ static int parse_rule(struct parse *p, json_t *o, struct risk_rule *r)
 	if (rc == 0) rc = get_amount(p, o, "exit_below", &r->exit_below_minor);
 	if (rc == 0) rc = get_kinds(p, o, "exit_kinds", &r->exit_kind_mask);
 	if (rc == 0) rc = get_uint(p, o, "param", false, 65535, &param);
+	if (rc == 0) rc = get_range(p, o, "codes", &r->code_min, &r->code_max);
+	if (rc == 0 && r->code_max != 0 && r->code_min == 0)
+		rc = fail(p, "must start at code 1 or above", "codes");
 	r->rule_id = (uint16_t)id;
 	r->feature = (uint8_t)feature;
 	r->side = (uint8_t)side;

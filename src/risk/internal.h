@@ -27,7 +27,7 @@ struct risk_state {
 	uint32_t refusal_count;
 	uint32_t case_count;
 	uint32_t event_count;
-	uint32_t reserved;
+	uint32_t overdue_next;           /* alerts before this index were checked for an overdue report */
 	uint64_t alert_dropped_count;    /* alerts not stored: the table was full */
 	uint64_t refusal_dropped_count;
 	uint64_t unmonitored_count;      /* transfers with an account beyond the table */

@@ -44,6 +44,8 @@ struct sz_state;
 enum risk_command_kind {
 	RISK_CMD_RULESET_ACTIVATE = RISK_KIND_BASE + 1, /* body: struct risk_ruleset */
 	RISK_CMD_CASE = RISK_KIND_BASE + 2,             /* body: struct risk_case_cmd */
+	RISK_CMD_SCREEN_HIT = RISK_KIND_BASE + 3,       /* body: struct risk_screen_cmd */
+	RISK_CMD_PURGE = RISK_KIND_BASE + 4,            /* body: struct risk_purge_cmd */
 };
 
 /* ---- limits ---------------------------------------------------------------- */
@@ -134,7 +136,9 @@ struct risk_rule {
 	uint16_t param;            /* ROUND: exponent; HISTORY_BP: minimum days of history */
 	uint32_t currency;         /* the rule applies to this currency only (packed ISO 4217) */
 	uint8_t band_count;        /* 1..RISK_BAND_COUNT_MAX */
-	uint8_t reserved[7];
+	uint8_t reserved[3];
+	uint16_t code_min;         /* filter: transfer code in [code_min, code_max]; both 0 = any code */
+	uint16_t code_max;
 	uint64_t band_min[RISK_BAND_COUNT_MAX];
 	uint16_t band_score[RISK_BAND_COUNT_MAX]; /* 0..RISK_SCORE_MAX */
 };
@@ -280,6 +284,57 @@ void risk_account_add(const struct risk_ruleset *rs, struct risk_account *a, con
 int32_t risk_day_of(uint64_t time_ns);
 uint32_t risk_hour_of(uint64_t time_ns);
 
+/* ---- screening results ----------------------------------------------------- */
+
+/* 120 bytes. The outcome of a name screening made OUTSIDE apply (ICU and
+ * Jaro-Winkler run in the HTTP adapter, src/risk/http_screen.c): only these
+ * integers and names enter the log. A score at or above the threshold opens
+ * an alert (typology RISK_TYPOLOGY_SCREENING, rule-set version 0); below it
+ * the command changes nothing. */
+struct risk_screen_cmd {
+	sz_id subject_id;              /* the account or wallet whose holder was screened */
+	sz_id event_id;                /* the registration or transfer it was screened for (0 = none) */
+	uint64_t tenant_id;            /* the subject's tenant (the alert's scope) */
+	uint32_t score;                /* best hit, per mille (0..1000) */
+	uint32_t threshold;            /* per mille (1..1000) */
+	uint32_t list_version;
+	uint32_t currency;             /* the subject account's (packed ISO 4217; the alert's amount is 0) */
+	char list_name[32];            /* NUL-terminated */
+	char entry_id[32];             /* the best hit's watch-list id, NUL-terminated */
+};
+_Static_assert(sizeof(struct risk_screen_cmd) == 120, "screen command is 120 bytes, no padding");
+/* The typology number of screening alerts: 0, which no rule set uses. Such
+ * an alert feeds the suspicious report (due in 5 working days) and has
+ * payer = the subject, transfer = the event, amount 0, one
+ * contribution {rule 0, value = list version, rule_score = score,
+ * contribution = threshold}, and its evidence ids carry the list name
+ * (evidence 0-1) and the entry id (evidence 2-3) as NUL-padded bytes. */
+#define RISK_TYPOLOGY_SCREENING 0u
+/* The typology number of overdue-report alerts (rule-set version 0 too):
+ * raised when a batch's time passes a large-value alert's report due time
+ * (5 working days) and no case on it was closed as reported or frozen. It
+ * names the late alert in contributions[0].value, and copies its transfer,
+ * accounts, amount and tenant. Raised once per late alert. */
+#define RISK_TYPOLOGY_OVERDUE 0xffffu
+
+/* ---- retention ---------------------------------------------------------------- */
+
+/* 16 bytes. Purge alerts and refusals older than before_ns: each becomes a
+ * tombstone that keeps only its number and time (ruleset_version =
+ * RISK_PURGED_VERSION). Refused (RISK_R_RETENTION_NOT_REACHED) unless
+ * before_ns is at least the retention period (the version in force's
+ * retention_days, default 10 years) before the batch time. At most
+ * RISK_PURGE_RECORD_COUNT_MAX records a command (its undo must fit the
+ * journal); the caller repeats until nothing is left. Cases and their
+ * history are kept. */
+struct risk_purge_cmd {
+	uint64_t before_ns;
+	uint64_t reserved;             /* zero */
+};
+_Static_assert(sizeof(struct risk_purge_cmd) == 16, "purge command is 16 bytes");
+#define RISK_PURGE_RECORD_COUNT_MAX 4096u
+#define RISK_PURGED_VERSION UINT32_MAX
+
 /* ---- alerts and cases ---------------------------------------------------- */
 
 /* One stored alert (or refusal). */
@@ -310,6 +365,9 @@ struct risk_alert {
 	sz_id evidence_transfer_id[RISK_RECENT_COUNT]; /* the payer's previous transfers */
 };
 _Static_assert(sizeof(struct risk_alert) == 336, "alert is 336 bytes, no padding");
+/* A purged alert (RISK_CMD_PURGE) keeps only its number and time. */
+static inline bool risk_alert_purged(const struct risk_alert *a) { return a->ruleset_version == RISK_PURGED_VERSION; }
+
 
 enum risk_case_action {
 	RISK_CASE_OPEN = 1, RISK_CASE_ASSIGN = 2, RISK_CASE_COMMENT = 3, RISK_CASE_ESCALATE = 4, RISK_CASE_CLOSE = 5,
@@ -378,7 +436,8 @@ _Static_assert(sizeof(struct risk_case_event) == 224, "case event is 224 bytes, 
 	X(708, CASE_CLOSED, "risk_case_closed", "the case is closed") \
 	X(709, CASE_TABLE_FULL, "risk_case_table_full", "no room for another case or history entry") \
 	X(710, DISPOSITION_DENIED, "risk_disposition_denied", "only a compliance officer may close a case as reported or frozen") \
-	X(711, VERSION_TABLE_FULL, "risk_version_table_full", "every kept rule-set version is still in force or scheduled")
+	X(711, VERSION_TABLE_FULL, "risk_version_table_full", "every kept rule-set version is still in force or scheduled") \
+	X(712, RETENTION_NOT_REACHED, "risk_retention_not_reached", "records younger than the retention period cannot be purged")
 
 enum risk_result {
 #define RISK_RESULT_ENUM(n, name, code, text) RISK_R_##name = n,
@@ -407,6 +466,8 @@ const struct risk_alert *risk_alert_find(const struct risk_state *st, uint64_t a
 uint64_t risk_alert_dropped_count(const struct risk_state *st);
 uint64_t risk_unmonitored_count(const struct risk_state *st);
 uint32_t risk_case_count(const struct risk_state *st);
+/* Was alert_no reported: a case on it closed as reported or frozen? */
+bool risk_alert_filed(const struct risk_state *st, uint64_t alert_no);
 const struct risk_case *risk_case_at(const struct risk_state *st, uint32_t index);
 const struct risk_case *risk_case_find(const struct risk_state *st, sz_id case_id);
 uint32_t risk_case_event_count(const struct risk_state *st);

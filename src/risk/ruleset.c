@@ -48,6 +48,8 @@ static uint32_t check_rule(const struct risk_ruleset *rs, uint32_t i, char *why,
 		REFUSE("rule %u: a tally's sum is kept for the same day only (window 0)", r->rule_id);
 	if (r->amount_max_minor != 0 && r->amount_max_minor <= r->amount_min_minor)
 		REFUSE("rule %u: amount_max must exceed amount_min", r->rule_id);
+	if (r->code_max < r->code_min || (r->code_max == 0 && r->code_min != 0))
+		REFUSE("rule %u: codes must be [first, last] with last >= first > 0, or absent", r->rule_id);
 	if (r->feature == RISK_F_ROUND && (r->param == 0 || r->param > 18))
 		REFUSE("rule %u: a round-amount rule needs an exponent 1..18", r->rule_id);
 	if (r->band_count == 0 || r->band_count > RISK_BAND_COUNT_MAX || !zero_bytes(r->reserved, sizeof r->reserved))

@@ -36,7 +36,7 @@ static bool counts_valid(const struct risk_state *st)
 	return st->version_count <= RISK_VERSION_COUNT_MAX && st->account_count <= RISK_ACCOUNT_COUNT_MAX &&
 	       st->pair_count <= RISK_PAIR_COUNT_MAX && st->alert_count <= RISK_ALERT_COUNT_MAX &&
 	       st->refusal_count <= RISK_REFUSAL_COUNT_MAX && st->case_count <= RISK_CASE_COUNT_MAX &&
-	       st->event_count <= RISK_CASE_EVENT_COUNT_MAX && st->reserved == 0;
+	       st->event_count <= RISK_CASE_EVENT_COUNT_MAX && st->overdue_next <= st->alert_count;
 }
 
 int risk_snapshot_write(const void *domain_state, struct sz_snap *f)

@@ -112,8 +112,8 @@ static void test_check_refuses_and_observer_sees(void **unused)
 	accounts(&s);
 	struct limit_hook limit = { .limit_fen = 1000 };
 	struct stats_hook stats = { 0 };
-	assert_int_equal(sz_state_hook_add(&s, &(struct sz_hook){ "limit", limit_check, NULL, &limit }), 0);
-	assert_int_equal(sz_state_hook_add(&s, &(struct sz_hook){ "stats", NULL, stats_observe, &stats }), 0);
+	assert_int_equal(sz_state_hook_add(&s, &(struct sz_hook){ .name = "limit", .check = limit_check, .state = &limit }), 0);
+	assert_int_equal(sz_state_hook_add(&s, &(struct sz_hook){ .name = "stats", .observe = stats_observe, .state = &stats }), 0);
 
 	sz_transfer ok = tu_transfer(10, 1, 2, 1000, 0);
 	assert_int_equal(apply1(&s, SZ_CMD_CREATE_TRANSFER, &ok, sizeof ok), SZ_R_OK);
@@ -146,9 +146,9 @@ static void test_hooks_run_in_order(void **unused)
 	accounts(&s);
 	uint32_t trace[16], count = 0;
 	struct order_hook h1 = { trace, &count, 1 }, h2 = { trace, &count, 2 }, h3 = { trace, &count, 3 };
-	assert_int_equal(sz_state_hook_add(&s, &(struct sz_hook){ "one", order_check, order_observe, &h1 }), 0);
-	assert_int_equal(sz_state_hook_add(&s, &(struct sz_hook){ "two", order_check, order_observe, &h2 }), 0);
-	assert_int_equal(sz_state_hook_add(&s, &(struct sz_hook){ "three", order_check, order_observe, &h3 }), 0);
+	assert_int_equal(sz_state_hook_add(&s, &(struct sz_hook){ .name = "one", .check = order_check, .observe = order_observe, .state = &h1 }), 0);
+	assert_int_equal(sz_state_hook_add(&s, &(struct sz_hook){ .name = "two", .check = order_check, .observe = order_observe, .state = &h2 }), 0);
+	assert_int_equal(sz_state_hook_add(&s, &(struct sz_hook){ .name = "three", .check = order_check, .observe = order_observe, .state = &h3 }), 0);
 	sz_transfer t = tu_transfer(20, 1, 2, 5, 0);
 	assert_int_equal(apply1(&s, SZ_CMD_CREATE_TRANSFER, &t, sizeof t), SZ_R_OK);
 	/* All checks in order, then all observers in order. */
@@ -164,7 +164,7 @@ static void test_observer_effects_roll_back_with_chain(void **unused)
 	struct sz_state s;
 	accounts(&s);
 	struct stats_hook stats = { 0 };
-	assert_int_equal(sz_state_hook_add(&s, &(struct sz_hook){ "stats", NULL, stats_observe, &stats }), 0);
+	assert_int_equal(sz_state_hook_add(&s, &(struct sz_hook){ .name = "stats", .observe = stats_observe, .state = &stats }), 0);
 	uint8_t buf[1024];
 	uint32_t n = 0;
 	sz_transfer t1 = tu_transfer(30, 1, 2, 40, SZ_TRANSFER_LINKED);
@@ -191,8 +191,8 @@ static void test_hook_list_is_bounded(void **unused)
 	assert_int_equal(ledger_domain_register(&s), 0);
 	struct stats_hook stats = { 0 };
 	for (uint32_t i = 0; i < SZ_HOOK_COUNT_MAX; i++)
-		assert_int_equal(sz_state_hook_add(&s, &(struct sz_hook){ "stats", NULL, stats_observe, &stats }), 0);
-	assert_int_equal(sz_state_hook_add(&s, &(struct sz_hook){ "stats", NULL, stats_observe, &stats }), SZ_ELIMIT);
+		assert_int_equal(sz_state_hook_add(&s, &(struct sz_hook){ .name = "stats", .observe = stats_observe, .state = &stats }), 0);
+	assert_int_equal(sz_state_hook_add(&s, &(struct sz_hook){ .name = "stats", .observe = stats_observe, .state = &stats }), SZ_ELIMIT);
 	sz_state_release(&s);
 }
 
@@ -250,8 +250,8 @@ static void test_domain_made_transfers_pass_hooks(void **unused)
 	assert_int_equal(sz_state_register(&s, &sweep), 0);
 	struct limit_hook limit = { .limit_fen = 500 };
 	struct stats_hook stats = { 0 };
-	assert_int_equal(sz_state_hook_add(&s, &(struct sz_hook){ "limit", limit_check, NULL, &limit }), 0);
-	assert_int_equal(sz_state_hook_add(&s, &(struct sz_hook){ "stats", NULL, stats_observe, &stats }), 0);
+	assert_int_equal(sz_state_hook_add(&s, &(struct sz_hook){ .name = "limit", .check = limit_check, .state = &limit }), 0);
+	assert_int_equal(sz_state_hook_add(&s, &(struct sz_hook){ .name = "stats", .observe = stats_observe, .state = &stats }), 0);
 
 	sz_transfer small = tu_transfer(30, 1, 2, 400, 0), big = tu_transfer(31, 1, 3, 501, 0);
 	assert_int_equal(apply1(&s, SWEEP_CMD_MOVE, &small, sizeof small), SZ_R_OK);
@@ -266,6 +266,47 @@ static void test_domain_made_transfers_pass_hooks(void **unused)
 	sz_state_release(&s);
 }
 
+/* Prefetch hints (hooks.h): sz_hooks_prefetch calls every hook that gives
+ * one, in order, with the transfer and the stage; a hook without one is
+ * skipped; with no hook registered nothing is called. */
+struct prefetch_hook {
+	uint32_t calls;
+	int last_stage;
+	uint64_t last_id;
+};
+
+static void prefetch_note(const void *hook_state, const sz_transfer *t, int stage)
+{
+	struct prefetch_hook *h = (struct prefetch_hook *)hook_state;
+	h->calls++;
+	h->last_stage = stage;
+	h->last_id = t->id.lo;
+}
+
+static void test_prefetch_hints(void **unused)
+{
+	(void)unused;
+	struct sz_state s;
+	accounts(&s);
+	struct prefetch_hook p = { 0 };
+	struct stats_hook stats = { 0 };
+	sz_transfer t = tu_transfer(77, 1, 2, 5, 0);
+	sz_hooks_prefetch(&s.hooks, &t, 1);
+	assert_int_equal(p.calls, 0);
+	assert_int_equal(sz_state_hook_add(&s, &(struct sz_hook){ .name = "stats", .observe = stats_observe,
+								   .state = &stats }), 0);
+	assert_int_equal(sz_state_hook_add(&s, &(struct sz_hook){ .name = "hint", .observe = stats_observe,
+								   .state = &p }), 0);
+	assert_int_equal(sz_hooks_set_prefetch(&s.hooks, "nobody", prefetch_note), SZ_ENOTFOUND);
+	assert_int_equal(sz_hooks_set_prefetch(&s.hooks, "hint", prefetch_note), 0);
+	sz_hooks_prefetch(&s.hooks, &t, 1);
+	sz_hooks_prefetch(&s.hooks, &t, 2);
+	assert_int_equal(p.calls, 2);
+	assert_int_equal(p.last_stage, 2);
+	assert_int_equal(p.last_id, 77);
+	sz_state_release(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -274,6 +315,7 @@ int main(void)
 		cmocka_unit_test(test_observer_effects_roll_back_with_chain),
 		cmocka_unit_test(test_hook_list_is_bounded),
 		cmocka_unit_test(test_domain_made_transfers_pass_hooks),
+		cmocka_unit_test(test_prefetch_hints),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -207,8 +207,23 @@ static void test_ruleset_checks(void **unused)
 	char why[256];
 	struct risk_ruleset def;
 	assert_int_equal(risk_ruleset_parse(text, n, &def, why, sizeof why), 0);
-	assert_int_equal(def.rule_count, 20);
-	assert_int_equal(def.typology_count, 11);
+	assert_int_equal(def.rule_count, 21);
+	assert_int_equal(def.typology_count, 12);
+	/* Transfer-code filters: [first, last], first >= 1, last >= first. */
+	bad = rs;
+	bad.rules[0].code_min = 10;
+	bad.rules[0].code_max = 5;
+	assert_int_equal(risk_ruleset_check(&bad, NULL, 0), RISK_R_RULESET_INVALID);
+	bad.rules[0].code_max = 0;
+	assert_int_equal(risk_ruleset_check(&bad, NULL, 0), RISK_R_RULESET_INVALID);
+	bad.rules[0].code_max = 10;
+	assert_int_equal(risk_ruleset_check(&bad, NULL, 0), 0);
+	static const char with_zero[] = "{\"format\":\"szfin-risk-rules/1\",\"version\":1,\"name\":\"t\",\"currency\":\"CNY\","
+		"\"rules\":[{\"id\":1,\"feature\":\"amount\",\"codes\":[0,5],\"bands\":[{\"min\":\"1.00\",\"score\":1}]}],"
+		"\"typologies\":[{\"id\":1,\"alert\":1,\"rules\":[{\"rule\":1,\"weight\":100}]}]}";
+	assert_int_not_equal(risk_ruleset_parse(with_zero, sizeof with_zero - 1, &bad, why, sizeof why), 0);
+	if (strstr(why, "codes") == NULL)
+		fail_msg("%s", why);
 	/* Rule 3: institution transfers of 2,000,000.00 CNY = 200,000,000 fen. */
 	assert_int_equal(risk_ruleset_rule(&def, 3)->band_min[0], 200000000u);
 }
@@ -258,7 +273,7 @@ static struct risk_txn dtxn(uint64_t amount, uint16_t code, uint16_t payer_kind,
 	return x;
 }
 
-/* PBoC large-value lines (Order [2016] No. 3 art. 5): cash >= 50,000.00
+/* Also typology 12 (below). PBoC large-value lines (Order [2016] No. 3 art. 5): cash >= 50,000.00
  * (code 9000 is cash in the default set), single or same-day cumulative;
  * institution (general account) >= 2,000,000.00; individual (wallet)
  * domestic >= 500,000.00; individual cross-border (code 8000) >= 200,000.00.
@@ -281,6 +296,14 @@ static void test_default_large_value(void **unused)
 		struct risk_txn below = dtxn(lines[i].line - 1, lines[i].code, lines[i].kind, CU_T0);
 		assert_int_equal(judged(lines[i].typology, &at, &a, NULL, true), 1);
 		assert_int_equal(judged(lines[i].typology, &below, &a, NULL, true), 0);
+	}
+	/* 12 listed high-risk jurisdiction: any amount with a code in 8090-8099
+	 * (the operator's code map), not 8089 or 8100. */
+	uint16_t codes[] = { 8089, 8090, 8095, 8099, 8100 };
+	int hits[] = { 0, 1, 1, 1, 0 };
+	for (uint32_t i = 0; i < 5; i++) {
+		struct risk_txn x = dtxn(1, codes[i], SZ_KIND_WALLET, CU_T0);
+		assert_int_equal(judged(12, &x, &a, NULL, true), hits[i]);
 	}
 	struct risk_txn domestic = dtxn(YUAN(200000), 3, SZ_KIND_WALLET, CU_T0);
 	assert_int_equal(judged(4, &domestic, &a, NULL, true), 0); /* not cross-border */
@@ -314,61 +337,88 @@ static void test_default_structuring(void **unused)
 
 /* Behavioural typologies, each on both sides:
  * 6 fan-in: the payee had 9 first-time payers of 6,000.00 in 24 h; a 10th
- *   new payer: new peers 10 -> 60 x 50 % = 30, 24 h inflow 60,000 -> 100 x
- *   50 % = 50: 80, alert; with only 8 earlier (9 new) 0 + 50 = 50: none.
- * 7 fan-out: the same from the payer's side.
- * 8 rapid in and out: in 100,000.00, out 95,000.00: 9,500 bp -> 100 and
- *   inflow >= 50,000 -> 100: 50 + 50 = 100, alert; out 80,000.00: 8,000 bp
- *   -> 0: 50, none.
+ *   new payer: new peers 10 -> 60 x 50 % = 30, 24 h inflow 60,000 >=
+ *   10,000 -> 100 x 50 % = 50: 80, alert; with only 8 earlier (9 new)
+ *   0 + 50 = 50: none. Ten new payers of 999.99 bring 9,999.90 < 10,000:
+ *   30 + 0, none.
+ * 7 fan-out: the same from a wallet payer's side; an enterprise payer
+ *   (general account: payroll) is exempt from rule 11: 0 + 50, none.
+ * 8 rapid in and out (8 h window): in 100,000.00, out 95,000.00 an hour
+ *   later: 9,500 bp in [8,500, 11,501) -> 100 and 8 h inflow >= 50,000 ->
+ *   100: 50 + 50 = 100, alert; out 80,000.00: 8,000 bp -> 0: 50, none;
+ *   out 115,000.00 is 11,500 bp: alert; 115,010.00 is 11,501 bp: none;
+ *   95,000.00 seven hours later (the inflow's hour is the window's first):
+ *   alert; eight hours later the inflow has left the window: none.
  * 9 dormant: last activity 91 days back, 10,000.00: 50 + 50, alert; 89
  *   days: 0 + 50, none.
- * 10 history: 30 days of 10,000.00 out a day; today 15,000.00 is 15,000 bp
- *   of the daily average: alert; 14,999.99 is 14,999 bp: none.
+ * 10 history: 30 days of 100,000.00 out a day; today 150,000.00 is 15,000
+ *   bp of the daily average: alert; 149,999.99 is 14,999 bp: none. After 30
+ *   days of 10,000.00 a day, 99,999.99 (99,999 bp) is below the rule's
+ *   100,000.00 exit: none.
  * 11 round: the 3rd outgoing transfer today, 10,000.00 (a multiple of
  *   10^6 fen): 50 + 50, alert; 10,000.01: 0 + 50, none. */
+static int fan_judged(int side, uint64_t amount, uint32_t earlier, uint16_t payer_kind)
+{
+	static struct risk_account peer, hub;
+	memset(&hub, 0, sizeof hub);
+	memset(&peer, 0, sizeof peer);
+	for (uint32_t k = 0; k < earlier; k++) {
+		struct risk_txn x = dtxn(amount, 3, payer_kind, CU_T0 + k * NS_S);
+		risk_account_add(&default_set, &hub, &x, side == 1, true);
+	}
+	struct risk_txn next = dtxn(amount, 3, payer_kind, CU_T0 + 30 * NS_S);
+	return side == 0 ? judged(6, &next, &peer, &hub, true) : judged(7, &next, &hub, &peer, true);
+}
+
+static int pass_through_judged(uint64_t out_amount, uint64_t after_ns)
+{
+	static struct risk_account hub;
+	memset(&hub, 0, sizeof hub);
+	struct risk_txn in = dtxn(YUAN(100000), 3, SZ_KIND_WALLET, CU_T0);
+	risk_account_add(&default_set, &hub, &in, false, true);
+	struct risk_txn out = dtxn(out_amount, 3, SZ_KIND_WALLET, CU_T0 + after_ns);
+	return judged(8, &out, &hub, NULL, true);
+}
+
+static int history_judged(uint64_t daily, uint64_t today)
+{
+	static struct risk_account hub;
+	memset(&hub, 0, sizeof hub);
+	for (uint32_t d = 0; d < 30; d++) {
+		struct risk_txn x = dtxn(daily, 3, SZ_KIND_GENERAL, CU_T0 + d * NS_DAY);
+		risk_account_add(&default_set, &hub, &x, true, false);
+	}
+	struct risk_txn t = dtxn(today, 3, SZ_KIND_GENERAL, CU_T0 + 30 * NS_DAY);
+	return judged(10, &t, &hub, NULL, false);
+}
+
 static void test_default_behaviour(void **unused)
 {
 	(void)unused;
 	load_default();
-	static struct risk_account peer, hub;
 	for (int side = 0; side < 2; side++) { /* 0: fan-in on the payee, 1: fan-out from the payer */
-		memset(&hub, 0, sizeof hub);
-		memset(&peer, 0, sizeof peer);
-		for (uint32_t k = 0; k < 9; k++) {
-			struct risk_txn x = dtxn(YUAN(6000), 3, SZ_KIND_GENERAL, CU_T0 + k * NS_S);
-			risk_account_add(&default_set, &hub, &x, side == 1, true);
-			if (k == 7) {
-				struct risk_txn ninth = dtxn(YUAN(6000), 3, SZ_KIND_GENERAL, CU_T0 + 20 * NS_S);
-				uint16_t id = side == 0 ? 6 : 7;
-				assert_int_equal(side == 0 ? judged(id, &ninth, &peer, &hub, true) : judged(id, &ninth, &hub, &peer, true), 0);
-			}
-		}
-		struct risk_txn tenth = dtxn(YUAN(6000), 3, SZ_KIND_GENERAL, CU_T0 + 30 * NS_S);
-		if (side == 0)
-			assert_int_equal(judged(6, &tenth, &peer, &hub, true), 1);
-		else
-			assert_int_equal(judged(7, &tenth, &hub, &peer, true), 1);
+		assert_int_equal(fan_judged(side, YUAN(6000), 9, SZ_KIND_WALLET), 1);
+		assert_int_equal(fan_judged(side, YUAN(6000), 8, SZ_KIND_WALLET), 0);
+		assert_int_equal(fan_judged(side, YUAN(1000) - 1, 9, SZ_KIND_WALLET), 0);
 	}
+	assert_int_equal(fan_judged(1, YUAN(6000), 9, SZ_KIND_GENERAL), 0);
+	assert_int_equal(pass_through_judged(YUAN(95000), HOUR_NS), 1);
+	assert_int_equal(pass_through_judged(YUAN(80000), HOUR_NS), 0);
+	assert_int_equal(pass_through_judged(YUAN(115000), HOUR_NS), 1);
+	assert_int_equal(pass_through_judged(YUAN(115010), HOUR_NS), 0);
+	assert_int_equal(pass_through_judged(YUAN(95000), 7 * HOUR_NS), 1);
+	assert_int_equal(pass_through_judged(YUAN(95000), 8 * HOUR_NS), 0);
+	static struct risk_account hub;
 	memset(&hub, 0, sizeof hub);
 	struct risk_txn in = dtxn(YUAN(100000), 3, SZ_KIND_GENERAL, CU_T0);
 	risk_account_add(&default_set, &hub, &in, false, true);
-	struct risk_txn out95 = dtxn(YUAN(95000), 3, SZ_KIND_GENERAL, CU_T0 + HOUR_NS);
-	struct risk_txn out80 = dtxn(YUAN(80000), 3, SZ_KIND_GENERAL, CU_T0 + HOUR_NS);
-	assert_int_equal(judged(8, &out95, &hub, NULL, true), 1);
-	assert_int_equal(judged(8, &out80, &hub, NULL, true), 0);
 	struct risk_txn wake91 = dtxn(YUAN(10000), 3, SZ_KIND_GENERAL, CU_T0 + 91 * NS_DAY);
 	struct risk_txn wake89 = dtxn(YUAN(10000), 3, SZ_KIND_GENERAL, CU_T0 + 89 * NS_DAY);
 	assert_int_equal(judged(9, &wake91, &hub, NULL, true), 1);
 	assert_int_equal(judged(9, &wake89, &hub, NULL, true), 0);
-	memset(&hub, 0, sizeof hub);
-	for (uint32_t d = 0; d < 30; d++) {
-		struct risk_txn x = dtxn(YUAN(10000), 3, SZ_KIND_GENERAL, CU_T0 + d * NS_DAY);
-		risk_account_add(&default_set, &hub, &x, true, false);
-	}
-	struct risk_txn big = dtxn(YUAN(15000), 3, SZ_KIND_GENERAL, CU_T0 + 30 * NS_DAY);
-	struct risk_txn less = dtxn(YUAN(15000) - 1, 3, SZ_KIND_GENERAL, CU_T0 + 30 * NS_DAY);
-	assert_int_equal(judged(10, &big, &hub, NULL, false), 1);
-	assert_int_equal(judged(10, &less, &hub, NULL, false), 0);
+	assert_int_equal(history_judged(YUAN(100000), YUAN(150000)), 1);
+	assert_int_equal(history_judged(YUAN(100000), YUAN(150000) - 1), 0);
+	assert_int_equal(history_judged(YUAN(10000), YUAN(100000) - 1), 0);
 	memset(&hub, 0, sizeof hub);
 	for (uint32_t k = 0; k < 2; k++) {
 		struct risk_txn x = dtxn(YUAN(7), 3, SZ_KIND_GENERAL, CU_T0 + k * NS_S);
@@ -413,6 +463,142 @@ static void test_wallet_payment_seen_and_interdicted(void **unused)
 	assert_int_equal(risk_refusal_count(st), 1);
 	assert_int_equal(risk_alert_count(st), 1);
 	assert_int_equal(risk_refusal_at(st, 0)->ruleset_version, 2);
+	cu_release(&x);
+}
+
+/* A screening result (RISK_CMD_SCREEN_HIT, computed outside apply): score
+ * 899 under threshold 900 changes nothing; 900 opens alert 1 (typology 0,
+ * score 900, the list name and entry id kept in its evidence); a score of
+ * 1001 per mille, a zero subject or a name without its NUL are refused with
+ * RISK_R_COMMAND_INVALID and store nothing. */
+static void test_screen_hit(void **unused)
+{
+	(void)unused;
+	static struct cu x;
+	cu_init(&x);
+	struct risk_screen_cmd c = { .subject_id = { 42, 0 }, .event_id = { 9001, 0 }, .tenant_id = 1, .score = 899,
+				     .threshold = 900, .list_version = 3, .currency = CNY };
+	snprintf(c.list_name, sizeof c.list_name, "szfin-test");
+	snprintf(c.entry_id, sizeof c.entry_id, "T0001");
+	const struct risk_state *st = risk_state_get(&x.s);
+	assert_int_equal(cu_run(&x, RISK_CMD_SCREEN_HIT, &c, sizeof c), SZ_R_OK);
+	assert_int_equal(risk_alert_count(st), 0);
+	c.score = 900;
+	assert_int_equal(cu_run(&x, RISK_CMD_SCREEN_HIT, &c, sizeof c), SZ_R_OK);
+	assert_int_equal(risk_alert_count(st), 1);
+	const struct risk_alert *a = risk_alert_at(st, 0);
+	assert_int_equal(a->typology_id, RISK_TYPOLOGY_SCREENING);
+	assert_int_equal(a->score, 900);
+	assert_int_equal(a->contributions[0].value, 3);
+	assert_true(sz_id_eq(a->payer_id, c.subject_id));
+	assert_string_equal((const char *)&a->evidence_transfer_id[2], "T0001");
+	struct risk_screen_cmd bad = c;
+	bad.score = 1001;
+	assert_int_equal(cu_run(&x, RISK_CMD_SCREEN_HIT, &bad, sizeof bad), RISK_R_COMMAND_INVALID);
+	bad = c;
+	bad.subject_id = (sz_id){ 0, 0 };
+	assert_int_equal(cu_run(&x, RISK_CMD_SCREEN_HIT, &bad, sizeof bad), RISK_R_COMMAND_INVALID);
+	bad = c;
+	memset(bad.entry_id, 'x', sizeof bad.entry_id);
+	assert_int_equal(cu_run(&x, RISK_CMD_SCREEN_HIT, &bad, sizeof bad), RISK_R_COMMAND_INVALID);
+	assert_int_equal(risk_alert_count(st), 1);
+	cu_release(&x);
+}
+
+/* Overdue large-value reports (RISK_TYPOLOGY_OVERDUE). One rule "amount >=
+ * 500 yuan" in a large-value typology. CU_T0 is Saturday 2025-03-01 10:00
+ * CST; five working days are Mon 3 ... Fri 7, so the report is due at the
+ * end of Friday 2025-03-07 CST = 2025-03-07T16:00:00Z (1741363200 s) minus
+ * 1 ns. Alert 1 (transfer 10) is not filed; alert 2 (transfer 11) gets a
+ * case closed as reported. A batch at the due time raises nothing; the
+ * first batch after it raises one overdue alert naming alert 1 (and none
+ * for the filed alert 2); later batches raise no more. */
+static void test_overdue_report(void **unused)
+{
+	(void)unused;
+	static struct cu x;
+	cu_init(&x);
+	for (uint64_t id = 1; id <= 2; id++) {
+		sz_account acc = tu_account(id, CNY, 0);
+		assert_int_equal(cu_run(&x, SZ_CMD_CREATE_ACCOUNT, &acc, sizeof acc), SZ_R_OK);
+	}
+	struct risk_ruleset rs = one_rule(RISK_F_AMOUNT);
+	rs.rules[0].band_min[0] = YUAN(500);
+	rs.typologies[0].report = RISK_REPORT_LARGE;
+	assert_int_equal(activate(&x, &rs), SZ_R_OK);
+	sz_transfer t1 = tu_transfer(10, 1, 2, YUAN(600), 0), t2 = tu_transfer(11, 1, 2, YUAN(700), 0);
+	assert_int_equal(cu_run(&x, SZ_CMD_CREATE_TRANSFER, &t1, sizeof t1), SZ_R_OK);
+	assert_int_equal(cu_run(&x, SZ_CMD_CREATE_TRANSFER, &t2, sizeof t2), SZ_R_OK);
+	const struct risk_state *st = risk_state_get(&x.s);
+	assert_int_equal(risk_alert_count(st), 2);
+	const uint64_t due = 1741363200ull * NS_S - 1;
+	assert_int_equal(risk_alert_at(st, 0)->report_due_ns, due);
+	struct risk_case_cmd open = { .case_id = sz_id_make(0, 5), .alert_no = 2, .action = RISK_CASE_OPEN,
+				      .actor = RISK_ACTOR_OFFICER };
+	struct risk_case_cmd close = open;
+	close.action = RISK_CASE_CLOSE;
+	close.disposition = RISK_DISP_REPORTED;
+	assert_int_equal(cu_run(&x, RISK_CMD_CASE, &open, sizeof open), SZ_R_OK);
+	assert_int_equal(cu_run(&x, RISK_CMD_CASE, &close, sizeof close), SZ_R_OK);
+	sz_transfer small = tu_transfer(20, 1, 2, 1, 0);
+	x.t = due;
+	assert_int_equal(cu_run(&x, SZ_CMD_CREATE_TRANSFER, &small, sizeof small), SZ_R_OK);
+	assert_int_equal(risk_alert_count(st), 2); /* due, not yet overdue */
+	small.id = sz_id_make(0, 21);
+	assert_int_equal(cu_run(&x, SZ_CMD_CREATE_TRANSFER, &small, sizeof small), SZ_R_OK);
+	assert_int_equal(risk_alert_count(st), 3);
+	const struct risk_alert *o = risk_alert_at(st, 2);
+	assert_int_equal(o->typology_id, RISK_TYPOLOGY_OVERDUE);
+	assert_int_equal(o->contributions[0].value, 1);
+	assert_true(sz_id_eq(o->transfer_id, sz_id_make(0, 10)));
+	assert_int_equal(o->amount_minor, YUAN(600));
+	small.id = sz_id_make(0, 22);
+	x.t += 30 * NS_DAY;
+	assert_int_equal(cu_run(&x, SZ_CMD_CREATE_TRANSFER, &small, sizeof small), SZ_R_OK);
+	assert_int_equal(risk_alert_count(st), 3); /* once per late alert */
+	cu_release(&x);
+}
+
+/* Retention (RISK_CMD_PURGE) under a set keeping records 1 day: two alerts
+ * at t1 < t2; a day and a second after t2, purging before t2 is allowed
+ * (t2 <= batch - 1 day) and tombstones alert 1 only (t1 < t2 <= t2: the bound
+ * is exclusive); before batch - 1 day + 1 ns is refused
+ * (RISK_R_RETENTION_NOT_REACHED); a non-zero reserved field is invalid. The
+ * tombstone keeps its number and time; alert 2 is untouched. */
+static void test_purge(void **unused)
+{
+	(void)unused;
+	static struct cu x;
+	cu_init(&x);
+	for (uint64_t id = 1; id <= 2; id++) {
+		sz_account acc = tu_account(id, CNY, 0);
+		assert_int_equal(cu_run(&x, SZ_CMD_CREATE_ACCOUNT, &acc, sizeof acc), SZ_R_OK);
+	}
+	struct risk_ruleset rs = one_rule(RISK_F_AMOUNT);
+	rs.retention_days = 1;
+	assert_int_equal(activate(&x, &rs), SZ_R_OK);
+	sz_transfer t1 = tu_transfer(10, 1, 2, 100, 0), t2 = tu_transfer(11, 1, 2, 100, 0);
+	assert_int_equal(cu_run(&x, SZ_CMD_CREATE_TRANSFER, &t1, sizeof t1), SZ_R_OK);
+	assert_int_equal(cu_run(&x, SZ_CMD_CREATE_TRANSFER, &t2, sizeof t2), SZ_R_OK);
+	const struct risk_state *st = risk_state_get(&x.s);
+	assert_int_equal(risk_alert_count(st), 2);
+	uint64_t at2 = risk_alert_at(st, 1)->time_ns, at1 = risk_alert_at(st, 0)->time_ns;
+	assert_true(at1 < at2);
+	x.t = at2 + NS_DAY + NS_S;
+	struct risk_purge_cmd early = { .before_ns = x.t - NS_DAY + 1 };
+	assert_int_equal(cu_run(&x, RISK_CMD_PURGE, &early, sizeof early), RISK_R_RETENTION_NOT_REACHED);
+	struct risk_purge_cmd bad = { .before_ns = at2, .reserved = 1 };
+	assert_int_equal(cu_run(&x, RISK_CMD_PURGE, &bad, sizeof bad), RISK_R_COMMAND_INVALID);
+	struct risk_purge_cmd ok = { .before_ns = at2 };
+	assert_int_equal(cu_run(&x, RISK_CMD_PURGE, &ok, sizeof ok), SZ_R_OK);
+	assert_int_equal(risk_alert_count(st), 2);
+	const struct risk_alert *a1 = risk_alert_at(st, 0), *a2 = risk_alert_at(st, 1);
+	assert_true(risk_alert_purged(a1));
+	assert_int_equal(a1->alert_no, 1);
+	assert_int_equal(a1->time_ns, at1);
+	assert_true(sz_id_is_zero(a1->payer_id));
+	assert_false(risk_alert_purged(a2));
+	assert_int_equal(a2->amount_minor, 100);
 	cu_release(&x);
 }
 
@@ -525,6 +711,9 @@ int main(void)
 		cmocka_unit_test(test_window_counters),
 		cmocka_unit_test(test_bands_and_weights),
 		cmocka_unit_test(test_share_history_dormancy),
+		cmocka_unit_test(test_screen_hit),
+		cmocka_unit_test(test_overdue_report),
+		cmocka_unit_test(test_purge),
 		cmocka_unit_test(test_ruleset_checks),
 		cmocka_unit_test(test_default_large_value),
 		cmocka_unit_test(test_default_structuring),

@@ -199,6 +199,33 @@ static void generator_seeded(void **state)
 	assert_int_equal(run_captured(risk_gen_main, bad, "o4.txt"), 1);
 }
 
+/* The default rule set on generated traffic: the targets of issue 12 (recall
+ * at least 0.9 for every planted typology, at most 1% of transfers and 3% of
+ * accounts flagged) over seeds 1 and 2 of the generator (20,000 people, 20
+ * plants of each of the six typologies: 240 planted alerts). The thresholds
+ * are the issue's, not figures of this code; the backtest prints MET or NOT
+ * MET against them and this test requires MET on every line. */
+static void default_rules_meet_targets(void **state)
+{
+	(void)state;
+	for (int seed = 1; seed <= 2; seed++) {
+		char s[8];
+		snprintf(s, sizeof s, "%d", seed);
+		char *gen[] = { "gen", "--out-dir", tmp_path("q"), "--seed", s, "--people", "20000", "--plants", "20", NULL };
+		assert_int_equal(run_captured(risk_gen_main, gen, "qg.txt"), 0);
+		char *bt[] = { "backtest", "--rules", root_path("share/risk/default.json"), "--transfers",
+			       tmp_path("q/transfers.csv"), "--accounts", tmp_path("q/accounts.csv"), "--labels",
+			       tmp_path("q/labels.csv"), "--out", tmp_path("q/alerts.csv"), NULL };
+		assert_int_equal(run_captured(risk_backtest_main, bt, "qb.txt"), 0);
+		char *summary = read_file("qb.txt");
+		printf("seed %d:\n%s", seed, strstr(summary, "# label") ? strstr(summary, "# label") : summary);
+		assert_non_null(strstr(summary, "planted_alerts=120"));
+		assert_non_null(strstr(summary, "# target recall >= 0.9 for every planted typology: MET"));
+		assert_non_null(strstr(summary, "# target <= 1% of transfers flagged: MET"));
+		assert_non_null(strstr(summary, "# target <= 3% of accounts flagged: MET"));
+	}
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -221,6 +248,7 @@ int main(void)
 		cmocka_unit_test(json_output),
 		cmocka_unit_test(bad_input),
 		cmocka_unit_test(generator_seeded),
+		cmocka_unit_test(default_rules_meet_targets),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
