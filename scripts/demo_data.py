@@ -271,8 +271,14 @@ USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CST = datetime.timezone(datetime.timedelta(hours=8))
 
 
-def uscc(body17):
-    """GB 32100-2015: the 18th character checks the first 17 (weights 3^i mod 31)."""
+def uscc(body16):
+    """A unified social credit code from its first 16 characters: the 17th is
+    the GB 11714-1997 check of the organization code (characters 9-16: weights
+    3 7 9 10 5 8 4 2, 11 - sum mod 11, 10 is 'X', 11 is '0'), the 18th the
+    GB 32100-2015 check of the first 17 (weights 3^i mod 31)."""
+    org = sum((int(ch) if ch.isdigit() else ord(ch) - ord("A") + 10) * w
+              for ch, w in zip(body16[8:16], (3, 7, 9, 10, 5, 8, 4, 2)))
+    body17 = body16 + {10: "X", 11: "0"}.get(11 - org % 11, str(11 - org % 11))
     total = sum(USCC_ALPHABET.index(ch) * pow(3, i, 31) for i, ch in enumerate(body17))
     return body17 + USCC_ALPHABET[(31 - total % 31) % 31]
 
@@ -290,8 +296,8 @@ def make_credit(url, tokens):
     cb = Api(url, tokens["central-bank"])
     base = "/v1/credit/enterprises"
     as_of = (datetime.datetime.now(CST).date() - datetime.timedelta(days=1)).isoformat()
-    firms = ((uscc("91440300MA5FC0DE1"), "深圳星河芯片科技有限公司", "C3973", "600002", "20000.00", 100),
-             (uscc("91440300MA5FC0DE2"), "Qianhai Green Logistics Co.", "G5430", "600005", "8000.00", 40))
+    firms = ((uscc("91440300MA5FC0DE"), "深圳星河芯片科技有限公司", "C3973", "600002", "20000.00", 100),
+             (uscc("91440301MA5FC0DE"), "Qianhai Green Logistics Co.", "G5430", "600005", "8000.00", 40))
     for k, (code, name, industry, owner, tax, heads) in enumerate(firms):
         n = 891000 + 100 * k
         cb.call("POST", base, {"id": str(n), "uscc": code, "name": name, "industry": industry, "district": "Nanshan",
