@@ -59,6 +59,8 @@ static const struct option options[] = {
 	    "check the whole retained log in the background every N seconds, as szfin verify does (0 = never)"),
 	U32("check_invariants", "SZFIN_CHECK_INVARIANTS", check_invariants, 0, 1, 0,
 	    "1 = check every domain's invariants after each batch and stop on a violation (tests; slow)"),
+	U32("test_clock_offset_s", "SZFIN_TEST_CLOCK_OFFSET_S", test_clock_offset_s, 0, SZ_API_TEST_CLOCK_OFFSET_S_MAX, 0,
+	    "tests only: seconds added to the clock that stamps batches; refused unless SZFIN_TEST_CLOCK=1"),
 };
 #define OPTION_COUNT (sizeof options / sizeof options[0])
 
