@@ -116,6 +116,13 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* The clock that stamps batches and decides timed effects: the wall clock,
+ * moved by clock_offset_ns in tests only (engine.h). */
+static uint64_t batch_clock_ns(const struct sz_engine *e)
+{
+	return now_ns() + e->config.clock_offset_ns;
+}
+
 static uint64_t monotonic_ns(void)
 {
 	struct timespec ts;
@@ -245,7 +252,7 @@ static void batch_close(struct sz_engine *e)
 	SZ_ASSERT(e->open != UINT32_MAX);
 	struct batch *b = &e->batches[e->open];
 	SZ_ASSERT(b->count > 0 && e->fifo_count < BATCH_BUFFER_COUNT);
-	uint64_t t = now_ns() + e->config.clock_offset_ns; /* offset: tests only (engine.h) */
+	uint64_t t = batch_clock_ns(e);
 	if (t < e->next_time_ns_min)
 		t = e->next_time_ns_min;
 	uint32_t size = WAL_BATCH_HEADER_SIZE + b->body_size;
@@ -496,7 +503,7 @@ static void tick_if_due(struct sz_engine *e)
 {
 	if (e->fifo_count != 0 || (e->open != UINT32_MAX && e->batches[e->open].count > 0))
 		return;
-	uint64_t t = now_ns();
+	uint64_t t = batch_clock_ns(e);
 	if (t < sz_state_next_deadline_ns(&e->state) || t < e->tick_last_ns + SZ_TICK_INTERVAL_MS_MIN * 1000000ull)
 		return;
 	const sz_command_header tick = { .size = sizeof tick, .kind = SZ_CMD_TICK };
