@@ -35,7 +35,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define FUZZ_USCC "91440300MA5F00001"  /* 17 characters; the check is added */
+#define FUZZ_USCC "91440301MA5F0000X"  /* 17 characters; the check is added */
 #define FUZZ_TENANT 7u
 #define FUZZ_AUTHORIZATION sz_id_make(0xa1, 1)
 #define FUZZ_TAX_RECORD sz_id_make(0xa1, 2)

@@ -18,7 +18,13 @@ Creates, with the admin token from DATA_DIR/admin.token:
           a hard wallet (830001) with three offline payments synced (signed
           by `szfin currency sign-offline`, skipped if the binary is not
           found), an escrow with a delivered and confirmed session (841001)
-          and a grocery subsidy with a grant and a spend (842001);
+          and a grocery subsidy with a grant and a spend (842001); bank 1's
+          deposit rate (0.35%), a 10% reserve ratio and an interest payment;
+          a government agency (820001) and the treasury (820002), a subsidy
+          disbursement of four lines (880810: three paid, one refused line in
+          its report), a tax collection with its receipt (880820), a
+          judicial freeze of 1,000.00 in wallet 800003 and a holder's daily
+          limit of 3,000.00 on wallet 800002;
   risk    the default AML rule set (share/risk/default.json) activated first,
           so every transfer above is judged; a planted structuring run: six
           transfers of 49,800.00 CNY from account 300001 to 300002 (two
@@ -44,6 +50,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.parse
 
 BANKS = {1: "Pengcheng Bank", 2: "Qianhai Digital Bank", 3: "Nanshan Payments"}
@@ -237,6 +244,38 @@ def make_currency(url, tokens):
     op.call("POST", "/v1/contracts/842001/grants", {"id": "880700", "wallet_id": "800004", "amount": "200.00"})
     op.call("POST", "/v1/contracts/842001/spend", {"id": "880701", "wallet_id": "800004", "payee_id": "810001",
                                                    "amount": "50.00"})
+    # the 2026 rules: bank 1's demand-deposit rate (0.35% a year from a minute from now: interest accrues
+    # from the next China-time day on its real-name wallets) and the reserve ratio the central bank sets
+    op.call("POST", "/v1/operators/1/rates", {"id": "880900", "version": 1, "rate_ppm": 3500,
+                                              "effective_from_ns": str(time.time_ns() + 60 * 10**9)},
+            ok_codes=("exists_with_different_fields",))
+    cb.call("POST", "/v1/operators/1/reserve-ratio", {"id": "880901", "ratio_bp": 1000})
+    op.call("POST", "/v1/operators/1/interest/pay", {"id": "880902"})
+    # fiscal payments: a government agency (class 1, funded from its bank account) and the treasury
+    op.call("POST", "/v1/accounts", {"id": "870005", "currency": "CNY", "kind": "bank_deposit", "owner_id": "700005",
+                                     "flags": ["debits_must_not_exceed_credits"]})
+    op.call("POST", "/v1/transfers", {"id": "880105", "debit_account_id": "11", "credit_account_id": "870005",
+                                      "amount": "150000.00", "currency": "CNY", "code": 5})
+    op.call("POST", "/v1/wallets", {"id": "820001", "owner_id": "700005", "type": "government", "class": 1,
+                                    "bank_account_id": "870005"})
+    op.call("POST", "/v1/wallets/820001/topup", {"id": "880800", "amount": "100000.00"})
+    op.call("POST", "/v1/wallets", {"id": "820002", "owner_id": "700006", "type": "treasury", "class": 1})
+    # a subsidy disbursement: three citizens paid, one line to a wallet that does not exist (its own result)
+    op.call("POST", "/v1/fiscal/disbursements", {
+        "id": "880810", "payer_id": "820001", "purpose": "subsidy",
+        "lines": [{"id": "880811", "payee_id": "800002", "amount": "300.00"},
+                  {"id": "880812", "payee_id": "800003", "amount": "300.00"},
+                  {"id": "880813", "payee_id": "800004", "amount": "300.00"},
+                  {"id": "880814", "payee_id": "899999", "amount": "300.00"}]})
+    # a tax collection from the corporate wallet into the treasury, with its receipt
+    op.call("POST", "/v1/fiscal/collections", {"id": "880820", "payer_id": "800001", "treasury_id": "820002",
+                                               "amount": "1250.00", "kind": "tax", "tax_code": 101,
+                                               "period": month_text(1).replace("-", "")})
+    # wallet controls: a court's freeze of 1,000.00 in wallet 800003 (the bank executes the order), and a
+    # daily limit of 3,000.00 the holder of wallet 800002 set below its class limit
+    op.call("POST", "/v1/wallets/800003/controls", {"id": "880830", "authority": "judicial", "state": "amount",
+                                                    "reason": "court_order", "amount": "1000.00"})
+    op.call("POST", "/v1/wallets/800002/holder-limit", {"id": "880840", "daily": "3000.00"})
 
 
 def activate_rules(url, tokens):
@@ -278,8 +317,14 @@ USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CST = datetime.timezone(datetime.timedelta(hours=8))
 
 
-def uscc(body17):
-    """GB 32100-2015: the 18th character checks the first 17 (weights 3^i mod 31)."""
+def uscc(body16):
+    """A unified social credit code from its first 16 characters: the 17th is
+    the GB 11714-1997 check of the organization code (characters 9-16: weights
+    3 7 9 10 5 8 4 2, 11 - sum mod 11, 10 is 'X', 11 is '0'), the 18th the
+    GB 32100-2015 check of the first 17 (weights 3^i mod 31)."""
+    org = sum((int(ch) if ch.isdigit() else ord(ch) - ord("A") + 10) * w
+              for ch, w in zip(body16[8:16], (3, 7, 9, 10, 5, 8, 4, 2)))
+    body17 = body16 + {10: "X", 11: "0"}.get(11 - org % 11, str(11 - org % 11))
     total = sum(USCC_ALPHABET.index(ch) * pow(3, i, 31) for i, ch in enumerate(body17))
     return body17 + USCC_ALPHABET[(31 - total % 31) % 31]
 
@@ -297,8 +342,8 @@ def make_credit(url, tokens):
     cb = Api(url, tokens["central-bank"])
     base = "/v1/credit/enterprises"
     as_of = (datetime.datetime.now(CST).date() - datetime.timedelta(days=1)).isoformat()
-    firms = ((uscc("91440300MA5FC0DE1"), "深圳星河芯片科技有限公司", "C3973", "600002", "20000.00", 100),
-             (uscc("91440300MA5FC0DE2"), "Qianhai Green Logistics Co.", "G5430", "600005", "8000.00", 40))
+    firms = ((uscc("91440300MA5FC0DE"), "深圳星河芯片科技有限公司", "C3973", "600002", "20000.00", 100),
+             (uscc("91440301MA5FC0DE"), "Qianhai Green Logistics Co.", "G5430", "600005", "8000.00", 40))
     for k, (code, name, industry, owner, tax, heads) in enumerate(firms):
         n = 891000 + 100 * k
         cb.call("POST", base, {"id": str(n), "uscc": code, "name": name, "industry": industry, "district": "Nanshan",

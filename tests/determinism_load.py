@@ -101,7 +101,7 @@ def load_credit(s, data_dir):
     base = "/v1/credit/enterprises"
     codes = []
     for k in range(6):
-        code = uscc(f"91440300MA5FD{k:03d}X"[:17])
+        code = uscc(f"914403{k:02d}MA5FD0000"[:17])
         owner = 710000 + k
         codes.append((code, s.token("merchant", tenant=1, owner=owner, name=f"enterprise-{k}")))
         must(s, base, {"id": nid(), "uscc": code, "name": f"Enterprise {k}", "industry": "C3973",

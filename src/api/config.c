@@ -64,6 +64,8 @@ static const struct option options[] = {
 	    SZ_HOT_WINDOW_TRANSFER_COUNT_DEFAULT,
 	    "transfers kept in RAM; older final ones move to checksummed index runs in data_dir/tier "
 	    "(0 = keep every transfer in RAM; at least 256)"),
+	U32("test_clock_offset_s", "SZFIN_TEST_CLOCK_OFFSET_S", test_clock_offset_s, 0, SZ_API_TEST_CLOCK_OFFSET_S_MAX, 0,
+	    "tests only: seconds added to the clock that stamps batches; refused unless SZFIN_TEST_CLOCK=1"),
 };
 #define OPTION_COUNT (sizeof options / sizeof options[0])
 

@@ -34,6 +34,7 @@ struct api_config {
 	uint32_t segment_size_mib;      /* preallocated per new log segment */
 	uint32_t check_invariants;      /* 1: check every domain's invariants after each batch (tests) */
 	uint32_t hot_window_transfers;  /* transfers kept in RAM; older ones on index runs (0 = all in RAM) */
+	uint32_t test_clock_offset_s;   /* tests only: seconds added to the batch clock (needs SZFIN_TEST_CLOCK=1) */
 };
 
 /* Fill defaults, then apply the INI file (--config or SZFIN_CONFIG), the

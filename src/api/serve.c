@@ -128,8 +128,16 @@ static int open_engine(struct api_server *s)
 		api_log(API_LOG_ERROR, "start", "detail=\"%s\"", why);
 		return SZ_EIO;
 	}
+	/* A moved clock is for tests only: refused unless asked for explicitly. */
+	const char *test_clock = getenv("SZFIN_TEST_CLOCK");
+	if (s->config.test_clock_offset_s != 0 && (test_clock == NULL || strcmp(test_clock, "1") != 0)) {
+		api_log(API_LOG_ERROR, "start", "detail=\"test_clock_offset_s needs SZFIN_TEST_CLOCK=1 (tests only)\"");
+		fprintf(stderr, "szfin serve: test_clock_offset_s is for tests only and needs SZFIN_TEST_CLOCK=1\n");
+		return SZ_EINVAL;
+	}
 	struct sz_engine_config ec = {
 		.data_dir = s->config.data_dir,
+		.clock_offset_ns = (uint64_t)s->config.test_clock_offset_s * 1000000000ull,
 		.snapshot_every_batches = s->config.snapshot_every_batches,
 		.scrub_every_s = s->config.scrub_every_s,
 		.segment_size = (uint64_t)s->config.segment_size_mib << 20,

@@ -137,6 +137,10 @@
  * to data at rest long before a restart or a read trips over it. */
 #define SZ_API_SCRUB_EVERY_S 3600u
 
+/* Largest test clock offset (serve's test_clock_offset_s, refused unless
+ * SZFIN_TEST_CLOCK=1): ten years of 366 days, room for any calendar test. */
+#define SZ_API_TEST_CLOCK_OFFSET_S_MAX (10u * 366u * 86400u)
+
 /* Seconds an idle connection is kept before it is closed (slow clients). */
 #define SZ_API_IDLE_TIMEOUT_S 30u
 

@@ -1,10 +1,10 @@
 /*
- * uscc.c — GB 32100-2015 check character of the unified social credit code.
+ * uscc.c — GB 32100-2015 check character of the unified social credit code,
+ * and the GB 11714-1997 check character of the organization code it embeds.
  *
  * A character's value is its index in the 31-character alphabet; the check
- * value makes the weighted sum of all 18 values divisible by 31. A table
- * maps bytes to values (-1 outside the alphabet) so that validation is one
- * pass with no branches on the alphabet's gaps.
+ * value makes the weighted sum of all 18 values divisible by 31. The
+ * organization code (characters 9-17) has its own mod-11 check (uscc.h).
  */
 #include "credit/uscc.h"
 
@@ -57,6 +57,45 @@ int credit_uscc_check_character(const char body[CREDIT_USCC_BODY_SIZE], char *ou
 	return SZ_OK;
 }
 
+static const uint8_t org_weights[CREDIT_ORG_CODE_BODY_SIZE] = { 3, 7, 9, 10, 5, 8, 4, 2 };
+
+/* GB 11714 value of a character: digits 0-9, letters A-Z 10-35, else -1. */
+static int org_value(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'A' && ch <= 'Z')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+int credit_org_code_check_character(const char body[CREDIT_ORG_CODE_BODY_SIZE], char *out)
+{
+	SZ_ASSERT(body != NULL);
+	SZ_ASSERT(out != NULL);
+	uint32_t sum = 0;
+	for (uint32_t i = 0; i < CREDIT_ORG_CODE_BODY_SIZE; i++) {
+		int value = org_value(body[i]);
+		if (value < 0)
+			return SZ_EINVAL;
+		sum += (uint32_t)value * org_weights[i];
+	}
+	uint32_t check = 11u - sum % 11u; /* 1 .. 11 */
+	SZ_ASSERT(check >= 1 && check <= 11);
+	*out = check == 10 ? 'X' : check == 11 ? '0' : (char)('0' + check);
+	return SZ_OK;
+}
+
+/* Characters 9-17 of a code whose characters are all in the USCC alphabet
+ * (a subset of GB 11714's, so the body always has a check character). */
+static char org_expected(const char *code)
+{
+	char expected = 0;
+	int rc = credit_org_code_check_character(code + 8, &expected);
+	SZ_ASSERT(rc == SZ_OK);
+	return expected;
+}
+
 enum credit_uscc_result credit_uscc_validate(const char *code, size_t size,
 					     credit_uscc_detail *detail)
 {
@@ -80,6 +119,12 @@ enum credit_uscc_result credit_uscc_validate(const char *code, size_t size,
 		detail->expected = expected;
 		return CREDIT_USCC_BAD_CHECK;
 	}
+	expected = org_expected(code);
+	if (code[16] != expected) {
+		detail->position = 17;
+		detail->expected = expected;
+		return CREDIT_USCC_BAD_ORG_CHECK;
+	}
 	return CREDIT_USCC_OK;
 }
 
@@ -90,6 +135,7 @@ const char *credit_uscc_result_name(enum credit_uscc_result result)
 	case CREDIT_USCC_WRONG_LENGTH: return "uscc_wrong_length";
 	case CREDIT_USCC_BAD_CHARACTER: return "uscc_bad_character";
 	case CREDIT_USCC_BAD_CHECK: return "uscc_bad_check_character";
+	case CREDIT_USCC_BAD_ORG_CHECK: return "uscc_bad_organization_check_character";
 	}
 	return "unknown";
 }
@@ -102,6 +148,8 @@ const char *credit_uscc_result_text(enum credit_uscc_result result)
 	case CREDIT_USCC_BAD_CHARACTER:
 		return "only 0-9 and upper-case letters other than I, O, S, V, Z may appear";
 	case CREDIT_USCC_BAD_CHECK: return "the check character (18th) does not match the first 17";
+	case CREDIT_USCC_BAD_ORG_CHECK:
+		return "the embedded organization code's check character (17th, GB 11714) does not match characters 9-16";
 	}
 	return "unknown result";
 }

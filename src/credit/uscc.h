@@ -14,9 +14,15 @@
  * Only upper case is valid (the standard prints upper case; a caller that
  * wants to accept lower case upper-cases first, knowingly).
  *
- * Never: check the embedded organisation code (characters 9-17, GB 11714) or
- * the administrative-division code: the registry cross-checks those against
- * its own tables.
+ * Characters 9-17 are the organization code (组织机构代码, GB 11714-1997):
+ * eight body characters and their own check character, which is checked too.
+ * There a digit is worth itself and a letter A-Z 10-35; weights 3 7 9 10 5 8
+ * 4 2; check = 11 - (weighted sum mod 11), with 10 written 'X' and 11 '0'.
+ * The whole-code check is tested first (it covers every character), then
+ * the organization code's.
+ *
+ * Never: check the administrative-division code (characters 3-8): the
+ * registry cross-checks it against its own tables.
  */
 #ifndef SZ_CREDIT_USCC_H
 #define SZ_CREDIT_USCC_H
@@ -34,10 +40,12 @@ enum credit_uscc_result {
 	CREDIT_USCC_WRONG_LENGTH = 1,    /* not exactly 18 characters */
 	CREDIT_USCC_BAD_CHARACTER = 2,   /* a character outside the alphabet */
 	CREDIT_USCC_BAD_CHECK = 3,       /* well-formed, but the 18th character is wrong */
+	CREDIT_USCC_BAD_ORG_CHECK = 4,   /* 18th right, but the organization code's check (17th) is wrong */
 };
 
 /* Where validation failed: position is 1-based (0 for WRONG_LENGTH);
- * expected is the correct check character for BAD_CHECK, else 0. */
+ * expected is the correct check character for BAD_CHECK (position 18) and
+ * BAD_ORG_CHECK (position 17), else 0. */
 typedef struct credit_uscc_detail {
 	uint32_t position;
 	char expected;
@@ -51,6 +59,12 @@ enum credit_uscc_result credit_uscc_validate(const char *code, size_t size,
 /* Computes the check character of a 17-character body into *out. Returns 0,
  * or SZ_EINVAL when a body character is outside the alphabet. */
 int credit_uscc_check_character(const char body[CREDIT_USCC_BODY_SIZE], char *out);
+
+#define CREDIT_ORG_CODE_BODY_SIZE 8u
+/* Computes the GB 11714-1997 check character of an 8-character organization
+ * code body (digits and upper-case A-Z) into *out ('0'-'9' or 'X'). Returns
+ * 0, or SZ_EINVAL for a character outside those. */
+int credit_org_code_check_character(const char body[CREDIT_ORG_CODE_BODY_SIZE], char *out);
 
 /* Stable machine-readable name ("uscc_wrong_length") and a sentence for people. */
 const char *credit_uscc_result_name(enum credit_uscc_result result);

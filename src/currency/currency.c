@@ -78,9 +78,9 @@ uint32_t currency_china_day(uint64_t t_ns)
 }
 
 /* Civil year of a day count since 1970-01-01 (Howard Hinnant's algorithm). */
-int32_t currency_china_year(uint64_t t_ns)
+static int32_t civil_year(uint32_t day)
 {
-	int64_t z = (int64_t)currency_china_day(t_ns) + 719468;
+	int64_t z = (int64_t)day + 719468;
 	int64_t era = z / 146097;
 	int64_t doe = z - era * 146097;
 	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
@@ -89,6 +89,21 @@ int32_t currency_china_year(uint64_t t_ns)
 	int64_t mp = (5 * doy + 2) / 153;
 	int64_t m = mp < 10 ? mp + 3 : mp - 9;
 	return (int32_t)(m <= 2 ? y + 1 : y);
+}
+
+/* Every payment asks for the year of the same batch time (twice): the last
+ * day's answer is kept per thread. A pure function's memo, not state. */
+int32_t currency_china_year(uint64_t t_ns)
+{
+	static _Thread_local uint32_t memo_day = UINT32_MAX;
+	static _Thread_local int32_t memo_year;
+	uint32_t day = currency_china_day(t_ns);
+	if (day != memo_day) {
+		memo_year = civil_year(day);
+		memo_day = day;
+	}
+	SZ_ASSERT(memo_year >= 1970);
+	return memo_year;
 }
 
 uint64_t currency_account_balance(const sz_account *a)
@@ -235,7 +250,11 @@ struct currency_op *currency_op_add(struct currency_state *c, sz_id id, uint64_t
 {
 	SZ_ASSERT(c->op_count < CURRENCY_OP_COUNT_MAX);
 	struct currency_op *op = &c->ops[c->op_count];
-	sz_journal(op, sizeof *op);
+	/* The record past op_count is not state: a rollback restores op_count
+	 * and the index buckets, which hides it, and the next append overwrites
+	 * it whole. So only the count is journalled, not the old bytes of a
+	 * fresh record (reading them was a cache miss, often a page fault, per
+	 * payment). */
 	SZ_JOURNAL_FIELD(c->op_count);
 	memset(op, 0, sizeof *op);
 	op->id = id;
@@ -766,7 +785,53 @@ static int currency_reserve(void *domain_state, uint32_t command_count)
 		rc = ledger_index_reserve(&c->device_index, c->devices, device_key, room);
 	if (rc == 0)
 		rc = currency_fiscal_reserve(c, command_count);
+	/* Between batches, on the engine thread: tell the second thread how far
+	 * the record arrays have grown (currency_populate_ahead). */
+	atomic_store_explicit(&c->hint_op_count, c->op_count, memory_order_relaxed);
+	atomic_store_explicit(&c->hint_fiscal_line_count, c->fiscal_line_count, memory_order_relaxed);
 	return rc;
+}
+
+/* How far ahead of the counts to keep pages faulted in. */
+#define POPULATE_AHEAD_OP_COUNT (1u << 17)          /* 9 MiB of operation records */
+#define POPULATE_AHEAD_FISCAL_LINE_COUNT (1u << 17) /* fiscal line records */
+
+/* Fault in [from, target) of one array once its count came within half the
+ * distance of the populated mark; returns the new mark. */
+static uint32_t populate_one(void *base, size_t item_size, uint32_t count, uint32_t populated, uint32_t ahead,
+			     uint32_t count_max)
+{
+	SZ_ASSERT(item_size > 0);
+	SZ_ASSERT(ahead > 1);
+	uint64_t target = (uint64_t)count + ahead;
+	if (target > count_max)
+		target = count_max;
+	if ((uint64_t)populated >= (uint64_t)count + ahead / 2 || target <= populated)
+		return populated;
+	uint32_t from = populated > count ? populated : count + 1;
+	sz_vm_populate((uint8_t *)base + (size_t)from * item_size, (size_t)(target - from) * item_size);
+	return (uint32_t)target;
+}
+
+/* Runs on the engine's second thread while the engine thread applies: a
+ * payment or a fiscal line appends a record into fresh memory, and the
+ * kernel's zeroing of those pages would otherwise fall on the apply path.
+ * Only pages past the published counts (and the record at the count, which
+ * the next append may be writing) are touched. */
+static void currency_populate_ahead(const void *domain_state)
+{
+	SZ_ASSERT(domain_state != NULL);
+	struct currency_state *c = (struct currency_state *)domain_state;
+	SZ_ASSERT(c->ops != NULL && c->fiscal_lines != NULL);
+	uint32_t ops = atomic_load_explicit(&c->hint_op_count, memory_order_relaxed);
+	uint32_t lines = atomic_load_explicit(&c->hint_fiscal_line_count, memory_order_relaxed);
+	if (ops > 0)
+		c->populated_op_count = populate_one(c->ops, sizeof c->ops[0], ops, c->populated_op_count,
+						     POPULATE_AHEAD_OP_COUNT, CURRENCY_OP_COUNT_MAX);
+	if (lines > 0)
+		c->populated_fiscal_line_count =
+			populate_one(c->fiscal_lines, sizeof c->fiscal_lines[0], lines, c->populated_fiscal_line_count,
+				     POPULATE_AHEAD_FISCAL_LINE_COUNT, CURRENCY_FISCAL_LINE_RECORD_COUNT_MAX);
 }
 
 static void currency_batch_begin(struct sz_state *s, void *domain_state, const struct sz_apply_ctx *ctx)
@@ -833,6 +898,7 @@ int currency_domain_register(struct sz_state *s)
 		.check_invariants = currency_check_invariants,
 		.release = currency_release,
 		.reserve = currency_reserve,
+		.populate_ahead = currency_populate_ahead,
 		.owns_account = currency_owns_account,
 	};
 	int rc = sz_state_register(s, &d);

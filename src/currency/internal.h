@@ -14,6 +14,8 @@
 #include "ledger/ledger.h"
 #include "engine/journal.h"
 
+#include <stdatomic.h>
+
 struct currency_supply_row {
 	uint32_t currency;
 	uint32_t reserved;
@@ -50,6 +52,14 @@ struct currency_state {
 	uint32_t accrual_day;                 /* China day interest was last accrued for (interest.c) */
 	currency_holdings_fn holdings;        /* set at registration by src/contract; NULL = none */
 	const void *holdings_state;
+	/* Page population ahead of the growing record arrays (currency.c): the
+	 * counts the engine thread published at its last reserve, and how far
+	 * the second thread has faulted pages in (only it touches those). Not
+	 * state: never digested nor snapshotted. */
+	_Atomic uint32_t hint_op_count;
+	_Atomic uint32_t hint_fiscal_line_count;
+	uint32_t populated_op_count;
+	uint32_t populated_fiscal_line_count;
 };
 
 struct currency_supply_row *currency_supply_row(struct currency_state *c, uint32_t currency);

@@ -577,10 +577,27 @@ static void pay_prefetch_buckets(const struct sz_state *s, const struct currency
 	ledger_index_prefetch_bucket(&sz_ledger_const(s)->slot_index, currency_derive_id(cmd->id, CURRENCY_TRANSFER_TAG, STEP_MAIN));
 }
 
+/* A payment reads all four cache lines of each wallet record (limits and
+ * outflow, class and flags, controls, the holder's limit), where the index's
+ * hint fetches the first and the last: the middle two as well. The bucket is
+ * the one where ledger_index_find's probe starts (ledger/index.h). */
+static void prefetch_wallet_record(const struct currency_state *c, sz_id id)
+{
+	const struct ledger_index *x = &c->wallet_index;
+	SZ_ASSERT(x->capacity > 0 && (x->capacity & (x->capacity - 1)) == 0);
+	uint32_t v = x->buckets[(uint32_t)sz_mix64(id.lo, id.hi) & (x->capacity - 1)];
+	if (v == 0 || v > c->wallet_count)
+		return;
+	const uint8_t *w = (const uint8_t *)&c->wallets[v - 1];
+	_Static_assert(sizeof(struct currency_wallet) == 4 * 64, "four cache lines");
+	for (size_t line = 0; line < sizeof(struct currency_wallet); line += 64)
+		__builtin_prefetch(w + line);
+}
+
 static void pay_prefetch_items(const struct sz_state *s, const struct currency_state *c, const struct currency_pay_cmd *cmd)
 {
-	ledger_index_prefetch_item(&c->wallet_index, c->wallets, sizeof *c->wallets, cmd->payer_id);
-	ledger_index_prefetch_item(&c->wallet_index, c->wallets, sizeof *c->wallets, cmd->payee_id);
+	prefetch_wallet_record(c, cmd->payer_id);
+	prefetch_wallet_record(c, cmd->payee_id);
 	ledger_index_prefetch_item(&sz_ledger_const(s)->account_index, sz_ledger_const(s)->accounts, sizeof(sz_account), cmd->payer_id);
 	ledger_index_prefetch_item(&sz_ledger_const(s)->account_index, sz_ledger_const(s)->accounts, sizeof(sz_account), cmd->payee_id);
 	ledger_index_prefetch_item(&sz_ledger_const(s)->slot_index, sz_ledger_const(s)->slots, sizeof(struct ledger_slot),

@@ -155,7 +155,7 @@ static void batch_close(struct sz_engine *e)
 	SZ_ASSERT(e->open != UINT32_MAX);
 	struct batch *b = &e->batches[e->open];
 	SZ_ASSERT(b->count > 0 && e->fifo_count < BATCH_BUFFER_COUNT);
-	uint64_t t = engine_now_ns();
+	uint64_t t = engine_batch_clock_ns(e);
 	if (t < e->next_time_ns_min)
 		t = e->next_time_ns_min;
 	uint32_t size = WAL_BATCH_HEADER_SIZE + b->body_size;
@@ -360,7 +360,7 @@ static void tick_if_due(struct sz_engine *e)
 {
 	if (e->fifo_count != 0 || (e->open != UINT32_MAX && e->batches[e->open].count > 0))
 		return;
-	uint64_t t = engine_now_ns();
+	uint64_t t = engine_batch_clock_ns(e);
 	if (t < sz_state_next_deadline_ns(&e->state) || t < e->tick_last_ns + SZ_TICK_INTERVAL_MS_MIN * 1000000ull)
 		return;
 	const sz_command_header tick = { .size = sizeof tick, .kind = SZ_CMD_TICK };

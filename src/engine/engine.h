@@ -47,6 +47,9 @@ struct sz_engine_config {
 	/* Fault injection for tests: fail the Nth write or fsync (1-based, 0 = never). */
 	uint32_t fail_write_at;
 	uint32_t fail_fsync_at;
+	/* Tests only: added to the wall clock that stamps batches, so that an
+	 * end-to-end test can cross China-time days (0 in production). */
+	uint64_t clock_offset_ns;
 };
 
 /* Called on the engine thread once the commands are durable and applied.

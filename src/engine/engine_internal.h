@@ -99,6 +99,14 @@ static inline uint64_t engine_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* The clock that stamps batches and decides timed effects: the wall clock,
+ * moved by clock_offset_ns in tests only (engine.h). */
+static inline uint64_t engine_batch_clock_ns(const struct sz_engine *e)
+{
+	SZ_ASSERT(e != NULL);
+	return engine_now_ns() + e->config.clock_offset_ns;
+}
+
 static inline uint64_t engine_monotonic_ns(void)
 {
 	struct timespec ts;

@@ -90,8 +90,8 @@ try:
     stranger = s.token("merchant", tenant=1, owner=999, name="other enterprise")
     regulator = s.token("regulator", name="regulator")
 
-    CODE = uscc("91440300MA5FC0DE1")
-    CODE2 = uscc("91440300MA5FC0DE2")
+    CODE = uscc("91440300MA5FC0DE2")
+    CODE2 = uscc("91440301MA5FC0DE2")
     ID_NUMBER = resident_id("11010519491231002")
     PHONE = "13812345678"
     base = "/v1/credit/enterprises"
@@ -125,7 +125,7 @@ try:
     st, doc = s.post(base, {"id": nid(), "uscc": CODE2, "name": "Second Co", "industry": "I65",
                             "registered_capital": "100000.00", "founded": "2020-01-01"}, cb)
     t.eq(st, 201, "register a second enterprise without personal data")
-    st, doc = s.post(base, dict(reg, id=nid(), uscc=uscc("91440300MA5FC0DE3"), industry="Z1"), cb)
+    st, doc = s.post(base, dict(reg, id=nid(), uscc=uscc("91440302MA5FC0DE2"), industry="Z1"), cb)
     t.eq((st, doc and doc["code"]), (422, "credit_record_invalid"), "an industry code outside GB/T 4754 is refused")
     st, doc = s.post(base, dict(reg, id=nid()), ent)
     t.eq(st, 403, "an enterprise cannot register enterprises")
@@ -186,7 +186,7 @@ try:
     # The rules every route shares since the credit routes are decoded by their schemas:
     # an empty string is never a value (leave the field out), null is a wrong type, a missing
     # array is missing, an unknown key is refused, and the body is checked before the path.
-    base_reg = {"id": nid(), "uscc": uscc("91440300MA5FC0DE4"), "name": "Shape Co", "industry": "I65",
+    base_reg = {"id": nid(), "uscc": uscc("91440303MA5FC0DE2"), "name": "Shape Co", "industry": "I65",
                 "registered_capital": "1.00", "founded": "2020-01-01"}
     st, doc = s.post(base, dict(base_reg, district=""), cb)
     t.eq((st, doc and doc["code"]), (400, "field_invalid"), "an empty optional string is refused, not taken as absent")
@@ -207,7 +207,7 @@ try:
     st, doc = s.post(f"{base}/{CODE}/feeds/tax", {"id": nid(), "source": "x", "as_of": today(-1), "grade": "A",
                                                   "months": [{"month": month_text(1), "tax_paid": "1.00"}]}, cb)
     t.eq((st, doc and doc["code"]), (400, "field_missing"), "a tax grade needs its grade_year")
-    st, doc = s.post(f"{base}/{uscc('91440300MA5FC0DE9')}/report", {}, bank1)
+    st, doc = s.post(f"{base}/{uscc('91440309MA5FC0DE2')}/report", {}, bank1)
     t.eq((st, doc and doc["code"]), (400, "field_missing"), "the body is checked before the enterprise of the path")
     st, doc = s.post(f"{base}/{CODE}/authorizations", {"id": nid(), "purpose": "loan_approval",
                                                       "expires": today(30)}, ent)

@@ -37,7 +37,7 @@ static sz_id fresh_id(void) { return sz_id_make(9, next_id++); }
 static void uscc_make(uint32_t n, char out[CREDIT_USCC_FIELD_SIZE])
 {
 	memset(out, 0, CREDIT_USCC_FIELD_SIZE);
-	snprintf(out, CREDIT_USCC_FIELD_SIZE, "91440300MA5F%05u", n % 100000u);
+	snprintf(out, CREDIT_USCC_FIELD_SIZE, "914%05uMA5F0000X", n % 100000u);
 	char check;
 	assert_int_equal(credit_uscc_check_character(out, &check), 0);
 	out[17] = check;
