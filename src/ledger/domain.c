@@ -16,6 +16,7 @@
 #include "core/errors.h"
 #include "core/limits.h"
 #include "core/vm.h"
+#include "engine/hooks.h"
 #include "engine/state.h"
 
 #include <stdatomic.h>
@@ -55,10 +56,11 @@ static void ledger_domain_prefetch(const struct sz_state *s, const void *domain_
 				   int stage)
 {
 	SZ_ASSERT(domain_state != NULL && c != NULL);
-	(void)s;
 	SZ_ASSERT(stage == 1 || stage == 2);
-	if (c->kind == SZ_CMD_CREATE_TRANSFER && body_size_is(c, sizeof(sz_transfer)))
+	if (c->kind == SZ_CMD_CREATE_TRANSFER && body_size_is(c, sizeof(sz_transfer))) {
 		ledger_prefetch_transfer(domain_state, (const sz_transfer *)(c + 1), stage);
+		sz_hooks_prefetch(&s->hooks, (const sz_transfer *)(c + 1), stage); /* the hooks' own state */
+	}
 }
 
 static void ledger_domain_resolve(struct sz_state *s, void *domain_state, const sz_command_header *const *cmds,

@@ -361,8 +361,10 @@ static void slot_insert(struct ledger *l, const sz_transfer *t, uint64_t fingerp
 	SZ_ASSERT((log_pos & ~POS_MASK) == 0);
 	SZ_JOURNAL_FIELD(l->slot_count);
 	uint32_t slot = l->slot_count++;
+	/* Only the count is journalled: a rollback restores it (and the index
+	 * buckets), and the bytes past the count are no state, read by nothing
+	 * and overwritten whole by the next append. */
 	struct ledger_slot *s = &l->slots[slot];
-	sz_journal(s, sizeof *s);
 	SZ_JOURNAL_FIELD(l->account_history[debit_index]);
 	SZ_JOURNAL_FIELD(l->account_history[credit_index]);
 	s->id = t->id;
@@ -576,8 +578,7 @@ static uint64_t record_position(struct ledger *l, const sz_transfer *t, const st
 	}
 	SZ_ASSERT(l->derived_count < SZ_DERIVED_TRANSFER_COUNT_MAX);
 	SZ_JOURNAL_FIELD(l->derived_count);
-	sz_transfer *copy = &l->derived[l->derived_count++];
-	sz_journal(copy, sizeof *copy);
+	sz_transfer *copy = &l->derived[l->derived_count++]; /* past the count: no state, not journalled (slot_insert) */
 	*copy = *t;
 	copy->timestamp = ctx->timestamp_ns;
 	return SZ_LOG_POS_MAKE(0, l->derived_count);
