@@ -292,11 +292,13 @@ void api_handle_account_history(struct api_request *r)
 	uint32_t link = q.link, scanned = 0;
 	while (link != 0 && json_array_size(rows) < q.limit && scanned < SZ_API_HISTORY_SCAN_COUNT_MAX) {
 		uint32_t side = link & 1u;
-		int64_t slot = ledger_history_next(l, &link);
-		if (slot < 0)
+		struct ledger_slot found;
+		int rc = ledger_history_step(l, &link, &found, NULL); /* in RAM or on the disk tier */
+		if (rc == 0)
 			break;
 		sz_transfer t;
-		int rc = sz_engine_read_transfer(r->server->engine, l->slots[slot].log_pos, &t);
+		if (rc > 0)
+			rc = sz_engine_read_transfer(r->server->engine, ledger_slot_copy_log_pos(&found), &t);
 		if (rc != 0) {
 			json_decref(rows);
 			if (rc == SZ_ECORRUPT)
@@ -319,7 +321,7 @@ void api_handle_account_history(struct api_request *r)
 			break;
 		}
 		if (t.timestamp < q.to_ns)
-			json_array_append_new(rows, api_json_from_transfer(&t, ledger_slot_status(l, (uint32_t)slot)));
+			json_array_append_new(rows, api_json_from_transfer(&t, ledger_slot_copy_status(&found)));
 	}
 	json_t *doc = json_object();
 	json_object_set_new(doc, "transfers", rows);

@@ -157,9 +157,9 @@ static void transfer_done(struct api_request *r, const uint32_t *results, uint32
 	int status = (t->flags & SZ_TRANSFER_PENDING) ? SZ_STATUS_PENDING
 		   : (t->flags & SZ_TRANSFER_VOID_PENDING) ? SZ_STATUS_VOID : SZ_STATUS_POSTED;
 	if (results[0] == SZ_R_EXISTS) { /* report the stored state of a retried transfer */
-		int64_t slot = ledger_slot_find(ledger_of(r), t->id);
-		if (slot >= 0)
-			status = ledger_slot_status(ledger_of(r), (uint32_t)slot);
+		struct ledger_slot found;
+		if (ledger_transfer_find(ledger_of(r), t->id, &found, NULL) > 0)
+			status = ledger_slot_copy_status(&found);
 	}
 	api_reply_json(r, api_result_status(results[0]), api_json_from_transfer(t, status));
 }
@@ -191,9 +191,10 @@ void api_transfer_complete(const struct sz_engine *e, sz_transfer *t)
 	if (sz_id_is_zero(t->pending_id) || t->currency != 0)
 		return;
 	const struct ledger *l = sz_ledger_const(sz_engine_state(e));
-	int64_t slot = ledger_slot_find(l, t->pending_id);
+	struct ledger_slot found;
 	sz_transfer pending;
-	if (slot < 0 || sz_engine_read_transfer(e, l->slots[slot].log_pos, &pending))
+	if (ledger_transfer_find(l, t->pending_id, &found, NULL) <= 0 ||
+	    sz_engine_read_transfer(e, ledger_slot_copy_log_pos(&found), &pending))
 		return;
 	t->debit_account_id = pending.debit_account_id;
 	t->credit_account_id = pending.credit_account_id;
@@ -203,18 +204,22 @@ void api_transfer_complete(const struct sz_engine *e, sz_transfer *t)
 		t->amount = pending.amount;
 }
 
-/* Read transfer id into out; -1 if absent (nothing answered). */
-static int64_t transfer_read(struct api_request *r, sz_id id, sz_transfer *out)
+/* Read transfer id, in RAM or on the disk tier, into out and its slot into
+ * found: 0; -1 if absent, -2 if unreadable, -3 if a checksum failed
+ * (nothing answered). */
+static int transfer_read(struct api_request *r, sz_id id, sz_transfer *out, struct ledger_slot *found)
 {
-	const struct ledger *l = ledger_of(r);
-	int64_t slot = ledger_slot_find(l, id);
-	if (slot < 0)
+	SZ_ASSERT(out != NULL && found != NULL);
+	int rc = ledger_transfer_find(ledger_of(r), id, found, NULL);
+	if (rc == 0)
 		return -1;
-	int rc = sz_engine_read_transfer(r->server->engine, l->slots[slot].log_pos, out);
+	if (rc < 0)
+		return rc == SZ_ECORRUPT ? -3 : -2;
+	rc = sz_engine_read_transfer(r->server->engine, ledger_slot_copy_log_pos(found), out);
 	if (rc != 0)
 		return rc == SZ_ECORRUPT ? -3 : -2;
 	api_transfer_complete(r->server->engine, out);
-	return slot;
+	return 0;
 }
 
 static bool transfer_readable(const struct api_request *r, const sz_transfer *t)
@@ -234,20 +239,21 @@ void api_handle_transfer_get(struct api_request *r)
 		return;
 	}
 	sz_transfer t;
-	int64_t slot = transfer_read(r, id, &t);
-	if (slot == -3) {
+	struct ledger_slot found;
+	int rc = transfer_read(r, id, &t, &found);
+	if (rc == -3) {
 		api_problem(r, "log_corrupt", "the log record of transfer %s failed its checksum", text);
 		return;
 	}
-	if (slot == -2) {
+	if (rc == -2) {
 		api_problem(r, "internal", "cannot read the transfer record from the log");
 		return;
 	}
-	if (slot < 0 || !transfer_readable(r, &t)) {
+	if (rc < 0 || !transfer_readable(r, &t)) {
 		api_problem(r, "transfer_not_found", "no transfer %s", text);
 		return;
 	}
-	api_reply_json(r, 200, api_json_from_transfer(&t, ledger_slot_status(ledger_of(r), (uint32_t)slot)));
+	api_reply_json(r, 200, api_json_from_transfer(&t, ledger_slot_copy_status(&found)));
 }
 
 struct transfer_filter {
@@ -306,7 +312,10 @@ void api_handle_transfer_list(struct api_request *r)
 	for (uint32_t scanned = 0; next < l->slot_count && json_array_size(rows) < limit &&
 				   scanned < SZ_API_LIST_SCAN_COUNT_MAX; next++, scanned++) {
 		sz_transfer t;
-		int rc = sz_engine_read_transfer(r->server->engine, l->slots[next].log_pos, &t);
+		struct ledger_slot found;
+		int rc = ledger_slot_read(l, (uint32_t)next, &found);
+		if (rc > 0)
+			rc = sz_engine_read_transfer(r->server->engine, ledger_slot_copy_log_pos(&found), &t);
 		if (rc != 0) {
 			json_decref(rows);
 			api_problem(r, rc == SZ_ECORRUPT ? "log_corrupt" : "internal",
@@ -315,7 +324,7 @@ void api_handle_transfer_list(struct api_request *r)
 		}
 		api_transfer_complete(r->server->engine, &t);
 		if (transfer_filter_match(&f, &t) && transfer_readable(r, &t))
-			json_array_append_new(rows, api_json_from_transfer(&t, ledger_slot_status(l, (uint32_t)next)));
+			json_array_append_new(rows, api_json_from_transfer(&t, ledger_slot_copy_status(&found)));
 	}
 	json_t *doc = json_object();
 	json_object_set_new(doc, "transfers", rows);
@@ -331,13 +340,13 @@ static void second_phase_done(struct api_request *r, const uint32_t *results, ui
 		return;
 	}
 	sz_transfer t;
-	int64_t slot = transfer_read(r, r->u.transfer.id, &t);
-	if (slot < 0) {
+	struct ledger_slot found;
+	if (transfer_read(r, r->u.transfer.id, &t, &found) != 0) {
 		api_problem(r, "internal", "the applied transfer cannot be read back");
 		return;
 	}
 	api_reply_json(r, api_result_status(results[0]),
-		       api_json_from_transfer(&t, ledger_slot_status(ledger_of(r), (uint32_t)slot)));
+		       api_json_from_transfer(&t, ledger_slot_copy_status(&found)));
 }
 
 static void second_phase(struct api_request *r, uint16_t flag)
@@ -351,8 +360,8 @@ static void second_phase(struct api_request *r, uint16_t flag)
 		return;
 	}
 	sz_transfer pending;
-	int64_t slot = transfer_read(r, pending_id, &pending);
-	if (slot < 0 || !transfer_readable(r, &pending)) {
+	struct ledger_slot found;
+	if (transfer_read(r, pending_id, &pending, &found) != 0 || !transfer_readable(r, &pending)) {
 		api_problem_result(r, SZ_R_PENDING_NOT_FOUND, NULL);
 		return;
 	}

@@ -478,18 +478,23 @@ static int cashflow_compute(struct api_request *r, sz_id owner, uint32_t currenc
 			continue;
 		uint32_t h = ledger_history_head(l, account_index);
 		while (h != 0) {
-			int64_t slot = ledger_history_next(l, &h);
-			if (slot < 0)
+			struct ledger_slot slot;
+			int found = ledger_history_step(l, &h, &slot, NULL); /* in RAM or on the disk tier */
+			if (found < 0) {
+				api_problem(r, "internal", "cannot read an account history run from the disk tier");
+				return -1;
+			}
+			if (found == 0)
 				break;
 			if (++reads > CASHFLOW_TRANSFER_SCAN_COUNT_MAX) {
 				api_problem_custom(r, 422, "history_too_long", "The account history is too long to summarise",
 						   "send the cash-flow summary as a feed instead");
 				return -1;
 			}
-			if (ledger_slot_status(l, (uint32_t)slot) != SZ_STATUS_POSTED)
+			if (ledger_slot_copy_status(&slot) != SZ_STATUS_POSTED)
 				continue;
 			sz_transfer t;
-			if (sz_engine_read_transfer(s->engine, l->slots[slot].log_pos, &t)) {
+			if (sz_engine_read_transfer(s->engine, ledger_slot_copy_log_pos(&slot), &t)) {
 				api_problem(r, "internal", "cannot read a transfer record from the log");
 				return -1;
 			}

@@ -219,21 +219,31 @@ void ledger_tier_settle(struct ledger *l);
 void ledger_resolve(struct ledger *l, const sz_command_header *const *cmds, uint32_t count);
 /* A resolved cold slot for id in this batch, or NULL (apply only). */
 const struct ledger_slot *ledger_resolved(const struct ledger *l, sz_id id);
+/* A slot copy's status and log position (the copies that
+ * ledger_transfer_find, ledger_slot_read and ledger_history_step give). */
+static inline uint8_t ledger_slot_copy_status(const struct ledger_slot *s)
+{
+	return (uint8_t)(s->log_pos >> 60);
+}
+static inline uint64_t ledger_slot_copy_log_pos(const struct ledger_slot *s)
+{
+	return s->log_pos & ((1ull << 60) - 1);
+}
 /* Find a transfer hot or cold (queries, outside apply): 1 and *out (a copy
  * of its slot) if hot, 2 if on the disk tier, 0 if absent, SZ_ECORRUPT or
  * SZ_EIO. *slot_number gets its slot number. */
-int ledger_transfer_find(struct ledger *l, sz_id id, struct ledger_slot *out, uint32_t *slot_number);
+int ledger_transfer_find(const struct ledger *l, sz_id id, struct ledger_slot *out, uint32_t *slot_number);
 /* Is slot below the disk tier's boundary (on a run unless pinned)? */
 bool ledger_tier_slot_cold(const struct ledger *l, uint32_t slot);
 /* Slot number slot, from RAM (1) or its run (2), checked; SZ_ECORRUPT or
  * SZ_EIO (queries that scan by slot number, outside apply). */
-int ledger_slot_read(struct ledger *l, uint32_t slot, struct ledger_slot *out);
+int ledger_slot_read(const struct ledger *l, uint32_t slot, struct ledger_slot *out);
 /* Account history across the disk tier (queries, outside apply): like
  * ledger_history_next, but a slot given back to the disk tier is read from
  * its run (checked). 1 = from RAM, 2 = from disk, 0 = end of the chain,
  * SZ_ECORRUPT or SZ_EIO. *out gets a copy of the slot, *slot_number its
  * number; *link advances. */
-int ledger_history_step(struct ledger *l, uint32_t *link, struct ledger_slot *out, uint32_t *slot_number);
+int ledger_history_step(const struct ledger *l, uint32_t *link, struct ledger_slot *out, uint32_t *slot_number);
 /* Snapshot writer only (a forked child): put every cold slot back in RAM and
  * the slot index back to what it would be without the tier, so that the
  * snapshot does not depend on what was hot. 0 or SZ_E*. */

@@ -406,7 +406,7 @@ void ledger_resolve(struct ledger *l, const sz_command_header *const *cmds, uint
 
 /* ---- queries and snapshots -------------------------------------------------------- */
 
-int ledger_transfer_find(struct ledger *l, sz_id id, struct ledger_slot *out, uint32_t *slot_number)
+int ledger_transfer_find(const struct ledger *l, sz_id id, struct ledger_slot *out, uint32_t *slot_number)
 {
 	SZ_ASSERT(l != NULL && out != NULL);
 	SZ_ASSERT(!sz_journal_open());
@@ -436,7 +436,7 @@ bool ledger_tier_slot_cold(const struct ledger *l, uint32_t slot)
 	return l->tier != NULL && slot < l->tier->cold_end;
 }
 
-int ledger_slot_read(struct ledger *l, uint32_t slot, struct ledger_slot *out)
+int ledger_slot_read(const struct ledger *l, uint32_t slot, struct ledger_slot *out)
 {
 	SZ_ASSERT(l != NULL && out != NULL);
 	SZ_ASSERT(slot < l->slot_count);
@@ -458,7 +458,7 @@ int ledger_slot_read(struct ledger *l, uint32_t slot, struct ledger_slot *out)
 	return 1;
 }
 
-int ledger_history_step(struct ledger *l, uint32_t *link, struct ledger_slot *out, uint32_t *slot_number)
+int ledger_history_step(const struct ledger *l, uint32_t *link, struct ledger_slot *out, uint32_t *slot_number)
 {
 	SZ_ASSERT(l != NULL && link != NULL && out != NULL);
 	SZ_ASSERT(!sz_journal_open());
