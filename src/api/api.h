@@ -149,6 +149,7 @@ struct api_request {
 	} u;
 	void *extra;                  /* handler-owned, freed with the request */
 	void *in;                     /* the body decoded by route->schema (schema.h), freed with the request */
+	void *stream;                 /* an event stream the handler opened (events.h); its response owns it */
 	char token_text[AUTH_TOKEN_TEXT_SIZE];
 	/* X-Request-Id: the client's if sane, else made by the server; logged
 	 * with the request and returned in the answer (http.c). */

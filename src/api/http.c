@@ -13,6 +13,7 @@
  * its batch is durable and applied, so no reply ever precedes durability.
  */
 #include "api/api.h"
+#include "api/events.h"
 #include "api/session.h"
 #include "api/http_limits.h"
 #include "api/metrics.h"
@@ -359,7 +360,8 @@ static void request_begin(struct api_request *r, const char *method)
 		if (r->principal.role == API_ROLE_COUNT && !api_session_authenticate(r))
 			return; /* the session's CSRF rule answered */
 		if (r->principal.role == API_ROLE_COUNT) {
-			api_problem(r, "unauthorized", "send Authorization: Bearer <token>");
+			api_problem(r, "unauthorized", "send Authorization: Bearer <token>, or log in on the dashboard "
+				    "(POST /v1/session) and send its szfin_session cookie");
 			return;
 		}
 		if ((r->route->roles & API_ROLE_BIT(r->principal.role)) == 0) {
@@ -473,9 +475,12 @@ static enum MHD_Result respond(struct api_request *r)
 {
 	struct api_server *s = r->server;
 	SZ_ASSERT(r->state == API_REQ_READY);
-	struct MHD_Response *resp = MHD_create_response_from_buffer(r->answer_size, r->answer, MHD_RESPMEM_MUST_FREE);
+	struct MHD_Response *resp = r->stream != NULL
+		? api_events_response(r)
+		: MHD_create_response_from_buffer(r->answer_size, r->answer, MHD_RESPMEM_MUST_FREE);
 	SZ_ASSERT(resp != NULL);
-	r->answer = NULL;
+	if (r->stream == NULL)
+		r->answer = NULL;
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type);
 	if (r->location[0])
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, r->location);
@@ -677,9 +682,10 @@ int api_server_run(struct api_server *s)
 			exit_code = 3;
 			break;
 		}
+		api_events_pump(s);
 		if (s->draining) {
 			uint64_t now = api_now_ns();
-			if (s->waiting_count != 0)
+			if (s->waiting_count != 0 || api_events_open_count() != 0)
 				quiet_since_ns = 0;
 			else if (quiet_since_ns == 0)
 				quiet_since_ns = now;

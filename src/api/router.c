@@ -16,6 +16,7 @@
  * they touch. Never: name a domain here; domains bring their own tables.
  */
 #include "api/api.h"
+#include "api/events.h"
 #include "api/requests.h"
 #include "api/vendor.h"
 #include "core/assert.h"
@@ -54,6 +55,8 @@ static const struct api_route platform_routes[] = {
 	{ "GET", "/v1/tokens", API_AD, API_BODY_NONE, api_handle_token_list, "list tokens", NULL },
 	{ "DELETE", "/v1/tokens/{id}", API_AD, API_BODY_NONE, api_handle_token_revoke, "revoke a token", NULL },
 	{ "PUT", "/v1/tokens/{id}/role", API_AD, API_BODY_JSON, api_handle_token_role, "change a token's role and scope", &api_token_role_schema },
+	{ "GET", "/v1/events", API_READERS, API_BODY_NONE, api_handle_events,
+	  "Server-Sent Events of committed accounts and transfers in the caller's scope, resumable by event id", NULL },
 	{ "GET", "/v1/whoami", API_READERS, API_BODY_NONE, api_handle_whoami, "the caller's role and scope", NULL },
 	/* operations */
 	{ "GET", "/v1/status", PUBLIC, API_BODY_NONE, api_handle_status, "live figures for the front page", NULL },
