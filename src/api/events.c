@@ -56,19 +56,23 @@ static const struct ledger *ledger_of(const struct event_stream *e)
 
 /* ---- cursor -------------------------------------------------------------- */
 
-/* "<accounts>.<transfers>", each within the ledger's counts now (a cursor
- * past them was not issued by this log). */
-static bool cursor_parse(const char *text, const struct ledger *l, uint32_t *accounts, uint32_t *slots)
+int api_events_cursor_parse(const char *text, size_t size, uint32_t account_count, uint32_t slot_count,
+			    uint32_t *accounts, uint32_t *slots)
 {
-	const char *dot = strchr(text, '.');
+	SZ_ASSERT(text != NULL || size == 0);
+	SZ_ASSERT(accounts != NULL && slots != NULL);
+	const char *dot = size ? memchr(text, '.', size) : NULL;
 	uint64_t a, t;
-	if (dot == NULL || sz_u64_parse(text, (size_t)(dot - text), &a) || sz_u64_parse(dot + 1, strlen(dot + 1), &t))
-		return false;
-	if (a > l->account_count || t > l->slot_count)
-		return false;
+	if (dot == NULL)
+		return SZ_EINVAL;
+	size_t head = (size_t)(dot - text);
+	if (sz_u64_parse(text, head, &a) || sz_u64_parse(dot + 1, size - head - 1, &t))
+		return SZ_EINVAL;
+	if (a > account_count || t > slot_count)
+		return SZ_EINVAL;
 	*accounts = (uint32_t)a;
 	*slots = (uint32_t)t;
-	return true;
+	return 0;
 }
 
 /* ---- preparing events ------------------------------------------------------ */
@@ -269,7 +273,8 @@ void api_handle_events(struct api_request *r)
 	const char *header = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Last-Event-ID");
 	const char *after = header != NULL ? header : api_query(r, "after");
 	uint32_t accounts = 0, slots = 0;
-	if (after != NULL && !cursor_parse(after, l, &accounts, &slots)) {
+	if (after != NULL &&
+	    api_events_cursor_parse(after, strlen(after), l->account_count, l->slot_count, &accounts, &slots)) {
 		api_problem(r, "cursor_invalid", "Last-Event-ID or after must be an event id this log issued "
 			    "(\"<accounts>.<transfers>\", at most %u.%u now)", l->account_count, l->slot_count);
 		return;

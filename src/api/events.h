@@ -37,6 +37,7 @@
 #define SZ_API_EVENTS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct api_request;
@@ -56,6 +57,12 @@ struct MHD_Response;
 #define SZ_API_EVENT_SCAN_COUNT_MAX 1024u
 /* Bytes of one event (a transfer's JSON is about 600). */
 #define SZ_API_EVENT_SIZE_MAX 2048u
+
+/* Parse an event id "<accounts>.<transfers>" (size bytes, no NUL needed),
+ * each part a decimal within the counts given (a cursor past the log's
+ * counts was not issued by it). 0, or SZ_EINVAL. */
+int api_events_cursor_parse(const char *text, size_t size, uint32_t account_count, uint32_t slot_count,
+			    uint32_t *accounts, uint32_t *slots);
 
 /* GET /v1/events (roles: every reader). Answers 400 cursor_invalid for a
  * bad Last-Event-ID or ?after=, 503 streams_full past the bound. */
