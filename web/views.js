@@ -31,13 +31,46 @@ function lookupForm(id, fields, button, onsubmit) {
   return [form, out];
 }
 
+function overviewCards(s) {
+  const card = (key, value) => h("div", { class: "card" }, h("div", { class: "label", text: t(key) }), h("div", { class: "value", "data-figure": key, text: String(value) }));
+  return h("div", { class: "cards" }, card("overview.accounts", s.accounts), card("overview.transfers", s.transfers),
+    card("overview.pending", s.pending), card("overview.commands", s.commands));
+}
+
+// Live figures: the counters follow GET /v1/events (from the head: the
+// status's account and transfer counts are the stream position), refetching
+// /v1/status at most once a second. Elder mode has no changing screen: a
+// refresh button instead. ctx.live is closed by the shell on every view change.
 async function overview(ctx) {
   const s = await api("GET", "/v1/status");
-  const card = (key, value) => h("div", { class: "card" }, h("div", { class: "label", text: t(key) }), h("div", { class: "value", text: String(value) }));
-  return h("div", {},
-    h("div", { class: "cards" }, card("overview.accounts", s.accounts), card("overview.transfers", s.transfers),
-      card("overview.pending", s.pending), card("overview.commands", s.commands)),
-    h("p", { class: "muted", text: t("overview.state", { sequence: s.sequence, storage: s.storage, ready: s.ready ? t("ready") : t("not.ready") }) }));
+  const cards = overviewCards(s);
+  const state = h("p", { class: "muted", text: t("overview.state", { sequence: s.sequence, storage: s.storage, ready: s.ready ? t("ready") : t("not.ready") }) });
+  const live = h("p", { class: "muted", id: "overview-live" });
+  const root = h("div", {}, cards, state, live);
+  async function refresh() {
+    const fresh = await api("GET", "/v1/status");
+    root.querySelector(".cards").replaceWith(overviewCards(fresh));
+    state.textContent = t("overview.state", { sequence: fresh.sequence, storage: fresh.storage, ready: fresh.ready ? t("ready") : t("not.ready") });
+    return fresh;
+  }
+  if (prefs.elder) {
+    root.append(h("div", { class: "pager" }, h("button", { type: "button", id: "overview-refresh", text: t("overview.refresh"),
+      onclick: () => refresh().then(() => { live.textContent = t("overview.refreshed", { time: rfc3339(String(BigInt(Date.now()) * 1000000n)) }); }).catch(() => {}) })));
+    return root;
+  }
+  live.textContent = t("overview.live.waiting");
+  const source = new EventSource(`/v1/events?after=${s.accounts}.${s.transfers}`);
+  let timer = null;
+  const onEvent = (ev) => {
+    const data = JSON.parse(ev.data);
+    live.textContent = t("overview.live.last", { time: rfc3339(data.timestamp_ns) });
+    if (!timer) timer = setTimeout(() => { timer = null; refresh().catch(() => {}); }, 1000);
+  };
+  source.addEventListener("account", onEvent);
+  source.addEventListener("transfer", onEvent);
+  source.addEventListener("error", () => { if (source.readyState === EventSource.CLOSED) live.textContent = t("overview.live.closed"); });
+  ctx.live = { close: () => { clearTimeout(timer); source.close(); } };
+  return root;
 }
 
 // Operators are numbered by tenant; the central bank's view asks for 1..16.

@@ -42,11 +42,24 @@ async function setPrefs(page, lang, elder) {
   await page.evaluate(([l, e]) => { localStorage.setItem("szfin.lang", l); localStorage.setItem("szfin.elder", e ? "1" : "0"); }, [lang, elder]);
 }
 
+// A live view (the overview outside elder mode) keeps its event stream
+// open, so the network never goes idle there: wait for the shell's mark.
 async function openView(page, view) {
   await page.goto(`${server.url}/#${view}`);
-  await page.waitForSelector("#view-title");
-  await page.waitForLoadState("networkidle");
+  await page.waitForSelector(`#view[data-ready="${view}"]`);
+  const live = view === "overview" && !(await page.evaluate(() => document.documentElement.classList.contains("elder")));
+  if (!live) await page.waitForLoadState("networkidle");
 }
+
+// A transfer through the API with a demo token (not through the page).
+async function transfer(name, body) {
+  const r = await fetch(server.url + "/v1/transfers", {
+    method: "POST", headers: { Authorization: "Bearer " + server.token(name), "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  assert.equal(r.status, 201, await r.text());
+}
+
 
 async function navViews(page) {
   return page.$$eval("#nav a[data-view]", (as) => as.map((a) => a.dataset.view));
@@ -120,6 +133,34 @@ test("operator: its reserve account's history pages by cursor, times in RFC 3339
   await page.waitForFunction((old) => document.querySelector("#view tbody tr td:nth-child(2)")?.textContent !== old, first[0]);
   const second = await page.$$eval("#view tbody tr", (rows) => rows.map((r) => r.cells[1].textContent));
   assert.equal(second.filter((id) => first.includes(id)).length, 0, "the next page has other transfers");
+  await logout(page);
+  await page.close();
+});
+
+// Expected: one more transfer record than the card showed before (the
+// transfer is made here), arriving without a reload; in elder mode the
+// figure stays put until the refresh button is pressed.
+test("overview: live figures from /v1/events; elder mode waits for the refresh button", async () => {
+  const page = await browser.context.newPage();
+  await login(page, "operator-1");
+  await openView(page, "overview");
+  const figure = () => page.textContent('[data-figure="overview.transfers"]');
+  const before = Number(await figure());
+  await page.waitForFunction(() => /Live/.test(document.getElementById("overview-live")?.textContent || ""));
+  await transfer("operator-1", { id: "990001", debit_account_id: "11", credit_account_id: "870001", amount: "1.00", currency: "CNY" });
+  await page.waitForFunction((n) => document.querySelector('[data-figure="overview.transfers"]')?.textContent === String(n),
+    before + 1, { timeout: 15000 });
+  assert.match(await page.textContent("#overview-live"), /last change committed at \d{4}-\d{2}-\d{2}T/);
+  await page.screenshot({ path: shotPath("operator-1-overview-live-en-normal"), fullPage: true });
+  await page.click("#elder-toggle");
+  await page.waitForSelector('#view[data-ready="overview"] #overview-refresh');
+  const still = Number(await figure());
+  await transfer("operator-1", { id: "990002", debit_account_id: "11", credit_account_id: "870001", amount: "1.00", currency: "CNY" });
+  await new Promise((r) => setTimeout(r, 2500));
+  assert.equal(Number(await figure()), still, "elder mode: no figure changes by itself");
+  await page.click("#overview-refresh");
+  await page.waitForFunction((n) => document.querySelector('[data-figure="overview.transfers"]')?.textContent === String(n), still + 1);
+  await page.click("#elder-toggle");
   await logout(page);
   await page.close();
 });
