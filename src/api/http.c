@@ -364,10 +364,15 @@ static void request_begin(struct api_request *r, const char *method)
 				    "(POST /v1/session) and send its szfin_session cookie");
 			return;
 		}
-		if ((r->route->roles & API_ROLE_BIT(r->principal.role)) == 0) {
+		uint32_t acting = api_route_acting_role(r->route_index, r->principal.role);
+		if (acting == API_ROLE_COUNT) {
 			api_problem(r, "forbidden", "role %s may not %s %s", api_role_name(r->principal.role),
 				    method, r->route->path);
 			return;
+		}
+		if (acting != r->principal.role) {
+			r->role_granted_from = r->principal.role;
+			r->principal.role = acting;
 		}
 	}
 	if (s->draining && r->route->roles != 0) {
@@ -497,9 +502,12 @@ static enum MHD_Result respond(struct api_request *r)
 	uint64_t duration_ns = api_now_ns() - r->start_ns;
 	api_metrics_request(s->metrics, r->route ? (int)r->route_index : -1, r->status, duration_ns);
 	api_log(r->status >= 400 ? API_LOG_INFO : API_LOG_DEBUG, "request",
-		"request_id=%s route=\"%s\" path=\"%s\" status=%u duration_us=%llu role=%s", r->request_id,
+		"request_id=%s route=\"%s\" path=\"%s\" status=%u duration_us=%llu role=%s%s%s", r->request_id,
 		r->route ? r->route->path : "unmatched", r->url, r->status,
-		(unsigned long long)(duration_ns / 1000), api_role_name(r->principal.role));
+		(unsigned long long)(duration_ns / 1000),
+		api_role_name(r->role_granted_from != API_ROLE_COUNT ? r->role_granted_from : r->principal.role),
+		r->role_granted_from != API_ROLE_COUNT ? " acting_as=" : "",
+		r->role_granted_from != API_ROLE_COUNT ? api_role_name(r->principal.role) : "");
 	return ret;
 }
 
@@ -520,6 +528,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		r->url = url;
 		r->start_ns = api_now_ns();
 		r->principal.role = API_ROLE_COUNT;
+		r->role_granted_from = API_ROLE_COUNT;
 		*con_cls = r;
 		request_id_set(r);
 		if (head_ok(r, uri_seen))
