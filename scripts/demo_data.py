@@ -84,7 +84,9 @@ def make_tokens(admin, data_dir):
              ("auditor", {"role": "auditor", "name": "Auditor (demo)"}),
              ("risk-analyst-1", {"role": "risk_analyst", "tenant_id": "1", "name": "AML analyst, bank 1"}),
              ("compliance-officer-1", {"role": "compliance_officer", "tenant_id": "1",
-                                       "name": "Compliance, bank 1 (demo)"})]
+                                       "name": "Compliance, bank 1 (demo)"}),
+             ("credit-analyst-1", {"role": "credit_analyst", "tenant_id": "1", "name": "Credit desk, bank 1"}),
+             ("green-desk-1", {"role": "green_desk", "tenant_id": "1", "name": "Green desk, bank 1"})]
     for t, name in BANKS.items():
         specs.append((f"operator-{t}", {"role": "operator", "tenant_id": str(t), "name": name}))
     for m in range(MERCHANTS):
@@ -309,6 +311,13 @@ def make_credit(url, tokens):
              "kind": "invention" if k == 0 else "utility_model", "granted": "2019-05-01"}]})
         cb.call("POST", f"{base}/{code}/feeds/innovation", {"id": str(n + 4), "source": "szstic", "as_of": as_of,
                                                             "points": 780 - 300 * k})
+    # The first enterprise (owner 600002 = merchant-200002) consents to bank 1's loan approval for
+    # 90 days, and bank 1's credit desk draws a report under it (logged in the query log).
+    consent_until = (datetime.datetime.now(CST).date() + datetime.timedelta(days=90)).isoformat()
+    code = firms[0][0]
+    Api(url, tokens["merchant-200002"]).call("POST", f"{base}/{code}/authorizations", {
+        "id": "891900", "institution": "1", "purpose": "loan_approval", "expires": consent_until})
+    Api(url, tokens["credit-analyst-1"]).call("POST", f"{base}/{code}/report", {"id": "891901", "purpose": "loan_approval"})
 
 
 def make_green(url, tokens):

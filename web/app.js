@@ -7,7 +7,7 @@ import { api, h, label, loadMessages, prefs, t } from "/web/ui.js";
 import { ELDER_COMMON, ROLE_VIEWS, VIEWS } from "/web/views.js";
 
 const $ = (id) => document.getElementById(id);
-const ctx = { role: null, tenant: null, domains: [], view: null, live: null };
+const ctx = { role: null, tenant: null, domains: [], reachable: [], view: null, live: null };
 
 function defaultLang() {
   const saved = localStorage.getItem("szfin.lang");
@@ -37,8 +37,11 @@ function applyTexts() {
   document.documentElement.classList.toggle("zh", prefs.lang === "zh-CN");
 }
 
+// The role's views whose domain this server has and the caller can reach
+// (GET /v1/views: desk roles reach one domain each).
 function views() {
-  return (ROLE_VIEWS[ctx.role] || ["overview"]).filter((v) => ctx.domains.includes(VIEWS[v].domain));
+  const reach = (d) => d === "platform" || ctx.reachable.includes(d);
+  return (ROLE_VIEWS[ctx.role] || ["overview"]).filter((v) => ctx.domains.includes(VIEWS[v].domain) && reach(VIEWS[v].domain));
 }
 
 function navButton(name) {
@@ -97,6 +100,7 @@ async function start() {
     const me = await api("GET", "/v1/whoami");
     ctx.role = v.role;
     ctx.domains = v.domains;
+    ctx.reachable = v.reachable || v.domains;
     ctx.tenant = me.tenant_id;
   } catch (e) {
     if (e.status === 401) return showLogin();

@@ -179,17 +179,54 @@ async function throughput() {
   return h("div", {}, ...parts);
 }
 
-async function credit() {
-  const [form, out] = lookupForm("credit", [{ name: "uscc", label: t("credit.enterprise"), value: "91440300MA5FC0DE1F" }], t("credit.show"), async (v) => {
+// A fresh 128-bit command id as a decimal string (ids are chosen by the client).
+function newId() {
+  const words = crypto.getRandomValues(new Uint32Array(4));
+  return words.reduce((acc, w) => (acc << 32n) | BigInt(w), 0n).toString();
+}
+
+const DEMO_USCC = "91440300MA5FC0DE1F";
+
+// A score decision: its figures, then its reason codes (most adverse first,
+// as the server orders them), each with its text and points.
+function decisionView(doc) {
+  const { reasons, ...rest } = doc;
+  const parts = [anyTable(t("credit.decision"), rest)];
+  if (Array.isArray(reasons)) parts.push(reasons.length ? anyTable(t("credit.reasons"), reasons) : h("p", { text: t("credit.reasons.none") }));
+  return h("div", {}, ...parts);
+}
+
+// A bank's credit desk (operator or credit analyst): look an enterprise up,
+// see the consents it gave this bank, draw a report or a score under one
+// (each logged in the enterprise's query log). Others see the query log.
+async function credit(ctx) {
+  const desk = ctx.role === "operator" || ctx.role === "credit_analyst";
+  const [form, out] = lookupForm("credit", [{ name: "uscc", label: t("credit.enterprise"), value: DEMO_USCC }], t("credit.show"), async (v) => {
     const code = encodeURIComponent(v.uscc);
-    const e = await api("GET", `/v1/credit/enterprises/${code}`);
-    const q = await api("GET", `/v1/credit/enterprises/${code}/queries`).catch((err) => ({ error: err.message }));
-    return h("div", {}, anyTable(v.uscc, e), anyTable(`${v.uscc} queries`, q));
+    const parts = [anyTable(v.uscc, await api("GET", `/v1/credit/enterprises/${code}`))];
+    parts.push(await section(t("credit.consents"), async () => anyTable(t("credit.consents"),
+      await api("GET", `/v1/credit/enterprises/${code}/authorizations`))));
+    if (!desk) {
+      parts.push(await section(t("credit.queries"), async () => anyTable(t("credit.queries"),
+        await api("GET", `/v1/credit/enterprises/${code}/queries`))));
+      return h("div", {}, ...parts);
+    }
+    const result = h("div", { class: "result", "aria-live": "polite" });
+    const ask = (what, render) => async () => {
+      result.replaceChildren();
+      try { result.append(render(await api("POST", `/v1/credit/enterprises/${code}/${what}`, { id: newId(), purpose: "loan_approval" }))); } catch (e) { result.append(errorBox(e)); }
+    };
+    parts.push(h("section", {}, h("h3", { text: t("credit.ask") }), h("p", { class: "muted", text: t("credit.ask.help") }),
+      h("div", { class: "pager" },
+        h("button", { type: "button", id: "credit-report", text: t("credit.report"), onclick: ask("report", (d) => anyTable(t("credit.report"), d)) }),
+        h("button", { type: "button", id: "credit-score", text: t("credit.score"), onclick: ask("score", decisionView) })),
+      result));
+    return h("div", {}, ...parts);
   });
   return h("div", {},
+    h("section", {}, h("h3", { text: t("credit.enterprise") }), form, out),
     await section(t("credit.models"), async () => anyTable(t("credit.models"), await api("GET", "/v1/credit/models"))),
-    await section(t("credit.warnings"), async () => anyTable(t("credit.warnings"), await api("GET", "/v1/credit/warnings"))),
-    h("section", {}, h("h3", { text: t("credit.enterprise") }), form, out));
+    await section(t("credit.warnings"), async () => anyTable(t("credit.warnings"), await api("GET", "/v1/credit/warnings"))));
 }
 
 async function green(ctx) {
@@ -200,7 +237,11 @@ async function green(ctx) {
     t("green.book"), async (v) => anyTable(t("green.book"), await api("GET", `/v1/green/books/${encodeURIComponent(v.bank)}/financed-emissions`)));
   const [f3, o3] = lookupForm("loan", [{ name: "id", label: t("green.loan"), value: "890030", numeric: true }],
     t("show"), async (v) => anyTable(t("green.loan"), (await api("GET", `/v1/green/loans/${encodeURIComponent(v.id)}`)).terms));
+  const bank = ctx.tenant && ctx.tenant !== "0" ? ctx.tenant : "1";
+  const banks = ["operator", "green_desk", "central_bank", "regulator", "auditor", "admin"].includes(ctx.role);
   return h("div", {},
+    banks ? await section(t("green.policy"), async () => anyTable(t("green.policy"), await api("GET", `/v1/green/pricing/policies/${encodeURIComponent(bank)}`))) : null,
+    banks ? await section(t("green.book"), async () => anyTable(`${t("green.book")} ${bank}`, await api("GET", `/v1/green/books/${encodeURIComponent(bank)}/financed-emissions`))) : null,
     await section(t("green.factors"), async () => anyTable(t("green.factors"), (await api("GET", "/v1/green/factors")).loaded)),
     h("section", {}, h("h3", { text: t("green.account") }), f1, o1),
     h("section", {}, h("h3", { text: t("green.loan") }), f3, o3),
@@ -254,6 +295,8 @@ export const ROLE_VIEWS = {
   regulator: ["overview", "throughput", "supply", "history", "credit", "green", "audit"],
   auditor: ["audit", "overview", "history", "throughput", "supply", "credit", "green"],
   admin: ["overview", "audit", "throughput", "supply", "history", "wallets", "contracts", "credit", "green"],
+  credit_analyst: ["credit"],
+  green_desk: ["green"],
 };
 export const ELDER_COMMON = 3;
 export { label };

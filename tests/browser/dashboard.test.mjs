@@ -137,6 +137,44 @@ test("operator: its reserve account's history pages by cursor, times in RFC 3339
   await page.close();
 });
 
+// Expected values from the demo script's inputs: merchant 200002's enterprise
+// (91440300MA5FC0DE1F) consented to bank 1 for loan approval and was filed
+// twelve months of tax; bank 1's policy has base score 60 and a 15 bp cap;
+// its PCAF position is 10m of 40m + 60m on 5,000 t: 10/100 x 5,000 = 500.00 t.
+test("credit analyst: only the credit view; consents, a report under the consent, a score answer", async () => {
+  const page = await browser.context.newPage();
+  await login(page, "credit-analyst-1");
+  assert.deepEqual(await navViews(page), ["credit"]);
+  await openView(page, "credit");
+  await page.click("#view form.lookup button[type=submit]");
+  await page.waitForSelector("#credit-report");
+  const consents = await page.textContent("#view");
+  assert.ok(consents.includes("loan_approval"), "the consent's purpose is shown");
+  await page.click("#credit-report");
+  await page.waitForFunction(() => [...document.querySelectorAll("#view caption")].some((c) => c.textContent === "Credit report"));
+  const report = await page.$$eval("#view td", (tds) => tds.map((td) => td.textContent));
+  assert.ok(report.includes("tax"), "the report has its tax section");
+  await page.screenshot({ path: shotPath("credit-analyst-1-credit-report-en-normal"), fullPage: true });
+  // The demo activates no scorecard model: the server refuses, and the page says so.
+  await page.click("#credit-score");
+  await page.waitForFunction(() => /no model is active/.test([...document.querySelectorAll("#view .result .error")].pop()?.textContent || ""));
+  for (const v of await axe(page)) assert.fail(`axe: ${v.id}`);
+  await logout(page);
+  await page.close();
+});
+
+test("green desk: only the green view; its bank's pricing policy and financed emissions", async () => {
+  const page = await browser.context.newPage();
+  await login(page, "green-desk-1");
+  assert.deepEqual(await navViews(page), ["green"]);
+  await openView(page, "green");
+  const cells = await page.$$eval("#view td", (tds) => tds.map((td) => td.textContent.trim()));
+  assert.ok(cells.includes("500.00"), "financed emissions 500.00 t");
+  assert.ok(cells.includes("60") && cells.includes("15.00"), "the policy's base score 60 and 15 bp cap");
+  await logout(page);
+  await page.close();
+});
+
 // Expected: one more transfer record than the card showed before (the
 // transfer is made here), arriving without a reload; in elder mode the
 // figure stays put until the refresh button is pressed.
@@ -250,7 +288,7 @@ test("elder mode: aria-pressed, 24 px text, line height 1.5, 48 px targets, reme
 
 // Every role's pages in both languages and both modes: a screenshot each and
 // zero axe-core violations (in elder mode also of the 7:1 contrast rule).
-const ROLES = ["central-bank", "operator-1", "merchant-200001", "regulator", "auditor"];
+const ROLES = ["central-bank", "operator-1", "merchant-200001", "regulator", "auditor", "credit-analyst-1", "green-desk-1"];
 for (const lang of ["en", "zh-CN"]) {
   for (const elder of [false, true]) {
     const mode = elder ? "elder" : "normal";
