@@ -281,6 +281,11 @@ void api_handle_static(struct api_request *r);
 void api_handle_openapi(struct api_request *r);
 void api_handle_problems_doc(struct api_request *r);
 void api_handle_transfer_list(struct api_request *r);
+/* GET /v1/series/minutes (series.c): payments and limit breaches per minute. */
+void api_handle_series_minutes(struct api_request *r);
+/* Note the results of a submission answered for p (series.c counts the
+ * limit breaches among them). */
+void api_series_results(const struct api_principal *p, const uint32_t *results, uint32_t count);
 /* ?limit= of a list within [1, SZ_PAGE_ROW_COUNT_MAX] (default
  * SZ_API_PAGE_ROW_COUNT_DEFAULT); answers 400 and returns 0 if bad. */
 uint32_t api_page_limit(struct api_request *r);

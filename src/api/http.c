@@ -111,6 +111,7 @@ static void on_engine_done(void *ctx, const uint32_t *results, uint32_t count)
 	SZ_ASSERT(r->state == API_REQ_WAITING);
 	SZ_ASSERT(count == r->submitted_count);
 	r->state = API_REQ_BODY;
+	api_series_results(&r->principal, results, count);
 	r->on_done(r, results, count);
 	SZ_ASSERT(r->state == API_REQ_READY);
 	SZ_ASSERT(r->server->waiting_count > 0);

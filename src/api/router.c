@@ -55,6 +55,8 @@ static const struct api_route platform_routes[] = {
 	{ "GET", "/v1/tokens", API_AD, API_BODY_NONE, api_handle_token_list, "list tokens", NULL },
 	{ "DELETE", "/v1/tokens/{id}", API_AD, API_BODY_NONE, api_handle_token_revoke, "revoke a token", NULL },
 	{ "PUT", "/v1/tokens/{id}/role", API_AD, API_BODY_JSON, api_handle_token_role, "change a token's role and scope", &api_token_role_schema },
+	{ "GET", "/v1/series/minutes", API_CB | API_OP | API_RG | API_AU | API_AD, API_BODY_NONE, api_handle_series_minutes,
+	  "payments and limit breaches per minute in the caller's scope, for charts", NULL },
 	{ "GET", "/v1/events", API_READERS | API_DESKS, API_BODY_NONE, api_handle_events,
 	  "Server-Sent Events of committed accounts and transfers in the caller's scope, resumable by event id", NULL },
 	{ "GET", "/v1/whoami", API_READERS | API_DESKS, API_BODY_NONE, api_handle_whoami, "the caller's role and scope", NULL },
