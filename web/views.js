@@ -73,6 +73,20 @@ async function overview(ctx) {
   return root;
 }
 
+// Payments and limit breaches per minute (GET /v1/series/minutes, in the
+// caller's scope), each as a chart with its table; amounts stay exact strings.
+async function activity() {
+  const doc = await api("GET", `/v1/series/minutes?minutes=${prefs.elder ? 15 : 30}`);
+  const names = doc.minutes.map((m) => rfc3339(m.start_ns));
+  const payments = barFigure(t("activity.payments"), names, [{ name: t("col.payments"), values: doc.minutes.map((m) => BigInt(m.payments)) }], String);
+  const amounts = barFigure(t("activity.amounts", { currency: doc.currency }), names,
+    [{ name: doc.currency, values: doc.minutes.map((m) => minorUnits(m.amount)) }], (v) => decimalOf(BigInt(v)));
+  const breaches = barFigure(t("activity.breaches"), names, [{ name: t("col.breaches"), values: doc.minutes.map((m) => BigInt(m.limit_breaches)) }], String);
+  const notes = [t("activity.since", { time: doc.breaches_since ?? t("audit.never") })];
+  if (doc.truncated) notes.push(t("activity.truncated", { scanned: doc.scanned }));
+  return h("div", {}, payments, amounts, breaches, ...notes.map((n) => h("p", { class: "muted", text: n })));
+}
+
 // Operators are numbered by tenant; the central bank's view asks for 1..16.
 async function supply() {
   const found = await Promise.all(Array.from({ length: 16 }, (_, i) => api("GET", `/v1/operators/${i + 1}`).catch(() => null)));
@@ -279,6 +293,7 @@ async function audit(ctx) {
 // common tasks first (elder mode shows those first and folds the rest).
 export const VIEWS = {
   overview: { domain: "platform", render: overview },
+  activity: { domain: "platform", render: activity },
   history: { domain: "platform", render: history },
   supply: { domain: "currency", render: supply },
   wallets: { domain: "currency", render: wallets },
@@ -289,10 +304,10 @@ export const VIEWS = {
   audit: { domain: "auth", render: audit },
 };
 export const ROLE_VIEWS = {
-  central_bank: ["overview", "supply", "history", "throughput", "audit", "credit", "green"],
-  operator: ["overview", "history", "wallets", "contracts", "credit", "green"],
+  central_bank: ["overview", "supply", "activity", "history", "throughput", "audit", "credit", "green"],
+  operator: ["overview", "activity", "history", "wallets", "contracts", "credit", "green"],
   merchant: ["history", "overview", "wallets", "credit", "green"],
-  regulator: ["overview", "throughput", "supply", "history", "credit", "green", "audit"],
+  regulator: ["overview", "throughput", "activity", "supply", "history", "credit", "green", "audit"],
   auditor: ["audit", "overview", "history", "throughput", "supply", "credit", "green"],
   admin: ["overview", "audit", "throughput", "supply", "history", "wallets", "contracts", "credit", "green"],
   credit_analyst: ["credit"],

@@ -45,7 +45,9 @@ async function setPrefs(page, lang, elder) {
 // A live view (the overview outside elder mode) keeps its event stream
 // open, so the network never goes idle there: wait for the shell's mark.
 async function openView(page, view) {
-  await page.goto(`${server.url}/#${view}`);
+  const target = `${server.url}/#${view}`;
+  if (page.url() === target) await page.reload(); // the same hash alone would not render again
+  else await page.goto(target);
   await page.waitForSelector(`#view[data-ready="${view}"]`);
   const live = view === "overview" && !(await page.evaluate(() => document.documentElement.classList.contains("elder")));
   if (!live) await page.waitForLoadState("networkidle");
@@ -133,6 +135,30 @@ test("operator: its reserve account's history pages by cursor, times in RFC 3339
   await page.waitForFunction((old) => document.querySelector("#view tbody tr td:nth-child(2)")?.textContent !== old, first[0]);
   const second = await page.$$eval("#view tbody tr", (rows) => rows.map((r) => r.cells[1].textContent));
   assert.equal(second.filter((id) => first.includes(id)).length, 0, "the next page has other transfers");
+  await logout(page);
+  await page.close();
+});
+
+// Expected: the test's own transfer adds one payment, and its 2,500.00
+// payment from class-4 wallet 800004 (demo limit 2,000.00 per payment) one
+// limit breach, to the figures' tables.
+test("operator: payments and limit breaches per minute, as charts with tables", async () => {
+  const page = await browser.context.newPage();
+  await login(page, "operator-1");
+  const total = async (caption) => page.$$eval("#view figure table", (tables, c) => {
+    const tb = tables.find((x) => x.querySelector("caption").textContent.includes(c));
+    return [...tb.querySelectorAll("tbody tr")].reduce((a, r) => a + Number(r.cells[1].textContent), 0);
+  }, caption);
+  await openView(page, "activity");
+  assert.equal(await page.$$eval("#view figure .chart svg", (x) => x.length), 3, "three charts drawn");
+  const before = [await total("Payments per minute"), await total("Limit breaches")];
+  await transfer("operator-1", { id: "990301", debit_account_id: "11", credit_account_id: "870001", amount: "1.00", currency: "CNY" });
+  const r = await fetch(server.url + "/v1/wallets/800004/payments", { method: "POST",
+    headers: { Authorization: "Bearer " + server.token("operator-1"), "Content-Type": "application/json" },
+    body: JSON.stringify({ id: "990302", payee_id: "800003", amount: "2500.00" }) });
+  assert.equal((await r.json()).code, "per_payment_limit_exceeded");
+  await openView(page, "activity");
+  assert.deepEqual([await total("Payments per minute"), await total("Limit breaches")], [before[0] + 1, before[1] + 1]);
   await logout(page);
   await page.close();
 });
