@@ -150,7 +150,7 @@ try:
     with open(os.path.join(here, "..", "..", "docs", "problems.md")) as f:
         anchors = set(re.findall(r'<a id="([a-z_]+)"></a>', f.read()))
     for code in ("uri_too_long", "headers_too_large", "path_invalid", "unsupported_media_type",
-                 "idempotency_key_conflict", "body_too_large", "not_found"):
+                 "idempotency_key_conflict", "body_too_large", "not_found", "streams_full", "cursor_invalid"):
         t.ok(code in anchors, f"docs/problems.md has an anchor for {code}")
 
     st, _, payload, resp = s.request("GET", "/docs/problems")
