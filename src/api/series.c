@@ -57,12 +57,23 @@ static uint64_t realtime_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* Result codes whose answer is remembered (domain codes are below 4096:
+ * kind bases up to 0x0f00, results derived from them); others are looked up
+ * each time. A batch of refusals then costs one byte read per result. */
+#define BREACH_CACHE_COUNT 4096u
+
 static bool is_limit_breach(uint32_t result)
 {
 	static const char suffix[] = "_limit_exceeded";
+	static uint8_t cache[BREACH_CACHE_COUNT]; /* 0 = not asked yet, 1 = breach, 2 = not */
+	if (result < BREACH_CACHE_COUNT && cache[result] != 0)
+		return cache[result] == 1;
 	const char *name = auth_result_name(result);
 	size_t n = name ? strlen(name) : 0;
-	return n > sizeof suffix - 1 && strcmp(name + n - (sizeof suffix - 1), suffix) == 0;
+	bool breach = n > sizeof suffix - 1 && strcmp(name + n - (sizeof suffix - 1), suffix) == 0;
+	if (result < BREACH_CACHE_COUNT)
+		cache[result] = breach ? 1 : 2;
+	return breach;
 }
 
 void api_series_results(const struct api_principal *p, const uint32_t *results, uint32_t count)
