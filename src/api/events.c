@@ -140,7 +140,10 @@ static bool put_transfer(struct event_stream *e)
 	if (!transfer_visible(e, &t))
 		return true;
 	json_t *doc = api_json_from_transfer(&t, ledger_slot_status(l, slot));
-	json_object_set_new(doc, "log_pos", api_json_string_u64(log_pos & ((1ull << 60) - 1)));
+	/* A transfer a domain made inside its command has no record of its own
+	 * in the log (segment 0: the ledger keeps it): no position to name. */
+	uint64_t pos = log_pos & ((1ull << 60) - 1);
+	json_object_set_new(doc, "log_pos", SZ_LOG_POS_SEGMENT(pos) != 0 ? api_json_string_u64(pos) : json_null());
 	put_event(e, "transfer", doc);
 	return true;
 }

@@ -695,7 +695,10 @@ int api_server_run(struct api_server *s)
 		api_events_pump(s);
 		if (s->draining) {
 			uint64_t now = api_now_ns();
-			if (s->waiting_count != 0 || api_events_open_count() != 0)
+			/* Open event streams end at the next turn (the pump resumes them,
+			 * their reader ends them); one whose client does not read is
+			 * not waited for past the drain deadline. */
+			if (s->waiting_count != 0 || (api_events_open_count() != 0 && now <= drain_deadline_ns))
 				quiet_since_ns = 0;
 			else if (quiet_since_ns == 0)
 				quiet_since_ns = now;

@@ -6,7 +6,7 @@ live on open streams; each stream sees what the API lets its token read
 regulator: all); a stream resumes from an event id given as Last-Event-ID
 or ?after=, also after the server restarts on the same data directory; bad
 cursors, anonymous callers and revoked tokens are refused; draining ends
-open streams. The wire format is the WHATWG HTML "Server-sent events"
+open streams; a record whose log batch fails its checksum is never served. The wire format is the WHATWG HTML "Server-sent events"
 section (event/id/data lines, blank line ends an event, ':' a comment).
 
 Expected events are derived by hand from the scope rules above:
@@ -15,6 +15,7 @@ Expected events are derived by hand from the scope rules above:
   operator 1 sees 11, 12, 101, 102, 103; operator 2 sees 21, 103;
   the regulator sees all six, in that order (accounts of a batch first)."""
 import os
+import re
 import signal
 import socket
 import sys
@@ -244,6 +245,49 @@ try:
     r4.close()
     st, _, payload, _ = s.request("GET", "/openapi.yaml")
     t.ok(b"\n  /v1/events:\n" in payload, "the OpenAPI document describes /v1/events")
+
+    # A record whose batch fails its checksum is never served: the stream
+    # stops with a log_corrupt error event before it. The first transfer's
+    # batch is pushed out of the reader's 8-batch cache by reading ten later
+    # ones, then one byte of its record is flipped on disk.
+    c = Server().start()
+    try:
+        cop = c.token("operator", tenant=1)
+        crg = c.token("regulator")
+        for id_, kind in (("11", "reserve"), ("12", "wallet")):
+            c.post("/v1/accounts", {"id": id_, "currency": "CNY", "kind": kind}, cop)
+        ids = [str(500 + k) for k in range(12)]
+        for id_ in ids:
+            st, _ = c.post("/v1/transfers", {"id": id_, "debit_account_id": "11", "credit_account_id": "12",
+                                             "amount": "1.00", "currency": "CNY"}, cop)
+            assert st == 201, st
+        probe = Stream(c, crg, last_id="2.0")
+        first = probe.read(count=1, quiet_s=5.0)
+        probe.close()
+        t.ok(len(first) == 1 and first[0]["data"]["id"] == ids[0], "the first transfer's event, with its log position",
+             str(first))
+        pos = int(first[0]["data"]["log_pos"])
+        segment, offset = pos >> 40, pos & ((1 << 40) - 1)
+        for id_ in ids[2:]:
+            c.get(f"/v1/transfers/{id_}", crg)  # fills the reader's cache with other batches
+        path = os.path.join(c.data_dir, "log", f"{segment:08d}.szl")
+        with open(path, "r+b") as f:
+            f.seek(offset + 8 + 48)  # inside the record's body (after its envelope and ids)
+            b = f.read(1)
+            f.seek(offset + 8 + 48)
+            f.write(bytes([b[0] ^ 0x40]))
+            f.flush()
+            os.fsync(f.fileno())
+        bad = Stream(c, crg, last_id="2.0")
+        ev = bad.read(quiet_s=5.0)
+        t.ok([e["event"] for e in ev] == ["error"] and ev[0]["data"]["code"] == "log_corrupt" and bad.ended,
+             "a transfer whose batch fails its checksum ends the stream with log_corrupt, unserved", str(ev))
+        bad.close()
+        st, _, payload, _ = c.request("GET", "/metrics")
+        t.ok(re.search(rb"szfin_log_read_corrupt_total [1-9]", payload) is not None,
+             "the refused read is counted in /metrics")
+    finally:
+        c.cleanup()
 finally:
     s.cleanup()
 t.done()
