@@ -94,13 +94,14 @@ class Stream:
         line, _, self.text = self.text.partition(b"\n")
         return line.decode()
 
-    def read(self, count=1000, quiet_s=2.0):
+    def read(self, count=1000, quiet_s=2.0, max_s=60.0):
         """Events as dicts {event, id, data} until count arrived, the stream
-        ended, or nothing came for quiet_s."""
+        ended, nothing came for quiet_s, or max_s passed."""
         import json
         events, cur = [], {}
-        while len(events) < count:
-            line = self._line(time.time() + quiet_s)
+        end = time.time() + max_s
+        while len(events) < count and time.time() < end:
+            line = self._line(min(time.time() + quiet_s, end))
             if line is None:
                 break
             if line == "":
@@ -246,6 +247,30 @@ try:
     st, _, payload, _ = s.request("GET", "/openapi.yaml")
     t.ok(b"\n  /v1/events:\n" in payload, "the OpenAPI document describes /v1/events")
 
+    # Bounds, on a server of their own: at most 64 streams at once
+    # (SZ_API_EVENT_STREAM_COUNT_MAX), the 65th is 503 streams_full; a quiet
+    # stream gets a heartbeat comment every 15 s, which is also when a
+    # stream whose client left is found and its slot freed.
+    b = Server().start()
+    try:
+        brg = b.token("regulator")
+        held = [Stream(b, brg) for _ in range(64)]
+        t.ok(all(x.status == 200 for x in held), "64 streams are open at once",
+             str(sorted({x.status for x in held})))
+        st, doc, _, _ = b.request("GET", "/v1/events", token=brg)
+        t.ok(st == 503 and doc and doc["code"] == "streams_full", "the 65th stream is refused 503 streams_full",
+             f"{st} {doc}")
+        for x in held[1:]:
+            x.close()
+        quiet = held[0]
+        t.ok(quiet.read(quiet_s=17.0, max_s=17.0) == [] and quiet.comments >= 1,
+             "a quiet stream gets a heartbeat comment", f"{quiet.comments} comments")
+        probe = Stream(b, brg)
+        t.eq(probe.status, 200, "the slots of streams whose clients left are free after their heartbeat")
+        probe.close()
+        quiet.close()
+    finally:
+        b.cleanup()
     # A record whose batch fails its checksum is never served: the stream
     # stops with a log_corrupt error event before it. The first transfer's
     # batch is pushed out of the reader's 8-batch cache by reading ten later
