@@ -93,7 +93,9 @@ def make_tokens(admin, data_dir):
              ("auditor", {"role": "auditor", "name": "Auditor (demo)"}),
              ("risk-analyst-1", {"role": "risk_analyst", "tenant_id": "1", "name": "AML analyst, bank 1"}),
              ("compliance-officer-1", {"role": "compliance_officer", "tenant_id": "1",
-                                       "name": "Compliance, bank 1 (demo)"})]
+                                       "name": "Compliance, bank 1 (demo)"}),
+             ("credit-analyst-1", {"role": "credit_analyst", "tenant_id": "1", "name": "Credit desk, bank 1"}),
+             ("green-desk-1", {"role": "green_desk", "tenant_id": "1", "name": "Green desk, bank 1"})]
     for t, name in BANKS.items():
         specs.append((f"operator-{t}", {"role": "operator", "tenant_id": str(t), "name": name}))
     for m in range(MERCHANTS):
@@ -392,6 +394,9 @@ def make_credit_decisions(url, tokens, firms):
             "POST", f"/v1/credit/enterprises/{code}/authorizations",
             {"id": str(n), "institution": "1", "purpose": "loan_approval", "expires": until})
         bank.call("POST", f"/v1/credit/enterprises/{code}/score", {"id": str(n + 1), "purpose": "loan_approval"})
+    # Bank 1's credit desk draws a report on the first enterprise under its consent (in the query log).
+    Api(url, tokens["credit-analyst-1"]).call("POST", f"/v1/credit/enterprises/{firms[0][0]}/report",
+                                              {"id": "891990", "purpose": "loan_approval"})
 
 
 def make_green(url, tokens):

@@ -31,13 +31,60 @@ function lookupForm(id, fields, button, onsubmit) {
   return [form, out];
 }
 
+function overviewCards(s) {
+  const card = (key, value) => h("div", { class: "card" }, h("div", { class: "label", text: t(key) }), h("div", { class: "value", "data-figure": key, text: String(value) }));
+  return h("div", { class: "cards" }, card("overview.accounts", s.accounts), card("overview.transfers", s.transfers),
+    card("overview.pending", s.pending), card("overview.commands", s.commands));
+}
+
+// Live figures: the counters follow GET /v1/events (from the head: the
+// status's account and transfer counts are the stream position), refetching
+// /v1/status at most once a second. Elder mode has no changing screen: a
+// refresh button instead. ctx.live is closed by the shell on every view change.
 async function overview(ctx) {
   const s = await api("GET", "/v1/status");
-  const card = (key, value) => h("div", { class: "card" }, h("div", { class: "label", text: t(key) }), h("div", { class: "value", text: String(value) }));
-  return h("div", {},
-    h("div", { class: "cards" }, card("overview.accounts", s.accounts), card("overview.transfers", s.transfers),
-      card("overview.pending", s.pending), card("overview.commands", s.commands)),
-    h("p", { class: "muted", text: t("overview.state", { sequence: s.sequence, storage: s.storage, ready: s.ready ? t("ready") : t("not.ready") }) }));
+  const cards = overviewCards(s);
+  const state = h("p", { class: "muted", text: t("overview.state", { sequence: s.sequence, storage: s.storage, ready: s.ready ? t("ready") : t("not.ready") }) });
+  const live = h("p", { class: "muted", id: "overview-live" });
+  const root = h("div", {}, cards, state, live);
+  async function refresh() {
+    const fresh = await api("GET", "/v1/status");
+    root.querySelector(".cards").replaceWith(overviewCards(fresh));
+    state.textContent = t("overview.state", { sequence: fresh.sequence, storage: fresh.storage, ready: fresh.ready ? t("ready") : t("not.ready") });
+    return fresh;
+  }
+  if (prefs.elder) {
+    root.append(h("div", { class: "pager" }, h("button", { type: "button", id: "overview-refresh", text: t("overview.refresh"),
+      onclick: () => refresh().then(() => { live.textContent = t("overview.refreshed", { time: rfc3339(String(BigInt(Date.now()) * 1000000n)) }); }).catch(() => {}) })));
+    return root;
+  }
+  live.textContent = t("overview.live.waiting");
+  const source = new EventSource(`/v1/events?after=${s.accounts}.${s.transfers}`);
+  let timer = null;
+  const onEvent = (ev) => {
+    const data = JSON.parse(ev.data);
+    live.textContent = t("overview.live.last", { time: rfc3339(data.timestamp_ns) });
+    if (!timer) timer = setTimeout(() => { timer = null; refresh().catch(() => {}); }, 1000);
+  };
+  source.addEventListener("account", onEvent);
+  source.addEventListener("transfer", onEvent);
+  source.addEventListener("error", () => { if (source.readyState === EventSource.CLOSED) live.textContent = t("overview.live.closed"); });
+  ctx.live = { close: () => { clearTimeout(timer); source.close(); } };
+  return root;
+}
+
+// Payments and limit breaches per minute (GET /v1/series/minutes, in the
+// caller's scope), each as a chart with its table; amounts stay exact strings.
+async function activity() {
+  const doc = await api("GET", `/v1/series/minutes?minutes=${prefs.elder ? 15 : 30}`);
+  const names = doc.minutes.map((m) => rfc3339(m.start_ns));
+  const payments = barFigure(t("activity.payments"), names, [{ name: t("col.payments"), values: doc.minutes.map((m) => BigInt(m.payments)) }], String);
+  const amounts = barFigure(t("activity.amounts", { currency: doc.currency }), names,
+    [{ name: doc.currency, values: doc.minutes.map((m) => minorUnits(m.amount)) }], (v) => decimalOf(BigInt(v)));
+  const breaches = barFigure(t("activity.breaches"), names, [{ name: t("col.breaches"), values: doc.minutes.map((m) => BigInt(m.limit_breaches)) }], String);
+  const notes = [t("activity.since", { time: doc.breaches_since ?? t("audit.never") })];
+  if (doc.truncated) notes.push(t("activity.truncated", { scanned: doc.scanned }));
+  return h("div", {}, payments, amounts, breaches, ...notes.map((n) => h("p", { class: "muted", text: n })));
 }
 
 // Operators are numbered by tenant; the central bank's view asks for 1..16.
@@ -146,17 +193,54 @@ async function throughput() {
   return h("div", {}, ...parts);
 }
 
-async function credit() {
-  const [form, out] = lookupForm("credit", [{ name: "uscc", label: t("credit.enterprise"), value: "91440300MA5FC0DE1F" }], t("credit.show"), async (v) => {
+// A fresh 128-bit command id as a decimal string (ids are chosen by the client).
+function newId() {
+  const words = crypto.getRandomValues(new Uint32Array(4));
+  return words.reduce((acc, w) => (acc << 32n) | BigInt(w), 0n).toString();
+}
+
+const DEMO_USCC = "91440300MA5FC0DE1F";
+
+// A score decision: its figures, then its reason codes (most adverse first,
+// as the server orders them), each with its text and points.
+function decisionView(doc) {
+  const { reasons, ...rest } = doc;
+  const parts = [anyTable(t("credit.decision"), rest)];
+  if (Array.isArray(reasons)) parts.push(reasons.length ? anyTable(t("credit.reasons"), reasons) : h("p", { text: t("credit.reasons.none") }));
+  return h("div", {}, ...parts);
+}
+
+// A bank's credit desk (operator or credit analyst): look an enterprise up,
+// see the consents it gave this bank, draw a report or a score under one
+// (each logged in the enterprise's query log). Others see the query log.
+async function credit(ctx) {
+  const desk = ctx.role === "operator" || ctx.role === "credit_analyst";
+  const [form, out] = lookupForm("credit", [{ name: "uscc", label: t("credit.enterprise"), value: DEMO_USCC }], t("credit.show"), async (v) => {
     const code = encodeURIComponent(v.uscc);
-    const e = await api("GET", `/v1/credit/enterprises/${code}`);
-    const q = await api("GET", `/v1/credit/enterprises/${code}/queries`).catch((err) => ({ error: err.message }));
-    return h("div", {}, anyTable(v.uscc, e), anyTable(`${v.uscc} queries`, q));
+    const parts = [anyTable(v.uscc, await api("GET", `/v1/credit/enterprises/${code}`))];
+    parts.push(await section(t("credit.consents"), async () => anyTable(t("credit.consents"),
+      await api("GET", `/v1/credit/enterprises/${code}/authorizations`))));
+    if (!desk) {
+      parts.push(await section(t("credit.queries"), async () => anyTable(t("credit.queries"),
+        await api("GET", `/v1/credit/enterprises/${code}/queries`))));
+      return h("div", {}, ...parts);
+    }
+    const result = h("div", { class: "result", "aria-live": "polite" });
+    const ask = (what, render) => async () => {
+      result.replaceChildren();
+      try { result.append(render(await api("POST", `/v1/credit/enterprises/${code}/${what}`, { id: newId(), purpose: "loan_approval" }))); } catch (e) { result.append(errorBox(e)); }
+    };
+    parts.push(h("section", {}, h("h3", { text: t("credit.ask") }), h("p", { class: "muted", text: t("credit.ask.help") }),
+      h("div", { class: "pager" },
+        h("button", { type: "button", id: "credit-report", text: t("credit.report"), onclick: ask("report", (d) => anyTable(t("credit.report"), d)) }),
+        h("button", { type: "button", id: "credit-score", text: t("credit.score"), onclick: ask("score", decisionView) })),
+      result));
+    return h("div", {}, ...parts);
   });
   return h("div", {},
+    h("section", {}, h("h3", { text: t("credit.enterprise") }), form, out),
     await section(t("credit.models"), async () => anyTable(t("credit.models"), await api("GET", "/v1/credit/models"))),
-    await section(t("credit.warnings"), async () => anyTable(t("credit.warnings"), await api("GET", "/v1/credit/warnings"))),
-    h("section", {}, h("h3", { text: t("credit.enterprise") }), form, out));
+    await section(t("credit.warnings"), async () => anyTable(t("credit.warnings"), await api("GET", "/v1/credit/warnings"))));
 }
 
 async function green(ctx) {
@@ -167,7 +251,11 @@ async function green(ctx) {
     t("green.book"), async (v) => anyTable(t("green.book"), await api("GET", `/v1/green/books/${encodeURIComponent(v.bank)}/financed-emissions`)));
   const [f3, o3] = lookupForm("loan", [{ name: "id", label: t("green.loan"), value: "890030", numeric: true }],
     t("show"), async (v) => anyTable(t("green.loan"), (await api("GET", `/v1/green/loans/${encodeURIComponent(v.id)}`)).terms));
+  const bank = ctx.tenant && ctx.tenant !== "0" ? ctx.tenant : "1";
+  const banks = ["operator", "green_desk", "central_bank", "regulator", "auditor", "admin"].includes(ctx.role);
   return h("div", {},
+    banks ? await section(t("green.policy"), async () => anyTable(t("green.policy"), await api("GET", `/v1/green/pricing/policies/${encodeURIComponent(bank)}`))) : null,
+    banks ? await section(t("green.book"), async () => anyTable(`${t("green.book")} ${bank}`, await api("GET", `/v1/green/books/${encodeURIComponent(bank)}/financed-emissions`))) : null,
     await section(t("green.factors"), async () => anyTable(t("green.factors"), (await api("GET", "/v1/green/factors")).loaded)),
     h("section", {}, h("h3", { text: t("green.account") }), f1, o1),
     h("section", {}, h("h3", { text: t("green.loan") }), f3, o3),
@@ -205,6 +293,7 @@ async function audit(ctx) {
 // common tasks first (elder mode shows those first and folds the rest).
 export const VIEWS = {
   overview: { domain: "platform", render: overview },
+  activity: { domain: "platform", render: activity },
   history: { domain: "platform", render: history },
   supply: { domain: "currency", render: supply },
   wallets: { domain: "currency", render: wallets },
@@ -215,12 +304,14 @@ export const VIEWS = {
   audit: { domain: "auth", render: audit },
 };
 export const ROLE_VIEWS = {
-  central_bank: ["overview", "supply", "history", "throughput", "audit", "credit", "green"],
-  operator: ["overview", "history", "wallets", "contracts", "credit", "green"],
+  central_bank: ["overview", "supply", "activity", "history", "throughput", "audit", "credit", "green"],
+  operator: ["overview", "activity", "history", "wallets", "contracts", "credit", "green"],
   merchant: ["history", "overview", "wallets", "credit", "green"],
-  regulator: ["overview", "throughput", "supply", "history", "credit", "green", "audit"],
+  regulator: ["overview", "throughput", "activity", "supply", "history", "credit", "green", "audit"],
   auditor: ["audit", "overview", "history", "throughput", "supply", "credit", "green"],
   admin: ["overview", "audit", "throughput", "supply", "history", "wallets", "contracts", "credit", "green"],
+  credit_analyst: ["credit"],
+  green_desk: ["green"],
 };
 export const ELDER_COMMON = 3;
 export { label };

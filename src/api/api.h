@@ -120,6 +120,7 @@ struct api_request {
 	char params[SZ_API_PATH_PARAM_COUNT_MAX][SZ_API_PARAM_SIZE_MAX];
 	uint32_t param_count;
 	struct api_principal principal;
+	uint32_t role_granted_from;   /* the caller's own role when it acts by a grant; API_ROLE_COUNT = none */
 	enum api_request_state state;
 	uint64_t start_ns;
 	/* body */
@@ -149,6 +150,7 @@ struct api_request {
 	} u;
 	void *extra;                  /* handler-owned, freed with the request */
 	void *in;                     /* the body decoded by route->schema (schema.h), freed with the request */
+	void *stream;                 /* an event stream the handler opened (events.h); its response owns it */
 	char token_text[AUTH_TOKEN_TEXT_SIZE];
 	/* X-Request-Id: the client's if sane, else made by the server; logged
 	 * with the request and returned in the answer (http.c). */
@@ -279,6 +281,11 @@ void api_handle_static(struct api_request *r);
 void api_handle_openapi(struct api_request *r);
 void api_handle_problems_doc(struct api_request *r);
 void api_handle_transfer_list(struct api_request *r);
+/* GET /v1/series/minutes (series.c): payments and limit breaches per minute. */
+void api_handle_series_minutes(struct api_request *r);
+/* Note the results of a submission answered for p (series.c counts the
+ * limit breaches among them). */
+void api_series_results(const struct api_principal *p, const uint32_t *results, uint32_t count);
 /* ?limit= of a list within [1, SZ_PAGE_ROW_COUNT_MAX] (default
  * SZ_API_PAGE_ROW_COUNT_DEFAULT); answers 400 and returns 0 if bad. */
 uint32_t api_page_limit(struct api_request *r);
@@ -291,7 +298,17 @@ uint32_t api_page_limit(struct api_request *r);
  * API_ROUTE_TABLE_COUNT_MAX; SZ_EEXIST if the domain's table is in already.
  * The table must outlive the process. */
 int api_router_add(const struct api_route_table *t, char *why, size_t why_size);
-/* Forget every domain table (tests). */
+/* Let role act as as_role in the routes of one domain's table: where a
+ * route allows as_role but not role, a caller of role is authorised and its
+ * handler sees as_role (tenant and owner unchanged), so the domain's own
+ * scoping applies. The composition root declares them (src/app/registry.c);
+ * desk roles reach domains only this way. SZ_EINVAL, SZ_ELIMIT. */
+#define API_ROLE_GRANT_COUNT_MAX 16u
+int api_router_grant(const char *domain, uint32_t role, uint32_t as_role, char *why, size_t why_size);
+/* The role a caller of role acts as on route index: role itself if the
+ * route allows it, a granted role, or API_ROLE_COUNT (forbidden). */
+uint32_t api_route_acting_role(uint32_t index, uint32_t role);
+/* Forget every domain table and grant (tests). */
 void api_router_reset(void);
 /* Routes of every registered table, platform first, in one index space
  * (metrics and the role test walk it). */

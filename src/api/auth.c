@@ -34,7 +34,8 @@ struct auth_state {
 };
 
 const char *const api_role_names[API_ROLE_COUNT + 1] = {
-	"central_bank", "operator", "merchant", "regulator", "auditor", "admin", "risk_analyst", "compliance_officer", NULL,
+	"central_bank", "operator", "merchant", "regulator", "auditor", "admin", "risk_analyst", "compliance_officer",
+	"credit_analyst", "green_desk", NULL,
 };
 #define role_names api_role_names
 
@@ -140,7 +141,8 @@ static uint32_t check_scope(uint16_t role, uint64_t tenant_id, sz_id owner_id)
 	if (role >= API_ROLE_COUNT)
 		return AUTH_R_ROLE_INVALID;
 	if ((role == API_ROLE_OPERATOR || role == API_ROLE_MERCHANT || role == API_ROLE_RISK_ANALYST ||
-	     role == API_ROLE_COMPLIANCE_OFFICER) && tenant_id == 0)
+	     role == API_ROLE_COMPLIANCE_OFFICER || role == API_ROLE_CREDIT_ANALYST || role == API_ROLE_GREEN_DESK) &&
+	    tenant_id == 0)
 		return AUTH_R_TENANT_REQUIRED;
 	if (role == API_ROLE_MERCHANT && sz_id_is_zero(owner_id))
 		return SZ_R_ID_ZERO;

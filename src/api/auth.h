@@ -32,7 +32,9 @@ enum api_role {
 	API_ROLE_ADMIN = 5,      /* manages tokens; reads everything */
 	API_ROLE_RISK_ANALYST = 6,      /* AML: works alerts and cases of one tenant */
 	API_ROLE_COMPLIANCE_OFFICER = 7,/* AML: as an analyst, and closes cases as reported or frozen */
-	API_ROLE_COUNT = 8,
+	API_ROLE_CREDIT_ANALYST = 8,    /* a bank's credit desk: one tenant, the credit domain only (grants) */
+	API_ROLE_GREEN_DESK = 9,        /* a bank's green-finance desk: one tenant, the green domain only (grants) */
+	API_ROLE_COUNT = 10,
 };
 #define API_ROLE_BIT(role) (1u << (role))
 /* Role masks for route tables, defined once for the platform and every domain. */
@@ -44,7 +46,13 @@ enum api_role {
 #define API_AD API_ROLE_BIT(API_ROLE_ADMIN)
 #define API_RA API_ROLE_BIT(API_ROLE_RISK_ANALYST)
 #define API_CO API_ROLE_BIT(API_ROLE_COMPLIANCE_OFFICER)
-#define API_READERS (API_CB | API_OP | API_ME | API_RG | API_AU | API_AD) /* every authenticated role */
+#define API_CA API_ROLE_BIT(API_ROLE_CREDIT_ANALYST)
+#define API_GD API_ROLE_BIT(API_ROLE_GREEN_DESK)
+#define API_READERS (API_CB | API_OP | API_ME | API_RG | API_AU | API_AD) /* the roles that read the ledger */
+/* Desk roles reach a domain only through the grants of the composition root
+ * (api_router_grant, src/app/registry.c); on the platform they have the
+ * routes every caller needs: whoami, views, the event stream, logout. */
+#define API_DESKS (API_CA | API_GD)
 #define API_ROLES_ALL ((1u << API_ROLE_COUNT) - 1u)
 
 const char *api_role_name(uint32_t role);

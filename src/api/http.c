@@ -13,6 +13,7 @@
  * its batch is durable and applied, so no reply ever precedes durability.
  */
 #include "api/api.h"
+#include "api/events.h"
 #include "api/session.h"
 #include "api/http_limits.h"
 #include "api/metrics.h"
@@ -110,6 +111,7 @@ static void on_engine_done(void *ctx, const uint32_t *results, uint32_t count)
 	SZ_ASSERT(r->state == API_REQ_WAITING);
 	SZ_ASSERT(count == r->submitted_count);
 	r->state = API_REQ_BODY;
+	api_series_results(&r->principal, results, count);
 	r->on_done(r, results, count);
 	SZ_ASSERT(r->state == API_REQ_READY);
 	SZ_ASSERT(r->server->waiting_count > 0);
@@ -359,13 +361,19 @@ static void request_begin(struct api_request *r, const char *method)
 		if (r->principal.role == API_ROLE_COUNT && !api_session_authenticate(r))
 			return; /* the session's CSRF rule answered */
 		if (r->principal.role == API_ROLE_COUNT) {
-			api_problem(r, "unauthorized", "send Authorization: Bearer <token>");
+			api_problem(r, "unauthorized", "send Authorization: Bearer <token>, or log in on the dashboard "
+				    "(POST /v1/session) and send its szfin_session cookie");
 			return;
 		}
-		if ((r->route->roles & API_ROLE_BIT(r->principal.role)) == 0) {
+		uint32_t acting = api_route_acting_role(r->route_index, r->principal.role);
+		if (acting == API_ROLE_COUNT) {
 			api_problem(r, "forbidden", "role %s may not %s %s", api_role_name(r->principal.role),
 				    method, r->route->path);
 			return;
+		}
+		if (acting != r->principal.role) {
+			r->role_granted_from = r->principal.role;
+			r->principal.role = acting;
 		}
 	}
 	if (s->draining && r->route->roles != 0) {
@@ -473,9 +481,12 @@ static enum MHD_Result respond(struct api_request *r)
 {
 	struct api_server *s = r->server;
 	SZ_ASSERT(r->state == API_REQ_READY);
-	struct MHD_Response *resp = MHD_create_response_from_buffer(r->answer_size, r->answer, MHD_RESPMEM_MUST_FREE);
+	struct MHD_Response *resp = r->stream != NULL
+		? api_events_response(r)
+		: MHD_create_response_from_buffer(r->answer_size, r->answer, MHD_RESPMEM_MUST_FREE);
 	SZ_ASSERT(resp != NULL);
-	r->answer = NULL;
+	if (r->stream == NULL)
+		r->answer = NULL;
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type);
 	if (r->location[0])
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, r->location);
@@ -492,9 +503,12 @@ static enum MHD_Result respond(struct api_request *r)
 	uint64_t duration_ns = api_now_ns() - r->start_ns;
 	api_metrics_request(s->metrics, r->route ? (int)r->route_index : -1, r->status, duration_ns);
 	api_log(r->status >= 400 ? API_LOG_INFO : API_LOG_DEBUG, "request",
-		"request_id=%s route=\"%s\" path=\"%s\" status=%u duration_us=%llu role=%s", r->request_id,
+		"request_id=%s route=\"%s\" path=\"%s\" status=%u duration_us=%llu role=%s%s%s", r->request_id,
 		r->route ? r->route->path : "unmatched", r->url, r->status,
-		(unsigned long long)(duration_ns / 1000), api_role_name(r->principal.role));
+		(unsigned long long)(duration_ns / 1000),
+		api_role_name(r->role_granted_from != API_ROLE_COUNT ? r->role_granted_from : r->principal.role),
+		r->role_granted_from != API_ROLE_COUNT ? " acting_as=" : "",
+		r->role_granted_from != API_ROLE_COUNT ? api_role_name(r->principal.role) : "");
 	return ret;
 }
 
@@ -515,6 +529,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		r->url = url;
 		r->start_ns = api_now_ns();
 		r->principal.role = API_ROLE_COUNT;
+		r->role_granted_from = API_ROLE_COUNT;
 		*con_cls = r;
 		request_id_set(r);
 		if (head_ok(r, uri_seen))
@@ -677,9 +692,13 @@ int api_server_run(struct api_server *s)
 			exit_code = 3;
 			break;
 		}
+		api_events_pump(s);
 		if (s->draining) {
 			uint64_t now = api_now_ns();
-			if (s->waiting_count != 0)
+			/* Open event streams end at the next turn (the pump resumes them,
+			 * their reader ends them); one whose client does not read is
+			 * not waited for past the drain deadline. */
+			if (s->waiting_count != 0 || (api_events_open_count() != 0 && now <= drain_deadline_ns))
 				quiet_since_ns = 0;
 			else if (quiet_since_ns == 0)
 				quiet_since_ns = now;

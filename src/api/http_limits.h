@@ -21,8 +21,15 @@
  * bytes; 16 KiB covers large cookies and trace contexts. */
 #define SZ_API_HEADER_SIZE_MAX (16u * 1024u)
 /* libmicrohttpd's memory pool per connection: the head (URL + headers,
- * above), the read buffer and the answer's head must fit in it. */
-#define SZ_API_CONNECTION_MEMORY_SIZE (64u * 1024u)
+ * above), the read buffer and the answer's head must fit in it. A head
+ * that outgrows the pool is answered by libmicrohttpd itself, in HTML,
+ * before szfin sees it (0.9.75 has no hook for that answer); so the pool is
+ * 16 times the head limit, and every head up to about 1 MiB reaches the
+ * 431 problem+json of http.c. libmicrohttpd maps a pool this large lazily
+ * (anonymous mmap), so an ordinary request touches a few pages of it; the
+ * worst case is SZ_API_CONNECTION_COUNT_MAX clients each sending a 1 MiB
+ * head at once. Heads over 1 MiB still get libmicrohttpd's HTML 431. */
+#define SZ_API_CONNECTION_MEMORY_SIZE (1024u * 1024u)
 /* Bytes of a request id: ours are 24 hex digits; a client's (X-Request-Id)
  * longer than this, or with other than [A-Za-z0-9._-], is replaced. */
 #define SZ_API_REQUEST_ID_SIZE_MAX 64u

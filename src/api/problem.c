@@ -41,7 +41,7 @@ static const struct problem problems[] = {
 	{ "cursor_invalid", 400, "The cursor is not one this server issued for this list" },
 	{ "limit_invalid", 400, "The page limit is out of range" },
 	{ "query_invalid", 400, "A query parameter is missing or invalid" },
-	{ "unauthorized", 401, "A valid bearer token is required" },
+	{ "unauthorized", 401, "A valid bearer token or session cookie is required" },
 	{ "forbidden", 403, "The token's role may not use this route" },
 	{ "out_of_scope", 403, "The account belongs to another tenant or owner" },
 	{ "not_found", 404, "No such resource" },

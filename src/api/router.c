@@ -16,6 +16,7 @@
  * they touch. Never: name a domain here; domains bring their own tables.
  */
 #include "api/api.h"
+#include "api/events.h"
 #include "api/requests.h"
 #include "api/vendor.h"
 #include "core/assert.h"
@@ -54,7 +55,11 @@ static const struct api_route platform_routes[] = {
 	{ "GET", "/v1/tokens", API_AD, API_BODY_NONE, api_handle_token_list, "list tokens", NULL },
 	{ "DELETE", "/v1/tokens/{id}", API_AD, API_BODY_NONE, api_handle_token_revoke, "revoke a token", NULL },
 	{ "PUT", "/v1/tokens/{id}/role", API_AD, API_BODY_JSON, api_handle_token_role, "change a token's role and scope", &api_token_role_schema },
-	{ "GET", "/v1/whoami", API_READERS, API_BODY_NONE, api_handle_whoami, "the caller's role and scope", NULL },
+	{ "GET", "/v1/series/minutes", API_CB | API_OP | API_RG | API_AU | API_AD, API_BODY_NONE, api_handle_series_minutes,
+	  "payments and limit breaches per minute in the caller's scope, for charts", NULL },
+	{ "GET", "/v1/events", API_READERS | API_DESKS, API_BODY_NONE, api_handle_events,
+	  "Server-Sent Events of committed accounts and transfers in the caller's scope, resumable by event id", NULL },
+	{ "GET", "/v1/whoami", API_READERS | API_DESKS, API_BODY_NONE, api_handle_whoami, "the caller's role and scope", NULL },
 	/* operations */
 	{ "GET", "/v1/status", PUBLIC, API_BODY_NONE, api_handle_status, "live figures for the front page", NULL },
 	{ "GET", "/healthz", PUBLIC, API_BODY_NONE, api_handle_healthz, "liveness", NULL },
@@ -75,8 +80,51 @@ const struct api_route_table api_platform_route_table = {
 static const struct api_route_table *tables[API_ROUTE_TABLE_COUNT_MAX + 1] = { &api_platform_route_table };
 static uint32_t table_count = 1;
 
+/* Grants (api_router_grant): a desk role acting as another role in one
+ * domain's routes. */
+struct role_grant {
+	const char *domain;
+	uint32_t role;
+	uint32_t as_role;
+};
+static struct role_grant grants[API_ROLE_GRANT_COUNT_MAX];
+static uint32_t grant_count;
+
+int api_router_grant(const char *domain, uint32_t role, uint32_t as_role, char *why, size_t why_size)
+{
+	SZ_ASSERT(domain != NULL);
+	SZ_ASSERT(why != NULL && why_size > 0);
+	if (role >= API_ROLE_COUNT || as_role >= API_ROLE_COUNT || role == as_role) {
+		snprintf(why, why_size, "grant in %s: roles %u as %u are not two known roles", domain, role, as_role);
+		return SZ_EINVAL;
+	}
+	if (grant_count == API_ROLE_GRANT_COUNT_MAX) {
+		snprintf(why, why_size, "grant in %s: more than %u grants", domain, API_ROLE_GRANT_COUNT_MAX);
+		return SZ_ELIMIT;
+	}
+	grants[grant_count++] = (struct role_grant){ domain, role, as_role };
+	return 0;
+}
+
+uint32_t api_route_acting_role(uint32_t index, uint32_t role)
+{
+	const struct api_route *route = api_route_at(index);
+	SZ_ASSERT(route != NULL);
+	if (role >= API_ROLE_COUNT)
+		return API_ROLE_COUNT;
+	if (route->roles & API_ROLE_BIT(role))
+		return role;
+	const char *domain = api_route_domain(index);
+	for (uint32_t g = 0; g < grant_count; g++)
+		if (grants[g].role == role && strcmp(grants[g].domain, domain) == 0 &&
+		    (route->roles & API_ROLE_BIT(grants[g].as_role)) != 0)
+			return grants[g].as_role;
+	return API_ROLE_COUNT;
+}
+
 void api_router_reset(void)
 {
+	grant_count = 0;
 	table_count = 1;
 	SZ_ASSERT(tables[0] == &api_platform_route_table);
 }

@@ -161,8 +161,31 @@ static void handle_logout(struct api_request *r)
 	api_reply_json(r, 200, doc);
 }
 
-/* The domains whose routes the server serves, in registration order, and
- * the caller's role: the dashboard builds its navigation from this. */
+/* The domains in which role may use at least one route (its own or by a
+ * grant), in registration order. */
+static json_t *views_reachable(uint32_t role)
+{
+	json_t *out = json_array();
+	const char *last = NULL;
+	bool added = false;
+	uint32_t count = api_route_count();
+	for (uint32_t i = 0; i < count; i++) {
+		const char *d = api_route_domain(i);
+		SZ_ASSERT(d != NULL);
+		if (last == NULL || strcmp(last, d) != 0)
+			added = false;
+		last = d;
+		if (!added && api_route_at(i)->roles != 0 && api_route_acting_role(i, role) != API_ROLE_COUNT) {
+			json_array_append_new(out, json_string(d));
+			added = true;
+		}
+	}
+	return out;
+}
+
+/* The domains whose routes the server serves, in registration order, those
+ * the caller's role can reach, and the role: the dashboard builds its
+ * navigation from this. */
 static void handle_views(struct api_request *r)
 {
 	json_t *domains = json_array();
@@ -177,6 +200,7 @@ static void handle_views(struct api_request *r)
 	}
 	json_t *doc = json_object();
 	json_object_set_new(doc, "domains", domains);
+	json_object_set_new(doc, "reachable", views_reachable(r->principal.role));
 	json_object_set_new(doc, "role", json_string(api_role_name(r->principal.role)));
 	api_reply_json(r, 200, doc);
 }
@@ -216,9 +240,9 @@ static void handle_audit_verify(struct api_request *r)
 #define AUDIT_READERS (API_CB | API_RG | API_AU | API_AD)
 static const struct api_route session_routes[] = {
 	API_POST("/v1/session", 0u, handle_login, &session_login_schema, "log in: exchange a token for a session cookie"),
-	{ .method = "DELETE", .path = "/v1/session", .roles = API_READERS, .body = API_BODY_NONE,
+	{ .method = "DELETE", .path = "/v1/session", .roles = API_READERS | API_DESKS, .body = API_BODY_NONE,
 	  .handler = handle_logout, .summary = "log out: end the session", .schema = NULL },
-	API_GET("/v1/views", API_READERS, handle_views, "the domains this server has, for navigation"),
+	API_GET("/v1/views", API_READERS | API_DESKS, handle_views, "the domains this server has, for navigation"),
 	API_GET("/v1/audit/head", AUDIT_READERS, handle_audit_head, "the log's head hash and the last online verification"),
 	{ .method = "POST", .path = "/v1/audit/verify", .roles = API_AU | API_AD, .body = API_BODY_NONE,
 	  .handler = handle_audit_verify, .summary = "start an online verification of the log", .schema = NULL },

@@ -142,12 +142,27 @@ int sz_state_register_domains(struct sz_state *s)
 	return rc;
 }
 
+/* Desk roles and the one domain each works in, acting there as the bank
+ * (operator) of its tenant: a credit analyst reports, scores and watches
+ * enterprises; a green desk records ESG data, prices carbon-linked loans
+ * and books PCAF positions. Nothing else (api_router_grant). */
+static const struct app_grant {
+	const char *domain;
+	uint32_t role;
+	uint32_t as_role;
+} app_grants[] = {
+	{ "credit", API_ROLE_CREDIT_ANALYST, API_ROLE_OPERATOR },
+	{ "green", API_ROLE_GREEN_DESK, API_ROLE_OPERATOR },
+};
+
 int app_registry_install(char *why, size_t why_size)
 {
 	int rc = app_registry_check(app_domains, app_domain_count, why, why_size);
 	for (uint32_t i = 0; i < app_domain_count && rc == 0; i++)
 		if (app_domains[i].routes != NULL)
 			rc = api_router_add(app_domains[i].routes, why, why_size);
+	for (uint32_t i = 0; i < sizeof app_grants / sizeof app_grants[0] && rc == 0; i++)
+		rc = api_router_grant(app_grants[i].domain, app_grants[i].role, app_grants[i].as_role, why, why_size);
 	return rc;
 }
 

@@ -42,11 +42,26 @@ async function setPrefs(page, lang, elder) {
   await page.evaluate(([l, e]) => { localStorage.setItem("szfin.lang", l); localStorage.setItem("szfin.elder", e ? "1" : "0"); }, [lang, elder]);
 }
 
+// A live view (the overview outside elder mode) keeps its event stream
+// open, so the network never goes idle there: wait for the shell's mark.
 async function openView(page, view) {
-  await page.goto(`${server.url}/#${view}`);
-  await page.waitForSelector("#view-title");
-  await page.waitForLoadState("networkidle");
+  const target = `${server.url}/#${view}`;
+  if (page.url() === target) await page.reload(); // the same hash alone would not render again
+  else await page.goto(target);
+  await page.waitForSelector(`#view[data-ready="${view}"]`);
+  const live = view === "overview" && !(await page.evaluate(() => document.documentElement.classList.contains("elder")));
+  if (!live) await page.waitForLoadState("networkidle");
 }
+
+// A transfer through the API with a demo token (not through the page).
+async function transfer(name, body) {
+  const r = await fetch(server.url + "/v1/transfers", {
+    method: "POST", headers: { Authorization: "Bearer " + server.token(name), "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  assert.equal(r.status, 201, await r.text());
+}
+
 
 async function navViews(page) {
   return page.$$eval("#nav a[data-view]", (as) => as.map((a) => a.dataset.view));
@@ -120,6 +135,96 @@ test("operator: its reserve account's history pages by cursor, times in RFC 3339
   await page.waitForFunction((old) => document.querySelector("#view tbody tr td:nth-child(2)")?.textContent !== old, first[0]);
   const second = await page.$$eval("#view tbody tr", (rows) => rows.map((r) => r.cells[1].textContent));
   assert.equal(second.filter((id) => first.includes(id)).length, 0, "the next page has other transfers");
+  await logout(page);
+  await page.close();
+});
+
+// Expected: the test's own transfer adds one payment, and its 2,500.00
+// payment from class-4 wallet 800004 (demo limit 2,000.00 per payment) one
+// limit breach, to the figures' tables.
+test("operator: payments and limit breaches per minute, as charts with tables", async () => {
+  const page = await browser.context.newPage();
+  await login(page, "operator-1");
+  const total = async (caption) => page.$$eval("#view figure table", (tables, c) => {
+    const tb = tables.find((x) => x.querySelector("caption").textContent.includes(c));
+    return [...tb.querySelectorAll("tbody tr")].reduce((a, r) => a + Number(r.cells[1].textContent), 0);
+  }, caption);
+  await openView(page, "activity");
+  assert.equal(await page.$$eval("#view figure .chart svg", (x) => x.length), 3, "three charts drawn");
+  const before = [await total("Payments per minute"), await total("Limit breaches")];
+  await transfer("operator-1", { id: "990301", debit_account_id: "11", credit_account_id: "870001", amount: "1.00", currency: "CNY" });
+  const r = await fetch(server.url + "/v1/wallets/800004/payments", { method: "POST",
+    headers: { Authorization: "Bearer " + server.token("operator-1"), "Content-Type": "application/json" },
+    body: JSON.stringify({ id: "990302", payee_id: "800003", amount: "2500.00" }) });
+  assert.equal((await r.json()).code, "per_payment_limit_exceeded");
+  await openView(page, "activity");
+  assert.deepEqual([await total("Payments per minute"), await total("Limit breaches")], [before[0] + 1, before[1] + 1]);
+  await logout(page);
+  await page.close();
+});
+
+// Expected values from the demo script's inputs: merchant 200002's enterprise
+// (91440300MA5FC0DE1F) consented to bank 1 for loan approval and was filed
+// twelve months of tax; bank 1's policy has base score 60 and a 15 bp cap;
+// its PCAF position is 10m of 40m + 60m on 5,000 t: 10/100 x 5,000 = 500.00 t.
+test("credit analyst: only the credit view; consents, a report under the consent, a score answer", async () => {
+  const page = await browser.context.newPage();
+  await login(page, "credit-analyst-1");
+  assert.deepEqual(await navViews(page), ["credit"]);
+  await openView(page, "credit");
+  await page.click("#view form.lookup button[type=submit]");
+  await page.waitForSelector("#credit-report");
+  const consents = await page.textContent("#view");
+  assert.ok(consents.includes("loan_approval"), "the consent's purpose is shown");
+  await page.click("#credit-report");
+  await page.waitForFunction(() => [...document.querySelectorAll("#view caption")].some((c) => c.textContent === "Credit report"));
+  const report = await page.$$eval("#view td", (tds) => tds.map((td) => td.textContent));
+  assert.ok(report.includes("tax"), "the report has its tax section");
+  await page.screenshot({ path: shotPath("credit-analyst-1-credit-report-en-normal"), fullPage: true });
+  // The demo activates no scorecard model: the server refuses, and the page says so.
+  await page.click("#credit-score");
+  await page.waitForFunction(() => /no model is active/.test([...document.querySelectorAll("#view .result .error")].pop()?.textContent || ""));
+  for (const v of await axe(page)) assert.fail(`axe: ${v.id}`);
+  await logout(page);
+  await page.close();
+});
+
+test("green desk: only the green view; its bank's pricing policy and financed emissions", async () => {
+  const page = await browser.context.newPage();
+  await login(page, "green-desk-1");
+  assert.deepEqual(await navViews(page), ["green"]);
+  await openView(page, "green");
+  const cells = await page.$$eval("#view td", (tds) => tds.map((td) => td.textContent.trim()));
+  assert.ok(cells.includes("500.00"), "financed emissions 500.00 t");
+  assert.ok(cells.includes("60") && cells.includes("15.00"), "the policy's base score 60 and 15 bp cap");
+  await logout(page);
+  await page.close();
+});
+
+// Expected: one more transfer record than the card showed before (the
+// transfer is made here), arriving without a reload; in elder mode the
+// figure stays put until the refresh button is pressed.
+test("overview: live figures from /v1/events; elder mode waits for the refresh button", async () => {
+  const page = await browser.context.newPage();
+  await login(page, "operator-1");
+  await openView(page, "overview");
+  const figure = () => page.textContent('[data-figure="overview.transfers"]');
+  const before = Number(await figure());
+  await page.waitForFunction(() => /Live/.test(document.getElementById("overview-live")?.textContent || ""));
+  await transfer("operator-1", { id: "990001", debit_account_id: "11", credit_account_id: "870001", amount: "1.00", currency: "CNY" });
+  await page.waitForFunction((n) => document.querySelector('[data-figure="overview.transfers"]')?.textContent === String(n),
+    before + 1, { timeout: 15000 });
+  assert.match(await page.textContent("#overview-live"), /last change committed at \d{4}-\d{2}-\d{2}T/);
+  await page.screenshot({ path: shotPath("operator-1-overview-live-en-normal"), fullPage: true });
+  await page.click("#elder-toggle");
+  await page.waitForSelector('#view[data-ready="overview"] #overview-refresh');
+  const still = Number(await figure());
+  await transfer("operator-1", { id: "990002", debit_account_id: "11", credit_account_id: "870001", amount: "1.00", currency: "CNY" });
+  await new Promise((r) => setTimeout(r, 2500));
+  assert.equal(Number(await figure()), still, "elder mode: no figure changes by itself");
+  await page.click("#overview-refresh");
+  await page.waitForFunction((n) => document.querySelector('[data-figure="overview.transfers"]')?.textContent === String(n), still + 1);
+  await page.click("#elder-toggle");
   await logout(page);
   await page.close();
 });
@@ -209,7 +314,7 @@ test("elder mode: aria-pressed, 24 px text, line height 1.5, 48 px targets, reme
 
 // Every role's pages in both languages and both modes: a screenshot each and
 // zero axe-core violations (in elder mode also of the 7:1 contrast rule).
-const ROLES = ["central-bank", "operator-1", "merchant-200001", "regulator", "auditor"];
+const ROLES = ["central-bank", "operator-1", "merchant-200001", "regulator", "auditor", "credit-analyst-1", "green-desk-1"];
 for (const lang of ["en", "zh-CN"]) {
   for (const elder of [false, true]) {
     const mode = elder ? "elder" : "normal";

@@ -72,6 +72,15 @@ try:
     st, h, body = raw(("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: " + "b" * 20000 +
                        "\r\nConnection: close\r\n\r\n").encode())
     problem(st, h, body, 431, "headers_too_large", "a 20 KB header is answered 431 problem+json")
+    # Heads past libmicrohttpd's old 64 KiB pool used to get its HTML page.
+    for size in (70 * 1024, 900 * 1024):
+        st, h, body = raw(("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: " + "c" * size +
+                           "\r\nConnection: close\r\n\r\n").encode())
+        problem(st, h, body, 431, "headers_too_large", f"a {size // 1024} KiB header is answered 431 problem+json")
+    st, h, body = raw(b"GET /v1/whoami HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    doc = problem(st, h, body, 401, "unauthorized", "no credentials: 401 problem+json")
+    t.ok(doc is not None and "Bearer" in doc.get("detail", "") and "cookie" in doc.get("detail", ""),
+         "the unauthorized detail names both the bearer token and the session cookie", repr(doc))
     st, h, body = raw(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
     t.eq(st, 200, "an ordinary request on the same server still answers")
     # 413: a body over the limit (1 MiB for JSON), declared by Content-Length.
@@ -141,7 +150,7 @@ try:
     with open(os.path.join(here, "..", "..", "docs", "problems.md")) as f:
         anchors = set(re.findall(r'<a id="([a-z_]+)"></a>', f.read()))
     for code in ("uri_too_long", "headers_too_large", "path_invalid", "unsupported_media_type",
-                 "idempotency_key_conflict", "body_too_large", "not_found"):
+                 "idempotency_key_conflict", "body_too_large", "not_found", "streams_full", "cursor_invalid"):
         t.ok(code in anchors, f"docs/problems.md has an anchor for {code}")
 
     st, _, payload, resp = s.request("GET", "/docs/problems")
