@@ -62,5 +62,38 @@ for c in 1 16 128; do
 	rounds "http_json_c$c" requests_per_s "JSON, 1 transfer per request, concurrency $c (transfers/s)" \
 		--concurrency "$c"
 done
+# Where a binary batch's time goes, from the server's own /metrics around
+# its rounds: time in the server per request (first byte to answer queued)
+# and, of it, the log write + fdatasync per batch (with one request in
+# flight a request is a batch); the rest is receive, check, apply, reply.
+metrics() {
+	python3 - "$SZFIN_URL/metrics" <<'PY'
+import re, sys, urllib.request
+text = urllib.request.urlopen(sys.argv[1], timeout=10).read().decode()
+def get(name):
+    m = re.search("^" + re.escape(name) + r" ([0-9.e+-]+)$", text, re.M)
+    return m.group(1) if m else "0"
+route = '{method="POST",route="/v1/binary/transfers"}'
+print(get("szfin_http_request_duration_seconds_sum" + route), get("szfin_http_request_duration_seconds_count" + route),
+      get("szfin_fsync_seconds_sum"), get("szfin_fsync_seconds_count"))
+PY
+}
+metrics >"$tmp/metrics.before"
 rounds http_binary_c1 transfers_per_s "binary, 8190 transfers per request, 1 in flight (transfers/s)" \
 	--concurrency 1 --batch 8190
+metrics >"$tmp/metrics.after"
+python3 - "$tmp/metrics.before" "$tmp/metrics.after" "$tmp/http_binary_c1.jsonl" <<'PY'
+import json, sys
+b = [float(x) for x in open(sys.argv[1]).read().split()]
+a = [float(x) for x in open(sys.argv[2]).read().split()]
+docs = [json.loads(line) for line in open(sys.argv[3])]
+requests = sum(d["requests"] for d in docs)
+client_ms = 1e3 * sum(d["seconds"] for d in docs) / requests if requests else 0
+server_ms = 1e3 * (a[0] - b[0]) / (a[1] - b[1]) if a[1] > b[1] else 0
+sync_ms = 1e3 * (a[2] - b[2]) / (a[3] - b[3]) if a[3] > b[3] else 0
+print(f"  binary batch of 8190, mean per request over the rounds: {client_ms:.2f} ms at the client; {server_ms:.2f} ms"
+      f" in the server, of which log write + fdatasync {sync_ms:.2f} ms, receive + check + apply + reply"
+      f" {server_ms - sync_ms:.2f} ms")
+print(f"http_binary_c1_client_ms={client_ms:.3f}\nhttp_binary_c1_server_ms={server_ms:.3f}\n"
+      f"http_binary_c1_sync_ms={sync_ms:.3f}")
+PY
