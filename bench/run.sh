@@ -93,6 +93,7 @@ if start_postgres; then
 	grep -h -v -e '^pg_' -e 'durability:' "$tmp"/pg_c1.out "$tmp"/pg_c16.out "$tmp"/pg_c128.out "$tmp/pg_batch.out"
 fi
 echo "  szfin durability: every answer leaves after its batch is written and fdatasync'd (docs/architecture.md)"
+echo "  both data directories on one file system: $(df -T "$tmp" | awk 'NR == 2 { print $1, $2 }')"
 bash bench/http.sh "$build" $quick | tee "$tmp/http.out" | grep -v '^http_'
 
 echo
