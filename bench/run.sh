@@ -126,7 +126,11 @@ for b in "$build"/bench/*_bench; do
 	case "$(basename "$b")" in ledger_bench|pg_bench|scale_bench) continue ;; esac
 	echo
 	echo "-- $(basename "$b") --"
-	"$b" $quick
+	case "$(basename "$b")" in
+	log_bench) # DIR [TRANSFERS]
+		"$b" "$tmp/log_bench" $([ -n "$quick" ] && echo 500000) ;;
+	*) "$b" $quick ;;
+	esac
 done
 for s in bench/*.sh; do
 	case "$(basename "$s")" in run.sh|http.sh) continue ;; esac
