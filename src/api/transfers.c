@@ -46,15 +46,23 @@ static const struct ledger *ledger_of(const struct api_request *r)
 	return sz_ledger_const(sz_engine_state(r->server->engine));
 }
 
+/* SZ_R_OK if r's caller may debit a (NULL: not found); otherwise the
+ * result to answer with. */
+static uint32_t debit_scope_of(const struct api_request *r, const sz_account *a)
+{
+	if (r->principal.role == API_ROLE_CENTRAL_BANK)
+		return SZ_R_OK;
+	if (a == NULL)
+		return SZ_R_DEBIT_ACCOUNT_NOT_FOUND;
+	return api_scope_can_debit(&r->principal, a) ? SZ_R_OK : SZ_R_DENIED;
+}
+
 /* SZ_R_OK if r's caller may debit id; otherwise the result to answer with. */
 static uint32_t debit_scope(const struct api_request *r, sz_id debit_account_id)
 {
 	if (r->principal.role == API_ROLE_CENTRAL_BANK)
 		return SZ_R_OK;
-	const sz_account *a = ledger_account_get(ledger_of(r), debit_account_id);
-	if (a == NULL)
-		return SZ_R_DEBIT_ACCOUNT_NOT_FOUND;
-	return api_scope_can_debit(&r->principal, a) ? SZ_R_OK : SZ_R_DENIED;
+	return debit_scope_of(r, ledger_account_get(ledger_of(r), debit_account_id));
 }
 
 /* Refuse (answering domain_account) a transfer that names an account a
@@ -490,6 +498,28 @@ static uint32_t binary_count(struct api_request *r)
 	return (uint32_t)count;
 }
 
+/* Refuse (answering) binary record i if its debit is out of the caller's
+ * scope or either account is a domain's; false if it passes. The problem
+ * text is made only on refusal: the passing path formats nothing. */
+static bool binary_transfer_refused(struct api_request *r, const sz_transfer *t, uint32_t i)
+{
+	const struct ledger *l = ledger_of(r);
+	const sz_account *debit = ledger_account_get(l, t->debit_account_id);
+	const sz_account *credit = ledger_account_get(l, t->credit_account_id);
+	uint32_t scope = debit_scope_of(r, debit);
+	bool domain = (debit != NULL && api_account_owner(r, debit) != NULL) ||
+		      (credit != NULL && api_account_owner(r, credit) != NULL);
+	if (scope == SZ_R_OK && !domain)
+		return false;
+	char where[32];
+	snprintf(where, sizeof where, "record %u: ", i);
+	if (scope != SZ_R_OK) {
+		answer_scope(r, scope, where);
+		return true;
+	}
+	return refuse_domain_accounts(r, t->debit_account_id, t->credit_account_id, where);
+}
+
 void api_handle_binary_transfers(struct api_request *r)
 {
 	uint32_t count = binary_count(r);
@@ -500,14 +530,7 @@ void api_handle_binary_transfers(struct api_request *r)
 	for (uint32_t i = 0; i < count; i++) {
 		cmds[i].h = (sz_command_header){ sizeof cmds[i], SZ_CMD_CREATE_TRANSFER, 0 };
 		memcpy(&cmds[i].t, r->body + (size_t)i * 128, 128);
-		uint32_t scope = debit_scope(r, cmds[i].t.debit_account_id);
-		char where[32];
-		snprintf(where, sizeof where, "record %u: ", i);
-		if (scope != SZ_R_OK) {
-			answer_scope(r, scope, where);
-			return;
-		}
-		if (refuse_domain_accounts(r, cmds[i].t.debit_account_id, cmds[i].t.credit_account_id, where))
+		if (binary_transfer_refused(r, &cmds[i].t, i))
 			return;
 	}
 	api_metrics_batch(r->server->metrics, count);

@@ -6,11 +6,14 @@
  * keep-alive connection per concurrent client, one request in flight on
  * each), or binary batches of up to 8190 transfers. It first creates its
  * own accounts (binary endpoint) under an id prefix (--prefix, else
- * random), so runs never collide and stay separable; into a ledger that
+ * random), so runs never collide and stay separable. In batch mode a
+ * transfer counts only if its per-transfer result in the answer is ok;
+ * the others are counted as refused. Into a ledger that
  * already holds accounts it warns first (and asks on a terminal unless
  * --yes). An admin token is swapped for a fresh central_bank token.
  * The client is a small epoll loop over raw sockets with preformatted
- * requests, so that it costs the server's CPU as little as possible.
+ * requests, so that it costs the server's CPU as little as possible: each
+ * connection's next request is built while the current one is in flight.
  */
 #include "cli/args.h"
 #include "cli/cli.h"
@@ -34,19 +37,21 @@
 #define LOAD_CONCURRENCY_MAX 1024
 #define LOAD_BATCH_MAX 8190u
 #define LOAD_RESPONSE_SIZE_MAX 65536u
+#define LOAD_DRAIN_TIMEOUT_S 30u
 
 struct load_opts {
 	uint32_t concurrency;
 	uint32_t seconds;
 	uint32_t accounts;
 	uint32_t batch;        /* 0 = JSON single transfers */
+	uint32_t refuse_every; /* 0 = none; N: every Nth transfer of a batch debits and credits one account */
 	bool quiet;
 };
 
 struct conn {
 	int fd;
-	char *request;
-	size_t request_size, sent;
+	char *request, *next;         /* in flight; built while it is */
+	size_t request_size, next_size, sent;
 	char response[LOAD_RESPONSE_SIZE_MAX];
 	size_t received;
 	uint64_t start_ns;
@@ -60,7 +65,7 @@ struct run {
 	uint64_t next_transfer;
 	uint64_t *latencies_ns;
 	size_t latency_count, latency_capacity;
-	uint64_t ok, failed, transfers;
+	uint64_t ok, failed, transfers, refused;
 	uint8_t *batch_body;
 };
 
@@ -145,7 +150,8 @@ static int create_accounts(struct run *r)
 	return 0;
 }
 
-static sz_transfer next_transfer(struct run *r)
+/* The next transfer; the index-th of its batch (0 for single ones). */
+static sz_transfer next_transfer(struct run *r, uint32_t index)
 {
 	sz_transfer t;
 	memset(&t, 0, sizeof t);
@@ -154,6 +160,8 @@ static sz_transfer next_transfer(struct run *r)
 	uint32_t credit = (uint32_t)((n * 7 + 1 + n / r->o.accounts) % r->o.accounts);
 	if (credit == debit)
 		credit = (credit + 1) % r->o.accounts;
+	if (r->o.refuse_every != 0 && index % r->o.refuse_every == r->o.refuse_every - 1)
+		credit = debit; /* refused by the ledger: accounts_same */
 	t.id = sz_id_make(r->prefix, 1 + n);
 	t.debit_account_id = account_id(r, debit);
 	t.credit_account_id = account_id(r, credit);
@@ -168,12 +176,12 @@ static void id_text(sz_id id, char *out, size_t size)
 	snprintf(out, size, "0x%016llx%016llx", (unsigned long long)id.hi, (unsigned long long)id.lo);
 }
 
-/* Fill c->request with the next request. */
+/* Build the connection's next request into c->next. */
 static void request_prepare(struct run *r, struct conn *c)
 {
 	char head[512];
 	if (r->o.batch == 0) {
-		sz_transfer t = next_transfer(r);
+		sz_transfer t = next_transfer(r, 0);
 		char id[40], from[40], to[40], body[400];
 		id_text(t.id, id, sizeof id);
 		id_text(t.debit_account_id, from, sizeof from);
@@ -184,29 +192,39 @@ static void request_prepare(struct run *r, struct conn *c)
 		int h = snprintf(head, sizeof head,
 				 "POST /v1/transfers HTTP/1.1\r\nHost: szfin\r\nAuthorization: Bearer %s\r\n"
 				 "Content-Type: application/json\r\nContent-Length: %d\r\n\r\n", r->c.token, n);
-		c->request_size = (size_t)h + (size_t)n;
-		memcpy(c->request, head, (size_t)h);
-		memcpy(c->request + h, body, (size_t)n);
+		c->next_size = (size_t)h + (size_t)n;
+		memcpy(c->next, head, (size_t)h);
+		memcpy(c->next + h, body, (size_t)n);
 	} else {
 		for (uint32_t i = 0; i < r->o.batch; i++) {
-			sz_transfer t = next_transfer(r);
+			sz_transfer t = next_transfer(r, i);
 			memcpy(r->batch_body + (size_t)i * sizeof t, &t, sizeof t);
 		}
 		size_t size = (size_t)r->o.batch * sizeof(sz_transfer);
 		int h = snprintf(head, sizeof head,
 				 "POST /v1/binary/transfers HTTP/1.1\r\nHost: szfin\r\nAuthorization: Bearer %s\r\n"
 				 "Content-Type: application/octet-stream\r\nContent-Length: %zu\r\n\r\n", r->c.token, size);
-		memcpy(c->request, head, (size_t)h);
-		memcpy(c->request + h, r->batch_body, size);
-		c->request_size = (size_t)h + size;
+		memcpy(c->next, head, (size_t)h);
+		memcpy(c->next + h, r->batch_body, size);
+		c->next_size = (size_t)h + size;
 	}
+}
+
+/* Make the prepared request the one in flight (its clock starts now). */
+static void request_swap(struct conn *c)
+{
+	char *t = c->request;
+	c->request = c->next;
+	c->next = t;
+	c->request_size = c->next_size;
 	c->sent = 0;
 	c->received = 0;
 	c->start_ns = now_ns();
 }
 
-/* 1 if a whole response is in c->response (status into *status). */
-static int response_complete(struct conn *c, int *status)
+/* 1 if a whole response is in c->response (status into *status, the
+ * body's place into *body and *body_size). */
+static int response_complete(struct conn *c, int *status, const char **body, size_t *body_size)
 {
 	c->response[c->received < LOAD_RESPONSE_SIZE_MAX ? c->received : LOAD_RESPONSE_SIZE_MAX - 1] = '\0';
 	char *end = strstr(c->response, "\r\n\r\n");
@@ -217,7 +235,38 @@ static int response_complete(struct conn *c, int *status)
 	if (c->received < (size_t)(end + 4 - c->response) + length)
 		return 0;
 	*status = atoi(c->response + 9);
+	*body = end + 4;
+	*body_size = length;
 	return 1;
+}
+
+/* Count one answer: a JSON transfer by its status; a batch by its
+ * per-transfer results (little-endian u32 each, 0 = ok), so refused
+ * transfers are not counted as done. */
+static void answer_count(struct run *r, int status, const char *body, size_t body_size)
+{
+	if (status != 200 && status != 201) {
+		r->failed++;
+		return;
+	}
+	if (r->o.batch == 0) {
+		r->ok++;
+		r->transfers++;
+		return;
+	}
+	if (body_size != (size_t)r->o.batch * sizeof(uint32_t)) {
+		r->failed++; /* not one result per transfer: count none */
+		return;
+	}
+	uint64_t done = 0;
+	for (uint32_t i = 0; i < r->o.batch; i++) {
+		uint32_t result;
+		memcpy(&result, body + (size_t)i * sizeof result, sizeof result);
+		done += result == SZ_R_OK;
+	}
+	r->ok++;
+	r->transfers += done;
+	r->refused += r->o.batch - done;
 }
 
 static void record(struct run *r, uint64_t latency_ns)
@@ -253,6 +302,28 @@ static int conn_send(struct conn *c)
 	return 0;
 }
 
+/* Read what arrived on c; 1 if its answer is complete and counted, 0 if
+ * not yet, -1 if the server closed the connection. */
+static int conn_receive(struct run *r, struct conn *c)
+{
+	ssize_t got = recv(c->fd, c->response + c->received, LOAD_RESPONSE_SIZE_MAX - 1 - c->received, 0);
+	if (got <= 0) {
+		fprintf(stderr, "szfin load: connection closed by the server\n");
+		return -1;
+	}
+	c->received += (size_t)got;
+	int status = 0;
+	const char *body = NULL;
+	size_t body_size = 0;
+	if (!response_complete(c, &status, &body, &body_size))
+		return 0;
+	record(r, now_ns() - c->start_ns);
+	answer_count(r, status, body, body_size);
+	return 1;
+}
+
+/* Run for the set seconds, then stop sending and wait for the answers
+ * still in flight (they count: the server has done that work). */
 static int drive(struct run *r)
 {
 	int epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -260,42 +331,51 @@ static int drive(struct run *r)
 	struct conn *conns = calloc(r->o.concurrency, sizeof *conns);
 	for (uint32_t i = 0; i < r->o.concurrency; i++) {
 		conns[i].request = malloc(request_max);
+		conns[i].next = malloc(request_max);
+		if (conns[i].request == NULL || conns[i].next == NULL) {
+			fprintf(stderr, "szfin load: out of memory\n");
+			return -1;
+		}
 		if (conn_open(r, &conns[i], epfd))
 			return -1;
 		request_prepare(r, &conns[i]);
+		request_swap(&conns[i]);
 		if (conn_send(&conns[i]))
 			return -1;
+		request_prepare(r, &conns[i]);
 	}
 	uint64_t end_ns = now_ns() + (uint64_t)r->o.seconds * 1000000000ull;
+	uint64_t drain_end_ns = end_ns + LOAD_DRAIN_TIMEOUT_S * 1000000000ull;
+	uint32_t in_flight = r->o.concurrency;
 	struct epoll_event events[256];
-	while (now_ns() < end_ns) {
+	while (in_flight > 0) {
+		if (now_ns() > drain_end_ns) {
+			fprintf(stderr, "szfin load: %u answers still missing %u s after the run\n", in_flight,
+				LOAD_DRAIN_TIMEOUT_S);
+			return -1;
+		}
 		int n = epoll_wait(epfd, events, 256, 100);
 		for (int i = 0; i < n; i++) {
 			struct conn *c = events[i].data.ptr;
-			ssize_t got = recv(c->fd, c->response + c->received, LOAD_RESPONSE_SIZE_MAX - 1 - c->received, 0);
-			if (got <= 0) {
-				fprintf(stderr, "szfin load: connection closed by the server\n");
+			int done = conn_receive(r, c);
+			if (done < 0)
 				return -1;
-			}
-			c->received += (size_t)got;
-			int status = 0;
-			if (!response_complete(c, &status))
+			if (done == 0)
 				continue;
-			record(r, now_ns() - c->start_ns);
-			if (status == 200 || status == 201) {
-				r->ok++;
-				r->transfers += r->o.batch ? r->o.batch : 1;
-			} else {
-				r->failed++;
+			if (now_ns() >= end_ns) {
+				in_flight--;
+				continue;
 			}
-			request_prepare(r, c);
+			request_swap(c);
 			if (conn_send(c))
 				return -1;
+			request_prepare(r, c);
 		}
 	}
 	for (uint32_t i = 0; i < r->o.concurrency; i++) {
 		close(conns[i].fd);
 		free(conns[i].request);
+		free(conns[i].next);
 	}
 	free(conns);
 	close(epfd);
@@ -322,12 +402,14 @@ static const struct cli_option load_options[] = {
 	{ "accounts", true, "N", "load-test accounts to create first (at least 2; default 10000)" },
 	{ "batch", true, "N", "binary batches of N transfers (1..8190) instead of single JSON transfers" },
 	{ "prefix", true, "N", "high 64 bits of every load-test id (1..2^63-1; default random), to keep them apart" },
+	{ "refuse-every", true, "N", "with --batch: every Nth transfer of a batch is one the ledger refuses (same account twice)" },
 	{ "yes", false, NULL, "go ahead without asking when the ledger already holds accounts" },
 };
 static const struct cli_spec load_spec = CLI_SPEC(
-	"load [--concurrency N] [--seconds S] [--accounts N] [--batch N] [--prefix N] [--yes] [--json]",
+	"load [--concurrency N] [--seconds S] [--accounts N] [--batch N] [--refuse-every N] [--prefix N] [--yes] [--json]",
 	"Creates load-test accounts (ids under one prefix), then sends transfers between them and prints\n"
-	"throughput and latency percentiles. Into a ledger that already holds accounts it warns first\n"
+	"throughput and latency percentiles. With --batch, a transfer counts only if its own result was ok.\n"
+	"Into a ledger that already holds accounts it warns first\n"
 	"(and asks, on a terminal, unless --yes): its accounts and transfers stay in that ledger for good.\n"
 	"An admin token is swapped for a fresh central_bank token for the run.",
 	load_options, true);
@@ -351,14 +433,20 @@ static int number_option(const struct cli_args *a, const char *name, uint64_t lo
 
 static int parse_opts(struct run *r, const struct cli_args *a)
 {
-	uint64_t concurrency = 16, seconds = 10, accounts = 10000, batch = 0, prefix = 0;
+	uint64_t concurrency = 16, seconds = 10, accounts = 10000, batch = 0, prefix = 0, refuse_every = 0;
 	if (number_option(a, "concurrency", 1, LOAD_CONCURRENCY_MAX, &concurrency) ||
 	    number_option(a, "seconds", 1, 86400, &seconds) || number_option(a, "accounts", 2, UINT32_MAX, &accounts) ||
 	    number_option(a, "batch", 1, LOAD_BATCH_MAX, &batch) ||
+	    number_option(a, "refuse-every", 1, LOAD_BATCH_MAX, &refuse_every) ||
 	    number_option(a, "prefix", 1, INT64_MAX, &prefix))
 		return -1;
+	if (refuse_every != 0 && batch == 0) {
+		fprintf(stderr, "szfin load: --refuse-every needs --batch\n");
+		return -1;
+	}
 	r->o = (struct load_opts){ .concurrency = (uint32_t)concurrency, .seconds = (uint32_t)seconds,
-				   .accounts = (uint32_t)accounts, .batch = (uint32_t)batch };
+				   .accounts = (uint32_t)accounts, .batch = (uint32_t)batch,
+				   .refuse_every = (uint32_t)refuse_every };
 	r->prefix = prefix;
 	return 0;
 }
@@ -431,17 +519,19 @@ int load_main(int argc, char **argv)
 	const char *mode = r->o.batch ? "binary" : "json";
 	if (r->c.json)
 		printf("{\"mode\":\"%s\",\"concurrency\":%u,\"batch\":%u,\"seconds\":%.3f,\"requests\":%llu,"
-		       "\"failed\":%llu,\"requests_per_s\":%.1f,\"transfers_per_s\":%.1f,\"p50_ms\":%.3f,"
-		       "\"p99_ms\":%.3f,\"p999_ms\":%.3f}\n",
+		       "\"failed\":%llu,\"transfers\":%llu,\"refused\":%llu,\"requests_per_s\":%.1f,"
+		       "\"transfers_per_s\":%.1f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"p999_ms\":%.3f}\n",
 		       mode, r->o.concurrency, r->o.batch, seconds, (unsigned long long)r->ok, (unsigned long long)r->failed,
+		       (unsigned long long)r->transfers, (unsigned long long)r->refused,
 		       (double)r->ok / seconds, (double)r->transfers / seconds, percentile_ms(r, 0.5),
 		       percentile_ms(r, 0.99), percentile_ms(r, 0.999));
 	else
 		printf("mode %s  concurrency %u  batch %u  %.1f s\n"
-		       "requests %llu ok, %llu failed  %.0f requests/s  %.0f transfers/s\n"
+		       "requests %llu ok, %llu failed  transfers %llu ok, %llu refused\n"
+		       "%.0f requests/s  %.0f transfers/s (ok ones)\n"
 		       "latency p50 %.3f ms  p99 %.3f ms  p99.9 %.3f ms  max %.3f ms\n",
 		       mode, r->o.concurrency, r->o.batch, seconds, (unsigned long long)r->ok, (unsigned long long)r->failed,
-		       (double)r->ok / seconds, (double)r->transfers / seconds, percentile_ms(r, 0.5),
+		       (unsigned long long)r->transfers, (unsigned long long)r->refused, (double)r->ok / seconds, (double)r->transfers / seconds, percentile_ms(r, 0.5),
 		       percentile_ms(r, 0.99), percentile_ms(r, 0.999), percentile_ms(r, 1.0));
 	free(r->latencies_ns);
 	free(r->batch_body);
