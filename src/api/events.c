@@ -125,9 +125,12 @@ static bool put_transfer(struct event_stream *e)
 {
 	const struct ledger *l = ledger_of(e);
 	uint32_t slot = e->slot_next;
-	uint64_t log_pos = l->slots[slot].log_pos;
+	struct ledger_slot found = { 0 }; /* in RAM or on the disk tier (checked) */
+	int rc = ledger_slot_read(l, slot, &found);
+	uint64_t log_pos = ledger_slot_copy_log_pos(&found);
 	sz_transfer t;
-	int rc = sz_engine_read_transfer(e->server->engine, log_pos, &t);
+	if (rc > 0)
+		rc = sz_engine_read_transfer(e->server->engine, log_pos, &t);
 	if (rc != 0) {
 		char detail[128];
 		snprintf(detail, sizeof detail, "the log record of transfer %u %s", slot,
@@ -139,11 +142,10 @@ static bool put_transfer(struct event_stream *e)
 	e->slot_next++;
 	if (!transfer_visible(e, &t))
 		return true;
-	json_t *doc = api_json_from_transfer(&t, ledger_slot_status(l, slot));
+	json_t *doc = api_json_from_transfer(&t, ledger_slot_copy_status(&found));
 	/* A transfer a domain made inside its command has no record of its own
 	 * in the log (segment 0: the ledger keeps it): no position to name. */
-	uint64_t pos = log_pos & ((1ull << 60) - 1);
-	json_object_set_new(doc, "log_pos", SZ_LOG_POS_SEGMENT(pos) != 0 ? api_json_string_u64(pos) : json_null());
+	json_object_set_new(doc, "log_pos", SZ_LOG_POS_SEGMENT(log_pos) != 0 ? api_json_string_u64(log_pos) : json_null());
 	put_event(e, "transfer", doc);
 	return true;
 }

@@ -133,7 +133,10 @@ static bool count_payments(struct api_request *r, struct window *w)
 			break;
 		}
 		sz_transfer t;
-		int rc = sz_engine_read_transfer(r->server->engine, l->slots[slot - 1].log_pos, &t);
+		struct ledger_slot found; /* in RAM or on the disk tier (checked) */
+		int rc = ledger_slot_read(l, slot - 1, &found);
+		if (rc > 0)
+			rc = sz_engine_read_transfer(r->server->engine, ledger_slot_copy_log_pos(&found), &t);
 		if (rc != 0) {
 			api_problem(r, rc == SZ_ECORRUPT ? "log_corrupt" : "internal",
 				    "cannot read the record of transfer slot %u", slot - 1);
