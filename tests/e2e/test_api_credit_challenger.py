@@ -32,6 +32,13 @@ def nid():
 
 
 def uscc(body17):
+    """A valid code from a 17-character body whose 17th is replaced by the
+    GB 11714-1997 check of the organization code (characters 9-16, weights
+    3 7 9 10 5 8 4 2, 11 - sum mod 11, 10 is 'X', 11 is '0'); the 18th is the
+    GB 32100-2015 check of the first 17 (weights 3^i mod 31)."""
+    org = sum((int(ch) if ch.isdigit() else ord(ch) - ord("A") + 10) * w
+              for ch, w in zip(body17[8:16], (3, 7, 9, 10, 5, 8, 4, 2)))
+    body17 = body17[:16] + {10: "X", 11: "0"}.get(11 - org % 11, str(11 - org % 11))
     total = sum(ALPHABET.index(ch) * pow(3, i, 31) for i, ch in enumerate(body17))
     return body17 + ALPHABET[(31 - total % 31) % 31]
 
@@ -221,9 +228,9 @@ try:
              "challenger grade and bad probability", ch)
     # ---- outcomes and the champion/challenger report ----------------------------------
     decisions = [doc] if doc else []
-    for owner, body, tax, heads, neg in ((710002, "91440300MA5FC1AB2", "200.00", 8, 3),
-                                         (710003, "91440300MA5FC1AB3", "90000.00", 300, 0),
-                                         (710004, "91440300MA5FC1AB4", "1500.00", 20, 2)):
+    for owner, body, tax, heads, neg in ((710002, "91440300MA5FC1B20", "200.00", 8, 3),
+                                         (710003, "91440300MA5FC1B30", "90000.00", 300, 0),
+                                         (710004, "91440300MA5FC1B40", "1500.00", 20, 2)):
         code = enterprise(s, cb, owner, body, tax, heads, neg)
         st, d = s.post(f"{base}/{code}/score", {"id": nid(), "purpose": "loan_approval"}, bank)
         t.ok(code is not None and st == 201 and "challenger" in d, f"decision for enterprise {owner}", d)

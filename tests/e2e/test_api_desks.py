@@ -70,14 +70,14 @@ try:
     t.eq((st, doc and doc["code"]), (403, "forbidden"), "a credit analyst cannot read the green domain")
     st, doc = s.get("/v1/credit/models", gd1)
     t.eq((st, doc and doc["code"]), (403, "forbidden"), "a green desk cannot read the credit domain")
-    st, doc = s.post("/v1/credit/enterprises", {"id": nid(), "uscc": "91440300MA5FC0DE1F", "name": "x",
+    st, doc = s.post("/v1/credit/enterprises", {"id": nid(), "uscc": "91440300MA5FC0DE2J", "name": "x",
                                                 "industry": "I65", "registered_capital": "1.00",
                                                 "founded": "2020-01-01"}, ca1)
     t.eq((st, doc and doc["code"]), (403, "forbidden"),
          "a credit analyst cannot register enterprises (operators cannot either)")
 
     # ---- credit: as the operator of the same bank ---------------------------------
-    code = "91440300MA5FC0DE1F"
+    code = "91440300MA5FC0DE2J"
     st, doc = s.post("/v1/credit/enterprises", {"id": nid(), "uscc": code, "name": "Desk Test Co", "industry": "I65",
                                                 "registered_capital": "100000.00", "founded": "2020-01-01"}, cb)
     t.eq(st, 201, "the central bank registers an enterprise")
