@@ -297,8 +297,9 @@ void api_handle_account_history(struct api_request *r)
 		if (rc == 0)
 			break;
 		sz_transfer t;
-		if (rc > 0)
-			rc = sz_engine_read_transfer(r->server->engine, ledger_slot_copy_log_pos(&found), &t);
+		/* a slot read answers 1 or 2, or an error (never 0) */
+		rc = rc > 0 ? sz_engine_read_transfer(r->server->engine, ledger_slot_copy_log_pos(&found), &t)
+		   : rc == 0 ? SZ_EIO : rc;
 		if (rc != 0) {
 			json_decref(rows);
 			if (rc == SZ_ECORRUPT)

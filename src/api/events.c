@@ -129,8 +129,9 @@ static bool put_transfer(struct event_stream *e)
 	int rc = ledger_slot_read(l, slot, &found);
 	uint64_t log_pos = ledger_slot_copy_log_pos(&found);
 	sz_transfer t;
-	if (rc > 0)
-		rc = sz_engine_read_transfer(e->server->engine, log_pos, &t);
+	/* a slot read answers 1 or 2, or an error (never 0) */
+	rc = rc > 0 ? sz_engine_read_transfer(e->server->engine, log_pos, &t)
+	   : rc == 0 ? SZ_EIO : rc;
 	if (rc != 0) {
 		char detail[128];
 		snprintf(detail, sizeof detail, "the log record of transfer %u %s", slot,

@@ -135,8 +135,9 @@ static bool count_payments(struct api_request *r, struct window *w)
 		sz_transfer t;
 		struct ledger_slot found; /* in RAM or on the disk tier (checked) */
 		int rc = ledger_slot_read(l, slot - 1, &found);
-		if (rc > 0)
-			rc = sz_engine_read_transfer(r->server->engine, ledger_slot_copy_log_pos(&found), &t);
+		/* a slot read answers 1 or 2, or an error (never 0) */
+		rc = rc > 0 ? sz_engine_read_transfer(r->server->engine, ledger_slot_copy_log_pos(&found), &t)
+		   : rc == 0 ? SZ_EIO : rc;
 		if (rc != 0) {
 			api_problem(r, rc == SZ_ECORRUPT ? "log_corrupt" : "internal",
 				    "cannot read the record of transfer slot %u", slot - 1);

@@ -322,8 +322,9 @@ void api_handle_transfer_list(struct api_request *r)
 		sz_transfer t;
 		struct ledger_slot found;
 		int rc = ledger_slot_read(l, (uint32_t)next, &found);
-		if (rc > 0)
-			rc = sz_engine_read_transfer(r->server->engine, ledger_slot_copy_log_pos(&found), &t);
+		/* a slot read answers 1 or 2, or an error (never 0) */
+		rc = rc > 0 ? sz_engine_read_transfer(r->server->engine, ledger_slot_copy_log_pos(&found), &t)
+		   : rc == 0 ? SZ_EIO : rc;
 		if (rc != 0) {
 			json_decref(rows);
 			api_problem(r, rc == SZ_ECORRUPT ? "log_corrupt" : "internal",
