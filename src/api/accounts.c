@@ -296,7 +296,7 @@ void api_handle_account_history(struct api_request *r)
 		int rc = ledger_history_step(l, &link, &found, NULL); /* in RAM or on the disk tier */
 		if (rc == 0)
 			break;
-		sz_transfer t;
+		sz_transfer t = { 0 }; /* (cppcheck cannot tell that rc 0 does not reach its use) */
 		if (rc > 0)
 			rc = sz_engine_read_transfer(r->server->engine, ledger_slot_copy_log_pos(&found), &t);
 		if (rc != 0) {

@@ -128,7 +128,7 @@ static bool put_transfer(struct event_stream *e)
 	struct ledger_slot found = { 0 }; /* in RAM or on the disk tier (checked) */
 	int rc = ledger_slot_read(l, slot, &found);
 	uint64_t log_pos = ledger_slot_copy_log_pos(&found);
-	sz_transfer t;
+	sz_transfer t = { 0 }; /* (cppcheck cannot tell that rc 0 does not reach its use) */
 	if (rc > 0)
 		rc = sz_engine_read_transfer(e->server->engine, log_pos, &t);
 	if (rc != 0) {

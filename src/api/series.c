@@ -132,7 +132,7 @@ static bool count_payments(struct api_request *r, struct window *w)
 			w->truncated = true;
 			break;
 		}
-		sz_transfer t;
+		sz_transfer t = { 0 }; /* (cppcheck cannot tell that rc 0 does not reach its use) */
 		struct ledger_slot found; /* in RAM or on the disk tier (checked) */
 		int rc = ledger_slot_read(l, slot - 1, &found);
 		if (rc > 0)

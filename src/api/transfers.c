@@ -319,7 +319,7 @@ void api_handle_transfer_list(struct api_request *r)
 	json_t *rows = json_array();
 	for (uint32_t scanned = 0; next < l->slot_count && json_array_size(rows) < limit &&
 				   scanned < SZ_API_LIST_SCAN_COUNT_MAX; next++, scanned++) {
-		sz_transfer t;
+		sz_transfer t = { 0 }; /* (cppcheck cannot tell that rc 0 does not reach its use) */
 		struct ledger_slot found;
 		int rc = ledger_slot_read(l, (uint32_t)next, &found);
 		if (rc > 0)

@@ -110,7 +110,7 @@ static bool walk_vault(struct api_request *r, const struct currency_operator *op
 		int rc = ledger_history_step(l, &link, &found, NULL);
 		if (rc == 0)
 			break;
-		sz_transfer t;
+		sz_transfer t = { 0 };
 		if (rc > 0)
 			rc = sz_engine_read_transfer(r->server->engine, ledger_slot_copy_log_pos(&found), &t);
 		if (rc != 0) {
