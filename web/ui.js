@@ -179,7 +179,7 @@ function drawBars(el, categories, series, format, kind = "bar") {
     legend: { top: 0, textStyle: { fontSize: font } },
     grid: { top: prefs.elder ? 60 : 40, left: prefs.elder ? 160 : 100, right: 20, bottom: 40, containLabel: true },
     xAxis: { type: "category", data: categories, axisLabel: { fontSize: font } },
-    yAxis: { type: "value", axisLabel: { fontSize: font, formatter: (v) => format(BigInt(Math.round(v))) } },
+    yAxis: { type: "value", minInterval: 1, axisLabel: { fontSize: font, formatter: (v) => format(BigInt(Math.round(v))) } },
     series: series.map((s) => ({ name: s.name, type: kind, data: s.values.map((v) => (v === null ? null : Number(v))) })),
   });
 }

@@ -308,7 +308,7 @@ function newId() {
   return words.reduce((acc, w) => (acc << 32n) | BigInt(w), 0n).toString();
 }
 
-const DEMO_USCC = "91440300MA5FC0DE1F";
+const DEMO_USCC = "91440300MA5FC0DE2J"; // scripts/demo_data.py: uscc("91440300MA5FC0DE")
 
 // A score decision: its figures, then its reason codes (most adverse first,
 // as the server orders them), each with its text and points.
