@@ -132,16 +132,16 @@ export function anyTable(caption, doc) {
 // A figure: an ECharts bar chart and, next to it, the same figures as a table.
 // series: [{name, values: [minor units or counts]}], categories: x labels,
 // format: value -> exact label text.
-export function barFigure(title, categories, series, format = String) {
+export function barFigure(title, categories, series, format = String, kind = "bar") {
   const chart = h("div", { class: "chart", role: "img", "aria-label": title });
   const columns = [{ key: "category", title: "" }, ...series.map((s, i) => ({ key: "s" + i, title: s.name }))];
   const rows = categories.map((c, j) => {
     const row = { category: c };
-    series.forEach((s, i) => { row["s" + i] = format(s.values[j]); });
+    series.forEach((s, i) => { row["s" + i] = s.values[j] === null ? "—" : format(s.values[j]); });
     return row;
   });
   const fig = h("figure", {}, h("figcaption", { text: title }), chart, table(t("table.of", { name: title }), columns, rows));
-  whenConnected(chart, () => drawBars(chart, categories, series, format));
+  whenConnected(chart, () => drawBars(chart, categories, series, format, kind));
   return fig;
 }
 
@@ -152,7 +152,21 @@ function whenConnected(el, draw, frames = 60) {
   else if (frames > 0) requestAnimationFrame(() => whenConnected(el, draw, frames - 1));
 }
 
-function drawBars(el, categories, series, format) {
+// A line figure (kind "line"): the same as barFigure, drawn as lines; a null
+// value (a figure the server could not establish) is a gap, never a zero.
+export function lineFigure(title, categories, series, format = String) {
+  return barFigure(title, categories, series, format, "line");
+}
+
+// "2026-12-02T08:00:00Z" (a UTC RFC 3339 time from the API) -> RFC 3339 in
+// the browser's zone; null -> "".
+export function localTime(utcText) {
+  if (!utcText) return "";
+  const ms = Date.parse(utcText);
+  return Number.isNaN(ms) ? String(utcText) : rfc3339(String(BigInt(ms) * 1000000n));
+}
+
+function drawBars(el, categories, series, format, kind = "bar") {
   if (typeof echarts === "undefined") return; // the table alone still says it all
   const font = prefs.elder ? 22 : 13;
   const chart = echarts.init(el, null, { renderer: "svg" });
@@ -165,7 +179,7 @@ function drawBars(el, categories, series, format) {
     legend: { top: 0, textStyle: { fontSize: font } },
     grid: { top: prefs.elder ? 60 : 40, left: prefs.elder ? 160 : 100, right: 20, bottom: 40, containLabel: true },
     xAxis: { type: "category", data: categories, axisLabel: { fontSize: font } },
-    yAxis: { type: "value", axisLabel: { fontSize: font, formatter: (v) => format(BigInt(Math.round(v))) } },
-    series: series.map((s) => ({ name: s.name, type: "bar", data: s.values.map((v) => Number(v)) })),
+    yAxis: { type: "value", minInterval: 1, axisLabel: { fontSize: font, formatter: (v) => format(BigInt(Math.round(v))) } },
+    series: series.map((s) => ({ name: s.name, type: kind, data: s.values.map((v) => (v === null ? null : Number(v))) })),
   });
 }

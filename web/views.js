@@ -3,7 +3,7 @@
 // shows exactly what the caller's role and tenant may see.
 // Each view names the domain it needs (GET /v1/views lists what the server
 // has); the shell shows a view only when that domain is present.
-import { api, anyTable, barFigure, decimalOf, h, label, minorUnits, prefs, rfc3339, t, table } from "/web/ui.js";
+import { api, anyTable, barFigure, decimalOf, h, label, lineFigure, localTime, minorUnits, prefs, rfc3339, t, table } from "/web/ui.js";
 
 function errorBox(e) {
   return h("p", { class: "error", role: "status" }, e.status === 403 ? t("forbidden") : t("error", { detail: e.message }));
@@ -87,22 +87,131 @@ async function activity() {
   return h("div", {}, payments, amounts, breaches, ...notes.map((n) => h("p", { class: "muted", text: n })));
 }
 
-// Operators are numbered by tenant; the central bank's view asks for 1..16.
-async function supply() {
-  const found = await Promise.all(Array.from({ length: 16 }, (_, i) => api("GET", `/v1/operators/${i + 1}`).catch(() => null)));
-  const ops = found.filter(Boolean);
-  if (ops.length === 0) return h("p", { text: t("supply.none") });
-  const names = ops.map((o) => o.name || o.tenant_id);
-  const money = (k) => ops.map((o) => minorUnits(o[k] ?? "0"));
-  const fig = barFigure(t("supply.chart"), names, [
-    { name: t("col.issued"), values: money("issued") },
-    { name: t("col.redeemed"), values: money("redeemed") },
-    { name: t("col.held"), values: money("held_for_customers") },
-  ], (v) => decimalOf(BigInt(v)));
+// Windows the supply view offers: [key, hours, step in seconds]; the
+// server takes whole steps only (to - from a multiple of step).
+const SUPPLY_WINDOWS = [["day", 24, 3600], ["week", 168, 21600], ["hour", 1, 60]];
+
+// The window ending at the next step boundary after now, as the API's query.
+function supplyQuery(hours, stepS) {
+  const nowS = Math.floor(Date.now() / 1000);
+  const toS = (Math.floor(nowS / stepS) + 1) * stepS;
+  const utc = (sec) => new Date(sec * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
+  return new URLSearchParams({ from: utc(toS - hours * 3600), to: utc(toS), step: String(stepS) });
+}
+
+// Each operator's issuance, redemption and supply over time (GET
+// /v1/currency/supply-series, in the caller's scope), as charts with their
+// tables, and each operator's reserve and holdings now (GET /v1/operators/{t}).
+// Money stays the API's exact decimal strings (BigInt minor units between).
+async function supplyFigures(key) {
+  const [, hours, stepS] = SUPPLY_WINDOWS.find((w) => w[0] === key);
+  const doc = await api("GET", `/v1/currency/supply-series?${supplyQuery(hours, stepS)}`);
+  if (doc.operators.length === 0) return h("p", { text: t("supply.none") });
+  const names = doc.operators[0].points.map((p) => rfc3339(p.start_ns));
+  const opName = (o) => o.name || o.tenant_id;
+  const money = (o, k) => o.points.map((p) => (p[k] === null ? null : minorUnits(p[k])));
+  const exact = (v) => decimalOf(BigInt(v));
+  const per = (k) => doc.operators.map((o) => ({ name: opName(o), values: money(o, k) }));
+  const parts = [lineFigure(t("supply.series", { currency: doc.currency }), names, per("supply"), exact)];
+  if (!prefs.elder) {
+    parts.push(barFigure(t("supply.issued", { currency: doc.currency }), names, per("issued"), exact));
+    parts.push(barFigure(t("supply.redeemed", { currency: doc.currency }), names, per("redeemed"), exact));
+  }
+  if (doc.operators.some((o) => o.truncated)) parts.push(h("p", { class: "muted", text: t("supply.truncated") }));
+  const now = await Promise.all(doc.operators.map((o) => api("GET", `/v1/operators/${encodeURIComponent(o.tenant_id)}`).catch(() => null)));
+  const ops = now.filter(Boolean);
   const cols = [["name", "col.name"], ["type", "col.type"], ["issued", "col.issued"], ["redeemed", "col.redeemed"],
     ["reserve", "col.reserve"], ["held_for_customers", "col.held"], ["supply", "col.supply"]]
-    .map(([key, title]) => ({ key, title: t(title), render: (r) => (typeof r[key] === "object" && r[key] ? JSON.stringify(r[key]) : String(r[key] ?? "")) }));
-  return h("div", {}, fig, table(t("view.supply"), cols, ops));
+    .map(([k, title]) => ({ key: k, title: t(title), class: () => (k === "name" || k === "type" ? undefined : "num"), render: (r) => String(r[k] ?? "") }));
+  parts.push(table(t("supply.now"), cols, ops));
+  return h("div", {}, ...parts);
+}
+
+async function supply() {
+  const out = h("div", { class: "result", "aria-live": "polite" });
+  const select = h("select", { id: "supply-window", name: "window" },
+    SUPPLY_WINDOWS.map(([k]) => h("option", { value: k, text: t(`supply.window.${k}`) })));
+  const form = h("form", { class: "lookup" },
+    h("div", { class: "field" }, h("label", { for: select.id, text: t("supply.window") }), select),
+    h("button", { type: "submit", text: t("show") }));
+  async function show() {
+    out.replaceChildren();
+    try { out.append(await supplyFigures(select.value)); } catch (e) { out.append(errorBox(e)); }
+  }
+  form.addEventListener("submit", (ev) => { ev.preventDefault(); show(); });
+  await show();
+  return h("div", {}, form, out);
+}
+
+// ---- the AML desk (risk analyst, compliance officer) and its oversight ----
+
+// The explanation in the page's language (the API gives both).
+function explanation(a) {
+  const e = a.explanation || {};
+  return (prefs.lang === "zh-CN" ? e.zh : e.en) || e.en || "";
+}
+
+function alertTable(caption, alerts) {
+  const cols = [
+    { key: "alert", title: t("col.alert") },
+    { key: "time", title: t("col.time"), render: (a) => h("time", { datetime: a.time, text: localTime(a.time) }) },
+    { key: "amount", title: t("col.amount"), class: () => "num", render: (a) => `${a.amount} ${a.currency}` },
+    { key: "score", title: t("col.score"), class: () => "num" },
+    { key: "explanation", title: t("col.explanation"), render: explanation },
+    { key: "report", title: t("col.report"), render: (a) => (a.report === "none" ? "" : t(`report.${a.report}`)) },
+  ];
+  return alerts.length ? table(caption, cols, alerts) : h("p", { text: t("risk.alerts.none") });
+}
+
+function caseTable(caption, cases) {
+  const cols = [
+    { key: "case_id", title: t("col.case") },
+    { key: "alert", title: t("col.alert") },
+    { key: "status", title: t("col.status"), render: (k) => `${k.status === "closed" ? "✔" : "●"} ${t(`case.${k.status}`)}` },
+    { key: "escalation_level", title: t("col.escalation"), class: () => "num" },
+    { key: "due", title: t("col.due"), render: (k) => (k.due ? h("time", { datetime: k.due, text: localTime(k.due) }) : t("case.no.due")) },
+    { key: "opened", title: t("col.opened"), render: (k) => h("time", { datetime: k.opened, text: localTime(k.opened) }) },
+  ];
+  return cases.length ? table(caption, cols, cases) : h("p", { text: t("risk.cases.none") });
+}
+
+// Large-value reports not yet filed. Roles that may export reports read
+// GET /v1/risk/reports; a risk analyst (who may not) sees the same rows
+// from its alerts' report fields.
+async function reportsDue(ctx, alerts) {
+  let rows;
+  if (ctx.role === "risk_analyst") {
+    rows = alerts.filter((a) => a.report === "large_value" && a.report_due)
+      .map((a) => ({ alert: a.alert, transaction_time: a.time, amount: a.amount, currency: a.currency, report_due: a.report_due, status: a.overdue ? "overdue" : "due" }));
+  } else {
+    rows = (await api("GET", "/v1/risk/reports?kind=large_value")).rows.filter((r) => r.status !== "reported");
+  }
+  const cols = [
+    { key: "alert", title: t("col.alert") },
+    { key: "transaction_time", title: t("col.time"), render: (r) => localTime(r.transaction_time) },
+    { key: "amount", title: t("col.amount"), class: () => "num", render: (r) => `${r.amount} ${r.currency}` },
+    { key: "report_due", title: t("col.due"), render: (r) => h("time", { datetime: r.report_due, text: localTime(r.report_due) }) },
+    { key: "status", title: t("col.status"), class: (r) => (r.status === "overdue" ? "warn" : undefined),
+      render: (r) => (r.status === "overdue" ? `⚠ ${t("report.overdue")}` : t("report.due")) },
+  ];
+  return rows.length ? table(t("risk.reports"), cols, rows) : h("p", { text: t("risk.reports.none") });
+}
+
+// Open alerts (no closed case on them) with their explanations, cases with
+// status and due date, and large-value reports due, in the caller's scope
+// (the AML desk: its tenant; regulators and the central bank: all, read-only).
+async function risk(ctx) {
+  const limit = prefs.elder ? 10 : 50;
+  const [alertDoc, caseDoc] = await Promise.all([api("GET", `/v1/risk/alerts?kind=alerts&limit=${limit}`), api("GET", "/v1/risk/cases")]);
+  const closed = new Set(caseDoc.cases.filter((k) => k.status === "closed").map((k) => k.alert));
+  const open = alertDoc.alerts.filter((a) => !closed.has(a.alert));
+  const parts = [
+    h("section", {}, h("h3", { text: t("risk.alerts") }), alertTable(t("risk.alerts"), open)),
+    h("section", {}, h("h3", { text: t("risk.cases") }), caseTable(t("risk.cases"), caseDoc.cases)),
+    await section(t("risk.reports"), () => reportsDue(ctx, alertDoc.alerts)),
+  ];
+  if (ctx.role !== "risk_analyst" && ctx.role !== "compliance_officer") parts.push(h("p", { class: "muted", text: t("risk.readonly") }));
+  return h("div", {}, ...parts);
 }
 
 function defaultAccount(ctx) {
@@ -199,7 +308,7 @@ function newId() {
   return words.reduce((acc, w) => (acc << 32n) | BigInt(w), 0n).toString();
 }
 
-const DEMO_USCC = "91440300MA5FC0DE2J";
+const DEMO_USCC = "91440300MA5FC0DE2J"; // scripts/demo_data.py: uscc("91440300MA5FC0DE")
 
 // A score decision: its figures, then its reason codes (most adverse first,
 // as the server orders them), each with its text and points.
@@ -302,16 +411,19 @@ export const VIEWS = {
   credit: { domain: "credit", render: credit },
   green: { domain: "green", render: green },
   audit: { domain: "auth", render: audit },
+  risk: { domain: "risk", render: risk },
 };
 export const ROLE_VIEWS = {
-  central_bank: ["overview", "supply", "activity", "history", "throughput", "audit", "credit", "green"],
+  central_bank: ["overview", "supply", "activity", "history", "throughput", "audit", "risk", "credit", "green"],
   operator: ["overview", "activity", "history", "wallets", "contracts", "credit", "green"],
   merchant: ["history", "overview", "wallets", "credit", "green"],
-  regulator: ["overview", "throughput", "activity", "supply", "history", "credit", "green", "audit"],
+  regulator: ["overview", "throughput", "risk", "activity", "supply", "history", "credit", "green", "audit"],
   auditor: ["audit", "overview", "history", "throughput", "supply", "credit", "green"],
   admin: ["overview", "audit", "throughput", "supply", "history", "wallets", "contracts", "credit", "green"],
   credit_analyst: ["credit"],
   green_desk: ["green"],
+  risk_analyst: ["risk"],
+  compliance_officer: ["risk"],
 };
 export const ELDER_COMMON = 3;
 export { label };

@@ -50,9 +50,12 @@ enum api_role {
 #define API_GD API_ROLE_BIT(API_ROLE_GREEN_DESK)
 #define API_READERS (API_CB | API_OP | API_ME | API_RG | API_AU | API_AD) /* the roles that read the ledger */
 /* Desk roles reach a domain only through the grants of the composition root
- * (api_router_grant, src/app/registry.c); on the platform they have the
- * routes every caller needs: whoami, views, the event stream, logout. */
-#define API_DESKS (API_CA | API_GD)
+ * (api_router_grant, src/app/registry.c) or, for the AML desk (risk analyst,
+ * compliance officer), the risk domain's own route table; on the platform
+ * they have the routes every caller needs: whoami, views, the event stream
+ * (scoped: the AML desk reads its tenant's accounts, the others none),
+ * logout. */
+#define API_DESKS (API_CA | API_GD | API_RA | API_CO)
 #define API_ROLES_ALL ((1u << API_ROLE_COUNT) - 1u)
 
 const char *api_role_name(uint32_t role);

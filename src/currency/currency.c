@@ -141,6 +141,14 @@ const struct currency_operator *currency_operator_find(const struct currency_sta
 	return currency_operator_mut((struct currency_state *)c, tenant_id);
 }
 
+uint32_t currency_operator_count(const struct currency_state *c) { return c->operator_count; }
+
+const struct currency_operator *currency_operator_at(const struct currency_state *c, uint32_t index)
+{
+	SZ_ASSERT(index < c->operator_count);
+	return &c->operators[index];
+}
+
 int64_t currency_wallet_index(const struct currency_state *c, sz_id id)
 {
 	return ledger_index_find(&c->wallet_index, c->wallets, wallet_key, id);

@@ -544,6 +544,9 @@ int currency_domain_register(struct sz_state *s);
 struct currency_state *currency_state_get(const struct sz_state *s);
 
 const struct currency_operator *currency_operator_find(const struct currency_state *c, uint64_t tenant_id);
+/* Operators in registration order (queries: index 0 .. currency_operator_count - 1). */
+uint32_t currency_operator_count(const struct currency_state *c);
+const struct currency_operator *currency_operator_at(const struct currency_state *c, uint32_t index);
 const struct currency_wallet *currency_wallet_find(const struct currency_state *c, sz_id id);
 /* A sub-wallet's parent, or NULL for a main wallet. */
 const struct currency_wallet *currency_wallet_parent(const struct currency_state *c, const struct currency_wallet *w);

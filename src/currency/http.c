@@ -427,6 +427,8 @@ static const struct api_route routes[] = {
 	      "set a bank's reserve ratio for its e-CNY issuance (deposit-reserve requirement)"),
 	API_POST("/v1/operators/{tenant}/interest/pay", API_CB | API_OP, operator_interest_pay, &interest_pay_schema,
 	      "pay the interest accrued on a bank's wallets, up to 4,096 wallets a command"),
+	API_GET("/v1/currency/supply-series", API_CB | API_OP | API_RG | API_AU | API_AD, currency_handle_supply_series,
+		"each operator's issuance, redemption and supply per step of a window"),
 	API_GET("/v1/currency/limits", API_READERS, limits_get, "every version of the wallet limits configuration"),
 	API_POST("/v1/currency/limits", API_CB, limits_set, &limits_set_schema,
 	      "add a limits version, effective from a future time"),

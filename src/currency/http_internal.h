@@ -107,6 +107,10 @@ void currency_handle_disbursement_get(struct api_request *r);
 void currency_handle_collection_create(struct api_request *r);
 void currency_handle_collection_get(struct api_request *r);
 
+/* ---- routes of http_supply.c -------------------------------------------- */
+
+void currency_handle_supply_series(struct api_request *r);
+
 /* ---- routes of http_device.c -------------------------------------------- */
 
 extern const struct api_schema currency_device_create_schema;

@@ -26,6 +26,8 @@ after(async () => {
 });
 
 async function login(page, name) {
+  // A test that failed before its logout leaves a session: start from none.
+  await browser.context.clearCookies();
   await page.goto(server.url + "/");
   await page.waitForSelector("#token");
   await page.fill("#token", server.token(name));
@@ -121,6 +123,88 @@ test("central bank: supply per operator from the demo's issuance, as chart and t
   await logout(page);
   await page.close();
 });
+
+// Expected from the demo script's inputs: the data directory is fresh, and
+// each of the three operators is issued 2,000,000.00 once and redeems
+// nothing, so over the last 24 hours each operator's supply is 0.00 at the
+// first hour's end (before the demo ran) and 2,000,000.00 at the last, and
+// the issued column sums to 2,000,000.00 with nothing redeemed.
+async function figureColumn(page, captionPart, column) {
+  return page.$$eval("#view figure table", (tables, [c, col]) => {
+    const tb = tables.find((x) => x.querySelector("caption").textContent.includes(c));
+    const index = [...tb.querySelectorAll("thead th")].findIndex((th) => th.textContent === col);
+    return [...tb.querySelectorAll("tbody tr")].map((r) => r.cells[index].textContent);
+  }, [captionPart, column]);
+}
+
+for (const lang of ["en", "zh-CN"]) {
+  test(`central bank: supply per operator over time, ${lang}, from /v1/currency/supply-series`, async () => {
+    const page = await browser.context.newPage();
+    await page.goto(server.url + "/");
+    await setPrefs(page, lang, false);
+    await login(page, "central-bank");
+    await openView(page, "supply");
+    const caption = lang === "en" ? "Supply per operator over time" : "各运营机构发行量走势";
+    const issuedCaption = lang === "en" ? "Issued per step" : "每段时间发行";
+    for (const name of ["Pengcheng Bank", "Qianhai Digital Bank", "Nanshan Payments"]) {
+      const supply = await figureColumn(page, caption, name);
+      assert.equal(supply.length, 24, "24 hourly steps");
+      assert.equal(supply[0], "0.00", `${name}: nothing issued 24 hours ago`);
+      assert.equal(supply[23], "2000000.00", `${name}: the demo's issuance, as an exact decimal`);
+      const issued = await figureColumn(page, issuedCaption, name);
+      assert.deepEqual(issued.filter((v) => v !== "0.00"), ["2000000.00"], `${name}: one issuance of 2000000.00`);
+    }
+    assert.equal(await page.$$eval("#view figure .chart svg", (x) => x.length), 3, "supply, issued and redeemed charts drawn");
+    await page.screenshot({ path: shotPath(`central-bank-supply-series-${lang}-normal`), fullPage: true });
+    for (const v of await axe(page)) assert.fail(`axe: ${v.id} ${JSON.stringify(v.targets)}`);
+    await page.click("#elder-toggle");
+    await page.waitForSelector('#view[data-ready="supply"] figure');
+    assert.equal(await page.$$eval("#view figure .chart svg", (x) => x.length), 1, "elder mode: the supply chart alone");
+    assert.equal((await figureColumn(page, caption, "Nanshan Payments"))[23], "2000000.00");
+    await page.screenshot({ path: shotPath(`central-bank-supply-series-${lang}-elder`), fullPage: true });
+    for (const v of await axe(page, true)) assert.fail(`axe (elder): ${v.id} ${JSON.stringify(v.targets)}`);
+    await page.click("#elder-toggle");
+    await logout(page);
+    await page.close();
+  });
+}
+
+// An API read with a demo token (the expected texts come from the API, not the page).
+async function apiGet(name, path) {
+  const r = await fetch(server.url + path, { headers: { Authorization: "Bearer " + server.token(name) } });
+  const body = await r.text();
+  assert.equal(r.status, 200, body);
+  return JSON.parse(body);
+}
+
+// Expected from the demo script: bank 1's structuring run raised alerts,
+// case 950001 was opened on one and escalated, and the 2,000,000.00 transfer
+// (300003 -> 300004) is a large-value report due within 5 working days.
+for (const [role, lang] of [["risk-analyst-1", "en"], ["compliance-officer-1", "zh-CN"], ["regulator", "en"]]) {
+  test(`${role}: the risk view in ${lang}: open alerts with explanations, cases, large-value reports due`, async () => {
+    const page = await browser.context.newPage();
+    await page.goto(server.url + "/");
+    await setPrefs(page, lang, false);
+    await login(page, role);
+    if (role !== "regulator") assert.deepEqual(await navViews(page), ["risk"]);
+    await openView(page, "risk");
+    const text = await page.textContent("#view");
+    const alerts = (await apiGet(role, "/v1/risk/alerts?kind=alerts&limit=50")).alerts;
+    assert.ok(alerts.length > 0, "the demo's alerts are visible to this role");
+    const key = lang === "zh-CN" ? "zh" : "en";
+    assert.ok(text.includes(alerts[0].explanation[key]), `the newest alert's ${key} explanation is shown`);
+    const cases = await page.$$eval("#view table", (tables) => tables.map((x) => x.querySelector("caption").textContent));
+    assert.ok(cases.length >= 3, `alerts, cases and reports tables (${cases})`);
+    assert.ok(text.includes("950001"), "case 950001 is listed");
+    assert.ok(text.includes(lang === "zh-CN" ? "已升级" : "escalated"), "with its status");
+    assert.ok(text.includes("2000000.00 CNY"), "the large-value report due");
+    assert.equal(text.includes(lang === "zh-CN" ? "只读" : "Read only"), role === "regulator", "read-only note for oversight");
+    await page.screenshot({ path: shotPath(`${role}-risk-detail-${lang}-normal`), fullPage: true });
+    for (const v of await axe(page)) assert.fail(`axe: ${v.id} ${JSON.stringify(v.targets)}`);
+    await logout(page);
+    await page.close();
+  });
+}
 
 test("operator: its reserve account's history pages by cursor, times in RFC 3339", async () => {
   const page = await browser.context.newPage();
@@ -317,7 +401,8 @@ test("elder mode: aria-pressed, 24 px text, line height 1.5, 48 px targets, reme
 
 // Every role's pages in both languages and both modes: a screenshot each and
 // zero axe-core violations (in elder mode also of the 7:1 contrast rule).
-const ROLES = ["central-bank", "operator-1", "merchant-200001", "regulator", "auditor", "credit-analyst-1", "green-desk-1"];
+const ROLES = ["central-bank", "operator-1", "merchant-200001", "regulator", "auditor", "credit-analyst-1", "green-desk-1",
+  "risk-analyst-1", "compliance-officer-1"];
 for (const lang of ["en", "zh-CN"]) {
   for (const elder of [false, true]) {
     const mode = elder ? "elder" : "normal";
