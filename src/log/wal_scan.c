@@ -4,6 +4,7 @@
  * the rule that tells a torn batch from a damaged one are at the top of wal.c.
  */
 #include "log/wal.h"
+#include "log/wal_prehash.h"
 #include "core/assert.h"
 #include "core/errors.h"
 #include "core/hash.h"
@@ -34,6 +35,7 @@ struct scan {
 	uint64_t batch_time_ns_min; /* the next batch's time must be at least this */
 	bool take_head_from_segment; /* from_first_retained: the first segment header sets the head */
 	bool stop;                /* sequence_max reached */
+	struct wal_prehash *ahead; /* body hashes from a second thread, or NULL */
 };
 
 static bool all_zero(const uint8_t *p, size_t size)
@@ -361,7 +363,8 @@ static int scan_segment(struct scan *s, uint32_t segment, uint64_t offset)
 		bool torn = false;
 		if (problem == NULL) {
 			uint8_t body_hash[32];
-			sz_blake2b(body_hash, body, h->body_size);
+			if (!wal_prehash_take(s->ahead, segment, offset, h, body_hash))
+				sz_blake2b(body_hash, body, h->body_size);
 			if (memcmp(body_hash, h->body_hash, 32) != 0) {
 				problem = "batch body checksum mismatch";
 				torn = looks_torn(h, body, offset, true);
@@ -477,6 +480,8 @@ int wal_scan(const struct sz_storage *st, const char *data_dir, const struct wal
 	s.buf = malloc(TAIL_WINDOW_SIZE);
 	if (s.buf == NULL)
 		return SZ_ENOMEM;
+	if (start->hash_ahead)
+		s.ahead = wal_prehash_start(st, data_dir, segment, offset, range.highest, start->sequence_max);
 	int rc = 0;
 	for (; segment <= range.highest && rc == 0 && !s.stop; segment++) {
 		rc = scan_segment(&s, segment, offset);
@@ -484,6 +489,7 @@ int wal_scan(const struct sz_storage *st, const char *data_dir, const struct wal
 			break;
 		offset = WAL_SEGMENT_HEADER_SIZE;
 	}
+	wal_prehash_stop(s.ahead);
 	memcpy(result->head_hash, s.head, 32);
 	free(s.buf);
 	return check_anchor_reached(&s, rc);
