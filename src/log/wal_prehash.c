@@ -6,11 +6,12 @@
  * batch headers whose own checksum holds (their body_size can then be
  * trusted), and stops a segment at the first header that does not. For
  * every batch it walks it publishes the header it read, in log order, and
- * for every second one also the hash of its body. wal_scan still runs every
- * check itself in order, on the header and body it read; a body hash from
- * here is used only for a batch at the same position whose header is
- * byte-identical, else wal_scan hashes the body itself. So the helper can
- * only save work, never change what is accepted or refused. It reads real
+ * for every second one also the body it read and its hash. wal_scan still
+ * runs every check itself, in order; it takes a body and hash from here only
+ * for a batch at the same position whose header (read by the scan itself)
+ * is byte-identical, and then checks exactly those bytes; else it reads and
+ * hashes the body itself. So the helper can only save work (reading and
+ * hashing half the bodies), never change what is accepted or refused. It reads real
  * files only (the POSIX storage), never a storage that counts or injects.
  */
 #include "log/wal_prehash.h"
@@ -23,14 +24,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PREHASH_RING_COUNT 64u
+#define PREHASH_RING_COUNT 8u
 #define PREHASH_PATH_SIZE_MAX 4096
 
 struct prehash_entry {
 	uint64_t pos;              /* segment << 40 | offset of the batch header */
 	struct wal_batch_header header;
-	bool hashed;
+	bool hashed;               /* body holds the body, body_hash its hash */
 	uint8_t body_hash[32];
+	uint8_t *body;             /* one largest body (the entry's own buffer) */
 };
 
 struct wal_prehash {
@@ -40,13 +42,13 @@ struct wal_prehash {
 	uint64_t offset;
 	uint32_t last_segment;
 	uint64_t sequence_max;     /* 0 = none */
-	uint8_t *body;             /* one largest body */
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t changed;
 	struct prehash_entry ring[PREHASH_RING_COUNT];
 	uint64_t produced;
 	uint64_t consumed;
+	bool held;                 /* the scan uses ring[consumed]'s body until its next call */
 	bool done;                 /* the helper walked all it will */
 	bool stop;                 /* the scan is over: the helper quits */
 	bool helper_waiting, scan_waiting;
@@ -59,10 +61,10 @@ static uint64_t pos_of(uint32_t segment, uint64_t offset)
 	return (uint64_t)segment << 40 | offset;
 }
 
-/* Wait for room in the ring and publish e; false if the scan is over. */
-static bool publish(struct wal_prehash *p, const struct prehash_entry *e)
+/* Wait for room in the ring: the entry to fill, or NULL if the scan is over. */
+static struct prehash_entry *next_entry(struct wal_prehash *p)
 {
-	SZ_ASSERT(p != NULL && e != NULL);
+	SZ_ASSERT(p != NULL);
 	pthread_mutex_lock(&p->lock);
 	SZ_ASSERT(p->produced >= p->consumed);
 	while (p->produced - p->consumed == PREHASH_RING_COUNT && !p->stop) {
@@ -70,15 +72,21 @@ static bool publish(struct wal_prehash *p, const struct prehash_entry *e)
 		pthread_cond_wait(&p->changed, &p->lock);
 		p->helper_waiting = false;
 	}
-	bool go_on = !p->stop;
-	if (go_on) {
-		p->ring[p->produced % PREHASH_RING_COUNT] = *e;
-		p->produced++;
-		if (p->scan_waiting)
-			pthread_cond_broadcast(&p->changed);
-	}
+	struct prehash_entry *e = p->stop ? NULL : &p->ring[p->produced % PREHASH_RING_COUNT];
 	pthread_mutex_unlock(&p->lock);
-	return go_on;
+	return e;
+}
+
+/* The entry next_entry gave is filled: hand it to the scan. */
+static void publish(struct wal_prehash *p)
+{
+	SZ_ASSERT(p != NULL);
+	pthread_mutex_lock(&p->lock);
+	SZ_ASSERT(p->produced - p->consumed < PREHASH_RING_COUNT);
+	p->produced++;
+	if (p->scan_waiting)
+		pthread_cond_broadcast(&p->changed);
+	pthread_mutex_unlock(&p->lock);
 }
 
 static bool header_holds(const struct wal_batch_header *h, uint64_t offset, uint64_t file_size)
@@ -106,23 +114,27 @@ static bool walk_segment(struct wal_prehash *p, uint32_t segment, uint64_t offse
 		return true; /* the scan itself finds and reports what is wrong */
 	uint64_t file_size = 0;
 	bool go_on = p->st->ops->size(p->st, fd, &file_size) == 0;
-	struct prehash_entry e;
 	while (go_on && offset + WAL_BATCH_HEADER_SIZE <= file_size) {
-		memset(&e, 0, sizeof e);
-		e.pos = pos_of(segment, offset);
-		if (sz_storage_read_exact(p->st, fd, &e.header, sizeof e.header, offset) != 0 ||
-		    !header_holds(&e.header, offset, file_size))
+		struct wal_batch_header h;
+		if (sz_storage_read_exact(p->st, fd, &h, sizeof h, offset) != 0 || !header_holds(&h, offset, file_size))
 			break;
-		if (p->sequence_max != 0 && e.header.sequence > p->sequence_max) {
+		if (p->sequence_max != 0 && h.sequence > p->sequence_max) {
 			go_on = false;
 			break;
 		}
-		e.hashed = (*count)++ % 2 == 1 && sz_storage_read_exact(p->st, fd, p->body, e.header.body_size,
+		struct prehash_entry *e = next_entry(p);
+		if (e == NULL) {
+			go_on = false;
+			break;
+		}
+		e->pos = pos_of(segment, offset);
+		e->header = h;
+		e->hashed = (*count)++ % 2 == 1 && sz_storage_read_exact(p->st, fd, e->body, h.body_size,
 									  offset + WAL_BATCH_HEADER_SIZE) == 0;
-		if (e.hashed)
-			sz_blake2b(e.body_hash, p->body, e.header.body_size);
-		go_on = publish(p, &e);
-		offset += WAL_BATCH_HEADER_SIZE + e.header.body_size;
+		if (e->hashed)
+			sz_blake2b(e->body_hash, e->body, h.body_size);
+		publish(p);
+		offset += WAL_BATCH_HEADER_SIZE + h.body_size;
 	}
 	p->st->ops->close(p->st, fd);
 	return go_on;
@@ -146,6 +158,17 @@ static void *helper_main(void *arg)
 	return NULL;
 }
 
+static void free_prehash(struct wal_prehash *p)
+{
+	SZ_ASSERT(p != NULL);
+	SZ_ASSERT(p->stop || !p->held);
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->changed);
+	for (uint32_t i = 0; i < PREHASH_RING_COUNT; i++)
+		free(p->ring[i].body);
+	free(p);
+}
+
 struct wal_prehash *wal_prehash_start(const struct sz_storage *st, const char *dir, uint32_t segment,
 				      uint64_t offset, uint32_t last_segment, uint64_t sequence_max)
 {
@@ -158,28 +181,31 @@ struct wal_prehash *wal_prehash_start(const struct sz_storage *st, const char *d
 		return NULL; /* the scan hashes everything itself */
 	*p = (struct wal_prehash){ .st = st, .dir = dir, .segment = segment, .offset = offset,
 				   .last_segment = last_segment, .sequence_max = sequence_max };
-	p->body = malloc(SZ_BATCH_BODY_SIZE_MAX);
+	bool bodies = true;
+	for (uint32_t i = 0; i < PREHASH_RING_COUNT; i++)
+		bodies = (p->ring[i].body = malloc(SZ_BATCH_BODY_SIZE_MAX)) != NULL && bodies;
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->changed, NULL);
-	if (p->body == NULL || pthread_create(&p->thread, NULL, helper_main, p) != 0) {
-		pthread_mutex_destroy(&p->lock);
-		pthread_cond_destroy(&p->changed);
-		free(p->body);
-		free(p);
+	if (!bodies || pthread_create(&p->thread, NULL, helper_main, p) != 0) {
+		free_prehash(p);
 		return NULL;
 	}
 	return p;
 }
 
-bool wal_prehash_take(struct wal_prehash *p, uint32_t segment, uint64_t offset, const struct wal_batch_header *h,
-		      uint8_t out[32])
+const uint8_t *wal_prehash_take(struct wal_prehash *p, uint32_t segment, uint64_t offset,
+				const struct wal_batch_header *h, uint8_t out[32])
 {
 	SZ_ASSERT(h != NULL && out != NULL);
 	if (p == NULL)
-		return false;
+		return NULL;
 	uint64_t pos = pos_of(segment, offset);
-	bool found = false;
+	const uint8_t *body = NULL;
 	pthread_mutex_lock(&p->lock);
+	if (p->held) { /* the scan is done with the body it was given last */
+		p->held = false;
+		p->consumed++;
+	}
 	for (;;) {
 		while (p->consumed < p->produced && p->ring[p->consumed % PREHASH_RING_COUNT].pos < pos)
 			p->consumed++; /* positions the scan passed without asking */
@@ -193,16 +219,18 @@ bool wal_prehash_take(struct wal_prehash *p, uint32_t segment, uint64_t offset, 
 	}
 	if (p->consumed < p->produced) {
 		const struct prehash_entry *e = &p->ring[p->consumed % PREHASH_RING_COUNT];
-		found = e->pos == pos && e->hashed && memcmp(&e->header, h, sizeof *h) == 0;
-		if (found)
+		if (e->pos == pos && e->hashed && memcmp(&e->header, h, sizeof *h) == 0) {
 			memcpy(out, e->body_hash, 32);
-		if (e->pos == pos)
+			body = e->body;
+			p->held = true; /* the helper leaves this entry alone until the next call */
+		} else if (e->pos == pos) {
 			p->consumed++;
+		}
 	}
 	if (p->helper_waiting)
 		pthread_cond_broadcast(&p->changed);
 	pthread_mutex_unlock(&p->lock);
-	return found;
+	return body;
 }
 
 void wal_prehash_stop(struct wal_prehash *p)
@@ -215,8 +243,5 @@ void wal_prehash_stop(struct wal_prehash *p)
 	pthread_mutex_unlock(&p->lock);
 	pthread_join(p->thread, NULL);
 	SZ_ASSERT(p->done);
-	pthread_mutex_destroy(&p->lock);
-	pthread_cond_destroy(&p->changed);
-	free(p->body);
-	free(p);
+	free_prehash(p);
 }
