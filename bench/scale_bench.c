@@ -216,7 +216,7 @@ static void print_step(const struct step_figures *f, double first_window_tps)
 	printf("         last 5M at %.0f%% of the first 5M (in-memory figure %.0f/s)\n",
 	       100.0 * f->tps_last / first_window_tps, first_window_tps);
 	printf("         open with the snapshot: %.2f s = snapshot verify+load+digest %.2f s alongside the log check up to "
-	       "its batch %.2f s (two threads), then the tail; from the log alone: check and replay %.2f s\n",
+	       "its batch %.2f s (itself on two threads), then the tail; from the log alone: check and replay %.2f s\n",
 	       f->recovery_snap_s, f->snap_load_s, f->snap_check_s, f->recovery_full_s);
 	fflush(stdout);
 }

@@ -727,7 +727,8 @@ static int recover(struct sz_engine *e, char *why, size_t why_size)
 	if (n > 0 && sz_snapshot_read_info(e->st, e->data_dir, seqs[0], &newest) == 0 &&
 	    (newest.next_log_pos & ((1ull << 40) - 1)) > WAL_SEGMENT_HEADER_SIZE) {
 		c.start = (struct wal_scan_start){ .from_first_retained = true, .anchor_sequence = newest.sequence,
-						   .anchor_log_pos = newest.next_log_pos, .sequence_max = newest.sequence };
+						   .anchor_log_pos = newest.next_log_pos, .sequence_max = newest.sequence,
+						   .hash_ahead = true };
 		memcpy(c.start.anchor_hash, newest.head_hash, 32);
 		ahead = pthread_create(&checker, NULL, covered_main, &c) == 0;
 	}

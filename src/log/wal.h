@@ -115,6 +115,9 @@ struct wal_scan_start {
 	uint64_t anchor_log_pos;
 	/* Stop after this batch (a scrub of what was durable when it began); 0 = none. */
 	uint64_t sequence_max;
+	/* Hash every other body on a second thread ahead of the scan (real
+	 * files only; every check still runs, in order: wal_prehash.c). */
+	bool hash_ahead;
 };
 
 /* Do count command envelopes exactly fill the body (sizes multiple of 8,

@@ -4,6 +4,7 @@
  * the rule that tells a torn batch from a damaged one are at the top of wal.c.
  */
 #include "log/wal.h"
+#include "log/wal_prehash.h"
 #include "core/assert.h"
 #include "core/errors.h"
 #include "core/hash.h"
@@ -34,6 +35,7 @@ struct scan {
 	uint64_t batch_time_ns_min; /* the next batch's time must be at least this */
 	bool take_head_from_segment; /* from_first_retained: the first segment header sets the head */
 	bool stop;                /* sequence_max reached */
+	struct wal_prehash *ahead; /* body hashes from a second thread, or NULL */
 };
 
 static bool all_zero(const uint8_t *p, size_t size)
@@ -312,6 +314,43 @@ static int batch_passed(struct scan *s, const char *path, uint32_t segment, uint
 	return 0;
 }
 
+/* Read and judge the batch whose header is in s->buf at offset: *problem
+ * is why it fails (NULL if it passes), *torn whether that looks like a torn
+ * write, *body its body (from the second thread, or read into s->buf). */
+static int judge_batch(struct scan *s, int fd, uint32_t segment, uint64_t offset, uint64_t file_size,
+		       const uint8_t **body, const char **problem, bool *torn)
+{
+	const struct wal_batch_header *h = (const struct wal_batch_header *)s->buf;
+	SZ_ASSERT(offset + WAL_BATCH_HEADER_SIZE <= file_size);
+	*problem = batch_problem(s, h, offset, file_size);
+	bool header_ok = header_valid(h);
+	uint8_t body_hash[32];
+	/* the body and its hash from the second thread, for this very header */
+	*body = *problem == NULL ? wal_prehash_take(s->ahead, segment, offset, h, body_hash) : NULL;
+	bool hashed = *body != NULL;
+	bool read_body = !hashed && (*problem == NULL || (header_ok && h->body_size <= SZ_BATCH_BODY_SIZE_MAX &&
+							  offset + WAL_BATCH_HEADER_SIZE + h->body_size <= file_size));
+	if (!hashed)
+		*body = s->buf + WAL_BATCH_HEADER_SIZE;
+	int rc = read_body ? read_exact(s, fd, s->buf + WAL_BATCH_HEADER_SIZE, h->body_size,
+					offset + WAL_BATCH_HEADER_SIZE) : 0;
+	if (rc != 0)
+		return rc;
+	if (*problem == NULL) {
+		if (!hashed)
+			sz_blake2b(body_hash, *body, h->body_size);
+		if (memcmp(body_hash, h->body_hash, 32) != 0) {
+			*problem = "batch body checksum mismatch";
+			*torn = looks_torn(h, *body, offset, true);
+		} else if (!wal_body_valid(*body, h->body_size, h->command_count, h->batch_time_ns)) {
+			*problem = "batch body holds malformed commands";
+		}
+	} else if (!header_ok) {
+		*torn = looks_torn(h, NULL, offset, false);
+	}
+	return 0;
+}
+
 /* Scan one segment from offset; the loop body is one batch. */
 static int scan_segment(struct scan *s, uint32_t segment, uint64_t offset)
 {
@@ -351,26 +390,11 @@ static int scan_segment(struct scan *s, uint32_t segment, uint64_t offset)
 						  true);
 			break;
 		}
-		const char *problem = batch_problem(s, h, offset, file_size);
-		bool header_ok = header_valid(h);
-		uint8_t *body = s->buf + WAL_BATCH_HEADER_SIZE;
-		bool read_body = problem == NULL || (header_ok && h->body_size <= SZ_BATCH_BODY_SIZE_MAX &&
-						     offset + WAL_BATCH_HEADER_SIZE + h->body_size <= file_size);
-		if (read_body && (rc = read_exact(s, fd, body, h->body_size, offset + WAL_BATCH_HEADER_SIZE)) != 0)
-			break;
+		const char *problem = NULL;
 		bool torn = false;
-		if (problem == NULL) {
-			uint8_t body_hash[32];
-			sz_blake2b(body_hash, body, h->body_size);
-			if (memcmp(body_hash, h->body_hash, 32) != 0) {
-				problem = "batch body checksum mismatch";
-				torn = looks_torn(h, body, offset, true);
-			} else if (!wal_body_valid(body, h->body_size, h->command_count, h->batch_time_ns)) {
-				problem = "batch body holds malformed commands";
-			}
-		} else if (!header_ok) {
-			torn = looks_torn(h, NULL, offset, false);
-		}
+		const uint8_t *body = NULL;
+		if ((rc = judge_batch(s, fd, segment, offset, file_size, &body, &problem, &torn)) != 0)
+			break;
 		if (problem != NULL) {
 			rc = batch_failed(s, path, fd, segment, offset, file_size, problem, torn);
 			break;
@@ -477,6 +501,8 @@ int wal_scan(const struct sz_storage *st, const char *data_dir, const struct wal
 	s.buf = malloc(TAIL_WINDOW_SIZE);
 	if (s.buf == NULL)
 		return SZ_ENOMEM;
+	if (start->hash_ahead)
+		s.ahead = wal_prehash_start(st, data_dir, segment, offset, range.highest, start->sequence_max);
 	int rc = 0;
 	for (; segment <= range.highest && rc == 0 && !s.stop; segment++) {
 		rc = scan_segment(&s, segment, offset);
@@ -484,6 +510,7 @@ int wal_scan(const struct sz_storage *st, const char *data_dir, const struct wal
 			break;
 		offset = WAL_SEGMENT_HEADER_SIZE;
 	}
+	wal_prehash_stop(s.ahead);
 	memcpy(result->head_hash, s.head, 32);
 	free(s.buf);
 	return check_anchor_reached(&s, rc);
