@@ -15,6 +15,10 @@ with the registration, naming list szfin-test version 1 and the entry;
 "Robert Smith" shares no surname or given name with any entry: clear, no
 alert. A retry of an open wallet is not screened again (no second alert). A
 server without a watch list opens the wallet, screens nothing and says so.
+A cross-border transfer (code in the cross-border range: with no rule set in
+force, the default set's 8000-8099) to "Golden Bridge Remittance Ltd" (T0011,
+listed as such) is booked with an alert on the debit account; to "Robert
+Smith" it is booked clear; a code outside the range is refused, nothing booked.
 After a kill and a restart with the snapshots removed, the replayed log gives
 the same alerts.
 
@@ -121,9 +125,39 @@ try:
     t.ok(st == 400 and doc and doc.get("code") == "uscc_bad_organization_check_character"
          and "'2'" in doc.get("detail", ""), "the same problem for the code in a path", (st, doc))
 
+    # ---- cross-border transfers ------------------------------------------------------
+    # No rule set is in force here: the cross-border codes are the default set's 8000-8099.
+    for aid in ("7000", "7002"):
+        st, doc = s.post("/v1/accounts", {"id": aid, "kind": "general", "owner_id": "1", "currency": "CNY"}, bank)
+        t.eq(st, 201, f"account {aid}")
+    xb = "/v1/risk/cross-border-transfers"
+
+    def xfer(tid, code):
+        return {"id": tid, "debit_account_id": "7000", "credit_account_id": "7002", "amount": "1200.00",
+                "currency": "CNY", "code": code}
+
+    st, doc = s.post(xb, {"transfer": xfer("50001", 8001), "counterparty_name": "Golden Bridge Remittance Ltd"}, bank)
+    sc = (doc or {}).get("screening", {})
+    t.ok(st == 201 and doc.get("id") == "50001" and sc.get("status") == "hit"
+         and sc.get("entry", {}).get("id") == "T0011" and sc.get("alert") is not None,
+         "a cross-border transfer to a listed counterparty: booked, hit T0011, alert opened", (st, doc))
+    st, a = s.get(f"/v1/risk/alerts/{sc.get('alert')}", reg)
+    t.ok(st == 200 and a and a.get("typology") == 0 and a.get("payer") == "7000" and a.get("transfer_id") == "50001"
+         and "entry T0011 of watch list szfin-test version 1" in a.get("explanation", {}).get("en", ""),
+         "the alert names the debit account, the transfer, the list version and the entry", a)
+    st, doc = s.post(xb, {"transfer": xfer("50002", 8002), "counterparty_name": "Robert Smith"}, bank)
+    t.ok(st == 201 and (doc or {}).get("screening", {}).get("status") == "clear"
+         and doc["screening"].get("alert") is None, "a clean counterparty: booked, clear, no alert", (st, doc))
+    st, doc = s.post(xb, {"transfer": xfer("50003", 100), "counterparty_name": "Robert Smith"}, bank)
+    t.ok(st == 400 and doc and doc.get("code") == "risk_not_cross_border", "a domestic code is refused", (st, doc))
+    st, doc = s.get("/v1/transfers/50003", reg)
+    t.eq(st, 404, "and nothing was booked")
+    st, doc = s.post(xb, {"transfer": xfer("50004", 8003)}, bank)
+    t.ok(st == 400 and doc and doc.get("code") == "field_missing", "the counterparty name is required", (st, doc))
+
     st, doc = s.get("/v1/risk/alerts?typology=0", reg)
     before = sorted(json.dumps(a, sort_keys=True) for a in (doc or {}).get("alerts", []))
-    t.eq(len(before), 5, "five screening alerts: four wallets and one enterprise")
+    t.eq(len(before), 6, "six screening alerts: four wallets, one enterprise, one cross-border transfer")
     s.stop(signal.SIGKILL)  # no snapshot at close; and any periodic one removed: the log is replayed
     for snap in glob.glob(os.path.join(s.data_dir, "snapshots", "*")):
         os.unlink(snap)
