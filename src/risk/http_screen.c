@@ -10,7 +10,8 @@
  * wallet whose holder the name is) and a hit, the result also enters the log
  * as RISK_CMD_SCREEN_HIT — integers and names only — which opens a
  * screening alert (risk.h); the answer then carries its number ("alert").
- * This is the call a registration or a cross-border transfer makes.
+ * Registrations and cross-border transfers screen in C instead, in their own
+ * submission (screen_submit.h).
  *
  * Where the watch list is found: http_screen_submit.c.
  */
