@@ -169,6 +169,23 @@ json_t *credit_json_fixed(int64_t value, int64_t scale)
 
 /* ---- the enterprise of the path, in scope --------------------------------------- */
 
+/* The detail of a bad code: the expected character for a wrong check
+ * character (18th, GB 32100) or organization-code check character (17th,
+ * GB 11714), the position of a character outside the alphabet. */
+void credit_http_uscc_text(enum credit_uscc_result v, const credit_uscc_detail *detail, char *out, size_t size)
+{
+	SZ_ASSERT(v != CREDIT_USCC_OK);
+	SZ_ASSERT(out != NULL && size > 0);
+	if (v == CREDIT_USCC_BAD_CHECK || v == CREDIT_USCC_BAD_ORG_CHECK)
+		snprintf(out, size, "%s: the %s should be '%c'", credit_uscc_result_text(v),
+			 v == CREDIT_USCC_BAD_CHECK ? "check character (18th)" : "organization check character (17th)",
+			 detail->expected);
+	else if (v == CREDIT_USCC_BAD_CHARACTER)
+		snprintf(out, size, "%s (position %u)", credit_uscc_result_text(v), detail->position);
+	else
+		snprintf(out, size, "%s", credit_uscc_result_text(v));
+}
+
 /* The enterprise named by path parameter 0 in the caller's scope; answers
  * 400 (bad code, with where the code is wrong) or 404 and returns -1. */
 int64_t credit_http_path_enterprise(struct api_request *r)
@@ -178,13 +195,7 @@ int64_t credit_http_path_enterprise(struct api_request *r)
 	enum credit_uscc_result v = credit_uscc_validate(uscc, strlen(uscc), &detail);
 	if (v != CREDIT_USCC_OK) {
 		char text[256];
-		if (v == CREDIT_USCC_BAD_CHECK)
-			snprintf(text, sizeof text, "%s: the check character should be '%c'", credit_uscc_result_text(v),
-				 detail.expected);
-		else if (v == CREDIT_USCC_BAD_CHARACTER)
-			snprintf(text, sizeof text, "%s (position %u)", credit_uscc_result_text(v), detail.position);
-		else
-			snprintf(text, sizeof text, "%s", credit_uscc_result_text(v));
+		credit_http_uscc_text(v, &detail, text, sizeof text);
 		api_problem_custom(r, 400, credit_uscc_result_name(v), "The unified social credit code is invalid", text);
 		return -1;
 	}

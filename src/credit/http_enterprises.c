@@ -2,8 +2,15 @@
  * http_enterprises.c — the enterprise registry, personal data sealing, data
  * feeds and cash-flow summaries computed from the ledger
  * (/v1/credit/enterprises, .../personal, .../feeds/{kind}, .../cashflow).
+ *
+ * Registering an enterprise screens its name against the active watch list
+ * here, in the adapter (risk/screen_submit.h; ICU never runs in apply), and
+ * submits RISK_CMD_SCREEN_HIT in the same submission as the registration:
+ * one batch, so a hit's screening alert is durable and applied together
+ * with the enterprise. The answer's "screening" names the outcome.
  */
 #include "credit/http_internal.h"
+#include "risk/screen_submit.h"
 
 #include "api/api.h"
 #include "api/codec.h"
@@ -178,11 +185,7 @@ bool credit_map_enterprise(struct credit_dec *d, struct credit_enterprise_in *in
 	if (d->code == NULL && v != CREDIT_USCC_OK) {
 		d->code = credit_uscc_result_name(v);
 		d->uscc_invalid = true;
-		if (v == CREDIT_USCC_BAD_CHECK)
-			snprintf(d->detail, sizeof d->detail, "%s: the check character should be '%c'",
-				 credit_uscc_result_text(v), detail.expected);
-		else
-			snprintf(d->detail, sizeof d->detail, "%s", credit_uscc_result_text(v));
+		credit_http_uscc_text(v, &detail, d->detail, sizeof d->detail);
 	}
 	if (d->code == NULL) {
 		c->id = in->id;
@@ -217,9 +220,79 @@ static void enterprise_submit(struct api_request *r, const char *path_uscc, uint
 		credit_dec_answer(r, &d);
 }
 
+/* A registration with its screening command, submitted together. */
+struct enterprise_screen_batch {
+	sz_command_header h0;
+	struct credit_enterprise_cmd reg;
+	sz_command_header h1;
+	struct risk_screen_cmd screen;
+};
+_Static_assert(offsetof(struct enterprise_screen_batch, h1) ==
+		       sizeof(sz_command_header) + sizeof(struct credit_enterprise_cmd),
+	       "the two commands are contiguous");
+struct enterprise_screen_pending {
+	struct enterprise_screen_batch batch;
+	struct risk_screen_outcome outcome;
+};
+
+static void enterprise_screened_done(struct api_request *r, const uint32_t *results, uint32_t count)
+{
+	SZ_ASSERT(count >= 1 && count <= 2);
+	const struct enterprise_screen_pending *p = r->extra;
+	if (results[0] != SZ_R_OK && results[0] != SZ_R_EXISTS) {
+		credit_http_problem_result(r, results[0]);
+		return;
+	}
+	if (count == 2 && results[1] != SZ_R_OK) {
+		api_problem_result(r, results[1], "the enterprise was registered but its screening was refused");
+		return;
+	}
+	const struct credit_enterprise_cmd *c = &p->batch.reg;
+	int64_t i = credit_enterprise_find(credit_http_state(r), c->uscc);
+	SZ_ASSERT(i >= 0);
+	snprintf(r->location, sizeof r->location, "/v1/credit/enterprises/%s", c->uscc);
+	json_t *doc = credit_json_enterprise(credit_enterprise_at(credit_http_state(r), (uint32_t)i));
+	json_object_set_new(doc, "screening", risk_screen_json(&p->outcome, sz_engine_state(r->server->engine), c->id,
+								 c->id));
+	api_reply_json(r, api_result_status(results[0]), doc);
+}
+
+/* Screen the enterprise's name (a watch list active, not a retry of a
+ * registered code) and submit the registration with the screening command
+ * in one submission. The subject and the event are the registration's id. */
 void credit_handle_enterprise_register(struct api_request *r)
 {
-	enterprise_submit(r, NULL, CREDIT_CMD_ENTERPRISE_REGISTER);
+	struct credit_dec d = { 0 };
+	struct enterprise_screen_pending *p = calloc(1, sizeof *p);
+	if (p == NULL) {
+		api_problem(r, "internal", "out of memory");
+		return;
+	}
+	if (!credit_map_enterprise(&d, r->in, NULL, r->server->secret, &p->batch.reg)) {
+		free(p);
+		credit_dec_answer(r, &d);
+		return;
+	}
+	struct credit_enterprise_cmd *c = &p->batch.reg;
+	bool retry = credit_enterprise_find(credit_http_state(r), c->uscc) >= 0;
+	int rc = risk_screen_name(retry ? "" : c->name, SCREEN_THRESHOLD_DEFAULT, &p->outcome);
+	if (rc != 0) {
+		free(p);
+		api_problem(r, "field_invalid", "'name' %s", rc == SZ_ELIMIT ? "is too long once normalised" : "must be UTF-8 text");
+		return;
+	}
+	if (retry)
+		snprintf(p->outcome.detail, sizeof p->outcome.detail, "the code is already registered (screened then)");
+	bool screened = p->outcome.status != RISK_SCREEN_NOT_SCREENED;
+	p->batch.h0 = (sz_command_header){ .size = sizeof p->batch.h0 + sizeof p->batch.reg,
+					   .kind = CREDIT_CMD_ENTERPRISE_REGISTER };
+	p->batch.h1 = (sz_command_header){ .size = sizeof p->batch.h1 + sizeof p->batch.screen, .kind = RISK_CMD_SCREEN_HIT };
+	if (screened)
+		risk_screen_command(&p->outcome, c->id, c->id, 0, sz_currency_code("CNY"), &p->batch.screen);
+	free(r->extra);
+	r->extra = p;
+	api_submit(r, &p->batch, screened ? (uint32_t)sizeof p->batch : p->batch.h0.size, screened ? 2 : 1,
+		   enterprise_screened_done);
 }
 
 void credit_handle_enterprise_update(struct api_request *r)

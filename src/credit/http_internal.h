@@ -108,6 +108,8 @@ json_t *credit_json_hex(const uint8_t *bytes, size_t size);
 json_t *credit_json_number(double x);
 json_t *credit_json_fixed(int64_t value, int64_t scale);
 int64_t credit_http_path_enterprise(struct api_request *r);
+/* The problem detail of a bad unified social credit code (expected check characters, position). */
+void credit_http_uscc_text(enum credit_uscc_result v, const credit_uscc_detail *detail, char *out, size_t size);
 void credit_http_copy_uscc(char out[CREDIT_USCC_FIELD_SIZE], const char *uscc);
 bool credit_http_page_args(struct api_request *r, uint32_t *limit, uint64_t *cursor);
 /* A list route's ?enterprise=USCC (*only = its index, -1 when absent) and

@@ -4,15 +4,26 @@
  * to its linked bank account, fund a sub-wallet, pay from a wallet and
  * refund a payment; set and lift wallet controls and the holder's own
  * daily limit. Scope and submission as described in http.c.
+ *
+ * Opening a wallet with a "holder_name" screens that name against the
+ * active watch list here, in the adapter (risk/screen_submit.h; ICU never
+ * runs in apply), and submits RISK_CMD_SCREEN_HIT in the same submission
+ * as the wallet open: one batch, so a hit's screening alert is durable and
+ * applied together with the wallet. The name itself is not logged; only
+ * the list version, the entry and the per-mille score are. The answer's
+ * "screening" names the outcome (not_screened, clear or hit with its alert).
  */
 #include "currency/http.h"
 #include "api/api.h"
 #include "api/schema.h"
 #include "api/codec.h"
 #include "core/assert.h"
+#include "core/errors.h"
 #include "currency/http_internal.h"
+#include "risk/screen_submit.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- JSON of records ------------------------------------------------------------------- */
@@ -161,6 +172,7 @@ struct wallet_create_in {
 	struct currency_class_limits limits;
 	bool auto_topup;
 	bool type_given;
+	char holder_name[SCREEN_NAME_SIZE];
 };
 
 /* "sub" holds the place of CURRENCY_WALLET_SUB (set by the engine; refused as a type). */
@@ -179,9 +191,81 @@ static const struct api_field wallet_create_fields[] = {
 	  .size = sizeof(uint16_t), .base = CURRENCY_WALLET_PERSONAL, .names = wallet_type_names,
 	  .present_offset = offsetof(struct wallet_create_in, type_given) },
 	{ .name = "auto_topup", .type = API_T_BOOL, .offset = offsetof(struct wallet_create_in, auto_topup) },
+	{ .name = "holder_name", .type = API_T_STRING, .offset = offsetof(struct wallet_create_in, holder_name),
+	  .size = SCREEN_NAME_SIZE },
 };
 const struct api_schema currency_wallet_create_schema =
 	API_SCHEMA("wallet_create", wallet_create_fields, struct wallet_create_in);
+
+/* A wallet open with its screening: the done callback's pending record
+ * starts with the currency one. */
+struct wallet_screen_pending {
+	struct currency_http_pending base;
+	struct risk_screen_outcome outcome;
+};
+
+static void wallet_screened_done(struct api_request *r, const uint32_t *results, uint32_t count)
+{
+	SZ_ASSERT(count >= 1 && count <= 2);
+	const struct wallet_screen_pending *p = r->extra;
+	if (results[0] != SZ_R_OK && results[0] != SZ_R_EXISTS) {
+		api_problem_result(r, results[0], NULL);
+		return;
+	}
+	if (count == 2 && results[1] != SZ_R_OK) {
+		api_problem_result(r, results[1], "the wallet was opened but its screening was refused");
+		return;
+	}
+	const struct currency_wallet *w = currency_wallet_find(currency_http_state(r), p->base.subject);
+	SZ_ASSERT(w != NULL);
+	char id[SZ_ID_TEXT_SIZE];
+	sz_id_format(w->id, id);
+	snprintf(r->location, sizeof r->location, "/v1/wallets/%s", id);
+	json_t *doc = wallet_json(r, w);
+	json_object_set_new(doc, "screening", risk_screen_json(&p->outcome, sz_engine_state(r->server->engine),
+								 w->id, p->base.id));
+	api_reply_json(r, api_result_status(results[0]), doc);
+}
+
+/* Screen the holder's name (if given and a watch list is active) and submit
+ * the wallet open with the screening command in one submission. A retry of
+ * an open wallet is not screened again (it was when it opened). */
+static void wallet_open_screened(struct api_request *r, struct wallet_create_in *in, uint64_t tenant)
+{
+	const struct currency_wallet_open_cmd *c = &in->cmd;
+	struct wallet_screen_pending *p = calloc(1, sizeof *p);
+	if (p == NULL) {
+		api_problem(r, "internal", "out of memory");
+		return;
+	}
+	p->base = (struct currency_http_pending){ .id = c->id, .subject = c->id, .kind = CURRENCY_CMD_WALLET_OPEN };
+	bool retry = currency_wallet_find(currency_http_state(r), c->id) != NULL;
+	int rc = risk_screen_name(retry ? "" : in->holder_name, SCREEN_THRESHOLD_DEFAULT, &p->outcome);
+	if (rc != 0) {
+		free(p);
+		api_problem(r, "field_invalid", "'holder_name' %s",
+			    rc == SZ_ELIMIT ? "is too long once normalised" : "must be UTF-8 text");
+		return;
+	}
+	if (retry)
+		snprintf(p->outcome.detail, sizeof p->outcome.detail, "the wallet is already open (screened when it opened)");
+	struct {
+		sz_command_header h0;
+		struct currency_wallet_open_cmd open;
+		sz_command_header h1;
+		struct risk_screen_cmd screen;
+	} batch = { .h0 = { .size = sizeof batch.h0 + sizeof batch.open, .kind = CURRENCY_CMD_WALLET_OPEN },
+		    .open = *c,
+		    .h1 = { .size = sizeof batch.h1 + sizeof batch.screen, .kind = RISK_CMD_SCREEN_HIT } };
+	_Static_assert(offsetof(__typeof__(batch), h1) == sizeof(sz_command_header) + sizeof(struct currency_wallet_open_cmd),
+		       "the two commands are contiguous");
+	bool screened = p->outcome.status != RISK_SCREEN_NOT_SCREENED;
+	if (screened)
+		risk_screen_command(&p->outcome, c->id, c->id, tenant, sz_currency_code("CNY"), &batch.screen);
+	free(r->extra);
+	r->extra = p;
+	api_submit(r, &batch, screened ? (uint32_t)sizeof batch : batch.h0.size, screened ? 2 : 1, wallet_screened_done);
+}
 
 void currency_handle_wallet_create(struct api_request *r)
 {
@@ -213,7 +297,7 @@ void currency_handle_wallet_create(struct api_request *r)
 		api_problem(r, "out_of_scope", "an operator opens wallets only in its tenant");
 		return;
 	}
-	currency_http_submit(r, CURRENCY_CMD_WALLET_OPEN, c, sizeof *c, c->id, c->id, wallet_done);
+	wallet_open_screened(r, in, tenant);
 }
 
 /* The wallet named by path parameter 0, in the caller's scope, or NULL (answered). */

@@ -23,6 +23,8 @@
  * /v1/wallets/{id}/controls) and then the case command. The case's answer
  * says what happened to the wallet ("wallet_control").
  *   POST /v1/risk/screen               {"name","threshold"?}: watch-list hits (http_screen.c)
+ *   POST /v1/risk/cross-border-transfers {"transfer","counterparty_name"}: a transfer whose code is
+ *                                      cross-border, with its counterparty screened (http_xborder.c)
  *   POST /v1/risk/purge                {"before"}: tombstone alerts and refusals older than it,
  *                                      once it is the retention period in the past
  */
@@ -45,6 +47,8 @@
 void risk_handle_reports(struct api_request *r);
 void risk_handle_screen(struct api_request *r);
 extern const struct api_schema risk_screen_schema;
+void risk_handle_xborder_transfer(struct api_request *r);
+extern const struct api_schema risk_xborder_schema;
 
 static const struct risk_state *state_of(struct api_request *r)
 {
@@ -450,6 +454,8 @@ static const struct api_route risk_routes[] = {
 		"large-value or suspicious transaction report rows (JSON or CSV)"),
 	API_POST("/v1/risk/screen", RISK_READERS | API_OP, risk_handle_screen, &risk_screen_schema,
 		 "screen a name against the watch list"),
+	API_POST("/v1/risk/cross-border-transfers", API_CB | API_OP, risk_handle_xborder_transfer, &risk_xborder_schema,
+		 "book a cross-border transfer with its counterparty name screened (http_xborder.c)"),
 	API_POST("/v1/risk/purge", API_CB | API_RG | API_AD, handle_purge, &purge_schema,
 		 "purge alerts and refusals older than the retention period"),
 };
