@@ -195,6 +195,7 @@ static const struct risk_verdict *judge(struct risk_state *st, const struct risk
 	struct risk_view v = { payer, payee, pair == NULL || *pair == 0 };
 	if (!st->scratch.plan_valid || st->scratch.plan.version != rs->version) {
 		risk_plan_build(rs, &st->scratch.plan);
+		st->scratch.plan.activity_bound = true; /* the engine's transfer times never go back */
 		st->scratch.plan_valid = true;
 	}
 	risk_eval_typologies_planned(rs, &st->scratch.plan, x, &v, st->scratch.verdicts);

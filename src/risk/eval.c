@@ -99,17 +99,24 @@ struct window_all {
 struct window_memo {
 	uint32_t valid[2];
 	bool tallies;        /* a rule counts a tally slot over a sliding window */
+	bool activity_bound; /* risk_plan.activity_bound */
 	uint32_t party_mask; /* risk_eval_party_mask of the transfer, once */
 	struct window_all w[2][RISK_BUCKET_COUNT + 1];
 };
 
-/* tallies: also sum the tally slots (only a sliding tally rule reads them). */
-static void window_sum(const struct risk_account *a, uint32_t window_h, uint64_t time_ns, bool tallies,
+/* tallies: also sum the tally slots (only a sliding tally rule reads them).
+ * bound: risk_view.activity_bound (the hours after the last activity hold
+ * nothing, and an account without activity holds nothing at all). */
+static void window_sum(const struct risk_account *a, uint32_t window_h, uint64_t time_ns, bool tallies, bool bound,
 		       struct window_all *w)
 {
 	memset(w, 0, sizeof *w);
-	uint32_t now = risk_hour_of(time_ns);
-	for (uint32_t k = 0; k < window_h && k <= now; k++) {
+	uint32_t now = risk_hour_of(time_ns), k_first = 0;
+	if (bound && a->last_activity_ns == 0)
+		return;
+	if (bound && risk_hour_of(a->last_activity_ns) < now)
+		k_first = now - risk_hour_of(a->last_activity_ns);
+	for (uint32_t k = k_first; k < window_h && k <= now; k++) {
 		const struct risk_bucket *b = bucket_at(a, now - k);
 		if (b == NULL)
 			continue;
@@ -124,7 +131,7 @@ static void window_sum(const struct risk_account *a, uint32_t window_h, uint64_t
 	}
 }
 
-static void window_read(const struct risk_account *a, const struct risk_rule *r, uint64_t time_ns,
+static void window_read(const struct risk_account *a, const struct risk_rule *r, uint64_t time_ns, bool bound,
 			struct window_figures *w, struct window_memo *memo)
 {
 	memset(w, 0, sizeof *w);
@@ -144,11 +151,11 @@ static void window_read(const struct risk_account *a, const struct risk_rule *r,
 	if (memo != NULL) {
 		all = &memo->w[r->side & 1][r->window_h];
 		if ((memo->valid[r->side & 1] & (1u << r->window_h)) == 0) {
-			window_sum(a, r->window_h, time_ns, memo->tallies, all);
+			window_sum(a, r->window_h, time_ns, memo->tallies, bound, all);
 			memo->valid[r->side & 1] |= 1u << r->window_h;
 		}
 	} else {
-		window_sum(a, r->window_h, time_ns, true, all);
+		window_sum(a, r->window_h, time_ns, true, bound, all);
 	}
 	*w = all->f;
 	w->tally_count = all->tally_count[slot];
@@ -194,14 +201,14 @@ static uint64_t feature_value(const struct risk_ruleset *rs, const struct risk_r
 		return x->amount_minor;
 	case RISK_F_COUNT:
 	case RISK_F_SUM: {
-		window_read(a, r, x->time_ns, &w, memo);
+		window_read(a, r, x->time_ns, memo != NULL && memo->activity_bound, &w, memo);
 		bool x_in_flow = (r->flow == RISK_FLOW_OUT) == x_is_out;
 		uint32_t party = memo != NULL ? memo->party_mask : risk_eval_party_mask(rs, x);
 		bool x_counts = r->tally ? filter_passes(r, party, x->code, x->amount_minor) : x_in_flow;
 		return flow_value(&w, r, x_counts, x->amount_minor);
 	}
 	case RISK_F_SHARE_BP: {
-		window_read(a, r, x->time_ns, &w, memo);
+		window_read(a, r, x->time_ns, memo != NULL && memo->activity_bound, &w, memo);
 		uint64_t out = add_sat(w.out_sum, x_is_out ? x->amount_minor : 0);
 		uint64_t in = add_sat(w.in_sum, x_is_out ? 0 : x->amount_minor);
 		return in == 0 ? 0 : mul_div_sat(out, 10000u, in);
@@ -213,7 +220,7 @@ static uint64_t feature_value(const struct risk_ruleset *rs, const struct risk_r
 			return 0;
 		return (x->time_ns - a->last_activity_ns) / RISK_NS_PER_DAY;
 	case RISK_F_NEW_PEERS:
-		window_read(a, r, x->time_ns, &w, memo);
+		window_read(a, r, x->time_ns, memo != NULL && memo->activity_bound, &w, memo);
 		return (r->flow == RISK_FLOW_OUT ? w.new_payees : w.new_payers) + (v->pair_new ? 1u : 0u);
 	case RISK_F_ROUND: {
 		uint64_t unit = 1;
@@ -328,6 +335,7 @@ uint32_t risk_eval_typologies_planned(const struct risk_ruleset *rs, const struc
 	struct window_memo memo;
 	memo.valid[0] = memo.valid[1] = 0;
 	memo.tallies = p->sliding_tally;
+	memo.activity_bound = p->activity_bound;
 	memo.party_mask = risk_eval_party_mask(rs, x);
 	for (uint32_t t = 0; t < rs->typology_count; t++) {
 		struct risk_verdict *vd = &out[t];

@@ -284,6 +284,11 @@ uint32_t risk_eval_typologies(const struct risk_ruleset *rs, const struct risk_t
 struct risk_plan {
 	uint32_t version;              /* the rule set's it was built for */
 	bool sliding_tally;
+	/* Set by the caller after risk_plan_build (which clears it): no bucket
+	 * of a record is of an hour after its last activity (apply: transfer
+	 * times never go back), so sliding windows skip the buckets after it
+	 * unread. false: every bucket of a window is read. */
+	bool activity_bound;
 	uint8_t rule_index[RISK_TYPOLOGY_COUNT_MAX][RISK_TYPOLOGY_RULE_COUNT_MAX];
 	uint32_t contribution_max[RISK_TYPOLOGY_COUNT_MAX][RISK_TYPOLOGY_RULE_COUNT_MAX];
 	uint32_t typology_max[RISK_TYPOLOGY_COUNT_MAX];
