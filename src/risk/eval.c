@@ -105,7 +105,7 @@ struct window_memo {
 };
 
 /* tallies: also sum the tally slots (only a sliding tally rule reads them).
- * bound: risk_view.activity_bound (the hours after the last activity hold
+ * bound: risk_plan.activity_bound (the hours after the last activity hold
  * nothing, and an account without activity holds nothing at all). */
 static void window_sum(const struct risk_account *a, uint32_t window_h, uint64_t time_ns, bool tallies, bool bound,
 		       struct window_all *w)
