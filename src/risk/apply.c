@@ -154,6 +154,7 @@ static uint32_t ruleset_activate(struct risk_state *st, const struct sz_apply_ct
 		st->version_count--;
 	}
 	struct risk_ruleset *slot = &st->versions[st->version_count];
+	st->scratch.plan_valid = false; /* even if this batch is rolled back: rebuilt when next needed */
 	sz_journal(slot, sizeof *slot);
 	SZ_JOURNAL_FIELD(st->version_count);
 	*slot = *in;
@@ -192,7 +193,12 @@ static const struct risk_verdict *judge(struct risk_state *st, const struct risk
 	const struct risk_account *payee = *payee_slot ? &st->accounts[*payee_slot - 1] : NULL;
 	uint32_t *pair = payer && payee ? pair_slot(st, *payer_slot - 1, *payee_slot - 1) : NULL;
 	struct risk_view v = { payer, payee, pair == NULL || *pair == 0 };
-	risk_eval_typologies(rs, x, &v, st->scratch.verdicts);
+	if (!st->scratch.plan_valid || st->scratch.plan.version != rs->version) {
+		risk_plan_build(rs, &st->scratch.plan);
+		st->scratch.plan.activity_bound = true; /* the engine's transfer times never go back */
+		st->scratch.plan_valid = true;
+	}
+	risk_eval_typologies_planned(rs, &st->scratch.plan, x, &v, st->scratch.verdicts);
 	st->scratch.payer_slot = payer_slot;
 	st->scratch.payee_slot = payee_slot;
 	st->scratch.pair_slot = pair;
@@ -213,7 +219,8 @@ static void alert_fill(struct risk_alert *a, const struct risk_ruleset *rs, cons
 		.report = ty->report, .code = x->code, .party_mask = (uint16_t)risk_eval_party_mask(rs, x),
 		.score = v->score, .contribution_count = v->contribution_count,
 	};
-	memcpy(a->contributions, v->contributions, sizeof a->contributions);
+	SZ_ASSERT(v->contribution_count <= RISK_TYPOLOGY_RULE_COUNT_MAX);
+	memcpy(a->contributions, v->contributions, v->contribution_count * sizeof a->contributions[0]);
 	if (ty->report != RISK_REPORT_NONE)
 		a->report_due_ns = risk_due_after_working_days(x->time_ns, rs->report_due_working_days);
 	if (payer == NULL)
@@ -287,6 +294,17 @@ static void alerts_store(struct risk_state *st, const struct risk_ruleset *rs, c
 	}
 }
 
+/* Journal what risk_account_add(a, time_ns) may change: the counters before
+ * the buckets (day figures, baseline, recent transfers: 216 bytes) and the
+ * one bucket of time_ns's hour, not the other 23. */
+static void journal_account(struct risk_account *a, uint64_t time_ns)
+{
+	_Static_assert(offsetof(struct risk_account, buckets) == 216, "counters before the buckets: 216 bytes");
+	SZ_ASSERT(a != NULL);
+	sz_journal(a, offsetof(struct risk_account, buckets));
+	sz_journal(&a->buckets[risk_hour_of(time_ns) % RISK_BUCKET_COUNT], sizeof a->buckets[0]);
+}
+
 static void risk_observe(void *hook_state, const struct sz_apply_ctx *ctx, const sz_transfer *t,
 			 const sz_account *debit, const sz_account *credit)
 {
@@ -318,11 +336,11 @@ static void risk_observe(void *hook_state, const struct sz_apply_ctx *ctx, const
 		pair = pair_slot(st, payer_index, payee_index);
 	bool pair_new = pair == NULL || *pair == 0;
 	if (payer != NULL) {
-		sz_journal(payer, sizeof *payer);
+		journal_account(payer, x.time_ns);
 		risk_account_add(rs, payer, &x, true, pair_new);
 	}
 	if (payee != NULL) {
-		sz_journal(payee, sizeof *payee);
+		journal_account(payee, x.time_ns);
 		risk_account_add(rs, payee, &x, false, pair_new);
 	}
 	if (payer != NULL && payee != NULL)
@@ -360,6 +378,72 @@ static void risk_prefetch(const void *hook_state, const sz_transfer *t, int stag
 		prefetch_record(st, cs);
 	if (ds != 0 && cs != 0)
 		__builtin_prefetch(&st->pair_slots[hash_pair(ds - 1, cs - 1) & (RISK_PAIR_SLOT_COUNT - 1)]);
+}
+
+/* ---- pages faulted in ahead (off the engine thread) ----------------------- */
+
+/* How far ahead of the counts the record arrays are kept faulted in: more
+ * than a batch can add (two accounts, one pair and a few alerts per
+ * transfer), so that a populate pass a batch late still keeps ahead. */
+#define POPULATE_AHEAD_ACCOUNT_COUNT (1u << 15) /* 31 MiB of account records */
+#define POPULATE_AHEAD_PAIR_COUNT (1u << 16)    /* 1 MiB of pairs */
+#define POPULATE_AHEAD_ALERT_COUNT (1u << 14)   /* 5.3 MiB of alerts */
+
+/* Between batches, on the engine thread: tell the populating thread how
+ * far the arrays have grown. Nothing to reserve: the arrays are mapped whole. */
+static int risk_reserve(void *domain_state, uint32_t command_count)
+{
+	struct risk_state *st = domain_state;
+	SZ_ASSERT(st != NULL && command_count <= SZ_BATCH_COMMAND_COUNT_MAX);
+	atomic_store_explicit(&st->hint_active, st->version_count > 0, memory_order_relaxed);
+	atomic_store_explicit(&st->hint_account_count, st->account_count, memory_order_relaxed);
+	atomic_store_explicit(&st->hint_pair_count, st->pair_count, memory_order_relaxed);
+	atomic_store_explicit(&st->hint_alert_count, st->alert_count, memory_order_relaxed);
+	return 0;
+}
+
+/* Fault in [count, count + ahead) of one array (count: the next record) when the count came
+ * within half the distance of the populated mark; the new mark. */
+static uint32_t populate_one(void *base, size_t item_size, uint32_t count, uint32_t populated, uint32_t ahead,
+			     uint32_t count_max)
+{
+	SZ_ASSERT(item_size > 0 && ahead > 1);
+	uint64_t target = (uint64_t)count + ahead < count_max ? (uint64_t)count + ahead : count_max;
+	if ((uint64_t)populated >= (uint64_t)count + ahead / 2 || target <= populated)
+		return populated;
+	uint32_t from = populated > count ? populated : count;
+	sz_vm_populate((uint8_t *)base + (size_t)from * item_size, (size_t)(target - from) * item_size);
+	return (uint32_t)target;
+}
+
+/* The engine's second thread (state.h). Once a rule set is in force every
+ * transfer writes two random slots of the account index and one of the pair
+ * index: within a few thousand transfers every 2 MiB page of both is
+ * written, so both are faulted in whole, once (80 MiB). The record arrays
+ * grow at their ends and are kept faulted in ahead. MADV_POPULATE_WRITE only
+ * faults pages in: it never changes their contents, so the engine thread
+ * may be writing other slots of the same pages meanwhile (the kernel
+ * serialises the faults). */
+static void risk_populate_ahead(const void *domain_state)
+{
+	struct risk_state *st = (struct risk_state *)domain_state;
+	SZ_ASSERT(st != NULL && st->accounts != NULL);
+	if (!atomic_load_explicit(&st->hint_active, memory_order_relaxed))
+		return;
+	if (!st->populated_indexes) {
+		sz_vm_populate(st->account_slots, (size_t)RISK_ACCOUNT_SLOT_COUNT * sizeof *st->account_slots);
+		sz_vm_populate(st->pair_slots, (size_t)RISK_PAIR_SLOT_COUNT * sizeof *st->pair_slots);
+		st->populated_indexes = true;
+	}
+	st->populated_account_count =
+		populate_one(st->accounts, sizeof *st->accounts, atomic_load(&st->hint_account_count),
+			     st->populated_account_count, POPULATE_AHEAD_ACCOUNT_COUNT, RISK_ACCOUNT_COUNT_MAX);
+	st->populated_pair_count = populate_one(st->pairs, sizeof *st->pairs, atomic_load(&st->hint_pair_count),
+						st->populated_pair_count, POPULATE_AHEAD_PAIR_COUNT, RISK_PAIR_COUNT_MAX);
+	st->populated_alert_count =
+		populate_one(st->alerts, sizeof *st->alerts, atomic_load(&st->hint_alert_count),
+			     st->populated_alert_count, POPULATE_AHEAD_ALERT_COUNT, RISK_ALERT_COUNT_MAX);
+	SZ_ASSERT(st->populated_account_count <= RISK_ACCOUNT_COUNT_MAX);
 }
 
 /* Overdue reports (RISK_TYPOLOGY_OVERDUE): at the start of each batch, the
@@ -556,6 +640,8 @@ int risk_domain_register(struct sz_state *s)
 		.digest = risk_digest,
 		.check_invariants = risk_check_invariants,
 		.release = risk_release,
+		.reserve = risk_reserve,
+		.populate_ahead = risk_populate_ahead,
 	};
 	struct sz_hook hook = { .name = "risk", .check = risk_check, .observe = risk_observe, .state = st };
 	int rc = sz_state_register(s, &d);

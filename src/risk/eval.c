@@ -98,14 +98,25 @@ struct window_all {
  * says w[side][h] holds window h of that side. */
 struct window_memo {
 	uint32_t valid[2];
+	bool tallies;        /* a rule counts a tally slot over a sliding window */
+	bool activity_bound; /* risk_plan.activity_bound */
+	uint32_t party_mask; /* risk_eval_party_mask of the transfer, once */
 	struct window_all w[2][RISK_BUCKET_COUNT + 1];
 };
 
-static void window_sum(const struct risk_account *a, uint32_t window_h, uint64_t time_ns, struct window_all *w)
+/* tallies: also sum the tally slots (only a sliding tally rule reads them).
+ * bound: risk_plan.activity_bound (the hours after the last activity hold
+ * nothing, and an account without activity holds nothing at all). */
+static void window_sum(const struct risk_account *a, uint32_t window_h, uint64_t time_ns, bool tallies, bool bound,
+		       struct window_all *w)
 {
 	memset(w, 0, sizeof *w);
-	uint32_t now = risk_hour_of(time_ns);
-	for (uint32_t k = 0; k < window_h && k <= now; k++) {
+	uint32_t now = risk_hour_of(time_ns), k_first = 0;
+	if (bound && a->last_activity_ns == 0)
+		return;
+	if (bound && risk_hour_of(a->last_activity_ns) < now)
+		k_first = now - risk_hour_of(a->last_activity_ns);
+	for (uint32_t k = k_first; k < window_h && k <= now; k++) {
 		const struct risk_bucket *b = bucket_at(a, now - k);
 		if (b == NULL)
 			continue;
@@ -115,12 +126,12 @@ static void window_sum(const struct risk_account *a, uint32_t window_h, uint64_t
 		w->f.in_count += b->in_count;
 		w->f.new_payees += b->new_payee_count;
 		w->f.new_payers += b->new_payer_count;
-		for (uint32_t s = 0; s < RISK_TALLY_COUNT_MAX; s++)
+		for (uint32_t s = 0; tallies && s < RISK_TALLY_COUNT_MAX; s++)
 			w->tally_count[s] += b->tally_count[s];
 	}
 }
 
-static void window_read(const struct risk_account *a, const struct risk_rule *r, uint64_t time_ns,
+static void window_read(const struct risk_account *a, const struct risk_rule *r, uint64_t time_ns, bool bound,
 			struct window_figures *w, struct window_memo *memo)
 {
 	memset(w, 0, sizeof *w);
@@ -140,11 +151,11 @@ static void window_read(const struct risk_account *a, const struct risk_rule *r,
 	if (memo != NULL) {
 		all = &memo->w[r->side & 1][r->window_h];
 		if ((memo->valid[r->side & 1] & (1u << r->window_h)) == 0) {
-			window_sum(a, r->window_h, time_ns, all);
+			window_sum(a, r->window_h, time_ns, memo->tallies, bound, all);
 			memo->valid[r->side & 1] |= 1u << r->window_h;
 		}
 	} else {
-		window_sum(a, r->window_h, time_ns, all);
+		window_sum(a, r->window_h, time_ns, true, bound, all);
 	}
 	*w = all->f;
 	w->tally_count = all->tally_count[slot];
@@ -190,13 +201,14 @@ static uint64_t feature_value(const struct risk_ruleset *rs, const struct risk_r
 		return x->amount_minor;
 	case RISK_F_COUNT:
 	case RISK_F_SUM: {
-		window_read(a, r, x->time_ns, &w, memo);
+		window_read(a, r, x->time_ns, memo != NULL && memo->activity_bound, &w, memo);
 		bool x_in_flow = (r->flow == RISK_FLOW_OUT) == x_is_out;
-		bool x_counts = r->tally ? filter_passes(r, risk_eval_party_mask(rs, x), x->code, x->amount_minor) : x_in_flow;
+		uint32_t party = memo != NULL ? memo->party_mask : risk_eval_party_mask(rs, x);
+		bool x_counts = r->tally ? filter_passes(r, party, x->code, x->amount_minor) : x_in_flow;
 		return flow_value(&w, r, x_counts, x->amount_minor);
 	}
 	case RISK_F_SHARE_BP: {
-		window_read(a, r, x->time_ns, &w, memo);
+		window_read(a, r, x->time_ns, memo != NULL && memo->activity_bound, &w, memo);
 		uint64_t out = add_sat(w.out_sum, x_is_out ? x->amount_minor : 0);
 		uint64_t in = add_sat(w.in_sum, x_is_out ? 0 : x->amount_minor);
 		return in == 0 ? 0 : mul_div_sat(out, 10000u, in);
@@ -208,7 +220,7 @@ static uint64_t feature_value(const struct risk_ruleset *rs, const struct risk_r
 			return 0;
 		return (x->time_ns - a->last_activity_ns) / RISK_NS_PER_DAY;
 	case RISK_F_NEW_PEERS:
-		window_read(a, r, x->time_ns, &w, memo);
+		window_read(a, r, x->time_ns, memo != NULL && memo->activity_bound, &w, memo);
 		return (r->flow == RISK_FLOW_OUT ? w.new_payees : w.new_payers) + (v->pair_new ? 1u : 0u);
 	case RISK_F_ROUND: {
 		uint64_t unit = 1;
@@ -240,7 +252,8 @@ static uint16_t rule_score(const struct risk_ruleset *rs, const struct risk_rule
 	if (side_kind < 16 && (r->exit_kind_mask & (1u << side_kind)))
 		return 0;
 	/* A tally rule's filter selects what it counts; the others' filter the transfer. */
-	if (r->tally == 0 && !filter_passes(r, risk_eval_party_mask(rs, x), x->code, x->amount_minor))
+	if (r->tally == 0 &&
+	    !filter_passes(r, memo != NULL ? memo->party_mask : risk_eval_party_mask(rs, x), x->code, x->amount_minor))
 		return 0;
 	*value = feature_value(rs, r, x, v, memo);
 	uint16_t score = 0;
@@ -266,53 +279,83 @@ static uint32_t rule_score_max(const struct risk_rule *r)
 	return m;
 }
 
+void risk_plan_build(const struct risk_ruleset *rs, struct risk_plan *p)
+{
+	SZ_ASSERT(rs != NULL && p != NULL);
+	SZ_ASSERT(rs->typology_count <= RISK_TYPOLOGY_COUNT_MAX && rs->rule_count <= RISK_RULE_COUNT_MAX);
+	memset(p, 0, sizeof *p);
+	p->version = rs->version;
+	for (uint32_t i = 0; i < rs->rule_count; i++)
+		p->sliding_tally |= rs->rules[i].tally != 0 && rs->rules[i].window_h != 0;
+	for (uint32_t t = 0; t < rs->typology_count; t++) {
+		const struct risk_typology *ty = &rs->typologies[t];
+		for (uint32_t k = 0; k < ty->rule_count; k++) {
+			const struct risk_rule *r = risk_ruleset_rule(rs, ty->rule_id[k]);
+			SZ_ASSERT(r != NULL); /* references checked at activation */
+			p->rule_index[t][k] = (uint8_t)(r - rs->rules);
+			p->contribution_max[t][k] = (uint32_t)ty->weight_pct[k] * rule_score_max(r) / 100u;
+			p->typology_max[t] += p->contribution_max[t][k];
+		}
+	}
+}
+
 /* Judge one typology. Rules are evaluated in order while the alert
  * threshold can still be reached: once the score so far plus the most the
  * remaining rules could add falls short, the typology neither alerts nor
  * interdicts (interdict >= alert, risk_ruleset_check) and the rest is
  * skipped; the verdict then lists only the rules evaluated. */
-static void typology_judge(const struct risk_ruleset *rs, const struct risk_typology *ty, const struct risk_txn *x,
-			   const struct risk_view *v, struct window_memo *memo, struct risk_verdict *vd)
+static void typology_judge(const struct risk_ruleset *rs, const struct risk_plan *p, uint32_t t,
+			   const struct risk_txn *x, const struct risk_view *v, struct window_memo *memo,
+			   struct risk_verdict *vd)
 {
-	const struct risk_rule *rules[RISK_TYPOLOGY_RULE_COUNT_MAX];
-	uint32_t rest_max = 0;
-	for (uint32_t k = 0; k < ty->rule_count; k++) {
-		rules[k] = risk_ruleset_rule(rs, ty->rule_id[k]);
-		SZ_ASSERT(rules[k] != NULL); /* references checked at activation */
-		rest_max += (uint32_t)ty->weight_pct[k] * rule_score_max(rules[k]) / 100u;
-	}
+	const struct risk_typology *ty = &rs->typologies[t];
+	uint32_t rest_max = p->typology_max[t];
 	for (uint32_t k = 0; k < ty->rule_count; k++) {
 		if (vd->score + rest_max < ty->alert_threshold)
 			return;
-		const struct risk_rule *r = rules[k];
+		const struct risk_rule *r = &rs->rules[p->rule_index[t][k]];
 		struct risk_contribution *c = &vd->contributions[vd->contribution_count++];
 		c->rule_id = r->rule_id;
 		c->rule_score = rule_score(rs, r, x, v, &c->value, memo);
 		c->contribution = (uint32_t)ty->weight_pct[k] * c->rule_score / 100u;
 		vd->score += c->contribution;
-		rest_max -= (uint32_t)ty->weight_pct[k] * rule_score_max(r) / 100u;
+		rest_max -= p->contribution_max[t][k];
 	}
 	vd->alert = vd->score >= ty->alert_threshold;
 	vd->interdict = ty->interdict_threshold != 0 && vd->score >= ty->interdict_threshold;
+}
+
+uint32_t risk_eval_typologies_planned(const struct risk_ruleset *rs, const struct risk_plan *p,
+				      const struct risk_txn *x, const struct risk_view *v,
+				      struct risk_verdict out[RISK_TYPOLOGY_COUNT_MAX])
+{
+	SZ_ASSERT(rs != NULL && out != NULL);
+	SZ_ASSERT(rs->typology_count <= RISK_TYPOLOGY_COUNT_MAX && p->version == rs->version);
+	uint32_t alert_count = 0;
+	struct window_memo memo;
+	memo.valid[0] = memo.valid[1] = 0;
+	memo.tallies = p->sliding_tally;
+	memo.activity_bound = p->activity_bound;
+	memo.party_mask = risk_eval_party_mask(rs, x);
+	for (uint32_t t = 0; t < rs->typology_count; t++) {
+		struct risk_verdict *vd = &out[t];
+		/* The head only: contributions past contribution_count are not read. */
+		vd->typology_id = rs->typologies[t].typology_id;
+		vd->alert = vd->interdict = 0;
+		vd->score = vd->contribution_count = 0;
+		typology_judge(rs, p, t, x, v, &memo, vd);
+		alert_count += vd->alert;
+	}
+	return alert_count;
 }
 
 uint32_t risk_eval_typologies(const struct risk_ruleset *rs, const struct risk_txn *x, const struct risk_view *v,
 			      struct risk_verdict out[RISK_TYPOLOGY_COUNT_MAX])
 {
 	SZ_ASSERT(rs != NULL && out != NULL);
-	SZ_ASSERT(rs->typology_count <= RISK_TYPOLOGY_COUNT_MAX);
-	uint32_t alert_count = 0;
-	struct window_memo memo;
-	memo.valid[0] = memo.valid[1] = 0;
-	for (uint32_t t = 0; t < rs->typology_count; t++) {
-		const struct risk_typology *ty = &rs->typologies[t];
-		struct risk_verdict *vd = &out[t];
-		memset(vd, 0, sizeof *vd);
-		vd->typology_id = ty->typology_id;
-		typology_judge(rs, ty, x, v, &memo, vd);
-		alert_count += vd->alert;
-	}
-	return alert_count;
+	struct risk_plan p;
+	risk_plan_build(rs, &p);
+	return risk_eval_typologies_planned(rs, &p, x, v, out);
 }
 
 /* ---- counters ------------------------------------------------------------ */

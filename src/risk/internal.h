@@ -7,6 +7,8 @@
 
 #include "risk/risk.h"
 
+#include <stdatomic.h>
+
 /* A pair seen: 16 bytes. */
 struct risk_pair {
 	uint32_t payer_index;
@@ -42,6 +44,14 @@ struct risk_state {
 	struct risk_alert *refusals;
 	struct risk_case *cases;
 	struct risk_case_event *events;
+	/* Not state: how far the arrays have grown, told by the engine thread
+	 * between batches (risk_reserve) to the thread that faults pages in
+	 * ahead of them (risk_populate_ahead), and how far that thread got (its
+	 * own fields). */
+	_Atomic uint32_t hint_active; /* a rule set was activated: counting has started */
+	_Atomic uint32_t hint_account_count, hint_pair_count, hint_alert_count;
+	bool populated_indexes;
+	uint32_t populated_account_count, populated_pair_count, populated_alert_count;
 	/* Not state: check's verdicts for the transfer observe sees next. */
 	struct {
 		sz_id transfer_id;
@@ -53,6 +63,10 @@ struct risk_state {
 		uint32_t *payer_slot, *payee_slot;
 		uint32_t *pair_slot;   /* NULL unless both accounts were monitored */
 		struct risk_verdict verdicts[RISK_TYPOLOGY_COUNT_MAX];
+		/* Judging's plan of the version it names (eval.c); rebuilt after
+		 * any activation or snapshot load. */
+		bool plan_valid;
+		struct risk_plan plan;
 	} scratch;
 };
 

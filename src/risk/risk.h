@@ -272,9 +272,32 @@ uint64_t risk_eval_feature(const struct risk_ruleset *rs, const struct risk_rule
 uint16_t risk_eval_rule(const struct risk_ruleset *rs, const struct risk_rule *r, const struct risk_txn *x,
 			const struct risk_view *v, uint64_t *value);
 /* Judge x by every typology: out gets one verdict per typology (capacity
- * RISK_TYPOLOGY_COUNT_MAX); returns how many typologies alert. */
+ * RISK_TYPOLOGY_COUNT_MAX; a verdict's contributions past its
+ * contribution_count are left as they were); returns how many typologies
+ * alert. */
 uint32_t risk_eval_typologies(const struct risk_ruleset *rs, const struct risk_txn *x, const struct risk_view *v,
 			      struct risk_verdict out[RISK_TYPOLOGY_COUNT_MAX]);
+/* What judging needs of a rule set beyond the set itself, worked out once
+ * (risk_plan_build) rather than for every transfer: each typology's rules
+ * by index, the most each can add to the score, and whether any rule counts
+ * a tally over a sliding window. Derived data, never state. */
+struct risk_plan {
+	uint32_t version;              /* the rule set's it was built for */
+	bool sliding_tally;
+	/* Set by the caller after risk_plan_build (which clears it): no bucket
+	 * of a record is of an hour after its last activity (apply: transfer
+	 * times never go back), so sliding windows skip the buckets after it
+	 * unread. false: every bucket of a window is read. */
+	bool activity_bound;
+	uint8_t rule_index[RISK_TYPOLOGY_COUNT_MAX][RISK_TYPOLOGY_RULE_COUNT_MAX];
+	uint32_t contribution_max[RISK_TYPOLOGY_COUNT_MAX][RISK_TYPOLOGY_RULE_COUNT_MAX];
+	uint32_t typology_max[RISK_TYPOLOGY_COUNT_MAX];
+};
+void risk_plan_build(const struct risk_ruleset *rs, struct risk_plan *p);
+/* risk_eval_typologies with a plan built for rs. */
+uint32_t risk_eval_typologies_planned(const struct risk_ruleset *rs, const struct risk_plan *p,
+				      const struct risk_txn *x, const struct risk_view *v,
+				      struct risk_verdict out[RISK_TYPOLOGY_COUNT_MAX]);
 /* Bring an account's counters to time_ns (empty the buckets that slid out,
  * roll the day) — in place; then add x to them. pair_new as for the view. */
 void risk_account_advance(struct risk_account *a, uint64_t time_ns);

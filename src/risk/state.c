@@ -115,6 +115,8 @@ int risk_snapshot_read(void *domain_state, struct sz_snap *f)
 {
 	struct risk_state *st = domain_state;
 	SZ_ASSERT(st != NULL && f != NULL);
+	st->scratch.plan_valid = false; /* the versions are replaced */
+	st->scratch.valid = false;
 	if (st->account_count != 0 || st->pair_count != 0) { /* not fresh from registration: empty the indexes */
 		memset(st->account_slots, 0, (size_t)RISK_ACCOUNT_SLOT_COUNT * sizeof *st->account_slots);
 		memset(st->pair_slots, 0, (size_t)RISK_PAIR_SLOT_COUNT * sizeof *st->pair_slots);

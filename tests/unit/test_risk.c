@@ -633,6 +633,51 @@ static void test_failed_chain_rolls_back(void **unused)
 	cu_release(&x);
 }
 
+/* A failed chain on accounts already counted (the observer journals only
+ * their counters and the bucket of the hour): both account records are,
+ * byte for byte, what they were before the chain, also when the chain
+ * falls on a new CST day and a new hour (the day roll and the bucket reset
+ * are undone too). */
+static void test_failed_chain_on_counted_accounts(void **unused)
+{
+	(void)unused;
+	static struct cu x;
+	cu_init(&x);
+	for (uint64_t id = 1; id <= 2; id++) {
+		sz_account acc = tu_account(id, CNY, 0);
+		assert_int_equal(cu_run(&x, SZ_CMD_CREATE_ACCOUNT, &acc, sizeof acc), SZ_R_OK);
+	}
+	struct risk_ruleset rs = one_rule(RISK_F_AMOUNT);
+	assert_int_equal(activate(&x, &rs), SZ_R_OK);
+	sz_transfer t0 = tu_transfer(10, 1, 2, 100, 0);
+	assert_int_equal(cu_run(&x, SZ_CMD_CREATE_TRANSFER, &t0, sizeof t0), SZ_R_OK);
+	x.t += NS_DAY + 3600ull * NS_S; /* the next CST day, another hour */
+	const struct risk_state *st = risk_state_get(&x.s);
+	const struct risk_account *payer = risk_account_find(st, sz_id_make(0, 1));
+	const struct risk_account *payee = risk_account_find(st, sz_id_make(0, 2));
+	assert_non_null(payer);
+	assert_non_null(payee);
+	static struct risk_account payer_before, payee_before;
+	payer_before = *payer;
+	payee_before = *payee;
+	uint8_t buf[512];
+	uint32_t n = 0, results[2];
+	sz_transfer t1 = tu_transfer(11, 1, 2, 100, SZ_TRANSFER_LINKED);
+	sz_transfer t2 = tu_transfer(12, 1, 99, 100, 0); /* no account 99 */
+	tu_append(buf, &n, SZ_CMD_CREATE_TRANSFER, &t1, sizeof t1);
+	tu_append(buf, &n, SZ_CMD_CREATE_TRANSFER, &t2, sizeof t2);
+	cu_batch(&x, buf, n, 2, results);
+	assert_int_equal(results[0], SZ_R_LINKED_EVENT_FAILED);
+	assert_memory_equal(payer, &payer_before, sizeof payer_before);
+	assert_memory_equal(payee, &payee_before, sizeof payee_before);
+	/* Only t0 counted: 1.00 out on the first day, nothing rolled into history. */
+	assert_int_equal(payer->day_out_count, 1);
+	assert_int_equal(payer->day_out_sum_minor, 100);
+	assert_int_equal(payer->hist_out_sum_minor, 0);
+	assert_int_equal(risk_alert_count(st), 1); /* t0's: amount >= the one rule's band */
+	cu_release(&x);
+}
+
 /* Snapshot round trip: after a rule set, transfers, an alert, a refusal
  * and a case, a state loaded from the snapshot has the same digest, finds
  * the same accounts through its rebuilt index, and judges the next
@@ -720,6 +765,7 @@ int main(void)
 		cmocka_unit_test(test_default_behaviour),
 		cmocka_unit_test(test_wallet_payment_seen_and_interdicted),
 		cmocka_unit_test(test_failed_chain_rolls_back),
+		cmocka_unit_test(test_failed_chain_on_counted_accounts),
 		cmocka_unit_test(test_due_working_days),
 		cmocka_unit_test(test_snapshot_round_trip),
 	};
