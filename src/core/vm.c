@@ -37,3 +37,18 @@ void sz_vm_populate(void *p, size_t size)
 	(void)size;
 #endif
 }
+
+uint32_t sz_vm_populate_ahead(void *base, size_t item_size, uint32_t count, uint32_t populated, uint32_t ahead,
+			      uint32_t count_max)
+{
+	SZ_ASSERT(base != NULL && item_size > 0);
+	SZ_ASSERT(ahead > 1);
+	uint64_t target = (uint64_t)count + ahead;
+	if (target > count_max)
+		target = count_max;
+	if ((uint64_t)populated >= (uint64_t)count + ahead / 2 || target <= populated)
+		return populated;
+	uint32_t from = populated > count ? populated : count + 1;
+	sz_vm_populate((uint8_t *)base + (size_t)from * item_size, (size_t)(target - from) * item_size);
+	return (uint32_t)target;
+}

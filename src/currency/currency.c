@@ -804,23 +804,6 @@ static int currency_reserve(void *domain_state, uint32_t command_count)
 #define POPULATE_AHEAD_OP_COUNT (1u << 17)          /* 9 MiB of operation records */
 #define POPULATE_AHEAD_FISCAL_LINE_COUNT (1u << 17) /* fiscal line records */
 
-/* Fault in [from, target) of one array once its count came within half the
- * distance of the populated mark; returns the new mark. */
-static uint32_t populate_one(void *base, size_t item_size, uint32_t count, uint32_t populated, uint32_t ahead,
-			     uint32_t count_max)
-{
-	SZ_ASSERT(item_size > 0);
-	SZ_ASSERT(ahead > 1);
-	uint64_t target = (uint64_t)count + ahead;
-	if (target > count_max)
-		target = count_max;
-	if ((uint64_t)populated >= (uint64_t)count + ahead / 2 || target <= populated)
-		return populated;
-	uint32_t from = populated > count ? populated : count + 1;
-	sz_vm_populate((uint8_t *)base + (size_t)from * item_size, (size_t)(target - from) * item_size);
-	return (uint32_t)target;
-}
-
 /* Runs on the engine's second thread while the engine thread applies: a
  * payment or a fiscal line appends a record into fresh memory, and the
  * kernel's zeroing of those pages would otherwise fall on the apply path.
@@ -834,11 +817,11 @@ static void currency_populate_ahead(const void *domain_state)
 	uint32_t ops = atomic_load_explicit(&c->hint_op_count, memory_order_relaxed);
 	uint32_t lines = atomic_load_explicit(&c->hint_fiscal_line_count, memory_order_relaxed);
 	if (ops > 0)
-		c->populated_op_count = populate_one(c->ops, sizeof c->ops[0], ops, c->populated_op_count,
+		c->populated_op_count = sz_vm_populate_ahead(c->ops, sizeof c->ops[0], ops, c->populated_op_count,
 						     POPULATE_AHEAD_OP_COUNT, CURRENCY_OP_COUNT_MAX);
 	if (lines > 0)
 		c->populated_fiscal_line_count =
-			populate_one(c->fiscal_lines, sizeof c->fiscal_lines[0], lines, c->populated_fiscal_line_count,
+			sz_vm_populate_ahead(c->fiscal_lines, sizeof c->fiscal_lines[0], lines, c->populated_fiscal_line_count,
 				     POPULATE_AHEAD_FISCAL_LINE_COUNT, CURRENCY_FISCAL_LINE_RECORD_COUNT_MAX);
 }
 

@@ -154,23 +154,6 @@ static int ledger_domain_kept_record(const void *domain_state, uint64_t log_pos,
 #define POPULATE_AHEAD_ACCOUNT_COUNT (1u << 16)  /* 8 MiB of accounts */
 #define POPULATE_AHEAD_DERIVED_COUNT (1u << 16)  /* 8 MiB of domain-made transfer records */
 
-/* The next target of one array: fault in [from, target) when the count came
- * within half the distance of the populated mark. Returns the new mark. */
-static uint32_t populate_one(void *base, size_t item_size, uint32_t count, uint32_t populated, uint32_t ahead,
-			     uint32_t count_max)
-{
-	SZ_ASSERT(item_size > 0);
-	SZ_ASSERT(ahead > 1);
-	uint64_t target = (uint64_t)count + ahead;
-	if (target > count_max)
-		target = count_max;
-	if ((uint64_t)populated >= (uint64_t)count + ahead / 2 || target <= populated)
-		return populated;
-	uint32_t from = populated > count ? populated : count + 1;
-	sz_vm_populate((uint8_t *)base + (size_t)from * item_size, (size_t)(target - from) * item_size);
-	return (uint32_t)target;
-}
-
 /* Runs on the engine's second thread (writer or replay reader). The arrays
  * never move (reserved at init) and the pages populated lie beyond what the
  * engine thread has written; only this thread touches the populated marks. */
@@ -182,17 +165,17 @@ static void ledger_domain_populate_ahead(const void *domain_state)
 	uint32_t slots = atomic_load_explicit(&l->hint_slot_count, memory_order_relaxed);
 	uint32_t accounts = atomic_load_explicit(&l->hint_account_count, memory_order_relaxed);
 	uint32_t derived = atomic_load_explicit(&l->hint_derived_count, memory_order_relaxed);
-	l->populated_slot_count = populate_one(l->slots, sizeof l->slots[0], slots, l->populated_slot_count,
+	l->populated_slot_count = sz_vm_populate_ahead(l->slots, sizeof l->slots[0], slots, l->populated_slot_count,
 					       POPULATE_AHEAD_SLOT_COUNT, SZ_TRANSFER_COUNT_MAX);
 	if (derived > 0)
-		l->populated_derived_count = populate_one(l->derived, sizeof l->derived[0], derived,
+		l->populated_derived_count = sz_vm_populate_ahead(l->derived, sizeof l->derived[0], derived,
 							  l->populated_derived_count, POPULATE_AHEAD_DERIVED_COUNT,
 							  SZ_DERIVED_TRANSFER_COUNT_MAX);
 	uint32_t before = l->populated_account_count;
-	l->populated_account_count = populate_one(l->accounts, sizeof l->accounts[0], accounts, before,
+	l->populated_account_count = sz_vm_populate_ahead(l->accounts, sizeof l->accounts[0], accounts, before,
 						  POPULATE_AHEAD_ACCOUNT_COUNT, SZ_ACCOUNT_COUNT_MAX);
 	if (l->populated_account_count != before)
-		populate_one(l->account_history, sizeof l->account_history[0], accounts, before,
+		sz_vm_populate_ahead(l->account_history, sizeof l->account_history[0], accounts, before,
 			     POPULATE_AHEAD_ACCOUNT_COUNT, SZ_ACCOUNT_COUNT_MAX);
 }
 

@@ -402,20 +402,6 @@ static int risk_reserve(void *domain_state, uint32_t command_count)
 	return 0;
 }
 
-/* Fault in [count, count + ahead) of one array (count: the next record) when the count came
- * within half the distance of the populated mark; the new mark. */
-static uint32_t populate_one(void *base, size_t item_size, uint32_t count, uint32_t populated, uint32_t ahead,
-			     uint32_t count_max)
-{
-	SZ_ASSERT(item_size > 0 && ahead > 1);
-	uint64_t target = (uint64_t)count + ahead < count_max ? (uint64_t)count + ahead : count_max;
-	if ((uint64_t)populated >= (uint64_t)count + ahead / 2 || target <= populated)
-		return populated;
-	uint32_t from = populated > count ? populated : count;
-	sz_vm_populate((uint8_t *)base + (size_t)from * item_size, (size_t)(target - from) * item_size);
-	return (uint32_t)target;
-}
-
 /* The engine's second thread (state.h). Once a rule set is in force every
  * transfer writes two random slots of the account index and one of the pair
  * index: within a few thousand transfers every 2 MiB page of both is
@@ -436,12 +422,12 @@ static void risk_populate_ahead(const void *domain_state)
 		st->populated_indexes = true;
 	}
 	st->populated_account_count =
-		populate_one(st->accounts, sizeof *st->accounts, atomic_load(&st->hint_account_count),
+		sz_vm_populate_ahead(st->accounts, sizeof *st->accounts, atomic_load(&st->hint_account_count),
 			     st->populated_account_count, POPULATE_AHEAD_ACCOUNT_COUNT, RISK_ACCOUNT_COUNT_MAX);
-	st->populated_pair_count = populate_one(st->pairs, sizeof *st->pairs, atomic_load(&st->hint_pair_count),
+	st->populated_pair_count = sz_vm_populate_ahead(st->pairs, sizeof *st->pairs, atomic_load(&st->hint_pair_count),
 						st->populated_pair_count, POPULATE_AHEAD_PAIR_COUNT, RISK_PAIR_COUNT_MAX);
 	st->populated_alert_count =
-		populate_one(st->alerts, sizeof *st->alerts, atomic_load(&st->hint_alert_count),
+		sz_vm_populate_ahead(st->alerts, sizeof *st->alerts, atomic_load(&st->hint_alert_count),
 			     st->populated_alert_count, POPULATE_AHEAD_ALERT_COUNT, RISK_ALERT_COUNT_MAX);
 	SZ_ASSERT(st->populated_account_count <= RISK_ACCOUNT_COUNT_MAX);
 }
