@@ -30,7 +30,7 @@ static void exercise(const struct risk_ruleset *rs)
 				      .amount_minor = amounts[k], .time_ns = t0 + k * 3600000000000ull,
 				      .currency = rs->rules[0].currency, .code = (uint16_t)(8000 + k),
 				      .payer_kind = (uint16_t)(k % 8), .payee_kind = 3 };
-		struct risk_view v = { &payer, &payee, k == 0 };
+		struct risk_view v = { &payer, &payee, k == 0, NULL, NULL };
 		struct risk_verdict out[RISK_TYPOLOGY_COUNT_MAX];
 		risk_eval_typologies(rs, &x, &v, out);
 		for (uint32_t t = 0; t < rs->typology_count; t++)

@@ -15,6 +15,7 @@
  * repeats the same refusals, so the state stays deterministic.
  */
 #include "risk/internal.h"
+#include "risk/ext.h"
 #include "core/assert.h"
 #include "core/errors.h"
 #include "core/results.h"
@@ -88,6 +89,17 @@ static struct risk_account *account_at_slot(struct risk_state *st, uint32_t *slo
 	SZ_ASSERT(sz_id_eq(st->accounts[*slot - 1].account_id, a->id));
 	*index = *slot - 1;
 	return &st->accounts[*slot - 1];
+}
+
+/* The record of an account id, added (journalled) if new: for commands that
+ * name an account before any transfer does (RISK_CMD_DECLARE). NULL if the
+ * table is full. */
+struct risk_account *risk_account_ensure(struct risk_state *st, sz_id id, uint64_t tenant_id, uint32_t *index)
+{
+	SZ_ASSERT(st != NULL && index != NULL);
+	sz_account a = { .id = id, .tenant_id = tenant_id };
+	st->scratch.valid = false; /* a judged transfer's slots may change */
+	return account_at_slot(st, account_slot(st, id), &a, index);
 }
 
 static uint32_t *pair_slot(const struct risk_state *st, uint32_t payer, uint32_t payee)
@@ -192,10 +204,12 @@ static const struct risk_verdict *judge(struct risk_state *st, const struct risk
 	const struct risk_account *payer = *payer_slot ? &st->accounts[*payer_slot - 1] : NULL;
 	const struct risk_account *payee = *payee_slot ? &st->accounts[*payee_slot - 1] : NULL;
 	uint32_t *pair = payer && payee ? pair_slot(st, *payer_slot - 1, *payee_slot - 1) : NULL;
-	struct risk_view v = { payer, payee, pair == NULL || *pair == 0 };
+	struct risk_view v = { payer, payee, pair == NULL || *pair == 0, payer ? &st->ext[*payer_slot - 1] : NULL,
+			       payee ? &st->ext[*payee_slot - 1] : NULL };
 	if (!st->scratch.plan_valid || st->scratch.plan.version != rs->version) {
 		risk_plan_build(rs, &st->scratch.plan);
 		st->scratch.plan.activity_bound = true; /* the engine's transfer times never go back */
+		st->scratch.plan_uses_ext = risk_ruleset_uses_ext(rs);
 		st->scratch.plan_valid = true;
 	}
 	risk_eval_typologies_planned(rs, &st->scratch.plan, x, &v, st->scratch.verdicts);
@@ -305,6 +319,25 @@ static void journal_account(struct risk_account *a, uint64_t time_ns)
 	sz_journal(&a->buckets[risk_hour_of(time_ns) % RISK_BUCKET_COUNT], sizeof a->buckets[0]);
 }
 
+/* The ext.h counters of both accounts (only while a rule reads them);
+ * journalled: the digits and month sums, and the remitters when x is
+ * cross-border. */
+static void ext_observe(struct risk_state *st, const struct risk_ruleset *rs, const struct risk_txn *x,
+			struct risk_account_ext *payer, struct risk_account_ext *payee)
+{
+	SZ_ASSERT(st != NULL && x != NULL);
+	size_t head = offsetof(struct risk_account_ext, remitters);
+	bool xborder = risk_txn_cross_border(rs, x);
+	if (payer != NULL) {
+		sz_journal(payer, head);
+		risk_ext_add(rs, payer, x, true);
+	}
+	if (payee != NULL) {
+		sz_journal(payee, xborder ? sizeof *payee : head);
+		risk_ext_add(rs, payee, x, false);
+	}
+}
+
 static void risk_observe(void *hook_state, const struct sz_apply_ctx *ctx, const sz_transfer *t,
 			 const sz_account *debit, const sz_account *credit)
 {
@@ -345,6 +378,8 @@ static void risk_observe(void *hook_state, const struct sz_apply_ctx *ctx, const
 	}
 	if (payer != NULL && payee != NULL)
 		pair_add(st, pair, payer_index, payee_index, x.time_ns);
+	if (st->scratch.plan_uses_ext)
+		ext_observe(st, rs, &x, payer ? &st->ext[payer_index] : NULL, payee ? &st->ext[payee_index] : NULL);
 }
 
 /* Cache hints for a transfer some places ahead (hooks.h): stage 1 the two
@@ -560,6 +595,11 @@ static uint32_t risk_apply(struct sz_state *s, void *domain_state, const struct 
 		memcpy(&c, cmd + 1, sizeof c);
 		return purge_apply(domain_state, ctx->batch_time_ns, &c);
 	}
+	if (cmd->kind == RISK_CMD_DECLARE && body == sizeof(struct risk_declare_cmd)) {
+		struct risk_declare_cmd c;
+		memcpy(&c, cmd + 1, sizeof c);
+		return risk_declare_apply(domain_state, &c);
+	}
 	if (cmd->kind == RISK_CMD_SCREEN_HIT && body == sizeof(struct risk_screen_cmd)) {
 		struct risk_screen_cmd c;
 		memcpy(&c, cmd + 1, sizeof c);
@@ -578,7 +618,7 @@ int risk_check_invariants(const struct sz_state *s, const void *domain_state, ch
 	X(accounts, RISK_ACCOUNT_COUNT_MAX) X(account_slots, RISK_ACCOUNT_SLOT_COUNT) \
 	X(pairs, RISK_PAIR_COUNT_MAX) X(pair_slots, RISK_PAIR_SLOT_COUNT) \
 	X(alerts, RISK_ALERT_COUNT_MAX) X(refusals, RISK_REFUSAL_COUNT_MAX) \
-	X(cases, RISK_CASE_COUNT_MAX) X(events, RISK_CASE_EVENT_COUNT_MAX)
+	X(cases, RISK_CASE_COUNT_MAX) X(events, RISK_CASE_EVENT_COUNT_MAX) X(ext, RISK_ACCOUNT_COUNT_MAX)
 
 static void risk_release(void *domain_state)
 {

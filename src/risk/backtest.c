@@ -17,11 +17,15 @@
 #include "core/assert.h"
 #include "core/errors.h"
 #include "risk/graph.h"
+#include "risk/ext.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 struct bt_run_state {
+	struct risk_account_ext *ext;  /* ext.h counters, one per account (no declarations: replayed
+					* traffic carries none, so declared-volume rules score 0) */
+	bool uses_ext;
 	const struct bt_options *o;
 	const struct bt_transfer *t;
 	struct bt_result *r;
@@ -100,7 +104,7 @@ static int judge_one(struct bt_run_state *s, uint32_t i, struct risk_account *ac
 			      .payer_kind = kinds[b->payer], .payee_kind = kinds[b->payee] };
 	bool pair_new = pair_first(s, b->payer, b->payee);
 	struct risk_view v = { seen[b->payer] ? &acc[b->payer] : NULL, seen[b->payee] ? &acc[b->payee] : NULL,
-			       pair_new };
+			       pair_new, &s->ext[b->payer], &s->ext[b->payee] };
 	struct risk_verdict verdicts[RISK_TYPOLOGY_COUNT_MAX];
 	if (risk_eval_typologies(s->o->rs, &x, &v, verdicts) > 0) {
 		for (uint32_t k = 0; k < s->o->rs->typology_count; k++) {
@@ -121,6 +125,10 @@ static int judge_one(struct bt_run_state *s, uint32_t i, struct risk_account *ac
 	}
 	risk_account_add(s->o->rs, &acc[b->payer], &x, true, pair_new);
 	risk_account_add(s->o->rs, &acc[b->payee], &x, false, pair_new);
+	if (s->uses_ext) {
+		risk_ext_add(s->o->rs, &s->ext[b->payer], &x, true);
+		risk_ext_add(s->o->rs, &s->ext[b->payee], &x, false);
+	}
 	seen[b->payer] = seen[b->payee] = 1;
 	return 0;
 }
@@ -193,9 +201,11 @@ int bt_run(const struct bt_options *o, const struct bt_transfer *t, uint32_t tra
 	s.pairs = calloc(cap, sizeof *s.pairs);
 	struct risk_account *acc = calloc(account_count ? account_count : 1, sizeof *acc);
 	uint8_t *seen = calloc(account_count ? account_count : 1, 1);
+	s.ext = calloc(account_count ? account_count : 1, sizeof *s.ext);
+	s.uses_ext = risk_ruleset_uses_ext(o->rs);
 	out->transfer_flagged = calloc(transfer_count ? transfer_count : 1, 1);
 	out->account_flagged = calloc(account_count ? account_count : 1, 1);
-	int rc = s.pairs && acc && seen && out->transfer_flagged && out->account_flagged ? 0 : SZ_ENOMEM;
+	int rc = s.pairs && acc && seen && s.ext && out->transfer_flagged && out->account_flagged ? 0 : SZ_ENOMEM;
 	for (uint32_t a = 0; rc == 0 && a < account_count; a++)
 		acc[a].account_id = sz_id_make(0, (uint64_t)a + 1);
 	for (uint32_t i = 0; rc == 0 && i < transfer_count; i++)
@@ -205,6 +215,7 @@ int bt_run(const struct bt_options *o, const struct bt_transfer *t, uint32_t tra
 	free(s.pairs);
 	free(acc);
 	free(seen);
+	free(s.ext);
 	if (rc != 0)
 		bt_result_release(out);
 	return rc;

@@ -5,12 +5,13 @@
  *   szfin risk check FILE                  parse and check a rule-set file locally, send nothing
  *   szfin risk rulesets                    the versions kept
  *   szfin risk status                      counts and the version in force
- *   szfin risk alerts [refusals]           newest alerts (or refusals)
+ *   szfin risk alerts [refusals] [--limit N] [--after CURSOR]   newest alerts (or refusals), a page
  *   szfin risk alert NUMBER                one alert with its explanation
  *   szfin risk case-open CASE_ID ALERT [TEXT]
  *   szfin risk case ACTION CASE_ID [ARG]   ACTION: assign ASSIGNEE | comment TEXT | escalate [TEXT]
  *                                          | close DISPOSITION (false_positive, reported, frozen)
- *   szfin risk cases | case-show CASE_ID
+ *   szfin risk cases [--limit N] [--after CURSOR] | case-show CASE_ID
+ *                                          (--after: the next_cursor of the previous page)
  *   szfin risk report KIND [csv]           KIND: large_value | suspicious
  *   szfin risk screen NAME [--subject ID] [--event ID] [--threshold N]   POST /v1/risk/screen
  *   szfin risk purge BEFORE                POST /v1/risk/purge (retention)
@@ -34,8 +35,8 @@
 
 #define RISK_USAGE \
 	"risk activate FILE | check FILE | rulesets | status\n" \
-	"       szfin risk alerts [refusals] | alert NUMBER\n" \
-	"       szfin risk case-open CASE_ID ALERT [TEXT] | cases | case-show CASE_ID\n" \
+	"       szfin risk alerts [refusals] [--limit N] [--after CURSOR] | alert NUMBER\n" \
+	"       szfin risk case-open CASE_ID ALERT [TEXT] | cases [--limit N] [--after CURSOR] | case-show CASE_ID\n" \
 	"       szfin risk case assign|comment|escalate|close CASE_ID [ARG]\n" \
 	"       szfin risk report large_value|suspicious [csv]\n" \
 	"       szfin risk screen NAME [--subject ID] [--event ID] [--threshold N]\n" \
@@ -46,6 +47,8 @@ static const struct cli_option risk_options[] = {
 	{ "subject", true, "ID", "screen: the account whose holder NAME is (a hit opens a screening alert)" },
 	{ "event", true, "ID", "screen: the registration or transfer screened for" },
 	{ "threshold", true, "N", "screen: hit threshold, per mille (default 900)" },
+	{ "limit", true, "N", "alerts, cases: rows per page (1-1000, default 100)" },
+	{ "after", true, "CURSOR", "alerts, cases: continue after a page (its next_cursor)" },
 };
 static const struct cli_spec risk_spec = CLI_SPEC(RISK_USAGE, "AML rule sets, alerts with explanations, cases, "
 						  "reports and name screening", risk_options, true);
@@ -171,6 +174,19 @@ static int screen(const struct client *c, const struct cli_args *a, const char *
 	return rc;
 }
 
+/* GET a newest-first list with --limit and --after (next_cursor) as its
+ * limit and cursor; query already holds the path and its first parameter. */
+static int get_page(const struct client *c, const struct cli_args *a, const char *query)
+{
+	char path[256];
+	const char *limit = cli_args_get(a, "limit"), *after = cli_args_get(a, "after");
+	int n = snprintf(path, sizeof path, "%s%slimit=%.12s", query, strchr(query, '?') ? "&" : "?",
+			 limit ? limit : "100");
+	if (after && n > 0 && (size_t)n < sizeof path)
+		snprintf(path + n, sizeof path - (size_t)n, "&cursor=%.24s", after);
+	return get_path(c, "%s", path);
+}
+
 /* The action's words are right in number; 0 runs it, else the exit code. */
 static int dispatch(const struct client *c, const struct cli_args *a)
 {
@@ -184,7 +200,7 @@ static int dispatch(const struct client *c, const struct cli_args *a)
 	if (n == 1 && strcmp(cmd, "status") == 0)
 		return get_path(c, "/v1/risk/status%s", "");
 	if ((n == 1 || (n == 2 && strcmp(p[1], "refusals") == 0)) && strcmp(cmd, "alerts") == 0)
-		return get_path(c, "/v1/risk/alerts?kind=%s", n == 2 ? "refusals" : "alerts");
+		return get_page(c, a, n == 2 ? "/v1/risk/alerts?kind=refusals" : "/v1/risk/alerts?kind=alerts");
 	if (n == 2 && strcmp(cmd, "alert") == 0)
 		return get_path(c, "/v1/risk/alerts/%.24s", p[1]);
 	if ((n == 3 || n == 4) && strcmp(cmd, "case-open") == 0)
@@ -192,7 +208,7 @@ static int dispatch(const struct client *c, const struct cli_args *a)
 	if ((n == 3 || n == 4) && strcmp(cmd, "case") == 0)
 		return case_action(c, n, p);
 	if (n == 1 && strcmp(cmd, "cases") == 0)
-		return get_path(c, "/v1/risk/cases%s", "");
+		return get_page(c, a, "/v1/risk/cases");
 	if (n == 2 && strcmp(cmd, "case-show") == 0)
 		return get_path(c, "/v1/risk/cases/%.40s", p[1]);
 	if ((n == 2 || n == 3) && strcmp(cmd, "report") == 0) {
@@ -236,6 +252,11 @@ static int risk_main(int argc, char **argv)
 	bool screen_options = cli_args_has(&a, "subject") || cli_args_has(&a, "event") || cli_args_has(&a, "threshold");
 	if (screen_options && strcmp(cmd, "screen") != 0) {
 		fprintf(stderr, "szfin risk %s: --subject, --event and --threshold belong to screen\n", cmd);
+		return 2;
+	}
+	bool page_options = cli_args_has(&a, "limit") || cli_args_has(&a, "after");
+	if (page_options && strcmp(cmd, "alerts") != 0 && strcmp(cmd, "cases") != 0) {
+		fprintf(stderr, "szfin risk %s: --limit and --after belong to alerts and cases\n", cmd);
 		return 2;
 	}
 	if (strcmp(cmd, "check") == 0) /* local: no server, no token */

@@ -13,6 +13,7 @@
  * judged as if it were committed.
  */
 #include "risk/risk.h"
+#include "risk/ext.h"
 #include "core/assert.h"
 
 #include <string.h>
@@ -228,6 +229,10 @@ static uint64_t feature_value(const struct risk_ruleset *rs, const struct risk_r
 			unit *= 10u;
 		return x->amount_minor % unit == 0 ? 1u : 0u;
 	}
+	case RISK_F_BENFORD_MAD:
+	case RISK_F_XBORDER_DECLARED_BP:
+	case RISK_F_XBORDER_REMITTERS:
+		return risk_ext_feature(rs, r, x, v); /* eval_ext.c */
 	}
 	SZ_ASSERT(!"feature checked by risk_ruleset_check");
 	return 0;

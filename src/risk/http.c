@@ -7,11 +7,12 @@
  *   POST /v1/risk/rulesets             body: a rule-set file (docs/risk.md)
  *   GET  /v1/risk/rulesets             the versions kept, with their effective times
  *   GET  /v1/risk/status               counts, the version in force, table use
- *   GET  /v1/risk/alerts               ?kind=alerts|refusals&typology=N&limit=N
+ *   GET  /v1/risk/alerts               ?kind=alerts|refusals&typology=N&limit=N&cursor=C, newest
+ *                                      first; next_cursor continues (null: no older records)
  *   GET  /v1/risk/alerts/{alert}       one alert with its explanation
  *   POST /v1/risk/cases                {"case_id","alert","assignee"?,"due"?,"text"?}
  *   POST /v1/risk/cases/{id}/events    {"action","assignee"?,"text"?,"disposition"?,"due"?}
- *   GET  /v1/risk/cases                ?status=open|escalated|closed
+ *   GET  /v1/risk/cases                ?status=open|escalated|closed&limit=N&cursor=C (as alerts)
  *   GET  /v1/risk/cases/{id}           with its history
  *   GET  /v1/risk/reports              ?kind=large_value|suspicious&format=json|csv (http_report.c)
  *
@@ -42,7 +43,6 @@
 #include <string.h>
 
 #define RISK_READERS (API_CB | API_RG | API_AU | API_AD | API_RA | API_CO)
-#define RISK_LIST_DEFAULT 100u
 
 void risk_handle_reports(struct api_request *r);
 void risk_handle_screen(struct api_request *r);
@@ -159,31 +159,57 @@ static bool query_u64(struct api_request *r, const char *name, uint64_t dflt, ui
 	return true;
 }
 
+/* ?cursor= of a newest-first list of count records: the index to continue
+ * below (exclusive), from next_cursor of the previous page; count when
+ * absent. false (answered 400) when it is not one this list gave. */
+static bool page_cursor(struct api_request *r, uint32_t count, uint32_t *from)
+{
+	const char *text = api_query(r, "cursor");
+	uint64_t v = count;
+	if (text != NULL && (sz_u64_parse(text, strlen(text), &v) != 0 || v == 0 || v > count)) {
+		api_problem(r, "cursor_invalid", "use next_cursor from the previous page");
+		return false;
+	}
+	*from = (uint32_t)v;
+	return true;
+}
+
+/* A page and its next_cursor: null once the scan reached the oldest record. */
+static json_t *page_doc(const char *key, json_t *rows, uint32_t next)
+{
+	json_t *doc = json_pack("{s:o}", key, rows);
+	json_object_set_new(doc, "next_cursor", next > 0 ? api_json_string_u64(next) : json_null());
+	return doc;
+}
+
 static void handle_alert_list(struct api_request *r)
 {
+	static const char *const allowed[] = { "kind", "typology", "limit", "cursor", NULL };
 	const struct sz_state *s = sz_engine_state(r->server->engine);
 	const struct risk_state *st = risk_state_get(s);
 	const char *kind = api_query(r, "kind");
-	uint64_t typology, limit;
-	if (!query_u64(r, "typology", 0, &typology) || !query_u64(r, "limit", RISK_LIST_DEFAULT, &limit))
+	uint64_t typology;
+	uint32_t limit, i;
+	if (!api_query_only(r, allowed) || !query_u64(r, "typology", 0, &typology) || (limit = api_page_limit(r)) == 0)
 		return;
-	if ((kind != NULL && strcmp(kind, "alerts") != 0 && strcmp(kind, "refusals") != 0) || limit == 0 ||
-	    limit > SZ_PAGE_ROW_COUNT_MAX) {
-		api_problem(r, "query_invalid", "kind is alerts or refusals; limit 1..%u", SZ_PAGE_ROW_COUNT_MAX);
+	if (kind != NULL && strcmp(kind, "alerts") != 0 && strcmp(kind, "refusals") != 0) {
+		api_problem(r, "query_invalid", "kind is alerts or refusals");
 		return;
 	}
 	bool refusals = kind != NULL && strcmp(kind, "refusals") == 0;
-	uint32_t count = refusals ? risk_refusal_count(st) : risk_alert_count(st);
+	if (!page_cursor(r, refusals ? risk_refusal_count(st) : risk_alert_count(st), &i))
+		return;
 	json_t *list = json_array();
-	/* Newest first; a bounded scan keeps a scoped caller's request cheap. */
-	for (uint32_t i = count, scanned = 0; i > 0 && json_array_size(list) < limit && scanned < SZ_API_LIST_SCAN_COUNT_MAX;
+	/* Newest first; a bounded scan keeps a scoped caller's request cheap
+	 * (the cursor says where the next page goes on). */
+	for (uint32_t scanned = 0; i > 0 && json_array_size(list) < limit && scanned < SZ_API_LIST_SCAN_COUNT_MAX;
 	     i--, scanned++) {
 		const struct risk_alert *a = refusals ? risk_refusal_at(st, i - 1) : risk_alert_at(st, i - 1);
 		if (!risk_alert_purged(a) && risk_alert_visible(&r->principal, a) &&
 		    (typology == 0 || a->typology_id == typology))
 			json_array_append_new(list, risk_alert_json(st, a, s->batch_time_ns));
 	}
-	api_reply_json(r, 200, json_pack("{s:o}", "alerts", list));
+	api_reply_json(r, 200, page_doc("alerts", list, i));
 }
 
 static void handle_alert_get(struct api_request *r)
@@ -426,16 +452,26 @@ static void handle_case_get(struct api_request *r)
 static void handle_case_list(struct api_request *r)
 {
 	static const char *const status_names[] = { "", "open", "escalated", "closed" };
+	static const char *const allowed[] = { "status", "limit", "cursor", NULL };
 	const struct risk_state *st = state_of(r);
 	const char *status = api_query(r, "status");
 	uint64_t tenant = risk_principal_tenant(&r->principal);
+	uint32_t limit, i;
+	if (!api_query_only(r, allowed) || (limit = api_page_limit(r)) == 0 || !page_cursor(r, risk_case_count(st), &i))
+		return;
+	if (status != NULL && strcmp(status, "open") != 0 && strcmp(status, "escalated") != 0 &&
+	    strcmp(status, "closed") != 0) {
+		api_problem(r, "query_invalid", "status is open, escalated or closed");
+		return;
+	}
 	json_t *list = json_array();
-	for (uint32_t i = risk_case_count(st); i > 0 && json_array_size(list) < SZ_PAGE_ROW_COUNT_MAX; i--) {
+	for (uint32_t scanned = 0; i > 0 && json_array_size(list) < limit && scanned < SZ_API_LIST_SCAN_COUNT_MAX;
+	     i--, scanned++) {
 		const struct risk_case *k = risk_case_at(st, i - 1);
 		if ((tenant == 0 || k->tenant_id == tenant) && (status == NULL || strcmp(status, status_names[k->status]) == 0))
 			json_array_append_new(list, risk_case_json(st, k));
 	}
-	api_reply_json(r, 200, json_pack("{s:o}", "cases", list));
+	api_reply_json(r, 200, page_doc("cases", list, i));
 }
 
 static const struct api_route risk_routes[] = {

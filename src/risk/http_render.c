@@ -77,9 +77,41 @@ static void range_text(const struct risk_rule *r, uint32_t cur, char *en, size_t
 }
 
 /* One sentence per scoring rule, in both languages. */
+/* The sentences of the features on ext.h's counters. */
+static void explain_ext(const struct risk_rule *r, const struct risk_contribution *c, char *en, size_t en_size,
+			char *zh, size_t zh_size)
+{
+	const char *who_en = r->side == RISK_SIDE_PAYER ? "this account" : "the receiving account";
+	const char *who_zh = r->side == RISK_SIDE_PAYER ? "本账户" : "收款账户";
+	bool out = r->flow == RISK_FLOW_OUT;
+	unsigned long long v = (unsigned long long)c->value;
+	if (r->feature == RISK_F_BENFORD_MAD) {
+		snprintf(en, en_size, "the first digits of the %s amounts of %s deviate from Benford's law by a mean "
+			 "absolute deviation of %llu.%06llu (over at least %u transfers)", out ? "outgoing" : "incoming",
+			 who_en, v / 1000000, v % 1000000, r->param);
+		snprintf(zh, zh_size, "%s%s金额的首位数字分布偏离本福特定律，平均绝对偏差%llu.%06llu（至少%u笔）", who_zh,
+			 out ? "转出" : "转入", v / 1000000, v % 1000000, r->param);
+	} else if (r->feature == RISK_F_XBORDER_DECLARED_BP) {
+		snprintf(en, en_size, "this month's cross-border %s of %s is %llu.%02llu%% of its declared monthly "
+			 "cross-border volume", out ? "outflow" : "inflow", who_en, v / 100, v % 100);
+		snprintf(zh, zh_size, "%s本月跨境%s为其申报月度跨境业务量的%llu.%02llu%%", who_zh, out ? "转出" : "转入",
+			 v / 100, v % 100);
+	} else {
+		char win_en[16], win_zh[16];
+		window_text(r, win_en, sizeof win_en, win_zh, sizeof win_zh);
+		snprintf(en, en_size, "%llu distinct remitters sent cross-border transfers to %s in the %s window", v,
+			 who_en, win_en);
+		snprintf(zh, zh_size, "%s%s有%llu个不同汇款人向其跨境汇款", who_zh, win_zh, v);
+	}
+}
+
 static void explain_rule(const struct risk_alert *a, const struct risk_rule *r, const struct risk_contribution *c,
 			 char *en, size_t en_size, char *zh, size_t zh_size)
 {
+	if (r->feature >= RISK_F_BENFORD_MAD && r->feature <= RISK_F_XBORDER_REMITTERS) {
+		explain_ext(r, c, en, en_size, zh, zh_size);
+		return;
+	}
 	char amount[40], value[40], win_en[16], win_zh[16], rng_en[96], rng_zh[96];
 	uint32_t cur = a->currency;
 	const char *who_en = r->side == RISK_SIDE_PAYER ? "this account" : "the receiving account";

@@ -187,7 +187,8 @@ static int get_bands(struct parse *p, json_t *o, struct risk_rule *r)
 }
 
 static const char *const feature_names[] = { "", "amount", "count", "sum", "share_bp", "history_bp",
-					     "dormant_days", "new_peers", "round", NULL };
+					     "dormant_days", "new_peers", "round", "benford_mad",
+					     "cross_border_declared_bp", "cross_border_remitters", NULL };
 static const char *const side_names[] = { "payer", "payee", NULL };
 static const char *const flow_names[] = { "out", "in", NULL };
 static const char *const party_names[] = { "any", "cash", "institution", "individual_domestic",

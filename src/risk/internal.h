@@ -44,6 +44,7 @@ struct risk_state {
 	struct risk_alert *refusals;
 	struct risk_case *cases;
 	struct risk_case_event *events;
+	struct risk_account_ext *ext;    /* ext.h: one per account, same index */
 	/* Not state: how far the arrays have grown, told by the engine thread
 	 * between batches (risk_reserve) to the thread that faults pages in
 	 * ahead of them (risk_populate_ahead), and how far that thread got (its
@@ -67,6 +68,7 @@ struct risk_state {
 		 * any activation or snapshot load. */
 		bool plan_valid;
 		struct risk_plan plan;
+		bool plan_uses_ext;    /* risk_ruleset_uses_ext of the plan's version */
 	} scratch;
 };
 
@@ -74,5 +76,9 @@ uint32_t risk_case_apply(struct risk_state *st, uint64_t time_ns, const struct r
 /* Rebuild the index tables from the records (after a snapshot load). */
 void risk_index_rebuild(struct risk_state *st);
 uint64_t risk_hash_id(sz_id id);
+/* Accounts named by a command before any transfer (apply.c). */
+struct risk_account *risk_account_ensure(struct risk_state *st, sz_id id, uint64_t tenant_id, uint32_t *index);
+struct risk_declare_cmd;
+uint32_t risk_declare_apply(struct risk_state *st, const struct risk_declare_cmd *c); /* declare.c */
 
 #endif

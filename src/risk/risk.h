@@ -38,6 +38,7 @@
 #include <stdint.h>
 
 struct sz_state;
+struct risk_account_ext; /* ext.h */
 
 /* Command kinds [0x0700, 0x07ff]; result codes 700-799 (src/app/registry.h). */
 #define RISK_KIND_BASE 0x0700u
@@ -46,14 +47,15 @@ enum risk_command_kind {
 	RISK_CMD_CASE = RISK_KIND_BASE + 2,             /* body: struct risk_case_cmd */
 	RISK_CMD_SCREEN_HIT = RISK_KIND_BASE + 3,       /* body: struct risk_screen_cmd */
 	RISK_CMD_PURGE = RISK_KIND_BASE + 4,            /* body: struct risk_purge_cmd */
+	RISK_CMD_DECLARE = RISK_KIND_BASE + 5,          /* body: struct risk_declare_cmd (ext.h) */
 };
 
 /* ---- limits ---------------------------------------------------------------- */
 
-/* A rule set is one command: it must fit SZ_COMMAND_SIZE_MAX with room to
- * spare; 24 rules in 12 typologies cover the default set twice over. */
-#define RISK_RULE_COUNT_MAX 24u
-#define RISK_TYPOLOGY_COUNT_MAX 12u
+/* A rule set is one command: it must fit SZ_COMMAND_SIZE_MAX (3,648 bytes
+ * of 4,096); the default set uses 24 rules in 15 typologies. */
+#define RISK_RULE_COUNT_MAX 32u
+#define RISK_TYPOLOGY_COUNT_MAX 16u
 #define RISK_TYPOLOGY_RULE_COUNT_MAX 8u
 #define RISK_BAND_COUNT_MAX 4u
 /* Tallies: per-account counters of the transfers that match a rule's filter
@@ -101,7 +103,11 @@ enum risk_feature {
 	RISK_F_DORMANT_DAYS = 6,/* whole days since the account's previous activity */
 	RISK_F_NEW_PEERS = 7,   /* first-time counterparties in the window (payees out, payers in) */
 	RISK_F_ROUND = 8,       /* 1 if the amount is a multiple of 10^param minor units */
-	RISK_F_COUNT_MAX_ = 9,
+	/* Features on struct risk_account_ext (ext.h, eval_ext.c): */
+	RISK_F_BENFORD_MAD = 9, /* first-digit MAD from Benford's law, ppm; 0 below param transfers */
+	RISK_F_XBORDER_DECLARED_BP = 10, /* the CST month's cross-border volume / declared monthly volume, bp */
+	RISK_F_XBORDER_REMITTERS = 11,   /* distinct cross-border remitters into the payee in the window */
+	RISK_F_COUNT_MAX_ = 12,
 };
 /* Whose counters: the payer's (debit account) or the payee's (credit). */
 enum risk_side { RISK_SIDE_PAYER = 0, RISK_SIDE_PAYEE = 1 };
@@ -242,6 +248,10 @@ struct risk_view {
 	const struct risk_account *payer;
 	const struct risk_account *payee;
 	bool pair_new;                 /* first transfer from payer to payee */
+	/* The accounts' ext.h counters (NULL: none yet); only the RISK_F_BENFORD_MAD
+	 * and RISK_F_XBORDER_* features read them. */
+	const struct risk_account_ext *payer_ext;
+	const struct risk_account_ext *payee_ext;
 };
 
 /* One rule's part in a typology's score. */
@@ -460,7 +470,8 @@ _Static_assert(sizeof(struct risk_case_event) == 224, "case event is 224 bytes, 
 	X(709, CASE_TABLE_FULL, "risk_case_table_full", "no room for another case or history entry") \
 	X(710, DISPOSITION_DENIED, "risk_disposition_denied", "only a compliance officer may close a case as reported or frozen") \
 	X(711, VERSION_TABLE_FULL, "risk_version_table_full", "every kept rule-set version is still in force or scheduled") \
-	X(712, RETENTION_NOT_REACHED, "risk_retention_not_reached", "records younger than the retention period cannot be purged")
+	X(712, RETENTION_NOT_REACHED, "risk_retention_not_reached", "records younger than the retention period cannot be purged") \
+	X(713, ACCOUNT_TABLE_FULL, "risk_account_table_full", "no room to monitor another account")
 
 enum risk_result {
 #define RISK_RESULT_ENUM(n, name, code, text) RISK_R_##name = n,

@@ -5,6 +5,7 @@
  * Deterministic: apply calls risk_ruleset_check on every activation.
  */
 #include "risk/risk.h"
+#include "risk/ext.h"
 #include "core/assert.h"
 
 #include <stdio.h>
@@ -52,6 +53,11 @@ static uint32_t check_rule(const struct risk_ruleset *rs, uint32_t i, char *why,
 		REFUSE("rule %u: codes must be [first, last] with last >= first > 0, or absent", r->rule_id);
 	if (r->feature == RISK_F_ROUND && (r->param == 0 || r->param > 18))
 		REFUSE("rule %u: a round-amount rule needs an exponent 1..18", r->rule_id);
+	if (r->feature == RISK_F_BENFORD_MAD && (r->param < RISK_BENFORD_COUNT_MIN || r->param > RISK_DIGIT_DECAY_AT / 2))
+		REFUSE("rule %u: a Benford rule needs a minimum count (param) of %u to %u transfers", r->rule_id,
+		       RISK_BENFORD_COUNT_MIN, RISK_DIGIT_DECAY_AT / 2);
+	if (r->feature == RISK_F_XBORDER_REMITTERS && (r->side != RISK_SIDE_PAYEE || r->flow != RISK_FLOW_IN))
+		REFUSE("rule %u: cross_border_remitters counts the payee's remitters (side payee, flow in)", r->rule_id);
 	if (r->band_count == 0 || r->band_count > RISK_BAND_COUNT_MAX || !zero_bytes(r->reserved, sizeof r->reserved))
 		REFUSE("rule %u: 1 to %u bands, reserved bytes zero", r->rule_id, RISK_BAND_COUNT_MAX);
 	for (uint32_t b = 0; b < RISK_BAND_COUNT_MAX; b++) {

@@ -2,15 +2,18 @@
  * state.c — the risk domain's snapshot section, digest and invariants.
  *
  * Snapshot section (little-endian, inside the snapshot's checksummed stream):
- *   u64 magic "SZRISK01", then the 8 u32 counts and 4 u64 counters of
+ *   u64 magic "SZRISK02", then the 8 u32 counts and 4 u64 counters of
  *   struct risk_state in declaration order (64 bytes), then version_count
  *   rule sets (struct risk_ruleset), account_count accounts (984 bytes
  *   each), pair_count pairs (16), alert_count alerts (384), refusal_count
- *   refusals (384), case_count cases (80), event_count history events (224).
+ *   refusals (384), case_count cases (80), event_count history events (224),
+ *   then account_count ext records (ext.h, 328 bytes each, the accounts'
+ *   order).
  * A reader refuses counts above the tables and records that break the
  * invariants below; the index tables are rebuilt from the records.
  */
 #include "risk/internal.h"
+#include "risk/ext.h"
 #include "core/assert.h"
 #include "core/errors.h"
 #include "engine/state.h"
@@ -20,7 +23,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define RISK_SNAPSHOT_MAGIC 0x31304b5349525a53ull /* "SZRISK01" */
+#define RISK_SNAPSHOT_MAGIC 0x32304b5349525a53ull /* "SZRISK02" */
 
 /* The counts and counters, as written (64 bytes). */
 #define HEAD_BYTES (offsetof(struct risk_state, versions))
@@ -29,7 +32,8 @@ _Static_assert(offsetof(struct risk_state, versions) == 64, "head of the state i
 #define SECTIONS(X) \
 	X(accounts, account_count, RISK_ACCOUNT_COUNT_MAX) X(pairs, pair_count, RISK_PAIR_COUNT_MAX) \
 	X(alerts, alert_count, RISK_ALERT_COUNT_MAX) X(refusals, refusal_count, RISK_REFUSAL_COUNT_MAX) \
-	X(cases, case_count, RISK_CASE_COUNT_MAX) X(events, event_count, RISK_CASE_EVENT_COUNT_MAX)
+	X(cases, case_count, RISK_CASE_COUNT_MAX) X(events, event_count, RISK_CASE_EVENT_COUNT_MAX) \
+	X(ext, account_count, RISK_ACCOUNT_COUNT_MAX)
 
 static bool counts_valid(const struct risk_state *st)
 {
@@ -56,6 +60,26 @@ int risk_snapshot_write(const void *domain_state, struct sz_snap *f)
 	return rc;
 }
 
+/* ext.h records: reserved zero, a declaration has its currency, each
+ * direction's digit counts below the decay point. */
+static bool ext_valid(const struct risk_state *st, char *why, size_t why_size)
+{
+	for (uint32_t i = 0; i < st->account_count; i++) {
+		const struct risk_account_ext *e = &st->ext[i];
+		uint32_t out = 0, in = 0;
+		for (uint32_t d = 0; d < RISK_DIGIT_COUNT; d++) {
+			out += e->digit_out[d];
+			in += e->digit_in[d];
+		}
+		if (e->reserved != 0 || (e->declared_month_minor != 0) != (e->declared_currency != 0) ||
+		    out >= RISK_DIGIT_DECAY_AT || in >= RISK_DIGIT_DECAY_AT) {
+			snprintf(why, why_size, "risk: the ext record of account %u is inconsistent", i);
+			return false;
+		}
+	}
+	return true;
+}
+
 static int check_state(const struct risk_state *st, char *why, size_t why_size)
 {
 	if (!counts_valid(st)) {
@@ -74,6 +98,8 @@ static int check_state(const struct risk_state *st, char *why, size_t why_size)
 			snprintf(why, why_size, "risk: pair %u names an account beyond the table", i);
 			return SZ_ECORRUPT;
 		}
+	if (!ext_valid(st, why, why_size))
+		return SZ_ECORRUPT;
 	for (uint32_t i = 0; i < st->alert_count; i++)
 		if (st->alerts[i].alert_no != i + 1u) {
 			snprintf(why, why_size, "risk: alert %u is numbered %llu", i + 1u,

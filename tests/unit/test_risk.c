@@ -73,7 +73,7 @@ static void test_window_counters(void **unused)
 		struct risk_txn x = txn(10 + k, 1, 2, amounts[k], CU_T0 + k * HOUR_NS);
 		risk_account_add(&rs, &a, &x, true, k == 0);
 	}
-	struct risk_view v = { &a, NULL, false };
+	struct risk_view v = { &a, NULL, false, NULL, NULL };
 	r->window_h = 3;
 	struct risk_txn x2 = txn(12, 1, 2, YUAN(300), CU_T0 + 2 * HOUR_NS);
 	assert_int_equal(risk_eval_feature(&rs, r, &x2, &v), YUAN(600));
@@ -122,7 +122,7 @@ static void test_bands_and_weights(void **unused)
 						   .interdict_threshold = 100, .rule_id = { 1, 2 },
 						   .weight_pct = { 70, 60 } };
 	assert_int_equal(risk_ruleset_check(&rs, NULL, 0), 0);
-	struct risk_view v = { NULL, NULL, true };
+	struct risk_view v = { NULL, NULL, true, NULL, NULL };
 	struct risk_verdict out[RISK_TYPOLOGY_COUNT_MAX];
 	uint64_t amounts[3] = { YUAN(5000) - 1, YUAN(5000), YUAN(10000) };
 	uint32_t scores[3] = { 14, 72, 100 };
@@ -155,7 +155,7 @@ static void test_share_history_dormancy(void **unused)
 	memset(&a, 0, sizeof a);
 	struct risk_txn in = txn(1, 9, 1, YUAN(1000), CU_T0);
 	risk_account_add(&rs, &a, &in, false, true);
-	struct risk_view v = { &a, NULL, true };
+	struct risk_view v = { &a, NULL, true, NULL, NULL };
 	struct risk_txn out = txn(2, 1, 3, YUAN(950), CU_T0 + HOUR_NS);
 	assert_int_equal(risk_eval_feature(&rs, r, &out, &v), 9500);
 	r->feature = RISK_F_NEW_PEERS;
@@ -253,7 +253,7 @@ static void load_default(void)
 static int judged(uint16_t id, const struct risk_txn *x, const struct risk_account *payer,
 		  const struct risk_account *payee, bool pair_new)
 {
-	struct risk_view v = { payer, payee, pair_new };
+	struct risk_view v = { payer, payee, pair_new, NULL, NULL };
 	struct risk_verdict out[RISK_TYPOLOGY_COUNT_MAX];
 	risk_eval_typologies(&default_set, x, &v, out);
 	for (uint32_t t = 0; t < default_set.typology_count; t++)
