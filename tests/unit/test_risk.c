@@ -207,8 +207,8 @@ static void test_ruleset_checks(void **unused)
 	char why[256];
 	struct risk_ruleset def;
 	assert_int_equal(risk_ruleset_parse(text, n, &def, why, sizeof why), 0);
-	assert_int_equal(def.rule_count, 21);
-	assert_int_equal(def.typology_count, 12);
+	assert_int_equal(def.rule_count, 24);
+	assert_int_equal(def.typology_count, 15);
 	/* Transfer-code filters: [first, last], first >= 1, last >= first. */
 	bad = rs;
 	bad.rules[0].code_min = 10;
