@@ -27,3 +27,10 @@ uint32_t risk_declare_apply(struct risk_state *st, const struct risk_declare_cmd
 	risk_ext_declare(e, c);
 	return SZ_R_OK;
 }
+
+const struct risk_account_ext *risk_ext_find(const struct risk_state *st, sz_id account_id)
+{
+	SZ_ASSERT(st != NULL);
+	const struct risk_account *a = risk_account_find(st, account_id);
+	return a != NULL ? &st->ext[a - st->accounts] : NULL;
+}

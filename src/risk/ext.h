@@ -97,6 +97,8 @@ uint64_t risk_ext_feature(const struct risk_ruleset *rs, const struct risk_rule 
 			  const struct risk_view *v);
 /* Add x to an account's ext counters (as_payer: x flows out of it). */
 void risk_ext_add(const struct risk_ruleset *rs, struct risk_account_ext *e, const struct risk_txn *x, bool as_payer);
+/* The ext record of a monitored account (read API), or NULL. */
+const struct risk_account_ext *risk_ext_find(const struct risk_state *st, sz_id account_id);
 /* Apply a declaration to a record (the declaration fields only). */
 void risk_ext_declare(struct risk_account_ext *e, const struct risk_declare_cmd *c);
 

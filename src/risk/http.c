@@ -26,6 +26,8 @@
  *   POST /v1/risk/screen               {"name","threshold"?}: watch-list hits (http_screen.c)
  *   POST /v1/risk/cross-border-transfers {"transfer","counterparty_name"}: a transfer whose code is
  *                                      cross-border, with its counterparty screened (http_xborder.c)
+ *   POST /v1/risk/declarations         {"account","currency","monthly_volume"}: declared cross-border
+ *                                      volume per month (http_declare.c); GET .../{account} reads it
  *   POST /v1/risk/purge                {"before"}: tombstone alerts and refusals older than it,
  *                                      once it is the retention period in the past
  */
@@ -48,6 +50,9 @@ void risk_handle_reports(struct api_request *r);
 void risk_handle_screen(struct api_request *r);
 extern const struct api_schema risk_screen_schema;
 void risk_handle_xborder_transfer(struct api_request *r);
+void risk_handle_declare(struct api_request *r);
+void risk_handle_declare_get(struct api_request *r);
+extern const struct api_schema risk_declare_schema;
 extern const struct api_schema risk_xborder_schema;
 
 static const struct risk_state *state_of(struct api_request *r)
@@ -492,6 +497,10 @@ static const struct api_route risk_routes[] = {
 		 "screen a name against the watch list"),
 	API_POST("/v1/risk/cross-border-transfers", API_CB | API_OP, risk_handle_xborder_transfer, &risk_xborder_schema,
 		 "book a cross-border transfer with its counterparty name screened (http_xborder.c)"),
+	API_POST("/v1/risk/declarations", API_CB | API_AD | API_OP | API_CO, risk_handle_declare, &risk_declare_schema,
+		 "declare an account's expected cross-border volume per month"),
+	API_GET("/v1/risk/declarations/{account}", RISK_READERS | API_OP, risk_handle_declare_get,
+		"an account's declared monthly cross-border volume"),
 	API_POST("/v1/risk/purge", API_CB | API_RG | API_AD, handle_purge, &purge_schema,
 		 "purge alerts and refusals older than the retention period"),
 };

@@ -19,5 +19,8 @@ json_t *risk_alert_json(const struct risk_state *st, const struct risk_alert *a,
 json_t *risk_case_json(const struct risk_state *st, const struct risk_case *k);
 bool risk_alert_reported(const struct risk_state *st, uint64_t alert_no);
 extern const char *const risk_action_names[];
+struct api_principal;
+/* The tenant a principal is confined to (0: it sees every tenant), http.c. */
+uint64_t risk_principal_tenant(const struct api_principal *p);
 
 #endif
