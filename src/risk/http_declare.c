@@ -41,7 +41,7 @@ const struct api_schema risk_declare_schema = API_SCHEMA("risk_declaration", dec
 
 static json_t *declaration_json(const struct risk_state *st, sz_id account_id)
 {
-	char id[SZ_ID_TEXT_SIZE], amount[40];
+	char id[SZ_ID_TEXT_SIZE];
 	sz_id_format(account_id, id);
 	const struct risk_account_ext *e = risk_ext_find(st, account_id);
 	json_t *doc = json_pack("{s:s}", "account", id);
@@ -50,11 +50,10 @@ static json_t *declaration_json(const struct risk_state *st, sz_id account_id)
 		return doc;
 	}
 	uint32_t cur = e->declared_currency;
-	risk_money_text(e->declared_month_minor, cur, amount);
 	char code[4] = { 0 };
 	memcpy(code, &cur, 3);
 	json_object_set_new(doc, "currency", json_string(code));
-	json_object_set_new(doc, "monthly_volume", json_string(amount));
+	json_object_set_new(doc, "monthly_volume", api_json_amount_string(e->declared_month_minor, cur));
 	json_object_set_new(doc, "monthly_volume_minor", api_json_string_u64(e->declared_month_minor));
 	return doc;
 }
@@ -97,7 +96,8 @@ void risk_handle_declare(struct api_request *r)
 	if (a == NULL)
 		return;
 	if (a->currency != in->currency) {
-		api_problem(r, "currency_mismatch", "the declaration must be in the account's currency");
+		api_problem_custom(r, 400, "currency_mismatch", "The declaration is not in the account's currency",
+				   "the declaration must be in the account's currency");
 		return;
 	}
 	struct risk_declare_cmd c = { .account_id = in->account_id, .tenant_id = a->tenant_id,

@@ -197,7 +197,7 @@ try:
     with open(tok, "w") as f:
         f.write(rg)
     out = subprocess.run([BIN, "risk", "check", DEFAULT], capture_output=True, text=True)
-    t.ok(out.returncode == 0 and "21 rules, 12 typologies" in out.stdout, "szfin risk check reads the default set",
+    t.ok(out.returncode == 0 and "24 rules, 15 typologies" in out.stdout, "szfin risk check reads the default set",
          out.stdout + out.stderr)
     out = subprocess.run([BIN, "risk", "status", "--url", f"http://127.0.0.1:{s.port}", "--token-file", tok, "--json"],
                          capture_output=True, text=True)
