@@ -108,10 +108,6 @@ static void explain_ext(const struct risk_rule *r, const struct risk_contributio
 static void explain_rule(const struct risk_alert *a, const struct risk_rule *r, const struct risk_contribution *c,
 			 char *en, size_t en_size, char *zh, size_t zh_size)
 {
-	if (r->feature >= RISK_F_BENFORD_MAD && r->feature <= RISK_F_XBORDER_REMITTERS) {
-		explain_ext(r, c, en, en_size, zh, zh_size);
-		return;
-	}
 	char amount[40], value[40], win_en[16], win_zh[16], rng_en[96], rng_zh[96];
 	uint32_t cur = a->currency;
 	const char *who_en = r->side == RISK_SIDE_PAYER ? "this account" : "the receiving account";
@@ -233,7 +229,10 @@ static json_t *explanation_json(const struct risk_state *st, const struct risk_a
 		const struct risk_rule *r = risk_ruleset_rule(rs, c->rule_id);
 		if (r == NULL || c->rule_score == 0)
 			continue;
-		explain_rule(a, r, c, s_en, sizeof s_en, s_zh, sizeof s_zh);
+		if (r->feature >= RISK_F_BENFORD_MAD && r->feature <= RISK_F_XBORDER_REMITTERS)
+			explain_ext(r, c, s_en, sizeof s_en, s_zh, sizeof s_zh);
+		else
+			explain_rule(a, r, c, s_en, sizeof s_en, s_zh, sizeof s_zh);
 		size_t ne = strlen(en), nz = strlen(zh);
 		snprintf(en + ne, sizeof en - ne, "%s%s", ne ? "; " : "", s_en);
 		snprintf(zh + nz, sizeof zh - nz, "%s%s", nz ? "；" : "", s_zh);
