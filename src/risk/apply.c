@@ -464,6 +464,9 @@ static void risk_populate_ahead(const void *domain_state)
 	st->populated_alert_count =
 		sz_vm_populate_ahead(st->alerts, sizeof *st->alerts, atomic_load(&st->hint_alert_count),
 			     st->populated_alert_count, POPULATE_AHEAD_ALERT_COUNT, RISK_ALERT_COUNT_MAX);
+	st->populated_ext_count =
+		sz_vm_populate_ahead(st->ext, sizeof *st->ext, atomic_load(&st->hint_account_count), st->populated_ext_count,
+				     POPULATE_AHEAD_ACCOUNT_COUNT, RISK_ACCOUNT_COUNT_MAX);
 	SZ_ASSERT(st->populated_account_count <= RISK_ACCOUNT_COUNT_MAX);
 }
 

@@ -53,6 +53,7 @@ struct risk_state {
 	_Atomic uint32_t hint_account_count, hint_pair_count, hint_alert_count;
 	bool populated_indexes;
 	uint32_t populated_account_count, populated_pair_count, populated_alert_count;
+	uint32_t populated_ext_count; /* ext records, ahead of the accounts' count like them */
 	/* Not state: check's verdicts for the transfer observe sees next. */
 	struct {
 		sz_id transfer_id;
