@@ -15,6 +15,8 @@
  *   szfin risk report KIND [csv]           KIND: large_value | suspicious
  *   szfin risk screen NAME [--subject ID] [--event ID] [--threshold N]   POST /v1/risk/screen
  *   szfin risk purge BEFORE                POST /v1/risk/purge (retention)
+ *   szfin risk declare ACCOUNT CURRENCY MONTHLY_VOLUME   POST /v1/risk/declarations ("0" withdraws)
+ *   szfin risk declaration ACCOUNT         GET /v1/risk/declarations/{account}
  * Options through the table of cli/args.h (getopt_long: unknown options get
  * a "did you mean", --help prints the usage); an unknown action gets one too.
  * Common options (--url, --token-file, --json) as for every client command
@@ -41,6 +43,7 @@
 	"       szfin risk report large_value|suspicious [csv]\n" \
 	"       szfin risk screen NAME [--subject ID] [--event ID] [--threshold N]\n" \
 	"       szfin risk purge BEFORE   (RFC 3339: alerts older than it, past the retention period)\n" \
+	"       szfin risk declare ACCOUNT CURRENCY MONTHLY_VOLUME | declaration ACCOUNT\n" \
 	"       szfin risk backtest ... | gen ...   (offline: no server; --help on each)"
 
 static const struct cli_option risk_options[] = {
@@ -54,7 +57,7 @@ static const struct cli_spec risk_spec = CLI_SPEC(RISK_USAGE, "AML rule sets, al
 						  "reports and name screening", risk_options, true);
 static const char *const risk_actions[] = { "activate", "check", "rulesets", "status", "alerts", "alert",
 					    "case-open", "case", "cases", "case-show", "report", "screen", "purge",
-					    "backtest", "gen" };
+					    "declare", "declaration", "backtest", "gen" };
 
 static int usage(FILE *out, int code)
 {
@@ -218,6 +221,16 @@ static int dispatch(const struct client *c, const struct cli_args *a)
 	}
 	if (n == 2 && strcmp(cmd, "screen") == 0)
 		return screen(c, a, p[1]);
+	if (n == 4 && strcmp(cmd, "declare") == 0) {
+		json_t *body = json_pack("{s:s, s:s, s:s}", "account", p[1], "currency", p[2], "monthly_volume", p[3]);
+		char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+		json_decref(body);
+		int rc = text ? request(c, "POST", "/v1/risk/declarations", text) : 1;
+		free(text);
+		return rc;
+	}
+	if (n == 2 && strcmp(cmd, "declaration") == 0)
+		return get_path(c, "/v1/risk/declarations/%.40s", p[1]);
 	if (n == 2 && strcmp(cmd, "purge") == 0) {
 		json_t *body = json_pack("{s:s}", "before", p[1]);
 		char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;

@@ -177,6 +177,18 @@ try:
     s.start()
     st, doc = s.get("/v1/risk/declarations/1", rg)
     t.eq((doc or {}).get("monthly_volume"), "100000.00", "after a restart the declaration is back")
+    url = f"http://127.0.0.1:{s.port}"  # the restarted server's port
+    cotok = os.path.join(s.data_dir, "co.token")
+    with open(cotok, "w") as f:
+        f.write(co)
+    out = subprocess.run([BIN, "risk", "declare", "1", "CNY", "0", "--url", url, "--token-file", cotok, "--json"],
+                         capture_output=True, text=True)
+    t.ok(out.returncode == 0 and json.loads(out.stdout or "{}").get("monthly_volume", "x") is None,
+         "szfin risk declare ... 0 withdraws the declaration", out.stdout + out.stderr)
+    out = subprocess.run([BIN, "risk", "declaration", "1", "--url", url, "--token-file", tok, "--json"],
+                         capture_output=True, text=True)
+    t.ok(out.returncode == 0 and json.loads(out.stdout or "{}").get("monthly_volume", "x") is None,
+         "szfin risk declaration reads it back", out.stdout + out.stderr)
 finally:
     s.cleanup()
 t.done()
