@@ -24,7 +24,7 @@
 #include <string.h>
 
 static const char client_usage[] =
-	"client commands (server at --url or SZFIN_URL; token from SZFIN_TOKEN or --token-file):\n"
+	"client commands (server at --url or SZFIN_URL; token from --token-file, SZFIN_TOKEN or SZFIN_TOKEN_FILE):\n"
 	"  szfin credit enterprise get CODE\n"
 	"  szfin credit report CODE --purpose PURPOSE [--id ID]\n"
 	"  szfin credit decide CODE --purpose PURPOSE [--product scorecard|tech] [--model VERSION] [--id ID]\n"
