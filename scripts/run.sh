@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # run.sh — start szfin with demo data: `make run` calls `bash scripts/run.sh BIN`.
 #
-# Starts `BIN serve` on 127.0.0.1:8080 with embedded storage in ./data (64 MiB
+# Starts `BIN serve` on 127.0.0.1:8080 (SZFIN_LISTEN=host:port for another
+# address) with embedded storage in ./data (SZFIN_DATA_DIR) (64 MiB
 # log segments, so that a copied demo directory stays small). If
 # ./data is new, loads the demo data through the API (scripts/demo_data.py):
 # a central bank, three operator banks, merchants and 300 wallets with
@@ -12,8 +13,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${1:-build/release/szfin}
 data=${SZFIN_DATA_DIR:-./data}
-listen=127.0.0.1:8080
+listen=${SZFIN_LISTEN:-127.0.0.1:8080}
 url=http://$listen
+# The CLI's default server is 127.0.0.1:8080: name another one in the examples.
+cli=$bin
+[ "$listen" = 127.0.0.1:8080 ] || cli="SZFIN_URL=$url $bin"
 
 if curl -fsS -o /dev/null "$url/healthz" 2>/dev/null; then
 	echo "run: something already answers on $url; stop it first (or it is szfin from an earlier make run)." >&2
@@ -48,9 +52,9 @@ cat <<MSG
   admin token: $data/admin.token   demo tokens: $data/demo/*.token
 
   Try:
-    SZFIN_TOKEN_FILE=$data/demo/regulator.token $bin account get 100000
-    SZFIN_TOKEN_FILE=$data/demo/operator-1.token $bin transfer create --id 900001 --from 100000 --to 200001 --amount 25.00 --currency CNY
-    SZFIN_TOKEN_FILE=$data/demo/operator-1.token $bin account history 100000 --limit 5
+    SZFIN_TOKEN_FILE=$data/demo/regulator.token $cli account get 100000
+    SZFIN_TOKEN_FILE=$data/demo/operator-1.token $cli transfer create --id 900001 --from 100000 --to 200001 --amount 25.00 --currency CNY
+    SZFIN_TOKEN_FILE=$data/demo/operator-1.token $cli account history 100000 --limit 5
 
   Ctrl-C stops the server; data stays in $data.
 MSG

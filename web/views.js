@@ -319,11 +319,53 @@ function decisionView(doc) {
   return h("div", {}, ...parts);
 }
 
+// What a query returned, in words: a score's grade and points, or the
+// report's content hash (the log keeps the hash of what the query saw).
+function returnedText(q) {
+  const r = q.returned || {};
+  if (r.grade) return t("query.returned.score", { grade: r.tech_grade ? `${r.grade} / ${r.tech_grade}` : r.grade, score: r.score ?? "—" });
+  return t("query.returned.report", { hash: String(r.content_hash || "").slice(0, 12) });
+}
+
+// The query log across enterprises (GET /v1/credit/queries), newest first,
+// paged by the API's cursor: a bank sees only its own tenant's queries, the
+// central bank, regulator, auditor and admin every bank's. Returns the list's
+// element and show(cursor), which (re)draws a page.
+function queryLog(ctx) {
+  const out = h("div", { class: "result", id: "credit-log", "aria-live": "polite" });
+  const cols = [
+    { key: "at", title: t("col.time"), render: (q) => h("time", { datetime: q.at, text: localTime(q.at) }) },
+    { key: "enterprise", title: t("col.enterprise") },
+    { key: "purpose", title: t("col.purpose"), render: (q) => t(`purpose.${q.purpose}`) },
+    { key: "kind", title: t("col.query.kind"), render: (q) => t(`query.kind.${q.kind}`) },
+    { key: "returned", title: t("col.returned"), render: returnedText },
+  ];
+  if (!prefs.elder) {
+    cols.push({ key: "authorization_id", title: t("col.consent") }, { key: "id", title: t("col.query") });
+    if (ctx.role !== "operator" && ctx.role !== "credit_analyst") cols.splice(1, 0, { key: "institution", title: t("col.institution") });
+    else cols.push({ key: "user_token_id", title: t("col.user") });
+  }
+  async function show(cursor) {
+    const q = new URLSearchParams({ limit: prefs.elder ? "5" : "10" });
+    if (cursor) q.set("cursor", cursor);
+    const doc = await api("GET", `/v1/credit/queries?${q}`);
+    const nav = h("div", { class: "pager" });
+    if (cursor) nav.append(h("button", { type: "button", id: "credit-log-first", text: t("history.first"), onclick: () => run(null) }));
+    if (doc.next_cursor) nav.append(h("button", { type: "button", id: "credit-log-next", text: t("history.next"), onclick: () => run(doc.next_cursor) }));
+    out.replaceChildren(doc.queries.length ? table(label("credit.log"), cols, doc.queries) : h("p", { text: t("credit.log.none") }),
+      h("p", { class: "muted", text: t("credit.log.page", { count: doc.queries.length }) }), nav);
+  }
+  const run = (cursor) => show(cursor).catch((e) => out.replaceChildren(errorBox(e)));
+  return { element: out, run };
+}
+
 // A bank's credit desk (operator or credit analyst): look an enterprise up,
 // see the consents it gave this bank, draw a report or a score under one
-// (each logged in the enterprise's query log). Others see the query log.
+// (each logged in the enterprise's query log), and page through the queries
+// the bank made. Others see an enterprise's query log and every bank's.
 async function credit(ctx) {
   const desk = ctx.role === "operator" || ctx.role === "credit_analyst";
+  const log = ctx.role === "merchant" ? null : queryLog(ctx);
   const [form, out] = lookupForm("credit", [{ name: "uscc", label: t("credit.enterprise"), value: DEMO_USCC }], t("credit.show"), async (v) => {
     const code = encodeURIComponent(v.uscc);
     const parts = [anyTable(v.uscc, await api("GET", `/v1/credit/enterprises/${code}`))];
@@ -338,6 +380,7 @@ async function credit(ctx) {
     const ask = (what, render) => async () => {
       result.replaceChildren();
       try { result.append(render(await api("POST", `/v1/credit/enterprises/${code}/${what}`, { id: newId(), purpose: "loan_approval" }))); } catch (e) { result.append(errorBox(e)); }
+      await log?.run(null); // the new query heads the bank's log
     };
     parts.push(h("section", {}, h("h3", { text: t("credit.ask") }), h("p", { class: "muted", text: t("credit.ask.help") }),
       h("div", { class: "pager" },
@@ -346,8 +389,10 @@ async function credit(ctx) {
       result));
     return h("div", {}, ...parts);
   });
+  await log?.run(null);
   return h("div", {},
     h("section", {}, h("h3", { text: t("credit.enterprise") }), form, out),
+    log ? h("section", {}, h("h3", { text: label("credit.log") }), h("p", { class: "muted", text: t(desk ? "credit.log.ours" : "credit.log.all") }), log.element) : null,
     await section(t("credit.models"), async () => anyTable(t("credit.models"), await api("GET", "/v1/credit/models"))),
     await section(t("credit.warnings"), async () => anyTable(t("credit.warnings"), await api("GET", "/v1/credit/warnings"))));
 }

@@ -28,7 +28,11 @@
  * 431 problem+json of http.c. libmicrohttpd maps a pool this large lazily
  * (anonymous mmap), so an ordinary request touches a few pages of it; the
  * worst case is SZ_API_CONNECTION_COUNT_MAX clients each sending a 1 MiB
- * head at once. Heads over 1 MiB still get libmicrohttpd's HTML 431. */
+ * head at once. The pool also holds 64 bytes per header field and the
+ * answer's head (~210 bytes): a head within ~206 bytes of the bound gets no
+ * answer at all, a larger one libmicrohttpd's HTML 431 (or 414). Measured
+ * figures and the reading of libmicrohttpd's source: docs/problems.md,
+ * "Oversized heads". */
 #define SZ_API_CONNECTION_MEMORY_SIZE (1024u * 1024u)
 /* Bytes of a request id: ours are 24 hex digits; a client's (X-Request-Id)
  * longer than this, or with other than [A-Za-z0-9._-], is replaced. */

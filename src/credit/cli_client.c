@@ -24,11 +24,13 @@
 #include <string.h>
 
 static const char client_usage[] =
-	"client commands (server at --url or SZFIN_URL; token from SZFIN_TOKEN or --token-file):\n"
+	"client commands (server at --url or SZFIN_URL; token from --token-file, SZFIN_TOKEN or SZFIN_TOKEN_FILE):\n"
 	"  szfin credit enterprise get CODE\n"
 	"  szfin credit report CODE --purpose PURPOSE [--id ID]\n"
 	"  szfin credit decide CODE --purpose PURPOSE [--product scorecard|tech] [--model VERSION] [--id ID]\n"
-	"  szfin credit queries CODE\n"
+	"  szfin credit queries [--tenant N] [--enterprise CODE] [--limit N] [--cursor C]\n"
+	"                          the query log across enterprises, newest first (a bank: its own)\n"
+	"  szfin credit queries CODE [--limit N] [--cursor C]   who queried one enterprise\n"
 	"  szfin credit warnings [--enterprise CODE]\n"
 	"  szfin credit objections [--state open|overdue|all]\n"
 	"  szfin credit models\n"
@@ -146,18 +148,92 @@ static int model_command(const struct client *c, const char *verb, const char *v
 	return rc;
 }
 
+/* Append "?key=value" or "&key=value" for each option given; the values
+ * are sent percent-encoded (RFC 3986 unreserved characters as they are). */
+static void query_append(char *path, size_t size, const struct cli_args *a, const char *const *keys,
+			 const char *const *names)
+{
+	size_t n = strlen(path);
+	for (uint32_t k = 0; keys[k] != NULL && n + 1 < size; k++) {
+		const char *v = cli_args_get(a, names[k]);
+		if (v == NULL)
+			continue;
+		n += (size_t)snprintf(path + n, size - n, "%c%s=", strchr(path, '?') ? '&' : '?', keys[k]);
+		for (const unsigned char *p = (const unsigned char *)v; *p && n + 4 < size; p++) {
+			bool plain = (*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+				     strchr("-._~", *p) != NULL;
+			if (plain)
+				path[n++] = (char)*p;
+			else
+				n += (size_t)snprintf(path + n, size - n, "%%%02X", *p);
+			path[n] = '\0';
+		}
+	}
+}
+
+/* The query log as a table for people: the time in RFC 3339 (UTC), who
+ * asked, why and what; then the cursor of the next page, if any. */
+static void queries_print(json_t *rows, json_t *next)
+{
+	printf("%-31s %-18s %-11s %-13s %-14s %s\n", "time", "enterprise", "institution", "purpose", "kind", "id");
+	size_t i;
+	json_t *q;
+	json_array_foreach(rows, i, q) {
+		const char *f[6] = { "at", "enterprise", "institution", "purpose", "kind", "id" };
+		for (size_t k = 0; k < 6; k++) {
+			const char *v = json_string_value(json_object_get(q, f[k]));
+			f[k] = v ? v : "-";
+		}
+		printf("%-31s %-18s %-11s %-13s %-14s %s\n", f[0], f[1], f[2], f[3], f[4], f[5]);
+	}
+	if (json_array_size(rows) == 0)
+		printf("(no queries)\n");
+	if (json_is_string(next))
+		printf("next page: --cursor %s\n", json_string_value(next));
+}
+
+/* `credit queries`: the cross-enterprise log, or one enterprise's (CODE). */
+static int queries_command(const struct client *c, const struct cli_args *a)
+{
+	static const char *const keys[] = { "tenant_id", "enterprise", "limit", "cursor", NULL };
+	static const char *const names[] = { "tenant", "enterprise", "limit", "cursor", NULL };
+	char path[512];
+	if (a->positional_count == 1)
+		snprintf(path, sizeof path, "/v1/credit/enterprises/%s/queries", a->positional[0]);
+	else
+		snprintf(path, sizeof path, "/v1/credit/queries");
+	query_append(path, sizeof path, a, a->positional_count == 1 ? keys + 2 : keys,
+		     a->positional_count == 1 ? names + 2 : names);
+	struct client_answer answer;
+	if (client_request(c, "GET", path, NULL, NULL, 0, &answer) != 0) {
+		free(answer.body);
+		return 1;
+	}
+	json_t *doc = c->json || answer.status != 200 ? NULL : json_loadb(answer.body, answer.size, 0, NULL);
+	json_t *rows = json_object_get(doc, "queries");
+	int rc = json_is_array(rows) ? 0 : client_print(c, &answer);
+	if (json_is_array(rows))
+		queries_print(rows, json_object_get(doc, "next_cursor"));
+	json_decref(doc);
+	free(answer.body);
+	return rc;
+}
+
 static const struct cli_option client_options[] = {
 	{ "purpose", true, "PURPOSE", "report, decide: loan_approval, post_loan, guarantee or supply_chain" },
 	{ "id", true, "ID", "the command id (default a fresh one; the same id again is idempotent)" },
 	{ "product", true, "scorecard|tech", "decide: the product scored" },
 	{ "model", true, "VERSION", "decide, monitor, challenger: the model (default the active one)" },
-	{ "enterprise", true, "CODE", "warnings: only this enterprise's" },
+	{ "enterprise", true, "CODE", "warnings, queries: only this enterprise's" },
+	{ "tenant", true, "N", "queries: only this tenant's (a bank sees only its own)" },
+	{ "limit", true, "N", "queries: at most N rows (default 100)" },
+	{ "cursor", true, "C", "queries: continue from the next_cursor a previous page returned" },
 	{ "state", true, "open|overdue|all", "objections: which (default open)" },
 };
 
 static const struct cli_spec client_spec = CLI_SPEC(
 	"credit enterprise get CODE | report CODE --purpose P | decide CODE --purpose P [--product X]\n"
-	"       | queries CODE | warnings | objections | models | monitor | challenger\n"
+	"       | queries [CODE] [--limit N] [--cursor C] | warnings | objections | models | monitor | challenger\n"
 	"       | outcome DECISION_ID good|bad | model register|activate VERSION MODEL_FILE",
 	client_usage, client_options, true);
 
@@ -212,10 +288,8 @@ int credit_client_main(int argc, char **argv)
 		snprintf(path, sizeof path, "/v1/credit/enterprises/%s/%s", w[0], decide ? "score" : "report");
 		return send(&c, "POST", path, body);
 	}
-	if (strcmp(cmd, "queries") == 0 && words_are(&a, 1)) {
-		snprintf(path, sizeof path, "/v1/credit/enterprises/%s/queries", w[0]);
-		return send(&c, "GET", path, NULL);
-	}
+	if (strcmp(cmd, "queries") == 0 && (words_are(&a, 0) || words_are(&a, 1)))
+		return queries_command(&c, &a);
 	const char *model = cli_args_get(&a, "model");
 	if (strcmp(cmd, "warnings") == 0 && words_are(&a, 0)) {
 		const char *e = cli_args_get(&a, "enterprise");

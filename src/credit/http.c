@@ -31,6 +31,7 @@ static const struct api_route credit_routes[] = {
 	{ "POST", "/v1/credit/enterprises/{uscc}/report", API_OP, API_BODY_JSON, credit_handle_report, "a credit report (authorized, logged)", &credit_report_schema },
 	{ "POST", "/v1/credit/enterprises/{uscc}/score", API_OP, API_BODY_JSON, credit_handle_score, "a scorecard or tech-enterprise score decision (authorized, logged)", &credit_score_schema },
 	{ "GET", "/v1/credit/enterprises/{uscc}/queries", API_CB | API_ME | API_RG | API_AU | API_AD, API_BODY_NONE, credit_handle_query_list, "who queried the enterprise, when, why, and what was returned", NULL },
+	{ "GET", "/v1/credit/queries", API_CB | API_OP | API_RG | API_AU | API_AD, API_BODY_NONE, credit_handle_query_log, "the query log across enterprises, newest first (a bank sees its own queries)", NULL },
 	{ "GET", "/v1/credit/decisions/{id}", API_CB | API_OP | API_RG | API_AU | API_AD, API_BODY_NONE, credit_handle_decision_get, "a score decision: model, inputs, score, grade, reasons", NULL },
 	{ "POST", "/v1/credit/decisions/{id}/outcome", API_CB | API_OP | API_AD, API_BODY_JSON, credit_handle_decision_outcome, "record whether a decided loan performed (good) or defaulted (bad)", &credit_outcome_schema },
 	{ "GET", "/v1/credit/challenger", API_CB | API_RG | API_AU | API_AD, API_BODY_NONE, credit_handle_challenger_report, "champion scorecard against its boosted challenger on the decisions with outcomes", NULL },

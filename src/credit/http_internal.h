@@ -151,6 +151,7 @@ void credit_handle_objection_list(struct api_request *r);
 void credit_handle_objection_resolve(struct api_request *r);
 void credit_handle_purge_list(struct api_request *r);
 void credit_handle_query_list(struct api_request *r);
+void credit_handle_query_log(struct api_request *r);
 void credit_handle_report(struct api_request *r);
 void credit_handle_score(struct api_request *r);
 void credit_handle_warning_list(struct api_request *r);

@@ -1,7 +1,7 @@
 /*
  * http_queries.c — consent, reports, scores and the query log, and
  * objections (.../authorizations, .../report, .../score, .../queries,
- * /v1/credit/decisions, /v1/credit/objections).
+ * /v1/credit/queries, /v1/credit/decisions, /v1/credit/objections).
  */
 #include "credit/http_internal.h"
 
@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static bool op_disputed(const struct credit_domain_state *c, uint32_t op)
 {
@@ -120,6 +121,19 @@ static json_t *j_report(const struct credit_domain_state *c, uint32_t index, uin
 	return o;
 }
 
+/* "2026-12-02T10:04:09.123456789Z": a time in RFC 3339, UTC, to the nanosecond. */
+static json_t *j_time_rfc3339(uint64_t ns)
+{
+	time_t seconds = (time_t)(ns / 1000000000u);
+	struct tm tm;
+	char date[32], text[48];
+	if (gmtime_r(&seconds, &tm) == NULL)
+		return json_null();
+	strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(text, sizeof text, "%s.%09uZ", date, (unsigned)(ns % 1000000000u));
+	return json_string(text);
+}
+
 static json_t *j_query(const struct credit_domain_state *c, const struct credit_query *q)
 {
 	json_t *o = json_object();
@@ -128,6 +142,8 @@ static json_t *j_query(const struct credit_domain_state *c, const struct credit_
 	json_object_set_new(o, "institution", api_json_string_u64(q->tenant_id));
 	json_object_set_new(o, "user_token_id", credit_json_id(q->user_token_id));
 	json_object_set_new(o, "at_ns", credit_json_ns(q->at_ns));
+	json_object_set_new(o, "at", j_time_rfc3339(q->at_ns));
+	json_object_set_new(o, "authorization_id", credit_json_id(credit_authorization_at(c, q->authorization)->id));
 	json_object_set_new(o, "purpose", json_string(credit_purpose_name(q->purpose)));
 	json_object_set_new(o, "kind", json_string(credit_query_kind_name(q->kind)));
 	json_t *returned = json_object();
@@ -433,6 +449,58 @@ void credit_handle_query_list(struct api_request *r)
 	}
 	api_reply_json(r, 200, json_pack("{s:o, s:o}", "queries", rows, "next_cursor",
 					 link ? api_json_string_u64(link) : json_null()));
+}
+
+/* ?tenant_id=N of the query log: *by_tenant false when absent; 0 after answering. */
+static bool query_tenant_arg(struct api_request *r, bool *by_tenant, uint64_t *tenant_id)
+{
+	const char *text = api_query(r, "tenant_id");
+	*by_tenant = text != NULL;
+	*tenant_id = 0;
+	if (text != NULL && (sz_u64_parse(text, strlen(text), tenant_id) || *tenant_id == 0)) {
+		api_problem(r, "query_invalid", "tenant_id must be a tenant id (a whole number from 1)");
+		return false;
+	}
+	return true;
+}
+
+/* GET /v1/credit/queries: the query log across enterprises, newest first.
+ * A bank (an operator, and its credit desk acting as one) sees only the
+ * queries its own tenant made; a ?tenant_id of another tenant gives an
+ * empty page, as the account list does. The others read every tenant's,
+ * or one tenant's with ?tenant_id. ?enterprise=USCC narrows to one
+ * enterprise. The cursor is the index + 1 of the next query to look at; a
+ * page looks at no more than SZ_API_LIST_SCAN_COUNT_MAX queries, so a short
+ * (even empty) page may still carry a next_cursor. */
+void credit_handle_query_log(struct api_request *r)
+{
+	const struct credit_domain_state *c = credit_http_state(r);
+	int64_t only;
+	uint32_t limit;
+	uint64_t cursor, tenant_id;
+	bool by_tenant;
+	if (!credit_http_list_args(r, c, &only, &limit, &cursor) || !query_tenant_arg(r, &by_tenant, &tenant_id))
+		return;
+	uint32_t count = credit_query_count(c);
+	if (cursor > count) {
+		api_problem(r, "cursor_invalid", "use next_cursor from the previous page");
+		return;
+	}
+	uint64_t scope = r->principal.role == API_ROLE_OPERATOR ? r->principal.tenant_id : 0;
+	SZ_ASSERT(r->principal.role != API_ROLE_OPERATOR || scope != 0);
+	uint32_t next = cursor ? (uint32_t)cursor : count;
+	json_t *rows = json_array();
+	for (uint32_t scanned = 0; next > 0 && json_array_size(rows) < limit && scanned < SZ_API_LIST_SCAN_COUNT_MAX;
+	     next--, scanned++) {
+		const struct credit_query *q = credit_query_at(c, next - 1);
+		if ((scope != 0 && q->tenant_id != scope) || (by_tenant && q->tenant_id != tenant_id) ||
+		    (only >= 0 && q->enterprise != (uint32_t)only))
+			continue;
+		json_array_append_new(rows, j_query(c, q));
+	}
+	SZ_ASSERT(json_array_size(rows) <= limit);
+	api_reply_json(r, 200, json_pack("{s:o, s:o}", "queries", rows, "next_cursor",
+					 next ? api_json_string_u64(next) : json_null()));
 }
 
 void credit_handle_decision_get(struct api_request *r)

@@ -276,6 +276,79 @@ test("credit analyst: only the credit view; consents, a report under the consent
   await page.close();
 });
 
+// The query log: the demo's bank 1 drew a score on each enterprise
+// (891901, 891911, operator-1) and a report on the first (891990, its credit
+// analyst); this test adds ten reports 990401..990410 by the analyst under
+// the same consent. Newest first by ten: page 1 is 990410 down to 990401,
+// the last page ends with the demo's 891990, 891911, 891901. Bank 2 made none.
+async function report(name, id) {
+  const r = await fetch(`${server.url}/v1/credit/enterprises/${DEMO_USCC}/report`, {
+    method: "POST", headers: { Authorization: "Bearer " + server.token(name), "Content-Type": "application/json" },
+    body: JSON.stringify({ id, purpose: "loan_approval" }),
+  });
+  assert.equal(r.status, 201, await r.text());
+}
+const DEMO_USCC = "91440300MA5FC0DE2J"; // scripts/demo_data.py: uscc("91440300MA5FC0DE"), GB 32100 check characters
+const logColumn = (page, n) => page.$$eval(`#credit-log tbody tr td:nth-child(${n})`, (tds) => tds.map((td) => td.textContent));
+const logHeads = (page) => page.$$eval("#credit-log thead th", (ths) => ths.map((th) => th.textContent));
+
+test("credit analyst: the bank's query log, paged by cursor, in both languages and elder mode", async () => {
+  for (let k = 1; k <= 10; k++) await report("credit-analyst-1", String(990400 + k));
+  const page = await browser.context.newPage();
+  await page.goto(server.url + "/");
+  await setPrefs(page, "en", false);
+  await login(page, "credit-analyst-1");
+  await openView(page, "credit");
+  await page.waitForSelector("#credit-log table");
+  const heads = await logHeads(page);
+  assert.deepEqual(heads, ["time", "enterprise", "purpose", "product", "what was returned", "consent", "query", "user token"]);
+  assert.deepEqual(await logColumn(page, 7), ["990410", "990409", "990408", "990407", "990406", "990405", "990404", "990403", "990402", "990401"],
+    "page 1: the ten newest, newest first");
+  assert.ok((await logColumn(page, 2)).every((e) => e === DEMO_USCC), "all on the demo enterprise");
+  assert.ok((await logColumn(page, 3)).every((p) => p === "loan approval"), "the purpose in words");
+  const times = await page.$$eval("#credit-log tbody time", (ts) => ts.map((x) => [x.getAttribute("datetime"), x.textContent]));
+  assert.ok(times.every(([utc, local]) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/.test(utc) &&
+    /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)$/.test(local) && Date.parse(utc) - Date.parse(local) < 1000),
+    `times in RFC 3339, shown in the browser's zone: ${JSON.stringify(times[0])}`);
+  await page.screenshot({ path: shotPath("credit-analyst-1-credit-log-en-normal"), fullPage: true });
+  for (const v of await axe(page)) assert.fail(`axe: ${v.id} ${JSON.stringify(v.targets)}`);
+  // Through the pages to the last: it ends with the demo's three queries.
+  let last = [];
+  for (let guard = 0; guard < 10 && (await page.$("#credit-log-next")); guard++) {
+    await page.click("#credit-log-next");
+    await page.waitForSelector("#credit-log-first");
+    last = await logColumn(page, 7);
+  }
+  assert.deepEqual(last.slice(-3), ["891990", "891911", "891901"], "the last page ends with the demo's queries, oldest last");
+  const kinds = (await logColumn(page, 4)).slice(-3);
+  assert.deepEqual(kinds, ["credit report", "score", "score"], "the product of each");
+  assert.ok((await logColumn(page, 5)).slice(-1)[0].startsWith("grade "), "a score's grade is what was returned");
+  assert.ok(!(await logColumn(page, 7)).includes("990410"), "page 2 holds none of page 1's rows");
+  await page.click("#credit-log-first");
+  await page.waitForFunction(() => !document.getElementById("credit-log-first"));
+  assert.equal((await logColumn(page, 7))[0], "990410", "back to the first page");
+  // zh-CN, elder mode: five a page, fewer columns, plain labels.
+  await setPrefs(page, "zh-CN", true);
+  await openView(page, "credit");
+  await page.waitForSelector("#credit-log table");
+  assert.deepEqual(await logHeads(page), ["时间", "企业", "用途", "产品", "返回内容"]);
+  assert.equal((await logColumn(page, 3)).length, 5, "elder mode: five rows a page");
+  assert.ok((await logColumn(page, 3)).every((p) => p === "贷款审批"));
+  assert.ok(await page.$eval("#view", (v) => v.textContent.includes("我们查过谁")), "the plain-language heading");
+  await page.screenshot({ path: shotPath("credit-analyst-1-credit-log-zh-CN-elder"), fullPage: true });
+  for (const v of await axe(page, true)) assert.fail(`axe (elder): ${v.id} ${JSON.stringify(v.targets)}`);
+  await setPrefs(page, "en", false);
+  await logout(page);
+  // Bank 2 sees none of bank 1's queries.
+  await login(page, "operator-2");
+  await openView(page, "credit");
+  await page.waitForSelector("#credit-log p");
+  assert.ok(await page.$eval("#credit-log", (e) => e.textContent.includes("No queries yet.")), "bank 2: an empty log");
+  assert.equal(await page.$("#credit-log table"), null);
+  await logout(page);
+  await page.close();
+});
+
 test("green desk: only the green view; its bank's pricing policy and financed emissions", async () => {
   const page = await browser.context.newPage();
   await login(page, "green-desk-1");
