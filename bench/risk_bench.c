@@ -26,6 +26,7 @@
 #include "risk/http.h"
 #include "risk/risk.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +102,21 @@ static void setup(struct sz_state *s, const struct risk_ruleset *rs, uint64_t *s
 /* Transfers per second applied, and how many were refused. */
 static uint32_t last_alert_count, alerts_by_typology[16];
 static uint8_t last_digest[32]; /* the state digest at the end of the last run with the rule set */
+/* BLAKE2b of every stored alert and refusal record (336 bytes each, in
+ * order) of the last run with the rule set: the same for a change of the
+ * counters' layout that keeps every alert, verdict and explanation. */
+static uint8_t last_alerts_digest[32];
+
+static void alerts_digest(const struct risk_state *st, uint8_t out[32])
+{
+	crypto_generichash_state h;
+	crypto_generichash_init(&h, NULL, 0, 32);
+	for (uint32_t i = 0; i < risk_alert_count(st); i++)
+		crypto_generichash_update(&h, (const uint8_t *)risk_alert_at(st, i), sizeof(struct risk_alert));
+	for (uint32_t i = 0; i < risk_refusal_count(st); i++)
+		crypto_generichash_update(&h, (const uint8_t *)risk_refusal_at(st, i), sizeof(struct risk_alert));
+	crypto_generichash_final(&h, out, 32);
+}
 
 static double run(const struct risk_ruleset *rs, const uint8_t *cmds, uint32_t n, uint32_t *refused)
 {
@@ -122,8 +138,10 @@ static double run(const struct risk_ruleset *rs, const uint8_t *cmds, uint32_t n
 	}
 	double secs = (double)timed_ns / 1e9;
 	const struct risk_state *st = risk_state_get(&s);
-	if (rs != NULL)
+	if (rs != NULL) {
 		sz_state_digest(&s, last_digest);
+		alerts_digest(st, last_alerts_digest);
+	}
 	last_alert_count = risk_alert_count(st);
 	memset(alerts_by_typology, 0, sizeof alerts_by_typology);
 	for (uint32_t i = 0; i < last_alert_count; i++)
@@ -196,6 +214,9 @@ int main(int argc, char **argv)
 	printf(")\nstate digest with the rule set: ");
 	for (uint32_t k = 0; k < 8; k++)
 		printf("%02x", last_digest[k]);
+	printf("... (changes with the counters' layout)\nalerts digest (every alert and refusal record): ");
+	for (uint32_t k = 0; k < 8; k++)
+		printf("%02x", last_alerts_digest[k]);
 	printf("... (the same before and after a change that keeps every result)\n");
 	qsort(off, rounds, sizeof off[0], cmp_double);
 	qsort(on, rounds, sizeof on[0], cmp_double);
