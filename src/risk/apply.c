@@ -102,21 +102,27 @@ struct risk_account *risk_account_ensure(struct risk_state *st, sz_id id, uint64
 	return account_at_slot(st, account_slot(st, id), &a, index);
 }
 
-static uint32_t *pair_slot(const struct risk_state *st, uint32_t payer, uint32_t payee)
+/* A pair's key in the pair index: never 0 (the empty slot). */
+static uint64_t pair_key(uint32_t payer, uint32_t payee)
 {
+	return ((uint64_t)payer + 1u) << 32 | ((uint64_t)payee + 1u);
+}
+
+/* The slot holding the pair's key, or the empty slot where it would go: the
+ * keys are in the slots, so a probe reads no pair record. */
+static uint64_t *pair_slot(const struct risk_state *st, uint32_t payer, uint32_t payee)
+{
+	uint64_t key = pair_key(payer, payee);
 	uint32_t i = (uint32_t)(hash_pair(payer, payee) & (RISK_PAIR_SLOT_COUNT - 1));
 	for (;;) {
-		uint32_t *slot = &st->pair_slots[i];
-		if (*slot == 0)
-			return slot;
-		const struct risk_pair *p = &st->pairs[*slot - 1];
-		if (p->payer_index == payer && p->payee_index == payee)
+		uint64_t *slot = &st->pair_slots[i];
+		if (*slot == 0 || *slot == key)
 			return slot;
 		i = (i + 1) & (RISK_PAIR_SLOT_COUNT - 1);
 	}
 }
 
-static void pair_add(struct risk_state *st, uint32_t *slot, uint32_t payer, uint32_t payee, uint64_t time_ns)
+static void pair_add(struct risk_state *st, uint64_t *slot, uint32_t payer, uint32_t payee, uint64_t time_ns)
 {
 	SZ_ASSERT(slot != NULL && payer != payee);
 	if (*slot != 0)
@@ -131,7 +137,8 @@ static void pair_add(struct risk_state *st, uint32_t *slot, uint32_t payer, uint
 	sz_journal(slot, sizeof *slot);
 	SZ_JOURNAL_FIELD(st->pair_count);
 	*p = (struct risk_pair){ payer, payee, time_ns };
-	*slot = ++st->pair_count;
+	*slot = pair_key(payer, payee);
+	st->pair_count++;
 }
 
 /* ---- versions ------------------------------------------------------------- */
@@ -203,7 +210,7 @@ static const struct risk_verdict *judge(struct risk_state *st, const struct risk
 	uint32_t *payer_slot = account_slot(st, x->payer_id), *payee_slot = account_slot(st, x->payee_id);
 	const struct risk_account *payer = *payer_slot ? &st->accounts[*payer_slot - 1] : NULL;
 	const struct risk_account *payee = *payee_slot ? &st->accounts[*payee_slot - 1] : NULL;
-	uint32_t *pair = payer && payee ? pair_slot(st, *payer_slot - 1, *payee_slot - 1) : NULL;
+	uint64_t *pair = payer && payee ? pair_slot(st, *payer_slot - 1, *payee_slot - 1) : NULL;
 	struct risk_view v = { payer, payee, pair == NULL || *pair == 0, payer ? &st->ext[*payer_slot - 1] : NULL,
 			       payee ? &st->ext[*payee_slot - 1] : NULL };
 	if (!st->scratch.plan_valid || st->scratch.plan.version != rs->version) {
@@ -308,15 +315,19 @@ static void alerts_store(struct risk_state *st, const struct risk_ruleset *rs, c
 	}
 }
 
-/* Journal what risk_account_add(a, time_ns) may change: the counters before
- * the buckets (day figures, baseline, recent transfers: 216 bytes) and the
- * one bucket of time_ns's hour, not the other 23. */
-static void journal_account(struct risk_account *a, uint64_t time_ns)
+/* Journal what risk_account_add(a, time_ns) may change: the day figures
+ * and baseline before the buckets (160 bytes), the leading buckets it may
+ * move or change (most often the first alone), and the payer's recent
+ * transfers. */
+static void journal_account(struct risk_account *a, uint64_t time_ns, bool as_payer)
 {
-	_Static_assert(offsetof(struct risk_account, buckets) == 216, "counters before the buckets: 216 bytes");
 	SZ_ASSERT(a != NULL);
+	uint32_t buckets = risk_account_bucket_change_count(a, time_ns);
+	SZ_ASSERT(buckets >= 1 && buckets <= RISK_BUCKET_COUNT);
 	sz_journal(a, offsetof(struct risk_account, buckets));
-	sz_journal(&a->buckets[risk_hour_of(time_ns) % RISK_BUCKET_COUNT], sizeof a->buckets[0]);
+	sz_journal(a->buckets, buckets * sizeof a->buckets[0]);
+	if (as_payer)
+		sz_journal(a->recent_transfer_id, sizeof a->recent_transfer_id);
 }
 
 /* The ext.h counters of both accounts (only while a rule reads them);
@@ -352,7 +363,7 @@ static void risk_observe(void *hook_state, const struct sz_apply_ctx *ctx, const
 	txn_of(&x, ctx, t, debit, credit);
 	const struct risk_verdict *v = judge(st, rs, &x);
 	uint32_t *payer_slot = st->scratch.payer_slot, *payee_slot = st->scratch.payee_slot;
-	uint32_t *pair = st->scratch.pair_slot;
+	uint64_t *pair = st->scratch.pair_slot;
 	st->scratch.valid = false;
 	alerts_store(st, rs, v, &x, *payer_slot ? &st->accounts[*payer_slot - 1] : NULL);
 	uint32_t payer_index = 0, payee_index = 0;
@@ -369,11 +380,11 @@ static void risk_observe(void *hook_state, const struct sz_apply_ctx *ctx, const
 		pair = pair_slot(st, payer_index, payee_index);
 	bool pair_new = pair == NULL || *pair == 0;
 	if (payer != NULL) {
-		journal_account(payer, x.time_ns);
+		journal_account(payer, x.time_ns, true);
 		risk_account_add(rs, payer, &x, true, pair_new);
 	}
 	if (payee != NULL) {
-		journal_account(payee, x.time_ns);
+		journal_account(payee, x.time_ns, false);
 		risk_account_add(rs, payee, &x, false, pair_new);
 	}
 	if (payer != NULL && payee != NULL)
@@ -383,15 +394,28 @@ static void risk_observe(void *hook_state, const struct sz_apply_ctx *ctx, const
 }
 
 /* Cache hints for a transfer some places ahead (hooks.h): stage 1 the two
- * account index slots; stage 2 the records they name (the whole record:
- * sliding windows read every hourly bucket) and the pair's index slot. Only
- * the first probe of each slot is hinted; reads nothing it would change. */
-static void prefetch_record(const struct risk_state *st, uint32_t slot)
-{
-	const char *r = (const char *)&st->accounts[slot - 1];
-	for (uint32_t off = 0; off < sizeof(struct risk_account); off += 64)
-		__builtin_prefetch(r + off);
-}
+ * account index slots; stage 2 the records they name and the pair's index
+ * slot. Of a record, the day figures and the first buckets (what the
+ * windows of the rule sets read most often: the hours with activity,
+ * newest first), and of the payer's its recent transfers too. Only the
+ * first probe of each slot is hinted; reads nothing it would change. */
+#define PREFETCH_RECORD_LINES 5u /* the day figures (160 bytes) and the first 5 buckets */
+_Static_assert(PREFETCH_RECORD_LINES * 64 >= RISK_ACCOUNT_BUCKETS_OFFSET + 5 * sizeof(struct risk_bucket), "5 buckets");
+
+/* A macro, not a function: GCC finds a function that only prefetches free
+ * of side effects and deletes the calls to it (a helper here once hinted
+ * nothing at all). */
+#define PREFETCH_RECORD(rec, as_payer) \
+	do { \
+		const char *r_ = (const char *)(rec); \
+		__builtin_prefetch(r_); \
+		__builtin_prefetch(r_ + 64); \
+		__builtin_prefetch(r_ + 128); \
+		__builtin_prefetch(r_ + 192); \
+		__builtin_prefetch(r_ + 256); \
+		if (as_payer) \
+			__builtin_prefetch((rec)->recent_transfer_id); \
+	} while (0)
 
 static void risk_prefetch(const void *hook_state, const sz_transfer *t, int stage)
 {
@@ -408,9 +432,9 @@ static void risk_prefetch(const void *hook_state, const sz_transfer *t, int stag
 	}
 	uint32_t ds = st->account_slots[d], cs = st->account_slots[c];
 	if (ds != 0)
-		prefetch_record(st, ds);
+		PREFETCH_RECORD(&st->accounts[ds - 1], true);
 	if (cs != 0)
-		prefetch_record(st, cs);
+		PREFETCH_RECORD(&st->accounts[cs - 1], false);
 	if (ds != 0 && cs != 0)
 		__builtin_prefetch(&st->pair_slots[hash_pair(ds - 1, cs - 1) & (RISK_PAIR_SLOT_COUNT - 1)]);
 }
@@ -440,7 +464,7 @@ static int risk_reserve(void *domain_state, uint32_t command_count)
 /* The engine's second thread (state.h). Once a rule set is in force every
  * transfer writes two random slots of the account index and one of the pair
  * index: within a few thousand transfers every 2 MiB page of both is
- * written, so both are faulted in whole, once (80 MiB). The record arrays
+ * written, so both are faulted in whole, once (144 MiB). The record arrays
  * grow at their ends and are kept faulted in ahead. MADV_POPULATE_WRITE only
  * faults pages in: it never changes their contents, so the engine thread
  * may be writing other slots of the same pages meanwhile (the kernel

@@ -70,13 +70,6 @@ static bool filter_passes(const struct risk_rule *r, uint32_t party_mask, uint16
 	return r->amount_max_minor == 0 || amount < r->amount_max_minor;
 }
 
-/* The bucket of `hour` if the slot still holds it. */
-static const struct risk_bucket *bucket_at(const struct risk_account *a, uint32_t hour)
-{
-	const struct risk_bucket *b = &a->buckets[hour % RISK_BUCKET_COUNT];
-	return b->hour == hour ? b : NULL;
-}
-
 /* Window sums over the account's buckets (sliding) or day (window 0),
  * before x is added. */
 struct window_figures {
@@ -106,21 +99,24 @@ struct window_memo {
 };
 
 /* tallies: also sum the tally slots (only a sliding tally rule reads them).
- * bound: risk_plan.activity_bound (the hours after the last activity hold
- * nothing, and an account without activity holds nothing at all). */
+ * The buckets are newest first: the walk stops at the first one older than
+ * the window, so it reads only hours with activity, and most often the
+ * first cache lines of the list. A bucket of an hour after time_ns's (times
+ * went back) is not in the window. bound (risk_plan.activity_bound) changes
+ * nothing: the list holds no hour without activity. */
 static void window_sum(const struct risk_account *a, uint32_t window_h, uint64_t time_ns, bool tallies, bool bound,
 		       struct window_all *w)
 {
+	(void)bound;
 	memset(w, 0, sizeof *w);
-	uint32_t now = risk_hour_of(time_ns), k_first = 0;
-	if (bound && a->last_activity_ns == 0)
-		return;
-	if (bound && risk_hour_of(a->last_activity_ns) < now)
-		k_first = now - risk_hour_of(a->last_activity_ns);
-	for (uint32_t k = k_first; k < window_h && k <= now; k++) {
-		const struct risk_bucket *b = bucket_at(a, now - k);
-		if (b == NULL)
+	uint32_t now = risk_hour_of(time_ns);
+	SZ_ASSERT(a->bucket_count <= RISK_BUCKET_COUNT);
+	for (uint32_t i = 0; i < a->bucket_count; i++) {
+		const struct risk_bucket *b = &a->buckets[i];
+		if (b->hour > now)
 			continue;
+		if (now - b->hour >= window_h)
+			break;
 		w->f.out_sum = add_sat(w->f.out_sum, b->out_sum_minor);
 		w->f.in_sum = add_sat(w->f.in_sum, b->in_sum_minor);
 		w->f.out_count += b->out_count;
@@ -365,24 +361,75 @@ uint32_t risk_eval_typologies(const struct risk_ruleset *rs, const struct risk_t
 
 /* ---- counters ------------------------------------------------------------ */
 
+static void day_roll(struct risk_account *a, int32_t today)
+{
+	SZ_ASSERT(a->day < today || a->last_activity_ns == 0);
+	a->hist_out_sum_minor = add_sat(a->hist_out_sum_minor, a->day_out_sum_minor);
+	a->day = today;
+	a->day_out_sum_minor = a->day_in_sum_minor = 0;
+	a->day_out_count = a->day_in_count = 0;
+	a->day_new_payee_count = a->day_new_payer_count = 0;
+	memset(a->day_tally_count, 0, sizeof a->day_tally_count);
+	memset(a->day_tally_sum_minor, 0, sizeof a->day_tally_sum_minor);
+}
+
+/* The bucket of `hour`, made if missing: the buckets 24 hours or more
+ * older are dropped (zeroed: no window of a later transfer reaches them),
+ * then a new hour goes first. An earlier hour than the newest (times went
+ * back within the day) is found or put in its place in the order. */
+static struct risk_bucket *bucket_of_hour(struct risk_account *a, uint32_t hour)
+{
+	SZ_ASSERT(a->bucket_count <= RISK_BUCKET_COUNT);
+	if (a->bucket_count > 0 && a->buckets[0].hour == hour)
+		return &a->buckets[0];
+	while (a->bucket_count > 0 && a->buckets[a->bucket_count - 1].hour + RISK_BUCKET_COUNT <= hour)
+		a->buckets[--a->bucket_count] = (struct risk_bucket){ 0 };
+	uint32_t at = 0;
+	while (at < a->bucket_count && a->buckets[at].hour > hour)
+		at++;
+	if (at < a->bucket_count && a->buckets[at].hour == hour)
+		return &a->buckets[at];
+	SZ_ASSERT(a->bucket_count < RISK_BUCKET_COUNT); /* the others are 24 distinct hours within 24 of this one */
+	memmove(&a->buckets[at + 1], &a->buckets[at], (a->bucket_count - at) * sizeof a->buckets[0]);
+	a->buckets[at] = (struct risk_bucket){ .hour = hour };
+	a->bucket_count++;
+	return &a->buckets[at];
+}
+
 void risk_account_advance(struct risk_account *a, uint64_t time_ns)
 {
 	SZ_ASSERT(a != NULL);
 	int32_t today = risk_day_of(time_ns);
-	if (a->day != today) {
-		SZ_ASSERT(a->day < today || a->last_activity_ns == 0);
-		a->hist_out_sum_minor = add_sat(a->hist_out_sum_minor, a->day_out_sum_minor);
-		a->day = today;
-		a->day_out_sum_minor = a->day_in_sum_minor = 0;
-		a->day_out_count = a->day_in_count = 0;
-		a->day_new_payee_count = a->day_new_payer_count = 0;
-		memset(a->day_tally_count, 0, sizeof a->day_tally_count);
-		memset(a->day_tally_sum_minor, 0, sizeof a->day_tally_sum_minor);
+	if (a->day != today)
+		day_roll(a, today);
+	(void)bucket_of_hour(a, risk_hour_of(time_ns));
+}
+
+uint32_t risk_account_bucket_change_count(const struct risk_account *a, uint64_t time_ns)
+{
+	SZ_ASSERT(a != NULL && a->bucket_count <= RISK_BUCKET_COUNT);
+	if (a->bucket_count > 0 && a->buckets[0].hour == risk_hour_of(time_ns))
+		return 1;
+	return a->bucket_count < RISK_BUCKET_COUNT ? a->bucket_count + 1 : RISK_BUCKET_COUNT;
+}
+
+bool risk_account_valid(const struct risk_account *a)
+{
+	SZ_ASSERT(a != NULL);
+	static const struct risk_bucket zero;
+	if (a->bucket_count > RISK_BUCKET_COUNT || a->reserved != 0)
+		return false;
+	for (uint32_t i = 0; i < RISK_BUCKET_COUNT; i++) {
+		const struct risk_bucket *b = &a->buckets[i];
+		if (i >= a->bucket_count ? memcmp(b, &zero, sizeof zero) != 0
+					 : b->hour + RISK_BUCKET_COUNT <= a->buckets[0].hour ||
+						   (i > 0 && b->hour >= a->buckets[i - 1].hour))
+			return false;
 	}
-	uint32_t hour = risk_hour_of(time_ns);
-	struct risk_bucket *b = &a->buckets[hour % RISK_BUCKET_COUNT];
-	if (b->hour != hour)
-		*b = (struct risk_bucket){ .hour = hour };
+	for (uint32_t i = 0; i < sizeof a->reserved_tail; i++)
+		if (a->reserved_tail[i] != 0)
+			return false;
+	return true;
 }
 
 static uint16_t add16(uint16_t a) { return a == UINT16_MAX ? a : (uint16_t)(a + 1); }
@@ -415,8 +462,10 @@ void risk_account_add(const struct risk_ruleset *rs, struct risk_account *a, con
 		      bool pair_new)
 {
 	SZ_ASSERT(a != NULL && x != NULL);
-	risk_account_advance(a, x->time_ns);
-	struct risk_bucket *b = &a->buckets[risk_hour_of(x->time_ns) % RISK_BUCKET_COUNT];
+	int32_t today = risk_day_of(x->time_ns);
+	if (a->day != today)
+		day_roll(a, today);
+	struct risk_bucket *b = bucket_of_hour(a, risk_hour_of(x->time_ns));
 	SZ_ASSERT(b->hour == risk_hour_of(x->time_ns));
 	if (a->last_activity_ns == 0)
 		a->first_day = a->day;

@@ -17,7 +17,9 @@ struct risk_pair {
 };
 _Static_assert(sizeof(struct risk_pair) == 16, "pair is 16 bytes");
 
-/* Index tables: open addressing, twice the records, slot = record index + 1. */
+/* Index tables: open addressing, twice the records. An account slot holds
+ * the record index + 1; a pair slot the pair's key (payer index + 1) << 32 |
+ * (payee index + 1), 0 when empty. */
 #define RISK_ACCOUNT_SLOT_COUNT (2u * RISK_ACCOUNT_COUNT_MAX)
 #define RISK_PAIR_SLOT_COUNT (2u * RISK_PAIR_COUNT_MAX)
 
@@ -39,7 +41,7 @@ struct risk_state {
 	struct risk_account *accounts;
 	uint32_t *account_slots;
 	struct risk_pair *pairs;
-	uint32_t *pair_slots;
+	uint64_t *pair_slots;
 	struct risk_alert *alerts;
 	struct risk_alert *refusals;
 	struct risk_case *cases;
@@ -63,7 +65,7 @@ struct risk_state {
 		/* The index slots judge found (valid with the verdicts: nothing
 		 * changes the tables between a transfer's check and its observe). */
 		uint32_t *payer_slot, *payee_slot;
-		uint32_t *pair_slot;   /* NULL unless both accounts were monitored */
+		uint64_t *pair_slot;   /* NULL unless both accounts were monitored */
 		struct risk_verdict verdicts[RISK_TYPOLOGY_COUNT_MAX];
 		/* Judging's plan of the version it names (eval.c); rebuilt after
 		 * any activation or snapshot load. */

@@ -9,9 +9,10 @@
  *    its effective time; a transfer is judged by the version in force at the
  *    batch time;
  *  - per monitored account, fixed-size window counters (struct
- *    risk_account: RISK_ACCOUNT_BYTES bytes) — 24 hourly buckets for sliding
- *    windows of 1..24 hours and one China-Standard-Time day for same-day
- *    figures — and its baseline (outflow of earlier days, last activity);
+ *    risk_account: RISK_ACCOUNT_BYTES bytes) — up to 24 hourly buckets (the
+ *    hours with activity in the last 24, newest first) for sliding windows
+ *    of 1..24 hours and one China-Standard-Time day for same-day figures —
+ *    and its baseline (outflow of earlier days, last activity);
  *  - the pairs (payer, payee) seen, for new-payee and new-payer counts;
  *  - the alerts (bounded: RISK_ALERT_COUNT_MAX; when full, further alerts are
  *    not stored and are counted in alert_dropped_count — interdiction still
@@ -197,7 +198,7 @@ const struct risk_rule *risk_ruleset_rule(const struct risk_ruleset *rs, uint16_
 struct risk_bucket {
 	uint64_t out_sum_minor;
 	uint64_t in_sum_minor;
-	uint32_t hour;             /* hours since 1970 of this slot; 0 = unused */
+	uint32_t hour;             /* hours since 1970 of this bucket */
 	uint16_t out_count;
 	uint16_t in_count;
 	uint8_t new_payee_count;
@@ -206,27 +207,39 @@ struct risk_bucket {
 };
 _Static_assert(sizeof(struct risk_bucket) == 32, "bucket is 32 bytes, no padding");
 
-/* One monitored account (RISK_ACCOUNT_BYTES). Counters saturate. */
+/* One monitored account (RISK_ACCOUNT_BYTES, 16 cache lines). Counters
+ * saturate. Laid out for the lines a transfer touches: the day figures and
+ * baseline first (lines 0-2), then the hours with activity, newest first
+ * (a window of h hours reads the first few: only hours in which the account
+ * moved money are kept, and those older than 24 hours are dropped), and the
+ * payer's recent transfers alone in the last line. */
 struct risk_account {
 	sz_id account_id;
 	uint64_t last_activity_ns;     /* 0 = none yet */
 	uint64_t hist_out_sum_minor;   /* outflow of the days before `day` */
 	int32_t day;                   /* CST day of the day counters */
 	int32_t first_day;             /* CST day of the first activity */
-	uint64_t tenant_id;
 	uint64_t day_out_sum_minor;
 	uint64_t day_in_sum_minor;
 	uint32_t day_out_count;
 	uint32_t day_in_count;
-	uint32_t day_tally_count[RISK_TALLY_COUNT_MAX];
-	uint64_t day_tally_sum_minor[RISK_TALLY_COUNT_MAX];
 	uint32_t day_new_payee_count;
 	uint32_t day_new_payer_count;
+	uint32_t day_tally_count[RISK_TALLY_COUNT_MAX];
+	uint64_t day_tally_sum_minor[RISK_TALLY_COUNT_MAX];
+	uint64_t tenant_id;
+	uint32_t bucket_count;         /* buckets[0 .. bucket_count) are in use */
+	uint32_t reserved;             /* zero */
+	/* Hours strictly descending, all within 24 hours of the newest. */
+	struct risk_bucket buckets[RISK_BUCKET_COUNT];
+	uint8_t reserved_tail[32];     /* zero: recent_transfer_id starts a cache line */
 	sz_id recent_transfer_id[RISK_RECENT_COUNT]; /* the newest first */
-	struct risk_bucket buckets[RISK_BUCKET_COUNT]; /* slot = hour % RISK_BUCKET_COUNT */
 };
-#define RISK_ACCOUNT_BYTES 984u
+#define RISK_ACCOUNT_BYTES 1024u
+#define RISK_ACCOUNT_BUCKETS_OFFSET 160u
 _Static_assert(sizeof(struct risk_account) == RISK_ACCOUNT_BYTES, "account record has no padding");
+_Static_assert(offsetof(struct risk_account, buckets) == RISK_ACCOUNT_BUCKETS_OFFSET, "day figures: 160 bytes");
+_Static_assert(offsetof(struct risk_account, recent_transfer_id) == RISK_ACCOUNT_BYTES - 64, "recent: last line");
 
 /* ---- evaluation (eval.c: no engine, usable on a plain list of transfers) --- */
 
@@ -308,11 +321,21 @@ void risk_plan_build(const struct risk_ruleset *rs, struct risk_plan *p);
 uint32_t risk_eval_typologies_planned(const struct risk_ruleset *rs, const struct risk_plan *p,
 				      const struct risk_txn *x, const struct risk_view *v,
 				      struct risk_verdict out[RISK_TYPOLOGY_COUNT_MAX]);
-/* Bring an account's counters to time_ns (empty the buckets that slid out,
- * roll the day) — in place; then add x to them. pair_new as for the view. */
+/* Bring an account's counters to time_ns (drop the buckets that slid out,
+ * roll the day, put the bucket of time_ns's hour first) — in place; then add
+ * x to them. pair_new as for the view. Times are expected not to go back
+ * (apply and backtests guarantee it); an earlier hour of the same day is
+ * still counted in its own bucket. */
 void risk_account_advance(struct risk_account *a, uint64_t time_ns);
 void risk_account_add(const struct risk_ruleset *rs, struct risk_account *a, const struct risk_txn *x, bool as_payer,
 		      bool pair_new);
+/* How many leading buckets risk_account_add(a, time_ns) may change (what
+ * apply journals): 1 when time_ns's hour is the newest bucket's, else the
+ * buckets in use plus one (at most RISK_BUCKET_COUNT). */
+uint32_t risk_account_bucket_change_count(const struct risk_account *a, uint64_t time_ns);
+/* Is a record's bucket list well formed (count, order, 24-hour span)? For
+ * records read from disk. */
+bool risk_account_valid(const struct risk_account *a);
 /* CST day and UTC hour numbers of a time. */
 int32_t risk_day_of(uint64_t time_ns);
 uint32_t risk_hour_of(uint64_t time_ns);

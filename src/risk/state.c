@@ -4,13 +4,17 @@
  * Snapshot section (little-endian, inside the snapshot's checksummed stream):
  *   u64 magic "SZRISK02", then the 8 u32 counts and 4 u64 counters of
  *   struct risk_state in declaration order (64 bytes), then version_count
- *   rule sets (struct risk_ruleset), account_count accounts (984 bytes
- *   each), pair_count pairs (16), alert_count alerts (384), refusal_count
- *   refusals (384), case_count cases (80), event_count history events (224),
+ *   rule sets (struct risk_ruleset), account_count accounts (1,024 bytes
+ *   each), pair_count pairs (16), alert_count alerts (336), refusal_count
+ *   refusals (336), case_count cases (88), event_count history events (224),
  *   then account_count ext records (ext.h, 328 bytes each, the accounts'
  *   order).
  * A reader refuses counts above the tables and records that break the
  * invariants below; the index tables are rebuilt from the records.
+ * Versions: "SZRISK01" held 984-byte accounts whose 24 buckets were slotted
+ * by hour % 24; "SZRISK02" keeps the hours with activity newest first and adds the ext records. An
+ * older section is refused (SZ_ECORRUPT, "risk: snapshot section SZRISK01
+ * is of an older layout") and the state is rebuilt by replaying the log.
  */
 #include "risk/internal.h"
 #include "risk/ext.h"
@@ -24,6 +28,7 @@
 #include <string.h>
 
 #define RISK_SNAPSHOT_MAGIC 0x32304b5349525a53ull /* "SZRISK02" */
+#define RISK_SNAPSHOT_MAGIC_V1 0x31304b5349525a53ull /* "SZRISK01": refused */
 
 /* The counts and counters, as written (64 bytes). */
 #define HEAD_BYTES (offsetof(struct risk_state, versions))
@@ -98,6 +103,11 @@ static int check_state(const struct risk_state *st, char *why, size_t why_size)
 			snprintf(why, why_size, "risk: pair %u names an account beyond the table", i);
 			return SZ_ECORRUPT;
 		}
+	for (uint32_t i = 0; i < st->account_count; i++)
+		if (!risk_account_valid(&st->accounts[i])) {
+			snprintf(why, why_size, "risk: account record %u has malformed buckets", i);
+			return SZ_ECORRUPT;
+		}
 	if (!ext_valid(st, why, why_size))
 		return SZ_ECORRUPT;
 	for (uint32_t i = 0; i < st->alert_count; i++)
@@ -133,7 +143,7 @@ void risk_index_rebuild(struct risk_state *st)
 		uint32_t k = (uint32_t)((h ^ (h >> 31)) & (RISK_PAIR_SLOT_COUNT - 1));
 		while (st->pair_slots[k] != 0)
 			k = (k + 1) & (RISK_PAIR_SLOT_COUNT - 1);
-		st->pair_slots[k] = i + 1;
+		st->pair_slots[k] = ((uint64_t)p->payer_index + 1u) << 32 | ((uint64_t)p->payee_index + 1u);
 	}
 }
 
@@ -149,6 +159,8 @@ int risk_snapshot_read(void *domain_state, struct sz_snap *f)
 	}
 	uint64_t magic = 0;
 	int rc = sz_snap_read_u64(f, &magic);
+	if (rc == 0 && magic == RISK_SNAPSHOT_MAGIC_V1)
+		fprintf(stderr, "risk: snapshot section SZRISK01 is of an older layout; the log is replayed instead\n");
 	if (rc == 0 && magic != RISK_SNAPSHOT_MAGIC)
 		rc = SZ_ECORRUPT;
 	if (rc == 0)

@@ -101,6 +101,72 @@ static void test_window_counters(void **unused)
 	assert_int_equal(a.first_day, 20148);
 }
 
+/* The bucket list: hours with activity, newest first, none 24 hours older
+ * than the newest. H = T0's hour. Out of one account: 100 yuan at T0 and 10
+ * at T0 + 30 min (one bucket, H), 200 at T0 + 1 h, 300 at T0 + 5 h, then 5
+ * at T0 + 3 h (times went back 2 hours within the CST day: its own bucket,
+ * in order): 4 buckets, hours H+5, H+3, H+1, H. A 3-hour window judged at
+ * T0 + 5 h with 1 yuan covers H+3..H+5: 300 + 5 + 1 = 306 yuan. A 24-hour
+ * window judged at T0 + 23 h with 400: 110 + 200 + 300 + 5 + 400 = 1,015.
+ * Judged at T0 + 24 h with 50, hour H has slid out: 200 + 300 + 5 + 400 +
+ * 50 = 955; adding it drops bucket H (5 buckets: H+24, H+23, H+5, H+3,
+ * H+1). At T0 + 60 h every earlier hour is 24 or more behind: 1 bucket. */
+static void test_bucket_list(void **unused)
+{
+	(void)unused;
+	struct risk_ruleset rs = one_rule(RISK_F_SUM);
+	struct risk_rule *r = &rs.rules[0];
+	static struct risk_account a;
+	memset(&a, 0, sizeof a);
+	a.account_id = sz_id_make(0, 1);
+	const uint64_t at[5] = { 0, HOUR_NS / 2, HOUR_NS, 5 * HOUR_NS, 3 * HOUR_NS };
+	const uint64_t yuan[5] = { 100, 10, 200, 300, 5 };
+	for (uint32_t k = 0; k < 5; k++) {
+		struct risk_txn x = txn(20 + k, 1, 2, YUAN(yuan[k]), CU_T0 + at[k]);
+		risk_account_add(&rs, &a, &x, true, false);
+	}
+	uint32_t h = risk_hour_of(CU_T0);
+	assert_int_equal(a.bucket_count, 4);
+	assert_int_equal(a.buckets[0].hour, h + 5);
+	assert_int_equal(a.buckets[1].hour, h + 3);
+	assert_int_equal(a.buckets[2].hour, h + 1);
+	assert_int_equal(a.buckets[3].hour, h);
+	assert_int_equal(a.buckets[3].out_count, 2);
+	assert_true(risk_account_valid(&a));
+	struct risk_view v = { &a, NULL, false };
+	r->window_h = 3;
+	struct risk_txn x5 = txn(30, 1, 2, YUAN(1), CU_T0 + 5 * HOUR_NS);
+	assert_int_equal(risk_eval_feature(&rs, r, &x5, &v), YUAN(306));
+	r->window_h = 24;
+	struct risk_txn x23 = txn(31, 1, 2, YUAN(400), CU_T0 + 23 * HOUR_NS);
+	assert_int_equal(risk_eval_feature(&rs, r, &x23, &v), YUAN(1015));
+	risk_account_add(&rs, &a, &x23, true, false);
+	struct risk_txn x24 = txn(32, 1, 2, YUAN(50), CU_T0 + 24 * HOUR_NS);
+	assert_int_equal(risk_eval_feature(&rs, r, &x24, &v), YUAN(955));
+	assert_int_equal(risk_account_bucket_change_count(&a, x24.time_ns), 6);
+	risk_account_add(&rs, &a, &x24, true, false);
+	assert_int_equal(a.bucket_count, 5);
+	assert_int_equal(a.buckets[0].hour, h + 24);
+	assert_int_equal(a.buckets[4].hour, h + 1);
+	assert_int_equal(a.buckets[5].hour, 0); /* the dropped bucket is zeroed */
+	assert_int_equal(risk_account_bucket_change_count(&a, x24.time_ns), 1);
+	assert_true(risk_account_valid(&a));
+	struct risk_txn x60 = txn(33, 1, 2, YUAN(7), CU_T0 + 60 * HOUR_NS);
+	risk_account_add(&rs, &a, &x60, true, false);
+	assert_int_equal(a.bucket_count, 1);
+	assert_int_equal(a.buckets[0].out_sum_minor, YUAN(7));
+	assert_true(risk_account_valid(&a));
+	/* Damaged records (as a snapshot could hold) are refused. */
+	a.buckets[1] = (struct risk_bucket){ .hour = h + 61 };
+	a.bucket_count = 2;
+	assert_false(risk_account_valid(&a)); /* not descending */
+	a.bucket_count = 1;
+	assert_false(risk_account_valid(&a)); /* a used bucket past the count */
+	a.buckets[1] = (struct risk_bucket){ 0 };
+	a.bucket_count = RISK_BUCKET_COUNT + 1;
+	assert_false(risk_account_valid(&a));
+}
+
 /* Bands and weights. Rule 1: amount, bands 1,000 -> 20, 5,000 -> 60,
  * 10,000 -> 100 yuan. Rule 2: round to 10^5 fen (1,000 yuan), band 1 -> 50.
  * Typology: weights 70 % and 60 %, alert 60, interdiction 100.
@@ -754,6 +820,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_window_counters),
+		cmocka_unit_test(test_bucket_list),
 		cmocka_unit_test(test_bands_and_weights),
 		cmocka_unit_test(test_share_history_dormancy),
 		cmocka_unit_test(test_screen_hit),
