@@ -654,48 +654,17 @@ static int recover_in_one_pass(struct sz_engine *e, const struct sz_snapshot_inf
 	return 0;
 }
 
-/* The check of the log up to the snapshot's batch, on its own thread while
- * the snapshot loads: the same scan as the one-pass recovery's, stopping at
- * the anchor. It alone touches the reader's position notes until joined. */
-struct covered_check {
-	struct sz_engine *e;
-	struct wal_scan_start start;
-	struct wal_scan_result result;
-	uint64_t anchor_time_end_ns; /* the anchor batch's time + its command count */
-	uint64_t ns;
-	int rc;
-};
-
-static int note_covered(void *ctx, const struct wal_batch_header *h, const uint8_t *body, uint64_t body_pos)
+/* After the chain link at the snapshot's batch checked out: replay from just
+ * after it (anchor: that batch's verified header). */
+static int replay_tail(struct sz_engine *e, const struct sz_snapshot_info *snap, const struct wal_batch_header *anchor,
+		       char *why, size_t why_size)
 {
-	struct covered_check *c = ctx;
-	SZ_ASSERT(c->start.sequence_max == c->start.anchor_sequence);
-	(void)body;
-	if (h->sequence > c->start.anchor_sequence)
-		return SZ_ESTATE; /* the first retained segment starts after the anchor: recover in one pass */
-	c->anchor_time_end_ns = h->batch_time_ns + h->command_count;
-	return wal_reader_note(c->e->reader, body_pos, h->body_size);
-}
-
-static void *covered_main(void *arg)
-{
-	struct covered_check *c = arg;
-	SZ_ASSERT(c->start.from_first_retained && c->start.anchor_sequence > 0);
-	uint64_t t0 = engine_monotonic_ns();
-	c->rc = wal_scan(c->e->st, c->e->data_dir, &c->start, false, note_covered, c, &c->result);
-	c->ns = engine_monotonic_ns() - t0;
-	return NULL;
-}
-
-/* After the covered part checked out: replay from just after the snapshot's batch. */
-static int replay_tail(struct sz_engine *e, const struct covered_check *c, char *why, size_t why_size)
-{
-	SZ_ASSERT(c->rc == 0 && c->result.anchor_reached);
-	SZ_ASSERT(e->state.sequence == c->start.anchor_sequence);
-	struct wal_scan_start start = { .sequence = e->state.sequence + 1, .segment = (uint32_t)(c->start.anchor_log_pos >> 40),
-					.offset = c->start.anchor_log_pos & ((1ull << 40) - 1),
-					.batch_time_ns_min = c->anchor_time_end_ns };
-	memcpy(start.prev_hash, c->start.anchor_hash, 32);
+	SZ_ASSERT(anchor->sequence == snap->sequence && e->state.sequence == snap->sequence);
+	SZ_ASSERT(memcmp(anchor->header_hash, snap->head_hash, 32) == 0);
+	struct wal_scan_start start = { .sequence = e->state.sequence + 1, .segment = (uint32_t)(snap->next_log_pos >> 40),
+					.offset = snap->next_log_pos & ((1ull << 40) - 1),
+					.batch_time_ns_min = anchor->batch_time_ns + anchor->command_count };
+	memcpy(start.prev_hash, snap->head_hash, 32);
 	struct replay r = { .e = e, .why = why, .why_size = why_size };
 	struct wal_scan_result result;
 	int rc = wal_scan_pipelined(e->st, e->data_dir, &start, replay_batch, &r, &result, populate_ahead, e);
@@ -705,59 +674,43 @@ static int replay_tail(struct sz_engine *e, const struct covered_check *c, char 
 		return rc;
 	SZ_ASSERT(e->state.sequence == result.last_sequence);
 	resume_at(e, &result);
+	e->covered_sequence = snap->sequence;
 	return 0;
 }
 
-/* Recovery with the newest snapshot: its header (not yet verified) names the
- * anchor; the log up to it is checked on a second thread while the snapshot
- * is verified and loaded (and its digest compared) here. If the snapshot
- * loaded is not that one (damaged: an older one or none), the check is
- * discarded and recovery runs in one pass from what was loaded. */
+/* Recovery: load the newest snapshot that verifies, check the chain link at
+ * its batch (that batch, read and verified, has the header hash and end
+ * position the snapshot recorded), then check and replay the tail after it.
+ * The log the snapshot covers is checked by the start-up scrub once open
+ * (engine_snapshot.c; damage stops the engine), and until then, as always,
+ * a record read from it is served only from a batch verified at that read.
+ * Without a link (no snapshot, verify_replay, the batch missing, damaged or
+ * other than recorded) recovery checks the whole log in one pass, which
+ * names the damage. */
 static int recover(struct sz_engine *e, char *why, size_t why_size)
 {
-	uint64_t seqs[SNAPSHOT_LIST_MAX];
 	struct sz_snapshot_info snap = { 0 };
-	struct covered_check c = { .e = e };
-	int n = e->config.verify_replay ? 0 : sz_snapshot_list(e->st, e->data_dir, seqs, SNAPSHOT_LIST_MAX);
-	if (n < 0)
-		return n; /* never "no snapshot": the log start may have been archived */
-	bool ahead = false; /* the covered check runs */
-	pthread_t checker;
-	struct sz_snapshot_info newest;
-	if (n > 0 && sz_snapshot_read_info(e->st, e->data_dir, seqs[0], &newest) == 0 &&
-	    (newest.next_log_pos & ((1ull << 40) - 1)) > WAL_SEGMENT_HEADER_SIZE) {
-		c.start = (struct wal_scan_start){ .from_first_retained = true, .anchor_sequence = newest.sequence,
-						   .anchor_log_pos = newest.next_log_pos, .sequence_max = newest.sequence,
-						   .hash_ahead = true };
-		memcpy(c.start.anchor_hash, newest.head_hash, 32);
-		ahead = pthread_create(&checker, NULL, covered_main, &c) == 0;
-	}
 	uint64_t t0 = engine_monotonic_ns();
 	int rc = e->config.verify_replay ? 0 : engine_snapshot_load(e, &snap, why, why_size);
-	e->stats.snapshot_load_ns = snap.sequence != 0 ? engine_monotonic_ns() - t0 : 0;
+	uint64_t t1 = engine_monotonic_ns();
+	e->stats.snapshot_load_ns = snap.sequence != 0 ? t1 - t0 : 0;
 	e->stats.snapshot_load_bytes = snap.file_size;
-	if (ahead)
-		pthread_join(checker, NULL);
 	if (rc != 0)
 		return rc;
-	bool same = ahead && snap.sequence == newest.sequence && memcmp(snap.head_hash, newest.head_hash, 32) == 0 &&
-		    snap.next_log_pos == newest.next_log_pos;
-	if (!same || c.rc == SZ_ESTATE) {
-		if (ahead) { /* start the position notes afresh: the one-pass scan notes every batch */
-			wal_reader_close(e->reader);
-			e->reader = NULL;
-			if ((rc = wal_reader_open(&e->reader, e->st, e->data_dir)) != 0)
-				return rc;
-		}
-		return recover_in_one_pass(e, &snap, why, why_size);
+	struct wal_batch_header anchor;
+	char link_why[512];
+	if (snap.sequence != 0 &&
+	    wal_reader_batch_ending_at(e->reader, snap.next_log_pos, &anchor, link_why, sizeof link_why) == 0 &&
+	    anchor.sequence == snap.sequence && memcmp(anchor.header_hash, snap.head_hash, 32) == 0) {
+		e->stats.log_check_ns = engine_monotonic_ns() - t1; /* the link; the tail is checked as it replays */
+		return replay_tail(e, &snap, &anchor, why, why_size);
 	}
-	e->stats.log_check_ns = c.ns;
-	if (c.rc != 0) {
-		if (c.rc == SZ_ECORRUPT && why[0] == 0)
-			snprintf(why, why_size, "%s", c.result.why);
-		return c.rc;
-	}
-	return replay_tail(e, &c, why, why_size);
+	/* Start the position notes and counts afresh: the one-pass scan notes every batch. */
+	wal_reader_close(e->reader);
+	e->reader = NULL;
+	if ((rc = wal_reader_open(&e->reader, e->st, e->data_dir)) != 0)
+		return rc;
+	return recover_in_one_pass(e, &snap, why, why_size);
 }
 
 static void engine_free(struct sz_engine *e)
@@ -810,6 +763,8 @@ int sz_engine_open(struct sz_engine **out, const struct sz_engine_config *cfg, c
 	if (rc == 0)
 		rc = recover(e, why, why_size);
 	e->stats.replay_ns = engine_monotonic_ns() - t0; /* all of recovery: state set-up, snapshot load, check, replay */
+	if (rc == 0 && e->covered_sequence != 0) /* the log the snapshot covers, checked while serving */
+		rc = engine_scrub_start(e, e->covered_sequence, true);
 	if (rc == 0)
 		rc = wal_writer_open(&e->writer, e->st, e->data_dir, e->config.segment_size);
 	if (rc == 0) {
@@ -823,6 +778,7 @@ int sz_engine_open(struct sz_engine **out, const struct sz_engine_config *cfg, c
 			snprintf(why, why_size, "%s: %s", e->data_dir, sz_strerror(rc));
 		if (e->event_fd >= 0)
 			close(e->event_fd);
+		engine_scrub_stop(e);
 		engine_free(e);
 		return rc;
 	}

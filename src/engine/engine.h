@@ -130,7 +130,7 @@ struct sz_engine_stats {
 	uint64_t fsync_buckets[SZ_FSYNC_BUCKET_COUNT]; /* non-cumulative counts */
 	uint64_t replayed_batches;    /* at open */
 	uint64_t replay_ns;           /* at open: all of recovery (state set-up, snapshot load, log check, replay) */
-	uint64_t log_check_ns;        /* at open: of that, checking the chain before the snapshot's batch */
+	uint64_t log_check_ns;        /* at open: of that, the chain link at the snapshot's batch (or the one-pass check) */
 	uint64_t snapshot_load_ns;    /* at open: of replay_ns, verifying and loading the snapshot (0: none) */
 	uint64_t snapshot_load_bytes; /* at open: the size of the snapshot file loaded (0: none) */
 	uint64_t log_read_corrupt_count; /* record reads refused: their batch failed its checksums */

@@ -80,6 +80,9 @@ struct sz_engine {
 	uint64_t scrub_sequence_max;
 	struct sz_log_check scrub_check; /* written by the scrub thread only while running */
 	uint64_t scrub_next_ns;     /* monotonic time of the next periodic scrub */
+	_Atomic bool scrub_cancel;  /* set at close: a running scrub stops (not a failure) */
+	bool scrub_covering;        /* the start-up check of what the snapshot covers: damage stops the engine */
+	uint64_t covered_sequence;  /* recovery: the snapshot's batch, whose log before it that check covers */
 	uint64_t tick_last_ns;      /* when the last tick batch was submitted */
 	uint64_t results_sequence;  /* last applied batch, and the hash of its */
 	uint8_t results_hash[32];   /* result codes: recorded in the next header */
@@ -129,6 +132,9 @@ void engine_snapshot_reap(struct sz_engine *e, bool wait);
 /* Load the newest snapshot that verifies into the fresh state (falling back
  * to older ones, then to none: *loaded zeroed). 0 or SZ_E*. */
 int engine_snapshot_load(struct sz_engine *e, struct sz_snapshot_info *loaded, char *why, size_t why_size);
+/* Start a background scrub of the retained log up to batch sequence_max;
+ * covering: the start-up check (damage found stops the engine). */
+int engine_scrub_start(struct sz_engine *e, uint64_t sequence_max, bool covering);
 /* Join a finished background scrub and record it; start a periodic one if due. */
 void engine_scrub_poll(struct sz_engine *e);
 /* Wait for a running scrub to finish. */

@@ -13,6 +13,7 @@
 #include "core/errors.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,13 +72,29 @@ static void *scrub_main(void *arg)
 {
 	struct sz_engine *e = arg;
 	SZ_ASSERT(e->scrub_running);
-	int rc = sz_log_check(e->st, e->data_dir, true, e->scrub_sequence_max, &e->scrub_check);
+	int rc = sz_log_check_until(e->st, e->data_dir, true, e->scrub_sequence_max, &e->scrub_cancel, &e->scrub_check);
 	pthread_mutex_lock(&e->lock);
 	SZ_ASSERT(!e->scrub_done);
 	e->scrub_rc = rc;
 	e->scrub_done = true;
 	pthread_mutex_unlock(&e->lock);
 	return NULL;
+}
+
+int engine_scrub_start(struct sz_engine *e, uint64_t sequence_max, bool covering)
+{
+	SZ_ASSERT(!e->scrub_running);
+	SZ_ASSERT(sequence_max > 0 && sequence_max <= e->state.sequence);
+	e->scrub_sequence_max = sequence_max;
+	e->scrub_covering = covering;
+	e->scrub_done = false;
+	atomic_store(&e->scrub_cancel, false);
+	e->scrub_running = true;
+	if (pthread_create(&e->scrub_thread, NULL, scrub_main, e) != 0) {
+		e->scrub_running = false;
+		return SZ_ENOMEM;
+	}
+	return 0;
 }
 
 int sz_engine_scrub(struct sz_engine *e)
@@ -88,22 +105,41 @@ int sz_engine_scrub(struct sz_engine *e)
 	if (e->scrub_running || e->state.sequence == 0)
 		return 0;
 	/* Only what is durable and applied: the writer may be appending after it. */
-	e->scrub_sequence_max = e->state.sequence;
-	e->scrub_done = false;
-	e->scrub_running = true;
-	if (pthread_create(&e->scrub_thread, NULL, scrub_main, e) != 0) {
-		e->scrub_running = false;
-		return SZ_ENOMEM;
+	return engine_scrub_start(e, e->state.sequence, false);
+}
+
+/* A scrub finished (joined): count it; damage found by the start-up check
+ * stops the engine, as a refusal to start would have. */
+static void scrub_record(struct sz_engine *e)
+{
+	SZ_ASSERT(!e->scrub_running && e->scrub_done);
+	if (e->scrub_rc == SZ_ESTATE && atomic_load(&e->scrub_cancel))
+		return; /* cancelled at close: no verdict */
+	bool ok = e->scrub_rc == 0;
+	if (e->scrub_rc == SZ_ECORRUPT)
+		fprintf(stderr, "szfin: scrub: " SZ_LOG_DAMAGED_FORMAT "\n", e->scrub_check.why);
+	else if (!ok)
+		fprintf(stderr, "szfin: scrub: cannot check the log: %s\n", sz_strerror(e->scrub_rc));
+	if (!ok && e->scrub_covering) {
+		e->fatal = true;
+		e->stats.fatal = true;
+		fprintf(stderr, "szfin: the start-up check of the log the snapshot covers failed (above); engine stopped, "
+			"nothing more is acknowledged; run szfin verify\n");
 	}
-	SZ_ASSERT(e->scrub_running);
-	return 0;
+	pthread_mutex_lock(&e->lock);
+	e->stats.scrub_count++;
+	e->stats.scrub_failed_count += !ok;
+	e->stats.scrub_last_ok = ok;
+	e->stats.scrub_last_time_ns = engine_now_ns();
+	e->stats.scrub_last_batches = e->scrub_check.batch_count;
+	pthread_mutex_unlock(&e->lock);
 }
 
 /* Join a finished scrub and record its outcome; start a periodic one if due. */
 void engine_scrub_poll(struct sz_engine *e)
 {
 	SZ_ASSERT(e != NULL);
-	SZ_ASSERT(e->scrub_running || !e->scrub_done || e->stats.scrub_count > 0);
+	SZ_ASSERT(e->scrub_running || !e->scrub_done || e->stats.scrub_count > 0 || e->covered_sequence > 0);
 	if (e->scrub_running) {
 		pthread_mutex_lock(&e->lock);
 		bool done = e->scrub_done;
@@ -112,18 +148,9 @@ void engine_scrub_poll(struct sz_engine *e)
 			return;
 		pthread_join(e->scrub_thread, NULL);
 		e->scrub_running = false;
-		bool ok = e->scrub_rc == 0;
-		if (!ok)
-			fprintf(stderr, "szfin: scrub: " SZ_LOG_DAMAGED_FORMAT "\n", e->scrub_check.why);
-		pthread_mutex_lock(&e->lock);
-		e->stats.scrub_count++;
-		e->stats.scrub_failed_count += !ok;
-		e->stats.scrub_last_ok = ok;
-		e->stats.scrub_last_time_ns = engine_now_ns();
-		e->stats.scrub_last_batches = e->scrub_check.batch_count;
-		pthread_mutex_unlock(&e->lock);
+		scrub_record(e);
 	}
-	if (e->config.scrub_every_s == 0)
+	if (e->config.scrub_every_s == 0 || e->fatal)
 		return;
 	uint64_t now = engine_monotonic_ns();
 	if (now >= e->scrub_next_ns) {
@@ -132,14 +159,17 @@ void engine_scrub_poll(struct sz_engine *e)
 	}
 }
 
+/* At close: a running scrub is cancelled and joined (a finished one recorded). */
 void engine_scrub_stop(struct sz_engine *e)
 {
 	SZ_ASSERT(e != NULL);
 	if (!e->scrub_running)
 		return;
+	atomic_store(&e->scrub_cancel, true);
 	pthread_join(e->scrub_thread, NULL);
 	e->scrub_running = false;
 	SZ_ASSERT(e->scrub_done);
+	scrub_record(e);
 }
 
 /* ---- snapshots -------------------------------------------------------------------- */

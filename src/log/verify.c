@@ -29,11 +29,18 @@ static int count_batch(void *ctx, const struct wal_batch_header *h, const uint8_
 int sz_log_check(const struct sz_storage *st, const char *dir, bool from_first_retained, uint64_t sequence_max,
 		 struct sz_log_check *out)
 {
+	return sz_log_check_until(st, dir, from_first_retained, sequence_max, NULL, out);
+}
+
+int sz_log_check_until(const struct sz_storage *st, const char *dir, bool from_first_retained, uint64_t sequence_max,
+		       const _Atomic bool *cancel, struct sz_log_check *out)
+{
 	SZ_ASSERT(st != NULL);
 	SZ_ASSERT(out != NULL);
 	memset(out, 0, sizeof *out);
 	struct wal_scan_start start = { .sequence = 1, .from_first_retained = from_first_retained,
-					.sequence_max = sequence_max };
+					.sequence_max = sequence_max, .cancel = cancel,
+					.hash_ahead = cancel == NULL }; /* offline: both cores are the check's */
 	uint64_t seqs[SNAPSHOT_LIST_MAX];
 	int n = sz_snapshot_list(st, dir, seqs, SNAPSHOT_LIST_MAX);
 	if (n < 0) {

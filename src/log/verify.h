@@ -36,6 +36,13 @@ struct sz_log_check {
 int sz_log_check(const struct sz_storage *st, const char *dir, bool from_first_retained, uint64_t sequence_max,
 		 struct sz_log_check *out);
 
+/* sz_log_check (which hashes bodies on a second thread too: it runs
+ * offline) on one thread, stopping with SZ_ESTATE once *cancel is true
+ * (checked before each batch): the engine's background checks, cancelled at
+ * close, leaving the second core to the engine. */
+int sz_log_check_until(const struct sz_storage *st, const char *dir, bool from_first_retained, uint64_t sequence_max,
+		       const _Atomic bool *cancel, struct sz_log_check *out);
+
 /* The one sentence for a damaged data directory, used by `verify` and `serve`. */
 #define SZ_LOG_DAMAGED_FORMAT "log: DAMAGED: %s"
 

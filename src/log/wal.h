@@ -118,6 +118,9 @@ struct wal_scan_start {
 	/* Hash every other body on a second thread ahead of the scan (real
 	 * files only; every check still runs, in order: wal_prehash.c). */
 	bool hash_ahead;
+	/* Checked before each batch: once true, the scan stops with SZ_ESTATE
+	 * (a background check cancelled at close). NULL = never. */
+	const _Atomic bool *cancel;
 };
 
 /* Do count command envelopes exactly fill the body (sizes multiple of 8,
@@ -174,6 +177,14 @@ int wal_reader_note(struct wal_reader *r, uint64_t body_pos, uint32_t body_size)
  * names file, offset and reason; the corrupt count grows) if the batch fails
  * its checks, SZ_ENOTFOUND if no batch holds the position, SZ_EIO. */
 int wal_reader_read(struct wal_reader *r, uint64_t log_pos, void *out, size_t size, char *why, size_t why_size);
+
+/* The header of the batch whose body ends just before end_pos (a snapshot's
+ * next_log_pos), after that whole batch was read and verified like any read
+ * (walking the segment's headers if it was never noted). SZ_ENOTFOUND if no
+ * batch ends there (the log cut short, a segment missing), SZ_ECORRUPT (why
+ * names file and offset), SZ_EIO. */
+int wal_reader_batch_ending_at(struct wal_reader *r, uint64_t end_pos, struct wal_batch_header *out, char *why,
+			       size_t why_size);
 
 /* Reads refused because their batch failed its checks, since open. */
 uint64_t wal_reader_corrupt_count(const struct wal_reader *r);

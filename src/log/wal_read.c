@@ -9,7 +9,9 @@
  * size and body hash, and only then copies bytes out. Verified batches stay
  * in a small cache (SZ_LOG_READ_CACHE_BATCH_COUNT, least recently used goes)
  * so that pages of history from one batch cost one check. A batch that fails
- * is never cached: every read of it fails, and counts.
+ * is never cached: every read of it fails, and counts. A walk that stops at
+ * a damaged (not all-zero) header remembers where: every read at or after it
+ * in that segment fails the same way, until a verified batch is noted there.
  */
 #include "log/wal.h"
 #include "core/assert.h"
@@ -29,6 +31,7 @@ struct segment_index {
 	uint32_t count;
 	uint32_t capacity;
 	bool walked;         /* offsets came from walking the whole segment */
+	uint64_t damaged_at; /* the walk stopped at a damaged header here (0 = none) */
 };
 
 struct cached_batch {
@@ -127,6 +130,8 @@ int wal_reader_note(struct wal_reader *r, uint64_t body_pos, uint32_t body_size)
 	struct segment_index *x = segment_index(r, segment);
 	if (x == NULL)
 		return SZ_ENOMEM;
+	if (x->damaged_at != 0 && offset >= x->damaged_at)
+		x->damaged_at = 0; /* a verified batch there or after it: the bytes were repaired (a torn tail) */
 	return index_push(x, offset);
 }
 
@@ -156,8 +161,12 @@ static int walk_segment(struct wal_reader *r, struct segment_index *x, int fd, u
 		uint8_t hash[32];
 		wal_batch_header_hash(hash, &h);
 		if (h.magic != WAL_BATCH_MAGIC || memcmp(hash, h.header_hash, 32) != 0 ||
-		    h.body_size > SZ_BATCH_BODY_SIZE_MAX)
-			break; /* end of data (or damage, which the read that lands there reports) */
+		    h.body_size > SZ_BATCH_BODY_SIZE_MAX) {
+			static const struct wal_batch_header zero;
+			if (memcmp(&h, &zero, sizeof h) != 0)
+				x->damaged_at = offset; /* damage: reads at or after it are refused */
+			break; /* end of data */
+		}
 		if ((rc = index_push(x, offset)) != 0)
 			return rc;
 		offset += WAL_BATCH_HEADER_SIZE + h.body_size;
@@ -267,6 +276,8 @@ static int load_for(struct wal_reader *r, uint32_t segment, uint64_t offset, siz
 		rc = walk_segment(r, x, fd, file_size);
 		at = find_batch(x, offset);
 	}
+	if (rc == 0 && x->damaged_at != 0 && offset >= x->damaged_at)
+		rc = fail(r, why, why_size, path, x->damaged_at, "batch header checksum mismatch");
 	if (rc == 0 && at == 0)
 		rc = SZ_ENOTFOUND;
 	struct cached_batch *c = rc == 0 ? cache_victim(r) : NULL;
@@ -299,6 +310,29 @@ int wal_reader_read(struct wal_reader *r, uint64_t log_pos, void *out, size_t si
 	SZ_ASSERT(c->segment == segment);
 	c->used = ++r->clock;
 	memcpy(out, c->data + (offset - c->offset), size);
+	return 0;
+}
+
+int wal_reader_batch_ending_at(struct wal_reader *r, uint64_t end_pos, struct wal_batch_header *out, char *why,
+			       size_t why_size)
+{
+	SZ_ASSERT(r != NULL && out != NULL);
+	uint32_t segment = (uint32_t)(end_pos >> 40) & 0xfffffu;
+	uint64_t offset = end_pos & OFFSET_MASK;
+	if (segment == 0 || offset <= WAL_SEGMENT_HEADER_SIZE + WAL_BATCH_HEADER_SIZE)
+		return SZ_ENOTFOUND;
+	struct cached_batch *c = cache_find(r, segment, offset - 1, 1);
+	if (c == NULL) {
+		int rc = load_for(r, segment, offset - 1, 1, &c, why, why_size);
+		if (rc != 0)
+			return rc;
+	}
+	const struct wal_batch_header *h = (const struct wal_batch_header *)c->data;
+	if (c->offset + WAL_BATCH_HEADER_SIZE + h->body_size != offset)
+		return SZ_ENOTFOUND; /* a batch holds the byte before end_pos but does not end there */
+	c->used = ++r->clock;
+	memcpy(out, h, sizeof *out);
+	SZ_ASSERT(c->segment == segment);
 	return 0;
 }
 

@@ -11,6 +11,7 @@
 #include "core/limits.h"
 #include "szfin/szfin.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -381,6 +382,10 @@ static int scan_segment(struct scan *s, uint32_t segment, uint64_t offset)
 	}
 	while (rc == 0 && !s->stop && offset + WAL_BATCH_HEADER_SIZE <= file_size) {
 		struct wal_batch_header *h = (struct wal_batch_header *)s->buf;
+		if (s->start->cancel != NULL && atomic_load_explicit(s->start->cancel, memory_order_relaxed)) {
+			rc = SZ_ESTATE;
+			break;
+		}
 		if ((rc = read_exact(s, fd, h, WAL_BATCH_HEADER_SIZE, offset)) != 0)
 			break;
 		if (all_zero(s->buf, WAL_BATCH_HEADER_SIZE)) {

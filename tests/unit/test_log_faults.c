@@ -1,6 +1,7 @@
 /*
  * test_log_faults.c — the log never serves damaged data: a flipped byte in
- * log data a snapshot covers stops the start; a record whose batch fails its
+ * log data a snapshot covers is refused at every read and stops the engine
+ * when the start-up scrub finds it; a record whose batch fails its
  * checksum is never read (an error and a count instead); a log cut short or
  * missing a segment before the snapshot's position is refused by start and
  * by szfin verify's check; the background scrub reports damage; the data
@@ -111,24 +112,109 @@ static int read_transfer(struct sz_engine *e, uint64_t id, sz_transfer *out)
 	return sz_engine_read_transfer(e, ledger_slot_log_pos(l, (uint32_t)slot), out);
 }
 
+/* Up to 20 s: poll (sleeping between polls: the scrub thread may be slow on
+ * a loaded machine) until count scrubs finished; the engine may stop. */
+static void poll_until_scrubbed_or_stopped(struct sz_engine *e, uint64_t count, struct sz_engine_stats *st)
+{
+	for (int i = 0; i < 20000; i++) {
+		sz_engine_stats(e, st);
+		if (st->scrub_count >= count)
+			return;
+		int rc = sz_engine_poll(e, 1);
+		assert_true(rc >= 0 || rc == SZ_EFATAL);
+		nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
+	}
+	fail_msg("scrub did not finish");
+}
+
 /* Held-out fault: a byte of transfer 3's amount (300 fen) flips in a batch
- * the snapshot already covers. The server used to start from the snapshot
- * and answer the damaged record. Now the start-up check of the whole
- * retained chain refuses, naming file and offset. */
-static void test_flip_in_snapshot_covered_log_refuses_start(void **state)
+ * the snapshot already covers. The server once started from the snapshot
+ * and answered the damaged record. Start now checks the snapshot and the
+ * chain link at its batch only, and replays the tail; the covered log is
+ * checked by the start-up scrub. Until it has run, the damaged record is
+ * refused at every read (its batch fails its checksum there), intact ones
+ * are served; when it finds the damage the engine stops: nothing more is
+ * acknowledged. Offline verify names file and offset. */
+static void test_flip_in_snapshot_covered_log_stops_engine(void **state)
 {
 	(void)state;
 	struct sz_engine *e = open_engine();
 	populate(e, 5);
 	assert_int_equal(sz_engine_close(e), 0); /* writes the snapshot of batch 7 */
 	flip_byte(SEGMENT_1, record_offset(3) + offsetof(sz_transfer, amount));
-	char why[512], where[96];
-	assert_int_equal(open_fails(why, sizeof why), SZ_ECORRUPT);
+	e = open_engine();
+	sz_transfer t;
+	assert_int_equal(read_transfer(e, 3, &t), SZ_ECORRUPT); /* never the damaged amount */
+	assert_int_equal(read_transfer(e, 4, &t), 0);
+	assert_int_equal(t.amount, 400);
+	struct sz_engine_stats st;
+	poll_until_scrubbed_or_stopped(e, 1, &st);
+	assert_false(st.scrub_last_ok);
+	assert_int_equal(st.scrub_failed_count, 1);
+	assert_true(st.fatal);
+	assert_int_equal(sz_engine_poll(e, 0), SZ_EFATAL);
+	sz_transfer more = tu_transfer(100, 1, 2, 1, 0);
+	uint8_t buf[512];
+	uint32_t n = 0, result = 999;
+	tu_append(buf, &n, SZ_CMD_CREATE_TRANSFER, &more, sizeof more);
+	assert_int_equal(sz_engine_execute(e, buf, n, 1, &result), SZ_EFATAL);
+	assert_int_equal(result, 999); /* never acknowledged */
+	assert_int_equal(sz_engine_close(e), SZ_EFATAL);
+	char where[96];
 	snprintf(where, sizeof where, "00000001.szl: offset %u: batch body checksum", 128 + 4 * BATCH_SIZE_ONE);
-	assert_non_null(strstr(why, where));
 	struct sz_log_check c;
 	assert_int_equal(sz_log_check(sz_storage_posix(), dir, false, 0, &c), SZ_ECORRUPT);
-	assert_string_equal(c.why, why); /* verify and start say the same */
+	assert_non_null(strstr(c.why, where));
+}
+
+/* A flipped byte in a covered batch's header. The reader finds batches of a
+ * segment it was not told about by walking their headers, so it cannot step
+ * past the damaged one: reads before it are served, reads of that batch and
+ * any after it in the segment are refused (never "not found", never another
+ * record). Start cannot find the snapshot's batch behind it either, so it
+ * checks the whole log and refuses, naming file and offset. */
+static void test_flip_in_covered_header_refuses_reads_after_it(void **state)
+{
+	(void)state;
+	struct sz_engine *e = open_engine();
+	populate(e, 5);
+	assert_int_equal(sz_engine_close(e), 0);
+	flip_byte(SEGMENT_1, 128 + 4 * BATCH_SIZE_ONE + 20); /* the header of transfer 3's batch */
+	struct wal_reader *r;
+	assert_int_equal(wal_reader_open(&r, sz_storage_posix(), dir), 0);
+	char why[512], where[96];
+	sz_transfer t;
+	assert_int_equal(wal_reader_read(r, 1ull << 40 | record_offset(2), &t, sizeof t, why, sizeof why), 0);
+	assert_int_equal(t.amount, 200);
+	snprintf(where, sizeof where, "00000001.szl: offset %u: batch header checksum", 128 + 4 * BATCH_SIZE_ONE);
+	for (uint64_t i = 3; i <= 5; i++) {
+		why[0] = 0;
+		assert_int_equal(wal_reader_read(r, 1ull << 40 | record_offset(i), &t, sizeof t, why, sizeof why),
+				 SZ_ECORRUPT);
+		assert_non_null(strstr(why, where));
+	}
+	assert_int_equal(wal_reader_corrupt_count(r), 3);
+	wal_reader_close(r);
+	assert_int_equal(open_fails(why, sizeof why), SZ_ECORRUPT);
+	assert_non_null(strstr(why, where));
+}
+
+/* An intact covered log: the start-up scrub passes and the engine goes on. */
+static void test_startup_scrub_passes_on_intact_log(void **state)
+{
+	(void)state;
+	struct sz_engine *e = open_engine();
+	populate(e, 5);
+	assert_int_equal(sz_engine_close(e), 0);
+	e = open_engine();
+	struct sz_engine_stats st;
+	poll_until_scrubbed_or_stopped(e, 1, &st);
+	assert_true(st.scrub_last_ok);
+	assert_false(st.fatal);
+	assert_int_equal(st.scrub_last_batches, 7); /* accounts 1, 2 and transfers 1..5 */
+	sz_transfer t = tu_transfer(6, 1, 2, 600, 0);
+	assert_int_equal(run1(e, SZ_CMD_CREATE_TRANSFER, &t, sizeof t), SZ_R_OK);
+	assert_int_equal(sz_engine_close(e), 0);
 }
 
 /* Damage that appears while the server runs: a lookup of the damaged
@@ -140,6 +226,9 @@ static void test_damaged_record_is_never_served(void **state)
 	populate(e, 4);
 	assert_int_equal(sz_engine_close(e), 0);
 	e = open_engine();
+	struct sz_engine_stats st;
+	poll_until_scrubbed_or_stopped(e, 1, &st); /* the start-up scrub, before the damage appears */
+	assert_true(st.scrub_last_ok);
 	flip_byte(SEGMENT_1, record_offset(2) + offsetof(sz_transfer, amount));
 	sz_transfer t;
 	assert_int_equal(read_transfer(e, 1, &t), 0);
@@ -148,7 +237,6 @@ static void test_damaged_record_is_never_served(void **state)
 	assert_int_equal(read_transfer(e, 2, &t), SZ_ECORRUPT); /* never cached, always refused */
 	assert_int_equal(read_transfer(e, 3, &t), 0);
 	assert_int_equal(t.amount, 300);
-	struct sz_engine_stats st;
 	sz_engine_stats(e, &st);
 	assert_int_equal(st.log_read_corrupt_count, 2);
 	assert_int_equal(sz_engine_close(e), 0);
@@ -268,7 +356,9 @@ static void test_data_directory_is_private(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_flip_in_snapshot_covered_log_refuses_start, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flip_in_snapshot_covered_log_stops_engine, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flip_in_covered_header_refuses_reads_after_it, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_startup_scrub_passes_on_intact_log, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_damaged_record_is_never_served, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checked_batch_is_served_from_cache, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_log_cut_short_before_snapshot_refuses, setup, teardown),
