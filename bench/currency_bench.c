@@ -26,7 +26,10 @@
  * --only raw|pay|fiscal times one of the three alone (for a profiler: `perf
  * record -e cpu-clock -g currency_bench --only pay`); it prints no ratio.
  *
- * usage: currency_bench [--quick] [--dir DIR] [--only raw|pay|fiscal]
+ * --keep leaves the data directory (its path on stderr), e.g. to replay its
+ * log with tests/tools/replay_digests and compare state digests.
+ *
+ * usage: currency_bench [--quick] [--dir DIR] [--only raw|pay|fiscal] [--keep]
  */
 #include "bench.h"
 #include "core/assert.h"
@@ -222,10 +225,12 @@ int main(int argc, char **argv)
 {
 	const char *base = "/tmp";
 	const char *only = NULL;
-	bool quick = false;
+	bool quick = false, keep = false;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--quick") == 0)
 			quick = true;
+		else if (strcmp(argv[i], "--keep") == 0)
+			keep = true;
 		else if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc)
 			base = argv[++i];
 		else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc &&
@@ -233,7 +238,7 @@ int main(int argc, char **argv)
 			  strcmp(argv[i + 1], "fiscal") == 0))
 			only = argv[++i];
 		else {
-			fprintf(stderr, "usage: currency_bench [--quick] [--dir DIR] [--only raw|pay|fiscal]\n");
+			fprintf(stderr, "usage: currency_bench [--quick] [--dir DIR] [--only raw|pay|fiscal] [--keep]\n");
 			return 2;
 		}
 	}
@@ -416,6 +421,10 @@ int main(int argc, char **argv)
 	free(raw);
 	free(pay);
 	sz_engine_close(e);
+	if (keep) {
+		fprintf(stderr, "data directory kept: %s\n", dir);
+		return 0;
+	}
 	char cmd[600];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)

@@ -471,6 +471,11 @@ void api_handle_transfer_batch(struct api_request *r)
 
 /* ---- binary ------------------------------------------------------------ */
 
+/* Records between a prefetch hint and the check that reads it: far enough
+ * that a cache miss (~100-300 ns on a loaded machine) is over when the check
+ * comes, near enough that the lines are still cached (16 x 2 accounts). */
+#define BINARY_PREFETCH_AHEAD 16u
+
 static void binary_done(struct api_request *r, const uint32_t *results, uint32_t count)
 {
 	SZ_ASSERT(count == r->submitted_count);
@@ -531,6 +536,17 @@ void api_handle_binary_transfers(struct api_request *r)
 	for (uint32_t i = 0; i < count; i++) {
 		cmds[i].h = (sz_command_header){ sizeof cmds[i], SZ_CMD_CREATE_TRANSFER, 0 };
 		memcpy(&cmds[i].t, r->body + (size_t)i * 128, 128);
+	}
+	/* Each check reads both accounts at random places of the ledger: their
+	 * index buckets are hinted BINARY_PREFETCH_AHEAD records ahead and the
+	 * records half as far, so the misses overlap instead of queueing (this
+	 * loop was a fifth of the server's time per batch of 8190). */
+	const struct ledger *l = ledger_of(r);
+	for (uint32_t i = 0; i < count; i++) {
+		if (i + BINARY_PREFETCH_AHEAD < count)
+			ledger_prefetch_transfer(l, &cmds[i + BINARY_PREFETCH_AHEAD].t, 1);
+		if (i + BINARY_PREFETCH_AHEAD / 2 < count)
+			ledger_prefetch_transfer(l, &cmds[i + BINARY_PREFETCH_AHEAD / 2].t, 2);
 		if (binary_transfer_refused(r, &cmds[i].t, i))
 			return;
 	}

@@ -577,11 +577,11 @@ static void pay_prefetch_buckets(const struct sz_state *s, const struct currency
 	ledger_index_prefetch_bucket(&sz_ledger_const(s)->slot_index, currency_derive_id(cmd->id, CURRENCY_TRANSFER_TAG, STEP_MAIN));
 }
 
-/* A payment reads all four cache lines of each wallet record (limits and
- * outflow, class and flags, controls, the holder's limit), where the index's
- * hint fetches the first and the last: the middle two as well. The bucket is
+/* A payment reads all four cache lines of the payer's wallet record (limits
+ * and outflow, class and flags, controls, the holder's limit) and the first
+ * three of the payee's: hint line_count lines from the first. The bucket is
  * the one where ledger_index_find's probe starts (ledger/index.h). */
-static void prefetch_wallet_record(const struct currency_state *c, sz_id id)
+static void prefetch_wallet_record(const struct currency_state *c, sz_id id, size_t line_count)
 {
 	const struct ledger_index *x = &c->wallet_index;
 	SZ_ASSERT(x->capacity > 0 && (x->capacity & (x->capacity - 1)) == 0);
@@ -590,14 +590,18 @@ static void prefetch_wallet_record(const struct currency_state *c, sz_id id)
 		return;
 	const uint8_t *w = (const uint8_t *)&c->wallets[v - 1];
 	_Static_assert(sizeof(struct currency_wallet) == 4 * 64, "four cache lines");
-	for (size_t line = 0; line < sizeof(struct currency_wallet); line += 64)
+	SZ_ASSERT(line_count * 64 <= sizeof(struct currency_wallet));
+	for (size_t line = 0; line < line_count * 64; line += 64)
 		__builtin_prefetch(w + line);
 }
 
 static void pay_prefetch_items(const struct sz_state *s, const struct currency_state *c, const struct currency_pay_cmd *cmd)
 {
-	prefetch_wallet_record(c, cmd->payer_id);
-	prefetch_wallet_record(c, cmd->payee_id);
+	prefetch_wallet_record(c, cmd->payer_id, 4);
+	/* The payee's checks end in its third line (flags, class, sub-wallets);
+	 * its fourth (controls, holder's limit) is read only with a control in
+	 * force, which the hook finds elsewhere first. */
+	prefetch_wallet_record(c, cmd->payee_id, 3);
 	ledger_index_prefetch_item(&sz_ledger_const(s)->account_index, sz_ledger_const(s)->accounts, sizeof(sz_account), cmd->payer_id);
 	ledger_index_prefetch_item(&sz_ledger_const(s)->account_index, sz_ledger_const(s)->accounts, sizeof(sz_account), cmd->payee_id);
 	ledger_index_prefetch_item(&sz_ledger_const(s)->slot_index, sz_ledger_const(s)->slots, sizeof(struct ledger_slot),
