@@ -133,7 +133,7 @@ static void test_bucket_list(void **unused)
 	assert_int_equal(a.buckets[3].hour, h);
 	assert_int_equal(a.buckets[3].out_count, 2);
 	assert_true(risk_account_valid(&a));
-	struct risk_view v = { &a, NULL, false };
+	struct risk_view v = { &a, NULL, false, NULL, NULL };
 	r->window_h = 3;
 	struct risk_txn x5 = txn(30, 1, 2, YUAN(1), CU_T0 + 5 * HOUR_NS);
 	assert_int_equal(risk_eval_feature(&rs, r, &x5, &v), YUAN(306));
