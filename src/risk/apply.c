@@ -36,12 +36,6 @@ static const struct sz_result_info risk_results[] = {
 #undef RISK_RESULT_INFO
 };
 
-uint64_t risk_hash_id(sz_id id)
-{
-	uint64_t h = id.lo * 0x9e3779b97f4a7c15ull ^ id.hi * 0xc2b2ae3d27d4eb4full;
-	return h ^ (h >> 29);
-}
-
 static uint64_t hash_pair(uint32_t a, uint32_t b)
 {
 	uint64_t h = ((uint64_t)a << 32 | b) * 0x9e3779b97f4a7c15ull;
@@ -215,7 +209,6 @@ static const struct risk_verdict *judge(struct risk_state *st, const struct risk
 			       payee ? &st->ext[*payee_slot - 1] : NULL };
 	if (!st->scratch.plan_valid || st->scratch.plan.version != rs->version) {
 		risk_plan_build(rs, &st->scratch.plan);
-		st->scratch.plan.activity_bound = true; /* the engine's transfer times never go back */
 		st->scratch.plan_uses_ext = risk_ruleset_uses_ext(rs);
 		st->scratch.plan_valid = true;
 	}
@@ -437,6 +430,12 @@ static void risk_prefetch(const void *hook_state, const sz_transfer *t, int stag
 		PREFETCH_RECORD(&st->accounts[cs - 1], false);
 	if (ds != 0 && cs != 0)
 		__builtin_prefetch(&st->pair_slots[hash_pair(ds - 1, cs - 1) & (RISK_PAIR_SLOT_COUNT - 1)]);
+	if (st->scratch.plan_uses_ext) { /* ext_observe writes both ext records: the line each starts in */
+		if (ds != 0)
+			__builtin_prefetch(&st->ext[ds - 1]);
+		if (cs != 0)
+			__builtin_prefetch(&st->ext[cs - 1]);
+	}
 }
 
 /* ---- pages faulted in ahead (off the engine thread) ----------------------- */

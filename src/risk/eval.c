@@ -93,7 +93,6 @@ struct window_all {
 struct window_memo {
 	uint32_t valid[2];
 	bool tallies;        /* a rule counts a tally slot over a sliding window */
-	bool activity_bound; /* risk_plan.activity_bound */
 	uint32_t party_mask; /* risk_eval_party_mask of the transfer, once */
 	struct window_all w[2][RISK_BUCKET_COUNT + 1];
 };
@@ -102,12 +101,10 @@ struct window_memo {
  * The buckets are newest first: the walk stops at the first one older than
  * the window, so it reads only hours with activity, and most often the
  * first cache lines of the list. A bucket of an hour after time_ns's (times
- * went back) is not in the window. bound (risk_plan.activity_bound) changes
- * nothing: the list holds no hour without activity. */
-static void window_sum(const struct risk_account *a, uint32_t window_h, uint64_t time_ns, bool tallies, bool bound,
+ * went back) is not in the window. */
+static void window_sum(const struct risk_account *a, uint32_t window_h, uint64_t time_ns, bool tallies,
 		       struct window_all *w)
 {
-	(void)bound;
 	memset(w, 0, sizeof *w);
 	uint32_t now = risk_hour_of(time_ns);
 	SZ_ASSERT(a->bucket_count <= RISK_BUCKET_COUNT);
@@ -128,7 +125,7 @@ static void window_sum(const struct risk_account *a, uint32_t window_h, uint64_t
 	}
 }
 
-static void window_read(const struct risk_account *a, const struct risk_rule *r, uint64_t time_ns, bool bound,
+static void window_read(const struct risk_account *a, const struct risk_rule *r, uint64_t time_ns,
 			struct window_figures *w, struct window_memo *memo)
 {
 	memset(w, 0, sizeof *w);
@@ -148,11 +145,11 @@ static void window_read(const struct risk_account *a, const struct risk_rule *r,
 	if (memo != NULL) {
 		all = &memo->w[r->side & 1][r->window_h];
 		if ((memo->valid[r->side & 1] & (1u << r->window_h)) == 0) {
-			window_sum(a, r->window_h, time_ns, memo->tallies, bound, all);
+			window_sum(a, r->window_h, time_ns, memo->tallies, all);
 			memo->valid[r->side & 1] |= 1u << r->window_h;
 		}
 	} else {
-		window_sum(a, r->window_h, time_ns, true, bound, all);
+		window_sum(a, r->window_h, time_ns, true, all);
 	}
 	*w = all->f;
 	w->tally_count = all->tally_count[slot];
@@ -198,14 +195,14 @@ static uint64_t feature_value(const struct risk_ruleset *rs, const struct risk_r
 		return x->amount_minor;
 	case RISK_F_COUNT:
 	case RISK_F_SUM: {
-		window_read(a, r, x->time_ns, memo != NULL && memo->activity_bound, &w, memo);
+		window_read(a, r, x->time_ns, &w, memo);
 		bool x_in_flow = (r->flow == RISK_FLOW_OUT) == x_is_out;
 		uint32_t party = memo != NULL ? memo->party_mask : risk_eval_party_mask(rs, x);
 		bool x_counts = r->tally ? filter_passes(r, party, x->code, x->amount_minor) : x_in_flow;
 		return flow_value(&w, r, x_counts, x->amount_minor);
 	}
 	case RISK_F_SHARE_BP: {
-		window_read(a, r, x->time_ns, memo != NULL && memo->activity_bound, &w, memo);
+		window_read(a, r, x->time_ns, &w, memo);
 		uint64_t out = add_sat(w.out_sum, x_is_out ? x->amount_minor : 0);
 		uint64_t in = add_sat(w.in_sum, x_is_out ? 0 : x->amount_minor);
 		return in == 0 ? 0 : mul_div_sat(out, 10000u, in);
@@ -217,7 +214,7 @@ static uint64_t feature_value(const struct risk_ruleset *rs, const struct risk_r
 			return 0;
 		return (x->time_ns - a->last_activity_ns) / RISK_NS_PER_DAY;
 	case RISK_F_NEW_PEERS:
-		window_read(a, r, x->time_ns, memo != NULL && memo->activity_bound, &w, memo);
+		window_read(a, r, x->time_ns, &w, memo);
 		return (r->flow == RISK_FLOW_OUT ? w.new_payees : w.new_payers) + (v->pair_new ? 1u : 0u);
 	case RISK_F_ROUND: {
 		uint64_t unit = 1;
@@ -336,7 +333,6 @@ uint32_t risk_eval_typologies_planned(const struct risk_ruleset *rs, const struc
 	struct window_memo memo;
 	memo.valid[0] = memo.valid[1] = 0;
 	memo.tallies = p->sliding_tally;
-	memo.activity_bound = p->activity_bound;
 	memo.party_mask = risk_eval_party_mask(rs, x);
 	for (uint32_t t = 0; t < rs->typology_count; t++) {
 		struct risk_verdict *vd = &out[t];
@@ -396,13 +392,17 @@ static struct risk_bucket *bucket_of_hour(struct risk_account *a, uint32_t hour)
 	return &a->buckets[at];
 }
 
-void risk_account_advance(struct risk_account *a, uint64_t time_ns)
+/* The account's counters brought to time_ns (the day rolled, the buckets
+ * that slid out dropped): the bucket of time_ns's hour. */
+static struct risk_bucket *advance(struct risk_account *a, uint64_t time_ns)
 {
 	SZ_ASSERT(a != NULL);
 	int32_t today = risk_day_of(time_ns);
 	if (a->day != today)
 		day_roll(a, today);
-	(void)bucket_of_hour(a, risk_hour_of(time_ns));
+	struct risk_bucket *b = bucket_of_hour(a, risk_hour_of(time_ns));
+	SZ_ASSERT(b->hour == risk_hour_of(time_ns));
+	return b;
 }
 
 uint32_t risk_account_bucket_change_count(const struct risk_account *a, uint64_t time_ns)
@@ -462,11 +462,7 @@ void risk_account_add(const struct risk_ruleset *rs, struct risk_account *a, con
 		      bool pair_new)
 {
 	SZ_ASSERT(a != NULL && x != NULL);
-	int32_t today = risk_day_of(x->time_ns);
-	if (a->day != today)
-		day_roll(a, today);
-	struct risk_bucket *b = bucket_of_hour(a, risk_hour_of(x->time_ns));
-	SZ_ASSERT(b->hour == risk_hour_of(x->time_ns));
+	struct risk_bucket *b = advance(a, x->time_ns);
 	if (a->last_activity_ns == 0)
 		a->first_day = a->day;
 	if (as_payer) {

@@ -74,15 +74,14 @@ bool risk_ruleset_uses_ext(const struct risk_ruleset *rs)
 {
 	SZ_ASSERT(rs != NULL && rs->rule_count <= RISK_RULE_COUNT_MAX);
 	for (uint32_t i = 0; i < rs->rule_count; i++)
-		if (rs->rules[i].feature >= RISK_F_BENFORD_MAD && rs->rules[i].feature <= RISK_F_XBORDER_REMITTERS)
+		if (risk_feature_reads_ext(rs->rules[i].feature))
 			return true;
 	return false;
 }
 
 static uint64_t peer_hash(sz_id id)
 {
-	uint64_t h = id.lo * 0x9e3779b97f4a7c15ull ^ id.hi * 0xc2b2ae3d27d4eb4full;
-	h ^= h >> 29;
+	uint64_t h = risk_hash_id(id);
 	return h == 0 ? 1 : h; /* 0 marks an empty slot */
 }
 

@@ -44,7 +44,7 @@
 
 /* 16 bytes: one remitter (payer) that sent the account a cross-border transfer. */
 struct risk_remitter {
-	uint64_t peer_hash;            /* risk_hash_id of the payer; 0 = empty */
+	uint64_t peer_hash;            /* risk_hash_id of the payer (1 for 0); 0 = empty */
 	uint64_t last_ns;              /* its newest cross-border transfer into the account */
 };
 
@@ -89,6 +89,11 @@ uint64_t risk_benford_mad_ppm(const uint16_t counts[RISK_DIGIT_COUNT], uint32_t 
 int32_t risk_month_of(uint64_t time_ns);
 /* Is x cross-border under rs (its code in the cross-border range)? */
 bool risk_txn_cross_border(const struct risk_ruleset *rs, const struct risk_txn *x);
+/* Does a rule feature read struct risk_account_ext (eval_ext.c)? */
+static inline bool risk_feature_reads_ext(uint32_t feature)
+{
+	return feature >= RISK_F_BENFORD_MAD && feature <= RISK_F_XBORDER_REMITTERS;
+}
 /* Does rs have a rule on a feature that reads struct risk_account_ext? */
 bool risk_ruleset_uses_ext(const struct risk_ruleset *rs);
 /* The value of a RISK_F_BENFORD_MAD or RISK_F_XBORDER_* rule for x, counting

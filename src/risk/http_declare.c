@@ -49,11 +49,10 @@ static json_t *declaration_json(const struct risk_state *st, sz_id account_id)
 		json_object_set_new(doc, "monthly_volume", json_null());
 		return doc;
 	}
-	uint32_t cur = e->declared_currency;
-	char code[4] = { 0 };
-	memcpy(code, &cur, 3);
+	char code[4];
+	sz_currency_format(e->declared_currency, code);
 	json_object_set_new(doc, "currency", json_string(code));
-	json_object_set_new(doc, "monthly_volume", api_json_amount_string(e->declared_month_minor, cur));
+	json_object_set_new(doc, "monthly_volume", api_json_amount_string(e->declared_month_minor, e->declared_currency));
 	json_object_set_new(doc, "monthly_volume_minor", api_json_string_u64(e->declared_month_minor));
 	return doc;
 }

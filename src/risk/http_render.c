@@ -6,6 +6,7 @@
  * mapping to the PBoC forms is in docs/risk.md).
  */
 #include "risk/http_internal.h"
+#include "risk/ext.h"
 #include "api/api.h"
 #include "api/codec.h"
 #include "core/assert.h"
@@ -76,7 +77,6 @@ static void range_text(const struct risk_rule *r, uint32_t cur, char *en, size_t
 	}
 }
 
-/* One sentence per scoring rule, in both languages. */
 /* The sentences of the features on ext.h's counters. */
 static void explain_ext(const struct risk_rule *r, const struct risk_contribution *c, char *en, size_t en_size,
 			char *zh, size_t zh_size)
@@ -105,6 +105,7 @@ static void explain_ext(const struct risk_rule *r, const struct risk_contributio
 	}
 }
 
+/* One sentence per scoring rule, in both languages. */
 static void explain_rule(const struct risk_alert *a, const struct risk_rule *r, const struct risk_contribution *c,
 			 char *en, size_t en_size, char *zh, size_t zh_size)
 {
@@ -229,7 +230,7 @@ static json_t *explanation_json(const struct risk_state *st, const struct risk_a
 		const struct risk_rule *r = risk_ruleset_rule(rs, c->rule_id);
 		if (r == NULL || c->rule_score == 0)
 			continue;
-		if (r->feature >= RISK_F_BENFORD_MAD && r->feature <= RISK_F_XBORDER_REMITTERS)
+		if (risk_feature_reads_ext(r->feature))
 			explain_ext(r, c, s_en, sizeof s_en, s_zh, sizeof s_zh);
 		else
 			explain_rule(a, r, c, s_en, sizeof s_en, s_zh, sizeof s_zh);

@@ -78,7 +78,6 @@ struct risk_state {
 uint32_t risk_case_apply(struct risk_state *st, uint64_t time_ns, const struct risk_case_cmd *c);
 /* Rebuild the index tables from the records (after a snapshot load). */
 void risk_index_rebuild(struct risk_state *st);
-uint64_t risk_hash_id(sz_id id);
 /* Accounts named by a command before any transfer (apply.c). */
 struct risk_account *risk_account_ensure(struct risk_state *st, sz_id id, uint64_t tenant_id, uint32_t *index);
 struct risk_declare_cmd;

@@ -41,6 +41,14 @@
 struct sz_state;
 struct risk_account_ext; /* ext.h */
 
+/* The hash of an account id: its slot in the account index (apply.c,
+ * state.c) and its mark among an account's remitters (eval_ext.c). */
+static inline uint64_t risk_hash_id(sz_id id)
+{
+	uint64_t h = id.lo * 0x9e3779b97f4a7c15ull ^ id.hi * 0xc2b2ae3d27d4eb4full;
+	return h ^ (h >> 29);
+}
+
 /* Command kinds [0x0700, 0x07ff]; result codes 700-799 (src/app/registry.h). */
 #define RISK_KIND_BASE 0x0700u
 enum risk_command_kind {
@@ -307,11 +315,6 @@ uint32_t risk_eval_typologies(const struct risk_ruleset *rs, const struct risk_t
 struct risk_plan {
 	uint32_t version;              /* the rule set's it was built for */
 	bool sliding_tally;
-	/* Set by the caller after risk_plan_build (which clears it): no bucket
-	 * of a record is of an hour after its last activity (apply: transfer
-	 * times never go back), so sliding windows skip the buckets after it
-	 * unread. false: every bucket of a window is read. */
-	bool activity_bound;
 	uint8_t rule_index[RISK_TYPOLOGY_COUNT_MAX][RISK_TYPOLOGY_RULE_COUNT_MAX];
 	uint32_t contribution_max[RISK_TYPOLOGY_COUNT_MAX][RISK_TYPOLOGY_RULE_COUNT_MAX];
 	uint32_t typology_max[RISK_TYPOLOGY_COUNT_MAX];
@@ -321,12 +324,11 @@ void risk_plan_build(const struct risk_ruleset *rs, struct risk_plan *p);
 uint32_t risk_eval_typologies_planned(const struct risk_ruleset *rs, const struct risk_plan *p,
 				      const struct risk_txn *x, const struct risk_view *v,
 				      struct risk_verdict out[RISK_TYPOLOGY_COUNT_MAX]);
-/* Bring an account's counters to time_ns (drop the buckets that slid out,
- * roll the day, put the bucket of time_ns's hour first) — in place; then add
- * x to them. pair_new as for the view. Times are expected not to go back
- * (apply and backtests guarantee it); an earlier hour of the same day is
- * still counted in its own bucket. */
-void risk_account_advance(struct risk_account *a, uint64_t time_ns);
+/* Bring an account's counters to x's time (drop the buckets that slid out,
+ * roll the day, put the bucket of x's hour first) — in place; then add x to
+ * them. pair_new as for the view. Times are expected not to go back (apply
+ * and backtests guarantee it); an earlier hour of the same day is still
+ * counted in its own bucket. */
 void risk_account_add(const struct risk_ruleset *rs, struct risk_account *a, const struct risk_txn *x, bool as_payer,
 		      bool pair_new);
 /* How many leading buckets risk_account_add(a, time_ns) may change (what
