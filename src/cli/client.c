@@ -6,6 +6,7 @@
  */
 #include "cli/client.h"
 #include "core/assert.h"
+#include "core/time_text.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -13,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static int token_from_file(struct client *c, const char *path, bool required)
 {
@@ -171,13 +171,10 @@ int client_time_rfc3339(char *out, size_t size, const char *ns_text)
 	unsigned long long ns = strtoull(ns_text, &end, 10);
 	if (errno != 0 || end == ns_text || *end != '\0' || ns_text[0] == '-')
 		return -1;
-	time_t seconds = (time_t)(ns / 1000000000ull);
-	struct tm tm;
-	if (gmtime_r(&seconds, &tm) == NULL)
+	char text[SZ_TIME_RFC3339_SIZE];
+	if (sz_time_rfc3339(ns, text) != 0)
 		return -1;
-	char date[32];
-	strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(out, size, "%s.%09lluZ", date, ns % 1000000000ull);
+	snprintf(out, size, "%s", text);
 	return 0;
 }
 

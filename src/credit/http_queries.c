@@ -4,6 +4,7 @@
  * /v1/credit/queries, /v1/credit/decisions, /v1/credit/objections).
  */
 #include "credit/http_internal.h"
+#include "core/time_text.h"
 
 #include "api/api.h"
 #include "api/codec.h"
@@ -12,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static bool op_disputed(const struct credit_domain_state *c, uint32_t op)
 {
@@ -124,14 +124,8 @@ static json_t *j_report(const struct credit_domain_state *c, uint32_t index, uin
 /* "2026-12-02T10:04:09.123456789Z": a time in RFC 3339, UTC, to the nanosecond. */
 static json_t *j_time_rfc3339(uint64_t ns)
 {
-	time_t seconds = (time_t)(ns / 1000000000u);
-	struct tm tm;
-	char date[32], text[48];
-	if (gmtime_r(&seconds, &tm) == NULL)
-		return json_null();
-	strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(text, sizeof text, "%s.%09uZ", date, (unsigned)(ns % 1000000000u));
-	return json_string(text);
+	char text[SZ_TIME_RFC3339_SIZE];
+	return sz_time_rfc3339(ns, text) == 0 ? json_string(text) : json_null();
 }
 
 static json_t *j_query(const struct credit_domain_state *c, const struct credit_query *q)
