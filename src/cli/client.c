@@ -178,6 +178,28 @@ int client_time_rfc3339(char *out, size_t size, const char *ns_text)
 	return 0;
 }
 
+void client_query_append(char *path, size_t size, const struct cli_args *a, const char *const *keys,
+			 const char *const *names)
+{
+	SZ_ASSERT(path != NULL && a != NULL && keys != NULL && names != NULL);
+	size_t n = strlen(path);
+	for (uint32_t k = 0; keys[k] != NULL && n + 1 < size; k++) {
+		const char *v = cli_args_get(a, names[k]);
+		if (v == NULL)
+			continue;
+		n += (size_t)snprintf(path + n, size - n, "%c%s=", strchr(path, '?') ? '&' : '?', keys[k]);
+		for (const unsigned char *p = (const unsigned char *)v; *p && n + 4 < size; p++) {
+			bool plain = (*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+				     strchr("-._~", *p) != NULL;
+			if (plain)
+				path[n++] = (char)*p;
+			else
+				n += (size_t)snprintf(path + n, size - n, "%%%02X", *p);
+			path[n] = '\0';
+		}
+	}
+}
+
 /* A time field for people: RFC 3339 in UTC; 0 means "not set". */
 static bool print_time(FILE *f, const char *key, json_t *v)
 {

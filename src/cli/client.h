@@ -43,6 +43,12 @@ int client_request(const struct client *c, const char *method, const char *path,
  * fraction digits, e.g. 2026-12-02T13:01:32.000000001Z; 0 or -1 if not a
  * number. */
 int client_time_rfc3339(char *out, size_t size, const char *ns_text);
+/* Append "?key=value" or "&key=value" to path for each option of a that
+ * is given (names[k], sent as keys[k]; both lists NULL-terminated), the
+ * values percent-encoded (RFC 3986 unreserved characters as they are);
+ * stops short rather than overflow size. */
+void client_query_append(char *path, size_t size, const struct cli_args *a, const char *const *keys,
+			 const char *const *names);
 /* Print an answer (human or JSON); returns the exit code (0 for 2xx, 1 otherwise). */
 int client_print(const struct client *c, const struct client_answer *a);
 

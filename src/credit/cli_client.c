@@ -148,29 +148,6 @@ static int model_command(const struct client *c, const char *verb, const char *v
 	return rc;
 }
 
-/* Append "?key=value" or "&key=value" for each option given; the values
- * are sent percent-encoded (RFC 3986 unreserved characters as they are). */
-static void query_append(char *path, size_t size, const struct cli_args *a, const char *const *keys,
-			 const char *const *names)
-{
-	size_t n = strlen(path);
-	for (uint32_t k = 0; keys[k] != NULL && n + 1 < size; k++) {
-		const char *v = cli_args_get(a, names[k]);
-		if (v == NULL)
-			continue;
-		n += (size_t)snprintf(path + n, size - n, "%c%s=", strchr(path, '?') ? '&' : '?', keys[k]);
-		for (const unsigned char *p = (const unsigned char *)v; *p && n + 4 < size; p++) {
-			bool plain = (*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-				     strchr("-._~", *p) != NULL;
-			if (plain)
-				path[n++] = (char)*p;
-			else
-				n += (size_t)snprintf(path + n, size - n, "%%%02X", *p);
-			path[n] = '\0';
-		}
-	}
-}
-
 /* The query log as a table for people: the time in RFC 3339 (UTC), who
  * asked, why and what; then the cursor of the next page, if any. */
 static void queries_print(json_t *rows, json_t *next)
@@ -202,7 +179,7 @@ static int queries_command(const struct client *c, const struct cli_args *a)
 		snprintf(path, sizeof path, "/v1/credit/enterprises/%s/queries", a->positional[0]);
 	else
 		snprintf(path, sizeof path, "/v1/credit/queries");
-	query_append(path, sizeof path, a, a->positional_count == 1 ? keys + 2 : keys,
+	client_query_append(path, sizeof path, a, a->positional_count == 1 ? keys + 2 : keys,
 		     a->positional_count == 1 ? names + 2 : names);
 	struct client_answer answer;
 	if (client_request(c, "GET", path, NULL, NULL, 0, &answer) != 0) {

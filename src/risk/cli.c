@@ -181,12 +181,10 @@ static int screen(const struct client *c, const struct cli_args *a, const char *
  * limit and cursor; query already holds the path and its first parameter. */
 static int get_page(const struct client *c, const struct cli_args *a, const char *query)
 {
+	static const char *const keys[] = { "limit", "cursor", NULL }, *const names[] = { "limit", "after", NULL };
 	char path[256];
-	const char *limit = cli_args_get(a, "limit"), *after = cli_args_get(a, "after");
-	int n = snprintf(path, sizeof path, "%s%slimit=%.12s", query, strchr(query, '?') ? "&" : "?",
-			 limit ? limit : "100");
-	if (after && n > 0 && (size_t)n < sizeof path)
-		snprintf(path + n, sizeof path - (size_t)n, "&cursor=%.24s", after);
+	snprintf(path, sizeof path, "%s", query);
+	client_query_append(path, sizeof path, a, keys, names);
 	return get_path(c, "%s", path);
 }
 
