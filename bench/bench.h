@@ -24,6 +24,16 @@ static inline uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* CPU time of the calling thread: on a loaded machine wall time also counts
+ * the time other programs held the core; this does not (their cache
+ * pollution still shows). */
+static inline uint64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 /* VmRSS of this process in KiB (0 if unreadable). */
 static inline long rss_kib(void)
 {

@@ -113,13 +113,6 @@ static void on_done(void *ctx, const uint32_t *results, uint32_t count)
 		*f->ok_count += results[i] == SZ_R_OK;
 }
 
-static uint64_t thread_cpu_ns(void)
-{
-	struct timespec ts;
-	SZ_ASSERT(clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* CPU time of this thread (it submits, polls and applies) summed over the runs. */
 static uint64_t apply_cpu_ns;
 

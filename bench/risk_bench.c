@@ -120,16 +120,6 @@ static void alerts_digest(const struct risk_state *st, uint8_t out[32])
 	crypto_generichash_final(&h, out, 32);
 }
 
-/* CPU time of this thread: on a loaded machine, wall time also counts the
- * time other programs held the core; CPU time does not (cache pollution
- * from them still shows). */
-static uint64_t cpu_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static double last_cpu_tps; /* the last run's transfers per CPU second */
 
 static double run(const struct risk_ruleset *rs, const uint8_t *cmds, uint32_t n, uint32_t *refused)
@@ -142,12 +132,12 @@ static double run(const struct risk_ruleset *rs, const uint8_t *cmds, uint32_t n
 	for (uint32_t first = 0; first < n; first += BATCH) {
 		uint32_t count = n - first < BATCH ? n - first : BATCH;
 		sz_state_populate_ahead(&s); /* the writer thread's part: not the engine thread's time */
-		uint64_t t0 = now_ns(), c0 = cpu_ns();
+		uint64_t t0 = now_ns(), c0 = thread_cpu_ns();
 		sz_state_apply_batch(&s, ++seq, t += BATCH_STEP_NS, cmds + (size_t)first * RAW_SIZE,
 				     (uint32_t)(count * RAW_SIZE), count, 0, results);
 		if (first >= n / 2 / BATCH * BATCH) { /* the first half warms the tables up (every account monitored) */
 			timed_ns += now_ns() - t0;
-			timed_cpu_ns += cpu_ns() - c0;
+			timed_cpu_ns += thread_cpu_ns() - c0;
 		}
 		for (uint32_t i = 0; i < count; i++)
 			*refused += results[i] != SZ_R_OK;
