@@ -15,6 +15,25 @@ import sys
 import tempfile
 import time
 
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+
+def uscc(body17):
+    """GB 32100-2015: the 18th character of a unified social credit code, from
+    weights 3^i mod 31 over the first 17: check = (31 - sum mod 31) mod 31."""
+    total = sum(USCC_ALPHABET.index(ch) * pow(3, i, 31) for i, ch in enumerate(body17))
+    return body17 + USCC_ALPHABET[(31 - total % 31) % 31]
+
+
+def wait_out_cst_midnight(margin_s=120):
+    """Same-day and same-month figures use the China Standard Time day (midnight =
+    16:00 UTC): a test that started just before it would see its transfers on two
+    days (or months), so it waits the boundary out."""
+    to_midnight = (16 * 3600 - time.time() % 86400) % 86400
+    if to_midnight < margin_s:
+        time.sleep(to_midnight + 1)
+
+
 ROOT = os.environ.get("SZFIN_ROOT", os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..")))
 BIN = os.environ.get("SZFIN_BIN", os.path.join(ROOT, "build", "release", "szfin"))
 
@@ -157,7 +176,8 @@ class Server:
         status, doc, _, _ = self.request("POST", path, body=body, token=token)
         return status, doc
 
-    def token(self, role, tenant=None, owner=None, name="e2e"):
+    def token_doc(self, role, tenant=None, owner=None, name="e2e"):
+        """A new token of a role (POST /v1/tokens as admin): the whole answer (token, id, ...)."""
         body = {"role": role, "name": name}
         if tenant is not None:
             body["tenant_id"] = str(tenant)
@@ -166,7 +186,10 @@ class Server:
         status, doc = self.post("/v1/tokens", body, self.admin)
         if status != 201:
             raise RuntimeError(f"token create {role}: {status} {doc}")
-        return doc["token"]
+        return doc
+
+    def token(self, role, tenant=None, owner=None, name="e2e"):
+        return self.token_doc(role, tenant, owner, name)["token"]
 
 
 def free_port():

@@ -17,15 +17,9 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(__file__))
-from api_harness import BIN, Server, Tap  # noqa: E402
+from api_harness import BIN, Server, Tap, uscc  # noqa: E402
 
-ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CST = datetime.timezone(datetime.timedelta(hours=8))
-
-
-def uscc(body17):
-    total = sum(ALPHABET.index(ch) * pow(3, i, 31) for i, ch in enumerate(body17))
-    return body17 + ALPHABET[(31 - total % 31) % 31]
 
 
 def resident_id(body17):

@@ -16,16 +16,9 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from api_harness import BIN, Server, Tap  # noqa: E402
+from api_harness import BIN, Server, Tap, uscc  # noqa: E402
 
-ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CST = datetime.timezone(datetime.timedelta(hours=8))
-
-
-def uscc(body17):
-    """GB 32100: the 18th character makes the weighted sum 0 mod 31."""
-    total = sum(ALPHABET.index(ch) * pow(3, i, 31) for i, ch in enumerate(body17))
-    return body17 + ALPHABET[(31 - total % 31) % 31]
 
 
 def rfc3339(ns_text):
@@ -39,13 +32,7 @@ t = Tap()
 s = Server().start()
 try:
     def token(role, tenant=None, owner=None, name="e2e"):
-        body = {"role": role, "name": name}
-        if tenant is not None:
-            body["tenant_id"] = str(tenant)
-        if owner is not None:
-            body["owner_id"] = str(owner)
-        st, doc = s.post("/v1/tokens", body, s.admin)
-        assert st == 201, (st, doc)
+        doc = s.token_doc(role, tenant, owner, name)
         return doc["token"], doc["id"]
 
     cb, _ = token("central_bank")

@@ -20,24 +20,15 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from api_harness import BIN, Server, Tap  # noqa: E402
+from api_harness import BIN, Server, Tap, wait_out_cst_midnight  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
 DEFAULT = os.path.join(ROOT, "share", "risk", "default.json")
 
 
-def clear_of_cst_midnight(margin_s=120):
-    """Same-day windows use the China Standard Time day (midnight = 16:00 UTC): a test that
-    started just before it would see its transfers on two days, so it waits the boundary out."""
-    to_midnight = (16 * 3600 - time.time() % 86400) % 86400
-    if to_midnight < margin_s:
-        time.sleep(to_midnight + 1)
-
-
-clear_of_cst_midnight()
+wait_out_cst_midnight()
 t = Tap()
 s = Server().start()
 

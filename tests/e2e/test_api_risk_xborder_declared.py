@@ -24,24 +24,15 @@ Expected values, derived by hand from the default rule set:
 import os
 import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from api_harness import BIN, Server, Tap  # noqa: E402
+from api_harness import BIN, Server, Tap, wait_out_cst_midnight  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
 DEFAULT = os.path.join(ROOT, "share", "risk", "default.json")
 
 
-def clear_of_month_and_day_edges(margin_s=120):
-    """The declared volume is per CST month and remitters per 24 h: wait out a CST midnight
-    (16:00 UTC) that is about to pass."""
-    to_midnight = (16 * 3600 - time.time() % 86400) % 86400
-    if to_midnight < margin_s:
-        time.sleep(to_midnight + 1)
-
-
-clear_of_month_and_day_edges()
+wait_out_cst_midnight()
 t = Tap()
 s = Server().start()
 

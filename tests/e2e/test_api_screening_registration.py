@@ -35,16 +35,7 @@ import signal
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from api_harness import Server, Tap  # noqa: E402
-
-ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-
-
-def uscc(body17):
-    """GB 32100-2015: weights 3^i mod 31, check = (31 - sum mod 31) mod 31."""
-    total = sum(ALPHABET.index(ch) * pow(3, i, 31) for i, ch in enumerate(body17))
-    return body17 + ALPHABET[(31 - total % 31) % 31]
-
+from api_harness import Server, Tap, uscc  # noqa: E402
 
 HITS = (  # (wallet id, holder name, listed entry)
     ("30001", "Maria Fernanda Ortega", "T0012"),
