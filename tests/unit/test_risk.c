@@ -12,6 +12,7 @@
  * In CST (UTC+8) 02:00 UTC is 10:00 the same date: risk_day_of(T0) = 20148.
  */
 #include "test_currency_util.h"
+#include "test_risk_util.h"
 
 #include "log/snapshot.h"
 #include "risk/http.h"
@@ -23,32 +24,18 @@
 
 #define HOUR_NS (3600ull * NS_S)
 
-/* A one-rule, one-typology set; the caller edits the rule. */
+/* risk_test_one_rule, checked as it is. */
 static struct risk_ruleset one_rule(uint8_t feature)
 {
-	struct risk_ruleset rs;
-	memset(&rs, 0, sizeof rs);
-	rs.version = 1;
-	rs.rule_count = 1;
-	rs.typology_count = 1;
-	rs.retention_days = 3650;
-	rs.report_due_working_days = 5;
-	rs.individual_kind_mask = 1u << SZ_KIND_WALLET;
-	rs.institution_kind_mask = 1u << SZ_KIND_GENERAL;
-	snprintf(rs.name, sizeof rs.name, "test");
-	rs.rules[0] = (struct risk_rule){ .rule_id = 1, .feature = feature, .band_count = 1, .band_min = { 1 },
-					  .band_score = { 100 } };
-	rs.typologies[0] = (struct risk_typology){ .typology_id = 1, .rule_count = 1, .alert_threshold = 100,
-						   .rule_id = { 1 }, .weight_pct = { 100 } };
+	struct risk_ruleset rs = risk_test_one_rule(feature);
 	assert_int_equal(risk_ruleset_check(&rs, NULL, 0), 0);
 	return rs;
 }
 
+/* A transfer with no code. */
 static struct risk_txn txn(uint64_t id, uint64_t payer, uint64_t payee, uint64_t amount, uint64_t time_ns)
 {
-	return (struct risk_txn){ .transfer_id = sz_id_make(0, id), .payer_id = sz_id_make(0, payer),
-				  .payee_id = sz_id_make(0, payee), .amount_minor = amount, .time_ns = time_ns,
-				  .currency = CNY };
+	return risk_test_txn(id, payer, payee, amount, time_ns, 0);
 }
 
 /* Window counters. Transfers out of one account at T0, T0 + 1 h, T0 + 2 h,

@@ -10,6 +10,7 @@
  * it). Cross-border codes 8000-8099 as in the default rule set.
  */
 #include "test_currency_util.h"
+#include "test_risk_util.h"
 
 #include "risk/ext.h"
 #include "risk/risk.h"
@@ -18,32 +19,16 @@
 
 #define HOUR_NS (3600ull * NS_S)
 
+/* risk_test_one_rule with the default set's cross-border codes. */
 static struct risk_ruleset one_rule(uint8_t feature)
 {
-	struct risk_ruleset rs;
-	memset(&rs, 0, sizeof rs);
-	rs.version = 1;
-	rs.rule_count = 1;
-	rs.typology_count = 1;
-	rs.retention_days = 3650;
-	rs.report_due_working_days = 5;
+	struct risk_ruleset rs = risk_test_one_rule(feature);
 	rs.xborder_code_min = 8000;
 	rs.xborder_code_max = 8099;
-	snprintf(rs.name, sizeof rs.name, "test");
-	rs.rules[0] = (struct risk_rule){ .rule_id = 1, .feature = feature, .band_count = 1, .band_min = { 1 },
-					  .band_score = { 100 } };
-	rs.typologies[0] = (struct risk_typology){ .typology_id = 1, .rule_count = 1, .alert_threshold = 100,
-						   .rule_id = { 1 }, .weight_pct = { 100 } };
 	return rs;
 }
 
-static struct risk_txn txn(uint64_t id, uint64_t payer, uint64_t payee, uint64_t amount, uint64_t time_ns,
-			   uint16_t code)
-{
-	return (struct risk_txn){ .transfer_id = sz_id_make(0, id), .payer_id = sz_id_make(0, payer),
-				  .payee_id = sz_id_make(0, payee), .amount_minor = amount, .time_ns = time_ns,
-				  .currency = CNY, .code = code };
-}
+#define txn risk_test_txn
 
 /* First digits: 0 has none; 7 -> 7; 49,800.00 CNY = 4,980,000 minor -> 4;
  * 100 -> 1; 2^64 - 1 = 18,446,744,073,709,551,615 -> 1. */
