@@ -208,4 +208,5 @@ coverage: deps-test
 clean:
 	rm -rf build
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d) $(BOOST_SRC:%.c=$(BUILD)/%.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d) $(BOOST_SRC:%.c=$(BUILD)/%.d) \
+	$(UNIT_BIN:=.d) $(E2E_BIN:=.d) $(BENCH_BIN:=.d) $(TOOL_BIN:=.d)
