@@ -220,15 +220,27 @@ function defaultAccount(ctx) {
   return "100000";
 }
 
+// A page of a cursor-paged list: its query (fewer rows in elder mode) and
+// its First / Next buttons, go(cursor) drawing the page a button names.
+function pageQuery(cursor) {
+  const q = new URLSearchParams({ limit: prefs.elder ? "5" : "10" });
+  if (cursor) q.set("cursor", cursor);
+  return q;
+}
+
+function pagerNav(cursor, next, go, id) {
+  const nav = h("div", { class: "pager" });
+  if (cursor) nav.append(h("button", { type: "button", id: id && `${id}-first`, text: t("history.first"), onclick: () => go(null) }));
+  if (next) nav.append(h("button", { type: "button", id: id && `${id}-next`, text: t("history.next"), onclick: () => go(next) }));
+  return nav;
+}
+
 // One account's transfers, newest first, paged by the API's cursor.
 function history(ctx) {
   const out = h("div", { class: "result", "aria-live": "polite" });
   const input = h("input", { id: "history-account", name: "account", value: defaultAccount(ctx), inputmode: "numeric" });
-  const cursors = [];
   async function show(account, cursor) {
-    const q = new URLSearchParams({ limit: prefs.elder ? "5" : "10" });
-    if (cursor) q.set("cursor", cursor);
-    const doc = await api("GET", `/v1/accounts/${encodeURIComponent(account)}/transfers?${q}`);
+    const doc = await api("GET", `/v1/accounts/${encodeURIComponent(account)}/transfers?${pageQuery(cursor)}`);
     const incoming = (r) => r.credit_account_id === account;
     const cols = [
       { key: "timestamp_ns", title: t("col.time"), render: (r) => h("time", { datetime: rfc3339(r.timestamp_ns), text: rfc3339(r.timestamp_ns) }) },
@@ -239,13 +251,10 @@ function history(ctx) {
       { key: "other", title: t("col.counterparty"), render: (r) => (incoming(r) ? r.debit_account_id : r.credit_account_id) },
       { key: "status", title: t("col.status") },
     ];
-    const nav = h("div", { class: "pager" });
-    if (cursor) nav.append(h("button", { type: "button", text: t("history.first"), onclick: () => run(account, null) }));
-    if (doc.next_cursor) nav.append(h("button", { type: "button", text: t("history.next"), onclick: () => run(account, doc.next_cursor) }));
+    const nav = pagerNav(cursor, doc.next_cursor, (c) => run(account, c));
     out.replaceChildren(doc.transfers.length ? table(`${t("view.history")} ${account}`, cols, doc.transfers) : h("p", { text: t("history.none") }), nav);
   }
   function run(account, cursor) {
-    cursors.push(cursor);
     show(account, cursor).catch((e) => out.replaceChildren(errorBox(e)));
   }
   const form = h("form", { class: "lookup" },
@@ -346,12 +355,8 @@ function queryLog(ctx) {
     else cols.push({ key: "user_token_id", title: t("col.user") });
   }
   async function show(cursor) {
-    const q = new URLSearchParams({ limit: prefs.elder ? "5" : "10" });
-    if (cursor) q.set("cursor", cursor);
-    const doc = await api("GET", `/v1/credit/queries?${q}`);
-    const nav = h("div", { class: "pager" });
-    if (cursor) nav.append(h("button", { type: "button", id: "credit-log-first", text: t("history.first"), onclick: () => run(null) }));
-    if (doc.next_cursor) nav.append(h("button", { type: "button", id: "credit-log-next", text: t("history.next"), onclick: () => run(doc.next_cursor) }));
+    const doc = await api("GET", `/v1/credit/queries?${pageQuery(cursor)}`);
+    const nav = pagerNav(cursor, doc.next_cursor, run, "credit-log");
     out.replaceChildren(doc.queries.length ? table(label("credit.log"), cols, doc.queries) : h("p", { text: t("credit.log.none") }),
       h("p", { class: "muted", text: t("credit.log.page", { count: doc.queries.length }) }), nav);
   }
