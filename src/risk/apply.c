@@ -209,7 +209,6 @@ static const struct risk_verdict *judge(struct risk_state *st, const struct risk
 			       payee ? &st->ext[*payee_slot - 1] : NULL };
 	if (!st->scratch.plan_valid || st->scratch.plan.version != rs->version) {
 		risk_plan_build(rs, &st->scratch.plan);
-		st->scratch.plan_uses_ext = risk_ruleset_uses_ext(rs);
 		st->scratch.plan_valid = true;
 	}
 	risk_eval_typologies_planned(rs, &st->scratch.plan, x, &v, st->scratch.verdicts);
@@ -382,7 +381,7 @@ static void risk_observe(void *hook_state, const struct sz_apply_ctx *ctx, const
 	}
 	if (payer != NULL && payee != NULL)
 		pair_add(st, pair, payer_index, payee_index, x.time_ns);
-	if (st->scratch.plan_uses_ext)
+	if (st->scratch.plan.uses_ext)
 		ext_observe(st, rs, &x, payer ? &st->ext[payer_index] : NULL, payee ? &st->ext[payee_index] : NULL);
 }
 
@@ -430,7 +429,7 @@ static void risk_prefetch(const void *hook_state, const sz_transfer *t, int stag
 		PREFETCH_RECORD(&st->accounts[cs - 1], false);
 	if (ds != 0 && cs != 0)
 		__builtin_prefetch(&st->pair_slots[hash_pair(ds - 1, cs - 1) & (RISK_PAIR_SLOT_COUNT - 1)]);
-	if (st->scratch.plan_uses_ext) { /* ext_observe writes both ext records: the line each starts in */
+	if (st->scratch.plan_valid && st->scratch.plan.uses_ext) { /* ext_observe writes both ext records: the line each starts in */
 		if (ds != 0)
 			__builtin_prefetch(&st->ext[ds - 1]);
 		if (cs != 0)

@@ -283,6 +283,7 @@ void risk_plan_build(const struct risk_ruleset *rs, struct risk_plan *p)
 	SZ_ASSERT(rs->typology_count <= RISK_TYPOLOGY_COUNT_MAX && rs->rule_count <= RISK_RULE_COUNT_MAX);
 	memset(p, 0, sizeof *p);
 	p->version = rs->version;
+	p->uses_ext = risk_ruleset_uses_ext(rs);
 	for (uint32_t i = 0; i < rs->rule_count; i++)
 		p->sliding_tally |= rs->rules[i].tally != 0 && rs->rules[i].window_h != 0;
 	for (uint32_t t = 0; t < rs->typology_count; t++) {

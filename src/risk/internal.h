@@ -71,7 +71,6 @@ struct risk_state {
 		 * any activation or snapshot load. */
 		bool plan_valid;
 		struct risk_plan plan;
-		bool plan_uses_ext;    /* risk_ruleset_uses_ext of the plan's version */
 	} scratch;
 };
 

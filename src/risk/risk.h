@@ -310,11 +310,13 @@ uint32_t risk_eval_typologies(const struct risk_ruleset *rs, const struct risk_t
 			      struct risk_verdict out[RISK_TYPOLOGY_COUNT_MAX]);
 /* What judging needs of a rule set beyond the set itself, worked out once
  * (risk_plan_build) rather than for every transfer: each typology's rules
- * by index, the most each can add to the score, and whether any rule counts
- * a tally over a sliding window. Derived data, never state. */
+ * by index, the most each can add to the score, whether any rule counts
+ * a tally over a sliding window, and whether any reads the ext counters.
+ * Derived data, never state. */
 struct risk_plan {
 	uint32_t version;              /* the rule set's it was built for */
 	bool sliding_tally;
+	bool uses_ext;                 /* a rule reads struct risk_account_ext (risk_ruleset_uses_ext) */
 	uint8_t rule_index[RISK_TYPOLOGY_COUNT_MAX][RISK_TYPOLOGY_RULE_COUNT_MAX];
 	uint32_t contribution_max[RISK_TYPOLOGY_COUNT_MAX][RISK_TYPOLOGY_RULE_COUNT_MAX];
 	uint32_t typology_max[RISK_TYPOLOGY_COUNT_MAX];
